@@ -1,0 +1,40 @@
+# Kartoteka: `make demo` then `make test`. Everything installs into .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+DEMO_DIR := demo-output
+
+.PHONY: install demo test typecheck lint bench clean chromium
+
+install: $(STAMP) chromium
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+demo: install
+	bash scripts/demo.sh
+
+test: install
+	$(BIN)/python -m mypy
+	$(BIN)/python -m pytest
+
+typecheck: install
+	$(BIN)/python -m mypy
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/import_speed.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) kartoteka.db kartoteka.db-wal kartoteka.db-shm

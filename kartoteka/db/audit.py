@@ -1,0 +1,123 @@
+"""Append-only audit log and the record bookkeeping (who, when, version) around every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select, update
+
+from kartoteka.db.tables import audit_log
+from kartoteka.errors import Conflict, NotFound
+
+BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at", "row_hash")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def stamp_new(values: dict[str, Any], actor: str, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Add the bookkeeping columns to a new record's values."""
+    when = at or now()
+    return {**values, "created_at": when, "created_by": actor, "updated_at": when,
+            "updated_by": actor, "version": 1, "deleted_at": None}
+
+
+def audit_rows_for_create(entity: str, ids_and_values: Sequence[tuple[int, Mapping[str, Any]]],
+                          actor: str, batch: str | None = None,
+                          at: dt.datetime | None = None) -> list[dict[str, Any]]:
+    when = at or now()
+    return [{"at": when, "actor": actor, "entity_type": entity, "entity_id": eid, "action": "create",
+             "field": None, "before": None,
+             "after": json.dumps({k: v for k, v in vals.items() if k not in BOOKKEEPING},
+                                 ensure_ascii=False, default=str),
+             "batch": batch} for eid, vals in ids_and_values]
+
+
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose value differs, as ``{field: (old, new)}``; bookkeeping columns are ignored."""
+    return {k: (before.get(k), v) for k, v in after.items()
+            if k not in BOOKKEEPING and k != "id" and before.get(k) != v}
+
+
+def audit_rows_for_update(entity: str, entity_id: int, changes: Mapping[str, tuple[Any, Any]],
+                          actor: str, batch: str | None = None,
+                          at: dt.datetime | None = None) -> list[dict[str, Any]]:
+    when = at or now()
+    return [{"at": when, "actor": actor, "entity_type": entity, "entity_id": entity_id,
+             "action": "update", "field": f, "before": _text(old), "after": _text(new), "batch": batch}
+            for f, (old, new) in changes.items()]
+
+
+def write_audit(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(audit_log), rows)
+
+
+def log_event(conn: Connection, *, entity: str, entity_id: int, action: str, actor: str,
+              field: str | None = None, before: Any = None, after: Any = None,
+              batch: str | None = None) -> None:
+    """One audit row for an action that is not a field change (delete, restore, read, approve)."""
+    write_audit(conn, [{"at": now(), "actor": actor, "entity_type": entity, "entity_id": entity_id,
+                        "action": action, "field": field, "before": _text(before),
+                        "after": _text(after), "batch": batch}])
+
+
+def create_record(conn: Connection, table: Table, entity: str, values: dict[str, Any], *,
+                  actor: str, batch: str | None = None) -> int:
+    """Insert one record with bookkeeping and its audit row; returns the new id."""
+    row = stamp_new(values, actor)
+    new_id = conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
+    write_audit(conn, audit_rows_for_create(entity, [(new_id, values)], actor, batch))
+    return int(new_id)
+
+
+def update_record(conn: Connection, table: Table, entity: str, record_id: int, values: dict[str, Any], *,
+                  actor: str, expected_version: int | None = None, batch: str | None = None) -> int:
+    """Change fields of one record, field by field in the audit log.
+
+    With ``expected_version`` the update is optimistic: a record changed since then raises Conflict.
+    Returns the new version (unchanged when nothing differed).
+    """
+    current = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    if current is None:
+        raise NotFound(f"{entity} {record_id} does not exist")
+    if expected_version is not None and current["version"] != expected_version:
+        raise Conflict(f"{entity} {record_id} was changed by {current['updated_by']} at "
+                       f"{current['updated_at']:%Y-%m-%d %H:%M} (version {current['version']}, "
+                       f"you edited version {expected_version}); reload and apply your change again")
+    changes = field_changes(current, values)
+    if not changes and "row_hash" not in values:
+        return int(current["version"])
+    version = int(current["version"]) + (1 if changes else 0)
+    stmt = update(table).where(table.c.id == record_id, table.c.version == current["version"])
+    res = conn.execute(stmt.values(**values, updated_at=now(), updated_by=actor, version=version))
+    if res.rowcount != 1:
+        raise Conflict(f"{entity} {record_id} was changed concurrently; reload and try again")
+    write_audit(conn, audit_rows_for_update(entity, record_id, changes, actor, batch))
+    return version
+
+
+def soft_delete(conn: Connection, table: Table, entity: str, record_id: int, *, actor: str,
+                expected_version: int | None = None) -> None:
+    current = conn.execute(select(table.c.version, table.c.deleted_at)
+                           .where(table.c.id == record_id)).first()
+    if current is None:
+        raise NotFound(f"{entity} {record_id} does not exist")
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict(f"{entity} {record_id} was changed since version {expected_version}")
+    when = now()
+    conn.execute(update(table).where(table.c.id == record_id)
+                 .values(deleted_at=when, updated_at=when, updated_by=actor, version=current.version + 1))
+    log_event(conn, entity=entity, entity_id=record_id, action="delete", actor=actor)

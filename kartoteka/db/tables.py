@@ -1,0 +1,256 @@
+"""All tables, as SQLAlchemy Core. Alembic migrations create them; tests check the two agree.
+
+Every registry record carries ``created_at/created_by/updated_at/updated_by``, a ``version`` for
+optimistic locking and ``deleted_at`` for soft deletes. ``audit_log`` is append-only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+def _record_columns() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_by", String(120), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("updated_by", String(120), nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("deleted_at", DateTime(timezone=True), nullable=True),
+    ]
+
+
+persons = Table(
+    "persons", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ext_id", String(120), nullable=False, unique=True),
+    Column("gender", String(1)),                      # 'm' / 'f' / NULL
+    Column("birth_date", String(10)),                 # YYYY, YYYY-MM or YYYY-MM-DD
+    Column("birth_precision", String(5)),             # year / month / day
+    Column("citizenship", String(200), nullable=False, default=""),  # ';'-separated ISO codes
+    Column("region", String(200), nullable=False, default=""),
+    Column("sensitivity", String(12), nullable=False, default="internal"),
+    Column("notes", Text, nullable=False, default=""),
+    Column("row_hash", String(64)),                   # hash of the imported row; unchanged re-import skips
+    *_record_columns(),
+)
+
+person_names = Table(
+    "person_names", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),       # primary / alias / transliteration / former
+    Column("full", String(400), nullable=False),
+    Column("surname", String(200), nullable=False, default=""),
+    Column("given_name", String(200), nullable=False, default=""),
+    Column("patronymic", String(200), nullable=False, default=""),
+    Column("script", String(8), nullable=False, default=""),   # cyrl / latn / mixed
+    Column("lang", String(8), nullable=False, default=""),     # ru / uk / be / en ...
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, default=""),
+    Column("file_path", Text, nullable=False, default=""),
+    Column("sha256", String(64), nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("publisher", String(300), nullable=False, default=""),
+    Column("accessed_on", String(10)),
+    Column("sensitivity", String(12), nullable=False, default="internal"),
+    *_record_columns(),
+)
+
+citations = Table(
+    "citations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("entity_type", String(32), nullable=False),   # person / case / status_event / assessment / finding
+    Column("entity_id", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_citations_entity", "entity_type", "entity_id"),
+)
+
+cases = Table(
+    "cases", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ext_id", String(120), nullable=False, unique=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("jurisdiction", String(8), nullable=False, default=""),
+    Column("case_number", String(200), nullable=False, default=""),
+    Column("articles_text", Text, nullable=False, default=""),   # the charges exactly as written
+    Column("court", Text, nullable=False, default=""),
+    Column("detained_on", String(10)),
+    Column("verdict_on", String(10)),
+    Column("sentence", Text, nullable=False, default=""),
+    Column("facility", Text, nullable=False, default=""),
+    Column("status", String(60), nullable=False, default=""),
+    Column("sensitivity", String(12), nullable=False, default="internal"),
+    Column("row_hash", String(64)),
+    *_record_columns(),
+)
+
+charges = Table(
+    "charges", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code", String(8), nullable=False),        # RU / BY / UA
+    Column("article", String(20), nullable=False),    # e.g. 207.3, 111-1
+    Column("part", String(10), nullable=False, default=""),
+    Column("point", String(10), nullable=False, default=""),
+    Column("raw", Text, nullable=False),              # the fragment as written
+    Column("in_catalog", Boolean, nullable=False, default=False),
+    Index("ix_charges_code_article", "code", "article"),
+)
+
+status_events = Table(
+    "status_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=True),
+    Column("kind", String(20), nullable=False),       # detained, charged, convicted, transferred, released ...
+    Column("date", String(10)),
+    Column("date_precision", String(5)),
+    Column("note", Text, nullable=False, default=""),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    *_record_columns(),
+)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("definition_id", String(60), nullable=False),
+    Column("definition_version", String(20), nullable=False, default=""),
+    Column("state", String(12), nullable=False, default="decided"),     # draft / submitted / decided
+    Column("decision", String(20), nullable=True),    # recognised / not_recognised / under_review
+    Column("decided_on", String(10)),
+    Column("author", String(120), nullable=False, default=""),
+    Column("reviewer", String(120), nullable=False, default=""),
+    Column("rationale", Text, nullable=False, default=""),
+    Column("row_hash", String(64)),
+    *_record_columns(),
+    Index("ix_assessments_person_definition", "person_id", "definition_id"),
+)
+
+assessment_findings = Table(
+    "assessment_findings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("criterion_id", String(60), nullable=False),
+    Column("finding", String(12), nullable=False),    # met / not_met / unclear
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("assessment_id", "criterion_id", name="uq_findings_assessment_criterion"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("action", String(12), nullable=False),     # create / update / delete / restore / read
+    Column("field", String(60), nullable=True),       # NULL on create: 'after' holds every field as JSON
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("batch", String(40), nullable=True),       # import id or request id
+    Index("ix_audit_entity", "entity_type", "entity_id"),
+)
+
+imports = Table(
+    "imports", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("created", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(12), nullable=False),       # viewer / editor / reviewer / admin
+    Column("language", String(5), nullable=False, default="en"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+match_decisions = Table(
+    "match_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("query_key", String(400), nullable=False, index=True),   # normalised name | birth date
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("other_person_id", Integer, ForeignKey("persons.id"), nullable=True),  # for registry duplicates
+    Column("judgement", String(10), nullable=False),  # same / different / unsure
+    Column("actor", String(120), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("algorithm", String(40), nullable=False),
+    Column("algorithm_version", String(20), nullable=False),
+    Column("score", Float, nullable=True),
+    Column("run_id", Integer, nullable=True),
+)
+
+vetting_runs = Table(
+    "vetting_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(200), nullable=False, default=""),
+    Column("round", String(120), nullable=False, default=""),
+    Column("side", String(120), nullable=False, default=""),
+    Column("definition_id", String(60), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("algorithm", String(40), nullable=False),
+    Column("algorithm_version", String(20), nullable=False),
+    Column("summary", Text, nullable=False, default="{}"),   # JSON
+)
+
+vetting_rows = Table(
+    "vetting_rows", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("vetting_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("row_no", Integer, nullable=False),
+    Column("list_id", String(120), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("birth_date", String(10)),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=True),
+    Column("match", String(10), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("flags", String(200), nullable=False, default=""),
+    Column("duplicate_of", String(120), nullable=False, default=""),
+    Column("explanation", Text, nullable=False, default=""),
+)

@@ -1,0 +1,1 @@
+"""Domain types: plain dataclasses and enums, no database and no web."""

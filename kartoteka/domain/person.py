@@ -1,0 +1,82 @@
+"""Persons and their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from kartoteka.domain.dates import PartialDate
+
+
+class Gender(str, Enum):
+    MALE = "m"
+    FEMALE = "f"
+
+
+class Sensitivity(str, Enum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"
+
+
+class NameKind(str, Enum):
+    PRIMARY = "primary"
+    ALIAS = "alias"
+    TRANSLITERATION = "transliteration"
+    FORMER = "former"
+
+
+_GENDERS = {
+    "m": Gender.MALE, "male": Gender.MALE, "м": Gender.MALE, "ч": Gender.MALE, "муж": Gender.MALE,
+    "мужской": Gender.MALE, "чоловіча": Gender.MALE, "чол": Gender.MALE, "man": Gender.MALE,
+    "f": Gender.FEMALE, "female": Gender.FEMALE, "ж": Gender.FEMALE, "жен": Gender.FEMALE,
+    "женский": Gender.FEMALE, "жіноча": Gender.FEMALE, "жін": Gender.FEMALE, "w": Gender.FEMALE,
+    "woman": Gender.FEMALE,
+}
+
+
+def parse_gender(text: str) -> Gender:
+    key = text.strip().lower().rstrip(".")
+    if key not in _GENDERS:
+        raise ValueError(f"'{text}' is not a gender (use m/f, male/female, м/ж or ч/ж)")
+    return _GENDERS[key]
+
+
+def parse_sensitivity(text: str) -> Sensitivity:
+    try:
+        return Sensitivity(text.strip().lower())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a sensitivity (public, internal or confidential)") from None
+
+
+def script_of(text: str) -> str:
+    """'cyrl', 'latn', 'mixed' or 'none' by the letters a text contains."""
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in text if ch.isalpha() and ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    if cyr and lat:
+        return "mixed"
+    if cyr:
+        return "cyrl"
+    return "latn" if lat else "none"
+
+
+@dataclass(frozen=True)
+class PersonName:
+    full: str
+    surname: str = ""
+    given_name: str = ""
+    patronymic: str = ""
+    kind: NameKind = NameKind.PRIMARY
+    script: str = ""
+    lang: str = ""
+
+
+@dataclass
+class Person:
+    ext_id: str
+    names: list[PersonName]
+    gender: Gender | None = None
+    birth_date: PartialDate | None = None
+    citizenship: list[str] = field(default_factory=list)
+    region: str = ""
+    sensitivity: Sensitivity = Sensitivity.INTERNAL

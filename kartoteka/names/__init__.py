@@ -1,0 +1,1 @@
+"""Names: parse a written name into parts, detect script and language, transliterate."""

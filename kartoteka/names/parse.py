@@ -1,0 +1,86 @@
+"""Split a name as written into surname, given name and patronymic.
+
+Handles "Surname Given Patronymic" (the Russian/Ukrainian registry order), "Given Patronymic
+Surname", "Surname, Given", an UPPERCASE surname anywhere, and initials ("Sorokina M. A.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PATRONYMIC = re.compile(
+    r"(ович|евич|ьевич|євич|йович|ич|овна|евна|ьевна|ична|инична|івна|ївна|ovich|evich|ovych|ievych|"
+    r"yovych|ovna|evna|ivna|yivna|ichna|owitsch|ewitsch|owna|ewna|ovitch|evitch|avič|ovič|evič|ovna)$",
+    re.IGNORECASE,
+)
+_INITIAL = re.compile(r"^\w\.?$|^\w\.\w\.?$")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    surname: str = ""
+    given_name: str = ""
+    patronymic: str = ""
+
+    def full(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+
+def looks_like_patronymic(token: str) -> bool:
+    return len(token) > 4 and bool(_PATRONYMIC.search(token))
+
+
+def _is_upper_word(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def split_name(text: str) -> NameParts:
+    """Best-effort split of a written name. Never fails; unknown structure keeps the order given."""
+    s = re.sub(r"\s+", " ", text.strip())
+    if not s:
+        return NameParts()
+    if "," in s:
+        surname, rest = (x.strip() for x in s.split(",", 1))
+        toks = rest.split()
+        return NameParts(surname, toks[0] if toks else "", " ".join(toks[1:]))
+    toks = s.split(" ")
+    # Join initials written as "M. A." or "M.A."
+    if len(toks) == 1:
+        return NameParts(surname=toks[0])
+    upper = [i for i, t in enumerate(toks) if _is_upper_word(t)]
+    if len(upper) == 1 and len(toks) >= 2 and not all(_is_upper_word(t) for t in toks):
+        i = upper[0]
+        rest = toks[:i] + toks[i + 1:]
+        return NameParts(toks[i], rest[0] if rest else "", " ".join(rest[1:]))
+    if len(toks) >= 3 and all(_INITIAL.match(t) for t in toks[1:]):
+        return NameParts(toks[0], toks[1], " ".join(toks[2:]))
+    if len(toks) == 2 and _INITIAL.match(toks[1]):
+        return NameParts(toks[0], toks[1])
+    if len(toks) >= 3 and looks_like_patronymic(toks[2]):
+        return NameParts(toks[0], toks[1], " ".join(toks[2:]))
+    if len(toks) >= 3 and looks_like_patronymic(toks[1]):
+        return NameParts(" ".join(toks[2:]), toks[0], toks[1])
+    if len(toks) == 2:
+        # Latin lists mostly write "Given Surname"; Cyrillic registries "Surname Given".
+        if all(c.isascii() or not c.isalpha() for c in s):
+            return NameParts(toks[1], toks[0])
+        return NameParts(toks[0], toks[1])
+    return NameParts(toks[-1] if s.isascii() else toks[0],
+                     toks[0] if s.isascii() else toks[1],
+                     " ".join(toks[1:-1]) if s.isascii() else " ".join(toks[2:]))
+
+
+def guess_language(text: str) -> str:
+    """'uk', 'be', 'ru' for Cyrillic text with telling letters, '' otherwise."""
+    low = text.lower()
+    if any(c in low for c in "їєґ"):
+        return "uk"
+    if "ў" in low:
+        return "be"
+    if "і" in low:
+        return "be" if any(c in low for c in "ыэ") else "uk"
+    if any(c in low for c in "ыэъё"):
+        return "ru"
+    return ""

@@ -1,0 +1,1 @@
+"""Use cases that own transactions; the CLI and the web layer both call these."""

@@ -1,0 +1,143 @@
+"""Turn one raw row of an import file into validated values, or row errors.
+
+Each ``parse_*`` returns the record's values (or None when the row has errors, which it adds to
+the collector). Values are plain dicts ready for the tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
+from kartoteka.errors import ErrorCollector
+from kartoteka.names.parse import NameParts, guess_language, split_name
+
+MAX_NAME = 300
+MAX_TEXT = 4000
+DECISIONS = ("recognised", "not_recognised", "under_review")
+_DECISION_WORDS = {
+    "recognised": "recognised", "recognized": "recognised", "признан": "recognised",
+    "визнаний": "recognised", "yes": "recognised", "not_recognised": "not_recognised",
+    "not recognised": "not_recognised", "not_recognized": "not_recognised", "не признан": "not_recognised",
+    "невизнаний": "not_recognised", "не визнаний": "not_recognised", "no": "not_recognised",
+    "under_review": "under_review", "under review": "under_review", "на рассмотрении": "under_review",
+    "на розгляді": "under_review",
+}
+
+
+class RowReader:
+    """Reads canonical fields from one raw row, recording errors against the right header."""
+
+    def __init__(self, fields: dict[str, str], raw: dict[str, str], row: int, errors: ErrorCollector):
+        self.fields, self.raw, self.row, self.errors = fields, raw, row, errors
+        self.ok = True
+
+    def header(self, fld: str) -> str:
+        return self.fields.get(fld, fld)
+
+    def text(self, fld: str, *, limit: int = MAX_TEXT, required: bool = False) -> str:
+        value = self.raw.get(self.fields[fld], "").strip() if fld in self.fields else ""
+        if required and not value:
+            self.fail(fld, "is required and empty")
+        if len(value) > limit:
+            self.fail(fld, f"is {len(value)} characters long; the limit is {limit}")
+            return ""
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+            self.fail(fld, "contains control characters")
+            return ""
+        return value
+
+    def date(self, fld: str) -> str | None:
+        value = self.text(fld, limit=40)
+        if not value:
+            return None
+        try:
+            return parse_partial_date(value).iso()
+        except ValueError as exc:
+            self.fail(fld, str(exc))
+            return None
+
+    def fail(self, fld: str, reason: str) -> None:
+        self.errors.add(self.row, self.header(fld), reason)
+        self.ok = False
+
+
+def _name_record(parts: NameParts, full: str, kind: str) -> dict[str, str]:
+    return {"kind": kind, "full": full, "surname": parts.surname, "given_name": parts.given_name,
+            "patronymic": parts.patronymic, "script": script_of(full), "lang": guess_language(full)}
+
+
+def parse_person(r: RowReader) -> tuple[dict[str, Any], list[dict[str, str]]] | None:
+    ext_id = r.text("id", limit=120, required=True)
+    name = r.text("name", limit=MAX_NAME)
+    parts = NameParts(r.text("surname", limit=MAX_NAME), r.text("given_name", limit=MAX_NAME),
+                      r.text("patronymic", limit=MAX_NAME))
+    if not name and not parts.full():
+        r.fail("name" if "name" in r.fields else "surname", "a person needs a name (name, or surname and given_name)")
+    if name and not parts.full():
+        parts = split_name(name)
+    full = name or parts.full()
+    names = [_name_record(parts, full, "primary")] if full else []
+    for alias in (a.strip() for a in r.text("aliases", limit=MAX_TEXT).split(";")):
+        if alias:
+            names.append(_name_record(split_name(alias), alias, "alias"))
+    gender: str | None = None
+    if g := r.text("gender", limit=20):
+        try:
+            gender = parse_gender(g).value
+        except ValueError as exc:
+            r.fail("gender", str(exc))
+    sensitivity = "internal"
+    if s := r.text("sensitivity", limit=20):
+        try:
+            sensitivity = parse_sensitivity(s).value
+        except ValueError as exc:
+            r.fail("sensitivity", str(exc))
+    birth = r.date("birth_date")
+    citizenship = ";".join(c.strip().upper() for c in r.text("citizenship", limit=200).replace(",", ";").split(";") if c.strip())
+    if not r.ok:
+        return None
+    precision = None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)]
+    values = {"ext_id": ext_id, "gender": gender, "birth_date": birth, "birth_precision": precision,
+              "citizenship": citizenship, "region": r.text("region", limit=200), "sensitivity": sensitivity}
+    return values, names
+
+
+def parse_case(r: RowReader) -> dict[str, Any] | None:
+    values: dict[str, Any] = {
+        "ext_id": r.text("case_id", limit=120, required=True),
+        "person_ext_id": r.text("person_id", limit=120, required=True),
+        "jurisdiction": r.text("jurisdiction", limit=8).upper(),
+        "case_number": r.text("case_number", limit=200),
+        "articles_text": r.text("articles"),
+        "court": r.text("court"),
+        "detained_on": r.date("detained_on"),
+        "verdict_on": r.date("verdict_on"),
+        "sentence": r.text("sentence"),
+        "facility": r.text("facility"),
+        "status": r.text("status", limit=60),
+        "sensitivity": "internal",
+    }
+    if s := r.text("sensitivity", limit=20):
+        try:
+            values["sensitivity"] = parse_sensitivity(s).value
+        except ValueError as exc:
+            r.fail("sensitivity", str(exc))
+    if values["detained_on"] and values["verdict_on"] and values["verdict_on"] < values["detained_on"]:
+        r.fail("verdict_on", f"verdict {values['verdict_on']} is before detention {values['detained_on']}")
+    return values if r.ok else None
+
+
+def parse_assessment(r: RowReader, known_definitions: set[str]) -> dict[str, Any] | None:
+    definition = r.text("definition", limit=60, required=True)
+    if definition and known_definitions and definition not in known_definitions:
+        r.fail("definition", f"'{definition}' is not a known definition ({', '.join(sorted(known_definitions))})")
+    raw_decision = r.text("decision", limit=40, required=True)
+    decision = _DECISION_WORDS.get(raw_decision.lower())
+    if raw_decision and decision is None:
+        r.fail("decision", f"'{raw_decision}' is not a decision (use {', '.join(DECISIONS)})")
+    values = {"person_ext_id": r.text("person_id", limit=120, required=True), "definition_id": definition,
+              "decision": decision, "decided_on": r.date("decided_on"),
+              "reviewer": r.text("reviewer", limit=120), "rationale": r.text("rationale")}
+    return values if r.ok else None

@@ -1,0 +1,63 @@
+"""Map a file's headers onto canonical fields: by the aliases in data/columns.yaml, or explicitly."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import cast
+
+import yaml
+
+from kartoteka.errors import InvalidInput
+
+
+def normalise_header(text: str) -> str:
+    s = text.replace("\ufeff", "").strip().lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+    s = re.sub(r"[_\-.]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def column_aliases() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("kartoteka").joinpath("data/columns.yaml").read_text("utf-8")
+    return cast(dict[str, dict[str, list[str]]], yaml.safe_load(text))
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """``["ФИО=name", "Born=birth_date"]`` -> ``{"ФИО": "name", "Born": "birth_date"}``."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InvalidInput(f"column mapping '{pair}' must look like HEADER=field")
+        header, fld = pair.split("=", 1)
+        out[header.strip()] = fld.strip()
+    return out
+
+
+def map_columns(kind: str, headers: list[str], explicit: dict[str, str] | None = None,
+                *, filename: str = "") -> dict[str, str]:
+    """Return ``{field: header}`` for the fields found among ``headers``.
+
+    Explicit pairs (header -> field) win; other headers are matched by alias. A header that two
+    fields claim, or an explicit header that is not in the file, is an error.
+    """
+    aliases = column_aliases()[kind]
+    fields: dict[str, str] = {}
+    for header, fld in (explicit or {}).items():
+        if header not in headers:
+            raise InvalidInput(f"{filename}: the mapping names column '{header}', which the file does "
+                               f"not have (its columns: {', '.join(headers)})")
+        if fld not in aliases:
+            raise InvalidInput(f"{filename}: '{fld}' is not a {kind} field "
+                               f"(known: {', '.join(aliases)})")
+        fields[fld] = header
+    taken = set(fields.values())
+    lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}
+    for header in headers:
+        if header in taken:
+            continue
+        fld = lookup.get(normalise_header(header))
+        if fld and fld not in fields:
+            fields[fld] = header
+    return fields
