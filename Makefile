@@ -25,9 +25,11 @@ chromium:
 demo: install
 	bash scripts/demo.sh
 
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
 test: install
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	KARTOTEKA_TEST_PG=$${KARTOTEKA_TEST_PG-$(PG_TEST_URL)} $(BIN)/python -m pytest
 
 typecheck: install
 	$(BIN)/python -m mypy

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 18:59:50.880674
+
 """
 
 from __future__ import annotations

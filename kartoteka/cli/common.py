@@ -1,0 +1,53 @@
+"""What every command shares: the database chosen with --db, the actor, and error display."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from kartoteka.db.engine import get_engine
+from kartoteka.db.schema import require_current
+from kartoteka.errors import KartotekaError
+from kartoteka.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliState:
+    settings: Settings
+
+    def engine(self, *, check_schema: bool = True) -> Engine:
+        engine = get_engine(self.settings.db_url)
+        if check_schema:
+            require_current(engine)
+        return engine
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+
+def state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    assert isinstance(root.obj, CliState)
+    return root.obj
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a KartotekaError as a clear message and exit 1, without a traceback."""
+    try:
+        yield
+    except KartotekaError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        sys.exit(1)

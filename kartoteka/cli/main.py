@@ -1,0 +1,27 @@
+"""The ``kartoteka`` command. Each command group lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kartoteka.cli import registry
+from kartoteka.cli.common import CliState
+from kartoteka.settings import Settings
+
+app = typer.Typer(help="Kartoteka: registry of political prisoners and exchange-list vetting.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def main(ctx: typer.Context,
+         db: Annotated[str | None, typer.Option("--db", envvar="KARTOTEKA_DB",
+                                                help="Database URL or SQLite file (default ./kartoteka.db)")] = None,
+         actor: Annotated[str | None, typer.Option("--actor", envvar="KARTOTEKA_ACTOR",
+                                                   help="Name recorded in the audit log")] = None) -> None:
+    overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
+    ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]
+
+
+registry.register(app)

@@ -1,0 +1,87 @@
+"""Shared fixtures. Every test that takes ``db`` runs on SQLite and, when KARTOTEKA_TEST_PG points at
+a server (always in CI), on PostgreSQL too: each test gets a fresh database copied from a migrated
+template, so tests never see each other's rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from kartoteka.db.engine import make_engine
+from kartoteka.db.schema import upgrade_schema
+
+PG_URL = os.environ.get("KARTOTEKA_TEST_PG", "")
+PG_TEMPLATE = "kartoteka_test_template"
+
+
+@dataclass
+class Db:
+    url: str
+    engine: Engine
+    backend: str
+
+
+def _pg_admin() -> Engine:
+    return create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need KARTOTEKA_TEST_PG (set by `make test` and CI)")
+    try:
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{PG_TEMPLATE}"'))
+    except Exception as exc:  # the server is down or refuses us
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"CI needs PostgreSQL at {PG_URL}: {exc}") from exc
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    engine = make_engine(make_url(PG_URL).set(database=PG_TEMPLATE).render_as_string(hide_password=False))
+    upgrade_schema(engine)
+    engine.dispose()
+    return PG_TEMPLATE
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
+    if request.param == "sqlite":
+        path = tmp_path / "kartoteka.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        yield Db(url, engine, "sqlite")
+        engine.dispose()
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"kt_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    yield Db(url, engine, "postgresql")
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
