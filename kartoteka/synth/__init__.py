@@ -1,0 +1,1 @@
+"""Synthetic data: registries and lists that look like the real thing and contain no real person."""
