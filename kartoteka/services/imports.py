@@ -127,6 +127,9 @@ class _Writer:
         self.ids = IdAllocator(conn, t)
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
+        """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
+        if not key:
+            return True
         if key in self.seen:
             errors.add(row, column, f"id '{key}' appears again (first at row {self.seen[key]})")
             return False
@@ -146,8 +149,9 @@ class _PersonWriter(_Writer):
         new: list[tuple[dict[str, Any], list[dict[str, str]]]] = []
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors)
+            fresh = self.claim(raw.get(fields["id"], "").strip(), row_no, fields["id"], errors)
             parsed = rowparse.parse_person(r)
-            if parsed is None or not self.claim(parsed[0]["ext_id"], row_no, fields["id"], errors):
+            if parsed is None or not fresh:
                 continue
             values, names = parsed
             values["row_hash"] = row_hash(values, names)
@@ -204,8 +208,9 @@ class _CaseWriter(_Writer):
               errors: ErrorCollector) -> None:
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors)
+            fresh = self.claim(raw.get(fields["case_id"], "").strip(), row_no, fields["case_id"], errors)
             values = rowparse.parse_case(r)
-            if values is None or not self.claim(values["ext_id"], row_no, fields["case_id"], errors):
+            if values is None or not fresh:
                 continue
             person_ext = values.pop("person_ext_id")
             if person_ext not in self.person_ids:

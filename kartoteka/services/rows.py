@@ -12,6 +12,7 @@ from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
 from kartoteka.errors import ErrorCollector
 from kartoteka.names.parse import NameParts, guess_language, split_name
+from kartoteka.tabular.cells import unneutralise
 
 MAX_NAME = 300
 MAX_TEXT = 4000
@@ -37,7 +38,7 @@ class RowReader:
         return self.fields.get(fld, fld)
 
     def text(self, fld: str, *, limit: int = MAX_TEXT, required: bool = False) -> str:
-        value = self.raw.get(self.fields[fld], "").strip() if fld in self.fields else ""
+        value = unneutralise(self.raw.get(self.fields[fld], "").strip()) if fld in self.fields else ""
         if required and not value:
             self.fail(fld, "is required and empty")
         if len(value) > limit:

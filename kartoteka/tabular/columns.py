@@ -21,7 +21,8 @@ def normalise_header(text: str) -> str:
 @lru_cache(maxsize=1)
 def column_aliases() -> dict[str, dict[str, list[str]]]:
     text = resources.files("kartoteka").joinpath("data/columns.yaml").read_text("utf-8")
-    return cast(dict[str, dict[str, list[str]]], yaml.safe_load(text))
+    data = cast(dict[str, dict[str, list[object]]], yaml.safe_load(text))
+    return {k: {f: [str(a) for a in names] for f, names in v.items()} for k, v in data.items()}
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:

@@ -1,0 +1,187 @@
+"""Registry commands: init, import, show, history, export, backup, restore, synth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.db.schema import upgrade_schema
+from kartoteka.services import backup as backup_service
+from kartoteka.services.exports import FORMATS, export_records
+from kartoteka.services.imports import ImportReport, import_file
+from kartoteka.services.persons import get_person, person_history
+from kartoteka.tabular.columns import parse_mapping
+
+import_app = typer.Typer(help="Import persons, cases or assessments from CSV, XLSX or JSON Lines.",
+                         no_args_is_help=True)
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", help="Name a column explicitly: 'HEADER=field' (repeatable), e.g. --map 'ФИО=name'")]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row without writing anything")]
+
+
+def _known_definitions() -> set[str]:
+    try:
+        from kartoteka.catalogs import definition_ids  # type: ignore[attr-defined]
+    except ImportError:
+        return set()
+    return set(definition_ids())
+
+
+def _run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | None, dry_run: bool) -> None:
+    st = state(ctx)
+    with user_errors():
+        engine = st.engine()
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"Importing {file.name}", total=None)
+            report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
+                                 dry_run=dry_run, known_definitions=_known_definitions(),
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        _print_report(report)
+
+
+def _print_report(r: ImportReport) -> None:
+    how = "Dry run, nothing written" if r.dry_run else "Imported"
+    enc = f", encoding {r.encoding}" if r.encoding else ""
+    delim = f", delimiter {r.delimiter!r}" if r.delimiter else ""
+    console.print(f"{how}: {Path(r.file).name}: {r.rows} rows; {r.created} new, {r.updated} updated, "
+                  f"{r.unchanged} unchanged{enc}{delim}")
+    console.print("Columns: " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()), highlight=False)
+
+
+@import_app.command("persons")
+def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
+    """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...)."""
+    _run_import(ctx, "persons", file, map, dry_run)
+
+
+@import_app.command("cases")
+def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
+    """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status)."""
+    _run_import(ctx, "cases", file, map, dry_run)
+
+
+@import_app.command("assessments")
+def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
+    """Import decided assessments (person_id, definition, decision, decided_on, reviewer)."""
+    _run_import(ctx, "assessments", file, map, dry_run)
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database schema, or upgrade it to this version."""
+    st = state(ctx)
+    with user_errors():
+        before, after = upgrade_schema(st.engine(check_schema=False))
+        what = "created" if before is None else ("already current" if before == after else f"upgraded from {before}")
+        console.print(f"Schema {what} at revision {after}: {st.settings.db_url}", highlight=False)
+
+
+def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id (or #internal-id)")]) -> None:
+    """Print a person: names, cases and charges, status history, assessments and sources."""
+    with user_errors():
+        d = get_person(state(ctx).engine(), person)
+    p = d.person
+    console.print(f"[bold]{d.primary_name}[/]  id {p['ext_id']}  (#{p['id']}, version {p['version']}, "
+                  f"{p['sensitivity']})", highlight=False)
+    console.print(f"Gender: {p['gender'] or '?'}   Born: {p['birth_date'] or '?'}   "
+                  f"Citizenship: {p['citizenship'] or '?'}   Region: {p['region'] or '?'}", highlight=False)
+    names = Table("kind", "name", "surname", "given", "patronymic", "script", "lang", title="Names")
+    for n in d.names:
+        names.add_row(n["kind"], n["full"], n["surname"], n["given_name"], n["patronymic"], n["script"], n["lang"])
+    console.print(names)
+    for c in d.cases:
+        console.print(f"[bold]Case {c['ext_id']}[/] ({c['jurisdiction']}) {c['articles_text']}", highlight=False)
+        console.print(f"  court: {c['court']}; detained {c['detained_on'] or '?'}; verdict {c['verdict_on'] or '-'}; "
+                      f"sentence: {c['sentence'] or '-'}; facility: {c['facility'] or '-'}; status: {c['status']}",
+                      highlight=False)
+        for ch in d.charges.get(c["id"], []):
+            known = "" if ch["in_catalog"] else "  (not in catalog)"
+            console.print(f"    {ch['code']} {ch['article']} part {ch['part'] or '-'} point {ch['point'] or '-'}"
+                          f"  «{ch['raw']}»{known}", highlight=False)
+    if d.events:
+        console.print("[bold]Status history[/]")
+        for e in d.events:
+            console.print(f"  {e['date'] or '?'}  {e['kind']}  {e['note']}", highlight=False)
+    if d.assessments:
+        console.print("[bold]Assessments[/]")
+        for a in d.assessments:
+            console.print(f"  {a['definition_id']} {a['definition_version']}: {a['decision'] or '-'} "
+                          f"({a['state']}, {a['decided_on'] or 'no date'}, reviewer {a['reviewer'] or '-'})",
+                          highlight=False)
+    if d.sources:
+        console.print("[bold]Sources[/]")
+        for s in d.sources:
+            console.print(f"  {s['title'] or s['url'] or s['file_path']}  {s['url']}  {s['sha256'][:12]}", highlight=False)
+
+
+def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")],
+            as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines")] = False) -> None:
+    """Every change to a person and their cases, events and assessments: who, when, field, before, after."""
+    with user_errors():
+        entries = person_history(state(ctx).engine(), person)
+    if as_json:
+        for e in entries:
+            console.print_json(json.dumps(e, default=str, ensure_ascii=False))
+        return
+    table = Table("when", "who", "record", "action", "field", "before", "after", title=f"History of {person}")
+    for e in entries:
+        table.add_row(f"{e['at']:%Y-%m-%d %H:%M:%S}", e["actor"], f"{e['entity_type']} #{e['entity_id']}",
+                      e["action"], e["field"] or "", (e["before"] or "")[:60], (e["after"] or "")[:60])
+    console.print(table)
+
+
+def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons or cases")],
+           out: Annotated[Path, typer.Option("--out", "-o", help="Output file")],
+           fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
+                                                                   "default from the file ending")] = None) -> None:
+    """Write persons or cases in a format that imports back unchanged (formulas neutralised)."""
+    with user_errors():
+        n = export_records(state(ctx).engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower())
+    console.print(f"Wrote {n} {kind} to {out}", highlight=False)
+
+
+def backup(ctx: typer.Context, file: Path,
+           logical: Annotated[bool, typer.Option(help="Portable gzipped JSON Lines dump (default on PostgreSQL)")] = False) -> None:
+    """Take a consistent snapshot while the database is in use."""
+    with user_errors():
+        kind = backup_service.backup(state(ctx).engine(), file, logical=logical)
+    console.print(f"Backup ({kind}) written to {file}", highlight=False)
+
+
+def restore(ctx: typer.Context, file: Path,
+            yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False) -> None:
+    """Replace the database contents with a backup."""
+    if not yes:
+        typer.confirm(f"Replace everything in the database with {file}?", abort=True)
+    with user_errors():
+        counts = backup_service.restore(state(ctx).engine(check_schema=False), file)
+    console.print(f"Restored from {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), highlight=False)
+
+
+def synth(out: Annotated[Path, typer.Option("--out", help="Directory for the files")] = Path("synthetic"),
+          persons: Annotated[int, typer.Option(help="How many persons")] = 2000,
+          seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+          fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv") -> None:
+    """Write a synthetic registry (persons, cases, assessments) to import; no real person is in it."""
+    from kartoteka.synth.registry import write_registry
+
+    paths = write_registry(out, persons, seed=seed, fmt=fmt)
+    for kind, path in paths.items():
+        console.print(f"{kind}: {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.add_typer(import_app, name="import")
+    app.command()(show)
+    app.command()(history)
+    app.command()(export)
+    app.command()(backup)
+    app.command()(restore)
+    app.command()(synth)
