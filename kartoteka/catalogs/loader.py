@@ -1,0 +1,87 @@
+"""Load the YAML catalogs under kartoteka/data, validated and cached; nothing is read at import time."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kartoteka.catalogs.models import CODES, CodeCatalog, Definition, ScreeningRules
+from kartoteka.errors import KartotekaError, NotFound
+
+
+class CatalogError(KartotekaError):
+    """A catalog file is missing or does not match its schema."""
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("kartoteka") / "data"))
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: {exc}") from exc
+
+
+def _validate(model: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(_read(path))
+    except ValidationError as exc:
+        raise CatalogError(f"{path}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load_definitions() -> dict[str, Definition]:
+    """Every definition in data/definitions, keyed by id; the file name must be the id."""
+    found: dict[str, Definition] = {}
+    for path in sorted((data_dir() / "definitions").glob("*.yaml")):
+        definition: Definition = _validate(Definition, path)
+        if definition.id != path.stem:
+            raise CatalogError(f"{path}: id '{definition.id}' does not match the file name")
+        found[definition.id] = definition
+    return found
+
+
+def definition_ids() -> set[str]:
+    return set(load_definitions())
+
+
+def get_definition(definition_id: str) -> Definition:
+    definitions = load_definitions()
+    if definition_id not in definitions:
+        raise NotFound(f"unknown definition '{definition_id}' (known: {', '.join(sorted(definitions))})")
+    return definitions[definition_id]
+
+
+@lru_cache(maxsize=None)
+def load_code(code: str) -> CodeCatalog:
+    """The catalog of one criminal code (RU, BY or UA); its tags must be known screening tags."""
+    code = code.upper()
+    if code not in CODES:
+        raise NotFound(f"no catalog for code '{code}' (known: {', '.join(CODES)})")
+    path = data_dir() / "codes" / f"{code.lower()}.yaml"
+    catalog: CodeCatalog = _validate(CodeCatalog, path)
+    if catalog.code != code:
+        raise CatalogError(f"{path}: code '{catalog.code}' does not match the file name")
+    known = set(load_screening_rules().tags)
+    for article in catalog.articles:
+        unknown = set(article.tags) - known
+        if unknown:
+            raise CatalogError(f"{path}: {code} {article.article}: unknown tags {', '.join(sorted(unknown))}")
+    return catalog
+
+
+def load_codes() -> dict[str, CodeCatalog]:
+    return {code: load_code(code) for code in CODES}
+
+
+@lru_cache(maxsize=1)
+def load_screening_rules() -> ScreeningRules:
+    result: ScreeningRules = _validate(ScreeningRules, data_dir() / "screening.yaml")
+    return result
