@@ -1,7 +1,7 @@
 """Catalogs: definitions of 'political prisoner', criminal-code articles and screening rules as data."""
 
 from kartoteka.catalogs.loader import (
-    CatalogError, definition_ids, get_definition, load_code, load_codes, load_definitions,
+    CatalogError, article_index, definition_ids, get_definition, load_code, load_codes, load_definitions,
     load_screening_rules,
 )
 from kartoteka.catalogs.models import (
@@ -9,5 +9,5 @@ from kartoteka.catalogs.models import (
 )
 
 __all__ = ["BASE_STATUSES", "CODES", "Article", "CatalogError", "Certainty", "CodeCatalog", "Definition",
-           "ScreeningRules", "Violence", "definition_ids", "get_definition", "load_code", "load_codes",
+           "ScreeningRules", "Violence", "article_index", "definition_ids", "get_definition", "load_code", "load_codes",
            "load_definitions", "load_screening_rules"]

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kartoteka.catalogs.models import CODES, CodeCatalog, Definition, ScreeningRules
+from kartoteka.catalogs.models import CODES, Article, CodeCatalog, Definition, ScreeningRules
 from kartoteka.errors import KartotekaError, NotFound
 
 
@@ -79,6 +79,12 @@ def load_code(code: str) -> CodeCatalog:
 
 def load_codes() -> dict[str, CodeCatalog]:
     return {code: load_code(code) for code in CODES}
+
+
+@lru_cache(maxsize=1)
+def article_index() -> dict[tuple[str, str], Article]:
+    """Every catalogued article keyed by (code, article), for fast bulk lookups."""
+    return {(code, a.article): a for code, catalog in load_codes().items() for a in catalog.articles}
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, cases, imports, person_names, persons
 from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
+from kartoteka.services.charges import store_charges
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -235,14 +236,8 @@ class _CaseWriter(_Writer):
                 self.report.updated += 1
 
     def after_write(self, case_id: int, values: dict[str, Any]) -> None:
-        """Hook for derived data of a case (parsed charges); see kartoteka.services.charges."""
-        hook = CASE_HOOKS[0] if CASE_HOOKS else None
-        if hook is not None:
-            hook(self.conn, case_id, values)
-
-
-CaseHook = Callable[[Connection, int, dict[str, Any]], None]
-CASE_HOOKS: list[CaseHook] = []
+        """Derived data of a case: its parsed charges (kartoteka.services.charges)."""
+        store_charges(self.conn, case_id, values)
 
 
 class _AssessmentWriter(_Writer):
