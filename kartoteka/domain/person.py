@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -49,10 +50,14 @@ def parse_sensitivity(text: str) -> Sensitivity:
         raise ValueError(f"'{text}' is not a sensitivity (public, internal or confidential)") from None
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
 def script_of(text: str) -> str:
     """'cyrl', 'latn', 'mixed' or 'none' by the letters a text contains."""
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isalpha() and ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    cyr = _CYRILLIC.search(text) is not None
+    lat = _LATIN.search(text) is not None
     if cyr and lat:
         return "mixed"
     if cyr:

@@ -32,8 +32,7 @@ def looks_like_patronymic(token: str) -> bool:
 
 
 def _is_upper_word(token: str) -> bool:
-    letters = [c for c in token if c.isalpha()]
-    return len(letters) > 1 and all(c.isupper() for c in letters)
+    return len(token) > 1 and token.isupper() and not _INITIAL.match(token)
 
 
 def split_name(text: str) -> NameParts:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from kartoteka.db import audit
+from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, cases, imports, person_names, persons
 from kartoteka.errors import ErrorCollector, InvalidInput
@@ -173,10 +174,10 @@ class _PersonWriter(_Writer):
         at = audit.now()
         ids = self.ids.take(len(new))
         rows = [audit.stamp_new({**v, "id": i}, self.actor, at) for i, (v, _) in zip(ids, new)]
-        self.conn.execute(insert(persons), rows)
-        self.conn.execute(insert(person_names), [
+        bulk_insert(self.conn, persons, rows)
+        bulk_insert(self.conn, person_names, [
             {**n, "person_id": i} for i, (_, names) in zip(ids, new) for n in names])
-        self.conn.execute(insert(audit.audit_log), audit.audit_rows_for_create(
+        bulk_insert(self.conn, audit.audit_log, audit.audit_rows_for_create(
             "person", [(i, {**v, "names": [n["full"] for n in names]}) for i, (v, names) in zip(ids, new)],
             self.actor, self.report.import_id, at))
         self.report.created += len(new)

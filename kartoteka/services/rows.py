@@ -6,6 +6,7 @@ the collector). Values are plain dicts ready for the tables.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kartoteka.domain.dates import parse_partial_date
@@ -14,6 +15,7 @@ from kartoteka.errors import ErrorCollector
 from kartoteka.names.parse import NameParts, guess_language, split_name
 from kartoteka.tabular.cells import unneutralise
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NAME = 300
 MAX_TEXT = 4000
 DECISIONS = ("recognised", "not_recognised", "under_review")
@@ -44,7 +46,7 @@ class RowReader:
         if len(value) > limit:
             self.fail(fld, f"is {len(value)} characters long; the limit is {limit}")
             return ""
-        if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        if _CONTROL.search(value):
             self.fail(fld, "contains control characters")
             return ""
         return value
