@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kartoteka.cli import registry
+from kartoteka.cli import criteria, registry
 from kartoteka.cli.common import CliState
 from kartoteka.settings import Settings
 
@@ -25,3 +25,4 @@ def main(ctx: typer.Context,
 
 
 registry.register(app)
+criteria.register(app)
