@@ -1,0 +1,101 @@
+"""Web and access commands: serve, user add/list/disable, token create, publish."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.services import users as user_service
+from kartoteka.services.publish import publish as publish_records
+
+user_app = typer.Typer(help="Users of the web interface and the API.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+
+
+def serve(ctx: typer.Context,
+          host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000) -> None:
+    """Run the web interface and the JSON API (documented at /docs)."""
+    import uvicorn
+
+    from kartoteka.web.app import create_app
+
+    st = state(ctx)
+    with user_errors():
+        st.engine()  # refuse to start on a database without the current schema
+        console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)")
+        uvicorn.run(create_app(st.settings), host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@user_app.command("add")
+def user_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Username")],
+             role: Annotated[str, typer.Option(help="viewer, editor, reviewer or admin")] = "viewer",
+             language: Annotated[str, typer.Option(help="Interface language: en, uk or ru")] = "en",
+             password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                          help="Read the password from standard input")] = False,
+             ) -> None:
+    """Add a user; the password comes from a prompt, or from stdin (never from the command line)."""
+    st = state(ctx)
+    with user_errors():
+        user = user_service.create_user(st.engine(), username=name, password=_read_password(password_stdin),
+                                        role=role, language=language, actor=st.actor)
+    console.print(f"Added {user.username} ({user.role})")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List users, their roles and whether they are active or locked."""
+    st = state(ctx)
+    with user_errors():
+        rows = user_service.list_users(st.engine())
+    table = Table("username", "role", "language", "active", "locked until")
+    for u in rows:
+        table.add_row(u.username, u.role, u.language, "yes" if u.active else "no",
+                      f"{u.locked_until:%Y-%m-%d %H:%M}" if u.locked_until else "")
+    console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Username")]) -> None:
+    """Disable a user: their sessions and API tokens stop working at once."""
+    st = state(ctx)
+    with user_errors():
+        user_service.update_user(st.engine(), username=name, actor=st.actor, active=False)
+    console.print(f"Disabled {name}")
+
+
+@token_app.command("create")
+def token_create(ctx: typer.Context, user: Annotated[str, typer.Argument(help="Username the token acts as")],
+                 name: Annotated[str, typer.Option(help="What the token is for")] = "script") -> None:
+    """Create an API token; it is printed once and only its hash is stored."""
+    st = state(ctx)
+    with user_errors():
+        token = user_service.create_token(st.engine(), username=user, name=name, actor=st.actor)
+    print(token)
+
+
+def publish(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help="Directory to write into")]) -> None:
+    """Write public persons, cases and sources, only the fields whitelisted in data/publish.yaml."""
+    st = state(ctx)
+    with user_errors():
+        report = publish_records(st.engine(), out=out)
+    console.print(f"Published {report.persons} persons, {report.cases} cases, {report.sources} sources to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("publish")(publish)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

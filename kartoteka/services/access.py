@@ -1,0 +1,138 @@
+"""Who may see and do what: the one place that decides it.
+
+Every record (person, case, source) is public, internal or confidential. Viewers never see
+confidential records; everybody else does, and every read of a confidential record by them is
+written to the audit log as a 'read' event. Pages, API, search, exports and reports all go
+through the functions here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Connection, Engine, true
+
+from kartoteka.db.audit import log_event
+from kartoteka.errors import Forbidden, NotFound
+from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
+
+ROLES = ("viewer", "editor", "reviewer", "admin")
+SENSITIVITIES = ("public", "internal", "confidential")
+
+# What each role may do, beyond reading what its sensitivities allow.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "viewer": frozenset({"read"}),
+    "editor": frozenset({"read", "edit", "import", "vet"}),
+    "reviewer": frozenset({"read", "edit", "import", "vet", "review"}),
+    "admin": frozenset({"read", "edit", "import", "vet", "review", "admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person (or script) acting: a username and one role."""
+
+    username: str
+    role: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role '{self.role}' (use {', '.join(ROLES)})")
+
+
+def system_principal(actor: str) -> Principal:
+    """The principal for command-line work on the server itself: an administrator."""
+    return Principal(actor, "admin")
+
+
+def visible_sensitivities(principal: Principal) -> tuple[str, ...]:
+    if principal.role == "viewer":
+        return ("public", "internal")
+    return SENSITIVITIES
+
+
+def can_see(principal: Principal, sensitivity: str) -> bool:
+    return sensitivity in visible_sensitivities(principal)
+
+
+def can(principal: Principal, permission: str) -> bool:
+    return permission in PERMISSIONS[principal.role]
+
+
+def require(principal: Principal, permission: str) -> None:
+    """Raise Forbidden unless the principal's role grants ``permission``."""
+    if not can(principal, permission):
+        raise Forbidden(f"your role ({principal.role}) may not {permission}")
+
+
+def visible_clause(principal: Principal, column: Column[Any]) -> ColumnElement[bool]:
+    """A WHERE clause limiting a table's ``sensitivity`` column to what the principal may see."""
+    allowed = visible_sensitivities(principal)
+    if len(allowed) == len(SENSITIVITIES):
+        return true()
+    return column.in_(allowed)
+
+
+def check_visible(principal: Principal, entity: str, record: Mapping[str, Any]) -> None:
+    """NotFound (not Forbidden, so existence is not revealed) when the record is hidden."""
+    if not can_see(principal, str(record.get("sensitivity", "internal"))):
+        raise NotFound(f"no {entity} '{record.get('ext_id', record.get('id'))}'")
+
+
+def visible(principal: Principal, records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [r for r in records if can_see(principal, str(r.get("sensitivity", "internal")))]
+
+
+def log_confidential_reads(conn: Connection, principal: Principal, entity: str,
+                           records: Iterable[Mapping[str, Any]], *, via: str) -> int:
+    """Write one audit 'read' event per confidential record shown; returns how many."""
+    n = 0
+    for r in records:
+        if r.get("sensitivity") == "confidential":
+            log_event(conn, entity=entity, entity_id=int(r["id"]), action="read",
+                      actor=principal.username, after={"via": via})
+            n += 1
+    return n
+
+
+def forbid_unless(condition: bool, message: str) -> None:
+    if not condition:
+        raise Forbidden(message)
+
+
+def filter_person(conn: Connection, principal: Principal, detail: PersonDetail, *, via: str) -> PersonDetail:
+    """The person as the principal may see it; logs reads of its confidential records.
+
+    Raises NotFound when the person itself is hidden. Hidden cases take their charges and timeline
+    events with them; hidden sources disappear.
+    """
+    check_visible(principal, "person", detail.person)
+    shown_cases = [dict(c) for c in visible(principal, detail.cases)]
+    case_ids = {c["id"] for c in shown_cases}
+    shown_sources = [dict(s) for s in visible(principal, detail.sources)]
+    events = [e for e in detail.events if e.get("case_id") is None or e["case_id"] in case_ids]
+    log_confidential_reads(conn, principal, "person", [detail.person], via=via)
+    log_confidential_reads(conn, principal, "case", shown_cases, via=via)
+    log_confidential_reads(conn, principal, "source", shown_sources, via=via)
+    return PersonDetail(detail.person, detail.names, shown_cases,
+                        {k: v for k, v in detail.charges.items() if k in case_ids}, events,
+                        detail.assessments, shown_sources)
+
+
+def view_person(engine: Engine, principal: Principal, ref: str | int, *, via: str) -> PersonDetail:
+    """Load one person for ``principal`` (NotFound when hidden), logging confidential reads."""
+    with engine.begin() as conn:
+        detail = load_person(conn, resolve_person_id(conn, ref))
+        if detail.person.get("deleted_at") is not None:
+            raise NotFound(f"no person '{ref}'")
+        return filter_person(conn, principal, detail, via=via)
+
+
+def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[dict[str, Any]]:
+    """The person's audit history without entries about records the principal may not see."""
+    detail = view_person(engine, principal, ref, via="history")
+    shown = {("person", detail.person["id"])} | {("case", c["id"]) for c in detail.cases} \
+        | {("status_event", e["id"]) for e in detail.events} | {("assessment", a["id"]) for a in detail.assessments}
+    return [h for h in person_history(engine, detail.person["id"]) if (h["entity_type"], h["entity_id"]) in shown]

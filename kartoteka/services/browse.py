@@ -1,0 +1,154 @@
+"""Finding persons: a text query (via the matching service) narrowed by filters, for one principal.
+
+Filters: case status, criminal-code article, region, facility, screening flag. Every result is
+limited to the sensitivities the principal may see (services/access.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Select, func, select
+
+from kartoteka.db.tables import cases, charges, person_names, persons
+from kartoteka.services.access import Principal, visible_clause
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    text: str = ""
+    status: str = ""
+    code: str = ""
+    article: str = ""
+    region: str = ""
+    facility: str = ""
+    flag: str = ""
+    transliterate: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.text, self.status, self.code, self.article, self.region, self.facility, self.flag))
+
+
+@dataclass
+class PersonRow:
+    id: int
+    ext_id: str
+    name: str
+    birth_date: str | None
+    region: str
+    sensitivity: str
+    statuses: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+
+
+def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int) -> list[tuple[int, float]]:
+    """(person id, score) best first, from the matching service's search."""
+    from kartoteka.services.matching import search_persons  # built in parallel; imported on use
+
+    hits = search_persons(engine, text=text, limit=limit, transliterate=transliterate)
+    out: list[tuple[int, float]] = []
+    for h in hits:
+        pid = h["person_id"] if isinstance(h, dict) else getattr(h, "person_id")
+        score = h.get("score", 0.0) if isinstance(h, dict) else getattr(h, "score", 0.0)
+        if pid is not None:
+            out.append((int(pid), float(score or 0.0)))
+    return out
+
+
+def _filtered(principal: Principal, f: PersonFilters) -> Select[Any]:
+    stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_clause(principal, persons.c.sensitivity))
+    if f.region:
+        stmt = stmt.where(func.lower(persons.c.region).contains(f.region.lower()))
+    if f.status or f.facility or f.code or f.article:
+        case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None),
+                                                  visible_clause(principal, cases.c.sensitivity))
+        if f.status:
+            case_q = case_q.where(cases.c.status == f.status)
+        if f.facility:
+            case_q = case_q.where(func.lower(cases.c.facility).contains(f.facility.lower()))
+        if f.code or f.article:
+            case_q = case_q.join(charges, charges.c.case_id == cases.c.id)
+            if f.code:
+                case_q = case_q.where(charges.c.code == f.code.upper())
+            if f.article:
+                case_q = case_q.where(charges.c.article == f.article)
+        stmt = stmt.where(persons.c.id.in_(case_q))
+    return stmt
+
+
+FlagSource = Callable[[Connection, list[int]], dict[int, list[str]]]
+
+
+def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limit: int = 50,
+           flags_for: FlagSource | None = None) -> list[PersonRow]:
+    """Persons matching ``filters`` that ``principal`` may see; best text matches first."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    scores: dict[int, float] = {}
+    if filters.text.strip():
+        scores = dict(_text_candidates(engine, filters.text.strip(), transliterate=filters.transliterate,
+                                       limit=max(limit * 4, 100)))
+        if not scores:
+            return []
+    with engine.connect() as conn:
+        stmt = _filtered(principal, filters)
+        if scores:
+            stmt = stmt.where(persons.c.id.in_(list(scores)))
+        ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(None if scores else limit * 4))]
+        if scores:
+            ids.sort(key=lambda i: -scores[i])
+        flag_map = flags_for(conn, ids) if flags_for else {}
+        if filters.flag:
+            ids = [i for i in ids if filters.flag in flag_map.get(i, [])]
+        ids = ids[:limit]
+        rows = _rows(conn, principal, ids)
+    for r in rows:
+        r.flags = flag_map.get(r.id, [])
+        r.score = scores.get(r.id)
+    return rows
+
+
+def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[PersonRow]:
+    if not ids:
+        return []
+    base = {r.id: r for r in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date,
+                                                 persons.c.region, persons.c.sensitivity)
+                                          .where(persons.c.id.in_(ids)))}
+    primary: dict[int, str] = {}
+    first: dict[int, str] = {}
+    for r in conn.execute(select(person_names.c.person_id, person_names.c.full, person_names.c.kind)
+                          .where(person_names.c.person_id.in_(ids)).order_by(person_names.c.id)):
+        first.setdefault(r.person_id, r.full)
+        if r.kind == "primary":
+            primary.setdefault(r.person_id, r.full)
+    statuses: dict[int, set[str]] = {}
+    articles: dict[int, set[str]] = {}
+    visible_cases = select(cases.c.id, cases.c.person_id, cases.c.status).where(
+        cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None), visible_clause(principal, cases.c.sensitivity))
+    case_person: dict[int, int] = {}
+    for r in conn.execute(visible_cases):
+        case_person[r.id] = r.person_id
+        if r.status:
+            statuses.setdefault(r.person_id, set()).add(r.status)
+    if case_person:
+        for r in conn.execute(select(charges.c.case_id, charges.c.code, charges.c.article)
+                              .where(charges.c.case_id.in_(list(case_person)))):
+            articles.setdefault(case_person[r.case_id], set()).add(f"{r.code} {r.article}")
+    return [PersonRow(i, base[i].ext_id, primary.get(i) or first.get(i, ""), base[i].birth_date, base[i].region,
+                      base[i].sensitivity, sorted(statuses.get(i, ())), sorted(articles.get(i, ())))
+            for i in ids if i in base]
+
+
+def filter_choices(engine: Engine, principal: Principal) -> dict[str, list[str]]:
+    """The values offered in the search form's filter lists."""
+    with engine.connect() as conn:
+        st = conn.execute(select(cases.c.status).distinct().where(
+            cases.c.status != "", visible_clause(principal, cases.c.sensitivity)).order_by(cases.c.status))
+        codes = conn.execute(select(charges.c.code).distinct().order_by(charges.c.code))
+        return {"status": [r[0] for r in st], "code": [r[0] for r in codes]}

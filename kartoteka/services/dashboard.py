@@ -1,0 +1,55 @@
+"""Figures for the dashboard: persons by status over time, by article and by region.
+
+Counts only what the principal may see. A person counts once per status, article or region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, distinct, func, select
+
+from kartoteka.db.tables import cases, charges, persons
+from kartoteka.services.access import Principal, visible_clause
+
+TOP = 12
+
+
+@dataclass
+class Dashboard:
+    total: int
+    by_status: list[tuple[str, int]]
+    by_article: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    # year -> status -> persons detained that year (by the case's detention date)
+    over_time: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def dashboard(engine: Engine, principal: Principal) -> Dashboard:
+    p_ok = visible_clause(principal, persons.c.sensitivity)
+    c_ok = visible_clause(principal, cases.c.sensitivity)
+    live = persons.c.deleted_at.is_(None)
+    joined = cases.join(persons, persons.c.id == cases.c.person_id)
+    case_ok = (cases.c.deleted_at.is_(None), live, p_ok, c_ok)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(persons).where(live, p_ok)).scalar_one()
+        n = func.count(distinct(cases.c.person_id))
+        status = conn.execute(select(cases.c.status, n).select_from(joined).where(*case_ok)
+                              .group_by(cases.c.status).order_by(n.desc()))
+        by_status = [(s or "—", int(c)) for s, c in status]
+        label = charges.c.code + " " + charges.c.article
+        art = conn.execute(select(charges.c.code, charges.c.article, n)
+                           .select_from(joined.join(charges, charges.c.case_id == cases.c.id)).where(*case_ok)
+                           .group_by(charges.c.code, charges.c.article).order_by(n.desc(), label).limit(TOP))
+        by_article = [(f"{code} {article}", int(c)) for code, article, c in art]
+        pn = func.count(persons.c.id)
+        reg = conn.execute(select(persons.c.region, pn).where(live, p_ok, persons.c.region != "")
+                           .group_by(persons.c.region).order_by(pn.desc(), persons.c.region).limit(TOP))
+        by_region = [(r, int(c)) for r, c in reg]
+        year = func.substr(cases.c.detained_on, 1, 4)
+        over: dict[str, dict[str, int]] = {}
+        for y, s, c in conn.execute(select(year, cases.c.status, n).select_from(joined)
+                                    .where(*case_ok, cases.c.detained_on.is_not(None))
+                                    .group_by(year, cases.c.status).order_by(year)):
+            over.setdefault(str(y), {})[s or "—"] = int(c)
+    return Dashboard(int(total), by_status, by_article, by_region, over)

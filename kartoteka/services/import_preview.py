@@ -1,0 +1,39 @@
+"""What an import would do before it runs: the file's columns, how they map to fields, a few rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from kartoteka.errors import InvalidInput
+from kartoteka.services.imports import KINDS, REQUIRED
+from kartoteka.tabular.columns import column_aliases, map_columns
+from kartoteka.tabular.reader import open_table
+
+SAMPLE_ROWS = 5
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    headers: list[str]
+    fields: dict[str, str]                 # field -> header
+    known_fields: list[str]
+    sample: list[dict[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)   # required fields with no column
+
+    @property
+    def unmapped(self) -> list[str]:
+        used = set(self.fields.values())
+        return [h for h in self.headers if h not in used]
+
+
+def preview_import(kind: str, path: Path, *, mapping: dict[str, str] | None = None) -> ImportPreview:
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
+    table = open_table(path)
+    fields = map_columns(kind, table.headers, mapping, filename=path.name)
+    sample = [row for _, row in islice(table.rows, SAMPLE_ROWS)]
+    missing = [" / ".join(opts) for opts in REQUIRED[kind] if not any(o in fields for o in opts)]
+    return ImportPreview(kind, table.headers, fields, list(column_aliases()[kind]), sample, missing)

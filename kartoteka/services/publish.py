@@ -1,0 +1,86 @@
+"""Publishing: write only public records, and of them only the whitelisted fields (data/publish.yaml)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from sqlalchemy import Engine, select
+
+from kartoteka.db.tables import cases, charges, citations, person_names, persons, sources
+from kartoteka.errors import InvalidInput
+
+RECORD_TYPES = ("persons", "names", "cases", "charges", "sources")
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    persons: int
+    cases: int
+    sources: int
+
+
+@lru_cache(maxsize=1)
+def whitelist() -> dict[str, list[str]]:
+    """The published fields per record type, validated against the tables."""
+    data = cast(dict[str, list[str]], yaml.safe_load(
+        (files("kartoteka") / "data" / "publish.yaml").read_text("utf-8")))
+    columns = {"persons": set(persons.c.keys()), "names": set(person_names.c.keys()),
+               "cases": set(cases.c.keys()) | {"person_ext_id"}, "charges": set(charges.c.keys()),
+               "sources": set(sources.c.keys())}
+    for kind in RECORD_TYPES:
+        unknown = set(data.get(kind, [])) - columns[kind] if kind in data else {"(missing)"}
+        if unknown or "sensitivity" in data[kind] or "notes" in data[kind]:
+            raise InvalidInput(f"data/publish.yaml: bad fields for {kind}: {sorted(unknown) or 'notes/sensitivity'}")
+    return {k: list(data[k]) for k in RECORD_TYPES}
+
+
+def _pick(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    return {f: row.get(f) for f in fields}
+
+
+def publish(engine: Engine, *, out: Path) -> PublishReport:
+    """Write persons.jsonl, cases.jsonl and sources.jsonl under ``out`` (created if needed)."""
+    wl = whitelist()
+    out.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        people = [dict(r) for r in conn.execute(select(persons).where(
+            persons.c.sensitivity == "public", persons.c.deleted_at.is_(None)).order_by(persons.c.ext_id)).mappings()]
+        ext = {p["id"]: p["ext_id"] for p in people}
+        names: dict[int, list[dict[str, Any]]] = {}
+        for n in conn.execute(select(person_names).order_by(person_names.c.id)).mappings():
+            if n["person_id"] in ext:
+                names.setdefault(n["person_id"], []).append(_pick(dict(n), wl["names"]))
+        case_rows = [dict(r) for r in conn.execute(select(cases).where(
+            cases.c.sensitivity == "public", cases.c.deleted_at.is_(None)).order_by(cases.c.ext_id)).mappings()
+            if r["person_id"] in ext]
+        case_ids = {c["id"] for c in case_rows}
+        charge_map: dict[int, list[dict[str, Any]]] = {}
+        for ch in conn.execute(select(charges).order_by(charges.c.id)).mappings():
+            if ch["case_id"] in case_ids:
+                charge_map.setdefault(ch["case_id"], []).append(_pick(dict(ch), wl["charges"]))
+        cited = {r.source_id for r in conn.execute(select(citations.c.source_id, citations.c.entity_type,
+                                                          citations.c.entity_id))
+                 if (r.entity_type == "person" and r.entity_id in ext) or
+                 (r.entity_type == "case" and r.entity_id in case_ids)}
+        source_rows = [dict(r) for r in conn.execute(select(sources).where(
+            sources.c.sensitivity == "public", sources.c.deleted_at.is_(None)).order_by(sources.c.id)).mappings()
+            if r["id"] in cited]
+    with (out / "persons.jsonl").open("w", encoding="utf-8") as f:
+        for p in people:
+            f.write(json.dumps({**_pick(p, wl["persons"]), "names": names.get(p["id"], [])}, ensure_ascii=False) + "\n")
+    with (out / "cases.jsonl").open("w", encoding="utf-8") as f:
+        for c in case_rows:
+            row = {**c, "person_ext_id": ext[c["person_id"]]}
+            f.write(json.dumps({**_pick(row, wl["cases"]), "charges": charge_map.get(c["id"], [])},
+                               ensure_ascii=False) + "\n")
+    with (out / "sources.jsonl").open("w", encoding="utf-8") as f:
+        for s in source_rows:
+            f.write(json.dumps(_pick(s, wl["sources"]), ensure_ascii=False) + "\n")
+    return PublishReport(out, len(people), len(case_rows), len(source_rows))

@@ -1,0 +1,70 @@
+"""/api/imports: upload a file of persons, cases or assessments; preview, dry run or import it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from pydantic import BaseModel
+
+from kartoteka.errors import InvalidInput
+from kartoteka.services.access import require
+from kartoteka.services.import_preview import preview_import
+from kartoteka.services.imports import import_file
+from kartoteka.tabular.columns import parse_mapping
+from kartoteka.web.api.models import ERRORS
+from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
+from kartoteka.web.uploads import discard, save_upload, upload_path
+
+router = APIRouter(prefix="/imports", tags=["imports"], dependencies=[Depends(check_csrf)], responses=ERRORS)
+
+
+class ImportOut(BaseModel):
+    kind: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    import_id: str
+    columns: dict[str, str]
+
+
+def mapping_of(text: str) -> dict[str, str]:
+    """``"ФИО=name; Born=birth_date"`` (or one pair a line) as {header: field}."""
+    pairs = [p for p in text.replace("\n", ";").split(";") if p.strip()]
+    return parse_mapping(pairs)
+
+
+@router.post("/preview", response_model=dict[str, Any], summary="Columns found and how they map to fields")
+async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
+                  kind: Annotated[str, Form(pattern="^(persons|cases|assessments)$")],
+                  file: Annotated[UploadFile, File()], mapping: Annotated[str, Form(max_length=4000)] = "",
+                  ) -> dict[str, Any]:
+    require(principal, "import")
+    token = await save_upload(settings.media_dir, file)
+    try:
+        p = preview_import(kind, upload_path(settings.media_dir, token), mapping=mapping_of(mapping))
+        return {**asdict(p), "unmapped": p.unmapped}
+    finally:
+        discard(settings.media_dir, token)
+
+
+@router.post("", response_model=ImportOut, summary="Import a file (all rows or none); dry_run validates only",
+             responses={422: {"description": "Every bad row, with file, row, column and reason"}})
+async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
+                     kind: Annotated[str, Form(pattern="^(persons|cases|assessments)$")],
+                     file: Annotated[UploadFile, File()], dry_run: Annotated[bool, Form()] = False,
+                     mapping: Annotated[str, Form(max_length=4000)] = "") -> ImportOut:
+    require(principal, "import")
+    token = await save_upload(settings.media_dir, file)
+    try:
+        path = upload_path(settings.media_dir, token)
+        report = import_file(engine, kind, path, actor=principal.username, mapping=mapping_of(mapping),
+                             dry_run=dry_run)
+    except (UnicodeError, ValueError) as exc:
+        raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc
+    finally:
+        discard(settings.media_dir, token)
+    return ImportOut(**{k: v for k, v in asdict(report).items() if k in ImportOut.model_fields})

@@ -1,0 +1,19 @@
+"""Response and request bodies shared by the API routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    detail: str
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not signed in / bad token"},
+    403: {"model": Problem, "description": "Not allowed for this role"},
+    404: {"model": Problem, "description": "Not found (or not visible to you)"},
+}

@@ -1,0 +1,106 @@
+"""The web application: server-rendered pages and the JSON API under /api/, built by create_app."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from kartoteka import __version__
+from kartoteka.db.engine import get_engine
+from kartoteka.errors import Conflict, Forbidden, InvalidInput, KartotekaError, NotFound
+from kartoteka.settings import Settings
+from kartoteka.web import api, pages
+from kartoteka.web.deps import LoginRequired
+from kartoteka.web.render import make_environment, render
+from kartoteka.web.security import (
+    SECURITY_HEADERS, SESSION_COOKIE, SESSION_MAX_AGE, RateLimiter, SessionCodec, cookie_secure,
+)
+
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
+
+
+def _status(exc: KartotekaError) -> int:
+    for cls, code in STATUS.items():
+        if isinstance(exc, cls):
+            return code
+    return 400
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="Kartoteka", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json",
+                  description="JSON API of Kartoteka. Authenticate scripts with `Authorization: Bearer <token>` "
+                              "(create one with `kartoteka token create`).")
+    app.state.settings = settings
+    app.state.engine = get_engine(settings.db_url)
+    app.state.jinja = make_environment()
+    app.state.codec = SessionCodec(settings.secret_key)
+    app.state.login_limiter = RateLimiter(limit=max(10, settings.login_max_failures * 2), window=60)
+
+    @app.middleware("http")
+    async def session_and_headers(request: Request,
+                                  call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
+        if b"%00" in raw or b"\x00" in raw:
+            return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
+        codec: SessionCodec = app.state.codec
+        session = codec.loads(request.cookies.get(SESSION_COOKIE))
+        request.state.session = session
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("cache-control", "no-store")
+        if session.changed and not request.headers.get("authorization"):
+            response.set_cookie(SESSION_COOKIE, codec.dumps(session), max_age=SESSION_MAX_AGE, httponly=True,
+                                samesite="lax", path="/",
+                                secure=cookie_secure(request.url.netloc, request.url.scheme))
+        return response
+
+    @app.exception_handler(KartotekaError)
+    async def kartoteka_error(request: Request, exc: KartotekaError) -> Response:
+        code = _status(exc)
+        errors = [{"column": e.column, "row": e.row, "reason": e.reason}
+                  for e in getattr(exc, "errors", [])]
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc).split("\n")[0], "errors": errors}, status_code=code)
+        return render(request, "error.html", {"status": code, "message": str(exc).split("\n")[0],
+                                              "errors": errors}, status_code=code)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request) or request.url.path.startswith("/openapi"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", {"status": exc.status_code, "message": str(exc.detail),
+                                              "errors": []}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return render(request, "error.html", {"status": 422, "message": "; ".join(
+            f"{'.'.join(map(str, d['loc'][1:]))}: {d['msg']}" for d in detail), "errors": []}, status_code=422)
+
+    app.mount("/static", StaticFiles(directory=str(files("kartoteka") / "web" / "static")), name="static")
+    for router in api.routers():
+        app.include_router(router, prefix="/api")
+    prefixes = {r.prefix for r in api.optional_routers()}
+    app.state.features = {name: f"/{name}" in prefixes for name in api.OPTIONAL}
+    for router in pages.routers():
+        app.include_router(router)
+    return app

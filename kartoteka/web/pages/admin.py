@@ -1,0 +1,64 @@
+"""Administration: users and roles, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kartoteka.errors import KartotekaError
+from kartoteka.services import users as svc
+from kartoteka.services.access import ROLES, require
+from kartoteka.services.auditlog import AuditQuery, list_audit
+from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
+from kartoteka.web.render import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+
+def _users_page(request: Request, engine: EngineDep, error: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "users.html", {"users": svc.list_users(engine), "roles": ROLES, "error": error},
+                  status_code=status_code)
+
+
+@router.get("/users")
+def users_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
+    require(principal, "admin")
+    return _users_page(request, engine)
+
+
+@router.post("/users")
+def add_user(request: Request, engine: EngineDep, principal: PagePrincipal,
+             username: Annotated[str, Form(max_length=120)], password: Annotated[str, Form(max_length=200)],
+             role: Annotated[str, Form(max_length=12)], language: Annotated[str, Form(max_length=5)] = "en",
+             ) -> Response:
+    require(principal, "admin")
+    try:
+        svc.create_user(engine, username=username, password=password, role=role, language=language,
+                        actor=principal.username)
+    except KartotekaError as exc:
+        return _users_page(request, engine, str(exc), 422)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{username}")
+def change_user(request: Request, engine: EngineDep, principal: PagePrincipal, username: str,
+                role: Annotated[str, Form(max_length=12)], active: Annotated[str, Form(max_length=3)] = "") -> Response:
+    require(principal, "admin")
+    if username == principal.username and (role != "admin" or active != "on"):
+        return _users_page(request, engine, "you cannot demote or disable yourself", 422)
+    svc.update_user(engine, username=username, actor=principal.username, role=role, active=active == "on")
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(request: Request, engine: EngineDep, principal: PagePrincipal,
+               entity_type: Annotated[str, Query(max_length=32)] = "",
+               entity_id: Annotated[str, Query(max_length=18)] = "",
+               actor: Annotated[str, Query(max_length=120)] = "", action: Annotated[str, Query(max_length=12)] = "",
+               before_id: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
+    eid = int(entity_id) if entity_id.isdigit() else None
+    rows = list_audit(engine, principal, AuditQuery(entity_type, eid, actor, action, before_id, 200))
+    return render(request, "audit.html", {"rows": rows, "q": {"entity_type": entity_type, "entity_id": entity_id,
+                                                              "actor": actor, "action": action}})

@@ -1,0 +1,85 @@
+"""Sign in, sign out, the language switch, and the account page with API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kartoteka.errors import Forbidden
+from kartoteka.services import users as svc
+from kartoteka.web.deps import EngineDep, OptionalUser, PageUser, SessionDep, SettingsDep, check_csrf
+from kartoteka.web.i18n import LANGUAGES
+from kartoteka.web.render import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths, so the sign-in page cannot be used to redirect elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+@router.get("/login")
+def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+def login(request: Request, engine: EngineDep, settings: SettingsDep, session: SessionDep,
+          username: Annotated[str, Form(max_length=120)], password: Annotated[str, Form(max_length=200)],
+          next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.login_limiter.hit(client):
+        return render(request, "login.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
+    try:
+        user = svc.authenticate(engine, username=username, password=password,
+                                max_failures=settings.login_max_failures,
+                                lockout_seconds=settings.login_lockout_seconds)
+    except Forbidden as exc:
+        error = "locked" if "locked" in str(exc) else "wrong"
+        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401)
+    session.sign_in(user.id)
+    request.state.user = user
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(session: SessionDep) -> Response:
+    session.sign_out()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/language")
+def set_language(request: Request, engine: EngineDep, session: SessionDep, user: OptionalUser,
+                 lang: Annotated[str, Form(max_length=5)], next: Annotated[str, Form(max_length=500)] = "/",
+                 ) -> Response:
+    if lang in LANGUAGES:
+        session.lang, session.changed = lang, True
+        if user is not None:
+            svc.update_user(engine, username=user.username, actor=user.username, language=lang)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.get("/account")
+def account(request: Request, engine: EngineDep, user: PageUser) -> Response:
+    return render(request, "account.html", {"tokens": svc.list_tokens(engine, username=user.username),
+                                            "new_token": None})
+
+
+@router.post("/account/tokens")
+def create_token(request: Request, engine: EngineDep, user: PageUser,
+                 name: Annotated[str, Form(min_length=1, max_length=120)]) -> Response:
+    token = svc.create_token(engine, username=user.username, name=name, actor=user.username)
+    return render(request, "account.html", {"tokens": svc.list_tokens(engine, username=user.username),
+                                            "new_token": token})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(engine: EngineDep, user: PageUser, token_id: int) -> Response:
+    if token_id in {t["id"] for t in svc.list_tokens(engine, username=user.username)}:
+        svc.revoke_token(engine, token_id=token_id, actor=user.username)
+    return RedirectResponse("/account", status_code=303)

@@ -1,0 +1,79 @@
+"""Search, the person page, history, and the edit form with conflict detection."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kartoteka.errors import Conflict, InvalidInput
+from kartoteka.services import access
+from kartoteka.services.browse import PersonFilters, filter_choices, search
+from kartoteka.services.persons_edit import PersonEdit, edit_person
+from kartoteka.web.adapters import flag_details, flag_tags
+from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
+from kartoteka.web.render import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+Text = Annotated[str, Query(max_length=300)]
+
+
+@router.get("/persons")
+def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
+                code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
+                translit: Text = "on", searched: Text = "") -> Response:
+    f = PersonFilters(q, status, code, article, region, facility, flag, transliterate=translit == "on")
+    results = search(engine, principal, f, limit=100, flags_for=flag_tags) if searched or not f.empty else None
+    return render(request, "search.html", {"f": f, "results": results,
+                                           "choices": filter_choices(engine, principal)})
+
+
+@router.get("/persons/{ref}")
+def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, ref: str) -> Response:
+    d = access.view_person(engine, principal, ref, via="page")
+    with engine.connect() as conn:
+        flags = flag_details(conn, [d.person["id"]]).get(d.person["id"], [])
+    return render(request, "person.html", {"d": d, "flags": flags,
+                                           "history": access.view_history(engine, principal, ref)})
+
+
+def _edit_context(d: object, values: dict[str, str], error: str | None = None,
+                  errors: dict[str, str] | None = None) -> dict[str, object]:
+    return {"d": d, "v": values, "error": error, "errors": errors or {}}
+
+
+@router.get("/persons/{ref}/edit")
+def edit_form(request: Request, engine: EngineDep, principal: PagePrincipal, ref: str) -> Response:
+    access.require(principal, "edit")
+    d = access.view_person(engine, principal, ref, via="edit")
+    p = d.person
+    values = {"version": str(p["version"]), "primary_name": d.primary_name, "gender": p["gender"] or "",
+              "birth_date": p["birth_date"] or "", "citizenship": p["citizenship"], "region": p["region"],
+              "sensitivity": p["sensitivity"], "notes": p["notes"]}
+    return render(request, "edit.html", _edit_context(d, values))
+
+
+@router.post("/persons/{ref}/edit")
+def edit_submit(request: Request, engine: EngineDep, principal: PagePrincipal, ref: str,
+                version: Annotated[int, Form()], primary_name: Annotated[str, Form(max_length=400)],
+                gender: Annotated[str, Form(max_length=20)] = "", birth_date: Annotated[str, Form(max_length=40)] = "",
+                citizenship: Annotated[str, Form(max_length=200)] = "",
+                region: Annotated[str, Form(max_length=200)] = "",
+                sensitivity: Annotated[str, Form(max_length=20)] = "internal",
+                notes: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    edit = PersonEdit(version, primary_name, gender, birth_date, citizenship, region, sensitivity, notes)
+    values = {k: str(getattr(edit, k)) for k in edit.__dataclass_fields__}
+    try:
+        edit_person(engine, principal, ref, edit)
+    except Conflict as exc:
+        d = access.view_person(engine, principal, ref, via="edit")
+        return render(request, "edit.html", _edit_context(d, values, error=str(exc)) | {"conflict": True,
+                      "current_version": d.person["version"]}, status_code=409)
+    except InvalidInput as exc:
+        d = access.view_person(engine, principal, ref, via="edit")
+        return render(request, "edit.html", _edit_context(d, values, error=str(exc).split("\n")[0],
+                                                          errors={e.column: e.reason for e in exc.errors}),
+                      status_code=422)
+    return RedirectResponse(f"/persons/{quote(ref, safe='')}?saved=1", status_code=303)

@@ -1,0 +1,42 @@
+"""Server-rendered pages: one Jinja2 environment (autoescape on) and the context every page gets."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from kartoteka.services.access import can
+from kartoteka.services.users import User
+from kartoteka.web.i18n import LANGUAGES, pick_language, translations
+from kartoteka.web.security import CSRF_FIELD, Session
+
+
+def make_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(files("kartoteka") / "web" / "templates")),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> HTMLResponse:
+    """Render ``template`` with the user, translator, CSRF token and language switch in scope."""
+    session: Session = request.state.session
+    user: User | None = getattr(request.state, "user", None)
+    settings = request.app.state.settings
+    lang = pick_language(user.language if user else None, session.lang,
+                         accept=request.headers.get("accept-language", ""), default=settings.default_language)
+    tr = translations(lang)
+    env: Environment = request.app.state.jinja
+    page = env.get_template(template).render(
+        request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
+        csrf_token=session.csrf, _=(lambda s: tr.gettext(s) if s else s), ngettext=tr.ngettext,
+        has_vetting=request.app.state.features.get("vetting", False),
+        has_assessments=request.app.state.features.get("assessments", False),
+        can=(lambda perm: user is not None and can(user.principal, perm)),
+        path=request.url.path, **(context or {}))
+    return HTMLResponse(page, status_code=status_code)
