@@ -59,10 +59,13 @@ def get_definition(definition_id: str) -> Definition:
     return definitions[definition_id]
 
 
-@lru_cache(maxsize=None)
 def load_code(code: str) -> CodeCatalog:
     """The catalog of one criminal code (RU, BY or UA); its tags must be known screening tags."""
-    code = code.upper()
+    return _load_code(code.upper())
+
+
+@lru_cache(maxsize=None)
+def _load_code(code: str) -> CodeCatalog:
     if code not in CODES:
         raise NotFound(f"no catalog for code '{code}' (known: {', '.join(CODES)})")
     path = data_dir() / "codes" / f"{code.lower()}.yaml"

@@ -89,12 +89,12 @@ class _Parser:
         self.expect = None
 
     def is_article_number(self, i: int) -> bool:
-        if self.expect is Kind.ARTICLE or self.article_context:
+        if self.expect is Kind.ARTICLE:
             return True
         prev = self.tokens[i - 1] if i > 0 else None
         nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         return ((nxt is None or nxt.kind in (Kind.PART, Kind.PAREN, Kind.CODE, Kind.SEP))
-                and (prev is None or prev.kind in (Kind.SEP, Kind.CODE, Kind.WORD)))
+                and (self.article_context or prev is None or prev.kind in (Kind.SEP, Kind.CODE, Kind.WORD)))
 
     def is_prefix_code(self, i: int) -> bool:
         prev = self.tokens[i - 1] if i > 0 else None

@@ -1,0 +1,105 @@
+"""Every catalog file matches its schema, keeps its uncertainty visible, and loads lazily."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kartoteka.catalogs import (
+    CODES, CodeCatalog, Definition, ScreeningRules, article_index, definition_ids, get_definition, load_code,
+    load_definitions, load_screening_rules,
+)
+from kartoteka.catalogs.loader import data_dir
+from kartoteka.catalogs.models import Certainty
+from kartoteka.errors import NotFound
+
+DATA = data_dir()
+CATALOG_FILES = sorted((DATA / "definitions").glob("*.yaml")) + sorted((DATA / "codes").glob("*.yaml")) + [
+    DATA / "screening.yaml"]
+REQUIRED_TAGS = {"speech", "extremism_designation", "religion", "assembly", "treason_espionage", "terrorism",
+                 "violence", "war_crime", "collaboration", "property"}
+
+
+@pytest.mark.parametrize("path", CATALOG_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_catalog_file_matches_its_schema_and_explains_its_fields(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("#") and "Fields" in text.split("\n\n")[0] + text[:2000], "needs a comment header"
+    raw = yaml.safe_load(text)
+    model = {"definitions": Definition, "codes": CodeCatalog}.get(path.parent.name, ScreeningRules)
+    parsed = model.model_validate(raw)
+    if isinstance(parsed, Definition):
+        assert parsed.id == path.stem
+    if isinstance(parsed, CodeCatalog):
+        assert parsed.code == path.stem.upper()
+        assert set(t for a in parsed.articles for t in a.tags) <= set(load_screening_rules().tags)
+
+
+def test_code_files_are_exactly_ru_by_ua() -> None:
+    assert sorted(p.stem for p in (DATA / "codes").glob("*.yaml")) == ["by", "ru", "ua"]
+
+
+def test_schema_rejects_a_verified_item_without_sources_and_unknown_fields() -> None:
+    article = {"article": "207.3", "title": {"en": "x"}, "tags": ["speech"], "violence": "none",
+               "certainty": "verified", "sources": []}
+    with pytest.raises(ValueError, match="source"):
+        CodeCatalog.model_validate({"code": "RU", "name": {"en": "x"}, "articles": [article]})
+    with pytest.raises(ValueError):
+        CodeCatalog.model_validate({"code": "RU", "name": {"en": "x"}, "articles": [
+            {**article, "sources": ["u"], "violent": "yes"}]})
+    with pytest.raises(ValueError, match="numbers"):
+        CodeCatalog.model_validate({"code": "UA", "name": {"en": "x"}, "articles": [
+            {**article, "article": "111.1", "sources": ["u"]}]})
+
+
+def test_definitions_listed_with_ids_criteria_exclusions_and_statuses() -> None:
+    assert definition_ids() == {"pace-1900-2012", "guidelines-2013", "amnesty-poc"}
+    pace = get_definition("pace-1900-2012")
+    assert [c.id for c in pace.criteria] == ["3a", "3b", "3c", "3d", "3e"] and pace.combine == "any_of"
+    assert pace.exclusions[0].key == "terrorist_crime_fairly_tried"
+    assert get_definition("amnesty-poc").combine == "all_of"
+    guidelines = get_definition("guidelines-2013")
+    assert {s.id: s.counts_as for s in guidelines.statuses}["excluded_violence"] == "not_recognised"
+    with pytest.raises(NotFound):
+        get_definition("pace_1900")
+
+
+def test_uncertainty_from_the_domain_notes_stays_visible() -> None:
+    """criteria.md marks these [M] or [M?]; the catalogs must not present them as verified."""
+    guidelines = get_definition("guidelines-2013")
+    assert all(c.certainty is Certainty.memory for c in guidelines.criteria)   # operative text unchecked
+    assert {c.id: c.certainty for c in get_definition("pace-1900-2012").criteria}["3e"] is Certainty.memory
+    ru, by = load_code("RU"), load_code("BY")
+    for number in ("330.1", "284.3", "281.1", "281.2", "281.3", "282.4"):
+        assert ru.article(number) is not None and ru.article(number).certainty is Certainty.uncertain, number  # type: ignore[union-attr]
+    for number in ("193-1", "361-3", "130-1", "130-2"):
+        assert by.article(number).certainty is Certainty.uncertain, number  # type: ignore[union-attr]
+    for number in ("207.3", "280.3", "284.2", "275"):
+        assert ru.article(number).certainty is Certainty.verified, number  # type: ignore[union-attr]
+        assert ru.article(number).sources  # type: ignore[union-attr]
+    assert load_code("UA").article("111-1").certainty is Certainty.verified  # type: ignore[union-attr]
+    assert load_code("UA").article("115").certainty is Certainty.memory  # type: ignore[union-attr]
+
+
+def test_catalogs_cover_the_required_tags_and_violence_levels() -> None:
+    tags = {t for c in CODES for a in load_code(c).articles for t in a.tags}
+    assert REQUIRED_TAGS <= tags
+    index = article_index()
+    assert index[("RU", "356")].tags[0] == "war_crime"
+    assert index[("RU", "318")].violence.value == "inherent"
+    assert index[("RU", "205.5")].violence.value == "possible"
+    assert index[("RU", "207.3")].violence.value == "none"
+    assert "collaboration" in index[("UA", "111-1")].tags
+    assert index[("BY", "342")].title.ru and index[("UA", "438")].title.uk
+    assert ("RU", "999") not in index
+
+
+def test_catalogs_load_on_demand_and_are_cached() -> None:
+    code = ("import sys, kartoteka.catalogs as c, kartoteka.services.screening, kartoteka.services.assessments;"
+            "from kartoteka.catalogs import loader as l;"
+            "print(l.load_definitions.cache_info().currsize, l._load_code.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "0"]
+    assert load_definitions() is load_definitions()
+    assert load_code("ru") is load_code("RU")
