@@ -167,10 +167,14 @@ def assess_show(ctx: typer.Context, assessment: Annotated[int, typer.Argument(he
 def assess_list(ctx: typer.Context,
                 person: Annotated[str | None, typer.Option(help="Only this person")] = None,
                 definition: Annotated[str | None, typer.Option("--definition", "-d")] = None,
-                state_: Annotated[str | None, typer.Option("--state", help="draft, submitted or decided")] = None) -> None:
+                state_: Annotated[str | None, typer.Option("--state", help="draft, submitted or decided")] = None,
+                as_json: JsonOpt = False) -> None:
     """List assessments, newest first."""
     with user_errors():
         rows = svc.list_assessments(state(ctx).engine(), person=person, definition_id=definition, state=state_)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
     table = Table("#", "person", "definition", "state", "decision", "author", "reviewer", "decided")
     for r in rows:
         table.add_row(str(r["id"]), r["person_ext_id"], r["definition_id"], r["state"], r["decision"] or "",
