@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.db.schema import upgrade_schema
+from kartoteka.errors import InvalidInput
 from kartoteka.services import backup as backup_service
 from kartoteka.services.exports import FORMATS, export_records
 from kartoteka.services.imports import ImportReport, import_file
@@ -27,7 +28,7 @@ DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row with
 
 def _known_definitions() -> set[str]:
     try:
-        from kartoteka.catalogs import definition_ids  # type: ignore[attr-defined]
+        from kartoteka.catalogs import definition_ids
     except ImportError:
         return set()
     return set(definition_ids())
@@ -185,3 +186,56 @@ def register(app: typer.Typer) -> None:
     app.command()(backup)
     app.command()(restore)
     app.command()(synth)
+    app.add_typer(evidence_app, name="add")
+
+
+evidence_app = typer.Typer(help="Sources and the status timeline.", no_args_is_help=True)
+
+
+@evidence_app.command("source")
+def add_source_cmd(ctx: typer.Context,
+                   url: Annotated[str, typer.Option(help="Where the source is published")] = "",
+                   file: Annotated[Path | None, typer.Option(help="A file to store (kept under its sha256)")] = None,
+                   title: Annotated[str, typer.Option()] = "", publisher: Annotated[str, typer.Option()] = "",
+                   accessed: Annotated[str, typer.Option(help="Date accessed")] = "",
+                   sensitivity: Annotated[str, typer.Option()] = "internal",
+                   cite: Annotated[list[str] | None, typer.Option(
+                       help="Cite it for a record: person:ID, case:ID (repeatable)")] = None) -> None:
+    """Register a source (URL or stored file) and optionally cite it for persons or cases."""
+    from kartoteka.services import evidence
+    from kartoteka.services.persons import resolve_person_id
+
+    st = state(ctx)
+    with user_errors():
+        engine = st.engine()
+        sid = evidence.add_source(engine, actor=st.actor, media_dir=st.settings.media_dir, url=url, file=file,
+                                  title=title, publisher=publisher, accessed_on=accessed, sensitivity=sensitivity)
+        for target in cite or []:
+            kind, _, ref = target.partition(":")
+            if kind == "person":
+                with engine.connect() as conn:
+                    entity_id = resolve_person_id(conn, ref)
+            elif ref.isdigit():
+                entity_id = int(ref)
+            else:
+                raise InvalidInput(f"--cite {target}: use person:ID or {kind}:NUMBER")
+            evidence.cite(engine, actor=st.actor, source_id=sid, entity_type=kind, entity_id=entity_id)
+    console.print(f"Source #{sid} registered", highlight=False)
+
+
+@evidence_app.command("event")
+def add_event_cmd(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")],
+                  kind: Annotated[str, typer.Argument(help="detained, charged, convicted, transferred, released, "
+                                                           "exchanged, deported, died, disappeared")],
+                  date: Annotated[str, typer.Option(help="YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY")] = "",
+                  note: Annotated[str, typer.Option()] = "",
+                  source: Annotated[int | None, typer.Option(help="Source number to cite")] = None,
+                  case: Annotated[str, typer.Option(help="The case id it belongs to")] = "") -> None:
+    """Add a status event to a person's timeline."""
+    from kartoteka.services import evidence
+
+    st = state(ctx)
+    with user_errors():
+        eid = evidence.add_event(st.engine(), actor=st.actor, person=person, kind=kind, date=date, note=note,
+                                 source_id=source, case_ext_id=case)
+    console.print(f"Event #{eid} ({kind}) added to {person}", highlight=False)

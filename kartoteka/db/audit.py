@@ -97,7 +97,7 @@ def update_record(conn: Connection, table: Table, entity: str, record_id: int, v
         raise Conflict(f"{entity} {record_id} was changed by {current['updated_by']} at "
                        f"{current['updated_at']:%Y-%m-%d %H:%M} (version {current['version']}, "
                        f"you edited version {expected_version}); reload and apply your change again")
-    changes = field_changes(current, values)
+    changes = field_changes(dict(current), values)
     if not changes and "row_hash" not in values:
         return int(current["version"])
     version = int(current["version"]) + (1 if changes else 0)

@@ -20,7 +20,7 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
         return
     cols = list(rows[0].keys())
-    defaults = {c.name: c.default.arg for c in table.columns  # type: ignore[union-attr]
+    defaults = {c.name: getattr(c.default, "arg", None) for c in table.columns
                 if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
     cols += list(defaults)
     procs: list[Callable[[Any], Any] | None] = [

@@ -42,8 +42,8 @@ def split_name(text: str) -> NameParts:
         return NameParts()
     if "," in s:
         surname, rest = (x.strip() for x in s.split(",", 1))
-        toks = rest.split()
-        return NameParts(surname, toks[0] if toks else "", " ".join(toks[1:]))
+        given = rest.split()
+        return NameParts(surname, given[0] if given else "", " ".join(given[1:]))
     toks = s.split(" ")
     # Join initials written as "M. A." or "M.A."
     if len(toks) == 1:
@@ -51,8 +51,8 @@ def split_name(text: str) -> NameParts:
     upper = [i for i, t in enumerate(toks) if _is_upper_word(t)]
     if len(upper) == 1 and len(toks) >= 2 and not all(_is_upper_word(t) for t in toks):
         i = upper[0]
-        rest = toks[:i] + toks[i + 1:]
-        return NameParts(toks[i], rest[0] if rest else "", " ".join(rest[1:]))
+        others = toks[:i] + toks[i + 1:]
+        return NameParts(toks[i], others[0] if others else "", " ".join(others[1:]))
     if len(toks) >= 3 and all(_INITIAL.match(t) for t in toks[1:]):
         return NameParts(toks[0], toks[1], " ".join(toks[2:]))
     if len(toks) == 2 and _INITIAL.match(toks[1]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 # (article, parts, points, kind)
-RU = [
+RU: list[tuple[str, list[str], list[str], str]] = [
     ("207.3", ["1", "2"], ["а", "д", "е"], "speech"), ("280.3", ["1"], [], "speech"),
     ("280.4", ["2", "3"], [], "speech"), ("205.2", ["2"], [], "speech"),
     ("282.2", ["1", "2"], [], "religion"), ("282.3", ["1"], [], "speech"),
@@ -16,13 +16,13 @@ RU = [
     ("105", ["2"], ["ж", "л"], "violence"), ("356", ["1"], [], "war_crime"),
     ("278", [""], [], "seizure"), ("322", ["3"], [], "border"), ("212.1", [""], [], "assembly"),
 ]
-UA = [
+UA: list[tuple[str, list[str], list[str], str]] = [
     ("111-1", ["1", "3", "5"], [], "collaboration"), ("111", ["1", "2"], [], "treason"),
     ("438", ["1", "2"], [], "war_crime"), ("110", ["2", "3"], [], "separatism"),
     ("115", ["2"], [], "violence"), ("258", ["1"], [], "terrorism"), ("436-2", ["1", "3"], [], "speech"),
     ("114-2", ["1", "3"], [], "collaboration"),
 ]
-BY = [
+BY: list[tuple[str, list[str], list[str], str]] = [
     ("342", ["1"], [], "assembly"), ("293", ["1", "2"], [], "assembly"), ("361-1", ["1", "3"], [], "speech"),
     ("361-4", [""], [], "speech"), ("368", ["1"], [], "speech"), ("369", [""], [], "speech"),
     ("130", ["1", "3"], [], "speech"), ("364", [""], [], "violence_minor"), ("363", ["1"], [], "violence_minor"),

@@ -58,7 +58,7 @@ def map_columns(kind: str, headers: list[str], explicit: dict[str, str] | None =
     for header in headers:
         if header in taken:
             continue
-        fld = lookup.get(normalise_header(header))
-        if fld and fld not in fields:
-            fields[fld] = header
+        found = lookup.get(normalise_header(header))
+        if found and found not in fields:
+            fields[found] = header
     return fields

@@ -1,0 +1,76 @@
+"""Sources (a URL or a stored file with its sha256), citations, and status events on the timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from kartoteka.db import audit
+from kartoteka.db.tables import cases, citations, sources, status_events
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import parse_sensitivity
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.services.persons import resolve_person_id
+
+EVENT_KINDS = ("detained", "charged", "convicted", "transferred", "released", "exchanged", "deported",
+               "died", "disappeared")
+CITABLE = ("person", "case", "status_event", "assessment", "finding")
+
+
+def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", file: Path | None = None,
+               title: str = "", publisher: str = "", accessed_on: str = "",
+               sensitivity: str = "internal") -> int:
+    """Register a source. A file is copied into ``media_dir`` under its sha256, so it cannot change."""
+    if not url and file is None:
+        raise InvalidInput("a source needs a URL or a file")
+    values = {"url": url.strip(), "title": title.strip(), "publisher": publisher.strip(),
+              "accessed_on": parse_partial_date(accessed_on).iso() if accessed_on else None,
+              "sensitivity": parse_sensitivity(sensitivity).value, "file_path": "", "sha256": ""}
+    if file is not None:
+        if not file.is_file():
+            raise InvalidInput(f"{file}: no such file")
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        target = media_dir / digest[:2] / f"{digest}{file.suffix.lower()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            shutil.copyfile(file, target)
+        values.update(file_path=str(target), sha256=digest, title=values["title"] or file.name)
+    with engine.begin() as conn:
+        return audit.create_record(conn, sources, "source", values, actor=actor)
+
+
+def cite(engine: Engine, *, actor: str, source_id: int, entity_type: str, entity_id: int, note: str = "") -> None:
+    if entity_type not in CITABLE:
+        raise InvalidInput(f"cannot cite a source for '{entity_type}' (use {', '.join(CITABLE)})")
+    with engine.begin() as conn:
+        if conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
+            raise NotFound(f"no source #{source_id}")
+        conn.execute(insert(citations).values(source_id=source_id, entity_type=entity_type,
+                                              entity_id=entity_id, note=note))
+        audit.log_event(conn, entity=entity_type, entity_id=entity_id, action="cite", actor=actor,
+                        field="source", after=source_id)
+
+
+def add_event(engine: Engine, *, actor: str, person: str | int, kind: str, date: str = "", note: str = "",
+              source_id: int | None = None, case_ext_id: str = "") -> int:
+    """Add a status event to a person's timeline; the date may be partial."""
+    if kind not in EVENT_KINDS:
+        raise InvalidInput(f"'{kind}' is not an event kind (use {', '.join(EVENT_KINDS)})")
+    when = parse_partial_date(date) if date else None
+    with engine.begin() as conn:
+        person_id = resolve_person_id(conn, person)
+        case_id = None
+        if case_ext_id:
+            case_id = conn.execute(select(cases.c.id).where(cases.c.ext_id == case_ext_id,
+                                                            cases.c.person_id == person_id)).scalar()
+            if case_id is None:
+                raise NotFound(f"person {person} has no case '{case_ext_id}'")
+        if source_id is not None and conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
+            raise NotFound(f"no source #{source_id}")
+        return audit.create_record(conn, status_events, "status_event", {
+            "person_id": person_id, "case_id": case_id, "kind": kind, "date": when.iso() if when else None,
+            "date_precision": when.precision.value if when else None, "note": note, "source_id": source_id,
+        }, actor=actor)
