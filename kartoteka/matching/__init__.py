@@ -1,0 +1,1 @@
+"""Cross-script person matching: candidate index (blocking), scorer, explanations, decisions."""

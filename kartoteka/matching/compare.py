@@ -1,0 +1,108 @@
+"""Compare one part of a name (surname, given name, patronymic) across scripts and languages.
+
+Each function returns a ``Sim``: a similarity in [0, 1], a short reason for the explanation, and a
+conflict ("gender") when the two parts show different genders (Навальный / Навальная).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.tokens import Token, patronymic_gender
+from kartoteka.names.keys import is_cyrillic
+
+
+@dataclass(frozen=True)
+class Sim:
+    score: float
+    how: str
+    conflict: str = ""
+
+
+NONE = Sim(0.0, "no counterpart")
+
+
+def _fuzzy(a: Token, b: Token) -> float:
+    best = 0.0
+    for x in a.keys:
+        for y in b.keys:
+            if min(len(x), len(y)) < 4:
+                continue
+            best = max(best, Levenshtein.normalized_similarity(x, y))
+    return best
+
+
+def _same_how(a: Token, b: Token) -> str:
+    if a.text.casefold() == b.text.casefold():
+        return "same"
+    if is_cyrillic(a.text) != is_cyrillic(b.text):
+        return "transliteration"
+    return "spelling variant"
+
+
+def _feminine(key: str) -> set[str]:
+    out = set()
+    if key.endswith(("v", "n")):
+        out.add(key + "a")
+    if key.endswith("i") and len(key) > 3:
+        out.add(key[:-1] + "a")
+    return out
+
+
+def gender_pair(a: Token, b: Token) -> bool:
+    """True when one surname is the other's form for the other gender (Соколов / Соколова)."""
+    return any(y in _feminine(x) or x in _feminine(y) for x in a.keys for y in b.keys)
+
+
+def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
+    if q.initial or c.initial:
+        return NONE
+    if q.keys & c.keys:
+        return Sim(1.0, _same_how(q, c))
+    if gender_pair(q, c):
+        return Sim(0.0, "form of the other gender", "gender")
+    ratio = _fuzzy(q, c)
+    if ratio >= s.surname_min:
+        return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
+    return Sim(0.0, "different surname")
+
+
+def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
+    if q.initial or c.initial:
+        if q.initials & c.initials:
+            return Sim(0.8, "initial")
+        return Sim(0.0, "different initial")
+    if q.gender and c.gender and q.gender != c.gender:
+        return Sim(0.0, "name of the other gender", "gender")
+    if q.keys & c.keys:
+        return Sim(1.0, _same_how(q, c))
+    shared = q.classes & c.classes
+    if shared:
+        if shared <= (q.dim_classes | c.dim_classes):
+            return Sim(0.92, "diminutive")
+        return Sim(0.96, "language form")
+    if q.classes and c.classes:
+        return Sim(0.0, "different name")
+    ratio = _fuzzy(q, c)
+    if ratio >= 0.8:
+        return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
+    return Sim(0.0, "different name")
+
+
+def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:
+    if q.initial or c.initial:
+        if q.initials & c.initials:
+            return Sim(0.8, "initial")
+        return Sim(0.0, "different initial")
+    gq, gc = patronymic_gender(q), patronymic_gender(c)
+    if gq and gc and gq != gc:
+        return Sim(0.0, "patronymic of the other gender", "gender")
+    if q.keys & c.keys:
+        return Sim(1.0, _same_how(q, c))
+    ratio = _fuzzy(q, c)
+    if ratio >= 0.75:
+        return Sim(0.9 * ratio + 0.1 * s.typo_factor, f"language form or close spelling ({ratio:.2f})")
+    return Sim(0.0, "different patronymic")

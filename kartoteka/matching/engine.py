@@ -1,0 +1,208 @@
+"""The matcher: registry loaded into a candidate index, list rows scored and decided.
+
+Decisions put precision first: `match` only when the best candidate scores at least
+``match_threshold`` and no other candidate is within ``margin``; `review` when a human must look
+(two close candidates, namesakes a missing birth date cannot separate, a middling score);
+`no_match` otherwise. Stored human judgements (table match_decisions) override the scorer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+
+from kartoteka.db.tables import match_decisions, person_names, persons
+from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.person import Gender
+from kartoteka.matching.config import ALGORITHM as _ALGORITHM
+from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
+from kartoteka.matching.index import CandidateIndex
+from kartoteka.matching.scorer import Candidate, Query, Scored, score_candidate
+from kartoteka.matching.tokens import PreparedName, prepare_name, query_units
+from kartoteka.names.keys import tokens
+from kartoteka.names.parse import split_name
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    name: str
+    birth_date: PartialDate | None = None
+    gender: Gender | None = None
+    row_id: str = ""
+
+
+@dataclass
+class MatchResult:
+    person_id: int | None
+    ext_id: str | None
+    score: float
+    decision: str  # "match" | "review" | "no_match"
+    explanation: str
+    alternatives: list[tuple[int, float]] = field(default_factory=list)
+
+
+@dataclass
+class PersonRecord:
+    id: int
+    ext_id: str
+    gender: str | None
+    birth: PartialDate | None
+    names: list[tuple[str, str, str, str]]  # (full, surname, given_name, patronymic)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    person_id: int
+    judgement: str  # same / different / unsure
+    actor: str
+    at: str
+
+
+def query_key(q: NameQuery) -> str:
+    """The normalised form a human judgement is stored under: word order, case and ё ignored."""
+    words = sorted(w.casefold().replace("ё", "е") for w in tokens(q.name))
+    return (" ".join(words)[:380] + "|" + (q.birth_date.iso() if q.birth_date else ""))
+
+
+def _birth(text: str | None) -> PartialDate | None:
+    if not text:
+        return None
+    try:
+        return parse_partial_date(text)
+    except ValueError:
+        return None
+
+
+class Matcher:
+    ALGORITHM = _ALGORITHM
+    VERSION = _VERSION
+
+    def __init__(self, records: Iterable[PersonRecord], *, settings: MatchSettings = DEFAULT,
+                 judgements: dict[str, list[Judgement]] | None = None):
+        self.settings = settings
+        self.judgements = judgements or {}
+        self.ids: list[int] = []
+        self.ext_ids: list[str] = []
+        self.candidates_: list[Candidate] = []
+        self.row_of: dict[int, int] = {}
+        self.index = CandidateIndex.build(self._ingest(records))
+
+    def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
+        for rec in records:
+            row = len(self.ids)
+            names = [prepare_name(*n) for n in rec.names]
+            self.ids.append(rec.id)
+            self.ext_ids.append(rec.ext_id)
+            self.row_of[rec.id] = row
+            self.candidates_.append(Candidate(row, rec.gender, rec.birth, names))
+            yield row, names
+
+    @classmethod
+    def from_engine(cls, engine: Engine, *, person_ids: set[int] | None = None,
+                    settings: MatchSettings = DEFAULT) -> Matcher:
+        """Load the registry's non-deleted persons (or only ``person_ids``) and their names."""
+        with engine.connect() as conn:
+            stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
+                persons.c.deleted_at.is_(None)).order_by(persons.c.id)
+            recs: dict[int, PersonRecord] = {}
+            for pid, ext, gender, birth in conn.execute(stmt):
+                if person_ids is None or pid in person_ids:
+                    recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
+            nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
+                           person_names.c.given_name, person_names.c.patronymic).order_by(person_names.c.id)
+            for pid, full, s, g, p in conn.execute(nstmt):
+                if pid in recs:
+                    recs[pid].names.append(_split_if_needed(full, s, g, p))
+            judgements: dict[str, list[Judgement]] = {}
+            jstmt = select(match_decisions).where(match_decisions.c.other_person_id.is_(None)).order_by(
+                match_decisions.c.id)
+            for r in conn.execute(jstmt).mappings():
+                judgements.setdefault(r["query_key"], []).append(
+                    Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
+        return cls(recs.values(), settings=settings, judgements=judgements)
+
+    # -- matching -------------------------------------------------------------------------------
+
+    def prepare(self, q: NameQuery) -> Query:
+        units = query_units(q.name)
+        return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
+                     q.gender.value if q.gender else None)
+
+    def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
+        """Every blocked candidate that shares a surname, best first: (row, scored)."""
+        query = self.prepare(q)
+        out: list[tuple[int, Scored]] = []
+        for row in self.index.candidates(query.units):
+            cand = self.candidates_[row]
+            scored = score_candidate(query, cand, self.settings)
+            if scored is not None:
+                out.append((row, scored))
+        out.sort(key=lambda x: (-x[1].score, self.ids[x[0]]))
+        return out
+
+    def match(self, q: NameQuery) -> MatchResult:
+        s = self.settings
+        verdicts = {j.person_id: j for j in self.judgements.get(query_key(q), [])}
+        for pid, j in verdicts.items():
+            if j.judgement == "same" and pid in self.row_of:
+                return MatchResult(pid, self.ext_ids[self.row_of[pid]], 1.0, "match",
+                                   f"confirmed by {j.actor} on {j.at[:10]} (human judgement)")
+        ranked = [(row, sc) for row, sc in self.score_all(q)
+                  if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
+        alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
+        if not ranked or ranked[0][1].score < s.review_threshold:
+            why = "no registry person with a matching name"
+            if ranked:
+                row, sc = ranked[0]
+                why = f"closest {self.ext_ids[row]} ({sc.score:.2f}): " + "; ".join(sc.reasons)
+            return MatchResult(None, None, ranked[0][1].score if ranked else 0.0, "no_match", why, alts)
+        row, best = ranked[0]
+        pid, ext = self.ids[row], self.ext_ids[row]
+        text = "; ".join(best.reasons)
+        close = [(r, sc) for r, sc in ranked[1:] if sc.score >= best.score - s.margin
+                 and sc.score >= s.review_threshold]
+        if pid in verdicts and verdicts[pid].judgement == "unsure":
+            return MatchResult(pid, ext, best.score, "review",
+                               f"marked unsure by {verdicts[pid].actor}; {text}", alts)
+        if close:
+            others = ", ".join(f"{self.ext_ids[r]} ({sc.score:.2f})" for r, sc in close[:3])
+            hint = " only a birth date could tell them apart and the list has none;" \
+                if q.birth_date is None else ""
+            return MatchResult(pid, ext, best.score, "review",
+                               f"close candidates {ext} ({best.score:.2f}) and {others};{hint} {text}", alts)
+        decision = "match" if best.score >= s.match_threshold else "review"
+        return MatchResult(pid, ext, best.score, decision, text, alts)
+
+    def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
+        out = []
+        for i, q in enumerate(qs, 1):
+            out.append(self.match(q))
+            if progress and (i % 100 == 0 or i == len(qs)):
+                progress(i, len(qs))
+        return out
+
+    def search(self, text: str, *, limit: int = 20) -> list[tuple[int, str, float, str, str]]:
+        """(person_id, ext_id, score, registry name, explanation), best first."""
+        out = []
+        for row, sc in self.score_all(NameQuery(text))[:limit]:
+            out.append((self.ids[row], self.ext_ids[row], sc.score, sc.name.full if sc.name else "",
+                        "; ".join(sc.reasons)))
+        return out
+
+    def record(self, person_id: int) -> Candidate:
+        return self.candidates_[self.row_of[person_id]]
+
+
+def _split_if_needed(full: str, s: str, g: str, p: str) -> tuple[str, str, str, str]:
+    if s or g:
+        return (sys.intern(full), s, g, p)
+    parts = split_name(full)
+    return (full, parts.surname, parts.given_name, parts.patronymic)
+
+
+__all__ = ["Matcher", "MatchResult", "NameQuery", "PersonRecord", "Judgement", "query_key"]

@@ -1,0 +1,96 @@
+"""Name tokens prepared for comparison: keys, initials, given-name classes and gender hints."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kartoteka.names.given import given_names
+from kartoteka.names.keys import initial_keys, token_keys, tokens
+
+_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg)$")
+_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    keys: frozenset[str]
+    initial: bool                    # a one-letter token: "M." in "Sorokina M. A."
+    initials: frozenset[str]
+    classes: frozenset[int]          # given-name classes (data/names/given_names.yaml)
+    dim_classes: frozenset[int]      # classes reached only through a diminutive
+    gender: str | None               # from the given-name table
+    covers: tuple[int, ...] = ()     # positions in the query (set by the query side)
+
+    def at(self, covers: tuple[int, ...]) -> Token:
+        return Token(self.text, self.keys, self.initial, self.initials, self.classes, self.dim_classes,
+                     self.gender, covers)
+
+
+@lru_cache(maxsize=300_000)
+def make_token(text: str) -> Token:
+    text = sys.intern(text)
+    letters = [c for c in text if c.isalpha()]
+    initial = len(letters) == 1
+    keys = token_keys(text)
+    if initial:
+        return Token(text, keys, True, initial_keys(text), frozenset(), frozenset(), None)
+    members = given_names().lookup(text)
+    classes = frozenset(m.name.id for m in members)
+    dims = frozenset(m.name.id for m in members if m.kind == "dim")
+    genders = {m.name.gender for m in members}
+    return Token(text, keys, False, initial_keys(text), classes, dims,
+                 genders.pop() if len(genders) == 1 else None)
+
+
+def patronymic_gender(tok: Token) -> str | None:
+    for key in tok.keys:
+        if _PATRONYMIC_F.search(key):
+            return "f"
+        if _PATRONYMIC_M.search(key):
+            return "m"
+    return None
+
+
+@dataclass(frozen=True)
+class PreparedName:
+    """One registry name (primary, alias, transliteration) split into parts."""
+    full: str
+    surname: Token | None
+    given: Token | None
+    patronymic: Token | None
+
+    @property
+    def gender_hint(self) -> str | None:
+        if self.given is not None and self.given.gender:
+            return self.given.gender
+        if self.patronymic is not None:
+            return patronymic_gender(self.patronymic)
+        return None
+
+
+def prepare_part(text: str) -> Token | None:
+    text = text.strip()
+    if not text:
+        return None
+    words = tokens(text)
+    if len(words) > 1 and all(len(w) == 1 for w in words):
+        return make_token(words[0])
+    return make_token("-".join(words) if len(words) > 1 else (words[0] if words else text))
+
+
+def prepare_name(full: str, surname: str, given: str, patronymic: str) -> PreparedName:
+    return PreparedName(full, prepare_part(surname), prepare_part(given), prepare_part(patronymic))
+
+
+def query_units(text: str) -> list[Token]:
+    """Tokens of a written name (initials split: "M.A." -> M, A) and joined neighbours, so that
+    "Kara Murza" can meet "Kara-Murza"."""
+    words = [w for w in tokens(text) if w]
+    singles = [make_token(w).at((i,)) for i, w in enumerate(words)]
+    pairs = [make_token(words[i] + "-" + words[i + 1]).at((i, i + 1))
+             for i in range(len(words) - 1) if len(words[i]) > 1 and len(words[i + 1]) > 1]
+    return singles + pairs

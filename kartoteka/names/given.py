@@ -1,0 +1,90 @@
+"""Given-name equivalence: Russian, Ukrainian and Belarusian forms, diminutives and Latin usage.
+
+Every entry of data/names/given_names.yaml is one class. A token belongs to every class whose forms
+share a key with it (see kartoteka.names.keys), so "Serhii", "Сергей" and "Сяргей" land in one class.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+from kartoteka.names.keys import token_keys
+
+KINDS = ("ru", "uk", "be", "lat", "dim")
+
+
+@dataclass(frozen=True)
+class GivenName:
+    id: int
+    gender: str                      # "m" / "f"
+    forms: dict[str, tuple[str, ...]]  # kind -> forms
+
+    @property
+    def label(self) -> str:
+        return self.forms["ru"][0] if self.forms.get("ru") else next(iter(self.forms.values()))[0]
+
+
+@dataclass(frozen=True)
+class Membership:
+    name: GivenName
+    kind: str                        # which field the token matched: ru / uk / be / lat / dim
+
+
+class GivenNames:
+    """The loaded table, indexed by key."""
+
+    def __init__(self, entries: list[GivenName]):
+        self.entries = entries
+        self._by_key: dict[str, list[Membership]] = defaultdict(list)
+        for entry in entries:
+            for kind, forms in entry.forms.items():
+                for form in forms:
+                    for key in token_keys(form):
+                        if not any(m.name.id == entry.id and m.kind == kind for m in self._by_key[key]):
+                            self._by_key[key].append(Membership(entry, kind))
+
+    def lookup(self, token: str) -> list[Membership]:
+        """Classes a written token belongs to (full forms before diminutives)."""
+        found: dict[int, Membership] = {}
+        for key in sorted(token_keys(token)):
+            for m in self._by_key.get(key, ()):
+                old = found.get(m.name.id)
+                if old is None or (old.kind == "dim" and m.kind != "dim"):
+                    found[m.name.id] = m
+        return sorted(found.values(), key=lambda m: (m.kind == "dim", m.name.id))
+
+    def class_ids(self, token: str) -> frozenset[int]:
+        return frozenset(m.name.id for m in self.lookup(token))
+
+    def gender(self, token: str) -> str | None:
+        """'m' or 'f' when every class of the token has that gender."""
+        genders = {m.name.gender for m in self.lookup(token)}
+        return genders.pop() if len(genders) == 1 else None
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def parse_entries(data: dict[str, Any]) -> list[GivenName]:
+    out = []
+    for i, raw in enumerate(data["names"]):
+        forms = {k: _as_tuple(raw.get(k)) for k in KINDS if raw.get(k)}
+        out.append(GivenName(i, str(raw["g"]), forms))
+    return out
+
+
+@lru_cache(maxsize=1)
+def given_names() -> GivenNames:
+    text = resources.files("kartoteka").joinpath("data/names/given_names.yaml").read_text("utf-8")
+    return GivenNames(parse_entries(cast(dict[str, Any], yaml.safe_load(text))))

@@ -1,0 +1,91 @@
+"""Cross-script comparison keys ("skeletons") for name tokens.
+
+A Cyrillic token has one key; a Latin token has one key per reading convention (English/passport,
+German, French, Polish, scholarly), because ``ch`` is ч in English, ш in French and х in German.
+Two tokens may name the same thing when their key sets intersect. Tables: data/names/readings.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    cyrillic: dict[str, str]
+    letters: dict[str, str]
+    readings: dict[str, list[tuple[re.Pattern[str], str]]]
+    folds: list[tuple[re.Pattern[str], str]]
+
+    @property
+    def multi_letters(self) -> list[str]:
+        return [k for k in self.letters if len(k) > 1]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    text = resources.files("kartoteka").joinpath("data/names/readings.yaml").read_text("utf-8")
+    data = cast(dict[str, Any], yaml.safe_load(text))
+    readings = {name: [(re.compile(a), b) for a, b in rules] for name, rules in data["readings"].items()}
+    folds = [(re.compile(a), b) for a, b in data["folds"]]
+    return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds)
+
+
+def is_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of a name: letters (apostrophes inside a word kept), hyphens split."""
+    return _TOKEN.findall(text)
+
+
+def _fold(s: str) -> str:
+    for pattern, repl in _tables().folds:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def _strip_marks(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def token_keys(token: str) -> frozenset[str]:
+    """All skeleton keys of one token (a word; a hyphenated surname is joined first)."""
+    t = unicodedata.normalize("NFC", token.replace("-", "").replace(" ", "")).lower()
+    tables = _tables()
+    if is_cyrillic(t):
+        return frozenset({_fold("".join(tables.cyrillic.get(c, c if c.isascii() else "") for c in t))})
+    for multi in tables.multi_letters:
+        t = t.replace(multi, tables.letters[multi])
+    t = _strip_marks("".join(tables.letters.get(c, c) for c in t))
+    keys = set()
+    for rules in tables.readings.values():
+        s = t
+        for pattern, repl in rules:
+            s = pattern.sub(repl, s)
+        keys.add(_fold(s))
+    keys.discard("")
+    return frozenset(keys)
+
+
+def primary_key(token: str) -> str:
+    """One representative key (the shortest, then alphabetical) for display and stable ids."""
+    keys = token_keys(token)
+    return min(keys, key=lambda k: (len(k), k)) if keys else ""
+
+
+def initial_keys(token: str) -> frozenset[str]:
+    """First skeleton letter(s) of a token, for comparing with initials ("M." ~ Мария)."""
+    return frozenset(k[0] for k in token_keys(token) if k)
