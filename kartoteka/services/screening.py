@@ -15,6 +15,7 @@ from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.services.persons import resolve_person_id
 
 CHUNK = 5000
+BULK = 2000      # above this many persons, scan all cases instead of binding ids
 COURT_TAG = "court_reliability"
 UNKNOWN_TAG = "not_in_catalog"
 UNPARSED_TAG = "unparsed_charges"
@@ -57,15 +58,24 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
     index = article_index()
     by_person: dict[int, dict[int, _Case]] = {}
     citizenship: dict[int, set[str]] = {}
-    for chunk in _chunks(ids):
-        for pid, cit in conn.execute(select(persons.c.id, persons.c.citizenship).where(persons.c.id.in_(chunk))):
-            citizenship[pid] = {c.strip().upper() for c in (cit or "").split(";") if c.strip()}
+    wanted = set(ids)
+    # Many ids: one scan filtered here is faster than binding thousands of parameters.
+    chunks: list[list[int] | None] = [None] if len(ids) > BULK else list(_chunks(ids))
+    for chunk in chunks:
+        people = select(persons.c.id, persons.c.citizenship)
         stmt = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court, cases.c.articles_text,
                        charges.c.code, charges.c.article, charges.c.part)
                 .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
-                .where(cases.c.person_id.in_(chunk), cases.c.deleted_at.is_(None))
-                .order_by(cases.c.id, charges.c.id))
+                .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
+        if chunk is not None:
+            people = people.where(persons.c.id.in_(chunk))
+            stmt = stmt.where(cases.c.person_id.in_(chunk))
+        for pid, cit in conn.execute(people):
+            if pid in wanted:
+                citizenship[pid] = {c.strip().upper() for c in (cit or "").split(";") if c.strip()}
         for pid, cid, jur, court, text, code, art, part in conn.execute(stmt):
+            if pid not in wanted:
+                continue
             case = by_person.setdefault(pid, {}).setdefault(cid, _Case(jur or "", court or "", text or ""))
             if art is not None:
                 case.charges.append((_label(code, art, part), code, index.get((code, art))))
