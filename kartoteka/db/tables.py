@@ -124,6 +124,7 @@ status_events = Table(
     Column("date_precision", String(5)),
     Column("note", Text, nullable=False, default=""),
     Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("run_id", Integer, nullable=True),             # the vetting run an outcome was recorded for
     *_record_columns(),
 )
 
@@ -236,6 +237,7 @@ vetting_runs = Table(
     Column("algorithm", String(40), nullable=False),
     Column("algorithm_version", String(20), nullable=False),
     Column("summary", Text, nullable=False, default="{}"),   # JSON
+    Column("list_format", String(10), nullable=False, default=""),   # csv / xlsx / jsonl / docx / pdf / text
 )
 
 vetting_rows = Table(
@@ -253,4 +255,16 @@ vetting_rows = Table(
     Column("flags", String(200), nullable=False, default=""),
     Column("duplicate_of", String(120), nullable=False, default=""),
     Column("explanation", Text, nullable=False, default=""),
+    Column("gender", String(1)),
+    Column("raw", Text, nullable=False, default="{}"),          # the list row as read (JSON): the snapshot
+    Column("flag_detail", Text, nullable=False, default="[]"),  # JSON [{tag, kind, articles, reason}]
+    Column("review", String(10), nullable=False, default=""),   # reviewer judgement: same/different/unsure
+    Column("reviewed_by", String(120), nullable=False, default=""),
+    Index("ix_vetting_rows_person_id", "person_id"),
+)
+
+vetting_missing = Table(   # recognised persons in the registry who were not on the run's list
+    "vetting_missing", metadata,
+    Column("run_id", Integer, ForeignKey("vetting_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", Integer, primary_key=True),
 )
