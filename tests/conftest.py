@@ -19,7 +19,7 @@ from kartoteka.db.engine import make_engine
 from kartoteka.db.schema import upgrade_schema
 
 PG_URL = os.environ.get("KARTOTEKA_TEST_PG", "")
-PG_TEMPLATE = "kartoteka_test_template"
+PG_TEMPLATE = f"kt_template_{os.getpid()}_{uuid.uuid4().hex[:6]}"  # one per test session
 
 
 @dataclass
@@ -45,7 +45,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> str:
+def pg_template() -> Iterator[str]:
     if not PG_URL:
         pytest.skip("PostgreSQL tests need KARTOTEKA_TEST_PG (set by `make test` and CI)")
     try:
@@ -60,7 +60,10 @@ def pg_template() -> str:
     engine = make_engine(make_url(PG_URL).set(database=PG_TEMPLATE).render_as_string(hide_password=False))
     upgrade_schema(engine)
     engine.dispose()
-    return PG_TEMPLATE
+    yield PG_TEMPLATE
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
