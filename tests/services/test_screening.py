@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, select
 
 from kartoteka.db.tables import assessments, cases, charges, persons
@@ -117,12 +118,12 @@ def test_reparse_rebuilds_every_case_and_reports_unknown_articles(db: Db, tmp_pa
         assert conn.execute(select(charges.c.case_id, charges.c.article).order_by(charges.c.id)).all() == before
 
 
-def test_bulk_scan_gives_the_same_flags_as_bound_ids(db: Db, tmp_path: Path, monkeypatch: object) -> None:
+def test_bulk_scan_gives_the_same_flags_as_bound_ids(db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kartoteka.services.screening as screening
     ids = load_registry(db, tmp_path)
     some = [ids["P1"], ids["P3"], ids["P7"]]
     with db.engine.connect() as conn:
         bound = flags_for_persons(conn, some)
-        monkeypatch.setattr(screening, "BULK", 0)  # type: ignore[attr-defined]
+        monkeypatch.setattr(screening, "BULK", 0)
         scanned = flags_for_persons(conn, some)
     assert scanned == bound and set(scanned) == set(some) and scanned[ids["P1"]]
