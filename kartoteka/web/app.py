@@ -10,6 +10,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
@@ -36,13 +37,14 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """The application for ``settings``; ``engine`` overrides the one built from ``settings.db``."""
     app = FastAPI(title="Kartoteka", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
                   description="JSON API of Kartoteka. Authenticate scripts with `Authorization: Bearer <token>` "
                               "(create one with `kartoteka token create`).")
     app.state.settings = settings
-    app.state.engine = get_engine(settings.db_url)
+    app.state.engine = engine or get_engine(settings.db_url)
     app.state.jinja = make_environment()
     app.state.codec = SessionCodec(settings.secret_key)
     app.state.login_limiter = RateLimiter(limit=max(10, settings.login_max_failures * 2), window=60)
