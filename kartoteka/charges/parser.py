@@ -152,7 +152,11 @@ class _Parser:
 
     def number(self, i: int, tok: Token) -> None:
         cur = self.cur
-        if self.expect is Kind.PART:
+        prev = self.tokens[i - 1] if i > 0 else None
+        if cur.part and not cur.article and prev is not None and prev.kind is Kind.SEP:
+            cur.part += "," + tok.value        # "ч.ч. 1, 2 ст. 212": several parts of one article
+            cur.touch(tok)
+        elif self.expect is Kind.PART:
             cur.part = tok.value
             cur.touch(tok)
             self.expect = None

@@ -32,16 +32,17 @@ _B = r"(?<![\w])"           # start of a word
 _E = r"(?![\w])"            # end of a word
 
 # How texts name a code, longest forms first; a bare "УК"/"КК"/"CC" means "the case's own code".
+_CODE = r"(?:УК|КК|CC|Criminal\s+Code|Уголовн\w*\s+кодекс\w*|Кримінальн\w*\s+кодекс\w*|Крымінальн\w*\s+кодэкс\w*)"
 CODE_NAMES: list[tuple[str, str]] = [
-    ("RU", r"(?:УК|КК|CC|Criminal\s+Code)\s*(?:of\s+(?:the\s+)?)?(?:РФ|RF|Российской\s+Федерации|России|"
-           r"Російської\s+Федерації|Росії|Russian\s+Federation|Russia)"),
+    ("RU", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:РФ|RF|Российской\s+Федерации|России|Російської\s+Федерації|Росії|"
+           r"Russian\s+Federation|Russia)"),
     ("RU", r"(?:Russian|RF)\s+(?:Criminal\s+Code|CC)"),
-    ("UA", r"(?:КК|УК|CC|Criminal\s+Code)\s*(?:of\s+)?(?:України|Украины|Ukraine)"),
+    ("UA", _CODE + r"\s*(?:of\s+)?(?:України|Украины|Ukraine)"),
     ("UA", r"ККУ|CCU|Ukrainian\s+(?:Criminal\s+Code|CC)"),
-    ("BY", r"(?:УК|КК|CC|Criminal\s+Code)\s*(?:of\s+(?:the\s+)?)?(?:РБ|RB|Республики\s+Беларусь|"
-           r"Рэспублікі\s+Беларусь|Беларуси|Білорусі|Republic\s+of\s+Belarus|Belarus)"),
+    ("BY", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:РБ|RB|Республики\s+Беларусь|Рэспублікі\s+Беларусь|Беларуси|"
+           r"Білорусі|Republic\s+of\s+Belarus|Belarus)"),
     ("BY", r"Belarusian\s+(?:Criminal\s+Code|CC)"),
-    ("", r"УК|КК|CC|Criminal\s+Code"),
+    ("", _CODE),
     ("RU", r"RU(?=\s*\d)"), ("UA", r"UA(?=\s*\d)"), ("BY", r"BY(?=\s*\d)"),
 ]
 
