@@ -152,12 +152,12 @@ def assess_show(ctx: typer.Context, assessment: Annotated[int, typer.Argument(he
                   f"{a['state']}, decision {a['decision'] or '-'}; author {a['author']}, reviewer {a['reviewer'] or '-'}",
                   highlight=False)
     if a["rationale"]:
-        console.print(f"  rationale: {a['rationale']}", highlight=False)
+        console.print(escape(f"  rationale: {a['rationale']}"), highlight=False)
     for f in view.findings:
         urls = ", ".join(s["url"] for s in f.sources) or "no source"
-        console.print(f"  {f.criterion_id}: {f.finding} ({urls}) {f.note}", highlight=False)
+        console.print(escape(f"  {f.criterion_id}: {f.finding} ({urls}) {f.note}"), highlight=False)
     for s in view.sources:
-        console.print(f"  source: {s['url']}", highlight=False)
+        console.print(escape(f"  source: {s['url']}"), highlight=False)
     for h in view.history:
         console.print(f"  {h['at']:%Y-%m-%d %H:%M} {h['actor']} {h['action']} {h['field'] or ''} " + escape(h['after'] or ''),
                       highlight=False, style="dim")
