@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, Engine, true
+from sqlalchemy import Column, ColumnElement, Connection, Engine, select, true
 
 from kartoteka.db.audit import log_event
+from kartoteka.db.tables import persons
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 
@@ -136,3 +137,23 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     shown = {("person", detail.person["id"])} | {("case", c["id"]) for c in detail.cases} \
         | {("status_event", e["id"]) for e in detail.events} | {("assessment", a["id"]) for a in detail.assessments}
     return [h for h in person_history(engine, detail.person["id"]) if (h["entity_type"], h["entity_id"]) in shown]
+
+
+def visible_person_ids(engine: Engine, principal: Principal, person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` the principal may see (not deleted, sensitivity allowed)."""
+    ids = list({int(i) for i in person_ids})
+    out: set[int] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            out |= {r[0] for r in conn.execute(select(persons.c.id).where(
+                persons.c.id.in_(chunk), persons.c.deleted_at.is_(None),
+                visible_clause(principal, persons.c.sensitivity)))}
+    return out
+
+
+def only_visible_persons(engine: Engine, principal: Principal, rows: list[dict[str, Any]], *,
+                         key: str = "person_id") -> list[dict[str, Any]]:
+    """Rows (of another service) about persons the principal may see; rows without a person stay."""
+    allowed = visible_person_ids(engine, principal, [r[key] for r in rows if r.get(key) is not None])
+    return [r for r in rows if r.get(key) is None or r[key] in allowed]

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from kartoteka.services.auditlog import AuditQuery, list_audit
-from kartoteka.web.api.models import ERRORS
+from kartoteka.web.api.models import ERRORS, MAX_ID
 from kartoteka.web.deps import AdminApiPrincipal, EngineDep, check_csrf
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(check_csrf)], responses=ERRORS)
-MAX_ID = 2**62
 
 
 class AuditEntry(BaseModel):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 
@@ -17,3 +18,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "Not allowed for this role"},
     404: {"model": Problem, "description": "Not found (or not visible to you)"},
 }
+
+MAX_ID = 2**31 - 1   # database ids are 32-bit integers
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

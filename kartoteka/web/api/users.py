@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from kartoteka.services import users as svc
-from kartoteka.web.api.models import ERRORS
+from kartoteka.web.api.models import ERRORS, IdPath
 from kartoteka.web.deps import AdminApiPrincipal, ApiUser, EngineDep, check_csrf
 
 router = APIRouter(tags=["users"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -93,7 +93,7 @@ def new_token(body: TokenIn, user: ApiUser, engine: EngineDep) -> NewToken:
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204, summary="Revoke one of your API tokens")
-def revoke(token_id: int, user: ApiUser, engine: EngineDep) -> None:
+def revoke(token_id: IdPath, user: ApiUser, engine: EngineDep) -> None:
     if token_id not in {t["id"] for t in svc.list_tokens(engine, username=user.username)}:
         from kartoteka.errors import NotFound
         raise NotFound(f"no API token {token_id}")

@@ -57,7 +57,7 @@ def audit_page(request: Request, engine: EngineDep, principal: PagePrincipal,
                entity_type: Annotated[str, Query(max_length=32)] = "",
                entity_id: Annotated[str, Query(max_length=18)] = "",
                actor: Annotated[str, Query(max_length=120)] = "", action: Annotated[str, Query(max_length=12)] = "",
-               before_id: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
+               before_id: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None) -> Response:
     eid = int(entity_id) if entity_id.isdigit() else None
     rows = list_audit(engine, principal, AuditQuery(entity_type, eid, actor, action, before_id, 200))
     return render(request, "audit.html", {"rows": rows, "q": {"entity_type": entity_type, "entity_id": entity_id,

@@ -1,0 +1,35 @@
+"""The assessment workflow through the API and the review queue page."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Web, csrf
+
+
+def test_review_queue_with_second_person_approval(web: Web) -> None:
+    editor, reviewer = web.client("editor"), web.client("reviewer")
+    h = {"x-csrf-token": csrf(editor.get("/").text)}
+    aid = editor.post("/api/assessments", json={"person": "P1", "definition_id": "guidelines-2013"}, headers=h).json()["id"]
+    r = editor.post(f"/api/assessments/{aid}/findings", headers=h,
+                    json={"criterion_id": "1a", "finding": "unclear", "note": "needs the verdict"})
+    assert r.status_code == 200, r.text
+    assert editor.post(f"/api/assessments/{aid}/submit", json={"decision": "under_review"}, headers=h).status_code == 204
+    # the author may not approve their own work
+    assert editor.post(f"/api/assessments/{aid}/approve", json={}, headers=h).status_code == 403
+    page = reviewer.get("/assessments/queue").text
+    assert f'href="/assessments/{aid}"' in page
+    detail = reviewer.get(f"/assessments/{aid}").text
+    r = reviewer.post(f"/assessments/{aid}/decide", data={"action": "approve", "csrf_token": csrf(detail)},
+                      follow_redirects=False)
+    assert r.status_code == 303
+    assert f'href="/assessments/{aid}"' not in reviewer.get("/assessments/queue").text
+    got = reviewer.get(f"/api/assessments/{aid}", headers={"x-csrf-token": "x"}).json()
+    assert got["assessment"]["state"] == "decided" and got["assessment"]["reviewer"] == "reviewer"
+
+
+def test_viewer_cannot_see_assessments_of_confidential_persons(web: Web) -> None:
+    editor = web.client("editor")
+    h = {"x-csrf-token": csrf(editor.get("/").text)}
+    aid = editor.post("/api/assessments", json={"person": "P3", "definition_id": "guidelines-2013"}, headers=h).json()["id"]
+    viewer = web.client("viewer")
+    assert viewer.get(f"/assessments/{aid}").status_code == 404
+    assert all(r["person_ext_id"] != "P3" for r in viewer.get("/api/assessments").json())
