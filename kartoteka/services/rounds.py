@@ -1,0 +1,102 @@
+"""Negotiation rounds: compare two runs (who was added, removed or changed between two lists) and
+record outcomes (released or exchanged on a date) as status events on the person's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+
+from kartoteka.db import audit
+from kartoteka.db.tables import status_events, vetting_runs
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.errors import InvalidInput
+from kartoteka.matching.engine import NameQuery, query_key
+from kartoteka.services.persons import resolve_person_id
+from kartoteka.services.runs import RunRef, get_run, resolve_run
+from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetRow
+
+COMPARED = ("match", "status", "flags")
+
+
+@dataclass
+class DiffEntry:
+    key: str             # "person P0000012" for a matched person, else "name <normalised name|birth>"
+    person_id: str
+    name: str
+    before: VetRow | None = None
+    after: VetRow | None = None
+    changes: list[str] = field(default_factory=list)   # "status: under_review -> recognised"
+
+
+@dataclass
+class RunDiff:
+    a: RunInfo
+    b: RunInfo
+    added: list[DiffEntry]
+    removed: list[DiffEntry]
+    changed: list[DiffEntry]
+    unchanged: int
+
+
+def row_key(row: VetRow) -> str:
+    if row.match == "match" and row.person_id:
+        return f"person {row.person_id}"
+    try:
+        birth = parse_partial_date(row.birth_date) if row.birth_date else None
+    except ValueError:
+        birth = None
+    return "name " + query_key(NameQuery(row.name, birth))
+
+
+def _keyed(rows: list[VetRow]) -> dict[str, VetRow]:
+    out: dict[str, VetRow] = {}
+    for row in rows:
+        if not row.duplicate_of:
+            out.setdefault(row_key(row), row)
+    return out
+
+
+def _value(row: VetRow, name: str) -> str:
+    return ";".join(row.flags) if name == "flags" else str(getattr(row, name))
+
+
+def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
+    """Persons added to, removed from and changed between list A (earlier) and list B (later)."""
+    a, b = get_run(engine, run=run_a), get_run(engine, run=run_b)
+    ka, kb = _keyed(a.rows), _keyed(b.rows)
+    added = [DiffEntry(k, r.person_id, r.name, None, r) for k, r in kb.items() if k not in ka]
+    removed = [DiffEntry(k, r.person_id, r.name, r, None) for k, r in ka.items() if k not in kb]
+    changed: list[DiffEntry] = []
+    for k in ka.keys() & kb.keys():
+        old, new = ka[k], kb[k]
+        diffs = [f"{c}: {_value(old, c) or '-'} -> {_value(new, c) or '-'}" for c in COMPARED
+                 if _value(old, c) != _value(new, c)]
+        if diffs:
+            changed.append(DiffEntry(k, new.person_id or old.person_id, new.name, old, new, diffs))
+    changed.sort(key=lambda d: d.key)
+    return RunDiff(a.run, b.run, added, removed, changed, len(ka.keys() & kb.keys()) - len(changed))
+
+
+def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, actor: str,
+                   run: RunRef | None = None, note: str = "") -> int:
+    """A release or exchange on a (possibly partial) date, as a status event; returns the event id."""
+    if kind not in OUTCOME_KINDS:
+        raise InvalidInput(f"'{kind}' is not an outcome (use {', '.join(OUTCOME_KINDS)})")
+    try:
+        when = parse_partial_date(date)
+    except ValueError as exc:
+        raise InvalidInput(f"outcome date '{date}': {exc}") from None
+    with engine.begin() as conn:
+        person_id = resolve_person_id(conn, person)
+        run_id = None
+        if run is not None:
+            run_id = resolve_run(conn, run)
+            meta = conn.execute(select(vetting_runs.c.round, vetting_runs.c.side)
+                                .where(vetting_runs.c.id == run_id)).one()
+            where = ", ".join(x for x in (meta.round, meta.side) if x)
+            note = (note + " " if note else "") + f"(vetting run #{run_id}{': ' + where if where else ''})"
+        return audit.create_record(conn, status_events, "status_event", {
+            "person_id": person_id, "case_id": None, "kind": kind, "date": when.iso(),
+            "date_precision": when.precision.value, "note": note, "source_id": None, "run_id": run_id,
+        }, actor=actor)

@@ -1,0 +1,212 @@
+"""Vet an exchange list against the registry: who is a recognised political prisoner, who is in the
+registry but not recognised, whose charges carry flags, who is unknown, who is listed twice, and which
+recognised persons are missing from the list. Every run is saved with its rows.
+
+The functions the CLI and the web pages call: :func:`vet_list` here, ``list_runs``/``get_run`` from
+services/runs.py, ``diff_runs``/``record_outcome`` from services/rounds.py and ``record_review`` from
+services/reviews.py (all re-exported here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, insert
+
+from kartoteka.catalogs import definition_ids
+from kartoteka.db import audit
+from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
+from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.person import Gender, parse_gender
+from kartoteka.errors import InvalidInput
+from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
+from kartoteka.services.assessments import recognised_person_ids, statuses_under
+from kartoteka.services.rounds import diff_runs, record_outcome
+from kartoteka.services.reviews import record_review
+from kartoteka.services.runs import RunRef, get_run, list_runs, load_missing, person_labels
+from kartoteka.services.screening import Flag, flags_for_persons
+from kartoteka.services.vetting_model import (
+    WARNING_KINDS, FlagView, MissingPerson, RunInfo, VetReport, VetRow, mark_duplicates,
+)
+from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.documents import open_list
+from kartoteka.tabular.reader import RawTable
+
+Progress = Callable[[int, int], None]
+NAME_PARTS = ("surname", "given_name", "patronymic")
+
+
+@dataclass
+class ListEntry:
+    row_no: int
+    id: str
+    name: str
+    birth_text: str
+    birth: PartialDate | None
+    gender: Gender | None
+    raw: dict[str, str]
+
+
+@dataclass
+class ListInput:
+    entries: list[ListEntry]
+    columns: dict[str, str]
+    format: str
+    problems: list[str] = field(default_factory=list)
+
+
+def _name_of(row: dict[str, str], fields: dict[str, str]) -> str:
+    if "name" in fields and row.get(fields["name"], "").strip():
+        return " ".join(row[fields["name"]].split())
+    return " ".join(" ".join(row.get(fields[f], "") for f in NAME_PARTS if f in fields).split())
+
+
+def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInput:
+    """The list's rows with the name, birth date, gender and id columns found (or named in ``mapping``)."""
+    fields = map_columns("persons", table.headers, mapping, filename=table.path.name)
+    if "name" not in fields and "surname" not in fields:
+        if len(table.headers) != 1:
+            raise InvalidInput(f"{table.path.name}: no name column found among {', '.join(table.headers)}; "
+                               "name it with --map 'HEADER=name' (or surname/given_name/patronymic)")
+        fields["name"] = table.headers[0]
+    out = ListInput([], fields, table.format)
+    for row_no, row in table.rows:
+        name = _name_of(row, fields)
+        if not name:
+            out.problems.append(f"row {row_no}: no name; the row is skipped")
+            continue
+        birth_text = row.get(fields.get("birth_date", ""), "").strip()
+        birth = None
+        if birth_text:
+            try:
+                birth = parse_partial_date(birth_text)
+            except ValueError as exc:
+                out.problems.append(f"row {row_no}: birth date '{birth_text}' not understood ({exc}); "
+                                    "matched by name only")
+        gender = None
+        if row.get(fields.get("gender", ""), "").strip():
+            try:
+                gender = parse_gender(row[fields["gender"]])
+            except ValueError:
+                out.problems.append(f"row {row_no}: gender '{row[fields['gender']]}' not understood")
+        list_id = row.get(fields.get("id", ""), "").strip()
+        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row))
+    out.problems.extend(str(p) for p in table.problems)
+    ids = [e.id for e in out.entries]
+    if not all(ids) or len(set(ids)) != len(ids):
+        if "id" in fields:
+            out.problems.append("the id column is empty or repeats values: rows are identified by row number")
+        for e in out.entries:
+            e.id = str(e.row_no)
+    return out
+
+
+def _flag_views(flags: list[Flag]) -> list[FlagView]:
+    return [FlagView(f.tag, f.kind, list(f.articles), f.reason) for f in flags]
+
+
+def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchResult],
+               definition_id: str) -> list[VetRow]:
+    """Status, flags and duplicates for matched rows; review rows carry their candidate's."""
+    ids = {r.person_id for r in results if r.person_id is not None and r.decision != "no_match"}
+    statuses = statuses_under(conn, ids, definition_id)
+    flags = flags_for_persons(conn, ids)
+    labels = person_labels(conn, ids)
+    rows: list[VetRow] = []
+    for entry, res in zip(entries, results):
+        pid = res.person_id if res.decision != "no_match" else None
+        detail = _flag_views(flags.get(pid, [])) if pid is not None else []
+        ext, reg_name, _birth = labels.get(pid, (res.ext_id or "", "", "")) if pid is not None else ("", "", "")
+        explanation = res.explanation if res.decision != "review" else "to confirm: " + res.explanation
+        rows.append(VetRow(
+            id=entry.id, name=entry.name, person_id=ext, match=res.decision, score=round(res.score, 3),
+            status=statuses.get(pid, "under_review") if pid is not None else "unknown",
+            flags=[f.tag for f in detail if f.kind in WARNING_KINDS], duplicate_of="", explanation=explanation,
+            row_no=entry.row_no, birth_date=entry.birth.iso() if entry.birth else entry.birth_text,
+            registry_name=reg_name, flag_detail=detail, internal_id=pid))
+    mark_duplicates(rows, [query_key(_query(e)) for e in entries])
+    return rows
+
+
+def missing_persons(conn: Connection, rows: list[VetRow], definition_id: str) -> list[MissingPerson]:
+    on_list = {r.internal_id for r in rows if r.match == "match" and r.internal_id is not None}
+    ids = recognised_person_ids(conn, definition_id) - on_list
+    return load_missing(conn, ids, rows)
+
+
+def _query(e: ListEntry) -> NameQuery:
+    return NameQuery(e.name, e.birth, e.gender, e.id)
+
+
+def _store(conn: Connection, report: VetReport, entries: list[ListEntry], summary: dict[str, object]) -> int:
+    run = report.run
+    run_id = int(conn.execute(insert(vetting_runs).returning(vetting_runs.c.id), [{
+        "label": run.label, "round": run.round, "side": run.side, "definition_id": run.definition_id,
+        "filename": run.filename, "sha256": run.sha256, "at": run.at, "actor": run.actor, "algorithm": run.algorithm,
+        "algorithm_version": run.algorithm_version, "summary": json.dumps(summary, ensure_ascii=False),
+        "list_format": run.list_format}]).scalar_one())
+    bulk_insert(conn, vetting_rows, [{
+        "run_id": run_id, "row_no": r.row_no, "list_id": r.id, "name": r.name,
+        "birth_date": r.birth_date[:10] or None, "person_id": r.internal_id, "match": r.match, "score": r.score,
+        "status": r.status, "flags": ";".join(r.flags)[:200], "duplicate_of": r.duplicate_of,
+        "explanation": r.explanation, "gender": e.gender.value if e.gender else None,
+        "raw": json.dumps(e.raw, ensure_ascii=False),
+        "flag_detail": json.dumps([f.__dict__ for f in r.flag_detail], ensure_ascii=False),
+        "review": "", "reviewed_by": ""} for r, e in zip(report.rows, entries)])
+    bulk_insert(conn, vetting_missing, [{"run_id": run_id, "person_id": m.internal_id} for m in report.missing])
+    audit.log_event(conn, entity="vetting_run", entity_id=run_id, action="create", actor=run.actor,
+                    after={"filename": run.filename, "definition": run.definition_id, "rows": len(report.rows),
+                           "round": run.round, "side": run.side})
+    return run_id
+
+
+def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, round: str = "", side: str = "",
+             label: str = "", mapping: dict[str, str] | None = None, table: RawTable | None = None,
+             matcher: Matcher | None = None, progress: Progress | None = None) -> VetReport:
+    """Vet the list at ``path`` (or an already opened ``table``, e.g. a pasted list) and save the run.
+
+    ``matcher`` lets a caller reuse a loaded registry; by default it is loaded here, with every stored
+    reviewer judgement, so decisions from earlier runs apply.
+    """
+    if definition_id not in definition_ids():
+        raise InvalidInput(f"unknown definition '{definition_id}' (known: {', '.join(definition_ids())})")
+    started = time.perf_counter()
+    listing = read_list(table or open_list(path), mapping)
+    if not listing.entries:
+        raise InvalidInput(f"{path.name}: the list has no rows with a name")
+    sha = hashlib.sha256(path.read_bytes() if path.is_file() else json.dumps(
+        [e.raw for e in listing.entries], ensure_ascii=False).encode()).hexdigest()
+    timings = {"read": time.perf_counter() - started}
+    if matcher is None:
+        matcher = Matcher.from_engine(engine)
+        timings["load_registry"] = time.perf_counter() - started - timings["read"]
+    t_match = time.perf_counter()
+    results = matcher.match_many([_query(e) for e in listing.entries], progress)
+    timings["match"] = time.perf_counter() - t_match
+    t_vet = time.perf_counter()
+    with engine.begin() as conn:
+        rows = build_rows(conn, listing.entries, results, definition_id)
+        missing = missing_persons(conn, rows, definition_id)
+        info = RunInfo(id=0, label=label, round=round, side=side, definition_id=definition_id,
+                        filename=path.name, sha256=sha, at=audit.now(), actor=actor, algorithm=matcher.ALGORITHM,
+                        algorithm_version=matcher.VERSION, list_format=listing.format)
+        report = VetReport(info, rows, missing, listing.columns, listing.problems)
+        summary = report.summary
+        stored = {"rows": summary.rows, "by_status": summary.by_status, "by_match": summary.by_match,
+                  "missing": summary.missing, "columns": listing.columns, "problems": listing.problems[:500]}
+        report.run.id = _store(conn, report, listing.entries, stored)
+    report.run.rows, report.run.by_status, report.run.missing = summary.rows, summary.by_status, summary.missing
+    timings["vet"] = time.perf_counter() - t_vet
+    timings["total"] = time.perf_counter() - started
+    report.timings = timings
+    return report
+
+
+__all__ = ["ListEntry", "ListInput", "RunRef", "build_rows", "diff_runs", "get_run", "list_runs",
+           "missing_persons", "read_list", "record_outcome", "record_review", "vet_list"]

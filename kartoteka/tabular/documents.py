@@ -1,0 +1,212 @@
+"""Lists that arrive as documents: DOCX tables, PDF text and plain text with one name per line.
+
+Every reader returns the same :class:`RawTable` as :func:`kartoteka.tabular.reader.open_table`, so a
+memorandum's annex, a spreadsheet and a pasted column of names all flow through vetting the same way.
+Lines of text become rows with the columns ``id``, ``name`` and ``birth_date``: a leading number
+("12.", "12)") is the row's id and a birth date or year ("12.03.1985", "1985 г.р.") is taken out of
+the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kartoteka.errors import InvalidInput
+from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.encoding import detect_encoding
+from kartoteka.tabular.reader import RawTable, guess_format, open_table
+
+LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
+TEXT_HEADERS = ["id", "name", "birth_date"]
+_DELIMITERS = (";", ",", "\t", "|")
+
+_NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
+_DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|г\.|р\.|y\.?o\.?b\.?)",
+                    re.IGNORECASE)
+_BORN = re.compile(r"\b(?:born|род\.|родился|родилась|народився|народилася|д\.\s*р\.|дата рождения"
+                   r"|дата народження)\s*:?\s*$", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def guess_list_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix == "docx":
+        return "docx"
+    if suffix == "pdf":
+        return "pdf"
+    if suffix in ("txt", "text", "lst", ""):
+        return "text"
+    try:
+        return guess_format(path)
+    except InvalidInput:
+        raise InvalidInput(f"{path.name}: unknown list format '.{suffix}' (use .csv, .xlsx, .jsonl, .docx, "
+                           ".pdf or .txt)") from None
+
+
+def open_list(path: Path, fmt: str | None = None) -> RawTable:
+    """Open a list in any supported format; raises InvalidInput naming the file when it cannot."""
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    kind = fmt or guess_list_format(path)
+    if kind == "docx":
+        return open_docx(path)
+    if kind == "pdf":
+        return open_pdf(path)
+    if kind == "text":
+        return open_text(path)
+    if kind in ("csv", "xlsx", "jsonl"):
+        return _headerless_if_needed(open_table(path, kind))
+    raise InvalidInput(f"{path.name}: unknown list format '{kind}' (use {', '.join(LIST_FORMATS)})")
+
+
+def _has_name_column(headers: list[str]) -> bool:
+    fields = map_columns("persons", headers)
+    return "name" in fields or "surname" in fields
+
+
+def _headerless_if_needed(table: RawTable) -> RawTable:
+    """A one-column file whose first line is a name, not a header: keep that line as the first row."""
+    if len(table.headers) != 1 or _has_name_column(table.headers) or not _LETTER.search(table.headers[0]):
+        return table
+    first = table.headers[0]
+    rows = table.rows
+
+    def shifted() -> Iterator[tuple[int, dict[str, str]]]:
+        yield 1, {"name": first}
+        for row_no, row in rows:
+            yield row_no, {"name": row.get(first, "")}
+
+    table.headers = ["name"]
+    table.rows = shifted()
+    return table
+
+
+# -- text lines -------------------------------------------------------------------------------------
+
+def parse_line(line: str) -> dict[str, str] | None:
+    """``"12. Иванов Иван Иванович, 12.03.1985 г.р."`` -> ``{"id": "12", "name": ..., "birth_date": ...}``.
+
+    Returns None for a line with no letters (page numbers, rules, blank lines).
+    """
+    text = line.replace("\u00a0", " ").strip()
+    if not _LETTER.search(text):
+        return None
+    list_id = ""
+    m = _NUMBER.match(text)
+    if m and _LETTER.match(text[m.end():]):
+        list_id, text = m.group(1), text[m.end():]
+    birth = ""
+    d = _DATE.search(text)
+    if d is None:
+        d = _YEAR.search(text)
+    if d is not None:
+        birth = d.group(1)
+        head = _BORN.sub("", text[:d.start()].rstrip(" ,;:(–-"))
+        text = head + " " + _AFTER.sub("", text[d.end():])
+    name = re.sub(r"\s+", " ", re.sub(r"[(),;:–—]+", " ", text)).strip(" -")
+    if not _LETTER.search(name):
+        return None
+    return {"id": list_id, "name": name, "birth_date": birth}
+
+
+def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
+    parsed: list[tuple[int, dict[str, str]]] = []
+    for line_no, line in enumerate(lines, start=1):
+        row = parse_line(line)
+        if row is not None:
+            parsed.append((line_no, row))
+    if not parsed:
+        raise InvalidInput(f"{path.name}: no names found (one name per line expected)")
+    return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed))
+
+
+def list_from_text(text: str, *, name: str = "pasted list") -> RawTable:
+    """A pasted column of names (the web form): the same rows as a plain-text file would give."""
+    return table_from_lines(text.splitlines(), path=Path(name), fmt="text")
+
+
+def _looks_delimited(first_line: str) -> bool:
+    for delim in _DELIMITERS:
+        if delim in first_line:
+            headers = [h.strip() for h in first_line.split(delim)]
+            if _has_name_column(headers):
+                return True
+    return False
+
+
+def open_text(path: Path) -> RawTable:
+    """One name per line; a .txt that is really a delimited table with a header is read as CSV."""
+    data = path.read_bytes()
+    text = data.decode(detect_encoding(data))
+    lines = text.splitlines()
+    if lines and _looks_delimited(lines[0].lstrip("\ufeff")):
+        return open_table(path, "csv")
+    return table_from_lines(lines, path=path, fmt="text")
+
+
+# -- DOCX -------------------------------------------------------------------------------------------
+
+def _docx_rows(table: object) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for row in getattr(table, "rows"):
+        cells = [re.sub(r"\s+", " ", c.text).strip() for c in row.cells]
+        rows.append(cells)
+    return rows
+
+
+def open_docx(path: Path) -> RawTable:
+    """The document's tables, read as one table with the first table's header; a document without
+    tables is read as one name per paragraph."""
+    from docx import Document
+
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a broken file
+        raise InvalidInput(f"{path.name}: not a readable DOCX document ({exc})") from None
+    grids = [g for g in (_docx_rows(t) for t in doc.tables) if g]
+    if not grids:
+        return table_from_lines((p.text for p in doc.paragraphs), path=path, fmt="docx")
+    headers = _unique_headers(grids[0][0])
+    if not _has_name_column(headers) and len(headers) == 1:
+        return table_from_lines((r[0] for g in grids for r in g), path=path, fmt="docx")
+    parsed: list[tuple[int, dict[str, str]]] = []
+    row_no = 1
+    for i, grid in enumerate(grids):
+        body = grid[1:] if i == 0 or grid[0] == grids[0][0] else grid
+        if len(grid[0]) != len(headers):
+            continue  # a table of another shape (a signature block, a cover table)
+        for cells in body:
+            row_no += 1
+            if any(c for c in cells):
+                parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
+    return RawTable(path, "docx", headers, iter(parsed), "", "", len(parsed))
+
+
+def _unique_headers(cells: list[str]) -> list[str]:
+    out: list[str] = []
+    for j, cell in enumerate(cells):
+        name = cell or f"column {j + 1}"
+        while name in out:  # merged cells repeat their text
+            name += " "
+        out.append(name)
+    return out
+
+
+# -- PDF --------------------------------------------------------------------------------------------
+
+def open_pdf(path: Path) -> RawTable:
+    """The PDF's text, one name per line (a scanned PDF without a text layer has no names)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path))
+        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    except Exception as exc:  # pypdf raises several types for a broken file
+        raise InvalidInput(f"{path.name}: not a readable PDF ({exc})") from None
+    if not _LETTER.search(text):
+        raise InvalidInput(f"{path.name}: the PDF has no text layer (a scan?); run OCR first or paste the names")
+    return table_from_lines(text.splitlines(), path=path, fmt="pdf")
