@@ -31,10 +31,16 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     lang = pick_language(user.language if user else None, session.lang,
                          accept=request.headers.get("accept-language", ""), default=settings.default_language)
     tr = translations(lang)
+
+    def gettext(message: str) -> str:
+        return tr.gettext(message) if message else message
+
     env: Environment = request.app.state.jinja
     page = env.get_template(template).render(
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
-        csrf_token=session.csrf, _=(lambda s: tr.gettext(s) if s else s), ngettext=tr.ngettext,
+        csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
+        tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
+        tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},
         has_vetting=request.app.state.features.get("vetting", False),
         has_assessments=request.app.state.features.get("assessments", False),
         can=(lambda perm: user is not None and can(user.principal, perm)),

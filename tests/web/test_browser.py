@@ -1,0 +1,156 @@
+"""Browser tests: Playwright driving Debian's headless Chromium against a live server on loopback.
+
+Screenshots of each step are kept under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from kartoteka.db.engine import make_engine
+from kartoteka.db.schema import upgrade_schema
+from kartoteka.services import users
+from kartoteka.services.imports import import_file
+from kartoteka.settings import Settings
+from kartoteka.web.app import create_app
+from tests.web.conftest import CASES, PASSWORD, PERSONS
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    engine = make_engine(f"sqlite:///{tmp / 'k.db'}")
+    upgrade_schema(engine)
+    (tmp / "persons.csv").write_text(PERSONS, encoding="utf-8")
+    (tmp / "cases.csv").write_text(CASES, encoding="utf-8")
+    import_file(engine, "persons", tmp / "persons.csv", actor="test")
+    import_file(engine, "cases", tmp / "cases.csv", actor="test")
+    for role in ("viewer", "editor", "admin"):
+        users.create_user(engine, username=role, password=PASSWORD, role=role, actor="test")
+    settings = Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (make installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser: Any, server: str, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1366, "height": 800}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{server}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")   # keyboard only
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_and_dashboard(browser: Any, live_server: str) -> None:
+    page = _page(browser, live_server, "admin")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    assert page.locator("svg.chart").count() == 4
+    shot(page, "01-dashboard")
+    page.context.close()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("kartoteka.services.matching") is None,
+                    reason="the matching service is not built yet")
+def test_search_across_scripts(browser: Any, live_server: str) -> None:
+    page = _page(browser, live_server, "viewer")
+    page.goto(f"{live_server}/persons")
+    page.fill("#q", "Коваленко Олександр")          # Cyrillic query, person entered in Latin
+    page.press("#q", "Enter")
+    page.wait_for_selector("p.count")
+    assert "Oleksandr Kovalenko" in page.locator("table.results").inner_text()
+    shot(page, "02-search-cyrillic")
+    page.fill("#q", "Ivanov Ivan Ivanovich")         # Latin query, person entered in Cyrillic
+    page.press("#q", "Enter")
+    page.wait_for_selector("p.count")
+    assert "Иванов Иван Иванович" in page.locator("table.results").inner_text()
+    shot(page, "03-search-latin")
+    page.context.close()
+
+
+def test_edit_conflict_is_shown(browser: Any, live_server: str) -> None:
+    first, second = _page(browser, live_server, "editor"), _page(browser, live_server, "admin")
+    for page in (first, second):
+        page.goto(f"{live_server}/persons/P4/edit")
+    second.fill("#f-region", "Pskov")
+    second.click("button.primary")
+    second.wait_for_url("**/persons/P4?saved=1")
+    first.fill("#f-region", "Novgorod")
+    first.click("button.primary")
+    alert = first.locator(".conflict")
+    alert.wait_for()
+    assert "Someone else changed this record" in alert.inner_text()
+    shot(first, "04-edit-conflict")
+    first.context.close()
+    second.context.close()
+
+
+def test_viewer_cannot_open_a_confidential_person(browser: Any, live_server: str) -> None:
+    page = _page(browser, live_server, "viewer")
+    response = page.goto(f"{live_server}/persons/P3")
+    assert response is not None and response.status == 404
+    assert "Секретная" not in page.content()
+    shot(page, "05-confidential-404")
+    page.context.close()
+
+
+def test_language_switch(browser: Any, live_server: str) -> None:
+    page = _page(browser, live_server, "viewer")
+    page.select_option("#lang-select", "uk")      # the script submits on change
+    page.wait_for_selector("h1:has-text('Огляд')")
+    shot(page, "06-ukrainian")
+    page.select_option("#lang-select", "ru")
+    page.wait_for_selector("h1:has-text('Обзор')")
+    page.select_option("#lang-select", "en")
+    page.wait_for_selector("h1:has-text('Dashboard')")
+    page.context.close()
