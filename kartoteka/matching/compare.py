@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.tokens import Token, patronymic_gender
-from kartoteka.names.keys import is_cyrillic
+from kartoteka.names.given import given_names
+from kartoteka.names.keys import is_cyrillic, plain_form
+
+_FATHER_SUFFIXES = ("aviQ", "eviQ", "iviQ", "iQ", "avna", "evna", "ivna", "iQna", "Qna", "na", "viQ")
 
 
 @dataclass(frozen=True)
@@ -26,13 +31,31 @@ NONE = Sim(0.0, "no counterpart")
 
 
 def _fuzzy(a: Token, b: Token) -> float:
+    """Best of: optimal-string-alignment similarity of the keys (transpositions count once), and of
+    the plain spellings (a typo the coarse key would turn into two edits)."""
     best = 0.0
     for x in a.keys:
         for y in b.keys:
-            if min(len(x), len(y)) < 4:
-                continue
-            best = max(best, Levenshtein.normalized_similarity(x, y))
+            if min(len(x), len(y)) >= 4:
+                best = max(best, OSA.normalized_similarity(x, y))
+    pa, pb = plain_form(a.text), plain_form(b.text)
+    if min(len(pa), len(pb)) >= 5:
+        best = max(best, OSA.normalized_similarity(pa, pb))
     return best
+
+
+@lru_cache(maxsize=50_000)
+def father_classes(tok: Token) -> frozenset[int]:
+    """Given-name classes of the father's name inside a patronymic (Сергійович, Sergeyevich -> Сергей)."""
+    table = given_names()
+    out: set[int] = set()
+    for key in tok.keys:
+        for suffix in _FATHER_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                stem = key[: -len(suffix)]
+                for guess in (stem, stem + "i", stem + "ei", stem + "a", stem + "ai"):
+                    out |= table.classes_for_key(guess)
+    return frozenset(i for i in out if table.entries[i].gender == "m")
 
 
 def _same_how(a: Token, b: Token) -> str:
@@ -102,6 +125,8 @@ def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:
         return Sim(0.0, "patronymic of the other gender", "gender")
     if q.keys & c.keys:
         return Sim(1.0, _same_how(q, c))
+    if father_classes(q) & father_classes(c):
+        return Sim(0.95, "language form")
     ratio = _fuzzy(q, c)
     if ratio >= 0.75:
         return Sim(0.9 * ratio + 0.1 * s.typo_factor, f"language form or close spelling ({ratio:.2f})")

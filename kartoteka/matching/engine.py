@@ -95,7 +95,7 @@ class Matcher:
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
             row = len(self.ids)
-            names = [prepare_name(*n) for n in rec.names]
+            names = _complete([prepare_name(*n) for n in rec.names])
             self.ids.append(rec.id)
             self.ext_ids.append(rec.ext_id)
             self.row_of[rec.id] = row
@@ -196,6 +196,15 @@ class Matcher:
 
     def record(self, person_id: int) -> Candidate:
         return self.candidates_[self.row_of[person_id]]
+
+
+def _complete(names: list[PreparedName]) -> list[PreparedName]:
+    """Names without a patronymic (Latin aliases) borrow the person's, so that an alias cannot hide
+    a patronymic that contradicts the list."""
+    pat = next((n.patronymic for n in names if n.patronymic is not None), None)
+    if pat is None:
+        return names
+    return [n if n.patronymic is not None else PreparedName(n.full, n.surname, n.given, pat) for n in names]
 
 
 def _split_if_needed(full: str, s: str, g: str, p: str) -> tuple[str, str, str, str]:

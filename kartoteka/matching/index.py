@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from kartoteka.matching.tokens import PreparedName, Token
+from kartoteka.names.keys import plain_form
 
 ANY = "*"
 
@@ -43,34 +44,39 @@ def _deletions(key: str) -> set[str]:
 
 
 class CandidateIndex:
-    def __init__(self, hashes: np.ndarray, rows: np.ndarray, surname_keys: set[str]):
+    def __init__(self, hashes: np.ndarray, rows: np.ndarray, surnames: dict[str, set[str]]):
         order = np.argsort(hashes, kind="stable")
         self.hashes = hashes[order]
         self.rows = rows[order]
         self.near: dict[str, set[str]] = defaultdict(set)
-        for key in surname_keys:
-            if len(key) >= 5:
+        for key in set().union(*surnames.values()) if surnames else set():
+            if len(key) >= 4:
                 for variant in _deletions(key) | {key}:
                     self.near[variant].add(key)
+        self.near_plain: dict[str, set[str]] = defaultdict(set)
+        for plain, keys in surnames.items():
+            if len(plain) >= 5:
+                for variant in _deletions(plain) | {plain}:
+                    self.near_plain[variant] |= keys
 
     @classmethod
     def build(cls, names: Iterable[tuple[int, list[PreparedName]]]) -> CandidateIndex:
         hashes, rows = array("q"), array("i")
-        keys: set[str] = set()
+        surnames: dict[str, set[str]] = defaultdict(set)
         for row, person_names in names:
             blocks: set[int] = set()
             for name in person_names:
                 blocks |= name_blocks(name)
                 if name.surname is not None:
-                    keys |= name.surname.keys
+                    surnames[plain_form(name.surname.text)] |= name.surname.keys
             hashes.extend(blocks)
             rows.extend([row] * len(blocks))
         return cls(np.frombuffer(hashes, dtype=np.int64).copy(), np.frombuffer(rows, dtype=np.int32).copy(),
-                   keys)
+                   surnames)
 
     def near_keys(self, key: str) -> set[str]:
         """Surname keys in the registry within about one edit of ``key``."""
-        if len(key) < 5:
+        if len(key) < 4:
             return {key}
         out = {key}
         for variant in _deletions(key) | {key}:
@@ -86,6 +92,10 @@ class CandidateIndex:
             skeys: set[str] = set()
             for k in su.keys:
                 skeys |= self.near_keys(k)
+            plain = plain_form(su.text)
+            if len(plain) >= 5:
+                for variant in _deletions(plain) | {plain}:
+                    skeys |= self.near_plain.get(variant, set())
             others = [g for g in singles if g.covers[0] not in su.covers]
             gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
             out |= {hash((ks, g)) for ks in skeys for g in gs}

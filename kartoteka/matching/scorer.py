@@ -82,7 +82,7 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
                 if role != "surname" and len(unit.covers) > 1:
                     continue
                 sim = _COMPARE[role](unit, part, s)
-                if role == "surname" and sim.score < s.surname_min:
+                if role == "surname" and sim.score <= 0:
                     continue
                 opts.append((unit, sim))
         options[role] = opts
@@ -126,11 +126,17 @@ def _evaluate(q: Query, name: PreparedName, parts: dict[str, tuple[Token, Sim] |
         caps.append((s.cap_given_differs, "given name differs"))
     extra = q.n_tokens - used
     if extra > 0:
-        unmatched_pat = name.patronymic is None and parts.get("patronymic") is None and extra == 1
+        leftover = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in _used(parts)]
+        unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) \
+            and patronymic_gender(leftover[0]) is not None
         if not unmatched_pat:
             score *= s.extra_token_factor ** extra
     capped = min([score] + [c for c, _ in caps])
     return _Alignment(capped, caps, parts, gender, parts.get("patronymic") is not None)
+
+
+def _used(parts: dict[str, tuple[Token, Sim] | None]) -> set[int]:
+    return {i for part in parts.values() if part is not None for i in part[0].covers}
 
 
 def compare_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from kartoteka.names.keys import initial_keys, token_keys, tokens
 
 _PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg)$")
 _PATRONYMIC_F = re.compile(r"(vna|Qna|ivna)$")
+_DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,11 @@ class Token:
 
 
 @lru_cache(maxsize=300_000)
-def make_token(text: str) -> Token:
+def make_token(text: str, initial: bool = False) -> Token:
+    """A token; ``initial`` marks a transliterated initial such as "Yu." or "Zh."."""
     text = sys.intern(text)
     letters = [c for c in text if c.isalpha()]
-    initial = len(letters) == 1
+    initial = initial or len(letters) == 1
     keys = token_keys(text)
     if initial:
         return Token(text, keys, True, initial_keys(text), frozenset(), frozenset(), None)
@@ -90,7 +92,8 @@ def query_units(text: str) -> list[Token]:
     """Tokens of a written name (initials split: "M.A." -> M, A) and joined neighbours, so that
     "Kara Murza" can meet "Kara-Murza"."""
     words = [w for w in tokens(text) if w]
-    singles = [make_token(w).at((i,)) for i, w in enumerate(words)]
+    dotted = {m.group(1) for m in _DOTTED.finditer(text)}
+    singles = [make_token(w, len(w) <= 2 and w in dotted).at((i,)) for i, w in enumerate(words)]
     pairs = [make_token(words[i] + "-" + words[i + 1]).at((i, i + 1))
              for i in range(len(words) - 1) if len(words[i]) > 1 and len(words[i + 1]) > 1]
     return singles + pairs

@@ -57,7 +57,13 @@ class GivenNames:
                 old = found.get(m.name.id)
                 if old is None or (old.kind == "dim" and m.kind != "dim"):
                     found[m.name.id] = m
+        if any(m.kind != "dim" for m in found.values()):
+            # a full name in its own right (Алла) is not also read as another name's diminutive (Оля)
+            found = {i: m for i, m in found.items() if m.kind != "dim"}
         return sorted(found.values(), key=lambda m: (m.kind == "dim", m.name.id))
+
+    def classes_for_key(self, key: str) -> frozenset[int]:
+        return frozenset(m.name.id for m in self._by_key.get(key, ()) if m.kind != "dim")
 
     def class_ids(self, token: str) -> frozenset[int]:
         return frozenset(m.name.id for m in self.lookup(token))

@@ -46,7 +46,10 @@ def is_cyrillic(text: str) -> bool:
 
 
 def tokens(text: str) -> list[str]:
-    """Word tokens of a name: letters (apostrophes inside a word kept), hyphens split."""
+    """Word tokens of a name: letters (apostrophes inside a word kept), hyphens split.
+
+    Combining marks left after NFC (the Library of Congress tie bar in t͡s, i͡a) are dropped first."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if not unicodedata.combining(c))
     return _TOKEN.findall(text)
 
 
@@ -78,6 +81,22 @@ def token_keys(token: str) -> frozenset[str]:
         keys.add(_fold(s))
     keys.discard("")
     return frozenset(keys)
+
+
+@lru_cache(maxsize=200_000)
+def plain_form(token: str) -> str:
+    """A lightly normalised spelling (no folds): for edit distances that the coarse key would blur."""
+    t = unicodedata.normalize("NFC", token.replace("-", "")).lower()
+    tables = _tables()
+    if is_cyrillic(t):
+        out = "".join(tables.cyrillic.get(c, c if c.isascii() else "") for c in t)
+    else:
+        for multi in tables.multi_letters:
+            t = t.replace(multi, tables.letters[multi])
+        out = _strip_marks("".join(tables.letters.get(c, c) for c in t))
+        for pattern, repl in tables.readings["en"]:
+            out = pattern.sub(repl, out)
+    return re.sub(r"[^a-zSQC]", "", out).replace("y", "i")
 
 
 def primary_key(token: str) -> str:
