@@ -1,0 +1,40 @@
+"""Report exporters: one module per format, each with ``render(report) -> bytes``, ``MEDIA_TYPE`` and
+``SUFFIX``, all rendering the same :class:`kartoteka.services.vetting_model.VetReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from kartoteka.errors import InvalidInput
+from kartoteka.services.vetting_model import VetReport
+
+FORMATS = ("html", "csv", "xlsx", "pdf")
+
+
+@dataclass(frozen=True)
+class Exporter:
+    format: str
+    media_type: str
+    suffix: str
+    render: Callable[[VetReport], bytes]
+
+
+def exporter(fmt: str) -> Exporter:
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown report format '{fmt}' (use {', '.join(FORMATS)})")
+    module = import_module(f"kartoteka.reports.{fmt}")
+    return Exporter(fmt, module.MEDIA_TYPE, module.SUFFIX, module.render)
+
+
+def write_report(report: VetReport, path: Path, fmt: str | None = None) -> Path:
+    """Write ``report`` to ``path`` in the format its suffix names (or ``fmt``)."""
+    exp = exporter(fmt or path.suffix or "?")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(exp.render(report))
+    return path

@@ -1,0 +1,86 @@
+"""XLSX: the rows with an autofilter, frozen header and colours per status, plus summary, flagged and
+missing sheets; every text cell neutralised against formula injection."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kartoteka.reports import common
+from kartoteka.reports.cells import safe_row
+from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIX = ".xlsx"
+WIDTHS = {"id": 8, "name": 34, "person_id": 12, "match": 10, "score": 7, "status": 15, "flags": 26,
+          "duplicate_of": 12, "explanation": 80}
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+
+
+def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
+           widths: Sequence[int]) -> object:
+    ws = wb.create_sheet(title)
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    n = 1
+    for row in rows:
+        ws.append(safe_row(row))
+        n += 1
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(n, 1)}"
+    return ws
+
+
+def render(report: VetReport) -> bytes:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append([common.title(report)])
+    summary["A1"].font = Font(bold=True, size=14)
+    for label, value in common.run_lines(report):
+        summary.append(safe_row([label, value]))
+    summary.append([])
+    for label, n, status in common.count_lines(report):
+        summary.append(safe_row([label, n]))
+        if status:
+            summary.cell(summary.max_row, 1).fill = _fill(common.STATUS_COLOURS[status])
+    summary.append([])
+    summary.append([common.DISCLAIMER])
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 90
+
+    ws = _sheet(wb, "Rows", CSV_COLUMNS, (
+        [r.id, r.name, r.person_id, r.match, r.score, r.status, ";".join(r.flags), r.duplicate_of, r.explanation]
+        for r in report.rows), [WIDTHS[c] for c in CSV_COLUMNS])
+    status_col, flags_col = CSV_COLUMNS.index("status") + 1, CSV_COLUMNS.index("flags") + 1
+    flag_fill = _fill(common.FLAG_COLOUR)
+    fills = {k: _fill(v) for k, v in common.STATUS_COLOURS.items()}
+    for i, r in enumerate(report.rows, start=2):
+        ws.cell(i, status_col).fill = fills[r.status]  # type: ignore[attr-defined]
+        if r.flags:
+            ws.cell(i, flags_col).fill = flag_fill  # type: ignore[attr-defined]
+        ws.cell(i, CSV_COLUMNS.index("score") + 1).number_format = "0.00"  # type: ignore[attr-defined]
+
+    s = report.summary
+    _sheet(wb, "Flagged", ["id", "name", "person_id", "status", "flags", "articles", "reasons"], (
+        [r.id, r.name, r.person_id, r.status, ";".join(r.flags), ", ".join(r.flag_articles),
+         " | ".join(f"{f.tag}: {f.reason}" for f in r.flag_detail if f.tag in r.flags)] for r in s.flagged),
+        [8, 34, 12, 15, 26, 30, 90])
+    _sheet(wb, "Missing", ["person_id", "name", "birth_date", "possibly row"], (
+        [m.person_id, m.name, m.birth_date, ", ".join(m.possible_rows)] for m in report.missing), [12, 40, 12, 16])
+    if s.duplicates:
+        _sheet(wb, "Duplicates", ["id", "name", "duplicate_of", "person_id"], (
+            [r.id, r.name, r.duplicate_of, r.person_id] for r in s.duplicates), [8, 40, 12, 12])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
