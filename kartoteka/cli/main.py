@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kartoteka.cli import criteria, registry
+from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import web as web_cli
 from kartoteka.cli.common import CliState
 from kartoteka.settings import Settings
@@ -28,3 +29,4 @@ def main(ctx: typer.Context,
 registry.register(app)
 criteria.register(app)
 web_cli.register(app)
+matching_cli.register(app)

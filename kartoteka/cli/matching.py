@@ -1,0 +1,118 @@
+"""Matching commands: match a list, search by name, registry duplicates, human judgements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.errors import InvalidInput
+from kartoteka.matching.engine import NameQuery
+from kartoteka.services import matching as svc
+from kartoteka.tabular.columns import parse_mapping
+
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", help="Name a column explicitly: 'HEADER=field' (repeatable), e.g. --map 'ФИО=name'")]
+
+
+def match(ctx: typer.Context, file: Path,
+          out: Annotated[Path, typer.Option("--out", help="Where to write the results")],
+          fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+          map: MapOpt = None) -> None:
+    """Match every row of a list (CSV, XLSX, JSON Lines) against the registry.
+
+    One output row per list row: id, person_id, score, decision (match / review / no_match), explanation.
+    """
+    st = state(ctx)
+    with user_errors():
+        if fmt not in ("csv", "json"):
+            raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
+        engine = st.engine()
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"Matching {file.name}", total=None)
+            results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []),
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+        svc.write_matches(results, out, fmt=fmt)
+    counts = {d: sum(1 for r in results if r.result.decision == d) for d in ("match", "review", "no_match")}
+    console.print(f"Matched {len(results)} rows of {file.name}: {counts['match']} match, {counts['review']} "
+                  f"review, {counts['no_match']} no_match -> {out}", highlight=False)
+
+
+def search(ctx: typer.Context, text: str,
+           limit: Annotated[int, typer.Option(help="How many persons to show")] = 20,
+           exact: Annotated[bool, typer.Option("--exact", help="Only names containing the text as written")] = False,
+           as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """Find persons by a name in any script or spelling ("Навальный", "Alexej Nawalny")."""
+    st = state(ctx)
+    with user_errors():
+        hits = svc.search_persons(st.engine(), text=text, limit=limit, transliterate=not exact)
+    if as_json:
+        console.print_json(json.dumps([h.__dict__ for h in hits], ensure_ascii=False))
+        return
+    if not hits:
+        console.print(f"No person matches '{text}'.", highlight=False)
+        return
+    table = Table("id", "name", "score", "explanation", show_lines=False)
+    for h in hits:
+        table.add_row(h.ext_id, h.name, f"{h.score:.2f}", h.explanation)
+    console.print(table)
+
+
+def duplicates(ctx: typer.Context,
+               as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """List likely duplicate persons inside the registry, with explanations."""
+    st = state(ctx)
+    with user_errors():
+        pairs = svc.find_duplicates(st.engine())
+    if as_json:
+        console.print_json(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False))
+        return
+    if not pairs:
+        console.print("No likely duplicates.")
+        return
+    table = Table("id", "other id", "score", "explanation")
+    for p in pairs:
+        table.add_row(p.ext_id, p.other_ext_id, f"{p.score:.2f}", p.explanation)
+    console.print(table)
+
+
+def judge(ctx: typer.Context,
+          person: Annotated[str, typer.Argument(help="The registry person's id")],
+          judgement: Annotated[str, typer.Argument(help="same, different or unsure")],
+          name: Annotated[str, typer.Option(help="The list name as written")] = "",
+          birth_date: Annotated[str, typer.Option("--birth-date", help="The list's birth date, if any")] = "",
+          other: Annotated[str, typer.Option(help="Another registry person (a duplicate pair) instead of a name")] = "") -> None:
+    """Record a human judgement: is this list name (or this other registry person) the same person?"""
+    from kartoteka.services.persons import get_person
+
+    st = state(ctx)
+    with user_errors():
+        engine = st.engine()
+        pid = get_person(engine, person).person["id"]
+        other_id = get_person(engine, other).person["id"] if other else None
+        if other_id is None and not name:
+            raise InvalidInput("say which list name the judgement is about (--name), or --other for a pair")
+        try:
+            birth = parse_partial_date(birth_date) if birth_date else None
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        key = svc.query_key(NameQuery(name, birth)) if other_id is None else \
+            f"pair:{min(pid, other_id)}:{max(pid, other_id)}"
+        first, second = (pid, other_id) if other_id is None or pid < other_id else (other_id, pid)
+        svc.record_judgement(engine, query_key=key, person_id=first, other_person_id=second,
+                             judgement=judgement, actor=st.actor)
+    console.print(f"Recorded: {judgement} ({key})", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(match)
+    app.command()(search)
+    app.command()(duplicates)
+    app.command()(judge)

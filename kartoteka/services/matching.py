@@ -1,0 +1,199 @@
+"""Matching use cases: match a list file, search persons by name, find registry duplicates, and
+store human judgements that override the scorer from then on."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from kartoteka.db import audit
+from kartoteka.db.tables import match_decisions, persons
+from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.person import Gender, parse_gender
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.matching.config import DEFAULT, MatchSettings
+from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
+from kartoteka.matching.engine import query_key as _query_key
+from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.reader import open_table
+
+JUDGEMENTS = ("same", "different", "unsure")
+OUT_COLUMNS = ["id", "person_id", "score", "decision", "explanation"]
+Progress = Callable[[int, int], None]
+
+
+def query_key(q: NameQuery) -> str:
+    return _query_key(q)
+
+
+@dataclass
+class ListRow:
+    row_no: int
+    list_id: str
+    query: NameQuery
+    note: str = ""
+
+
+@dataclass
+class ListMatch:
+    row: ListRow
+    result: MatchResult
+
+    def record(self) -> dict[str, object]:
+        r = self.result
+        explanation = r.explanation + (f"; {self.row.note}" if self.row.note else "")
+        return {"id": self.row.list_id, "person_id": r.ext_id if r.decision != "no_match" else "",
+                "score": round(r.score, 4), "decision": r.decision, "explanation": explanation}
+
+
+def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[ListRow]:
+    """A list file's rows as queries. Names come from a ``name`` column or from split name columns;
+    ``birth_date`` and ``gender`` are optional; unreadable dates or genders are noted, not fatal."""
+    table = open_table(path)
+    fields = map_columns("persons", table.headers, mapping, filename=path.name)
+    if "name" not in fields and "surname" not in fields:
+        raise InvalidInput(f"{path.name}: row 1: a list needs a 'name' column or 'surname' and "
+                           f"'given_name' columns (found: {', '.join(table.headers)}); name it with --map")
+    out: list[ListRow] = []
+    for i, (row_no, raw) in enumerate(table.rows, 1):
+        def get(fld: str) -> str:
+            return raw.get(fields[fld], "").strip() if fld in fields else ""
+        name = get("name") or " ".join(x for x in (get("surname"), get("given_name"), get("patronymic")) if x)
+        notes: list[str] = []
+        birth: PartialDate | None = None
+        if get("birth_date"):
+            try:
+                birth = parse_partial_date(get("birth_date"))
+            except ValueError as exc:
+                notes.append(f"birth date ignored: {exc}")
+        gender: Gender | None = None
+        if get("gender"):
+            try:
+                gender = parse_gender(get("gender"))
+            except ValueError as exc:
+                notes.append(f"gender ignored: {exc}")
+        list_id = get("id") or str(i)
+        out.append(ListRow(row_no, list_id, NameQuery(name, birth, gender, list_id), "; ".join(notes)))
+    return out
+
+
+def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,
+               progress: Progress | None = None, settings: MatchSettings = DEFAULT) -> list[ListMatch]:
+    rows = read_list(path, mapping=mapping)
+    matcher = Matcher.from_engine(engine, settings=settings)
+    results = matcher.match_many([r.query for r in rows], progress=progress)
+    return [ListMatch(r, res) for r, res in zip(rows, results)]
+
+
+def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv") -> None:
+    """One output row per list row: id, person_id, score, decision, explanation (CSV or JSON)."""
+    records = [m.record() for m in matches]
+    if fmt == "json":
+        out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
+    if fmt != "csv":
+        raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, OUT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
+
+
+@dataclass
+class SearchHit:
+    person_id: int
+    ext_id: str
+    name: str
+    score: float
+    explanation: str
+
+
+def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True) -> list[SearchHit]:
+    """Persons whose names match ``text`` (any script, any order), best first. With
+    ``transliterate=False`` only names containing the text as written are returned."""
+    if not text.strip():
+        raise InvalidInput("search needs a name")
+    matcher = Matcher.from_engine(engine)
+    hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
+            matcher.search(text, limit=limit * 3 if not transliterate else limit)]
+    if not transliterate:
+        needle = text.casefold()
+        hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
+    return hits[:limit]
+
+
+@dataclass
+class DuplicatePair:
+    person_id: int
+    ext_id: str
+    other_person_id: int
+    other_ext_id: str
+    score: float
+    explanation: str
+
+
+def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> list[DuplicatePair]:
+    """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
+    `different` are left out."""
+    matcher = Matcher.from_engine(engine, settings=settings)
+    with engine.connect() as conn:
+        judged = {(r.person_id, r.other_person_id) for r in conn.execute(
+            select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
+                match_decisions.c.other_person_id.is_not(None), match_decisions.c.judgement == "different"))}
+    seen: set[tuple[int, int]] = set()
+    out: list[DuplicatePair] = []
+    for pid in matcher.ids:
+        cand = matcher.record(pid)
+        if not cand.names:
+            continue
+        gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
+        q = NameQuery(cand.names[0].full, cand.birth, gender)
+        for row, sc in matcher.score_all(q):
+            other = matcher.ids[row]
+            pair = (min(pid, other), max(pid, other))
+            if other == pid or pair in seen or sc.score < settings.review_threshold:
+                continue
+            seen.add(pair)
+            if pair in judged or pair[::-1] in judged:
+                continue
+            out.append(DuplicatePair(pair[0], matcher.ext_ids[matcher.row_of[pair[0]]], pair[1],
+                                     matcher.ext_ids[matcher.row_of[pair[1]]], sc.score, "; ".join(sc.reasons)))
+    out.sort(key=lambda d: (-d.score, d.person_id, d.other_person_id))
+    return out
+
+
+def record_judgement(engine: Engine, *, query_key: str, person_id: int, judgement: str, actor: str,
+                     run_id: int | None = None, other_person_id: int | None = None,
+                     score: float | None = None) -> int:
+    """Store a human judgement (same / different / unsure) on a list name or a registry pair. It
+    overrides the scorer from then on; the algorithm's name and version are recorded with it."""
+    if judgement not in JUDGEMENTS:
+        raise InvalidInput(f"'{judgement}' is not a judgement (use {', '.join(JUDGEMENTS)})")
+    if not query_key.strip():
+        raise InvalidInput("a judgement needs the list name it is about")
+    with engine.begin() as conn:
+        for pid in (person_id, other_person_id):
+            if pid is not None and conn.execute(select(persons.c.id).where(persons.c.id == pid)).first() is None:
+                raise NotFound(f"no person #{pid}")
+        result = conn.execute(insert(match_decisions).values(
+            query_key=query_key[:400], person_id=person_id, other_person_id=other_person_id,
+            judgement=judgement, actor=actor, at=audit.now(), algorithm=Matcher.ALGORITHM,
+            algorithm_version=Matcher.VERSION, score=score, run_id=run_id))
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+
+def judgement_history(engine: Engine, *, query_key: str) -> list[dict[str, object]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(match_decisions).where(
+            match_decisions.c.query_key == query_key).order_by(match_decisions.c.id)).mappings()]
+
+
+__all__ = ["ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
+           "search_persons", "find_duplicates", "record_judgement", "judgement_history", "query_key"]
