@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, func, select
 
 from kartoteka.db.tables import cases, charges, person_names, persons
+from kartoteka.errors import KartotekaError
 from kartoteka.services.access import Principal, visible_clause
 
 MAX_LIMIT = 200
@@ -50,9 +52,11 @@ class PersonRow:
 
 def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int) -> list[tuple[int, float]]:
     """(person id, score) best first, from the matching service's search."""
-    from kartoteka.services.matching import search_persons  # built in parallel; imported on use
-
-    hits = search_persons(engine, text=text, limit=limit, transliterate=transliterate)
+    try:
+        matching = import_module("kartoteka.services.matching")
+    except ImportError as exc:  # the matching service is built in parallel
+        raise KartotekaError("searching by name needs the matching service, which is not installed") from exc
+    hits = matching.search_persons(engine, text=text, limit=limit, transliterate=transliterate)
     out: list[tuple[int, float]] = []
     for h in hits:
         pid = h["person_id"] if isinstance(h, dict) else getattr(h, "person_id")

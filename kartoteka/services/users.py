@@ -173,8 +173,8 @@ def _token_hash(token: str) -> str:
 def create_token(engine: Engine, *, username: str, name: str, actor: str) -> str:
     """A new API token for ``username``; the plain token is returned once and never stored."""
     user = get_user(engine, username=username)
-    if not name.strip() or len(name) > 120:
-        raise InvalidInput("a token needs a name of 1-120 characters")
+    if not name.strip() or len(name) > 120 or any(ord(c) < 32 for c in name):
+        raise InvalidInput("a token needs a name of 1-120 printable characters")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as conn:
         tid = conn.execute(insert(api_tokens).returning(api_tokens.c.id).values(

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
@@ -78,6 +79,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             return JSONResponse({"detail": str(exc).split("\n")[0], "errors": errors}, status_code=code)
         return render(request, "error.html", {"status": code, "message": str(exc).split("\n")[0],
                                               "errors": errors}, status_code=code)
+
+    @app.exception_handler(DataError)
+    async def bad_value(request: Request, exc: DataError) -> Response:
+        """A value the database refuses (a NUL byte, a number out of range) is the client's error."""
+        message = "a value is not acceptable to the database (control characters or a number out of range)"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return render(request, "error.html", {"status": 422, "message": message, "errors": []}, status_code=422)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

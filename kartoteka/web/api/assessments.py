@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from kartoteka.errors import NotFound
 from kartoteka.services import access
 from kartoteka.services import assessments as svc
-from kartoteka.web.api.models import ERRORS, IdPath
+from kartoteka.web.api.models import ERRORS, IdPath, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], dependencies=[Depends(check_csrf)],
@@ -19,26 +19,26 @@ router = APIRouter(prefix="/assessments", tags=["assessments"], dependencies=[De
 
 
 class NewAssessment(BaseModel):
-    person: str = Field(min_length=1, max_length=120, description="the person's id")
-    definition_id: str = Field(min_length=1, max_length=60)
-    rationale: str = Field(default="", max_length=8000)
+    person: Text = Field(min_length=1, max_length=120, description="the person's id")
+    definition_id: Text = Field(min_length=1, max_length=60)
+    rationale: Text = Field(default="", max_length=8000)
 
 
 class FindingIn(BaseModel):
-    criterion_id: str = Field(min_length=1, max_length=60)
-    finding: str = Field(pattern="^(met|not_met|unclear)$")
-    note: str = Field(default="", max_length=8000)
-    source_url: str = Field(default="", max_length=2000)
-    source_title: str = Field(default="", max_length=500)
+    criterion_id: Text = Field(min_length=1, max_length=60)
+    finding: Text = Field(pattern="^(met|not_met|unclear)$")
+    note: Text = Field(default="", max_length=8000)
+    source_url: Text = Field(default="", max_length=2000)
+    source_title: Text = Field(default="", max_length=500)
 
 
 class SubmitIn(BaseModel):
-    decision: str = Field(min_length=1, max_length=60, description="a status id of the definition")
-    rationale: str | None = Field(default=None, max_length=8000)
+    decision: Text = Field(min_length=1, max_length=60, description="a status id of the definition")
+    rationale: Text | None = Field(default=None, max_length=8000)
 
 
 class NoteIn(BaseModel):
-    note: str = Field(default="", max_length=8000)
+    note: Text = Field(default="", max_length=8000)
 
 
 class Created(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 
 class Problem(BaseModel):
@@ -21,3 +21,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 MAX_ID = 2**31 - 1   # database ids are 32-bit integers
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _printable(value: str) -> str:
+    """Refuse NUL and other control characters (tabs and line breaks are fine)."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]

@@ -11,7 +11,7 @@ from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters, PersonRow, search
 from kartoteka.services.persons_edit import PersonEdit, edit_person
 from kartoteka.web.adapters import flag_details, flag_tags
-from kartoteka.web.api.models import ERRORS
+from kartoteka.web.api.models import ERRORS, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
 
 router = APIRouter(prefix="/persons", tags=["persons"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -29,13 +29,13 @@ class PersonOut(BaseModel):
 
 class PersonEditIn(BaseModel):
     version: int = Field(description="the version you read; a newer one on the server gives 409")
-    primary_name: str = Field(max_length=400)
-    gender: str = Field(default="", max_length=20)
-    birth_date: str = Field(default="", max_length=40)
-    citizenship: str = Field(default="", max_length=200)
-    region: str = Field(default="", max_length=200)
-    sensitivity: str = Field(default="internal", max_length=20)
-    notes: str = Field(default="", max_length=4000)
+    primary_name: Text = Field(max_length=400)
+    gender: Text = Field(default="", max_length=20)
+    birth_date: Text = Field(default="", max_length=40)
+    citizenship: Text = Field(default="", max_length=200)
+    region: Text = Field(default="", max_length=200)
+    sensitivity: Text = Field(default="internal", max_length=20)
+    notes: Text = Field(default="", max_length=4000)
 
 
 class Version(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from kartoteka.services import users as svc
-from kartoteka.web.api.models import ERRORS, IdPath
+from kartoteka.web.api.models import ERRORS, IdPath, Text
 from kartoteka.web.deps import AdminApiPrincipal, ApiUser, EngineDep, check_csrf
 
 router = APIRouter(tags=["users"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -25,21 +25,21 @@ class UserOut(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=1, max_length=120)
-    password: str = Field(min_length=svc.MIN_PASSWORD, max_length=200)
-    role: str = Field(pattern="^(viewer|editor|reviewer|admin)$")
-    language: str = Field(default="en", pattern="^(en|uk|ru)$")
+    username: Text = Field(min_length=1, max_length=120)
+    password: Text = Field(min_length=svc.MIN_PASSWORD, max_length=200)
+    role: Text = Field(pattern="^(viewer|editor|reviewer|admin)$")
+    language: Text = Field(default="en", pattern="^(en|uk|ru)$")
 
 
 class UserPatch(BaseModel):
-    role: str | None = Field(default=None, pattern="^(viewer|editor|reviewer|admin)$")
+    role: Text | None = Field(default=None, pattern="^(viewer|editor|reviewer|admin)$")
     active: bool | None = None
-    language: str | None = Field(default=None, pattern="^(en|uk|ru)$")
-    password: str | None = Field(default=None, min_length=svc.MIN_PASSWORD, max_length=200)
+    language: Text | None = Field(default=None, pattern="^(en|uk|ru)$")
+    password: Text | None = Field(default=None, min_length=svc.MIN_PASSWORD, max_length=200)
 
 
 class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class TokenOut(BaseModel):
@@ -51,7 +51,7 @@ class TokenOut(BaseModel):
 
 
 class NewToken(BaseModel):
-    token: str = Field(description="shown once; store it safely")
+    token: Text = Field(description="shown once; store it safely")
 
 
 def _out(u: svc.User) -> UserOut:
