@@ -8,6 +8,7 @@ import typer
 
 from kartoteka.cli import criteria, registry
 from kartoteka.cli import matching as matching_cli
+from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
 from kartoteka.cli.common import CliState
 from kartoteka.settings import Settings
@@ -30,3 +31,4 @@ registry.register(app)
 criteria.register(app)
 web_cli.register(app)
 matching_cli.register(app)
+vetting_cli.register(app)

@@ -48,3 +48,14 @@ def count_lines(report: VetReport) -> list[tuple[str, int, str]]:
     out = [("rows", s.rows, "")] + [(STATUS_LABELS[k], v, k) for k, v in s.by_status.items()]
     return out + [("rows needing review", s.by_match["review"], ""), ("flagged rows", len(s.flagged), ""),
                   ("listed twice", len(s.duplicates), ""), ("recognised, not on the list", s.missing, "")]
+
+
+def flag_reasons(report: VetReport) -> dict[str, str]:
+    """Each flag tag shown in the report with its review question, once (court caveats vary by court,
+    so the first one seen stands for the tag)."""
+    out: dict[str, str] = {}
+    for row in report.summary.flagged:
+        for f in row.flag_detail:
+            if f.tag in row.flags and f.tag not in out:
+                out[f.tag] = f.reason.split(" Offence elements:")[0].split(" Court:")[0]
+    return out

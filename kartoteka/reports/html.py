@@ -23,7 +23,7 @@ def render_text(report: VetReport) -> str:
     return _env().get_template("report.html").render(
         report=report, summary=report.summary, title=common.title(report), run_lines=common.run_lines(report),
         counts=common.count_lines(report), status_labels=common.STATUS_LABELS, match_labels=common.MATCH_LABELS,
-        colours=common.STATUS_COLOURS, flag_colour=common.FLAG_COLOUR, disclaimer=common.DISCLAIMER)
+        colours=common.STATUS_COLOURS, flag_reasons=common.flag_reasons(report), flag_colour=common.FLAG_COLOUR, disclaimer=common.DISCLAIMER)
 
 
 def render(report: VetReport) -> bytes:

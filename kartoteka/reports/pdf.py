@@ -65,6 +65,11 @@ class _Pdf(FPDF):
         self.set_font("DejaVu", "", 8)
 
 
+def _line_count(pdf: _Pdf, width: float, text: str, line_h: float) -> int:
+    lines = pdf.multi_cell(width, line_h, text, dry_run=True, output="LINES")
+    return max(len(lines), 1) if isinstance(lines, list) else 1
+
+
 def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
            fills: list[dict[int, str]] | None = None) -> None:
     widths = [w for _, w in columns]
@@ -80,8 +85,7 @@ def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
 
     header()
     for i, values in enumerate(rows):
-        lines = [pdf.multi_cell(w, line_h, v, dry_run=True, output="LINES") for w, v in zip(widths, values)]
-        height = line_h * max(len(ls) or 1 for ls in lines)
+        height = line_h * max(_line_count(pdf, w, v, line_h) for w, v in zip(widths, values))
         if pdf.get_y() + height > pdf.h - 12:
             pdf.add_page()
             header()

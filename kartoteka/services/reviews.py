@@ -17,6 +17,7 @@ from kartoteka.domain.dates import parse_partial_date
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services.assessments import statuses_under
+from kartoteka.services.matching import record_judgement
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.runs import RunRef, load_rows, person_labels, resolve_run
 from kartoteka.services.screening import flags_for_persons
@@ -86,8 +87,6 @@ def record_review(engine: Engine, *, run: RunRef, row: str, judgement: str, acto
                   person: str | int | None = None) -> VetRow:
     """Record a reviewer's decision on one row of a run; ``person`` (organisation id) names another
     candidate than the row's own. Returns the updated row."""
-    from kartoteka.services.matching import record_judgement
-
     if judgement not in JUDGEMENTS:
         raise InvalidInput(f"'{judgement}' is not a judgement (use {', '.join(JUDGEMENTS)})")
     with engine.connect() as conn:
@@ -99,7 +98,7 @@ def record_review(engine: Engine, *, run: RunRef, row: str, judgement: str, acto
     if person_id is None:
         raise InvalidInput(f"row {target.id} has no candidate person; name one with --person")
     record_judgement(engine, query_key=query_key(_query(target)), person_id=person_id, judgement=judgement,
-                     actor=actor, run_id=run_id)
+                     actor=actor, run_id=run_id, score=target.score)
     with engine.begin() as conn:
         rows = load_rows(conn, run_id)
         target = next(r for r in rows if r.key == target.key)

@@ -1,0 +1,199 @@
+"""Vetting commands: vet, runs (list, show, export), diff, review, outcome, demo-list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.reports import write_report
+from kartoteka.reports.common import STATUS_LABELS
+from kartoteka.services import vetting as svc
+from kartoteka.services.vetting_model import VetReport
+from kartoteka.tabular.columns import parse_mapping
+
+runs_app = typer.Typer(help="Saved vetting runs: list them (by round and side), show one, export it.")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+RoundOpt = Annotated[str, typer.Option("--round", help="Negotiation round, e.g. 'Istanbul-2'")]
+SideOpt = Annotated[str, typer.Option("--side", help="Whose list it is, e.g. 'RU' or 'UA'")]
+
+
+def _jsonable(obj: Any) -> Any:
+    return json.loads(json.dumps(asdict(obj), ensure_ascii=False, default=str))
+
+
+def _print_summary(report: VetReport) -> None:
+    s, run = report.summary, report.run
+    where = " / ".join(x for x in (run.round, run.side) if x)
+    console.print(f"[bold]Run #{run.id}[/] {escape(run.filename)} under {run.definition_id}"
+                  + (f" ({escape(where)})" if where else ""), highlight=False)
+    console.print(f"  {s.rows} rows: " + ", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in s.by_status.items()),
+                  highlight=False)
+    console.print(f"  {s.by_match['match']} matched, {s.by_match['review']} to review, "
+                  f"{s.by_match['no_match']} not found; {len(s.flagged)} flagged, {len(s.duplicates)} listed twice; "
+                  f"{s.missing} recognised political prisoner(s) not on the list", highlight=False)
+    for r in s.flagged[:20]:
+        console.print(f"  flag row {escape(r.id)}: {escape(r.name)} ({r.person_id}, {r.status}): "
+                      f"{', '.join(r.flags)} [{escape(', '.join(r.flag_articles))}]", highlight=False)
+    if len(s.flagged) > 20:
+        console.print(f"  ... and {len(s.flagged) - 20} more flagged rows (see the report)", highlight=False)
+    for problem in report.problems[:10]:
+        console.print(f"  [yellow]note:[/] {escape(problem)}", highlight=False)
+
+
+def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list: CSV, XLSX, JSONL, DOCX, PDF or TXT")],
+        definition: Annotated[str, typer.Option("--definition", "-d", help="Definition id (see `definitions`)")],
+        out: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Report file: .html, .csv, .xlsx or "
+                                                       ".pdf (repeatable)")] = None,
+        round: RoundOpt = "", side: SideOpt = "",
+        label: Annotated[str, typer.Option(help="A name for the run")] = "",
+        map: Annotated[list[str] | None, typer.Option("--map", help="Name a column: 'HEADER=field' (name, "
+                                                      "surname, given_name, patronymic, birth_date, gender, id)")] = None,
+        as_json: JsonOpt = False) -> None:
+    """Vet a list against the registry, save the run and write the report(s)."""
+    st = state(ctx)
+    with user_errors():
+        engine = st.engine()
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"Vetting {file.name}", total=None)
+            report = svc.vet_list(engine, path=file, definition_id=definition, actor=st.actor, round=round,
+                                  side=side, label=label, mapping=parse_mapping(map or []),
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+        written = [write_report(report, path) for path in out or []]
+    if as_json:
+        typer.echo(json.dumps({"run": _jsonable(report.run), "summary": {
+            "rows": report.summary.rows, "by_status": report.summary.by_status,
+            "by_match": report.summary.by_match, "missing": report.summary.missing},
+            "reports": [str(p) for p in written]}, ensure_ascii=False, indent=1))
+        return
+    _print_summary(report)
+    for path in written:
+        console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
+
+
+@runs_app.callback(invoke_without_command=True)
+def runs(ctx: typer.Context, round: Annotated[str | None, typer.Option("--round")] = None,
+         side: Annotated[str | None, typer.Option("--side")] = None, as_json: JsonOpt = False) -> None:
+    """List saved runs grouped by round and side (`runs show RUN` for one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with user_errors():
+        found = svc.list_runs(state(ctx).engine(), round=round, side=side)
+    if as_json:
+        typer.echo(json.dumps([_jsonable(r) for r in found], ensure_ascii=False, indent=1))
+        return
+    table = Table("run", "round", "side", "label / file", "definition", "at", "by", "rows", "recognised",
+                  "unknown", "missing")
+    for r in found:
+        table.add_row(str(r.id), r.round, r.side, r.label or r.filename, r.definition_id, f"{r.at:%Y-%m-%d %H:%M}",
+                      r.actor, str(r.rows), str(r.by_status.get("recognised", 0)),
+                      str(r.by_status.get("unknown", 0)), str(r.missing))
+    console.print(table)
+    console.print(f"{len(found)} run(s).", highlight=False)
+
+
+@runs_app.command("show")
+def runs_show(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
+              as_json: JsonOpt = False) -> None:
+    """One run: its summary and every row."""
+    with user_errors():
+        report = svc.get_run(state(ctx).engine(), run=run)
+    if as_json:
+        typer.echo(json.dumps({"run": _jsonable(report.run), "rows": [_jsonable(r) for r in report.rows],
+                               "missing": [_jsonable(m) for m in report.missing],
+                               "outcomes": [_jsonable(o) for o in report.outcomes]}, ensure_ascii=False, indent=1))
+        return
+    _print_summary(report)
+    table = Table("id", "name", "person", "match", "score", "status", "flags", "dup. of")
+    for r in report.rows:
+        table.add_row(escape(r.id), escape(r.name), r.person_id, r.match + (f" ({r.review})" if r.review else ""),
+                      f"{r.score:.2f}", r.status, ";".join(r.flags), r.duplicate_of)
+    console.print(table)
+    for o in report.outcomes:
+        console.print(f"  outcome: {o.person_id} {escape(o.name)} {o.kind} {o.date}", highlight=False)
+
+
+@runs_app.command("export")
+def runs_export(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
+                out: Annotated[Path, typer.Option("--out", "-o", help=".html, .csv, .xlsx or .pdf")]) -> None:
+    """Write a saved run's report again (after reviews or outcomes, say)."""
+    with user_errors():
+        path = write_report(svc.get_run(state(ctx).engine(), run=run), out)
+    console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
+
+
+def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earlier run")],
+         run_b: Annotated[str, typer.Argument(help="The later run")], as_json: JsonOpt = False) -> None:
+    """Persons added, removed and changed between two runs (two rounds' lists)."""
+    with user_errors():
+        d = svc.diff_runs(state(ctx).engine(), run_a=run_a, run_b=run_b)
+    if as_json:
+        typer.echo(json.dumps({
+            "a": d.a.id, "b": d.b.id, "unchanged": d.unchanged,
+            "added": [{"key": e.key, "person_id": e.person_id, "name": e.name} for e in d.added],
+            "removed": [{"key": e.key, "person_id": e.person_id, "name": e.name} for e in d.removed],
+            "changed": [{"key": e.key, "person_id": e.person_id, "name": e.name, "changes": e.changes}
+                        for e in d.changed]}, ensure_ascii=False, indent=1))
+        return
+    console.print(f"Run #{d.a.id} -> run #{d.b.id}: {len(d.added)} added, {len(d.removed)} removed, "
+                  f"{len(d.changed)} changed, {d.unchanged} unchanged", highlight=False)
+    for sign, entries in (("+", d.added), ("-", d.removed)):
+        for e in entries:
+            console.print(f"  {sign} {e.person_id or '(unknown)'} {escape(e.name)}", highlight=False)
+    for e in d.changed:
+        console.print(f"  ~ {e.person_id or '(unknown)'} {escape(e.name)}: {escape('; '.join(e.changes))}",
+                      highlight=False)
+
+
+def review(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
+           row: Annotated[str, typer.Argument(help="The row's id in the report")],
+           judgement: Annotated[str, typer.Argument(help="same, different or unsure")],
+           person: Annotated[str | None, typer.Option(help="Another candidate than the row's (person id)")] = None
+           ) -> None:
+    """Record a reviewer decision on a row; later runs reuse it."""
+    st = state(ctx)
+    with user_errors():
+        r = svc.record_review(st.engine(), run=run, row=row, judgement=judgement, actor=st.actor, person=person)
+    console.print(f"Row {escape(r.id)} ({escape(r.name)}): {r.match}, {r.person_id or 'no person'}, {r.status}",
+                  highlight=False)
+
+
+def outcome(ctx: typer.Context, person: Annotated[str, typer.Argument(help="Person id")],
+            kind: Annotated[str, typer.Argument(help="released or exchanged")],
+            date: Annotated[str, typer.Option(help="When (YYYY, YYYY-MM or YYYY-MM-DD, DD.MM.YYYY)")],
+            run: Annotated[str | None, typer.Option(help="The vetting run it belongs to")] = None,
+            note: Annotated[str, typer.Option()] = "") -> None:
+    """Record that a person was released or exchanged on a date (a status event)."""
+    st = state(ctx)
+    with user_errors():
+        event_id = svc.record_outcome(st.engine(), person=person, kind=kind, date=date, actor=st.actor, run=run,
+                                      note=note)
+    console.print(f"Recorded {kind} for {person} on {date} (event #{event_id}).", highlight=False)
+
+
+def demo_list(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", "-o")],
+              size: Annotated[int, typer.Option(help="Rows in the list")] = 60,
+              seed: Annotated[int, typer.Option()] = 7) -> None:
+    """Write a synthetic exchange list from the registry (persons written other ways, strangers, repeats)."""
+    from kartoteka.synth.lists import write_sample_list
+
+    with user_errors():
+        n = write_sample_list(state(ctx).engine(), out, size=size, seed=seed)
+    console.print(f"Wrote {n} rows to {out}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(vet)
+    app.add_typer(runs_app, name="runs")
+    app.command()(diff)
+    app.command()(review)
+    app.command()(outcome)
+    app.command("demo-list")(demo_list)
