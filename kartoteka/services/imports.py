@@ -10,9 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +21,7 @@ from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons
-from kartoteka.errors import ErrorCollector, InvalidInput, RowError
+from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges
 from kartoteka.tabular.columns import map_columns
@@ -32,7 +29,6 @@ from kartoteka.tabular.reader import RawTable, open_table
 
 KINDS = ("persons", "cases", "assessments")
 CHUNK = 5000
-PARALLEL_MIN = 50_000  # rows; below this a second process costs more than it saves
 REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "persons": [("id",), ("name", "surname")],
     "cases": [("case_id",), ("person_id",)],
@@ -102,18 +98,11 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))
             writer = _WRITERS[kind](conn, actor, report, known_definitions or set())
-            if isinstance(writer, _PersonWriter) and (table.total or 0) >= PARALLEL_MIN:
-                for parsed in _parse_in_worker(_chunks(table.rows), fields, path.name):
-                    writer.apply(parsed, fields, errors)
-                    report.rows += len(parsed[0])
-                    if progress:
-                        progress(report.rows, table.total)
-            else:
-                for chunk in _chunks(table.rows):
-                    writer.chunk(chunk, fields, errors)
-                    report.rows += len(chunk)
-                    if progress:
-                        progress(report.rows, table.total)
+            for chunk in _chunks(table.rows):
+                writer.chunk(chunk, fields, errors)
+                report.rows += len(chunk)
+                if progress:
+                    progress(report.rows, table.total)
             errors.errors.extend(table.problems)
             if errors.errors:
                 errors.errors.sort(key=lambda e: e.row)
@@ -126,19 +115,6 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
     except _DryRun:
         pass
     return report
-
-
-def _parse_in_worker(chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
-                     filename: str) -> Iterator[Parsed]:
-    """Validate chunks in a second process while this one writes; at most 3 chunks in flight."""
-    pending: deque[Future[Parsed]] = deque()
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        for chunk in chunks:
-            pending.append(pool.submit(parse_person_chunk, chunk, fields, filename))
-            if len(pending) >= 3:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 class _Writer:
@@ -167,19 +143,29 @@ class _Writer:
         raise NotImplementedError
 
 
-Parsed = tuple[list[tuple[int, str, tuple[dict[str, Any], list[dict[str, str]]] | None]], list[RowError]]
+@dataclass
+class PersonRow:
+    """A validated person row: table values, names, and the JSON snapshot that is both the row's
+    hash source and its audit entry."""
+
+    values: dict[str, Any]
+    names: list[dict[str, str]]
+    snapshot: str
 
 
-def parse_person_chunk(chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str], filename: str) -> Parsed:
-    """Validate a chunk of person rows; pure, so a worker process can run it."""
-    errors = ErrorCollector(filename)
-    out: list[tuple[int, str, tuple[dict[str, Any], list[dict[str, str]]] | None]] = []
+def parse_person_chunk(chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
+                       errors: ErrorCollector) -> list[tuple[int, str, PersonRow | None]]:
+    out: list[tuple[int, str, PersonRow | None]] = []
     for row_no, raw in chunk:
         parsed = rowparse.parse_person(rowparse.RowReader(fields, raw, row_no, errors))
+        person = None
         if parsed is not None:
-            parsed[0]["row_hash"] = row_hash(*parsed)
-        out.append((row_no, raw.get(fields["id"], "").strip(), parsed))
-    return out, errors.errors
+            values, names = parsed
+            snapshot = json.dumps({**values, "names": names}, ensure_ascii=False)
+            values["row_hash"] = hashlib.sha256(snapshot.encode()).hexdigest()
+            person = PersonRow(values, names, snapshot)
+        out.append((row_no, raw.get(fields["id"], "").strip(), person))
+    return out
 
 
 class _PersonWriter(_Writer):
@@ -187,40 +173,34 @@ class _PersonWriter(_Writer):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
-        self.apply(parse_person_chunk(chunk, fields, errors.file), fields, errors)
-
-    def apply(self, parsed: Parsed, fields: dict[str, str], errors: ErrorCollector) -> None:
-        rows, row_errors = parsed
-        errors.errors.extend(row_errors)
-        new: list[tuple[dict[str, Any], list[dict[str, str]]]] = []
-        for row_no, key, person in rows:
+        new: list[PersonRow] = []
+        for row_no, key, person in parse_person_chunk(chunk, fields, errors):
             fresh = self.claim(key, row_no, fields["id"], errors)
             if person is None or not fresh:
                 continue
-            values, names = person
-            old = self.existing.get(values["ext_id"])
+            old = self.existing.get(person.values["ext_id"])
             if old is None:
-                new.append((values, names))
-            elif old[1] == values["row_hash"]:
+                new.append(person)
+            elif old[1] == person.values["row_hash"]:
                 self.report.unchanged += 1
             else:
-                self._update(old[0], values, names)
+                self._update(old[0], person.values, person.names)
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
         self._insert(new)
 
-    def _insert(self, new: list[tuple[dict[str, Any], list[dict[str, str]]]]) -> None:
+    def _insert(self, new: list[PersonRow]) -> None:
         if not new:
             return
         at = audit.now()
         ids = self.ids.take(len(new))
-        rows = [audit.stamp_new({**v, "id": i}, self.actor, at) for i, (v, _) in zip(ids, new)]
-        bulk_insert(self.conn, persons, rows)
-        bulk_insert(self.conn, person_names, [
-            {**n, "person_id": i} for i, (_, names) in zip(ids, new) for n in names])
-        bulk_insert(self.conn, audit_log, audit.audit_rows_for_create(
-            "person", [(i, {**v, "names": [n["full"] for n in names]}) for i, (v, names) in zip(ids, new)],
-            self.actor, self.report.import_id, at))
+        bulk_insert(self.conn, persons, [audit.stamp_new({**p.values, "id": i}, self.actor, at)
+                                         for i, p in zip(ids, new)])
+        bulk_insert(self.conn, person_names, [{**n, "person_id": i} for i, p in zip(ids, new) for n in p.names])
+        bulk_insert(self.conn, audit_log, [
+            {"at": at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "create",
+             "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
+            for i, p in zip(ids, new)])
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]]) -> None:
