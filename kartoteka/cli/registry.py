@@ -39,7 +39,8 @@ def _run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | 
     with user_errors():
         engine = st.engine()
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
+                      TimeElapsedColumn(), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
             task = bar.add_task(f"Importing {file.name}", total=None)
             report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
                                  dry_run=dry_run, known_definitions=_known_definitions(),
