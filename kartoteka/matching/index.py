@@ -39,6 +39,19 @@ def name_blocks(name: PreparedName) -> set[int]:
     return {hash((ks, g)) for ks in name.surname.keys for g in gs}
 
 
+def _gender_forms(key: str) -> set[str]:
+    out = set()
+    if key.endswith(("v", "n")):
+        out.add(key + "a")
+    if key.endswith("i"):
+        out.add(key[:-1] + "a")
+    if key.endswith(("va", "na")):
+        out.add(key[:-1])
+    if key.endswith("a"):
+        out.add(key[:-1] + "i")
+    return out
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
@@ -98,6 +111,8 @@ class CandidateIndex:
                     skeys |= self.near_plain.get(variant, set())
             others = [g for g in singles if g.covers[0] not in su.covers]
             gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
+            if gs == [ANY]:  # a surname alone: show the other gender's form too (Навальный, Навальная)
+                skeys |= {v for k in skeys for v in _gender_forms(k)}
             out |= {hash((ks, g)) for ks in skeys for g in gs}
         return out
 

@@ -82,7 +82,7 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
                 if role != "surname" and len(unit.covers) > 1:
                     continue
                 sim = _COMPARE[role](unit, part, s)
-                if role == "surname" and sim.score <= 0:
+                if role == "surname" and sim.score <= 0 and not sim.conflict:
                     continue
                 opts.append((unit, sim))
         options[role] = opts
@@ -124,6 +124,11 @@ def _evaluate(q: Query, name: PreparedName, parts: dict[str, tuple[Token, Sim] |
                 caps.append((s.cap_patronymic, f"patronymic {tok.text} differs"))
     if parts.get("given") is None and name.given is not None and used < q.n_tokens:
         caps.append((s.cap_given_differs, "given name differs"))
+    if parts.get("patronymic") is None and name.patronymic is not None:
+        spare = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in _used(parts)
+                 and patronymic_gender(u) is not None]
+        if spare:
+            caps.append((s.cap_patronymic, f"patronymic {spare[0].text} differs from {name.patronymic.text}"))
     extra = q.n_tokens - used
     if extra > 0:
         leftover = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in _used(parts)]

@@ -1,0 +1,122 @@
+"""Decisions of the matcher on the cases the issue lists, against a small in-memory registry."""
+
+import pytest
+
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import Gender
+from kartoteka.matching.engine import Judgement, Matcher, NameQuery, PersonRecord, query_key
+
+
+def rec(pid: int, gender: str, born: str | None, s: str, g: str, p: str = "",
+        aliases: tuple[str, ...] = ()) -> PersonRecord:
+    names = [(" ".join(x for x in (s, g, p) if x), s, g, p)]
+    names += [(a, a.split()[1], a.split()[0], "") for a in aliases]
+    return PersonRecord(pid, f"P{pid}", gender, parse_partial_date(born) if born else None, names)
+
+
+REGISTRY = [
+    rec(1, "m", "1976-06-04", "Навальный", "Алексей", "Анатольевич", ("Aleksei Navalnyi",)),
+    rec(2, "f", "1976-07-24", "Навальная", "Юлия", "Борисовна"),
+    rec(3, "m", "1981-09-07", "Кара-Мурза", "Владимир", "Владимирович"),
+    rec(4, "m", "1985-01-01", "Иванов", "Сергей", "Петрович"),
+    rec(5, "m", "1990-05-05", "Иванов", "Сергей", "Петрович"),
+    rec(6, "f", "1988-02-02", "Сорокина", "Мария", "Андреевна"),
+    rec(7, "m", "1983", "Калинченко", "Сергей", "Николаевич"),
+    rec(8, "m", "1983-06-29", "Яшин", "Илья", "Валерьевич"),
+    rec(9, "m", "1970-03-03", "Горинов", "Алексей", "Александрович"),
+    rec(10, "m", "1962-08-08", "Статкевич", "Николай", "Викторович"),
+    rec(11, "m", "1966-06-06", "Гриб", "Евгений", "Петрович"),
+    rec(12, "f", "1979-12-12", "Колесникова", "Мария", "Александровна"),
+    rec(13, "m", "1972-01-01", "Лукашенко", "Надир", "Олегович"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(REGISTRY)
+
+
+def ask(m: Matcher, name: str, born: str | None = None, gender: str | None = None) -> tuple[str, str | None]:
+    r = m.match(NameQuery(name, parse_partial_date(born) if born else None, Gender(gender) if gender else None))
+    assert r.explanation
+    return r.decision, r.ext_id
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("ALEKSEI NAVALNYI", None, "P1"),                       # ICAO
+    ("Navalnyy Aleksey Anatolyevich", None, "P1"),          # MVD 310
+    ("Naval'nyy Aleksey", "1976", "P1"),                    # BGN
+    ("Navalʹnyĭ Alekseĭ Anatolʹevich", None, "P1"),         # LoC
+    ("Naval'nyj Aleksej", None, "P1"),                      # scholarly
+    ("Alexej Nawalny", "04.06.1976", "P1"),                 # German press
+    ("Alexeï Navalny", None, "P1"),                         # French press
+    ("Aleksiej Nawalny", None, "P1"),                       # Polish press
+    ("Олексій Навальний", None, "P1"),                      # Ukrainian form
+    ("Lesha Navalny", "1976-06-04", "P1"),                  # diminutive
+    ("NAVALNY, Alexei", None, "P1"),                        # comma, uppercase surname
+    ("Alexei NAVALNY", None, "P1"),
+    ("Vladimir Kara Murza", None, "P3"),                    # hyphen written as a space
+    ("Sorokina M. A.", None, "P6"),                         # initials
+    ("Сорокина Маша", "1988-02-02", "P6"),                  # diminutive, Cyrillic
+    ("Serhii Kalinchenko", "1983", "P7"),                   # Latin-only language form
+    ("Сергій Миколайович Калінченко", None, "P7"),          # uk given name and patronymic
+    ("Iachine Ilia", None, "P8"), ("Jaschin Ilja", None, "P8"), ("Jaszin Ilja", None, "P8"),
+    ("Горінов Олексій Олександрович", None, "P9"),          # uk surname and names
+    ("Mikalai Statkevich", None, "P10"), ("Mykola Statkevych", None, "P10"),
+    ("Hryb Yauhen", None, "P11"),                           # Belarusian national
+    ("Maria Kalesnikava", None, "P12"),
+    ("Ivanov Sergei Petrovich", "1990-05-05", "P5"),        # the date separates namesakes
+    ("Ivanov Sergei Petrovich", "06.05.1990", "P5"),        # a day off
+    ("Navalny Alexey", "1976", "P1"),                       # year only
+    ("Navalnyy Alekssei", None, "P1"),                      # one-letter typo
+    ("Kolesnikova Mariia", None, "P12"),
+])
+def test_matches(matcher: Matcher, name: str, born: str | None, expected: str) -> None:
+    assert ask(matcher, name, born) == ("match", expected)
+
+
+@pytest.mark.parametrize("name,born,gender", [
+    ("Navalnaya Alexei", None, None),           # the other gender's surname form
+    ("Yevgenia Hryb", None, None),              # Yevgeny's female counterpart
+    ("Navalny Alexei", None, "f"),              # stated gender contradicts
+    ("Navalny Oleg", "1980", None),             # a relative: same surname, other given name
+    ("Ivanov Sergei Petrovich", "1970-01-01", None),  # a namesake with another birth date
+    ("Petrov Ivan", None, None),                # nobody
+    ("Иванов Сергей Андреевич", None, None),    # another patronymic
+])
+def test_no_match(matcher: Matcher, name: str, born: str | None, gender: str | None) -> None:
+    assert ask(matcher, name, born, gender)[0] == "no_match"
+
+
+def test_namesakes_without_a_date_need_review(matcher: Matcher) -> None:
+    r = matcher.match(NameQuery("Ivanov Sergei Petrovich"))
+    assert r.decision == "review" and "birth date" in r.explanation
+    assert {pid for pid, _ in r.alternatives} | {r.person_id} == {4, 5}
+
+
+def test_navalny_and_navalnaya_are_different_people(matcher: Matcher) -> None:
+    assert ask(matcher, "Yulia Navalnaya") == ("match", "P2")
+    assert ask(matcher, "Yulia Navalny")[0] != "match"
+
+
+def test_explanation_says_how_parts_matched(matcher: Matcher) -> None:
+    r = matcher.match(NameQuery("Serhii Kalinchenko", parse_partial_date("1983")))
+    assert "language form" in r.explanation and "transliteration" in r.explanation and "1983" in r.explanation
+
+
+def test_judgements_override_the_scorer() -> None:
+    key = query_key(NameQuery("Navalny Alexei"))
+    assert key == query_key(NameQuery("alexei   NAVALNY"))
+    m = Matcher(REGISTRY, judgements={key: [Judgement(1, "different", "rev", "2026-01-01")]})
+    assert m.match(NameQuery("Alexei Navalny")).decision == "no_match"
+    m = Matcher(REGISTRY, judgements={query_key(NameQuery("Navalny Oleg")): [Judgement(1, "same", "rev", "2026-01-01")]})
+    r = m.match(NameQuery("Oleg Navalny"))
+    assert (r.decision, r.person_id) == ("match", 1) and "rev" in r.explanation
+    m = Matcher(REGISTRY, judgements={key: [Judgement(1, "unsure", "rev", "2026-01-01")]})
+    assert m.match(NameQuery("Navalny Alexei")).decision == "review"
+
+
+def test_search_ranks_by_surname(matcher: Matcher) -> None:
+    hits = matcher.search("Nawalny")
+    assert [h[1] for h in hits[:2]] == ["P1", "P2"] or [h[1] for h in hits[:2]] == ["P2", "P1"]
+    assert matcher.search("Alexej Nawalny")[0][1] == "P1"

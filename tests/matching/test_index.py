@@ -1,0 +1,26 @@
+"""Blocking: a list row only meets persons that share a surname key (or one a typo away)."""
+
+from kartoteka.matching.engine import Matcher, PersonRecord
+from kartoteka.matching.tokens import query_units
+
+
+def person(pid: int, surname: str, given: str) -> PersonRecord:
+    return PersonRecord(pid, f"P{pid}", "m", None, [(f"{surname} {given}", surname, given, "")])
+
+
+def test_candidates_are_a_small_block_not_the_registry() -> None:
+    surnames = ["Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев"]
+    givens = ["Иван", "Пётр", "Сергей", "Алексей", "Николай"]
+    records = [person(i, s, g) for i, (s, g) in enumerate(((s, g) for s in surnames for g in givens for _ in range(5)))]
+    m = Matcher(records)
+    found = m.index.candidates(query_units("Sergei Ivanov"))
+    assert 0 < len(found) <= 5 and all(m.candidates_[r].names[0].surname.text == "Иванов" for r in found)
+    assert all(m.candidates_[r].names[0].given.text == "Сергей" for r in found)
+
+
+def test_typos_and_initials_still_find_the_block() -> None:
+    m = Matcher([person(1, "Ткачук", "Станислав"), person(2, "Мазур", "Володимир"), person(3, "Ткаченко", "Иван")])
+    assert {m.ids[r] for r in m.index.candidates(query_units("Тлачук Станислав"))} == {1}
+    assert {m.ids[r] for r in m.index.candidates(query_units("Mzur Volodymyr"))} == {2}
+    assert {m.ids[r] for r in m.index.candidates(query_units("Ткачук С."))} == {1}
+    assert m.index.candidates(query_units("Петров Иван")) == set()

@@ -1,0 +1,44 @@
+"""Given-name equivalence: language forms, Latin forms and diminutives from data/names."""
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from kartoteka.names.given import given_names
+
+
+def same_class(a: str, b: str) -> bool:
+    table = given_names()
+    return bool(table.class_ids(a) & table.class_ids(b))
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Алексей", "Олексій"), ("Алексей", "Аляксей"), ("Николай", "Микола"), ("Николай", "Мікалай"),
+    ("Serhii", "Sergey"), ("Mykola", "Nikolai"), ("Uladzimir", "Владимир"), ("Volodymyr", "Wladimir"),
+    ("Zmitser", "Дмитрий"), ("Hanna", "Анна"), ("Eugene", "Евгений"), ("Ales", "Александр"),
+    ("Sasha", "Александр"), ("Zhenya", "Евгения"), ("Masha", "Мария"), ("Nadya", "Надежда"),
+    ("Lesha", "Алексей"),
+])
+def test_equivalent_given_names(a: str, b: str) -> None:
+    assert same_class(a, b)
+
+
+@pytest.mark.parametrize("a,b", [("Евгений", "Евгения"), ("Анна", "Яна"), ("Alla", "Ольга"),
+                                 ("Иван", "Ян"), ("Юлий", "Юлия")])
+def test_different_given_names(a: str, b: str) -> None:
+    assert not same_class(a, b)
+
+
+def test_gender_of_names_and_ambiguous_diminutives() -> None:
+    table = given_names()
+    assert table.gender("Yevgeny") == "m" and table.gender("Yevgenia") == "f"
+    assert table.gender("Zhenya") is None  # Женя: Евгений or Евгения
+
+
+def test_table_has_300_names_with_three_forms_and_a_header() -> None:
+    text = resources.files("kartoteka").joinpath("data/names/given_names.yaml").read_text("utf-8")
+    assert text.startswith("#") and "Sources:" in text
+    entries = yaml.safe_load(text)["names"]
+    assert len(entries) >= 300
+    assert all(e["g"] in ("m", "f") and e.get("ru") and e.get("uk") and e.get("be") for e in entries)

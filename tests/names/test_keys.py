@@ -1,0 +1,59 @@
+"""Cross-script keys: every scheme a list may use lands on the Cyrillic name's key."""
+
+import pytest
+
+from kartoteka.names.keys import plain_form, token_keys, tokens
+
+
+def same(a: str, b: str) -> bool:
+    return bool(token_keys(a) & token_keys(b))
+
+
+@pytest.mark.parametrize("latin", [
+    "NAVALNYI",            # ICAO 9303
+    "Navalnyy",            # MVD 310
+    "Naval'nyy",           # BGN/PCGN strict
+    "Navalʹnyĭ",           # Library of Congress with diacritics
+    "Naval’nyj",           # ISO 9 / scholarly
+    "Navalny",             # English and French press
+    "Nawalny",             # German and Polish press
+])
+def test_navalny_in_every_scheme(latin: str) -> None:
+    assert same(latin, "Навальный")
+
+
+@pytest.mark.parametrize("latin,cyrillic", [
+    ("Jaschin", "Яшин"), ("Iachine", "Яшин"), ("Jaszin", "Яшин"), ("Jašin", "Яшин"), ("Yashin", "Яшин"),
+    ("TCOI", "Цой"), ("Tsoi", "Цой"), ("Zoi", "Цой"),                     # GOST Ц -> TC, German z
+    ("Chodorkowski", "Ходорковский"), ("Khodorkovsky", "Ходорковский"), ("Xodorkovskij", "Ходорковский"),
+    ("Ščerbakov", "Щербаков"), ("Szczerbakow", "Щербаков"), ("Schtscherbakow", "Щербаков"),
+    ("Hryb", "Гриб"), ("Hryb", "Грыб"), ("Grib", "Грыб"),                 # KMU / Belarusian Г -> H
+    ("Umierov", "Умєров"), ("Umerov", "Умєров"), ("Zghurskyi", "Згурський"),
+    ("Kalinouski", "Каліноўскі"), ("Kalinowski", "Каліноўскі"),
+    ("Fyodor", "Фёдор"), ("Fedor", "Фёдор"), ("IULIIA", "Юлия"), ("Yuliya", "Юлия"),
+])
+def test_transliterations(latin: str, cyrillic: str) -> None:
+    assert same(latin, cyrillic)
+
+
+def test_language_forms_of_surnames() -> None:
+    assert same("Горинов", "Горінов")
+    assert same("Калеснікава", "Колесникова")
+    assert same("Kara-Murza", "Кара-Мурза") and same("KaraMurza", "Кара Мурза")
+
+
+def test_keys_keep_different_names_apart() -> None:
+    assert not same("Анна", "Яна")
+    assert not same("Навальный", "Навальная")
+    assert not same("Евгений", "Евгения")
+    assert not same("Иванов", "Иваненко")
+
+
+def test_tokens_drop_tie_bars_and_split_hyphens() -> None:
+    assert tokens("Vali͡ant͡sin Guryn-Mat͡skevich") == ["Valiantsin", "Guryn", "Matskevich"]
+    assert tokens("Sorokina M.A.") == ["Sorokina", "M", "A"]
+
+
+def test_plain_form_keeps_letters_the_key_folds() -> None:
+    assert plain_form("Rodionoa") == "rodionoa"
+    assert plain_form("Родионова") == "rodionova"

@@ -1,0 +1,87 @@
+"""Matching services on a real database (SQLite and PostgreSQL)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kartoteka.db.tables import match_decisions
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.services import matching as svc
+from kartoteka.services.imports import import_file
+from tests.conftest import Db
+
+PERSONS = """id,surname,given_name,patronymic,aliases,birth_date,gender
+A-1,Навальный,Алексей,Анатольевич,Aleksei Navalnyi,1976-06-04,m
+A-2,Навальная,Юлия,Борисовна,,1976-07-24,f
+A-3,Иванов,Сергей,Петрович,,1985-01-01,m
+A-4,Иванов,Сергей,Петрович,,1990-05-05,m
+A-5,Сорокина,Мария,Андреевна,Maria Sorokina,1988-02-02,f
+A-6,Сорокина,Мария,Андреевна,,1988-02-02,f
+"""
+
+
+@pytest.fixture
+def registry(db: Db, tmp_path: Path) -> Db:
+    src = tmp_path / "persons.csv"
+    src.write_text(PERSONS, "utf-8")
+    import_file(db.engine, "persons", src, actor="test")
+    return db
+
+
+def test_match_list_writes_one_row_per_list_row(registry: Db, tmp_path: Path) -> None:
+    lst = tmp_path / "list.csv"
+    lst.write_text("ФИО;Дата рождения;Пол\nAlexej Nawalny;04.06.1976;м\nIvanov Sergei Petrovich;;\n"
+                   "Petrov Ivan;31.02.1990;\nNAVALNAYA, Yulia;;ж\n", "utf-8")
+    results = svc.match_list(registry.engine, path=lst)
+    out = tmp_path / "out.csv"
+    svc.write_matches(results, out)
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0] == "id,person_id,score,decision,explanation" and len(lines) == 5
+    assert lines[1].startswith("1,A-1,") and ",match," in lines[1]
+    assert ",review," in lines[2] and "birth date" in lines[2]
+    assert lines[3].startswith("3,,") and "no_match" in lines[3] and "birth date ignored" in lines[3]
+    assert lines[4].startswith("4,A-2,")
+    svc.write_matches(results, out, fmt="json")
+    data = json.loads(out.read_text("utf-8"))
+    assert data[0]["person_id"] == "A-1" and data[2]["decision"] == "no_match" and data[2]["person_id"] == ""
+
+
+def test_split_name_columns_and_own_ids(registry: Db, tmp_path: Path) -> None:
+    lst = tmp_path / "list.csv"
+    lst.write_text("id,surname,given_name,birth_date\nX9,Sorokina,Masha,1988\n", "utf-8")
+    rows = svc.match_list(registry.engine, path=lst)
+    assert rows[0].record()["id"] == "X9" and rows[0].result.decision == "review"  # two identical Sorokinas
+    lst.write_text("who\nNavalny\n", "utf-8")
+    with pytest.raises(InvalidInput, match="name"):
+        svc.match_list(registry.engine, path=lst)
+
+
+def test_search_and_duplicates(registry: Db) -> None:
+    hits = svc.search_persons(registry.engine, text="Alexej Nawalny")
+    assert hits[0].ext_id == "A-1" and "transliteration" in hits[0].explanation
+    assert [h.ext_id for h in svc.search_persons(registry.engine, text="Навальный", transliterate=False)] == ["A-1"]
+    pairs = svc.find_duplicates(registry.engine)
+    assert [(p.ext_id, p.other_ext_id) for p in pairs] == [("A-5", "A-6")]
+    svc.record_judgement(registry.engine, query_key="pair", person_id=pairs[0].person_id,
+                         other_person_id=pairs[0].other_person_id, judgement="different", actor="rev")
+    assert svc.find_duplicates(registry.engine) == []
+
+
+def test_judgement_is_stored_with_the_algorithm_and_overrides(registry: Db) -> None:
+    q = NameQuery("Ivanov Sergei Petrovich")
+    assert Matcher.from_engine(registry.engine).match(q).decision == "review"
+    m = Matcher.from_engine(registry.engine)
+    a4 = m.ids[[m.ext_ids.index("A-4")][0]]
+    svc.record_judgement(registry.engine, query_key=svc.query_key(q), person_id=a4, judgement="same", actor="rev")
+    result = Matcher.from_engine(registry.engine).match(NameQuery("sergei petrovich IVANOV"))
+    assert (result.decision, result.ext_id) == ("match", "A-4") and "rev" in result.explanation
+    with registry.engine.connect() as conn:
+        row = conn.execute(select(match_decisions)).mappings().one()
+    assert (row["algorithm"], row["algorithm_version"], row["actor"]) == (Matcher.ALGORITHM, Matcher.VERSION, "rev")
+    with pytest.raises(InvalidInput):
+        svc.record_judgement(registry.engine, query_key="x", person_id=a4, judgement="maybe", actor="rev")
+    with pytest.raises(NotFound):
+        svc.record_judgement(registry.engine, query_key="x", person_id=99999, judgement="same", actor="rev")
