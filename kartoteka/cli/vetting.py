@@ -90,13 +90,15 @@ def runs(ctx: typer.Context, round: Annotated[str | None, typer.Option("--round"
     if as_json:
         typer.echo(json.dumps([_jsonable(r) for r in found], ensure_ascii=False, indent=1))
         return
-    table = Table("run", "round", "side", "label / file", "definition", "at", "by", "rows", "recognised",
-                  "unknown", "missing")
+    group: tuple[str, str] | None = None
     for r in found:
-        table.add_row(str(r.id), r.round, r.side, r.label or r.filename, r.definition_id, f"{r.at:%Y-%m-%d %H:%M}",
-                      r.actor, str(r.rows), str(r.by_status.get("recognised", 0)),
-                      str(r.by_status.get("unknown", 0)), str(r.missing))
-    console.print(table)
+        if (r.round, r.side) != group:
+            group = (r.round, r.side)
+            console.print(f"[bold]Round {escape(r.round or '-')}, side {escape(r.side or '-')}[/]", highlight=False)
+        name = f"{r.label} ({r.filename})" if r.label else r.filename
+        console.print(f"  #{r.id}  {r.at:%Y-%m-%d %H:%M}  {escape(name)}  {r.definition_id}  {r.rows} rows: "
+                      f"{r.by_status.get('recognised', 0)} recognised, {r.by_status.get('unknown', 0)} unknown, "
+                      f"{r.missing} missing  ({escape(r.actor)})", highlight=False, soft_wrap=True)
     console.print(f"{len(found)} run(s).", highlight=False)
 
 

@@ -12,7 +12,8 @@ STATUS_COLOURS = {"recognised": "D9EAD3", "not_recognised": "F4CCCC", "under_rev
                   "unknown": "E0E0E0"}
 FLAG_COLOUR = "F9CB9C"
 DISCLAIMER = ("Flags come from the criminal-code articles and ask for review; they never decide a status. "
-              "A 'review' row carries its candidate's status until a reviewer confirms it.")
+              "A 'review' row shows its candidate's status and flags until a reviewer confirms it; the status "
+              "counts leave review rows out.")
 
 
 def definition_title(definition_id: str) -> str:

@@ -99,7 +99,7 @@ class RunInfo:
 @dataclass
 class VetSummary:
     rows: int
-    by_status: dict[str, int]
+    by_status: dict[str, int]      # rows a reviewer need not confirm; + by_match["review"] = rows
     by_match: dict[str, int]
     flagged: list[VetRow]
     duplicates: list[VetRow]
@@ -125,7 +125,7 @@ class VetReport:
 
 
 def summarise(rows: list[VetRow], missing: list[MissingPerson]) -> VetSummary:
-    by_status = Counter(r.status for r in rows)
+    by_status = Counter(r.status for r in rows if r.match != "review")   # review rows are counted apart
     by_match = Counter(r.match for r in rows)
     by_flag = Counter(tag for r in rows if not r.duplicate_of for tag in r.flags)
     return VetSummary(
