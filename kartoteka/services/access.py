@@ -9,7 +9,7 @@ through the functions here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Connection, Engine, select, true
@@ -18,6 +18,8 @@ from kartoteka.db.audit import log_event
 from kartoteka.db.tables import persons
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
+from kartoteka.services.rounds import DiffEntry, RunDiff
+from kartoteka.services.vetting_model import VetReport
 
 ROLES = ("viewer", "editor", "reviewer", "admin")
 SENSITIVITIES = ("public", "internal", "confidential")
@@ -157,3 +159,43 @@ def only_visible_persons(engine: Engine, principal: Principal, rows: list[dict[s
     """Rows (of another service) about persons the principal may see; rows without a person stay."""
     allowed = visible_person_ids(engine, principal, [r[key] for r in rows if r.get(key) is not None])
     return [r for r in rows if r.get(key) is None or r[key] in allowed]
+
+
+RESTRICTED = "restricted: the registry record is not visible to your role; ask an editor"
+
+
+def redact_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
+    """The vetting report as the principal may see it: rows matched to hidden persons lose the
+    person, status and flags; hidden persons drop out of the missing list and the outcomes."""
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        return report
+    ids = {r.internal_id for r in report.rows if r.internal_id is not None}
+    ids |= {m.internal_id for m in report.missing}
+    allowed = visible_person_ids(engine, principal, ids)
+    rows = [r if r.internal_id is None or r.internal_id in allowed else replace(
+        r, person_id="", registry_name="", status="unknown", flags=[], flag_detail=[], explanation=RESTRICTED,
+        internal_id=None) for r in report.rows]
+    missing = [m for m in report.missing if m.internal_id in allowed]
+    with engine.connect() as conn:
+        shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
+            persons.c.ext_id.in_({o.person_id for o in report.outcomes}),
+            visible_clause(principal, persons.c.sensitivity)))}
+    outcomes = [o for o in report.outcomes if o.person_id in shown]
+    return replace(report, rows=rows, missing=missing, outcomes=outcomes)
+
+
+def redact_diff(engine: Engine, principal: Principal, diff: RunDiff) -> RunDiff:
+    """A diff of two runs without the persons the principal may not see (their entries stay, anonymous)."""
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        return diff
+    rows = [r for e in diff.added + diff.removed + diff.changed for r in (e.before, e.after) if r is not None]
+    ids = {r.internal_id for r in rows if r.internal_id is not None}
+    allowed = visible_person_ids(engine, principal, ids)
+
+    def clean(e: DiffEntry) -> DiffEntry:
+        hidden = any(r is not None and r.internal_id is not None and r.internal_id not in allowed
+                     for r in (e.before, e.after))
+        return replace(e, person_id="", before=None, after=None, changes=[RESTRICTED]) if hidden else e
+
+    return replace(diff, added=[clean(e) for e in diff.added], removed=[clean(e) for e in diff.removed],
+                   changed=[clean(e) for e in diff.changed])

@@ -1,0 +1,67 @@
+"""Long tasks (vetting a list) run in a background thread; the page polls their progress."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.errors import KartotekaError, NotFound
+
+KEEP_SECONDS = 3600
+Task = Callable[[Callable[[int, int], None]], Any]
+
+
+@dataclass
+class Job:
+    id: str
+    owner: str
+    done: int = 0
+    total: int = 0
+    result: Any = None
+    error: str | None = None
+    finished: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class Jobs:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def start(self, owner: str, task: Task) -> Job:
+        job = Job(secrets.token_hex(12), owner)
+
+        def progress(done: int, total: int) -> None:
+            job.done, job.total = done, total
+
+        def run() -> None:
+            try:
+                job.result = task(progress)
+            except KartotekaError as exc:
+                job.error = str(exc).split("\n")[0]
+            except Exception as exc:  # shown to the user; the thread must not die silently
+                job.error = f"unexpected error: {exc.__class__.__name__}"
+                raise
+            finally:
+                job.finished = True
+
+        with self._lock:
+            now = time.monotonic()
+            self._jobs = {k: j for k, j in self._jobs.items() if now - j.started < KEEP_SECONDS}
+            self._jobs[job.id] = job
+        threading.Thread(target=run, name=f"job-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str, owner: str) -> Job:
+        job = self._jobs.get(job_id)
+        if job is None or job.owner != owner:
+            raise NotFound("no such task (it may have expired)")
+        return job

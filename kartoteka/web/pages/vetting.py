@@ -1,0 +1,130 @@
+"""Vetting in the browser: upload a list, watch progress, read and filter the report, review rows
+inline, download it in every format; rounds of runs and the diff between two runs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from kartoteka.catalogs.loader import definition_ids
+from kartoteka.errors import KartotekaError
+from kartoteka.reports import FORMATS, exporter
+from kartoteka.services import access, reviews, rounds, runs, vetting
+from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
+from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
+from kartoteka.web.jobs import Jobs
+from kartoteka.web.render import render
+from kartoteka.web.uploads import discard, save_upload, upload_path
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Short = Annotated[str, Query(max_length=200)]
+
+
+def jobs(request: Request) -> Jobs:
+    if not hasattr(request.app.state, "jobs"):
+        request.app.state.jobs = Jobs()
+    found: Jobs = request.app.state.jobs
+    return found
+
+
+@router.get("/vetting")
+def runs_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
+    return render(request, "vetting.html", {"runs": runs.list_runs(engine), "definitions": sorted(definition_ids()),
+                                            "error": None})
+
+
+@router.post("/vetting")
+async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep, principal: PagePrincipal,
+                      file: Annotated[UploadFile, File()], definition_id: Annotated[str, Form(max_length=60)],
+                      round: Annotated[str, Form(max_length=120)] = "", side: Annotated[str, Form(max_length=120)] = "",
+                      label: Annotated[str, Form(max_length=200)] = "") -> Response:
+    access.require(principal, "vet")
+    token = await save_upload(settings.media_dir, file)
+    path = upload_path(settings.media_dir, token)
+
+    def task(progress: vetting.Progress) -> int:
+        try:
+            report = vetting.vet_list(engine, path=path, definition_id=definition_id, actor=principal.username,
+                                      round=round, side=side, label=label, progress=progress)
+        finally:
+            discard(settings.media_dir, token)
+        return report.run.id
+
+    job = jobs(request).start(principal.username, task)
+    return RedirectResponse(f"/vetting/jobs/{job.id}", status_code=303)
+
+
+@router.get("/vetting/jobs/{job_id}")
+def job_page(request: Request, principal: PagePrincipal, job_id: Annotated[str, Path(max_length=40)]) -> Response:
+    job = jobs(request).get(job_id, principal.username)
+    if job.finished and job.error is None:
+        return RedirectResponse(f"/vetting/runs/{job.result}", status_code=303)
+    return render(request, "vetting_job.html", {"job": job})
+
+
+def _filtered(rows: list[VetRow], status: str, match: str, flag: str, q: str) -> list[VetRow]:
+    needle = q.casefold()
+    return [r for r in rows if (not status or r.status == status) and (not match or r.match == match)
+            and (not flag or flag in r.flags) and (not needle or needle in r.name.casefold()
+                                                    or needle in r.registry_name.casefold() or needle == r.id.casefold())]
+
+
+@router.get("/vetting/runs/{run_id}")
+def run_page(request: Request, engine: EngineDep, principal: PagePrincipal, run_id: RunId, status: Short = "",
+             match: Short = "", flag: Short = "", q: Short = "") -> Response:
+    report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
+    rows = _filtered(report.rows, status, match, flag, q)
+    return render(request, "vetting_run.html", {
+        "r": report, "rows": rows, "summary": report.summary, "formats": FORMATS, "judgements": JUDGEMENTS,
+        "statuses": STATUSES, "decisions": DECISIONS, "f": {"status": status, "match": match, "flag": flag, "q": q},
+        "flags": sorted({t for row in report.rows for t in row.flags}), "error": None})
+
+
+@router.get("/vetting/runs/{run_id}/report.{fmt}")
+def download(engine: EngineDep, principal: PagePrincipal, run_id: RunId,
+             fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")]) -> Response:
+    report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
+    exp = exporter(fmt)
+    name = f"vetting-run-{run_id}{exp.suffix}"
+    return Response(exp.render(report), media_type=exp.media_type,
+                    headers={"content-disposition": f"attachment; filename=\"{name}\""})
+
+
+@router.post("/vetting/runs/{run_id}/review")
+def review_row(request: Request, engine: EngineDep, principal: PagePrincipal, run_id: RunId,
+               row: Annotated[str, Form(max_length=120)], judgement: Annotated[str, Form(max_length=10)],
+               back: Annotated[str, Form(max_length=500)] = "") -> Response:
+    access.require(principal, "vet")
+    report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
+    if not any(r.id == row and r.internal_id is not None for r in report.rows):
+        return render(request, "error.html", {"status": 404, "message": f"no reviewable row '{row}'",
+                                              "errors": []}, status_code=404)
+    reviews.record_review(engine, run=run_id, row=row, judgement=judgement, actor=principal.username)
+    target = back if back.startswith(f"/vetting/runs/{run_id}") else f"/vetting/runs/{run_id}"
+    return RedirectResponse(f"{target}#row-{quote(row)}", status_code=303)
+
+
+@router.post("/vetting/outcomes")
+def outcome(request: Request, engine: EngineDep, principal: PagePrincipal,
+            person: Annotated[str, Form(max_length=120)], kind: Annotated[str, Form(max_length=20)],
+            date: Annotated[str, Form(max_length=40)], run_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+            note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    access.require(principal, "vet")
+    access.view_person(engine, principal, person, via="outcome")
+    rounds.record_outcome(engine, person=person, kind=kind, date=date, actor=principal.username, run=run_id,
+                          note=note)
+    return RedirectResponse(f"/vetting/runs/{run_id}#outcomes", status_code=303)
+
+
+@router.get("/vetting/diff")
+def diff_page(request: Request, engine: EngineDep, principal: PagePrincipal,
+              a: Annotated[int, Query(ge=1, le=2**31 - 1)], b: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> Response:
+    try:
+        diff = access.redact_diff(engine, principal, rounds.diff_runs(engine, run_a=a, run_b=b))
+    except KartotekaError as exc:
+        return render(request, "error.html", {"status": 404, "message": str(exc), "errors": []}, status_code=404)
+    return render(request, "vetting_diff.html", {"d": diff})

@@ -1,0 +1,57 @@
+"""Vetting in the browser flow through the app: upload, progress, report, review, downloads, diff."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.testclient import TestClient
+
+from tests.web.conftest import Web, csrf
+
+LIST = "№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n2,Секретная Мария Петровна,03.02.1990\n3,Нетакой Никто,1999\n"
+
+
+def _vet(c: TestClient, label: str) -> int:
+    page = c.get("/vetting").text
+    r = c.post("/vetting", data={"definition_id": "guidelines-2013", "label": label, "round": "R1",
+                                 "csrf_token": csrf(page)},
+               files={"file": ("list.csv", LIST.encode(), "text/csv")}, follow_redirects=False)
+    assert r.status_code == 303 and "/vetting/jobs/" in r.headers["location"]
+    for _ in range(300):
+        r = c.get(r.headers["location"] if r.status_code == 303 else job, follow_redirects=False)
+        job = r.request.url.path
+        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
+            return int(r.headers["location"].rsplit("/", 1)[1])
+        assert r.status_code == 200 and 'http-equiv="refresh"' in r.text, r.text
+        time.sleep(0.1)
+    raise AssertionError("vetting did not finish")
+
+
+def test_upload_report_review_download_and_diff(web: Web) -> None:
+    editor = web.client("editor")
+    run = _vet(editor, "first")
+    page = editor.get(f"/vetting/runs/{run}").text
+    assert "Иванов Иван Иванович" in page and "P1" in page and "P3" in page
+    assert editor.get(f"/vetting/runs/{run}?q=Нетакой").text.count('class="st-') == 1
+    for fmt, magic in (("csv", b"id,"), ("html", b"<!"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        r = editor.get(f"/vetting/runs/{run}/report.{fmt}")
+        assert r.status_code == 200 and r.content.lstrip(b"\xef\xbb\xbf").startswith(magic), fmt
+        assert "attachment" in r.headers["content-disposition"]
+    r = editor.post(f"/vetting/runs/{run}/review", data={"row": "1", "judgement": "same", "csrf_token": csrf(page)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert 'value="same" selected' in editor.get(f"/vetting/runs/{run}").text
+    second = _vet(editor, "second")
+    diff = editor.get(f"/vetting/diff?a={run}&b={second}")
+    assert diff.status_code == 200 and "Changed" in diff.text
+
+
+def test_viewer_report_hides_confidential_matches(web: Web) -> None:
+    run = _vet(web.client("editor"), "list")
+    viewer = web.client("viewer")
+    page = viewer.get(f"/vetting/runs/{run}").text
+    assert "P1" in page and "P3" not in page and "restricted" in page
+    csv = viewer.get(f"/vetting/runs/{run}/report.csv").text
+    assert "P1" in csv and "P3" not in csv
+    assert viewer.post(f"/vetting/runs/{run}/review", data={"row": "2", "judgement": "same",
+                                                           "csrf_token": csrf(page)}).status_code == 403
