@@ -154,3 +154,23 @@ def test_language_switch(browser: Any, live_server: str) -> None:
     page.select_option("#lang-select", "en")
     page.wait_for_selector("h1:has-text('Dashboard')")
     page.context.close()
+
+
+def test_list_upload_gives_a_report_that_downloads(browser: Any, live_server: str, tmp_path: Path) -> None:
+    page = _page(browser, live_server, "editor")
+    listing = tmp_path / "exchange-list.csv"
+    listing.write_text("№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n2,Нетакой Никто,1999\n",
+                       encoding="utf-8")
+    page.goto(f"{live_server}/vetting")
+    page.set_input_files("#vfile", str(listing))
+    page.fill("#vlabel", "browser test")
+    page.click("button.primary")
+    page.wait_for_url("**/vetting/runs/*", timeout=60_000)
+    assert "Иванов Иван Иванович" in page.locator("table.report").inner_text()
+    shot(page, "07-vetting-report")
+    with page.expect_download() as info:
+        page.click("a.button:has-text('CSV')")
+    saved = tmp_path / "report.csv"
+    info.value.save_as(saved)
+    assert "P1" in saved.read_text(encoding="utf-8-sig")
+    page.context.close()
