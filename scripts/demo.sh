@@ -17,15 +17,16 @@ $BIN/kartoteka import cases "$OUT/registry/cases.csv"
 $BIN/kartoteka import assessments "$OUT/registry/assessments.csv"
 echo "== 3. One person as the registry holds them"
 $BIN/kartoteka show P0000003
-if $BIN/kartoteka --help | grep -q " vet "; then
-  echo "== 4. Vetting a synthetic exchange list against the registry"
-  $BIN/kartoteka demo-list --out "$OUT/exchange-list.csv" --seed 7
-  $BIN/kartoteka vet "$OUT/exchange-list.csv" --definition guidelines-2013 --out "$OUT/report.html" \
-    --round "Round 1" --side "Side A"
-  for fmt in csv xlsx pdf; do
-    $BIN/kartoteka runs export latest --out "$OUT/report.$fmt" >/dev/null
-  done
-  echo
-  echo "The vetting report is at $(pwd)/$OUT/report.html (also report.csv, report.xlsx, report.pdf)"
-fi
+echo "== 4. Review flags raised by that person's charges (they never set a status)"
+$BIN/kartoteka screen P0000003
+echo "== 5. Vetting a synthetic exchange list against the registry"
+$BIN/kartoteka demo-list --out "$OUT/exchange-list.csv" --seed 7
+$BIN/kartoteka vet "$OUT/exchange-list.csv" --definition guidelines-2013 --out "$OUT/report.html" \
+  --round "Round 1" --side "Side A"
+for fmt in csv xlsx pdf; do
+  $BIN/kartoteka runs export latest --out "$OUT/report.$fmt" >/dev/null
+done
+echo
+echo "The vetting report is at $(pwd)/$OUT/report.html (also report.csv, report.xlsx, report.pdf)"
+echo "The web interface: $BIN/kartoteka user add admin --role admin, then KARTOTEKA_DB=$KARTOTEKA_DB $BIN/kartoteka serve"
 echo "Try: KARTOTEKA_DB=$KARTOTEKA_DB $BIN/kartoteka --help"
