@@ -36,10 +36,11 @@ def _fuzzy(a: Token, b: Token) -> float:
     best = 0.0
     for x in a.keys:
         for y in b.keys:
-            if min(len(x), len(y)) >= 4:
+            lx, ly = len(x), len(y)
+            if min(lx, ly) >= 4 and abs(lx - ly) * 4 <= max(lx, ly):  # else below 0.75 anyway
                 best = max(best, OSA.normalized_similarity(x, y))
     pa, pb = plain_form(a.text), plain_form(b.text)
-    if min(len(pa), len(pb)) >= 5:
+    if min(len(pa), len(pb)) >= 5 and abs(len(pa) - len(pb)) * 4 <= max(len(pa), len(pb)):
         best = max(best, OSA.normalized_similarity(pa, pb))
     return best
 
@@ -77,7 +78,8 @@ def _feminine(key: str) -> set[str]:
 
 def gender_pair(a: Token, b: Token) -> bool:
     """True when one surname is the other's form for the other gender (Соколов / Соколова)."""
-    return any(y in _feminine(x) or x in _feminine(y) for x in a.keys for y in b.keys)
+    return any(abs(len(x) - len(y)) <= 1 and (y in _feminine(x) or x in _feminine(y))
+               for x in a.keys for y in b.keys)
 
 
 def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:

@@ -8,6 +8,7 @@ Decisions put precision first: `match` only when the best candidate scores at le
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.index import CandidateIndex
-from kartoteka.matching.scorer import Candidate, Query, Scored, score_candidate
+from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.tokens import PreparedName, prepare_name, query_units
 from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
@@ -89,17 +90,25 @@ class Matcher:
         self.ids: list[int] = []
         self.ext_ids: list[str] = []
         self.candidates_: list[Candidate] = []
-        self.row_of: dict[int, int] = {}
-        self.index = CandidateIndex.build(self._ingest(records))
+        self.skipped_namesakes = 0
+        gc_was_on = gc.isenabled()
+        gc.disable()  # millions of small objects: the cyclic collector would rescan them repeatedly
+        try:
+            self.index = CandidateIndex.build(self._ingest(records))
+        finally:
+            if gc_was_on:
+                gc.enable()
+        self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
             row = len(self.ids)
-            names = _complete([prepare_name(*n) for n in rec.names])
+            names = [prepare_name(*n) for n in rec.names]
             self.ids.append(rec.id)
             self.ext_ids.append(rec.ext_id)
-            self.row_of[rec.id] = row
-            self.candidates_.append(Candidate(row, rec.gender, rec.birth, names))
+            pat = next((n.patronymic for n in names if n.patronymic is not None), None)
+            self.candidates_.append(Candidate(row, rec.gender, rec.birth, names,
+                                              pat if any(n.patronymic is None for n in names) else None))
             yield row, names
 
     @classmethod
@@ -133,15 +142,25 @@ class Matcher:
         return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
                      q.gender.value if q.gender else None)
 
-    def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
-        """Every blocked candidate that shares a surname, best first: (row, scored)."""
+    def score_all(self, q: NameQuery, *, skip_other_dates: bool = False) -> list[tuple[int, Scored]]:
+        """Blocked candidates, best first: (row, scored). Exact surname keys first; surnames about
+        one edit away (typos) only when that finds no match-level candidate."""
         query = self.prepare(q)
         out: list[tuple[int, Scored]] = []
-        for row in self.index.candidates(query.units):
-            cand = self.candidates_[row]
-            scored = score_candidate(query, cand, self.settings)
-            if scored is not None:
-                out.append((row, scored))
+        seen: set[int] = set()
+        for near in (False, True):
+            for row in self.index.candidates(query.units, near=near) - seen:
+                seen.add(row)
+                cand = self.candidates_[row]
+                if skip_other_dates and query.birth and cand.birth and \
+                        date_kind(query.birth, cand.birth) == "conflict":
+                    self.skipped_namesakes += 1
+                    continue
+                scored = score_candidate(query, cand, self.settings)
+                if scored is not None:
+                    out.append((row, scored))
+            if any(sc.score >= self.settings.match_threshold for _, sc in out):
+                break
         out.sort(key=lambda x: (-x[1].score, self.ids[x[0]]))
         return out
 
@@ -152,11 +171,15 @@ class Matcher:
             if j.judgement == "same" and pid in self.row_of:
                 return MatchResult(pid, self.ext_ids[self.row_of[pid]], 1.0, "match",
                                    f"confirmed by {j.actor} on {j.at[:10]} (human judgement)")
-        ranked = [(row, sc) for row, sc in self.score_all(q)
+        self.skipped_namesakes = 0
+        ranked = [(row, sc) for row, sc in self.score_all(q, skip_other_dates=True)
                   if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
         alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
         if not ranked or ranked[0][1].score < s.review_threshold:
             why = "no registry person with a matching name"
+            if self.skipped_namesakes:
+                why = (f"{self.skipped_namesakes} registry person(s) with this name have other birth dates "
+                       "(namesakes)")
             if ranked:
                 row, sc = ranked[0]
                 why = f"closest {self.ext_ids[row]} ({sc.score:.2f}): " + "; ".join(sc.reasons)
@@ -196,15 +219,6 @@ class Matcher:
 
     def record(self, person_id: int) -> Candidate:
         return self.candidates_[self.row_of[person_id]]
-
-
-def _complete(names: list[PreparedName]) -> list[PreparedName]:
-    """Names without a patronymic (Latin aliases) borrow the person's, so that an alias cannot hide
-    a patronymic that contradicts the list."""
-    pat = next((n.patronymic for n in names if n.patronymic is not None), None)
-    if pat is None:
-        return names
-    return [n if n.patronymic is not None else PreparedName(n.full, n.surname, n.given, pat) for n in names]
 
 
 def _split_if_needed(full: str, s: str, g: str, p: str) -> tuple[str, str, str, str]:

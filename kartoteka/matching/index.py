@@ -12,10 +12,11 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
-from kartoteka.matching.tokens import PreparedName, Token
+from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 from kartoteka.names.keys import plain_form
 
 ANY = "*"
@@ -27,16 +28,21 @@ def given_blocks(given: Token | None, *, query: bool) -> list[str]:
     if given.initial:
         return ["i" + x for x in given.initials]
     out = ["c%d" % c for c in given.classes] + ["k" + k for k in given.keys]
-    if not query or not given.classes:
-        out += ["i" + x for x in given.initials]
+    if not query or not (given.classes or patronymic_gender(given)):
+        out += ["i" + x for x in given.initials]  # an unknown given name may be a typo: its initial
     return out
 
 
-def name_blocks(name: PreparedName) -> set[int]:
+def name_blocks(name: PreparedName) -> frozenset[int]:
     if name.surname is None:
-        return set()
-    gs = given_blocks(name.given, query=False) + [ANY]
-    return {hash((ks, g)) for ks in name.surname.keys for g in gs}
+        return frozenset()
+    return _blocks(name.surname, name.given)
+
+
+@lru_cache(maxsize=500_000)
+def _blocks(surname: Token, given: Token | None) -> frozenset[int]:
+    gs = given_blocks(given, query=False) + [ANY]
+    return frozenset(hash((ks, g)) for ks in surname.keys for g in gs)
 
 
 def _gender_forms(key: str) -> set[str]:
@@ -75,15 +81,20 @@ class CandidateIndex:
     @classmethod
     def build(cls, names: Iterable[tuple[int, list[PreparedName]]]) -> CandidateIndex:
         hashes, rows = array("q"), array("i")
-        surnames: dict[str, set[str]] = defaultdict(set)
+        tokens: set[Token] = set()
         for row, person_names in names:
-            blocks: set[int] = set()
+            if len(person_names) == 1:
+                blocks: frozenset[int] | set[int] = name_blocks(person_names[0])
+            else:
+                blocks = set().union(*(name_blocks(n) for n in person_names))
             for name in person_names:
-                blocks |= name_blocks(name)
-                if name.surname is not None:
-                    surnames[plain_form(name.surname.text)] |= name.surname.keys
+                tokens.add(name.surname)  # type: ignore[arg-type]
             hashes.extend(blocks)
             rows.extend([row] * len(blocks))
+        surnames: dict[str, set[str]] = defaultdict(set)
+        for tok in tokens:
+            if tok is not None:
+                surnames[plain_form(tok.text)] |= tok.keys
         return cls(np.frombuffer(hashes, dtype=np.int64).copy(), np.frombuffer(rows, dtype=np.int32).copy(),
                    surnames)
 
@@ -96,17 +107,18 @@ class CandidateIndex:
             out |= self.near.get(variant, set())
         return out
 
-    def query_blocks(self, units: list[Token]) -> set[int]:
+    def query_blocks(self, units: list[Token], *, near: bool = True) -> set[int]:
         singles = [u for u in units if len(u.covers) == 1]
         out: set[int] = set()
         for su in units:
             if su.initial:
                 continue
-            skeys: set[str] = set()
-            for k in su.keys:
-                skeys |= self.near_keys(k)
+            skeys: set[str] = set(su.keys)
+            if near:
+                for k in su.keys:
+                    skeys |= self.near_keys(k)
             plain = plain_form(su.text)
-            if len(plain) >= 5:
+            if near and len(plain) >= 5:
                 for variant in _deletions(plain) | {plain}:
                     skeys |= self.near_plain.get(variant, set())
             others = [g for g in singles if g.covers[0] not in su.covers]
@@ -128,5 +140,6 @@ class CandidateIndex:
                 found.update(self.rows[a:min(b, a + limit)].tolist())
         return found
 
-    def candidates(self, units: list[Token]) -> set[int]:
-        return self.lookup(self.query_blocks(units))
+    def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
+        """Persons sharing a block with the list name; ``near`` adds surnames about one edit away."""
+        return self.lookup(self.query_blocks(units, near=near))

@@ -28,22 +28,46 @@ class Query:
     n_tokens: int
     birth: PartialDate | None = None
     gender: str | None = None
+    memo: dict[tuple[str, int, Token], Sim] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     person_index: int
     gender: str | None
     birth: PartialDate | None
     names: list[PreparedName]
+    patronymic: Token | None = None   # the person's patronymic, lent to names without one
+
+    def complete_names(self) -> list[PreparedName]:
+        """Names without a patronymic (Latin aliases) borrow the person's, so that an alias cannot
+        hide a patronymic that contradicts the list."""
+        pat = self.patronymic
+        if pat is None:
+            return self.names
+        return [n if n.patronymic is not None else PreparedName(n.full, n.surname, n.given, pat)
+                for n in self.names]
 
 
 @dataclass
 class Scored:
     score: float
     name: PreparedName | None
-    reasons: list[str] = field(default_factory=list)
     name_score: float = 0.0
+    parts: dict[str, tuple[Token, Sim] | None] = field(default_factory=dict)
+    caps: list[tuple[float, str]] = field(default_factory=list)
+    date: str = "missing"
+    list_birth: PartialDate | None = None
+    registry_birth: PartialDate | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """The explanation, part by part (built only for the candidates a user sees)."""
+        out = []
+        if self.name is not None:
+            out = [d for d in (_describe(r, self.parts.get(r), getattr(self.name, r)) for r in ROLES) if d]
+        out.append(date_words(self.date, self.list_birth, self.registry_birth))
+        return out + [why for _, why in self.caps]
 
 
 @dataclass
@@ -78,12 +102,15 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
         part = getattr(name, role)
         opts: list[tuple[Token, Sim] | None] = [None]
         if part is not None:
-            for unit in q.units:
+            for i, unit in enumerate(q.units):
                 if role != "surname" and len(unit.covers) > 1:
                     continue
-                sim = _COMPARE[role](unit, part, s)
-                if role == "surname" and sim.score <= 0 and not sim.conflict:
-                    continue
+                memo_key = (role, i, part)
+                sim = q.memo.get(memo_key)
+                if sim is None:
+                    sim = q.memo[memo_key] = _COMPARE[role](unit, part, s)
+                if sim.score <= 0 and not sim.conflict:
+                    continue  # a token left over is judged in _evaluate
                 opts.append((unit, sim))
         options[role] = opts
     if len(options["surname"]) == 1:
@@ -124,14 +151,15 @@ def _evaluate(q: Query, name: PreparedName, parts: dict[str, tuple[Token, Sim] |
                 caps.append((s.cap_patronymic, f"patronymic {tok.text} differs"))
     if parts.get("given") is None and name.given is not None and used < q.n_tokens:
         caps.append((s.cap_given_differs, "given name differs"))
+    taken = _used(parts)
     if parts.get("patronymic") is None and name.patronymic is not None:
-        spare = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in _used(parts)
+        spare = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in taken
                  and patronymic_gender(u) is not None]
         if spare:
             caps.append((s.cap_patronymic, f"patronymic {spare[0].text} differs from {name.patronymic.text}"))
     extra = q.n_tokens - used
     if extra > 0:
-        leftover = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in _used(parts)]
+        leftover = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in taken]
         unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) \
             and patronymic_gender(leftover[0]) is not None
         if not unmatched_pat:
@@ -144,20 +172,40 @@ def _used(parts: dict[str, tuple[Token, Sim] | None]) -> set[int]:
     return {i for part in parts.values() if part is not None for i in part[0].covers}
 
 
-def compare_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
-    """('exact'|'compatible'|'near'|'conflict'|'missing', words)."""
+def date_kind(a: PartialDate | None, b: PartialDate | None) -> str:
+    """'exact' | 'compatible' | 'near' | 'conflict' | 'missing'."""
     if a is None or b is None:
-        return "missing", "no birth date in the list" if a is None else "no birth date in the registry"
+        return "missing"
+    if a.year != b.year:
+        return "conflict" if abs(a.year - b.year) > 1 or a.day is None or b.day is None \
+            or a.days_apart(b) != 1 else "near"
     if a == b and a.day is not None:
-        return "exact", f"born {a} in both"
+        return "exact"
     if a.compatible(b):
-        return "compatible", f"born {a} (list) fits {b} (registry)"
-    apart = a.days_apart(b)
-    if apart == 1:
-        return "near", f"born {a} (list) vs {b} (registry): a day apart"
-    if (apart is not None and a.year == b.year and a.day == b.month and a.month == b.day):
-        return "near", f"born {a} (list) vs {b} (registry): day and month swapped"
-    return "conflict", f"born {a} (list) vs {b} (registry): different dates, a namesake"
+        return "compatible"
+    if a.days_apart(b) == 1 or (a.day is not None and a.day == b.month and a.month == b.day):
+        return "near"
+    return "conflict"
+
+
+def date_words(kind: str, a: PartialDate | None, b: PartialDate | None) -> str:
+    if kind == "missing":
+        return "no birth date in the list" if a is None else "no birth date in the registry"
+    if kind == "exact":
+        return f"born {a} in both"
+    if kind == "compatible":
+        return f"born {a} (list) fits {b} (registry)"
+    if kind == "near":
+        how = "a day apart" if a is not None and b is not None and a.days_apart(b) == 1 \
+            else "day and month swapped"
+        return f"born {a} (list) vs {b} (registry): {how}"
+    return f"born {a} (list) vs {b} (registry): different dates, a namesake"
+
+
+def compare_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
+    """(kind, words): see date_kind."""
+    kind = date_kind(a, b)
+    return kind, date_words(kind, a, b)
 
 
 def _describe(role: str, part: tuple[Token, Sim] | None, reg: Token | None) -> str:
@@ -171,22 +219,20 @@ def _describe(role: str, part: tuple[Token, Sim] | None, reg: Token | None) -> s
 
 def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
     best: tuple[_Alignment, PreparedName] | None = None
-    for name in cand.names:
+    for name in cand.complete_names():
         al = align(q, name, s)
         if al is not None and (best is None or al.score > best[0].score):
             best = (al, name)
     if best is None:
         return None
     al, name = best
-    reasons = [d for d in (_describe(r, al.parts.get(r), getattr(name, r)) for r in ROLES) if d]
     score = al.score
     caps = list(al.caps)
     q_gender = q.gender or al.gender
     c_gender = cand.gender or name.gender_hint
     if q_gender and c_gender and q_gender != c_gender:
         caps.append((s.cap_gender, f"gender {q_gender} (list) vs {c_gender} (registry)"))
-    kind, words = compare_dates(q.birth, cand.birth)
-    reasons.append(words)
+    kind = date_kind(q.birth, cand.birth)
     if kind == "exact":
         score = 1 - (1 - score) * 0.5
     elif kind == "compatible":
@@ -197,8 +243,6 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
         caps.append((s.cap_date, "birth dates differ"))
     elif not al.compared_patronymic:
         score *= s.thin_factor
-    for cap, why in caps:
-        if score > cap:
-            score = cap
-        reasons.append(why)
-    return Scored(round(score, 4), name, reasons, al.score)
+    for cap, _ in caps:
+        score = min(score, cap)
+    return Scored(round(score, 4), name, al.score, al.parts, caps, kind, q.birth, cand.birth)

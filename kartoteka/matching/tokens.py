@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from kartoteka.names.given import given_names
@@ -15,8 +16,11 @@ _PATRONYMIC_F = re.compile(r"(vna|Qna|ivna)$")
 _DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Token:
+    """Tokens are made once per text (make_token is cached), so identity is equality: hashing
+    stays cheap in the per-query memo and the block cache."""
+
     text: str
     keys: frozenset[str]
     initial: bool                    # a one-letter token: "M." in "Sorokina M. A."
@@ -57,9 +61,9 @@ def patronymic_gender(tok: Token) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class PreparedName:
-    """One registry name (primary, alias, transliteration) split into parts."""
+class PreparedName(NamedTuple):
+    """One registry name (primary, alias, transliteration) split into parts (a tuple: millions of
+    them are made when the index is built)."""
     full: str
     surname: Token | None
     given: Token | None
@@ -74,6 +78,7 @@ class PreparedName:
         return None
 
 
+@lru_cache(maxsize=300_000)
 def prepare_part(text: str) -> Token | None:
     text = text.strip()
     if not text:

@@ -24,7 +24,7 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
 class _Tables:
     cyrillic: dict[str, str]
     letters: dict[str, str]
-    readings: dict[str, list[tuple[re.Pattern[str], str]]]
+    readings: dict[str, list[tuple[str | re.Pattern[str], str]]]
     folds: list[tuple[re.Pattern[str], str]]
 
     @property
@@ -32,11 +32,22 @@ class _Tables:
         return [k for k in self.letters if len(k) > 1]
 
 
+def _literal_or_regex(pattern: str) -> str | re.Pattern[str]:
+    """Plain strings are replaced with str.replace (much faster than a regular expression)."""
+    return re.compile(pattern) if any(c in pattern for c in "$^[(\\?*+.") else pattern
+
+
+def _apply(rules: list[tuple[str | re.Pattern[str], str]], s: str) -> str:
+    for pattern, repl in rules:
+        s = s.replace(pattern, repl) if isinstance(pattern, str) else pattern.sub(repl, s)
+    return s
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     text = resources.files("kartoteka").joinpath("data/names/readings.yaml").read_text("utf-8")
     data = cast(dict[str, Any], yaml.safe_load(text))
-    readings = {name: [(re.compile(a), b) for a, b in rules] for name, rules in data["readings"].items()}
+    readings = {name: [(_literal_or_regex(a), b) for a, b in rules] for name, rules in data["readings"].items()}
     folds = [(re.compile(a), b) for a, b in data["folds"]]
     return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds)
 
@@ -73,12 +84,8 @@ def token_keys(token: str) -> frozenset[str]:
     for multi in tables.multi_letters:
         t = t.replace(multi, tables.letters[multi])
     t = _strip_marks("".join(tables.letters.get(c, c) for c in t))
-    keys = set()
-    for rules in tables.readings.values():
-        s = t
-        for pattern, repl in rules:
-            s = pattern.sub(repl, s)
-        keys.add(_fold(s))
+    readings = {_apply(rules, t) for rules in tables.readings.values()}
+    keys = {_fold(s) for s in readings}
     keys.discard("")
     return frozenset(keys)
 
@@ -94,8 +101,7 @@ def plain_form(token: str) -> str:
         for multi in tables.multi_letters:
             t = t.replace(multi, tables.letters[multi])
         out = _strip_marks("".join(tables.letters.get(c, c) for c in t))
-        for pattern, repl in tables.readings["en"]:
-            out = pattern.sub(repl, out)
+        out = _apply(tables.readings["en"], out)
     return re.sub(r"[^a-zSQC]", "", out).replace("y", "i")
 
 
