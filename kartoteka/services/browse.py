@@ -89,13 +89,18 @@ def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: i
             if h.person_id is not None]
 
 
-def _filtered(principal: Principal, f: PersonFilters) -> Select[Any]:
+def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | None) -> Select[Any]:
+    """Visible, live persons passing the filters; among ``candidates`` when a text search chose them."""
     stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_clause(principal, persons.c.sensitivity))
+    if candidates is not None:
+        stmt = stmt.where(persons.c.id.in_(candidates))
     if f.region:
         stmt = stmt.where(func.lower(persons.c.region).contains(f.region.lower()))
     if f.status or f.facility or f.code or f.article:
         case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None),
                                                   visible_clause(principal, cases.c.sensitivity))
+        if candidates is not None:
+            case_q = case_q.where(cases.c.person_id.in_(candidates))
         if f.status:
             case_q = case_q.where(cases.c.status == f.status)
         if f.facility:
@@ -120,13 +125,11 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
     scores: dict[int, float] = {}
     if filters.text.strip():
         scores = dict(_text_candidates(engine, filters.text.strip(), transliterate=filters.transliterate,
-                                       limit=max(limit * 4, 100)))
+                                       limit=max(limit * 2, 40)))
         if not scores:
             return []
     with engine.connect() as conn:
-        stmt = _filtered(principal, filters)
-        if scores:
-            stmt = stmt.where(persons.c.id.in_(list(scores)))
+        stmt = _filtered(principal, filters, list(scores) if scores else None)
         ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(None if scores else limit * 4))]
         if scores:
             ids.sort(key=lambda i: -scores[i])

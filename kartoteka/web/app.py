@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from importlib.resources import files
 from urllib.parse import quote
 
@@ -20,9 +19,8 @@ from kartoteka.settings import Settings
 from kartoteka.web import api, pages
 from kartoteka.web.deps import LoginRequired
 from kartoteka.web.render import make_environment, render
-from kartoteka.web.security import (
-    SECURITY_HEADERS, SESSION_COOKIE, SESSION_MAX_AGE, RateLimiter, SessionCodec, cookie_secure,
-)
+from kartoteka.web.middleware import SessionMiddleware
+from kartoteka.web.security import RateLimiter, SessionCodec
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 
@@ -50,25 +48,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.codec = SessionCodec(settings.secret_key)
     app.state.login_limiter = RateLimiter(limit=max(10, settings.login_max_failures * 2), window=60)
 
-    @app.middleware("http")
-    async def session_and_headers(request: Request,
-                                  call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
-        if b"%00" in raw or b"\x00" in raw:
-            return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
-        codec: SessionCodec = app.state.codec
-        session = codec.loads(request.cookies.get(SESSION_COOKIE))
-        request.state.session = session
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("cache-control", "no-store")
-        if session.changed and not request.headers.get("authorization"):
-            response.set_cookie(SESSION_COOKIE, codec.dumps(session), max_age=SESSION_MAX_AGE, httponly=True,
-                                samesite="lax", path="/",
-                                secure=cookie_secure(request.url.netloc, request.url.scheme))
-        return response
+    app.add_middleware(SessionMiddleware, codec=app.state.codec)
 
     @app.exception_handler(KartotekaError)
     async def kartoteka_error(request: Request, exc: KartotekaError) -> Response:

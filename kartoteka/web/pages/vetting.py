@@ -61,9 +61,10 @@ async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep
 @router.get("/vetting/jobs/{job_id}")
 def job_page(request: Request, principal: PagePrincipal, job_id: Annotated[str, Path(max_length=40)]) -> Response:
     job = jobs(request).get(job_id, principal.username)
-    if job.finished and job.error is None:
+    finished, error = job.finished, job.error   # one snapshot: the thread may finish while we render
+    if finished and error is None:
         return RedirectResponse(f"/vetting/runs/{job.result}", status_code=303)
-    return render(request, "vetting_job.html", {"job": job})
+    return render(request, "vetting_job.html", {"job": job, "finished": finished, "error": error})
 
 
 def _filtered(rows: list[VetRow], status: str, match: str, flag: str, q: str) -> list[VetRow]:
