@@ -168,8 +168,9 @@ def main() -> None:
         s = report.summary
         print(f"matching: load registry + index {load:.1f}s, match {tm['match']:.1f}s "
               f"({1e3 * tm['match'] / s.rows:.2f} ms/row)")
-        print(f"vetting adds {adds:.2f}s (read list {tm['read']:.2f}s, statuses/flags/duplicates/missing/save "
-              f"{tm['vet']:.2f}s) -> {'OK' if adds <= 10 else 'OVER'} the 10 s target")
+        print(f"vetting adds {adds:.2f}s (read list {tm['read']:.2f}s, statuses/flags/duplicates {tm['rows']:.2f}s, "
+              f"missing recognised persons {tm['missing']:.2f}s, save and commit "
+              f"{tm['vet'] - tm['rows'] - tm['missing']:.2f}s) -> {'OK' if adds <= 10 else 'OVER'} the 10 s target")
         print(f"  {s.rows:,} rows: {s.by_status} | {s.by_match} | {len(s.flagged):,} flagged, "
               f"{len(s.duplicates):,} duplicates, {s.missing:,} recognised persons missing from the list")
         for fmt in ("csv", "html"):

@@ -39,7 +39,7 @@ def person_labels(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, 
     stmt = (select(persons.c.id, persons.c.ext_id, persons.c.birth_date, person_names.c.full)
             .select_from(persons.outerjoin(person_names, (person_names.c.person_id == persons.c.id)
                                            & (person_names.c.kind == "primary")))
-            .order_by(persons.c.id, person_names.c.id))
+            .order_by(persons.c.id))
     chunks: list[list[int] | None] = [None] if len(wanted) > FULL_SCAN else \
         [sorted(wanted)[i:i + CHUNK] for i in range(0, len(wanted), CHUNK)]
     for chunk in chunks:
@@ -50,9 +50,11 @@ def person_labels(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, 
     return out
 
 
-def load_missing(conn: Connection, ids: Iterable[int], rows: list[VetRow]) -> list[MissingPerson]:
+def load_missing(conn: Connection, ids: Iterable[int], rows: list[VetRow],
+                 labels: dict[int, tuple[str, str, str]] | None = None) -> list[MissingPerson]:
     """The missing recognised persons, ordered by organisation id, with the review rows that may name them."""
-    labels = person_labels(conn, ids)
+    if labels is None:
+        labels = person_labels(conn, ids)
     maybe: dict[int, list[str]] = {}
     for r in rows:
         if r.match == "review" and r.internal_id in labels:

@@ -9,10 +9,12 @@ services/reviews.py (all re-exported here).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from kartoteka.tabular.reader import RawTable
 
 Progress = Callable[[int, int], None]
 NAME_PARTS = ("surname", "given_name", "patronymic")
+SCREEN_SLICE = 1500     # persons per flags_for_persons call (below its scan threshold)
 
 
 @dataclass
@@ -95,7 +98,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 gender = parse_gender(row[fields["gender"]])
             except ValueError:
                 out.problems.append(f"row {row_no}: gender '{row[fields['gender']]}' not understood")
-        list_id = row.get(fields.get("id", ""), "").strip()
+        list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row))
     out.problems.extend(str(p) for p in table.problems)
     ids = [e.id for e in out.entries]
@@ -111,12 +114,22 @@ def _flag_views(flags: list[Flag]) -> list[FlagView]:
     return [FlagView(f.tag, f.kind, list(f.articles), f.reason) for f in flags]
 
 
+def _flags(conn: Connection, ids: set[int]) -> dict[int, list[Flag]]:
+    """flags_for_persons in slices small enough for its indexed lookups: above screening.BULK ids it
+    scans every case, which is right for a small registry and slow for a million persons."""
+    ordered = sorted(ids)
+    out: dict[int, list[Flag]] = {}
+    for i in range(0, len(ordered), SCREEN_SLICE):
+        out.update(flags_for_persons(conn, ordered[i:i + SCREEN_SLICE]))
+    return out
+
+
 def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchResult],
                definition_id: str) -> list[VetRow]:
     """Status, flags and duplicates for matched rows; review rows carry their candidate's."""
     ids = {r.person_id for r in results if r.person_id is not None and r.decision != "no_match"}
     statuses = statuses_under(conn, ids, definition_id)
-    flags = flags_for_persons(conn, ids)
+    flags = _flags(conn, ids)
     labels = person_labels(conn, ids)
     rows: list[VetRow] = []
     for entry, res in zip(entries, results):
@@ -134,10 +147,26 @@ def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchRe
     return rows
 
 
-def missing_persons(conn: Connection, rows: list[VetRow], definition_id: str) -> list[MissingPerson]:
+def missing_persons(conn: Connection, rows: list[VetRow], definition_id: str,
+                    matcher: Matcher | None = None) -> list[MissingPerson]:
+    """Recognised persons not matched by any row. With the run's ``matcher`` their ids, names and
+    birth dates come from its memory instead of a scan of the registry."""
     on_list = {r.internal_id for r in rows if r.match == "match" and r.internal_id is not None}
     ids = recognised_person_ids(conn, definition_id) - on_list
-    return load_missing(conn, ids, rows)
+    labels = _labels_from(matcher, ids) if matcher is not None else None
+    return load_missing(conn, ids, rows, labels)
+
+
+def _labels_from(matcher: Matcher, ids: set[int]) -> dict[int, tuple[str, str, str]] | None:
+    out: dict[int, tuple[str, str, str]] = {}
+    for pid in ids:
+        row = matcher.row_of.get(pid)
+        if row is None:
+            return None          # a matcher for part of the registry: read the labels from the database
+        cand = matcher.candidates_[row]
+        out[pid] = (matcher.ext_ids[row], cand.names[0].full if cand.names else "",
+                    cand.birth.iso() if cand.birth else "")
+    return out
 
 
 def _query(e: ListEntry) -> NameQuery:
@@ -166,6 +195,20 @@ def _store(conn: Connection, report: VetReport, entries: list[ListEntry], summar
     return run_id
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the report's objects are built: with a million-person
+    matcher in memory, each full collection walks tens of millions of objects, tripling the time.
+    The report's objects hold no cycles, so nothing is left for the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, round: str = "", side: str = "",
              label: str = "", mapping: dict[str, str] | None = None, table: RawTable | None = None,
              matcher: Matcher | None = None, progress: Progress | None = None) -> VetReport:
@@ -190,9 +233,11 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     results = matcher.match_many([_query(e) for e in listing.entries], progress)
     timings["match"] = time.perf_counter() - t_match
     t_vet = time.perf_counter()
-    with engine.begin() as conn:
+    with _collector_paused(), engine.begin() as conn:
         rows = build_rows(conn, listing.entries, results, definition_id)
-        missing = missing_persons(conn, rows, definition_id)
+        timings["rows"] = time.perf_counter() - t_vet
+        missing = missing_persons(conn, rows, definition_id, matcher)
+        timings["missing"] = time.perf_counter() - t_vet - timings["rows"]
         info = RunInfo(id=0, label=label, round=round, side=side, definition_id=definition_id,
                         filename=path.name, sha256=sha, at=audit.now(), actor=actor, algorithm=matcher.ALGORITHM,
                         algorithm_version=matcher.VERSION, list_format=listing.format)

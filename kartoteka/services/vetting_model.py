@@ -24,7 +24,7 @@ class FlagView:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class VetRow:
     """One list row and what the registry says about it. ``person_id`` is the organisation's id."""
 
@@ -55,7 +55,7 @@ class VetRow:
         return list(dict.fromkeys(a for f in self.flag_detail if f.tag in self.flags for a in f.articles))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MissingPerson:
     """A recognised political prisoner in the registry who is not on the list."""
 
