@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--db", type=Path, default=None, help="reuse (or create) this SQLite file")
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     db = args.db or Path(tmp.name) / "bench.db"
@@ -134,7 +135,8 @@ def main() -> None:
     engine.dispose()
     port = free_port()
     env = {**os.environ, "KARTOTEKA_DB": str(db), "KARTOTEKA_MEDIA_DIR": tmp.name}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "kartoteka"), "serve", "--port", str(port)],
+    server = subprocess.Popen([str(Path(sys.executable).parent / "kartoteka"), "serve", "--port", str(port),
+                               "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -148,7 +150,8 @@ def main() -> None:
         search = [f"/api/persons?{urlencode({'q': t, 'limit': 20})}" for t in texts]
         search += [f"/api/persons?{urlencode({'q': t.split()[0], 'status': 'convicted', 'limit': 20})}"
                    for t in texts[:40]]
-        httpx.get(f"{base}{search[0]}", headers={"Authorization": f"Bearer {token}"}, timeout=120)  # warm up
+        for _ in range(args.workers * 4):   # warm up: every worker loads the registry once
+            httpx.get(f"{base}{search[0]}", headers={"Authorization": f"Bearer {token}"}, timeout=300)
         started = time.perf_counter()
         lat, err = asyncio.run(load(base, token, ["/api/me"], args.clients, args.requests))
         report("baseline GET /api/me", lat, err, time.perf_counter() - started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +20,8 @@ token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 
 def serve(ctx: typer.Context,
           host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+          workers: Annotated[int, typer.Option(help="Worker processes (one per core)")] = 1) -> None:
     """Run the web interface and the JSON API (documented at /docs)."""
     import uvicorn
 
@@ -29,7 +31,12 @@ def serve(ctx: typer.Context,
     with user_errors():
         st.engine()  # refuse to start on a database without the current schema
         console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)")
-        uvicorn.run(create_app(st.settings), host=host, port=port, log_level="info", proxy_headers=False)
+        if workers > 1:  # each worker builds the app from the environment
+            os.environ.update({"KARTOTEKA_DB": st.settings.db, "KARTOTEKA_ACTOR": st.settings.actor})
+            uvicorn.run("kartoteka.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                        log_level="warning", proxy_headers=False)
+        else:
+            uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def _read_password(from_stdin: bool) -> str:

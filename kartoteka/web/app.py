@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, KartotekaError, NotFound
-from kartoteka.settings import Settings
+from kartoteka.settings import Settings, get_settings
 from kartoteka.web import api, pages
 from kartoteka.web.deps import LoginRequired
 from kartoteka.web.render import make_environment, render
@@ -95,3 +95,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     for router in pages.routers():
         app.include_router(router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application for the KARTOTEKA_* environment (uvicorn's factory when serving with workers)."""
+    return create_app(get_settings())

@@ -20,8 +20,8 @@ def catalog_path(lang: str) -> str:
 
 @lru_cache(maxsize=8)
 def translations(lang: str) -> gettext.NullTranslations:
-    """English is the source language; uk and ru come from their .po catalogs."""
-    if lang not in LANGUAGES or lang == "en":
+    """English is the source language (its catalog only names stored words); uk and ru translate all."""
+    if lang not in LANGUAGES:
         return gettext.NullTranslations()
     with open(catalog_path(lang), "rb") as f:
         catalog = read_po(f, locale=lang)

@@ -23,4 +23,5 @@ FLAGS = (N_("war_crime"), N_("violence"), N_("terrorism"), N_("collaboration"), 
          N_("sabotage"), N_("combatant"), N_("incitement"), N_("property"), N_("extremism_designation"),
          N_("religion"), N_("speech"), N_("assembly"), N_("foreign_agent"), N_("military_service"), N_("border"),
          N_("pretext"), N_("prison"), N_("general_part"))
-MATCH = (N_("match"), N_("review"), N_("no_match"), N_("same"), N_("different"), N_("unsure"))
+MATCH = (N_("match"), N_("review"), N_("no_match"), N_("same"), N_("different"), N_("unsure"), N_("unknown"))
+FINDINGS = (N_("met"), N_("not_met"), N_("unclear"), N_("persecuted_only"), N_("excluded_violence"))
