@@ -67,23 +67,27 @@ def rapidfuzz_baseline(matcher: Matcher) -> Decide:
     return decide
 
 
-def logic_v2_baseline(matcher: Matcher) -> Decide:
+def logic_v2_entity(key: str, names: list[str], birth: Any, gender: str | None) -> Any:
+    """A followthemoney Person for nomenklatura (the bench extra)."""
     from followthemoney import model
+
+    e = model.make_entity("Person")
+    e.id = key
+    for n in names:
+        e.add("name", n)
+    if birth:
+        e.add("birthDate", str(birth))
+    if gender:
+        e.add("gender", "male" if gender == "m" else "female")
+    return e
+
+
+def logic_v2_baseline(matcher: Matcher) -> Decide:
     from nomenklatura.matching.logic_v2.model import LogicV2
 
     config = LogicV2.default_config()
     cache: dict[int, Any] = {}
-
-    def entity(key: str, names: list[str], birth: Any, gender: str | None) -> Any:
-        e = model.make_entity("Person")
-        e.id = key
-        for n in names:
-            e.add("name", n)
-        if birth:
-            e.add("birthDate", str(birth))
-        if gender:
-            e.add("gender", "male" if gender == "m" else "female")
-        return e
+    entity = logic_v2_entity
 
     def decide(q: NameQuery, rows: list[int]) -> tuple[str, int | None]:
         qe = entity("q", [q.name], q.birth_date, q.gender.value if q.gender else None)

@@ -76,28 +76,16 @@ def run(size: int, n_rows: int, seed: int) -> tuple[Matcher, list[NameQuery]]:
 
 def compare_logic_v2(matcher: Matcher, queries: list[NameQuery], n: int) -> None:
     try:
-        from followthemoney import model
         from nomenklatura.matching.logic_v2.model import LogicV2
     except ImportError as exc:
         print(f"LogicV2 comparison skipped ({exc}); install the bench extra")
         return
+    from match_quality import logic_v2_entity as entity
+
     config = LogicV2.default_config()
     sub = queries[:n]
-    warm = model.make_entity("Person")
-    warm.id = "w"
-    warm.add("name", "Warm Up")
+    warm = entity("w", ["Warm Up"], None, None)
     LogicV2.compare(warm, warm, config)  # loads its name data once, not timed
-
-    def entity(key: str, names: list[str], birth: Any, gender: str | None) -> Any:
-        e = model.make_entity("Person")
-        e.id = key
-        for nm in names:
-            e.add("name", nm)
-        if birth:
-            e.add("birthDate", str(birth))
-        if gender:
-            e.add("gender", "male" if gender == "m" else "female")
-        return e
 
     t0 = time.perf_counter()
     for q in sub:

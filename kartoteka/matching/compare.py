@@ -95,11 +95,13 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
     return Sim(0.0, "different surname")
 
 
+def _initials(q: Token, c: Token) -> Sim:
+    return Sim(0.8, "initial") if q.initials & c.initials else Sim(0.0, "different initial")
+
+
 def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.initial or c.initial:
-        if q.initials & c.initials:
-            return Sim(0.8, "initial")
-        return Sim(0.0, "different initial")
+        return _initials(q, c)
     if q.gender and c.gender and q.gender != c.gender:
         return Sim(0.0, "name of the other gender", "gender")
     if q.keys & c.keys:
@@ -119,9 +121,7 @@ def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
 
 def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.initial or c.initial:
-        if q.initials & c.initials:
-            return Sim(0.8, "initial")
-        return Sim(0.0, "different initial")
+        return _initials(q, c)
     gq, gc = patronymic_gender(q), patronymic_gender(c)
     if gq and gc and gq != gc:
         return Sim(0.0, "patronymic of the other gender", "gender")

@@ -8,12 +8,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
-from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
@@ -51,6 +52,20 @@ class ListMatch:
                 "score": round(r.score, 4), "decision": r.decision, "explanation": explanation}
 
 
+T = TypeVar("T")
+
+
+def _optional(parse: Callable[[str], T], text: str, label: str, notes: list[str]) -> T | None:
+    """A parsed optional cell; a value that does not parse is noted and ignored, not fatal."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        notes.append(f"{label} ignored: {exc}")
+        return None
+
+
 def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[ListRow]:
     """A list file's rows as queries. Names come from a ``name`` column or from split name columns;
     ``birth_date`` and ``gender`` are optional; unreadable dates or genders are noted, not fatal."""
@@ -65,18 +80,8 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
             return raw.get(fields[fld], "").strip() if fld in fields else ""
         name = get("name") or " ".join(x for x in (get("surname"), get("given_name"), get("patronymic")) if x)
         notes: list[str] = []
-        birth: PartialDate | None = None
-        if get("birth_date"):
-            try:
-                birth = parse_partial_date(get("birth_date"))
-            except ValueError as exc:
-                notes.append(f"birth date ignored: {exc}")
-        gender: Gender | None = None
-        if get("gender"):
-            try:
-                gender = parse_gender(get("gender"))
-            except ValueError as exc:
-                notes.append(f"gender ignored: {exc}")
+        birth = _optional(parse_partial_date, get("birth_date"), "birth date", notes)
+        gender = _optional(parse_gender, get("gender"), "gender", notes)
         list_id = get("id") or str(i)
         out.append(ListRow(row_no, list_id, NameQuery(name, birth, gender, list_id), "; ".join(notes)))
     return out
