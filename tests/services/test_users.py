@@ -1,0 +1,71 @@
+"""Users: argon2 hashes, sign-in with lockout, disabled accounts, API tokens stored as sha256."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+
+from kartoteka.db.tables import api_tokens, users
+from kartoteka.errors import Conflict, Forbidden, InvalidInput
+from kartoteka.services import users as svc
+from tests.conftest import Db
+
+PW = "a long passphrase"
+
+
+def _auth(db: Db, password: str = PW, name: str = "anna") -> svc.User:
+    return svc.authenticate(db.engine, username=name, password=password, max_failures=3, lockout_seconds=60)
+
+
+def test_passwords_are_argon2_hashes(db: Db) -> None:
+    svc.create_user(db.engine, username="anna", password=PW, role="editor", actor="t")
+    with db.engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PW not in stored
+    assert _auth(db).role == "editor"
+    with pytest.raises(Conflict):
+        svc.create_user(db.engine, username="anna", password=PW, role="viewer", actor="t")
+    with pytest.raises(InvalidInput):
+        svc.create_user(db.engine, username="bob", password="short", role="viewer", actor="t")
+    with pytest.raises(InvalidInput):
+        svc.create_user(db.engine, username="bob", password=PW, role="superuser", actor="t")
+
+
+def test_lockout_after_failures_and_expiry(db: Db) -> None:
+    svc.create_user(db.engine, username="anna", password=PW, role="viewer", actor="t")
+    for _ in range(2):
+        with pytest.raises(Forbidden, match="wrong"):
+            _auth(db, "nope")
+    with pytest.raises(Forbidden, match="locked"):
+        _auth(db, "nope")
+    with pytest.raises(Forbidden, match="locked"):
+        _auth(db)                       # even the right password, while locked
+    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    with db.engine.begin() as conn:
+        conn.execute(update(users).values(locked_until=past))
+    assert _auth(db).username == "anna"
+    assert svc.get_user(db.engine, username="anna").failed_logins == 0
+
+
+def test_disabled_user_and_unknown_user_are_refused(db: Db) -> None:
+    svc.create_user(db.engine, username="anna", password=PW, role="viewer", actor="t")
+    svc.update_user(db.engine, username="anna", actor="t", active=False)
+    with pytest.raises(Forbidden):
+        _auth(db)
+    with pytest.raises(Forbidden, match="wrong"):
+        _auth(db, name="nobody")
+
+
+def test_api_tokens_hashed_and_revocable(db: Db) -> None:
+    svc.create_user(db.engine, username="anna", password=PW, role="reviewer", actor="t")
+    token = svc.create_token(db.engine, username="anna", name="script", actor="t")
+    with db.engine.connect() as conn:
+        assert token not in str(conn.execute(select(api_tokens)).all())
+    user = svc.user_for_token(db.engine, token)
+    assert user is not None and user.principal.role == "reviewer"
+    assert svc.user_for_token(db.engine, token + "x") is None
+    (tid,) = [t["id"] for t in svc.list_tokens(db.engine, username="anna")]
+    svc.revoke_token(db.engine, token_id=tid, actor="t")
+    assert svc.user_for_token(db.engine, token) is None
