@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
 
 from kartoteka.db.tables import audit_log, cases, charges, match_decisions, person_names, persons
 from kartoteka.errors import KartotekaError
@@ -89,13 +89,20 @@ def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: i
             if h.person_id is not None]
 
 
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match that also works for Cyrillic on SQLite (whose lower() is ASCII-only)."""
+    t = text.strip()
+    variants = {t, t.lower(), t.upper(), t.capitalize(), t.title()}
+    return or_(func.lower(column).contains(t.lower()), *(column.contains(v) for v in variants))
+
+
 def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | None) -> Select[Any]:
     """Visible, live persons passing the filters; among ``candidates`` when a text search chose them."""
     stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_clause(principal, persons.c.sensitivity))
     if candidates is not None:
         stmt = stmt.where(persons.c.id.in_(candidates))
     if f.region:
-        stmt = stmt.where(func.lower(persons.c.region).contains(f.region.lower()))
+        stmt = stmt.where(_contains(persons.c.region, f.region))
     if f.status or f.facility or f.code or f.article:
         case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None),
                                                   visible_clause(principal, cases.c.sensitivity))
@@ -104,7 +111,7 @@ def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | No
         if f.status:
             case_q = case_q.where(cases.c.status == f.status)
         if f.facility:
-            case_q = case_q.where(func.lower(cases.c.facility).contains(f.facility.lower()))
+            case_q = case_q.where(_contains(cases.c.facility, f.facility))
         if f.code or f.article:
             case_q = case_q.join(charges, charges.c.case_id == cases.c.id)
             if f.code:
