@@ -39,11 +39,11 @@ def _print_summary(report: VetReport) -> None:
     console.print(f"  {s.by_match['match']} matched, {s.by_match['review']} to review, "
                   f"{s.by_match['no_match']} not found; {len(s.flagged)} flagged, {len(s.duplicates)} listed twice; "
                   f"{s.missing} recognised political prisoner(s) not on the list", highlight=False)
-    for r in s.flagged[:20]:
+    for r in s.flagged[:10]:
         console.print(f"  flag row {escape(r.id)}: {escape(r.name)} ({r.person_id}, {r.status}): "
                       f"{', '.join(r.flags)} [{escape(', '.join(r.flag_articles))}]", highlight=False)
-    if len(s.flagged) > 20:
-        console.print(f"  ... and {len(s.flagged) - 20} more flagged rows (see the report)", highlight=False)
+    if len(s.flagged) > 10:
+        console.print(f"  ... and {len(s.flagged) - 10} more flagged rows (see the report)", highlight=False)
     for problem in report.problems[:10]:
         console.print(f"  [yellow]note:[/] {escape(problem)}", highlight=False)
 
