@@ -90,7 +90,7 @@ def logic_v2_baseline(matcher: Matcher) -> Decide:
     entity = logic_v2_entity
 
     def decide(q: NameQuery, rows: list[int]) -> tuple[str, int | None]:
-        qe = entity("q", [q.name], q.birth_date, q.gender.value if q.gender else None)
+        qe = entity(f"q{id(q)}-{q.row_id}", [q.name], q.birth_date, q.gender.value if q.gender else None)
         scores = []
         for r in rows:
             if r not in cache:

@@ -94,7 +94,7 @@ def compare_logic_v2(matcher: Matcher, queries: list[NameQuery], n: int) -> None
     t1 = time.perf_counter()
     pairs = 0
     for q in sub:
-        qe = entity("q", [q.name], q.birth_date, q.gender.value if q.gender else None)
+        qe = entity(f"q{id(q)}-{q.row_id}", [q.name], q.birth_date, q.gender.value if q.gender else None)
         for row in matcher.index.candidates(matcher.prepare(q).units):
             c = matcher.candidates_[row]
             LogicV2.compare(qe, entity(f"r{row}", [x.full for x in c.names], c.birth, c.gender), config)
