@@ -66,7 +66,7 @@ class _Pdf(FPDF):
 
 
 def _line_count(pdf: _Pdf, width: float, text: str, line_h: float) -> int:
-    lines = pdf.multi_cell(width, line_h, text, dry_run=True, output="LINES")
+    lines = pdf.multi_cell(width, line_h, text, dry_run=True, output="LINES", align="L")
     return max(len(lines), 1) if isinstance(lines, list) else 1
 
 
@@ -96,7 +96,7 @@ def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
                 pdf.set_fill_color(*_rgb(colour))
             pdf.rect(x, y, w, height, style="DF" if colour else "D")
             pdf.set_xy(x, y)
-            pdf.multi_cell(w, line_h, v, border=0)
+            pdf.multi_cell(w, line_h, v, border=0, align="L")
             x += w
         pdf.set_xy(pdf.l_margin, y + height)
 
