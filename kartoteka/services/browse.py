@@ -7,7 +7,6 @@ limited to the sensitivities the principal may see (services/access.py).
 from __future__ import annotations
 
 import inspect
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -15,9 +14,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
 
-from kartoteka.db.tables import audit_log, cases, charges, match_decisions, person_names, persons
+from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.errors import KartotekaError
 from kartoteka.services.access import Principal, visible_clause
+from kartoteka.services.generation import GenerationCache
 
 MAX_LIMIT = 200
 
@@ -52,28 +52,7 @@ class PersonRow:
     score: float | None = None
 
 
-class _MatcherCache:
-    """One loaded matcher per database, rebuilt when the registry or a judgement changes (the newest
-    audit entry or match decision tells), so a search does not reload 100,000 persons."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
-
-    def get(self, engine: Engine, build: Callable[[Engine], Any]) -> Any:
-        with engine.connect() as conn:
-            key = (conn.execute(select(func.max(audit_log.c.id))).scalar(),
-                   conn.execute(select(func.max(match_decisions.c.id))).scalar())
-        url = engine.url.render_as_string(hide_password=False)
-        with self._lock:
-            cached = self._cache.get(url)
-            if cached is None or cached[0] != key:
-                cached = (key, build(engine))
-                self._cache[url] = cached
-            return cached[1]
-
-
-MATCHERS = _MatcherCache()
+MATCHERS: GenerationCache[Any] = GenerationCache(maxsize=4)   # a loaded registry per database
 
 
 def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int) -> list[tuple[int, float]]:
@@ -84,7 +63,7 @@ def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: i
         raise KartotekaError("searching by name needs the matching service, which is not installed") from exc
     kwargs: dict[str, Any] = {"text": text, "limit": limit, "transliterate": transliterate}
     if "matcher" in inspect.signature(matching.search_persons).parameters:
-        kwargs["matcher"] = MATCHERS.get(engine, matching.Matcher.from_engine)
+        kwargs["matcher"] = MATCHERS.get(engine, "matcher", lambda: matching.Matcher.from_engine(engine))
     return [(int(h.person_id), float(h.score)) for h in matching.search_persons(engine, **kwargs)
             if h.person_id is not None]
 

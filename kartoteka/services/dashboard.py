@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, distinct, func, select
 
 from kartoteka.db.tables import cases, charges, persons
-from kartoteka.services.access import Principal, visible_clause
+from kartoteka.services.access import Principal, visible_clause, visible_sensitivities
+from kartoteka.services.generation import GenerationCache
 
 TOP = 12
 
@@ -25,7 +26,15 @@ class Dashboard:
     over_time: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+_CACHE: GenerationCache[Dashboard] = GenerationCache()
+
+
 def dashboard(engine: Engine, principal: Principal) -> Dashboard:
+    """The figures for what ``principal`` may see; computed once per registry state and sensitivity set."""
+    return _CACHE.get(engine, visible_sensitivities(principal), lambda: _compute(engine, principal))
+
+
+def _compute(engine: Engine, principal: Principal) -> Dashboard:
     p_ok = visible_clause(principal, persons.c.sensitivity)
     c_ok = visible_clause(principal, cases.c.sensitivity)
     live = persons.c.deleted_at.is_(None)

@@ -1,0 +1,44 @@
+"""A cheap fingerprint of the registry's state, for caches that must drop when anything changes.
+
+Every change to a record writes an audit entry, and every reviewer judgement a match decision, so
+the newest id of each moves whenever a cached result could be stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlalchemy import Engine, func, select
+
+from kartoteka.db.tables import audit_log, match_decisions
+
+T = TypeVar("T")
+
+
+def registry_generation(engine: Engine) -> tuple[int | None, int | None]:
+    with engine.connect() as conn:
+        return (conn.execute(select(func.max(audit_log.c.id))).scalar(),
+                conn.execute(select(func.max(match_decisions.c.id))).scalar())
+
+
+class GenerationCache(Generic[T]):
+    """Values per (database, key), rebuilt when the registry generation moves."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[tuple[str, Hashable], tuple[tuple[int | None, int | None], T]] = {}
+        self.maxsize = maxsize
+
+    def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
+        generation = registry_generation(engine)
+        slot = (engine.url.render_as_string(hide_password=False), key)
+        with self._lock:   # one build at a time: fifty requests must not load the registry fifty times
+            cached = self._values.get(slot)
+            if cached is None or cached[0] != generation:
+                if len(self._values) >= self.maxsize:
+                    self._values.clear()
+                cached = (generation, build())
+                self._values[slot] = cached
+            return cached[1]
