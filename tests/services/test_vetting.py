@@ -124,6 +124,10 @@ def test_reviewer_decisions_are_stored_with_the_run_and_reused(registry: Engine,
     after = get_run(registry, run=second.run.id)
     assert next(r for r in after.rows if r.id == "4").duplicate_of == ""   # row 1 no longer names P1
     assert {m.person_id for m in after.missing} == {"P4"}    # P1 is still on the list as row 4
+    with registry.connect() as conn:
+        reviews = conn.execute(select(audit_log.c.actor, audit_log.c.field).where(
+            audit_log.c.entity_type == "vetting_row", audit_log.c.action == "review")).all()
+    assert [(r.actor, r.field) for r in reviews] == [("reviewer-1", "same"), ("reviewer-1", "different")]
     with pytest.raises(InvalidInput):
         record_review(registry, run=second.run.id, row="3", judgement="same", actor="r")   # no candidate
     with pytest.raises(InvalidInput):
@@ -179,3 +183,16 @@ def test_bad_input_is_reported(registry: Engine, tmp_path: Path) -> None:
     report = vet_list(registry, path=odd, definition_id=DEF, actor="v")
     assert any("31.02.1990" in p for p in report.problems)
     assert json.loads(json.dumps(report.summary.by_status))["recognised"] == 1
+
+
+def test_diff_shows_a_status_that_changed_between_rounds(registry: Engine, tmp_path: Path) -> None:
+    path = write_list(tmp_path)
+    before = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R1")
+    decided = tmp_path / "decided.csv"
+    decided.write_text("person_id,definition,decision,decided_on\nP3,guidelines-2013,recognised,2025-03-01\n", "utf-8")
+    import_file(registry, "assessments", decided, actor="reviewer", known_definitions={DEF})
+    after = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R2")
+    d = diff_runs(registry, run_a=before.run.id, run_b=after.run.id)
+    assert d.added == [] and d.removed == []
+    assert [(e.person_id, e.changes) for e in d.changed] == [("P3", ["status: under_review -> recognised"])]
+    assert before.run.missing == 2 and after.run.missing == 2       # P3 is on the list, so not missing
