@@ -167,10 +167,11 @@ RESTRICTED = "restricted: the registry record is not visible to your role; ask a
 def redact_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
     """The vetting report as the principal may see it: rows matched to hidden persons lose the
     person, status and flags; hidden persons drop out of the missing list and the outcomes."""
-    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
-        return report
     ids = {r.internal_id for r in report.rows if r.internal_id is not None}
     ids |= {m.internal_id for m in report.missing}
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        _log_confidential_ids(engine, principal, ids, via=f"vetting run {report.run.id}")
+        return report
     allowed = visible_person_ids(engine, principal, ids)
     rows = [r if r.internal_id is None or r.internal_id in allowed else replace(
         r, person_id="", registry_name="", status="unknown", flags=[], flag_detail=[], explanation=RESTRICTED,
@@ -182,6 +183,16 @@ def redact_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
             visible_clause(principal, persons.c.sensitivity)))}
     outcomes = [o for o in report.outcomes if o.person_id in shown]
     return replace(report, rows=rows, missing=missing, outcomes=outcomes)
+
+
+def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *, via: str) -> None:
+    """Audit reads of the confidential persons among ``ids`` (a report shows their registry data)."""
+    if not ids:
+        return
+    with engine.begin() as conn:
+        rows = [{"id": r[0], "sensitivity": "confidential"} for r in conn.execute(
+            select(persons.c.id).where(persons.c.id.in_(ids), persons.c.sensitivity == "confidential"))]
+        log_confidential_reads(conn, principal, "person", rows, via=via)
 
 
 def redact_diff(engine: Engine, principal: Principal, diff: RunDiff) -> RunDiff:

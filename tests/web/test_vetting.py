@@ -55,3 +55,11 @@ def test_viewer_report_hides_confidential_matches(web: Web) -> None:
     assert "P1" in csv and "P3" not in csv
     assert viewer.post(f"/vetting/runs/{run}/review", data={"row": "2", "judgement": "same",
                                                            "csrf_token": csrf(page)}).status_code == 403
+
+
+def test_reading_a_report_with_a_confidential_match_is_audited(web: Web) -> None:
+    editor = web.client("editor")
+    run = _vet(editor, "audited")
+    editor.get(f"/vetting/runs/{run}/report.csv")
+    reads = web.client("admin").get("/api/audit?action=read&actor=editor").json()
+    assert any(r["entity_type"] == "person" and f"vetting run {run}" in (r["after"] or "") for r in reads)
