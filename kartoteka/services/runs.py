@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -63,10 +64,15 @@ def load_missing(conn: Connection, ids: Iterable[int], rows: list[VetRow],
     return sorted(found, key=lambda m: m.person_id)
 
 
+def _utc(at: dt.datetime) -> dt.datetime:
+    """SQLite gives naive UTC datetimes, PostgreSQL aware ones in the session's zone: make both UTC."""
+    return at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at.astimezone(dt.timezone.utc)
+
+
 def _run_info(row: Any) -> RunInfo:
     summary = json.loads(row.summary or "{}")
     return RunInfo(id=row.id, label=row.label, round=row.round, side=row.side, definition_id=row.definition_id,
-                   filename=row.filename, sha256=row.sha256, at=row.at, actor=row.actor, algorithm=row.algorithm,
+                   filename=row.filename, sha256=row.sha256, at=_utc(row.at), actor=row.actor, algorithm=row.algorithm,
                    algorithm_version=row.algorithm_version, list_format=row.list_format,
                    rows=int(summary.get("rows", 0)), by_status=dict(summary.get("by_status", {})),
                    missing=int(summary.get("missing", 0)))
