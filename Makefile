@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@test -x $(CHROMIUM) -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  echo "Installing Debian's chromium (browser tests) and DejaVu fonts (PDF reports)"; \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, description="Failed sign-ins before a lockout")
     login_lockout_seconds: int = Field(default=900, description="Length of a lockout")
     media_dir: Path = Field(default=Path("kartoteka-files"), description="Where stored source files live")
+    font_dir: Path | None = Field(default=None, description="Folder with DejaVuSans.ttf for PDF reports "
+                                                            "(default: Debian's fonts-dejavu-core)")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -6,13 +6,13 @@ fpdf2 ships no font: DejaVu comes from the system (Debian's fonts-dejavu-core, i
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from kartoteka.errors import KartotekaError
+from kartoteka.settings import get_settings
 from kartoteka.reports import common
 from kartoteka.services.vetting_model import VetReport, VetRow
 
@@ -27,7 +27,8 @@ ROW_COLUMNS = [("id", 14), ("name", 58), ("person", 22), ("match", 16), ("score"
 
 
 def font_dir() -> Path:
-    dirs = [os.environ["KARTOTEKA_FONT_DIR"]] if os.environ.get("KARTOTEKA_FONT_DIR") else []
+    configured = get_settings().font_dir
+    dirs = [str(configured)] if configured else []
     for d in [*dirs, *FONT_DIRS]:
         if (Path(d) / FONT_FILES[""]).is_file():
             return Path(d)
