@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Connection, Engine, select, true
 
 from kartoteka.db.audit import log_event
-from kartoteka.db.tables import persons
+from kartoteka.db.tables import cases, charges, persons
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import DiffEntry, RunDiff
-from kartoteka.services.vetting_model import VetReport
+from kartoteka.services.vetting_model import VetReport, VetRow
 
 ROLES = ("viewer", "editor", "reviewer", "admin")
 SENSITIVITIES = ("public", "internal", "confidential")
@@ -161,6 +161,46 @@ def only_visible_persons(engine: Engine, principal: Principal, rows: list[dict[s
     return [r for r in rows if r.get(key) is None or r[key] in allowed]
 
 
+F = TypeVar("F")
+
+
+def charge_label(code: str, article: str, part: str) -> str:
+    """A charge as screening flags name it: "RU 356", "UA 111-1(5)"."""
+    return f"{code or '?'} {article}" + (f"({part})" if part else "")
+
+
+def visible_charge_labels(conn: Connection, principal: Principal, person_ids: Iterable[int]) -> dict[int, set[str]]:
+    """For the persons among ``person_ids`` with cases hidden from the principal: the charges of their
+    visible cases. Persons with nothing hidden are absent (their flags need no filtering)."""
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        return {}
+    ids = list({int(i) for i in person_ids})
+    hidden = {r[0] for r in conn.execute(select(cases.c.person_id).where(
+        cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None),
+        ~visible_clause(principal, cases.c.sensitivity)).distinct())} if ids else set()
+    out: dict[int, set[str]] = {pid: set() for pid in hidden}
+    if hidden:
+        for r in conn.execute(select(cases.c.person_id, charges.c.code, charges.c.article, charges.c.part)
+                              .join(charges, charges.c.case_id == cases.c.id)
+                              .where(cases.c.person_id.in_(hidden), cases.c.deleted_at.is_(None),
+                                     visible_clause(principal, cases.c.sensitivity))):
+            out[r.person_id].add(charge_label(r.code, r.article, r.part))
+    return out
+
+
+def visible_flags(flags: list[F], labels: set[str] | None) -> list[F]:
+    """Flags (anything with ``articles``) limited to charges the principal may see; ``labels`` None
+    means nothing is hidden. A flag that rests only on hidden charges, or names none, is dropped."""
+    if labels is None:
+        return flags
+    out = []
+    for f in flags:
+        shown = [a for a in getattr(f, "articles") if a in labels]
+        if shown:
+            out.append(replace(f, articles=shown))  # type: ignore[type-var]
+    return out
+
+
 RESTRICTED = "restricted: the registry record is not visible to your role; ask an editor"
 
 
@@ -173,9 +213,9 @@ def redact_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
         _log_confidential_ids(engine, principal, ids, via=f"vetting run {report.run.id}")
         return report
     allowed = visible_person_ids(engine, principal, ids)
-    rows = [r if r.internal_id is None or r.internal_id in allowed else replace(
-        r, person_id="", registry_name="", status="unknown", flags=[], flag_detail=[], explanation=RESTRICTED,
-        internal_id=None) for r in report.rows]
+    with engine.connect() as conn:
+        labels = visible_charge_labels(conn, principal, allowed)
+    rows = [_redact_row(r, allowed, labels) for r in report.rows]
     missing = [m for m in report.missing if m.internal_id in allowed]
     with engine.connect() as conn:
         shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
@@ -183,6 +223,19 @@ def redact_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
             visible_clause(principal, persons.c.sensitivity)))}
     outcomes = [o for o in report.outcomes if o.person_id in shown]
     return replace(report, rows=rows, missing=missing, outcomes=outcomes)
+
+
+def _redact_row(row: VetRow, allowed: set[int], labels: dict[int, set[str]]) -> VetRow:
+    if row.internal_id is None:
+        return row
+    if row.internal_id not in allowed:
+        return replace(row, person_id="", registry_name="", status="unknown", flags=[], flag_detail=[],
+                       explanation=RESTRICTED, internal_id=None)
+    if row.internal_id in labels:
+        detail = visible_flags(row.flag_detail, labels[row.internal_id])
+        tags = {f.tag for f in detail}
+        return replace(row, flag_detail=detail, flags=[t for t in row.flags if t in tags])
+    return row
 
 
 def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *, via: str) -> None:

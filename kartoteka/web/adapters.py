@@ -3,10 +3,14 @@ absence while they are being written: a missing service means the feature is hid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy import Connection
+
+from kartoteka.services.access import Principal, visible_charge_labels, visible_flags
 
 
 def optional_service(name: str) -> ModuleType | None:
@@ -16,19 +20,23 @@ def optional_service(name: str) -> ModuleType | None:
         return None
 
 
-def flag_tags(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
+def _flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Any]]:
+    """Screening flags per person, limited to the charges the principal may see."""
+    screening = optional_service("screening")
+    if screening is None or not person_ids:
+        return {}
+    flags = screening.flags_for_persons(conn, person_ids)
+    labels = visible_charge_labels(conn, principal, person_ids)
+    return {pid: visible_flags(fl, labels.get(pid)) for pid, fl in flags.items()}
+
+
+def flag_tags(principal: Principal) -> Callable[[Connection, list[int]], dict[int, list[str]]]:
     """Screening flag tags per person (war_crime, violence, ...), or none when screening is absent."""
-    screening = optional_service("screening")
-    if screening is None or not person_ids:
-        return {}
-    flags = screening.flags_for_persons(conn, person_ids)
-    return {pid: sorted({f.tag for f in fl}) for pid, fl in flags.items()}
+    def tags(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
+        return {pid: sorted({f.tag for f in fl}) for pid, fl in _flags(conn, principal, person_ids).items()}
+    return tags
 
 
-def flag_details(conn: Connection, person_ids: list[int]) -> dict[int, list[dict[str, object]]]:
-    screening = optional_service("screening")
-    if screening is None or not person_ids:
-        return {}
-    flags = screening.flags_for_persons(conn, person_ids)
+def flag_details(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return {pid: [{"tag": f.tag, "articles": list(f.articles), "reason": f.reason} for f in fl]
-            for pid, fl in flags.items()}
+            for pid, fl in _flags(conn, principal, person_ids).items()}

@@ -64,7 +64,12 @@ def test_viewer_never_sees_confidential_records(web: Web) -> None:
     assert listed == {"P1", "P2", "P4"}
     # P2 is internal but their only case is confidential: the case is hidden, the person is not
     p2 = viewer.get("/api/persons/P2", headers=bearer).json()
-    assert p2["cases"] == []
+    assert p2["cases"] == [] and p2["flags"] == []     # its terrorism charge is in the hidden case
+    found = viewer.get("/api/persons?region=Kherson", headers=bearer).json()
+    assert [(p["ext_id"], p["flags"], p["articles"]) for p in found] == [("P2", [], [])]
+    assert "terrorism" not in viewer.get("/persons/P2").text
+    editor = web.client("editor")
+    assert "terrorism" in editor.get("/persons/P2").text
     assert "СИЗО-1" not in viewer.get("/persons?searched=1&facility=СИЗО").text
     assert viewer.get("/api/dashboard", headers=bearer).json()["total"] == 3
 

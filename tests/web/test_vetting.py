@@ -8,7 +8,8 @@ from starlette.testclient import TestClient
 
 from tests.web.conftest import Web, csrf
 
-LIST = "№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n2,Секретная Мария Петровна,03.02.1990\n3,Нетакой Никто,1999\n"
+LIST = ("№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n2,Секретная Мария Петровна,03.02.1990\n"
+        "3,Нетакой Никто,1999\n4,Oleksandr Kovalenko,1975\n")
 
 
 def _vet(c: TestClient, label: str) -> int:
@@ -53,6 +54,8 @@ def test_viewer_report_hides_confidential_matches(web: Web) -> None:
     assert "P1" in page and "P3" not in page and "restricted" in page
     csv = viewer.get(f"/vetting/runs/{run}/report.csv").text
     assert "P1" in csv and "P3" not in csv
+    # P2 is visible, but its terrorism charge sits in a confidential case
+    assert "terrorism" not in csv and "terrorism" in web.client("editor").get(f"/vetting/runs/{run}/report.csv").text
     assert viewer.post(f"/vetting/runs/{run}/review", data={"row": "2", "judgement": "same",
                                                            "csrf_token": csrf(page)}).status_code == 403
 

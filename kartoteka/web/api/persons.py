@@ -53,13 +53,13 @@ def filters(q: Annotated[str, Query(max_length=300, description="a name in any s
 @router.get("", response_model=list[PersonRow], summary="Search persons across scripts, with filters")
 def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
-    return search(engine, principal, f, limit=limit, flags_for=flag_tags)
+    return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal))
 
 
 def person_out(engine: EngineDep, principal: access.Principal, ref: str, via: str) -> PersonOut:
     d = access.view_person(engine, principal, ref, via=via)
     with engine.connect() as conn:
-        flags = flag_details(conn, [d.person["id"]]).get(d.person["id"], [])
+        flags = flag_details(conn, principal, [d.person["id"]]).get(d.person["id"], [])
     return PersonOut(person=d.person, names=d.names,
                      cases=[{**c, "charges": d.charges.get(c["id"], [])} for c in d.cases],
                      events=d.events, sources=d.sources, assessments=d.assessments, flags=flags)

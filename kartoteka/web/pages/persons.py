@@ -25,7 +25,7 @@ def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q
                 code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
                 translit: Text = "on", searched: Text = "") -> Response:
     f = PersonFilters(q, status, code, article, region, facility, flag, transliterate=translit == "on")
-    results = search(engine, principal, f, limit=100, flags_for=flag_tags) if searched or not f.empty else None
+    results = search(engine, principal, f, limit=100, flags_for=flag_tags(principal)) if searched or not f.empty else None
     return render(request, "search.html", {"f": f, "results": results,
                                            "choices": filter_choices(engine, principal)})
 
@@ -34,7 +34,7 @@ def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q
 def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, ref: str) -> Response:
     d = access.view_person(engine, principal, ref, via="page")
     with engine.connect() as conn:
-        flags = flag_details(conn, [d.person["id"]]).get(d.person["id"], [])
+        flags = flag_details(conn, principal, [d.person["id"]]).get(d.person["id"], [])
     return render(request, "person.html", {"d": d, "flags": flags,
                                            "history": access.view_history(engine, principal, ref)})
 
