@@ -54,7 +54,10 @@ def father_classes(tok: Token) -> frozenset[int]:
         for suffix in _FATHER_SUFFIXES:
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 stem = key[: -len(suffix)]
-                for guess in (stem, stem + "i", stem + "ei", stem + "a", stem + "ai"):
+                guesses = [stem, stem + "i", stem + "ei", stem + "a", stem + "ai", stem + "av"]
+                if stem.endswith("l"):  # Яковлевич, Павлович: the father is Яков, Павел
+                    guesses += [stem[:-1], stem[:-1] + "el"]
+                for guess in guesses:
                     out |= table.classes_for_key(guess)
     return frozenset(i for i in out if table.entries[i].gender == "m")
 

@@ -14,7 +14,9 @@ from typing import Any, cast
 
 import yaml
 
-from kartoteka.names.keys import token_keys
+from rapidfuzz.distance import OSA
+
+from kartoteka.names.keys import plain_form, token_keys
 
 KINDS = ("ru", "uk", "be", "lat", "dim")
 
@@ -34,6 +36,11 @@ class GivenName:
 class Membership:
     name: GivenName
     kind: str                        # which field the token matched: ru / uk / be / lat / dim
+    form: str = ""                   # the form it matched
+
+
+MIN_SPELLING = 0.55   # a key shared with a form spelled this differently is a coincidence (Гена/Xenia)
+SPELLING_SPREAD = 0.2  # keep classes whose form is spelled almost as close as the best one
 
 
 class GivenNames:
@@ -46,23 +53,33 @@ class GivenNames:
             for kind, forms in entry.forms.items():
                 for form in forms:
                     for key in token_keys(form):
-                        if not any(m.name.id == entry.id and m.kind == kind for m in self._by_key[key]):
-                            self._by_key[key].append(Membership(entry, kind))
+                        self._by_key[key].append(Membership(entry, kind, form))
 
     def lookup(self, token: str) -> list[Membership]:
-        """Classes a written token belongs to (full forms before diminutives)."""
-        found: dict[int, Membership] = {}
+        """Classes a written token belongs to (full forms before diminutives).
+
+        Keys are coarse on purpose, so a shared key is confirmed by spelling: the token's plain
+        spelling must be close to the form's (Оля is not Алла, Гена is not Xenia)."""
+        plain = plain_form(token)
+        scored: list[tuple[float, Membership]] = []
         for key in sorted(token_keys(token)):
             for m in self._by_key.get(key, ()):
-                old = found.get(m.name.id)
-                if old is None or (old.kind == "dim" and m.kind != "dim"):
-                    found[m.name.id] = m
+                scored.append((OSA.normalized_similarity(plain, plain_form(m.form)), m))
+        best = max((sim for sim, _ in scored), default=0.0)
+        found: dict[int, Membership] = {}
+        for sim, m in scored:
+            if sim < MIN_SPELLING or sim < best - SPELLING_SPREAD:
+                continue
+            old = found.get(m.name.id)
+            if old is None or (old.kind == "dim" and m.kind != "dim"):
+                found[m.name.id] = m
         if any(m.kind != "dim" for m in found.values()):
             # a full name in its own right (Алла) is not also read as another name's diminutive (Оля)
             found = {i: m for i, m in found.items() if m.kind != "dim"}
         return sorted(found.values(), key=lambda m: (m.kind == "dim", m.name.id))
 
     def classes_for_key(self, key: str) -> frozenset[int]:
+        """Classes with a full form of this key (for the father's name inside a patronymic)."""
         return frozenset(m.name.id for m in self._by_key.get(key, ()) if m.kind != "dim")
 
     def class_ids(self, token: str) -> frozenset[int]:
