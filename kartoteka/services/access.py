@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Column, ColumnElement, Connection, Engine, select, true
 
 from kartoteka.db.audit import log_event
-from kartoteka.db.tables import cases, charges, persons
+from kartoteka.db.tables import cases, charges, persons, sources
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import DiffEntry, RunDiff
@@ -263,3 +263,12 @@ def redact_diff(engine: Engine, principal: Principal, diff: RunDiff) -> RunDiff:
 
     return replace(diff, added=[clean(e) for e in diff.added], removed=[clean(e) for e in diff.removed],
                    changed=[clean(e) for e in diff.changed])
+
+
+def visible_source_ids(engine: Engine, principal: Principal, source_ids: Iterable[int]) -> set[int]:
+    ids = list({int(i) for i in source_ids})
+    if not ids:
+        return set()
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(select(sources.c.id).where(
+            sources.c.id.in_(ids), sources.c.deleted_at.is_(None), visible_clause(principal, sources.c.sensitivity)))}

@@ -33,3 +33,21 @@ def test_viewer_cannot_see_assessments_of_confidential_persons(web: Web) -> None
     viewer = web.client("viewer")
     assert viewer.get(f"/assessments/{aid}").status_code == 404
     assert all(r["person_ext_id"] != "P3" for r in viewer.get("/api/assessments").json())
+
+
+def test_confidential_sources_of_an_assessment_are_hidden_from_viewers(web: Web) -> None:
+    from sqlalchemy import update
+
+    from kartoteka.db.tables import sources
+
+    editor = web.client("editor")
+    h = {"x-csrf-token": csrf(editor.get("/").text)}
+    aid = editor.post("/api/assessments", json={"person": "P1", "definition_id": "guidelines-2013"}, headers=h).json()["id"]
+    editor.post(f"/api/assessments/{aid}/findings", headers=h, json={
+        "criterion_id": "1a", "finding": "met", "source_url": "https://example.org/informant", "source_title": "Informant"})
+    with web.db.engine.begin() as conn:
+        conn.execute(update(sources).values(sensitivity="confidential"))
+    assert "Informant" in editor.get(f"/assessments/{aid}").text
+    viewer = web.client("viewer")
+    page = viewer.get(f"/assessments/{aid}")
+    assert page.status_code == 200 and "Informant" not in page.text and "1a" in page.text

@@ -46,9 +46,15 @@ class Created(BaseModel):
 
 
 def visible_assessment(engine: EngineDep, principal: access.Principal, assessment_id: int) -> svc.AssessmentView:
+    """The assessment if its person is visible, without the sources the principal may not see."""
     view = svc.get_assessment(engine, assessment_id)
     if not access.visible_person_ids(engine, principal, [view.assessment["person_id"]]):
         raise NotFound(f"no assessment #{assessment_id}")
+    cited = [s["source_id"] for s in view.sources] + [s["source_id"] for f in view.findings for s in f.sources]
+    shown = access.visible_source_ids(engine, principal, cited)
+    view.sources = [s for s in view.sources if s["source_id"] in shown]
+    for f in view.findings:
+        f.sources = [s for s in f.sources if s["source_id"] in shown]
     return view
 
 
