@@ -63,12 +63,18 @@ def split_name(text: str) -> NameParts:
         return NameParts(" ".join(toks[2:]), toks[0], toks[1])
     if len(toks) == 2:
         # Latin lists mostly write "Given Surname"; Cyrillic registries "Surname Given".
-        if all(c.isascii() or not c.isalpha() for c in s):
+        if _latin(s):
             return NameParts(toks[1], toks[0])
         return NameParts(toks[0], toks[1])
-    return NameParts(toks[-1] if s.isascii() else toks[0],
-                     toks[0] if s.isascii() else toks[1],
-                     " ".join(toks[1:-1]) if s.isascii() else " ".join(toks[2:]))
+    latin = _latin(s)
+    return NameParts(toks[-1] if latin else toks[0],
+                     toks[0] if latin else toks[1],
+                     " ".join(toks[1:-1]) if latin else " ".join(toks[2:]))
+
+
+def _latin(text: str) -> bool:
+    """No Cyrillic letters: Latin lists (with or without diacritics: Laškievič) put the given name first."""
+    return not any("\u0400" <= c <= "\u04ff" for c in text)
 
 
 def guess_language(text: str) -> str:

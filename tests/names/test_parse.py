@@ -15,3 +15,7 @@ def test_orders() -> None:
 def test_language() -> None:
     assert guess_language("Олексій") == "uk" and guess_language("Аляксей Ўладзімір") == "be"
     assert guess_language("Navalny") == ""
+
+
+def test_latin_with_diacritics_is_given_name_first() -> None:
+    assert split_name("Liudmila Laškievič") == NameParts("Laškievič", "Liudmila", "")
