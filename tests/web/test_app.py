@@ -162,3 +162,12 @@ def test_users_page_adds_and_disables(web: Web) -> None:
 def test_dashboard_draws_svg_charts(web: Web) -> None:
     html = web.client("admin").get("/").text
     assert html.count("<svg") == 4 and "280.3" in html
+
+
+def test_plain_http_away_from_localhost_asks_for_https(web: Web) -> None:
+    from starlette.testclient import TestClient
+
+    page = TestClient(web.app, base_url="http://kartoteka.example.org").get("/login")
+    assert "needs HTTPS" in page.text and "secure" in page.headers["set-cookie"].lower()
+    local = TestClient(web.app, base_url="http://127.0.0.1:8000").get("/login")
+    assert "needs HTTPS" not in local.text and "secure" not in local.headers["set-cookie"].lower()

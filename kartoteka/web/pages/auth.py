@@ -12,6 +12,7 @@ from kartoteka.services import users as svc
 from kartoteka.web.deps import EngineDep, OptionalUser, PageUser, SessionDep, SettingsDep, check_csrf
 from kartoteka.web.i18n import LANGUAGES
 from kartoteka.web.render import render
+from kartoteka.web.security import cookie_secure
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
@@ -21,11 +22,16 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
+def _needs_https(request: Request) -> bool:
+    """Plain HTTP away from localhost: the browser will not send the Secure session cookie back."""
+    return request.url.scheme == "http" and cookie_secure(request.url.netloc, request.url.scheme)
+
+
 @router.get("/login")
 def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+    return render(request, "login.html", {"next": _safe_next(next), "error": "https" if _needs_https(request) else None})
 
 
 @router.post("/login")
