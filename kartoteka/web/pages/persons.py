@@ -15,6 +15,7 @@ from kartoteka.services.persons_edit import PersonEdit, edit_person
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.render import render
+from kartoteka.web.vocabulary import FLAGS
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 Text = Annotated[str, Query(max_length=300)]
@@ -26,7 +27,7 @@ def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q
                 translit: Text = "on", searched: Text = "") -> Response:
     f = PersonFilters(q, status, code, article, region, facility, flag, transliterate=translit == "on")
     results = search(engine, principal, f, limit=100, flags_for=flag_tags(principal)) if searched or not f.empty else None
-    return render(request, "search.html", {"f": f, "results": results,
+    return render(request, "search.html", {"f": f, "results": results, "flag_tags": FLAGS,
                                            "choices": filter_choices(engine, principal)})
 
 
