@@ -35,3 +35,12 @@ def test_text_across_scripts_and_the_transliteration_switch(db: Db, tmp_path: Pa
     assert "P2" not in _ids(db, VIEWER, PersonFilters("Коваленко", transliterate=False))
     assert "P3" not in _ids(db, VIEWER, PersonFilters("Секретная Мария"))
     assert "P3" in _ids(db, EDITOR, PersonFilters("Секретная Мария"))
+
+
+def test_flag_filter_uses_only_visible_charges(db: Db, tmp_path: Path) -> None:
+    from kartoteka.web.adapters import flag_tags
+
+    write_registry(db, tmp_path)
+    f = PersonFilters(flag="terrorism")
+    assert [r.ext_id for r in search(db.engine, EDITOR, f, flags_for=flag_tags(EDITOR))] == ["P2"]
+    assert search(db.engine, VIEWER, f, flags_for=flag_tags(VIEWER)) == []
