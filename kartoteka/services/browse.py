@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, tuple_
 
+from kartoteka.catalogs.loader import article_index
 from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.errors import KartotekaError
 from kartoteka.services.access import Principal, visible_clause
 from kartoteka.services.generation import GenerationCache
 
 MAX_LIMIT = 200
+FLAG_SCAN = 2000     # persons screened at most for a flag filter without a name
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,14 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
     return or_(func.lower(column).contains(t.lower()), *(column.contains(v) for v in variants))
 
 
+def flag_articles(tag: str) -> list[tuple[str, str]] | None:
+    """Catalogued (code, article) pairs whose charges can raise ``tag``: a superset that narrows a
+    flag search before screening decides. None when the tag does not come from articles (caveats)."""
+    found = [key for key, art in article_index().items()
+             if tag in art.tags or (tag == "violence" and art.violence.value != "none")]
+    return found or None
+
+
 def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | None) -> Select[Any]:
     """Visible, live persons passing the filters; among ``candidates`` when a text search chose them."""
     stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_clause(principal, persons.c.sensitivity))
@@ -82,7 +92,8 @@ def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | No
         stmt = stmt.where(persons.c.id.in_(candidates))
     if f.region:
         stmt = stmt.where(_contains(persons.c.region, f.region))
-    if f.status or f.facility or f.code or f.article:
+    articles = flag_articles(f.flag) if f.flag and candidates is None else None
+    if f.status or f.facility or f.code or f.article or articles:
         case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None),
                                                   visible_clause(principal, cases.c.sensitivity))
         if candidates is not None:
@@ -97,6 +108,9 @@ def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | No
                 case_q = case_q.where(charges.c.code == f.code.upper())
             if f.article:
                 case_q = case_q.where(charges.c.article == f.article)
+        if articles:
+            case_q = case_q.join(charges, charges.c.case_id == cases.c.id) if not (f.code or f.article) else case_q
+            case_q = case_q.where(tuple_(charges.c.code, charges.c.article).in_(articles))
         stmt = stmt.where(persons.c.id.in_(case_q))
     return stmt
 
@@ -116,7 +130,8 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
             return []
     with engine.connect() as conn:
         stmt = _filtered(principal, filters, list(scores) if scores else None)
-        ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(None if scores else limit * 4))]
+        scan = None if scores else (FLAG_SCAN if filters.flag else limit * 4)
+        ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(scan))]
         if scores:
             ids.sort(key=lambda i: -scores[i])
         flag_map = flags_for(conn, ids) if flags_for else {}
