@@ -1,7 +1,8 @@
 """schemathesis drives every API operation with generated input: no request may cause a server error.
 
-Runs on SQLite, and on PostgreSQL too when KARTOTEKA_TEST_PG is set (PostgreSQL refuses NUL bytes
-and 64-bit ids, which the API must turn into 4xx answers).
+Runs on PostgreSQL when KARTOTEKA_TEST_PG is set (as in `make test` and CI), else on SQLite.
+PostgreSQL is the stricter target: it refuses NUL bytes and 64-bit ids, which the API must turn
+into 4xx answers.
 """
 
 from __future__ import annotations
