@@ -1,8 +1,7 @@
 """schemathesis drives every API operation with generated input: no request may cause a server error.
 
-Runs on PostgreSQL when KARTOTEKA_TEST_PG is set (as in `make test` and CI), else on SQLite.
-PostgreSQL is the stricter target: it refuses NUL bytes and 64-bit ids, which the API must turn
-into 4xx answers.
+Runs on SQLite and, when KARTOTEKA_TEST_PG is set (as in `make test` and CI), on PostgreSQL, the
+stricter target: it refuses NUL bytes and 64-bit ids, which the API must turn into 4xx answers.
 """
 
 from __future__ import annotations
@@ -32,10 +31,12 @@ PG_URL = os.environ.get("KARTOTEKA_TEST_PG", "")
 TOKEN: dict[str, str] = {}
 
 
-def _engine(tmp: Path) -> tuple[Engine, str | None]:
-    """A migrated database: PostgreSQL when configured (a new database), else a SQLite file."""
-    if not PG_URL:
+def _engine(tmp: Path, backend: str) -> tuple[Engine, str | None]:
+    """A new database on ``backend``: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
         return make_engine(f"sqlite:///{tmp / 'k.db'}"), None
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need KARTOTEKA_TEST_PG (set by `make test` and CI)")
     name = f"kt_fuzz_{uuid.uuid4().hex[:10]}"
     admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -44,10 +45,10 @@ def _engine(tmp: Path) -> tuple[Engine, str | None]:
     return make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False)), name
 
 
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     tmp = tmp_path_factory.mktemp("fuzz")
-    engine, pg_name = _engine(tmp)
+    engine, pg_name = _engine(tmp, request.param)
     upgrade_schema(engine)
     (tmp / "persons.csv").write_text(PERSONS, encoding="utf-8")
     (tmp / "cases.csv").write_text(CASES, encoding="utf-8")
