@@ -51,3 +51,23 @@ def test_confidential_sources_of_an_assessment_are_hidden_from_viewers(web: Web)
     viewer = web.client("viewer")
     page = viewer.get(f"/assessments/{aid}")
     assert page.status_code == 200 and "Informant" not in page.text and "1a" in page.text
+
+
+def test_draft_to_submitted_through_the_pages(web: Web) -> None:
+    editor = web.client("editor")
+    person = editor.get("/persons/P1").text
+    r = editor.post("/assessments", data={"person": "P1", "definition_id": "guidelines-2013",
+                                          "csrf_token": csrf(person)}, follow_redirects=False)
+    assert r.status_code == 303
+    url = r.headers["location"]
+    page = editor.get(url).text
+    assert "Record a finding" in page
+    r = editor.post(f"{url}/findings", data={"criterion_id": "1a", "finding": "met", "csrf_token": csrf(page)})
+    assert r.status_code == 422 and "source" in r.text           # 'met' needs a source: shown, not a crash
+    r = editor.post(f"{url}/findings", data={"criterion_id": "1a", "finding": "unclear", "csrf_token": csrf(page)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    r = editor.post(f"{url}/submit", data={"decision": "under_review", "csrf_token": csrf(page)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert f'href="{url}"' in web.client("reviewer").get("/assessments/queue").text

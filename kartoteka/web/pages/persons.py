@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from kartoteka.catalogs.loader import definition_ids
 from kartoteka.errors import Conflict, InvalidInput
 from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters, filter_choices, search
@@ -36,7 +37,7 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
     d = access.view_person(engine, principal, ref, via="page")
     with engine.connect() as conn:
         flags = flag_details(conn, principal, [d.person["id"]]).get(d.person["id"], [])
-    return render(request, "person.html", {"d": d, "flags": flags,
+    return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
                                            "history": access.view_history(engine, principal, ref)})
 
 
