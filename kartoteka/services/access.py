@@ -138,7 +138,9 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     detail = view_person(engine, principal, ref, via="history")
     shown = {("person", detail.person["id"])} | {("case", c["id"]) for c in detail.cases} \
         | {("status_event", e["id"]) for e in detail.events} | {("assessment", a["id"]) for a in detail.assessments}
-    return [h for h in person_history(engine, detail.person["id"]) if (h["entity_type"], h["entity_id"]) in shown]
+    reads = can(principal, "admin")   # who read what is for administrators only
+    return [h for h in person_history(engine, detail.person["id"])
+            if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
 
 
 def visible_person_ids(engine: Engine, principal: Principal, person_ids: Iterable[int]) -> set[int]:

@@ -52,3 +52,10 @@ def test_dashboard_counts_only_visible(db: Db, tmp_path: Path) -> None:
     write_registry(db, tmp_path)
     assert dashboard(db.engine, VIEWER).total == 3 and dashboard(db.engine, EDITOR).total == 4
     assert sum(n for _, n in dashboard(db.engine, VIEWER).by_status) == 1
+
+
+def test_read_events_appear_in_history_for_administrators_only(db: Db, tmp_path: Path) -> None:
+    write_registry(db, tmp_path)
+    access.view_person(db.engine, EDITOR, "P3", via="test")
+    assert not any(h["action"] == "read" for h in access.view_history(db.engine, EDITOR, "P3"))
+    assert any(h["action"] == "read" for h in access.view_history(db.engine, Principal("a", "admin"), "P3"))
