@@ -90,7 +90,6 @@ class Matcher:
         self.ids: list[int] = []
         self.ext_ids: list[str] = []
         self.candidates_: list[Candidate] = []
-        self.skipped_namesakes = 0
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects: the cyclic collector would rescan them repeatedly
         try:
@@ -142,19 +141,25 @@ class Matcher:
         return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
                      q.gender.value if q.gender else None)
 
-    def score_all(self, q: NameQuery, *, skip_other_dates: bool = False) -> list[tuple[int, Scored]]:
-        """Blocked candidates, best first: (row, scored). Exact surname keys first; surnames about
-        one edit away (typos) only when that finds no match-level candidate."""
+    def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
+        """Blocked candidates, best first: (row, scored)."""
+        return self._rank(q, skip_other_dates=False)[0]
+
+    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], int]:
+        """Candidates scored, best first, and how many namesakes were skipped for another birth
+        date. Exact surname keys first; surnames about one edit away (typos) only when that finds
+        no match-level candidate."""
         query = self.prepare(q)
         out: list[tuple[int, Scored]] = []
         seen: set[int] = set()
+        skipped = 0
         for near in (False, True):
             for row in self.index.candidates(query.units, near=near) - seen:
                 seen.add(row)
                 cand = self.candidates_[row]
                 if skip_other_dates and query.birth and cand.birth and \
                         date_kind(query.birth, cand.birth) == "conflict":
-                    self.skipped_namesakes += 1
+                    skipped += 1
                     continue
                 scored = score_candidate(query, cand, self.settings)
                 if scored is not None:
@@ -162,7 +167,7 @@ class Matcher:
             if any(sc.score >= self.settings.match_threshold for _, sc in out):
                 break
         out.sort(key=lambda x: (-x[1].score, self.ids[x[0]]))
-        return out
+        return out, skipped
 
     def match(self, q: NameQuery) -> MatchResult:
         s = self.settings
@@ -171,14 +176,14 @@ class Matcher:
             if j.judgement == "same" and pid in self.row_of:
                 return MatchResult(pid, self.ext_ids[self.row_of[pid]], 1.0, "match",
                                    f"confirmed by {j.actor} on {j.at[:10]} (human judgement)")
-        self.skipped_namesakes = 0
-        ranked = [(row, sc) for row, sc in self.score_all(q, skip_other_dates=True)
+        scored, skipped = self._rank(q, skip_other_dates=True)
+        ranked = [(row, sc) for row, sc in scored
                   if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
         alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
         if not ranked or ranked[0][1].score < s.review_threshold:
             why = "no registry person with a matching name"
-            if self.skipped_namesakes:
-                why = (f"{self.skipped_namesakes} registry person(s) with this name have other birth dates "
+            if skipped:
+                why = (f"{skipped} registry person(s) with this name have other birth dates "
                        "(namesakes)")
             if ranked:
                 row, sc = ranked[0]
