@@ -195,6 +195,7 @@ users = Table(
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("session_version", Integer, nullable=False, default=1, server_default="1"),  # bumped: sessions end
 )
 
 api_tokens = Table(

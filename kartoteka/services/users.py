@@ -34,6 +34,7 @@ class User:
     active: bool
     failed_logins: int
     locked_until: dt.datetime | None
+    session_version: int = 1
 
     @property
     def principal(self) -> Principal:
@@ -44,7 +45,8 @@ def _user(row: Any) -> User:
     locked = row.locked_until
     if locked is not None and locked.tzinfo is None:
         locked = locked.replace(tzinfo=dt.timezone.utc)
-    return User(row.id, row.username, row.role, row.language, bool(row.active), row.failed_logins, locked)
+    return User(row.id, row.username, row.role, row.language, bool(row.active), row.failed_logins, locked,
+                row.session_version)
 
 
 def _check_username(username: str) -> str:
@@ -110,7 +112,8 @@ def update_user(engine: Engine, *, username: str, actor: str, role: str | None =
         values["language"] = language
     if password is not None:
         check_password_strength(password)
-        values.update(password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None)
+        values.update(password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None,
+                      session_version=users.c.session_version + 1)
     user = get_user(engine, username=username)
     with engine.begin() as conn:
         if values:
@@ -122,6 +125,12 @@ def update_user(engine: Engine, *, username: str, actor: str, role: str | None =
         if password is not None:
             log_event(conn, entity="user", entity_id=user.id, action="update", actor=actor, field="password")
     return get_user(engine, user_id=user.id)
+
+
+def end_sessions(engine: Engine, *, user_id: int) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(session_version=users.c.session_version + 1))
 
 
 def authenticate(engine: Engine, *, username: str, password: str, max_failures: int,

@@ -65,7 +65,8 @@ def optional_user(request: Request, engine: EngineDep, session: SessionDep) -> U
             found = get_user(engine, user_id=session.user_id)
         except NotFound:
             found = None
-        user = found if found is not None and found.active else None
+        current = found is not None and found.active and found.session_version == session.version
+        user = found if current else None
     request.state.user = user
     return user
 

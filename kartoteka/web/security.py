@@ -36,13 +36,14 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     lang: str | None = None
     changed: bool = False
+    version: int = 0       # the user's session_version at sign-in; a newer one ends this session
 
-    def sign_in(self, user_id: int) -> None:
+    def sign_in(self, user_id: int, version: int) -> None:
         """A new CSRF token on every sign-in, so a token seen before sign-in is worthless after."""
-        self.user_id, self.csrf, self.changed = user_id, secrets.token_urlsafe(32), True
+        self.user_id, self.version, self.csrf, self.changed = user_id, version, secrets.token_urlsafe(32), True
 
     def sign_out(self) -> None:
-        self.user_id, self.csrf, self.changed = None, secrets.token_urlsafe(32), True
+        self.user_id, self.version, self.csrf, self.changed = None, 0, secrets.token_urlsafe(32), True
 
 
 class SessionCodec:
@@ -50,7 +51,7 @@ class SessionCodec:
         self._s = URLSafeTimedSerializer(secret, salt="kartoteka-session")
 
     def dumps(self, session: Session) -> str:
-        return self._s.dumps({"u": session.user_id, "c": session.csrf, "l": session.lang})
+        return self._s.dumps({"u": session.user_id, "c": session.csrf, "l": session.lang, "v": session.version})
 
     def loads(self, cookie: str | None) -> Session:
         """The session in a cookie; a missing, forged or expired cookie gives a new anonymous one."""
@@ -62,8 +63,9 @@ class SessionCodec:
             return Session(changed=True)
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return Session(changed=True)
-        uid, lang = data.get("u"), data.get("l")
-        return Session(uid if isinstance(uid, int) else None, data["c"], lang if isinstance(lang, str) else None)
+        uid, lang, version = data.get("u"), data.get("l"), data.get("v")
+        return Session(uid if isinstance(uid, int) else None, data["c"], lang if isinstance(lang, str) else None,
+                       version=version if isinstance(version, int) else 0)
 
 
 def csrf_ok(session: Session, token: str | None) -> bool:

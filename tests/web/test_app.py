@@ -171,3 +171,18 @@ def test_plain_http_away_from_localhost_asks_for_https(web: Web) -> None:
     assert "needs HTTPS" in page.text and "secure" in page.headers["set-cookie"].lower()
     local = TestClient(web.app, base_url="http://127.0.0.1:8000").get("/login")
     assert "needs HTTPS" not in local.text and "secure" not in local.headers["set-cookie"].lower()
+
+
+def test_signing_out_or_a_new_password_ends_every_session(web: Web) -> None:
+    from kartoteka.services.users import update_user
+
+    first, second = web.client("editor"), web.client("editor")
+    stolen = dict(first.cookies)
+    first.post("/logout", data={"csrf_token": csrf(first.get("/").text)})
+    assert second.get("/", follow_redirects=False).status_code == 303       # the other browser too
+    replay = web.client(None)
+    replay.cookies.update(stolen)
+    assert replay.get("/", follow_redirects=False).status_code == 303       # a copied cookie is dead
+    third = web.client("editor")
+    update_user(web.db.engine, username="editor", actor="admin", password="another long one")
+    assert third.get("/", follow_redirects=False).status_code == 303

@@ -48,13 +48,16 @@ def login(request: Request, engine: EngineDep, settings: SettingsDep, session: S
     except Forbidden as exc:
         error = "locked" if "locked" in str(exc) else "wrong"
         return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401)
-    session.sign_in(user.id)
+    session.sign_in(user.id, user.session_version)
     request.state.user = user
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(session: SessionDep) -> Response:
+def logout(engine: EngineDep, session: SessionDep, user: OptionalUser) -> Response:
+    """Signing out ends every session of the user, so a copied cookie is worthless afterwards."""
+    if user is not None:
+        svc.end_sessions(engine, user_id=user.id)
     session.sign_out()
     return RedirectResponse("/login", status_code=303)
 
