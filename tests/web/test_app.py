@@ -186,3 +186,10 @@ def test_signing_out_or_a_new_password_ends_every_session(web: Web) -> None:
     third = web.client("editor")
     update_user(web.db.engine, username="editor", actor="admin", password="another long one")
     assert third.get("/", follow_redirects=False).status_code == 303
+
+
+def test_unticking_transliteration_turns_it_off(web: Web) -> None:
+    viewer = web.client("viewer")
+    assert "Oleksandr Kovalenko" in viewer.get("/persons?searched=1&q=Коваленко&translit=on").text
+    page = viewer.get("/persons?searched=1&q=Коваленко").text
+    assert "Oleksandr Kovalenko" not in page and 'name="translit" value="on" checked' not in page

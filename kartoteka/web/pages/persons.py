@@ -25,8 +25,10 @@ Text = Annotated[str, Query(max_length=300)]
 @router.get("/persons")
 def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
                 code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
-                translit: Text = "on", searched: Text = "") -> Response:
-    f = PersonFilters(q, status, code, article, region, facility, flag, transliterate=translit == "on")
+                translit: Text = "", searched: Text = "") -> Response:
+    # an unticked checkbox sends nothing: after a search, a missing 'translit' means off
+    f = PersonFilters(q, status, code, article, region, facility, flag,
+                      transliterate=translit == "on" or not searched)
     results = search(engine, principal, f, limit=100, flags_for=flag_tags(principal)) if searched or not f.empty else None
     return render(request, "search.html", {"f": f, "results": results, "flag_tags": FLAGS,
                                            "choices": filter_choices(engine, principal)})
