@@ -57,6 +57,10 @@ def father_classes(tok: Token) -> frozenset[int]:
                 guesses = [stem, stem + "i", stem + "ei", stem + "a", stem + "ai", stem + "av"]
                 if stem.endswith("l"):  # Яковлевич, Павлович: the father is Яков, Павел
                     guesses += [stem[:-1], stem[:-1] + "el"]
+                if stem.endswith("in"):  # Ильинична: Илья
+                    guesses.append(stem[:-2] + "a")
+                if len(stem) == 2:  # Львович: Лев
+                    guesses.append(stem[0] + "e" + stem[1])
                 for guess in guesses:
                     out |= table.classes_for_key(guess)
     return frozenset(i for i in out if table.entries[i].gender == "m")

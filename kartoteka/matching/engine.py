@@ -23,6 +23,7 @@ from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSetting
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.tokens import PreparedName, prepare_name, query_units
+from kartoteka.matching.written import split_written
 from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
 
@@ -137,37 +138,54 @@ class Matcher:
     # -- matching -------------------------------------------------------------------------------
 
     def prepare(self, q: NameQuery) -> Query:
+        """The list name as one query (no alternatives split off)."""
         units = query_units(q.name)
         return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
                      q.gender.value if q.gender else None)
+
+    def prepare_all(self, q: NameQuery) -> list[Query]:
+        """One query per alternative written in the cell ("Иванов Иван / Ivanov Ivan"), with a
+        birth date written inside the cell when the list has no date column value."""
+        names, inline_birth = split_written(q.name)
+        birth = q.birth_date or inline_birth
+        gender = q.gender.value if q.gender else None
+        out = []
+        for name in names:
+            units = query_units(name)
+            out.append(Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender))
+        return out
 
     def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
         """Blocked candidates, best first: (row, scored)."""
         return self._rank(q, skip_other_dates=False)[0]
 
-    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], int]:
-        """Candidates scored, best first, and how many namesakes were skipped for another birth
-        date. Exact surname keys first; surnames about one edit away (typos) only when that finds
-        no match-level candidate."""
-        query = self.prepare(q)
-        out: list[tuple[int, Scored]] = []
+    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], int, bool]:
+        """Candidates scored, best first; how many namesakes were skipped for another birth date;
+        whether the row has a birth date. Exact surname keys first; surnames about one edit away
+        (typos) only when that finds no match-level candidate."""
+        queries = self.prepare_all(q)
+        birth = queries[0].birth
+        best: dict[int, Scored] = {}
         seen: set[int] = set()
         skipped = 0
         for near in (False, True):
-            for row in self.index.candidates(query.units, near=near) - seen:
+            rows: set[int] = set()
+            for query in queries:
+                rows |= self.index.candidates(query.units, near=near)
+            for row in rows - seen:
                 seen.add(row)
                 cand = self.candidates_[row]
-                if skip_other_dates and query.birth and cand.birth and \
-                        date_kind(query.birth, cand.birth) == "conflict":
+                if skip_other_dates and birth and cand.birth and date_kind(birth, cand.birth) == "conflict":
                     skipped += 1
                     continue
-                scored = score_candidate(query, cand, self.settings)
-                if scored is not None:
-                    out.append((row, scored))
-            if any(sc.score >= self.settings.match_threshold for _, sc in out):
+                for query in queries:
+                    scored = score_candidate(query, cand, self.settings)
+                    if scored is not None and (row not in best or scored.score > best[row].score):
+                        best[row] = scored
+            if any(sc.score >= self.settings.match_threshold for sc in best.values()):
                 break
-        out.sort(key=lambda x: (-x[1].score, self.ids[x[0]]))
-        return out, skipped
+        out = sorted(best.items(), key=lambda x: (-x[1].score, self.ids[x[0]]))
+        return out, skipped, birth is not None
 
     def match(self, q: NameQuery) -> MatchResult:
         s = self.settings
@@ -176,7 +194,7 @@ class Matcher:
             if j.judgement == "same" and pid in self.row_of:
                 return MatchResult(pid, self.ext_ids[self.row_of[pid]], 1.0, "match",
                                    f"confirmed by {j.actor} on {j.at[:10]} (human judgement)")
-        scored, skipped = self._rank(q, skip_other_dates=True)
+        scored, skipped, has_birth = self._rank(q, skip_other_dates=True)
         ranked = [(row, sc) for row, sc in scored
                   if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
         alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
@@ -200,7 +218,7 @@ class Matcher:
         if close:
             others = ", ".join(f"{self.ext_ids[r]} ({sc.score:.2f})" for r, sc in close[:3])
             hint = " only a birth date could tell them apart and the list has none;" \
-                if q.birth_date is None else ""
+                if not has_birth else ""
             return MatchResult(pid, ext, best.score, "review",
                                f"close candidates {ext} ({best.score:.2f}) and {others};{hint} {text}", alts)
         decision = "match" if best.score >= s.match_threshold else "review"

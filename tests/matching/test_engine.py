@@ -120,3 +120,10 @@ def test_search_ranks_by_surname(matcher: Matcher) -> None:
     hits = matcher.search("Nawalny")
     assert [h[1] for h in hits[:2]] == ["P1", "P2"] or [h[1] for h in hits[:2]] == ["P2", "P1"]
     assert matcher.search("Alexej Nawalny")[0][1] == "P1"
+
+
+def test_dates_and_alternatives_written_inside_the_name_cell(matcher: Matcher) -> None:
+    assert ask(matcher, "Иванов Сергей Петрович, 05.05.1990 г.р.") == ("match", "P5")
+    assert ask(matcher, "Иванов Сергей Петрович, 1970 г.р.")[0] == "no_match"
+    assert ask(matcher, "Яшин Илья / Jaschin Ilja") == ("match", "P8")
+    assert ask(matcher, "Kara-Murza Vladimir (Кара-Мурза Владимир Владимирович)") == ("match", "P3")
