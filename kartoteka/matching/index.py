@@ -123,6 +123,8 @@ class CandidateIndex:
                     skeys |= self.near_plain.get(variant, set())
             others = [g for g in singles if g.covers[0] not in su.covers]
             gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
+            if gs != [ANY]:
+                gs.append("-")  # registry names with a surname only
             if gs == [ANY]:  # a surname alone: show the other gender's form too (Навальный, Навальная)
                 skeys |= {v for k in skeys for v in _gender_forms(k)}
             out |= {hash((ks, g)) for ks in skeys for g in gs}

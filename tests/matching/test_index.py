@@ -24,3 +24,8 @@ def test_typos_and_initials_still_find_the_block() -> None:
     assert {m.ids[r] for r in m.index.candidates(query_units("Mzur Volodymyr"))} == {2}
     assert {m.ids[r] for r in m.index.candidates(query_units("Ткачук С."))} == {1}
     assert m.index.candidates(query_units("Петров Иван")) == set()
+
+
+def test_a_registry_name_with_a_surname_only_is_found() -> None:
+    m = Matcher([PersonRecord(1, "P1", None, None, [("Сенцов", "Сенцов", "", "")])])
+    assert {m.ids[r] for r in m.index.candidates(query_units("Oleg Sentsov"))} == {1}
