@@ -74,6 +74,45 @@ def run(size: int, n_rows: int, seed: int) -> tuple[Matcher, list[NameQuery]]:
     return matcher, queries
 
 
+def from_database(size: int, seed: int) -> None:
+    """Time Matcher.from_engine: the registry read from a SQLite file (rows bulk-inserted here,
+    without the import's validation and audit log, which `kartoteka import` would add)."""
+    import tempfile
+
+    from sqlalchemy import insert
+
+    from kartoteka.db import audit
+    from kartoteka.db.engine import make_engine
+    from kartoteka.db.schema import upgrade_schema
+    from kartoteka.db.tables import person_names, persons
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/speed.db")
+        upgrade_schema(engine)
+        at = audit.now()
+        with engine.begin() as conn:
+            batch_p: list[dict[str, Any]] = []
+            batch_n: list[dict[str, Any]] = []
+            for i, p in enumerate(iter_persons(size, seed=seed), 1):
+                rec = _record(i, p)
+                batch_p.append(audit.stamp_new({"id": i, "ext_id": rec.ext_id, "gender": rec.gender,
+                                                "birth_date": rec.birth.iso() if rec.birth else None}, "bench", at))
+                batch_n += [{"person_id": i, "kind": "primary" if k == 0 else "alias", "full": f, "surname": sn,
+                             "given_name": g, "patronymic": pa} for k, (f, sn, g, pa) in enumerate(rec.names)]
+                if len(batch_p) >= 20_000:
+                    conn.execute(insert(persons), batch_p)
+                    conn.execute(insert(person_names), batch_n)
+                    batch_p, batch_n = [], []
+            if batch_p:
+                conn.execute(insert(persons), batch_p)
+                conn.execute(insert(person_names), batch_n)
+        t0 = time.perf_counter()
+        matcher = Matcher.from_engine(engine)
+        print(f"Matcher.from_engine on SQLite, {len(matcher.ids):,} persons: {time.perf_counter() - t0:.1f}s "
+              f"(read + index build) | peak RSS so far {_peak_mb():,.0f} MB")
+        engine.dispose()
+
+
 def compare_logic_v2(matcher: Matcher, queries: list[NameQuery], n: int) -> None:
     try:
         from nomenklatura.matching.logic_v2.model import LogicV2
@@ -111,6 +150,8 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--logic-v2-rows", type=int, default=300)
+    ap.add_argument("--db-size", type=int, default=100_000,
+                    help="also time loading this many persons from a SQLite database (0: skip)")
     args = ap.parse_args()
     first: tuple[Matcher, list[NameQuery]] | None = None
     for size in args.sizes:
@@ -122,6 +163,8 @@ def main() -> None:
             first = None
         del result
         gc.collect()
+    if args.db_size:
+        from_database(args.db_size, args.seed)
 
 
 if __name__ == "__main__":

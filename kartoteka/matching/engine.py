@@ -12,6 +12,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Engine, select
 
@@ -71,6 +72,7 @@ def query_key(q: NameQuery) -> str:
     return (" ".join(words)[:380] + "|" + (q.birth_date.iso() if q.birth_date else ""))
 
 
+@lru_cache(maxsize=100_000)
 def _birth(text: str | None) -> PartialDate | None:
     if not text:
         return None

@@ -223,6 +223,8 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
         al = align(q, name, s)
         if al is not None and (best is None or al.score > best[0].score):
             best = (al, name)
+            if al.score >= 1.0:
+                break  # no other name of this person can do better
     if best is None:
         return None
     al, name = best
