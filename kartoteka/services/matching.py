@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from kartoteka.db import audit
-from kartoteka.db.tables import match_decisions, persons
+from kartoteka.db.tables import match_decisions, person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput, NotFound
@@ -30,6 +30,27 @@ Progress = Callable[[int, int], None]
 
 def query_key(q: NameQuery) -> str:
     return _query_key(q)
+
+
+_MATCHERS: dict[str, tuple[tuple[object, ...], Matcher]] = {}
+
+
+def load_matcher(engine: Engine, *, settings: MatchSettings = DEFAULT) -> Matcher:
+    """The registry's matcher, rebuilt only when persons, names or judgements changed since the
+    last call in this process (searches from the web app reuse it)."""
+    with engine.connect() as conn:
+        fingerprint: tuple[object, ...] = tuple(conn.execute(select(
+            func.count(persons.c.id), func.max(persons.c.updated_at), func.max(persons.c.deleted_at),
+            select(func.max(person_names.c.id)).scalar_subquery(),
+            select(func.count(person_names.c.id)).scalar_subquery(),
+            select(func.max(match_decisions.c.id)).scalar_subquery())).one()) + (settings,)
+    key = engine.url.render_as_string(hide_password=False)
+    cached = _MATCHERS.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    matcher = Matcher.from_engine(engine, settings=settings)
+    _MATCHERS[key] = (fingerprint, matcher)
+    return matcher
 
 
 @dataclass
@@ -90,7 +111,7 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
 def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,
                progress: Progress | None = None, settings: MatchSettings = DEFAULT) -> list[ListMatch]:
     rows = read_list(path, mapping=mapping)
-    matcher = Matcher.from_engine(engine, settings=settings)
+    matcher = load_matcher(engine, settings=settings)
     results = matcher.match_many([r.query for r in rows], progress=progress)
     return [ListMatch(r, res) for r, res in zip(rows, results)]
 
@@ -123,7 +144,7 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     ``transliterate=False`` only names containing the text as written are returned."""
     if not text.strip():
         raise InvalidInput("search needs a name")
-    matcher = Matcher.from_engine(engine)
+    matcher = load_matcher(engine)
     hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
             matcher.search(text, limit=limit * 3 if not transliterate else limit)]
     if not transliterate:
@@ -145,7 +166,7 @@ class DuplicatePair:
 def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
     `different` are left out."""
-    matcher = Matcher.from_engine(engine, settings=settings)
+    matcher = load_matcher(engine, settings=settings)
     with engine.connect() as conn:
         judged = {(r.person_id, r.other_person_id) for r in conn.execute(
             select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
@@ -200,5 +221,5 @@ def judgement_history(engine: Engine, *, query_key: str) -> list[dict[str, objec
             match_decisions.c.query_key == query_key).order_by(match_decisions.c.id)).mappings()]
 
 
-__all__ = ["ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
+__all__ = ["load_matcher", "ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
            "search_persons", "find_duplicates", "record_judgement", "judgement_history", "query_key"]

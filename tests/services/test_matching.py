@@ -85,3 +85,15 @@ def test_judgement_is_stored_with_the_algorithm_and_overrides(registry: Db) -> N
         svc.record_judgement(registry.engine, query_key="x", person_id=a4, judgement="maybe", actor="rev")
     with pytest.raises(NotFound):
         svc.record_judgement(registry.engine, query_key="x", person_id=99999, judgement="same", actor="rev")
+
+
+def test_the_matcher_is_reused_until_the_registry_changes(registry: Db, tmp_path: Path) -> None:
+    first = svc.load_matcher(registry.engine)
+    assert svc.load_matcher(registry.engine) is first
+    more = tmp_path / "more.csv"
+    more.write_text("id,name\nA-9,Яшин Илья\n", "utf-8")
+    import_file(registry.engine, "persons", more, actor="test")
+    second = svc.load_matcher(registry.engine)
+    assert second is not first and "A-9" in second.ext_ids
+    svc.record_judgement(registry.engine, query_key="x|", person_id=second.ids[0], judgement="same", actor="r")
+    assert svc.load_matcher(registry.engine) is not second
