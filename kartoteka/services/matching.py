@@ -18,6 +18,7 @@ from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
+from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.tabular.columns import map_columns
@@ -36,14 +37,10 @@ _MATCHERS: dict[str, tuple[tuple[object, ...], Matcher]] = {}
 
 
 def load_matcher(engine: Engine, *, settings: MatchSettings = DEFAULT) -> Matcher:
-    """The registry's matcher, rebuilt only when persons, names or judgements changed since the
-    last call in this process (searches from the web app reuse it)."""
-    with engine.connect() as conn:
-        fingerprint: tuple[object, ...] = tuple(conn.execute(select(
-            func.count(persons.c.id), func.max(persons.c.updated_at), func.max(persons.c.deleted_at),
-            select(func.max(person_names.c.id)).scalar_subquery(),
-            select(func.count(person_names.c.id)).scalar_subquery(),
-            select(func.max(match_decisions.c.id)).scalar_subquery())).one()) + (settings,)
+    """The registry's matcher, rebuilt only when the registry changed since the last call in this
+    process (searches from the web app reuse it). Every record change writes an audit entry and
+    every judgement a match decision, so their newest ids tell (two index look-ups, not scans)."""
+    fingerprint: tuple[object, ...] = (*registry_generation(engine), settings)
     key = engine.url.render_as_string(hide_password=False)
     cached = _MATCHERS.get(key)
     if cached is not None and cached[0] == fingerprint:
