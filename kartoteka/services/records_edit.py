@@ -75,6 +75,16 @@ def case_for_edit(engine: Engine, *, principal: Principal, case_id: int) -> Reco
     return RecordForEdit("case", case, _as_text(case, CASE_FIELDS), str(person["ext_id"]), name)
 
 
+def case_person(engine: Engine, *, case_id: int) -> str:
+    """The id (ext_id) of the person a case belongs to, to return to their page after an edit."""
+    with engine.connect() as conn:
+        found = conn.execute(select(persons.c.ext_id).join(cases, cases.c.person_id == persons.c.id)
+                             .where(cases.c.id == case_id)).scalar()
+    if found is None:
+        raise NotFound(f"no case #{case_id}")
+    return str(found)
+
+
 def source_for_edit(engine: Engine, *, principal: Principal, source_id: int) -> RecordForEdit:
     """The source for the edit form; a read of a confidential one is audited."""
     require(principal, "edit")

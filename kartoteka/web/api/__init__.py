@@ -6,14 +6,15 @@ from importlib import import_module
 
 from fastapi import APIRouter
 
-from kartoteka.web.api import audit, dashboard, imports, persons, users
+from kartoteka.web.api import audit, cases, dashboard, duplicates, imports, persons, sources, users
 
 
 OPTIONAL = ("vetting", "assessments")
 
 
 def routers() -> list[APIRouter]:
-    found = [persons.router, users.router, audit.router, imports.router, dashboard.router]
+    found = [persons.router, users.router, audit.router, imports.router, dashboard.router, cases.router,
+             sources.router, duplicates.router]
     found.extend(optional_routers())
     return found
 

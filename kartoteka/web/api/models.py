@@ -31,3 +31,8 @@ def _printable(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_printable)]
+
+EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {"model": Problem, "description": "Changed by someone else since you read it"},
+    422: {"description": "Invalid field values, each listed in 'errors'"},
+}

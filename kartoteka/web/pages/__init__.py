@@ -7,11 +7,12 @@ from importlib import import_module
 from fastapi import APIRouter
 
 from kartoteka.web.api import OPTIONAL
-from kartoteka.web.pages import admin, auth, home, imports, persons
+from kartoteka.web.pages import admin, auth, duplicates, home, imports, persons, records
 
 
 def routers() -> list[APIRouter]:
-    found = [auth.router, home.router, persons.router, imports.router, admin.router]
+    found = [auth.router, home.router, persons.router, records.router, duplicates.router, imports.router,
+             admin.router]
     for name in OPTIONAL:
         try:
             found.append(import_module(f"kartoteka.web.pages.{name}").router)

@@ -1,0 +1,100 @@
+"""Reviewing likely duplicates inside the registry: the scorer's pairs with names and the latest human
+judgement, limited to persons the principal may see; judgements go through services/matching.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from kartoteka.db.tables import match_decisions, person_names, persons
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.services.access import Principal, require, visible_person_ids
+from kartoteka.services.matching import find_duplicates, record_judgement
+
+
+@dataclass(frozen=True)
+class PairPerson:
+    id: int
+    ext_id: str
+    name: str
+    birth_date: str | None
+    sensitivity: str
+
+
+@dataclass(frozen=True)
+class DuplicateView:
+    first: PairPerson
+    second: PairPerson
+    score: float
+    explanation: str
+    judgement: str | None = None        # the latest human judgement of the pair, if any
+    judged_by: str = ""
+    judged_at: str = ""
+
+
+def pair_key(person_id: int, other_person_id: int) -> str:
+    """The judgement key of a registry pair (the same as `kartoteka judge --other`)."""
+    return f"pair:{min(person_id, other_person_id)}:{max(person_id, other_person_id)}"
+
+
+def _people(engine: Engine, ids: set[int]) -> dict[int, PairPerson]:
+    out: dict[int, PairPerson] = {}
+    if not ids:
+        return out
+    with engine.connect() as conn:
+        primary: dict[int, str] = {}
+        first: dict[int, str] = {}
+        for r in conn.execute(select(person_names.c.person_id, person_names.c.full, person_names.c.kind)
+                              .where(person_names.c.person_id.in_(ids)).order_by(person_names.c.id)):
+            first.setdefault(r.person_id, r.full)
+            if r.kind == "primary":
+                primary.setdefault(r.person_id, r.full)
+        for p in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.sensitivity)
+                              .where(persons.c.id.in_(ids))):
+            out[p.id] = PairPerson(p.id, p.ext_id, primary.get(p.id) or first.get(p.id, ""), p.birth_date,
+                                   p.sensitivity)
+    return out
+
+
+def _latest_judgements(engine: Engine, ids: set[int]) -> dict[tuple[int, int], Any]:
+    if not ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(match_decisions).where(
+            match_decisions.c.other_person_id.is_not(None), match_decisions.c.person_id.in_(ids))
+            .order_by(match_decisions.c.id)).all()
+    return {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)): r for r in rows}
+
+
+def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200) -> list[DuplicateView]:
+    """Likely duplicate pairs, best first, without pairs that involve a person the principal may not
+    see; pairs judged 'different' are gone (services/matching.find_duplicates leaves them out)."""
+    require(principal, "edit")
+    pairs = find_duplicates(engine)
+    allowed = visible_person_ids(engine, principal, {i for p in pairs for i in (p.person_id, p.other_person_id)})
+    shown = [p for p in pairs if p.person_id in allowed and p.other_person_id in allowed][:max(1, limit)]
+    ids = {i for p in shown for i in (p.person_id, p.other_person_id)}
+    people, judged = _people(engine, ids), _latest_judgements(engine, ids)
+    out = []
+    for p in shown:
+        j = judged.get((min(p.person_id, p.other_person_id), max(p.person_id, p.other_person_id)))
+        out.append(DuplicateView(people[p.person_id], people[p.other_person_id], round(p.score, 4), p.explanation,
+                                 j.judgement if j else None, j.actor if j else "",
+                                 f"{j.at:%Y-%m-%d %H:%M}" if j else ""))
+    return out
+
+
+def judge_pair(engine: Engine, *, principal: Principal, person_id: int, other_person_id: int, judgement: str,
+               score: float | None = None) -> int:
+    """Record a human judgement (same / different / unsure) on a pair; it overrides the scorer."""
+    require(principal, "edit")
+    if person_id == other_person_id:
+        raise InvalidInput("a pair needs two different persons")
+    missing = {person_id, other_person_id} - visible_person_ids(engine, principal, [person_id, other_person_id])
+    if missing:
+        raise NotFound(f"no person #{min(missing)}")
+    first, second = sorted((person_id, other_person_id))
+    return record_judgement(engine, query_key=pair_key(first, second), person_id=first, other_person_id=second,
+                            judgement=judgement, actor=principal.username, score=score)

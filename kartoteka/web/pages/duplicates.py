@@ -1,0 +1,31 @@
+"""Likely duplicates inside the registry, for editors: pairs with explanations and a judgement form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kartoteka.services.duplicate_review import judge_pair, list_duplicates
+from kartoteka.web.api.models import MAX_ID
+from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
+from kartoteka.web.render import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+PersonId = Annotated[int, Form(ge=1, le=MAX_ID)]
+
+
+@router.get("/duplicates")
+def duplicates_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
+    return render(request, "duplicates.html", {"pairs": list_duplicates(engine, principal=principal)})
+
+
+@router.post("/duplicates")
+def judge(engine: EngineDep, principal: PagePrincipal, person_id: PersonId, other_person_id: PersonId,
+          judgement: Annotated[str, Form(max_length=20)],
+          score: Annotated[float | None, Form(ge=0, le=1)] = None) -> Response:
+    judge_pair(engine, principal=principal, person_id=person_id, other_person_id=other_person_id,
+               judgement=judgement, score=score)
+    return RedirectResponse(f"/duplicates?judged={judgement}#pair-{min(person_id, other_person_id)}-"
+                            f"{max(person_id, other_person_id)}", status_code=303)

@@ -1,0 +1,76 @@
+"""The likely-duplicates page and /api/duplicates: who sees it, what it hides, judgements."""
+
+from __future__ import annotations
+
+import pytest
+
+from kartoteka.services import access
+from kartoteka.services.duplicate_review import list_duplicates
+from kartoteka.services.imports import import_file
+from kartoteka.services.persons import get_person
+from kartoteka.services.users import create_token
+from tests.web.conftest import Web, csrf
+
+TWINS = """id,name,birth_date,gender,sensitivity
+P5,Иванов Иван Иванович,1980-05-01,m,internal
+P6,Секретная Мария Петровна,1990-02-03,f,internal
+"""
+
+
+@pytest.fixture
+def twins(web: Web) -> Web:
+    """P5 repeats P1; P6 repeats the confidential P3."""
+    (web.tmp / "twins.csv").write_text(TWINS, encoding="utf-8")
+    import_file(web.db.engine, "persons", web.tmp / "twins.csv", actor="test")
+    return web
+
+
+def pairs_of(rows: list[dict[str, dict[str, str]]]) -> set[tuple[str, str]]:
+    return {(r["first"]["ext_id"], r["second"]["ext_id"]) for r in rows}
+
+
+def test_editor_sees_pairs_with_links_and_explanations(twins: Web) -> None:
+    page = twins.client("editor").get("/duplicates")
+    assert page.status_code == 200
+    assert 'href="/persons/P1"' in page.text and 'href="/persons/P5"' in page.text
+    assert 'href="/duplicates"' in page.text                      # the nav link
+    h = {"Authorization": "Bearer " + create_token(twins.db.engine, username="editor", name="t", actor="test")}
+    rows = twins.client(None).get("/api/duplicates", headers=h).json()
+    assert {("P1", "P5"), ("P3", "P6")} <= pairs_of(rows)
+    assert all(r["explanation"] and 0 < r["score"] <= 1 and r["judgement"] is None for r in rows)
+
+
+def test_viewer_never_sees_the_page(twins: Web) -> None:
+    viewer = twins.client("viewer")
+    assert viewer.get("/duplicates").status_code == 403
+    assert 'href="/duplicates"' not in viewer.get("/").text
+    h = {"Authorization": "Bearer " + create_token(twins.db.engine, username="viewer", name="t", actor="test")}
+    assert twins.client(None).get("/api/duplicates", headers=h).status_code == 403
+
+
+def test_pairs_with_hidden_persons_are_left_out(twins: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A role that may edit but not read confidential records (none today) must not learn of P3."""
+    monkeypatch.setitem(access.PERMISSIONS, "viewer", frozenset({"read", "edit"}))
+    shown = {(p.first.ext_id, p.second.ext_id) for p in
+             list_duplicates(twins.db.engine, principal=access.Principal("v", "viewer"))}
+    assert ("P1", "P5") in shown and not any("P3" in pair for pair in shown)
+    ids = [get_person(twins.db.engine, ref).person["id"] for ref in ("P3", "P6")]
+    viewer = twins.client("viewer")
+    assert viewer.post("/duplicates", data={"person_id": ids[0], "other_person_id": ids[1], "judgement": "same",
+                                            "csrf_token": csrf(viewer.get("/").text)}).status_code == 404
+
+
+def test_judgements_override_the_scorer(twins: Web) -> None:
+    c = twins.client("editor")
+    rows = c.get("/api/duplicates").json()
+    pair = next(r for r in rows if (r["first"]["ext_id"], r["second"]["ext_id"]) == ("P1", "P5"))
+    ids = {"person_id": str(pair["second"]["id"]), "other_person_id": str(pair["first"]["id"])}
+    form = c.get("/duplicates").text
+    r = c.post("/duplicates", data={**ids, "judgement": "unsure", "csrf_token": csrf(form)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/duplicates?judged=unsure")
+    page = c.get(r.headers["location"]).text
+    assert "Judgement recorded." in page and "(editor," in page
+    assert c.post("/duplicates", data={**ids, "judgement": "maybe", "csrf_token": csrf(form)}).status_code == 422
+    c.post("/duplicates", data={**ids, "judgement": "different", "csrf_token": csrf(form)})
+    left = pairs_of(c.get("/api/duplicates").json())
+    assert ("P1", "P5") not in left and ("P3", "P6") in left
