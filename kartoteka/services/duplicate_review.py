@@ -8,25 +8,18 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from kartoteka.db.tables import match_decisions, person_names, persons
+from kartoteka.db.tables import match_decisions
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.services.access import Principal, require, visible_person_ids
+from kartoteka.services.browse import PersonRow
+from kartoteka.services.browse import _rows as person_rows   # the search list's rows: one way to show a person
 from kartoteka.services.matching import find_duplicates, record_judgement
 
 
 @dataclass(frozen=True)
-class PairPerson:
-    id: int
-    ext_id: str
-    name: str
-    birth_date: str | None
-    sensitivity: str
-
-
-@dataclass(frozen=True)
 class DuplicateView:
-    first: PairPerson
-    second: PairPerson
+    first: PersonRow         # name, birth date, sensitivity, visible statuses and articles
+    second: PersonRow
     score: float
     explanation: str
     judgement: str | None = None        # the latest human judgement of the pair, if any
@@ -37,25 +30,6 @@ class DuplicateView:
 def pair_key(person_id: int, other_person_id: int) -> str:
     """The judgement key of a registry pair (the same as `kartoteka judge --other`)."""
     return f"pair:{min(person_id, other_person_id)}:{max(person_id, other_person_id)}"
-
-
-def _people(engine: Engine, ids: set[int]) -> dict[int, PairPerson]:
-    out: dict[int, PairPerson] = {}
-    if not ids:
-        return out
-    with engine.connect() as conn:
-        primary: dict[int, str] = {}
-        first: dict[int, str] = {}
-        for r in conn.execute(select(person_names.c.person_id, person_names.c.full, person_names.c.kind)
-                              .where(person_names.c.person_id.in_(ids)).order_by(person_names.c.id)):
-            first.setdefault(r.person_id, r.full)
-            if r.kind == "primary":
-                primary.setdefault(r.person_id, r.full)
-        for p in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.sensitivity)
-                              .where(persons.c.id.in_(ids))):
-            out[p.id] = PairPerson(p.id, p.ext_id, primary.get(p.id) or first.get(p.id, ""), p.birth_date,
-                                   p.sensitivity)
-    return out
 
 
 def _latest_judgements(engine: Engine, ids: set[int]) -> dict[tuple[int, int], Any]:
@@ -76,7 +50,9 @@ def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200) -
     allowed = visible_person_ids(engine, principal, {i for p in pairs for i in (p.person_id, p.other_person_id)})
     shown = [p for p in pairs if p.person_id in allowed and p.other_person_id in allowed][:max(1, limit)]
     ids = {i for p in shown for i in (p.person_id, p.other_person_id)}
-    people, judged = _people(engine, ids), _latest_judgements(engine, ids)
+    with engine.connect() as conn:
+        people = {r.id: r for r in person_rows(conn, principal, sorted(ids))}
+    judged = _latest_judgements(engine, ids)
     out = []
     for p in shown:
         j = judged.get((min(p.person_id, p.other_person_id), max(p.person_id, p.other_person_id)))

@@ -6,15 +6,15 @@ from importlib import import_module
 
 from fastapi import APIRouter
 
-from kartoteka.web.api import audit, cases, dashboard, duplicates, imports, persons, sources, users
+from kartoteka.web.api import audit, dashboard, duplicates, imports, persons, records, users
 
 
 OPTIONAL = ("vetting", "assessments")
 
 
 def routers() -> list[APIRouter]:
-    found = [persons.router, users.router, audit.router, imports.router, dashboard.router, cases.router,
-             sources.router, duplicates.router]
+    found = [persons.router, users.router, audit.router, imports.router, dashboard.router, records.cases,
+             records.sources, duplicates.router]
     found.extend(optional_routers())
     return found
 
