@@ -71,6 +71,7 @@ def test_judgements_override_the_scorer(twins: Web) -> None:
     page = c.get(r.headers["location"]).text
     assert "Judgement recorded." in page and "(editor," in page
     assert c.post("/duplicates", data={**ids, "judgement": "maybe", "csrf_token": csrf(form)}).status_code == 422
+    assert c.post("/duplicates", data={**ids, "judgement": "same"}).status_code == 403       # no CSRF token
     c.post("/duplicates", data={**ids, "judgement": "different", "csrf_token": csrf(form)})
     left = pairs_of(c.get("/api/duplicates").json())
     assert ("P1", "P5") not in left and ("P3", "P6") in left

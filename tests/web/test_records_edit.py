@@ -71,6 +71,7 @@ def test_case_form_marks_each_bad_field(web: Web) -> None:
                                            "csrf_token": csrf(form)})
     assert r.status_code == 422 and r.text.count('aria-invalid="true"') == 2
     assert 'id="e-verdict_on"' in r.text and 'id="e-jurisdiction"' in r.text
+    assert c.post(f"/cases/{cid}/edit", data={"version": "1", "sensitivity": "public"}).status_code == 403  # no CSRF
 
 
 def test_source_form_validates_and_returns_to_the_person(web: Web) -> None:
@@ -86,6 +87,9 @@ def test_source_form_validates_and_returns_to_the_person(web: Web) -> None:
                                                         "csrf_token": csrf(form)}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/persons/P1?saved=1"
     assert "Приговор" in c.get("/persons/P1").text
+    assert "Saved." in c.get(f"/sources/{sid}/edit?saved=1").text
+    c.post("/language", data={"lang": "uk", "next": "/", "csrf_token": csrf(form)})
+    assert "Редагувати джерело" in c.get(f"/sources/{sid}/edit").text
 
 
 def test_viewer_never_reaches_confidential_records_through_the_forms(web: Web) -> None:
