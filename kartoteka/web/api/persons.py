@@ -42,7 +42,7 @@ class Version(BaseModel):
     version: int
 
 
-def filters(q: Annotated[str, Query(max_length=300, description="a name in any script")] = "",
+async def filters(q: Annotated[str, Query(max_length=300, description="a name in any script")] = "",
             status: Annotated[str, Query(max_length=60)] = "", code: Annotated[str, Query(max_length=8)] = "",
             article: Annotated[str, Query(max_length=20)] = "", region: Annotated[str, Query(max_length=200)] = "",
             facility: Annotated[str, Query(max_length=200)] = "", flag: Annotated[str, Query(max_length=40)] = "",
@@ -51,7 +51,7 @@ def filters(q: Annotated[str, Query(max_length=300, description="a name in any s
 
 
 @router.get("", response_model=list[PersonRow], summary="Search persons across scripts, with filters")
-def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
+async def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
     return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal))
 
