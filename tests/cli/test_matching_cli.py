@@ -3,18 +3,10 @@
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from kartoteka.cli.main import app
+from tests.cli.runner import run_cli
 from tests.conftest import Db
 
-runner = CliRunner()
-
-
-def _run(db: Db, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, ["--db", db.url, *args])
-    assert result.exit_code == code, result.output
-    return result.output
+_run = run_cli
 
 
 def test_match_search_duplicates_judge(db: Db, tmp_path: Path) -> None:

@@ -5,15 +5,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kartoteka.cli.main import app
+from tests.cli.runner import run_cli
 from tests.conftest import Db
 
 runner = CliRunner()
 
 
-def _run(db: Db, *args: str, input: str | None = None) -> str:
-    result = runner.invoke(app, ["--db", db.url, *args], input=input)
-    assert result.exit_code == 0, result.output
-    return result.output
+_run = run_cli
 
 
 def test_import_show_history_export(db: Db, tmp_path: Path) -> None:

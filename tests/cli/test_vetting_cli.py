@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kartoteka.cli.main import app
+from tests.cli.runner import run_cli
 from tests.conftest import Db
 from tests.services.test_vetting import LIST, make_registry, write_list
 
@@ -17,9 +18,7 @@ runner = CliRunner()
 
 
 def _run(db: Db, *args: str) -> str:
-    result = runner.invoke(app, ["--db", db.url, "--actor", "vetter", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
+    return run_cli(db, *args, actor="vetter")
 
 
 def test_vet_runs_diff_review_outcome(db: Db, tmp_path: Path) -> None:

@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from kartoteka.cli.main import app
 from kartoteka.services.users import user_for_token
+from tests.cli.runner import run_cli
 from tests.conftest import Db
 from tests.web.conftest import write_registry
 
-runner = CliRunner()
-
-
-def _run(db: Db, *args: str, input: str | None = None, code: int = 0) -> str:
-    result = runner.invoke(app, ["--db", db.url, *args], input=input)
-    assert result.exit_code == code, result.output
-    return result.output
+_run = run_cli
 
 
 def test_user_add_list_disable_and_token(db: Db) -> None:
