@@ -2,7 +2,7 @@
 linked to a run
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0001
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
