@@ -17,7 +17,6 @@ import gc
 import os
 import resource
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from kartoteka.domain.dates import parse_partial_date

@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, insert, select
 
 from kartoteka.db import audit
-from kartoteka.db.tables import match_decisions, person_names, persons
-from kartoteka.domain.dates import parse_partial_date
-from kartoteka.domain.person import Gender, parse_gender
+from kartoteka.db.tables import match_decisions, persons
+from kartoteka.domain.person import Gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
+from kartoteka.services import lists
 from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
-from kartoteka.tabular.columns import map_columns
-from kartoteka.tabular.reader import open_table
+from kartoteka.tabular.documents import open_list
 
 JUDGEMENTS = ("same", "different", "unsure")
 OUT_COLUMNS = ["id", "person_id", "score", "decision", "explanation"]
@@ -73,36 +72,11 @@ class ListMatch:
 T = TypeVar("T")
 
 
-def _optional(parse: Callable[[str], T], text: str, label: str, notes: list[str]) -> T | None:
-    """A parsed optional cell; a value that does not parse is noted and ignored, not fatal."""
-    if not text:
-        return None
-    try:
-        return parse(text)
-    except ValueError as exc:
-        notes.append(f"{label} ignored: {exc}")
-        return None
-
-
 def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[ListRow]:
-    """A list file's rows as queries. Names come from a ``name`` column or from split name columns;
-    ``birth_date`` and ``gender`` are optional; unreadable dates or genders are noted, not fatal."""
-    table = open_table(path)
-    fields = map_columns("persons", table.headers, mapping, filename=path.name)
-    if "name" not in fields and "surname" not in fields:
-        raise InvalidInput(f"{path.name}: row 1: a list needs a 'name' column or 'surname' and "
-                           f"'given_name' columns (found: {', '.join(table.headers)}); name it with --map")
-    out: list[ListRow] = []
-    for i, (row_no, raw) in enumerate(table.rows, 1):
-        def get(fld: str) -> str:
-            return raw.get(fields[fld], "").strip() if fld in fields else ""
-        name = get("name") or " ".join(x for x in (get("surname"), get("given_name"), get("patronymic")) if x)
-        notes: list[str] = []
-        birth = _optional(parse_partial_date, get("birth_date"), "birth date", notes)
-        gender = _optional(parse_gender, get("gender"), "gender", notes)
-        list_id = get("id") or str(i)
-        out.append(ListRow(row_no, list_id, NameQuery(name, birth, gender, list_id), "; ".join(notes)))
-    return out
+    """A list file's rows as queries: any list format (CSV, XLSX, JSON Lines, DOCX tables, PDF text,
+    plain text), read by kartoteka.services.lists; unreadable dates or genders are noted, not fatal."""
+    listing = lists.read_list(open_list(path), mapping)
+    return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
 
 
 def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,

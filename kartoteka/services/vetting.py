@@ -15,7 +15,6 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert
@@ -24,8 +23,6 @@ from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
-from kartoteka.domain.dates import PartialDate, parse_partial_date
-from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
@@ -36,78 +33,12 @@ from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import (
     WARNING_KINDS, FlagView, MissingPerson, RunInfo, VetReport, VetRow, mark_duplicates,
 )
-from kartoteka.tabular.columns import map_columns
+from kartoteka.services.lists import ListEntry, ListInput, read_list
 from kartoteka.tabular.documents import open_list
 from kartoteka.tabular.reader import RawTable
 
 Progress = Callable[[int, int], None]
-NAME_PARTS = ("surname", "given_name", "patronymic")
 SCREEN_SLICE = 1500     # persons per flags_for_persons call (below its scan threshold)
-
-
-@dataclass
-class ListEntry:
-    row_no: int
-    id: str
-    name: str
-    birth_text: str
-    birth: PartialDate | None
-    gender: Gender | None
-    raw: dict[str, str]
-
-
-@dataclass
-class ListInput:
-    entries: list[ListEntry]
-    columns: dict[str, str]
-    format: str
-    problems: list[str] = field(default_factory=list)
-
-
-def _name_of(row: dict[str, str], fields: dict[str, str]) -> str:
-    if "name" in fields and row.get(fields["name"], "").strip():
-        return " ".join(row[fields["name"]].split())
-    return " ".join(" ".join(row.get(fields[f], "") for f in NAME_PARTS if f in fields).split())
-
-
-def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInput:
-    """The list's rows with the name, birth date, gender and id columns found (or named in ``mapping``)."""
-    fields = map_columns("persons", table.headers, mapping, filename=table.path.name)
-    if "name" not in fields and "surname" not in fields:
-        if len(table.headers) != 1:
-            raise InvalidInput(f"{table.path.name}: no name column found among {', '.join(table.headers)}; "
-                               "name it with --map 'HEADER=name' (or surname/given_name/patronymic)")
-        fields["name"] = table.headers[0]
-    out = ListInput([], fields, table.format)
-    for row_no, row in table.rows:
-        name = _name_of(row, fields)
-        if not name:
-            out.problems.append(f"row {row_no}: no name; the row is skipped")
-            continue
-        birth_text = row.get(fields.get("birth_date", ""), "").strip()
-        birth = None
-        if birth_text:
-            try:
-                birth = parse_partial_date(birth_text)
-            except ValueError as exc:
-                out.problems.append(f"row {row_no}: birth date '{birth_text}' not understood ({exc}); "
-                                    "matched by name only")
-        gender = None
-        if row.get(fields.get("gender", ""), "").strip():
-            try:
-                gender = parse_gender(row[fields["gender"]])
-            except ValueError:
-                out.problems.append(f"row {row_no}: gender '{row[fields['gender']]}' not understood")
-        list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
-        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row))
-    out.problems.extend(str(p) for p in table.problems)
-    ids = [e.id for e in out.entries]
-    if not all(ids) or len(set(ids)) != len(ids):
-        if "id" in fields:
-            out.problems.append("the id column is empty or repeats values: rows are identified by row number")
-        for e in out.entries:
-            e.id = str(e.row_no)
-    return out
 
 
 def _flag_views(flags: list[Flag]) -> list[FlagView]:

@@ -40,10 +40,11 @@ def test_match_list_writes_one_row_per_list_row(registry: Db, tmp_path: Path) ->
     svc.write_matches(results, out)
     lines = out.read_text("utf-8").splitlines()
     assert lines[0] == "id,person_id,score,decision,explanation" and len(lines) == 5
-    assert lines[1].startswith("1,A-1,") and ",match," in lines[1]
+    # Without an id column, rows are named by their row number in the file (the header is row 1).
+    assert lines[1].startswith("2,A-1,") and ",match," in lines[1]
     assert ",review," in lines[2] and "birth date" in lines[2]
-    assert lines[3].startswith("3,,") and "no_match" in lines[3] and "birth date ignored" in lines[3]
-    assert lines[4].startswith("4,A-2,")
+    assert lines[3].startswith("4,,") and "no_match" in lines[3] and "birth date '31.02.1990' not understood" in lines[3]
+    assert lines[4].startswith("5,A-2,")
     svc.write_matches(results, out, fmt="json")
     data = json.loads(out.read_text("utf-8"))
     assert data[0]["person_id"] == "A-1" and data[2]["decision"] == "no_match" and data[2]["person_id"] == ""
@@ -54,8 +55,10 @@ def test_split_name_columns_and_own_ids(registry: Db, tmp_path: Path) -> None:
     lst.write_text("id,surname,given_name,birth_date\nX9,Sorokina,Masha,1988\n", "utf-8")
     rows = svc.match_list(registry.engine, path=lst)
     assert rows[0].record()["id"] == "X9" and rows[0].result.decision == "review"  # two identical Sorokinas
-    lst.write_text("who\nNavalny\n", "utf-8")
-    with pytest.raises(InvalidInput, match="name"):
+    lst.write_text("Алексей Навальный\nAlexej Nawalny\n", "utf-8")   # one column, no header: all names
+    assert [m.result.ext_id for m in svc.match_list(registry.engine, path=lst)] == ["A-1", "A-1"]
+    lst.write_text("who,when\nNavalny,1976\n", "utf-8")
+    with pytest.raises(InvalidInput, match="no name column"):
         svc.match_list(registry.engine, path=lst)
 
 

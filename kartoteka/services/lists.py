@@ -1,0 +1,87 @@
+"""Reading a list of names (an exchange list, an annex, a pasted column) into entries to match.
+
+The name comes from a ``name`` column (ФИО, ПІБ, ...) or from split surname/given/patronymic
+columns, or from the only column there is; birth date, gender and the list's own id are optional.
+What cannot be read is noted per row and never stops the list. Matching and vetting share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.person import Gender, parse_gender
+from kartoteka.errors import InvalidInput
+from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.reader import RawTable
+
+NAME_PARTS = ("surname", "given_name", "patronymic")
+
+
+@dataclass
+class ListEntry:
+    row_no: int
+    id: str
+    name: str
+    birth_text: str
+    birth: PartialDate | None
+    gender: Gender | None
+    raw: dict[str, str]
+    note: str = ""   # what in this row could not be read
+
+
+@dataclass
+class ListInput:
+    entries: list[ListEntry]
+    columns: dict[str, str]
+    format: str
+    problems: list[str] = field(default_factory=list)
+
+
+def _name_of(row: dict[str, str], fields: dict[str, str]) -> str:
+    if "name" in fields and row.get(fields["name"], "").strip():
+        return " ".join(row[fields["name"]].split())
+    return " ".join(" ".join(row.get(fields[f], "") for f in NAME_PARTS if f in fields).split())
+
+
+def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInput:
+    """The list's rows with the name, birth date, gender and id columns found (or named in ``mapping``)."""
+    fields = map_columns("persons", table.headers, mapping, filename=table.path.name)
+    if "name" not in fields and "surname" not in fields:
+        if len(table.headers) != 1:
+            raise InvalidInput(f"{table.path.name}: no name column found among {', '.join(table.headers)}; "
+                               "name it with --map 'HEADER=name' (or surname/given_name/patronymic)")
+        fields["name"] = table.headers[0]
+    out = ListInput([], fields, table.format)
+    for row_no, row in table.rows:
+        name = _name_of(row, fields)
+        if not name:
+            out.problems.append(f"row {row_no}: no name; the row is skipped")
+            continue
+        notes: list[str] = []
+        birth_text = row.get(fields.get("birth_date", ""), "").strip()
+        birth = None
+        if birth_text:
+            try:
+                birth = parse_partial_date(birth_text)
+            except ValueError as exc:
+                note = f"birth date '{birth_text}' not understood ({exc}); matched by name only"
+                notes.append(note)
+                out.problems.append(f"row {row_no}: {note}")
+        gender = None
+        if row.get(fields.get("gender", ""), "").strip():
+            try:
+                gender = parse_gender(row[fields["gender"]])
+            except ValueError:
+                notes.append(f"gender '{row[fields['gender']]}' not understood")
+                out.problems.append(f"row {row_no}: {notes[-1]}")
+        list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
+        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes)))
+    out.problems.extend(str(p) for p in table.problems)
+    ids = [e.id for e in out.entries]
+    if not all(ids) or len(set(ids)) != len(ids):
+        if "id" in fields:
+            out.problems.append("the id column is empty or repeats values: rows are identified by row number")
+        for e in out.entries:
+            e.id = str(e.row_no)
+    return out
