@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import Engine, insert, select
 
@@ -69,7 +68,6 @@ class ListMatch:
                 "score": round(r.score, 4), "decision": r.decision, "explanation": explanation}
 
 
-T = TypeVar("T")
 
 
 def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[ListRow]:
