@@ -18,9 +18,9 @@ def _vet(c: TestClient, label: str) -> int:
                                  "csrf_token": csrf(page)},
                files={"file": ("list.csv", LIST.encode(), "text/csv")}, follow_redirects=False)
     assert r.status_code == 303 and "/vetting/jobs/" in r.headers["location"]
+    job = r.headers["location"]
     for _ in range(300):
-        r = c.get(r.headers["location"] if r.status_code == 303 else job, follow_redirects=False)
-        job = r.request.url.path
+        r = c.get(job, follow_redirects=False)
         if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
             return int(r.headers["location"].rsplit("/", 1)[1])
         assert r.status_code == 200 and 'http-equiv="refresh"' in r.text, r.text
