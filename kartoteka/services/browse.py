@@ -6,19 +6,16 @@ limited to the sensitivities the principal may see (services/access.py).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, tuple_
 
 from kartoteka.catalogs.loader import article_index
 from kartoteka.db.tables import cases, charges, person_names, persons
-from kartoteka.errors import KartotekaError
 from kartoteka.services.access import Principal, visible_clause
-from kartoteka.services.generation import GenerationCache
+from kartoteka.services.matching import search_persons
 
 MAX_LIMIT = 200
 FLAG_SCAN = 2000     # persons screened at most for a flag filter without a name
@@ -54,19 +51,10 @@ class PersonRow:
     score: float | None = None
 
 
-MATCHERS: GenerationCache[Any] = GenerationCache(maxsize=4)   # a loaded registry per database
-
-
 def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int) -> list[tuple[int, float]]:
-    """(person id, score) best first, from the matching service's search."""
-    try:
-        matching = import_module("kartoteka.services.matching")
-    except ImportError as exc:  # the matching service is built in parallel
-        raise KartotekaError("searching by name needs the matching service, which is not installed") from exc
-    kwargs: dict[str, Any] = {"text": text, "limit": limit, "transliterate": transliterate}
-    if "matcher" in inspect.signature(matching.search_persons).parameters:
-        kwargs["matcher"] = MATCHERS.get(engine, "matcher", lambda: matching.Matcher.from_engine(engine))
-    return [(int(h.person_id), float(h.score)) for h in matching.search_persons(engine, **kwargs)
+    """(person id, score) best first, from the matching service's search (which keeps the matcher)."""
+    return [(int(h.person_id), float(h.score))
+            for h in search_persons(engine, text=text, limit=limit, transliterate=transliterate)
             if h.person_id is not None]
 
 

@@ -1,37 +1,27 @@
-"""Calls into services built in parallel (screening, matching, assessments, vetting), tolerating their
-absence while they are being written: a missing service means the feature is hidden, never faked."""
+"""Screening flags as the web shows them: limited to the charges the principal may see."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection
 
 from kartoteka.services.access import Principal, visible_charge_labels, visible_flags
-
-
-def optional_service(name: str) -> ModuleType | None:
-    try:
-        return import_module(f"kartoteka.services.{name}")
-    except ImportError:
-        return None
+from kartoteka.services.screening import flags_for_persons
 
 
 def _flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Any]]:
     """Screening flags per person, limited to the charges the principal may see."""
-    screening = optional_service("screening")
-    if screening is None or not person_ids:
+    if not person_ids:
         return {}
-    flags = screening.flags_for_persons(conn, person_ids)
+    flags = flags_for_persons(conn, person_ids)
     labels = visible_charge_labels(conn, principal, person_ids)
     return {pid: visible_flags(fl, labels.get(pid)) for pid, fl in flags.items()}
 
 
 def flag_tags(principal: Principal) -> Callable[[Connection, list[int]], dict[int, list[str]]]:
-    """Screening flag tags per person (war_crime, violence, ...), or none when screening is absent."""
+    """Screening flag tags per person (war_crime, violence, ...)."""
     def tags(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
         return {pid: sorted({f.tag for f in fl}) for pid, fl in _flags(conn, principal, person_ids).items()}
     return tags

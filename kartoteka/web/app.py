@@ -90,8 +90,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(files("kartoteka") / "web" / "static")), name="static")
     for router in api.routers():
         app.include_router(router, prefix="/api")
-    prefixes = {r.prefix for r in api.optional_routers()}
-    app.state.features = {name: f"/{name}" in prefixes for name in api.OPTIONAL}
     for router in pages.routers():
         app.include_router(router)
     return app

@@ -41,8 +41,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
         tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},
-        has_vetting=request.app.state.features.get("vetting", False),
-        has_assessments=request.app.state.features.get("assessments", False),
         can=(lambda perm: user is not None and can(user.principal, perm)),
         path=request.url.path, **(context or {}))
     return HTMLResponse(page, status_code=status_code)

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from fastapi import APIRouter
 
-from kartoteka.web.api import OPTIONAL
-from kartoteka.web.pages import admin, auth, duplicates, home, imports, persons, records
+from kartoteka.web.pages import admin, assessments, auth, duplicates, home, imports, persons, records, vetting
 
 
 def routers() -> list[APIRouter]:
-    found = [auth.router, home.router, persons.router, records.router, duplicates.router, imports.router,
-             admin.router]
-    for name in OPTIONAL:
-        try:
-            found.append(import_module(f"kartoteka.web.pages.{name}").router)
-        except ImportError:
-            continue
-    return found
+    return [auth.router, home.router, persons.router, records.router, duplicates.router, imports.router,
+            admin.router, vetting.router, assessments.router]
