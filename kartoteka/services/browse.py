@@ -122,10 +122,12 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
         ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(scan))]
         if scores:
             ids.sort(key=lambda i: -scores[i])
-        flag_map = flags_for(conn, ids) if flags_for else {}
-        if filters.flag:
-            ids = [i for i in ids if filters.flag in flag_map.get(i, [])]
-        ids = ids[:limit]
+        if filters.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
+            flag_map = flags_for(conn, ids) if flags_for else {}
+            ids = [i for i in ids if filters.flag in flag_map.get(i, [])][:limit]
+        else:
+            ids = ids[:limit]
+            flag_map = flags_for(conn, ids) if flags_for else {}
         rows = _rows(conn, principal, ids)
     for r in rows:
         r.flags = flag_map.get(r.id, [])
@@ -134,31 +136,31 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
 
 
 def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[PersonRow]:
+    """Display rows for ``ids`` in two queries: persons with their names, visible cases with charges."""
     if not ids:
         return []
-    base = {r.id: r for r in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date,
-                                                 persons.c.region, persons.c.sensitivity)
-                                          .where(persons.c.id.in_(ids)))}
+    base: dict[int, Any] = {}
     primary: dict[int, str] = {}
     first: dict[int, str] = {}
-    for r in conn.execute(select(person_names.c.person_id, person_names.c.full, person_names.c.kind)
-                          .where(person_names.c.person_id.in_(ids)).order_by(person_names.c.id)):
-        first.setdefault(r.person_id, r.full)
-        if r.kind == "primary":
-            primary.setdefault(r.person_id, r.full)
+    for r in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.region,
+                                 persons.c.sensitivity, person_names.c.full, person_names.c.kind)
+                          .outerjoin(person_names, person_names.c.person_id == persons.c.id)
+                          .where(persons.c.id.in_(ids)).order_by(person_names.c.id)):
+        base.setdefault(r.id, r)
+        if r.full is not None:
+            first.setdefault(r.id, r.full)
+            if r.kind == "primary":
+                primary.setdefault(r.id, r.full)
     statuses: dict[int, set[str]] = {}
     articles: dict[int, set[str]] = {}
-    visible_cases = select(cases.c.id, cases.c.person_id, cases.c.status).where(
-        cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None), visible_clause(principal, cases.c.sensitivity))
-    case_person: dict[int, int] = {}
-    for r in conn.execute(visible_cases):
-        case_person[r.id] = r.person_id
-        if r.status:
-            statuses.setdefault(r.person_id, set()).add(r.status)
-    if case_person:
-        for r in conn.execute(select(charges.c.case_id, charges.c.code, charges.c.article)
-                              .where(charges.c.case_id.in_(list(case_person)))):
-            articles.setdefault(case_person[r.case_id], set()).add(f"{r.code} {r.article}")
+    for c in conn.execute(select(cases.c.person_id, cases.c.status, charges.c.code, charges.c.article)
+                          .outerjoin(charges, charges.c.case_id == cases.c.id)
+                          .where(cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None),
+                                 visible_clause(principal, cases.c.sensitivity))):
+        if c.status:
+            statuses.setdefault(c.person_id, set()).add(c.status)
+        if c.code is not None:
+            articles.setdefault(c.person_id, set()).add(f"{c.code} {c.article}")
     return [PersonRow(i, base[i].ext_id, primary.get(i) or first.get(i, ""), base[i].birth_date, base[i].region,
                       base[i].sensitivity, sorted(statuses.get(i, ())), sorted(articles.get(i, ())))
             for i in ids if i in base]
