@@ -6,11 +6,11 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.tables import cases, citations, sources, status_events
-from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import parse_sensitivity
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.services.persons import resolve_person_id
@@ -54,12 +54,31 @@ def cite(engine: Engine, *, actor: str, source_id: int, entity_type: str, entity
                         field="source", after=source_id)
 
 
+def event_date(text: str) -> PartialDate | None:
+    """An event's (possibly partial) date; a bad one is an InvalidInput naming it."""
+    try:
+        return parse_partial_date(text) if text else None
+    except ValueError as exc:
+        raise InvalidInput(f"event date '{text}': {exc}") from None
+
+
+def insert_event(conn: Connection, *, actor: str, person_id: int, kind: str, when: PartialDate | None,
+                 note: str = "", source_id: int | None = None, case_id: int | None = None,
+                 run_id: int | None = None) -> int:
+    """Write one status event (audited) inside the caller's transaction; returns its id."""
+    return audit.create_record(conn, status_events, "status_event", {
+        "person_id": person_id, "case_id": case_id, "kind": kind, "date": when.iso() if when else None,
+        "date_precision": when.precision.value if when else None, "note": note, "source_id": source_id,
+        "run_id": run_id,
+    }, actor=actor)
+
+
 def add_event(engine: Engine, *, actor: str, person: str | int, kind: str, date: str = "", note: str = "",
               source_id: int | None = None, case_ext_id: str = "") -> int:
     """Add a status event to a person's timeline; the date may be partial."""
     if kind not in EVENT_KINDS:
         raise InvalidInput(f"'{kind}' is not an event kind (use {', '.join(EVENT_KINDS)})")
-    when = parse_partial_date(date) if date else None
+    when = event_date(date)
     with engine.begin() as conn:
         person_id = resolve_person_id(conn, person)
         case_id = None
@@ -70,7 +89,5 @@ def add_event(engine: Engine, *, actor: str, person: str | int, kind: str, date:
                 raise NotFound(f"person {person} has no case '{case_ext_id}'")
         if source_id is not None and conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
             raise NotFound(f"no source #{source_id}")
-        return audit.create_record(conn, status_events, "status_event", {
-            "person_id": person_id, "case_id": case_id, "kind": kind, "date": when.iso() if when else None,
-            "date_precision": when.precision.value if when else None, "note": note, "source_id": source_id,
-        }, actor=actor)
+        return insert_event(conn, actor=actor, person_id=person_id, kind=kind, when=when, note=note,
+                            source_id=source_id, case_id=case_id)

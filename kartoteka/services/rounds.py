@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from kartoteka.db import audit
-from kartoteka.db.tables import status_events, vetting_runs
+from kartoteka.db.tables import vetting_runs
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.errors import InvalidInput
 from kartoteka.matching.engine import NameQuery, query_key
+from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.runs import RunRef, get_run, resolve_run
 from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetRow
@@ -83,10 +83,9 @@ def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, a
     """A release or exchange on a (possibly partial) date, as a status event; returns the event id."""
     if kind not in OUTCOME_KINDS:
         raise InvalidInput(f"'{kind}' is not an outcome (use {', '.join(OUTCOME_KINDS)})")
-    try:
-        when = parse_partial_date(date)
-    except ValueError as exc:
-        raise InvalidInput(f"outcome date '{date}': {exc}") from None
+    if not date:
+        raise InvalidInput("an outcome needs a date")
+    when = event_date(date)
     with engine.begin() as conn:
         person_id = resolve_person_id(conn, person)
         run_id = None
@@ -96,7 +95,5 @@ def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, a
                                 .where(vetting_runs.c.id == run_id)).one()
             where = ", ".join(x for x in (meta.round, meta.side) if x)
             note = (note + " " if note else "") + f"(vetting run #{run_id}{': ' + where if where else ''})"
-        return audit.create_record(conn, status_events, "status_event", {
-            "person_id": person_id, "case_id": None, "kind": kind, "date": when.iso(),
-            "date_precision": when.precision.value, "note": note, "source_id": None, "run_id": run_id,
-        }, actor=actor)
+        return insert_event(conn, actor=actor, person_id=person_id, kind=kind, when=when, note=note,
+                            run_id=run_id)

@@ -29,3 +29,12 @@ def test_sources_events_and_citations_show_on_the_person(db: Db, tmp_path: Path)
         evidence.add_event(db.engine, actor="b", person="P1", kind="vanished")
     with pytest.raises(NotFound):
         evidence.add_event(db.engine, actor="b", person="P404", kind="released")
+
+
+def test_an_impossible_event_date_is_a_clear_input_error(db: Db, tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("id,name\nP1,Иванов Иван\n", "utf-8")
+    import_file(db.engine, "persons", src, actor="a")
+    with pytest.raises(InvalidInput, match="event date '31.02.2020'.*does not exist"):
+        evidence.add_event(db.engine, actor="b", person="P1", kind="released", date="31.02.2020")
+    assert get_person(db.engine, "P1").events == []
