@@ -26,14 +26,6 @@ MapOpt = Annotated[list[str] | None, typer.Option(
 DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row without writing anything")]
 
 
-def _known_definitions() -> set[str]:
-    try:
-        from kartoteka.catalogs import definition_ids
-    except ImportError:
-        return set()
-    return set(definition_ids())
-
-
 def _run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | None, dry_run: bool) -> None:
     st = state(ctx)
     with user_errors():
@@ -43,7 +35,7 @@ def _run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | 
                       disable=not console.is_terminal) as bar:
             task = bar.add_task(f"Importing {file.name}", total=None)
             report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
-                                 dry_run=dry_run, known_definitions=_known_definitions(),
+                                 dry_run=dry_run,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
         _print_report(report)
 

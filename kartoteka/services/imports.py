@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.ids import IdAllocator
@@ -81,8 +82,7 @@ def _chunks(it: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int
 
 
 def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
-                dry_run: bool = False, progress: Progress | None = None,
-                known_definitions: set[str] | None = None) -> ImportReport:
+                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Import ``path`` as ``kind``; raises InvalidInput listing every bad row, writing nothing."""
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
@@ -97,7 +97,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             conn.execute(insert(imports).values(
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))
-            writer = _WRITERS[kind](conn, actor, report, known_definitions or set())
+            writer = _WRITERS[kind](conn, actor, report)
             for chunk in _chunks(table.rows):
                 writer.chunk(chunk, fields, errors)
                 report.rows += len(chunk)
@@ -120,8 +120,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
 class _Writer:
     key_table = persons
 
-    def __init__(self, conn: Connection, actor: str, report: ImportReport, definitions: set[str]):
-        self.conn, self.actor, self.report, self.definitions = conn, actor, report, definitions
+    def __init__(self, conn: Connection, actor: str, report: ImportReport):
+        self.conn, self.actor, self.report = conn, actor, report
         self.seen: dict[str, int] = {}
         t = self.key_table
         self.existing: dict[str, tuple[int, str | None]] = {
@@ -223,8 +223,8 @@ class _PersonWriter(_Writer):
 class _CaseWriter(_Writer):
     key_table = cases
 
-    def __init__(self, conn: Connection, actor: str, report: ImportReport, definitions: set[str]):
-        super().__init__(conn, actor, report, definitions)
+    def __init__(self, conn: Connection, actor: str, report: ImportReport):
+        super().__init__(conn, actor, report)
         self.person_ids = {r[0]: r[1] for r in conn.execute(select(persons.c.ext_id, persons.c.id))}
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
@@ -264,6 +264,10 @@ class _CaseWriter(_Writer):
 
 class _AssessmentWriter(_Writer):
     key_table = persons
+
+    def __init__(self, conn: Connection, actor: str, report: ImportReport):
+        super().__init__(conn, actor, report)
+        self.definitions = definition_ids()   # the catalog decides which definitions exist
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:

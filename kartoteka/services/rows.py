@@ -134,7 +134,7 @@ def parse_case(r: RowReader) -> dict[str, Any] | None:
 
 def parse_assessment(r: RowReader, known_definitions: set[str]) -> dict[str, Any] | None:
     definition = r.text("definition", limit=60, required=True)
-    if definition and known_definitions and definition not in known_definitions:
+    if definition and definition not in known_definitions:
         r.fail("definition", f"'{definition}' is not a known definition ({', '.join(sorted(known_definitions))})")
     raw_decision = r.text("decision", limit=40, required=True)
     decision = _DECISION_WORDS.get(raw_decision.lower())

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kartoteka.catalogs import definition_ids
 from kartoteka.db.tables import citations
 from kartoteka.errors import Conflict, Forbidden, InvalidInput
 from kartoteka.services import assessments as svc
@@ -118,7 +117,7 @@ def test_imported_lists_count_and_the_latest_decision_wins(db: Db, tmp_path: Pat
     (tmp_path / "a.csv").write_text("person_id,definition,decision,decided_on,reviewer\n"
                                     "A1,guidelines-2013,recognised,2023-04-01,viasna\n"
                                     "A3,guidelines-2013,признан,2022-01-01,memorial\n", "utf-8")
-    import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t", known_definitions=definition_ids())
+    import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")
     with db.engine.connect() as conn:
         assert recognised_person_ids(conn, "guidelines-2013") == {ids["A1"], ids["A3"]}
     aid = _draft(db, person="A3")
@@ -136,4 +135,4 @@ def test_import_rejects_definitions_not_in_the_catalog(db: Db, tmp_path: Path) -
     _registry(db, tmp_path)
     (tmp_path / "a.csv").write_text("person_id,definition,decision\nA1,pace_1900,recognised\n", "utf-8")
     with pytest.raises(InvalidInput, match="not a known definition"):
-        import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t", known_definitions=definition_ids())
+        import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")

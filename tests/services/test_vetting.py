@@ -52,7 +52,7 @@ def make_registry(engine: Engine, directory: Path) -> None:
     for kind, text in (("persons", PERSONS), ("cases", CASES), ("assessments", ASSESSMENTS)):
         path = directory / f"{kind}.csv"
         path.write_text(text, "utf-8")
-        import_file(engine, kind, path, actor="setup", known_definitions={DEF})
+        import_file(engine, kind, path, actor="setup")
 
 
 def write_list(directory: Path, text: str = LIST, name: str = "list.csv") -> Path:
@@ -190,7 +190,7 @@ def test_diff_shows_a_status_that_changed_between_rounds(registry: Engine, tmp_p
     before = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R1")
     decided = tmp_path / "decided.csv"
     decided.write_text("person_id,definition,decision,decided_on\nP3,guidelines-2013,recognised,2025-03-01\n", "utf-8")
-    import_file(registry, "assessments", decided, actor="reviewer", known_definitions={DEF})
+    import_file(registry, "assessments", decided, actor="reviewer")
     after = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R2")
     d = diff_runs(registry, run_a=before.run.id, run_b=after.run.id)
     assert d.added == [] and d.removed == []
