@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -67,3 +67,9 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def ids_param(key: str = "ids") -> BindParameter[Any]:
+    """A list parameter (``IN (...)``) for statements built once and executed many times: building a
+    statement costs more than running a small one."""
+    return bindparam(key, expanding=True)

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Connection, Engine, select, true
+from sqlalchemy import Column, ColumnElement, Connection, Engine, bindparam, select, true
 
 from kartoteka.db.audit import log_event
+from kartoteka.db.engine import ids_param
 from kartoteka.db.tables import cases, charges, persons, sources
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
@@ -76,6 +77,16 @@ def visible_clause(principal: Principal, column: Column[Any]) -> ColumnElement[b
     if len(allowed) == len(SENSITIVITIES):
         return true()
     return column.in_(allowed)
+
+
+def visible_param(column: Column[Any]) -> ColumnElement[bool]:
+    """``visible_clause`` for prebuilt statements: the allowed sensitivities come in as the ``visible``
+    parameter (``visible_values``), so one compiled statement serves every role."""
+    return column.in_(bindparam("visible", expanding=True))
+
+
+def visible_values(principal: Principal) -> list[str]:
+    return list(visible_sensitivities(principal))
 
 
 def check_visible(principal: Principal, entity: str, record: Mapping[str, Any]) -> None:
@@ -171,21 +182,25 @@ def charge_label(code: str, article: str, part: str) -> str:
     return f"{code or '?'} {article}" + (f"({part})" if part else "")
 
 
+_HIDDEN_CASES = select(cases.c.person_id).where(
+    cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None), ~visible_param(cases.c.sensitivity)).distinct()
+_VISIBLE_CHARGES = (select(cases.c.person_id, charges.c.code, charges.c.article, charges.c.part)
+                    .join(charges, charges.c.case_id == cases.c.id)
+                    .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
+                           visible_param(cases.c.sensitivity)))
+
+
 def visible_charge_labels(conn: Connection, principal: Principal, person_ids: Iterable[int]) -> dict[int, set[str]]:
     """For the persons among ``person_ids`` with cases hidden from the principal: the charges of their
     visible cases. Persons with nothing hidden are absent (their flags need no filtering)."""
     if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
         return {}
     ids = list({int(i) for i in person_ids})
-    hidden = {r[0] for r in conn.execute(select(cases.c.person_id).where(
-        cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None),
-        ~visible_clause(principal, cases.c.sensitivity)).distinct())} if ids else set()
+    hidden = {r[0] for r in conn.execute(_HIDDEN_CASES, {"ids": ids, "visible": visible_values(principal)})} \
+        if ids else set()
     out: dict[int, set[str]] = {pid: set() for pid in hidden}
     if hidden:
-        for r in conn.execute(select(cases.c.person_id, charges.c.code, charges.c.article, charges.c.part)
-                              .join(charges, charges.c.case_id == cases.c.id)
-                              .where(cases.c.person_id.in_(hidden), cases.c.deleted_at.is_(None),
-                                     visible_clause(principal, cases.c.sensitivity))):
+        for r in conn.execute(_VISIBLE_CHARGES, {"ids": list(hidden), "visible": visible_values(principal)}):
             out[r.person_id].add(charge_label(r.code, r.article, r.part))
     return out
 

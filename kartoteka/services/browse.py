@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, Select, bindparam, func, or_, select, tuple_
 
 from kartoteka.catalogs.loader import article_index
 from kartoteka.db.tables import cases, charges, person_names, persons
-from kartoteka.services.access import Principal, visible_clause
+from kartoteka.db.engine import ids_param
+from kartoteka.services.access import Principal, visible_clause, visible_param, visible_values
 from kartoteka.services.matching import search_persons
 
 MAX_LIMIT = 200
@@ -58,11 +60,17 @@ def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: i
             if h.person_id is not None]
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match that also works for Cyrillic on SQLite (whose lower() is ASCII-only)."""
+def _contains(column: Any, key: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match that also works for Cyrillic on SQLite (whose lower() is ASCII-only):
+    the lowered column against the lowered text, and the column against the text in four casings
+    (parameters ``key``_0 .. ``key``_4, from ``_contains_values``)."""
+    return or_(func.lower(column).contains(bindparam(f"{key}_0")),
+               *(column.contains(bindparam(f"{key}_{i}")) for i in range(1, 5)))
+
+
+def _contains_values(key: str, text: str) -> dict[str, str]:
     t = text.strip()
-    variants = {t, t.lower(), t.upper(), t.capitalize(), t.title()}
-    return or_(func.lower(column).contains(t.lower()), *(column.contains(v) for v in variants))
+    return {f"{key}_{i}": v for i, v in enumerate((t.lower(), t, t.upper(), t.capitalize(), t.title()))}
 
 
 def flag_articles(tag: str) -> list[tuple[str, str]] | None:
@@ -73,34 +81,48 @@ def flag_articles(tag: str) -> list[tuple[str, str]] | None:
     return found or None
 
 
-def _filtered(principal: Principal, f: PersonFilters, candidates: list[int] | None) -> Select[Any]:
-    """Visible, live persons passing the filters; among ``candidates`` when a text search chose them."""
-    stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_clause(principal, persons.c.sensitivity))
-    if candidates is not None:
-        stmt = stmt.where(persons.c.id.in_(candidates))
-    if f.region:
-        stmt = stmt.where(_contains(persons.c.region, f.region))
-    articles = flag_articles(f.flag) if f.flag and candidates is None else None
-    if f.status or f.facility or f.code or f.article or articles:
-        case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None),
-                                                  visible_clause(principal, cases.c.sensitivity))
-        if candidates is not None:
-            case_q = case_q.where(cases.c.person_id.in_(candidates))
-        if f.status:
-            case_q = case_q.where(cases.c.status == f.status)
-        if f.facility:
-            case_q = case_q.where(_contains(cases.c.facility, f.facility))
-        if f.code or f.article:
+@lru_cache(maxsize=256)
+def _filtered(among_candidates: bool, region: bool, status: bool, facility: bool, code: bool, article: bool,
+              flag: str) -> Select[Any]:
+    """Visible, live person ids passing the filters, as one prebuilt statement per combination of
+    filters; the values come as parameters (``_filter_values``)."""
+    stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_param(persons.c.sensitivity))
+    if among_candidates:
+        stmt = stmt.where(persons.c.id.in_(ids_param()))
+    if region:
+        stmt = stmt.where(_contains(persons.c.region, "region"))
+    articles = flag_articles(flag) if flag and not among_candidates else None
+    if status or facility or code or article or articles:
+        case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None), visible_param(cases.c.sensitivity))
+        if among_candidates:
+            case_q = case_q.where(cases.c.person_id.in_(ids_param()))
+        if status:
+            case_q = case_q.where(cases.c.status == bindparam("status"))
+        if facility:
+            case_q = case_q.where(_contains(cases.c.facility, "facility"))
+        if code or article or articles:
             case_q = case_q.join(charges, charges.c.case_id == cases.c.id)
-            if f.code:
-                case_q = case_q.where(charges.c.code == f.code.upper())
-            if f.article:
-                case_q = case_q.where(charges.c.article == f.article)
+        if code:
+            case_q = case_q.where(charges.c.code == bindparam("code"))
+        if article:
+            case_q = case_q.where(charges.c.article == bindparam("article"))
         if articles:
-            case_q = case_q.join(charges, charges.c.case_id == cases.c.id) if not (f.code or f.article) else case_q
             case_q = case_q.where(tuple_(charges.c.code, charges.c.article).in_(articles))
         stmt = stmt.where(persons.c.id.in_(case_q))
-    return stmt
+    return stmt.order_by(persons.c.id).limit(bindparam("scan", type_=Integer))
+
+
+def _filter_values(principal: Principal, f: PersonFilters, candidates: list[int] | None,
+                   scan: int) -> dict[str, Any]:
+    values: dict[str, Any] = {"visible": visible_values(principal), "scan": scan, "status": f.status,
+                              "code": f.code.upper(), "article": f.article}
+    if candidates is not None:
+        values["ids"] = candidates
+    if f.region:
+        values.update(_contains_values("region", f.region))
+    if f.facility:
+        values.update(_contains_values("facility", f.facility))
+    return values
 
 
 FlagSource = Callable[[Connection, list[int]], dict[int, list[str]]]
@@ -116,15 +138,18 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
                                        limit=max(limit * 2, 40)))
         if not scores:
             return []
+    f = filters
+    stmt = _filtered(bool(scores), bool(f.region), bool(f.status), bool(f.facility), bool(f.code),
+                     bool(f.article), f.flag)
+    scan = len(scores) if scores else (FLAG_SCAN if f.flag else limit * 4)
     with engine.connect() as conn:
-        stmt = _filtered(principal, filters, list(scores) if scores else None)
-        scan = None if scores else (FLAG_SCAN if filters.flag else limit * 4)
-        ids = [r[0] for r in conn.execute(stmt.order_by(persons.c.id).limit(scan))]
+        ids = [r[0] for r in conn.execute(stmt, _filter_values(principal, f, list(scores) if scores else None,
+                                                                scan))]
         if scores:
             ids.sort(key=lambda i: -scores[i])
-        if filters.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
+        if f.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
             flag_map = flags_for(conn, ids) if flags_for else {}
-            ids = [i for i in ids if filters.flag in flag_map.get(i, [])][:limit]
+            ids = [i for i in ids if f.flag in flag_map.get(i, [])][:limit]
         else:
             ids = ids[:limit]
             flag_map = flags_for(conn, ids) if flags_for else {}
@@ -135,6 +160,16 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
     return rows
 
 
+_ROW_PERSONS = (select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.region,
+                       persons.c.sensitivity, person_names.c.full, person_names.c.kind)
+                .outerjoin(person_names, person_names.c.person_id == persons.c.id)
+                .where(persons.c.id.in_(ids_param())).order_by(person_names.c.id))
+_ROW_CASES = (select(cases.c.person_id, cases.c.status, charges.c.code, charges.c.article)
+              .outerjoin(charges, charges.c.case_id == cases.c.id)
+              .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
+                     visible_param(cases.c.sensitivity)))
+
+
 def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[PersonRow]:
     """Display rows for ``ids`` in two queries: persons with their names, visible cases with charges."""
     if not ids:
@@ -142,10 +177,7 @@ def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[Person
     base: dict[int, Any] = {}
     primary: dict[int, str] = {}
     first: dict[int, str] = {}
-    for r in conn.execute(select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.region,
-                                 persons.c.sensitivity, person_names.c.full, person_names.c.kind)
-                          .outerjoin(person_names, person_names.c.person_id == persons.c.id)
-                          .where(persons.c.id.in_(ids)).order_by(person_names.c.id)):
+    for r in conn.execute(_ROW_PERSONS, {"ids": ids}):
         base.setdefault(r.id, r)
         if r.full is not None:
             first.setdefault(r.id, r.full)
@@ -153,10 +185,7 @@ def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[Person
                 primary.setdefault(r.id, r.full)
     statuses: dict[int, set[str]] = {}
     articles: dict[int, set[str]] = {}
-    for c in conn.execute(select(cases.c.person_id, cases.c.status, charges.c.code, charges.c.article)
-                          .outerjoin(charges, charges.c.case_id == cases.c.id)
-                          .where(cases.c.person_id.in_(ids), cases.c.deleted_at.is_(None),
-                                 visible_clause(principal, cases.c.sensitivity))):
+    for c in conn.execute(_ROW_CASES, {"ids": ids, "visible": visible_values(principal)}):
         if c.status:
             statuses.setdefault(c.person_id, set()).add(c.status)
         if c.code is not None:

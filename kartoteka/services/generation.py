@@ -17,10 +17,15 @@ from kartoteka.db.tables import audit_log, match_decisions
 T = TypeVar("T")
 
 
+_GENERATION = select(select(func.max(audit_log.c.id)).scalar_subquery(),
+                     select(func.max(match_decisions.c.id)).scalar_subquery())
+
+
 def registry_generation(engine: Engine) -> tuple[int | None, int | None]:
+    """The newest audit entry and match decision ids (one query, two index look-ups)."""
     with engine.connect() as conn:
-        return (conn.execute(select(func.max(audit_log.c.id))).scalar(),
-                conn.execute(select(func.max(match_decisions.c.id))).scalar())
+        audit, decision = conn.execute(_GENERATION).one()
+        return audit, decision
 
 
 class GenerationCache(Generic[T]):

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, select
 
 from kartoteka.catalogs import Article, article_index, load_screening_rules
 from kartoteka.catalogs.models import CourtCaveat, Violence
+from kartoteka.db.engine import ids_param
 from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.services.persons import resolve_person_id
 
@@ -54,6 +55,15 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[i:i + CHUNK]
 
 
+_PEOPLE_ALL = select(persons.c.id, persons.c.citizenship)
+_PEOPLE = _PEOPLE_ALL.where(persons.c.id.in_(ids_param()))
+_CASES_ALL = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court, cases.c.articles_text,
+                     charges.c.code, charges.c.article, charges.c.part)
+              .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
+              .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
+_CASES = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))
+
+
 def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _Case]], dict[int, set[str]]]:
     index = article_index()
     by_person: dict[int, dict[int, _Case]] = {}
@@ -62,18 +72,12 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
     # Many ids: one scan filtered here is faster than binding thousands of parameters.
     chunks: list[list[int] | None] = [None] if len(ids) > BULK else list(_chunks(ids))
     for chunk in chunks:
-        people = select(persons.c.id, persons.c.citizenship)
-        stmt = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court, cases.c.articles_text,
-                       charges.c.code, charges.c.article, charges.c.part)
-                .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
-                .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
-        if chunk is not None:
-            people = people.where(persons.c.id.in_(chunk))
-            stmt = stmt.where(cases.c.person_id.in_(chunk))
-        for pid, cit in conn.execute(people):
+        params = {} if chunk is None else {"ids": chunk}
+        for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
             if pid in wanted:
                 citizenship[pid] = {c.strip().upper() for c in (cit or "").split(";") if c.strip()}
-        for pid, cid, jur, court, text, code, art, part in conn.execute(stmt):
+        for pid, cid, jur, court, text, code, art, part in conn.execute(_CASES_ALL if chunk is None else _CASES,
+                                                                        params):
             if pid not in wanted:
                 continue
             case = by_person.setdefault(pid, {}).setdefault(cid, _Case(jur or "", court or "", text or ""))

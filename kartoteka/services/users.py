@@ -10,7 +10,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from kartoteka.db.audit import log_event, now
 from kartoteka.db.tables import api_tokens, users
@@ -211,15 +211,18 @@ def revoke_token(engine: Engine, *, token_id: int, actor: str) -> None:
         log_event(conn, entity="api_token", entity_id=token_id, action="revoke", actor=actor)
 
 
+_TOKEN_USER = (select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
+               .join(api_tokens, api_tokens.c.user_id == users.c.id)
+               .where(api_tokens.c.token_hash == bindparam("hash"), api_tokens.c.revoked.is_(False),
+                      users.c.active.is_(True)))
+
+
 def user_for_token(engine: Engine, token: str) -> User | None:
     """The active user a bearer token belongs to, or None; records when it was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     with engine.begin() as conn:
-        row = conn.execute(select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
-                           .join(api_tokens, api_tokens.c.user_id == users.c.id)
-                           .where(api_tokens.c.token_hash == _token_hash(token),
-                                  api_tokens.c.revoked.is_(False), users.c.active.is_(True))).first()
+        row = conn.execute(_TOKEN_USER, {"hash": _token_hash(token)}).first()
         if row is None:
             return None
         at = now()
