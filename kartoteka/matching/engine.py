@@ -23,7 +23,8 @@ from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
-from kartoteka.matching.tokens import PreparedName, prepare_name, query_units
+from kartoteka.matching.compare import Sim
+from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
 from kartoteka.matching.written import split_written
 from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
@@ -100,7 +101,12 @@ class Matcher:
         finally:
             if gc_was_on:
                 gc.enable()
+        # The index lives as long as the matcher: take it out of the collector's generations, or every
+        # full collection rescans its millions of objects (a 0.4 s pause per 100,000 persons, which a
+        # web search would wait for). Refcounting still frees it when the matcher goes.
+        gc.freeze()
         self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
+        self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
@@ -143,7 +149,7 @@ class Matcher:
         """The list name as one query (no alternatives split off)."""
         units = query_units(q.name)
         return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
-                     q.gender.value if q.gender else None)
+                     q.gender.value if q.gender else None, self._sims)
 
     def prepare_all(self, q: NameQuery) -> list[Query]:
         """One query per alternative written in the cell ("Иванов Иван / Ivanov Ivan"), with a
@@ -154,7 +160,7 @@ class Matcher:
         out = []
         for name in names:
             units = query_units(name)
-            out.append(Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender))
+            out.append(Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims))
         return out
 
     def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
@@ -234,12 +240,12 @@ class Matcher:
                 progress(i, len(qs))
         return out
 
-    def search(self, text: str, *, limit: int = 20) -> list[tuple[int, str, float, str, str]]:
-        """(person_id, ext_id, score, registry name, explanation), best first."""
+    def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
+        """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""
         out = []
         for row, sc in self.score_all(NameQuery(text))[:limit]:
             out.append((self.ids[row], self.ext_ids[row], sc.score, sc.name.full if sc.name else "",
-                        "; ".join(sc.reasons)))
+                        "; ".join(sc.reasons) if explain else ""))
         return out
 
     def record(self, person_id: int) -> Candidate:

@@ -20,6 +20,9 @@ ROLES = ("surname", "given", "patronymic")
 _COMPARE = {"surname": compare_surname, "given": compare_given, "patronymic": compare_patronymic}
 
 
+SIMS_MAX = 200_000   # part comparisons kept per matcher (Query.sims): at most some tens of MB
+
+
 @dataclass
 class Query:
     """A list row prepared once: tokens, joined neighbours, birth date and stated gender."""
@@ -28,7 +31,20 @@ class Query:
     n_tokens: int
     birth: PartialDate | None = None
     gender: str | None = None
-    memo: dict[tuple[str, int, Token], Sim] = field(default_factory=dict)
+    # Part comparisons, keyed by (role, list token text, initial, registry token): they depend only on
+    # the two tokens, so a matcher (whose settings are fixed) shares one dict across its queries, since
+    # names recur (given names and patronymics above all).
+    sims: dict[tuple[str, str, bool, Token], Sim] = field(default_factory=dict)
+    # per query: options per (role, registry part), alignments per shape (see align)
+    options: dict[tuple[str, Token], tuple[tuple[Token, Sim], ...]] = field(default_factory=dict)
+    aligned: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
+    # one-word units: (position, unit, the unit's gender if it reads as a patronymic)
+    singles: list[tuple[int, Token, str | None]] = field(init=False)
+    patronymic_like: bool = field(init=False)   # some one-word unit reads as a patronymic
+
+    def __post_init__(self) -> None:
+        self.singles = [(u.covers[0], u, patronymic_gender(u)) for u in self.units if len(u.covers) == 1]
+        self.patronymic_like = any(pg is not None for _i, _u, pg in self.singles)
 
 
 @dataclass(slots=True)
@@ -79,63 +95,90 @@ class _Alignment:
     compared_patronymic: bool
 
 
-def _weighted(parts: dict[str, tuple[Token, Sim] | None], name: PreparedName, s: MatchSettings) -> float:
-    weights = {"surname": s.weight_surname, "given": s.weight_given, "patronymic": s.weight_patronymic}
-    total = got = 0.0
-    for role in ROLES:
-        part = parts.get(role)
-        if role == "patronymic" and part is None:
-            continue  # a missing patronymic neither helps nor hurts
-        if part is None and getattr(name, role) is None:
-            continue
-        total += weights[role]
-        got += weights[role] * (part[1].score if part else 0.0)
+def _weighted(parts: tuple[tuple[Token, Sim] | None, ...], name: PreparedName, s: MatchSettings) -> float:
+    """The parts' similarities weighted (surname, given, patronymic); a part missing on both sides,
+    or a patronymic missing in the list, neither helps nor hurts."""
+    sur, given, pat = parts
+    total = s.weight_surname
+    got = s.weight_surname * sur[1].score if sur is not None else 0.0
+    if given is not None:
+        total += s.weight_given
+        got += s.weight_given * given[1].score
+    elif name.given is not None:
+        total += s.weight_given
+    if pat is not None:
+        total += s.weight_patronymic
+        got += s.weight_patronymic * pat[1].score
     return got / total if total else 0.0
+
+
+def _options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[Token, Sim], ...]:
+    """The list tokens that could fill ``role`` against the registry's ``part`` (once per query and part:
+    namesakes share their parts). A token that agrees with nothing is left out (judged in _evaluate)."""
+    okey = (role, part)
+    opts = q.options.get(okey)
+    if opts is None:
+        sims = q.sims
+        found = []
+        for unit in q.units:
+            if role != "surname" and len(unit.covers) > 1:
+                continue
+            key = (role, unit.text, unit.initial, part)
+            sim = sims.get(key)
+            if sim is None:
+                if len(sims) >= SIMS_MAX:
+                    sims.clear()
+                sim = sims[key] = _COMPARE[role](unit, part, s)
+            if sim.score > 0 or sim.conflict:
+                found.append((unit, sim))
+        opts = q.options[okey] = tuple(found)
+    return opts
 
 
 def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
     """Best assignment of list tokens to the registry name's parts; None when no surname agrees."""
     if name.surname is None:
         return None
-    options: dict[str, list[tuple[Token, Sim] | None]] = {}
-    for role in ROLES:
-        part = getattr(name, role)
-        opts: list[tuple[Token, Sim] | None] = [None]
-        if part is not None:
-            for i, unit in enumerate(q.units):
-                if role != "surname" and len(unit.covers) > 1:
-                    continue
-                memo_key = (role, i, part)
-                sim = q.memo.get(memo_key)
-                if sim is None:
-                    sim = q.memo[memo_key] = _COMPARE[role](unit, part, s)
-                if sim.score <= 0 and not sim.conflict:
-                    continue  # a token left over is judged in _evaluate
-                opts.append((unit, sim))
-        options[role] = opts
-    if len(options["surname"]) == 1:
+    sur = _options(q, "surname", name.surname, s)
+    if not sur:
         return None
+    given = _options(q, "given", name.given, s) if name.given is not None else ()
+    pat = _options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+    # The alignment depends only on these options, on whether the registry name has a given name and a
+    # patronymic, and on the patronymic itself when an explanation could name it: namesakes share it.
+    named = name.patronymic if q.patronymic_like and not pat else name.patronymic is None
+    akey = (id(sur), id(given), id(pat), name.given is None, named)
+    try:
+        return q.aligned[akey]
+    except KeyError:
+        options: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
+        best = q.aligned[akey] = _best_alignment(q, name, options, s)
+        return best
+
+
+def _best_alignment(q: Query, name: PreparedName, options: list[list[tuple[Token, Sim] | None]],
+                    s: MatchSettings) -> _Alignment | None:
     best: _Alignment | None = None
-    for combo in product(*(options[r] for r in ROLES)):
+    for combo in product(options[0], options[1], options[2]):
         used: list[int] = []
         for item in combo:
             if item is not None:
                 used.extend(item[0].covers)
-        if len(used) != len(set(used)) or combo[0] is None:
+        taken = set(used)
+        if len(used) != len(taken):
             continue
-        parts = dict(zip(ROLES, combo))
-        al = _evaluate(q, name, parts, len(set(used)), s)
+        al = _evaluate(q, name, combo, taken, s)
         if best is None or al.score > best.score:
             best = al
     return best
 
 
-def _evaluate(q: Query, name: PreparedName, parts: dict[str, tuple[Token, Sim] | None], used: int,
+def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
               s: MatchSettings) -> _Alignment:
     score = _weighted(parts, name, s)
     caps: list[tuple[float, str]] = []
     gender: str | None = None
-    for role, part in parts.items():
+    for role, part in zip(ROLES, parts):
         if part is None:
             continue
         tok, sim = part
@@ -149,27 +192,23 @@ def _evaluate(q: Query, name: PreparedName, parts: dict[str, tuple[Token, Sim] |
             gender = gender or patronymic_gender(tok)
             if sim.score < 0.7 and not sim.conflict:
                 caps.append((s.cap_patronymic, f"patronymic {tok.text} differs"))
-    if parts.get("given") is None and name.given is not None and used < q.n_tokens:
+    used = len(taken)
+    given, pat = parts[1], parts[2]
+    if given is None and name.given is not None and used < q.n_tokens:
         caps.append((s.cap_given_differs, "given name differs"))
-    taken = _used(parts)
-    if parts.get("patronymic") is None and name.patronymic is not None:
-        spare = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in taken
-                 and patronymic_gender(u) is not None]
+    if pat is None and name.patronymic is not None:
+        spare = [u for i, u, pg in q.singles if i not in taken and pg is not None]
         if spare:
             caps.append((s.cap_patronymic, f"patronymic {spare[0].text} differs from {name.patronymic.text}"))
     extra = q.n_tokens - used
     if extra > 0:
-        leftover = [u for u in q.units if len(u.covers) == 1 and u.covers[0] not in taken]
-        unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) \
-            and patronymic_gender(leftover[0]) is not None
+        leftover = [pg for i, _u, pg in q.singles if i not in taken]
+        unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) and leftover[0] is not None
         if not unmatched_pat:
             score *= s.extra_token_factor ** extra
-    capped = min([score] + [c for c, _ in caps])
-    return _Alignment(capped, caps, parts, gender, parts.get("patronymic") is not None)
-
-
-def _used(parts: dict[str, tuple[Token, Sim] | None]) -> set[int]:
-    return {i for part in parts.values() if part is not None for i in part[0].covers}
+    for cap, _why in caps:
+        score = min(score, cap)
+    return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None)
 
 
 def date_kind(a: PartialDate | None, b: PartialDate | None) -> str:

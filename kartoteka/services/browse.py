@@ -56,7 +56,7 @@ class PersonRow:
 def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int) -> list[tuple[int, float]]:
     """(person id, score) best first, from the matching service's search (which keeps the matcher)."""
     return [(int(h.person_id), float(h.score))
-            for h in search_persons(engine, text=text, limit=limit, transliterate=transliterate)
+            for h in search_persons(engine, text=text, limit=limit, transliterate=transliterate, explain=False)
             if h.person_id is not None]
 
 

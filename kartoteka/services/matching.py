@@ -108,14 +108,17 @@ class SearchHit:
     explanation: str
 
 
-def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True) -> list[SearchHit]:
+def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True,
+                   explain: bool = True) -> list[SearchHit]:
     """Persons whose names match ``text`` (any script, any order), best first. With
-    ``transliterate=False`` only names containing the text as written are returned."""
+    ``transliterate=False`` only names containing the text as written are returned; without
+    ``explain`` the hits carry no explanation (cheaper when nobody reads it)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
     matcher = load_matcher(engine)
     hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-            matcher.search(text, limit=limit * 3 if not transliterate else limit)]
+            matcher.search(text, limit=limit * 3 if not transliterate else limit,
+                                      explain=explain)]
     if not transliterate:
         needle = text.casefold()
         hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
