@@ -1,0 +1,86 @@
+"""The scorer's shared work (comparisons kept across queries, alignments shared by namesakes) must
+never change a score or an explanation."""
+
+import gc
+
+import pytest
+
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.matching import scorer
+from kartoteka.matching.engine import Matcher, NameQuery, PersonRecord
+
+SURNAMES = ["Мельник", "Мельнік", "Коваленко", "Іваноў"]
+GIVEN = [("Иван", "m"), ("Олексій", "m"), ("Мария", "f"), ("Alesia", "f"), ("Сергей", "m")]
+FATHERS = ["Петрович", "Сергеевич", "Іванавіч", "Олегович", "Петрівна", "Андреевна"]
+
+
+def registry() -> list[PersonRecord]:
+    """Many namesakes: every surname with every given name and patronymic, some with Latin aliases."""
+    out = []
+    for i, (s, (g, gender), p) in enumerate((s, g, p) for s in SURNAMES for g in GIVEN for p in FATHERS):
+        names = [(f"{s} {g} {p}", s, g, p)]
+        if i % 3 == 0:
+            names.append((f"{g} Melnyk", "Melnyk", g, ""))
+        out.append(PersonRecord(i + 1, f"P{i + 1}", gender, parse_partial_date(f"{1950 + i % 40}-0{1 + i % 9}-1{i % 9}"),
+                                names))
+    return out
+
+
+QUERIES = ["Мельник", "Мельник Иван", "Melnyk Ivan Petrovich", "Мельнік Іван Пятровіч", "Иван Мельник",
+           "Коваленко Мария Петровна", "Kovalenko Mariia", "Мельник Иван Сергеевич", "Ivanou Aliaksei",
+           "Мельник Иван Иванович", "Melnik I. P.", "Мельникова Мария", "Мельник Петрович"]
+
+
+def scores(m: Matcher, text: str, born: str | None = None) -> list[tuple[int, float, str]]:
+    q = NameQuery(text, parse_partial_date(born) if born else None)
+    return [(row, sc.score, "; ".join(sc.reasons)) for row, sc in m.score_all(q)]
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict[tuple[str, str | None], list[tuple[int, float, str]]]:
+    """Each query answered by a matcher that has answered nothing else."""
+    return {(t, b): scores(Matcher(registry()), t, b) for t in QUERIES for b in (None, "1961")}
+
+
+def test_a_matcher_that_answered_other_queries_answers_the_same(answers) -> None:
+    m = Matcher(registry())
+    for _ in range(2):
+        for (text, born), expected in answers.items():
+            assert scores(m, text, born) == expected, text
+
+
+def test_the_comparison_cache_is_bounded_and_clearing_it_changes_nothing(answers, monkeypatch) -> None:
+    monkeypatch.setattr(scorer, "SIMS_MAX", 7)
+    m = Matcher(registry())
+    for (text, born), expected in answers.items():
+        assert scores(m, text, born) == expected, text
+        assert len(m._sims) <= 7
+
+
+def test_namesakes_share_alignments(monkeypatch) -> None:
+    calls = []
+    real = scorer._best_alignment
+    monkeypatch.setattr(scorer, "_best_alignment", lambda *a: calls.append(1) or real(*a))
+    m = Matcher(registry())
+    ranked = m.score_all(NameQuery("Мельник"))
+    assert len(ranked) >= 60
+    assert len(calls) < len(ranked) / 3
+
+
+def test_a_shared_alignment_still_names_each_persons_own_patronymic() -> None:
+    people = {r.ext_id: r for r in registry()}
+    m = Matcher(list(people.values()))
+    checked = 0
+    for row, sc in m.score_all(NameQuery("Мельник Иван Иванович")):
+        said = [r.split("differs from ")[1] for r in sc.reasons if "differs from" in r]
+        if said:
+            own = {p for _full, _s, _g, p in people[m.ext_ids[row]].names if p}
+            assert said[0] in own, (m.ext_ids[row], said, own)
+            checked += 1
+    assert checked >= 10
+
+
+def test_the_index_is_frozen_out_of_the_cyclic_collector() -> None:
+    gc.unfreeze()
+    m = Matcher(registry())
+    assert gc.get_freeze_count() >= len(m.candidates_)
