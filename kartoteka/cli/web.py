@@ -23,20 +23,19 @@ def serve(ctx: typer.Context,
           port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
           workers: Annotated[int, typer.Option(help="Worker processes (one per core)")] = 1) -> None:
     """Run the web interface and the JSON API (documented at /docs)."""
-    import uvicorn
-
     from kartoteka.web.app import create_app
+    from kartoteka.web.server import check_port, run_single, run_workers
 
     st = state(ctx)
     with user_errors():
         st.engine()  # refuse to start on a database without the current schema
-        console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)")
+        check_port(host, port)
+        console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)"
+                      + (f", {workers} worker processes" if workers > 1 else ""))
         if workers > 1:  # each worker builds the app from the environment
             os.environ.update({"KARTOTEKA_DB": st.settings.db, "KARTOTEKA_ACTOR": st.settings.actor})
-            uvicorn.run("kartoteka.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                        log_level="warning", proxy_headers=False)
-        else:
-            uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning", proxy_headers=False)
+            raise typer.Exit(run_workers(host, port, workers))
+        run_single(create_app(st.settings), host, port)
 
 
 def _read_password(from_stdin: bool) -> str:
