@@ -29,15 +29,19 @@ def registry_generation(engine: Engine) -> tuple[int | None, int | None]:
 
 
 class GenerationCache(Generic[T]):
-    """Values per (database, key), rebuilt when the registry generation moves."""
+    """Values per (database, key), rebuilt when the registry generation moves (with
+    ``judgements=False``, only when a record changes: for values that reviewers' judgements do not
+    touch)."""
 
-    def __init__(self, maxsize: int = 64) -> None:
+    def __init__(self, maxsize: int = 64, *, judgements: bool = True) -> None:
         self._lock = threading.Lock()
         self._values: dict[tuple[str, Hashable], tuple[tuple[int | None, int | None], T]] = {}
         self.maxsize = maxsize
+        self.judgements = judgements
 
     def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
-        generation = registry_generation(engine)
+        audit, decision = registry_generation(engine)
+        generation = (audit, decision if self.judgements else None)
         slot = (engine.url.render_as_string(hide_password=False), key)
         with self._lock:   # one build at a time: fifty requests must not load the registry fifty times
             cached = self._values.get(slot)

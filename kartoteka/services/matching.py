@@ -17,7 +17,7 @@ from kartoteka.domain.person import Gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.services import lists
-from kartoteka.services.generation import registry_generation
+from kartoteka.services.generation import GenerationCache, registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.tabular.documents import open_list
@@ -137,12 +137,22 @@ class DuplicatePair:
 
 def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
-    `different` are left out."""
-    matcher = load_matcher(engine, settings=settings)
+    `different` are left out. Scoring every person against the registry takes minutes at 100,000
+    persons, so the pairs are kept until a record changes (judgements do not change them: they are
+    applied here, on every call)."""
     with engine.connect() as conn:
-        judged = {(r.person_id, r.other_person_id) for r in conn.execute(
+        judged = {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)) for r in conn.execute(
             select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
                 match_decisions.c.other_person_id.is_not(None), match_decisions.c.judgement == "different"))}
+    pairs = _PAIRS.get(engine, settings, lambda: _all_pairs(engine, settings))
+    return [p for p in pairs if (p.person_id, p.other_person_id) not in judged]
+
+
+_PAIRS: GenerationCache[list[DuplicatePair]] = GenerationCache(maxsize=4, judgements=False)
+
+
+def _all_pairs(engine: Engine, settings: MatchSettings) -> list[DuplicatePair]:
+    matcher = load_matcher(engine, settings=settings)
     seen: set[tuple[int, int]] = set()
     out: list[DuplicatePair] = []
     for pid in matcher.ids:
@@ -157,8 +167,6 @@ def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> lis
             if other == pid or pair in seen or sc.score < settings.review_threshold:
                 continue
             seen.add(pair)
-            if pair in judged or pair[::-1] in judged:
-                continue
             out.append(DuplicatePair(pair[0], matcher.ext_ids[matcher.row_of[pair[0]]], pair[1],
                                      matcher.ext_ids[matcher.row_of[pair[1]]], sc.score, "; ".join(sc.reasons)))
     out.sort(key=lambda d: (-d.score, d.person_id, d.other_person_id))

@@ -100,3 +100,21 @@ def test_the_matcher_is_reused_until_the_registry_changes(registry: Db, tmp_path
     assert second is not first and "A-9" in second.ext_ids
     svc.record_judgement(registry.engine, query_key="x|", person_id=second.ids[0], judgement="same", actor="r")
     assert svc.load_matcher(registry.engine) is not second
+
+
+def test_duplicate_pairs_are_scored_once_until_a_record_changes(registry: Db, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    builds = []
+    real = svc._all_pairs
+    monkeypatch.setattr(svc, "_all_pairs", lambda *a: builds.append(1) or real(*a))
+    pairs = svc.find_duplicates(registry.engine)
+    assert svc.find_duplicates(registry.engine) == pairs and len(builds) == 1
+    svc.record_judgement(registry.engine, query_key="pair", person_id=pairs[0].person_id,
+                         other_person_id=pairs[0].other_person_id, judgement="different", actor="rev")
+    assert svc.find_duplicates(registry.engine) == [] and len(builds) == 1   # a judgement is applied, not rescored
+    more = tmp_path / "more.csv"
+    more.write_text("id,surname,given_name,patronymic,birth_date,gender\nA-7,Иванов,Сергей,Петрович,1985-01-01,m\n",
+                    "utf-8")
+    import_file(registry.engine, "persons", more, actor="test")
+    assert [(p.ext_id, p.other_ext_id) for p in svc.find_duplicates(registry.engine)] == [("A-3", "A-7")]
+    assert len(builds) == 2
