@@ -28,5 +28,6 @@ for fmt in csv xlsx pdf; do
 done
 echo
 echo "The vetting report is at $(pwd)/$OUT/report.html (also report.csv, report.xlsx, report.pdf)"
-echo "The web interface: $BIN/kartoteka user add admin --role admin, then KARTOTEKA_DB=$KARTOTEKA_DB $BIN/kartoteka serve"
+echo "The web interface: export KARTOTEKA_DB=$KARTOTEKA_DB; $BIN/kartoteka user add admin --role admin (asks for a password);"
+echo "  then $BIN/kartoteka serve and open http://127.0.0.1:8000/"
 echo "Try: KARTOTEKA_DB=$KARTOTEKA_DB $BIN/kartoteka --help"
