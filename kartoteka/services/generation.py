@@ -39,9 +39,17 @@ class GenerationCache(Generic[T]):
         self.maxsize = maxsize
         self.judgements = judgements
 
-    def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
+    def _generation(self, engine: Engine) -> tuple[int | None, int | None]:
         audit, decision = registry_generation(engine)
-        generation = (audit, decision if self.judgements else None)
+        return audit, decision if self.judgements else None
+
+    def peek(self, engine: Engine, key: Hashable) -> T | None:
+        """The value if it is current, without building it (None otherwise)."""
+        cached = self._values.get((engine.url.render_as_string(hide_password=False), key))
+        return cached[1] if cached is not None and cached[0] == self._generation(engine) else None
+
+    def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
+        generation = self._generation(engine)
         slot = (engine.url.render_as_string(hide_password=False), key)
         with self._lock:   # one build at a time: fifty requests must not load the registry fifty times
             cached = self._values.get(slot)

@@ -135,7 +135,13 @@ class DuplicatePair:
     explanation: str
 
 
-def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> list[DuplicatePair]:
+def duplicates_ready(engine: Engine, *, settings: MatchSettings = DEFAULT) -> bool:
+    """Whether find_duplicates would answer at once (its pairs are current)."""
+    return _PAIRS.peek(engine, settings) is not None
+
+
+def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
+                    progress: Progress | None = None) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
     `different` are left out. Scoring every person against the registry takes minutes at 100,000
     persons, so the pairs are kept until a record changes (judgements do not change them: they are
@@ -144,18 +150,20 @@ def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT) -> lis
         judged = {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)) for r in conn.execute(
             select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
                 match_decisions.c.other_person_id.is_not(None), match_decisions.c.judgement == "different"))}
-    pairs = _PAIRS.get(engine, settings, lambda: _all_pairs(engine, settings))
+    pairs = _PAIRS.get(engine, settings, lambda: _all_pairs(engine, settings, progress))
     return [p for p in pairs if (p.person_id, p.other_person_id) not in judged]
 
 
 _PAIRS: GenerationCache[list[DuplicatePair]] = GenerationCache(maxsize=4, judgements=False)
 
 
-def _all_pairs(engine: Engine, settings: MatchSettings) -> list[DuplicatePair]:
+def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
     matcher = load_matcher(engine, settings=settings)
     seen: set[tuple[int, int]] = set()
     out: list[DuplicatePair] = []
-    for pid in matcher.ids:
+    for i, pid in enumerate(matcher.ids, 1):
+        if progress and (i % 1000 == 0 or i == len(matcher.ids)):
+            progress(i, len(matcher.ids))
         cand = matcher.record(pid)
         if not cand.names:
             continue

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.requests import Request
+
 from kartoteka.errors import KartotekaError, NotFound
 
 KEEP_SECONDS = 3600
@@ -25,6 +27,13 @@ class Job:
     error: str | None = None
     finished: bool = False
     started: float = field(default_factory=time.monotonic)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the task to finish; whether it has."""
+        deadline = time.monotonic() + seconds
+        while not self.finished and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.finished
 
     @property
     def percent(self) -> int:
@@ -65,3 +74,11 @@ class Jobs:
         if job is None or job.owner != owner:
             raise NotFound("no such task (it may have expired)")
         return job
+
+
+def jobs(request: Request) -> Jobs:
+    """The application's background tasks."""
+    if not hasattr(request.app.state, "jobs"):
+        request.app.state.jobs = Jobs()
+    found: Jobs = request.app.state.jobs
+    return found

@@ -75,3 +75,34 @@ def test_judgements_override_the_scorer(twins: Web) -> None:
     c.post("/duplicates", data={**ids, "judgement": "different", "csrf_token": csrf(form)})
     left = pairs_of(c.get("/api/duplicates").json())
     assert ("P1", "P5") not in left and ("P3", "P6") in left
+
+
+def test_a_long_scoring_shows_progress_and_then_the_pairs(twins: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from kartoteka.services import matching
+    from kartoteka.web.pages import duplicates as page
+
+    release = threading.Event()
+    real = matching._all_pairs
+    scorings = []
+
+    def slow(engine, settings, progress):  # type: ignore[no-untyped-def]
+        scorings.append(1)
+        progress(1, 2)
+        release.wait(30)
+        return real(engine, settings, progress)
+
+    monkeypatch.setattr(matching, "_all_pairs", slow)
+    monkeypatch.setattr(page, "WAIT_SECONDS", 0.2)
+    editor = twins.client("editor")
+    waiting = editor.get("/duplicates")
+    assert waiting.status_code == 200
+    assert 'http-equiv="refresh"' in waiting.text and "1 / 2" in waiting.text and 'href="/persons/P5"' not in waiting.text
+    assert "1 / 2" in editor.get("/duplicates").text
+    assert len(scorings) == 1                               # the same scoring, not a second one
+    release.set()
+    monkeypatch.setattr(page, "WAIT_SECONDS", 10.0)
+    done = editor.get("/duplicates")
+    assert 'href="/persons/P5"' in done.text and 'http-equiv="refresh"' not in done.text
+    assert len(scorings) == 1

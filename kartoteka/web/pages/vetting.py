@@ -15,20 +15,13 @@ from kartoteka.reports import FORMATS, exporter
 from kartoteka.services import access, reviews, rounds, runs, vetting
 from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
-from kartoteka.web.jobs import Jobs
+from kartoteka.web.jobs import jobs
 from kartoteka.web.render import render
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Short = Annotated[str, Query(max_length=200)]
-
-
-def jobs(request: Request) -> Jobs:
-    if not hasattr(request.app.state, "jobs"):
-        request.app.state.jobs = Jobs()
-    found: Jobs = request.app.state.jobs
-    return found
 
 
 @router.get("/vetting")
