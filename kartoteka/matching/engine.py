@@ -163,9 +163,10 @@ class Matcher:
             out.append(Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims))
         return out
 
-    def score_all(self, q: NameQuery) -> list[tuple[int, Scored]]:
-        """Blocked candidates, best first: (row, scored)."""
-        return self._rank(q, skip_other_dates=False)[0]
+    def score_all(self, q: NameQuery, *, skip_other_dates: bool = False) -> list[tuple[int, Scored]]:
+        """Blocked candidates, best first: (row, scored). With ``skip_other_dates``, candidates whose
+        birth date contradicts the query's are not scored (their score would be capped at cap_date)."""
+        return self._rank(q, skip_other_dates=skip_other_dates)[0]
 
     def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], int, bool]:
         """Candidates scored, best first; how many namesakes were skipped for another birth date;

@@ -161,6 +161,7 @@ def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | Non
     matcher = load_matcher(engine, settings=settings)
     seen: set[tuple[int, int]] = set()
     out: list[DuplicatePair] = []
+    skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
     for i, pid in enumerate(matcher.ids, 1):
         if progress and (i % 1000 == 0 or i == len(matcher.ids)):
             progress(i, len(matcher.ids))
@@ -169,7 +170,7 @@ def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | Non
             continue
         gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
         q = NameQuery(cand.names[0].full, cand.birth, gender)
-        for row, sc in matcher.score_all(q):
+        for row, sc in matcher.score_all(q, skip_other_dates=skip):
             other = matcher.ids[row]
             pair = (min(pid, other), max(pid, other))
             if other == pid or pair in seen or sc.score < settings.review_threshold:

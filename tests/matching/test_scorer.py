@@ -84,3 +84,19 @@ def test_the_index_is_frozen_out_of_the_cyclic_collector() -> None:
     gc.unfreeze()
     m = Matcher(registry())
     assert gc.get_freeze_count() >= len(m.candidates_)
+
+
+def test_skipping_other_birth_dates_loses_no_candidate_worth_reviewing() -> None:
+    m = Matcher(registry())
+    review = m.settings.review_threshold
+    assert m.settings.cap_date < review
+    compared = 0
+    for text in QUERIES:
+        for born in ("1951-02-11", "1953", "1961-05-14"):
+            q = NameQuery(text, parse_partial_date(born))
+            every = [(row, sc.score) for row, sc in m.score_all(q) if sc.score >= review]
+            assert [(row, sc.score) for row, sc in m.score_all(q, skip_other_dates=True)
+                    if sc.score >= review] == every
+            compared += len(every)
+            assert len(m.score_all(q, skip_other_dates=True)) <= len(m.score_all(q))
+    assert compared > 0
