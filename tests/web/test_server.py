@@ -108,3 +108,19 @@ def test_a_taken_port_is_a_clear_error(database: Path) -> None:
                                      "--workers", workers], capture_output=True, text=True, timeout=60)
             assert result.returncode == 1
             assert f"cannot listen on 127.0.0.1:{port}" in result.stderr + result.stdout
+
+
+def test_one_process_serves_and_stops_on_sigterm(database: Path, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "KARTOTEKA_MEDIA_DIR": str(tmp_path / "media")}
+    proc = subprocess.Popen([KARTOTEKA, "--db", str(database), "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200)
+        assert children(proc.pid) == []
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) in (0, -signal.SIGTERM)   # uvicorn shuts down, then re-raises the signal
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
