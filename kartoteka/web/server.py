@@ -73,6 +73,10 @@ def run_workers(host: str, port: int, workers: int) -> int:
     """Serve with ``workers`` processes until SIGINT/SIGTERM; the exit status (0, or 1 when workers
     kept dying at startup)."""
     check_port(host, port)   # before joining a reuse-port group, which would hide another server
+    if not hasattr(socket, "SO_REUSEPORT"):   # not Linux/BSD/macOS: uvicorn's workers on one shared socket
+        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning",
+                    proxy_headers=False, access_log=False)
+        return 0
     sockets = [listen(host, port, reuse_port=True) for _ in range(workers)]
     stop = threading.Event()
 
