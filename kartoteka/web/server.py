@@ -18,6 +18,7 @@ import threading
 import time
 from multiprocessing.context import SpawnProcess
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -31,9 +32,11 @@ _spawn = multiprocessing.get_context("spawn")
 multiprocessing.allow_connection_pickling()
 
 
+OPTIONS: dict[str, Any] = {"log_level": "warning", "proxy_headers": False, "access_log": False}
+
+
 def _config(app: FastAPI | str) -> uvicorn.Config:
-    return uvicorn.Config(app, factory=isinstance(app, str), log_level="warning", proxy_headers=False,
-                          access_log=False)
+    return uvicorn.Config(app, factory=isinstance(app, str), **OPTIONS)
 
 
 def check_port(host: str, port: int) -> None:
@@ -74,8 +77,7 @@ def run_workers(host: str, port: int, workers: int) -> int:
     kept dying at startup)."""
     check_port(host, port)   # before joining a reuse-port group, which would hide another server
     if not hasattr(socket, "SO_REUSEPORT"):   # not Linux/BSD/macOS: uvicorn's workers on one shared socket
-        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning",
-                    proxy_headers=False, access_log=False)
+        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, **OPTIONS)
         return 0
     sockets = [listen(host, port, reuse_port=True) for _ in range(workers)]
     stop = threading.Event()

@@ -6,7 +6,6 @@ Screenshots of each step are kept under test-artifacts/browser/.
 from __future__ import annotations
 
 import importlib.util
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,19 +21,13 @@ from kartoteka.services import users
 from kartoteka.services.imports import import_file
 from kartoteka.settings import Settings
 from kartoteka.web.app import create_app
-from tests.web.conftest import CASES, PASSWORD, PERSONS
+from tests.web.conftest import CASES, PASSWORD, PERSONS, free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +42,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for role in ("viewer", "editor", "admin"):
         users.create_user(engine, username=role, password=PASSWORD, role=role, actor="test")
     settings = Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media")
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
