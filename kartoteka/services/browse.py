@@ -85,13 +85,14 @@ def flag_articles(tag: str) -> list[tuple[str, str]] | None:
 def _filtered(among_candidates: bool, region: bool, status: bool, facility: bool, code: bool, article: bool,
               flag: str) -> Select[Any]:
     """Visible, live person ids passing the filters, as one prebuilt statement per combination of
-    filters; the values come as parameters (``_filter_values``)."""
+    filters; the values come as parameters (``_filter_values``). ``flag`` narrows by article only
+    without candidates (with them, screening filters the few candidates itself)."""
     stmt = select(persons.c.id).where(persons.c.deleted_at.is_(None), visible_param(persons.c.sensitivity))
     if among_candidates:
         stmt = stmt.where(persons.c.id.in_(ids_param()))
     if region:
         stmt = stmt.where(_contains(persons.c.region, "region"))
-    articles = flag_articles(flag) if flag and not among_candidates else None
+    articles = flag_articles(flag) if flag else None
     if status or facility or code or article or articles:
         case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None), visible_param(cases.c.sensitivity))
         if among_candidates:
@@ -140,7 +141,7 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
             return []
     f = filters
     stmt = _filtered(bool(scores), bool(f.region), bool(f.status), bool(f.facility), bool(f.code),
-                     bool(f.article), f.flag)
+                     bool(f.article), "" if scores else f.flag)
     scan = len(scores) if scores else (FLAG_SCAN if f.flag else limit * 4)
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(stmt, _filter_values(principal, f, list(scores) if scores else None,
