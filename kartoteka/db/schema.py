@@ -18,14 +18,16 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision ("a+b" while branches of parallel work are not yet merged)."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert heads
+    return "+".join(sorted(heads))
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
 
 
 def upgrade_schema(engine: Engine) -> tuple[str | None, str]:
@@ -34,7 +36,7 @@ def upgrade_schema(engine: Engine) -> tuple[str | None, str]:
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
     return before, head_revision()
 
 

@@ -76,7 +76,8 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
 def _restore_sqlite_file(engine: Engine, source: Path) -> dict[str, int]:
     probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        rev = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+        revs = sorted(r[0] for r in probe.execute("SELECT version_num FROM alembic_version"))
+        rev = ("+".join(revs),) if revs else None
         ok = probe.execute("PRAGMA integrity_check").fetchone()
     except sqlite3.DatabaseError as exc:
         raise InvalidInput(f"{source}: not a Kartoteka database ({exc})") from None

@@ -6,7 +6,9 @@ import gettext
 from functools import lru_cache
 from importlib.resources import files
 from io import BytesIO
+from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -18,13 +20,35 @@ def catalog_path(lang: str) -> str:
     return str(files("kartoteka") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
 
 
+def catalog_paths(lang: str) -> list[Path]:
+    """messages.po first, then every other .po of the language (one per part: reports.po, security.po ...)."""
+    folder = Path(catalog_path(lang)).parent
+    main = folder / f"{DOMAIN}.po"
+    return [main] + sorted(p for p in folder.glob("*.po") if p != main)
+
+
+def load_catalog(lang: str) -> Catalog:
+    """All .po files of a language merged into one catalog; a later file never overrides an earlier one."""
+    merged: Catalog | None = None
+    for path in catalog_paths(lang):
+        with open(path, "rb") as f:
+            part = read_po(f, locale=lang)
+        if merged is None:
+            merged = part
+            continue
+        for msg in part:
+            if msg.id and msg.id not in merged:
+                merged[msg.id] = msg
+    assert merged is not None
+    return merged
+
+
 @lru_cache(maxsize=8)
 def translations(lang: str) -> gettext.NullTranslations:
     """English is the source language (its catalog only names stored words); uk and ru translate all."""
     if lang not in LANGUAGES:
         return gettext.NullTranslations()
-    with open(catalog_path(lang), "rb") as f:
-        catalog = read_po(f, locale=lang)
+    catalog = load_catalog(lang)
     buf = BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)

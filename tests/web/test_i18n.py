@@ -7,17 +7,16 @@ from importlib.resources import files
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-from kartoteka.web.i18n import catalog_path, pick_language, translations
+from kartoteka.web.i18n import load_catalog, pick_language, translations
 
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 def _messages() -> set[str | tuple[str, ...]]:
-    web = str(files("kartoteka") / "web")
-    found = extract_from_dir(web, method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
+    package = str(files("kartoteka"))   # every module and template a user's words can come from
+    found = extract_from_dir(package, method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
                              keywords=KEYWORDS,
                              options_map={"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}})
     return {m[2] if isinstance(m[2], str) else tuple(m[2]) for m in found}
@@ -25,8 +24,7 @@ def _messages() -> set[str | tuple[str, ...]]:
 
 @pytest.mark.parametrize("lang", ["uk", "ru"])
 def test_every_message_is_translated(lang: str) -> None:
-    with open(catalog_path(lang), "rb") as f:
-        catalog = read_po(f, locale=lang)
+    catalog = load_catalog(lang)
     messages = _messages()
     assert len(messages) > 250
     missing = []
