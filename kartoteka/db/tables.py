@@ -239,6 +239,7 @@ vetting_runs = Table(
     Column("algorithm_version", String(20), nullable=False),
     Column("summary", Text, nullable=False, default="{}"),   # JSON
     Column("list_format", String(10), nullable=False, default=""),   # csv / xlsx / jsonl / docx / pdf / text
+    Column("held_by", String(80), nullable=False, default="", server_default=""),   # whose custody the list concerns
 )
 
 vetting_rows = Table(
@@ -261,6 +262,7 @@ vetting_rows = Table(
     Column("flag_detail", Text, nullable=False, default="[]"),  # JSON [{tag, kind, articles, reason}]
     Column("review", String(10), nullable=False, default=""),   # reviewer judgement: same/different/unsure
     Column("reviewed_by", String(120), nullable=False, default=""),
+    Column("context", Text, nullable=False, default="{}", server_default="{}"),   # JSON RowContext (custody ...)
     Index("ix_vetting_rows_person_id", "person_id"),
 )
 
@@ -268,4 +270,43 @@ vetting_missing = Table(   # recognised persons in the registry who were not on 
     "vetting_missing", metadata,
     Column("run_id", Integer, ForeignKey("vetting_runs.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", Integer, primary_key=True),
+    Column("section", String(16), nullable=False, default="recognised", server_default="recognised"),  # or under_review
+)
+
+custody = Table(   # who holds a person, in what state, since when; the latest record (since, id) is current
+    "custody", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("held_by", String(80), nullable=False),     # RU / BY / UA / OCC:<region> / another ISO code
+    Column("state", String(30), nullable=False),       # a state of data/custody.yaml
+    Column("place", Text, nullable=False, default=""),
+    Column("since", String(10)),
+    Column("confirmed_on", String(10)),                # proof of life
+    Column("confirmed_source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    *_record_columns(),
+)
+
+person_categories = Table(   # data/categories.yaml; the latest record counts
+    "person_categories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("category", String(40), nullable=False),
+    Column("definition_id", String(60), nullable=False, default=""),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    *_record_columns(),
+)
+
+recognitions = Table(   # another organisation's public recognition: provenance, never a decision here
+    "recognitions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("organisation", String(300), nullable=False),   # a plain name ("Memorial")
+    Column("definition_id", String(60), nullable=False, default=""),
+    Column("statement", Text, nullable=False, default=""),   # URL or document reference
+    Column("stated_on", String(10)),
+    Column("note", Text, nullable=False, default=""),
+    *_record_columns(),
 )
