@@ -45,6 +45,7 @@ class CustodyVocabulary(BaseModel):
     parties: dict[str, _Labels]
     states: dict[str, CustodyState]
     claim_headers: list[str]
+    import_columns: dict[str, dict[str, list[str]]]
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,169 @@
+"""Import custody (with an optional category) and recognitions from columns: CSV, XLSX or JSON Lines.
+
+All rows land or none (one transaction); every bad row is reported with its row and column. A custody
+row whose person already has the same current custody (party, state, place, since) changes nothing,
+so re-importing a file is harmless. Recognitions need a reviewer or an administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from kartoteka.catalogs.custody import load_custody_vocabulary
+from kartoteka.db import audit
+from kartoteka.db.tables import person_categories, persons, recognitions
+from kartoteka.errors import ErrorCollector, InvalidInput
+from kartoteka.services import custody as svc
+from kartoteka.tabular.cells import unneutralise
+from kartoteka.tabular.columns import normalise_header
+from kartoteka.tabular.reader import open_table
+
+REQUIRED = {"custody": ("person_id", "held_by", "custody"),
+            "recognitions": ("person_id", "organisation", "statement", "stated_on")}
+
+
+@dataclass
+class CustodyImport:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    categories: int = 0
+    dry_run: bool = False
+
+
+class _DryRun(Exception):
+    pass
+
+
+def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
+    """``{field: header}`` from the aliases in data/custody.yaml (explicit ``{header: field}`` pairs win)."""
+    aliases = load_custody_vocabulary().import_columns[kind]
+    fields = {f: h for h, f in (mapping or {}).items() if h in headers and f in aliases}
+    lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}
+    for header in headers:
+        found = lookup.get(normalise_header(header))
+        if found and found not in fields and header not in fields.values():
+            fields[found] = header
+    missing = [f for f in REQUIRED[kind] if f not in fields]
+    if missing:
+        raise InvalidInput(f"{filename}: no column for {', '.join(missing)} (columns: {', '.join(headers)})")
+    return fields
+
+
+def _persons(conn: Connection) -> dict[str, int]:
+    return {r.ext_id: r.id for r in conn.execute(select(persons.c.id, persons.c.ext_id)
+                                                   .where(persons.c.deleted_at.is_(None)))}
+
+
+def _cell(raw: dict[str, str], fields: dict[str, str], name: str) -> str:
+    return unneutralise(raw.get(fields[name], "").strip()) if name in fields else ""
+
+
+def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
+                   dry_run: bool = False) -> CustodyImport:
+    """Custody records (and categories, when the file has a category column) from ``path``."""
+    table = open_table(path)
+    fields = map_fields("custody", table.headers, mapping, path.name)
+    report, errors = CustodyImport("custody", dry_run=dry_run), ErrorCollector(path.name)
+    try:
+        with engine.begin() as conn:
+            known = _persons(conn)
+            current = svc.current_custody(conn)
+            cats = svc.current_categories(conn, known.values())
+            for row_no, raw in table.rows:
+                report.rows += 1
+                _custody_row(conn, row_no, raw, fields, known, current, cats, actor, report, errors)
+            errors.errors.extend(table.problems)
+            if errors.errors:
+                raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+            if dry_run:
+                raise _DryRun()
+    except _DryRun:
+        pass
+    return report
+
+
+def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dict[str, str],
+                 known: dict[str, int], current: dict[int, svc.CustodyRecord],
+                 cats: dict[int, svc.CategoryRecord], actor: str, report: CustodyImport,
+                 errors: ErrorCollector) -> None:
+    ext = _cell(raw, fields, "person_id")
+    if ext not in known:
+        errors.add(row_no, fields["person_id"], f"person '{ext}' is not in the registry")
+        return
+    pid = known[ext]
+    try:
+        values = svc.custody_values(
+            held_by=_cell(raw, fields, "held_by"), state=_cell(raw, fields, "custody"),
+            place=_cell(raw, fields, "place"), since=_cell(raw, fields, "since"),
+            confirmed_on=_cell(raw, fields, "confirmed_on"), note=_cell(raw, fields, "note"))
+        category = _cell(raw, fields, "category")
+        checked = svc.check_category(category, _cell(raw, fields, "category_definition")) if category else None
+    except InvalidInput as exc:
+        errors.add(row_no, fields["custody"], str(exc))
+        return
+    now = current.get(pid)
+    if now is not None and (now.held_by, now.state, now.place, now.since or None) == (
+            values["held_by"], values["state"], values["place"], values["since"]):
+        report.unchanged += 1
+    else:
+        svc.insert_custody(conn, person_id=pid, values=values, actor=actor, source=_cell(raw, fields, "source"),
+                           confirmed_source=_cell(raw, fields, "confirmed_source"))
+        report.created += 1
+    if checked is not None:
+        old = cats.get(pid)
+        if old is None or (old.category, old.definition_id) != checked:
+            audit.create_record(conn, person_categories, "person_category", {
+                "person_id": pid, "category": checked[0], "definition_id": checked[1],
+                "source_id": svc.source_id(conn, _cell(raw, fields, "source"), actor), "note": ""}, actor=actor)
+            report.categories += 1
+
+
+def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
+                        mapping: dict[str, str] | None = None, dry_run: bool = False) -> CustodyImport:
+    """Other organisations' published recognitions (organisation, statement, date) as provenance; the
+    importing user is the actor. Never creates or changes an assessment."""
+    svc.check_recognition_role(role)
+    table = open_table(path)
+    fields = map_fields("recognitions", table.headers, mapping, path.name)
+    report, errors = CustodyImport("recognitions", dry_run=dry_run), ErrorCollector(path.name)
+    try:
+        with engine.begin() as conn:
+            known = _persons(conn)
+            seen = {(r.person_id, r.organisation, r.statement) for r in conn.execute(
+                select(recognitions.c.person_id, recognitions.c.organisation, recognitions.c.statement)
+                .where(recognitions.c.deleted_at.is_(None)))}
+            for row_no, raw in table.rows:
+                report.rows += 1
+                ext = _cell(raw, fields, "person_id")
+                if ext not in known:
+                    errors.add(row_no, fields["person_id"], f"person '{ext}' is not in the registry")
+                    continue
+                try:
+                    values: dict[str, Any] = svc.recognition_values(
+                        organisation=_cell(raw, fields, "organisation"), statement=_cell(raw, fields, "statement"),
+                        stated_on=_cell(raw, fields, "stated_on"), definition_id=_cell(raw, fields, "definition"),
+                        note=_cell(raw, fields, "note"))
+                except InvalidInput as exc:
+                    errors.add(row_no, fields["organisation"], str(exc))
+                    continue
+                key = (known[ext], values["organisation"], values["statement"])
+                if key in seen:
+                    report.unchanged += 1
+                    continue
+                seen.add(key)
+                audit.create_record(conn, recognitions, "recognition", dict(values, person_id=known[ext]), actor=actor)
+                report.created += 1
+            errors.errors.extend(table.problems)
+            if errors.errors:
+                raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+            if dry_run:
+                raise _DryRun()
+    except _DryRun:
+        pass
+    return report
