@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, registry
 from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import vetting as vetting_cli
@@ -32,3 +33,4 @@ criteria.register(app)
 web_cli.register(app)
 matching_cli.register(app)
 vetting_cli.register(app)
+audit_cli.register(app)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.tables import audit_log
 from kartoteka.errors import Conflict, NotFound
 
@@ -61,8 +62,8 @@ def audit_rows_for_update(entity: str, entity_id: int, changes: Mapping[str, tup
 
 
 def write_audit(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(audit_log), rows)
+    """Append rows to the audit log; bulk_insert chains them (db/chain.py)."""
+    bulk_insert(conn, audit_log, rows)
 
 
 def log_event(conn: Connection, *, entity: str, entity_id: int, action: str, actor: str,
@@ -118,6 +119,8 @@ def soft_delete(conn: Connection, table: Table, entity: str, record_id: int, *, 
     if expected_version is not None and current.version != expected_version:
         raise Conflict(f"{entity} {record_id} was changed since version {expected_version}")
     when = now()
-    conn.execute(update(table).where(table.c.id == record_id)
-                 .values(deleted_at=when, updated_at=when, updated_by=actor, version=current.version + 1))
+    done = conn.execute(update(table).where(table.c.id == record_id, table.c.version == current.version)
+                        .values(deleted_at=when, updated_at=when, updated_by=actor, version=current.version + 1))
+    if done.rowcount != 1:
+        raise Conflict(f"{entity} {record_id} was changed concurrently; reload and try again")
     log_event(conn, entity=entity, entity_id=record_id, action="delete", actor=actor)

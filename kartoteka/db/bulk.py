@@ -16,6 +16,9 @@ from sqlalchemy import Connection, Table, insert
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
+    if table.name == "audit_log":  # every audit entry joins the hash chain, however it is written
+        from kartoteka.db.chain import chain_rows
+        rows = chain_rows(conn, rows)
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return

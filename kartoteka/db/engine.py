@@ -1,21 +1,60 @@
-"""The one way into the database: engines with the right pragmas, and transactions."""
+"""The one way into the database: engines with the right pragmas, and transactions.
+
+SQLite allows one writer at a time. A deferred transaction that reads and then writes fails at once
+with "database is locked" when another writer got there first (the busy timeout cannot help: its
+snapshot is stale). So on SQLite ``engine.begin()`` starts ``BEGIN IMMEDIATE``: a write transaction
+takes the write lock first and waits its turn (busy timeout, then a bounded number of retries), while
+``engine.connect()`` reads stay deferred and never wait for writers (WAL).
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event
+from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from kartoteka.errors import Conflict
 
 _ENGINES: dict[str, Engine] = {}
+BUSY_TIMEOUT_MS = 30_000
+LOCK_RETRIES = 3
+_WRITE = "kartoteka_write"
+
+
+class _SqliteEngine(Engine):
+    """An engine whose ``begin()`` opens immediate (write-locking) transactions on SQLite."""
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        for attempt in range(LOCK_RETRIES + 1):
+            with self.connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                try:
+                    trans = conn.begin()
+                except OperationalError as exc:
+                    if "locked" not in str(exc) or attempt == LOCK_RETRIES:
+                        raise Conflict("the database is busy with another write; try again shortly") from None
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                with trans:
+                    yield conn
+                return
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(_WRITE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-65536")
     cur.close()
@@ -25,9 +64,11 @@ def make_engine(url: str) -> Engine:
     """A new engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine.__class__ = _SqliteEngine
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy emit BEGIN itself so transactions are real (pysqlite's legacy mode defers them).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # Let SQLAlchemy emit BEGIN itself so transactions are real (pysqlite's legacy mode defers them);
+        # write transactions (engine.begin()) take the write lock at once.
+        event.listen(engine, "begin", _begin_sqlite)
 
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_conn: Any, _rec: Any) -> None:
@@ -73,3 +114,21 @@ def ids_param(key: str = "ids") -> BindParameter[Any]:
     """A list parameter (``IN (...)``) for statements built once and executed many times: building a
     statement costs more than running a small one."""
     return bindparam(key, expanding=True)
+
+
+def lock_writes(conn: Connection, name: str) -> None:
+    """Serialise transactions that take the same ``name`` (concurrent imports): on PostgreSQL a
+    transaction-scoped advisory lock; on SQLite the immediate transaction already is one writer."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"kartoteka:{name}"})
+
+
+@contextmanager
+def conflicts_as(message: str) -> Iterator[None]:
+    """Turn a unique-constraint violation (two writers raced for the same record) into Conflict."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "unique" not in str(exc.orig).lower() and "duplicate" not in str(exc.orig).lower():
+            raise
+        raise Conflict(message) from None

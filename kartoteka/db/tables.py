@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-    UniqueConstraint,
+    UniqueConstraint, text,
 )
 
 metadata = MetaData(naming_convention={
@@ -143,6 +143,10 @@ assessments = Table(
     Column("row_hash", String(64)),
     *_record_columns(),
     Index("ix_assessments_person_definition", "person_id", "definition_id"),
+    # one assessment in progress per person and definition (migration 0016)
+    Index("uq_assessments_in_progress", "person_id", "definition_id", unique=True,
+          sqlite_where=text("state IN ('draft', 'submitted') AND deleted_at IS NULL"),
+          postgresql_where=text("state IN ('draft', 'submitted') AND deleted_at IS NULL")),
 )
 
 assessment_findings = Table(
@@ -167,7 +171,23 @@ audit_log = Table(
     Column("before", Text, nullable=True),
     Column("after", Text, nullable=True),
     Column("batch", String(40), nullable=True),       # import id or request id
+    Column("seq", Integer, nullable=True, unique=True),   # position in the hash chain (db/chain.py)
+    Column("prev_hash", String(64), nullable=True),   # the previous entry's hash
+    Column("hash", String(64), nullable=True),        # sha256 of prev_hash and this entry (canonical JSON)
     Index("ix_audit_entity", "entity_type", "entity_id"),
+)
+
+audit_head = Table(   # one row: the chain's newest entry; writers lock it, so the chain never forks
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+role_policies = Table(   # per role: must its users sign in with a second factor (TOTP)?
+    "role_policies", metadata,
+    Column("role", String(12), primary_key=True),
+    Column("require_totp", Boolean, nullable=False, default=False),
 )
 
 imports = Table(
@@ -196,6 +216,10 @@ users = Table(
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("session_version", Integer, nullable=False, default=1, server_default="1"),  # bumped: sessions end
+    Column("totp_secret", String(64), nullable=True),          # base32; set at enrolment, used once confirmed
+    Column("totp_enabled", Boolean, nullable=False, default=False, server_default="0"),
+    Column("totp_last_step", Integer, nullable=True),          # the last accepted time step (no replays)
+    Column("recovery_codes", Text, nullable=False, default="[]", server_default="[]"),  # JSON sha256 hashes
 )
 
 api_tokens = Table(

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from kartoteka.catalogs import BASE_STATUSES, Definition, get_definition, load_definitions
 from kartoteka.db import audit
+from kartoteka.db.engine import conflicts_as
 from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, persons, sources
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kartoteka.services.persons import resolve_person_id
@@ -106,7 +107,8 @@ def create_assessment(engine: Engine, *, person: str | int, definition_id: str, 
                       rationale: str = "") -> int:
     """A new draft assessment of ``person`` (organisation id, ``#internal`` or int) under a definition."""
     definition = get_definition(definition_id)
-    with engine.begin() as conn:
+    with conflicts_as(f"{person} already has an assessment in progress under {definition_id}; "
+                      "continue that one"), engine.begin() as conn:
         person_id = resolve_person_id(conn, person)
         return audit.create_record(conn, assessments, "assessment", {
             "person_id": person_id, "definition_id": definition.id, "definition_version": definition.version,

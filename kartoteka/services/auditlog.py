@@ -1,4 +1,5 @@
-"""Reading the audit log (administrators only): newest first, filtered, paged by id."""
+"""Reading the audit log (administrators only): newest first, filtered, paged by id; verifying its hash
+chain; entries for acts that change no record (exports, downloads, backups)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from kartoteka.db.audit import log_event
+from kartoteka.db.chain import ChainState, verify_chain
 from kartoteka.db.tables import audit_log
 from kartoteka.services.access import Principal, require
 
@@ -36,3 +39,17 @@ def list_audit(engine: Engine, principal: Principal, query: AuditQuery) -> list[
         stmt = stmt.where(audit_log.c.id < query.before_id)
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def verify_audit(engine: Engine) -> ChainState:
+    """Check the audit log's hash chain in one consistent snapshot (db/chain.py)."""
+    opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**opts) as conn, conn.begin():
+        return verify_chain(conn)
+
+
+def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,
+                 detail: dict[str, Any] | None = None) -> None:
+    """One audit entry for an act that changes no record: an export, a download, a backup, a sign-out."""
+    with engine.begin() as conn:
+        log_event(conn, entity=entity, entity_id=entity_id, action=action, actor=actor, after=detail)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons
 from kartoteka.errors import ErrorCollector, InvalidInput
@@ -93,7 +94,9 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                           encoding=table.encoding, delimiter=table.delimiter, columns=fields)
     errors = ErrorCollector(path.name)
     try:
-        with engine.begin() as conn:
+        with conflicts_as(f"{path.name}: another import changed the same records at the same time; "
+                          "run the import again"), engine.begin() as conn:
+            lock_writes(conn, "import")   # concurrent imports run one after the other
             conn.execute(insert(imports).values(
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))

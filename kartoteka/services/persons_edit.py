@@ -11,9 +11,10 @@ from kartoteka.db.audit import audit_rows_for_update, now, update_record, write_
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
-from kartoteka.errors import ErrorCollector, InvalidInput, NotFound
+from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, NotFound
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services.access import Principal, check_visible, require
+from kartoteka.services.declassify import log_declassification
 from kartoteka.services.persons import resolve_person_id
 
 MAX_TEXT = 4000
@@ -83,13 +84,15 @@ def edit_person(engine: Engine, principal: Principal, ref: str | int, edit: Pers
         current = dict(conn.execute(select(persons).where(persons.c.id == pid)).mappings().one())
         if current["deleted_at"] is not None:
             raise NotFound(f"no person '{ref}'")
-        check_visible(principal, "person", current)
+        check_visible(principal, "person", current, ref=ref)
         primary = conn.execute(select(person_names.c.id, person_names.c.full)
                                .where(person_names.c.person_id == pid, person_names.c.kind == "primary")
                                .order_by(person_names.c.id)).first()
         name_changed = primary is None or primary.full != name
         version = update_record(conn, persons, "person", pid, values, actor=principal.username,
                                 expected_version=edit.version)
+        log_declassification(conn, entity="person", record_id=pid, before=current["sensitivity"],
+                             after=values["sensitivity"], actor=principal.username)
         if name_changed:
             parts = split_name(name)
             name_values = {"full": name, "surname": parts.surname, "given_name": parts.given_name,
@@ -99,10 +102,13 @@ def edit_person(engine: Engine, principal: Principal, ref: str | int, edit: Pers
                 conn.execute(person_names.insert().values(person_id=pid, kind="primary", **name_values))
             else:
                 conn.execute(update(person_names).where(person_names.c.id == primary.id).values(**name_values))
-            if version == edit.version:
+            if version == edit.version:   # only the name changed: check and bump in one statement
                 version += 1
-                conn.execute(update(persons).where(persons.c.id == pid).values(
-                    version=version, updated_at=now(), updated_by=principal.username))
+                bumped = conn.execute(update(persons).where(persons.c.id == pid, persons.c.version == edit.version)
+                                      .values(version=version, updated_at=now(), updated_by=principal.username))
+                if bumped.rowcount != 1:
+                    raise Conflict(f"person {ref} was changed by someone else since version {edit.version}; "
+                                   "reload and apply your change again")
             write_audit(conn, audit_rows_for_update("person", pid, {
                 "primary_name": (primary.full if primary else None, name)}, principal.username))
         return version

@@ -1,0 +1,129 @@
+"""The audit log as a hash chain: each entry holds the hash of the one before it.
+
+An entry's hash is ``sha256(prev_hash + "\\n" + canonical(entry))`` where ``canonical`` is the JSON
+array ``[seq, at, actor, entity_type, entity_id, action, field, before, after, batch]`` (UTF-8,
+no spaces, no ASCII escaping; ``at`` as UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ``). ``seq`` numbers the
+entries 1, 2, 3 ... without gaps; the first entry's ``prev_hash`` is 64 zeros. The single row of
+``audit_head`` holds the newest ``seq`` and hash: every writer takes that row's lock first (an UPDATE,
+which SQLite turns into its one write lock and PostgreSQL into a row lock held to commit), so two
+concurrent writers can never both append after the same entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from kartoteka.db.tables import audit_head, audit_log
+
+GENESIS = "0" * 64
+FIELDS = ("seq", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
+_LOCK = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq).returning(
+    audit_head.c.seq, audit_head.c.hash)
+
+
+def utc(at: dt.datetime) -> dt.datetime:
+    """The same instant in UTC; a naive time (SQLite gives those back) is taken to be UTC already."""
+    return at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at.astimezone(dt.timezone.utc)
+
+
+def canonical(entry: Mapping[str, Any]) -> bytes:
+    values = [utc(entry[k]).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if k == "at" else entry.get(k) for k in FIELDS]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(entry)).hexdigest()
+
+
+def lock_head(conn: Connection) -> tuple[int, str]:
+    """Take the chain's lock (held until the transaction ends); returns the newest (seq, hash)."""
+    row = conn.execute(_LOCK).first()
+    if row is None:  # a schema made without the migration's head row
+        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
+        row = conn.execute(_LOCK).one()
+    return int(row.seq), str(row.hash)
+
+
+def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with ``seq``, ``prev_hash`` and ``hash`` filled in, appended after the current head;
+    the head moves with them, so the caller must insert them in the same transaction."""
+    seq, prev = lock_head(conn)
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        seq += 1
+        entry: dict[str, Any] = {k: row.get(k) for k in FIELDS if k != "seq"}
+        entry["at"] = utc(row["at"])
+        entry["seq"] = seq
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = entry_hash(prev, entry)
+        out.append(entry)
+    if out:
+        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev))
+    return out
+
+
+@dataclass(frozen=True)
+class ChainState:
+    ok: bool
+    entries: int
+    head_hash: str
+    problem: str = ""          # what is wrong, naming the first bad entry
+    entry_id: int | None = None
+    seq: int | None = None
+
+
+def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
+    """Walk the chain in ``seq`` order and report the first entry that was changed, removed or inserted."""
+    unchained = conn.execute(select(audit_log.c.id).where(audit_log.c.seq.is_(None))
+                             .order_by(audit_log.c.id).limit(1)).scalar()
+    head = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+    prev, expected, last_seq = GENESIS, 1, 0
+    before_prev: tuple[str, int] | None = None   # (hash, id) of the entry before the previous one
+    if unchained is not None:
+        return ChainState(False, 0, prev, f"entry #{unchained} was inserted outside the chain (no seq)", unchained)
+    query = select(audit_log).order_by(audit_log.c.seq)
+    after, last_id = 0, 0
+    while True:
+        rows = conn.execute(query.where(audit_log.c.seq > after).limit(batch_size)).mappings().all()
+        if not rows:
+            break
+        for r in rows:
+            bad = _check(r, prev, expected)
+            if bad and before_prev is not None and r["prev_hash"] == before_prev[0]:
+                return ChainState(False, expected - 2, before_prev[0], f"entry #{last_id} (seq {last_seq}) was "
+                                  "inserted: the entry after it follows the one before it", last_id, last_seq)
+            if bad:
+                return ChainState(False, expected - 1, prev, bad, r["id"], r["seq"])
+            before_prev = (prev, last_id) if expected > 1 else (GENESIS, 0)
+            prev, expected, last_seq, last_id = r["hash"], expected + 1, r["seq"], r["id"]
+        after = rows[-1]["seq"]
+    if head is None:
+        if last_seq:
+            return ChainState(False, last_seq, prev, "the chain's head record is missing")
+        return ChainState(True, 0, prev)
+    if head.seq > last_seq:
+        return ChainState(False, last_seq, prev, f"entries {last_seq + 1}..{head.seq} at the end of the chain were "
+                                                 "removed", None, last_seq + 1)
+    if head.seq < last_seq or head.hash != prev:
+        return ChainState(False, last_seq, prev, f"the chain's head (entry {head.seq}) does not match its last entry "
+                                                 f"{last_seq}: entries were inserted or changed at the end",
+                          None, head.seq + 1)
+    return ChainState(True, last_seq, prev)
+
+
+def _check(r: Any, prev: str, expected: int) -> str:
+    seq, eid = r["seq"], r["id"]
+    if seq > expected:
+        return f"entries {expected}..{seq - 1} were removed before entry #{eid} (seq {seq})"
+    if r["prev_hash"] != prev:
+        return f"entry #{eid} (seq {seq}) does not follow the entry before it: an entry was inserted or removed here"
+    if entry_hash(prev, r) != r["hash"]:
+        return f"entry #{eid} (seq {seq}) was changed after it was written"
+    return ""

@@ -1,0 +1,132 @@
+"""The audit log's hash chain: an untouched log verifies; an UPDATE, DELETE or INSERT in the database
+is reported, naming the first bad entry; concurrent writers never fork the chain; bulk imports chain."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+
+from kartoteka.db.audit import log_event, now
+from kartoteka.db.chain import entry_hash
+from kartoteka.db.tables import audit_head, audit_log
+from kartoteka.services.auditlog import verify_audit
+from kartoteka.services.imports import import_file
+from tests.cli.runner import run_cli
+from tests.conftest import Db
+
+
+def _write(db: Db, n: int, actor: str = "anna") -> None:
+    for i in range(n):
+        with db.engine.begin() as conn:
+            log_event(conn, entity="person", entity_id=i + 1, action="read", actor=actor, after={"n": i})
+
+
+def _ids(db: Db) -> list[int]:
+    with db.engine.connect() as conn:
+        return list(conn.execute(select(audit_log.c.id).order_by(audit_log.c.seq)).scalars())
+
+
+def test_untouched_log_verifies_and_cli_says_so(db: Db) -> None:
+    _write(db, 5)
+    state = verify_audit(db.engine)
+    assert state.ok and state.entries == 5, state
+    assert "intact: 5 entries" in run_cli(db, "audit", "verify")
+
+
+def test_update_of_one_entry_is_named(db: Db) -> None:
+    _write(db, 5)
+    target = _ids(db)[2]
+    with db.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.id == target).values(actor="mallory"))
+    state = verify_audit(db.engine)
+    assert not state.ok and state.entry_id == target and "changed" in state.problem
+    out = run_cli(db, "audit", "verify", code=1)
+    assert f"#{target}" in out and "changed" in out
+
+
+def test_update_with_recomputed_hash_is_still_found(db: Db) -> None:
+    _write(db, 5)
+    target = _ids(db)[1]
+    with db.engine.begin() as conn:
+        row = conn.execute(select(audit_log).where(audit_log.c.id == target)).mappings().one()
+        forged = {**row, "actor": "mallory"}
+        conn.execute(update(audit_log).where(audit_log.c.id == target)
+                     .values(actor="mallory", hash=entry_hash(row["prev_hash"], forged)))
+    state = verify_audit(db.engine)
+    assert not state.ok and state.entry_id == _ids(db)[2], state
+
+
+def test_delete_in_the_middle_is_found(db: Db) -> None:
+    _write(db, 5)
+    ids = _ids(db)
+    with db.engine.begin() as conn:
+        conn.execute(delete(audit_log).where(audit_log.c.id == ids[1]))
+    state = verify_audit(db.engine)
+    assert not state.ok and state.entry_id == ids[2] and "removed" in state.problem, state
+
+
+def test_delete_of_the_last_entry_is_found(db: Db) -> None:
+    _write(db, 4)
+    with db.engine.begin() as conn:
+        conn.execute(delete(audit_log).where(audit_log.c.id == _ids(db)[-1]))
+    state = verify_audit(db.engine)
+    assert not state.ok and state.seq == 4 and "removed" in state.problem, state
+
+
+def test_insert_is_found(db: Db) -> None:
+    _write(db, 3)
+    with db.engine.begin() as conn:  # an entry without a place in the chain
+        conn.execute(insert(audit_log).values(at=now(), actor="mallory", entity_type="person", entity_id=9,
+                                              action="update"))
+    state = verify_audit(db.engine)
+    assert not state.ok and "inserted" in state.problem, state
+
+
+def test_forged_insert_in_the_chain_is_named(db: Db) -> None:
+    """A forger who computes a valid hash and renumbers the later entries: the inserted one is named."""
+    _write(db, 4)
+    with db.engine.begin() as conn:
+        rows = [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()]
+        conn.execute(update(audit_log).where(audit_log.c.seq >= 3).values(seq=audit_log.c.seq + 100))
+        forged = {"at": now(), "actor": "mallory", "entity_type": "person", "entity_id": 9, "action": "update",
+                  "field": None, "before": None, "after": None, "batch": None, "seq": 3,
+                  "prev_hash": rows[1]["hash"]}
+        forged["hash"] = entry_hash(rows[1]["hash"], forged)
+        new_id = conn.execute(insert(audit_log).returning(audit_log.c.id).values(**forged)).scalar_one()
+        for r in rows[2:]:
+            conn.execute(update(audit_log).where(audit_log.c.id == r["id"]).values(seq=r["seq"] + 1))
+        conn.execute(update(audit_head).values(seq=5))
+    state = verify_audit(db.engine)
+    assert not state.ok and state.entry_id == new_id and "inserted" in state.problem, state
+
+
+def test_concurrent_writers_never_fork_the_chain(db: Db) -> None:
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        try:
+            _write(db, 15, actor=f"w{k}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    state = verify_audit(db.engine)
+    assert state.ok and state.entries == 60, state
+
+
+def test_bulk_import_rows_are_chained(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("id,name\nP1,Иванов Иван\nP2,Петров Пётр\n", encoding="utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="test")
+    with db.engine.connect() as conn:
+        unchained = conn.execute(select(func.count()).select_from(audit_log)
+                                 .where(audit_log.c.hash.is_(None))).scalar_one()
+        total = conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+    assert total >= 2 and unchained == 0
+    assert verify_audit(db.engine).ok
