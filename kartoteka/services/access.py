@@ -19,8 +19,9 @@ from kartoteka.db.engine import ids_param
 from kartoteka.db.tables import cases, charges, persons, sources
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
-from kartoteka.services.rounds import DiffEntry, RunDiff
-from kartoteka.services.vetting_model import VetReport, VetRow
+from kartoteka.services.rounds import RunDiff, diff_reports, diff_runs
+from kartoteka.services.runs import RunRef, get_run, list_runs
+from kartoteka.services.vetting_model import RunInfo, VetReport
 
 ROLES = ("viewer", "editor", "reviewer", "admin")
 SENSITIVITIES = ("public", "internal", "confidential")
@@ -89,10 +90,17 @@ def visible_values(principal: Principal) -> list[str]:
     return list(visible_sensitivities(principal))
 
 
-def check_visible(principal: Principal, entity: str, record: Mapping[str, Any]) -> None:
-    """NotFound (not Forbidden, so existence is not revealed) when the record is hidden."""
+def not_found(entity: str, ref: object) -> NotFound:
+    """The one answer for a record that is hidden or absent: it names only the reference as given."""
+    return NotFound(f"no {entity} '{ref}'")
+
+
+def check_visible(principal: Principal, entity: str, record: Mapping[str, Any], *, ref: object = None) -> None:
+    """NotFound (not Forbidden, so existence is not revealed) when the record is hidden, worded as for
+    an absent record: it names ``ref`` as the caller was given it (by default ``#internal id``, as
+    services/records_edit.py words an absent case or source)."""
     if not can_see(principal, str(record.get("sensitivity", "internal"))):
-        raise NotFound(f"no {entity} '{record.get('ext_id', record.get('id'))}'")
+        raise not_found(entity, ref) if ref is not None else NotFound(f"no {entity} #{record.get('id')}")
 
 
 def visible(principal: Principal, records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -122,7 +130,7 @@ def filter_person(conn: Connection, principal: Principal, detail: PersonDetail, 
     Raises NotFound when the person itself is hidden. Hidden cases take their charges and timeline
     events with them; hidden sources disappear.
     """
-    check_visible(principal, "person", detail.person)
+    check_visible(principal, "person", detail.person, ref=detail.person.get("ext_id"))
     shown_cases = [dict(c) for c in visible(principal, detail.cases)]
     case_ids = {c["id"] for c in shown_cases}
     shown_sources = [dict(s) for s in visible(principal, detail.sources)]
@@ -138,9 +146,13 @@ def filter_person(conn: Connection, principal: Principal, detail: PersonDetail, 
 def view_person(engine: Engine, principal: Principal, ref: str | int, *, via: str) -> PersonDetail:
     """Load one person for ``principal`` (NotFound when hidden), logging confidential reads."""
     with engine.begin() as conn:
-        detail = load_person(conn, resolve_person_id(conn, ref))
+        try:
+            detail = load_person(conn, resolve_person_id(conn, ref))
+        except NotFound:
+            raise not_found("person", ref) from None
         if detail.person.get("deleted_at") is not None:
-            raise NotFound(f"no person '{ref}'")
+            raise not_found("person", ref)
+        check_visible(principal, "person", detail.person, ref=ref)
         return filter_person(conn, principal, detail, via=via)
 
 
@@ -150,8 +162,19 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     shown = {("person", detail.person["id"])} | {("case", c["id"]) for c in detail.cases} \
         | {("status_event", e["id"]) for e in detail.events} | {("assessment", a["id"]) for a in detail.assessments}
     reads = can(principal, "admin")   # who read what is for administrators only
-    return [h for h in person_history(engine, detail.person["id"])
-            if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
+    history = [h for h in person_history(engine, detail.person["id"])
+               if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
+    cited = {_source_ref(h) for h in history if h["action"] == "cite"} - {None}
+    with engine.connect() as conn:   # deleted sources stay: only sensitivity hides an entry
+        allowed = {r[0] for r in conn.execute(select(sources.c.id).where(
+            sources.c.id.in_([c for c in cited if c is not None]), visible_clause(principal, sources.c.sensitivity)))}
+    return [h for h in history if h["action"] != "cite" or _source_ref(h) in allowed]
+
+
+def _source_ref(entry: Mapping[str, Any]) -> int | None:
+    """The source a 'cite' history entry names (its ``after`` value)."""
+    text = str(entry.get("after") or "").strip().strip('"')
+    return int(text) if text.isdigit() else None
 
 
 def visible_person_ids(engine: Engine, principal: Principal, person_ids: Iterable[int]) -> set[int]:
@@ -218,41 +241,34 @@ def visible_flags(flags: list[F], labels: set[str] | None) -> list[F]:
     return out
 
 
-RESTRICTED = "restricted: the registry record is not visible to your role; ask an editor"
-
-
 def redact_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
-    """The vetting report as the principal may see it: rows matched to hidden persons lose the
-    person, status and flags; hidden persons drop out of the missing list and the outcomes."""
-    ids = {r.internal_id for r in report.rows if r.internal_id is not None}
-    ids |= {m.internal_id for m in report.missing}
+    """The vetting report as the principal may see it: exactly the report Kartoteka would have made if
+    the records hidden from the principal did not exist (services/viewer_world.py). Roles that see
+    everything get it whole, and their reading of confidential persons in it is audited."""
+    from kartoteka.services.viewer_world import world_report
+
     if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
-        _log_confidential_ids(engine, principal, ids, via=f"vetting run {report.run.id}")
+        ids = {r.internal_id for r in report.rows if r.internal_id is not None}
+        _log_confidential_ids(engine, principal, ids | {m.internal_id for m in report.missing},
+                              via=f"vetting run {report.run.id}")
         return report
-    allowed = visible_person_ids(engine, principal, ids)
-    with engine.connect() as conn:
-        labels = visible_charge_labels(conn, principal, allowed)
-    rows = [_redact_row(r, allowed, labels) for r in report.rows]
-    missing = [m for m in report.missing if m.internal_id in allowed]
-    with engine.connect() as conn:
-        shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
-            persons.c.ext_id.in_({o.person_id for o in report.outcomes}),
-            visible_clause(principal, persons.c.sensitivity)))}
-    outcomes = [o for o in report.outcomes if o.person_id in shown]
-    return replace(report, rows=rows, missing=missing, outcomes=outcomes)
+    return world_report(engine, principal, report)
 
 
-def _redact_row(row: VetRow, allowed: set[int], labels: dict[int, set[str]]) -> VetRow:
-    if row.internal_id is None:
-        return row
-    if row.internal_id not in allowed:
-        return replace(row, person_id="", registry_name="", status="unknown", flags=[], flag_detail=[],
-                       explanation=RESTRICTED, internal_id=None)
-    if row.internal_id in labels:
-        detail = visible_flags(row.flag_detail, labels[row.internal_id])
-        tags = {f.tag for f in detail}
-        return replace(row, flag_detail=detail, flags=[t for t in row.flags if t in tags])
-    return row
+def view_runs(engine: Engine, principal: Principal, *, round: str | None = None,
+              side: str | None = None) -> list[RunInfo]:
+    """Saved runs, their counts as the principal's rendering of each report gives them."""
+    from kartoteka.services.viewer_world import world_runs
+
+    return world_runs(engine, principal, list_runs(engine, round=round, side=side))
+
+
+def view_diff(engine: Engine, principal: Principal, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
+    """The diff of two runs as the principal's renderings of the two reports give it."""
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        return diff_runs(engine, run_a=run_a, run_b=run_b)
+    return diff_reports(redact_report(engine, principal, get_run(engine, run=run_a)),
+                        redact_report(engine, principal, get_run(engine, run=run_b)))
 
 
 def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *, via: str) -> None:
@@ -263,23 +279,6 @@ def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *
         rows = [{"id": r[0], "sensitivity": "confidential"} for r in conn.execute(
             select(persons.c.id).where(persons.c.id.in_(ids), persons.c.sensitivity == "confidential"))]
         log_confidential_reads(conn, principal, "person", rows, via=via)
-
-
-def redact_diff(engine: Engine, principal: Principal, diff: RunDiff) -> RunDiff:
-    """A diff of two runs without the persons the principal may not see (their entries stay, anonymous)."""
-    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
-        return diff
-    rows = [r for e in diff.added + diff.removed + diff.changed for r in (e.before, e.after) if r is not None]
-    ids = {r.internal_id for r in rows if r.internal_id is not None}
-    allowed = visible_person_ids(engine, principal, ids)
-
-    def clean(e: DiffEntry) -> DiffEntry:
-        hidden = any(r is not None and r.internal_id is not None and r.internal_id not in allowed
-                     for r in (e.before, e.after))
-        return replace(e, person_id="", before=None, after=None, changes=[RESTRICTED]) if hidden else e
-
-    return replace(diff, added=[clean(e) for e in diff.added], removed=[clean(e) for e in diff.removed],
-                   changed=[clean(e) for e in diff.changed])
 
 
 def visible_source_ids(engine: Engine, principal: Principal, source_ids: Iterable[int]) -> set[int]:

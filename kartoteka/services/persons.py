@@ -40,7 +40,7 @@ def resolve_person_id(conn: Connection, ref: str | int) -> int:
     else:
         found = conn.execute(select(persons.c.id).where(persons.c.ext_id == ref)).scalar()
     if found is None:
-        raise NotFound(f"no person with id '{ref}'")
+        raise NotFound(f"no person '{ref}'")   # one wording for every form of reference
     return int(found)
 
 

@@ -21,6 +21,7 @@ from kartoteka.domain.person import parse_sensitivity
 from kartoteka.errors import ErrorCollector, InvalidInput, NotFound
 from kartoteka.services.access import Principal, check_visible, log_confidential_reads, require
 from kartoteka.services.charges import store_charges
+from kartoteka.services.declassify import log_declassification
 from kartoteka.services.rows import RowReader, parse_case
 
 CASE_FIELDS = ("jurisdiction", "case_number", "articles_text", "court", "detained_on", "verdict_on",
@@ -163,6 +164,8 @@ def update_case(engine: Engine, *, principal: Principal, case_id: int, values: M
         new = validate_case(current, values)
         version = update_record(conn, cases, "case", case_id, new, actor=principal.username,
                                 expected_version=expected_version)
+        log_declassification(conn, entity="case", record_id=case_id, before=current["sensitivity"],
+                             after=new.get("sensitivity"), actor=principal.username)
         if any(new[f] != current[f] for f in ("articles_text", "jurisdiction")):
             store_charges(conn, case_id, new)
         return version
@@ -178,5 +181,8 @@ def update_source(engine: Engine, *, principal: Principal, source_id: int, value
     with engine.begin() as conn:
         current = _load(conn, sources, "source", source_id, principal)
         new = validate_source(current, values)
-        return update_record(conn, sources, "source", source_id, new, actor=principal.username,
-                             expected_version=expected_version)
+        version = update_record(conn, sources, "source", source_id, new, actor=principal.username,
+                                expected_version=expected_version)
+        log_declassification(conn, entity="source", record_id=source_id, before=current["sensitivity"],
+                             after=new.get("sensitivity"), actor=principal.username)
+        return version

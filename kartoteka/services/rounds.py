@@ -14,7 +14,7 @@ from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.runs import RunRef, get_run, resolve_run
-from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetRow
+from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetReport, VetRow
 
 COMPARED = ("match", "status", "flags")
 
@@ -63,7 +63,11 @@ def _value(row: VetRow, name: str) -> str:
 
 def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """Persons added to, removed from and changed between list A (earlier) and list B (later)."""
-    a, b = get_run(engine, run=run_a), get_run(engine, run=run_b)
+    return diff_reports(get_run(engine, run=run_a), get_run(engine, run=run_b))
+
+
+def diff_reports(a: VetReport, b: VetReport) -> RunDiff:
+    """The diff of two reports (each as its reader may see it: see access.view_diff)."""
     ka, kb = _keyed(a.rows), _keyed(b.rows)
     added = [DiffEntry(k, r.person_id, r.name, None, r) for k, r in kb.items() if k not in ka]
     removed = [DiffEntry(k, r.person_id, r.name, r, None) for k, r in ka.items() if k not in kb]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters, PersonRow, search
-from kartoteka.services.persons_edit import PersonEdit, edit_person
+from kartoteka.services import persons_patch
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.api.models import ERRORS, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
@@ -28,14 +28,19 @@ class PersonOut(BaseModel):
 
 
 class PersonEditIn(BaseModel):
+    """Only the fields sent change; the others keep their stored values (an empty string clears one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     version: int = Field(description="the version you read; a newer one on the server gives 409")
-    primary_name: Text = Field(max_length=400)
-    gender: Text = Field(default="", max_length=20)
-    birth_date: Text = Field(default="", max_length=40)
-    citizenship: Text = Field(default="", max_length=200)
-    region: Text = Field(default="", max_length=200)
-    sensitivity: Text = Field(default="internal", max_length=20)
-    notes: Text = Field(default="", max_length=4000)
+    primary_name: Text | None = Field(default=None, min_length=1, max_length=400)
+    gender: Text | None = Field(default=None, max_length=20)
+    birth_date: Text | None = Field(default=None, max_length=40)
+    citizenship: Text | None = Field(default=None, max_length=200)
+    region: Text | None = Field(default=None, max_length=200)
+    sensitivity: Text | None = Field(default=None, max_length=20,
+                                     description="lowering it is audited as a 'declassify' act")
+    notes: Text | None = Field(default=None, max_length=4000)
 
 
 class Version(BaseModel):
@@ -74,7 +79,8 @@ def get_person(ref: str, engine: EngineDep, principal: ApiPrincipal) -> PersonOu
               responses={409: {"description": "Changed by someone else since you read it"},
                          422: {"description": "Invalid field values"}})
 def patch_person(ref: str, body: PersonEditIn, engine: EngineDep, principal: ApiPrincipal) -> Version:
-    return Version(version=edit_person(engine, principal, ref, PersonEdit(**body.model_dump())))
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "version" and v is not None}
+    return Version(version=persons_patch.patch_person(engine, principal, ref, version=body.version, changes=changes))
 
 
 @router.get("/{ref}/history", response_model=list[dict[str, Any]], summary="Every recorded change")

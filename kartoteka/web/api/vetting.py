@@ -43,7 +43,7 @@ def _report(engine: EngineDep, principal: access.Principal, run_id: int) -> Any:
 @router.get("/runs", response_model=list[dict[str, Any]], summary="Saved runs by round and side")
 def list_runs(engine: EngineDep, principal: ApiPrincipal, round: Annotated[str | None, Query(max_length=120)] = None,
               side: Annotated[str | None, Query(max_length=120)] = None) -> list[dict[str, Any]]:
-    return [asdict(r) for r in runs.list_runs(engine, round=round, side=side)]
+    return [asdict(r) for r in access.view_runs(engine, principal, round=round, side=side)]
 
 
 @router.post("/runs", response_model=dict[str, Any], status_code=201, summary="Vet a list and save the run")
@@ -95,7 +95,7 @@ def review(run_id: IdPath, row: Annotated[str, Path(max_length=120)], body: Revi
 @router.get("/diff", response_model=dict[str, Any], summary="Persons added, removed and changed between two runs")
 def diff(a: Annotated[int, Query(ge=1, le=2**31 - 1)], b: Annotated[int, Query(ge=1, le=2**31 - 1)],
          engine: EngineDep, principal: ApiPrincipal) -> dict[str, Any]:
-    return asdict(access.redact_diff(engine, principal, rounds.diff_runs(engine, run_a=a, run_b=b)))
+    return asdict(access.view_diff(engine, principal, run_a=a, run_b=b))
 
 
 @router.post("/outcomes", response_model=Created, status_code=201, summary="Record a release or exchange")

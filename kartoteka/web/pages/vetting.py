@@ -26,7 +26,7 @@ Short = Annotated[str, Query(max_length=200)]
 
 @router.get("/vetting")
 def runs_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
-    return render(request, "vetting.html", {"runs": runs.list_runs(engine), "definitions": sorted(definition_ids()),
+    return render(request, "vetting.html", {"runs": access.view_runs(engine, principal), "definitions": sorted(definition_ids()),
                                             "error": None})
 
 
@@ -118,7 +118,7 @@ def outcome(request: Request, engine: EngineDep, principal: PagePrincipal,
 def diff_page(request: Request, engine: EngineDep, principal: PagePrincipal,
               a: Annotated[int, Query(ge=1, le=2**31 - 1)], b: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> Response:
     try:
-        diff = access.redact_diff(engine, principal, rounds.diff_runs(engine, run_a=a, run_b=b))
+        diff = access.view_diff(engine, principal, run_a=a, run_b=b)
     except KartotekaError as exc:
         return render(request, "error.html", {"status": 404, "message": str(exc), "errors": []}, status_code=404)
     return render(request, "vetting_diff.html", {"d": diff})

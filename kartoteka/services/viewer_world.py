@@ -1,0 +1,180 @@
+"""The viewer's world: vetting reports, run lists, diffs and screening flags exactly as Kartoteka would
+produce them if the records a principal may not see did not exist.
+
+A stored run is the full rendering, for the roles that see every record. For a principal with hidden
+records, each row whose result could rest on a hidden person is matched again, at read time, by a
+matcher of the visible registry (``Matcher.from_engine(person_ids=visible ids)``, with the stored
+judgements): the matcher of a registry without the hidden persons, so the row reads as it would
+have without them (its person, score, decision, explanation, status and flags). A row "could rest
+on" a hidden person when its person is hidden, when a hidden person shares a blocking key with the
+list name (a hidden person is then a candidate, an alternative, a "closest" or a skipped namesake),
+or when its text names a hidden person's id. Blocking keys do not depend on the other persons, so
+every other row is already what the visible registry gives. Flags are built from visible cases only;
+duplicates, the missing list, outcomes and every count follow the rows.
+
+Rows that are matched again are matched against the registry as it is now (the rest keep what the
+run stored): a rendering never names a person that is hidden now, even one that was visible when
+the list was vetted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import Connection, Engine, select
+
+from kartoteka.db.tables import cases, persons, vetting_rows
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import Gender
+from kartoteka.matching.engine import Matcher, NameQuery, query_key
+from kartoteka.services import screening
+from kartoteka.services.access import Principal, visible_sensitivities, visible_values
+from kartoteka.services.generation import GenerationCache
+from kartoteka.services.lists import ListEntry
+from kartoteka.services.runs import load_missing
+from kartoteka.services.screening import Flag, flags_for_persons
+from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
+
+_HIDDEN: GenerationCache[tuple[Matcher | None, frozenset[int], tuple[str, ...]]] = GenerationCache(maxsize=4)
+_VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
+
+
+def sees_everything(principal: Principal) -> bool:
+    return len(visible_sensitivities(principal)) == 3
+
+
+def _hidden(engine: Engine, principal: Principal) -> tuple[Matcher | None, frozenset[int], tuple[str, ...]]:
+    """A matcher of the persons hidden from the principal, their ids and their organisation ids."""
+    def build() -> tuple[Matcher | None, frozenset[int], tuple[str, ...]]:
+        with engine.connect() as conn:
+            found = list(conn.execute(select(persons.c.id, persons.c.ext_id).where(
+                persons.c.deleted_at.is_(None), persons.c.sensitivity.not_in(visible_values(principal)))))
+        ids = frozenset(r[0] for r in found)
+        matcher = Matcher.from_engine(engine, person_ids=set(ids)) if ids else None
+        return matcher, ids, tuple(sorted({r[1] for r in found}, key=len, reverse=True))
+    return _HIDDEN.get(engine, ("hidden", visible_sensitivities(principal)), build)
+
+
+def visible_matcher(engine: Engine, principal: Principal) -> Matcher:
+    """The matcher of the registry the principal may see (kept until the registry changes)."""
+    def build() -> Matcher:
+        with engine.connect() as conn:
+            ids = {r[0] for r in conn.execute(select(persons.c.id).where(
+                persons.c.deleted_at.is_(None), persons.c.sensitivity.in_(visible_values(principal))))}
+        return Matcher.from_engine(engine, person_ids=ids)
+    return _VISIBLE.get(engine, ("visible", visible_sensitivities(principal)), build)
+
+
+def hidden_case_flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Flag]]:
+    """For the persons among ``person_ids`` with cases hidden from the principal: their screening flags
+    built from the visible cases only, as if the hidden ones did not exist (their articles, courts and
+    offence elements never reach a reason). Persons with nothing hidden are absent."""
+    if sees_everything(principal) or not person_ids:
+        return {}
+    hidden_cases = {r[0]: r[1] for r in conn.execute(select(cases.c.id, cases.c.person_id).where(
+        cases.c.person_id.in_(sorted(set(person_ids))), cases.c.deleted_at.is_(None),
+        cases.c.sensitivity.not_in(visible_values(principal))))}
+    affected = sorted(set(hidden_cases.values()))
+    out: dict[int, list[Flag]] = {}
+    if not affected:
+        return out
+    by_person, citizenship = screening._load_cases(conn, affected)
+    for pid in affected:
+        shown = {cid: c for cid, c in by_person.get(pid, {}).items() if cid not in hidden_cases}
+        out[pid] = (screening._court_flags(shown, citizenship.get(pid, set())) + screening._tag_flags(shown)
+                    if shown else [])
+    return out
+
+
+def visible_case_flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Flag]]:
+    """Screening flags per person from the cases the principal may see."""
+    flags = flags_for_persons(conn, person_ids) if person_ids else {}
+    flags.update(hidden_case_flags(conn, principal, person_ids))
+    return flags
+
+
+def _query(row: VetRow, gender: str | None) -> NameQuery:
+    try:
+        birth = parse_partial_date(row.birth_date) if row.birth_date else None
+    except ValueError:
+        birth = None
+    return NameQuery(row.name, birth, Gender(gender) if gender in ("m", "f") else None, row.id)
+
+
+def _touches_hidden(row: VetRow, q: NameQuery, hidden: tuple[Matcher | None, frozenset[int], tuple[str, ...]]) -> bool:
+    matcher, ids, ext_ids = hidden
+    if matcher is None:
+        return False
+    if row.internal_id is not None and row.internal_id in ids:
+        return True
+    if any(ext in row.explanation for ext in ext_ids):
+        return True
+    return any(matcher.index.candidates(query.units, near=True) for query in matcher.prepare_all(q))
+
+
+def _rematch(engine: Engine, principal: Principal, report: VetReport, todo: list[tuple[int, NameQuery]],
+             rows: list[VetRow]) -> None:
+    from kartoteka.services.vetting import build_rows   # vetting imports the services that import this one
+
+    matcher = visible_matcher(engine, principal)
+    results = matcher.match_many([q for _i, q in todo])
+    entries = [ListEntry(rows[i].row_no, rows[i].id, rows[i].name, rows[i].birth_date, q.birth_date, q.gender, {})
+               for i, q in todo]
+    with engine.connect() as conn:
+        rebuilt = build_rows(conn, entries, results, report.run.definition_id)
+    for (i, _q), new in zip(todo, rebuilt):
+        old = rows[i]
+        new.key = old.key
+        if old.internal_id is None or old.internal_id == new.internal_id:
+            new.review, new.reviewed_by = old.review, old.reviewed_by
+        rows[i] = new
+
+
+def world_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
+    """The report as Kartoteka would have made it without the records hidden from ``principal``."""
+    if sees_everything(principal):
+        return report
+    hidden = _hidden(engine, principal)
+    with engine.connect() as conn:
+        genders = dict(conn.execute(select(vetting_rows.c.id, vetting_rows.c.gender)
+                                    .where(vetting_rows.c.run_id == report.run.id)).all()) if report.run.id else {}
+    rows = [replace(r) for r in report.rows]
+    queries = [_query(r, genders.get(r.key)) for r in rows]
+    todo = [(i, q) for i, (r, q) in enumerate(zip(rows, queries)) if _touches_hidden(r, q, hidden)]
+    if todo:
+        _rematch(engine, principal, report, todo, rows)
+    ids = sorted({r.internal_id for r in rows if r.internal_id is not None})
+    with engine.connect() as conn:
+        flags = hidden_case_flags(conn, principal, ids)
+        for row in rows:
+            if row.internal_id in flags:
+                detail = [FlagView(f.tag, f.kind, list(f.articles), f.reason) for f in flags[row.internal_id]]
+                row.flag_detail, row.flags = detail, [f.tag for f in detail if f.kind in WARNING_KINDS]
+        mark_duplicates(rows, [query_key(q) for q in queries])
+        matched = {r.internal_id for r in rows if r.match == "match"}
+        missing = load_missing(conn, [m.internal_id for m in report.missing
+                                      if m.internal_id not in hidden[1] and m.internal_id not in matched], rows)
+        shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
+            persons.c.ext_id.in_({o.person_id for o in report.outcomes}), persons.c.deleted_at.is_(None),
+            persons.c.sensitivity.in_(visible_values(principal))))}
+    outcomes = [o for o in report.outcomes if o.person_id in shown]
+    out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
+    summary = out.summary
+    out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)
+    return out
+
+
+_RUNS: GenerationCache[RunInfo] = GenerationCache(maxsize=512)
+
+
+def world_runs(engine: Engine, principal: Principal, found: list[RunInfo]) -> list[RunInfo]:
+    """Saved runs with the counts the principal's own rendering of each report gives."""
+    if sees_everything(principal):
+        return found
+    from kartoteka.services.runs import get_run
+
+    def counted(run_id: int) -> RunInfo:
+        return _RUNS.get(engine, (run_id, visible_sensitivities(principal)),
+                         lambda: world_report(engine, principal, get_run(engine, run=run_id)).run)
+
+    return [counted(run.id) for run in found]
