@@ -1,5 +1,7 @@
-"""CSV: exactly the columns id, name, person_id, match, score, status, flags, duplicate_of,
-explanation, in that order, so other tools can read it; formula injection neutralised."""
+"""CSV: the nine columns id, name, person_id, match, score, status, flags, duplicate_of, explanation
+first, unchanged, so other tools can read it; then category, held_by, custody, warnings, all_flags,
+recognised_by, claimed and one ``status:<definition>`` column per requested definition. Formula
+injection neutralised."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import csv
 import io
 
 from kartoteka.reports.cells import safe_text
-from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport
+from kartoteka.services.vetting_model import VetReport, csv_header
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 SUFFIX = ".csv"
@@ -16,7 +18,8 @@ SUFFIX = ".csv"
 def render(report: VetReport) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    definitions = report.run.definitions or [report.run.definition_id]
+    writer.writerow(csv_header(definitions))
     for row in report.rows:
-        writer.writerow([safe_text(v) for v in row.csv_values()])
+        writer.writerow([safe_text(v) for v in row.csv_values() + row.csv_extra_values(definitions)])
     return buf.getvalue().encode("utf-8")

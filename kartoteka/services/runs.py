@@ -11,7 +11,10 @@ from sqlalchemy import Connection, Engine, func, select
 
 from kartoteka.db.tables import person_names, persons, status_events, vetting_missing, vetting_rows, vetting_runs
 from kartoteka.errors import NotFound
-from kartoteka.services.vetting_model import FlagView, MissingPerson, OutcomeView, RunInfo, VetReport, VetRow
+from kartoteka.services.vetting_context import describe_missing
+from kartoteka.services.vetting_model import (
+    FlagView, MissingPerson, OutcomeView, RowContext, RunInfo, VetReport, VetRow,
+)
 
 RunRef = int | str      # a run id, "#id", "latest" or a label (its newest run)
 CHUNK = 5000
@@ -75,7 +78,9 @@ def _run_info(row: Any) -> RunInfo:
                    filename=row.filename, sha256=row.sha256, at=_utc(row.at), actor=row.actor, algorithm=row.algorithm,
                    algorithm_version=row.algorithm_version, list_format=row.list_format,
                    rows=int(summary.get("rows", 0)), by_status=dict(summary.get("by_status", {})),
-                   missing=int(summary.get("missing", 0)))
+                   missing=int(summary.get("missing", 0)), held_by=row.held_by,
+                   definitions=list(summary.get("definitions", [row.definition_id])),
+                   notices=list(summary.get("notices", [])))
 
 
 def list_runs(engine: Engine, *, round: str | None = None, side: str | None = None) -> list[RunInfo]:
@@ -98,7 +103,9 @@ def load_rows(conn: Connection, run_id: int) -> list[VetRow]:
         id=r.list_id, name=r.name, person_id=r.ext_id or "", match=r.match, score=r.score, status=r.status,
         flags=[f for f in r.flags.split(";") if f], duplicate_of=r.duplicate_of, explanation=r.explanation,
         row_no=r.row_no, birth_date=r.birth_date or "", flag_detail=[FlagView(**f) for f in json.loads(r.flag_detail)],
-        review=r.review, reviewed_by=r.reviewed_by, internal_id=r.person_id, key=r.id)
+        review=r.review, reviewed_by=r.reviewed_by, internal_id=r.person_id, key=r.id,
+        context=RowContext.from_json(json.loads(r.context or "{}")),
+        claimed=str(json.loads(r.context or "{}").get("claimed", "")))
         for r in conn.execute(stmt)]
     labels = person_labels(conn, {r.internal_id for r in rows if r.internal_id is not None})
     for row in rows:
@@ -125,9 +132,13 @@ def get_run(engine: Engine, *, run: RunRef) -> VetReport:
         row = conn.execute(select(vetting_runs).where(vetting_runs.c.id == run_id)).one()
         info = _run_info(row)
         rows = load_rows(conn, run_id)
-        missing_ids = [r[0] for r in conn.execute(select(vetting_missing.c.person_id)
-                                                  .where(vetting_missing.c.run_id == run_id))]
-        missing = load_missing(conn, missing_ids, rows)
+        sections = {r[0]: r[1] for r in conn.execute(select(vetting_missing.c.person_id, vetting_missing.c.section)
+                                                      .where(vetting_missing.c.run_id == run_id))}
+        missing = load_missing(conn, sections, rows)
+        for m in missing:
+            m.section = sections.get(m.internal_id, "recognised")
+        missing.sort(key=lambda m: (m.section != "recognised", m.person_id))
+        describe_missing(conn, missing)
         summary = json.loads(row.summary or "{}")
         return VetReport(info, rows, missing, dict(summary.get("columns", {})), list(summary.get("problems", [])),
                          load_outcomes(conn, run_id))

@@ -26,10 +26,14 @@ from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
 from kartoteka.errors import InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
+from kartoteka.services.custody import check_party
 from kartoteka.services.rounds import diff_runs, record_outcome
 from kartoteka.services.reviews import record_review
 from kartoteka.services.runs import RunRef, get_run, list_runs, load_missing, person_labels
 from kartoteka.services.screening import Flag, flags_for_persons
+from kartoteka.services.vetting_context import (
+    claim_header, describe_missing, row_contexts, run_notices, scoped_missing,
+)
 from kartoteka.services.vetting_model import (
     WARNING_KINDS, FlagView, MissingPerson, RunInfo, VetReport, VetRow, mark_duplicates,
 )
@@ -56,10 +60,13 @@ def _flags(conn: Connection, ids: set[int]) -> dict[int, list[Flag]]:
 
 
 def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchResult],
-               definition_id: str) -> list[VetRow]:
-    """Status, flags and duplicates for matched rows; review rows carry their candidate's."""
+               definition_id: str, *, definitions: list[str] | None = None, held_by: str = "",
+               claim: str | None = None) -> list[VetRow]:
+    """Status, flags, custody context and duplicates for matched rows; review rows carry their candidate's.
+    ``claim``: the list's header holding its own claim about each row."""
     ids = {r.person_id for r in results if r.person_id is not None and r.decision != "no_match"}
     statuses = statuses_under(conn, ids, definition_id)
+    contexts = row_contexts(conn, ids, definitions=definitions or [definition_id], held_by=held_by)
     flags = _flags(conn, ids)
     labels = person_labels(conn, ids)
     rows: list[VetRow] = []
@@ -73,19 +80,28 @@ def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchRe
             status=statuses.get(pid, "under_review") if pid is not None else "unknown",
             flags=[f.tag for f in detail if f.kind in WARNING_KINDS], duplicate_of="", explanation=explanation,
             row_no=entry.row_no, birth_date=entry.birth.iso() if entry.birth else entry.birth_text,
-            registry_name=reg_name, flag_detail=detail, internal_id=pid))
+            registry_name=reg_name, flag_detail=detail, internal_id=pid,
+            claimed=entry.raw.get(claim, "").strip() if claim else ""))
+        if pid is not None and pid in contexts:
+            rows[-1].context = contexts[pid]
     mark_duplicates(rows, [query_key(_query(e)) for e in entries])
     return rows
 
 
 def missing_persons(conn: Connection, rows: list[VetRow], definition_id: str,
-                    matcher: Matcher | None = None) -> list[MissingPerson]:
-    """Recognised persons not matched by any row. With the run's ``matcher`` their ids, names and
-    birth dates come from its memory instead of a scan of the registry."""
-    on_list = {r.internal_id for r in rows if r.match == "match" and r.internal_id is not None}
-    ids = recognised_person_ids(conn, definition_id) - on_list
-    labels = _labels_from(matcher, ids) if matcher is not None else None
-    return load_missing(conn, ids, rows, labels)
+                    matcher: Matcher | None = None, *, held_by: str = "") -> list[MissingPerson]:
+    """Recognised persons not matched by any row and still held (by ``held_by`` when given; then the
+    held persons under review or unassessed follow as a second section). With the run's ``matcher``
+    their ids, names and birth dates come from its memory instead of a scan of the registry."""
+    ids, review = scoped_missing(conn, rows, recognised_person_ids(conn, definition_id),
+                                 definition_id=definition_id, held_by=held_by)
+    labels = _labels_from(matcher, ids | review) if matcher is not None else None
+    found = load_missing(conn, ids | review, rows, labels)
+    for m in found:
+        m.section = "under_review" if m.internal_id in review else "recognised"
+    found.sort(key=lambda m: (m.section != "recognised", m.person_id))
+    describe_missing(conn, found)
+    return found
 
 
 def _labels_from(matcher: Matcher, ids: set[int]) -> dict[int, tuple[str, str, str]] | None:
@@ -110,16 +126,18 @@ def _store(conn: Connection, report: VetReport, entries: list[ListEntry], summar
         "label": run.label, "round": run.round, "side": run.side, "definition_id": run.definition_id,
         "filename": run.filename, "sha256": run.sha256, "at": run.at, "actor": run.actor, "algorithm": run.algorithm,
         "algorithm_version": run.algorithm_version, "summary": json.dumps(summary, ensure_ascii=False),
-        "list_format": run.list_format}]).scalar_one())
+        "list_format": run.list_format, "held_by": run.held_by}]).scalar_one())
     bulk_insert(conn, vetting_rows, [{
         "run_id": run_id, "row_no": r.row_no, "list_id": r.id, "name": r.name,
         "birth_date": r.birth_date[:10] or None, "person_id": r.internal_id, "match": r.match, "score": r.score,
         "status": r.status, "flags": ";".join(r.flags)[:200], "duplicate_of": r.duplicate_of,
+        "context": json.dumps({**r.context.as_json(), "claimed": r.claimed}, ensure_ascii=False),
         "explanation": r.explanation, "gender": e.gender.value if e.gender else None,
         "raw": json.dumps(e.raw, ensure_ascii=False),
         "flag_detail": json.dumps([f.__dict__ for f in r.flag_detail], ensure_ascii=False),
         "review": "", "reviewed_by": ""} for r, e in zip(report.rows, entries)])
-    bulk_insert(conn, vetting_missing, [{"run_id": run_id, "person_id": m.internal_id} for m in report.missing])
+    bulk_insert(conn, vetting_missing, [{"run_id": run_id, "person_id": m.internal_id, "section": m.section}
+                                        for m in report.missing])
     audit.log_event(conn, entity="vetting_run", entity_id=run_id, action="create", actor=run.actor,
                     after={"filename": run.filename, "definition": run.definition_id, "rows": len(report.rows),
                            "round": run.round, "side": run.side})
@@ -142,14 +160,22 @@ def _collector_paused() -> Iterator[None]:
 
 def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, round: str = "", side: str = "",
              label: str = "", mapping: dict[str, str] | None = None, table: RawTable | None = None,
-             matcher: Matcher | None = None, progress: Progress | None = None) -> VetReport:
+             matcher: Matcher | None = None, progress: Progress | None = None, held_by: str = "",
+             definitions: list[str] | None = None) -> VetReport:
     """Vet the list at ``path`` (or an already opened ``table``, e.g. a pasted list) and save the run.
+
+    ``held_by``: whose custody the list concerns (RU, UA, OCC:<region> ...): the missing list then
+    names only persons that party still holds. ``definitions``: more definitions to show a status
+    column for (the main ``definition_id`` is always the first).
 
     ``matcher`` lets a caller reuse a loaded registry; by default it is loaded here, with every stored
     reviewer judgement, so decisions from earlier runs apply.
     """
-    if definition_id not in definition_ids():
-        raise InvalidInput(f"unknown definition '{definition_id}' (known: {', '.join(definition_ids())})")
+    wanted = list(dict.fromkeys([definition_id, *(definitions or [])]))
+    for d in wanted:
+        if d not in definition_ids():
+            raise InvalidInput(f"unknown definition '{d}' (known: {', '.join(definition_ids())})")
+    held_by = check_party(held_by) if held_by.strip() else ""
     started = time.perf_counter()
     listing = read_list(table or open_list(path), mapping)
     if not listing.entries:
@@ -165,17 +191,20 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     timings["match"] = time.perf_counter() - t_match
     t_vet = time.perf_counter()
     with _collector_paused(), engine.begin() as conn:
-        rows = build_rows(conn, listing.entries, results, definition_id)
+        rows = build_rows(conn, listing.entries, results, definition_id, definitions=wanted, held_by=held_by,
+                          claim=claim_header(listing.entries[0].raw))
         timings["rows"] = time.perf_counter() - t_vet
-        missing = missing_persons(conn, rows, definition_id, matcher)
+        missing = missing_persons(conn, rows, definition_id, matcher, held_by=held_by)
         timings["missing"] = time.perf_counter() - t_vet - timings["rows"]
         info = RunInfo(id=0, label=label, round=round, side=side, definition_id=definition_id,
                         filename=path.name, sha256=sha, at=audit.now(), actor=actor, algorithm=matcher.ALGORITHM,
-                        algorithm_version=matcher.VERSION, list_format=listing.format)
+                        algorithm_version=matcher.VERSION, list_format=listing.format, held_by=held_by,
+                        definitions=wanted, notices=run_notices(conn, wanted, held_by))
         report = VetReport(info, rows, missing, listing.columns, listing.problems)
         summary = report.summary
         stored = {"rows": summary.rows, "by_status": summary.by_status, "by_match": summary.by_match,
-                  "missing": summary.missing, "columns": listing.columns, "problems": listing.problems[:500]}
+                  "missing": summary.missing, "columns": listing.columns, "problems": listing.problems[:500],
+                  "definitions": info.definitions, "notices": info.notices}
         report.run.id = _store(conn, report, listing.entries, stored)
     report.run.rows, report.run.by_status, report.run.missing = summary.rows, summary.by_status, summary.missing
     timings["vet"] = time.perf_counter() - t_vet

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 STATUSES = ("recognised", "not_recognised", "under_review", "unknown")
 DECISIONS = ("match", "review", "no_match")
@@ -14,6 +15,37 @@ OUTCOME_KINDS = ("released", "exchanged")
 CSV_COLUMNS = ("id", "name", "person_id", "match", "score", "status", "flags", "duplicate_of", "explanation")
 # Flag kinds that go into a row's ``flags`` column; the others (supports, context, data) stay in the detail.
 WARNING_KINDS = ("risk", "caveat")
+# After the nine columns above: who holds the person, the row's warnings, all flags as kind:tag, ...
+CSV_EXTRA_COLUMNS = ("category", "held_by", "custody", "warnings", "all_flags", "recognised_by", "claimed")
+FLAG_KIND_ORDER = ("risk", "caveat", "supports", "context", "data")
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What the registry says about a row's person beyond status and flags: custody, category, fine
+    statuses per requested definition, recognitions, warnings. Describes a registry person, so a
+    reader who may not see the person gets an empty one (services/access.py)."""
+
+    category: str = ""
+    category_definition: str = ""
+    held_by: str = ""
+    custody: str = ""                 # a state of data/custody.yaml
+    place: str = ""
+    confirmed_on: str = ""
+    warnings: tuple[str, ...] = ()    # not_in_custody, already_exchanged, deceased, held_by_other_party, no_assessment
+    statuses: tuple[tuple[str, str], ...] = ()   # (definition id, fine status) per requested definition
+    recognised_by: tuple[str, ...] = ()          # "Memorial (2024-03-01)"
+
+    def as_json(self) -> dict[str, object]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> RowContext:
+        def tup(key: str) -> tuple[Any, ...]:
+            return tuple(tuple(x) if isinstance(x, list) else x for x in data.get(key, []) or [])  # type: ignore[attr-defined]
+        return cls(str(data.get("category", "")), str(data.get("category_definition", "")),
+                   str(data.get("held_by", "")), str(data.get("custody", "")), str(data.get("place", "")),
+                   str(data.get("confirmed_on", "")), tup("warnings"), tup("statuses"), tup("recognised_by"))
 
 
 @dataclass(frozen=True)
@@ -45,10 +77,24 @@ class VetRow:
     reviewed_by: str = ""
     internal_id: int | None = None
     key: int = 0         # vetting_rows.id once stored
+    context: RowContext = field(default_factory=RowContext)
+    claimed: str = ""    # the list's own claim about the row (its "political prisoner" column), verbatim
 
     def csv_values(self) -> list[str]:
         return [self.id, self.name, self.person_id, self.match, f"{self.score:.3f}", self.status,
                 ";".join(self.flags), self.duplicate_of, self.explanation]
+
+    def csv_extra_values(self, definitions: list[str]) -> list[str]:
+        c, fine = self.context, dict(self.context.statuses)
+        return [c.category, c.held_by, c.custody, ";".join(c.warnings), ";".join(self.all_flags),
+                "; ".join(c.recognised_by), self.claimed] + [fine.get(d, "") for d in definitions]
+
+    @property
+    def all_flags(self) -> list[str]:
+        """Every flag as ``kind:tag``, grouped by kind (risk, caveat, supports, context, data)."""
+        rank = {k: i for i, k in enumerate(FLAG_KIND_ORDER)}
+        ordered = sorted(self.flag_detail, key=lambda f: rank.get(f.kind, len(rank)))
+        return list(dict.fromkeys(f"{f.kind}:{f.tag}" for f in ordered))
 
     @property
     def flag_articles(self) -> list[str]:
@@ -64,6 +110,10 @@ class MissingPerson:
     birth_date: str
     internal_id: int
     possible_rows: list[str] = field(default_factory=list)   # list rows whose candidate (review) is this person
+    section: str = "recognised"      # recognised | under_review (held by the list's party, not yet assessed)
+    held_by: str = ""
+    custody: str = ""
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +144,9 @@ class RunInfo:
     rows: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     missing: int = 0
+    held_by: str = ""                  # whose custody the list concerns (RU, UA, OCC:<region> ...)
+    definitions: list[str] = field(default_factory=list)   # every requested definition, the main one first
+    notices: list[str] = field(default_factory=list)       # "no_decided:<definition>", "no_custody_data"
 
 
 @dataclass
@@ -124,6 +177,11 @@ class VetReport:
         return summarise(self.rows, self.missing)
 
 
+def csv_header(definitions: list[str]) -> list[str]:
+    """The report CSV's header: the nine columns, the context columns, one status column per definition."""
+    return [*CSV_COLUMNS, *CSV_EXTRA_COLUMNS, *(f"status:{d}" for d in definitions)]
+
+
 def summarise(rows: list[VetRow], missing: list[MissingPerson]) -> VetSummary:
     by_status = Counter(r.status for r in rows if r.match != "review")   # review rows are counted apart
     by_match = Counter(r.match for r in rows)
@@ -137,7 +195,7 @@ def summarise(rows: list[VetRow], missing: list[MissingPerson]) -> VetSummary:
         unknown=[r for r in rows if r.status == "unknown"],
         review=[r for r in rows if r.match == "review"],
         by_flag=dict(by_flag.most_common()),
-        missing=len(missing),
+        missing=sum(1 for m in missing if m.section == "recognised"),
     )
 
 

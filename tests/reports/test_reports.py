@@ -24,10 +24,12 @@ def test_safe_cell_neutralises_formulas_and_keeps_numbers() -> None:
     assert safe_row(["=A1", 2]) == ["'=A1", 2]
 
 
-def test_csv_has_exactly_the_columns_in_order(report: VetReport) -> None:
+def test_csv_keeps_the_nine_columns_first_then_the_context(report: VetReport) -> None:
     text = exporter("csv").render(report).decode("utf-8")
     rows = list(csv.reader(io.StringIO(text)))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0][:9]) == CSV_COLUMNS
+    assert rows[0][9:16] == ["category", "held_by", "custody", "warnings", "all_flags", "recognised_by", "claimed"]
+    assert all(len(r) == len(rows[0]) for r in rows)
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
     assert rows[2][6] == "war_crime;violence" and rows[4][7] == "1" and rows[2][2] == "P2"
     assert rows[3][1] == "'=HYPERLINK(\"http://x\",\"click\")"   # formula injection neutralised

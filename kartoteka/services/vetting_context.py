@@ -1,0 +1,115 @@
+"""Custody, categories, fine statuses and recognitions for a vetting run: each row's context and
+warnings, the missing list scoped to whose custody the list concerns, and the report's notices.
+
+- A row naming a person not in custody (in absentia, released), exchanged or deceased carries the
+  state's warning; one held by another party than the list's ``held_by`` carries
+  ``held_by_other_party``; one with no decided assessment under the main definition ``no_assessment``.
+- Missing: recognised persons not on the list; with ``held_by``, only those that party holds and still
+  has in custody, then (section ``under_review``) the ones it holds that are not assessed or under
+  review. Released, exchanged and deceased persons are never missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, exists, select
+
+from kartoteka.catalogs.custody import load_custody_vocabulary
+from kartoteka.db.tables import assessments, custody, person_categories
+from kartoteka.services.assessments import _counts_as, _latest_decisions
+from kartoteka.services.custody import (
+    CustodyRecord, current_categories, current_custody, held_in_custody, no_longer_held, recognitions_of,
+)
+from kartoteka.services.vetting_model import MissingPerson, RowContext, VetRow
+from kartoteka.tabular.columns import normalise_header
+
+
+def claim_header(headers: Iterable[str]) -> str | None:
+    """The list's own claim column ("политзаключенный", "claim" ...), if it has one."""
+    wanted = {normalise_header(h) for h in load_custody_vocabulary().claim_headers}
+    return next((h for h in headers if normalise_header(h) in wanted), None)
+
+
+def fine_statuses(conn: Connection, ids: list[int], definitions: list[str]) -> dict[str, dict[int, str]]:
+    """The latest decided status per person under each definition, as the definition names it
+    (``excluded_violence``, ``persecuted_only`` ...); persons with none are left out."""
+    return {d: _latest_decisions(conn, d, ids) for d in definitions}
+
+
+def row_contexts(conn: Connection, ids: set[int], *, definitions: list[str],
+                 held_by: str = "") -> dict[int, RowContext]:
+    ordered = sorted(ids)
+    fine = fine_statuses(conn, ordered, definitions)
+    held = current_custody(conn, ordered)
+    cats = current_categories(conn, ordered)
+    recs = recognitions_of(conn, ordered)
+    out: dict[int, RowContext] = {}
+    for pid in ordered:
+        c = held.get(pid)
+        warnings = _warnings(c, held_by)
+        if definitions and pid not in fine[definitions[0]]:
+            warnings.append("no_assessment")
+        cat = cats.get(pid)
+        out[pid] = RowContext(
+            category=cat.category if cat else "", category_definition=cat.definition_id if cat else "",
+            held_by=c.held_by if c else "", custody=c.state if c else "", place=c.place if c else "",
+            confirmed_on=c.confirmed_on if c else "", warnings=tuple(warnings),
+            statuses=tuple((d, fine[d].get(pid, "")) for d in definitions),
+            recognised_by=tuple(r.label() for r in recs.get(pid, [])))
+    return out
+
+
+def _warnings(c: CustodyRecord | None, held_by: str) -> list[str]:
+    out: list[str] = []
+    if c is None:
+        return out
+    if c.warning:
+        out.append(c.warning)
+    if held_by and c.held_by != held_by:
+        out.append("held_by_other_party")
+    return out
+
+
+def scoped_missing(conn: Connection, rows: list[VetRow], recognised: set[int], *, definition_id: str,
+                   held_by: str) -> tuple[set[int], set[int]]:
+    """(recognised missing, held but not recognised: under review or unassessed) person ids."""
+    on_list = {r.internal_id for r in rows if r.match == "match" and r.internal_id is not None}
+    if not held_by:
+        gone = no_longer_held(conn)
+        return recognised - on_list - gone, set()
+    held = held_in_custody(conn, held_by)
+    counts_as = _counts_as(definition_id)
+    decided = _latest_decisions(conn, definition_id, sorted(held))
+    review = {pid for pid in held if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
+    return (recognised & held.keys()) - on_list, review - on_list
+
+
+def describe_missing(conn: Connection, missing: list[MissingPerson]) -> None:
+    """Fill the custody and category of missing persons (only those with such records are read)."""
+    if not missing:
+        return
+    with_custody = {r[0] for r in conn.execute(select(custody.c.person_id).distinct())}
+    with_category = {r[0] for r in conn.execute(select(person_categories.c.person_id).distinct())}
+    ids = {m.internal_id for m in missing}
+    held = current_custody(conn, ids & with_custody) if ids & with_custody else {}
+    cats = current_categories(conn, ids & with_category) if ids & with_category else {}
+    for m in missing:
+        c, cat = held.get(m.internal_id), cats.get(m.internal_id)
+        m.held_by, m.custody = (c.held_by, c.state) if c else ("", "")
+        m.category = cat.category if cat else ""
+
+
+def run_notices(conn: Connection, definitions: list[str], held_by: str) -> list[str]:
+    """``no_decided:<definition>`` for a definition without any decided assessment (every status then
+    reads under_review); ``no_custody_data:<party>`` when nobody is recorded as held by the party."""
+    out = []
+    for d in definitions:
+        found = conn.execute(select(exists().where(assessments.c.definition_id == d,
+                                                   assessments.c.state == "decided",
+                                                   assessments.c.deleted_at.is_(None)))).scalar()
+        if not found:
+            out.append(f"no_decided:{d}")
+    if held_by and not conn.execute(select(exists().where(custody.c.held_by == held_by))).scalar():
+        out.append(f"no_custody_data:{held_by}")
+    return out
