@@ -334,3 +334,18 @@ recognitions = Table(   # another organisation's public recognition: provenance,
     Column("note", Text, nullable=False, default=""),
     *_record_columns(),
 )
+
+statements = Table(   # a claim an organisation made about a record (issue 15): kept, never overwritten
+    "statements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_type", String(32), nullable=False),   # person / case
+    Column("entity_id", Integer, nullable=False),
+    Column("prop", String(40), nullable=False),          # record / name / birth_date / gender / custody ...
+    Column("value", Text, nullable=False),
+    Column("organisation", String(300), nullable=False),
+    Column("origin_id", String(400), nullable=False),    # the record's id in the organisation's data
+    Column("seen_at", DateTime(timezone=True), nullable=False),   # when it was imported
+    Column("import_id", String(40), nullable=True),
+    Index("ix_statements_entity", "entity_type", "entity_id"),
+    Index("ix_statements_origin", "organisation", "origin_id"),
+)

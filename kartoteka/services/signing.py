@@ -1,0 +1,220 @@
+"""Signed files: an organisation's Ed25519 key signs the sha256 of each file it releases.
+
+The private key lives in a file of its own (mode 0600), never in the database. The public key file
+(``KEY.pub``, JSON) is what the organisation publishes. A signature file (JSON) names the signer, the
+key's fingerprint, the time and the sha256 and size of every file; the Ed25519 signature covers all
+of that, so a changed byte in any file, or in the signature file, fails verification.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from kartoteka.errors import InvalidInput, KartotekaError
+
+FORMAT = "kartoteka-signature/1"
+KEY_FORMAT = "kartoteka-key/1"
+SIG_SUFFIX = ".sig"
+DIR_SIGNATURE = "SIGNATURE.json"   # the signature of a published directory, inside it
+
+
+class VerificationFailed(KartotekaError):
+    """A file or signature that does not match: the message names the file and what differs."""
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    signer: str
+    raw: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+
+@dataclass(frozen=True)
+class Verified:
+    signer: str
+    fingerprint: str
+    signed_at: str
+    files: list[str]
+    trusted: bool          # checked against a public key the caller supplied
+
+
+def fingerprint(raw: bytes) -> str:
+    """sha256 of the raw public key, in groups of four hex digits (the form organisations publish)."""
+    h = hashlib.sha256(raw).hexdigest()[:32]
+    return " ".join(h[i:i + 4] for i in range(0, 32, 4))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Create ``path`` readable by its owner only (0600) before a byte is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, 0o600)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def public_key_path(key: Path) -> Path:
+    return key.with_name(key.name + ".pub")
+
+
+def create_key(*, path: Path, signer: str, force: bool = False) -> PublicKey:
+    """Write a new private key to ``path`` (0600) and its public key to ``path.pub``."""
+    if not signer.strip():
+        raise InvalidInput("a signing key needs the signer's name (the organisation)")
+    if path.exists() and not force:
+        raise InvalidInput(f"{path} exists; refusing to replace a signing key (use --force)")
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes_raw()
+    raw_public = private.public_key().public_bytes_raw()
+    write_private(path, json.dumps({"format": KEY_FORMAT, "signer": signer, "algorithm": "ed25519",
+                                    "private_key": _b64(raw_private)}, indent=1).encode())
+    pub = PublicKey(signer, raw_public)
+    public_key_path(path).write_text(json.dumps({
+        "format": KEY_FORMAT, "signer": signer, "algorithm": "ed25519", "public_key": _b64(raw_public),
+        "fingerprint": pub.fingerprint}, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return pub
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{what} {path} does not exist") from None
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(f"{path} is not a Kartoteka {what}") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path} is not a Kartoteka {what}")
+    return data
+
+
+def load_private(path: Path) -> tuple[str, Ed25519PrivateKey]:
+    if path.exists() and path.stat().st_mode & 0o077:
+        raise InvalidInput(f"{path} can be read by others (mode {path.stat().st_mode & 0o777:o}); chmod 600 it")
+    data = _read_json(path, "signing key")
+    if "private_key" not in data:
+        raise InvalidInput(f"{path} is not a private signing key")
+    return str(data["signer"]), Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["private_key"]))
+
+
+def load_public(path: Path) -> PublicKey:
+    data = _read_json(path, "public key")
+    if "public_key" not in data:
+        raise InvalidInput(f"{path} is not a public key")
+    return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
+
+
+def _payload(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sign_files(files: list[Path], *, key: Path, out: Path, base: Path | None = None) -> Path:
+    """Write the signature of ``files`` to ``out``; names are relative to ``base`` (default: each file's folder)."""
+    signer, private = load_private(key)
+    entries = []
+    for f in files:
+        if not f.is_file():
+            raise InvalidInput(f"{f} is not a file")
+        name = f.relative_to(base).as_posix() if base else f.name
+        entries.append({"name": name, "sha256": sha256_file(f), "bytes": f.stat().st_size})
+    raw_public = private.public_key().public_bytes_raw()
+    body = {"format": FORMAT, "signer": signer, "algorithm": "ed25519", "public_key": _b64(raw_public),
+            "fingerprint": fingerprint(raw_public),
+            "signed_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), "files": entries}
+    signed = {**body, "signature": _b64(private.sign(_payload(body)))}
+    write_private(out, (json.dumps(signed, indent=1, ensure_ascii=False) + "\n").encode())
+    return out
+
+
+def sign_directory(directory: Path, *, key: Path) -> Path:
+    """Sign every file in ``directory`` (a published folder) into ``directory/SIGNATURE.json``."""
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != DIR_SIGNATURE)
+    return sign_files(files, key=key, out=directory / DIR_SIGNATURE, base=directory)
+
+
+def default_signature(target: Path) -> Path:
+    return target / DIR_SIGNATURE if target.is_dir() else target.with_name(target.name + SIG_SUFFIX)
+
+
+def _by_content(entries: dict[str, dict[str, Any]], target: Path) -> dict[str, Any] | None:
+    """The entry of a renamed file (a browser download): found by its digest, or the only one signed."""
+    digest = sha256_file(target) if target.is_file() else ""
+    same = [e for e in entries.values() if e["sha256"] == digest]
+    if same:
+        return same[0]
+    return next(iter(entries.values())) if len(entries) == 1 else None
+
+
+def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None) -> Verified:
+    """Check ``target`` (a file, or a signed directory) against ``signature``.
+
+    Raises VerificationFailed naming the file that differs, or the signature that does not hold.
+    """
+    data = _read_json(signature, "signature file")
+    if data.get("format") != FORMAT:
+        raise InvalidInput(f"{signature} is not a Kartoteka signature file")
+    body = {k: v for k, v in data.items() if k != "signature"}
+    raw_public = base64.b64decode(str(data["public_key"]))
+    if public_key is not None and public_key.raw != raw_public:
+        raise VerificationFailed(
+            f"{signature.name} was made with key {fingerprint(raw_public)}, not with the published key "
+            f"{public_key.fingerprint} of {public_key.signer}")
+    try:
+        Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"])), _payload(body))
+    except (InvalidSignature, ValueError):
+        raise VerificationFailed(f"the signature in {signature.name} does not match its contents: "
+                                 "the signature file was altered") from None
+    entries = {str(e["name"]): e for e in data["files"]}
+    if target.is_dir():
+        checks = [(target / name, e) for name, e in entries.items()]
+    else:
+        entry = entries.get(target.name) or _by_content(entries, target)
+        if entry is None:
+            raise VerificationFailed(f"{signature.name} does not sign {target.name}: no signed file has its "
+                                     f"contents (it signs {', '.join(sorted(entries))})")
+        checks = [(target, entry)]
+    for path, entry in checks:
+        if not path.is_file():
+            raise VerificationFailed(f"{entry['name']} is signed but missing")
+        digest = sha256_file(path)
+        if digest != entry["sha256"]:
+            raise VerificationFailed(f"{entry['name']} has been changed since it was signed "
+                                     f"(sha256 {digest[:16]}…, signed {str(entry['sha256'])[:16]}…)")
+    return Verified(str(data["signer"]), fingerprint(raw_public), str(data["signed_at"]),
+                    [str(e["name"]) for _, e in checks], public_key is not None)
+
+
+def verify_bytes(content: bytes, name: str, signature: bytes, *,
+                 public_key: PublicKey | None = None) -> Verified:
+    """The same check for uploaded bytes (the web page): written to a private temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / (Path(name).name or "file")
+        target.write_bytes(content)
+        sig = Path(tmp) / "upload.sig"
+        sig.write_bytes(signature)
+        return verify(target, sig, public_key=public_key)
