@@ -1,0 +1,284 @@
+"""FollowTheMoney import: another organisation's persons, court cases, sources and recognitions.
+
+Every record read keeps the organisation it came from and when (table ``statements``). Each Person
+is matched against the registry with the same Matcher as vetting: a match merges it into the registry
+person, whose own values are never overwritten (the other organisation's spellings, birth date,
+custody and recognitions are kept as its statements, so a disagreement shows); an unsure pair, or a
+name that matches a person with another birth date, comes in as a new person and is listed for
+review (``kartoteka merge`` joins the two once a person has looked). The file is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from kartoteka.catalogs import definition_ids
+from kartoteka.db import audit
+from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import script_of
+from kartoteka.errors import InvalidInput
+from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.names.parse import guess_language, split_name
+from kartoteka.services import statements as st
+from kartoteka.services.charges import store_charges
+from kartoteka.services.ftm_export import GENDERS
+from kartoteka.services.recognitions import OWN
+
+SCHEMATA = ("Person", "CourtCase", "CourtCaseParty", "Document", "Documentation", "Sanction")
+_GENDER = {v: k for k, v in GENDERS.items()}
+
+
+@dataclass
+class ReviewPair:
+    new_person: str       # ext id of the person created from the file
+    existing: str         # ext id of the registry person it may be
+    score: float
+    reason: str
+
+
+@dataclass
+class FtmImportReport:
+    organisation: str
+    entities: int = 0
+    created: int = 0
+    merged: int = 0
+    cases: int = 0
+    sources: int = 0
+    recognitions: int = 0
+    statements: int = 0
+    skipped: int = 0
+    review: list[ReviewPair] = field(default_factory=list)
+
+
+def read_entities(path: Path) -> list[dict[str, Any]]:
+    """The entities of a JSON Lines file; a bad line is an error naming the line."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                e = json.loads(line)
+            except ValueError:
+                raise InvalidInput(f"{path.name}: line {no} is not JSON") from None
+            if not isinstance(e, dict) or not isinstance(e.get("id"), str) or not isinstance(e.get("schema"), str) \
+                    or not isinstance(e.get("properties", {}), dict):
+                raise InvalidInput(f"{path.name}: line {no} is not a FollowTheMoney entity (id, schema, properties)")
+            out.append(e)
+    return out
+
+
+def _p(e: dict[str, Any], prop: str) -> list[str]:
+    return [str(v) for v in e.get("properties", {}).get(prop, []) if str(v).strip()]
+
+
+def _first(e: dict[str, Any], prop: str) -> str:
+    values = _p(e, prop)
+    return values[0] if values else ""
+
+
+def origin_key(eid: str, kind: str) -> str:
+    """The organisation's own id of a record: the part after ``-person-`` in ``ns-person-P1``."""
+    marker = f"-{kind}-"
+    return unquote(eid.split(marker, 1)[1]) if marker in eid else eid
+
+
+def _date(text: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_partial_date(text[:10]).iso()
+    except ValueError:
+        return None
+
+
+def _name_rows(e: dict[str, Any]) -> list[dict[str, str]]:
+    """Names with their parts: the parts are found among the entity's first/last/father names."""
+    firsts, lasts, fathers = _p(e, "firstName"), _p(e, "lastName"), _p(e, "fatherName")
+    rows: list[dict[str, str]] = []
+    kinds = [("name", "primary"), ("alias", "alias"), ("previousName", "former"), ("weakAlias", "alias")]
+    for prop, kind in kinds:
+        for i, full in enumerate(_p(e, prop)):
+            words = set(full.replace(",", " ").split())
+            surname = next((x for x in lasts if x in words), "")
+            given = next((x for x in firsts if x in words), "")
+            patronymic = next((x for x in fathers if x in words), "")
+            if not surname or not given:
+                parts = split_name(full)
+                surname, given, patronymic = parts.surname, parts.given_name, parts.patronymic
+            k = kind if not (kind == "primary" and i > 0) else "transliteration"
+            rows.append({"kind": k, "full": full, "surname": surname, "given_name": given,
+                         "patronymic": patronymic, "script": script_of(full), "lang": guess_language(full)})
+    return rows
+
+
+class _Importer:
+    def __init__(self, conn: Connection, *, organisation: str, actor: str, sensitivity: str, report: FtmImportReport):
+        self.conn, self.org, self.actor, self.sensitivity, self.report = conn, organisation, actor, sensitivity, report
+        self.import_id = uuid.uuid4().hex[:16]
+        self.at = audit.now()
+        self.taken = {r[0] for r in conn.execute(select(persons.c.ext_id))} | \
+            {r[0] for r in conn.execute(select(cases.c.ext_id))}
+
+    def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
+        if value:
+            self.report.statements += st.add_statement(
+                self.conn, entity_type=entity_type, entity_id=entity_id, prop=prop, value=value,
+                organisation=self.org, origin_id=origin, at=self.at, import_id=self.import_id)
+
+    def free_ext(self, ext: str) -> str:
+        ext = ext if ext not in self.taken else f"{self.org}:{ext}"
+        n = 2
+        base = ext
+        while ext in self.taken:
+            ext, n = f"{base}~{n}", n + 1
+        self.taken.add(ext)
+        return ext[:120]
+
+    def person(self, e: dict[str, Any], matcher: Matcher) -> int | None:
+        names = _name_rows(e)
+        if not names:
+            self.report.skipped += 1
+            return None
+        birth = _date(_first(e, "birthDate"))
+        values = {"gender": _GENDER.get(_first(e, "gender")), "birth_date": birth,
+                  "birth_precision": None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)],
+                  "citizenship": ";".join(dict.fromkeys(c.upper() for c in _p(e, "citizenship") + _p(e, "nationality"))),
+                  "region": _first(e, "address")[:200]}
+        known = st.entity_for_origin(self.conn, organisation=self.org, origin_id=e["id"], entity_type="person")
+        pid = known if known is not None else self._match(e, names, birth, matcher, values)
+        for prop, value in (("record", e["id"]), ("birth_date", birth), ("gender", values["gender"]),
+                            ("citizenship", values["citizenship"]), ("region", values["region"])):
+            self.claim("person", pid, prop, value, e["id"])
+        for n in names:
+            self.claim("person", pid, "name", n["full"], e["id"])
+        return pid
+
+    def _match(self, e: dict[str, Any], names: list[dict[str, str]], birth: str | None, matcher: Matcher,
+               values: dict[str, Any]) -> int:
+        primary = names[0]["full"]
+        q = NameQuery(primary, parse_partial_date(birth) if birth else None)
+        result = matcher.match(q)
+        if result.decision == "match" and result.person_id is not None:
+            st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
+                            batch=self.import_id)
+            self.report.merged += 1
+            return result.person_id
+        if result.decision != "review" and birth:
+            other = matcher.match(NameQuery(primary))
+            if other.decision in ("match", "review") and other.person_id is not None:
+                result = other
+                result.explanation = "the names match but the birth dates differ; " + other.explanation
+        ext = self.free_ext(origin_key(e["id"], "person"))
+        pid = audit.create_record(self.conn, persons, "person", {
+            **values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, actor=self.actor,
+            batch=self.import_id)
+        self.conn.execute(insert(person_names), [{**n, "person_id": pid} for n in names])
+        self.report.created += 1
+        if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
+            self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
+        return pid
+
+    def case(self, e: dict[str, Any], person_id: int, party: dict[str, Any]) -> int:
+        known = st.entity_for_origin(self.conn, organisation=self.org, origin_id=e["id"], entity_type="case")
+        if known is not None:
+            return known
+        values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
+                  "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber"),
+                  "articles_text": _first(e, "summary"), "court": _first(e, "court"),
+                  "detained_on": _date(_first(e, "startDate")), "verdict_on": _date(_first(e, "closeDate")),
+                  "sentence": _first(party, "description"), "facility": _first(party, "summary"),
+                  "status": _first(e, "status")[:60], "sensitivity": self.sensitivity}
+        values["row_hash"] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+        case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor, batch=self.import_id)
+        store_charges(self.conn, case_id, values)
+        self.report.cases += 1
+        self.claim("case", case_id, "record", e["id"], e["id"])
+        custody = "; ".join(str(x) for x in (values["status"], values["facility"]) if x)
+        self.claim("person", person_id, "custody", custody, e["id"])
+        return case_id
+
+    def source(self, e: dict[str, Any], cited: list[tuple[str, int]]) -> None:
+        sid = audit.create_record(self.conn, sources, "source", {
+            "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher"),
+            "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
+            "sha256": ""}, actor=self.actor, batch=self.import_id)
+        self.report.sources += 1
+        for kind, target in cited:
+            self.conn.execute(insert(citations), [{"source_id": sid, "entity_type": kind, "entity_id": target,
+                                                   "note": f"{self.org}: {e['id']}"}])
+
+    def recognition(self, e: dict[str, Any], person_id: int) -> None:
+        stated_on = _date(_first(e, "listingDate") or _first(e, "startDate"))
+        authority = _first(e, "authority")
+        authority = self.org if authority in ("", OWN) else authority
+        definition = _first(e, "programId")
+        statement = _first(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
+        if stated_on is None:
+            self.report.skipped += 1
+            return
+        audit.create_record(self.conn, recognitions, "recognition", {
+            "person_id": person_id, "organisation": authority[:300], "statement": statement, "stated_on": stated_on,
+            "definition_id": definition if definition in definition_ids() else "",
+            "note": f"imported from {self.org}: {e['id']}"}, actor=self.actor, batch=self.import_id)
+        self.report.recognitions += 1
+        self.claim("person", person_id, "recognition", f"{authority} ({stated_on}) {definition}".strip(), e["id"])
+
+
+def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str,
+               sensitivity: str = "internal") -> FtmImportReport:
+    """Read a FollowTheMoney JSON Lines file as ``organisation``'s records, in one transaction."""
+    if not organisation.strip():
+        raise InvalidInput("name the organisation the file comes from (--source)")
+    if sensitivity not in ("public", "internal", "confidential"):
+        raise InvalidInput(f"unknown sensitivity '{sensitivity}'")
+    entities = read_entities(path)
+    report = FtmImportReport(organisation.strip(), entities=len(entities))
+    by_schema: dict[str, list[dict[str, Any]]] = {s: [] for s in SCHEMATA}
+    for e in entities:
+        if e["schema"] in by_schema:
+            by_schema[e["schema"]].append(e)
+        else:
+            report.skipped += 1
+    matcher = Matcher.from_engine(engine)
+    with engine.begin() as conn:
+        imp = _Importer(conn, organisation=report.organisation, actor=actor, sensitivity=sensitivity, report=report)
+        person_ids: dict[str, int] = {}
+        for e in by_schema["Person"]:
+            pid = imp.person(e, matcher)
+            if pid is not None:
+                person_ids[e["id"]] = pid
+        parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}
+        case_ids: dict[str, int] = {}
+        for e in by_schema["CourtCase"]:
+            party = parties.get(e["id"])
+            if party is None:
+                report.skipped += 1
+                continue
+            case_ids[e["id"]] = imp.case(e, person_ids[_first(party, "party")], party)
+        targets: dict[str, tuple[str, int]] = {k: ("person", v) for k, v in person_ids.items()}
+        targets |= {k: ("case", v) for k, v in case_ids.items()}
+        cited: dict[str, list[tuple[str, int]]] = {}
+        for d in by_schema["Documentation"]:
+            if _first(d, "entity") in targets:
+                cited.setdefault(_first(d, "document"), []).append(targets[_first(d, "entity")])
+        for e in by_schema["Document"]:
+            if e["id"] in cited:
+                imp.source(e, cited[e["id"]])
+        for e in by_schema["Sanction"]:
+            if _first(e, "entity") in person_ids:
+                imp.recognition(e, person_ids[_first(e, "entity")])
+        conn.execute(insert(imports), [{"id": imp.import_id, "kind": "ftm", "filename": path.name,
+                                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "at": imp.at,
+                                        "actor": actor, "rows": len(entities), "created": report.created,
+                                        "updated": report.merged, "unchanged": 0}])
+    return report

@@ -1,0 +1,52 @@
+"""Public recognitions, for ``publish`` and the FollowTheMoney export: who recognised whom, under which
+definition, when, and with which statement.
+
+Two kinds: this organisation's own decided assessments (decision "recognised"), and other
+organisations' recognitions recorded as provenance (table ``recognitions``, services/custody.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from kartoteka.catalogs import load_definitions
+from kartoteka.db.tables import assessments, recognitions
+
+OWN = "this registry"   # the name used when the caller does not give its organisation
+
+
+@dataclass(frozen=True)
+class PublicRecognition:
+    key: str                 # stable: "a<assessment id>" or "r<recognition id>"
+    person_id: int
+    organisation: str
+    definition_id: str
+    definition_title: str
+    date: str
+    statement: str
+
+    @property
+    def url(self) -> str:
+        return self.statement if self.statement.startswith(("http://", "https://")) else ""
+
+
+def public_recognitions(conn: Connection, *, person_ids: set[int], organisation: str = "") -> list[PublicRecognition]:
+    """Recognitions of ``person_ids`` (already filtered to what the audience may see), oldest first."""
+    titles = {d.id: d.title for d in load_definitions().values()}
+    out: list[PublicRecognition] = []
+    for a in conn.execute(select(assessments).where(
+            assessments.c.deleted_at.is_(None), assessments.c.state == "decided",
+            assessments.c.decision == "recognised").order_by(assessments.c.id)):
+        if a.person_id in person_ids:
+            out.append(PublicRecognition(f"a{a.id}", a.person_id, organisation or OWN, a.definition_id,
+                                         titles.get(a.definition_id, a.definition_id), a.decided_on or "",
+                                         a.rationale))
+    for r in conn.execute(select(recognitions).where(recognitions.c.deleted_at.is_(None))
+                          .order_by(recognitions.c.id)):
+        if r.person_id in person_ids:
+            out.append(PublicRecognition(f"r{r.id}", r.person_id, r.organisation, r.definition_id,
+                                         titles.get(r.definition_id, r.definition_id), r.stated_on or "",
+                                         r.statement))
+    return sorted(out, key=lambda x: (x.person_id, x.date, x.key))

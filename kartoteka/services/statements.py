@@ -1,0 +1,161 @@
+"""Statements: each organisation's claims about a registry person, kept side by side.
+
+As nomenklatura does, a merged person is the sum of statements (organisation, property, value, when);
+the registry's own values are never overwritten by an import, and a property on which organisations
+disagree (a birth date, a gender) is shown with every value and who says it. ``merge_persons`` joins
+two registry persons after a review, keeping both records' statements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, insert, select, update
+
+from kartoteka.db import audit
+from kartoteka.db.tables import (
+    assessments, cases, citations, match_decisions, person_names, persons, recognitions, statements, status_events,
+)
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.errors import InvalidInput
+from kartoteka.matching.engine import Matcher
+from kartoteka.services.persons import resolve_person_id
+from kartoteka.services.recognitions import OWN
+
+SINGLE = ("birth_date", "gender", "citizenship", "region")   # one true value: differing claims disagree
+SHOWN = ("name", *SINGLE, "custody", "recognition")
+
+
+@dataclass
+class Said:
+    value: str
+    organisations: list[tuple[str, str]] = field(default_factory=list)   # (organisation, date seen)
+
+
+@dataclass
+class PropertyClaims:
+    prop: str
+    values: list[Said]
+    disagree: bool
+
+
+def add_statement(conn: Connection, *, entity_type: str, entity_id: int, prop: str, value: str, organisation: str,
+                  origin_id: str, at: dt.datetime, import_id: str | None = None) -> int:
+    """Record one claim unless the organisation already made it; returns 1 when recorded."""
+    exists = conn.execute(select(statements.c.id).where(
+        statements.c.entity_type == entity_type, statements.c.entity_id == entity_id, statements.c.prop == prop,
+        statements.c.value == value, statements.c.organisation == organisation)).first()
+    if exists:
+        return 0
+    conn.execute(insert(statements), [{"entity_type": entity_type, "entity_id": entity_id, "prop": prop,
+                                       "value": value, "organisation": organisation, "origin_id": origin_id[:400],
+                                       "seen_at": at, "import_id": import_id}])
+    return 1
+
+
+def entity_for_origin(conn: Connection, *, organisation: str, origin_id: str, entity_type: str) -> int | None:
+    """The registry record an organisation's record was imported into before, if any (and still live)."""
+    table = persons if entity_type == "person" else cases
+    found = conn.execute(select(statements.c.entity_id).join(table, table.c.id == statements.c.entity_id).where(
+        statements.c.organisation == organisation, statements.c.origin_id == origin_id[:400],
+        statements.c.entity_type == entity_type, statements.c.prop == "record", table.c.deleted_at.is_(None))).first()
+    return int(found[0]) if found else None
+
+
+def _key(full: str) -> str:
+    return " ".join(full.casefold().replace("ё", "е").split())
+
+
+def merge_values(conn: Connection, *, person_id: int, values: dict[str, Any], names: list[dict[str, str]],
+                 actor: str, batch: str | None = None) -> None:
+    """Add another record's names (as aliases) and fill only the person's empty fields."""
+    have = {_key(r.full) for r in conn.execute(select(person_names.c.full).where(person_names.c.person_id == person_id))}
+    new = [{**n, "kind": "alias" if n["kind"] == "primary" else n["kind"], "person_id": person_id}
+           for n in names if _key(n["full"]) not in have]
+    if new:
+        conn.execute(insert(person_names), new)
+        audit.log_event(conn, entity="person", entity_id=person_id, action="update", actor=actor, field="names",
+                        after=[n["full"] for n in new], batch=batch)
+    current = conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()
+    fill = {k: v for k, v in values.items() if v and not current[k]}
+    if fill:
+        audit.update_record(conn, persons, "person", person_id, fill, actor=actor, batch=batch)
+
+
+def _compatible(a: str, b: str) -> bool:
+    try:
+        return parse_partial_date(a).compatible(parse_partial_date(b))
+    except ValueError:
+        return a == b
+
+
+def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
+    """What each organisation says about the person, per property; the registry's own values included."""
+    person = conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()
+    said: dict[str, dict[str, Said]] = {p: {} for p in SHOWN}
+    for s in conn.execute(select(statements).where(statements.c.entity_type == "person",
+                                                   statements.c.entity_id == person_id)
+                          .order_by(statements.c.seen_at, statements.c.id)):
+        if s.prop in said:
+            entry = said[s.prop].setdefault(s.value, Said(s.value))
+            entry.organisations.append((s.organisation, f"{s.seen_at:%Y-%m-%d}"))
+    for prop in SINGLE:
+        own = person[prop] or ""
+        if own and own not in said[prop]:
+            said[prop] = {own: Said(own, [(OWN, "")]), **said[prop]}
+    out = []
+    for prop in SHOWN:
+        values = list(said[prop].values())
+        if not values:
+            continue
+        disagree = prop in SINGLE and len(values) > 1
+        if prop == "birth_date" and disagree:
+            disagree = any(not _compatible(a.value, b.value) for a in values for b in values)
+        out.append(PropertyClaims(prop, values, disagree))
+    return out
+
+
+def person_claims(engine: Engine, *, person: str | int) -> list[PropertyClaims]:
+    with engine.connect() as conn:
+        return claims_of(conn, resolve_person_id(conn, person))
+
+
+def merge_persons(engine: Engine, *, keep: str, other: str, actor: str) -> int:
+    """Join ``other`` into ``keep`` after a review: names, cases, timeline, sources, assessments, recognitions
+    and statements move; ``keep``'s values stay, ``other``'s differing ones remain as its statements."""
+    with engine.begin() as conn:
+        kid, oid = resolve_person_id(conn, keep), resolve_person_id(conn, other)
+        if kid == oid:
+            raise InvalidInput("a person cannot be merged with itself")
+        o = conn.execute(select(persons).where(persons.c.id == oid)).mappings().one()
+        if o["deleted_at"] is not None:
+            raise InvalidInput(f"{other} was already merged or deleted")
+        at = audit.now()
+        said = {(r.prop, r.value) for r in conn.execute(select(statements.c.prop, statements.c.value).where(
+            statements.c.entity_type == "person", statements.c.entity_id == oid))}
+        for prop in SINGLE:   # the other record's own values no organisation stated: the registry's statements
+            if o[prop] and (prop, str(o[prop])) not in said:
+                add_statement(conn, entity_type="person", entity_id=oid, prop=prop, value=str(o[prop]),
+                              organisation=OWN, origin_id=o["ext_id"], at=at)
+        names = [dict(r) for r in conn.execute(select(person_names).where(person_names.c.person_id == oid)).mappings()]
+        merge_values(conn, person_id=kid, values={k: o[k] for k in ("gender", "birth_date", "birth_precision",
+                                                                    "citizenship", "region")},
+                     names=[{k: v for k, v in n.items() if k not in ("id", "person_id")} for n in names], actor=actor)
+        for c in conn.execute(select(cases.c.id).where(cases.c.person_id == oid)).all():
+            audit.update_record(conn, cases, "case", c.id, {"person_id": kid}, actor=actor)
+        for table in (status_events, assessments, recognitions):
+            conn.execute(update(table).where(table.c.person_id == oid).values(person_id=kid))
+        conn.execute(update(citations).where(and_(citations.c.entity_type == "person", citations.c.entity_id == oid))
+                     .values(entity_id=kid))
+        conn.execute(update(statements).where(statements.c.entity_type == "person", statements.c.entity_id == oid)
+                     .values(entity_id=kid))
+        audit.soft_delete(conn, persons, "person", oid, actor=actor)
+        audit.log_event(conn, entity="person", entity_id=kid, action="merge", actor=actor, field="merged",
+                        after=o["ext_id"])
+        conn.execute(insert(match_decisions), [{
+            "query_key": f"merge:{o['ext_id']}", "person_id": kid, "other_person_id": oid, "judgement": "same",
+            "actor": actor, "at": at, "algorithm": Matcher.ALGORITHM, "algorithm_version": Matcher.VERSION,
+            "score": None, "run_id": None}])
+        return kid

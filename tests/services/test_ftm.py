@@ -1,0 +1,169 @@
+"""FollowTheMoney exchange: every exported entity is valid for the real library; a registry exported and
+imported into an empty one as another organisation has the same persons, cases and charges; two
+organisations' overlapping persons merge into one person with both organisations' claims kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from followthemoney import model
+from sqlalchemy import select
+
+from kartoteka.db.tables import assessments, statements
+from kartoteka.services.ftm_export import export_ftm
+from kartoteka.services.ftm_import import import_ftm
+from kartoteka.services.imports import import_file
+from kartoteka.services.persons import get_person
+from kartoteka.services.statements import merge_persons, person_claims
+from tests.conftest import Db
+
+PERSONS = """id,surname,given_name,patronymic,aliases,birth_date,gender,citizenship,region,sensitivity
+P1,Тестова,Олена,Игоревна,Testova Olena,1984-02-11,f,RU,Самара,public
+P2,Примеров,Пётр,Сергеевич,,1975,m,RU;BY,,public
+P3,Скрытов,Иван,Петрович,,1990-01-01,m,RU,,confidential
+"""
+CASES = """case_id,person_id,jurisdiction,case_number,articles,court,detained_on,verdict_on,sentence,facility,status,sensitivity
+C1,P1,RU,1-23/2023,"ч. 2 ст. 207.3 УК РФ",Самарский районный суд,2023-03-01,2023-09-10,7 лет,ИК-1,,public
+C2,P2,RU,,ст. 280.3 УК РФ,,2022-05-05,,,,,public
+C3,P3,RU,,ст. 275 УК РФ,,2022-05-05,,,,,confidential
+"""
+
+
+def _registry(db: Db, tmp: Path, persons: str = PERSONS, cases: str = CASES) -> None:
+    (tmp / "p.csv").write_text(persons, "utf-8")
+    (tmp / "c.csv").write_text(cases, "utf-8")
+    import_file(db.engine, "persons", tmp / "p.csv", actor="t")
+    import_file(db.engine, "cases", tmp / "c.csv", actor="t")
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x]
+
+
+def _fresh(db: Db, tmp: Path) -> Any:
+    """An empty second registry on the same backend."""
+    from kartoteka.db.engine import make_engine
+    from kartoteka.db.schema import upgrade_schema
+
+    if db.backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp / 'second.db'}")
+        upgrade_schema(engine)
+        return engine
+    from sqlalchemy import text
+    with db.engine.begin() as conn:   # the same database, emptied: persons and cases were read already
+        for t in ("charges", "citations", "statements", "recognitions", "assessments", "cases", "person_names",
+                  "persons", "sources"):
+            conn.execute(text(f"DELETE FROM {t}"))
+    return db.engine
+
+
+def test_every_entity_is_valid_followthemoney_and_only_public_records_go_out(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)
+    report = export_ftm(db.engine, out=tmp_path / "out.ftm.json")
+    entities = _lines(tmp_path / "out.ftm.json")
+    assert (report.persons, report.cases) == (2, 2)
+    for e in entities:
+        proxy = model.get_proxy(e, cleaned=False)
+        assert proxy.to_dict()["properties"] == model.get_proxy(e).to_dict()["properties"], e
+    person = next(e for e in entities if e["id"] == "kartoteka-person-P1")
+    assert person["properties"]["fatherName"] == ["Игоревна"]
+    assert set(person["properties"]["name"]) == {"Тестова Олена Игоревна"}
+    assert person["properties"]["alias"] == ["Testova Olena"]
+    assert person["properties"]["birthDate"] == ["1984-02-11"]
+    text = (tmp_path / "out.ftm.json").read_text("utf-8")
+    assert "Скрытов" not in text and "275" not in text          # confidential person and case stay home
+    assert "ИК-1" not in text                                    # facility is not whitelisted for the public
+    assert (tmp_path / "out.ftm.json").stat().st_mode & 0o777 == 0o600
+    internal = export_ftm(db.engine, out=tmp_path / "int.json", audience="internal")
+    assert internal.persons == 2 and "ИК-1" in (tmp_path / "int.json").read_text("utf-8")
+    assert export_ftm(db.engine, out=tmp_path / "again.json").entities == report.entities
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "out.ftm.json").read_bytes()   # stable ids
+
+
+def _snapshot(engine: Any, ext: str) -> dict[str, Any]:
+    d = get_person(engine, ext)
+    return {"names": sorted((n["kind"], n["full"], n["surname"], n["given_name"], n["patronymic"]) for n in d.names),
+            "person": {k: d.person[k] for k in ("gender", "birth_date", "birth_precision", "citizenship", "region")},
+            "cases": sorted((c["ext_id"], c["jurisdiction"], c["case_number"], c["articles_text"], c["court"],
+                             c["detained_on"], c["verdict_on"], c["sentence"]) for c in d.cases),
+            "charges": sorted((ch["code"], ch["article"], ch["part"], ch["raw"]) for chs in d.charges.values()
+                              for ch in chs)}
+
+
+def test_round_trip_into_an_empty_registry_as_another_organisation(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)
+    export_ftm(db.engine, out=tmp_path / "a.json")
+    before = {ext: _snapshot(db.engine, ext) for ext in ("P1", "P2")}
+    assert before["P1"]["charges"]
+    second = _fresh(db, tmp_path)
+    report = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
+    assert (report.created, report.merged, report.cases, report.review) == (2, 0, 2, [])
+    assert {ext: _snapshot(second, ext) for ext in ("P1", "P2")} == before
+    with second.connect() as conn:
+        orgs = {r.organisation for r in conn.execute(select(statements))}
+    assert orgs == {"Org A"}
+    again = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
+    assert (again.created, again.merged, again.cases, again.statements) == (0, 0, 0, 0)   # nothing twice
+
+
+OTHER = """id,surname,given_name,patronymic,aliases,birth_date,gender,citizenship,region,sensitivity
+B7,Тестова,Елена,Игоревна,,1984-02-11,f,RU,,public
+B8,Примеров,Петр,Сергеевич,,1976-03-03,m,RU,,public
+B9,Новикова,Анна,,,1999,f,UA,,public
+"""
+OTHER_CASES = """case_id,person_id,jurisdiction,articles,detained_on,facility,sensitivity
+K1,B8,RU,ст. 280.3 УК РФ,2022-05-06,СИЗО-2,public
+"""
+
+
+def test_two_organisations_merge_with_both_claims_kept_and_the_disagreement_shown(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)                                  # this registry: P1, P2 (P3 confidential)
+    other = tmp_path / "b"
+    other.mkdir()
+    second = _fresh(db, tmp_path) if db.backend == "sqlite" else None
+    if second is None:
+        return   # PostgreSQL: the second registry would need its own database; SQLite covers the merge
+    _registry(Db("", second, "sqlite"), other, OTHER, OTHER_CASES)
+    export_ftm(second, out=tmp_path / "b.json", audience="internal")   # partners see facilities
+    report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
+    assert report.merged == 1                                # Елена / Олена, same birth date: merged at once
+    assert [(r.new_person, r.existing) for r in report.review] == [("B8", "P2")]   # other birth year: review
+    assert report.created == 2                               # B8 (held for review) and B9 (new)
+    p1 = get_person(db.engine, "P1")
+    assert "Тестова Елена Игоревна" in {n["full"] for n in p1.names}
+    assert p1.person["birth_date"] == "1984-02-11"
+    merge_persons(db.engine, keep="P2", other="B8", actor="reviewer")
+    claims = {c.prop: c for c in person_claims(db.engine, person="P2")}
+    birth = claims["birth_date"]
+    assert birth.disagree
+    assert {(s.value, o) for s in birth.values for o, _ in s.organisations} == {
+        ("1975", "this registry"), ("1976-03-03", "Org B")}
+    assert get_person(db.engine, "P2").person["birth_date"] == "1975"          # not overwritten
+    assert {c["ext_id"] for c in get_person(db.engine, "P2").cases} == {"C2", "K1"}
+    assert not claims["name"].disagree and len(claims["name"].values) >= 1
+    assert "Org B" in {o for s in claims["custody"].values for o, _ in s.organisations}
+
+
+def test_recognitions_travel_as_sanction_entities(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)
+    from kartoteka.db import audit
+    from kartoteka.services.persons import resolve_person_id
+    with db.engine.begin() as conn:
+        pid = resolve_person_id(conn, "P1")
+        audit.create_record(conn, assessments, "assessment", {
+            "person_id": pid, "definition_id": "guidelines-2013", "definition_version": "1", "state": "decided",
+            "decision": "recognised", "decided_on": "2024-03-01", "rationale": "https://example.org/statement/1"},
+            actor="t")
+    export_ftm(db.engine, out=tmp_path / "r.json", organisation="Org A")
+    sanctions = [e for e in _lines(tmp_path / "r.json") if e["schema"] == "Sanction"]
+    assert len(sanctions) == 1
+    props = sanctions[0]["properties"]
+    assert props["authority"] == ["Org A"] and props["listingDate"] == ["2024-03-01"]
+    model.get_proxy(sanctions[0])
+    second = _fresh(db, tmp_path)
+    report = import_ftm(second, path=tmp_path / "r.json", organisation="Org A", actor="t")
+    assert report.recognitions == 1
+    claims = {c.prop: c for c in person_claims(second, person="P1")}
+    assert claims["recognition"].values[0].value.startswith("Org A (2024-03-01)")
