@@ -7,65 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.imports import import_app
 from kartoteka.db.schema import upgrade_schema
 from kartoteka.errors import InvalidInput
 from kartoteka.services import backup as backup_service
 from kartoteka.services.exports import FORMATS, export_records
-from kartoteka.services.imports import ImportReport, import_file
 from kartoteka.services.persons import get_person, person_history
-from kartoteka.tabular.columns import parse_mapping
-
-import_app = typer.Typer(help="Import persons, cases or assessments from CSV, XLSX or JSON Lines.",
-                         no_args_is_help=True)
-MapOpt = Annotated[list[str] | None, typer.Option(
-    "--map", help="Name a column explicitly: 'HEADER=field' (repeatable), e.g. --map 'ФИО=name'")]
-DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row without writing anything")]
-
-
-def _run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | None, dry_run: bool) -> None:
-    st = state(ctx)
-    with user_errors():
-        engine = st.engine()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True,
-                      disable=not console.is_terminal) as bar:
-            task = bar.add_task(f"Importing {file.name}", total=None)
-            report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
-                                 dry_run=dry_run,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
-        _print_report(report)
-
-
-def _print_report(r: ImportReport) -> None:
-    how = "Dry run, nothing written" if r.dry_run else "Imported"
-    enc = f", encoding {r.encoding}" if r.encoding else ""
-    delim = f", delimiter {r.delimiter!r}" if r.delimiter else ""
-    console.print(f"{how}: {Path(r.file).name}: {r.rows} rows; {r.created} new, {r.updated} updated, "
-                  f"{r.unchanged} unchanged{enc}{delim}")
-    console.print("Columns: " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()), highlight=False)
-
-
-@import_app.command("persons")
-def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
-    """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...)."""
-    _run_import(ctx, "persons", file, map, dry_run)
-
-
-@import_app.command("cases")
-def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
-    """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status)."""
-    _run_import(ctx, "cases", file, map, dry_run)
-
-
-@import_app.command("assessments")
-def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
-    """Import decided assessments (person_id, definition, decision, decided_on, reviewer)."""
-    _run_import(ctx, "assessments", file, map, dry_run)
-
 
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version."""

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +26,20 @@ from kartoteka.db.tables import assessments, audit_log, cases, imports, person_n
 from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges
+from kartoteka.services.import_report import ImportReport, Rename
+from kartoteka.services.registry_import import SheetOptions, import_sheet, renames
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
 
-KINDS = ("persons", "cases", "assessments")
+KINDS = ("persons", "cases", "assessments", "registry")
 CHUNK = 5000
 REQUIRED: dict[str, list[tuple[str, ...]]] = {
-    "persons": [("id",), ("name", "surname")],
+    "persons": [("name", "surname")],   # without an id, rows are matched by name (registry_import)
+    "registry": [("name", "surname")],
     "cases": [("case_id",), ("person_id",)],
     "assessments": [("person_id",), ("definition",), ("decision",)],
 }
 Progress = Callable[[int, int | None], None]
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    file: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-    import_id: str = ""
-    encoding: str = ""
-    delimiter: str = ""
-    columns: dict[str, str] = field(default_factory=dict)
 
 
 class _DryRun(Exception):
@@ -83,15 +71,26 @@ def _chunks(it: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int
 
 
 def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
-                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Import ``path`` as ``kind``; raises InvalidInput listing every bad row, writing nothing."""
+                dry_run: bool = False, progress: Progress | None = None,
+                options: SheetOptions | None = None) -> ImportReport:
+    """Import ``path`` as ``kind``; raises InvalidInput listing every bad row, writing nothing.
+
+    A one-sheet registry, and persons without a trusted id, go through registry_import (matched by
+    name, renames confirmed); ``options`` carries renames, decisions, status spellings, bad rows.
+    """
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
+    options = options or SheetOptions()
     table = open_table(path)
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     _check_columns(kind, table, fields)
+    if kind == "registry" or (kind == "persons" and "id" not in fields):
+        return import_sheet(engine, kind, table, fields, actor=actor, dry_run=dry_run, options=options,
+                            explicit={f for f in (mapping or {}).values()})
+    fields.pop("row_number", None)
     report = ImportReport(kind, str(path), dry_run=dry_run, import_id=uuid.uuid4().hex,
-                          encoding=table.encoding, delimiter=table.delimiter, columns=fields)
+                          encoding=table.encoding, delimiter=table.delimiter, columns=fields,
+                          ignored=[h for h in table.headers if h not in fields.values()])
     errors = ErrorCollector(path.name)
     try:
         with conflicts_as(f"{path.name}: another import changed the same records at the same time; "
@@ -101,12 +100,18 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))
             writer = _WRITERS[kind](conn, actor, report)
+            writer.status_map = options.status_map
             for chunk in _chunks(table.rows):
                 writer.chunk(chunk, fields, errors)
                 report.rows += len(chunk)
                 if progress:
                     progress(report.rows, table.total)
             errors.errors.extend(table.problems)
+            if report.renames and not dry_run and not options.confirm_renames:
+                for rn in report.renames:
+                    errors.add(rn.row, fields.get("name", fields.get("surname", "name")),
+                               f"would rename {rn.person} from '{rn.before}' to '{rn.after}': "
+                               "confirm with --confirm-renames")
             if errors.errors:
                 errors.errors.sort(key=lambda e: e.row)
                 raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported",
@@ -130,6 +135,7 @@ class _Writer:
         self.existing: dict[str, tuple[int, str | None]] = {
             r[0]: (r[1], r[2]) for r in conn.execute(select(t.c.ext_id, t.c.id, t.c.row_hash))}
         self.ids = IdAllocator(conn, t)
+        self.status_map: dict[str, str] | None = None
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -187,7 +193,7 @@ class _PersonWriter(_Writer):
             elif old[1] == person.values["row_hash"]:
                 self.report.unchanged += 1
             else:
-                self._update(old[0], person.values, person.names)
+                self._update(old[0], person.values, person.names, row_no)
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
         self._insert(new)
@@ -206,7 +212,7 @@ class _PersonWriter(_Writer):
             for i, p in zip(ids, new)])
         self.report.created += len(new)
 
-    def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]]) -> None:
+    def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:
         audit.update_record(self.conn, persons, "person", person_id, values, actor=self.actor,
                             batch=self.report.import_id)
         old_names = [dict(r) for r in self.conn.execute(
@@ -214,6 +220,9 @@ class _PersonWriter(_Writer):
                    person_names.c.given_name, person_names.c.patronymic, person_names.c.script,
                    person_names.c.lang).where(person_names.c.person_id == person_id)
             .order_by(person_names.c.id)).mappings()]
+        old_primary = next((n for n in old_names if n["kind"] == "primary"), None)
+        if old_primary and names and renames(old_primary, names[0]):
+            self.report.renames.append(Rename(row_no, values["ext_id"], old_primary["full"], names[0]["full"]))
         if old_names != names:
             self.conn.execute(delete(person_names).where(person_names.c.person_id == person_id))
             self.conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in names])
@@ -233,7 +242,7 @@ class _CaseWriter(_Writer):
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
         for row_no, raw in chunk:
-            r = rowparse.RowReader(fields, raw, row_no, errors)
+            r = rowparse.RowReader(fields, raw, row_no, errors, self.status_map)
             fresh = self.claim(raw.get(fields["case_id"], "").strip(), row_no, fields["case_id"], errors)
             values = rowparse.parse_case(r)
             if values is None or not fresh:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
 from kartoteka.errors import ErrorCollector
 from kartoteka.names.parse import NameParts, guess_language, split_name
 from kartoteka.tabular.cells import unneutralise
+from kartoteka.tabular.vocab import normalise_status, parse_loose_date, status_values
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NAME = 300
@@ -32,8 +32,10 @@ _DECISION_WORDS = {
 class RowReader:
     """Reads canonical fields from one raw row, recording errors against the right header."""
 
-    def __init__(self, fields: dict[str, str], raw: dict[str, str], row: int, errors: ErrorCollector):
+    def __init__(self, fields: dict[str, str], raw: dict[str, str], row: int, errors: ErrorCollector,
+                 status_map: dict[str, str] | None = None):
         self.fields, self.raw, self.row, self.errors = fields, raw, row, errors
+        self.status_map = status_map   # the user's spellings of case statuses (mapping step)
         self.ok = True
 
     def header(self, fld: str) -> str:
@@ -56,7 +58,7 @@ class RowReader:
         if not value:
             return None
         try:
-            return parse_partial_date(value).iso()
+            return parse_loose_date(value).iso()
         except ValueError as exc:
             self.fail(fld, str(exc))
             return None
@@ -71,8 +73,8 @@ def _name_record(parts: NameParts, full: str, kind: str) -> dict[str, str]:
             "patronymic": parts.patronymic, "script": script_of(full), "lang": guess_language(full)}
 
 
-def parse_person(r: RowReader) -> tuple[dict[str, Any], list[dict[str, str]]] | None:
-    ext_id = r.text("id", limit=120, required=True)
+def parse_person(r: RowReader, *, id_required: bool = True) -> tuple[dict[str, Any], list[dict[str, str]]] | None:
+    ext_id = r.text("id", limit=120, required=id_required)
     name = r.text("name", limit=MAX_NAME)
     parts = NameParts(r.text("surname", limit=MAX_NAME), r.text("given_name", limit=MAX_NAME),
                       r.text("patronymic", limit=MAX_NAME))
@@ -107,10 +109,10 @@ def parse_person(r: RowReader) -> tuple[dict[str, Any], list[dict[str, str]]] | 
     return values, names
 
 
-def parse_case(r: RowReader) -> dict[str, Any] | None:
+def parse_case(r: RowReader, *, keys_required: bool = True) -> dict[str, Any] | None:
     values: dict[str, Any] = {
-        "ext_id": r.text("case_id", limit=120, required=True),
-        "person_ext_id": r.text("person_id", limit=120, required=True),
+        "ext_id": r.text("case_id", limit=120, required=keys_required),
+        "person_ext_id": r.text("person_id", limit=120, required=keys_required),
         "jurisdiction": r.text("jurisdiction", limit=8).upper(),
         "case_number": r.text("case_number", limit=200),
         "articles_text": r.text("articles"),
@@ -119,7 +121,7 @@ def parse_case(r: RowReader) -> dict[str, Any] | None:
         "verdict_on": r.date("verdict_on"),
         "sentence": r.text("sentence"),
         "facility": r.text("facility"),
-        "status": r.text("status", limit=60),
+        "status": case_status(r),
         "sensitivity": "internal",
     }
     if s := r.text("sensitivity", limit=20):
@@ -130,6 +132,17 @@ def parse_case(r: RowReader) -> dict[str, Any] | None:
     if values["detained_on"] and values["verdict_on"] and values["verdict_on"] < values["detained_on"]:
         r.fail("verdict_on", f"verdict {values['verdict_on']} is before detention {values['detained_on']}")
     return values if r.ok else None
+
+
+def case_status(r: RowReader) -> str:
+    """The controlled status value (data/case_statuses.yaml, or the user's mapping) of a case row."""
+    text = r.text("status", limit=60)
+    value = normalise_status(text, r.status_map)
+    if value is None:
+        r.fail("status", f"'{text}' is not a known case status ({', '.join(status_values())}); "
+                         f"map it with --status-map '{text}=VALUE'")
+        return ""
+    return value
 
 
 def parse_assessment(r: RowReader, known_definitions: set[str]) -> dict[str, Any] | None:

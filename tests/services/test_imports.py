@@ -95,8 +95,8 @@ def test_dry_run_validates_without_writing(db: Db, tmp_path: Path) -> None:
 
 
 def test_missing_required_column_and_wrong_encoding(db: Db, tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="missing required column 'id'"):
-        import_file(db.engine, "persons", _csv(tmp_path, "name,birth_date\nA B,1990\n"), actor="a")
+    with pytest.raises(InvalidInput, match="missing required column 'name' or 'surname'"):
+        import_file(db.engine, "persons", _csv(tmp_path, "id,birth_date\nX1,1990\n"), actor="a")
     # A UTF-16 file is not one of the supported encodings: the header cannot be recognised.
     with pytest.raises(InvalidInput, match="utf16.csv"):
         import_file(db.engine, "persons", _csv(tmp_path, GOOD, "utf16.csv", "utf-16"), actor="a")

@@ -6,7 +6,7 @@ from kartoteka.tabular.columns import map_columns, parse_mapping
 
 def test_russian_and_ukrainian_headers() -> None:
     assert map_columns("persons", ["№", "ФИО", "Дата рождения", "Пол"]) == {
-        "id": "№", "name": "ФИО", "birth_date": "Дата рождения", "gender": "Пол"}
+        "row_number": "№", "name": "ФИО", "birth_date": "Дата рождения", "gender": "Пол"}
     assert map_columns("persons", ["ID", "ПІБ", "Дата народження", "Стать"]) == {
         "id": "ID", "name": "ПІБ", "birth_date": "Дата народження", "gender": "Стать"}
     assert map_columns("persons", ["id", "Фамилия", "Имя", "Отчество"])["patronymic"] == "Отчество"

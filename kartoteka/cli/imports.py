@@ -1,0 +1,128 @@
+"""`kartoteka import persons|cases|assessments|registry FILE`: the import commands and their report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.errors import InvalidInput
+from kartoteka.services.import_report import ImportReport
+from kartoteka.services.imports import import_file
+from kartoteka.services.registry_import import SheetOptions
+from kartoteka.tabular.columns import parse_mapping
+
+import_app = typer.Typer(help="Import persons, cases, assessments, or a one-sheet registry (persons and their "
+                              "cases) from CSV, XLSX or JSON Lines.", no_args_is_help=True)
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", help="Name a column explicitly: 'HEADER=field' (repeatable), e.g. --map 'ФИО=name'")]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row and list every change without writing")]
+RenameOpt = Annotated[bool, typer.Option("--confirm-renames", help="Allow updates that change a person's name")]
+DecideOpt = Annotated[list[str] | None, typer.Option(
+    "--decide", help="Settle a row the matcher could not: 'ROW=PERSON_ID' or 'ROW=new' (repeatable)")]
+StatusOpt = Annotated[list[str] | None, typer.Option(
+    "--status-map", help="A case status spelling and its value: 'в СИЗО=detained' (repeatable)")]
+SkipOpt = Annotated[bool, typer.Option(
+    "--skip-bad-rows", help="Import the good rows; write the rejected ones with their errors to a file")]
+RejectedOpt = Annotated[Path | None, typer.Option("--rejected", help="Where --skip-bad-rows writes rejected rows "
+                                                                      "(default: FILE.rejected.csv)")]
+JurOpt = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction (RU, BY, UA) of cases that name none")]
+
+
+def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in values or []:
+        if "=" not in pair:
+            raise InvalidInput(f"{what} '{pair}' must look like LEFT=RIGHT")
+        left, right = pair.split("=", 1)
+        out[left.strip()] = right.strip()
+    return out
+
+
+def _decisions(values: list[str] | None) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for row, choice in _pairs(values, "--decide").items():
+        if not row.isdigit():
+            raise InvalidInput(f"--decide '{row}={choice}': ROW must be a row number")
+        out[int(row)] = choice
+    return out
+
+
+def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | None, dry_run: bool, *,
+               options: SheetOptions | None = None) -> None:
+    st = state(ctx)
+    with user_errors():
+        engine = st.engine()
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task(f"Importing {file.name}", total=None)
+            report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
+                                 dry_run=dry_run, options=options,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        print_report(report)
+
+
+def print_report(r: ImportReport) -> None:
+    how = "Dry run, nothing written" if r.dry_run else "Imported"
+    enc = f", encoding {r.encoding}" if r.encoding else ""
+    delim = f", delimiter {r.delimiter!r}" if r.delimiter else ""
+    out = console.print
+    out(f"{how}: {Path(r.file).name}: {r.rows} rows; {r.created} new, {r.updated} updated, "
+        f"{r.unchanged} unchanged{enc}{delim}", highlight=False)
+    if r.kind == "registry":
+        out(f"Cases: {r.cases_created} new, {r.cases_updated} updated, {r.cases_unchanged} unchanged", highlight=False)
+    out("Columns: " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()), highlight=False)
+    if r.ignored:
+        out("Ignored columns (no field reads them; name one with --map): " + ", ".join(r.ignored), highlight=False)
+    for note in r.notes:
+        out(f"Note: {note}", highlight=False)
+    if r.rejected:
+        out(f"Rejected rows: {r.rejected}, written with their errors to {r.rejected_file}", highlight=False)
+    for rn in r.renames:
+        out(f"Rename, row {rn.row}: {rn.person} '{rn.before}' -> '{rn.after}' (needs --confirm-renames)",
+            highlight=False)
+    for rv in r.reviews:
+        cands = "; ".join(f"{c[0]} {c[1]} ({c[2]:.2f})" for c in rv.candidates)
+        out(f"Decide, {rv.label}: '{rv.name}' may be {cands} (--decide {rv.row}=PERSON_ID or {rv.row}=new)",
+            highlight=False)
+    if r.dry_run or len(r.changes) <= 200:
+        for c in r.changes[:2000]:
+            before = f"'{c.before}' -> " if c.before else ""
+            out(f"  row {c.row}: {c.record} {c.field}: {before}'{c.after}'", highlight=False)
+
+
+@import_app.command("persons")
+def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
+                   confirm_renames: RenameOpt = False, decide: DecideOpt = None) -> None:
+    """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...).
+    Without an id column, rows are matched to the registry by name and birth date."""
+    run_import(ctx, "persons", file, map, dry_run,
+               options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide)))
+
+
+@import_app.command("cases")
+def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
+                 status_map: StatusOpt = None) -> None:
+    """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status)."""
+    run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(status_map=_pairs(status_map, "--status-map")))
+
+
+@import_app.command("assessments")
+def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
+    """Import decided assessments (person_id, definition, decision, decided_on, reviewer)."""
+    run_import(ctx, "assessments", file, map, dry_run)
+
+
+@import_app.command("registry")
+def import_registry(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
+                    confirm_renames: RenameOpt = False, decide: DecideOpt = None, status_map: StatusOpt = None,
+                    skip_bad_rows: SkipOpt = False, rejected: RejectedOpt = None, jurisdiction: JurOpt = "") -> None:
+    """Import one sheet with a person and a case per row (several case rows per person allowed): rows are
+    grouped into persons, matched to the registry, and persons and cases land in one transaction."""
+    run_import(ctx, "registry", file, map, dry_run, options=SheetOptions(
+        confirm_renames=confirm_renames, decisions=_decisions(decide), status_map=_pairs(status_map, "--status-map"),
+        jurisdiction=jurisdiction.strip().upper(), skip_bad_rows=skip_bad_rows, rejected_path=rejected))

@@ -1,0 +1,374 @@
+"""One sheet, one import: persons and their cases from one sheet, in one transaction, never a silent
+overwrite.
+
+A person is found by the sheet's trusted id; a row without one is matched to the registry by the
+matcher (kartoteka/matching/engine.py): a sure match updates the person with a listed diff (the
+sheet's spelling of the name becomes an alias, the name is never replaced), a review candidate waits
+for a decision (``decisions``: row -> person id or ``new``), no match creates a person. A trusted id
+whose sheet name differs from the registry's (another surname or given name) is a rename: listed in
+the dry run and refused unless ``confirm_renames``. Values the sheet leaves empty are never cleared.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from kartoteka.db import audit
+from kartoteka.db.tables import cases, citations, imports, person_names, persons, sources
+from kartoteka.errors import ErrorCollector, InvalidInput
+from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.charges import parse_text
+from kartoteka.services.charges import default_code, store_charges
+from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
+from kartoteka.services.sheet_rows import SheetPerson, group_rows, running_numbers
+from kartoteka.tabular.reader import RawTable
+
+_EXT = re.compile(r"^P(\d{1,12})$")
+# Written words that another sheet may give in another language: a person or case found by name (not
+# by a trusted id) only fills them when empty; controlled values (status, dates, gender) do update.
+FREE_TEXT = ("region", "citizenship", "court", "sentence", "facility", "articles_text", "case_number")
+
+
+class _DryRun(Exception):
+    pass
+
+
+@dataclass
+class SheetOptions:
+    confirm_renames: bool = False
+    decisions: dict[int, str] | None = None        # sheet row -> person id or "new"
+    status_map: dict[str, str] | None = None
+    jurisdiction: str = ""
+    skip_bad_rows: bool = False
+    rejected_path: Path | None = None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold().replace("ё", "е")).strip()
+
+
+def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, str], *, actor: str,
+                 dry_run: bool, options: SheetOptions, explicit: set[str]) -> ImportReport:
+    """Import a persons sheet without trusted ids, or a one-sheet registry (persons and cases)."""
+    path = table.path
+    rows = list(table.rows)
+    report = ImportReport(kind, str(path), rows=len(rows), dry_run=dry_run, import_id=uuid.uuid4().hex,
+                          encoding=table.encoding, delimiter=table.delimiter, columns=dict(fields),
+                          ignored=[h for h in table.headers if h not in fields.values()])
+    if "id" in fields and "id" not in explicit and running_numbers([r.get(fields["id"], "") for _, r in rows]):
+        report.notes.append(f"column '{fields['id']}' holds running numbers 1..{len(rows)}: they label rows "
+                            f"and are not person ids (--map '{fields['id']}=id' if they are)")
+        fields["row_number"] = fields.pop("id")
+        report.columns = dict(fields)
+    errors = ErrorCollector(path.name)
+    errors.errors.extend(table.problems)
+    people = group_rows(rows, fields, errors, status_map=options.status_map, jurisdiction=options.jurisdiction)
+    if errors.errors:
+        if not options.skip_bad_rows:
+            errors.errors.sort(key=lambda e: e.row)
+            raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+        bad = {e.row for e in errors.errors}
+        report.rejected = len(bad)
+        report.rejected_file = str(_write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
+                                                   table.headers, rows, errors))
+        people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
+                            status_map=options.status_map, jurisdiction=options.jurisdiction)
+    matcher = None
+    if any(not p.ext_id for p in people):
+        matcher = Matcher.from_engine(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(imports).values(
+                id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
+                sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=report.rows, created=0, updated=0,
+                unchanged=0))
+            _Sheet(conn, actor, report, options, matcher).run(people)
+            problems = _refusals(report, options, dry_run)
+            if problems:
+                raise InvalidInput(f"{path.name}: {len(problems)} row(s) need a decision; nothing was imported",
+                                   problems)
+            conn.execute(imports.update().where(imports.c.id == report.import_id).values(
+                created=report.created, updated=report.updated, unchanged=report.unchanged))
+            if dry_run:
+                raise _DryRun()
+    except _DryRun:
+        pass
+    return report
+
+
+def _refusals(report: ImportReport, options: SheetOptions, dry_run: bool) -> list[Any]:
+    if dry_run:
+        return []
+    errors = ErrorCollector(Path(report.file).name)
+    for rv in report.reviews:
+        cands = ", ".join(f"{c[0]} {c[1]} ({c[2]:.2f})" for c in rv.candidates)
+        errors.add(rv.row, "name", f"'{rv.name}' may be {cands}: decide with --decide {rv.row}=PERSON_ID "
+                                   f"or --decide {rv.row}=new")
+    if not options.confirm_renames:
+        for rn in report.renames:
+            errors.add(rn.row, "name", f"would rename {rn.person} from '{rn.before}' to '{rn.after}': "
+                                       "confirm with --confirm-renames")
+    return errors.errors
+
+
+def _write_rejected(target: Path, headers: list[str], rows: list[tuple[int, dict[str, str]]],
+                    errors: ErrorCollector) -> Path:
+    why: dict[int, list[str]] = {}
+    for e in errors.errors:
+        why.setdefault(e.row, []).append(f"{e.column}: {e.reason}")
+    with target.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["row", *headers, "errors"])
+        for row_no, raw in rows:
+            if row_no in why:
+                w.writerow([row_no, *(raw.get(h, "") for h in headers), "; ".join(why[row_no])])
+    return target
+
+
+class _Sheet:
+    """Resolves the sheet's persons against the registry and writes them with their cases."""
+
+    def __init__(self, conn: Connection, actor: str, report: ImportReport, options: SheetOptions,
+                 matcher: Matcher | None):
+        self.conn, self.actor, self.report, self.options, self.matcher = conn, actor, report, options, matcher
+        self.by_ext = {r.ext_id: r.id for r in conn.execute(
+            select(persons.c.ext_id, persons.c.id).where(persons.c.deleted_at.is_(None)))}
+        self.case_ext = {r.ext_id: (r.id, r.person_id) for r in conn.execute(select(cases.c.ext_id, cases.c.id,
+                                                                                   cases.c.person_id))}
+        numbers = [int(m.group(1)) for e in self.by_ext if (m := _EXT.match(e))]
+        self.next_number = max(numbers, default=0) + 1
+        self.claimed: dict[int, str] = {}
+
+    def run(self, people: list[SheetPerson]) -> None:
+        for sp in people:
+            person_id = self.resolve(sp)
+            if person_id == -1:
+                continue
+            if person_id is None:
+                person_id = self.create(sp)
+            else:
+                self.update(person_id, sp)
+            self.write_cases(person_id, sp)
+            self.cite(person_id, sp)
+
+    # -- which person ---------------------------------------------------------------------------
+    def resolve(self, sp: SheetPerson) -> int | None:
+        """The registry person this sheet person is; None for a new one; -1 while a decision is due."""
+        decided = (self.options.decisions or {}).get(sp.rows[0], "")
+        if decided == "new":
+            return None
+        if decided:
+            if decided not in self.by_ext:
+                raise InvalidInput(f"--decide {sp.rows[0]}={decided}: no such person in the registry")
+            return self._claim(self.by_ext[decided], sp)
+        if sp.ext_id:
+            found = self.by_ext.get(sp.ext_id)
+            return None if found is None else self._claim(found, sp)
+        if self.matcher is None:
+            return None
+        birth = sp.values.get("birth_date")
+        result = self.matcher.match(NameQuery(sp.name, parse_partial_date(birth) if birth else None))
+        if result.decision == "match" and result.person_id is not None:
+            return self._claim(result.person_id, sp)
+        if result.decision == "review" and result.person_id is not None:
+            ids = [result.person_id] + [pid for pid, _ in result.alternatives]
+            scores = [result.score] + [s for _, s in result.alternatives]
+            self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
+                (self._ext(pid), self._primary(pid), score) for pid, score in zip(ids, scores)],
+                result.explanation))
+            return -1
+        return None
+
+    def _claim(self, person_id: int, sp: SheetPerson) -> int:
+        if person_id in self.claimed:
+            raise InvalidInput(f"{Path(self.report.file).name}: {sp.label} and {self.claimed[person_id]} are the "
+                               f"same registry person {self._ext(person_id)}; give them one id or merge the rows")
+        self.claimed[person_id] = sp.label
+        return person_id
+
+    def _ext(self, person_id: int) -> str:
+        return str(self.conn.execute(select(persons.c.ext_id).where(persons.c.id == person_id)).scalar_one())
+
+    def _primary(self, person_id: int) -> str:
+        return str(self.conn.execute(select(person_names.c.full).where(
+            person_names.c.person_id == person_id).order_by(
+            (person_names.c.kind != "primary"), person_names.c.id).limit(1)).scalar() or "")
+
+    # -- persons --------------------------------------------------------------------------------
+    def new_ext_id(self) -> str:
+        while f"P{self.next_number:07d}" in self.by_ext:
+            self.next_number += 1
+        ext = f"P{self.next_number:07d}"
+        self.next_number += 1
+        return ext
+
+    def create(self, sp: SheetPerson) -> int:
+        ext = sp.ext_id or self.new_ext_id()
+        values = {"ext_id": ext, "gender": None, "birth_date": None, "birth_precision": None,
+                  "citizenship": "", "region": "", "sensitivity": "internal", **sp.values}
+        person_id = audit.create_record(self.conn, persons, "person", values, actor=self.actor,
+                                        batch=self.report.import_id)
+        self.conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in sp.names])
+        self.by_ext[ext] = person_id
+        self.claimed[person_id] = sp.label
+        self.report.created += 1
+        self.report.changes.append(Change(sp.rows[0], ext, "new person", "", sp.name))
+        return person_id
+
+    def update(self, person_id: int, sp: SheetPerson) -> None:
+        current = self.conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()
+        ext = current["ext_id"]
+        changes = {k: v for k, v in sp.values.items() if current[k] != v and not _coarser(k, current, v)
+                   and (sp.ext_id or k not in FREE_TEXT or not current[k])}
+        if "birth_date" not in changes:
+            changes.pop("birth_precision", None)
+        names_changed = self.update_names(person_id, ext, sp)
+        for k, v in changes.items():
+            if k != "birth_precision":
+                self.report.changes.append(Change(sp.rows[0], ext, k, str(current[k] or ""), str(v)))
+        if changes:
+            audit.update_record(self.conn, persons, "person", person_id, changes, actor=self.actor,
+                                batch=self.report.import_id)
+        if changes or names_changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+
+    def update_names(self, person_id: int, ext: str, sp: SheetPerson) -> bool:
+        old = [dict(r) for r in self.conn.execute(select(person_names).where(
+            person_names.c.person_id == person_id).order_by(person_names.c.id)).mappings()]
+        known = {_fold(n["full"]) for n in old}
+        primary = next((n for n in old if n["kind"] == "primary"), None)
+        added: list[dict[str, str]] = []
+        for i, n in enumerate(sp.names):
+            if _fold(n["full"]) in known:
+                continue
+            if i == 0 and sp.ext_id and primary is not None and not self.options.decisions:
+                if renames(primary, n):
+                    self.report.renames.append(Rename(sp.rows[0], ext, primary["full"], n["full"]))
+                    if not self.options.confirm_renames:
+                        continue
+                    added.append({**n, "kind": "primary"})
+                    self._demote(primary["id"], "former")
+                else:
+                    added.append({**n, "kind": "primary"})
+                    self._demote(primary["id"], "alias")
+                continue
+            added.append({**n, "kind": "alias"})
+        if not added:
+            return False
+        self.conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in added])
+        audit.write_audit(self.conn, audit.audit_rows_for_update(
+            "person", person_id, {"names": ([n["full"] for n in old], [n["full"] for n in old + added])},
+            self.actor, self.report.import_id))
+        for n in added:
+            self.report.changes.append(Change(sp.rows[0], ext, f"name ({n['kind']})", "", n["full"]))
+        return True
+
+    def _demote(self, name_id: int, kind: str) -> None:
+        self.conn.execute(person_names.update().where(person_names.c.id == name_id).values(kind=kind))
+
+    # -- cases and sources ----------------------------------------------------------------------
+    def write_cases(self, person_id: int, sp: SheetPerson) -> None:
+        ext = self._ext(person_id)
+        mine = [dict(r) for r in self.conn.execute(select(cases).where(
+            cases.c.person_id == person_id, cases.c.deleted_at.is_(None))).mappings()]
+        for row_no, values in sp.cases:
+            old = self._find_case(values, mine, row_no)
+            if old is None:
+                case_values = {"jurisdiction": "", "case_number": "", "articles_text": "", "court": "",
+                               "sentence": "", "facility": "", "status": "", "sensitivity": "internal",
+                               **{k: v for k, v in values.items() if v not in (None, "")},
+                               "person_id": person_id}
+                case_values["ext_id"] = values["ext_id"] or self._case_ext(ext)
+                case_id = audit.create_record(self.conn, cases, "case", case_values, actor=self.actor,
+                                              batch=self.report.import_id)
+                self.case_ext[case_values["ext_id"]] = (case_id, person_id)
+                store_charges(self.conn, case_id, case_values)
+                mine.append({**case_values, "id": case_id})
+                self.report.cases_created += 1
+                continue
+            trusted = bool(sp.ext_id or values["ext_id"])
+            diff = {k: v for k, v in values.items() if v not in (None, "") and old.get(k) != v
+                    and (trusted or k not in FREE_TEXT or not old.get(k))}
+            if not diff:
+                self.report.cases_unchanged += 1
+                continue
+            audit.update_record(self.conn, cases, "case", old["id"], diff, actor=self.actor,
+                                batch=self.report.import_id)
+            old.update(diff)
+            store_charges(self.conn, old["id"], old)
+            for k, v in diff.items():
+                self.report.changes.append(Change(row_no, old["ext_id"], k, "", str(v)))
+            self.report.cases_updated += 1
+
+    def _find_case(self, values: dict[str, Any], mine: list[dict[str, Any]], row_no: int) -> dict[str, Any] | None:
+        if values["ext_id"]:
+            hit = self.case_ext.get(values["ext_id"])
+            if hit and not any(c["id"] == hit[0] for c in mine):
+                raise InvalidInput(f"{Path(self.report.file).name}: row {row_no}: case '{values['ext_id']}' "
+                                   "belongs to another person")
+            return next((c for c in mine if c["ext_id"] == values["ext_id"]), None)
+        if values["case_number"]:
+            return next((c for c in mine if c.get("case_number") == values["case_number"]), None)
+        key = _charges_key(values)
+        return next((c for c in mine if _charges_key(c) == key and (
+            not values["detained_on"] or not c.get("detained_on") or values["detained_on"] == c["detained_on"])), None)
+
+    def _case_ext(self, person_ext: str) -> str:
+        n = 1
+        while f"{person_ext}-{n}" in self.case_ext:
+            n += 1
+        return f"{person_ext}-{n}"
+
+    def cite(self, person_id: int, sp: SheetPerson) -> None:
+        for text in sp.sources:
+            is_url = text.startswith(("http://", "https://"))
+            col = sources.c.url if is_url else sources.c.title
+            source_id = self.conn.execute(select(sources.c.id).where(col == text, sources.c.deleted_at.is_(None))
+                                          ).scalar()
+            if source_id is None:
+                source_id = audit.create_record(self.conn, sources, "source", {
+                    "url": text if is_url else "", "title": "" if is_url else text, "file_path": "", "sha256": "",
+                    "publisher": "", "sensitivity": "internal"}, actor=self.actor, batch=self.report.import_id)
+            cited = self.conn.execute(select(citations.c.id).where(
+                citations.c.source_id == source_id, citations.c.entity_type == "person",
+                citations.c.entity_id == person_id)).first()
+            if cited is None:
+                self.conn.execute(insert(citations).values(source_id=source_id, entity_type="person",
+                                                           entity_id=person_id, note=""))
+
+
+def _charges_key(case: dict[str, Any]) -> tuple[str, ...]:
+    """What makes two rows the same case when neither has a case id: the articles charged (parsed, so
+    "ч. 2 ст. 207.3 УК РФ" and "ч.2 ст.207.3 КК РФ" agree), or the text when it cannot be parsed."""
+    text = case.get("articles_text") or ""
+    parsed = parse_text(text, default_code=default_code(case.get("jurisdiction"))).charges
+    if parsed:
+        return tuple(sorted({f"{c.code} {c.article}" for c in parsed}))
+    return (_fold(text),)
+
+
+def _coarser(fld: str, current: Any, new: Any) -> bool:
+    """A sheet's less precise birth date (1985) never replaces a precise one (1985-03-12)."""
+    if fld not in ("birth_date", "birth_precision"):
+        return False
+    old = current["birth_date"]
+    new_date = new if fld == "birth_date" else None
+    return bool(old and new_date and len(new_date) < len(old) and old.startswith(new_date))
+
+
+def renames(old: dict[str, Any], new: dict[str, str]) -> bool:
+    """Another surname or given name (not a patronymic added, not case or ё) is a rename."""
+    if not old["surname"] and not old["given_name"]:
+        return _fold(old["full"]) != _fold(new["full"])
+    return any(_fold(old[k]) and _fold(new[k]) and _fold(old[k]) != _fold(new[k]) for k in ("surname", "given_name"))

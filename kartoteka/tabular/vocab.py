@@ -1,0 +1,93 @@
+"""Free text in sheets read into controlled values: case statuses (data/case_statuses.yaml) and dates
+written in words or in common local styles (data/months.yaml), in en/uk/ru/be."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import cast
+
+import yaml
+
+from kartoteka.domain.dates import PartialDate, parse_partial_date
+
+
+def _data(name: str) -> object:
+    return yaml.safe_load(resources.files("kartoteka").joinpath(f"data/{name}").read_text("utf-8"))
+
+
+def status_key(text: str) -> str:
+    s = text.strip().lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+    s = re.sub(r"\((а|a|на|ая)\)$", "", s).strip().rstrip(".").strip()
+    return re.sub(r"\s+", " ", s)
+
+
+@lru_cache(maxsize=1)
+def case_statuses() -> dict[str, str]:
+    """Every known spelling (as ``status_key``) -> the stored status value."""
+    data = cast(dict[str, list[object]], _data("case_statuses.yaml"))
+    return {status_key(str(s)): value for value, spellings in data.items() for s in [value, *spellings]}
+
+
+def status_values() -> list[str]:
+    return sorted(set(case_statuses().values()))
+
+
+def normalise_status(text: str, extra: dict[str, str] | None = None) -> str | None:
+    """The controlled value for ``text`` ('' for an empty cell), or None when it is unknown.
+
+    ``extra`` maps further spellings (a user's mapping step) to values; it wins over the catalog.
+    """
+    key = status_key(text)
+    if not key:
+        return ""
+    for spelling, value in (extra or {}).items():
+        if status_key(spelling) == key:
+            return value
+    return case_statuses().get(key)
+
+
+@lru_cache(maxsize=1)
+def month_words() -> dict[str, int]:
+    data = cast(dict[int, list[object]], _data("months.yaml"))
+    return {str(w).lower().rstrip("."): int(m) for m, words in data.items() for w in words}
+
+
+_YEAR_WORDS = re.compile(r"\s*(г|гг|год|года|р|рік|року|рр|year|yr)\.?\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
+_SLASHED = re.compile(r"^(\d{1,2})[/\-](\d{1,2})[/\-](\d{4})$")
+_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/\-](\d{4})$")
+
+
+def parse_loose_date(text: str) -> PartialDate:
+    """A date as sheets write it: ISO, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``YYYY/MM/DD``,
+    ``MM/YYYY``, ``12.03.2022 г.``, ``березень 2022``, ``12 марта 2022 года``, ``March 12, 2022``.
+
+    Slashed dates are read day first, as in every language this tool serves. Raises ValueError.
+    """
+    value = _YEAR_WORDS.sub("", text.strip()).strip().rstrip(",")
+    try:
+        return parse_partial_date(value)
+    except ValueError as exc:
+        if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value):
+            raise ValueError(str(exc).replace(f"'{value}'", f"'{text}'")) from None
+    if m := _SLASHED.match(value):
+        return parse_partial_date(f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}")
+    if m := _YMD_SLASH.match(value):
+        return parse_partial_date("-".join(g for g in m.groups() if g))
+    if m := _MONTH_YEAR.match(value):
+        return parse_partial_date(f"{m.group(2)}-{int(m.group(1)):02d}")
+    words = [w.lower().rstrip(".") for w in _WORD.findall(value)]
+    months = [month_words()[w] for w in words if w in month_words()]
+    numbers = re.findall(r"\d+", value)
+    others = [w for w in words if w not in month_words()]
+    if len(months) == 1 and not others and numbers:
+        year = next((n for n in numbers if len(n) == 4), None)
+        days = [n for n in numbers if len(n) <= 2]
+        if year and len(numbers) == 1 + len(days) and len(days) <= 1:
+            iso = f"{year}-{months[0]:02d}" + (f"-{int(days[0]):02d}" if days else "")
+            return parse_partial_date(iso)
+    raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY "
+                     "or a month name and year, e.g. 'March 2022')")
