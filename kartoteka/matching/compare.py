@@ -25,6 +25,10 @@ class Sim:
     score: float
     how: str
     conflict: str = ""
+    # what a `match` then needs besides the names (see scorer.score_candidate): "date" (a full birth date
+    # that agrees: typos that make another real name, foldings, short-name typos) or "date_or_patronymic"
+    # (a part of a compound name, a Russified surname)
+    needs: str = ""
 
 
 NONE = Sim(0.0, "no counterpart")
@@ -118,12 +122,37 @@ def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
         if shared <= (q.dim_classes | c.dim_classes):
             return Sim(0.92, "diminutive")
         return Sim(0.96, "language form")
+    compound = _compound_given(q, c, s)
+    if compound is not None:
+        return compound
     if q.classes and c.classes:
         return Sim(0.0, "different name")
     ratio = _fuzzy(q, c)
     if ratio >= 0.8:
         return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
+    short = _short_typo(q, c)
+    if short:
+        return Sim(s.short_typo, "one letter differs", needs="date")
     return Sim(0.0, "different name")
+
+
+def _compound_given(q: Token, c: Token, s: MatchSettings) -> Sim | None:
+    """One side has several given names (Эмир-Усеин, "John David"): the other side's name(s) must
+    all be among them (Эмир ~ Эмир-Усеин); a `match` then needs a patronymic or a birth date."""
+    if not (q.parts or c.parts) or (q.parts and c.parts):
+        return None
+    whole, parts = (q, c.parts) if c.parts else (c, q.parts)
+    best = max((compare_given(whole, p, s).score if whole is q else compare_given(p, whole, s).score)
+               for p in parts)
+    if best >= 0.9:
+        return Sim(s.compound_part * best, "one of the given names", needs="date_or_patronymic")
+    return None
+
+
+def _short_typo(q: Token, c: Token) -> bool:
+    """Short names one edit apart (Ивн / Иван, Олга / Ольга), which the similarity ratio rejects."""
+    pq, pc = plain_form(q.text), plain_form(c.text)
+    return min(len(pq), len(pc)) >= 3 and pq[0] == pc[0] and OSA.distance(pq, pc) <= 1
 
 
 def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:

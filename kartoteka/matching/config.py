@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALGORITHM = "kartoteka-match"
-VERSION = "1.0"
+VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class MatchSettings:
     thin_factor: float = 0.97         # neither a birth date nor a patronymic to confirm the name
     extra_token_factor: float = 0.90  # per list token that matches nothing in the registry name
     typo_factor: float = 0.95         # applied to an edit-distance similarity
+    short_typo: float = 0.80          # a short given name one letter off (Ивн / Иван): needs a full date
+    compound_part: float = 0.92       # the list gives one of several given names (Эмир / Эмир-Усеин)
+    uncorroborated: float = 0.86      # ceiling when a part needs a date (or patronymic) the row lacks
 
     def as_dict(self) -> dict[str, float]:
         return dict(self.__dict__)

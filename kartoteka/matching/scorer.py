@@ -93,6 +93,7 @@ class _Alignment:
     parts: dict[str, tuple[Token, Sim] | None]
     gender: str | None
     compared_patronymic: bool
+    needs: tuple[tuple[str, str], ...] = ()   # (role, "date" | "date_or_patronymic"): see Sim.needs
 
 
 def _weighted(parts: tuple[tuple[Token, Sim] | None, ...], name: PreparedName, s: MatchSettings) -> float:
@@ -121,8 +122,9 @@ def _options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[
         sims = q.sims
         found = []
         for unit in q.units:
-            if role != "surname" and len(unit.covers) > 1:
-                continue
+            if role == "given" and len(unit.covers) > 1 and q.patronymic_like and any(
+                    patronymic_gender(p) for p in unit.parts):
+                continue  # "Иван Иванович" is a given name and a patronymic, not two given names
             key = (role, unit.text, unit.initial, part)
             sim = sims.get(key)
             if sim is None:
@@ -208,7 +210,26 @@ def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | Non
             score *= s.extra_token_factor ** extra
     for cap, _why in caps:
         score = min(score, cap)
-    return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None)
+    needs = tuple((role, part[1].needs) for role, part in zip(ROLES, parts) if part is not None and part[1].needs)
+    return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None, needs)
+
+
+def _uncorroborated(al: _Alignment, kind: str, s: MatchSettings) -> list[tuple[float, str]]:
+    """A part accepted only with corroboration (a short-name typo, a folding, one of several given
+    names ...) keeps the score below `match` unless a full birth date (or the patronymic) agrees."""
+    pat = al.parts.get("patronymic")
+    pat_ok = pat is not None and pat[1].score >= 0.9
+    out = []
+    for role, need in al.needs:
+        if kind == "exact" or (need == "date_or_patronymic" and (pat_ok and role != "patronymic"
+                                                                   or kind == "compatible")):
+            continue
+        part = al.parts.get(role)
+        word = part[0].text if part else ""
+        why = "needs a full birth date to confirm" if need == "date" else \
+            "needs a patronymic or birth date to confirm"
+        out.append((s.uncorroborated, f"{role} {word}: {part[1].how if part else ''}, {why}"))
+    return out
 
 
 def date_kind(a: PartialDate | None, b: PartialDate | None) -> str:
@@ -284,6 +305,7 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
         caps.append((s.cap_date, "birth dates differ"))
     elif not al.compared_patronymic:
         score *= s.thin_factor
+    caps += _uncorroborated(al, kind, s)
     for cap, _ in caps:
         score = min(score, cap)
     return Scored(round(score, 4), name, al.score, al.parts, caps, kind, q.birth, cand.birth)

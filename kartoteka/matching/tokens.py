@@ -29,10 +29,11 @@ class Token:
     dim_classes: frozenset[int]      # classes reached only through a diminutive
     gender: str | None               # from the given-name table
     covers: tuple[int, ...] = ()     # positions in the query (set by the query side)
+    parts: tuple[Token, ...] = ()    # the words of a joined name (Эмир-Усеин, "Джон Дэвид"), else ()
 
     def at(self, covers: tuple[int, ...]) -> Token:
         return Token(self.text, self.keys, self.initial, self.initials, self.classes, self.dim_classes,
-                     self.gender, covers)
+                     self.gender, covers, self.parts)
 
 
 @lru_cache(maxsize=300_000)
@@ -48,8 +49,12 @@ def make_token(text: str, initial: bool = False) -> Token:
     classes = frozenset(m.name.id for m in members)
     dims = frozenset(m.name.id for m in members if m.kind == "dim")
     genders = {m.name.gender for m in members}
+    words = [w for w in tokens(text) if len(w) > 1]
+    parts = tuple(make_token(w) for w in words) if len(words) > 1 else ()
+    if not genders and parts:
+        genders = {p.gender for p in parts if p.gender}
     return Token(text, keys, False, initial_keys(text), classes, dims,
-                 genders.pop() if len(genders) == 1 else None)
+                 genders.pop() if len(genders) == 1 else None, (), parts)
 
 
 def patronymic_gender(tok: Token) -> str | None:

@@ -16,7 +16,7 @@ import yaml
 
 from rapidfuzz.distance import OSA
 
-from kartoteka.names.keys import plain_form, token_keys
+from kartoteka.names.keys import base_keys, plain_form
 
 KINDS = ("ru", "uk", "be", "lat", "dim")
 
@@ -52,7 +52,7 @@ class GivenNames:
         for entry in entries:
             for kind, forms in entry.forms.items():
                 for form in forms:
-                    for key in token_keys(form):
+                    for key in base_keys(form):
                         self._by_key[key].append(Membership(entry, kind, form))
 
     def lookup(self, token: str) -> list[Membership]:
@@ -62,7 +62,7 @@ class GivenNames:
         spelling must be close to the form's (Оля is not Алла, Гена is not Xenia)."""
         plain = plain_form(token)
         scored: list[tuple[float, Membership]] = []
-        for key in sorted(token_keys(token)):
+        for key in sorted(base_keys(token)):
             for m in self._by_key.get(key, ()):
                 scored.append((OSA.normalized_similarity(plain, plain_form(m.form)), m))
         best = max((sim for sim, _ in scored), default=0.0)

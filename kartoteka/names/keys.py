@@ -26,6 +26,9 @@ class _Tables:
     letters: dict[str, str]
     readings: dict[str, list[tuple[str | re.Pattern[str], str]]]
     folds: list[tuple[re.Pattern[str], str]]
+    particles_before: frozenset[str]
+    particles_after: frozenset[str]
+    foreign: frozenset[str]
 
     @property
     def multi_letters(self) -> list[str]:
@@ -49,7 +52,27 @@ def _tables() -> _Tables:
     data = cast(dict[str, Any], yaml.safe_load(text))
     readings = {name: [(_literal_or_regex(a), b) for a, b in rules] for name, rules in data["readings"].items()}
     folds = [(re.compile(a), b) for a, b in data["folds"]]
-    return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds)
+    parts = data["particles"]
+    return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds,
+                   frozenset(str(p) for p in parts["before"]), frozenset(str(p) for p in parts["after"]),
+                   frozenset(data["foreign_readings"]))
+
+
+def particles() -> tuple[frozenset[str], frozenset[str]]:
+    """(words joining a surname: фон, de, ibn ...; words following a father's name: оглы, kyzy ...)."""
+    t = _tables()
+    return t.particles_before, t.particles_after
+
+
+def without_particles(token: str) -> str:
+    """A joined name without its leading particles ("фон-Браун" -> "Браун", "van der Berg" -> "Berg");
+    the token itself when it has none or is nothing but particles."""
+    words = [w for w in re.split(r"[-\s]+", token) if w]
+    before = _tables().particles_before
+    i = 0
+    while i < len(words) - 1 and words[i].casefold() in before:
+        i += 1
+    return "-".join(words[i:]) if i else token
 
 
 def is_cyrillic(text: str) -> bool:
@@ -76,7 +99,22 @@ def _strip_marks(s: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def token_keys(token: str) -> frozenset[str]:
-    """All skeleton keys of one token (a word; a hyphenated surname is joined first)."""
+    """All skeleton keys of one token (a word; a hyphenated surname is joined first). A joined name
+    with leading particles also gets the keys of the rest ("фон-Браун" has the keys of "Браун")."""
+    bare = without_particles(token)
+    if bare != token:
+        return _token_keys(token) | _token_keys(bare)
+    return _token_keys(token)
+
+
+@lru_cache(maxsize=200_000)
+def base_keys(token: str) -> frozenset[str]:
+    """Keys from the transliteration readings only (no foreign-name readings): for the given-name table."""
+    bare = without_particles(token)
+    return _token_keys(bare, base=True) | (_token_keys(token, base=True) if bare != token else frozenset())
+
+
+def _token_keys(token: str, base: bool = False) -> frozenset[str]:
     t = unicodedata.normalize("NFC", token.replace("-", "").replace(" ", "")).lower()
     tables = _tables()
     if is_cyrillic(t):
@@ -84,7 +122,8 @@ def token_keys(token: str) -> frozenset[str]:
     for multi in tables.multi_letters:
         t = t.replace(multi, tables.letters[multi])
     t = _strip_marks("".join(tables.letters.get(c, c) for c in t))
-    readings = {_apply(rules, t) for rules in tables.readings.values()}
+    readings = {_apply(rules, t) for name, rules in tables.readings.items()
+                if not (base and name in tables.foreign)}
     keys = {_fold(s) for s in readings}
     keys.discard("")
     return frozenset(keys)
