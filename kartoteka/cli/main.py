@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kartoteka.cli import audit as audit_cli
-from kartoteka.cli import criteria, registry
+from kartoteka.cli import criteria, exchange, registry
 from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
@@ -33,4 +33,5 @@ criteria.register(app)
 web_cli.register(app)
 matching_cli.register(app)
 vetting_cli.register(app)
+exchange.register(app)
 audit_cli.register(app)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.imports import import_app
 from kartoteka.db.schema import upgrade_schema
@@ -80,14 +81,20 @@ def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The 
     console.print(table)
 
 
-def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons or cases")],
+def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons, cases or ftm (FollowTheMoney)")],
            out: Annotated[Path, typer.Option("--out", "-o", help="Output file")],
            fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
-                                                                   "default from the file ending")] = None) -> None:
+                                                                   "default from the file ending")] = None,
+           audience: Annotated[str, typer.Option(help="ftm: public (as publish) or internal")] = "public",
+           organisation: exchange.OrgOpt = "", sign: exchange.SignOpt = None) -> None:
     """Write persons or cases in a format that imports back unchanged (formulas neutralised)."""
+    if kind == "ftm":
+        return exchange.export_ftm_cmd(ctx, out, audience, organisation, sign)
     with user_errors():
         n = export_records(state(ctx).engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower())
-    console.print(f"Wrote {n} {kind} to {out}", highlight=False)
+        console.print(f"Wrote {n} {kind} to {out}", highlight=False)
+        if sign:
+            exchange.sign_and_report(out, sign)
 
 
 def backup(ctx: typer.Context, file: Path,

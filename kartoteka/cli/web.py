@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.services import users as user_service
 from kartoteka.services.publish import publish as publish_records
+from kartoteka.services.recognitions import write_recognitions
 
 user_app = typer.Typer(help="Users of the web interface and the API.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
@@ -92,12 +94,19 @@ def token_create(ctx: typer.Context, user: Annotated[str, typer.Argument(help="U
     print(token)
 
 
-def publish(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help="Directory to write into")]) -> None:
+def publish(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help="Directory to write into")],
+            recognitions: Annotated[bool, typer.Option(help="Also write recognitions.jsonl (definition, "
+                                                            "organisation, date, statement)")] = False,
+            organisation: exchange.OrgOpt = "", sign: exchange.SignOpt = None) -> None:
     """Write public persons, cases and sources, only the fields whitelisted in data/publish.yaml."""
     st = state(ctx)
     with user_errors():
         report = publish_records(st.engine(), out=out)
-    console.print(f"Published {report.persons} persons, {report.cases} cases, {report.sources} sources to {out}")
+        n = write_recognitions(st.engine(), out=out, organisation=organisation) if recognitions else 0
+        console.print(f"Published {report.persons} persons, {report.cases} cases, {report.sources} sources"
+                      + (f", {n} recognitions" if recognitions else "") + f" to {out}")
+        if sign:
+            exchange.sign_and_report(out, sign)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,12 +7,15 @@ organisations' recognitions recorded as provenance (table ``recognitions``, serv
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from kartoteka.catalogs import load_definitions
-from kartoteka.db.tables import assessments, recognitions
+from kartoteka.db.tables import assessments, persons, recognitions
+from kartoteka.services.signing import write_private
 
 OWN = "this registry"   # the name used when the caller does not give its organisation
 
@@ -50,3 +53,16 @@ def public_recognitions(conn: Connection, *, person_ids: set[int], organisation:
                                          titles.get(r.definition_id, r.definition_id), r.stated_on or "",
                                          r.statement))
     return sorted(out, key=lambda x: (x.person_id, x.date, x.key))
+
+
+def write_recognitions(engine: Engine, *, out: Path, organisation: str = "") -> int:
+    """``publish --recognitions``: recognitions.jsonl for the published (public) persons."""
+    with engine.connect() as conn:
+        ext = {r.id: r.ext_id for r in conn.execute(select(persons.c.id, persons.c.ext_id).where(
+            persons.c.sensitivity == "public", persons.c.deleted_at.is_(None)))}
+        found = public_recognitions(conn, person_ids=set(ext), organisation=organisation)
+    lines = [json.dumps({"person_ext_id": ext[r.person_id], "definition": r.definition_id,
+                         "definition_title": r.definition_title, "organisation": r.organisation, "date": r.date,
+                         "statement": r.statement}, ensure_ascii=False) + "\n" for r in found]
+    write_private(out / "recognitions.jsonl", "".join(lines).encode())
+    return len(lines)

@@ -1,0 +1,136 @@
+"""Sharing and verifying: signing keys, signatures, FollowTheMoney import/export, organisations' claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kartoteka.cli.common import console, err_console, state, user_errors
+from kartoteka.services import signing
+from kartoteka.services.ftm_export import AUDIENCES, export_ftm
+from kartoteka.services.ftm_import import import_ftm
+from kartoteka.services.statements import merge_persons, person_claims
+
+keys_app = typer.Typer(help="The organisation's signing key (Ed25519).", no_args_is_help=True)
+KeyOpt = Annotated[Path, typer.Option("--key", envvar="KARTOTEKA_SIGNING_KEY",
+                                      help="Private signing key file (never stored in the database)")]
+SignOpt = Annotated[Path | None, typer.Option("--sign", envvar="KARTOTEKA_SIGNING_KEY",
+                                              help="Sign what is written with this private key file")]
+OrgOpt = Annotated[str, typer.Option("--organisation", envvar="KARTOTEKA_ORGANISATION",
+                                     help="This organisation's name, written as the recogniser")]
+
+
+@keys_app.command("create")
+def keys_create(key: Annotated[Path, typer.Option("--key", help="Where to write the private key (0600)")],
+                signer: Annotated[str, typer.Option("--signer", help="The organisation that signs")],
+                force: Annotated[bool, typer.Option("--force", help="Replace an existing key")] = False) -> None:
+    """Make an Ed25519 signing key: KEY (private, 0600) and KEY.pub (publish it with its fingerprint)."""
+    with user_errors():
+        pub = signing.create_key(path=key, signer=signer, force=force)
+    console.print(f"Private key: {key} (keep it secret, off the server's database)", highlight=False)
+    console.print(f"Public key:  {signing.public_key_path(key)}  fingerprint {pub.fingerprint}", highlight=False)
+
+
+def sign_and_report(target: Path, key: Path) -> Path:
+    """Sign a file (FILE.sig) or a published folder (FOLDER/SIGNATURE.json) and say so."""
+    sig = signing.sign_directory(target, key=key) if target.is_dir() else \
+        signing.sign_files([target], key=key, out=signing.default_signature(target))
+    console.print(f"Signed: {sig}", highlight=False)
+    return sig
+
+
+def sign(files: Annotated[list[Path], typer.Argument(help="Files (reports, exports) or a published folder")],
+         key: KeyOpt) -> None:
+    """Sign files: each FILE gets FILE.sig naming the signer, the time and the file's sha256."""
+    with user_errors():
+        for f in files:
+            sign_and_report(f, key)
+
+
+def verify(file: Annotated[Path, typer.Argument(help="The file, or a published folder")],
+           sig: Annotated[Path | None, typer.Argument(help="The signature (default FILE.sig / FOLDER/SIGNATURE.json)")]
+           = None,
+           public_key: Annotated[Path | None, typer.Option("--public-key", help="The organisation's published "
+                                                           "public key (KEY.pub)")] = None) -> None:
+    """Check that a file is the one the organisation signed, unchanged."""
+    with user_errors():
+        pub = signing.load_public(public_key) if public_key else None
+        try:
+            result = signing.verify(file, sig or signing.default_signature(file), public_key=pub)
+        except signing.VerificationFailed as exc:
+            err_console.print(f"[bold red]NOT VERIFIED:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+    console.print(f"[bold green]Verified[/]: {', '.join(result.files)} signed by {result.signer} "
+                  f"at {result.signed_at}", highlight=False)
+    if result.trusted:
+        console.print(f"Key {result.fingerprint} is the published key given.", highlight=False)
+    else:
+        console.print(f"Key fingerprint {result.fingerprint}: compare it with the one {result.signer} publishes "
+                      "(or pass --public-key).", highlight=False)
+
+
+def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: str, sign: Path | None) -> None:
+    """``kartoteka export ftm``: called by the export command."""
+    with user_errors():
+        r = export_ftm(state(ctx).engine(), out=out, audience=audience, organisation=organisation)
+        console.print(f"Wrote {r.entities} FollowTheMoney entities to {out}: {r.persons} persons, {r.cases} cases, "
+                      f"{r.sources} sources, {r.recognitions} recognitions ({audience})", highlight=False)
+        if sign:
+            sign_and_report(out, sign)
+
+
+def import_ftm_cmd(ctx: typer.Context, file: Path,
+                   source: Annotated[str, typer.Option("--source", help="The organisation the file comes from")],
+                   sensitivity: Annotated[str, typer.Option(help="Sensitivity of the new records")] = "internal",
+                   ) -> None:
+    """Import FollowTheMoney entities (JSON Lines) as another organisation's records, merging known persons."""
+    st = state(ctx)
+    with user_errors():
+        r = import_ftm(st.engine(), path=file, organisation=source, actor=st.actor, sensitivity=sensitivity)
+    console.print(f"{file.name} from {r.organisation}: {r.entities} entities; {r.created} new persons, {r.merged} "
+                  f"merged into known persons, {r.cases} cases, {r.sources} sources, {r.recognitions} recognitions, "
+                  f"{r.statements} statements kept, {r.skipped} skipped", highlight=False)
+    if r.review:
+        table = Table("new person", "may be", "score", "why", title="To review (then `kartoteka merge KEEP OTHER`)")
+        for p in r.review:
+            table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.reason[:120])
+        console.print(table)
+
+
+def merge(ctx: typer.Context, keep: Annotated[str, typer.Argument(help="The person that stays")],
+          other: Annotated[str, typer.Argument(help="The same person's other record, merged into KEEP")]) -> None:
+    """Merge two records of one person after review; every organisation's claims are kept."""
+    st = state(ctx)
+    with user_errors():
+        merge_persons(st.engine(), keep=keep, other=other, actor=st.actor)
+    console.print(f"{other} merged into {keep}", highlight=False)
+
+
+def claims(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")]) -> None:
+    """What each organisation says about a person; disagreements are marked."""
+    with user_errors():
+        found = person_claims(state(ctx).engine(), person=person)
+    table = Table("property", "value", "according to", title=f"Claims about {person}")
+    for c in found:
+        for said in c.values:
+            who = ", ".join(f"{o} ({d})" if d else o for o, d in said.organisations)
+            table.add_row(c.prop + (" [bold red]disagree[/]" if c.disagree else ""), said.value, who)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    from kartoteka.cli import registry
+
+    import_app: typer.Typer = vars(registry)["import_app"]   # the `kartoteka import` group
+    app.add_typer(keys_app, name="keys")
+    app.command("sign")(sign)
+    app.command("verify")(verify)
+    app.command("merge")(merge)
+    app.command("claims")(claims)
+    import_app.command("ftm")(import_ftm_cmd)
+
+
+__all__ = ["AUDIENCES", "OrgOpt", "SignOpt", "export_ftm_cmd", "register", "sign_and_report"]
