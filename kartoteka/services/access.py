@@ -9,14 +9,13 @@ through the functions here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Connection, Engine, bindparam, select, true
 
 from kartoteka.db.audit import log_event
-from kartoteka.db.engine import ids_param
-from kartoteka.db.tables import cases, charges, persons, sources
+from kartoteka.db.tables import persons, sources
 from kartoteka.errors import Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import RunDiff, diff_reports, diff_runs
@@ -195,50 +194,6 @@ def only_visible_persons(engine: Engine, principal: Principal, rows: list[dict[s
     """Rows (of another service) about persons the principal may see; rows without a person stay."""
     allowed = visible_person_ids(engine, principal, [r[key] for r in rows if r.get(key) is not None])
     return [r for r in rows if r.get(key) is None or r[key] in allowed]
-
-
-F = TypeVar("F")
-
-
-def charge_label(code: str, article: str, part: str) -> str:
-    """A charge as screening flags name it: "RU 356", "UA 111-1(5)"."""
-    return f"{code or '?'} {article}" + (f"({part})" if part else "")
-
-
-_HIDDEN_CASES = select(cases.c.person_id).where(
-    cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None), ~visible_param(cases.c.sensitivity)).distinct()
-_VISIBLE_CHARGES = (select(cases.c.person_id, charges.c.code, charges.c.article, charges.c.part)
-                    .join(charges, charges.c.case_id == cases.c.id)
-                    .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
-                           visible_param(cases.c.sensitivity)))
-
-
-def visible_charge_labels(conn: Connection, principal: Principal, person_ids: Iterable[int]) -> dict[int, set[str]]:
-    """For the persons among ``person_ids`` with cases hidden from the principal: the charges of their
-    visible cases. Persons with nothing hidden are absent (their flags need no filtering)."""
-    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
-        return {}
-    ids = list({int(i) for i in person_ids})
-    hidden = {r[0] for r in conn.execute(_HIDDEN_CASES, {"ids": ids, "visible": visible_values(principal)})} \
-        if ids else set()
-    out: dict[int, set[str]] = {pid: set() for pid in hidden}
-    if hidden:
-        for r in conn.execute(_VISIBLE_CHARGES, {"ids": list(hidden), "visible": visible_values(principal)}):
-            out[r.person_id].add(charge_label(r.code, r.article, r.part))
-    return out
-
-
-def visible_flags(flags: list[F], labels: set[str] | None) -> list[F]:
-    """Flags (anything with ``articles``) limited to charges the principal may see; ``labels`` None
-    means nothing is hidden. A flag that rests only on hidden charges, or names none, is dropped."""
-    if labels is None:
-        return flags
-    out = []
-    for f in flags:
-        shown = [a for a in getattr(f, "articles") if a in labels]
-        if shown:
-            out.append(replace(f, articles=shown))  # type: ignore[type-var]
-    return out
 
 
 def redact_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:

@@ -109,16 +109,18 @@ class SearchHit:
 
 
 def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True,
-                   explain: bool = True) -> list[SearchHit]:
+                   explain: bool = True, hidden: frozenset[int] = frozenset()) -> list[SearchHit]:
     """Persons whose names match ``text`` (any script, any order), best first. With
     ``transliterate=False`` only names containing the text as written are returned; without
-    ``explain`` the hits carry no explanation (cheaper when nobody reads it)."""
+    ``explain`` the hits carry no explanation (cheaper when nobody reads it). The persons in
+    ``hidden`` are left out as if they were not in the registry (the hits are those of a registry
+    without them: ranks depend only on each person's own score and id)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
     matcher = load_matcher(engine)
+    wanted = limit * 3 if not transliterate else limit
     hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-            matcher.search(text, limit=limit * 3 if not transliterate else limit,
-                                      explain=explain)]
+            matcher.search(text, limit=wanted + len(hidden), explain=explain) if pid not in hidden][:wanted]
     if not transliterate:
         needle = text.casefold()
         hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]

@@ -35,24 +35,36 @@ from kartoteka.services.runs import load_missing
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
 
-_HIDDEN: GenerationCache[tuple[Matcher | None, frozenset[int], tuple[str, ...]]] = GenerationCache(maxsize=4)
+_HIDDEN: GenerationCache[tuple[frozenset[int], tuple[str, ...]]] = GenerationCache(maxsize=4)
+_HIDDEN_MATCHER: GenerationCache[Matcher | None] = GenerationCache(maxsize=4)
 _VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
+Hidden = tuple[Matcher | None, frozenset[int], tuple[str, ...]]
 
 
 def sees_everything(principal: Principal) -> bool:
     return len(visible_sensitivities(principal)) == 3
 
 
-def _hidden(engine: Engine, principal: Principal) -> tuple[Matcher | None, frozenset[int], tuple[str, ...]]:
-    """A matcher of the persons hidden from the principal, their ids and their organisation ids."""
-    def build() -> tuple[Matcher | None, frozenset[int], tuple[str, ...]]:
+def _hidden_records(engine: Engine, principal: Principal) -> tuple[frozenset[int], tuple[str, ...]]:
+    def build() -> tuple[frozenset[int], tuple[str, ...]]:
         with engine.connect() as conn:
             found = list(conn.execute(select(persons.c.id, persons.c.ext_id).where(
                 persons.c.deleted_at.is_(None), persons.c.sensitivity.not_in(visible_values(principal)))))
-        ids = frozenset(r[0] for r in found)
-        matcher = Matcher.from_engine(engine, person_ids=set(ids)) if ids else None
-        return matcher, ids, tuple(sorted({r[1] for r in found}, key=len, reverse=True))
-    return _HIDDEN.get(engine, ("hidden", visible_sensitivities(principal)), build)
+        return frozenset(r[0] for r in found), tuple(sorted({r[1] for r in found}, key=len, reverse=True))
+    return _HIDDEN.get(engine, visible_sensitivities(principal), build)
+
+
+def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
+    """The (not deleted) persons the principal may not see; kept until the registry changes."""
+    return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
+
+
+def _hidden(engine: Engine, principal: Principal) -> Hidden:
+    """A matcher of the persons hidden from the principal, their ids and their organisation ids."""
+    ids, ext_ids = _hidden_records(engine, principal)
+    matcher = _HIDDEN_MATCHER.get(engine, visible_sensitivities(principal),
+                                  lambda: Matcher.from_engine(engine, person_ids=set(ids)) if ids else None)
+    return matcher, ids, ext_ids
 
 
 def visible_matcher(engine: Engine, principal: Principal) -> Matcher:
@@ -101,7 +113,7 @@ def _query(row: VetRow, gender: str | None) -> NameQuery:
     return NameQuery(row.name, birth, Gender(gender) if gender in ("m", "f") else None, row.id)
 
 
-def _touches_hidden(row: VetRow, q: NameQuery, hidden: tuple[Matcher | None, frozenset[int], tuple[str, ...]]) -> bool:
+def _touches_hidden(row: VetRow, q: NameQuery, hidden: Hidden) -> bool:
     matcher, ids, ext_ids = hidden
     if matcher is None:
         return False

@@ -7,17 +7,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from kartoteka.services.access import Principal, visible_charge_labels, visible_flags
-from kartoteka.services.screening import flags_for_persons
+from kartoteka.services.access import Principal
+from kartoteka.services.viewer_world import visible_case_flags
 
 
 def _flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Any]]:
     """Screening flags per person, limited to the charges the principal may see."""
     if not person_ids:
         return {}
-    flags = flags_for_persons(conn, person_ids)
-    labels = visible_charge_labels(conn, principal, person_ids)
-    return {pid: visible_flags(fl, labels.get(pid)) for pid, fl in flags.items()}
+    return dict(visible_case_flags(conn, principal, person_ids))   # built as if hidden cases did not exist
 
 
 def flag_tags(principal: Principal) -> Callable[[Connection, list[int]], dict[int, list[str]]]:

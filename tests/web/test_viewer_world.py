@@ -1,0 +1,279 @@
+"""The viewer's world (issue 10): for a viewer, every read is exactly what Kartoteka answers on the same
+registry without the records the viewer may not see.
+
+Registry A holds confidential persons, cases, a source, an outcome and a review of a hidden person;
+registry B is A without them (built the same way, in the same order, so the ids of what remains are
+equal). Editors vet the same lists in both; then a viewer reads everything on A and on B, and the
+answers must be equal once timestamps, CSRF tokens and audit entry ids are set aside.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pypdf
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from starlette.testclient import TestClient
+
+from kartoteka.db.engine import make_engine
+from kartoteka.services import evidence
+from kartoteka.services.imports import import_file
+from kartoteka.services.users import create_user
+from kartoteka.settings import Settings
+from kartoteka.web.app import create_app
+from tests.conftest import PG_URL, Db, _pg_admin
+from tests.web.conftest import PASSWORD, Web, csrf
+
+PERSONS_HEAD = "id,name,birth_date,gender,region,citizenship,sensitivity\n"
+PERSONS_SHOWN = """P01,Иванов Иван Иванович,1980-05-01,m,Москва,RU,public
+P02,Иванов Иван Петрович,1981,m,Тверь,RU,internal
+P03,Коваленко Олександр Петрович,1975,m,Херсон,UA,internal
+P04,Петров Пётр Петрович,1985-03-12,m,Москва,RU,public
+P05,Сидоров Сидор Сидорович,1960,m,Омск,RU,internal
+P06,Smith John,1970,m,Tver,RU,internal
+"""
+PERSONS_HIDDEN = """P07,Иванов Иван Сергеевич,1980-05-01,m,Москва,RU,confidential
+P08,Борисов Борис Ильич,1970,m,Крым,UA,confidential
+P09,Сидоров Сидор Сидорович,1962,m,Омск,RU,confidential
+P10,Секретная Мария Петровна,1990-02-03,f,Крым,UA,confidential
+"""
+CASES_HEAD = "case_id,person_id,jurisdiction,articles,court,detained_on,facility,status,sensitivity\n"
+CASES_SHOWN = """C01,P01,RU,ч. 2 ст. 280.3 УК РФ,Тверской районный суд,2022-03-01,ИК-2,convicted,public
+C02,P03,RU,ч. 1 ст. 111 УК РФ,Херсонский суд,2021-01-01,СИЗО-2,detained,internal
+C03,P04,RU,ч. 2 ст. 207.3 УК РФ,Мосгорсуд,2022-05-01,СИЗО-1,detained,internal
+"""
+CASES_HIDDEN = """C04,P03,RU,ст. 205.2 УК РФ,Южный окружной военный суд,2023-01-01,СИЗО-3,detained,confidential
+C05,P03,RU,ч. 1 ст. 318 УК РФ,Тайный суд,2023-02-01,СИЗО-3,detained,confidential
+C06,P10,RU,ст. 275 УК РФ,Крымский суд,2023-01-01,СИЗО-1,detained,confidential
+"""
+ASSESS_HEAD = "person_id,definition,decision,decided_on\n"
+ASSESS_SHOWN = "P01,guidelines-2013,recognised,2024-01-01\nP02,guidelines-2013,recognised,2024-01-01\n" \
+               "P04,guidelines-2013,recognised,2024-01-01\n"
+ASSESS_HIDDEN = "P10,guidelines-2013,recognised,2024-01-01\n"
+LIST_1 = """№,ФИО,Дата рождения
+1,Иванов Иван,01.05.1980
+2,Борисов,
+3,Сидоров Сидор,1990
+4,Секретная Мария Петровна,03.02.1990
+5,Коваленко Олександр,1975
+6,Петров Пётр Петрович,12.03.1985
+7,Никто Неизвестный,
+8,Секретная Мария Петровна,03.02.1990
+9,Smith John,1970
+"""
+LIST_2 = """№,ФИО,Дата рождения
+1,Иванов Иван Иванович,01.05.1980
+2,Секретная Мария Петровна,03.02.1990
+3,Коваленко Олександр,1975
+4,Борисов Борис,1970
+5,Иванов Иван,
+"""
+DEF = "guidelines-2013"
+
+
+def _second_db(db: Db, tmp: Path, request: pytest.FixtureRequest) -> Iterator[Db]:
+    """A fresh migrated database on the same backend as ``db``."""
+    if db.backend == "sqlite":
+        path = tmp / "without-hidden.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield Db(f"sqlite:///{path}", engine, "sqlite")
+        engine.dispose()
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"kt_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    yield Db(url, engine, "postgresql")
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _build(db: Db, tmp: Path, *, hidden: bool) -> Web:
+    tmp.mkdir(parents=True, exist_ok=True)
+    for kind, head, shown, extra in (("persons", PERSONS_HEAD, PERSONS_SHOWN, PERSONS_HIDDEN),
+                                     ("cases", CASES_HEAD, CASES_SHOWN, CASES_HIDDEN),
+                                     ("assessments", ASSESS_HEAD, ASSESS_SHOWN, ASSESS_HIDDEN)):
+        path = tmp / f"{kind}.csv"
+        path.write_text(head + shown + (extra if hidden else ""), "utf-8")
+        import_file(db.engine, kind, path, actor="setup")
+    media = tmp / "media"
+    s1 = evidence.add_source(db.engine, actor="setup", media_dir=media, url="https://example.org/court-1",
+                             title="Court record", sensitivity="public")
+    evidence.cite(db.engine, actor="setup", source_id=s1, entity_type="person", entity_id=4)
+    if hidden:
+        s2 = evidence.add_source(db.engine, actor="setup", media_dir=media, url="https://example.org/informant",
+                                 title="Informant", sensitivity="confidential")
+        evidence.cite(db.engine, actor="setup", source_id=s2, entity_type="person", entity_id=4)
+    for role in ("viewer", "editor"):
+        create_user(db.engine, username=role, password=PASSWORD, role=role, actor="test")
+    settings = Settings(db=db.url, media_dir=media, login_max_failures=3, login_lockout_seconds=60)
+    web = Web(create_app(settings, engine=db.engine), db, settings, tmp)
+    editor = web.client("editor")
+    token = csrf(editor.get("/vetting").text)
+    for label, listing in (("first", LIST_1), ("second", LIST_2)):
+        if label == "second":
+            if hidden:   # an editor confirms the hidden person's row: the viewer's world never had it
+                assert editor.post("/api/vetting/runs/1/rows/4/review", json={"judgement": "same"},
+                                   headers={"X-CSRF-Token": token}).status_code == 200
+            assert editor.post("/api/vetting/runs/1/rows/5/review", json={"judgement": "same"},
+                               headers={"X-CSRF-Token": token}).status_code == 200
+        r = editor.post("/api/vetting/runs", data={"definition_id": DEF, "label": label, "round": "R1", "side": "A"},
+                        files={"file": ("list.csv", listing.encode(), "text/csv")}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 201, r.text
+    outcomes = [("P04", "exchanged")] + ([("P10", "released")] if hidden else [])
+    for person, kind in outcomes:
+        r = editor.post("/api/vetting/outcomes", json={"person": person, "kind": kind, "date": "2025-05-23",
+                                                       "run_id": 1}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 201, r.text
+    return web
+
+
+@pytest.fixture
+def worlds(db: Db, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Web, Web]]:
+    other = _second_db(db, tmp_path, request)
+    b_db = next(other)
+    try:
+        yield _build(db, tmp_path / "a", hidden=True), _build(b_db, tmp_path / "b", hidden=False)
+    finally:
+        next(other, None)
+
+
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+\d{2}:?\d{2}|Z| ?UTC)?")
+CSRF = re.compile(r'(name="csrf_token" value=|content=)"[^"]+"')
+
+
+def _norm_text(value: str) -> str:
+    return CSRF.sub(r'\1"-"', TIMESTAMP.sub("<time>", value))
+
+
+def _norm(value: Any, *, drop: frozenset[str] = frozenset()) -> Any:
+    if isinstance(value, dict):
+        return {k: _norm(v, drop=drop) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [_norm(v, drop=drop) for v in value]
+    if isinstance(value, str):
+        return _norm_text(value)
+    return value
+
+
+def _content(path: str, r: Any) -> Any:
+    """A response as comparable data: JSON, the cells of an XLSX, the text of a PDF, or the body."""
+    if path.endswith(".xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(r.content))
+        return {ws.title: [[_norm_text(str(c)) if c is not None else None for c in row]
+                           for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    if path.endswith(".pdf"):
+        return _norm_text("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages))
+    if r.headers.get("content-type", "").startswith("application/json"):
+        # audit entries have numbers of their own (A has more entries, chained): everything else must agree
+        return _norm(r.json(), drop=frozenset({"batch"}) if "/history" not in path
+                     else frozenset({"id", "batch", "seq", "prev_hash", "hash"}))
+    return _norm_text(r.text)
+
+
+READS = [
+    "/api/persons", "/api/persons?q=Иванов", "/api/persons?q=Иванов Иван&limit=1", "/api/persons?q=Сидоров",
+    "/api/persons?q=Иванов&transliterate=false", "/api/persons?q=Борисов", "/api/persons?flag=violence",
+    "/api/persons?flag=terrorism", "/api/persons?article=RU 318", "/api/persons?status=detained",
+    "/api/persons?region=Крым", "/api/persons?code=RU",
+    *[f"/api/persons/P0{i}" for i in range(1, 7)], *[f"/api/persons/P0{i}/history" for i in range(1, 7)],
+    "/api/persons/P07", "/api/persons/P10/history", "/api/persons/%237", "/api/persons/%2310",
+    "/api/persons/%2399", "/api/persons/P99",
+    "/api/dashboard", "/api/duplicates",
+    "/api/vetting/runs", "/api/vetting/runs?round=R1", "/api/vetting/runs/1", "/api/vetting/runs/2",
+    *[f"/api/vetting/runs/{run}/report.{fmt}" for run in (1, 2) for fmt in ("html", "csv", "xlsx", "pdf")],
+    "/api/vetting/diff?a=1&b=2", "/api/vetting/diff?a=2&b=1",
+    "/", "/persons?q=Иванов", "/persons/P04", "/persons/P03", "/persons/P07", "/vetting", "/vetting/runs/1",
+    "/vetting/runs/2", "/vetting/runs/1?match=review", "/vetting/diff?a=1&b=2",
+]
+
+
+def test_a_viewer_reads_the_registry_as_if_hidden_records_did_not_exist(worlds: tuple[Web, Web]) -> None:
+    with_hidden, without = worlds
+    a, b = with_hidden.client("viewer"), without.client("viewer")
+    for path in READS:
+        ra, rb = a.get(path), b.get(path)
+        assert ra.status_code == rb.status_code, (path, ra.text[:300], rb.text[:300])
+        assert _content(path, ra) == _content(path, rb), path
+
+
+def test_the_worlds_differ_for_an_editor(worlds: tuple[Web, Web]) -> None:
+    """The registries really differ where the viewer's reads agree (the comparison can fail)."""
+    with_hidden, without = worlds
+    a, b = with_hidden.client("editor"), without.client("editor")
+    for path in ("/api/vetting/runs/1", "/api/vetting/runs/1/report.csv", "/api/persons?q=Иванов",
+                 "/api/vetting/diff?a=1&b=2", "/api/persons/P03", "/api/dashboard", "/api/vetting/runs"):
+        assert _content(path, a.get(path)) != _content(path, b.get(path)), path
+    csv = a.get("/api/vetting/runs/1/report.csv").text
+    assert "P07" in csv and "P08" in csv and "P10" in csv
+
+
+def _row(report: dict[str, Any], row_id: str) -> dict[str, Any]:
+    return next(r for r in report["rows"] if r["id"] == row_id)
+
+
+def test_findings_each_read_as_without_the_hidden_persons(worlds: tuple[Web, Web]) -> None:
+    """The single findings of issue 10, each on its own (each failed on the code before)."""
+    with_hidden, _without = worlds
+    viewer, editor = with_hidden.client("viewer"), with_hidden.client("editor")
+    full, seen = editor.get("/api/vetting/runs/1").json(), viewer.get("/api/vetting/runs/1").json()
+    # close candidates P01 and P07: the viewer's row is a plain match of P01
+    assert "P07" in _row(full, "1")["explanation"] and _row(full, "1")["match"] == "review"
+    assert _row(seen, "1")["match"] == "match" and _row(seen, "1")["person_id"] == "P01"
+    # "closest P08" for a bare surname
+    assert "P08" in _row(full, "2")["explanation"]
+    assert _row(seen, "2")["explanation"] == "no registry person with a matching name"
+    # the number of namesakes with other birth dates counts only visible ones
+    assert "2 registry person(s)" in _row(full, "3")["explanation"]
+    assert "1 registry person(s)" in _row(seen, "3")["explanation"]
+    # a hidden match keeps neither 'match' nor its score
+    hidden_row = _row(seen, "4")
+    assert (hidden_row["match"], hidden_row["person_id"], hidden_row["status"]) == ("no_match", "", "unknown")
+    assert hidden_row["score"] < 0.5 and hidden_row["internal_id"] is None
+    # flags and their reasons rest only on visible cases (RU 318 and RU 205.2 are confidential)
+    flags = json.dumps(_row(seen, "5")["flag_detail"], ensure_ascii=False)
+    assert "RU 111" in flags and "318" not in flags and "205.2" not in flags and "terrorism" not in flags
+    assert "318" in json.dumps(_row(full, "5")["flag_detail"], ensure_ascii=False)
+    # counts: the summary, the run list and the missing list know no hidden person
+    assert seen["summary"]["by_match"]["match"] == 4 and full["summary"]["by_match"]["match"] == 5
+    listed = {r["id"]: r for r in viewer.get("/api/vetting/runs").json()}
+    assert listed[1]["by_status"] == seen["run"]["by_status"] and listed[1]["missing"] == len(seen["missing"])
+    assert [m["person_id"] for m in seen["missing"]] == ["P02"]
+    assert [o["person_id"] for o in seen["outcomes"]] == ["P04"]
+    # the diff has no "person P…" key of a hidden person
+    diff = json.dumps(viewer.get("/api/vetting/diff?a=1&b=2").json(), ensure_ascii=False)
+    assert "P10" not in diff and "P08" not in diff and "P07" not in diff and "205.2" not in diff
+    # history: no cite of the confidential source
+    history = viewer.get("/api/persons/P04/history").json()
+    assert [h["after"] for h in history if h["action"] == "cite"] == ["1"]
+
+
+def test_not_found_is_one_answer_for_hidden_and_absent(worlds: tuple[Web, Web]) -> None:
+    with_hidden, _ = worlds
+    viewer = with_hidden.client("viewer")
+    for hidden, absent in (("P07", "P99"), ("%237", "%2399")):
+        rh, ra = viewer.get(f"/api/persons/{hidden}"), viewer.get(f"/api/persons/{absent}")
+        assert rh.status_code == ra.status_code == 404
+        assert rh.json()["detail"].replace(hidden.replace("%23", "#"), "X") == \
+            ra.json()["detail"].replace(absent.replace("%23", "#"), "X")
+        assert "P07" not in rh.text or hidden == "P07"
+        page_h, page_a = viewer.get(f"/persons/{hidden}"), viewer.get(f"/persons/{absent}")
+        assert page_h.status_code == page_a.status_code == 404
+        assert _norm_text(page_h.text).replace(hidden, "X").replace(hidden.replace("%23", "#"), "X") == \
+            _norm_text(page_a.text).replace(absent, "X").replace(absent.replace("%23", "#"), "X")
