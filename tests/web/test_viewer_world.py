@@ -23,7 +23,6 @@ import pypdf
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from starlette.testclient import TestClient
 
 from kartoteka.db.engine import make_engine
 from kartoteka.services import evidence
