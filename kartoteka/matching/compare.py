@@ -70,6 +70,21 @@ def father_classes(tok: Token) -> frozenset[int]:
     return frozenset(i for i in out if table.entries[i].gender == "m")
 
 
+_TURKIC = ("agli", "aglu", "ugli", "uli", "ulu", "kisi", "gisi", "kizi")
+
+
+@lru_cache(maxsize=50_000)
+def father_stems(tok: Token) -> frozenset[str]:
+    """The father's name inside a patronymic as a key stem: Ахмедович, Ахмед оглы, Akhmed-ogly and
+    Ахмедоглы all give "agmed" (Turkic patronymics name the father and add оглы/кызы/улы/уулу)."""
+    out: set[str] = set()
+    for key in tok.keys:
+        for suffix in _FATHER_SUFFIXES + _TURKIC:
+            if key.endswith(suffix) and len(key) >= len(suffix) + 3:
+                out.add(key[: -len(suffix)])
+    return frozenset(out)
+
+
 def _same_how(a: Token, b: Token) -> str:
     if a.text.casefold() == b.text.casefold():
         return "same"
@@ -163,7 +178,11 @@ def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:
         return Sim(0.0, "patronymic of the other gender", "gender")
     if q.keys & c.keys:
         return Sim(1.0, _same_how(q, c))
-    if father_classes(q) & father_classes(c):
+    if not gq and not gc and (q.classes or c.classes):
+        # a middle name (Брэдшоу Джон Дэвид), not a patronymic: compared as a given name
+        middle = compare_given(q, c, s)
+        return Sim(middle.score, f"middle name: {middle.how}", middle.conflict, middle.needs)
+    if father_classes(q) & father_classes(c) or father_stems(q) & father_stems(c):
         return Sim(0.95, "language form")
     ratio = _fuzzy(q, c)
     if ratio >= 0.75:

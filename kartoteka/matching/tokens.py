@@ -11,8 +11,8 @@ from functools import lru_cache
 from kartoteka.names.given import given_names
 from kartoteka.names.keys import initial_keys, token_keys, tokens
 
-_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg)$")
-_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna)$")
+_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]))$")   # -ович; -оглы, -улы, -уулу
+_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi))$")              # -овна; -кызы, -гызы
 _DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
 
 

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from kartoteka.names.keys import base_keys, plain_form
 
-KINDS = ("ru", "uk", "be", "lat", "dim")
+KINDS = ("ru", "uk", "be", "lat", "intl", "dim")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class GivenName:
 @dataclass(frozen=True)
 class Membership:
     name: GivenName
-    kind: str                        # which field the token matched: ru / uk / be / lat / dim
+    kind: str                        # which field the token matched: ru / uk / be / lat / intl / dim
     form: str = ""                   # the form it matched
 
 
@@ -66,9 +66,12 @@ class GivenNames:
             for m in self._by_key.get(key, ()):
                 scored.append((OSA.normalized_similarity(plain, plain_form(m.form)), m))
         best = max((sim for sim, _ in scored), default=0.0)
+        # a form spelled exactly as written wins over forms that merely share the key (Витя is Виктор's
+        # diminutive, not the name Вита)
+        floor = 1.0 if best == 1.0 else best - SPELLING_SPREAD
         found: dict[int, Membership] = {}
         for sim, m in scored:
-            if sim < MIN_SPELLING or sim < best - SPELLING_SPREAD:
+            if sim < MIN_SPELLING or sim < floor:
                 continue
             old = found.get(m.name.id)
             if old is None or (old.kind == "dim" and m.kind != "dim"):

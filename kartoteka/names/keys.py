@@ -29,6 +29,7 @@ class _Tables:
     particles_before: frozenset[str]
     particles_after: frozenset[str]
     foreign: frozenset[str]
+    east_asian: frozenset[str]
 
     @property
     def multi_letters(self) -> list[str]:
@@ -55,7 +56,11 @@ def _tables() -> _Tables:
     parts = data["particles"]
     return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds,
                    frozenset(str(p) for p in parts["before"]), frozenset(str(p) for p in parts["after"]),
-                   frozenset(data["foreign_readings"]))
+                   frozenset(data["foreign_readings"]), frozenset(data["east_asian_surnames"]))
+
+
+def is_east_asian_surname(word: str) -> bool:
+    return word.casefold() in _tables().east_asian
 
 
 def particles() -> tuple[frozenset[str], frozenset[str]]:

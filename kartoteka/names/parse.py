@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kartoteka.names.keys import is_east_asian_surname, particles
+
 _PATRONYMIC = re.compile(
     r"(ович|евич|ьевич|євич|йович|ич|овна|евна|ьевна|ична|инична|івна|ївна|ovich|evich|ovych|ievych|"
-    r"yovych|ovna|evna|ivna|yivna|ichna|owitsch|ewitsch|owna|ewna|ovitch|evitch|avič|ovič|evič|ovna)$",
+    r"yovych|ovna|evna|ivna|yivna|ichna|owitsch|ewitsch|owna|ewna|ovitch|evitch|avič|ovič|evič|ovna|"
+    r"оглы|кызы|улы|уулу|ogly|oglu|kyzy|qizi|uly|uulu)$",
     re.IGNORECASE,
 )
 _INITIAL = re.compile(r"^\w\.?$|^\w\.\w\.?$")
@@ -57,6 +60,17 @@ def split_name(text: str) -> NameParts:
         return NameParts(toks[0], toks[1], " ".join(toks[2:]))
     if len(toks) == 2 and _INITIAL.match(toks[1]):
         return NameParts(toks[0], toks[1])
+    if 2 <= len(toks) <= 3 and is_east_asian_surname(toks[0]) and not is_east_asian_surname(toks[-1]) \
+            and not looks_like_patronymic(toks[-1]):
+        # East Asian order, surname first: "Kim Jong Un", "Nguyen Van An", "Ким Чен Ир"
+        return NameParts(toks[0], " ".join(toks[1:]), "")
+    _before, after = particles()
+    if len(toks) >= 4 and toks[-1].casefold() in after:
+        # Turkic patronymic: "Алиев Рашид Ахмед оглы", "Rashid Akhmed ogly Aliyev" is not handled
+        return NameParts(toks[0], " ".join(toks[1:-2]), " ".join(toks[-2:]))
+    if len(toks) >= 4 and looks_like_patronymic(toks[-1]) and not _latin(s):
+        # several given names or a compound one written with a space: "Сейдаметов Эмир Усеин Ширинович"
+        return NameParts(toks[0], " ".join(toks[1:-1]), toks[-1])
     if len(toks) >= 3 and looks_like_patronymic(toks[2]):
         return NameParts(toks[0], toks[1], " ".join(toks[2:]))
     if len(toks) >= 3 and looks_like_patronymic(toks[1]):
