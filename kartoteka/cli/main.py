@@ -8,6 +8,7 @@ import typer
 
 from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, exchange, registry
+from kartoteka.cli import custody as custody_cli
 from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
@@ -34,4 +35,5 @@ web_cli.register(app)
 matching_cli.register(app)
 vetting_cli.register(app)
 exchange.register(app)
+custody_cli.register(app)
 audit_cli.register(app)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.reports import write_report
-from kartoteka.reports.common import STATUS_LABELS
+from kartoteka.reports.common import STATUS_LABELS, notice_text
 from kartoteka.services import vetting as svc
 from kartoteka.services.vetting_model import VetReport
 from kartoteka.tabular.columns import parse_mapping
@@ -23,6 +23,7 @@ runs_app = typer.Typer(help="Saved vetting runs: list them (by round and side), 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 RoundOpt = Annotated[str, typer.Option("--round", help="Negotiation round, e.g. 'Istanbul-2'")]
 SideOpt = Annotated[str, typer.Option("--side", help="Whose list it is, e.g. 'RU' or 'UA'")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en, uk or ru")]
 
 
 def _jsonable(obj: Any) -> Any:
@@ -36,9 +37,15 @@ def _print_summary(report: VetReport) -> None:
                   + (f" ({escape(where)})" if where else ""), highlight=False)
     console.print(f"  {s.rows} rows: " + ", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in s.by_status.items()),
                   highlight=False)
+    for notice in run.notices:
+        console.print(f"  [yellow]notice:[/] {escape(notice_text(notice))}", highlight=False)
     console.print(f"  {s.by_match['match']} matched, {s.by_match['review']} to review, "
                   f"{s.by_match['no_match']} not found; {len(s.flagged)} flagged, {len(s.duplicates)} listed twice; "
                   f"{s.missing} recognised political prisoner(s) not on the list", highlight=False)
+    warned = [r for r in report.rows if r.context.warnings]
+    for r in warned[:10]:
+        console.print(f"  warning row {escape(r.id)}: {escape(r.name)} ({r.person_id}): "
+                      f"{', '.join(r.context.warnings)}", highlight=False)
     for r in s.flagged[:10]:
         console.print(f"  flag row {escape(r.id)}: {escape(r.name)} ({r.person_id}, {r.status}): "
                       f"{', '.join(r.flags)} [{escape(', '.join(r.flag_articles))}]", highlight=False)
@@ -49,14 +56,18 @@ def _print_summary(report: VetReport) -> None:
 
 
 def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list: CSV, XLSX, JSONL, DOCX, PDF or TXT")],
-        definition: Annotated[str, typer.Option("--definition", "-d", help="Definition id (see `definitions`)")],
+        definition: Annotated[list[str], typer.Option("--definition", "-d", help="Definition id (see `definitions`); "
+                                                      "repeat for a status column per definition, the first decides")],
         out: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Report file: .html, .csv, .xlsx or "
                                                        ".pdf (repeatable)")] = None,
         round: RoundOpt = "", side: SideOpt = "",
         label: Annotated[str, typer.Option(help="A name for the run")] = "",
         map: Annotated[list[str] | None, typer.Option("--map", help="Name a column: 'HEADER=field' (name, "
                                                       "surname, given_name, patronymic, birth_date, gender, id)")] = None,
-        as_json: JsonOpt = False) -> None:
+        as_json: JsonOpt = False,
+        held_by: Annotated[str, typer.Option("--held-by", help="Whose custody the list concerns: RU, BY, UA, "
+                                             "OCC:<region> or another state's code")] = "",
+        lang: LangOpt = "en") -> None:
     """Vet a list against the registry, save the run and write the report(s)."""
     st = state(ctx)
     with user_errors():
@@ -64,10 +75,11 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task(f"Vetting {file.name}", total=None)
-            report = svc.vet_list(engine, path=file, definition_id=definition, actor=st.actor, round=round,
-                                  side=side, label=label, mapping=parse_mapping(map or []),
+            report = svc.vet_list(engine, path=file, definition_id=definition[0], actor=st.actor, round=round,
+                                  side=side, label=label, mapping=parse_mapping(map or []), held_by=held_by,
+                                  definitions=definition[1:],
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
-        written = [write_report(report, path) for path in out or []]
+        written = [write_report(report, path, lang=lang) for path in out or []]
     if as_json:
         typer.echo(json.dumps({"run": _jsonable(report.run), "summary": {
             "rows": report.summary.rows, "by_status": report.summary.by_status,
@@ -125,10 +137,11 @@ def runs_show(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run i
 
 @runs_app.command("export")
 def runs_export(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
-                out: Annotated[Path, typer.Option("--out", "-o", help=".html, .csv, .xlsx or .pdf")]) -> None:
+                out: Annotated[Path, typer.Option("--out", "-o", help=".html, .csv, .xlsx or .pdf")],
+                lang: LangOpt = "en") -> None:
     """Write a saved run's report again (after reviews or outcomes, say)."""
     with user_errors():
-        path = write_report(svc.get_run(state(ctx).engine(), run=run), out)
+        path = write_report(svc.get_run(state(ctx).engine(), run=run), out, lang=lang)
     console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
 
 

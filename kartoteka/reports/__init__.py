@@ -19,7 +19,7 @@ class Exporter:
     format: str
     media_type: str
     suffix: str
-    render: Callable[[VetReport], bytes]
+    render: Callable[..., bytes]      # render(report, lang="en") -> bytes
 
 
 def exporter(fmt: str) -> Exporter:
@@ -32,9 +32,9 @@ def exporter(fmt: str) -> Exporter:
     return Exporter(fmt, module.MEDIA_TYPE, module.SUFFIX, module.render)
 
 
-def write_report(report: VetReport, path: Path, fmt: str | None = None) -> Path:
-    """Write ``report`` to ``path`` in the format its suffix names (or ``fmt``)."""
+def write_report(report: VetReport, path: Path, fmt: str | None = None, *, lang: str = "en") -> Path:
+    """Write ``report`` to ``path`` in the format its suffix names (or ``fmt``), in ``lang`` (en/uk/ru)."""
     exp = exporter(fmt or path.suffix or "?")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(exp.render(report))
+    path.write_bytes(exp.render(report, lang=lang))
     return path

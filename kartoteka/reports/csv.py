@@ -15,7 +15,8 @@ MEDIA_TYPE = "text/csv; charset=utf-8"
 SUFFIX = ".csv"
 
 
-def render(report: VetReport) -> bytes:
+def render(report: VetReport, lang: str = "en") -> bytes:
+    """The columns and their codes stay as documented whatever ``lang`` (other tools read them)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     definitions = report.run.definitions or [report.run.definition_id]

@@ -42,9 +42,9 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 class _Pdf(FPDF):
-    def __init__(self, heading: str) -> None:
+    def __init__(self, heading: str, page: str = "page") -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
-        self.heading = heading
+        self.heading, self.page_word = heading, page
         directory = font_dir()
         for style, name in FONT_FILES.items():
             path = directory / name
@@ -55,7 +55,7 @@ class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-9)
         self.set_font("DejaVu", "", 7)
-        self.cell(0, 4, f"{self.heading} · page {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 4, f"{self.heading} · {self.page_word} {self.page_no()}/{{nb}}", align="C")
 
     def h2(self, text: str) -> None:
         if self.get_y() > self.h - 35:
@@ -102,50 +102,84 @@ def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
         pdf.set_xy(pdf.l_margin, y + height)
 
 
-def _row_values(r: VetRow) -> list[str]:
-    return [r.id, r.name, r.person_id, r.match, f"{r.score:.2f}", r.status, "; ".join(r.flags), r.duplicate_of,
-            r.explanation[:300]]
+def _row_values(r: VetRow, fmt: common.Formatter) -> list[str]:
+    return [r.id, r.name, r.person_id, r.match, f"{r.score:.2f}", fmt.status(r.status), "; ".join(r.flags),
+            r.duplicate_of, r.explanation[:300]]
 
 
-def render(report: VetReport) -> bytes:
-    heading = common.title(report)
-    pdf = _Pdf(heading)
+def _context_values(r: VetRow, fmt: common.Formatter) -> list[str]:
+    return [r.id, r.name, fmt.category(r.context.category), fmt.custody(r.context), fmt.warnings(r.context),
+            fmt.all_flags(r.all_flags), fmt.fine(r.context), "; ".join(r.context.recognised_by), r.claimed]
+
+
+def render(report: VetReport, lang: str = "en") -> bytes:
+    """The summary on the first page (with the missing count); flagged, warned, duplicated and unknown
+    rows; every row; the missing persons in an appendix. In ``lang`` (en/uk/ru)."""
+    _ = common.tr(lang)
+    fmt = common.Formatter(_)
+    heading = common.title(report, _)
+    pdf = _Pdf(heading, _("page"))
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.multi_cell(0, 7, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for notice in report.run.notices:
+        pdf.set_font("DejaVu", "B", 8.5)
+        pdf.set_fill_color(*_rgb(common.WARNING_COLOUR))
+        pdf.multi_cell(0, 4.5, common.notice_text(notice, _), fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 8.5)
-    for label, value in common.run_lines(report):
+    for label, value in common.run_lines(report, _):
         pdf.multi_cell(0, 4.5, f"{label}: {value}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 7.5)
-    pdf.multi_cell(0, 4, common.DISCLAIMER, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.h2("Summary")
-    counts = common.count_lines(report)
-    _table(pdf, [("", 70), ("count", 20)], [[label, str(n)] for label, n, _ in counts],
-           [{0: common.STATUS_COLOURS[s]} if s else {} for _, _, s in counts])
+    pdf.multi_cell(0, 4, _(common.DISCLAIMER), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.h2(_("Summary"))
+    counts = common.count_lines(report, _)
+    _table(pdf, [("", 90), (_("count"), 20)], [[label, str(n)] for label, n, _s in counts],
+           [{0: common.STATUS_COLOURS[st]} if st else {} for _l, _n, st in counts])
     s = report.summary
+    warned = [r for r in report.rows if r.context.warnings]
+    if warned:
+        pdf.h2(f"{_('Rows with warnings')} ({len(warned)})")
+        _table(pdf, [(_("id"), 14), (_("name"), 60), (_("person"), 22), (_("custody"), 55), (_("warnings"), 70),
+                     (_("the list's claim"), 40)],
+               [[r.id, r.name, r.person_id, fmt.custody(r.context), fmt.warnings(r.context), r.claimed]
+                for r in warned], [{4: common.WARNING_COLOUR} for _r in warned])
     if s.flagged:
-        pdf.h2(f"Flagged rows ({len(s.flagged)})")
-        _table(pdf, [("id", 14), ("name", 60), ("person", 22), ("status", 26), ("flags", 45), ("articles", 110)],
-               [[r.id, r.name, r.person_id, r.status, "; ".join(r.flags), ", ".join(r.flag_articles)]
-                for r in s.flagged], [{4: common.FLAG_COLOUR} for _ in s.flagged])
+        pdf.h2(f"{_('Flagged rows')} ({len(s.flagged)})")
+        _table(pdf, [(_("id"), 14), (_("name"), 60), (_("person"), 22), (_("status"), 36), (_("flags"), 45),
+                     (_("articles"), 100)],
+               [[r.id, r.name, r.person_id, fmt.status(r.status), "; ".join(r.flags), ", ".join(r.flag_articles)]
+                for r in s.flagged], [{4: common.FLAG_COLOUR} for _r in s.flagged])
     if s.duplicates:
-        pdf.h2(f"Listed twice ({len(s.duplicates)})")
-        _table(pdf, [("id", 14), ("name", 80), ("same as row", 25), ("person", 25)],
+        pdf.h2(f"{_('Listed twice')} ({len(s.duplicates)})")
+        _table(pdf, [(_("id"), 14), (_("name"), 80), (_("same as row"), 25), (_("person"), 25)],
                [[r.id, r.name, r.duplicate_of, r.person_id] for r in s.duplicates])
     if s.unknown:
-        pdf.h2(f"Not in the registry ({len(s.unknown)})")
-        _table(pdf, [("id", 14), ("name", 90), ("birth date", 25)], [[r.id, r.name, r.birth_date] for r in s.unknown])
-    pdf.h2(f"Recognised political prisoners not on the list ({len(report.missing)})")
-    if report.missing:
-        _table(pdf, [("person", 25), ("name", 90), ("birth date", 25), ("possibly row", 30)],
-               [[m.person_id, m.name, m.birth_date, ", ".join(m.possible_rows)] for m in report.missing])
+        pdf.h2(f"{_('Not in the registry')} ({len(s.unknown)})")
+        _table(pdf, [(_("id"), 14), (_("name"), 90), (_("birth date"), 25)],
+               [[r.id, r.name, r.birth_date] for r in s.unknown])
     if report.outcomes:
-        pdf.h2("Outcomes recorded")
-        _table(pdf, [("person", 25), ("name", 80), ("outcome", 25), ("date", 25), ("note", 100)],
-               [[o.person_id, o.name, o.kind, o.date, o.note] for o in report.outcomes])
+        pdf.h2(_("Outcomes recorded"))
+        _table(pdf, [(_("person"), 25), (_("name"), 80), (_("outcome"), 25), (_("date"), 25), (_("note"), 100)],
+               [[o.person_id, o.name, _(o.kind), o.date, o.note] for o in report.outcomes])
     pdf.add_page()
-    pdf.h2(f"Every row ({len(report.rows)})")
-    _table(pdf, ROW_COLUMNS, [_row_values(r) for r in report.rows],
+    pdf.h2(f"{_('Every row')} ({len(report.rows)})")
+    _table(pdf, ROW_COLUMNS, [_row_values(r, fmt) for r in report.rows],
            [{5: common.STATUS_COLOURS[r.status], **({6: common.FLAG_COLOUR} if r.flags else {})} for r in report.rows])
+    pdf.h2(_("What the registry says about each row"))
+    _table(pdf, [(_("id"), 12), (_("name"), 40), (_("category"), 30), (_("custody"), 35), (_("warnings"), 35),
+                 (_("all flags"), 45), (_("status per definition"), 35), (_("recognised by"), 25),
+                 (_("the list's claim"), 20)], [_context_values(r, fmt) for r in report.rows])
+    if report.missing:
+        pdf.add_page()
+        pdf.h2(_("Appendix: persons not on the list"))
+        for section, title in common.missing_sections(report, _):
+            people = [m for m in report.missing if m.section == section]
+            if not people:
+                continue
+            pdf.h2(f"{title} ({len(people)})")
+            _table(pdf, [(_("person"), 25), (_("name"), 85), (_("birth date"), 25), (_("custody"), 60),
+                         (_("category"), 50), (_("possibly row"), 25)],
+                   [[m.person_id, m.name, m.birth_date, fmt.custody(m), fmt.category(m.category),
+                     ", ".join(m.possible_rows)] for m in people])
     return bytes(pdf.output())

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from kartoteka.reports import common
 from kartoteka.reports.cells import safe_row
-from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport
+from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport, csv_header
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIX = ".xlsx"
@@ -41,27 +41,34 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     return ws
 
 
-def render(report: VetReport) -> bytes:
+def render(report: VetReport, lang: str = "en") -> bytes:
+    """Sheet names and the Rows sheet's header and codes stay as documented (other tools read them);
+    titles, labels, notices and the other sheets' headers are in ``lang``."""
+    _ = common.tr(lang)
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
-    summary.append([common.title(report)])
+    summary.append([common.title(report, _)])
     summary["A1"].font = Font(bold=True, size=14)
-    for label, value in common.run_lines(report):
+    for notice in report.run.notices:
+        summary.append(safe_row([_("Notice"), common.notice_text(notice, _)]))
+    for label, value in common.run_lines(report, _):
         summary.append(safe_row([label, value]))
     summary.append([])
-    for label, n, status in common.count_lines(report):
+    for label, n, status in common.count_lines(report, _):
         summary.append(safe_row([label, n]))
         if status:
             summary.cell(summary.max_row, 1).fill = _fill(common.STATUS_COLOURS[status])
     summary.append([])
-    summary.append([common.DISCLAIMER])
+    summary.append([_(common.DISCLAIMER)])
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 90
 
-    ws = _sheet(wb, "Rows", CSV_COLUMNS, (
-        [r.id, r.name, r.person_id, r.match, r.score, r.status, ";".join(r.flags), r.duplicate_of, r.explanation]
-        for r in report.rows), [WIDTHS[c] for c in CSV_COLUMNS])
+    definitions = report.run.definitions or [report.run.definition_id]
+    header = csv_header(definitions)
+    ws = _sheet(wb, "Rows", header, (
+        [r.id, r.name, r.person_id, r.match, r.score, r.status, ";".join(r.flags), r.duplicate_of, r.explanation,
+         *r.csv_extra_values(definitions)] for r in report.rows), [WIDTHS.get(c, 16) for c in header])
     status_col, flags_col = CSV_COLUMNS.index("status") + 1, CSV_COLUMNS.index("flags") + 1
     flag_fill = _fill(common.FLAG_COLOUR)
     fills = {k: _fill(v) for k, v in common.STATUS_COLOURS.items()}
@@ -72,14 +79,18 @@ def render(report: VetReport) -> bytes:
         ws.cell(i, CSV_COLUMNS.index("score") + 1).number_format = "0.00"  # type: ignore[attr-defined]
 
     s = report.summary
-    _sheet(wb, "Flagged", ["id", "name", "person_id", "status", "flags", "articles", "reasons"], (
+    _sheet(wb, "Flagged", [_("id"), _("name"), _("person"), _("status"), _("flags"), _("articles"), _("reasons")], (
         [r.id, r.name, r.person_id, r.status, ";".join(r.flags), ", ".join(r.flag_articles),
          " | ".join(f"{f.tag}: {f.reason}" for f in r.flag_detail if f.tag in r.flags)] for r in s.flagged),
         [8, 34, 12, 15, 26, 30, 90])
-    _sheet(wb, "Missing", ["person_id", "name", "birth_date", "possibly row"], (
-        [m.person_id, m.name, m.birth_date, ", ".join(m.possible_rows)] for m in report.missing), [12, 40, 12, 16])
+    headings = dict(common.missing_sections(report, _))
+    _sheet(wb, "Missing", [_("person"), _("name"), _("birth date"), _("possibly row"), _("section"), _("custody"),
+                           _("category")], (
+        [m.person_id, m.name, m.birth_date, ", ".join(m.possible_rows), headings.get(m.section, m.section),
+         common.custody_text(m, _), common.category_text(m.category, _)] for m in report.missing),
+        [12, 40, 12, 16, 40, 30, 30])
     if s.duplicates:
-        _sheet(wb, "Duplicates", ["id", "name", "duplicate_of", "person_id"], (
+        _sheet(wb, "Duplicates", [_("id"), _("name"), _("same as row"), _("person")], (
             [r.id, r.name, r.duplicate_of, r.person_id] for r in s.duplicates), [8, 40, 12, 12])
     buf = io.BytesIO()
     wb.save(buf)

@@ -13,6 +13,7 @@ from kartoteka.errors import InvalidInput
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
+from kartoteka.services.round_summary import record_outcome_custody
 from kartoteka.services.runs import RunRef, get_run, resolve_run
 from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetReport, VetRow
 
@@ -99,5 +100,8 @@ def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, a
                                 .where(vetting_runs.c.id == run_id)).one()
             where = ", ".join(x for x in (meta.round, meta.side) if x)
             note = (note + " " if note else "") + f"(vetting run #{run_id}{': ' + where if where else ''})"
-        return insert_event(conn, actor=actor, person_id=person_id, kind=kind, when=when, note=note,
-                            run_id=run_id)
+        event_id = insert_event(conn, actor=actor, person_id=person_id, kind=kind, when=when, note=note,
+                                run_id=run_id)
+        record_outcome_custody(conn, person_id=person_id, kind=kind, date=when.iso() if when else "", actor=actor,
+                               run_id=run_id, note=note)
+        return event_id

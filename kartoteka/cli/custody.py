@@ -1,0 +1,149 @@
+"""Custody commands: custody show/set/category/recognise, import custody/recognitions, rounds summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from kartoteka.catalogs.custody import category_label, party_label, state_label
+from kartoteka.cli.common import console, state, user_errors
+from kartoteka.services import custody as svc
+from kartoteka.services.access import system_principal
+from kartoteka.services.custody_import import import_custody, import_recognitions
+from kartoteka.services.round_summary import GROUPS, round_summary
+from kartoteka.tabular.columns import parse_mapping
+
+custody_app = typer.Typer(help="Who holds a person: custody history, category, recognitions by others.")
+rounds_app = typer.Typer(help="Negotiation rounds: what each side asked, offered, agreed and got.")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+Person = Annotated[str, typer.Argument(help="Person id")]
+MapOpt = Annotated[list[str] | None, typer.Option("--map", help="Name a column: 'HEADER=field'")]
+
+
+@custody_app.command("show")
+def show(ctx: typer.Context, person: Person, as_json: JsonOpt = False) -> None:
+    """Custody history (newest first), categories and recognitions of a person."""
+    with user_errors():
+        found = svc.person_custody(state(ctx).engine(), person=person)
+    if as_json:
+        typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1))
+        return
+    for c in found.history:
+        console.print(f"{c.since or '?':10}  {party_label(c.held_by)}: {state_label(c.state)}"
+                      f"{', ' + escape(c.place) if c.place else ''}"
+                      f"{'  confirmed ' + c.confirmed_on if c.confirmed_on else ''}"
+                      f"{'  [' + escape(c.source) + ']' if c.source else ''}", highlight=False, soft_wrap=True)
+    for cat in found.categories[:1]:
+        console.print(f"category: {category_label(cat.category)}"
+                      f"{' (' + cat.definition_id + ')' if cat.definition_id else ''}", highlight=False)
+    for r in found.recognitions:
+        console.print(f"recognised by {escape(r.label())}: {escape(r.statement)}", highlight=False, soft_wrap=True)
+    if not (found.history or found.categories or found.recognitions):
+        console.print("No custody, category or recognition recorded.", highlight=False)
+
+
+@custody_app.command("set")
+def set_custody(ctx: typer.Context, person: Person,
+                held_by: Annotated[str, typer.Option("--held-by", help="RU, BY, UA, OCC:<region> or a state code")],
+                custody_state: Annotated[str, typer.Option("--state", help="serving_sentence, pretrial, exchanged ...")],
+                place: Annotated[str, typer.Option()] = "", since: Annotated[str, typer.Option()] = "",
+                confirmed_on: Annotated[str, typer.Option("--confirmed-on", help="Proof of life: date")] = "",
+                source: Annotated[str, typer.Option(help="URL or document")] = "",
+                confirmed_source: Annotated[str, typer.Option("--confirmed-source")] = "",
+                note: Annotated[str, typer.Option()] = "") -> None:
+    """Record a person's custody now (the history keeps earlier records)."""
+    st = state(ctx)
+    with user_errors():
+        new_id = svc.record_custody(st.engine(), person=person, held_by=held_by, state=custody_state,
+                                    actor=st.actor, place=place, since=since, confirmed_on=confirmed_on,
+                                    source=source, confirmed_source=confirmed_source, note=note)
+    console.print(f"Custody #{new_id} recorded for {person}.", highlight=False)
+
+
+@custody_app.command("category")
+def category(ctx: typer.Context, person: Person, value: Annotated[str, typer.Argument(help="A category id")],
+             definition: Annotated[str, typer.Option("--definition", "-d")] = "",
+             source: Annotated[str, typer.Option()] = "", note: Annotated[str, typer.Option()] = "") -> None:
+    """Set a person's category (political_prisoner -d DEF, civilian_detainee, prisoner_of_war ...)."""
+    st = state(ctx)
+    with user_errors():
+        svc.set_category(st.engine(), person=person, category=value, actor=st.actor, definition_id=definition,
+                         source=source, note=note)
+    console.print(f"{person}: {category_label(value)}", highlight=False)
+
+
+@custody_app.command("recognise")
+def recognise(ctx: typer.Context, person: Person,
+              organisation: Annotated[str, typer.Option(help="Who published it, e.g. Memorial")],
+              statement: Annotated[str, typer.Option(help="URL or document of the statement")],
+              date: Annotated[str, typer.Option(help="Date of the statement")],
+              definition: Annotated[str, typer.Option("--definition", "-d")] = "",
+              note: Annotated[str, typer.Option()] = "") -> None:
+    """Record another organisation's published recognition (provenance; never a decision here)."""
+    st = state(ctx)
+    with user_errors():
+        svc.add_recognition(st.engine(), person=person, organisation=organisation, statement=statement,
+                            stated_on=date, actor=st.actor, role=system_principal(st.actor).role,
+                            definition_id=definition, note=note)
+    console.print(f"{person}: recognised by {escape(organisation)} ({date}).", highlight=False)
+
+
+def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
+                       dry_run: Annotated[bool, typer.Option("--dry-run")] = False) -> None:
+    """Import custody columns (person_id, held_by, custody, place, since, confirmed_on, source, category)."""
+    st = state(ctx)
+    with user_errors():
+        r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run)
+    console.print(f"{r.rows} rows: {r.created} custody records, {r.unchanged} unchanged, {r.categories} "
+                  f"categories{' (dry run: nothing written)' if dry_run else ''}.", highlight=False)
+
+
+def import_recognitions_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
+                            dry_run: Annotated[bool, typer.Option("--dry-run")] = False) -> None:
+    """Import recognitions published by other organisations (person_id, organisation, statement, date)."""
+    st = state(ctx)
+    with user_errors():
+        r = import_recognitions(st.engine(), file, actor=st.actor, role=system_principal(st.actor).role,
+                                mapping=parse_mapping(map or []), dry_run=dry_run)
+    console.print(f"{r.rows} rows: {r.created} recognitions, {r.unchanged} already recorded"
+                  f"{' (dry run: nothing written)' if dry_run else ''}.", highlight=False)
+
+
+@rounds_app.command("summary")
+def summary(ctx: typer.Context, round: Annotated[str, typer.Argument(help="The round")],
+            as_json: JsonOpt = False) -> None:
+    """Per side: asked, offered, agreed, exchanged, released, outstanding; by category and status."""
+    with user_errors():
+        found = round_summary(state(ctx).engine(), round=round)
+    if as_json:
+        typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1))
+        return
+    console.print(f"[bold]Round {escape(found.round)}[/] ({len(found.runs)} runs)", highlight=False)
+    for side in found.sides:
+        counts = side.counts()
+        console.print(f"[bold]Side {escape(side.side or '-')}[/]: " + ", ".join(f"{counts[g]} {g}" for g in GROUPS),
+                      highlight=False)
+        for group in GROUPS:
+            people = side.groups.get(group, [])
+            if not people:
+                continue
+            cats = ", ".join(f"{category_label(k) if k != '-' else '-'} {n}" for k, n in side.by(group, "category").items())
+            stats = ", ".join(f"{k} {n}" for k, n in side.by(group, "status").items())
+            console.print(f"  {group} ({len(people)}): by category {cats}; by status {stats}", highlight=False)
+            for p in people:
+                console.print(f"    {p.person_id} {escape(p.name)}  {p.status}  {p.custody}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    from kartoteka.cli import registry
+
+    import_app: typer.Typer = vars(registry)["import_app"]   # the `kartoteka import` group, wherever it lives
+    app.add_typer(custody_app, name="custody")
+    app.add_typer(rounds_app, name="rounds")
+    import_app.command("custody")(import_custody_cmd)
+    import_app.command("recognitions")(import_recognitions_cmd)
