@@ -127,6 +127,15 @@ def load_public(path: Path) -> PublicKey:
     return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
 
 
+def parse_public(content: bytes) -> PublicKey:
+    """A public key file's contents (an upload)."""
+    try:
+        data = json.loads(content.decode("utf-8"))
+        return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
+    except (ValueError, KeyError, AttributeError, UnicodeDecodeError):
+        raise InvalidInput("the public key file is not a Kartoteka public key (KEY.pub)") from None
+
+
 def _payload(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -13,9 +13,11 @@ from kartoteka.errors import Conflict, InvalidInput
 from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters, filter_choices, search
 from kartoteka.services.persons_edit import PersonEdit, edit_person
+from kartoteka.services.statements import claims_of
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.render import render
+from kartoteka.web.pages.verify import router as verify_router
 from kartoteka.web.vocabulary import FLAGS
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -39,7 +41,9 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
     d = access.view_person(engine, principal, ref, via="page")
     with engine.connect() as conn:
         flags = flag_details(conn, principal, [d.person["id"]]).get(d.person["id"], [])
+        claims = claims_of(conn, d.person["id"])   # each organisation's statements, disagreements marked
     return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
+                                           "claims": claims,
                                            "history": access.view_history(engine, principal, ref)})
 
 
@@ -81,3 +85,6 @@ def edit_submit(request: Request, engine: EngineDep, principal: PagePrincipal, r
                                                           errors={e.column: e.reason for e in exc.errors}),
                       status_code=422)
     return RedirectResponse(f"/persons/{quote(ref, safe='')}?saved=1", status_code=303)
+
+
+router.include_router(verify_router)   # /verify: check a signed file (issue 15)
