@@ -8,7 +8,9 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "development-only-secret-change-me"
+DEFAULT_SECRET = "development-only-secret-change-me"   # the old built-in secret: refused everywhere
+KNOWN_SECRETS = frozenset({DEFAULT_SECRET, "changeme", "secret", "change-me"})
+MIN_SECRET = 32
 
 
 class Settings(BaseSettings):
@@ -18,19 +20,28 @@ class Settings(BaseSettings):
 
     db: str = Field(default="sqlite:///kartoteka.db", description="Database URL or SQLite file path")
     environment: str = Field(default="development", description="development, test or production")
-    secret_key: str = Field(default=DEFAULT_SECRET, description="Signs session cookies and CSRF tokens")
+    secret_key: str = Field(default="", description="Signs session cookies and CSRF tokens; unset: the key file "
+                                                    "`kartoteka init` writes (see secret_file)")
+    secret_file: Path | None = Field(default=None, description="Key file (0600); default: beside a SQLite file "
+                                                               "(DB.key), else media_dir/secret.key")
     actor: str = Field(default="cli", description="Name recorded in the audit log for CLI changes")
     default_language: str = Field(default="en", description="Interface language: en, uk or ru")
     login_max_failures: int = Field(default=5, description="Failed sign-ins before a lockout")
-    login_lockout_seconds: int = Field(default=900, description="Length of a lockout")
+    login_lockout_seconds: int = Field(default=60, description="Length of a lockout (short: a stranger must not "
+                                                                "lock a user out for long)")
     media_dir: Path = Field(default=Path("kartoteka-files"), description="Where stored source files live")
+    max_request_bytes: int = Field(default=64 * 1024 * 1024, description="Largest request body; larger ones "
+                                                                          "answer 413 before they are read")
+    upload_max_age_seconds: int = Field(default=6 * 3600, description="Uploaded import files not used within "
+                                                                      "this time are deleted")
     font_dir: Path | None = Field(default=None, description="Folder with DejaVuSans.ttf for PDF reports "
                                                             "(default: Debian's fonts-dejavu-core)")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError("KARTOTEKA_SECRET_KEY must be set in production")
+        if self.secret_key and (self.secret_key in KNOWN_SECRETS or len(self.secret_key) < MIN_SECRET):
+            raise ValueError(f"KARTOTEKA_SECRET_KEY must be a random string of at least {MIN_SECRET} characters "
+                             "(not a known default)")
         return self
 
     @property

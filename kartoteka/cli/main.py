@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ def main(ctx: typer.Context,
                                                 help="Database URL or SQLite file (default ./kartoteka.db)")] = None,
          actor: Annotated[str | None, typer.Option("--actor", envvar="KARTOTEKA_ACTOR",
                                                    help="Name recorded in the audit log")] = None) -> None:
+    os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
     ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]
 

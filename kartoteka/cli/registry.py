@@ -17,6 +17,8 @@ from kartoteka.errors import InvalidInput
 from kartoteka.services import backup as backup_service
 from kartoteka.services.exports import FORMATS, export_records
 from kartoteka.services.persons import get_person, person_history
+from kartoteka.services.secret_key import create_secret
+from kartoteka.services.files import protect_database_file
 
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version."""
@@ -25,6 +27,10 @@ def init(ctx: typer.Context) -> None:
         before, after = upgrade_schema(st.engine(check_schema=False))
         what = "created" if before is None else ("already current" if before == after else f"upgraded from {before}")
         console.print(f"Schema {what} at revision {after}: {st.settings.db_url}", highlight=False)
+        key = create_secret(st.settings)
+        protect_database_file(st.settings)
+        if key is not None:
+            console.print(f"Secret key (signs sessions; keep it private): {key}", highlight=False)
 
 
 def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id (or #internal-id)")]) -> None:

@@ -15,6 +15,7 @@ from kartoteka.cli.common import console, state, user_errors
 from kartoteka.services import users as user_service
 from kartoteka.services.publish import publish as publish_records
 from kartoteka.services.recognitions import write_recognitions
+from kartoteka.services.secret_key import require_secret
 
 user_app = typer.Typer(help="Users of the web interface and the API.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
@@ -31,6 +32,7 @@ def serve(ctx: typer.Context,
     st = state(ctx)
     with user_errors():
         st.engine()  # refuse to start on a database without the current schema
+        require_secret(st.settings)  # never sign cookies with a known or missing key
         check_port(host, port)
         console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)"
                       + (f", {workers} worker processes" if workers > 1 else ""))
@@ -82,6 +84,66 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="U
     with user_errors():
         user_service.update_user(st.engine(), username=name, actor=st.actor, active=False)
     console.print(f"Disabled {name}")
+
+
+@user_app.command("password")
+def user_password(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Your username")],
+                  password_stdin: Annotated[bool, typer.Option(
+                      "--password-stdin", help="Read the current and the new password from two lines of stdin")] = False,
+                  ) -> None:
+    """Change your own password (asks for the current one); your sessions and API tokens end."""
+    st = state(ctx)
+    if password_stdin or not sys.stdin.isatty():
+        current, new = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
+    else:
+        current = typer.prompt("Current password", hide_input=True)
+        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with user_errors():
+        user_service.change_own_password(st.engine(), username=name, current=current, new=new)
+    console.print(f"Password of {name} changed; their sessions and API tokens have ended")
+
+
+@user_app.command("reset-password")
+def user_reset_password(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Username")],
+                        password_stdin: Annotated[bool, typer.Option(
+                            "--password-stdin", help="Read the new password from standard input")] = False) -> None:
+    """Set a new password for a user (an operator's reset); their sessions and API tokens end for good."""
+    st = state(ctx)
+    with user_errors():
+        user_service.update_user(st.engine(), username=name, actor=st.actor, password=_read_password(password_stdin))
+    console.print(f"New password set for {name}; their sessions and API tokens have ended")
+
+
+@user_app.command("enable")
+def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Username")]) -> None:
+    """Enable a disabled user again (their old sessions and API tokens stay ended)."""
+    st = state(ctx)
+    with user_errors():
+        user_service.update_user(st.engine(), username=name, actor=st.actor, active=True)
+    console.print(f"Enabled {name}")
+
+
+@user_app.command("totp-off")
+def user_totp_off(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Username")]) -> None:
+    """Turn a user's two-factor sign-in off (a lost phone); they enrol again at their next sign-in."""
+    from kartoteka.services import totp
+
+    st = state(ctx)
+    with user_errors():
+        totp.disable(st.engine(), username=name, actor=st.actor)
+    console.print(f"Two-factor sign-in of {name} turned off")
+
+
+@user_app.command("require-totp")
+def user_require_totp(ctx: typer.Context, role: Annotated[str, typer.Argument(help="viewer, editor, reviewer or admin")],
+                      off: Annotated[bool, typer.Option("--off", help="No longer require it")] = False) -> None:
+    """Require two-factor sign-in for every user of a role (or stop requiring it with --off)."""
+    from kartoteka.services import totp
+
+    st = state(ctx)
+    with user_errors():
+        totp.set_role_policy(st.engine(), role=role, require_totp=not off, actor=st.actor)
+    console.print(f"Two-factor sign-in {'no longer required' if off else 'required'} for {role}")
 
 
 @token_app.command("create")

@@ -3,6 +3,7 @@ chain; entries for acts that change no record (exports, downloads, backups)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from kartoteka.db.audit import log_event
 from kartoteka.db.chain import ChainState, verify_chain
-from kartoteka.db.tables import audit_log
+from kartoteka.db.tables import audit_head, audit_log
 from kartoteka.services.access import Principal, require
 
 
@@ -46,6 +47,23 @@ def verify_audit(engine: Engine) -> ChainState:
     opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**opts) as conn, conn.begin():
         return verify_chain(conn)
+
+
+_CHAIN_CACHE: dict[str, tuple[float, tuple[int, str], ChainState]] = {}
+CHAIN_CACHE_SECONDS = 60.0
+
+
+def chain_state(engine: Engine) -> ChainState:
+    """The chain's state for the audit page: verified again when the head moves or after a minute."""
+    with engine.connect() as conn:
+        head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).first()
+    key, mark = str(engine.url), (int(head.seq), str(head.hash)) if head else (0, "")
+    cached = _CHAIN_CACHE.get(key)
+    if cached and cached[1] == mark and cached[0] > time.monotonic():
+        return cached[2]
+    state = verify_audit(engine)
+    _CHAIN_CACHE[key] = (time.monotonic() + CHAIN_CACHE_SECONDS, mark, state)
+    return state
 
 
 def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,

@@ -20,6 +20,7 @@ from sqlalchemy import DateTime, Engine, delete, insert, select, text
 from kartoteka.db.schema import current_revision, head_revision
 from kartoteka.db.tables import metadata
 from kartoteka.errors import InvalidInput
+from kartoteka.services.files import private_dir, private_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -34,8 +35,8 @@ def _sqlite_path(engine: Engine) -> str:
 
 def backup(engine: Engine, target: Path, *, logical: bool = False) -> str:
     """Write a snapshot to ``target``; returns 'sqlite' or 'logical'."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
+    private_dir(target.parent)
+    tmp = private_file(target.with_name(target.name + ".partial"))
     if engine.dialect.name == "sqlite" and not logical:
         src = sqlite3.connect(_sqlite_path(engine))
         dst = sqlite3.connect(tmp)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
+from kartoteka.services.files import private_dir, private_file
 from kartoteka.db.tables import cases, citations, sources, status_events
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import parse_sensitivity
@@ -34,9 +35,9 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
             raise InvalidInput(f"{file}: no such file")
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         target = media_dir / digest[:2] / f"{digest}{file.suffix.lower()}"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         if not target.exists():
-            shutil.copyfile(file, target)
+            shutil.copyfile(file, private_file(target))
         values.update(file_path=str(target), sha256=digest, title=values["title"] or file.name)
     with engine.begin() as conn:
         return audit.create_record(conn, sources, "source", values, actor=actor)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from kartoteka.db.tables import cases, person_names, persons
 from kartoteka.errors import InvalidInput
 from kartoteka.tabular.cells import neutralise
+from kartoteka.services.files import private_file
 
 PERSON_FIELDS = ["id", "name", "surname", "given_name", "patronymic", "aliases", "birth_date", "gender",
                  "citizenship", "region", "sensitivity"]
@@ -62,6 +63,8 @@ def iter_case_rows(engine: Engine, *, sensitivities: set[str] | None = None) -> 
 def write_table(path: Path, fields: list[str], rows: Iterator[dict[str, str]], fmt: str) -> int:
     """Write rows as CSV (UTF-8), XLSX or JSON Lines; spreadsheet formulas are neutralised."""
     n = 0
+    if fmt in FORMATS:
+        private_file(path)
     if fmt == "csv":
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fields)
@@ -79,6 +82,7 @@ def write_table(path: Path, fields: list[str], rows: Iterator[dict[str, str]], f
             ws.append([neutralise(row[f]) for f in fields])
             n += 1
         wb.save(path)
+        private_file(path)
     elif fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
             for row in rows:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import cases, charges, citations, person_names, persons, sources
 from kartoteka.errors import InvalidInput
+from kartoteka.services.files import private_dir, private_file
 
 RECORD_TYPES = ("persons", "names", "cases", "charges", "sources")
 
@@ -48,7 +49,7 @@ def _pick(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 def publish(engine: Engine, *, out: Path) -> PublishReport:
     """Write persons.jsonl, cases.jsonl and sources.jsonl under ``out`` (created if needed)."""
     wl = whitelist()
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     with engine.connect() as conn:
         people = [dict(r) for r in conn.execute(select(persons).where(
             persons.c.sensitivity == "public", persons.c.deleted_at.is_(None)).order_by(persons.c.ext_id)).mappings()]
@@ -72,6 +73,8 @@ def publish(engine: Engine, *, out: Path) -> PublishReport:
         source_rows = [dict(r) for r in conn.execute(select(sources).where(
             sources.c.sensitivity == "public", sources.c.deleted_at.is_(None)).order_by(sources.c.id)).mappings()
             if r["id"] in cited]
+    for name in ("persons.jsonl", "cases.jsonl", "sources.jsonl"):
+        private_file(out / name)
     with (out / "persons.jsonl").open("w", encoding="utf-8") as f:
         for p in people:
             f.write(json.dumps({**_pick(p, wl["persons"]), "names": names.get(p["id"], [])}, ensure_ascii=False) + "\n")

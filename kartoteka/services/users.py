@@ -1,28 +1,48 @@
-"""Users, passwords (argon2), sign-in with lockout, and API tokens (stored as sha256 hashes)."""
+"""Users, passwords (argon2), sign-in with a short lockout, and API tokens (stored as sha256 hashes).
+
+Every failed sign-in gets the same answer after the same work (one argon2 verification, one audit
+entry), whether the user exists, is disabled, is locked or typed a wrong password: the reply and its
+timing do not tell which accounts exist. A lockout is short (``login_lockout_seconds``), so a stranger
+cannot keep someone out for long. Disabling a user or setting a new password ends their sessions and
+revokes their API tokens for good; re-enabling the user revives neither. The last active administrator
+cannot be demoted or disabled.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from kartoteka.db.audit import log_event, now
 from kartoteka.db.tables import api_tokens, users
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kartoteka.services.access import ROLES, Principal
+from kartoteka.services.passwords import MIN_PASSWORD, N_, check_password_strength, check_username
 
+__all__ = ["MIN_PASSWORD", "check_password_strength"]
 LANGUAGES = ("en", "uk", "ru")
-MIN_PASSWORD = 10
 TOKEN_PREFIX = "kt_"
 _HASHER = PasswordHasher()
-# A hash of a random password, verified when the user does not exist so timing does not tell.
-_DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
+_DUMMY: dict[str, str] = {}
+REFUSED = N_("Wrong username or password, or too many attempts: wait a minute and try again.")
+LAST_ADMIN = N_("The last active administrator cannot be demoted or disabled.")
+WRONG_CURRENT = N_("The current password is wrong.")
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the current hasher's costs, verified when the user does not
+    exist, so that the time taken does not tell."""
+    key = f"{_HASHER.time_cost}/{_HASHER.memory_cost}/{_HASHER.parallelism}"
+    if key not in _DUMMY:
+        _DUMMY[key] = _HASHER.hash(secrets.token_hex(16))
+    return _DUMMY[key]
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,7 @@ class User:
     failed_logins: int
     locked_until: dt.datetime | None
     session_version: int = 1
+    totp_enabled: bool = False
 
     @property
     def principal(self) -> Principal:
@@ -46,29 +67,24 @@ def _user(row: Any) -> User:
     if locked is not None and locked.tzinfo is None:
         locked = locked.replace(tzinfo=dt.timezone.utc)
     return User(row.id, row.username, row.role, row.language, bool(row.active), row.failed_logins, locked,
-                row.session_version)
+                row.session_version, bool(row.totp_enabled))
 
 
-def _check_username(username: str) -> str:
-    name = username.strip()
-    if not name or len(name) > 120 or any(ord(c) < 33 for c in name):
-        raise InvalidInput("a username is 1-120 characters without spaces or control characters")
-    return name
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_HASHER.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def create_user(engine: Engine, *, username: str, password: str, role: str, language: str = "en",
                 actor: str) -> User:
-    name = _check_username(username)
+    name = check_username(username)
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}' (use {', '.join(ROLES)})")
     if language not in LANGUAGES:
         raise InvalidInput(f"unknown language '{language}' (use {', '.join(LANGUAGES)})")
-    check_password_strength(password)
+    check_password_strength(password, username=name)
     with engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
             raise Conflict(f"user '{name}' already exists")
@@ -110,12 +126,17 @@ def update_user(engine: Engine, *, username: str, actor: str, role: str | None =
         if language not in LANGUAGES:
             raise InvalidInput(f"unknown language '{language}' (use {', '.join(LANGUAGES)})")
         values["language"] = language
-    if password is not None:
-        check_password_strength(password)
-        values.update(password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None,
-                      session_version=users.c.session_version + 1)
     user = get_user(engine, username=username)
+    if password is not None:
+        check_password_strength(password, username=user.username)
+        values.update(password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None)
+    ends = password is not None or (active is False and user.active)
     with engine.begin() as conn:
+        if (values.get("role", "admin") != "admin" or values.get("active", True) is False) and user.role == "admin":
+            _refuse_last_admin(conn, user.id)
+        if ends:  # sessions and tokens end for good: re-enabling the user revives neither
+            values["session_version"] = users.c.session_version + 1
+            conn.execute(update(api_tokens).where(api_tokens.c.user_id == user.id).values(revoked=True))
         if values:
             conn.execute(update(users).where(users.c.id == user.id).values(**values))
         for key in ("role", "active", "language"):
@@ -127,52 +148,90 @@ def update_user(engine: Engine, *, username: str, actor: str, role: str | None =
     return get_user(engine, user_id=user.id)
 
 
-def end_sessions(engine: Engine, *, user_id: int) -> None:
-    """Sign the user out everywhere: every session cookie issued so far stops working."""
+def _refuse_last_admin(conn: Any, user_id: int) -> None:
+    others = conn.execute(select(func.count()).select_from(users).where(
+        users.c.role == "admin", users.c.active.is_(True), users.c.id != user_id)).scalar_one()
+    if not others:
+        raise Conflict(LAST_ADMIN)
+
+
+def end_sessions(engine: Engine, *, user_id: int, actor: str | None = None) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working (audited)."""
     with engine.begin() as conn:
         conn.execute(update(users).where(users.c.id == user_id).values(session_version=users.c.session_version + 1))
+        if actor is not None:
+            log_event(conn, entity="user", entity_id=user_id, action="logout", actor=actor)
+
+
+def password_ok(engine: Engine, *, username: str, password: str) -> bool:
+    """Whether ``password`` is the user's (to confirm a sensitive change)."""
+    with engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash).where(users.c.username == username)).scalar()
+    return _verify(stored if stored is not None else _dummy_hash(), password) and stored is not None
+
+
+def change_own_password(engine: Engine, *, username: str, current: str, new: str) -> User:
+    """A user sets a new password after giving the current one: every other session and every API
+    token of the user end (the caller signs the current session in again)."""
+    user = get_user(engine, username=username)
+    with engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
+    if not _verify(stored, current):
+        with engine.begin() as conn:
+            log_event(conn, entity="user", entity_id=user.id, action="password_failed", actor=user.username)
+        raise Forbidden(WRONG_CURRENT)
+    check_password_strength(new, username=user.username)
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user.id).values(
+            password_hash=_HASHER.hash(new), session_version=users.c.session_version + 1))
+        conn.execute(update(api_tokens).where(api_tokens.c.user_id == user.id).values(revoked=True))
+        log_event(conn, entity="user", entity_id=user.id, action="update", actor=user.username, field="password",
+                  after="changed by the user")
+    return get_user(engine, user_id=user.id)
 
 
 def authenticate(engine: Engine, *, username: str, password: str, max_failures: int,
                  lockout_seconds: int) -> User:
-    """The user when the password is right; Forbidden otherwise (same message for every reason
-    except a lockout). ``max_failures`` wrong passwords in a row lock the account."""
-    refused = Forbidden("wrong username or password")
-    locked_out = Forbidden("this account is locked after too many failed sign-ins; try again later")
-    outcome: Forbidden | None = None
-    with engine.begin() as conn:  # failures are committed before the error is raised
-        row = conn.execute(select(users).where(users.c.username == username.strip())).first()
+    """The user when the password is right and the account active and not locked; otherwise Forbidden
+    with one message for every reason, after the same work. ``max_failures`` wrong passwords in a row
+    lock the account for ``lockout_seconds``; attempts while it is locked are refused and audited but
+    do not extend the lock."""
+    name = username.strip()
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == name)).first()
+    ok = _verify(row.password_hash if row is not None else _dummy_hash(), password)  # the same work for all
+    at = now()
+    with engine.begin() as conn:
         if row is None:
-            try:
-                _HASHER.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
-            raise refused
+            log_event(conn, entity="user", entity_id=0, action="login_failed", actor="-", after={"reason": "unknown"})
+            raise Forbidden(REFUSED)
         user = _user(row)
-        at = now()
-        if user.locked_until is not None and user.locked_until > at:
-            raise locked_out
-        try:
-            ok: bool = _HASHER.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok or not user.active:
-            failures = user.failed_logins + 1 if not ok else user.failed_logins
-            locked = at + dt.timedelta(seconds=lockout_seconds) if failures >= max_failures else None
-            conn.execute(update(users).where(users.c.id == user.id).values(
-                failed_logins=0 if locked else failures, locked_until=locked))
-            log_event(conn, entity="user", entity_id=user.id, action="login_failed", actor=user.username,
-                      after={"locked": locked is not None})
-            outcome = locked_out if locked else refused
-        else:
+        locked = user.locked_until is not None and user.locked_until > at
+        if ok and user.active and not locked:
             values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
             if _HASHER.check_needs_rehash(row.password_hash):
                 values["password_hash"] = _HASHER.hash(password)
             conn.execute(update(users).where(users.c.id == user.id).values(**values))
             log_event(conn, entity="user", entity_id=user.id, action="login", actor=user.username)
-    if outcome is not None:
-        raise outcome
-    return get_user(engine, user_id=user.id)
+            return replace(user, failed_logins=0, locked_until=None)
+        record_failure(conn, user, at, max_failures=max_failures, lockout_seconds=lockout_seconds,
+                       reason="locked" if locked else "password" if not ok else "disabled")
+    raise Forbidden(REFUSED)
+
+
+def record_failure(conn: Any, user: User, at: dt.datetime, *, max_failures: int, lockout_seconds: int,
+                   reason: str) -> None:
+    """Count a failed sign-in step (password or second factor) and audit it; a locked account stays
+    locked until its time is up, however often it is tried."""
+    if reason == "locked":
+        log_event(conn, entity="user", entity_id=user.id, action="login_locked", actor=user.username)
+        return
+    failures = user.failed_logins + 1
+    lock = at + dt.timedelta(seconds=lockout_seconds) if failures >= max_failures else None
+    conn.execute(update(users).where(users.c.id == user.id).values(failed_logins=0 if lock else failures,
+                                                                   locked_until=lock))
+    log_event(conn, entity="user", entity_id=user.id, action="login_failed", actor=user.username,
+              after={"reason": reason, "locked": lock is not None})
 
 
 def _token_hash(token: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from importlib.resources import files
 from urllib.parse import quote
 
@@ -15,10 +17,14 @@ from sqlalchemy.exc import DataError
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, KartotekaError, NotFound
+from kartoteka.services.secret_key import load_secret
 from kartoteka.settings import Settings, get_settings
 from kartoteka.web import api, pages
-from kartoteka.web.deps import LoginRequired
+from kartoteka.web.deps import EnrolRequired, LoginRequired
 from kartoteka.web.render import make_environment, render
+from kartoteka.web import uploads
+from kartoteka.web.uploads import scrub_paths
+from kartoteka.web.limits import BodyLimitMiddleware
 from kartoteka.web.middleware import SessionMiddleware
 from kartoteka.web.security import RateLimiter, SessionCodec
 
@@ -45,19 +51,25 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.db_url)
     app.state.jinja = make_environment()
-    app.state.codec = SessionCodec(settings.secret_key)
+    # No built-in secret: the configured key, or (tests, a bare create_app) a random one for this process only.
+    app.state.codec = SessionCodec(load_secret(settings) or secrets.token_urlsafe(48))
+    uploads.configure(settings.media_dir, settings.upload_max_age_seconds)
     app.state.login_limiter = RateLimiter(limit=max(10, settings.login_max_failures * 2), window=60)
 
     app.add_middleware(SessionMiddleware, codec=app.state.codec)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)  # outermost: added last
 
     @app.exception_handler(KartotekaError)
     async def kartoteka_error(request: Request, exc: KartotekaError) -> Response:
         code = _status(exc)
         errors = [{"column": e.column, "row": e.row, "reason": e.reason}
                   for e in getattr(exc, "errors", [])]
+        message = scrub_paths(str(exc).split("\n")[0])  # no server folder in any answer
+        for e in errors:
+            e["reason"] = scrub_paths(str(e["reason"]))
         if _is_api(request):
-            return JSONResponse({"detail": str(exc).split("\n")[0], "errors": errors}, status_code=code)
-        return render(request, "error.html", {"status": code, "message": str(exc).split("\n")[0],
+            return JSONResponse({"detail": message, "errors": errors}, status_code=code)
+        return render(request, "error.html", {"status": code, "message": message,
                                               "errors": errors}, status_code=code)
 
     @app.exception_handler(DataError)
@@ -71,6 +83,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(EnrolRequired)
+    async def enrol_required(request: Request, exc: EnrolRequired) -> Response:
+        return RedirectResponse("/account/totp", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -97,4 +113,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The application for the KARTOTEKA_* environment (uvicorn's factory when serving with workers)."""
+    os.umask(0o077)
     return create_app(get_settings())

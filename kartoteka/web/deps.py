@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from kartoteka.errors import NotFound
 from kartoteka.services.access import Principal, require
+from kartoteka.services.totp import must_enrol
 from kartoteka.services.users import User, get_user, user_for_token
 from kartoteka.settings import Settings
 from kartoteka.web.i18n import pick_language, translations
@@ -20,6 +21,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class LoginRequired(Exception):
     """A page needs a signed-in user; the handler redirects to the sign-in page."""
+
+
+class EnrolRequired(Exception):
+    """The user's role requires two-factor sign-in and the user has not turned it on yet: every page
+    but the enrolment page redirects there, and the API answers 403."""
+
+
+ENROL_PATHS = ("/account/totp", "/logout", "/language")
 
 
 # Trivial dependencies are ``async def`` so FastAPI runs them on the event loop instead of sending each
@@ -76,16 +85,20 @@ async def optional_user(request: Request, engine: EngineDep, session: SessionDep
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-async def api_user(user: OptionalUser) -> User:
+async def api_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         raise HTTPException(401, "sign in or send an API token (Authorization: Bearer ...)",
                             headers={"WWW-Authenticate": "Bearer"})
+    if must_enrol(request.app.state.engine, user):
+        raise HTTPException(403, "your role requires two-factor sign-in: turn it on at /account/totp")
     return user
 
 
-async def page_user(user: OptionalUser) -> User:
+async def page_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         raise LoginRequired()
+    if not request.url.path.startswith(ENROL_PATHS) and must_enrol(request.app.state.engine, user):
+        raise EnrolRequired()
     return user
 
 

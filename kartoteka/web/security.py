@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 SESSION_COOKIE = "kt_session"
 SESSION_MAX_AGE = 12 * 3600
+SECOND_FACTOR_SECONDS = 300   # between a right password and the code
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -37,13 +38,26 @@ class Session:
     lang: str | None = None
     changed: bool = False
     version: int = 0       # the user's session_version at sign-in; a newer one ends this session
+    pending: int | None = None   # a user whose password was right and whose second factor is awaited
+    pending_at: int = 0          # when (epoch seconds); the wait ends after SECOND_FACTOR_SECONDS
 
     def sign_in(self, user_id: int, version: int) -> None:
         """A new CSRF token on every sign-in, so a token seen before sign-in is worthless after."""
         self.user_id, self.version, self.csrf, self.changed = user_id, version, secrets.token_urlsafe(32), True
+        self.pending, self.pending_at = None, 0
+
+    def await_second_factor(self, user_id: int) -> None:
+        self.sign_out()
+        self.pending, self.pending_at = user_id, int(time.time())
+
+    def second_factor_user(self) -> int | None:
+        """The user whose code is awaited, while the wait lasts."""
+        fresh = time.time() - self.pending_at < SECOND_FACTOR_SECONDS
+        return self.pending if fresh else None
 
     def sign_out(self) -> None:
         self.user_id, self.version, self.csrf, self.changed = None, 0, secrets.token_urlsafe(32), True
+        self.pending, self.pending_at = None, 0
 
 
 class SessionCodec:
@@ -51,7 +65,10 @@ class SessionCodec:
         self._s = URLSafeTimedSerializer(secret, salt="kartoteka-session")
 
     def dumps(self, session: Session) -> str:
-        return self._s.dumps({"u": session.user_id, "c": session.csrf, "l": session.lang, "v": session.version})
+        data = {"u": session.user_id, "c": session.csrf, "l": session.lang, "v": session.version}
+        if session.pending is not None:
+            data.update(p=session.pending, pa=session.pending_at)
+        return self._s.dumps(data)
 
     def loads(self, cookie: str | None) -> Session:
         """The session in a cookie; a missing, forged or expired cookie gives a new anonymous one."""
@@ -64,8 +81,11 @@ class SessionCodec:
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return Session(changed=True)
         uid, lang, version = data.get("u"), data.get("l"), data.get("v")
+        pending, pending_at = data.get("p"), data.get("pa")
         return Session(uid if isinstance(uid, int) else None, data["c"], lang if isinstance(lang, str) else None,
-                       version=version if isinstance(version, int) else 0)
+                       version=version if isinstance(version, int) else 0,
+                       pending=pending if isinstance(pending, int) else None,
+                       pending_at=pending_at if isinstance(pending_at, int) else 0)
 
 
 def csrf_ok(session: Session, token: str | None) -> bool:

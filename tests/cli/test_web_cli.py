@@ -17,7 +17,7 @@ def test_user_add_list_disable_and_token(db: Db) -> None:
     assert "Added anna (editor)" in _run(db, "user", "add", "anna", "--role", "editor", "--password-stdin",
                                          input="a long passphrase\n")
     assert "anna" in _run(db, "user", "list")
-    assert "at least 10" in _run(db, "user", "add", "bob", "--password-stdin", input="short\n", code=1)
+    assert "at least 12" in _run(db, "user", "add", "bob", "--password-stdin", input="short\n", code=1)
     token = _run(db, "token", "create", "anna", "--name", "nightly").strip().splitlines()[-1]
     user = user_for_token(db.engine, token)
     assert user is not None and user.username == "anna"

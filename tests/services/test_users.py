@@ -36,11 +36,12 @@ def test_passwords_are_argon2_hashes(db: Db) -> None:
 def test_lockout_after_failures_and_expiry(db: Db) -> None:
     svc.create_user(db.engine, username="anna", password=PW, role="viewer", actor="t")
     for _ in range(2):
-        with pytest.raises(Forbidden, match="wrong"):
+        with pytest.raises(Forbidden, match="Wrong username or password"):
             _auth(db, "nope")
-    with pytest.raises(Forbidden, match="locked"):
+    with pytest.raises(Forbidden, match="Wrong username or password"):   # the same answer when it locks
         _auth(db, "nope")
-    with pytest.raises(Forbidden, match="locked"):
+    assert svc.get_user(db.engine, username="anna").locked_until is not None
+    with pytest.raises(Forbidden, match="Wrong username or password"):
         _auth(db)                       # even the right password, while locked
     past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
     with db.engine.begin() as conn:
@@ -54,7 +55,7 @@ def test_disabled_user_and_unknown_user_are_refused(db: Db) -> None:
     svc.update_user(db.engine, username="anna", actor="t", active=False)
     with pytest.raises(Forbidden):
         _auth(db)
-    with pytest.raises(Forbidden, match="wrong"):
+    with pytest.raises(Forbidden, match="Wrong username or password"):
         _auth(db, name="nobody")
 
 

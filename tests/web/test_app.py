@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
+from kartoteka.services.users import get_user
 from kartoteka.web import pages
 from tests.web.conftest import PASSWORD, XSS, Web, csrf
 
@@ -45,7 +46,8 @@ def test_sign_in_lockout_after_failures(web: Web) -> None:
         r = c.post("/login", data={"username": "editor", "password": "wrong-password", "csrf_token": csrf(c.get("/login").text)})
         assert r.status_code == 401
     r = c.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": csrf(c.get("/login").text)})
-    assert r.status_code == 401 and "locked" in r.text
+    assert r.status_code == 401 and "Wrong username or password" in r.text   # the same answer as any failure
+    assert get_user(web.db.engine, username="editor").locked_until is not None
 
 
 def test_xss_in_a_name_is_escaped(web: Web) -> None:

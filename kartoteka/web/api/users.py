@@ -22,6 +22,7 @@ class UserOut(BaseModel):
     language: str
     active: bool
     locked_until: dt.datetime | None
+    totp_enabled: bool = False
 
 
 class UserIn(BaseModel):
@@ -36,6 +37,11 @@ class UserPatch(BaseModel):
     active: bool | None = None
     language: Text | None = Field(default=None, pattern="^(en|uk|ru)$")
     password: Text | None = Field(default=None, min_length=svc.MIN_PASSWORD, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    current: Text = Field(min_length=1, max_length=200)
+    new: Text = Field(min_length=svc.MIN_PASSWORD, max_length=200)
 
 
 class TokenIn(BaseModel):
@@ -56,7 +62,7 @@ class NewToken(BaseModel):
 
 def _out(u: svc.User) -> UserOut:
     return UserOut(username=u.username, role=u.role, language=u.language, active=u.active,
-                   locked_until=u.locked_until)
+                   locked_until=u.locked_until, totp_enabled=u.totp_enabled)
 
 
 @router.get("/users", response_model=list[UserOut], summary="All users (administrators)")
@@ -80,6 +86,13 @@ def change_user(username: Username, body: UserPatch, engine: EngineDep, admin: A
 @router.get("/me", response_model=UserOut, summary="The signed-in user")
 def me(user: ApiUser) -> UserOut:
     return _out(user)
+
+
+@router.post("/me/password", response_model=UserOut, summary="Change your password",
+             description="Needs the current password. Every session and API token of yours ends, this one too.",
+             responses={403: {"description": "The current password is wrong"}})
+def change_password(body: PasswordChange, user: ApiUser, engine: EngineDep) -> UserOut:
+    return _out(svc.change_own_password(engine, username=user.username, current=body.current, new=body.new))
 
 
 @router.get("/me/tokens", response_model=list[TokenOut], summary="Your API tokens")

@@ -10,16 +10,20 @@ from fastapi.responses import RedirectResponse, Response
 from kartoteka.errors import KartotekaError
 from kartoteka.services import users as svc
 from kartoteka.services.access import ROLES, require
-from kartoteka.services.auditlog import AuditQuery, list_audit
+from kartoteka.services import totp
+from kartoteka.services.auditlog import AuditQuery, chain_state, list_audit
+from kartoteka.services.passwords import MIN_PASSWORD
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.render import render
+from kartoteka.web.vocabulary import N_
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
 
 def _users_page(request: Request, engine: EngineDep, error: str | None = None, status_code: int = 200) -> Response:
-    return render(request, "users.html", {"users": svc.list_users(engine), "roles": ROLES, "error": error},
-                  status_code=status_code)
+    return render(request, "users.html", {"users": svc.list_users(engine), "roles": ROLES, "error": error,
+                                          "totp_roles": totp.roles_requiring_totp(engine),
+                                          "min_length": MIN_PASSWORD}, status_code=status_code)
 
 
 @router.get("/users")
@@ -44,11 +48,31 @@ def add_user(request: Request, engine: EngineDep, principal: PagePrincipal,
 
 @router.post("/users/{username}")
 def change_user(request: Request, engine: EngineDep, principal: PagePrincipal, username: str,
-                role: Annotated[str, Form(max_length=12)], active: Annotated[str, Form(max_length=3)] = "") -> Response:
+                role: Annotated[str, Form(max_length=12)], active: Annotated[str, Form(max_length=3)] = "",
+                password: Annotated[str, Form(max_length=200)] = "",
+                reset_totp: Annotated[str, Form(max_length=3)] = "") -> Response:
     require(principal, "admin")
     if username == principal.username and (role != "admin" or active != "on"):
-        return _users_page(request, engine, "you cannot demote or disable yourself", 422)
-    svc.update_user(engine, username=username, actor=principal.username, role=role, active=active == "on")
+        return _users_page(request, engine, N_("You cannot demote or disable yourself."), 422)
+    try:
+        svc.update_user(engine, username=username, actor=principal.username, role=role, active=active == "on",
+                        password=password or None)
+        if reset_totp == "on":
+            totp.disable(engine, username=username, actor=principal.username)
+    except KartotekaError as exc:
+        return _users_page(request, engine, str(exc), 422)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users-policy")
+def change_policy(request: Request, engine: EngineDep, principal: PagePrincipal,
+                  require_totp: Annotated[list[str] | None, Form(max_length=12)] = None) -> Response:
+    """Which roles must sign in with a second factor."""
+    require(principal, "admin")
+    chosen = set(require_totp or [])
+    for role in ROLES:
+        if (role in chosen) != (role in totp.roles_requiring_totp(engine)):
+            totp.set_role_policy(engine, role=role, require_totp=role in chosen, actor=principal.username)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -60,5 +84,6 @@ def audit_page(request: Request, engine: EngineDep, principal: PagePrincipal,
                before_id: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None) -> Response:
     eid = int(entity_id) if entity_id.isdigit() else None
     rows = list_audit(engine, principal, AuditQuery(entity_type, eid, actor, action, before_id, 200))
-    return render(request, "audit.html", {"rows": rows, "q": {"entity_type": entity_type, "entity_id": entity_id,
-                                                              "actor": actor, "action": action}})
+    return render(request, "audit.html", {"rows": rows, "chain": chain_state(engine),
+                                          "q": {"entity_type": entity_type, "entity_id": entity_id,
+                                                "actor": actor, "action": action}})

@@ -1,13 +1,16 @@
-"""Sign in, sign out, the language switch, and the account page with API tokens."""
+"""Sign in (password, then a TOTP or recovery code when the user has turned it on), sign out, the
+language switch, and the account page with API tokens."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kartoteka.errors import Forbidden
+from kartoteka.services import totp
 from kartoteka.services import users as svc
 from kartoteka.web.deps import EngineDep, OptionalUser, PageUser, SessionDep, SettingsDep, check_csrf
 from kartoteka.web.i18n import LANGUAGES
@@ -45,9 +48,39 @@ def login(request: Request, engine: EngineDep, settings: SettingsDep, session: S
         user = svc.authenticate(engine, username=username, password=password,
                                 max_failures=settings.login_max_failures,
                                 lockout_seconds=settings.login_lockout_seconds)
-    except Forbidden as exc:
-        error = "locked" if "locked" in str(exc) else "wrong"
-        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401)
+    except Forbidden:  # one answer for every failure: it does not tell which accounts exist
+        return render(request, "login.html", {"next": _safe_next(next), "error": "wrong"}, status_code=401)
+    if user.totp_enabled:
+        session.await_second_factor(user.id)
+        return RedirectResponse(f"/login/code?next={quote(_safe_next(next))}", status_code=303)
+    session.sign_in(user.id, user.session_version)
+    request.state.user = user
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.get("/login/code")
+def code_form(request: Request, session: SessionDep, next: str = "/") -> Response:
+    if session.second_factor_user() is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "login_code.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login/code")
+def code(request: Request, engine: EngineDep, settings: SettingsDep, session: SessionDep,
+         code: Annotated[str, Form(max_length=40)], next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    """The second step: a code from the authenticator app, or one of the recovery codes."""
+    client = request.client.host if request.client else "unknown"
+    pending = session.second_factor_user()
+    if pending is None:
+        return RedirectResponse("/login", status_code=303)
+    if not request.app.state.login_limiter.hit(client):
+        return render(request, "login_code.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
+    try:
+        user = totp.verify_second_factor(engine, user_id=pending, code=code,
+                                         max_failures=settings.login_max_failures,
+                                         lockout_seconds=settings.login_lockout_seconds)
+    except Forbidden:
+        return render(request, "login_code.html", {"next": _safe_next(next), "error": "wrong"}, status_code=401)
     session.sign_in(user.id, user.session_version)
     request.state.user = user
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -55,9 +88,9 @@ def login(request: Request, engine: EngineDep, settings: SettingsDep, session: S
 
 @router.post("/logout")
 def logout(engine: EngineDep, session: SessionDep, user: OptionalUser) -> Response:
-    """Signing out ends every session of the user, so a copied cookie is worthless afterwards."""
+    """Signing out ends every session of the user, so a copied cookie is worthless afterwards (audited)."""
     if user is not None:
-        svc.end_sessions(engine, user_id=user.id)
+        svc.end_sessions(engine, user_id=user.id, actor=user.username)
     session.sign_out()
     return RedirectResponse("/login", status_code=303)
 
