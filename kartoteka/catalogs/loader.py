@@ -10,7 +10,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kartoteka.catalogs.models import CODES, Article, CodeCatalog, Definition, ScreeningRules
+from kartoteka.catalogs.models import (
+    CODES, Article, CodeCatalog, Definition, Organisation, OrganisationCatalog, ScreeningRules,
+)
 from kartoteka.errors import KartotekaError, NotFound
 
 
@@ -74,10 +76,16 @@ def _load_code(code: str) -> CodeCatalog:
         raise CatalogError(f"{path}: code '{catalog.code}' does not match the file name")
     known = set(load_screening_rules().tags)
     for article in catalog.articles:
-        unknown = set(article.tags) - known
+        used = set(article.tags).union(*(p.tags or [] for p in article.parts.values()))
+        unknown = used - known
         if unknown:
             raise CatalogError(f"{path}: {code} {article.article}: unknown tags {', '.join(sorted(unknown))}")
     return catalog
+
+
+def code_kind(code: str) -> str:
+    """criminal / administrative / occupation; "" for an unknown code."""
+    return load_code(code).kind if code.upper() in CODES else ""
 
 
 def load_codes() -> dict[str, CodeCatalog]:
@@ -94,3 +102,16 @@ def article_index() -> dict[tuple[str, str], Article]:
 def load_screening_rules() -> ScreeningRules:
     result: ScreeningRules = _validate(ScreeningRules, data_dir() / "screening.yaml")
     return result
+
+
+@lru_cache(maxsize=1)
+def load_organisations() -> dict[str, Organisation]:
+    """Designated organisations (data/organisations.yaml) keyed by id; their tags must be known tags."""
+    path = data_dir() / "organisations.yaml"
+    catalog: OrganisationCatalog = _validate(OrganisationCatalog, path)
+    known = set(load_screening_rules().tags)
+    for org in catalog.organisations:
+        unknown = set(org.tags) - known
+        if unknown:
+            raise CatalogError(f"{path}: {org.id}: unknown tags {', '.join(sorted(unknown))}")
+    return {o.id: o for o in catalog.organisations}

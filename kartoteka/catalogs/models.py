@@ -12,7 +12,10 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 BASE_STATUSES = ("recognised", "not_recognised", "under_review")
-CODES = ("RU", "BY", "UA")
+# Criminal codes, administrative-offence codes (КоАП РФ, КоАП РБ) and the occupation-era codes of the
+# "ДНР"/"ЛНР" (2014-2022): each a catalog of its own in data/codes/<code lower-case>.yaml.
+CODES = ("RU", "BY", "UA", "RU-ADM", "BY-ADM", "DNR", "LNR")
+CODE_KINDS = ("criminal", "administrative", "occupation")
 
 
 class Certainty(str, Enum):
@@ -84,12 +87,20 @@ class Definition(_Sourced):
     notes: str = ""
     combine: str = Field(pattern=r"^(any_of|all_of)$")
     criteria: list[Criterion]
+    # conditions: findings that are not grounds of their own, e.g. the Guidelines' "political motive",
+    # which criteria with political_motive_required need met before they can recognise anyone
+    conditions: list[Criterion] = Field(default_factory=list)
+    motive_condition: str = ""
+    # precondition: "deprived_of_liberty" (PACE 1900): refused when custody records exist and show none
+    precondition: str = Field(default="", pattern=r"^(deprived_of_liberty)?$")
     exclusions: list[Exclusion] = Field(default_factory=list)
     statuses: list[StatusValue]
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
-        ids = [c.id for c in self.criteria] + [e.id for e in self.exclusions]
+        if self.motive_condition and self.motive_condition not in {c.id for c in self.conditions}:
+            raise ValueError(f"{self.id}: motive_condition must be one of its conditions")
+        ids = [c.id for c in self.criteria] + [c.id for c in self.conditions] + [e.id for e in self.exclusions]
         if len(ids) != len(set(ids)):
             raise ValueError(f"{self.id}: criterion and exclusion ids must be unique")
         status_ids = {s.id for s in self.statuses}
@@ -99,7 +110,7 @@ class Definition(_Sourced):
         return self
 
     def criterion_ids(self) -> list[str]:
-        return [c.id for c in self.criteria] + [e.id for e in self.exclusions]
+        return [c.id for c in self.criteria] + [c.id for c in self.conditions] + [e.id for e in self.exclusions]
 
     def status(self, status_id: str) -> StatusValue | None:
         return next((s for s in self.statuses if s.id == status_id), None)
@@ -113,6 +124,14 @@ class Title(_Strict):
     uk: str | None = None
 
 
+class Part(_Strict):
+    """One part of an article that differs in kind from the article as a whole. Tags and violence
+    left out are inherited from the article."""
+    tags: list[str] | None = None
+    violence: Violence | None = None
+    notes: str = ""
+
+
 class Article(_Sourced):
     article: str
     title: Title
@@ -120,14 +139,38 @@ class Article(_Sourced):
     violence: Violence
     added: str | None = None
     notes: str = ""
+    parts: dict[str, Part] = Field(default_factory=dict)
+
+    def tags_for(self, part: str = "") -> list[str]:
+        """The tags of ``part`` (``"1"``, or ``"1,2"`` for several parts), else the article's."""
+        rules = [self.parts[p] for p in part.split(",") if p in self.parts]
+        if not rules:
+            return list(self.tags)
+        found: list[str] = []
+        for rule in rules:
+            for tag in (self.tags if rule.tags is None else rule.tags):
+                if tag not in found:
+                    found.append(tag)
+        return found
+
+    def violence_for(self, part: str = "") -> Violence:
+        order = list(Violence)
+        levels = [self.parts[p].violence or self.violence for p in part.split(",") if p in self.parts]
+        return max(levels, key=order.index) if levels else self.violence
 
 
-_ARTICLE_FORM = {"RU": re.compile(r"^\d{1,3}(\.\d{1,2})?$"), "BY": re.compile(r"^\d{1,3}(-\d{1,2})?$"),
-                 "UA": re.compile(r"^\d{1,3}(-\d{1,2})?$")}
+_DOTS = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+_HYPHENS = re.compile(r"^\d{1,3}(-\d{1,2})?$")
+_ADMIN = re.compile(r"^\d{1,2}\.\d{1,2}(\.\d{1,2})?$")
+_ARTICLE_FORM = {"RU": _DOTS, "BY": _HYPHENS, "UA": _HYPHENS, "RU-ADM": _ADMIN, "BY-ADM": _ADMIN,
+                 "DNR": _DOTS, "LNR": _DOTS}
 
 
 class CodeCatalog(_Strict):
     code: str
+    kind: str = Field(default="criminal", pattern=r"^(criminal|administrative|occupation)$")
+    jurisdiction: str = Field(default="", pattern=r"^([A-Z]{2})?$")   # ISO code of the state whose law it is
+    in_force: str = ""                                                 # e.g. "2014-2022" for occupation codes
     name: Title
     articles: list[Article]
 
@@ -155,22 +198,51 @@ class CodeCatalog(_Strict):
 
 class TagRule(_Strict):
     label: str
-    kind: str = Field(pattern=r"^(risk|supports|context|modifier)$")
+    kind: str = Field(pattern=r"^(risk|supports|context|caveat|modifier)$")
     reason: str
 
 
 class CourtCaveat(_Sourced):
     id: str
-    citizenship: list[str]
-    jurisdictions: list[str]
+    citizenship: list[str]                       # ISO codes; ["*"]: anyone
+    not_citizenship: list[str] = Field(default_factory=list)   # ... except citizens of these
+    jurisdictions: list[str]                     # ISO jurisdictions or codes of the convicting side
     court_patterns: list[str]
     tags: list[str]
     reason: str
 
 
+class CourtCode(_Strict):
+    """A court whose name shows which code it applies: fills in charges that name no code."""
+    pattern: str
+    code: str
+    until: str = ""      # ISO date: the code applies to verdicts before it (occupation-era codes)
+
+
 class ScreeningRules(_Strict):
     tags: dict[str, TagRule]
     court_caveats: list[CourtCaveat]
+    court_codes: list[CourtCode] = Field(default_factory=list)
+    in_absentia_patterns: list[str] = Field(default_factory=list)
+    countries: dict[str, list[str]] = Field(default_factory=dict)
+
+    def country(self, value: str) -> str:
+        """The ISO code (or DNR/LNR) of a country as written in any common spelling; "" if unknown."""
+        return _country_index(self.countries).get(_fold(value), "")
+
+
+def _fold(value: str) -> str:
+    return re.sub(r"[\s«»\"'().]+", " ", value).strip().casefold()
+
+
+_COUNTRY_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _country_index(countries: dict[str, list[str]]) -> dict[str, str]:
+    key = id(countries)
+    if key not in _COUNTRY_CACHE:
+        _COUNTRY_CACHE[key] = {_fold(v): iso for iso, spellings in countries.items() for v in [iso, *spellings]}
+    return _COUNTRY_CACHE[key]
 
     @model_validator(mode="after")
     def _known_tags(self) -> ScreeningRules:
@@ -178,4 +250,37 @@ class ScreeningRules(_Strict):
             unknown = set(caveat.tags) - set(self.tags)
             if unknown:
                 raise ValueError(f"court caveat {caveat.id}: unknown tags {', '.join(sorted(unknown))}")
+        return self
+
+
+# --- designated organisations ----------------------------------------------------------------
+
+class Designation(_Sourced):
+    by: str                                      # RU / BY / UA ...: the state that designated it
+    status: str = Field(pattern=r"^(extremist|terrorist|undesirable|extremist_formation)$")
+    date: str                                    # ISO date (or year) of the decision
+    authority: str = ""
+
+
+class Organisation(_Sourced):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Title
+    kind: str = Field(pattern=r"^(religious|political|civic|media|armed|volunteer_unit)$")
+    tags: list[str]
+    aliases: list[str]                           # regular expressions, matched case-insensitively
+    designations: list[Designation]
+    notes: str = ""
+
+
+class OrganisationCatalog(_Strict):
+    organisations: list[Organisation]
+
+    @model_validator(mode="after")
+    def _unique(self) -> OrganisationCatalog:
+        ids = [o.id for o in self.organisations]
+        if len(ids) != len(set(ids)):
+            raise ValueError("organisation ids must be unique")
+        for o in self.organisations:
+            for alias in o.aliases:
+                re.compile(alias)
         return self

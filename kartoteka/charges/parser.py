@@ -5,7 +5,9 @@ Handles Russian, Ukrainian, Belarusian and English notations: ``п. «д» ч. 2
 ``ч. 5 ст. 111-1 КК України``, lists joined by ``;`` ``,`` ``и`` ``та`` ``and``. A code named after a list
 (``ч. 2 ст. 438, ч. 2 ст. 28 КК України``) applies to every charge before it that names none; a code
 named before (``RU 356``, ``УК РФ: ст. 205.5``) applies to what follows. Charges that name no code get
-``default_code`` (the case's jurisdiction). Fragments that look like a charge but name no article are
+``default_code`` (the case's jurisdiction). Administrative codes (``ст. 20.3.3 КоАП РФ`` -> RU-ADM 20.3.3,
+``ст. 24.23 КоАП РБ`` -> BY-ADM; a bare ``КоАП`` takes the administrative code of ``default_code``) and the
+occupation-era codes (``ст. 430 УК ДНР`` -> DNR 430, ``УК ЛНР`` -> LNR) are codes of their own. Fragments that look like a charge but name no article are
 returned as leftovers, never silently dropped.
 """
 
@@ -15,12 +17,15 @@ from dataclasses import dataclass, field
 
 from kartoteka.charges.tokens import Kind, Token, tokenize
 
-CODES = ("RU", "BY", "UA")
+CODES = ("RU", "BY", "UA", "RU-ADM", "BY-ADM", "DNR", "LNR")
+_DOTTED = ("RU", "RU-ADM", "BY-ADM", "UA-ADM", "DNR", "LNR")
+ADMIN_OF = {"RU": "RU-ADM", "BY": "BY-ADM", "UA": "UA-ADM", "RU-ADM": "RU-ADM", "BY-ADM": "BY-ADM"}
 
 
 @dataclass(frozen=True)
 class ParsedCharge:
-    code: str          # RU / BY / UA, or "" when neither the text nor the default names one
+    code: str          # RU / BY / UA / RU-ADM / BY-ADM / DNR / LNR (UA-ADM: named, no catalog), or "" when
+                       # neither the text nor the default names one
     article: str       # numbered the way its code numbers articles: RU 207.3, UA/BY 111-1
     part: str = ""
     point: str = ""
@@ -56,7 +61,7 @@ class _Draft:
 
 def normalise_article(article: str, code: str) -> str:
     """RU numbers with dots (207.3), BY and UA with hyphens (111-1); people write both."""
-    if code == "RU":
+    if code in _DOTTED:
         return article.replace("-", ".")
     if code in ("BY", "UA"):
         return article.replace(".", "-")
@@ -180,10 +185,10 @@ class _Parser:
         seen: set[tuple[str, str, str, str]] = set()
         charges: list[ParsedCharge] = []
         for d in self.done:
-            code = d.code or default
+            code = ADMIN_OF.get(default, "") if d.code == "ADM" else (d.code or default)
             charge = ParsedCharge(code=code, article=normalise_article(d.article, code), part=d.part,
                                   point=",".join(d.points), raw=self.text[d.start:d.end].strip(),
-                                  code_named=bool(d.code))
+                                  code_named=bool(d.code) and (d.code != "ADM" or bool(code)))
             key = (charge.code, charge.article, charge.part, charge.point)
             if key not in seen:
                 seen.add(key)

@@ -33,6 +33,11 @@ _E = r"(?![\w])"            # end of a word
 
 # How texts name a code, longest forms first; a bare "УК"/"КК"/"CC" means "the case's own code".
 _CODE = r"(?:УК|КК|CC|Criminal\s+Code|Уголовн\w*\s+кодекс\w*|Кримінальн\w*\s+кодекс\w*|Крымінальн\w*\s+кодэкс\w*)"
+# Administrative-offence codes; a bare "КоАП" means "the administrative code of the case's state" (ADM).
+_ADM = (r"(?:КоАП|CoAO|CAO|Code\s+of\s+Administrative\s+Offen[cs]es|"
+        r"Кодекс\w*\s+об\s+административных\s+правонарушениях)")
+_Q = r"[«\"„“]?\s*"
+_QE = r"\s*[»\"“”]?"
 CODE_NAMES: list[tuple[str, str]] = [
     ("RU", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:РФ|RF|Российской\s+Федерации|России|Російської\s+Федерації|Росії|"
            r"Russian\s+Federation|Russia)"),
@@ -42,7 +47,20 @@ CODE_NAMES: list[tuple[str, str]] = [
     ("BY", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:РБ|RB|Республики\s+Беларусь|Рэспублікі\s+Беларусь|Беларуси|"
            r"Білорусі|Republic\s+of\s+Belarus|Belarus)"),
     ("BY", r"Belarusian\s+(?:Criminal\s+Code|CC)"),
+    # occupation-era codes of the "ДНР"/"ЛНР": never read as the Russian code
+    ("DNR", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:" + _Q + r"(?:ДНР|DNR|DPR)" + _QE + r"|Донецкой\s+Народной\s+Республики|"
+            r"Донецької\s+народної\s+республіки|Donetsk\s+People'?s\s+Republic)"),
+    ("LNR", _CODE + r"\s*(?:of\s+(?:the\s+)?)?(?:" + _Q + r"(?:ЛНР|LNR|LPR)" + _QE + r"|Луганской\s+Народной\s+Республики|"
+            r"Луганської\s+народної\s+республіки|Lu[hg]ansk\s+People'?s\s+Republic)"),
     ("", _CODE),
+    # administrative-offence codes: "ст. 20.3.3 КоАП РФ" is not criminal article RU 20.3.3
+    ("BY-ADM", _ADM + r"\s*(?:of\s+(?:the\s+)?)?(?:РБ|RB|Республики\s+Беларусь|Рэспублікі\s+Беларусь|Беларуси|"
+               r"Republic\s+of\s+Belarus|Belarus)"),
+    ("BY-ADM", r"Кодекс\w*\s+Республики\s+Беларусь\s+об\s+административных\s+правонарушениях"),
+    ("RU-ADM", _ADM + r"\s*(?:of\s+(?:the\s+)?)?(?:РФ|RF|Российской\s+Федерации|России|Russian\s+Federation|Russia)"),
+    ("RU-ADM", r"Кодекс\w*\s+Российской\s+Федерации\s+об\s+административных\s+правонарушениях"),
+    ("UA-ADM", r"КУпАП|Кодекс\w*\s+України\s+про\s+адміністративні\s+правопорушення"),
+    ("ADM", _ADM),
     ("RU", r"RU(?=\s*\d)"), ("UA", r"UA(?=\s*\d)"), ("BY", r"BY(?=\s*\d)"),
 ]
 

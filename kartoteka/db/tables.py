@@ -98,6 +98,7 @@ cases = Table(
     Column("status", String(60), nullable=False, default=""),
     Column("sensitivity", String(12), nullable=False, default="internal"),
     Column("row_hash", String(64)),
+    Column("organisations", Text, nullable=False, default="", server_default=""),  # designated orgs (0013)
     *_record_columns(),
 )
 

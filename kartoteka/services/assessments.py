@@ -18,11 +18,14 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from kartoteka.catalogs import BASE_STATUSES, Definition, get_definition, load_definitions
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as
-from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, persons, sources
+from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, custody, persons, sources
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kartoteka.services.persons import resolve_person_id
 
-FINDINGS = ("met", "not_met", "unclear")
+FINDINGS = ("met", "not_met", "unclear", "excepted")
+# "excepted" (exclusions only): the exclusion's facts are met but one of its exceptions applies
+# (necessary defence; minor violence provoked by disproportionate force ...): it does not exclude.
+NOT_DEPRIVED = {"in_absentia"}   # custody states (data/custody.yaml) that show no deprivation of liberty
 STATES = ("draft", "submitted", "decided")
 CHUNK = 5000
 
@@ -153,6 +156,12 @@ def record_finding(engine: Engine, *, assessment_id: int, criterion_id: str, fin
         if criterion_id not in definition.criterion_ids():
             raise InvalidInput(f"'{criterion_id}' is not a criterion of {definition.id} "
                                f"({', '.join(definition.criterion_ids())})")
+        if finding == "excepted":
+            exclusion = next((e for e in definition.exclusions if e.id == criterion_id), None)
+            if exclusion is None:
+                raise InvalidInput(f"'excepted' applies to exclusions only; '{criterion_id}' is not one")
+            if not note.strip():
+                raise InvalidInput(f"say which exception applies ({'; '.join(exclusion.exceptions) or 'none listed'})")
         old = conn.execute(select(assessment_findings).where(
             assessment_findings.c.assessment_id == assessment_id,
             assessment_findings.c.criterion_id == criterion_id)).mappings().first()
@@ -182,7 +191,15 @@ def cite_source(engine: Engine, *, assessment_id: int, source: SourceRef, actor:
                         after={"sources": urls})
 
 
-def _check_decision(definition: Definition, decision: str, findings: dict[str, str]) -> None:
+def _deprived_of_liberty(conn: Connection, person_id: int) -> bool | None:
+    """None when there are no custody records; else whether any shows deprivation of liberty."""
+    states = {r[0] for r in conn.execute(select(custody.c.state).where(custody.c.person_id == person_id,
+                                                                        custody.c.deleted_at.is_(None)))}
+    return None if not states else bool(states - NOT_DEPRIVED)
+
+
+def _check_decision(definition: Definition, decision: str, findings: dict[str, str],
+                    deprived: bool | None = None) -> None:
     status = definition.status(decision)
     if status is None:
         raise InvalidInput(f"'{decision}' is not a status of {definition.id} "
@@ -191,8 +208,17 @@ def _check_decision(definition: Definition, decision: str, findings: dict[str, s
         raise InvalidInput("record at least one finding before submitting")
     if status.counts_as != "recognised":
         return
+    if definition.precondition == "deprived_of_liberty" and deprived is False:
+        raise InvalidInput(f"{definition.id} applies to persons deprived of liberty; the custody records show "
+                           f"none (only {', '.join(sorted(NOT_DEPRIVED))})")
     criteria = [c.id for c in definition.criteria]
-    met = [c for c in criteria if findings.get(c) == "met"]
+    motive_met = not definition.motive_condition or findings.get(definition.motive_condition) == "met"
+    needs_motive = {c.id for c in definition.criteria if c.political_motive_required}
+    met = [c for c in criteria if findings.get(c) == "met" and (c not in needs_motive or motive_met)]
+    if definition.motive_condition and not motive_met and any(findings.get(c) == "met" for c in needs_motive) \
+            and not met:
+        raise InvalidInput(f"{definition.id}: {', '.join(sorted(c for c in needs_motive if findings.get(c) == 'met'))} "
+                           f"need the political motive ({definition.motive_condition}) found 'met'")
     if definition.combine == "all_of" and len(met) != len(criteria):
         raise InvalidInput(f"{definition.id} needs every criterion met to recognise "
                            f"(missing: {', '.join(c for c in criteria if c not in met)})")
@@ -212,7 +238,8 @@ def submit_assessment(engine: Engine, *, assessment_id: int, decision: str, acto
         findings = {r[0]: r[1] for r in conn.execute(
             select(assessment_findings.c.criterion_id, assessment_findings.c.finding)
             .where(assessment_findings.c.assessment_id == assessment_id))}
-        _check_decision(get_definition(row["definition_id"]), decision, findings)
+        _check_decision(get_definition(row["definition_id"]), decision, findings,
+                        _deprived_of_liberty(conn, row["person_id"]))
         values: dict[str, Any] = {"state": "submitted", "decision": decision}
         if rationale is not None:
             values["rationale"] = rationale

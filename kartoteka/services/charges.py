@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from kartoteka.catalogs import CODES, article_index
+from kartoteka.catalogs import article_index
 from kartoteka.charges import ParsedCharge, parse_text
+from kartoteka.charges.codes import decide_code
 from kartoteka.db import audit
 from kartoteka.db.tables import cases, charges
 
@@ -32,14 +33,29 @@ def charge_rows(case_id: int, parsed: list[ParsedCharge]) -> list[dict[str, Any]
             for c in parsed]
 
 
-def default_code(jurisdiction: str | None) -> str | None:
-    code = (jurisdiction or "").strip().upper()
-    return code if code in CODES else None
+def default_code(jurisdiction: str | None, court: str | None = None, verdict_on: str | None = None, *,
+                 file_code: str | None = None) -> str | None:
+    """The code for charges written without one: ``file_code`` (a file-wide ``--code``), else the case's
+    jurisdiction in any common spelling, else what its court shows (kartoteka.charges.codes)."""
+    return decide_code(jurisdiction=jurisdiction, court=court, verdict_on=verdict_on, file_code=file_code).code
 
 
-def store_charges(conn: Connection, case_id: int, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Replace the parsed charges of one case from ``values['articles_text']``; returns the rows."""
-    result = parse_text(values.get("articles_text") or "", default_code=default_code(values.get("jurisdiction")))
+def undecided_message(rows: list[dict[str, Any]]) -> str | None:
+    """Per-row import message when some charges got no code (their flags would be lost), else None."""
+    missing = [r["raw"] or r["article"] for r in rows if not r["code"]]
+    if not missing:
+        return None
+    return (f"no code could be decided for {', '.join(missing)}: give the case a jurisdiction (RU/BY/UA), "
+            f"name the code in the text (УК РФ, КК України, КоАП РФ ...) or import with --code")
+
+
+def store_charges(conn: Connection, case_id: int, values: dict[str, Any], *,
+                  file_code: str | None = None) -> list[dict[str, Any]]:
+    """Replace the parsed charges of one case from ``values['articles_text']``; returns the rows (a row
+    whose ``code`` is "" had none written and none could be decided: see ``undecided_message``)."""
+    code = default_code(values.get("jurisdiction"), values.get("court"), values.get("verdict_on"),
+                        file_code=file_code)
+    result = parse_text(values.get("articles_text") or "", default_code=code)
     rows = charge_rows(case_id, result.charges)
     conn.execute(delete(charges).where(charges.c.case_id == case_id))
     if rows:
@@ -51,12 +67,14 @@ def reparse_all_charges(engine: Engine, *, actor: str) -> ReparseReport:
     """Parse every case's charges again (after a parser or catalog change), in one transaction."""
     report = ReparseReport()
     with engine.begin() as conn:
-        case_rows = conn.execute(select(cases.c.id, cases.c.articles_text, cases.c.jurisdiction)
+        case_rows = conn.execute(select(cases.c.id, cases.c.articles_text, cases.c.jurisdiction, cases.c.court,
+                                        cases.c.verdict_on)
                                  .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id)).all()
         conn.execute(delete(charges))
         batch: list[dict[str, Any]] = []
         for row in case_rows:
-            result = parse_text(row.articles_text or "", default_code=default_code(row.jurisdiction))
+            result = parse_text(row.articles_text or "",
+                                default_code=default_code(row.jurisdiction, row.court, row.verdict_on))
             rows = charge_rows(row.id, result.charges)
             report.cases += 1
             report.charges += len(rows)

@@ -1,16 +1,23 @@
 """Screening: review flags per person from their parsed charges. A flag asks for review; it never
-sets a status (criteria.md §0.1). Flags are built from the catalogs (tags, violence) and the
-court-reliability caveats in kartoteka/data/screening.yaml."""
+sets a status (criteria.md §0.1). Flags are built from the catalogs (tags and violence per article
+and part), the designated organisations a case is about (data/organisations.yaml), and the court
+caveats in kartoteka/data/screening.yaml, which follow the court: a case's jurisdiction, its charge codes
+and its court's name, with citizenship and jurisdiction read in any common spelling ("Україна" = UA).
+
+Every reason is a message translated at the edge: ``Flag.question`` is the msgid (criteria.po) and
+``Flag.details`` carry the facts; ``flag_reason(flag, gettext)`` renders both in the reader's language.
+``Flag.reason`` keeps the English text for callers that show it as it is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, select
 
-from kartoteka.catalogs import Article, article_index, load_screening_rules
-from kartoteka.catalogs.models import CourtCaveat, Violence
+from kartoteka.catalogs import Article, Organisation, article_index, code_kind, load_screening_rules
+from kartoteka.catalogs.models import CourtCaveat, ScreeningRules, Violence
+from kartoteka.charges.organisations import find_organisations
 from kartoteka.db.engine import ids_param
 from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.services.persons import resolve_person_id
@@ -20,14 +27,54 @@ BULK = 2000      # above this many persons, scan all cases instead of binding id
 COURT_TAG = "court_reliability"
 UNKNOWN_TAG = "not_in_catalog"
 UNPARSED_TAG = "unparsed_charges"
+NO_CODE_TAG = "code_undecided"
+ORG_TAG = "designated_organisation"
+OCCUPATION_TAG = "occupation_code"
+ABSENTIA_TAG = "in_absentia"
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation (criteria.po); it is translated where it is shown."""
+    return message
+
+
+UNKNOWN_REASON = N_("Article not in the catalog (or its code is unknown): check it by hand; the charge is kept "
+                    "as written.")
+UNPARSED_REASON = N_("The charges text could not be read as articles: check it and correct the case record.")
+NO_CODE_REASON = N_("The charge names no code and none could be decided from the case's jurisdiction or court: "
+                    "its flags are missing until the code is known. Give the case a jurisdiction or re-import "
+                    "with --code.")
+COURT_LABEL = N_("Court")
+ELEMENTS_LABEL = N_("Offence elements")
+ORGANISATIONS_LABEL = N_("Organisations")
+VIOLENCE_WORD = {Violence.none: N_("violence none"), Violence.possible: N_("violence possible"),
+                 Violence.inherent: N_("violence inherent")}
 
 
 @dataclass(frozen=True)
 class Flag:
     tag: str
     articles: list[str]     # normalised labels, e.g. "RU 356", "UA 111-1(5)"
-    reason: str
+    reason: str             # English: question + details
     kind: str = "risk"      # risk | supports | context | caveat | data
+    question: str = ""      # the review question, a msgid of criteria.po
+    details: tuple[tuple[str, str], ...] = ()   # (label msgid, facts as written)
+
+
+def flag_reason(flag: Flag, translate: Callable[[str], str]) -> str:
+    """The flag's reason in the reader's language (``translate`` is a gettext function)."""
+    if not flag.question:
+        return flag.reason
+    parts = [translate(flag.question)]
+    parts += [f"{translate(label)}: {facts}." for label, facts in flag.details]
+    return " ".join(parts)
+
+
+def _flag(tag: str, articles: list[str], question: str, kind: str,
+          details: Iterable[tuple[str, str]] = ()) -> Flag:
+    det = tuple(details)
+    reason = " ".join([question] + [f"{label}: {facts}." for label, facts in det])
+    return Flag(tag, articles, reason, kind, question, det)
 
 
 @dataclass
@@ -39,11 +86,44 @@ class PersonScreening:
 
 
 @dataclass
+class _Charge:
+    label: str
+    code: str
+    article: Article | None
+    part: str
+
+    def tags(self) -> list[str]:
+        tags = [] if self.article is None else self.article.tags_for(self.part)
+        if self.article is not None and self.violence() is Violence.inherent and "violence" not in tags:
+            tags.append("violence")
+        if code_kind(self.code) == "occupation" and OCCUPATION_TAG not in tags:
+            tags.append(OCCUPATION_TAG)
+        return tags
+
+    def violence(self) -> Violence:
+        return Violence.none if self.article is None else self.article.violence_for(self.part)
+
+
+@dataclass
 class _Case:
-    jurisdiction: str
+    jurisdiction: str          # normalised: RU / BY / UA / DNR / LNR / another ISO code, or as written
     court: str
     text: str
-    charges: list[tuple[str, str, Article | None]] = field(default_factory=list)   # (label, code, article)
+    sentence: str = ""
+    status: str = ""
+    organisations_column: str = ""
+    charges: list[_Charge] = field(default_factory=list)
+
+    def organisations(self) -> list[Organisation]:
+        return find_organisations(self.text, self.organisations_column)
+
+    def sides(self) -> set[str]:
+        """Whose court: the jurisdiction and every charge's code (an administrative code's state)."""
+        found = {self.jurisdiction} if self.jurisdiction else set()
+        for c in self.charges:
+            if c.code:
+                found.add(c.code.split("-")[0])
+        return found
 
 
 def _label(code: str, article: str, part: str) -> str:
@@ -55,9 +135,20 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[i:i + CHUNK]
 
 
+def normalise_citizenship(value: str | None, rules: ScreeningRules | None = None) -> set[str]:
+    """ISO codes of a ';'-separated citizenship in any common spelling ("УКРАЇНА" -> UA)."""
+    rules = rules or load_screening_rules()
+    out: set[str] = set()
+    for item in (value or "").replace(",", ";").split(";"):
+        if item.strip():
+            out.add(rules.country(item) or item.strip().upper())
+    return out
+
+
 _PEOPLE_ALL = select(persons.c.id, persons.c.citizenship)
 _PEOPLE = _PEOPLE_ALL.where(persons.c.id.in_(ids_param()))
 _CASES_ALL = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court, cases.c.articles_text,
+                     cases.c.sentence, cases.c.status, cases.c.organisations,
                      charges.c.code, charges.c.article, charges.c.part)
               .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
               .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
@@ -66,6 +157,7 @@ _CASES = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))
 
 def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _Case]], dict[int, set[str]]]:
     index = article_index()
+    rules = load_screening_rules()
     by_person: dict[int, dict[int, _Case]] = {}
     citizenship: dict[int, set[str]] = {}
     wanted = set(ids)
@@ -75,15 +167,28 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
         params = {} if chunk is None else {"ids": chunk}
         for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
             if pid in wanted:
-                citizenship[pid] = {c.strip().upper() for c in (cit or "").split(";") if c.strip()}
-        for pid, cid, jur, court, text, code, art, part in conn.execute(_CASES_ALL if chunk is None else _CASES,
-                                                                        params):
+                citizenship[pid] = normalise_citizenship(cit, rules)
+        for (pid, cid, jur, court, text, sentence, status, orgs, code, art, part) in conn.execute(
+                _CASES_ALL if chunk is None else _CASES, params):
             if pid not in wanted:
                 continue
-            case = by_person.setdefault(pid, {}).setdefault(cid, _Case(jur or "", court or "", text or ""))
+            case = by_person.setdefault(pid, {}).get(cid)
+            if case is None:
+                written = (jur or "").strip()
+                case = _Case(rules.country(written) or written.upper(), court or "", text or "", sentence or "",
+                             status or "", orgs or "")
+                by_person[pid][cid] = case
             if art is not None:
-                case.charges.append((_label(code, art, part), code, index.get((code, art))))
+                case.charges.append(_Charge(_label(code, art, part), code, index.get((code, art)), part or ""))
     return by_person, citizenship
+
+
+def _org_names(orgs: list[Organisation]) -> str:
+    out = []
+    for org in orgs:
+        des = "; ".join(f"{d.status} ({d.by}, {d.date})" for d in org.designations)
+        out.append(f"{org.name.en}: {des}" if des else org.name.en)
+    return ", ".join(out)
 
 
 def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
@@ -91,66 +196,104 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     tagged: dict[str, list[str]] = {}
     violence_notes: list[str] = []
     unknown: list[str] = []
+    undecided: list[str] = []
     unparsed: list[str] = []
+    org_labels: list[str] = []
+    orgs_seen: dict[str, Organisation] = {}
+
+    def add(tag: str, label: str) -> None:
+        if tag in rules.tags and rules.tags[tag].kind != "modifier" and label not in tagged.setdefault(tag, []):
+            tagged[tag].append(label)
+
     for case in person_cases.values():
         if not case.charges and case.text.strip():
             unparsed.append(case.text.strip()[:120])
-        for label, _code, art in case.charges:
-            if art is None:
-                unknown.append(label)
-                continue
-            tags = list(art.tags)
-            if art.violence is Violence.inherent and "violence" not in tags:
-                tags.append("violence")
+        for charge in case.charges:
+            if not charge.code:
+                undecided.append(charge.label)
+            elif charge.article is None:
+                unknown.append(charge.label)
+            tags = charge.tags()
             if "violence" in tags:
-                violence_notes.append(f"{label}: violence {art.violence.value}")
+                violence_notes.append(f"{charge.label}: {VIOLENCE_WORD[charge.violence()]}")
             for tag in tags:
-                if rules.tags[tag].kind != "modifier" and label not in tagged.setdefault(tag, []):
-                    tagged[tag].append(label)
+                add(tag, charge.label)
+        orgs = case.organisations()
+        if orgs:
+            # the organisation's tags go to the charges that rest on a designation, else to the whole case
+            about = [c.label for c in case.charges if {"extremism_designation", "terrorism"} & set(c.tags())]
+            about = about or [c.label for c in case.charges]
+            for org in orgs:
+                orgs_seen.setdefault(org.id, org)
+                for tag in org.tags:
+                    for label in about:
+                        add(tag, label)
+            org_labels.extend(label for label in about if label not in org_labels)
     flags: list[Flag] = []
     for tag, rule in rules.tags.items():
-        if tagged.get(tag):
-            reason = rule.reason
-            if tag == "violence":
-                reason += " Offence elements: " + "; ".join(dict.fromkeys(violence_notes)) + "."
-            flags.append(Flag(tag, tagged[tag], reason, rule.kind))
+        if tag == ORG_TAG and orgs_seen:
+            flags.append(_flag(ORG_TAG, org_labels, rule.reason, rule.kind,
+                               [(ORGANISATIONS_LABEL, _org_names(list(orgs_seen.values())))]))
+        elif tagged.get(tag):
+            details = ([(ELEMENTS_LABEL, "; ".join(dict.fromkeys(violence_notes)))] if tag == "violence" else [])
+            flags.append(_flag(tag, tagged[tag], rule.reason, rule.kind, details))
+    if undecided:
+        flags.append(_flag(NO_CODE_TAG, list(dict.fromkeys(undecided)), NO_CODE_REASON, "data"))
     if unknown:
-        flags.append(Flag(UNKNOWN_TAG, list(dict.fromkeys(unknown)),
-                          "Article not in the catalog (or its code is unknown): check it by hand; the charge "
-                          "is kept as written.", "data"))
+        flags.append(_flag(UNKNOWN_TAG, list(dict.fromkeys(unknown)), UNKNOWN_REASON, "data"))
     if unparsed:
-        flags.append(Flag(UNPARSED_TAG, unparsed, "The charges text could not be read as articles: check it "
-                          "and correct the case record.", "data"))
+        flags.append(_flag(UNPARSED_TAG, unparsed, UNPARSED_REASON, "data"))
     return flags
 
 
 def _court_matches(rule: CourtCaveat, case: _Case) -> bool:
-    if case.jurisdiction.upper() in rule.jurisdictions:
-        return True
-    if any(code in rule.jurisdictions for _label, code, _art in case.charges):
+    if case.sides() & set(rule.jurisdictions):
         return True
     court = case.court.casefold()
     return any(p.casefold() in court for p in rule.court_patterns)
 
 
+def _citizenship_matches(rule: CourtCaveat, citizenship: set[str]) -> bool:
+    if "*" not in rule.citizenship:
+        return bool(citizenship & set(rule.citizenship))
+    if rule.not_citizenship:
+        return bool(citizenship) and bool(citizenship - set(rule.not_citizenship))
+    return True
+
+
 def _court_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[Flag]:
     flags: list[Flag] = []
     for rule in load_screening_rules().court_caveats:
-        if not citizenship & set(rule.citizenship):
+        if not _citizenship_matches(rule, citizenship):
             continue
         labels: list[str] = []
         courts: list[str] = []
         for case in person_cases.values():
-            hits = [label for label, _code, art in case.charges
-                    if art is not None and (set(art.tags) | ({"violence"} if art.violence is Violence.inherent
-                                                             else set())) & set(rule.tags)]
+            hits = [c.label for c in case.charges if not rule.tags or set(c.tags()) & set(rule.tags)]
             if hits and _court_matches(rule, case):
                 labels.extend(hits)
                 courts.append(case.court or f"jurisdiction {case.jurisdiction or '?'}")
         if labels:
-            where = "; ".join(dict.fromkeys(courts))
-            flags.append(Flag(COURT_TAG, list(dict.fromkeys(labels)), f"{rule.reason} Court: {where}.", "caveat"))
+            flags.append(_flag(COURT_TAG, list(dict.fromkeys(labels)), rule.reason, "caveat",
+                               [(COURT_LABEL, "; ".join(dict.fromkeys(courts)))]))
     return flags
+
+
+def _absentia_flags(person_cases: dict[int, _Case]) -> list[Flag]:
+    rules = load_screening_rules()
+    patterns = [p.casefold() for p in rules.in_absentia_patterns]
+    labels: list[str] = []
+    courts: list[str] = []
+    for case in person_cases.values():
+        written = f"{case.sentence}\n{case.status}\n{case.court}\n{case.text}".casefold()
+        if any(p in written for p in patterns):
+            labels.extend(c.label for c in case.charges)
+            courts.append(case.court or f"jurisdiction {case.jurisdiction or '?'}")
+    if not courts:
+        return []
+    rule = rules.tags[ABSENTIA_TAG]
+    return [_flag(ABSENTIA_TAG, list(dict.fromkeys(labels)), rule.reason, rule.kind,
+                  [(COURT_LABEL, "; ".join(dict.fromkeys(courts)))])]
 
 
 def flags_for_persons(conn: Connection, person_ids: Iterable[int]) -> dict[int, list[Flag]]:
@@ -160,8 +303,8 @@ def flags_for_persons(conn: Connection, person_ids: Iterable[int]) -> dict[int, 
     result: dict[int, list[Flag]] = {}
     for pid in ids:
         person_cases = by_person.get(pid, {})
-        result[pid] = (_court_flags(person_cases, citizenship.get(pid, set())) + _tag_flags(person_cases)
-                       if person_cases else [])
+        result[pid] = (_court_flags(person_cases, citizenship.get(pid, set())) + _absentia_flags(person_cases)
+                       + _tag_flags(person_cases) if person_cases else [])
     return result
 
 

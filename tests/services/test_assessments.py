@@ -136,3 +136,59 @@ def test_import_rejects_definitions_not_in_the_catalog(db: Db, tmp_path: Path) -
     (tmp_path / "a.csv").write_text("person_id,definition,decision\nA1,pace_1900,recognised\n", "utf-8")
     with pytest.raises(InvalidInput, match="not a known definition"):
         import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")
+
+
+def _find(db: Db, aid: int, criterion: str, finding: str, note: str = "") -> None:
+    svc.record_finding(db.engine, assessment_id=aid, criterion_id=criterion, finding=finding, actor="alice",
+                       note=note, cited=[SRC])
+
+
+def test_political_motive_alone_never_recognises(db: Db, tmp_path: Path) -> None:
+    """The 2-motive bug: political motive is the condition of 1d-1g, not a ground of its own."""
+    _registry(db, tmp_path)
+    aid = _draft(db)
+    _find(db, aid, "2-motive", "met")
+    with pytest.raises(InvalidInput, match="at least one criterion"):
+        svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    _find(db, aid, "1g", "met")           # fabricated charges ... but the motive is now withdrawn
+    _find(db, aid, "2-motive", "unclear")
+    with pytest.raises(InvalidInput, match="political motive"):
+        svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    _find(db, aid, "2-motive", "met")
+    svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    assert svc.get_assessment(db.engine, aid).assessment["state"] == "submitted"
+
+
+def test_exclusion_met_but_an_exception_applies(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)
+    aid = _draft(db)
+    _find(db, aid, "1a", "met")
+    with pytest.raises(InvalidInput, match="exclusions only"):
+        _find(db, aid, "1a", "excepted", note="x")
+    with pytest.raises(InvalidInput, match="which exception"):
+        _find(db, aid, "excl-violence", "excepted")
+    _find(db, aid, "excl-violence", "met")
+    with pytest.raises(InvalidInput, match="exclusion"):
+        svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    _find(db, aid, "excl-violence", "excepted", note="pushed a police officer after being beaten: provoked, symbolic")
+    svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+
+
+def test_pace_needs_deprivation_of_liberty_when_custody_is_known(db: Db, tmp_path: Path) -> None:
+    from kartoteka.db import audit
+    from kartoteka.db.tables import custody
+    ids = _registry(db, tmp_path)
+    aid = _draft(db, person="A2", definition="pace-1900-2012")
+    _find(db, aid, "3a", "met")
+    with db.engine.begin() as conn:
+        audit.create_record(conn, custody, "custody", {"person_id": ids["A2"], "held_by": "RU", "state": "in_absentia",
+                                                       "place": "", "note": ""}, actor="t")
+    with pytest.raises(InvalidInput, match="deprived of liberty"):
+        svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    with db.engine.begin() as conn:
+        audit.create_record(conn, custody, "custody", {"person_id": ids["A2"], "held_by": "RU", "state": "pretrial",
+                                                       "place": "СИЗО-1", "note": ""}, actor="t")
+    svc.submit_assessment(db.engine, assessment_id=aid, decision="recognised", actor="alice")
+    other = _draft(db, person="A3", definition="pace-1900-2012")   # no custody data: not checked
+    _find(db, other, "3a", "met")
+    svc.submit_assessment(db.engine, assessment_id=other, decision="recognised", actor="alice")

@@ -92,7 +92,8 @@ def test_flags_per_person_with_articles_reasons_and_court_caveat(db: Db, tmp_pat
     assert flags[ids["P7"]] == []
     violence = _by_tag(flags[ids["P8"]])["violence"]
     assert violence.articles == ["BY 364"] and "BY 364: violence inherent" in violence.reason
-    assert COURT_TAG not in _by_tag(flags[ids["P9"]])   # Ukrainian, Russian court, but a speech charge
+    # any verdict of a Russian court about a Ukrainian carries the caveat, whatever the charge (issue 12)
+    assert _by_tag(flags[ids["P9"]])[COURT_TAG].articles == ["RU 207.3(2)"]
 
 
 def test_screening_never_sets_a_status(db: Db, tmp_path: Path) -> None:
@@ -127,3 +128,87 @@ def test_bulk_scan_gives_the_same_flags_as_bound_ids(db: Db, tmp_path: Path, mon
         monkeypatch.setattr(screening, "BULK", 0)
         scanned = flags_for_persons(conn, some)
     assert scanned == bound and set(scanned) == set(some) and scanned[ids["P1"]]
+
+
+CASES_12 = """case_id,person_id,jurisdiction,court,articles,sentence
+C1,Q1,RU,Южный окружной военный суд,ч. 2 ст. 205.5 УК РФ (участие в «Хизб ут-Тахрир»),
+C2,Q2,RU,Южный окружной военный суд,"ч. 2 ст. 205.5, ч. 2 ст. 278 УК РФ (служба в полку «Азов»)",
+C3,Q3,RU,Мосгорсуд,ч. 2 ст. 282.2 УК РФ (ФБК),
+C4,Q4,RU,Тверской районный суд,ст. 20.3.3 КоАП РФ,
+C5,Q5,,Верховный суд ДНР,"ст. 430 УК ДНР, ч. 2 ст. 232 УК ДНР",
+C6,Q6,RU,Кировский районный суд,ч. 1 ст. 318 УК РФ,
+C7,Q7,UA,Мелітопольський міськрайонний суд,ч. 7 ст. 111-1 КК України,
+C8,Q8,BY,Минский областной суд,ст. 358 УК РБ,
+C9,Q9,UA,Печерський районний суд м. Києва,ч. 1 ст. 111-1 КК України,заочно 5 років
+C10,Q10,,,ч.1 ст.205.2 УК,
+C11,Q11,,Южный окружной военный суд,ч.1 ст.205.2 УК,
+C12,Q12,RU,Мосгорсуд,ч. 2 ст. 282.2 УК РФ (Свидетели Иеговы),
+"""
+PERSONS_12 = """id,name,citizenship
+Q1,Абдуллаев Рустем,УКРАЇНА
+Q2,Шевчук Іван,Україна
+Q3,Петрова Анна,RU
+Q4,Орлова Вера,RU
+Q5,Smith John,GB
+Q6,Кузнецов Павел,RU
+Q7,Гончар Ігор,UA
+Q8,Schmidt Hans,DE
+Q9,Іваненко Олег,UA
+Q10,Фёдоров Илья,RU
+Q11,Фёдорова Инна,RU
+Q12,Сидоров Пётр,Россия
+"""
+
+
+def _flags_12(db: Db, tmp_path: Path) -> dict[str, dict[str, Flag]]:
+    ids = load_registry(db, tmp_path, PERSONS_12, CASES_12)
+    with db.engine.connect() as conn:
+        flags = flags_for_persons(conn, ids.values())
+    return {ext: _by_tag(flags[pid]) for ext, pid in ids.items()}
+
+
+def test_designated_organisation_belongs_to_the_case_not_the_article(db: Db, tmp_path: Path) -> None:
+    f = _flags_12(db, tmp_path)
+    assert f["Q1"]["religion"].articles == ["RU 205.5(2)"]                 # Hizb ut-Tahrir: religious case
+    assert "Hizb ut-Tahrir" in f["Q1"]["designated_organisation"].reason
+    assert "religion" not in f["Q2"] and f["Q2"]["combatant"].articles == ["RU 205.5(2)"]   # Azov POW
+    assert "religion" not in f["Q3"] and "FBK" in f["Q3"]["designated_organisation"].reason
+    assert f["Q12"]["religion"].articles == ["RU 282.2(2)"]                 # Jehovah's Witnesses
+
+
+def test_citizenship_in_any_spelling_and_the_caveat_follows_the_court(db: Db, tmp_path: Path) -> None:
+    f = _flags_12(db, tmp_path)
+    assert f["Q1"][COURT_TAG].kind == "caveat" and f["Q2"][COURT_TAG].articles == ["RU 205.5(2)", "RU 278(2)"]
+    assert "Южный окружной военный суд" in f["Q1"][COURT_TAG].reason
+    assert COURT_TAG in f["Q5"]                                              # a foreigner in a "DNR" court
+    assert COURT_TAG not in f["Q7"] and COURT_TAG not in f["Q3"]           # Ukrainian court; Russian citizen
+    assert "espionage" in f["Q8"][COURT_TAG].reason                         # BY court, a foreigner, espionage
+    assert "in_absentia" in f["Q9"] and f["Q9"]["in_absentia"].articles == ["UA 111-1(1)"]
+
+
+def test_administrative_occupation_and_per_part_tags(db: Db, tmp_path: Path) -> None:
+    f = _flags_12(db, tmp_path)
+    assert f["Q4"]["administrative"].articles == ["RU-ADM 20.3.3"] and "speech" in f["Q4"]
+    assert UNKNOWN_TAG not in f["Q4"]
+    assert f["Q5"]["occupation_code"].articles == ["DNR 430", "DNR 232(2)"] and "combatant" in f["Q5"]
+    assert "RU 318(1): violence possible" in f["Q6"]["violence"].reason     # part 1 includes threats only
+    assert f["Q7"]["combatant"].articles == ["UA 111-1(7)"] and "speech" not in f["Q7"]
+    assert f["Q9"]["speech"].articles == ["UA 111-1(1)"] and "violence" not in f["Q9"]
+
+
+def test_charges_without_a_code_take_the_court_or_say_so(db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.screening import NO_CODE_TAG
+    f = _flags_12(db, tmp_path)
+    assert f["Q10"][NO_CODE_TAG].articles == ["? 205.2(1)"] and "--code" in f["Q10"][NO_CODE_TAG].reason
+    assert NO_CODE_TAG not in f["Q11"] and f["Q11"]["terrorism"].articles == ["RU 205.2(1)"]
+
+
+def test_war_crime_text_is_neutral_and_reasons_translate(db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.screening import flag_reason
+    from kartoteka.web.i18n import translations
+    ids = load_registry(db, tmp_path)
+    with db.engine.connect() as conn:
+        soldier = _by_tag(flags_for_persons(conn, [ids["P2"]])[ids["P2"]])["war_crime"]
+    assert "other side" not in soldier.reason and "weak evidence" not in soldier.reason
+    uk = flag_reason(soldier, translations("uk").gettext)
+    assert uk != soldier.reason and uk.strip() and "War-crime" not in uk
