@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from kartoteka.errors import KartotekaError
 from kartoteka.settings import get_settings
 from kartoteka.reports import common
+from kartoteka.reports.fingerprint import report_fingerprint
 from kartoteka.services.vetting_model import VetReport, VetRow
 
 MEDIA_TYPE = "application/pdf"
@@ -45,6 +46,7 @@ class _Pdf(FPDF):
     def __init__(self, heading: str, page: str = "page") -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.heading, self.page_word = heading, page
+        self.fingerprint = ""
         directory = font_dir()
         for style, name in FONT_FILES.items():
             path = directory / name
@@ -55,7 +57,7 @@ class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-9)
         self.set_font("DejaVu", "", 7)
-        self.cell(0, 4, f"{self.heading} · {self.page_word} {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 4, f"{self.heading} · {self.fingerprint} · {self.page_word} {self.page_no()}/{{nb}}", align="C")
 
     def h2(self, text: str) -> None:
         if self.get_y() > self.h - 35:
@@ -119,6 +121,7 @@ def render(report: VetReport, lang: str = "en") -> bytes:
     fmt = common.Formatter(_)
     heading = common.title(report, _)
     pdf = _Pdf(heading, _("page"))
+    pdf.fingerprint = report_fingerprint(report)   # on every page (issue 15)
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
