@@ -115,10 +115,26 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
         return Sim(1.0, _same_how(q, c))
     if gender_pair(q, c):
         return Sim(0.0, "form of the other gender", "gender")
+    if russified(q, c):
+        return Sim(s.russified, "Russified form (-ов/-ев/-ин)", needs="date_or_patronymic")
     ratio = _fuzzy(q, c)
     if ratio >= s.surname_min:
         return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
     return Sim(0.0, "different surname")
+
+
+RUSSIFYING = ("av", "ev", "in")
+
+
+def russified(a: Token, b: Token) -> bool:
+    """One surname is the other with a Russian suffix: Куртбекир / Куртбекиров, Kurtbekir / Куртбекирова."""
+    for x in a.keys:
+        for y in b.keys:
+            short, long_ = (x, y) if len(x) < len(y) else (y, x)
+            if len(short) >= 5 and long_.startswith(short) and \
+                    long_[len(short):] in {e + f for e in RUSSIFYING for f in ("", "a")}:
+                return True
+    return False
 
 
 def _initials(q: Token, c: Token) -> Sim:

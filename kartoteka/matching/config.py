@@ -28,6 +28,8 @@ class MatchSettings:
     typo_factor: float = 0.95         # applied to an edit-distance similarity
     short_typo: float = 0.80          # a short given name one letter off (Ивн / Иван): needs a full date
     compound_part: float = 0.92       # the list gives one of several given names (Эмир / Эмир-Усеин)
+    russified: float = 0.90           # Куртбекир / Куртбекиров: needs a patronymic or a birth date
+    kin_review: float = 0.80          # given name, patronymic and full birth date agree, surname differs
     uncorroborated: float = 0.86      # ceiling when a part needs a date (or patronymic) the row lacks
 
     def as_dict(self) -> dict[str, float]:

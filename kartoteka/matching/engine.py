@@ -22,6 +22,7 @@ from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.index import CandidateIndex
+from kartoteka.matching.kin import KinIndex, score_kin
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.compare import Sim
 from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
@@ -107,6 +108,7 @@ class Matcher:
         gc.freeze()
         self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
         self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
+        self._kin: KinIndex | None = None   # built when a row with a full birth date first asks
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
@@ -193,8 +195,20 @@ class Matcher:
                         best[row] = scored
             if any(sc.score >= self.settings.match_threshold for sc in best.values()):
                 break
+        if birth is not None and birth.day is not None:
+            self._add_kin(queries, best)
         out = sorted(best.items(), key=lambda x: (-x[1].score, self.ids[x[0]]))
         return out, skipped, birth is not None
+
+    def _add_kin(self, queries: list[Query], best: dict[int, Scored]) -> None:
+        """Persons whose given name, patronymic and full birth date agree, whatever the surname."""
+        if self._kin is None:
+            self._kin = KinIndex(self.candidates_)
+        for query in queries:
+            for row in self._kin.candidates(query):
+                scored = score_kin(query, self.candidates_[row], self.settings)
+                if scored is not None and (row not in best or scored.score > best[row].score):
+                    best[row] = scored
 
     def match(self, q: NameQuery) -> MatchResult:
         s = self.settings

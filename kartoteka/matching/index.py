@@ -58,6 +58,17 @@ def _gender_forms(key: str) -> set[str]:
     return out
 
 
+def _russified_forms(key: str) -> set[str]:
+    """Куртбекир <-> Куртбекиров, Куртбекирова (the scorer's compare.russified)."""
+    if len(key) < 5:
+        return set()
+    out = {key + e + f for e in ("av", "ev", "in") for f in ("", "a")}
+    for e in ("av", "ev", "in", "ava", "eva", "ina"):
+        if key.endswith(e) and len(key) - len(e) >= 5:
+            out.add(key[: -len(e)])
+    return out
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
@@ -121,6 +132,8 @@ class CandidateIndex:
             if near and len(plain) >= 5:
                 for variant in _deletions(plain) | {plain}:
                     skeys |= self.near_plain.get(variant, set())
+            if near:
+                skeys |= {v for k in su.keys for v in _russified_forms(k)}
             others = [g for g in singles if g.covers[0] not in su.covers]
             gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
             if gs != [ANY]:

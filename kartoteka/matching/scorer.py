@@ -113,7 +113,7 @@ def _weighted(parts: tuple[tuple[Token, Sim] | None, ...], name: PreparedName, s
     return got / total if total else 0.0
 
 
-def _options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[Token, Sim], ...]:
+def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[Token, Sim], ...]:
     """The list tokens that could fill ``role`` against the registry's ``part`` (once per query and part:
     namesakes share their parts). A token that agrees with nothing is left out (judged in _evaluate)."""
     okey = (role, part)
@@ -141,11 +141,11 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
     """Best assignment of list tokens to the registry name's parts; None when no surname agrees."""
     if name.surname is None:
         return None
-    sur = _options(q, "surname", name.surname, s)
+    sur = options(q, "surname", name.surname, s)
     if not sur:
         return None
-    given = _options(q, "given", name.given, s) if name.given is not None else ()
-    pat = _options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+    given = options(q, "given", name.given, s) if name.given is not None else ()
+    pat = options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
     # The alignment depends only on these options, on whether the registry name has a given name and a
     # patronymic, and on the patronymic itself when an explanation could name it: namesakes share it.
     named = name.patronymic if q.patronymic_like and not pat else name.patronymic is None
@@ -153,8 +153,8 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
     try:
         return q.aligned[akey]
     except KeyError:
-        options: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
-        best = q.aligned[akey] = _best_alignment(q, name, options, s)
+        choices: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
+        best = q.aligned[akey] = _best_alignment(q, name, choices, s)
         return best
 
 

@@ -1,0 +1,92 @@
+"""A changed surname: a list row whose given name, patronymic and full birth date agree with a registry
+person is a `review` candidate whatever the surname (marriage, a maiden name, a Russified or native
+form the tables do not know). Such persons share no surname block, so they are found through their own
+blocks: (full birth date, given-name class or key, father's name) hashed into one sorted array, built
+on first use (only rows with a full birth date ask).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+
+from kartoteka.domain.dates import PartialDate
+from kartoteka.matching.compare import father_classes, father_stems
+from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.scorer import Candidate, Query, Scored, options
+from kartoteka.matching.tokens import Token, patronymic_gender
+
+KIN_PART_MIN = 0.9   # given name and patronymic must each agree at least this well
+
+
+def _given(tok: Token) -> list[str]:
+    return ["c%d" % c for c in tok.classes] + ["k" + k for k in tok.keys]
+
+
+def _father(tok: Token) -> list[str]:
+    return ["f%d" % c for c in father_classes(tok)] + ["s" + k for k in father_stems(tok)]
+
+
+def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
+    day = birth.iso()
+    return {hash(("kin", day, g, f)) for g in _given(given) for f in _father(patronymic)}
+
+
+class KinIndex:
+    def __init__(self, candidates: Sequence[Candidate]):
+        hashes, rows = array("q"), array("i")
+        for row, cand in enumerate(candidates):
+            if cand.birth is None or cand.birth.day is None:
+                continue
+            blocks: set[int] = set()
+            for name in cand.names:
+                if name.given is not None and name.patronymic is not None and not name.given.initial:
+                    blocks |= _hashes(cand.birth, name.given, name.patronymic)
+            hashes.extend(blocks)
+            rows.extend([row] * len(blocks))
+        h = np.frombuffer(hashes, dtype=np.int64).copy()
+        r = np.frombuffer(rows, dtype=np.int32).copy()
+        order = np.argsort(h, kind="stable")
+        self.hashes, self.rows = h[order], r[order]
+
+    def candidates(self, q: Query) -> set[int]:
+        if q.birth is None or q.birth.day is None:
+            return set()
+        singles = [u for u in q.units if len(u.covers) == 1 and not u.initial]
+        blocks: set[int] = set()
+        for g in singles:
+            for p in singles:
+                if p is not g and patronymic_gender(p) is not None:
+                    blocks |= _hashes(q.birth, g, p)
+        if not blocks:
+            return set()
+        keys = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
+        lo = np.searchsorted(self.hashes, keys, side="left")
+        hi = np.searchsorted(self.hashes, keys, side="right")
+        out: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist()):
+            out.update(self.rows[a:min(b, a + 200)].tolist())
+        return out
+
+
+def score_kin(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
+    """A `review`-level score when given name, patronymic and the full birth date agree."""
+    if q.birth is None or cand.birth is None or q.birth.day is None or q.birth != cand.birth:
+        return None
+    for name in cand.names:
+        if name.given is None or name.patronymic is None:
+            continue
+        for gt, gs in options(q, "given", name.given, s):
+            if gs.score < KIN_PART_MIN or gs.conflict:
+                continue
+            for pt, ps in options(q, "patronymic", name.patronymic, s):
+                if ps.score < KIN_PART_MIN or ps.conflict or set(gt.covers) & set(pt.covers):
+                    continue
+                surname = name.surname.text if name.surname else ""
+                why = (f"surname differs from {surname}: a changed surname (marriage, maiden name)? "
+                       "given name, patronymic and birth date agree")
+                return Scored(s.kin_review, name, s.kin_review, {"surname": None, "given": (gt, gs),
+                              "patronymic": (pt, ps)}, [(s.kin_review, why)], "exact", q.birth, cand.birth)
+    return None
