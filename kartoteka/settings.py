@@ -36,6 +36,8 @@ class Settings(BaseSettings):
                                                                       "this time are deleted")
     font_dir: Path | None = Field(default=None, description="Folder with DejaVuSans.ttf for PDF reports "
                                                             "(default: Debian's fonts-dejavu-core)")
+    signing_key: Path | None = Field(default=None, description="Private key file (`kartoteka keys create`) that "
+                                                               "signs report downloads, exports and publish")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

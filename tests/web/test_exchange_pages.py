@@ -41,3 +41,37 @@ def test_person_page_shows_each_organisations_claim_and_the_disagreement(web: We
     page = web.client("viewer").get("/persons/P1", headers={"accept-language": "en"}).text
     assert "What each organisation says" in page and "organisations disagree" in page
     assert "1981-05-01" in page and "Org B" in page and "1980-05-01" in page
+
+
+def test_signed_report_download_verifies_and_is_offered_only_with_a_key(web: Web, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from kartoteka.services.vetting import vet_list
+    from kartoteka.web.app import create_app
+    from tests.web.conftest import Web as WebApp
+
+    listing = tmp_path / "list.csv"
+    listing.write_text("№,ФИО\n1,Иванов Иван Иванович\n", "utf-8")
+    run = vet_list(web.db.engine, path=listing, definition_id="guidelines-2013", actor="t").run.id
+    editor = web.client("editor")
+    assert "/signed/" not in editor.get(f"/vetting/runs/{run}").text
+    assert editor.get(f"/vetting/runs/{run}/signed/report.csv.zip").status_code == 404
+    key = tmp_path / "org.key"
+    signing.create_key(path=key, signer="Org A")
+    settings = web.settings.model_copy(update={"signing_key": key})
+    keyed = WebApp(create_app(settings, engine=web.db.engine), web.db, settings, tmp_path).client("editor")
+    assert f"/vetting/runs/{run}/signed/report.pdf.zip" in keyed.get(f"/vetting/runs/{run}").text
+    r = keyed.get(f"/vetting/runs/{run}/signed/report.csv.zip")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        z.extractall(tmp_path / "dl")
+    got = tmp_path / "dl" / f"vetting-run-{run}.csv"
+    pub = signing.load_public(tmp_path / "org.key.pub")
+    assert signing.verify(got, signing.default_signature(got), public_key=pub).signer == "Org A"
+    got.write_bytes(got.read_bytes() + b"x")
+    try:
+        signing.verify(got, signing.default_signature(got), public_key=pub)
+        raise AssertionError("a changed report verified")
+    except signing.VerificationFailed as exc:
+        assert got.name in str(exc)

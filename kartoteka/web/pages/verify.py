@@ -1,15 +1,21 @@
-"""Verify a signed file: upload the file, its signature and (optionally) the organisation's public key."""
+"""Signed files on the web: verify an upload against its signature and the organisation's public key;
+download a vetting report with its signature (a ZIP of both) when the server has a signing key."""
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
 from fastapi.responses import Response
 
-from kartoteka.errors import InvalidInput
-from kartoteka.services import signing
-from kartoteka.web.deps import PagePrincipal, check_csrf
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.reports import exporter
+from kartoteka.services import access, runs, signing
+from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf, get_language
 from kartoteka.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -40,3 +46,25 @@ async def verify_upload(request: Request, principal: PagePrincipal, file: Annota
     except signing.VerificationFailed as exc:
         return render(request, "verify.html", {"result": None, "failure": str(exc)}, status_code=422)
     return render(request, "verify.html", {"result": result, "failure": None})
+
+
+@router.get("/vetting/runs/{run_id}/signed/report.{fmt}.zip")
+def signed_download(engine: EngineDep, principal: PagePrincipal, settings: SettingsDep,
+                    lang: Annotated[str, Depends(get_language)], run_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                    fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")]) -> Response:
+    """The report exactly as downloaded, and its signature, in one ZIP (the bytes the signature covers)."""
+    if settings.signing_key is None:
+        raise NotFound("this server has no signing key (KARTOTEKA_SIGNING_KEY)")
+    report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
+    exp = exporter(fmt)
+    name = f"vetting-run-{run_id}{exp.suffix}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FilePath(tmp) / name
+        path.write_bytes(exp.render(report, lang=lang))
+        sig = signing.sign_files([path], key=settings.signing_key, out=signing.default_signature(path))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(path, name)
+            z.write(sig, sig.name)
+    return Response(buf.getvalue(), media_type="application/zip",
+                    headers={"content-disposition": f"attachment; filename=\"{name}.signed.zip\""})
