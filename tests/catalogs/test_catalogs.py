@@ -107,3 +107,39 @@ def test_catalogs_load_on_demand_and_are_cached() -> None:
     assert out.split() == ["0", "0"]
     assert load_definitions() is load_definitions()
     assert load_code("ru") is load_code("RU")
+
+
+def _verified_items() -> list[tuple[str, list[str]]]:
+    from kartoteka.catalogs import load_organisations
+    items: list[tuple[str, list[str]]] = []
+    for d in load_definitions().values():
+        for item in [d, *d.criteria, *d.conditions, *d.exclusions]:
+            if item.certainty is Certainty.verified:
+                items.append((f"{d.id} {getattr(item, 'id', '')}", item.sources))
+    for code in CODES:
+        items += [(f"{code} {a.article}", a.sources) for a in load_code(code).articles if a.certainty is Certainty.verified]
+    for org in load_organisations().values():
+        for entry in [org, *org.designations]:
+            if entry.certainty is Certainty.verified:
+                items.append((f"organisation {org.id}", entry.sources))
+    items += [(f"caveat {c.id}", c.sources) for c in load_screening_rules().court_caveats
+              if c.certainty is Certainty.verified]
+    return items
+
+
+def test_every_verified_item_cites_a_source_outside_this_repository() -> None:
+    items = _verified_items()
+    assert len(items) > 40
+    for what, sources in items:
+        assert sources, what
+        for src in sources:
+            assert "." in src.split()[0], f"{what}: {src} names no public site"
+            assert "criteria.md" not in src and "§" not in src and "kartoteka" not in src.lower(), f"{what}: {src} is this repository"
+
+
+def test_guidelines_political_motive_is_a_condition_not_a_criterion() -> None:
+    g = get_definition("guidelines-2013")
+    assert "2-motive" not in [c.id for c in g.criteria] and g.motive_condition == "2-motive"
+    assert {c.id for c in g.criteria if c.political_motive_required} == {"1d", "1e", "1f", "1g"}
+    assert "ICCPR" in g.criteria[0].summary and "gender identity" in g.criteria[2].summary
+    assert get_definition("pace-1900-2012").precondition == "deprived_of_liberty"
