@@ -1,0 +1,36 @@
+"""services/viewer_world.py: a viewer's rendering of a saved run follows the registry as it is now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kartoteka.reports import exporter
+from kartoteka.services import access
+from kartoteka.services.access import Principal
+from kartoteka.services.persons_patch import patch_person
+from kartoteka.services.runs import get_run
+from kartoteka.services.vetting import vet_list
+from kartoteka.services.viewer_world import hidden_person_ids
+from tests.conftest import Db
+from tests.services.test_vetting import DEF, make_registry, write_list
+
+VIEWER, ADMIN = Principal("v", "viewer"), Principal("a", "admin")
+
+
+def test_a_person_made_confidential_after_the_run_is_never_named_to_a_viewer(db: Db, tmp_path: Path) -> None:
+    make_registry(db.engine, tmp_path)
+    run = vet_list(db.engine, path=write_list(tmp_path), definition_id=DEF, actor="e").run.id
+    before = access.redact_report(db.engine, VIEWER, get_run(db.engine, run=run))
+    assert before.rows[0].person_id == "P1" and before.rows[0].match == "match"
+    patch_person(db.engine, ADMIN, "P1", version=1, changes={"sensitivity": "confidential"})
+    assert hidden_person_ids(db.engine, VIEWER) and not hidden_person_ids(db.engine, ADMIN)
+    seen = access.redact_report(db.engine, VIEWER, get_run(db.engine, run=run))
+    for fmt in ("csv", "html"):
+        assert b"P1" not in exporter(fmt).render(seen), fmt
+    assert (seen.rows[0].match, seen.rows[0].explanation) == ("no_match", "no registry person with a matching name")
+    assert all(m.person_id != "P1" for m in seen.missing)
+    assert seen.run.by_status["unknown"] == before.run.by_status["unknown"] + 2   # rows 1 and 4 name her
+    listed = {r.id: r for r in access.view_runs(db.engine, VIEWER)}
+    assert listed[run].by_status == seen.run.by_status and listed[run].missing == len(seen.missing)
+    full = access.redact_report(db.engine, ADMIN, get_run(db.engine, run=run))
+    assert full.rows[0].person_id == "P1"   # the stored run is the full rendering, unchanged
