@@ -4,6 +4,7 @@ language (en/uk/ru: ``tr(lang)`` gives the gettext of the interface catalogs, re
 from __future__ import annotations
 
 from kartoteka.catalogs.custody import category_label, party_label, state_label
+from kartoteka.services.custody import CustodyRecord
 from kartoteka.services.vetting_model import MissingPerson, RowContext, VetReport
 
 LANGUAGES = ("en", "uk", "ru")
@@ -117,7 +118,7 @@ def warnings_text(ctx: RowContext, _: Tr = _same) -> str:
     return "; ".join(_(WARNING_LABELS[w]) if w in WARNING_LABELS else w for w in ctx.warnings)
 
 
-def custody_text(ctx: RowContext | MissingPerson, _: Tr = _same) -> str:
+def custody_text(ctx: RowContext | MissingPerson | CustodyRecord, _: Tr = _same) -> str:
     lang = _.lang
     state = ctx.custody
     if not state and not ctx.held_by:
@@ -172,11 +173,14 @@ class Formatter:
     def status(self, status: str) -> str:
         return status_text(status, self._)
 
-    def custody(self, ctx: RowContext | MissingPerson) -> str:
+    def custody(self, ctx: RowContext | MissingPerson | CustodyRecord) -> str:
         return custody_text(ctx, self._)
 
     def category(self, category: str) -> str:
         return category_text(category, self._)
+
+    def state(self, state: str) -> str:
+        return state_label(state, self._.lang)
 
     def warnings(self, ctx: RowContext) -> str:
         return warnings_text(ctx, self._)

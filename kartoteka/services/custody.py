@@ -41,6 +41,10 @@ class CustodyRecord:
     by: str = ""
 
     @property
+    def custody(self) -> str:      # the same name as in a report row's context
+        return self.state
+
+    @property
     def in_custody(self) -> bool:
         found = load_custody_vocabulary().states.get(self.state)
         return bool(found and found.in_custody)

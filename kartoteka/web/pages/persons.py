@@ -16,6 +16,7 @@ from kartoteka.services.persons_edit import PersonEdit, edit_person
 from kartoteka.services.statements import claims_of
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
+from kartoteka.web.pages.custody import custody_context
 from kartoteka.web.render import render
 from kartoteka.web.pages.verify import router as verify_router
 from kartoteka.web.vocabulary import FLAGS
@@ -44,7 +45,8 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
         claims = claims_of(conn, d.person["id"])   # each organisation's statements, disagreements marked
     return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
                                            "claims": claims,
-                                           "history": access.view_history(engine, principal, ref)})
+                                           "history": access.view_history(engine, principal, ref),
+                                           **custody_context(request, engine, d.person["id"])})
 
 
 def _edit_context(d: object, values: dict[str, str], error: str | None = None,

@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from kartoteka.catalogs.loader import definition_ids
 from kartoteka.errors import KartotekaError
 from kartoteka.reports import FORMATS, exporter
+from kartoteka.reports.common import Formatter, notice_text, tr
 from kartoteka.services import access, reviews, rounds, runs, vetting
 from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.jobs import jobs
 from kartoteka.web.render import render
+from kartoteka.web.pages.custody import page_of, request_language
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -34,7 +36,9 @@ def runs_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> 
 async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep, principal: PagePrincipal,
                       file: Annotated[UploadFile, File()], definition_id: Annotated[str, Form(max_length=60)],
                       round: Annotated[str, Form(max_length=120)] = "", side: Annotated[str, Form(max_length=120)] = "",
-                      label: Annotated[str, Form(max_length=200)] = "") -> Response:
+                      label: Annotated[str, Form(max_length=200)] = "",
+                      held_by: Annotated[str, Form(max_length=80)] = "",
+                      also: Annotated[list[str] | None, Form(max_length=60)] = None) -> Response:
     access.require(principal, "vet")
     token = await save_upload(settings.media_dir, file)
     path = upload_path(settings.media_dir, token)
@@ -42,7 +46,8 @@ async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep
     def task(progress: vetting.Progress) -> int:
         try:
             report = vetting.vet_list(engine, path=path, definition_id=definition_id, actor=principal.username,
-                                      round=round, side=side, label=label, progress=progress)
+                                      round=round, side=side, label=label, progress=progress, held_by=held_by,
+                                      definitions=list(also or [])[:10])
         finally:
             discard(settings.media_dir, token)
         return report.run.id
@@ -69,22 +74,26 @@ def _filtered(rows: list[VetRow], status: str, match: str, flag: str, q: str) ->
 
 @router.get("/vetting/runs/{run_id}")
 def run_page(request: Request, engine: EngineDep, principal: PagePrincipal, run_id: RunId, status: Short = "",
-             match: Short = "", flag: Short = "", q: Short = "") -> Response:
+             match: Short = "", flag: Short = "", q: Short = "",
+             missing_page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
     rows = _filtered(report.rows, status, match, flag, q)
+    missing = page_of(report.missing, missing_page)
     return render(request, "vetting_run.html", {
         "r": report, "rows": rows, "summary": report.summary, "formats": FORMATS, "judgements": JUDGEMENTS,
         "statuses": STATUSES, "decisions": DECISIONS, "f": {"status": status, "match": match, "flag": flag, "q": q},
-        "flags": sorted({t for row in report.rows for t in row.flags}), "error": None})
+        "flags": sorted({t for row in report.rows for t in row.flags}), "error": None, "missing": missing,
+        "fmt": Formatter(tr(request_language(request))),
+        "notices": [notice_text(n, tr(request_language(request))) for n in report.run.notices]})
 
 
 @router.get("/vetting/runs/{run_id}/report.{fmt}")
-def download(engine: EngineDep, principal: PagePrincipal, run_id: RunId,
+def download(request: Request, engine: EngineDep, principal: PagePrincipal, run_id: RunId,
              fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")]) -> Response:
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
     exp = exporter(fmt)
     name = f"vetting-run-{run_id}{exp.suffix}"
-    return Response(exp.render(report), media_type=exp.media_type,
+    return Response(exp.render(report, lang=request_language(request)), media_type=exp.media_type,
                     headers={"content-disposition": f"attachment; filename=\"{name}\""})
 
 

@@ -1,0 +1,73 @@
+"""Custody in the web UI and API: the person page shows it, editors record it, reviewers record
+recognitions, the vetting form takes --held-by, the run page pages the missing list, downloads come
+in the user's language, and the round summary page lists each side."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from kartoteka.db.tables import users
+from kartoteka.services.custody import record_custody, set_category
+from kartoteka.services.vetting import vet_list
+from tests.web.conftest import Web, csrf
+
+
+def test_person_page_shows_custody_and_editors_record_it(web: Web) -> None:
+    c = web.client("editor")
+    page = c.get("/persons/P1/custody")
+    r = c.post("/persons/P1/custody", data={"held_by": "RU", "state": "serving_sentence", "place": "IK-2",
+                                            "since": "2022-03", "csrf_token": csrf(page.text)}, follow_redirects=False)
+    assert r.status_code == 303
+    bad = c.post("/persons/P1/custody", data={"held_by": "RU", "state": "on holiday", "csrf_token": csrf(page.text)})
+    assert bad.status_code == 422 and "custody state" in bad.text
+    shown = c.get("/persons/P1").text
+    assert "serving a sentence" in shown and "IK-2" in shown
+    # a recognition needs a reviewer
+    rec = {"organisation": "Memorial", "statement": "https://example.org/m/p1", "stated_on": "2024-03-01",
+           "csrf_token": csrf(page.text)}
+    assert c.post("/persons/P1/recognitions", data=rec).status_code == 403
+    rc = web.client("reviewer")
+    rec["csrf_token"] = csrf(rc.get("/persons/P1/custody").text)
+    assert rc.post("/persons/P1/recognitions", data=rec, follow_redirects=False).status_code == 303
+    assert "Memorial (2024-03-01)" in rc.get("/persons/P1").text
+
+
+def test_api_custody_round_trip(web: Web) -> None:
+    c = web.client("editor")
+    token = csrf(c.get("/persons/P1/custody").text)
+    headers = {"x-csrf-token": token}
+    r = c.post("/api/persons/P1/custody", json={"held_by": "OCC:Zaporizhzhia", "state": "held_without_charge"},
+               headers=headers)
+    assert r.status_code == 201, r.text
+    assert c.post("/api/persons/P1/category", json={"category": "civilian_detainee"}, headers=headers).status_code == 201
+    got = c.get("/api/persons/P1/custody").json()
+    assert got["history"][0]["held_by"] == "OCC:Zaporizhzhia" and got["categories"][0]["category"] == "civilian_detainee"
+    assert c.post("/api/persons/P1/recognitions", json={"organisation": "X", "statement": "u", "stated_on": "2024"},
+                  headers=headers).status_code == 403
+    assert web.client("viewer").post("/api/persons/P1/custody", json={"held_by": "RU", "state": "pretrial"},
+                                     headers=headers).status_code in (403, 401)
+
+
+def test_vetting_with_held_by_in_ukrainian(web: Web) -> None:
+    engine = web.db.engine
+    record_custody(engine, person="P1", held_by="RU", state="serving_sentence", actor="t")
+    record_custody(engine, person="P2", held_by="RU", state="exchanged", actor="t")
+    set_category(engine, person="P1", category="civilian_detainee", actor="t")
+    listing = web.tmp / "l.csv"
+    listing.write_text("name,birth_date,политзаключенный\nOleksandr Kovalenko,1975,да\nИванов Иван Иванович,1980-05-01,да\n",
+                       "utf-8")
+    report = vet_list(engine, path=listing, definition_id="guidelines-2013", actor="t", round="R9", side="UA",
+                      held_by="RU")
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.username == "editor").values(language="uk"))
+    c = web.client("editor")
+    page = c.get(f"/vetting/runs/{report.run.id}").text
+    assert "вже обміняний" in page and "цивільний затриманий" in page      # warnings and category in Ukrainian
+    pdf = c.get(f"/vetting/runs/{report.run.id}/report.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Підсумок" in text and "вже обміняний" in text and "Summary" not in text
+    summary = c.get("/vetting/rounds/R9")
+    assert summary.status_code == 200 and "P2" in summary.text
