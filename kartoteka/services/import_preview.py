@@ -10,8 +10,10 @@ from kartoteka.errors import InvalidInput
 from kartoteka.services.imports import KINDS, REQUIRED
 from kartoteka.tabular.columns import column_aliases, map_columns
 from kartoteka.tabular.reader import open_table
+from kartoteka.tabular.vocab import normalise_status
 
 SAMPLE_ROWS = 5
+MAX_STATUS_ROWS = 100_000   # rows scanned for case statuses the vocabulary does not know
 
 
 @dataclass
@@ -22,6 +24,7 @@ class ImportPreview:
     known_fields: list[str]
     sample: list[dict[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)   # required fields with no column
+    unknown_statuses: list[str] = field(default_factory=list)   # case statuses that need a mapping step
 
     @property
     def unmapped(self) -> list[str]:
@@ -29,11 +32,19 @@ class ImportPreview:
         return [h for h in self.headers if h not in used]
 
 
-def preview_import(kind: str, path: Path, *, mapping: dict[str, str] | None = None) -> ImportPreview:
+def preview_import(kind: str, path: Path, *, mapping: dict[str, str] | None = None,
+                   status_map: dict[str, str] | None = None) -> ImportPreview:
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
     table = open_table(path)
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     sample = [row for _, row in islice(table.rows, SAMPLE_ROWS)]
     missing = [" / ".join(opts) for opts in REQUIRED[kind] if not any(o in fields for o in opts)]
-    return ImportPreview(kind, table.headers, fields, list(column_aliases()[kind]), sample, missing)
+    unknown: list[str] = []
+    if "status" in fields and kind in ("cases", "registry"):
+        for row in [*sample, *(r for _, r in islice(table.rows, MAX_STATUS_ROWS))]:
+            text = row.get(fields["status"], "").strip()
+            if text and text not in unknown and normalise_status(text, status_map) is None:
+                unknown.append(text)
+    return ImportPreview(kind, table.headers, fields, list(column_aliases()[kind]), sample, missing,
+                         unknown[:50])

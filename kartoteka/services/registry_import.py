@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
+from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, sources
 from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.matching.engine import Matcher, NameQuery
@@ -86,7 +87,9 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     if any(not p.ext_id for p in people):
         matcher = Matcher.from_engine(engine)
     try:
-        with engine.begin() as conn:
+        with conflicts_as(f"{path.name}: another import changed the same records at the same time; "
+                          "run the import again"), engine.begin() as conn:
+            lock_writes(conn, "import")   # concurrent imports run one after the other
             conn.execute(insert(imports).values(
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=report.rows, created=0, updated=0,
@@ -296,6 +299,8 @@ class _Sheet:
                 store_charges(self.conn, case_id, case_values)
                 mine.append({**case_values, "id": case_id})
                 self.report.cases_created += 1
+                self.report.changes.append(Change(row_no, case_values["ext_id"], "new case", "",
+                                                  case_values["articles_text"] or case_values["status"]))
                 continue
             trusted = bool(sp.ext_id or values["ext_id"])
             diff = {k: v for k, v in values.items() if v not in (None, "") and old.get(k) != v

@@ -12,6 +12,7 @@ from kartoteka.errors import InvalidInput
 from kartoteka.services.access import require
 from kartoteka.services.import_preview import preview_import
 from kartoteka.services.imports import import_file
+from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
 from kartoteka.web.api.models import ERRORS
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
@@ -29,6 +30,14 @@ class ImportOut(BaseModel):
     dry_run: bool
     import_id: str
     columns: dict[str, str]
+    ignored: list[str] = []
+    notes: list[str] = []
+    changes: list[dict[str, Any]] = []
+    renames: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    cases_created: int = 0
+    cases_updated: int = 0
+    cases_unchanged: int = 0
 
 
 def mapping_of(text: str) -> dict[str, str]:
@@ -39,7 +48,7 @@ def mapping_of(text: str) -> dict[str, str]:
 
 @router.post("/preview", response_model=dict[str, Any], summary="Columns found and how they map to fields")
 async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
-                  kind: Annotated[str, Form(pattern="^(persons|cases|assessments)$")],
+                  kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")],
                   file: Annotated[UploadFile, File()], mapping: Annotated[str, Form(max_length=4000)] = "",
                   ) -> dict[str, Any]:
     require(principal, "import")
@@ -54,15 +63,24 @@ async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrinci
 @router.post("", response_model=ImportOut, summary="Import a file (all rows or none); dry_run validates only",
              responses={422: {"description": "Every bad row, with file, row, column and reason"}})
 async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
-                     kind: Annotated[str, Form(pattern="^(persons|cases|assessments)$")],
+                     kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")],
                      file: Annotated[UploadFile, File()], dry_run: Annotated[bool, Form()] = False,
-                     mapping: Annotated[str, Form(max_length=4000)] = "") -> ImportOut:
+                     mapping: Annotated[str, Form(max_length=4000)] = "",
+                     confirm_renames: Annotated[bool, Form()] = False,
+                     decisions: Annotated[str, Form(max_length=20000, description="'ROW=PERSON_ID; ROW=new'")] = "",
+                     status_map: Annotated[str, Form(max_length=4000, description="'в СИЗО=detained; ...'")] = "",
+                     ) -> ImportOut:
     require(principal, "import")
+    decided = mapping_of(decisions)
+    if any(not row.isdigit() for row in decided):
+        raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")
+    options = SheetOptions(confirm_renames=confirm_renames, status_map=mapping_of(status_map),
+                           decisions={int(r): c for r, c in decided.items()})
     token = await save_upload(settings.media_dir, file)
     try:
         path = upload_path(settings.media_dir, token)
         report = import_file(engine, kind, path, actor=principal.username, mapping=mapping_of(mapping),
-                             dry_run=dry_run)
+                             dry_run=dry_run, options=options)
     except (UnicodeError, ValueError) as exc:
         raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc
     finally:

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
 from kartoteka.errors import InvalidInput
 from kartoteka.services.access import require
 from kartoteka.services.import_preview import preview_import
+from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import KINDS, import_file
+from kartoteka.services.registry_import import SheetOptions
+from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.render import render
+from kartoteka.web.vocabulary import N_
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
-Kind = Annotated[str, Form(pattern="^(persons|cases|assessments)$")]
+Kind = Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")]
+Texts = Annotated[list[str] | None, Form()]
+WORDS = (N_("registry"),)   # the import kind, shown translated
 
 
 @router.get("/import")
@@ -30,34 +38,56 @@ def _mapping_from_form(fields: list[str], headers: list[str]) -> dict[str, str]:
     return {h: f for h, f in zip(headers, fields) if f}
 
 
+def _pairs(left: list[str] | None, right: list[str] | None) -> dict[str, str]:
+    """Parallel form lists (status spelling / value, row / decision) as a dict; empty choices dropped."""
+    return {a: b for a, b in zip(left or [], right or []) if a and b}
+
+
 @router.post("/import/preview")
 async def upload(request: Request, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
                  file: Annotated[UploadFile, File()]) -> Response:
     require(principal, "import")
     token = await save_upload(settings.media_dir, file)
     preview = preview_import(kind, upload_path(settings.media_dir, token))
-    return render(request, "import_preview.html", {"p": preview, "token": token, "report": None, "error": None})
+    return render(request, "import_preview.html", {"p": preview, "token": token, "report": None, "error": None,
+                                                   "options": SheetOptions(), "status_values": status_values()})
+
+
+def _dry_report(engine: Engine, kind: str, path: Path, actor: str, mapping: dict[str, str],
+                options: SheetOptions) -> ImportReport | None:
+    """When an import is refused for renames or open decisions, the dry run shows what they are."""
+    try:
+        return import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=True, options=options)
+    except InvalidInput:
+        return None
 
 
 @router.post("/import/run")
 def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
         token: Annotated[str, Form(max_length=40)], action: Annotated[str, Form(pattern="^(preview|dry_run|commit)$")],
-        header: Annotated[list[str] | None, Form()] = None, field: Annotated[list[str] | None, Form()] = None,
-        ) -> Response:
+        header: Texts = None, field: Texts = None, status_text: Texts = None, status_value: Texts = None,
+        decide_row: Texts = None, decide_choice: Texts = None,
+        confirm_renames: Annotated[bool, Form()] = False) -> Response:
     require(principal, "import")
     path = upload_path(settings.media_dir, token)
     mapping = _mapping_from_form(field or [], header or [])
+    status_map = _pairs(status_text, status_value)
+    decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
+    options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map)
     report, error, errors, preview = None, None, [], None
     try:
-        preview = preview_import(kind, path, mapping=mapping)
+        preview = preview_import(kind, path, mapping=mapping, status_map=status_map)
         if action != "preview":
             report = import_file(engine, kind, path, actor=principal.username, mapping=mapping,
-                                 dry_run=action == "dry_run")
+                                 dry_run=action == "dry_run", options=options)
     except InvalidInput as exc:
         error, errors = str(exc).split("\n")[0], exc.errors[:500]
         preview = preview or preview_import(kind, path)
-    if action == "commit" and report is not None:
+        if action != "dry_run" and not report:
+            report = _dry_report(engine, kind, path, principal.username, mapping, options)
+    if action == "commit" and report is not None and not report.dry_run:
         discard(settings.media_dir, token)
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": report,
-                                                   "error": error, "errors": errors},
+                                                   "error": error, "errors": errors, "options": options,
+                                                   "status_values": status_values()},
                   status_code=422 if error else 200)
