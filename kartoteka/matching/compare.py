@@ -6,16 +6,18 @@ conflict ("gender") when the two parts show different genders (Навальны�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.tokens import Token, patronymic_gender
 from kartoteka.names.given import given_names
 from kartoteka.names.keys import is_cyrillic, plain_form
+from kartoteka.names.parse import guess_language
 
 _FATHER_SUFFIXES = ("aviQ", "eviQ", "iviQ", "iQ", "avna", "evna", "ivna", "iQna", "Qna", "na", "viQ")
 
@@ -112,6 +114,8 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.initial or c.initial:
         return NONE
     if q.keys & c.keys:
+        if folded(q.text, c.text):
+            return Sim(s.folded, "same only after folding (ж/ш, о/а)", needs="date")
         return Sim(1.0, _same_how(q, c))
     if gender_pair(q, c):
         return Sim(0.0, "form of the other gender", "gender")
@@ -121,6 +125,34 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
     if ratio >= s.surname_min:
         return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
     return Sim(0.0, "different surname")
+
+
+_LATIN_SIBILANTS = re.compile(r"shch|szcz|šč|sch|zh|rz|sh|sz|[žżšщжш]")
+_SIBILANT = {"shch": "W", "szcz": "W", "šč": "W", "щ": "W", "sch": "?", "zh": "Z", "rz": "Z", "ž": "Z",
+             "ż": "Z", "ж": "Z", "sh": "S", "sz": "S", "š": "S", "ш": "S"}
+_CYRILLIC_PAIRS = {("о", "а"), ("а", "о"), ("з", "с"), ("с", "з"), ("г", "х"), ("х", "г")}
+
+
+def _sibilants(text: str) -> list[str]:
+    return [_SIBILANT[m] for m in _LATIN_SIBILANTS.findall(text.lower())]
+
+
+@lru_cache(maxsize=50_000)
+def folded(a: str, b: str) -> bool:
+    """Two spellings that share a key only because the key folds letters no transliteration confuses:
+    ж/ш (Kozhin / Кашин), a Latin o for a Cyrillic а (akanye goes the other way: Kalesnikava is
+    Колесникова), and between Cyrillic spellings о/а, з/с, г/х (unless one is Ukrainian or Belarusian)."""
+    sa, sb = _sibilants(a), _sibilants(b)
+    if len(sa) == len(sb) and any(x != y and "?" not in (x, y) for x, y in zip(sa, sb)):
+        return True
+    ca, cb = is_cyrillic(a), is_cyrillic(b)
+    if ca == cb:
+        if not ca or guess_language(a) or guess_language(b) or len(a) != len(b):
+            return False   # Ukrainian and Belarusian forms differ in vowels (Калеснікава / Колесникова)
+        return any((x, y) in _CYRILLIC_PAIRS for x, y in zip(a.lower(), b.lower()))
+    latin, cyr = (plain_form(b), plain_form(a)) if ca else (plain_form(a), plain_form(b))
+    return any(op.tag == "replace" and latin[op.src_pos] == "o" and cyr[op.dest_pos] == "a"
+               for op in Levenshtein.editops(latin, cyr))
 
 
 RUSSIFYING = ("av", "ev", "in")

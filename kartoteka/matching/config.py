@@ -30,6 +30,7 @@ class MatchSettings:
     compound_part: float = 0.92       # the list gives one of several given names (Эмир / Эмир-Усеин)
     russified: float = 0.90           # Куртбекир / Куртбекиров: needs a patronymic or a birth date
     kin_review: float = 0.80          # given name, patronymic and full birth date agree, surname differs
+    folded: float = 0.93              # Kozhin / Кашин: the same key only after folding; needs a full date
     uncorroborated: float = 0.86      # ceiling when a part needs a date (or patronymic) the row lacks
 
     def as_dict(self) -> dict[str, float]:

@@ -23,6 +23,7 @@ from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.kin import KinIndex, score_kin
+from kartoteka.matching.population import population
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.compare import Sim
 from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
@@ -149,9 +150,7 @@ class Matcher:
 
     def prepare(self, q: NameQuery) -> Query:
         """The list name as one query (no alternatives split off)."""
-        units = query_units(q.name)
-        return Query(q.name, units, sum(1 for u in units if len(u.covers) == 1), q.birth_date,
-                     q.gender.value if q.gender else None, self._sims)
+        return self._query(q.name, q.birth_date, q.gender.value if q.gender else None)
 
     def prepare_all(self, q: NameQuery) -> list[Query]:
         """One query per alternative written in the cell ("Иванов Иван / Ivanov Ivan"), with a
@@ -161,9 +160,16 @@ class Matcher:
         gender = q.gender.value if q.gender else None
         out = []
         for name in names:
-            units = query_units(name)
-            out.append(Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims))
+            out.append(self._query(name, birth, gender))
         return out
+
+    def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:
+        units = query_units(name)
+        pop = population()
+        real = frozenset(u.text for u in units if len(u.covers) == 1 and not u.initial
+                         and (pop.is_real(u.keys) or u.keys & self.index.surname_keys))
+        return Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims,
+                     real_surnames=real)
 
     def score_all(self, q: NameQuery, *, skip_other_dates: bool = False) -> list[tuple[int, Scored]]:
         """Blocked candidates, best first: (row, scored). With ``skip_other_dates``, candidates whose

@@ -78,6 +78,7 @@ class CandidateIndex:
         order = np.argsort(hashes, kind="stable")
         self.hashes = hashes[order]
         self.rows = rows[order]
+        self.surname_keys: frozenset[str] = frozenset().union(*surnames.values()) if surnames else frozenset()
         self.near: dict[str, set[str]] = defaultdict(set)
         for key in set().union(*surnames.values()) if surnames else set():
             if len(key) >= 4:

@@ -38,6 +38,9 @@ class Query:
     # per query: options per (role, registry part), alignments per shape (see align)
     options: dict[tuple[str, Token], tuple[tuple[Token, Sim], ...]] = field(default_factory=dict)
     aligned: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
+    # list words that are real surnames themselves (data/names/surnames.yaml or the registry): read as a
+    # typo of another surname, they need a full birth date (Кулаков is not a misspelt Куликов)
+    real_surnames: frozenset[str] = frozenset()
     # one-word units: (position, unit, the unit's gender if it reads as a patronymic)
     singles: list[tuple[int, Token, str | None]] = field(init=False)
     patronymic_like: bool = field(init=False)   # some one-word unit reads as a patronymic
@@ -211,6 +214,9 @@ def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | Non
     for cap, _why in caps:
         score = min(score, cap)
     needs = tuple((role, part[1].needs) for role, part in zip(ROLES, parts) if part is not None and part[1].needs)
+    sur = parts[0]
+    if sur is not None and sur[1].how.startswith("close spelling") and sur[0].text in q.real_surnames:
+        needs += (("surname", "real"),)
     return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None, needs)
 
 
@@ -226,8 +232,9 @@ def _uncorroborated(al: _Alignment, kind: str, s: MatchSettings) -> list[tuple[f
             continue
         part = al.parts.get(role)
         word = part[0].text if part else ""
-        why = "needs a full birth date to confirm" if need == "date" else \
-            "needs a patronymic or birth date to confirm"
+        why = {"date": "needs a full birth date to confirm",
+               "real": "itself a real surname, so not read as a typo without a full birth date",
+               }.get(need, "needs a patronymic or birth date to confirm")
         out.append((s.uncorroborated, f"{role} {word}: {part[1].how if part else ''}, {why}"))
     return out
 
