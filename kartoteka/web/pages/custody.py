@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from kartoteka.catalogs import definition_ids
 from kartoteka.catalogs.custody import load_categories, load_custody_vocabulary
 from kartoteka.errors import InvalidInput
-from kartoteka.reports.common import Formatter, tr
+from kartoteka.reports.common import N_, Formatter, tr
 from kartoteka.services import access
 from kartoteka.services import custody as svc
 from kartoteka.services.round_summary import GROUPS, round_summary
@@ -24,6 +24,8 @@ from kartoteka.web.render import render
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 T = TypeVar("T")
 PAGE_SIZE = 50
+GROUP_LABELS = {"asked": N_("asked for"), "offered": N_("offered"), "agreed": N_("agreed (on both sides' lists)"),
+                "exchanged": N_("exchanged"), "released": N_("released"), "outstanding": N_("outstanding")}
 Text = Annotated[str, Form(max_length=2000)]
 
 
@@ -118,5 +120,5 @@ def round_page(request: Request, engine: EngineDep, principal: PagePrincipal,
                round: Annotated[str, Path(max_length=120)]) -> Response:
     access.require(principal, "vet")     # names and custody of everyone on the round's lists
     summary = round_summary(engine, round=round)
-    return render(request, "round_summary.html", {"s": summary, "groups": GROUPS,
+    return render(request, "round_summary.html", {"s": summary, "groups": GROUPS, "group_labels": GROUP_LABELS,
                                                   "fmt": Formatter(tr(request_language(request)))})
