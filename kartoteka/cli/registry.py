@@ -16,7 +16,8 @@ from kartoteka.db.schema import upgrade_schema
 from kartoteka.errors import InvalidInput
 from kartoteka.services import backup as backup_service
 from kartoteka.services.exports import FORMATS, export_records
-from kartoteka.services.persons import get_person, person_history
+from kartoteka.services.access import system_principal, view_history, view_person
+from kartoteka.services.auditlog import record_event
 from kartoteka.services.secret_key import create_secret
 from kartoteka.services.files import protect_database_file
 
@@ -35,8 +36,9 @@ def init(ctx: typer.Context) -> None:
 
 def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id (or #internal-id)")]) -> None:
     """Print a person: names, cases and charges, status history, assessments and sources."""
-    with user_errors():
-        d = get_person(state(ctx).engine(), person)
+    st = state(ctx)
+    with user_errors():   # the operator's reads of confidential records are audited like any other
+        d = view_person(st.engine(), system_principal(st.actor), person, via="cli show")
     p = d.person
     console.print(f"[bold]{d.primary_name}[/]  id {p['ext_id']}  (#{p['id']}, version {p['version']}, "
                   f"{p['sensitivity']})", highlight=False)
@@ -74,8 +76,9 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
 def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")],
             as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines")] = False) -> None:
     """Every change to a person and their cases, events and assessments: who, when, field, before, after."""
+    st = state(ctx)
     with user_errors():
-        entries = person_history(state(ctx).engine(), person)
+        entries = view_history(st.engine(), system_principal(st.actor), person)
     if as_json:
         for e in entries:
             console.print_json(json.dumps(e, default=str, ensure_ascii=False))
@@ -96,8 +99,11 @@ def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons
     """Write persons or cases in a format that imports back unchanged (formulas neutralised)."""
     if kind == "ftm":
         return exchange.export_ftm_cmd(ctx, out, audience, organisation, sign)
+    st = state(ctx)
     with user_errors():
-        n = export_records(state(ctx).engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower())
+        n = export_records(st.engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower())
+        record_event(st.engine(), actor=st.actor, action="export", entity=kind,
+                     detail={"file": out.name, "rows": n})
         console.print(f"Wrote {n} {kind} to {out}", highlight=False)
         if sign:
             exchange.sign_and_report(out, sign)
@@ -106,8 +112,11 @@ def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons
 def backup(ctx: typer.Context, file: Path,
            logical: Annotated[bool, typer.Option(help="Portable gzipped JSON Lines dump (default on PostgreSQL)")] = False) -> None:
     """Take a consistent snapshot while the database is in use."""
+    st = state(ctx)
     with user_errors():
-        kind = backup_service.backup(state(ctx).engine(), file, logical=logical)
+        kind = backup_service.backup(st.engine(), file, logical=logical)
+        record_event(st.engine(), actor=st.actor, action="backup", entity="database", detail={"file": file.name,
+                                                                                             "kind": kind})
     console.print(f"Backup ({kind}) written to {file}", highlight=False)
 
 

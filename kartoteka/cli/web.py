@@ -13,6 +13,7 @@ from rich.table import Table
 from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.services import users as user_service
+from kartoteka.services.auditlog import record_event
 from kartoteka.services.publish import publish as publish_records
 from kartoteka.services.recognitions import write_recognitions
 from kartoteka.services.secret_key import require_secret
@@ -164,6 +165,8 @@ def publish(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=
     st = state(ctx)
     with user_errors():
         report = publish_records(st.engine(), out=out)
+        record_event(st.engine(), actor=st.actor, action="publish", entity="registry",
+                     detail={"persons": report.persons, "cases": report.cases, "sources": report.sources})
         n = write_recognitions(st.engine(), out=out, organisation=organisation) if recognitions else 0
         console.print(f"Published {report.persons} persons, {report.cases} cases, {report.sources} sources"
                       + (f", {n} recognitions" if recognitions else "") + f" to {out}")

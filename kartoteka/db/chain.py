@@ -23,6 +23,10 @@ from sqlalchemy import Connection, insert, select, update
 from kartoteka.db.tables import audit_head, audit_log
 
 GENESIS = "0" * 64
+# Entries that record an act but change no data: caches keyed on the registry's state ignore them
+# (``audit_head.changed_seq`` moves only for the others).
+NO_CHANGE = frozenset({"read", "login", "login_failed", "login_locked", "logout", "password_failed", "download",
+                       "export", "backup", "publish", "judge", "verify"})
 FIELDS = ("seq", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
 _LOCK = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq).returning(
     audit_head.c.seq, audit_head.c.hash)
@@ -46,7 +50,7 @@ def lock_head(conn: Connection) -> tuple[int, str]:
     """Take the chain's lock (held until the transaction ends); returns the newest (seq, hash)."""
     row = conn.execute(_LOCK).first()
     if row is None:  # a schema made without the migration's head row
-        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
+        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS, changed_seq=0))
         row = conn.execute(_LOCK).one()
     return int(row.seq), str(row.hash)
 
@@ -56,8 +60,11 @@ def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict
     the head moves with them, so the caller must insert them in the same transaction."""
     seq, prev = lock_head(conn)
     out: list[dict[str, Any]] = []
+    changed = None
     for row in rows:
         seq += 1
+        if row.get("action") not in NO_CHANGE:
+            changed = seq
         entry: dict[str, Any] = {k: row.get(k) for k in FIELDS if k != "seq"}
         entry["at"] = utc(row["at"])
         entry["seq"] = seq
@@ -65,7 +72,10 @@ def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict
         entry["hash"] = prev = entry_hash(prev, entry)
         out.append(entry)
     if out:
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev))
+        values: dict[str, Any] = {"seq": seq, "hash": prev}
+        if changed is not None:
+            values["changed_seq"] = changed
+        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
     return out
 
 

@@ -183,6 +183,7 @@ audit_head = Table(   # one row: the chain's newest entry; writers lock it, so t
     Column("id", Integer, primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("changed_seq", Integer, nullable=False, default=0, server_default="0"),  # newest entry changing data
 )
 
 role_policies = Table(   # per role: must its users sign in with a second factor (TOTP)?

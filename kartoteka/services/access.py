@@ -221,9 +221,18 @@ def view_runs(engine: Engine, principal: Principal, *, round: str | None = None,
 def view_diff(engine: Engine, principal: Principal, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """The diff of two runs as the principal's renderings of the two reports give it."""
     if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
-        return diff_runs(engine, run_a=run_a, run_b=run_b)
+        diff = diff_runs(engine, run_a=run_a, run_b=run_b)
+        shown = {row.internal_id for e in (*diff.added, *diff.removed, *diff.changed) for row in (e.before, e.after)
+                 if row is not None and row.internal_id is not None}
+        _log_confidential_ids(engine, principal, shown, via=f"diff of runs {diff.a.id} and {diff.b.id}")
+        return diff
     return diff_reports(redact_report(engine, principal, get_run(engine, run=run_a)),
                         redact_report(engine, principal, get_run(engine, run=run_b)))
+
+
+def log_person_reads(engine: Engine, principal: Principal, ids: set[int], *, via: str) -> None:
+    """Audit reads of the confidential persons among ``ids`` shown to ``principal`` (assessments, diffs)."""
+    _log_confidential_ids(engine, principal, ids, via=via)
 
 
 def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *, via: str) -> None:

@@ -21,6 +21,7 @@ from kartoteka.db.engine import conflicts_as
 from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, custody, persons, sources
 from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kartoteka.services.persons import resolve_person_id
+from kartoteka.services.evidence import check_source_url
 
 FINDINGS = ("met", "not_met", "unclear", "excepted")
 # "excepted" (exclusions only): the exclusion's facts are met but one of its exceptions applies
@@ -122,11 +123,13 @@ def create_assessment(engine: Engine, *, person: str | int, definition_id: str, 
 def _source_id(conn: Connection, ref: SourceRef, actor: str) -> int:
     if not ref.url.strip():
         raise InvalidInput("a source needs a URL (or a file reference)")
-    found = conn.execute(select(sources.c.id).where(sources.c.url == ref.url.strip(),
-                                                    sources.c.deleted_at.is_(None))).scalar()
+    found = conn.execute(select(sources.c.id).where(
+        (sources.c.url == ref.url.strip()) | ((sources.c.sha256 == ref.url.strip()) & (sources.c.file_path != "")),
+        sources.c.deleted_at.is_(None))).scalar()   # an address, or the sha256 of a stored file
     if found is not None:
         return int(found)
-    return audit.create_record(conn, sources, "source", {"url": ref.url.strip(), "title": ref.title}, actor=actor)
+    url = check_source_url(ref.url)   # a new source: http(s) only, never javascript: or data:
+    return audit.create_record(conn, sources, "source", {"url": url, "title": ref.title}, actor=actor)
 
 
 def _cite(conn: Connection, entity: str, entity_id: int, refs: Iterable[SourceRef], actor: str) -> list[str]:

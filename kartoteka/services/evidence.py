@@ -5,20 +5,34 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
-from kartoteka.services.files import private_dir, private_file
 from kartoteka.db.tables import cases, citations, sources, status_events
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import parse_sensitivity
 from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.services.files import private_dir, private_file
 from kartoteka.services.persons import resolve_person_id
+
+SOURCE_URL_RULE = "a source address must start with http:// or https:// (or store the file itself)"
 
 EVENT_KINDS = ("detained", "charged", "convicted", "transferred", "released", "exchanged", "deported",
                "died", "disappeared")
 CITABLE = ("person", "case", "status_event", "assessment", "finding")
+
+
+def check_source_url(url: str) -> str:
+    """A source's address: http:// or https:// with a host, nothing else (``javascript:``, ``data:`` and
+    ``file:`` would run or open something in a reader's browser). A stored file is cited by its file."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() or ord(c) < 32
+                                                                                 for c in text):
+        raise InvalidInput(SOURCE_URL_RULE)
+    return text
 
 
 def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", file: Path | None = None,
@@ -27,6 +41,8 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
     """Register a source. A file is copied into ``media_dir`` under its sha256, so it cannot change."""
     if not url and file is None:
         raise InvalidInput("a source needs a URL or a file")
+    if url:
+        url = check_source_url(url)
     values = {"url": url.strip(), "title": title.strip(), "publisher": publisher.strip(),
               "accessed_on": parse_partial_date(accessed_on).iso() if accessed_on else None,
               "sensitivity": parse_sensitivity(sensitivity).value, "file_path": "", "sha256": ""}

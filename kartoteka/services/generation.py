@@ -1,7 +1,8 @@
 """A cheap fingerprint of the registry's state, for caches that must drop when anything changes.
 
 Every change to a record writes an audit entry, and every reviewer judgement a match decision, so
-the newest id of each moves whenever a cached result could be stale.
+the newest of each moves whenever a cached result could be stale. Audit entries that change no data
+(reads, sign-ins, downloads) do not count: ``audit_head.changed_seq`` skips them (db/chain.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, func, select
 
-from kartoteka.db.tables import audit_log, match_decisions
+from kartoteka.db.tables import audit_head, match_decisions
 
 T = TypeVar("T")
 
 
-_GENERATION = select(select(func.max(audit_log.c.id)).scalar_subquery(),
+_GENERATION = select(select(audit_head.c.changed_seq).where(audit_head.c.id == 1).scalar_subquery(),
                      select(func.max(match_decisions.c.id)).scalar_subquery())
 
 

@@ -203,6 +203,9 @@ def record_judgement(engine: Engine, *, query_key: str, person_id: int, judgemen
             algorithm_version=Matcher.VERSION, score=score, run_id=run_id))
         key = result.inserted_primary_key
         assert key is not None
+        audit.log_event(conn, entity="match_decision", entity_id=int(key[0]), action="judge", actor=actor,
+                        after={"query_key": query_key[:400], "person_id": person_id,
+                               "other_person_id": other_person_id, "judgement": judgement, "run_id": run_id})
         return int(key[0])
 
 

@@ -201,10 +201,11 @@ def authenticate(engine: Engine, *, username: str, password: str, max_failures: 
         row = conn.execute(select(users).where(users.c.username == name)).first()
     ok = _verify(row.password_hash if row is not None else _dummy_hash(), password)  # the same work for all
     at = now()
-    with engine.begin() as conn:
-        if row is None:
+    if row is None:
+        with engine.begin() as conn:   # the same write as for a known user
             log_event(conn, entity="user", entity_id=0, action="login_failed", actor="-", after={"reason": "unknown"})
-            raise Forbidden(REFUSED)
+        raise Forbidden(REFUSED)
+    with engine.begin() as conn:
         user = _user(row)
         locked = user.locked_until is not None and user.locked_until > at
         if ok and user.active and not locked:

@@ -24,6 +24,7 @@ from kartoteka.web.deps import EnrolRequired, LoginRequired
 from kartoteka.web.render import make_environment, render
 from kartoteka.web import uploads
 from kartoteka.web.uploads import scrub_paths
+from kartoteka.web.download_audit import DownloadAuditMiddleware
 from kartoteka.web.limits import BodyLimitMiddleware
 from kartoteka.web.middleware import SessionMiddleware
 from kartoteka.web.security import RateLimiter, SessionCodec
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     uploads.configure(settings.media_dir, settings.upload_max_age_seconds)
     app.state.login_limiter = RateLimiter(limit=max(10, settings.login_max_failures * 2), window=60)
 
+    app.add_middleware(DownloadAuditMiddleware, engine=app.state.engine)
     app.add_middleware(SessionMiddleware, codec=app.state.codec)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)  # outermost: added last
 

@@ -28,6 +28,7 @@ def upgrade() -> None:
                     sa.Column("id", sa.Integer(), nullable=False),
                     sa.Column("seq", sa.Integer(), nullable=False),
                     sa.Column("hash", sa.String(length=64), nullable=False),
+                    sa.Column("changed_seq", sa.Integer(), nullable=False, server_default="0"),
                     sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")))
     op.create_table("role_policies",
                     sa.Column("role", sa.String(length=12), nullable=False),
@@ -56,8 +57,8 @@ def _chain_existing() -> None:
         digest = entry_hash(prev, entry)
         conn.execute(sa.update(log).where(log.c.id == row["id"]).values(seq=seq, prev_hash=prev, hash=digest))
         prev = digest
-    conn.execute(sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("hash")).insert()
-                 .values(id=1, seq=seq, hash=prev))
+    conn.execute(sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("hash"),
+                          sa.column("changed_seq")).insert().values(id=1, seq=seq, hash=prev, changed_seq=seq))
 
 
 def downgrade() -> None:

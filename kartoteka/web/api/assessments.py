@@ -50,6 +50,7 @@ def visible_assessment(engine: EngineDep, principal: access.Principal, assessmen
     view = svc.get_assessment(engine, assessment_id)
     if not access.visible_person_ids(engine, principal, [view.assessment["person_id"]]):
         raise NotFound(f"no assessment #{assessment_id}")
+    access.log_person_reads(engine, principal, {view.assessment["person_id"]}, via=f"assessment {assessment_id}")
     cited = [s["source_id"] for s in view.sources] + [s["source_id"] for f in view.findings for s in f.sources]
     shown = access.visible_source_ids(engine, principal, cited)
     view.sources = [s for s in view.sources if s["source_id"] in shown]
