@@ -8,9 +8,9 @@ Mapping (docs/exchange.md has the table):
   persons       -> Person: name (primary names and transliterations, every script), alias, previousName,
                    firstName / lastName / fatherName (the patronymic), birthDate, gender, citizenship, address
   cases         -> CourtCase (caseNumber, court, country, status, summary = the charges as written,
-                   startDate = detained, closeDate = verdict) and CourtCaseParty (role defendant,
+                   closeDate = verdict) and CourtCaseParty (role defendant, startDate = detained,
                    description = sentence, summary = facility)
-  sources       -> Document (title, sourceUrl, publisher, retrievedAt) + Documentation linking it
+  sources       -> Document (title, fileName = title, sourceUrl, publisher, retrievedAt) + Documentation
   recognitions  -> Sanction (program = definition, authority = organisation, listingDate, reason)
 
 The audience decides what is written, by the same rule as ``publish``: "public" writes only public
@@ -115,9 +115,9 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
         yield _entity(cid[c.id], "CourtCase", {
             "name": c.case_number or f"Case {c.ext_id}", "caseNumber": v["case_number"], "court": v["court"],
             "country": (v["jurisdiction"] or "").lower() or None, "status": v["status"],
-            "summary": v["articles_text"], "startDate": v["detained_on"], "closeDate": v["verdict_on"]})
+            "summary": v["articles_text"], "closeDate": v["verdict_on"]})
         yield _entity(entity_id(namespace, "party", c.ext_id), "CourtCaseParty", {
-            "party": pid[c.person_id], "case": cid[c.id], "role": "defendant",
+            "party": pid[c.person_id], "case": cid[c.id], "role": "defendant", "startDate": v["detained_on"],
             "description": v["sentence"], "summary": v["facility"]})
     n_sources = 0
     cited: dict[int, list[str]] = {}
@@ -134,9 +134,9 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
         n_sources += 1
         doc = entity_id(namespace, "source", str(s.id))
         v = {k: getattr(s, k) if k in sf else None for k in sources.c.keys()}
-        yield _entity(doc, "Document", {"title": v["title"] or v["url"] or f"Source {s.id}",
-                                        "sourceUrl": v["url"], "publisher": v["publisher"],
-                                        "retrievedAt": v["accessed_on"]})
+        title = v["title"] or v["url"] or f"Source {s.id}"
+        yield _entity(doc, "Document", {"title": title, "fileName": title, "sourceUrl": v["url"],
+                                        "publisher": v["publisher"], "retrievedAt": v["accessed_on"]})
         for target in dict.fromkeys(cited[s.id]):
             yield _entity(entity_id(namespace, "doc", f"{s.id}.{target}"), "Documentation",
                           {"document": doc, "entity": target})

@@ -186,6 +186,7 @@ class _Importer:
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
             self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
+            self.claim("person", pid, "possibly_same", f"{result.ext_id} ({result.score:.2f})", e["id"])
         return pid
 
     def case(self, e: dict[str, Any], person_id: int, party: dict[str, Any]) -> int:
@@ -195,7 +196,7 @@ class _Importer:
         values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
                   "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber"),
                   "articles_text": _first(e, "summary"), "court": _first(e, "court"),
-                  "detained_on": _date(_first(e, "startDate")), "verdict_on": _date(_first(e, "closeDate")),
+                  "detained_on": _date(_first(party, "startDate") or _first(e, "fileDate")), "verdict_on": _date(_first(e, "closeDate")),
                   "sentence": _first(party, "description"), "facility": _first(party, "summary"),
                   "status": _first(e, "status")[:60], "sensitivity": self.sensitivity}
         values["row_hash"] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from kartoteka.db import audit
 from kartoteka.db.tables import (
@@ -25,7 +25,7 @@ from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.recognitions import OWN
 
 SINGLE = ("birth_date", "gender", "citizenship", "region")   # one true value: differing claims disagree
-SHOWN = ("name", *SINGLE, "custody", "recognition")
+SHOWN = ("name", *SINGLE, "custody", "recognition", "possibly_same")   # possibly_same: an import's review pair
 
 
 @dataclass
@@ -149,6 +149,10 @@ def merge_persons(engine: Engine, *, keep: str, other: str, actor: str) -> int:
             conn.execute(update(table).where(table.c.person_id == oid).values(person_id=kid))
         conn.execute(update(citations).where(and_(citations.c.entity_type == "person", citations.c.entity_id == oid))
                      .values(entity_id=kid))
+        conn.execute(delete(statements).where(   # the review pair is settled
+            statements.c.entity_type == "person", statements.c.entity_id == oid, statements.c.prop == "possibly_same",
+            statements.c.value.startswith(conn.execute(select(persons.c.ext_id).where(persons.c.id == kid))
+                                          .scalar_one() + " ")))
         conn.execute(update(statements).where(statements.c.entity_type == "person", statements.c.entity_id == oid)
                      .values(entity_id=kid))
         audit.soft_delete(conn, persons, "person", oid, actor=actor)

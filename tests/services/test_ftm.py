@@ -38,8 +38,36 @@ def _registry(db: Db, tmp: Path, persons: str = PERSONS, cases: str = CASES) -> 
     import_file(db.engine, "cases", tmp / "c.csv", actor="t")
 
 
+def _evidence(db: Db, tmp: Path) -> None:
+    """A public source cited for P1 and its case, and a recognition of P1."""
+    from kartoteka.db import audit
+    from kartoteka.services.evidence import add_source, cite
+    from kartoteka.services.persons import resolve_person_id
+
+    sid = add_source(db.engine, actor="t", media_dir=tmp / "media", url="https://example.org/news/1",
+                     title="Приговор", publisher="Example News", accessed_on="2024-01-02", sensitivity="public")
+    with db.engine.begin() as conn:
+        pid = resolve_person_id(conn, "P1")
+        case_id = get_person(db.engine, "P1").cases[0]["id"]
+        audit.create_record(conn, assessments, "assessment", {
+            "person_id": pid, "definition_id": "guidelines-2013", "definition_version": "1", "state": "decided",
+            "decision": "recognised", "decided_on": "2024-03-01", "rationale": "https://example.org/statement/1"},
+            actor="t")
+    cite(db.engine, actor="t", source_id=sid, entity_type="person", entity_id=pid)
+    cite(db.engine, actor="t", source_id=sid, entity_type="case", entity_id=case_id)
+
+
 def _lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x]
+
+
+def _sqlite(path: Path) -> Any:
+    from kartoteka.db.engine import make_engine
+    from kartoteka.db.schema import upgrade_schema
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    return engine
 
 
 def _fresh(db: Db, tmp: Path) -> Any:
@@ -61,12 +89,23 @@ def _fresh(db: Db, tmp: Path) -> Any:
 
 def test_every_entity_is_valid_followthemoney_and_only_public_records_go_out(db: Db, tmp_path: Path) -> None:
     _registry(db, tmp_path)
+    _evidence(db, tmp_path)
     report = export_ftm(db.engine, out=tmp_path / "out.ftm.json")
     entities = _lines(tmp_path / "out.ftm.json")
     assert (report.persons, report.cases) == (2, 2)
     for e in entities:
-        proxy = model.get_proxy(e, cleaned=False)
-        assert proxy.to_dict()["properties"] == model.get_proxy(e).to_dict()["properties"], e
+        schema = model.get(e["schema"])
+        assert schema is not None and not schema.abstract, e
+        assert set(e["properties"]) <= set(schema.properties), e              # no property FtM does not know
+        assert set(schema.required) <= set(e["properties"]), e                # every required one present
+        schema.validate(e)                                                    # raises InvalidData on a bad value
+        cleaned = model.get_proxy(e).to_dict()["properties"]                 # the library's own cleaning ...
+        assert {k: sorted(v) for k, v in cleaned.items()} == {k: sorted(v) for k, v in e["properties"].items()}, e
+        for prop, values in e["properties"].items():                          # ... and entity references resolve
+            if schema.properties[prop].type.name == "entity":
+                assert all(v in {x["id"] for x in entities} for v in values), (e, prop)
+    assert {e["schema"] for e in entities} == {"Person", "CourtCase", "CourtCaseParty", "Document", "Documentation",
+                                               "Sanction"}
     person = next(e for e in entities if e["id"] == "kartoteka-person-P1")
     assert person["properties"]["fatherName"] == ["Игоревна"]
     assert set(person["properties"]["name"]) == {"Тестова Олена Игоревна"}
@@ -94,13 +133,20 @@ def _snapshot(engine: Any, ext: str) -> dict[str, Any]:
 
 def test_round_trip_into_an_empty_registry_as_another_organisation(db: Db, tmp_path: Path) -> None:
     _registry(db, tmp_path)
+    _evidence(db, tmp_path)
     export_ftm(db.engine, out=tmp_path / "a.json")
     before = {ext: _snapshot(db.engine, ext) for ext in ("P1", "P2")}
+    sources_before = sorted((s["url"], s["title"], s["publisher"], s["accessed_on"])
+                            for s in get_person(db.engine, "P1").sources)
     assert before["P1"]["charges"]
     second = _fresh(db, tmp_path)
     report = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
     assert (report.created, report.merged, report.cases, report.review) == (2, 0, 2, [])
     assert {ext: _snapshot(second, ext) for ext in ("P1", "P2")} == before
+    assert sorted((s["url"], s["title"], s["publisher"], s["accessed_on"])
+                  for s in get_person(second, "P1").sources) == sources_before == [
+        ("https://example.org/news/1", "Приговор", "Example News", "2024-01-02")]
+    assert report.recognitions == 1 and report.sources == 1
     with second.connect() as conn:
         orgs = {r.organisation for r in conn.execute(select(statements))}
     assert orgs == {"Org A"}
@@ -122,9 +168,7 @@ def test_two_organisations_merge_with_both_claims_kept_and_the_disagreement_show
     _registry(db, tmp_path)                                  # this registry: P1, P2 (P3 confidential)
     other = tmp_path / "b"
     other.mkdir()
-    second = _fresh(db, tmp_path) if db.backend == "sqlite" else None
-    if second is None:
-        return   # PostgreSQL: the second registry would need its own database; SQLite covers the merge
+    second = _sqlite(tmp_path / "org-b.db")                  # Org B's own registry; the merge runs on db
     _registry(Db("", second, "sqlite"), other, OTHER, OTHER_CASES)
     export_ftm(second, out=tmp_path / "b.json", audience="internal")   # partners see facilities
     report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
@@ -134,6 +178,8 @@ def test_two_organisations_merge_with_both_claims_kept_and_the_disagreement_show
     p1 = get_person(db.engine, "P1")
     assert "Тестова Елена Игоревна" in {n["full"] for n in p1.names}
     assert p1.person["birth_date"] == "1984-02-11"
+    held = {c.prop: c for c in person_claims(db.engine, person="B8")}
+    assert held["possibly_same"].values[0].value.startswith("P2 (")     # the review pair shows on its page
     merge_persons(db.engine, keep="P2", other="B8", actor="reviewer")
     claims = {c.prop: c for c in person_claims(db.engine, person="P2")}
     birth = claims["birth_date"]
@@ -143,25 +189,20 @@ def test_two_organisations_merge_with_both_claims_kept_and_the_disagreement_show
     assert get_person(db.engine, "P2").person["birth_date"] == "1975"          # not overwritten
     assert {c["ext_id"] for c in get_person(db.engine, "P2").cases} == {"C2", "K1"}
     assert not claims["name"].disagree and len(claims["name"].values) >= 1
+    assert "possibly_same" not in claims                                  # settled by the merge
+    assert get_person(db.engine, "B8").person["deleted_at"] is not None
     assert "Org B" in {o for s in claims["custody"].values for o, _ in s.organisations}
 
 
 def test_recognitions_travel_as_sanction_entities(db: Db, tmp_path: Path) -> None:
     _registry(db, tmp_path)
-    from kartoteka.db import audit
-    from kartoteka.services.persons import resolve_person_id
-    with db.engine.begin() as conn:
-        pid = resolve_person_id(conn, "P1")
-        audit.create_record(conn, assessments, "assessment", {
-            "person_id": pid, "definition_id": "guidelines-2013", "definition_version": "1", "state": "decided",
-            "decision": "recognised", "decided_on": "2024-03-01", "rationale": "https://example.org/statement/1"},
-            actor="t")
+    _evidence(db, tmp_path)
     export_ftm(db.engine, out=tmp_path / "r.json", organisation="Org A")
     sanctions = [e for e in _lines(tmp_path / "r.json") if e["schema"] == "Sanction"]
     assert len(sanctions) == 1
     props = sanctions[0]["properties"]
     assert props["authority"] == ["Org A"] and props["listingDate"] == ["2024-03-01"]
-    model.get_proxy(sanctions[0])
+    assert props["programId"] == ["guidelines-2013"] and props["sourceUrl"] == ["https://example.org/statement/1"]
     second = _fresh(db, tmp_path)
     report = import_ftm(second, path=tmp_path / "r.json", organisation="Org A", actor="t")
     assert report.recognitions == 1
