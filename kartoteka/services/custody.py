@@ -176,7 +176,8 @@ def set_category(engine: Engine, *, person: str | int, category: str, actor: str
 
 def check_recognition_role(role: str) -> None:
     if role not in RECOGNITION_ROLES:
-        raise Forbidden(f"only a reviewer or an administrator records recognitions (your role: {role})")
+        raise Forbidden(f"only a reviewer or an administrator records or imports recognitions and decisions "
+                        f"(your role: {role})")
 
 
 def recognition_values(*, organisation: str, statement: str, stated_on: str, definition_id: str = "",

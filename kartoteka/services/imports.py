@@ -295,12 +295,18 @@ class _AssessmentWriter(_Writer):
             key = f"{person_ext}|{values['definition_id']}"
             if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:
                 continue
-            values.update(person_id=self.existing[person_ext][0], state="decided", author=values["reviewer"])
+            # the importing user is the author, whatever names the file gives (issue 10)
+            values.update(person_id=self.existing[person_ext][0], state="decided", author=self.actor)
             values["row_hash"] = row_hash(values)
-            current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash).where(
+            current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash, assessments.c.state).where(
                 assessments.c.person_id == values["person_id"],
                 assessments.c.definition_id == values["definition_id"],
                 assessments.c.deleted_at.is_(None)).order_by(assessments.c.id.desc())).first()
+            if current is not None and current.state != "decided":
+                errors.add(row_no, fields["decision"], f"an assessment of '{person_ext}' under "
+                           f"{values['definition_id']} is in progress ({current.state}); an import never "
+                           "overwrites it: finish it with a second person")
+                continue
             if current is None:
                 audit.create_record(self.conn, assessments, "assessment", values, actor=self.actor,
                                     batch=self.report.import_id)

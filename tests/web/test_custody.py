@@ -71,3 +71,16 @@ def test_vetting_with_held_by_in_ukrainian(web: Web) -> None:
     assert "Підсумок" in text and "вже обміняний" in text and "Summary" not in text
     summary = c.get("/vetting/rounds/R9")
     assert summary.status_code == 200 and "P2" in summary.text
+
+
+def test_only_reviewers_import_decisions(web: Web) -> None:
+    path = web.tmp / "a.csv"
+    path.write_text("person_id,definition,decision,decided_on,reviewer\nP1,guidelines-2013,recognised,2024-01-01,x\n",
+                    "utf-8")
+    for role, allowed in (("editor", False), ("reviewer", True)):
+        c = web.client(role)
+        token = csrf(c.get("/persons/P1/custody").text)
+        with path.open("rb") as f:
+            r = c.post("/api/imports", data={"kind": "assessments", "dry_run": "true"},
+                       files={"file": ("a.csv", f, "text/csv")}, headers={"x-csrf-token": token})
+        assert (r.status_code == 403) != allowed, r.text

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from kartoteka.errors import InvalidInput
 from kartoteka.services.access import require
+from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.import_preview import preview_import
 from kartoteka.services.imports import import_file
 from kartoteka.services.registry_import import SheetOptions
@@ -71,6 +72,8 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                      status_map: Annotated[str, Form(max_length=4000, description="'в СИЗО=detained; ...'")] = "",
                      ) -> ImportOut:
     require(principal, "import")
+    if kind == "assessments":
+        check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
     decided = mapping_of(decisions)
     if any(not row.isdigit() for row in decided):
         raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")

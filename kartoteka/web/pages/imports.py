@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from kartoteka.errors import InvalidInput
 from kartoteka.services.access import require
+from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.import_preview import preview_import
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import KINDS, import_file
@@ -69,6 +70,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         decide_row: Texts = None, decide_choice: Texts = None,
         confirm_renames: Annotated[bool, Form()] = False) -> Response:
     require(principal, "import")
+    if kind == "assessments":
+        check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
     path = upload_path(settings.media_dir, token)
     mapping = _mapping_from_form(field or [], header or [])
     status_map = _pairs(status_text, status_value)
