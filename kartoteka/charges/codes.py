@@ -1,7 +1,7 @@
-"""Which code a charge written without one belongs to: the file-wide ``--code``, then the case's
-jurisdiction (any common spelling: "Україна", "Россия", "UA"), then the court's name (data/screening.yaml
-``court_codes``: an occupation court before 2023 applied the "ДНР"/"ЛНР" code). When none decides,
-the caller says so per row instead of losing the charge's flags."""
+"""Which code a charge written without one belongs to: the case's jurisdiction (any common spelling:
+"Україна", "Россия", "UA"), then the court's name (data/screening.yaml ``court_codes``: an occupation
+court before 2023 applied the "ДНР"/"ЛНР" code), then the file-wide ``--code`` of the import. When
+none decides, the caller says so per row instead of losing the charge's flags."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ def court_code(court: str | None, verdict_on: str | None = None) -> str:
 def decide_code(*, jurisdiction: str | None = None, court: str | None = None, verdict_on: str | None = None,
                 file_code: str | None = None) -> CodeDecision:
     """The default code for the charges of one case that name none."""
-    if file_code and file_code.strip().upper() in CODES:
-        return CodeDecision(file_code.strip().upper(), "file")
     code = jurisdiction_code(jurisdiction)
     if code in CODES:
         return CodeDecision(code, "jurisdiction")
     code = court_code(court, verdict_on)
     if code in CODES:
         return CodeDecision(code, "court")
+    if file_code and file_code.strip().upper() in CODES:
+        return CodeDecision(file_code.strip().upper(), "file")
     return CodeDecision(None, "")

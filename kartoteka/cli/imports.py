@@ -29,7 +29,8 @@ SkipOpt = Annotated[bool, typer.Option(
     "--skip-bad-rows", help="Import the good rows; write the rejected ones with their errors to a file")]
 RejectedOpt = Annotated[Path | None, typer.Option("--rejected", help="Where --skip-bad-rows writes rejected rows "
                                                                       "(default: FILE.rejected.csv)")]
-JurOpt = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction (RU, BY, UA) of cases that name none")]
+JurOpt = Annotated[str, typer.Option("--jurisdiction", "--code",
+                                     help="Jurisdiction / code (RU, BY, UA, RU-ADM ...) of cases and charges that name none")]
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -106,9 +107,11 @@ def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: 
 
 @import_app.command("cases")
 def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
-                 status_map: StatusOpt = None) -> None:
-    """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status)."""
-    run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(status_map=_pairs(status_map, "--status-map")))
+                 status_map: StatusOpt = None, code: JurOpt = "") -> None:
+    """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status);
+    --code gives the code of charges written without one when neither the case nor its court decides it."""
+    run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(status_map=_pairs(status_map, "--status-map"),
+                                                                      jurisdiction=code.strip().upper()))
 
 
 @import_app.command("assessments")

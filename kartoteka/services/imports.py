@@ -25,7 +25,7 @@ from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons
 from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
-from kartoteka.services.charges import store_charges
+from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
 from kartoteka.services.registry_import import SheetOptions, import_sheet, renames
 from kartoteka.tabular.columns import map_columns
@@ -101,6 +101,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))
             writer = _WRITERS[kind](conn, actor, report)
             writer.status_map = options.status_map
+            writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
             for chunk in _chunks(table.rows):
                 writer.chunk(chunk, fields, errors)
                 report.rows += len(chunk)
@@ -136,6 +137,7 @@ class _Writer:
             r[0]: (r[1], r[2]) for r in conn.execute(select(t.c.ext_id, t.c.id, t.c.row_hash))}
         self.ids = IdAllocator(conn, t)
         self.status_map: dict[str, str] | None = None
+        self.file_code: str | None = None    # the code of charges that name none (cases import)
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -259,19 +261,22 @@ class _CaseWriter(_Writer):
             if old is None:
                 case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor,
                                               batch=self.report.import_id)
-                self.after_write(case_id, values)
+                self.after_write(case_id, values, row_no)
                 self.report.created += 1
             elif old[1] == values["row_hash"]:
                 self.report.unchanged += 1
             else:
                 audit.update_record(self.conn, cases, "case", old[0], values, actor=self.actor,
                                     batch=self.report.import_id)
-                self.after_write(old[0], values)
+                self.after_write(old[0], values, row_no)
                 self.report.updated += 1
 
-    def after_write(self, case_id: int, values: dict[str, Any]) -> None:
-        """Derived data of a case: its parsed charges (kartoteka.services.charges)."""
-        store_charges(self.conn, case_id, values)
+    def after_write(self, case_id: int, values: dict[str, Any], row_no: int = 0) -> None:
+        """Derived data of a case: its parsed charges (kartoteka.services.charges); a charge whose code
+        nothing decides is reported for its row instead of silently losing its flags."""
+        rows = store_charges(self.conn, case_id, values, file_code=self.file_code)
+        if message := undecided_message(rows):
+            self.report.notes.append(f"row {row_no}: {message}")
 
 
 class _AssessmentWriter(_Writer):
