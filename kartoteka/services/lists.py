@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable
+from kartoteka.tabular.vocab import parse_loose_date
 
 NAME_PARTS = ("surname", "given_name", "patronymic")
 
@@ -47,6 +48,9 @@ def _name_of(row: dict[str, str], fields: dict[str, str]) -> str:
 def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInput:
     """The list's rows with the name, birth date, gender and id columns found (or named in ``mapping``)."""
     fields = map_columns("persons", table.headers, mapping, filename=table.path.name)
+    if "row_number" in fields:   # in a list (unlike a registry sheet) its own numbering identifies its rows
+        number = fields.pop("row_number")
+        fields.setdefault("id", number)
     if "name" not in fields and "surname" not in fields:
         if len(table.headers) != 1:
             raise InvalidInput(f"{table.path.name}: no name column found among {', '.join(table.headers)}; "
@@ -63,7 +67,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         birth = None
         if birth_text:
             try:
-                birth = parse_partial_date(birth_text)
+                birth = parse_loose_date(birth_text)
             except ValueError as exc:
                 note = f"birth date '{birth_text}' not understood ({exc}); matched by name only"
                 notes.append(note)

@@ -16,6 +16,7 @@ from pathlib import Path
 from kartoteka.errors import InvalidInput
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect_encoding
+from kartoteka.tabular.list_lines import not_a_row, word_date
 from kartoteka.tabular.reader import RawTable, guess_format, open_table
 
 LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
@@ -25,7 +26,7 @@ _DELIMITERS = (";", ",", "\t", "|")
 _NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
 _DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|г\.|р\.|y\.?o\.?b\.?)",
+_AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|года|року|г\.|р\.|y\.?o\.?b\.?)",
                     re.IGNORECASE)
 _BORN = re.compile(r"\b(?:born|род\.|родился|родилась|народився|народилася|д\.\s*р\.|дата рождения"
                    r"|дата народження)\s*:?\s*$", re.IGNORECASE)
@@ -93,16 +94,14 @@ def parse_line(line: str) -> dict[str, str] | None:
     Returns None for a line with no letters (page numbers, rules, blank lines).
     """
     text = line.replace("\u00a0", " ").strip()
-    if not _LETTER.search(text):
+    if not _LETTER.search(text) or not_a_row(text):
         return None
     list_id = ""
     m = _NUMBER.match(text)
     if m and _LETTER.match(text[m.end():]):
         list_id, text = m.group(1), text[m.end():]
     birth = ""
-    d = _DATE.search(text)
-    if d is None:
-        d = _YEAR.search(text)
+    d = _DATE.search(text) or word_date(text) or _YEAR.search(text)
     if d is not None:
         birth = d.group(1)
         head = _BORN.sub("", text[:d.start()].rstrip(" ,;:(–-"))
@@ -181,6 +180,8 @@ def open_docx(path: Path) -> RawTable:
             continue  # a table of another shape (a signature block, a cover table)
         for cells in body:
             row_no += 1
+            if len(cells) > 1 and len(set(cells)) == 1:
+                continue  # a merged row across the table: a section heading, not a person
             if any(c for c in cells):
                 parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
     return RawTable(path, "docx", headers, iter(parsed), "", "", len(parsed))

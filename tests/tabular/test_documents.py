@@ -40,8 +40,8 @@ def test_plain_text_one_name_per_line(tmp_path: Path) -> None:
     table = open_list(path)
     assert table.format == "text" and table.headers == ["id", "name", "birth_date"]
     rows = [r for _, r in table.rows]
-    assert [r["name"] for r in rows] == ["Список", "Сорокина Мария Андреевна", "KOVALENKO Oleksandr"]
-    assert rows[1]["id"] == "1" and rows[1]["birth_date"] == "17.05.1990"
+    assert [r["name"] for r in rows] == ["Сорокина Мария Андреевна", "KOVALENKO Oleksandr"]   # a heading is no row
+    assert rows[0]["id"] == "1" and rows[0]["birth_date"] == "17.05.1990"
 
 
 def test_cp1251_text_and_txt_that_is_really_a_table(tmp_path: Path) -> None:
@@ -108,9 +108,9 @@ def test_pdf_text_one_name_per_line(tmp_path: Path) -> None:
         pdf.cell(0, 8, f"{i}. {name} {born}".strip(), new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "annex.pdf"
     pdf.output(str(path))
-    rows = _rows(path)
-    assert [(r["name"], r["birth_date"]) for r in rows[1:]] == NAMES
-    assert [r["id"] for r in rows[1:]] == ["1", "2", "3"]
+    rows = _rows(path)   # the heading "Annex 2" is not a row
+    assert [(r["name"], r["birth_date"]) for r in rows] == NAMES
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
 
 
 def test_pasted_text_and_errors(tmp_path: Path) -> None:

@@ -1,0 +1,65 @@
+"""Which lines of a list document are not list rows: headings and captions ("Приложение 2. Список лиц"),
+signature lines ("Начальник отдела ______ И. И. Петров"), date lines ("г. Москва, 12 марта 2024 г.")
+and notes. The words are data (data/list_lines.yaml); the list's rows keep their own numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import cast
+
+import yaml
+
+from kartoteka.tabular.vocab import month_words
+
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, set[str]]:
+    text = resources.files("kartoteka").joinpath("data/list_lines.yaml").read_text("utf-8")
+    data = cast(dict[str, list[object]], yaml.safe_load(text))
+    return {k: {str(w).lower().replace("ё", "е") for w in v} for k, v in data.items()}
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("ё", "е") for w in _WORDS.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def _word_date() -> re.Pattern[str]:
+    names = "|".join(sorted((re.escape(w) for w in month_words()), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)((?:\d{{1,2}}\s+)?(?:{names})\.?(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}})(?!\d)",
+                      re.IGNORECASE)
+
+
+def word_date(text: str) -> re.Match[str] | None:
+    """A date written with a month name in a list row ("12 марта 1985", "March 1985", "May 3, 1990")."""
+    return _word_date().search(text)
+
+
+def not_a_row(line: str) -> bool:
+    """True for a heading, caption, signature, date line or note of a list document."""
+    v = _vocabulary()
+    low = line.lower().replace("ё", "е").strip()
+    if any(mark in low for mark in v["signature_marks"]):
+        return True
+    outside = re.sub(r"\([^)]*\)", " ", low)     # a remark in parentheses may say anything
+    words = _words(outside)
+    if not words:
+        return False
+    first = re.sub(r"^[\s\d.)№#]*", "", low)     # a heading may itself be numbered ("2. Список ...")
+    first_words = _words(first)
+    if (first_words and first_words[0] in v["headings"]) or low.startswith("№"):
+        return True
+    if any(w in v["phrases"] for w in words):
+        return True
+    letters = re.sub(r"^[\W\d_]+", "", line.strip())
+    if letters[:1].islower() and words[0] not in v["particles"]:
+        return True                              # names are capitalised: a continued caption or a note
+    months = [w for w in words if w in month_words()]
+    if months or words[0] in v["place_words"]:
+        rest = [w for w in words if w not in month_words() and w not in v["place_words"]]
+        return len(rest) < 2
+    return False
