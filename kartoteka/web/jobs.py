@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 
 from kartoteka.errors import KartotekaError, NotFound
+from kartoteka.web.uploads import scrub_paths
 
 KEEP_SECONDS = 3600
 Task = Callable[[Callable[[int, int], None]], Any]
@@ -55,7 +56,7 @@ class Jobs:
             try:
                 job.result = task(progress)
             except KartotekaError as exc:
-                job.error = str(exc).split("\n")[0]
+                job.error = scrub_paths(str(exc).split("\n")[0])   # no server folder in the message
             except Exception as exc:  # shown to the user; the thread must not die silently
                 job.error = f"unexpected error: {exc.__class__.__name__}"
                 raise
