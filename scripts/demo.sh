@@ -26,6 +26,20 @@ $BIN/kartoteka vet "$OUT/exchange-list.csv" --definition guidelines-2013 --out "
 for fmt in csv xlsx pdf; do
   $BIN/kartoteka runs export latest --out "$OUT/report.$fmt" >/dev/null
 done
+echo "== 6. A two-sided round: who holds whom (synthetic custody), each side's list vetted with --held-by"
+$BIN/kartoteka custody synth --out "$OUT/round" --seed 7
+$BIN/kartoteka import custody "$OUT/round/custody.csv"
+$BIN/kartoteka vet "$OUT/round/list-ua.csv" --definition guidelines-2013 --definition amnesty-poc --held-by RU \
+  --round "Round 2" --side UA --label "UA asks RU" --out "$OUT/round/ua-asks.html" --out "$OUT/round/ua-asks.csv" \
+  --out "$OUT/round/ua-asks.pdf" --lang uk
+$BIN/kartoteka vet "$OUT/round/list-ru.csv" --definition guidelines-2013 --held-by UA \
+  --round "Round 2" --side RU --label "RU asks UA" --out "$OUT/round/ru-asks.html" --lang ru
+FIRST=$(sed -n '2p' "$OUT/round/ua-asks.csv" | cut -d, -f3)
+if [ -n "$FIRST" ]; then
+  $BIN/kartoteka outcome "$FIRST" exchanged --date 2025-05-23 --run "UA asks RU"
+  $BIN/kartoteka custody show "$FIRST"
+fi
+$BIN/kartoteka rounds summary "Round 2"
 echo
 echo "The vetting report is at $(pwd)/$OUT/report.html (also report.csv, report.xlsx, report.pdf)"
 echo "The web interface: export KARTOTEKA_DB=$KARTOTEKA_DB; $BIN/kartoteka user add admin --role admin (asks for a password);"

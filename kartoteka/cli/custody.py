@@ -139,6 +139,18 @@ def summary(ctx: typer.Context, round: Annotated[str, typer.Argument(help="The r
                 console.print(f"    {p.person_id} {escape(p.name)}  {p.status}  {p.custody}", highlight=False)
 
 
+@custody_app.command("synth")
+def synth(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", "-o", help="A directory")],
+          seed: Annotated[int, typer.Option()] = 7, size: Annotated[int, typer.Option(help="Rows per list")] = 40) -> None:
+    """Synthetic custody for the registry and one list from each side (custody.csv, list-ua.csv, list-ru.csv)."""
+    from kartoteka.synth.custody import write_round
+
+    with user_errors():
+        paths = write_round(state(ctx).engine(), out, seed=seed, size=size)
+    for path in paths.values():
+        console.print(f"Wrote {path}", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     from kartoteka.cli import registry
 
