@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.explain import N_, Reason
 from kartoteka.matching.tokens import Token, patronymic_gender
 from kartoteka.names.given import given_names
 from kartoteka.names.keys import is_cyrillic, plain_form
@@ -31,9 +32,14 @@ class Sim:
     # that agrees: typos that make another real name, foldings, short-name typos) or "date_or_patronymic"
     # (a part of a compound name, a Russified surname)
     needs: str = ""
+    values: tuple[tuple[str, str], ...] = ()   # for the placeholders in ``how`` (explain.py)
+
+    @property
+    def reason(self) -> Reason:
+        return (self.how, self.values)
 
 
-NONE = Sim(0.0, "no counterpart")
+NONE = Sim(0.0, N_("no counterpart"))
 
 
 def _fuzzy(a: Token, b: Token) -> float:
@@ -89,10 +95,10 @@ def father_stems(tok: Token) -> frozenset[str]:
 
 def _same_how(a: Token, b: Token) -> str:
     if a.text.casefold() == b.text.casefold():
-        return "same"
+        return N_("same")
     if is_cyrillic(a.text) != is_cyrillic(b.text):
-        return "transliteration"
-    return "spelling variant"
+        return N_("transliteration")
+    return N_("spelling variant")
 
 
 def _feminine(key: str) -> set[str]:
@@ -115,16 +121,16 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
         return NONE
     if q.keys & c.keys:
         if folded(q.text, c.text):
-            return Sim(s.folded, "same only after folding (ж/ш, о/а)", needs="date")
+            return Sim(s.folded, N_("same only after folding (ж/ш, о/а)"), needs="date")
         return Sim(1.0, _same_how(q, c))
     if gender_pair(q, c):
-        return Sim(0.0, "form of the other gender", "gender")
+        return Sim(0.0, N_("form of the other gender"), "gender")
     if russified(q, c):
-        return Sim(s.russified, "Russified form (-ов/-ев/-ин)", needs="date_or_patronymic")
+        return Sim(s.russified, N_("Russified form (-ов/-ев/-ин)"), needs="date_or_patronymic")
     ratio = _fuzzy(q, c)
     if ratio >= s.surname_min:
-        return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
-    return Sim(0.0, "different surname")
+        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),))
+    return Sim(0.0, N_("different surname"))
 
 
 _LATIN_SIBILANTS = re.compile(r"shch|szcz|šč|sch|zh|rz|sh|sz|[žżšщжш]")
@@ -170,33 +176,33 @@ def russified(a: Token, b: Token) -> bool:
 
 
 def _initials(q: Token, c: Token) -> Sim:
-    return Sim(0.8, "initial") if q.initials & c.initials else Sim(0.0, "different initial")
+    return Sim(0.8, N_("initial")) if q.initials & c.initials else Sim(0.0, N_("different initial"))
 
 
 def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.initial or c.initial:
         return _initials(q, c)
     if q.gender and c.gender and q.gender != c.gender:
-        return Sim(0.0, "name of the other gender", "gender")
+        return Sim(0.0, N_("name of the other gender"), "gender")
     if q.keys & c.keys:
         return Sim(1.0, _same_how(q, c))
     shared = q.classes & c.classes
     if shared:
         if shared <= (q.dim_classes | c.dim_classes):
-            return Sim(0.92, "diminutive")
-        return Sim(0.96, "language form")
+            return Sim(0.92, N_("diminutive"))
+        return Sim(0.96, N_("language form"))
     compound = _compound_given(q, c, s)
     if compound is not None:
         return compound
     if q.classes and c.classes:
-        return Sim(0.0, "different name")
+        return Sim(0.0, N_("different name"))
     ratio = _fuzzy(q, c)
     if ratio >= 0.8:
-        return Sim(ratio * s.typo_factor, f"close spelling ({ratio:.2f})")
+        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),))
     short = _short_typo(q, c)
     if short:
-        return Sim(s.short_typo, "one letter differs", needs="date")
-    return Sim(0.0, "different name")
+        return Sim(s.short_typo, N_("one letter differs"), needs="date")
+    return Sim(0.0, N_("different name"))
 
 
 def _compound_given(q: Token, c: Token, s: MatchSettings) -> Sim | None:
@@ -208,7 +214,7 @@ def _compound_given(q: Token, c: Token, s: MatchSettings) -> Sim | None:
     best = max((compare_given(whole, p, s).score if whole is q else compare_given(p, whole, s).score)
                for p in parts)
     if best >= 0.9:
-        return Sim(s.compound_part * best, "one of the given names", needs="date_or_patronymic")
+        return Sim(s.compound_part * best, N_("one of the given names"), needs="date_or_patronymic")
     return None
 
 
@@ -223,16 +229,17 @@ def compare_patronymic(q: Token, c: Token, s: MatchSettings) -> Sim:
         return _initials(q, c)
     gq, gc = patronymic_gender(q), patronymic_gender(c)
     if gq and gc and gq != gc:
-        return Sim(0.0, "patronymic of the other gender", "gender")
+        return Sim(0.0, N_("patronymic of the other gender"), "gender")
     if q.keys & c.keys:
         return Sim(1.0, _same_how(q, c))
     if not gq and not gc and (q.classes or c.classes):
         # a middle name (Брэдшоу Джон Дэвид), not a patronymic: compared as a given name
         middle = compare_given(q, c, s)
-        return Sim(middle.score, f"middle name: {middle.how}", middle.conflict, middle.needs)
+        return Sim(middle.score, N_("middle name"), middle.conflict, middle.needs)
     if father_classes(q) & father_classes(c) or father_stems(q) & father_stems(c):
-        return Sim(0.95, "language form")
+        return Sim(0.95, N_("language form"))
     ratio = _fuzzy(q, c)
     if ratio >= 0.75:
-        return Sim(0.9 * ratio + 0.1 * s.typo_factor, f"language form or close spelling ({ratio:.2f})")
-    return Sim(0.0, "different patronymic")
+        return Sim(0.9 * ratio + 0.1 * s.typo_factor, N_("language form or close spelling (%(ratio)s)"),
+                   values=(("ratio", f"{ratio:.2f}"),))
+    return Sim(0.0, N_("different patronymic"))

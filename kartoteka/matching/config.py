@@ -31,6 +31,8 @@ class MatchSettings:
     russified: float = 0.90           # Куртбекир / Куртбекиров: needs a patronymic or a birth date
     kin_review: float = 0.80          # given name, patronymic and full birth date agree, surname differs
     folded: float = 0.93              # Kozhin / Кашин: the same key only after folding; needs a full date
+    population: int = 20_000          # people the registry stands for (for how common a name is)
+    given_share: tuple[float, float] = (0.005, 0.05)   # a given name's share in the registry, clamped
     uncorroborated: float = 0.86      # ceiling when a part needs a date (or patronymic) the row lacks
 
     def as_dict(self) -> dict[str, float]:

@@ -22,6 +22,7 @@ from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.index import CandidateIndex
+from kartoteka.matching.explain import N_, Gettext, Reason, reason, render_all
 from kartoteka.matching.kin import KinIndex, score_kin
 from kartoteka.matching.population import population
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
@@ -50,6 +51,16 @@ class MatchResult:
     decision: str  # "match" | "review" | "no_match"
     explanation: str
     alternatives: list[tuple[int, float]] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)   # the explanation as data (matching/explain.py)
+
+    def explain(self, gettext: Gettext | None = None) -> str:
+        """The explanation in a reader's language (``translations(lang).gettext``); English by default."""
+        return render_all(self.reasons, gettext) if gettext and self.reasons else self.explanation
+
+
+def _result(person_id: int | None, ext_id: str | None, score: float, decision: str, reasons: list[Reason],
+            alternatives: list[tuple[int, float]] | None = None) -> MatchResult:
+    return MatchResult(person_id, ext_id, score, decision, render_all(reasons), alternatives or [], reasons)
 
 
 @dataclass
@@ -58,7 +69,7 @@ class PersonRecord:
     ext_id: str
     gender: str | None
     birth: PartialDate | None
-    names: list[tuple[str, str, str, str]]  # (full, surname, given_name, patronymic)
+    names: list[tuple[str, ...]]  # (full, surname, given_name, patronymic[, kind: person_names.kind])
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,7 @@ class Matcher:
         self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
         self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
         self._kin: KinIndex | None = None   # built when a row with a full birth date first asks
+        self._given_counts: dict[int, int] | None = None   # persons per given-name class (_given_share)
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
@@ -134,10 +146,11 @@ class Matcher:
                 if person_ids is None or pid in person_ids:
                     recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
             nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
-                           person_names.c.given_name, person_names.c.patronymic).order_by(person_names.c.id)
-            for pid, full, s, g, p in conn.execute(nstmt):
+                           person_names.c.given_name, person_names.c.patronymic,
+                           person_names.c.kind).order_by(person_names.c.id)
+            for pid, full, s, g, p, kind in conn.execute(nstmt):
                 if pid in recs:
-                    recs[pid].names.append(_split_if_needed(full, s, g, p))
+                    recs[pid].names.append(_split_if_needed(full, s, g, p) + (sys.intern(kind or ""),))
             judgements: dict[str, list[Judgement]] = {}
             jstmt = select(match_decisions).where(match_decisions.c.other_person_id.is_(None)).order_by(
                 match_decisions.c.id)
@@ -176,7 +189,7 @@ class Matcher:
         birth date contradicts the query's are not scored (their score would be capped at cap_date)."""
         return self._rank(q, skip_other_dates=skip_other_dates)[0]
 
-    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], int, bool]:
+    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], list[int], bool]:
         """Candidates scored, best first; how many namesakes were skipped for another birth date;
         whether the row has a birth date. Exact surname keys first; surnames about one edit away
         (typos) only when that finds no match-level candidate."""
@@ -184,7 +197,7 @@ class Matcher:
         birth = queries[0].birth
         best: dict[int, Scored] = {}
         seen: set[int] = set()
-        skipped = 0
+        skipped: list[int] = []
         for near in (False, True):
             rows: set[int] = set()
             for query in queries:
@@ -193,7 +206,7 @@ class Matcher:
                 seen.add(row)
                 cand = self.candidates_[row]
                 if skip_other_dates and birth and cand.birth and date_kind(birth, cand.birth) == "conflict":
-                    skipped += 1
+                    skipped.append(row)
                     continue
                 for query in queries:
                     scored = score_candidate(query, cand, self.settings)
@@ -221,37 +234,89 @@ class Matcher:
         verdicts = {j.person_id: j for j in self.judgements.get(query_key(q), [])}
         for pid, j in verdicts.items():
             if j.judgement == "same" and pid in self.row_of:
-                return MatchResult(pid, self.ext_ids[self.row_of[pid]], 1.0, "match",
-                                   f"confirmed by {j.actor} on {j.at[:10]} (human judgement)")
+                return _result(pid, self.ext_ids[self.row_of[pid]], 1.0, "match", [reason(
+                    N_("confirmed by %(actor)s on %(date)s (human judgement)"), actor=j.actor, date=j.at[:10])])
         scored, skipped, has_birth = self._rank(q, skip_other_dates=True)
         ranked = [(row, sc) for row, sc in scored
                   if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
         alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
         if not ranked or ranked[0][1].score < s.review_threshold:
-            why = "no registry person with a matching name"
-            if skipped:
-                why = (f"{skipped} registry person(s) with this name have other birth dates "
-                       "(namesakes)")
+            why = [reason(N_("no registry person with a matching name"))]
+            namesakes = self._namesakes(q, skipped)
+            if namesakes:
+                why = [reason(N_("%(count)s registry person(s) with this name have other birth dates (namesakes)"),
+                              count=str(namesakes))]
             if ranked:
                 row, sc = ranked[0]
-                why = f"closest {self.ext_ids[row]} ({sc.score:.2f}): " + "; ".join(sc.reasons)
-            return MatchResult(None, None, ranked[0][1].score if ranked else 0.0, "no_match", why, alts)
+                why = [reason(N_("closest %(person)s (%(score)s):"), person=self.ext_ids[row],
+                              score=f"{sc.score:.2f}")] + sc.reason_items
+            return _result(None, None, ranked[0][1].score if ranked else 0.0, "no_match", why, alts)
         row, best = ranked[0]
         pid, ext = self.ids[row], self.ext_ids[row]
-        text = "; ".join(best.reasons)
+        items = best.reason_items
         close = [(r, sc) for r, sc in ranked[1:] if sc.score >= best.score - s.margin
                  and sc.score >= s.review_threshold]
         if pid in verdicts and verdicts[pid].judgement == "unsure":
-            return MatchResult(pid, ext, best.score, "review",
-                               f"marked unsure by {verdicts[pid].actor}; {text}", alts)
+            return _result(pid, ext, best.score, "review",
+                           [reason(N_("marked unsure by %(actor)s"), actor=verdicts[pid].actor)] + items, alts)
         if close:
             others = ", ".join(f"{self.ext_ids[r]} ({sc.score:.2f})" for r, sc in close[:3])
-            hint = " only a birth date could tell them apart and the list has none;" \
-                if not has_birth else ""
-            return MatchResult(pid, ext, best.score, "review",
-                               f"close candidates {ext} ({best.score:.2f}) and {others};{hint} {text}", alts)
+            head = [reason(N_("close candidates %(best)s (%(score)s) and %(others)s"), best=ext,
+                           score=f"{best.score:.2f}", others=others)]
+            if not has_birth:
+                head.append(reason(N_("only a birth date could tell them apart and the list has none")))
+            return _result(pid, ext, best.score, "review", head + items, alts)
         decision = "match" if best.score >= s.match_threshold else "review"
-        return MatchResult(pid, ext, best.score, decision, text, alts)
+        if decision == "match" and (common := self._common_name(q, best)) is not None:
+            return _result(pid, ext, min(best.score, s.uncorroborated), "review", [common] + items, alts)
+        return _result(pid, ext, best.score, decision, items, alts)
+
+    def _namesakes(self, q: NameQuery, skipped: list[int]) -> int:
+        """How many persons skipped for another birth date would have matched the name (namesakes); the
+        others only shared a block (another given name, a relative) and are not namesakes."""
+        if not skipped:
+            return 0
+        queries = [self._query(query.text, None, query.gender) for query in self.prepare_all(q)]
+        count = 0
+        for row in skipped:
+            best = max((sc.score for query in queries
+                        if (sc := score_candidate(query, self.candidates_[row], self.settings)) is not None),
+                       default=0.0)
+            count += best >= self.settings.review_threshold
+        return count
+
+    def _common_name(self, q: NameQuery, best: Scored) -> Reason | None:
+        """A name alone (no birth date in the row, no patronymic compared) is not enough when the name is
+        common in the population the registry models (data/names/surnames.yaml, given names with
+        several bearers): the row goes to `review`."""
+        if best.date != "missing" or best.list_birth is not None or best.name is None:
+            return None
+        if best.parts.get("patronymic") is not None:
+            return None
+        sur, given = best.parts.get("surname"), best.parts.get("given")
+        if sur is None or given is None or given[0].initial:
+            return None
+        expected = self.settings.population * population().surname_share(sur[0].keys) * self._given_share(given[0])
+        if expected < 1.0:
+            return None
+        return reason(N_("a common name: about %(count)s people in a population of %(population)s would carry "
+                         "%(name)s, so without a birth date or patronymic it may be someone else"),
+                      count=f"{expected:.0f}", population=f"{self.settings.population:,}",
+                      name=f"{sur[0].text} {given[0].text}")
+
+    def _given_share(self, given: Token) -> float:
+        """The share of registry persons whose given name is in the class of ``given`` (clamped)."""
+        if self._given_counts is None:
+            counts: dict[int, int] = {}
+            for cand in self.candidates_:
+                tok = cand.names[0].given if cand.names else None
+                for c in tok.classes if tok is not None else ():
+                    counts[c] = counts.get(c, 0) + 1
+            self._given_counts = counts
+        lo, hi = self.settings.given_share
+        n = max(len(self.candidates_), 1)
+        share = max((self._given_counts.get(c, 0) / n for c in given.classes), default=lo)
+        return min(max(share, lo), hi)
 
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
         out = []

@@ -15,6 +15,7 @@ import numpy as np
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.compare import father_classes, father_stems
 from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.explain import N_, reason
 from kartoteka.matching.scorer import Candidate, Query, Scored, options
 from kartoteka.matching.tokens import Token, patronymic_gender
 
@@ -84,9 +85,11 @@ def score_kin(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
             for pt, ps in options(q, "patronymic", name.patronymic, s):
                 if ps.score < KIN_PART_MIN or ps.conflict or set(gt.covers) & set(pt.covers):
                     continue
-                surname = name.surname.text if name.surname else ""
-                why = (f"surname differs from {surname}: a changed surname (marriage, maiden name)? "
-                       "given name, patronymic and birth date agree")
+                used = set(gt.covers) | set(pt.covers)
+                other = next((u.text for u in q.units if len(u.covers) == 1 and u.covers[0] not in used), "")
+                why = reason(N_("surname %(word)s differs from %(registry)s: a changed surname (marriage, maiden "
+                                "name)? given name, patronymic and birth date agree"), word=other,
+                             registry=name.surname.text if name.surname else "")
                 return Scored(s.kin_review, name, s.kin_review, {"surname": None, "given": (gt, gs),
                               "patronymic": (pt, ps)}, [(s.kin_review, why)], "exact", q.birth, cand.birth)
     return None

@@ -14,9 +14,14 @@ from itertools import product
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.compare import Sim, compare_given, compare_patronymic, compare_surname
 from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.explain import N_, Reason, reason, render
+from kartoteka.matching.explain import role as explain_role
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 
 ROLES = ("surname", "given", "patronymic")
+# kinds of registry names (person_names.kind) worth naming in an explanation
+ALIAS_KINDS = {"maiden": N_("maiden"), "married": N_("married"), "former": N_("former"),
+               "pseudonym": N_("pseudonym"), "transliteration": N_("other-script"), "alias": N_("alternative")}
 _COMPARE = {"surname": compare_surname, "given": compare_given, "patronymic": compare_patronymic}
 
 
@@ -64,7 +69,9 @@ class Candidate:
         pat = self.patronymic
         if pat is None:
             return self.names
-        return [n if n.patronymic is not None else PreparedName(n.full, n.surname, n.given, pat)
+        given = self.names[0].given
+        return [n if n.patronymic is not None else
+                PreparedName(n.full, n.surname, n.given if n.given is not None else given, pat, n.kind)
                 for n in self.names]
 
 
@@ -74,25 +81,34 @@ class Scored:
     name: PreparedName | None
     name_score: float = 0.0
     parts: dict[str, tuple[Token, Sim] | None] = field(default_factory=dict)
-    caps: list[tuple[float, str]] = field(default_factory=list)
+    caps: list[tuple[float, Reason]] = field(default_factory=list)
     date: str = "missing"
     list_birth: PartialDate | None = None
     registry_birth: PartialDate | None = None
 
     @property
-    def reasons(self) -> list[str]:
-        """The explanation, part by part (built only for the candidates a user sees)."""
-        out = []
+    def reason_items(self) -> list[Reason]:
+        """The explanation, part by part, as data (built only for the candidates a user sees)."""
+        out: list[Reason] = []
         if self.name is not None:
-            out = [d for d in (_describe(r, self.parts.get(r), getattr(self.name, r)) for r in ROLES) if d]
-        out.append(date_words(self.date, self.list_birth, self.registry_birth))
+            out = [d for d in (_describe(r, self.parts.get(r), getattr(self.name, r)) for r in ROLES)
+                   if d is not None]
+            if self.name.kind:
+                out.append(reason(N_("found under the registry's %(kind)s name %(name)s"),
+                                  kind=reason(ALIAS_KINDS.get(self.name.kind, self.name.kind)), name=self.name.full))
+        out.append(date_reason(self.date, self.list_birth, self.registry_birth))
         return out + [why for _, why in self.caps]
+
+    @property
+    def reasons(self) -> list[str]:
+        """The explanation in English, part by part."""
+        return [render(r) for r in self.reason_items]
 
 
 @dataclass
 class _Alignment:
     score: float
-    caps: list[tuple[float, str]]
+    caps: list[tuple[float, Reason]]
     parts: dict[str, tuple[Token, Sim] | None]
     gender: str | None
     compared_patronymic: bool
@@ -181,30 +197,33 @@ def _best_alignment(q: Query, name: PreparedName, options: list[list[tuple[Token
 def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
               s: MatchSettings) -> _Alignment:
     score = _weighted(parts, name, s)
-    caps: list[tuple[float, str]] = []
+    caps: list[tuple[float, Reason]] = []
     gender: str | None = None
     for role, part in zip(ROLES, parts):
         if part is None:
             continue
         tok, sim = part
         if sim.conflict == "gender":
-            caps.append((s.cap_gender, f"{role} {tok.text} is the other gender's form"))
+            caps.append((s.cap_gender, reason(N_("%(role)s %(word)s is the other gender's form"), role=explain_role(role),
+                                              word=tok.text)))
         if role == "given":
             gender = gender or tok.gender
             if sim.score < s.given_min and not sim.conflict:
-                caps.append((s.cap_given_differs, f"given name {tok.text} differs: another person"))
+                caps.append((s.cap_given_differs, reason(N_("given name %(word)s differs: another person"),
+                                                         word=tok.text)))
         if role == "patronymic":
             gender = gender or patronymic_gender(tok)
             if sim.score < 0.7 and not sim.conflict:
-                caps.append((s.cap_patronymic, f"patronymic {tok.text} differs"))
+                caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs"), word=tok.text)))
     used = len(taken)
     given, pat = parts[1], parts[2]
     if given is None and name.given is not None and used < q.n_tokens:
-        caps.append((s.cap_given_differs, "given name differs"))
+        caps.append((s.cap_given_differs, reason(N_("given name differs"))))
     if pat is None and name.patronymic is not None:
         spare = [u for i, u, pg in q.singles if i not in taken and pg is not None]
         if spare:
-            caps.append((s.cap_patronymic, f"patronymic {spare[0].text} differs from {name.patronymic.text}"))
+            caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs from %(registry)s"),
+                                                  word=spare[0].text, registry=name.patronymic.text)))
     extra = q.n_tokens - used
     if extra > 0:
         leftover = [pg for i, _u, pg in q.singles if i not in taken]
@@ -220,7 +239,13 @@ def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | Non
     return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None, needs)
 
 
-def _uncorroborated(al: _Alignment, kind: str, s: MatchSettings) -> list[tuple[float, str]]:
+NEEDS = {"date": N_("%(role)s %(word)s (%(how)s) needs a full birth date to confirm"),
+         "real": N_("%(role)s %(word)s (%(how)s) is itself a real surname, so not read as a typo without a "
+                    "full birth date"),
+         "date_or_patronymic": N_("%(role)s %(word)s (%(how)s) needs a patronymic or birth date to confirm")}
+
+
+def _uncorroborated(al: _Alignment, kind: str, s: MatchSettings) -> list[tuple[float, Reason]]:
     """A part accepted only with corroboration (a short-name typo, a folding, one of several given
     names ...) keeps the score below `match` unless a full birth date (or the patronymic) agrees."""
     pat = al.parts.get("patronymic")
@@ -231,11 +256,10 @@ def _uncorroborated(al: _Alignment, kind: str, s: MatchSettings) -> list[tuple[f
                                                                    or kind == "compatible")):
             continue
         part = al.parts.get(role)
-        word = part[0].text if part else ""
-        why = {"date": "needs a full birth date to confirm",
-               "real": "itself a real surname, so not read as a typo without a full birth date",
-               }.get(need, "needs a patronymic or birth date to confirm")
-        out.append((s.uncorroborated, f"{role} {word}: {part[1].how if part else ''}, {why}"))
+        if part is None:
+            continue
+        out.append((s.uncorroborated, reason(NEEDS[need], role=explain_role(role), word=part[0].text,
+                                             how=part[1].reason)))
     return out
 
 
@@ -255,18 +279,25 @@ def date_kind(a: PartialDate | None, b: PartialDate | None) -> str:
     return "conflict"
 
 
-def date_words(kind: str, a: PartialDate | None, b: PartialDate | None) -> str:
+def date_reason(kind: str, a: PartialDate | None, b: PartialDate | None) -> Reason:
     if kind == "missing":
-        return "no birth date in the list" if a is None else "no birth date in the registry"
+        return reason(N_("no birth date in the list") if a is None else N_("no birth date in the registry"))
     if kind == "exact":
-        return f"born {a} in both"
+        return reason(N_("born %(date)s in both"), date=str(a))
     if kind == "compatible":
-        return f"born {a} (list) fits {b} (registry)"
+        return reason(N_("born %(list)s (list) fits %(registry)s (registry)"), list=str(a), registry=str(b))
     if kind == "near":
-        how = "a day apart" if a is not None and b is not None and a.days_apart(b) == 1 \
-            else "day and month swapped"
-        return f"born {a} (list) vs {b} (registry): {how}"
-    return f"born {a} (list) vs {b} (registry): different dates, a namesake"
+        if a is not None and b is not None and a.days_apart(b) == 1:
+            return reason(N_("born %(list)s (list) vs %(registry)s (registry): a day apart"), list=str(a),
+                          registry=str(b))
+        return reason(N_("born %(list)s (list) vs %(registry)s (registry): day and month swapped"), list=str(a),
+                      registry=str(b))
+    return reason(N_("born %(list)s (list) vs %(registry)s (registry): different dates, a namesake"),
+                  list=str(a), registry=str(b))
+
+
+def date_words(kind: str, a: PartialDate | None, b: PartialDate | None) -> str:
+    return render(date_reason(kind, a, b))
 
 
 def compare_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
@@ -275,13 +306,17 @@ def compare_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, st
     return kind, date_words(kind, a, b)
 
 
-def _describe(role: str, part: tuple[Token, Sim] | None, reg: Token | None) -> str:
+def _describe(role: str, part: tuple[Token, Sim] | None, reg: Token | None) -> Reason | None:
     if reg is None and part is None:
-        return ""
+        return None
     if part is None:
-        return f"{role} {reg.text if reg else ''}: not in the list"
+        if role == "surname":
+            return None   # a changed surname: said by the cap that allowed it (matching/kin.py)
+        return reason(N_("%(role)s %(registry)s: not in the list"), role=explain_role(role),
+                      registry=reg.text if reg else "")
     tok, sim = part
-    return f"{role} {tok.text} ~ {reg.text if reg else '?'} ({sim.how})"
+    return reason(N_("%(role)s %(word)s ~ %(registry)s (%(how)s)"), role=explain_role(role), word=tok.text,
+                  registry=reg.text if reg else "?", how=sim.reason)
 
 
 def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
@@ -300,7 +335,8 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
     q_gender = q.gender or al.gender
     c_gender = cand.gender or name.gender_hint
     if q_gender and c_gender and q_gender != c_gender:
-        caps.append((s.cap_gender, f"gender {q_gender} (list) vs {c_gender} (registry)"))
+        caps.append((s.cap_gender, reason(N_("gender %(list)s (list) vs %(registry)s (registry)"), list=q_gender,
+                                          registry=c_gender)))
     kind = date_kind(q.birth, cand.birth)
     if kind == "exact":
         score = 1 - (1 - score) * 0.5
@@ -309,7 +345,7 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
     elif kind == "near":
         score *= s.near_date_factor
     elif kind == "conflict":
-        caps.append((s.cap_date, "birth dates differ"))
+        caps.append((s.cap_date, reason(N_("birth dates differ"))))
     elif not al.compared_patronymic:
         score *= s.thin_factor
     caps += _uncorroborated(al, kind, s)

@@ -73,6 +73,7 @@ class PreparedName(NamedTuple):
     surname: Token | None
     given: Token | None
     patronymic: Token | None
+    kind: str = ""      # "" for the primary name, else person_names.kind (maiden, married, former, pseudonym ...)
 
     @property
     def gender_hint(self) -> str | None:
@@ -94,8 +95,9 @@ def prepare_part(text: str) -> Token | None:
     return make_token("-".join(words) if len(words) > 1 else (words[0] if words else text))
 
 
-def prepare_name(full: str, surname: str, given: str, patronymic: str) -> PreparedName:
-    return PreparedName(full, prepare_part(surname), prepare_part(given), prepare_part(patronymic))
+def prepare_name(full: str, surname: str, given: str, patronymic: str, kind: str = "") -> PreparedName:
+    return PreparedName(full, prepare_part(surname), prepare_part(given), prepare_part(patronymic),
+                        "" if kind == "primary" else kind)
 
 
 def query_units(text: str) -> list[Token]:
