@@ -18,6 +18,9 @@ from kartoteka.web.render import render
 from kartoteka.web.vocabulary import N_
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+# Audit actions beyond the shared vocabulary, for the audit page's filter and rows.
+AUDIT_ACTIONS = (N_("login_locked"), N_("logout"), N_("password_failed"), N_("totp_on"), N_("totp_off"),
+                 N_("export"), N_("download"), N_("backup"), N_("publish"), N_("judge"))
 
 
 def _users_page(request: Request, engine: EngineDep, error: str | None = None, status_code: int = 200) -> Response:
