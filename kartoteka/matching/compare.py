@@ -95,7 +95,7 @@ def father_stems(tok: Token) -> frozenset[str]:
 
 def _same_how(a: Token, b: Token) -> str:
     if a.text.casefold() == b.text.casefold():
-        return N_("same")
+        return N_("same spelling")
     if is_cyrillic(a.text) != is_cyrillic(b.text):
         return N_("transliteration")
     return N_("spelling variant")

@@ -301,7 +301,7 @@ class Matcher:
             return None
         return reason(N_("a common name: about %(count)s people in a population of %(population)s would carry "
                          "%(name)s, so without a birth date or patronymic it may be someone else"),
-                      count=f"{expected:.0f}", population=f"{self.settings.population:,}",
+                      count=f"{expected:.0f}", population=str(self.settings.population),
                       name=f"{sur[0].text} {given[0].text}")
 
     def _given_share(self, given: Token) -> float:
