@@ -22,11 +22,11 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
-from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources
+from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import script_of
 from kartoteka.errors import InvalidInput
-from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
 from kartoteka.services.charges import store_charges
@@ -128,12 +128,23 @@ class _Importer:
         self.at = audit.now()
         self.taken = {r[0] for r in conn.execute(select(persons.c.ext_id))} | \
             {r[0] for r in conn.execute(select(cases.c.ext_id))}
+        said = st.statements_of(conn, organisation=organisation)   # what this organisation said before
+        self.known = {(r.entity_type, r.entity_id, r.prop, r.value) for r in said}
+        self.origins = st.live_origins(conn, said)
+        self.pending: list[dict[str, Any]] = []
 
     def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
-        if value:
-            self.report.statements += st.add_statement(
-                self.conn, entity_type=entity_type, entity_id=entity_id, prop=prop, value=value,
-                organisation=self.org, origin_id=origin, at=self.at, import_id=self.import_id)
+        key = (entity_type, entity_id, prop, value)
+        if value and key not in self.known:
+            self.known.add(key)
+            self.pending.append({"entity_type": entity_type, "entity_id": entity_id, "prop": prop, "value": value,
+                                 "organisation": self.org, "origin_id": origin[:400], "seen_at": self.at,
+                                 "import_id": self.import_id})
+
+    def flush(self) -> None:
+        if self.pending:
+            self.conn.execute(insert(statements), self.pending)
+        self.report.statements = len(self.pending)
 
     def free_ext(self, ext: str) -> str:
         ext = ext if ext not in self.taken else f"{self.org}:{ext}"
@@ -154,7 +165,7 @@ class _Importer:
                   "birth_precision": None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)],
                   "citizenship": ";".join(dict.fromkeys(c.upper() for c in _p(e, "citizenship") + _p(e, "nationality"))),
                   "region": _first(e, "address")[:200]}
-        known = st.entity_for_origin(self.conn, organisation=self.org, origin_id=e["id"], entity_type="person")
+        known = self.origins.get(("person", e["id"][:400]))
         pid = known if known is not None else self._match(e, names, birth, matcher, values)
         for prop, value in (("record", e["id"]), ("birth_date", birth), ("gender", values["gender"]),
                             ("citizenship", values["citizenship"]), ("region", values["region"])):
@@ -167,7 +178,7 @@ class _Importer:
                values: dict[str, Any]) -> int:
         primary = names[0]["full"]
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
-        result = matcher.match(q)
+        result = matcher.match(q) if matcher.ids else MatchResult(None, None, 0.0, "no_match", "empty registry")
         if result.decision == "match" and result.person_id is not None:
             st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
                             batch=self.import_id)
@@ -190,7 +201,7 @@ class _Importer:
         return pid
 
     def case(self, e: dict[str, Any], person_id: int, party: dict[str, Any]) -> int:
-        known = st.entity_for_origin(self.conn, organisation=self.org, origin_id=e["id"], entity_type="case")
+        known = self.origins.get(("case", e["id"][:400]))
         if known is not None:
             return known
         values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
@@ -278,6 +289,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str,
         for e in by_schema["Sanction"]:
             if _first(e, "entity") in person_ids:
                 imp.recognition(e, person_ids[_first(e, "entity")])
+        imp.flush()
         conn.execute(insert(imports), [{"id": imp.import_id, "kind": "ftm", "filename": path.name,
                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "at": imp.at,
                                         "actor": actor, "rows": len(entities), "created": report.created,

@@ -55,13 +55,17 @@ def add_statement(conn: Connection, *, entity_type: str, entity_id: int, prop: s
     return 1
 
 
-def entity_for_origin(conn: Connection, *, organisation: str, origin_id: str, entity_type: str) -> int | None:
-    """The registry record an organisation's record was imported into before, if any (and still live)."""
-    table = persons if entity_type == "person" else cases
-    found = conn.execute(select(statements.c.entity_id).join(table, table.c.id == statements.c.entity_id).where(
-        statements.c.organisation == organisation, statements.c.origin_id == origin_id[:400],
-        statements.c.entity_type == entity_type, statements.c.prop == "record", table.c.deleted_at.is_(None))).first()
-    return int(found[0]) if found else None
+def statements_of(conn: Connection, *, organisation: str) -> list[Any]:
+    """Every statement one organisation made (an import loads them once instead of asking per record)."""
+    return list(conn.execute(select(statements).where(statements.c.organisation == organisation)))
+
+
+def live_origins(conn: Connection, said: list[Any]) -> dict[tuple[str, str], int]:
+    """``(entity_type, origin id) -> registry id`` of the records those statements were imported into."""
+    alive = {"person": {r[0] for r in conn.execute(select(persons.c.id).where(persons.c.deleted_at.is_(None)))},
+             "case": {r[0] for r in conn.execute(select(cases.c.id).where(cases.c.deleted_at.is_(None)))}}
+    return {(r.entity_type, r.origin_id): r.entity_id for r in said
+            if r.prop == "record" and r.entity_id in alive.get(r.entity_type, set())}
 
 
 def _key(full: str) -> str:
