@@ -194,6 +194,8 @@ class _Importer:
             **values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, actor=self.actor,
             batch=self.import_id)
         self.conn.execute(insert(person_names), [{**n, "person_id": pid} for n in names])
+        audit.log_event(self.conn, entity="person", entity_id=pid, action="update", actor=self.actor, field="names",
+                        after=[n["full"] for n in names], batch=self.import_id)
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
             self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.cli.runner import run_cli
 from tests.conftest import Db
-from tests.services.test_ftm import _registry
+from tests.services.test_ftm import _evidence, _registry
 
 
 def test_keys_sign_verify_and_a_changed_byte(db: Db, tmp_path: Path) -> None:
@@ -43,10 +43,19 @@ def test_publish_with_recognitions_signed_and_import_ftm(db: Db, tmp_path: Path)
     key = tmp_path / "org.key"
     run_cli(db, "keys", "create", "--key", str(key), "--signer", "Org A")
     _registry(db, tmp_path)
+    _evidence(db, tmp_path)                                       # P1 recognised by this registry
+    from kartoteka.services.custody import add_recognition
+    for person in ("P1", "P3"):                                   # P3 is confidential: never published
+        add_recognition(db.engine, person=person, organisation="Memorial", statement="https://example.org/m/1",
+                        stated_on="2024-05-10", definition_id="guidelines-2013", actor="t", role="reviewer")
     pub = tmp_path / "pub"
-    out = run_cli(db, "publish", "--out", str(pub), "--recognitions", "--sign", str(key))
-    assert "recognitions" in out and (pub / "SIGNATURE.json").exists()
-    assert (pub / "recognitions.jsonl").exists()
+    out = run_cli(db, "publish", "--out", str(pub), "--recognitions", "--sign", str(key), "--organisation", "Org A")
+    assert "2 recognitions" in out and (pub / "SIGNATURE.json").exists()
+    recs = [json.loads(x) for x in (pub / "recognitions.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["person_ext_id"], r["organisation"], r["date"]) for r in recs] == [
+        ("P1", "Org A", "2024-03-01"), ("P1", "Memorial", "2024-05-10")]
+    assert recs[0]["definition"] == "guidelines-2013" and recs[0]["statement"] == "https://example.org/statement/1"
+    assert "recognitions.jsonl" in {f["name"] for f in json.loads((pub / "SIGNATURE.json").read_text())["files"]}
     assert "Verified" in run_cli(db, "verify", str(pub))
     (pub / "cases.jsonl").write_text((pub / "cases.jsonl").read_text() + " ")
     assert "cases.jsonl has been changed" in run_cli(db, "verify", str(pub), code=2)
