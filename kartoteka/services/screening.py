@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, select
 
@@ -85,23 +86,35 @@ class PersonScreening:
     flags: list[Flag] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
+def _profile(code: str, article: str, part: str) -> tuple[tuple[str, ...], Violence]:
+    """Tags and violence of one charge (the part's, inheriting the article's), computed once."""
+    art = article_index().get((code, article))
+    violence = Violence.none if art is None else art.violence_for(part)
+    tags = [] if art is None else art.tags_for(part)
+    if art is not None and violence is Violence.inherent and "violence" not in tags:
+        tags.append("violence")
+    if code_kind(code) == "occupation" and OCCUPATION_TAG not in tags:
+        tags.append(OCCUPATION_TAG)
+    return tuple(tags), violence
+
+
 @dataclass
 class _Charge:
     label: str
     code: str
     article: Article | None
     part: str
+    article_number: str = ""
 
     def tags(self) -> list[str]:
-        tags = [] if self.article is None else self.article.tags_for(self.part)
-        if self.article is not None and self.violence() is Violence.inherent and "violence" not in tags:
-            tags.append("violence")
-        if code_kind(self.code) == "occupation" and OCCUPATION_TAG not in tags:
-            tags.append(OCCUPATION_TAG)
-        return tags
+        return list(_profile(self.code, self.article_number or self._number(), self.part)[0])
 
     def violence(self) -> Violence:
-        return Violence.none if self.article is None else self.article.violence_for(self.part)
+        return _profile(self.code, self.article_number or self._number(), self.part)[1]
+
+    def _number(self) -> str:
+        return self.article.article if self.article is not None else self.label.split(" ", 1)[-1].split("(")[0]
 
 
 @dataclass
@@ -113,17 +126,17 @@ class _Case:
     status: str = ""
     organisations_column: str = ""
     charges: list[_Charge] = field(default_factory=list)
+    _sides: set[str] | None = None
 
     def organisations(self) -> list[Organisation]:
         return find_organisations(self.text, self.organisations_column)
 
     def sides(self) -> set[str]:
         """Whose court: the jurisdiction and every charge's code (an administrative code's state)."""
-        found = {self.jurisdiction} if self.jurisdiction else set()
-        for c in self.charges:
-            if c.code:
-                found.add(c.code.split("-")[0])
-        return found
+        if self._sides is None:
+            self._sides = {self.jurisdiction} if self.jurisdiction else set()
+            self._sides.update(c.code.split("-")[0] for c in self.charges if c.code)
+        return self._sides
 
 
 def _label(code: str, article: str, part: str) -> str:
@@ -133,6 +146,12 @@ def _label(code: str, article: str, part: str) -> str:
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
+
+
+@lru_cache(maxsize=512)
+def _jurisdiction(written: str) -> str:
+    written = written.strip()
+    return load_screening_rules().country(written) or written.upper()
 
 
 def normalise_citizenship(value: str | None, rules: ScreeningRules | None = None) -> set[str]:
@@ -167,20 +186,24 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
         params = {} if chunk is None else {"ids": chunk}
         for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
             if pid in wanted:
-                citizenship[pid] = normalise_citizenship(cit, rules)
+                citizenship[pid] = set(_citizenship(cit or ""))
         for (pid, cid, jur, court, text, sentence, status, orgs, code, art, part) in conn.execute(
                 _CASES_ALL if chunk is None else _CASES, params):
             if pid not in wanted:
                 continue
             case = by_person.setdefault(pid, {}).get(cid)
             if case is None:
-                written = (jur or "").strip()
-                case = _Case(rules.country(written) or written.upper(), court or "", text or "", sentence or "",
-                             status or "", orgs or "")
+                case = _Case(_jurisdiction(jur or ""), court or "", text or "", sentence or "", status or "",
+                             orgs or "")
                 by_person[pid][cid] = case
             if art is not None:
-                case.charges.append(_Charge(_label(code, art, part), code, index.get((code, art)), part or ""))
+                case.charges.append(_Charge(_label(code, art, part), code, index.get((code, art)), part or "", art))
     return by_person, citizenship
+
+
+@lru_cache(maxsize=512)
+def _citizenship(value: str) -> frozenset[str]:
+    return frozenset(normalise_citizenship(value))
 
 
 def _org_names(orgs: list[Organisation]) -> str:
@@ -246,11 +269,16 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     return flags
 
 
-def _court_matches(rule: CourtCaveat, case: _Case) -> bool:
-    if case.sides() & set(rule.jurisdictions):
+def _court_matches(rule: CourtCaveat, case: _Case, sides: set[str]) -> bool:
+    if sides & set(rule.jurisdictions):
         return True
     court = case.court.casefold()
-    return any(p.casefold() in court for p in rule.court_patterns)
+    return any(p in court for p in _folded(tuple(rule.court_patterns)))
+
+
+@lru_cache(maxsize=64)
+def _folded(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.casefold() for p in patterns)
 
 
 def _citizenship_matches(rule: CourtCaveat, citizenship: set[str]) -> bool:
@@ -268,9 +296,10 @@ def _court_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[
             continue
         labels: list[str] = []
         courts: list[str] = []
+        wanted = set(rule.tags)
         for case in person_cases.values():
-            hits = [c.label for c in case.charges if not rule.tags or set(c.tags()) & set(rule.tags)]
-            if hits and _court_matches(rule, case):
+            hits = [c.label for c in case.charges if not wanted or wanted.intersection(c.tags())]
+            if hits and _court_matches(rule, case, case.sides()):
                 labels.extend(hits)
                 courts.append(case.court or f"jurisdiction {case.jurisdiction or '?'}")
         if labels:
@@ -281,7 +310,7 @@ def _court_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[
 
 def _absentia_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     rules = load_screening_rules()
-    patterns = [p.casefold() for p in rules.in_absentia_patterns]
+    patterns = _folded(tuple(rules.in_absentia_patterns))
     labels: list[str] = []
     courts: list[str] = []
     for case in person_cases.values():
