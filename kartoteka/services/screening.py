@@ -176,7 +176,6 @@ _CASES = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))
 
 def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _Case]], dict[int, set[str]]]:
     index = article_index()
-    rules = load_screening_rules()
     by_person: dict[int, dict[int, _Case]] = {}
     citizenship: dict[int, set[str]] = {}
     wanted = set(ids)
