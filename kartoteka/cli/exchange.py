@@ -10,6 +10,7 @@ from rich.table import Table
 
 from kartoteka.cli.common import console, err_console, state, user_errors
 from kartoteka.services import signing
+from kartoteka.services.auditlog import record_event
 from kartoteka.services.ftm_export import AUDIENCES, export_ftm
 from kartoteka.services.ftm_import import import_ftm
 from kartoteka.services.statements import merge_persons, person_claims
@@ -74,8 +75,11 @@ def verify(file: Annotated[Path, typer.Argument(help="The file, or a published f
 
 def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: str, sign: Path | None) -> None:
     """``kartoteka export ftm``: called by the export command."""
+    st = state(ctx)
     with user_errors():
-        r = export_ftm(state(ctx).engine(), out=out, audience=audience, organisation=organisation)
+        r = export_ftm(st.engine(), out=out, audience=audience, organisation=organisation)
+        record_event(st.engine(), actor=st.actor, action="export", entity="ftm",
+                     detail={"file": out.name, "entities": r.entities, "audience": audience})
         console.print(f"Wrote {r.entities} FollowTheMoney entities to {out}: {r.persons} persons, {r.cases} cases, "
                       f"{r.sources} sources, {r.recognitions} recognitions ({audience})", highlight=False)
         if sign:

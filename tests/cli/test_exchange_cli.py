@@ -20,6 +20,10 @@ def test_keys_sign_verify_and_a_changed_byte(db: Db, tmp_path: Path) -> None:
     _registry(db, tmp_path)
     export = tmp_path / "list.ftm.json"
     run_cli(db, "export", "ftm", "--out", str(export), "--sign", str(key))
+    from kartoteka.services.auditlog import list_audit, AuditQuery
+    from kartoteka.services.access import system_principal
+    exports = list_audit(db.engine, system_principal("t"), AuditQuery(action="export"))
+    assert exports and exports[0]["entity_type"] == "ftm"
     sig = json.loads((tmp_path / "list.ftm.json.sig").read_text())
     assert sig["signer"] == "Org A" and sig["files"][0]["name"] == "list.ftm.json" and sig["signed_at"]
     assert len(sig["files"][0]["sha256"]) == 64

@@ -64,6 +64,13 @@ def test_signed_report_download_verifies_and_is_offered_only_with_a_key(web: Web
     assert f"/vetting/runs/{run}/signed/report.pdf.zip" in keyed.get(f"/vetting/runs/{run}").text
     r = keyed.get(f"/vetting/runs/{run}/signed/report.csv.zip")
     assert r.status_code == 200
+    from sqlalchemy import select
+
+    from kartoteka.db.tables import audit_log
+    with web.db.engine.connect() as conn:
+        logged = conn.execute(select(audit_log.c.actor, audit_log.c.after).where(
+            audit_log.c.action == "download", audit_log.c.entity_id == run)).all()
+    assert [a for a, after in logged if '"signed": true' in (after or "")] == ["editor"]
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
         z.extractall(tmp_path / "dl")
     got = tmp_path / "dl" / f"vetting-run-{run}.csv"

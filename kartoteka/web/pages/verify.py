@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, runs, signing
+from kartoteka.services.auditlog import record_event
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf, get_language
 from kartoteka.web.render import render
 
@@ -56,6 +57,8 @@ def signed_download(engine: EngineDep, principal: PagePrincipal, settings: Setti
     if settings.signing_key is None:
         raise NotFound("this server has no signing key (KARTOTEKA_SIGNING_KEY)")
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
+    record_event(engine, actor=principal.username, action="download", entity="vetting_run", entity_id=run_id,
+                 detail={"format": fmt, "via": "page", "signed": True})
     exp = exporter(fmt)
     name = f"vetting-run-{run_id}{exp.suffix}"
     with tempfile.TemporaryDirectory() as tmp:
