@@ -117,6 +117,7 @@ def parse_case(r: RowReader, *, keys_required: bool = True) -> dict[str, Any] | 
         "case_number": r.text("case_number", limit=200),
         "articles_text": r.text("articles"),
         "court": r.text("court"),
+        "organisations": r.text("organisations"),   # designated organisations (data/organisations.yaml)
         "detained_on": r.date("detained_on"),
         "verdict_on": r.date("verdict_on"),
         "sentence": r.text("sentence"),

@@ -212,3 +212,15 @@ def test_war_crime_text_is_neutral_and_reasons_translate(db: Db, tmp_path: Path)
     assert "other side" not in soldier.reason and "weak evidence" not in soldier.reason
     uk = flag_reason(soldier, translations("uk").gettext)
     assert uk != soldier.reason and uk.strip() and "War-crime" not in uk
+
+
+def test_the_case_column_names_the_organisation(db: Db, tmp_path: Path) -> None:
+    cases_csv = ("case_id,person_id,jurisdiction,court,articles,запрещённая организация\n"
+                 "K1,P1,RU,Южный окружной военный суд,ч. 2 ст. 205.5 УК РФ,Азов\n"
+                 "K3,P3,RU,Мосгорсуд,ч. 2 ст. 205.5 УК РФ,hizb-ut-tahrir\n")
+    ids = load_registry(db, tmp_path, cases_csv=cases_csv)
+    with db.engine.connect() as conn:
+        flags = flags_for_persons(conn, [ids["P1"], ids["P3"]])
+    pow_, believer = _by_tag(flags[ids["P1"]]), _by_tag(flags[ids["P3"]])
+    assert pow_["combatant"].articles == ["RU 205.5(2)"] and "religion" not in pow_
+    assert believer["religion"].articles == ["RU 205.5(2)"] and "combatant" not in believer
