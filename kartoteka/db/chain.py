@@ -25,7 +25,7 @@ from kartoteka.db.tables import audit_head, audit_log
 GENESIS = "0" * 64
 # Entries that record an act but change no data: caches keyed on the registry's state ignore them
 # (``audit_head.changed_seq`` moves only for the others).
-NO_CHANGE = frozenset({"read", "login", "login_failed", "login_locked", "logout", "password_failed", "download",
+NO_CHANGE = frozenset({"read", "login", "login_failed", "login_locked", "logout", "bad_password", "download",
                        "export", "backup", "publish", "judge", "verify"})
 FIELDS = ("seq", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
 _LOCK = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq).returning(

@@ -178,7 +178,7 @@ def change_own_password(engine: Engine, *, username: str, current: str, new: str
         stored = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
     if not _verify(stored, current):
         with engine.begin() as conn:
-            log_event(conn, entity="user", entity_id=user.id, action="password_failed", actor=user.username)
+            log_event(conn, entity="user", entity_id=user.id, action="bad_password", actor=user.username)
         raise Forbidden(WRONG_CURRENT)
     check_password_strength(new, username=user.username)
     with engine.begin() as conn:

@@ -19,7 +19,7 @@ from kartoteka.web.vocabulary import N_
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 # Audit actions beyond the shared vocabulary, for the audit page's filter and rows.
-AUDIT_ACTIONS = (N_("login_locked"), N_("logout"), N_("password_failed"), N_("totp_on"), N_("totp_off"),
+AUDIT_ACTIONS = (N_("login_locked"), N_("logout"), N_("bad_password"), N_("totp_on"), N_("totp_off"),
                  N_("export"), N_("download"), N_("backup"), N_("publish"), N_("judge"))
 
 
