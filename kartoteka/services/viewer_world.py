@@ -31,7 +31,6 @@ from kartoteka.services import screening
 from kartoteka.services.access import Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
 from kartoteka.services.lists import ListEntry
-from kartoteka.services.runs import load_missing
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
 
@@ -132,20 +131,33 @@ def _rematch(engine: Engine, principal: Principal, report: VetReport, todo: list
     results = matcher.match_many([q for _i, q in todo])
     entries = [ListEntry(rows[i].row_no, rows[i].id, rows[i].name, rows[i].birth_date, q.birth_date, q.gender, {})
                for i, q in todo]
+    run = report.run
     with engine.connect() as conn:
-        rebuilt = build_rows(conn, entries, results, report.run.definition_id)
+        rebuilt = build_rows(conn, entries, results, run.definition_id, definitions=run.definitions or None,
+                             held_by=run.held_by)
     for (i, _q), new in zip(todo, rebuilt):
         old = rows[i]
-        new.key = old.key
+        new.key, new.claimed = old.key, old.claimed   # the list's own data stays as read
         if old.internal_id is None or old.internal_id == new.internal_id:
             new.review, new.reviewed_by = old.review, old.reviewed_by
         rows[i] = new
 
 
+_REPORTS: GenerationCache[VetReport] = GenerationCache(maxsize=32)
+
+
 def world_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
-    """The report as Kartoteka would have made it without the records hidden from ``principal``."""
+    """The report as Kartoteka would have made it without the records hidden from ``principal``; kept
+    per run until the registry changes (a review or an outcome changes it too)."""
     if sees_everything(principal):
         return report
+    if not report.run.id:
+        return _world_report(engine, principal, report)
+    return _REPORTS.get(engine, (report.run.id, visible_sensitivities(principal)),
+                        lambda: _world_report(engine, principal, report))
+
+
+def _world_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
     hidden = _hidden(engine, principal)
     with engine.connect() as conn:
         genders = dict(conn.execute(select(vetting_rows.c.id, vetting_rows.c.gender)
@@ -163,13 +175,19 @@ def world_report(engine: Engine, principal: Principal, report: VetReport) -> Vet
                 detail = [FlagView(f.tag, f.kind, list(f.articles), f.reason) for f in flags[row.internal_id]]
                 row.flag_detail, row.flags = detail, [f.tag for f in detail if f.kind in WARNING_KINDS]
         mark_duplicates(rows, [query_key(q) for q in queries])
-        matched = {r.internal_id for r in rows if r.match == "match"}
-        missing = load_missing(conn, [m.internal_id for m in report.missing
-                                      if m.internal_id not in hidden[1] and m.internal_id not in matched], rows)
         shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
             persons.c.ext_id.in_({o.person_id for o in report.outcomes}), persons.c.deleted_at.is_(None),
             persons.c.sensitivity.in_(visible_values(principal))))}
     outcomes = [o for o in report.outcomes if o.person_id in shown]
+    # the missing persons: the visible ones that no row of the viewer's matches, with the review rows
+    # of the viewer's report that may name them
+    matched = {r.internal_id for r in rows if r.match == "match"}
+    maybe: dict[int, list[str]] = {}
+    for r in rows:
+        if r.match == "review" and r.internal_id is not None:
+            maybe.setdefault(r.internal_id, []).append(r.id)
+    missing = [replace(m, possible_rows=maybe.get(m.internal_id, [])) for m in report.missing
+               if m.internal_id not in hidden[1] and m.internal_id not in matched]
     out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
     summary = out.summary
     out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)
