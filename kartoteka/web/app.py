@@ -7,10 +7,11 @@ import secrets
 from importlib.resources import files
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 
@@ -90,11 +91,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     async def enrol_required(request: Request, exc: EnrolRequired) -> Response:
         return RedirectResponse("/account/totp", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)   # also an unknown URL (Starlette's own 404)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request) or request.url.path.startswith("/openapi"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, "error.html", {"status": exc.status_code, "message": str(exc.detail),
+        generic = exc.detail in ("Not Found", "Method Not Allowed", "Forbidden")  # Starlette's English words
+        return render(request, "error.html", {"status": exc.status_code, "message": "" if generic else str(exc.detail),
                                               "errors": []}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
@@ -102,8 +104,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         detail = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in exc.errors()]
         if _is_api(request):
             return JSONResponse({"detail": detail}, status_code=422)
-        return render(request, "error.html", {"status": 422, "message": "; ".join(
-            f"{'.'.join(map(str, d['loc'][1:]))}: {d['msg']}" for d in detail), "errors": []}, status_code=422)
+        return render(request, "error.html", {"status": 422, "message": "", "errors": [], "fields": [
+            str(d["loc"][-1]) for d in detail if d["loc"]]}, status_code=422)
 
     app.mount("/static", StaticFiles(directory=str(files("kartoteka") / "web" / "static")), name="static")
     for router in api.routers():

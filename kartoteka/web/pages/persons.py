@@ -11,15 +11,15 @@ from fastapi.responses import RedirectResponse, Response
 from kartoteka.catalogs.loader import definition_ids
 from kartoteka.errors import Conflict, InvalidInput
 from kartoteka.services import access
-from kartoteka.services.browse import PersonFilters, filter_choices, search
+from kartoteka.services.browse import PersonFilters
 from kartoteka.services.persons_edit import PersonEdit, edit_person
 from kartoteka.services.statements import claims_of
-from kartoteka.web.adapters import flag_details, flag_tags
+from kartoteka.web.adapters import flag_details
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
+from kartoteka.web.pages.person_search import search_context
 from kartoteka.web.render import render
 from kartoteka.web.pages.verify import router as verify_router
-from kartoteka.web.vocabulary import FLAGS
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 Text = Annotated[str, Query(max_length=300)]
@@ -28,13 +28,13 @@ Text = Annotated[str, Query(max_length=300)]
 @router.get("/persons")
 def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
                 code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
-                translit: Text = "", searched: Text = "") -> Response:
+                translit: Text = "", searched: Text = "", birth_year: Text = "", sort: Text = "",
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     # an unticked checkbox sends nothing: after a search, a missing 'translit' means off
     f = PersonFilters(q, status, code, article, region, facility, flag,
                       transliterate=translit == "on" or not searched)
-    results = search(engine, principal, f, limit=100, flags_for=flag_tags(principal)) if searched or not f.empty else None
-    return render(request, "search.html", {"f": f, "results": results, "flag_tags": FLAGS,
-                                           "choices": filter_choices(engine, principal)})
+    return render(request, "search.html", search_context(engine, principal, f, searched=bool(searched),
+                                                         birth_year=birth_year, sort=sort, page=page))
 
 
 @router.get("/persons/{ref}")
