@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -130,11 +131,12 @@ def main() -> None:
         build(db, args.persons)
     engine = make_engine(f"sqlite:///{db}")
     if not any(u.username == "bench" for u in list_users(engine)):
-        create_user(engine, username="bench", password="bench-password-1", role="editor", actor="bench")
+        create_user(engine, username="bench", password="brisk heron canal 1729", role="editor", actor="bench")
     token = create_token(engine, username="bench", name="load", actor="bench")
     engine.dispose()
     port = free_port()
-    env = {**os.environ, "KARTOTEKA_DB": str(db), "KARTOTEKA_MEDIA_DIR": tmp.name}
+    env = {**os.environ, "KARTOTEKA_DB": str(db), "KARTOTEKA_MEDIA_DIR": tmp.name,
+           "KARTOTEKA_SECRET_KEY": secrets.token_urlsafe(48)}   # serve never runs without a key
     server = subprocess.Popen([str(Path(sys.executable).parent / "kartoteka"), "serve", "--port", str(port),
                                "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
