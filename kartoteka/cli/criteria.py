@@ -93,7 +93,8 @@ def assess_create(ctx: typer.Context, person: Annotated[str, typer.Argument(help
 @assess_app.command("finding")
 def assess_finding(ctx: typer.Context, assessment: Annotated[int, typer.Argument(help="Assessment number")],
                    criterion: Annotated[str, typer.Argument(help="Criterion or exclusion id, e.g. 1a")],
-                   finding: Annotated[str, typer.Argument(help="met, not_met or unclear")],
+                   finding: Annotated[str, typer.Argument(
+                       help="met, not_met, unclear, or excepted (an exclusion whose exception applies; --note names it)")],
                    source: Annotated[list[str] | None, typer.Option("--source", help="Source URL (repeatable)")] = None,
                    note: Annotated[str, typer.Option(help="What the sources show")] = "") -> None:
     """Record the finding on one criterion, citing its sources."""

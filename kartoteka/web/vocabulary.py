@@ -24,4 +24,4 @@ FLAGS = (N_("war_crime"), N_("violence"), N_("terrorism"), N_("collaboration"), 
          N_("religion"), N_("speech"), N_("assembly"), N_("foreign_agent"), N_("military_service"), N_("border"),
          N_("pretext"), N_("prison"), N_("general_part"), N_("not_in_catalog"), N_("unparsed_charges"))
 MATCH = (N_("match"), N_("review"), N_("no_match"), N_("same"), N_("different"), N_("unsure"), N_("unknown"))
-FINDINGS = (N_("met"), N_("not_met"), N_("unclear"), N_("persecuted_only"), N_("excluded_violence"))
+FINDINGS = (N_("met"), N_("not_met"), N_("unclear"), N_("excepted"), N_("persecuted_only"), N_("excluded_violence"))

@@ -26,7 +26,7 @@ class NewAssessment(BaseModel):
 
 class FindingIn(BaseModel):
     criterion_id: Text = Field(min_length=1, max_length=60)
-    finding: Text = Field(pattern="^(met|not_met|unclear)$")
+    finding: Text = Field(pattern="^(met|not_met|unclear|excepted)$")
     note: Text = Field(default="", max_length=8000)
     source_url: Text = Field(default="", max_length=2000)
     source_title: Text = Field(default="", max_length=500)
