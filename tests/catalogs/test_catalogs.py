@@ -143,3 +143,13 @@ def test_guidelines_political_motive_is_a_condition_not_a_criterion() -> None:
     assert {c.id for c in g.criteria if c.political_motive_required} == {"1d", "1e", "1f", "1g"}
     assert "ICCPR" in g.criteria[0].summary and "gender identity" in g.criteria[2].summary
     assert get_definition("pace-1900-2012").precondition == "deprived_of_liberty"
+
+
+def test_docs_list_every_definition_code_and_organisation() -> None:
+    from kartoteka.catalogs import load_organisations
+    from kartoteka.catalogs.inventory import inventory_markdown
+    docs = (Path(__file__).parents[2] / "docs" / "criteria.md").read_text("utf-8")
+    inventory = inventory_markdown()
+    assert inventory in docs, "docs/criteria.md: paste inventory_markdown() again"
+    for name in [*definition_ids(), *CODES, *(o.name.en for o in load_organisations().values())]:
+        assert f"| {name}" in inventory, name
