@@ -17,7 +17,7 @@ from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, Reason
 from kartoteka.matching.tokens import Token, patronymic_gender
 from kartoteka.names.given import given_names
-from kartoteka.names.keys import is_cyrillic, plain_form
+from kartoteka.names.keys import fold_key, is_cyrillic, plain_form
 from kartoteka.names.parse import guess_language
 
 _FATHER_SUFFIXES = ("aviQ", "eviQ", "iviQ", "iQ", "avna", "evna", "ivna", "iQna", "Qna", "na", "viQ")
@@ -166,13 +166,12 @@ RUSSIFYING = ("av", "ev", "in")
 
 def russified(a: Token, b: Token) -> bool:
     """One surname is the other with a Russian suffix: Куртбекир / Куртбекиров, Kurtbekir / Куртбекирова."""
-    for x in a.keys:
-        for y in b.keys:
-            short, long_ = (x, y) if len(x) < len(y) else (y, x)
-            if len(short) >= 5 and long_.startswith(short) and \
-                    long_[len(short):] in {e + f for e in RUSSIFYING for f in ("", "a")}:
-                return True
-    return False
+    return bool(russified_forms(a.keys) & b.keys or russified_forms(b.keys) & a.keys)
+
+
+@lru_cache(maxsize=50_000)
+def russified_forms(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold_key(k + e + f) for k in keys if len(k) >= 5 for e in RUSSIFYING for f in ("", "a"))
 
 
 def _initials(q: Token, c: Token) -> Sim:
@@ -197,8 +196,9 @@ def compare_given(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.classes and c.classes:
         return Sim(0.0, N_("different name"))
     ratio = _fuzzy(q, c)
-    if ratio >= 0.8:
-        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),))
+    if ratio >= 0.8:   # a misspelt given name: the patronymic or a birth date must confirm it
+        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), needs="date_or_patronymic",
+                   values=(("ratio", f"{ratio:.2f}"),))
     short = _short_typo(q, c)
     if short:
         return Sim(s.short_typo, N_("one letter differs"), needs="date")

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from kartoteka.matching.compare import russified_forms
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 from kartoteka.names.keys import plain_form
 
@@ -30,6 +31,9 @@ def given_blocks(given: Token | None, *, query: bool) -> list[str]:
     out = ["c%d" % c for c in given.classes] + ["k" + k for k in given.keys]
     if not query or not (given.classes or patronymic_gender(given)):
         out += ["i" + x for x in given.initials]  # an unknown given name may be a typo: its initial
+    if not query:
+        for part in given.parts:   # several given names (Эмир-Усеин, "John David"): each one finds it
+            out += ["c%d" % c for c in part.classes] + ["k" + k for k in part.keys]
     return out
 
 
@@ -62,10 +66,10 @@ def _russified_forms(key: str) -> set[str]:
     """Куртбекир <-> Куртбекиров, Куртбекирова (the scorer's compare.russified)."""
     if len(key) < 5:
         return set()
-    out = {key + e + f for e in ("av", "ev", "in") for f in ("", "a")}
+    out = set(russified_forms(frozenset((key,))))
     for e in ("av", "ev", "in", "ava", "eva", "ina"):
         if key.endswith(e) and len(key) - len(e) >= 5:
-            out.add(key[: -len(e)])
+            out |= {key[: -len(e)], key[: -len(e)] + "i"}   # Абдулвапиев: the -и- folded away before -ев
     return out
 
 

@@ -92,6 +92,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def fold_key(s: str) -> str:
+    """An intermediate spelling folded into a key (for keys built by rule: Куртбекир + ов)."""
+    return _fold(s)
+
+
 def _fold(s: str) -> str:
     for pattern, repl in _tables().folds:
         s = pattern.sub(repl, s)
