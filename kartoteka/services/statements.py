@@ -96,7 +96,8 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
-    """What each organisation says about the person, per property; the registry's own values included."""
+    """What each organisation says about the person, per property. The registry's current values are listed
+    as "this registry" too (alongside the organisation that said them first, when it came from an import)."""
     person = conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()
     said: dict[str, dict[str, Said]] = {p: {} for p in SHOWN}
     for s in conn.execute(select(statements).where(statements.c.entity_type == "person",
@@ -105,10 +106,16 @@ def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
         if s.prop in said:
             entry = said[s.prop].setdefault(s.value, Said(s.value))
             entry.organisations.append((s.organisation, f"{s.seen_at:%Y-%m-%d}"))
-    for prop in SINGLE:
-        own = person[prop] or ""
-        if own and own not in said[prop]:
-            said[prop] = {own: Said(own, [(OWN, "")]), **said[prop]}
+    own: dict[str, list[str]] = {prop: [str(person[prop])] for prop in SINGLE if person[prop]}
+    own["name"] = [r.full for r in conn.execute(select(person_names.c.full).where(
+        person_names.c.person_id == person_id).order_by(person_names.c.id))]
+    for prop, values in own.items():   # what the registry holds now, whoever said it first
+        for value in values:
+            entry = said[prop].get(value)   # exact spellings: Пётр and Петр are two rows
+            if entry is None:
+                said[prop] = {value: Said(value, [(OWN, "")]), **said[prop]}
+            elif (OWN, "") not in entry.organisations:
+                entry.organisations.insert(0, (OWN, ""))
     out = []
     for prop in SHOWN:
         values = list(said[prop].values())
