@@ -109,13 +109,13 @@ def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
     own: dict[str, list[str]] = {prop: [str(person[prop])] for prop in SINGLE if person[prop]}
     own["name"] = [r.full for r in conn.execute(select(person_names.c.full).where(
         person_names.c.person_id == person_id).order_by(person_names.c.id))]
-    for prop, values in own.items():   # what the registry holds now, whoever said it first
-        for value in values:
-            entry = said[prop].get(value)   # exact spellings: Пётр and Петр are two rows
-            if entry is None:
+    for prop, held in own.items():   # what the registry holds now, whoever said it first
+        for value in held:
+            found = said[prop].get(value)   # exact spellings: Пётр and Петр are two rows
+            if found is None:
                 said[prop] = {value: Said(value, [(OWN, "")]), **said[prop]}
-            elif (OWN, "") not in entry.organisations:
-                entry.organisations.insert(0, (OWN, ""))
+            elif (OWN, "") not in found.organisations:
+                found.organisations.insert(0, (OWN, ""))
     out = []
     for prop in SHOWN:
         values = list(said[prop].values())
