@@ -251,19 +251,55 @@ def current_custody(conn: Connection, person_ids: Iterable[int] | None = None, *
     return {pid: _custody_record(r, urls) for pid, r in latest.items()}
 
 
-def held_in_custody(conn: Connection, held_by: str) -> dict[int, CustodyRecord]:
-    """Persons whose current custody is with ``held_by`` and who are still held (not released, exchanged ...)."""
-    live = {r[0] for r in conn.execute(select(persons.c.id).where(persons.c.deleted_at.is_(None)))}
-    return {pid: c for pid, c in current_custody(conn, held_by=held_by).items()
-            if c.held_by == held_by and c.in_custody and pid in live}
+def current_states(conn: Connection, *, person_ids: Iterable[int] | None = None, held_by: str | None = None,
+                   states: Iterable[str] | None = None) -> dict[int, tuple[str, str]]:
+    """``{person: (held_by, state)}`` of each live person's current custody, lean (no sources), for
+    whole-registry questions: persons ever held by ``held_by``, or ever in one of ``states``."""
+    stmt = (select(custody.c.person_id, custody.c.since, custody.c.id, custody.c.held_by, custody.c.state)
+            .select_from(custody.join(persons, persons.c.id == custody.c.person_id))
+            .where(custody.c.deleted_at.is_(None), persons.c.deleted_at.is_(None)))
+    if held_by is not None:
+        stmt = stmt.where(custody.c.person_id.in_(select(custody.c.person_id).where(
+            custody.c.held_by == held_by, custody.c.deleted_at.is_(None))))
+    if states is not None:
+        stmt = stmt.where(custody.c.person_id.in_(select(custody.c.person_id).where(
+            custody.c.state.in_(list(states)), custody.c.deleted_at.is_(None))))
+    best: dict[int, tuple[tuple[bool, str, int], str, str]] = {}
+    for chunk in _chunks(person_ids):
+        query = stmt if chunk is None else stmt.where(custody.c.person_id.in_(chunk))
+        for pid, since, rid, party, state in conn.execute(query):
+            key = (since is not None, since or "", rid)        # the order of the history: latest wins
+            if pid not in best or key > best[pid][0]:
+                best[pid] = (key, party, state)
+    return {pid: (party, state) for pid, (_k, party, state) in best.items()}
+
+
+def in_custody_states() -> set[str]:
+    return {s for s, v in load_custody_vocabulary().states.items() if v.in_custody}
+
+
+def held_in_custody(conn: Connection, held_by: str) -> set[int]:
+    """Live persons whose current custody is with ``held_by`` and who are still held."""
+    held = in_custody_states()
+    return {pid for pid, (party, state) in current_states(conn, held_by=held_by).items()
+            if party == held_by and state in held}
 
 
 def no_longer_held(conn: Connection) -> set[int]:
     """Persons whose current custody state says they are not held (released, exchanged, deceased ...)."""
-    gone = [s for s, v in load_custody_vocabulary().states.items() if not v.in_custody]
-    ids = {r[0] for r in conn.execute(select(custody.c.person_id).where(custody.c.state.in_(gone),
-                                                                        custody.c.deleted_at.is_(None)))}
-    return {pid for pid, c in current_custody(conn, ids).items() if not c.in_custody} if ids else set()
+    held = in_custody_states()
+    gone = set(load_custody_vocabulary().states) - held
+    return {pid for pid, (_p, state) in current_states(conn, states=gone).items() if state not in held}
+
+
+def current_category_ids(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+    """``{person: category}`` of the latest category record, lean."""
+    stmt = (select(person_categories.c.person_id, person_categories.c.category)
+            .where(person_categories.c.deleted_at.is_(None)).order_by(person_categories.c.id))
+    out: dict[int, str] = {}
+    for chunk in _chunks(person_ids):
+        out.update({pid: cat for pid, cat in conn.execute(stmt.where(person_categories.c.person_id.in_(chunk or [])))})
+    return out
 
 
 def current_categories(conn: Connection, person_ids: Iterable[int]) -> dict[int, CategoryRecord]:

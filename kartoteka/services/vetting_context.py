@@ -19,7 +19,8 @@ from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db.tables import assessments, custody, person_categories
 from kartoteka.services.assessments import _counts_as, _latest_decisions
 from kartoteka.services.custody import (
-    CustodyRecord, current_categories, current_custody, held_in_custody, no_longer_held, recognitions_of,
+    CustodyRecord, current_categories, current_category_ids, current_custody, current_states, held_in_custody,
+    no_longer_held, recognitions_of,
 )
 from kartoteka.services.vetting_model import MissingPerson, RowContext, VetRow
 from kartoteka.tabular.columns import normalise_header
@@ -80,24 +81,24 @@ def scoped_missing(conn: Connection, rows: list[VetRow], recognised: set[int], *
         return recognised - on_list - gone, set()
     held = held_in_custody(conn, held_by)
     counts_as = _counts_as(definition_id)
-    decided = _latest_decisions(conn, definition_id, sorted(held))
-    review = {pid for pid in held if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
-    return (recognised & held.keys()) - on_list, review - on_list
+    decided = _latest_decisions(conn, definition_id, sorted(held - recognised))
+    review = {pid for pid in held - recognised
+              if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
+    return (recognised & held) - on_list, review - on_list
 
 
 def describe_missing(conn: Connection, missing: list[MissingPerson]) -> None:
     """Fill the custody and category of missing persons (only those with such records are read)."""
     if not missing:
         return
-    with_custody = {r[0] for r in conn.execute(select(custody.c.person_id).distinct())}
-    with_category = {r[0] for r in conn.execute(select(person_categories.c.person_id).distinct())}
     ids = {m.internal_id for m in missing}
-    held = current_custody(conn, ids & with_custody) if ids & with_custody else {}
-    cats = current_categories(conn, ids & with_category) if ids & with_category else {}
+    anyone = conn.execute(select(exists().where(custody.c.id.isnot(None)))).scalar()
+    held = current_states(conn, person_ids=ids) if anyone else {}
+    anyone = conn.execute(select(exists().where(person_categories.c.id.isnot(None)))).scalar()
+    cats = current_category_ids(conn, ids) if anyone else {}
     for m in missing:
-        c, cat = held.get(m.internal_id), cats.get(m.internal_id)
-        m.held_by, m.custody = (c.held_by, c.state) if c else ("", "")
-        m.category = cat.category if cat else ""
+        m.held_by, m.custody = held.get(m.internal_id, ("", ""))
+        m.category = cats.get(m.internal_id, "")
 
 
 def run_notices(conn: Connection, definitions: list[str], held_by: str) -> list[str]:
