@@ -37,9 +37,13 @@ def utc(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at.astimezone(dt.timezone.utc)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_REST = FIELDS[2:]
+
+
 def canonical(entry: Mapping[str, Any]) -> bytes:
-    values = [utc(entry[k]).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if k == "at" else entry.get(k) for k in FIELDS]
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    at = utc(entry["at"]).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return _ENCODER.encode([entry["seq"], at, *(entry.get(k) for k in _REST)]).encode()
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
