@@ -210,7 +210,8 @@ READS = [
     *[f"/vetting/runs/1/report.{fmt}" for fmt in ("html", "csv", "xlsx", "pdf")],
     "/api/assessments", *[f"/api/assessments/{i}" for i in range(1, 6)], "/assessments/queue",
     *[f"/assessments/{i}" for i in range(1, 6)], "/api/me", "/persons/P04/edit", "/cases/4/edit",
-    "/sources/2/edit", "/duplicates",
+    "/sources/2/edit", "/duplicates", "/api/persons/P03/custody", "/api/persons/P07/custody",
+    "/api/persons/P04/custody", "/api/rounds/R1/summary",
 ]
 
 
