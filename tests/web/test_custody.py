@@ -84,3 +84,27 @@ def test_only_reviewers_import_decisions(web: Web) -> None:
             r = c.post("/api/imports", data={"kind": "assessments", "dry_run": "true"},
                        files={"file": ("a.csv", f, "text/csv")}, headers={"x-csrf-token": token})
         assert (r.status_code == 403) != allowed, r.text
+
+
+def test_vetting_form_takes_held_by_and_more_definitions(web: Web) -> None:
+    import time
+
+    from kartoteka.services.runs import get_run
+
+    record_custody(web.db.engine, person="P1", held_by="RU", state="serving_sentence", actor="t")
+    c = web.client("editor")
+    page = c.get("/vetting").text
+    assert 'name="held_by"' in page
+    r = c.post("/vetting", data={"definition_id": "guidelines-2013", "held_by": "ru", "also": ["amnesty-poc"],
+                                 "round": "R5", "side": "UA", "csrf_token": csrf(page)},
+               files={"file": ("l.csv", "name\nИванов Иван Иванович\n".encode(), "text/csv")}, follow_redirects=False)
+    job = r.headers["location"]
+    for _ in range(300):
+        r = c.get(job, follow_redirects=False)
+        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
+            break
+        time.sleep(0.1)
+    run_id = int(r.headers["location"].rsplit("/", 1)[1])
+    run = get_run(web.db.engine, run=run_id).run
+    assert run.held_by == "RU" and run.definitions == ["guidelines-2013", "amnesty-poc"]
+    assert "no_decided:amnesty-poc" in run.notices
