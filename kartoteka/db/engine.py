@@ -9,6 +9,7 @@ takes the write lock first and waits its turn (busy timeout, then a bounded numb
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +27,26 @@ _WRITE = "kartoteka_write"
 
 
 class _SqliteEngine(Engine):
-    """An engine whose ``begin()`` opens immediate (write-locking) transactions on SQLite."""
+    """An engine whose ``begin()`` opens immediate (write-locking) transactions on SQLite.
+
+    Threads of one process queue on a lock first (SQLite's busy handler polls with sleeps, so twenty
+    waiting threads would starve each other); other processes are waited for by the busy timeout.
+    """
+
+    writers: threading.RLock
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
+        if not self.writers.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise Conflict("the database is busy with another write; try again shortly")
+        try:
+            with self._immediate() as conn:
+                yield conn
+        finally:
+            self.writers.release()
+
+    @contextmanager
+    def _immediate(self) -> Iterator[Connection]:
         for attempt in range(LOCK_RETRIES + 1):
             with self.connect() as conn:
                 conn.execution_options(**{_WRITE: True})
@@ -63,8 +80,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """A new engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # No cap on connections: a capped pool deadlocks when every pooled connection waits for the
+        # write lock that a transaction holds while it asks for one more (SQLite connections are cheap).
+        engine = create_engine(url, connect_args={"check_same_thread": False}, max_overflow=-1)
         engine.__class__ = _SqliteEngine
+        engine.writers = threading.RLock()
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy emit BEGIN itself so transactions are real (pysqlite's legacy mode defers them);
         # write transactions (engine.begin()) take the write lock at once.
@@ -75,7 +95,8 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Enough connections for every thread of the web server's pool (40): fewer starve some requests.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
 
 
 def get_engine(url: str) -> Engine:
