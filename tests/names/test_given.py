@@ -42,3 +42,18 @@ def test_table_has_300_names_with_three_forms_and_a_header() -> None:
     entries = yaml.safe_load(text)["names"]
     assert len(entries) >= 300
     assert all(e["g"] in ("m", "f") and e.get("ru") and e.get("uk") and e.get("be") for e in entries)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Витя", "Віктор"), ("Ксана", "Оксана"), ("Тима", "Тимур"), ("Влад", "Владислав"), ("Bill", "Уильям"),
+    ("Bob", "Robert"), ("Dick", "Ричард"), ("Andy", "Андрей"), ("Mike", "Майкл"), ("Michael", "Майкл"),
+    ("Hüseyin", "Усеин"), ("Mohammed", "Магомед"), ("Giorgi", "Георгий"), ("Kate", "Екатерина"),
+])
+def test_short_and_international_forms(a: str, b: str) -> None:
+    assert same_class(a, b)
+
+
+def test_an_exactly_spelled_form_wins() -> None:
+    """Витя is Виктор's diminutive, not the name Вита (which shares its key)."""
+    assert given_names().gender("Витя") == "m" and given_names().gender("Вита") == "f"
+    assert not same_class("Bill", "Bob") and not same_class("Petra", "Петро")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kartoteka.names.keys import plain_form, token_keys, tokens
+from kartoteka.names.keys import base_keys, plain_form, token_keys, tokens, without_particles
 
 
 def same(a: str, b: str) -> bool:
@@ -57,3 +57,34 @@ def test_tokens_drop_tie_bars_and_split_hyphens() -> None:
 def test_plain_form_keeps_letters_the_key_folds() -> None:
     assert plain_form("Rodionoa") == "rodionoa"
     assert plain_form("Родионова") == "rodionova"
+
+
+@pytest.mark.parametrize("latin,cyrillic", [
+    ("Wheeler", "Уилер"), ("Boyd", "Бойд"), ("Rowe", "Роу"), ("Bradshaw", "Брэдшоу"), ("John", "Джон"),
+    ("Paul", "Пол"), ("Turner", "Тернер"), ("Wood", "Вуд"), ("Reid", "Рид"), ("Blake", "Блейк"),   # English
+    ("Moulin", "Мулен"), ("Philippe", "Филипп"), ("Dupont", "Дюпон"), ("Girard", "Жирар"),        # French
+    ("Mercier", "Мерсье"), ("Rousseau", "Руссо"),
+    ("Schneider", "Шнайдер"), ("Neumann", "Нойман"), ("Meier", "Майер"), ("Stein", "Штайн"),       # German
+    ("Dvořák", "Дворжак"), ("Krawczyk", "Кравчик"), ("Kowalski", "Ковальский"),                     # Czech, Polish
+    ("Harutyunyan", "Арутюнян"), ("Jibladze", "Джибладзе"), ("Kvaratskhelia", "Кварацхелия"),     # Caucasus
+    ("Cemil", "Джемиль"), ("Şevketov", "Шевкетов"), ("Xəlilov", "Халилов"),                         # Turkic Latin
+    ("Malotsky", "Малотський"), ("Mokhotskii", "Мохотский"), ("Zaritskaya", "Зарицкая"),           # тс = ц
+])
+def test_foreign_names_meet_their_russian_renderings(latin: str, cyrillic: str) -> None:
+    assert token_keys(latin) & token_keys(cyrillic)
+
+
+def test_readings_do_not_merge_different_slavic_names() -> None:
+    assert not token_keys("Kuzniatsou") & token_keys("Кузнецов")   # Belarusian Кузняцоў stays apart
+    assert not token_keys("Kulakov") & token_keys("Куликов")
+
+
+def test_particles_join_and_leave_a_surname() -> None:
+    assert without_particles("фон-Браун") == "Браун" and without_particles("van der Berg") == "Berg"
+    assert without_particles("Ван") == "Ван" and without_particles("de") == "de"
+    assert token_keys("Браун") <= token_keys("фон-Браун") and token_keys("von-Braun") & token_keys("фон Браун")
+    assert token_keys("Braun") & token_keys("фон-Браун")
+
+
+def test_given_name_table_is_read_with_transliteration_keys_only() -> None:
+    assert base_keys("Lesha") <= token_keys("Lesha") and len(base_keys("Wheeler")) < len(token_keys("Wheeler"))
