@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -84,7 +84,7 @@ def make_engine(url: str) -> Engine:
         # write lock that a transaction holds while it asks for one more (SQLite connections are cheap).
         engine = create_engine(url, connect_args={"check_same_thread": False}, max_overflow=-1)
         engine.__class__ = _SqliteEngine
-        engine.writers = threading.RLock()
+        cast(_SqliteEngine, engine).writers = threading.RLock()
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy emit BEGIN itself so transactions are real (pysqlite's legacy mode defers them);
         # write transactions (engine.begin()) take the write lock at once.
