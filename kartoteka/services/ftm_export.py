@@ -94,8 +94,9 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
         props: dict[str, list[str] | str | None] = {
             prop: [n.full for n in own if NAME_PROPS.get(n.kind, "alias") == prop]
             for prop in ("name", "alias", "previousName")}
-        props |= {"firstName": [n.given_name for n in own], "lastName": [n.surname for n in own],
-                  "fatherName": [n.patronymic for n in own]}
+        main = [n for n in own if NAME_PROPS.get(n.kind) == "name"]   # an alias's parts are often a guess
+        props |= {"firstName": [n.given_name for n in main], "lastName": [n.surname for n in main],
+                  "fatherName": [n.patronymic for n in main]}
         if "birth_date" in pf:
             props["birthDate"] = p.birth_date
         if "gender" in pf:

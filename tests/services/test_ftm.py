@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from followthemoney import model
+from followthemoney.cli.cli import cli as ftm_cli
 from sqlalchemy import select
 
 from kartoteka.db.tables import assessments, statements
@@ -110,7 +112,15 @@ def test_every_entity_is_valid_followthemoney_and_only_public_records_go_out(db:
     assert person["properties"]["fatherName"] == ["Игоревна"]
     assert set(person["properties"]["name"]) == {"Тестова Олена Игоревна"}
     assert person["properties"]["alias"] == ["Testova Olena"]
+    assert person["properties"]["firstName"] == ["Олена"]          # parts of the main names only, not guessed
     assert person["properties"]["birthDate"] == ["1984-02-11"]
+    validated = tmp_path / "validated.json"                                   # the library's own CLI: ftm validate
+    result = CliRunner().invoke(ftm_cli, ["validate", "-i", str(tmp_path / "out.ftm.json"), "-o", str(validated)])
+    assert result.exit_code == 0, result.output
+    assert sorted((e["id"], json.dumps({k: sorted(v) for k, v in e["properties"].items()}, sort_keys=True))
+                  for e in _lines(validated)) == sorted(
+        (e["id"], json.dumps({k: sorted(v) for k, v in e["properties"].items()}, sort_keys=True))
+        for e in entities)
     text = (tmp_path / "out.ftm.json").read_text("utf-8")
     assert "Скрытов" not in text and "275" not in text          # confidential person and case stay home
     assert "ИК-1" not in text                                    # facility is not whitelisted for the public
