@@ -184,8 +184,10 @@ class _Parser:
         default = default if default in CODES else ""
         seen: set[tuple[str, str, str, str]] = set()
         charges: list[ParsedCharge] = []
+        named_admin = next((d.code for d in self.done if d.code in ("RU-ADM", "BY-ADM")), "")
         for d in self.done:
-            code = ADMIN_OF.get(default, "") if d.code == "ADM" else (d.code or default)
+            # a bare "КоАП": the case's administrative code, else the one the same text names
+            code = (ADMIN_OF.get(default, "") or named_admin) if d.code == "ADM" else (d.code or default)
             charge = ParsedCharge(code=code, article=normalise_article(d.article, code), part=d.part,
                                   point=",".join(d.points), raw=self.text[d.start:d.end].strip(),
                                   code_named=bool(d.code) and (d.code != "ADM" or bool(code)))
