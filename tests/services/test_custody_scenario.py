@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import assessments
@@ -222,7 +223,10 @@ def test_no_decided_assessments_notice(world: Engine, tmp_path: Path) -> None:
                       tmp_path, definition_id="amnesty-poc", actor="v")
     assert report.run.notices == ["no_decided:amnesty-poc"]
     html = exporter("html").render(report, lang="uk").decode("utf-8")
-    assert "amnesty-poc" in html and 'lang="uk"' in html
+    assert "За визначенням amnesty-poc ще немає жодної ухваленої оцінки" in html and 'lang="uk"' in html
+    pdf = PdfReader(io.BytesIO(exporter("pdf").render(report, lang="ru")))
+    first = pdf.pages[0].extract_text()
+    assert "По определению amnesty-poc ещё нет" in " ".join(first.split()) and "Итог" in first
 
 
 def test_recognitions_are_provenance_reviewers_only(world: Engine, tmp_path: Path) -> None:
