@@ -34,22 +34,24 @@ from kartoteka.services.lists import ListEntry
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
 
-_HIDDEN: GenerationCache[tuple[frozenset[int], tuple[str, ...]]] = GenerationCache(maxsize=4)
+HiddenIds = tuple[frozenset[int], tuple[frozenset[str], tuple[int, ...]]]   # ids; organisation ids, their lengths
+_HIDDEN: GenerationCache[HiddenIds] = GenerationCache(maxsize=4)
 _HIDDEN_MATCHER: GenerationCache[Matcher | None] = GenerationCache(maxsize=4)
 _VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
-Hidden = tuple[Matcher | None, frozenset[int], tuple[str, ...]]
+Hidden = tuple[Matcher | None, frozenset[int], tuple[frozenset[str], tuple[int, ...]]]
 
 
 def sees_everything(principal: Principal) -> bool:
     return len(visible_sensitivities(principal)) == 3
 
 
-def _hidden_records(engine: Engine, principal: Principal) -> tuple[frozenset[int], tuple[str, ...]]:
-    def build() -> tuple[frozenset[int], tuple[str, ...]]:
+def _hidden_records(engine: Engine, principal: Principal) -> HiddenIds:
+    def build() -> HiddenIds:
         with engine.connect() as conn:
             found = list(conn.execute(select(persons.c.id, persons.c.ext_id).where(
                 persons.c.deleted_at.is_(None), persons.c.sensitivity.not_in(visible_values(principal)))))
-        return frozenset(r[0] for r in found), tuple(sorted({r[1] for r in found}, key=len, reverse=True))
+        ext_ids = frozenset(r[1] for r in found if r[1])
+        return frozenset(r[0] for r in found), (ext_ids, tuple(sorted({len(e) for e in ext_ids})))
     return _HIDDEN.get(engine, visible_sensitivities(principal), build)
 
 
@@ -112,13 +114,20 @@ def _query(row: VetRow, gender: str | None) -> NameQuery:
     return NameQuery(row.name, birth, Gender(gender) if gender in ("m", "f") else None, row.id)
 
 
+def _names_one(text: str, ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bool:
+    """Whether ``text`` contains one of the organisation ids anywhere (as a substring): every slice of
+    each id length is looked up in the set, a few hundred look-ups for an explanation."""
+    ids, lengths = ext_ids
+    return any(text[i:i + n] in ids for n in lengths for i in range(len(text) - n + 1))
+
+
 def _touches_hidden(row: VetRow, q: NameQuery, hidden: Hidden) -> bool:
     matcher, ids, ext_ids = hidden
     if matcher is None:
         return False
     if row.internal_id is not None and row.internal_id in ids:
         return True
-    if any(ext in row.explanation for ext in ext_ids):
+    if _names_one(row.explanation, ext_ids):
         return True
     return any(matcher.index.candidates(query.units, near=True) for query in matcher.prepare_all(q))
 
@@ -186,8 +195,9 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     for r in rows:
         if r.match == "review" and r.internal_id is not None:
             maybe.setdefault(r.internal_id, []).append(r.id)
-    missing = [replace(m, possible_rows=maybe.get(m.internal_id, [])) for m in report.missing
-               if m.internal_id not in hidden[1] and m.internal_id not in matched]
+    missing = [m if m.possible_rows == maybe.get(m.internal_id, []) else replace(m, possible_rows=maybe[m.internal_id])
+               if m.internal_id in maybe else replace(m, possible_rows=[])
+               for m in report.missing if m.internal_id not in hidden[1] and m.internal_id not in matched]
     out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
     summary = out.summary
     out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)

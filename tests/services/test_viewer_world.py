@@ -10,7 +10,7 @@ from kartoteka.services.access import Principal
 from kartoteka.services.persons_patch import patch_person
 from kartoteka.services.runs import get_run
 from kartoteka.services.vetting import vet_list
-from kartoteka.services.viewer_world import hidden_person_ids
+from kartoteka.services.viewer_world import _names_one, hidden_person_ids
 from tests.conftest import Db
 from tests.services.test_vetting import DEF, make_registry, write_list
 
@@ -34,3 +34,10 @@ def test_a_person_made_confidential_after_the_run_is_never_named_to_a_viewer(db:
     assert listed[run].by_status == seen.run.by_status and listed[run].missing == len(seen.missing)
     full = access.redact_report(db.engine, ADMIN, get_run(db.engine, run=run))
     assert full.rows[0].person_id == "P1"   # the stored run is the full rendering, unchanged
+
+
+def test_a_hidden_id_is_found_anywhere_in_a_text() -> None:
+    ids = (frozenset({"P0000007", "K-12/3"}), (6, 8))
+    assert _names_one("close candidates P0000001 (0.91) and P0000007 (0.90);", ids)
+    assert _names_one("P0000007.", ids) and _names_one("was K-12/3", ids)
+    assert not _names_one("closest P0000001 (0.58): surname Иванов", ids) and not _names_one("", ids)
