@@ -82,3 +82,29 @@ def test_signed_report_download_verifies_and_is_offered_only_with_a_key(web: Web
         raise AssertionError("a changed report verified")
     except signing.VerificationFailed as exc:
         assert got.name in str(exc)
+
+
+def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, tmp_path: Path) -> None:
+    from kartoteka.services.ftm_export import export_ftm
+    from kartoteka.services.ftm_import import import_ftm
+    from kartoteka.services.persons import get_person
+    from tests.services.test_ftm import _registry, _sqlite
+    from tests.conftest import Db
+
+    other = _sqlite(tmp_path / "org-b.db")
+    _registry(Db("", other, "sqlite"), tmp_path, "id,name,birth_date,sensitivity\nB1,Иванов Иван Иванович,1981-06-02,"
+              "public\n", "case_id,person_id\n")
+    export_ftm(other, out=tmp_path / "b.json")
+    report = import_ftm(web.db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
+    assert [(p.new_person, p.existing) for p in report.review] == [("B1", "P1")]   # other birth date: review
+    editor, reviewer = web.client("editor"), web.client("reviewer")
+    assert "merge into P1" not in editor.get("/persons/B1").text                   # reviewers decide
+    page = reviewer.get("/persons/B1", headers={"accept-language": "en"}).text
+    assert "Same person: merge into P1" in page
+    r = editor.post("/persons/B1/merge", data={"keep": "P1", "csrf_token": csrf(page)}, follow_redirects=False)
+    assert r.status_code == 403
+    r = reviewer.post("/persons/B1/merge", data={"keep": "P1", "csrf_token": csrf(page)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/persons/P1")
+    assert get_person(web.db.engine, "B1").person["deleted_at"] is not None
+    p1 = reviewer.get("/persons/P1", headers={"accept-language": "en"}).text
+    assert "1981-06-02" in p1 and "organisations disagree" in p1

@@ -19,7 +19,7 @@ from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
 from kartoteka.web.pages.person_search import search_context
 from kartoteka.web.render import render
-from kartoteka.web.pages.verify import router as verify_router
+from kartoteka.web.pages.exchange import router as exchange_router
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 Text = Annotated[str, Query(max_length=300)]
@@ -89,4 +89,4 @@ def edit_submit(request: Request, engine: EngineDep, principal: PagePrincipal, r
     return RedirectResponse(f"/persons/{quote(ref, safe='')}?saved=1", status_code=303)
 
 
-router.include_router(verify_router)   # /verify: check a signed file (issue 15)
+router.include_router(exchange_router)   # /verify, signed downloads, merging after review (issue 15)

@@ -1,5 +1,6 @@
-"""Signed files on the web: verify an upload against its signature and the organisation's public key;
-download a vetting report with its signature (a ZIP of both) when the server has a signing key."""
+"""Sharing and verifying on the web: verify an upload against its signature and the organisation's public
+key; download a vetting report with its signature (a ZIP of both) when the server has a signing key;
+merge a person imported from another organisation into the registry person it was held for review against."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import zipfile
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
-from fastapi.responses import Response
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, runs, signing
 from kartoteka.services.auditlog import record_event
+from kartoteka.services.statements import merge_persons
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf, get_language
 from kartoteka.web.render import render
 
@@ -72,3 +76,14 @@ def signed_download(engine: EngineDep, principal: PagePrincipal, settings: Setti
             z.write(sig, sig.name)
     return Response(buf.getvalue(), media_type="application/zip",
                     headers={"content-disposition": f"attachment; filename=\"{name}.signed.zip\""})
+
+
+@router.post("/persons/{ref}/merge")
+def merge_into(engine: EngineDep, principal: PagePrincipal, ref: str,
+               keep: Annotated[str, Form(min_length=1, max_length=120)]) -> Response:
+    """A reviewer's verdict on an import's review pair: ``ref`` is the same person as ``keep``."""
+    access.require(principal, "review")
+    access.view_person(engine, principal, keep, via="page")   # both must be visible to the reviewer
+    access.view_person(engine, principal, ref, via="page")
+    merge_persons(engine, keep=keep, other=ref, actor=principal.username)
+    return RedirectResponse(f"/persons/{quote(keep, safe='')}?merged={quote(ref, safe='')}", status_code=303)
