@@ -3,6 +3,7 @@ language switch, and the account page with API tokens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -15,7 +16,7 @@ from kartoteka.services import users as svc
 from kartoteka.web.deps import EngineDep, OptionalUser, PageUser, SessionDep, SettingsDep, check_csrf
 from kartoteka.web.i18n import LANGUAGES
 from kartoteka.web.render import render
-from kartoteka.web.security import cookie_secure
+from kartoteka.web.security import Session, cookie_secure
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
@@ -37,25 +38,36 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
     return render(request, "login.html", {"next": _safe_next(next), "error": "https" if _needs_https(request) else None})
 
 
+def _step(request: Request, template: str, next: str, check: Callable[[], svc.User]) -> svc.User | Response:
+    """One sign-in step: the address's rate limit, then ``check``; every failure gets one answer."""
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.login_limiter.hit(client):
+        return render(request, template, {"next": _safe_next(next), "error": "too_many"}, status_code=429)
+    try:
+        return check()
+    except Forbidden:  # one answer for every failure: it does not tell which accounts exist
+        return render(request, template, {"next": _safe_next(next), "error": "wrong"}, status_code=401)
+
+
+def _signed_in(request: Request, session: Session, user: svc.User, next: str) -> Response:
+    session.sign_in(user.id, user.session_version)
+    request.state.user = user
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
 @router.post("/login")
 def login(request: Request, engine: EngineDep, settings: SettingsDep, session: SessionDep,
           username: Annotated[str, Form(max_length=120)], password: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.hit(client):
-        return render(request, "login.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
-    try:
-        user = svc.authenticate(engine, username=username, password=password,
-                                max_failures=settings.login_max_failures,
-                                lockout_seconds=settings.login_lockout_seconds)
-    except Forbidden:  # one answer for every failure: it does not tell which accounts exist
-        return render(request, "login.html", {"next": _safe_next(next), "error": "wrong"}, status_code=401)
+    user = _step(request, "login.html", next, lambda: svc.authenticate(
+        engine, username=username, password=password, max_failures=settings.login_max_failures,
+        lockout_seconds=settings.login_lockout_seconds))
+    if isinstance(user, Response):
+        return user
     if user.totp_enabled:
         session.await_second_factor(user.id)
         return RedirectResponse(f"/login/code?next={quote(_safe_next(next))}", status_code=303)
-    session.sign_in(user.id, user.session_version)
-    request.state.user = user
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return _signed_in(request, session, user, next)
 
 
 @router.get("/login/code")
@@ -69,21 +81,13 @@ def code_form(request: Request, session: SessionDep, next: str = "/") -> Respons
 def code(request: Request, engine: EngineDep, settings: SettingsDep, session: SessionDep,
          code: Annotated[str, Form(max_length=40)], next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     """The second step: a code from the authenticator app, or one of the recovery codes."""
-    client = request.client.host if request.client else "unknown"
     pending = session.second_factor_user()
     if pending is None:
         return RedirectResponse("/login", status_code=303)
-    if not request.app.state.login_limiter.hit(client):
-        return render(request, "login_code.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
-    try:
-        user = totp.verify_second_factor(engine, user_id=pending, code=code,
-                                         max_failures=settings.login_max_failures,
-                                         lockout_seconds=settings.login_lockout_seconds)
-    except Forbidden:
-        return render(request, "login_code.html", {"next": _safe_next(next), "error": "wrong"}, status_code=401)
-    session.sign_in(user.id, user.session_version)
-    request.state.user = user
-    return RedirectResponse(_safe_next(next), status_code=303)
+    user = _step(request, "login_code.html", next, lambda: totp.verify_second_factor(
+        engine, user_id=pending, code=code, max_failures=settings.login_max_failures,
+        lockout_seconds=settings.login_lockout_seconds))
+    return user if isinstance(user, Response) else _signed_in(request, session, user, next)
 
 
 @router.post("/logout")
