@@ -9,7 +9,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kartoteka.catalogs.loader import _validate, data_dir
-from kartoteka.catalogs.models import Certainty
+from kartoteka.catalogs.models import _Sourced
 
 
 class _Labels(BaseModel):
@@ -27,17 +27,10 @@ class CustodyState(_Labels):
     warning: str = ""
 
 
-class Category(_Labels):
+class Category(_Sourced, _Labels):
+    """A category: labels per language, legal references; certainty and sources as every catalog item."""
     legal: list[str] = Field(default_factory=list)
     needs_definition: bool = False
-    certainty: Certainty
-    sources: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _verified_needs_source(self) -> Category:
-        if self.certainty is Certainty.verified and not self.sources:
-            raise ValueError("a verified category must name its sources")
-        return self
 
 
 class CustodyVocabulary(BaseModel):

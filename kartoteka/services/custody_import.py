@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, select
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
-from kartoteka.errors import ErrorCollector, InvalidInput
+from kartoteka.errors import ErrorCollector, InvalidInput, RowError
 from kartoteka.services import custody as svc
 from kartoteka.tabular.cells import unneutralise
 from kartoteka.tabular.columns import normalise_header
@@ -38,6 +38,15 @@ class CustodyImport:
 
 class _DryRun(Exception):
     pass
+
+
+def _finish(problems: list[RowError], errors: ErrorCollector, path: Path, dry_run: bool) -> None:
+    """Roll the whole file back when a row is bad (listing every one), or after a dry run."""
+    errors.errors.extend(problems)
+    if errors.errors:
+        raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+    if dry_run:
+        raise _DryRun()
 
 
 def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
@@ -78,11 +87,7 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
             for row_no, raw in table.rows:
                 report.rows += 1
                 _custody_row(conn, row_no, raw, fields, known, current, cats, actor, report, errors)
-            errors.errors.extend(table.problems)
-            if errors.errors:
-                raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
-            if dry_run:
-                raise _DryRun()
+            _finish(table.problems, errors, path, dry_run)
     except _DryRun:
         pass
     return report
@@ -159,11 +164,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                 seen.add(key)
                 audit.create_record(conn, recognitions, "recognition", dict(values, person_id=known[ext]), actor=actor)
                 report.created += 1
-            errors.errors.extend(table.problems)
-            if errors.errors:
-                raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
-            if dry_run:
-                raise _DryRun()
+            _finish(table.problems, errors, path, dry_run)
     except _DryRun:
         pass
     return report
