@@ -89,14 +89,18 @@ def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: s
 def import_ftm_cmd(ctx: typer.Context, file: Path,
                    source: Annotated[str, typer.Option("--source", help="The organisation the file comes from")],
                    sensitivity: Annotated[str, typer.Option(help="Sensitivity of the new records")] = "internal",
-                   ) -> None:
+                   dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be created, merged "
+                                                         "and reviewed; write nothing")] = False) -> None:
     """Import FollowTheMoney entities (JSON Lines) as another organisation's records, merging known persons."""
     st = state(ctx)
     with user_errors():
-        r = import_ftm(st.engine(), path=file, organisation=source, actor=st.actor, sensitivity=sensitivity)
-    console.print(f"{file.name} from {r.organisation}: {r.entities} entities; {r.created} new persons, {r.merged} "
+        r = import_ftm(st.engine(), path=file, organisation=source, actor=st.actor, sensitivity=sensitivity,
+                       dry_run=dry_run)
+    console.print(("Dry run, nothing written: " if dry_run else "")
+                  + f"{file.name} from {r.organisation}: {r.entities} entities; {r.created} new persons, {r.merged} "
                   f"merged into known persons, {r.cases} cases, {r.sources} sources, {r.recognitions} recognitions, "
-                  f"{r.statements} statements kept, {r.skipped} skipped", highlight=False)
+                  f"{r.statements} statements kept ({r.replaced} earlier values of {r.organisation} replaced), "
+                  f"{r.skipped} skipped", highlight=False)
     if r.review:
         table = Table("new person", "may be", "score", "why", title="To review (then `kartoteka merge KEEP OTHER`)")
         for p in r.review:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
@@ -55,6 +55,7 @@ class FtmImportReport:
     sources: int = 0
     recognitions: int = 0
     statements: int = 0
+    replaced: int = 0     # the organisation's own earlier values it now states differently
     skipped: int = 0
     review: list[ReviewPair] = field(default_factory=list)
 
@@ -132,19 +133,27 @@ class _Importer:
         self.known = {(r.entity_type, r.entity_id, r.prop, r.value) for r in said}
         self.origins = st.live_origins(conn, said)
         self.pending: list[dict[str, Any]] = []
+        # the organisation's earlier single values per record: a new value replaces its own older one
+        self.earlier = {(r.entity_type, r.entity_id, r.prop, r.origin_id): r.id for r in said if r.prop in st.SINGLE}
+        self.replaced: list[int] = []
 
     def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
         key = (entity_type, entity_id, prop, value)
         if value and key not in self.known:
             self.known.add(key)
+            old = self.earlier.pop((entity_type, entity_id, prop, origin[:400]), None)
+            if old is not None:
+                self.replaced.append(old)
             self.pending.append({"entity_type": entity_type, "entity_id": entity_id, "prop": prop, "value": value,
                                  "organisation": self.org, "origin_id": origin[:400], "seen_at": self.at,
                                  "import_id": self.import_id})
 
     def flush(self) -> None:
+        if self.replaced:
+            self.conn.execute(delete(statements).where(statements.c.id.in_(self.replaced)))
         if self.pending:
             self.conn.execute(insert(statements), self.pending)
-        self.report.statements = len(self.pending)
+        self.report.statements, self.report.replaced = len(self.pending), len(self.replaced)
 
     def free_ext(self, ext: str) -> str:
         ext = ext if ext not in self.taken else f"{self.org}:{ext}"
@@ -248,9 +257,14 @@ class _Importer:
         self.claim("person", person_id, "recognition", f"{authority} ({stated_on}) {definition}".strip(), e["id"])
 
 
-def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str,
-               sensitivity: str = "internal") -> FtmImportReport:
-    """Read a FollowTheMoney JSON Lines file as ``organisation``'s records, in one transaction."""
+class _DryRun(Exception):
+    pass
+
+
+def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sensitivity: str = "internal",
+               dry_run: bool = False) -> FtmImportReport:
+    """Read a FollowTheMoney JSON Lines file as ``organisation``'s records, in one transaction
+    (rolled back with ``dry_run``: the report tells what would be created, merged and reviewed)."""
     if not organisation.strip():
         raise InvalidInput("name the organisation the file comes from (--source)")
     if sensitivity not in ("public", "internal", "confidential"):
@@ -264,6 +278,15 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str,
         else:
             report.skipped += 1
     matcher = Matcher.from_engine(engine)
+    try:
+        _run(engine, by_schema, matcher, report, path=path, actor=actor, sensitivity=sensitivity, dry_run=dry_run)
+    except _DryRun:
+        pass
+    return report
+
+
+def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Matcher, report: FtmImportReport, *,
+         path: Path, actor: str, sensitivity: str, dry_run: bool) -> None:
     with engine.begin() as conn:
         imp = _Importer(conn, organisation=report.organisation, actor=actor, sensitivity=sensitivity, report=report)
         person_ids: dict[str, int] = {}
@@ -294,6 +317,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str,
         imp.flush()
         conn.execute(insert(imports), [{"id": imp.import_id, "kind": "ftm", "filename": path.name,
                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "at": imp.at,
-                                        "actor": actor, "rows": len(entities), "created": report.created,
+                                        "actor": actor, "rows": report.entities, "created": report.created,
                                         "updated": report.merged, "unchanged": 0}])
-    return report
+        if dry_run:
+            raise _DryRun   # leaves the transaction, which rolls back

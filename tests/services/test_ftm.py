@@ -220,3 +220,21 @@ def test_recognitions_travel_as_sanction_entities(db: Db, tmp_path: Path) -> Non
     assert report.recognitions == 1
     claims = {c.prop: c for c in person_claims(second, person="P1")}
     assert claims["recognition"].values[0].value.startswith("Org A (2024-03-01)")
+
+
+def test_dry_run_writes_nothing_and_a_reimport_replaces_the_organisations_own_older_value(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path)
+    export_ftm(db.engine, out=tmp_path / "a.json")
+    second = _fresh(db, tmp_path)
+    dry = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t", dry_run=True)
+    assert dry.created == 2
+    with second.connect() as conn:
+        assert conn.execute(select(statements)).first() is None
+    import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
+    changed = tmp_path / "a2.json"                       # Org A corrects P1's birth date in its next list
+    changed.write_text((tmp_path / "a.json").read_text("utf-8").replace("1984-02-11", "1984-02-12"), "utf-8")
+    again = import_ftm(second, path=changed, organisation="Org A", actor="t")
+    assert (again.created, again.replaced, again.statements) == (0, 1, 1)
+    birth = {c.prop: c for c in person_claims(second, person="P1")}["birth_date"]
+    assert {(s.value, o) for s in birth.values for o, _ in s.organisations} == {
+        ("1984-02-11", "this registry"), ("1984-02-12", "Org A")}   # the registry's value stays; A's is current
