@@ -278,10 +278,11 @@ def in_custody_states() -> set[str]:
     return {s for s, v in load_custody_vocabulary().states.items() if v.in_custody}
 
 
-def held_in_custody(conn: Connection, held_by: str) -> set[int]:
-    """Live persons whose current custody is with ``held_by`` and who are still held."""
+def held_in_custody(conn: Connection, held_by: str) -> dict[int, tuple[str, str]]:
+    """``{person: (party, state)}`` of live persons whose current custody is with ``held_by`` and who
+    are still held."""
     held = in_custody_states()
-    return {pid for pid, (party, state) in current_states(conn, held_by=held_by).items()
+    return {pid: (party, state) for pid, (party, state) in current_states(conn, held_by=held_by).items()
             if party == held_by and state in held}
 
 

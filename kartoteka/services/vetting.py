@@ -93,14 +93,14 @@ def missing_persons(conn: Connection, rows: list[VetRow], definition_id: str,
     """Recognised persons not matched by any row and still held (by ``held_by`` when given; then the
     held persons under review or unassessed follow as a second section). With the run's ``matcher``
     their ids, names and birth dates come from its memory instead of a scan of the registry."""
-    ids, review = scoped_missing(conn, rows, recognised_person_ids(conn, definition_id),
-                                 definition_id=definition_id, held_by=held_by)
+    ids, review, held = scoped_missing(conn, rows, recognised_person_ids(conn, definition_id),
+                                       definition_id=definition_id, held_by=held_by)
     labels = _labels_from(matcher, ids | review) if matcher is not None else None
     found = load_missing(conn, ids | review, rows, labels)
     for m in found:
         m.section = "under_review" if m.internal_id in review else "recognised"
     found.sort(key=lambda m: (m.section != "recognised", m.person_id))
-    describe_missing(conn, found)
+    describe_missing(conn, found, held)
     return found
 
 

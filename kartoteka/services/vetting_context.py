@@ -73,27 +73,29 @@ def _warnings(c: CustodyRecord | None, held_by: str) -> list[str]:
 
 
 def scoped_missing(conn: Connection, rows: list[VetRow], recognised: set[int], *, definition_id: str,
-                   held_by: str) -> tuple[set[int], set[int]]:
-    """(recognised missing, held but not recognised: under review or unassessed) person ids."""
+                   held_by: str) -> tuple[set[int], set[int], dict[int, tuple[str, str]] | None]:
+    """(recognised missing, held but not recognised: under review or unassessed, and with ``held_by``
+    the custody ``{person: (party, state)}`` of everyone held) person ids."""
     on_list = {r.internal_id for r in rows if r.match == "match" and r.internal_id is not None}
     if not held_by:
         gone = no_longer_held(conn)
-        return recognised - on_list - gone, set()
+        return recognised - on_list - gone, set(), None
     held = held_in_custody(conn, held_by)
     counts_as = _counts_as(definition_id)
-    decided = _latest_decisions(conn, definition_id, sorted(held - recognised))
-    review = {pid for pid in held - recognised
-              if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
-    return (recognised & held) - on_list, review - on_list
+    rest = held.keys() - recognised
+    decided = _latest_decisions(conn, definition_id, sorted(rest))
+    review = {pid for pid in rest if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
+    return (recognised & held.keys()) - on_list, review - on_list, held
 
 
-def describe_missing(conn: Connection, missing: list[MissingPerson]) -> None:
-    """Fill the custody and category of missing persons (only those with such records are read)."""
+def describe_missing(conn: Connection, missing: list[MissingPerson],
+                     known: dict[int, tuple[str, str]] | None = None) -> None:
+    """Fill the custody and category of missing persons (``known``: their custody, already read)."""
     if not missing:
         return
     ids = {m.internal_id for m in missing}
-    anyone = conn.execute(select(exists().where(custody.c.id.isnot(None)))).scalar()
-    held = current_states(conn, person_ids=ids) if anyone else {}
+    anyone = known is None and conn.execute(select(exists().where(custody.c.id.isnot(None)))).scalar()
+    held = known if known is not None else current_states(conn, person_ids=ids) if anyone else {}
     anyone = conn.execute(select(exists().where(person_categories.c.id.isnot(None)))).scalar()
     cats = current_category_ids(conn, ids) if anyone else {}
     for m in missing:
