@@ -36,6 +36,14 @@ class Settings(BaseSettings):
                                                                       "this time are deleted")
     font_dir: Path | None = Field(default=None, description="Folder with DejaVuSans.ttf for PDF reports "
                                                             "(default: Debian's fonts-dejavu-core)")
+    max_file_mb: int = Field(default=50, description="Largest file accepted for import or vetting, in MB")
+    max_unzipped_mb: int = Field(default=200, description="Largest unpacked size of a DOCX or XLSX, in MB")
+    max_rows: int = Field(default=2_000_000, description="Most rows read from one file")
+    max_columns: int = Field(default=200, description="Most columns read from one file")
+    max_cell_chars: int = Field(default=20_000, description="Longest cell, in characters")
+    max_name_words: int = Field(default=16, description="Most words in one name on a list to match")
+    max_json_depth: int = Field(default=16, description="Deepest nesting in a JSON Lines row")
+    max_number_digits: int = Field(default=40, description="Longest number in a JSON Lines row, in digits")
     signing_key: Path | None = Field(default=None, description="Private key file (`kartoteka keys create`) that "
                                                                "signs report downloads, exports and publish")
 

@@ -1,16 +1,26 @@
-"""Open CSV, XLSX or JSON Lines as one stream of rows with a header, whatever the format."""
+"""Open CSV, XLSX or JSON Lines as one stream of rows with a header, whatever the format.
+
+Nothing is guessed silently: the encoding is detected or asked for (tabular/encoding.py), a bad byte
+is reported with its line and byte, duplicate headers and nested JSON values are errors, and a hidden
+first sheet is refused rather than imported. Every input is bounded (tabular/limits.py) before the
+work is done: file size, unpacked size, rows, columns, cell length, JSON depth and number size.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kartoteka.errors import InvalidInput, RowError
-from kartoteka.tabular.encoding import detect_encoding
+from kartoteka.tabular.encoding import decode_strict, detect
+from kartoteka.tabular.limits import Limits, cell_problem, check_file, check_shape, check_zip, current_limits, \
+    json_depth
 
 MAX_FIELD = 20_000
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -45,44 +55,83 @@ def guess_format(path: Path) -> str:
     raise InvalidInput(f"{path.name}: unknown format '.{suffix}' (use .csv, .xlsx or .jsonl)")
 
 
-def open_table(path: Path, fmt: str | None = None) -> RawTable:
-    """Open ``path``; raises InvalidInput naming the file when it cannot be read at all."""
+def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = None,
+               limits: Limits | None = None) -> RawTable:
+    """Open ``path``; raises InvalidInput naming the file when it cannot be read at all.
+
+    ``encoding`` names a text file's encoding when detection cannot tell (``--encoding``).
+    """
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     kind = fmt or guess_format(path)
+    lim = limits or current_limits()
     if kind == "csv":
-        return _open_csv(path)
+        return _open_csv(path, read_text(path, encoding, lim), lim)
     if kind == "xlsx":
-        return _open_xlsx(path)
+        return _open_xlsx(path, lim)
     if kind == "jsonl":
-        return _open_jsonl(path)
+        return _open_jsonl(path, read_text(path, encoding, lim), lim)
     raise InvalidInput(f"{path.name}: unknown format '{kind}'")
 
 
+def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, str]:
+    """The file's text and encoding: the named encoding strictly, else the detected one."""
+    check_file(path, limits)
+    data = path.read_bytes()
+    if encoding:
+        text, used = decode_strict(data, encoding, name=path.name), encoding
+    else:
+        decoded = detect(data, name=path.name)
+        text, used = decoded.text, decoded.encoding
+    if "\x00" in text:
+        raise InvalidInput(f"{path.name}: the file contains NUL bytes; is it really a text file?")
+    return text, used
+
+
+def unique_headers(name: str, headers: list[str], limits: Limits) -> list[str]:
+    """Headers as read, empty ones named by position; a header that appears twice is an error."""
+    check_shape(name, 0, len(headers), limits)
+    out: list[str] = []
+    for i, h in enumerate(headers):
+        problem = cell_problem(h, limits)
+        if problem:
+            raise InvalidInput(f"{name}: row 1, column {i + 1}: the header {problem}")
+        label = h or f"column {i + 1}"
+        if label in out:
+            raise InvalidInput(f"{name}: row 1: the header '{label}' appears twice (columns {out.index(label) + 1} "
+                               f"and {i + 1}); rename one so that no column is silently dropped")
+        out.append(label)
+    return out
+
+
 def _sniff_delimiter(text: str) -> str:
-    head = "\n".join(text.splitlines()[:20])
+    head = "\n".join(text[:64_000].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text else ""
+        first = head.splitlines()[0] if head else ""
         counts = {d: first.count(d) for d in ",;\t|"}
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _open_csv(path: Path) -> RawTable:
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    if "\x00" in text:
-        raise InvalidInput(f"{path.name}: the file contains NUL bytes; is it really a CSV text file?")
+def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
+    text, encoding = decoded
     delimiter = _sniff_delimiter(text)
-    csv.field_size_limit(max(csv.field_size_limit(), 10 * MAX_FIELD))
+    csv.field_size_limit(limits.cell_chars * 10)   # longer cells are named per column below
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        headers = [h.strip() for h in next(reader)]
+        first = next(reader)
     except StopIteration:
         raise InvalidInput(f"{path.name}: the file is empty") from None
-    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, text.count("\n"))
+    except csv.Error as exc:
+        raise InvalidInput(f"{path.name}: row 1: unreadable header ({exc}; a cell may be over the limit of "
+                           f"{limits.cell_chars:,} characters, KARTOTEKA_MAX_CELL_CHARS)") from None
+    while first and not first[-1].strip():
+        first.pop()
+    headers = unique_headers(path.name, [h.strip() for h in first], limits)
+    lines = text.count("\n")
+    check_shape(path.name, lines, len(headers), limits)
+    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         row_no = 1
@@ -93,17 +142,30 @@ def _open_csv(path: Path) -> RawTable:
             except StopIteration:
                 return
             except csv.Error as exc:
-                table.problems.append(RowError(path.name, row_no, "*", f"unreadable CSV: {exc}"))
+                table.problems.append(RowError(path.name, row_no, "*", f"unreadable CSV ({exc}; the limit is "
+                                               f"{limits.cell_chars:,} characters a cell, KARTOTEKA_MAX_CELL_CHARS)"))
                 continue
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
                 table.problems.append(RowError(path.name, row_no, "*",
                                                f"{len(cells)} cells but the header has {len(headers)}"))
-            yield row_no, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
+            yield row_no, _checked(table, row_no, headers, cells, limits)
 
     table.rows = rows()
     return table
+
+
+def _checked(table: RawTable, row_no: int, headers: list[str], cells: list[str], limits: Limits) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for i, h in enumerate(headers):
+        value = cells[i] if i < len(cells) else ""
+        problem = cell_problem(value, limits)
+        if problem:
+            table.problems.append(RowError(table.path.name, row_no, h, problem))
+            value = ""
+        row[h] = value
+    return row
 
 
 def _cell_text(value: object) -> str:
@@ -111,65 +173,129 @@ def _cell_text(value: object) -> str:
         return ""
     if hasattr(value, "strftime") and hasattr(value, "year"):
         return value.strftime("%Y-%m-%d")  # type: ignore[no-any-return]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""   # NaN / infinity: an empty cell, not a number
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
     return str(value)
 
 
-def _open_xlsx(path: Path) -> RawTable:
+def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     from openpyxl import load_workbook
 
+    check_zip(path, limits, kind="XLSX workbook")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+        raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    if not wb.worksheets:
+        raise InvalidInput(f"{path.name}: the workbook has no sheets")
     ws = wb.worksheets[0]
+    if getattr(ws, "sheet_state", "visible") != "visible":
+        names = [s.title for s in wb.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+        raise InvalidInput(f"{path.name}: the first sheet '{ws.title}' is hidden; Kartoteka reads the first sheet, "
+                           f"so unhide it or move the sheet to import first (visible: {', '.join(names) or 'none'})")
+    try:
+        declared_rows, declared_cols = int(ws.max_row or 0), int(ws.max_column or 0)
+    except (TypeError, ValueError):
+        declared_rows = declared_cols = 0
+    check_shape(path.name, declared_rows, declared_cols, limits)
     it = ws.iter_rows(values_only=True)
     try:
-        headers = [_cell_text(h).strip() for h in next(it)]
+        first = [_cell_text(h).strip() for h in next(it)]
     except StopIteration:
         raise InvalidInput(f"{path.name}: the first sheet is empty") from None
-    while headers and not headers[-1]:
-        headers.pop()
+    while first and not first[-1]:
+        first.pop()
+    headers = unique_headers(path.name, first, limits)
+    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - 1, 0))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for row_no, values in enumerate(it, start=2):
-            cells = [_cell_text(v) for v in values]
+            if row_no > limits.rows + 1:
+                raise InvalidInput(f"{path.name}: more than {limits.rows:,} rows (KARTOTEKA_MAX_ROWS)")
+            cells = [_cell_text(v) for v in values[:len(headers) + limits.columns]]
             if not any(c.strip() for c in cells):
                 continue
-            yield row_no, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
+            yield row_no, _checked(table, row_no, headers, cells, limits)
         wb.close()
 
-    return RawTable(path, "xlsx", headers, rows(), "", "", max((ws.max_row or 1) - 1, 0))
+    table.rows = rows()
+    return table
 
 
-def _open_jsonl(path: Path) -> RawTable:
-    data = path.read_bytes()
-    text = data.decode(detect_encoding(data))
-    lines = text.splitlines()
+def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
+    text, encoding = decoded
     headers: list[str] = []
-    seen: set[str] = set()
     parsed: list[tuple[int, dict[str, str]]] = []
     problems: list[RowError] = []
-    for line_no, line in enumerate(lines, start=1):
+    for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(RowError(path.name, line_no, "*", f"not valid JSON: {exc.msg}"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(RowError(path.name, line_no, "*", "each line must be a JSON object"))
+        if line_no > limits.rows:
+            raise InvalidInput(f"{path.name}: more than {limits.rows:,} lines (KARTOTEKA_MAX_ROWS)")
+        obj, problem = _json_object(line, limits)
+        if obj is None:
+            problems.append(RowError(path.name, line_no, "*", problem))
             continue
         row: dict[str, str] = {}
         for k, v in obj.items():
-            if k not in seen:
-                seen.add(k)
+            if k not in headers:
+                if len(headers) >= limits.columns:
+                    raise InvalidInput(f"{path.name}: line {line_no}: more than {limits.columns} fields "
+                                       "(KARTOTEKA_MAX_COLUMNS)")
                 headers.append(k)
-            if isinstance(v, list):
-                row[k] = "; ".join(str(x) for x in v)
-            else:
-                row[k] = "" if v is None else str(v)
+            value, problem = _json_value(v, limits)
+            problem = problem or cell_problem(value, limits) or cell_problem(k, limits)
+            if problem:
+                problems.append(RowError(path.name, line_no, k[:60], problem))
+            row[k] = value
         parsed.append((line_no, row))
-    return RawTable(path, "jsonl", headers, iter(parsed), "utf-8", "", len(parsed), problems)
+    return RawTable(path, "jsonl", headers, iter(parsed), encoding, "", len(parsed), problems)
+
+
+def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]:
+    if len(line) > limits.cell_chars * limits.columns:
+        return None, f"the line is over {limits.cell_chars * limits.columns:,} characters"
+    depth = json_depth(line)
+    if depth > limits.json_depth:
+        return None, f"nested {depth} levels deep, over the limit of {limits.json_depth} (KARTOTEKA_MAX_JSON_DEPTH)"
+
+    def bad_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number Kartoteka accepts")
+
+    def number(text: str) -> str:
+        if sum(ch.isdigit() for ch in text) > limits.number_digits:
+            raise ValueError(f"a number of {len(text):,} characters is over the limit of {limits.number_digits} "
+                             "digits (KARTOTEKA_MAX_NUMBER_DIGITS)")
+        return text
+
+    try:
+        obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant)
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg} at character {exc.pos + 1}"
+    except (ValueError, RecursionError) as exc:
+        return None, str(exc)
+    if not isinstance(obj, dict):
+        return None, "each line must be a JSON object"
+    return obj, ""
+
+
+def _json_value(v: Any, limits: Limits) -> tuple[str, str]:
+    """A field's text: scalars as written, a list of scalars joined with '; '; nesting is an error."""
+    if v is None:
+        return "", ""
+    if isinstance(v, bool):
+        return ("true" if v else "false"), ""
+    if isinstance(v, str):
+        return v, ""
+    if isinstance(v, list):
+        if any(isinstance(x, (dict, list)) for x in v):
+            return "", "a list holding objects or lists; give each value its own field"
+        parts = [_json_value(x, limits) for x in v]
+        problem = next((p for _, p in parts if p), "")
+        return "; ".join(t for t, _ in parts), problem
+    if isinstance(v, dict):
+        return "", "a nested object; give each value its own field (nested values are not stored as text)"
+    return str(v), ""

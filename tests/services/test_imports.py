@@ -97,10 +97,12 @@ def test_dry_run_validates_without_writing(db: Db, tmp_path: Path) -> None:
 def test_missing_required_column_and_wrong_encoding(db: Db, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="missing required column 'name' or 'surname'"):
         import_file(db.engine, "persons", _csv(tmp_path, "id,birth_date\nX1,1990\n"), actor="a")
-    # A UTF-16 file is not one of the supported encodings: the header cannot be recognised.
-    with pytest.raises(InvalidInput, match="utf16.csv"):
-        import_file(db.engine, "persons", _csv(tmp_path, GOOD, "utf16.csv", "utf-16"), actor="a")
+    # UTF-16 with its byte-order mark is read; a UTF-8 file with one bad byte is refused, not guessed.
+    (tmp_path / "bad-byte.csv").write_bytes(GOOD.encode("utf-8").replace("Мария".encode(), b"M\xe9ria", 1))
+    with pytest.raises(InvalidInput, match=r"bad-byte.csv: the file is UTF-8 but has an invalid byte at line \d+"):
+        import_file(db.engine, "persons", tmp_path / "bad-byte.csv", actor="a")
     assert _count(db, persons) == 0
+    assert import_file(db.engine, "persons", _csv(tmp_path, GOOD, "utf16.csv", "utf-16"), actor="a").created == 3
 
 
 def test_formula_and_markup_are_stored_as_text(db: Db, tmp_path: Path) -> None:

@@ -1,0 +1,104 @@
+"""Limits on every input, checked before the work is done and named in the message.
+
+A hostile file must not take minutes or gigabytes: a zip bomb (DOCX, XLSX) is refused from the sizes
+its directory declares, before anything is decompressed (zipfile never inflates a member past its
+declared size); a sheet declaring millions of rows is refused from its dimension; cells, names,
+JSON nesting and numbers are bounded. Every limit is a setting (kartoteka/settings.py, KARTOTEKA_*).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kartoteka.errors import InvalidInput
+
+_MB = 1024 * 1024
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 50 * _MB
+    unzipped_bytes: int = 200 * _MB
+    rows: int = 2_000_000
+    columns: int = 200
+    cell_chars: int = 20_000
+    name_words: int = 16
+    json_depth: int = 16
+    number_digits: int = 40
+
+
+def current_limits() -> Limits:
+    """The limits of the current settings (KARTOTEKA_MAX_* environment variables)."""
+    from kartoteka.settings import get_settings
+
+    s = get_settings()
+    return Limits(file_bytes=s.max_file_mb * _MB, unzipped_bytes=s.max_unzipped_mb * _MB, rows=s.max_rows,
+                  columns=s.max_columns, cell_chars=s.max_cell_chars, name_words=s.max_name_words,
+                  json_depth=s.max_json_depth, number_digits=s.max_number_digits)
+
+
+def check_file(path: Path, limits: Limits) -> int:
+    """The file's size; InvalidInput when it is over the limit."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise InvalidInput(f"{path.name}: {size // _MB} MB is over the limit of {limits.file_bytes // _MB} MB "
+                           "(KARTOTEKA_MAX_FILE_MB)")
+    return size
+
+
+def check_zip(path: Path, limits: Limits, *, kind: str = "DOCX or XLSX document") -> None:
+    """Refuse a DOCX/XLSX whose members would decompress past the limit, from the declared sizes."""
+    check_file(path, limits)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidInput(f"{path.name}: not a readable {kind} ({exc})") from None
+    total = sum(i.file_size for i in infos)
+    if total > limits.unzipped_bytes:
+        biggest = max(infos, key=lambda i: i.file_size)
+        raise InvalidInput(f"{path.name}: would unpack to {total // _MB} MB ({biggest.filename}: "
+                           f"{biggest.file_size // _MB} MB), over the limit of {limits.unzipped_bytes // _MB} MB "
+                           "(KARTOTEKA_MAX_UNZIPPED_MB); a compressed bomb or a far too large document")
+    if len(infos) > 10_000:
+        raise InvalidInput(f"{path.name}: {len(infos)} parts in the container; not a document Kartoteka reads")
+
+
+def check_shape(name: str, rows: int, columns: int, limits: Limits) -> None:
+    """Refuse a table declaring more rows or columns than the limits, before reading it."""
+    if rows > limits.rows:
+        raise InvalidInput(f"{name}: {rows:,} rows is over the limit of {limits.rows:,} (KARTOTEKA_MAX_ROWS)")
+    if columns > limits.columns:
+        raise InvalidInput(f"{name}: {columns:,} columns is over the limit of {limits.columns:,} "
+                           "(KARTOTEKA_MAX_COLUMNS)")
+
+
+def cell_problem(value: str, limits: Limits) -> str:
+    """Why a cell's text cannot be taken ('' when it can)."""
+    if len(value) > limits.cell_chars:
+        return f"{len(value):,} characters is over the limit of {limits.cell_chars:,} (KARTOTEKA_MAX_CELL_CHARS)"
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        return "contains an unpaired surrogate (broken text)"
+    return ""
+
+
+def json_depth(line: str) -> int:
+    """The deepest nesting of ``[``/``{`` in a JSON text, in linear time (strings are skipped)."""
+    depth = deepest = 0
+    for c in _NOT_BRACKET.sub("", _STRINGS.sub("", line)):
+        depth += 1 if c in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def name_problem(name: str, limits: Limits) -> str:
+    """Why a name is too long for the matcher ('' when it is not): its time grows with the words."""
+    words = len(name.split())
+    if words > limits.name_words:
+        return f"{words:,} words is over the limit of {limits.name_words} for a name (KARTOTEKA_MAX_NAME_WORDS)"
+    return ""
