@@ -11,7 +11,7 @@ from rich.table import Table
 from kartoteka.cli.common import console, err_console, state, user_errors
 from kartoteka.services import signing
 from kartoteka.services.auditlog import record_event
-from kartoteka.services.ftm_export import AUDIENCES, export_ftm
+from kartoteka.services.ftm_export import AUDIENCES, export_ftm, namespace_of
 from kartoteka.services.ftm_import import import_ftm
 from kartoteka.services.statements import merge_persons, person_claims
 
@@ -77,7 +77,8 @@ def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: s
     """``kartoteka export ftm``: called by the export command."""
     st = state(ctx)
     with user_errors():
-        r = export_ftm(st.engine(), out=out, audience=audience, organisation=organisation)
+        r = export_ftm(st.engine(), out=out, audience=audience, organisation=organisation,
+                       namespace=namespace_of(organisation))
         record_event(st.engine(), actor=st.actor, action="export", entity="ftm",
                      detail={"file": out.name, "entities": r.entities, "audience": audience})
         console.print(f"Wrote {r.entities} FollowTheMoney entities to {out}: {r.persons} persons, {r.cases} cases, "

@@ -54,6 +54,12 @@ class FtmReport:
     entities: int
 
 
+def namespace_of(organisation: str) -> str:
+    """The id prefix of an organisation's entities ("Org A" -> "org_a"), so two registries' P1 differ."""
+    slug = "_".join(re.findall(r"[a-z0-9]+", organisation.casefold()))[:40]
+    return slug or "kartoteka"
+
+
 def entity_id(namespace: str, kind: str, key: str) -> str:
     """``ns-kind-key``; a key with other characters is percent-encoded, so it reads back exactly."""
     return f"{namespace}-{kind}-{key if _SAFE.fullmatch(key) else quote(key, safe='')}"
