@@ -199,6 +199,10 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
     entries = {str(e["name"]): e for e in data["files"]}
     if target.is_dir():
         checks = [(target / name, e) for name, e in entries.items()]
+        extra = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
+                       if p.is_file() and p != signature and p.relative_to(target).as_posix() not in entries)
+        if extra:
+            raise VerificationFailed(f"{extra[0]} is in {target.name} but was not signed")
     else:
         entry = entries.get(target.name) or _by_content(entries, target)
         if entry is None:

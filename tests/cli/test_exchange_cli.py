@@ -61,6 +61,9 @@ def test_publish_with_recognitions_signed_and_import_ftm(db: Db, tmp_path: Path)
     assert recs[0]["definition"] == "guidelines-2013" and recs[0]["statement"] == "https://example.org/statement/1"
     assert "recognitions.jsonl" in {f["name"] for f in json.loads((pub / "SIGNATURE.json").read_text())["files"]}
     assert "Verified" in run_cli(db, "verify", str(pub))
+    (pub / "extra.jsonl").write_text("{}\n")
+    assert "extra.jsonl is in pub but was not signed" in run_cli(db, "verify", str(pub), code=2)
+    (pub / "extra.jsonl").unlink()
     (pub / "cases.jsonl").write_text((pub / "cases.jsonl").read_text() + " ")
     assert "cases.jsonl has been changed" in run_cli(db, "verify", str(pub), code=2)
     run_cli(db, "export", "ftm", "--out", str(tmp_path / "a.json"), "--organisation", "Org A")
