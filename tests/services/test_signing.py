@@ -1,0 +1,49 @@
+"""Signatures: what they hold, and each way a check fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kartoteka.errors import InvalidInput
+from kartoteka.services import signing
+
+
+def _signed(tmp: Path) -> tuple[Path, Path]:
+    key = tmp / "k.key"
+    signing.create_key(path=key, signer="Org A")
+    f = tmp / "list.csv"
+    f.write_text("id,name\n1,Тестов\n", "utf-8")
+    return f, signing.sign_files([f], key=key, out=tmp / "list.csv.sig")
+
+
+def test_an_edited_signature_file_fails(tmp_path: Path) -> None:
+    f, sig = _signed(tmp_path)
+    data = json.loads(sig.read_text())
+    assert data["files"][0]["sha256"] == signing.sha256_file(f) and data["signer"] == "Org A"
+    data["signer"] = "Org B"                                  # claim another signer
+    sig.write_text(json.dumps(data))
+    with pytest.raises(signing.VerificationFailed, match="signature file was altered"):
+        signing.verify(f, sig)
+
+
+def test_a_readable_private_key_is_refused_and_never_replaced(tmp_path: Path) -> None:
+    f, _ = _signed(tmp_path)
+    key = tmp_path / "k.key"
+    assert key.stat().st_mode & 0o777 == 0o600 and "private_key" in key.read_text()
+    with pytest.raises(InvalidInput, match="exists"):
+        signing.create_key(path=key, signer="Org A")
+    key.chmod(0o644)
+    with pytest.raises(InvalidInput, match="can be read by others"):
+        signing.sign_files([f], key=key, out=tmp_path / "x.sig")
+
+
+def test_a_signature_for_another_file_fails(tmp_path: Path) -> None:
+    f, sig = _signed(tmp_path)
+    other = tmp_path / "other.csv"
+    other.write_text("id,name\n2,Другой\n", "utf-8")
+    with pytest.raises(signing.VerificationFailed, match="list.csv has been changed"):
+        signing.verify(other, sig)                             # the signature signs one file: compared with it
+    assert signing.verify(f, sig).files == ["list.csv"]
