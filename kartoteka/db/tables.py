@@ -337,6 +337,18 @@ recognitions = Table(   # another organisation's public recognition: provenance,
     *_record_columns(),
 )
 
+person_merges = Table(   # two records joined into one; ``snapshot`` (JSON) holds what an unmerge restores
+    "person_merges", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kept_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("merged_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("snapshot", Text, nullable=False),
+    Column("unmerged_at", DateTime(timezone=True), nullable=True),
+    Column("unmerged_by", String(120), nullable=True),
+)
+
 statements = Table(   # a claim an organisation made about a record (issue 15): kept, never overwritten
     "statements", metadata,
     Column("id", Integer, primary_key=True),

@@ -12,6 +12,7 @@ from kartoteka.catalogs.loader import definition_ids
 from kartoteka.errors import Conflict, InvalidInput
 from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters
+from kartoteka.services.person_merge import merges_into
 from kartoteka.services.persons_edit import PersonEdit, edit_person
 from kartoteka.services.statements import claims_of
 from kartoteka.web.adapters import flag_details
@@ -46,7 +47,8 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
     return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
                                            "claims": claims,
                                            "history": access.view_history(engine, principal, ref),
-                                           **custody_context(request, engine, d.person["id"])})
+                                           "merges": merges_into(engine, d.person["id"]),
+                                           **custody_context(request, engine, principal, d.person["id"])})
 
 
 def _edit_context(d: object, values: dict[str, str], error: str | None = None,

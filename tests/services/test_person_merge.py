@@ -1,0 +1,90 @@
+"""Merging two records field by field moves everything attached to the other; history shows it; an
+unmerge restores both records exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kartoteka.db.tables import citations, match_decisions, person_names, persons, status_events
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.services.access import Principal
+from kartoteka.services.evidence import add_event, add_source, cite
+from kartoteka.services.imports import import_file
+from kartoteka.services.matching import record_judgement
+from kartoteka.services.person_merge import merge_records, merges_into, unmerge
+from kartoteka.services.persons import get_person, person_history
+from tests.conftest import Db
+
+EDITOR = Principal("ed", "editor")
+PERSONS = """id,name,aliases,birth_date,gender,region
+A1,Кораблёв Степан Ильич,,1985,m,Москва
+A2,Korablev Stepan,Stepa,1985-03-12,,
+"""
+CASES = "case_id,person_id,articles,status\nC1,A1,ст. 207.3 УК РФ,convicted\nC2,A2,ст. 280.3 УК РФ,detained\n"
+
+
+def _setup(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(PERSONS, "utf-8")
+    (tmp_path / "c.csv").write_text(CASES, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")
+    add_event(db.engine, actor="t", person="A2", kind="detained", date="2022-03")
+    (tmp_path / "v.txt").write_text("verdict", "utf-8")
+    sid = add_source(db.engine, actor="t", media_dir=tmp_path / "media", file=tmp_path / "v.txt")
+    cite(db.engine, actor="t", source_id=sid, entity_type="person", entity_id=2)
+    record_judgement(db.engine, query_key="korablev stepan|", person_id=2, judgement="same", actor="t")
+
+
+def _state(db: Db) -> dict[str, object]:
+    with db.engine.connect() as conn:
+        return {
+            "persons": [tuple(r) for r in conn.execute(select(persons.c.ext_id, persons.c.birth_date, persons.c.gender,
+                                                              persons.c.region, persons.c.deleted_at.is_(None))
+                                                       .order_by(persons.c.id))],
+            "names": [tuple(r) for r in conn.execute(select(person_names.c.person_id, person_names.c.kind,
+                                                            person_names.c.full).order_by(person_names.c.person_id,
+                                                                                          person_names.c.kind,
+                                                                                          person_names.c.full))],
+            "events": [r[0] for r in conn.execute(select(status_events.c.person_id))],
+            "cited": [r[0] for r in conn.execute(select(citations.c.entity_id))],
+            "judged": [r[0] for r in conn.execute(select(match_decisions.c.person_id))],
+        }
+
+
+def test_merge_field_by_field_then_unmerge_restores_both(db: Db, tmp_path: Path) -> None:
+    _setup(db, tmp_path)
+    before = _state(db)
+    merge_id = merge_records(db.engine, EDITOR, keep="A1", other="A2",
+                             choices={"birth_date": "other", "region": "keep", "name": "keep"})
+    kept = get_person(db.engine, "A1")
+    assert (kept.person["birth_date"], kept.person["birth_precision"], kept.person["region"]) == (
+        "1985-03-12", "day", "Москва")
+    assert kept.primary_name == "Кораблёв Степан Ильич"
+    assert {n["full"] for n in kept.names} == {"Кораблёв Степан Ильич", "Korablev Stepan", "Stepa"}
+    assert sorted(c["ext_id"] for c in kept.cases) == ["C1", "C2"]
+    after = _state(db)
+    assert after["events"] == [1] and after["cited"] == [1] and after["judged"] == [1]
+    assert ("A2", "1985-03-12", None, "", False) in after["persons"]            # soft-deleted
+    assert [m["ext_id"] for m in merges_into(db.engine, 1)] == ["A2"]
+    assert {h["action"] for h in person_history(db.engine, "A1")} >= {"merge"}
+    restored = unmerge(db.engine, EDITOR, merge_id=merge_id)
+    assert restored == "A2" and _state(db) == before
+    assert sorted(c["ext_id"] for c in get_person(db.engine, "A2").cases) == ["C2"]
+    assert "unmerge" in {h["action"] for h in person_history(db.engine, "A2")}
+    with pytest.raises(NotFound):
+        unmerge(db.engine, EDITOR, merge_id=merge_id)
+
+
+def test_taking_the_others_name_and_refusals(db: Db, tmp_path: Path) -> None:
+    _setup(db, tmp_path)
+    merge_records(db.engine, EDITOR, keep="A1", other="A2", choices={"name": "other"})
+    kept = get_person(db.engine, "A1")
+    assert kept.primary_name == "Korablev Stepan"
+    assert ("alias", "Кораблёв Степан Ильич") in [(n["kind"], n["full"]) for n in kept.names]
+    with pytest.raises(NotFound):
+        merge_records(db.engine, EDITOR, keep="A1", other="A2", choices={})
+    with pytest.raises(InvalidInput):
+        merge_records(db.engine, EDITOR, keep="A1", other="A1", choices={"shoe": "keep"})

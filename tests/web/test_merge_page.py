@@ -1,0 +1,27 @@
+"""Merging from the duplicates page: choose the survivor and each field; the person page offers the unmerge."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Web, csrf
+
+
+def test_merge_from_duplicates_page_and_unmerge(web: Web) -> None:
+    c = web.client("editor")
+    page = c.get("/duplicates/merge", params={"first": "P1", "second": "P2"})
+    assert page.status_code == 200 and 'name="field_region"' in page.text
+    r = c.post("/duplicates/merge", data={"csrf_token": csrf(page.text), "first": "P1", "second": "P2", "keep": "P2",
+                                          "field_name": "P1", "field_region": "P2", "field_birth_date": "P1"},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/persons/P2")
+    kept = c.get("/api/persons/P2").json()
+    assert kept["names"][0]["full"] == "Иванов Иван Иванович" and kept["person"]["birth_date"] == "1980-05-01"
+    assert kept["person"]["region"] == "Kherson" and {case["ext_id"] for case in kept["cases"]} >= {"C1", "C3"}
+    assert c.get("/persons/P1").status_code == 404
+    person_page = c.get("/persons/P2").text
+    assert 'id="merges"' in person_page and "P1" in person_page.split('id="merges"')[1]
+    undo = person_page.split('action="/merges/')[1].split("/undo")[0]
+    r = c.post(f"/merges/{undo}/undo", data={"csrf_token": csrf(person_page)})
+    assert r.status_code == 200 and c.get("/api/persons/P1").json()["names"][0]["full"] == "Иванов Иван Иванович"
+    assert c.get("/api/persons/P2").json()["names"][0]["full"] == "Oleksandr Kovalenko"
+    assert [case["ext_id"] for case in c.get("/api/persons/P1").json()["cases"]] == ["C1"]
+    assert web.client("viewer").get("/duplicates/merge", params={"first": "P1", "second": "P2"}).status_code == 403
