@@ -108,3 +108,16 @@ def test_vetting_form_takes_held_by_and_more_definitions(web: Web) -> None:
     run = get_run(web.db.engine, run=run_id).run
     assert run.held_by == "RU" and run.definitions == ["guidelines-2013", "amnesty-poc"]
     assert "no_decided:amnesty-poc" in run.notices
+
+
+def test_a_viewer_does_not_see_a_confidential_custody_source(web: Web) -> None:
+    from kartoteka.db.tables import sources
+
+    record_custody(web.db.engine, person="P1", held_by="RU", state="pretrial", actor="t",
+                   source="https://example.org/secret-witness")
+    with web.db.engine.begin() as conn:
+        conn.execute(update(sources).where(sources.c.url == "https://example.org/secret-witness")
+                     .values(sensitivity="confidential"))
+    assert web.client("viewer").get("/api/persons/P1/custody").json()["history"][0]["source"] == ""
+    assert "secret-witness" not in web.client("viewer").get("/persons/P1").text
+    assert web.client("admin").get("/api/persons/P1/custody").json()["history"][0]["source"].endswith("secret-witness")

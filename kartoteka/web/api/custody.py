@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kartoteka.services import access
 from kartoteka.services import custody as svc
+from kartoteka.services.custody_view import view_custody
 from kartoteka.services.round_summary import round_summary
 from kartoteka.web.api.models import ERRORS
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
@@ -53,8 +54,7 @@ class Created(BaseModel):
 
 @router.get("/persons/{ref}/custody", response_model=dict[str, Any], summary="Custody history, category, recognitions")
 def get_custody(engine: EngineDep, principal: ApiPrincipal, ref: Annotated[str, Path(max_length=120)]) -> dict[str, Any]:
-    d = access.view_person(engine, principal, ref, via="api")
-    return asdict(svc.person_custody(engine, person=d.person["id"]))
+    return asdict(view_custody(engine, principal, ref, via="api"))
 
 
 @router.post("/persons/{ref}/custody", response_model=Created, status_code=201, summary="Record custody now")

@@ -16,6 +16,7 @@ from kartoteka.errors import InvalidInput
 from kartoteka.reports.common import N_, Formatter, tr
 from kartoteka.services import access
 from kartoteka.services import custody as svc
+from kartoteka.services.custody_view import view_custody
 from kartoteka.services.round_summary import GROUPS, round_summary
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.i18n import pick_language
@@ -52,15 +53,16 @@ def request_language(request: Request) -> str:
                          default=request.app.state.settings.default_language)
 
 
-def custody_context(request: Request, engine: EngineDep, person_id: int) -> dict[str, object]:
+def custody_context(request: Request, engine: EngineDep, principal: PagePrincipal, person_id: int) -> dict[str, object]:
     """What the person page's custody section needs (kartoteka/web/templates/_custody.html)."""
-    return {"custody": svc.person_custody(engine, person=person_id), "fmt": Formatter(tr(request_language(request)))}
+    return {"custody": view_custody(engine, principal, person_id, via="page"),
+            "fmt": Formatter(tr(request_language(request)))}
 
 
 def _context(request: Request, engine: EngineDep, principal: PagePrincipal, ref: str,
              error: str | None = None) -> dict[str, object]:
     d = access.view_person(engine, principal, ref, via="custody")
-    return {"d": d, "c": svc.person_custody(engine, person=d.person["id"]), "error": error,
+    return {"d": d, "c": view_custody(engine, principal, d.person["id"], via="custody"), "error": error,
             "states": list(load_custody_vocabulary().states), "categories": list(load_categories()),
             "definitions": sorted(definition_ids()), "fmt": Formatter(tr(request_language(request)))}
 
