@@ -231,16 +231,26 @@ class _Importer:
         return case_id
 
     def source(self, e: dict[str, Any], cited: list[tuple[str, int]]) -> None:
-        sid = audit.create_record(self.conn, sources, "source", {
-            "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher"),
-            "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
-            "sha256": ""}, actor=self.actor, batch=self.import_id)
-        self.report.sources += 1
-        for kind, target in cited:
-            self.conn.execute(insert(citations), [{"source_id": sid, "entity_type": kind, "entity_id": target,
-                                                   "note": f"{self.org}: {e['id']}"}])
+        sid = self.origins.get(("source", e["id"][:400]))
+        have: set[tuple[str, int]] = set()
+        if sid is None:
+            sid = audit.create_record(self.conn, sources, "source", {
+                "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher"),
+                "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
+                "sha256": ""}, actor=self.actor, batch=self.import_id)
+            self.report.sources += 1
+            self.claim("source", sid, "record", e["id"], e["id"])
+        else:   # known from an earlier file: only new citations
+            have = {(r.entity_type, r.entity_id) for r in self.conn.execute(
+                select(citations.c.entity_type, citations.c.entity_id).where(citations.c.source_id == sid))}
+        new = [{"source_id": sid, "entity_type": kind, "entity_id": target, "note": f"{self.org}: {e['id']}"}
+               for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
+        if new:
+            self.conn.execute(insert(citations), new)
 
     def recognition(self, e: dict[str, Any], person_id: int) -> None:
+        if ("recognition", e["id"][:400]) in self.origins:
+            return
         stated_on = _date(_first(e, "listingDate") or _first(e, "startDate"))
         authority = _first(e, "authority")
         authority = self.org if authority in ("", OWN) else authority
@@ -249,11 +259,12 @@ class _Importer:
         if stated_on is None:
             self.report.skipped += 1
             return
-        audit.create_record(self.conn, recognitions, "recognition", {
+        rid = audit.create_record(self.conn, recognitions, "recognition", {
             "person_id": person_id, "organisation": authority[:300], "statement": statement, "stated_on": stated_on,
             "definition_id": definition if definition in definition_ids() else "",
             "note": f"imported from {self.org}: {e['id']}"}, actor=self.actor, batch=self.import_id)
         self.report.recognitions += 1
+        self.claim("recognition", rid, "record", e["id"], e["id"])
         self.claim("person", person_id, "recognition", f"{authority} ({stated_on}) {definition}".strip(), e["id"])
 
 

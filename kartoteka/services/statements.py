@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from kartoteka.db import audit
 from kartoteka.db.tables import (
-    assessments, cases, citations, match_decisions, person_names, persons, recognitions, statements, status_events,
+    assessments, cases, citations, match_decisions, person_names, persons, recognitions, sources, statements,
+    status_events,
 )
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.errors import InvalidInput
@@ -62,8 +63,8 @@ def statements_of(conn: Connection, *, organisation: str) -> list[Any]:
 
 def live_origins(conn: Connection, said: list[Any]) -> dict[tuple[str, str], int]:
     """``(entity_type, origin id) -> registry id`` of the records those statements were imported into."""
-    alive = {"person": {r[0] for r in conn.execute(select(persons.c.id).where(persons.c.deleted_at.is_(None)))},
-             "case": {r[0] for r in conn.execute(select(cases.c.id).where(cases.c.deleted_at.is_(None)))}}
+    alive = {kind: {r[0] for r in conn.execute(select(t.c.id).where(t.c.deleted_at.is_(None)))}
+             for kind, t in (("person", persons), ("case", cases), ("source", sources), ("recognition", recognitions))}
     return {(r.entity_type, r.origin_id): r.entity_id for r in said
             if r.prop == "record" and r.entity_id in alive.get(r.entity_type, set())}
 

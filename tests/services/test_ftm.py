@@ -158,10 +158,12 @@ def test_round_trip_into_an_empty_registry_as_another_organisation(db: Db, tmp_p
         ("https://example.org/news/1", "Приговор", "Example News", "2024-01-02")]
     assert report.recognitions == 1 and report.sources == 1
     with second.connect() as conn:
-        orgs = {r.organisation for r in conn.execute(select(statements))}
-    assert orgs == {"Org A"}
+        said = list(conn.execute(select(statements)))
+    assert {r.organisation for r in said} == {"Org A"}
+    assert {r.entity_type for r in said if r.prop == "record"} == {"person", "case", "source", "recognition"}
     again = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
-    assert (again.created, again.merged, again.cases, again.statements) == (0, 0, 0, 0)   # nothing twice
+    assert (again.created, again.merged, again.cases, again.sources, again.recognitions, again.statements) == (
+        0, 0, 0, 0, 0, 0)                                                        # nothing twice
 
 
 OTHER = """id,surname,given_name,patronymic,aliases,birth_date,gender,citizenship,region,sensitivity
