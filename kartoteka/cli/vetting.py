@@ -41,7 +41,9 @@ def _print_summary(report: VetReport) -> None:
         console.print(f"  [yellow]notice:[/] {escape(notice_text(notice))}", highlight=False)
     console.print(f"  {s.by_match['match']} matched, {s.by_match['review']} to review, "
                   f"{s.by_match['no_match']} not found; {len(s.flagged)} flagged, {len(s.duplicates)} listed twice; "
-                  f"{s.missing} recognised political prisoner(s) not on the list", highlight=False)
+                  f"{s.missing} recognised political prisoner(s) not on the list"
+                  + (f" (held by {run.held_by}; {sum(1 for m in report.missing if m.section != 'recognised')} more "
+                     "held, under review or unassessed)" if run.held_by else ""), highlight=False)
     warned = [r for r in report.rows if r.context.warnings]
     for r in warned[:10]:
         console.print(f"  warning row {escape(r.id)}: {escape(r.name)} ({r.person_id}): "
