@@ -2,15 +2,18 @@
 produce them if the records a principal may not see did not exist.
 
 A stored run is the full rendering, for the roles that see every record. For a principal with hidden
-records, each row whose result could rest on a hidden person is matched again, at read time, by a
+records, each row whose result could depend on a hidden person is matched again, at read time, by a
 matcher of the visible registry (``Matcher.from_engine(person_ids=visible ids)``, with the stored
 judgements): the matcher of a registry without the hidden persons, so the row reads as it would
-have without them (its person, score, decision, explanation, status and flags). A row "could rest
-on" a hidden person when its person is hidden, when a hidden person shares a blocking key with the
-list name (a hidden person is then a candidate, an alternative, a "closest" or a skipped namesake),
-or when its text names a hidden person's id. Blocking keys do not depend on the other persons, so
-every other row is already what the visible registry gives. Flags are built from visible cases only;
-duplicates, the missing list, outcomes and every count follow the rows.
+have without them (its person, score, decision, explanation, status and flags). A row could depend
+on a hidden person when its person is hidden; when a hidden person shares a blocking key with the
+list name (a hidden person is then a candidate, an alternative, a "closest" or a skipped namesake);
+when its text names a hidden person's id; when it has no birth date and a candidate (the matcher
+judges a common name by the registry's given-name shares); or when a word of it is a surname only
+hidden persons carry (the matcher treats the registry's surnames as real surnames). Blocking keys
+do not depend on the other persons, so every other row is already what the visible registry gives.
+Flags are built from visible cases only; duplicates, the missing list, outcomes and every count
+follow the rows.
 
 Rows that are matched again are matched against the registry as it is now (the rest keep what the
 run stored): a rendering never names a person that is hidden now, even one that was visible when
@@ -31,14 +34,12 @@ from kartoteka.services import screening
 from kartoteka.services.access import Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
 from kartoteka.services.lists import ListEntry
+from kartoteka.services.matching import load_matcher
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
 
 HiddenIds = tuple[frozenset[int], tuple[frozenset[str], tuple[int, ...]]]   # ids; organisation ids, their lengths
 _HIDDEN: GenerationCache[HiddenIds] = GenerationCache(maxsize=4)
-_HIDDEN_MATCHER: GenerationCache[Matcher | None] = GenerationCache(maxsize=4)
-_VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
-Hidden = tuple[Matcher | None, frozenset[int], tuple[frozenset[str], tuple[int, ...]]]
 
 
 def sees_everything(principal: Principal) -> bool:
@@ -60,22 +61,19 @@ def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
     return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
 
 
-def _hidden(engine: Engine, principal: Principal) -> Hidden:
-    """A matcher of the persons hidden from the principal, their ids and their organisation ids."""
-    ids, ext_ids = _hidden_records(engine, principal)
-    matcher = _HIDDEN_MATCHER.get(engine, visible_sensitivities(principal),
-                                  lambda: Matcher.from_engine(engine, person_ids=set(ids)) if ids else None)
-    return matcher, ids, ext_ids
+_VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
 
 
 def visible_matcher(engine: Engine, principal: Principal) -> Matcher:
-    """The matcher of the registry the principal may see (kept until the registry changes)."""
+    """The matcher of the registry the principal may see, with every stored judgement (kept until the
+    registry changes): its statistics (given-name shares, the registry's surnames) are those of the
+    visible registry too."""
     def build() -> Matcher:
         with engine.connect() as conn:
             ids = {r[0] for r in conn.execute(select(persons.c.id).where(
                 persons.c.deleted_at.is_(None), persons.c.sensitivity.in_(visible_values(principal))))}
         return Matcher.from_engine(engine, person_ids=ids)
-    return _VISIBLE.get(engine, ("visible", visible_sensitivities(principal)), build)
+    return _VISIBLE.get(engine, visible_sensitivities(principal), build)
 
 
 def hidden_case_flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Flag]]:
@@ -121,22 +119,35 @@ def _names_one(text: str, ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bo
     return any(text[i:i + n] in ids for n in lengths for i in range(len(text) - n + 1))
 
 
-def _touches_hidden(row: VetRow, q: NameQuery, hidden: Hidden) -> bool:
-    matcher, ids, ext_ids = hidden
-    if matcher is None:
-        return False
-    if row.internal_id is not None and row.internal_id in ids:
-        return True
-    if _names_one(row.explanation, ext_ids):
-        return True
-    return any(matcher.index.candidates(query.units, near=True) for query in matcher.prepare_all(q))
+def _blocked(full: Matcher, q: NameQuery) -> set[int]:
+    """The persons the matcher could consider for ``q``: every one sharing a blocking key with it,
+    surnames about one edit away included (what ``Matcher.match`` scores comes from these)."""
+    rows: set[int] = set()
+    for query in full.prepare_all(q):
+        rows |= full.index.candidates(query.units, near=True)
+    return {full.ids[r] for r in rows}
 
 
-def _rematch(engine: Engine, principal: Principal, report: VetReport, todo: list[tuple[int, NameQuery]],
-             rows: list[VetRow]) -> None:
+def _depends_on_hidden(row: VetRow, q: NameQuery, full: Matcher, vis: Matcher, hidden_ids: frozenset[int],
+                       ext_ids: tuple[frozenset[str], tuple[int, ...]], hidden_surnames: frozenset[str]) -> bool:
+    """Whether the row's result could differ without the hidden persons: its person is hidden; a hidden
+    person shares a blocking key with its name (a candidate, an alternative, the closest, a namesake);
+    its text names a hidden id; it has no birth date and a candidate (a common name is judged by the
+    registry's given-name shares); or a word of it is a surname only hidden persons carry."""
+    if row.internal_id in hidden_ids or _names_one(row.explanation, ext_ids):
+        return True
+    if not _blocked(full, q).isdisjoint(hidden_ids):
+        return True
+    queries = vis.prepare_all(q)
+    if row.match != "no_match" and queries and queries[0].birth is None:
+        return True
+    return any(u.keys & hidden_surnames for query in queries for u in query.units)
+
+
+def _rematch(engine: Engine, report: VetReport, todo: list[tuple[int, NameQuery]], rows: list[VetRow],
+             matcher: Matcher) -> None:
     from kartoteka.services.vetting import build_rows   # vetting imports the services that import this one
 
-    matcher = visible_matcher(engine, principal)
     results = matcher.match_many([q for _i, q in todo])
     entries = [ListEntry(rows[i].row_no, rows[i].id, rows[i].name, rows[i].birth_date, q.birth_date, q.gender, {})
                for i, q in todo]
@@ -167,15 +178,19 @@ def world_report(engine: Engine, principal: Principal, report: VetReport) -> Vet
 
 
 def _world_report(engine: Engine, principal: Principal, report: VetReport) -> VetReport:
-    hidden = _hidden(engine, principal)
+    hidden_ids, ext_ids = _hidden_records(engine, principal)
     with engine.connect() as conn:
         genders = dict(conn.execute(select(vetting_rows.c.id, vetting_rows.c.gender)
                                     .where(vetting_rows.c.run_id == report.run.id)).all()) if report.run.id else {}
     rows = [replace(r) for r in report.rows]
     queries = [_query(r, genders.get(r.key)) for r in rows]
-    todo = [(i, q) for i, (r, q) in enumerate(zip(rows, queries)) if _touches_hidden(r, q, hidden)]
-    if todo:
-        _rematch(engine, principal, report, todo, rows)
+    if hidden_ids:   # no hidden person: every row already reads as in the visible registry
+        full, vis = load_matcher(engine), visible_matcher(engine, principal)
+        hidden_surnames = full.index.surname_keys - vis.index.surname_keys
+        todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
+                if _depends_on_hidden(row, q, full, vis, hidden_ids, ext_ids, hidden_surnames)]
+        if todo:
+            _rematch(engine, report, todo, rows, vis)
     ids = sorted({r.internal_id for r in rows if r.internal_id is not None})
     with engine.connect() as conn:
         flags = hidden_case_flags(conn, principal, ids)
@@ -197,7 +212,7 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
             maybe.setdefault(r.internal_id, []).append(r.id)
     missing = [m if m.possible_rows == maybe.get(m.internal_id, []) else replace(m, possible_rows=maybe[m.internal_id])
                if m.internal_id in maybe else replace(m, possible_rows=[])
-               for m in report.missing if m.internal_id not in hidden[1] and m.internal_id not in matched]
+               for m in report.missing if m.internal_id not in hidden_ids and m.internal_id not in matched]
     out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
     summary = out.summary
     out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)
