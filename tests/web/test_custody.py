@@ -121,3 +121,21 @@ def test_a_viewer_does_not_see_a_confidential_custody_source(web: Web) -> None:
     assert web.client("viewer").get("/api/persons/P1/custody").json()["history"][0]["source"] == ""
     assert "secret-witness" not in web.client("viewer").get("/persons/P1").text
     assert web.client("admin").get("/api/persons/P1/custody").json()["history"][0]["source"].endswith("secret-witness")
+
+
+def test_the_run_page_pages_the_missing_list(web: Web) -> None:
+    from kartoteka.services.imports import import_file
+
+    people = "".join(f"M{i:03d},Пропущений{i} Тест,1970\n" for i in range(55))
+    (web.tmp / "many.csv").write_text("id,name,birth_date\n" + people, "utf-8")
+    import_file(web.db.engine, "persons", web.tmp / "many.csv", actor="t")
+    decided = "".join(f"M{i:03d},guidelines-2013,recognised,2024-01-01\n" for i in range(55))
+    (web.tmp / "a.csv").write_text("person_id,definition,decision,decided_on\n" + decided, "utf-8")
+    import_file(web.db.engine, "assessments", web.tmp / "a.csv", actor="t")
+    (web.tmp / "one.csv").write_text("name\nИванов Иван Иванович\n", "utf-8")
+    report = vet_list(web.db.engine, path=web.tmp / "one.csv", definition_id="guidelines-2013", actor="t")
+    c = web.client("admin")
+    first = c.get(f"/vetting/runs/{report.run.id}").text
+    assert first.count('href="/persons/M') == 50 and "missing_page=2" in first
+    second = c.get(f"/vetting/runs/{report.run.id}?missing_page=2").text
+    assert second.count('href="/persons/M') == 5 and "missing_page=1" in second
