@@ -222,6 +222,11 @@ def test_recognitions_travel_as_sanction_entities(db: Db, tmp_path: Path) -> Non
     assert report.recognitions == 1
     claims = {c.prop: c for c in person_claims(second, person="P1")}
     assert claims["recognition"].values[0].value.startswith("Org A (2024-03-01)")
+    from kartoteka.services.custody import recognitions_of     # what vetting reports show as "recognised by"
+    from kartoteka.services.persons import resolve_person_id
+    with second.connect() as conn:
+        labels = [r.label() for rs in recognitions_of(conn, [resolve_person_id(conn, "P1")]).values() for r in rs]
+    assert labels == ["Org A (2024-03-01)"]
 
 
 def test_dry_run_writes_nothing_and_a_reimport_replaces_the_organisations_own_older_value(db: Db, tmp_path: Path) -> None:
