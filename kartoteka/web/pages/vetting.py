@@ -3,6 +3,7 @@ inline, download it in every format; rounds of runs and the diff between two run
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 from urllib.parse import quote
 
@@ -10,9 +11,10 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import RedirectResponse, Response
 
 from kartoteka.catalogs.loader import definition_ids
-from kartoteka.errors import KartotekaError
+from kartoteka.errors import InvalidInput, KartotekaError
 from kartoteka.reports import FORMATS, exporter
 from kartoteka.reports.common import Formatter, notice_text, tr
+from kartoteka.services.review_candidates import row_candidates
 from kartoteka.services import access, reviews, rounds, runs, vetting
 from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
@@ -34,12 +36,18 @@ def runs_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> 
 
 @router.post("/vetting")
 async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep, principal: PagePrincipal,
-                      file: Annotated[UploadFile, File()], definition_id: Annotated[str, Form(max_length=60)],
+                      definition_id: Annotated[str, Form(max_length=60)],
+                      file: Annotated[UploadFile | None, File()] = None,
+                      pasted: Annotated[str, Form(max_length=2_000_000)] = "",
                       round: Annotated[str, Form(max_length=120)] = "", side: Annotated[str, Form(max_length=120)] = "",
                       label: Annotated[str, Form(max_length=200)] = "",
                       held_by: Annotated[str, Form(max_length=80)] = "",
                       also: Annotated[list[str] | None, Form(max_length=60)] = None) -> Response:
     access.require(principal, "vet")
+    if file is None or not file.filename:   # the paste box: a column of names, as a text file would give
+        if not pasted.strip():
+            raise InvalidInput("choose a file or paste the names, one per line")
+        file = UploadFile(io.BytesIO(pasted.encode("utf-8")), filename="pasted list.txt")
     token = await save_upload(settings.media_dir, file)
     path = upload_path(settings.media_dir, token)
 
@@ -84,6 +92,7 @@ def run_page(request: Request, engine: EngineDep, principal: PagePrincipal, run_
         "statuses": STATUSES, "decisions": DECISIONS, "f": {"status": status, "match": match, "flag": flag, "q": q},
         "flags": sorted({t for row in report.rows for t in row.flags}), "error": None, "missing": missing,
         "fmt": Formatter(tr(request_language(request))),
+        "candidates": row_candidates(engine, principal, rows) if access.can(principal, "vet") else {},
         "notices": [notice_text(n, tr(request_language(request))) for n in report.run.notices]})
 
 
@@ -100,13 +109,18 @@ def download(request: Request, engine: EngineDep, principal: PagePrincipal, run_
 @router.post("/vetting/runs/{run_id}/review")
 def review_row(request: Request, engine: EngineDep, principal: PagePrincipal, run_id: RunId,
                row: Annotated[str, Form(max_length=120)], judgement: Annotated[str, Form(max_length=10)],
-               back: Annotated[str, Form(max_length=500)] = "") -> Response:
+               back: Annotated[str, Form(max_length=500)] = "", person: Annotated[str, Form(max_length=120)] = "",
+               other_person: Annotated[str, Form(max_length=120)] = "") -> Response:
     access.require(principal, "vet")
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
     if not any(r.id == row and r.internal_id is not None for r in report.rows):
         return render(request, "error.html", {"status": 404, "message": f"no reviewable row '{row}'",
                                               "errors": []}, status_code=404)
-    reviews.record_review(engine, run=run_id, row=row, judgement=judgement, actor=principal.username)
+    chosen = other_person.strip() or person.strip()   # another candidate than the row's own (review --person)
+    if chosen:
+        access.view_person(engine, principal, chosen, via="review")
+    reviews.record_review(engine, run=run_id, row=row, judgement=judgement, actor=principal.username,
+                          person=chosen or None)
     target = back if back.startswith(f"/vetting/runs/{run_id}") else f"/vetting/runs/{run_id}"
     return RedirectResponse(f"{target}#row-{quote(row)}", status_code=303)
 
