@@ -29,7 +29,12 @@ DIR_SIGNATURE = "SIGNATURE.json"   # the signature of a published directory, ins
 
 
 class VerificationFailed(KartotekaError):
-    """A file or signature that does not match: the message names the file and what differs."""
+    """A file or signature that does not match: the message names the file and what differs; ``reason``
+    (other_key, altered, unsigned, not_signed, missing, changed) and ``file`` let a page say it in its language."""
+
+    def __init__(self, message: str, *, reason: str, file: str) -> None:
+        super().__init__(message)
+        self.reason, self.file = reason, file
 
 
 @dataclass(frozen=True)
@@ -190,32 +195,35 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
     if public_key is not None and public_key.raw != raw_public:
         raise VerificationFailed(
             f"{signature.name} was made with key {fingerprint(raw_public)}, not with the published key "
-            f"{public_key.fingerprint} of {public_key.signer}")
+            f"{public_key.fingerprint} of {public_key.signer}", reason="other_key", file=signature.name)
     try:
         Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"])), _payload(body))
     except (InvalidSignature, ValueError):
         raise VerificationFailed(f"the signature in {signature.name} does not match its contents: "
-                                 "the signature file was altered") from None
+                                 "the signature file was altered", reason="altered", file=signature.name) from None
     entries = {str(e["name"]): e for e in data["files"]}
     if target.is_dir():
         checks = [(target / name, e) for name, e in entries.items()]
         extra = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
                        if p.is_file() and p != signature and p.relative_to(target).as_posix() not in entries)
         if extra:
-            raise VerificationFailed(f"{extra[0]} is in {target.name} but was not signed")
+            raise VerificationFailed(f"{extra[0]} is in {target.name} but was not signed", reason="unsigned",
+                                     file=extra[0])
     else:
         entry = entries.get(target.name) or _by_content(entries, target)
         if entry is None:
             raise VerificationFailed(f"{signature.name} does not sign {target.name}: no signed file has its "
-                                     f"contents (it signs {', '.join(sorted(entries))})")
+                                     f"contents (it signs {', '.join(sorted(entries))})", reason="not_signed",
+                                     file=target.name)
         checks = [(target, entry)]
     for path, entry in checks:
         if not path.is_file():
-            raise VerificationFailed(f"{entry['name']} is signed but missing")
+            raise VerificationFailed(f"{entry['name']} is signed but missing", reason="missing", file=str(entry["name"]))
         digest = sha256_file(path)
         if digest != entry["sha256"]:
             raise VerificationFailed(f"{entry['name']} has been changed since it was signed "
-                                     f"(sha256 {digest[:16]}…, signed {str(entry['sha256'])[:16]}…)")
+                                     f"(sha256 {digest[:16]}…, signed {str(entry['sha256'])[:16]}…)",
+                                     reason="changed", file=str(entry["name"]))
     return Verified(str(data["signer"]), fingerprint(raw_public), str(data["signed_at"]),
                     [str(e["name"]) for _, e in checks], public_key is not None)
 

@@ -29,6 +29,9 @@ def test_verify_page_accepts_the_signed_file_and_names_a_changed_one(web: Web, t
     assert code == 200 and "Verified" in page and "Org A" in page
     code, page = post(f.read_bytes().replace(b"1,", b"2,"))
     assert code == 422 and "Not verified" in page and "list.csv has been changed since it was signed" in page
+    r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "uk"}, files={
+        "file": ("list.csv", f.read_bytes() + b" "), "signature": ("list.csv.sig", sig.read_bytes())})
+    assert r.status_code == 422 and "list.csv змінено після підписання." in r.text
 
 
 def test_person_page_shows_each_organisations_claim_and_the_disagreement(web: Web) -> None:

@@ -50,7 +50,7 @@ async def verify_upload(request: Request, file: Annotated[UploadFile, File()],
         result = signing.verify_bytes(await _read(file), file.filename or "file", await _read(signature),
                                       public_key=pub)
     except signing.VerificationFailed as exc:
-        return render(request, "verify.html", {"result": None, "failure": str(exc)}, status_code=422)
+        return render(request, "verify.html", {"result": None, "failure": exc}, status_code=422)
     return render(request, "verify.html", {"result": result, "failure": None})
 
 
