@@ -140,17 +140,24 @@ def all_flags_text(kinds: list[str], _: Tr = _same) -> str:
     for pair in kinds:
         kind, _sep, tag = pair.partition(":")
         grouped.setdefault(kind, []).append(tag)
-    return "; ".join(f"{_(FLAG_KIND_LABELS.get(k, k))}: {', '.join(tags)}" for k, tags in grouped.items())
+    return "; ".join(f"{_(FLAG_KIND_LABELS.get(k, k))}: {', '.join(_(t) for t in tags)}"
+                     for k, tags in grouped.items())
 
 
-def flag_reasons(report: VetReport) -> dict[str, str]:
+def flags_text(tags: list[str], _: Tr = _same, sep: str = ", ") -> str:
+    """Flag tags in the reader's language (the catalogs translate each tag's name)."""
+    return sep.join(_(t) for t in tags)
+
+
+def flag_reasons(report: VetReport, _: Tr = _same) -> dict[str, str]:
     """Each flag tag shown in the report with its review question, once (court caveats vary by court,
-    so the first one seen stands for the tag)."""
+    so the first one seen stands for the tag), in the reader's language where the question is translated
+    (reports.po holds the questions of data/screening.yaml; a changed question shows as written)."""
     out: dict[str, str] = {}
     for row in report.summary.flagged:
         for f in row.flag_detail:
             if f.tag in row.flags and f.tag not in out:
-                out[f.tag] = f.reason.split(" Offence elements:")[0].split(" Court:")[0]
+                out[f.tag] = _(f.reason.split(" Offence elements:")[0].split(" Court:")[0])
     return out
 
 
@@ -190,3 +197,6 @@ class Formatter:
 
     def all_flags(self, kinds: list[str]) -> str:
         return all_flags_text(kinds, self._)
+
+    def flags(self, tags: list[str]) -> str:
+        return flags_text(tags, self._)

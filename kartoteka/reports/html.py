@@ -26,7 +26,7 @@ def render_text(report: VetReport, lang: str = "en") -> str:
         report=report, summary=report.summary, title=common.title(report, _),
         run_lines=common.run_lines(report, _), counts=common.count_lines(report, _),
         notices=[common.notice_text(n, _) for n in report.run.notices], match_labels=common.MATCH_LABELS,
-        colours=common.STATUS_COLOURS, flag_reasons=common.flag_reasons(report), flag_colour=common.FLAG_COLOUR,
+        colours=common.STATUS_COLOURS, flag_reasons=common.flag_reasons(report, _), flag_colour=common.FLAG_COLOUR,
         warning_colour=common.WARNING_COLOUR, disclaimer=common.DISCLAIMER, lang=_.lang, _=_,
         warned=[r for r in report.rows if r.context.warnings], fmt=common.Formatter(_),
         missing_sections=common.missing_sections(report, _))

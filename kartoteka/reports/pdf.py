@@ -151,8 +151,11 @@ def render(report: VetReport, lang: str = "en") -> bytes:
         pdf.h2(f"{_('Flagged rows')} ({len(s.flagged)})")
         _table(pdf, [(_("id"), 14), (_("name"), 60), (_("person"), 22), (_("status"), 36), (_("flags"), 45),
                      (_("articles"), 100)],
-               [[r.id, r.name, r.person_id, fmt.status(r.status), "; ".join(r.flags), ", ".join(r.flag_articles)]
+               [[r.id, r.name, r.person_id, fmt.status(r.status), fmt.flags(r.flags), ", ".join(r.flag_articles)]
                 for r in s.flagged], [{4: common.FLAG_COLOUR} for _r in s.flagged])
+        pdf.h2(_("What the flags ask"))
+        _table(pdf, [(_("flags"), 45), (_("reasons"), 232)],
+               [[f"{_(tag)} ({s.by_flag.get(tag, 0)})", reason] for tag, reason in common.flag_reasons(report, _).items()])
     if s.duplicates:
         pdf.h2(f"{_('Listed twice')} ({len(s.duplicates)})")
         _table(pdf, [(_("id"), 14), (_("name"), 80), (_("same as row"), 25), (_("person"), 25)],

@@ -262,3 +262,16 @@ def test_assessment_import_never_overwrites_work_in_progress(world: Engine, tmp_
         author = conn.execute(select(assessments.c.author).where(assessments.c.decision == "recognised")
                               .order_by(assessments.c.id.desc())).scalar()
     assert author == "importer"        # not a name taken from the file
+
+
+def test_flag_questions_and_tags_in_the_readers_language(world: Engine, tmp_path: Path) -> None:
+    from kartoteka.catalogs import load_screening_rules
+    from kartoteka.reports.common import tr
+
+    report = _vet(world, tmp_path, RU_LIST, "ru.csv", side="RU", held_by="UA")
+    html = exporter("html").render(report, lang="uk").decode("utf-8")
+    reason = load_screening_rules().tags["war_crime"].reason
+    assert tr("uk")(reason) != reason and tr("uk")(reason) in html and reason not in html
+    assert tr("uk")("war_crime") in html and "Що перевірити за позначками" in html
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(exporter("pdf").render(report, lang="ru"))).pages)
+    assert " ".join(tr("ru")(reason).split())[:40] in " ".join(text.split())
