@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from kartoteka.cli.common import console, err_console, state, user_errors
 from kartoteka.services.auditlog import verify_audit
@@ -16,7 +17,7 @@ def verify(ctx: typer.Context) -> None:
     with user_errors():
         result = verify_audit(state(ctx).engine())
     if not result.ok:
-        err_console.print(f"[bold red]Audit log tampered with:[/] {result.problem}; "
+        err_console.print(f"[bold red]Audit log tampered with:[/] {escape(str(result.problem))}; "
                           f"{result.entries} entries before it verify", highlight=False)
         raise typer.Exit(1)
     console.print(f"Audit log intact: {result.entries} entries, head {result.head_hash}", highlight=False)

@@ -29,7 +29,7 @@ def definitions(as_json: JsonOpt = False) -> None:
         typer.echo(json.dumps([d.model_dump(mode="json") for d in defs.values()], ensure_ascii=False, indent=1))
         return
     for d in defs.values():
-        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {d.title}", highlight=False)
+        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title)}", highlight=False)
         console.print(f"  issuer: {d.issuer}; adopted {d.adopted}; criteria {d.combine.replace('_', ' ')}",
                       highlight=False)
         for c in d.criteria:
@@ -59,7 +59,7 @@ def screen(ctx: typer.Context,
         if not r.flags:
             continue
         flagged += 1
-        console.print(f"[bold]{r.ext_id}[/] {r.name}", highlight=False)
+        console.print(f"[bold]{escape(r.ext_id)}[/] {escape(r.name)}", highlight=False)
         for f in r.flags:
             console.print(f"  {f.tag} ({f.kind}): " + escape(", ".join(f.articles)), highlight=False)
             console.print("      " + escape(f.reason), highlight=False, style="dim")
@@ -149,7 +149,7 @@ def assess_show(ctx: typer.Context, assessment: Annotated[int, typer.Argument(he
         typer.echo(json.dumps({"assessment": a, "person": view.person_ext_id, "findings": [vars(f) for f in view.findings],
                                "sources": view.sources, "history": view.history}, ensure_ascii=False, default=str))
         return
-    console.print(f"[bold]#{a['id']}[/] person {view.person_ext_id} under {a['definition_id']} v{a['definition_version']}: "
+    console.print(f"[bold]#{a['id']}[/] person {escape(view.person_ext_id)} under {a['definition_id']} v{a['definition_version']}: "
                   f"{a['state']}, decision {a['decision'] or '-'}; author {a['author']}, reviewer {a['reviewer'] or '-'}",
                   highlight=False)
     if a["rationale"]:

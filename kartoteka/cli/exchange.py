@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, err_console, state, user_errors
@@ -62,7 +63,7 @@ def verify(file: Annotated[Path, typer.Argument(help="The file, or a published f
         try:
             result = signing.verify(file, sig or signing.default_signature(file), public_key=pub)
         except signing.VerificationFailed as exc:
-            err_console.print(f"[bold red]NOT VERIFIED:[/] {exc}", highlight=False)
+            err_console.print(f"[bold red]NOT VERIFIED:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
     console.print(f"[bold green]Verified[/]: {', '.join(result.files)} signed by {result.signer} "
                   f"at {result.signed_at}", highlight=False)

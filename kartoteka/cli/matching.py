@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -57,11 +58,11 @@ def search(ctx: typer.Context, text: str,
         console.print_json(json.dumps([h.__dict__ for h in hits], ensure_ascii=False))
         return
     if not hits:
-        console.print(f"No person matches '{text}'.", highlight=False)
+        console.print(f"No person matches '{escape(text)}'.", highlight=False)
         return
     table = Table("id", "name", "score", "explanation", show_lines=False)
     for h in hits:
-        table.add_row(h.ext_id, h.name, f"{h.score:.2f}", h.explanation)
+        table.add_row(escape(h.ext_id), escape(h.name), f"{h.score:.2f}", escape(h.explanation))
     console.print(table)
 
 
@@ -79,7 +80,7 @@ def duplicates(ctx: typer.Context,
         return
     table = Table("id", "other id", "score", "explanation")
     for p in pairs:
-        table.add_row(p.ext_id, p.other_ext_id, f"{p.score:.2f}", p.explanation)
+        table.add_row(escape(p.ext_id), escape(p.other_ext_id), f"{p.score:.2f}", escape(p.explanation))
     console.print(table)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli import exchange
@@ -40,27 +41,28 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     with user_errors():   # the operator's reads of confidential records are audited like any other
         d = view_person(st.engine(), system_principal(st.actor), person, via="cli show")
     p = d.person
-    console.print(f"[bold]{d.primary_name}[/]  id {p['ext_id']}  (#{p['id']}, version {p['version']}, "
+    console.print(f"[bold]{escape(d.primary_name)}[/]  id {escape(p['ext_id'])}  (#{p['id']}, version {p['version']}, "
                   f"{p['sensitivity']})", highlight=False)
-    console.print(f"Gender: {p['gender'] or '?'}   Born: {p['birth_date'] or '?'}   "
-                  f"Citizenship: {p['citizenship'] or '?'}   Region: {p['region'] or '?'}", highlight=False)
+    console.print(escape(f"Gender: {p['gender'] or '?'}   Born: {p['birth_date'] or '?'}   "
+                         f"Citizenship: {p['citizenship'] or '?'}   Region: {p['region'] or '?'}"), highlight=False)
     names = Table("kind", "name", "surname", "given", "patronymic", "script", "lang", title="Names")
     for n in d.names:
-        names.add_row(n["kind"], n["full"], n["surname"], n["given_name"], n["patronymic"], n["script"], n["lang"])
+        names.add_row(*(escape(str(n[k] or "")) for k in ("kind", "full", "surname", "given_name", "patronymic", "script", "lang")))
     console.print(names)
     for c in d.cases:
-        console.print(f"[bold]Case {c['ext_id']}[/] ({c['jurisdiction']}) {c['articles_text']}", highlight=False)
-        console.print(f"  court: {c['court']}; detained {c['detained_on'] or '?'}; verdict {c['verdict_on'] or '-'}; "
-                      f"sentence: {c['sentence'] or '-'}; facility: {c['facility'] or '-'}; status: {c['status']}",
+        console.print(f"[bold]Case {escape(c['ext_id'])}[/] ({escape(c['jurisdiction'])}) {escape(c['articles_text'])}",
+                      highlight=False)
+        console.print(escape(f"  court: {c['court']}; detained {c['detained_on'] or '?'}; verdict {c['verdict_on'] or '-'}; "
+                             f"sentence: {c['sentence'] or '-'}; facility: {c['facility'] or '-'}; status: {c['status']}"),
                       highlight=False)
         for ch in d.charges.get(c["id"], []):
             known = "" if ch["in_catalog"] else "  (not in catalog)"
-            console.print(f"    {ch['code']} {ch['article']} part {ch['part'] or '-'} point {ch['point'] or '-'}"
-                          f"  «{ch['raw']}»{known}", highlight=False)
+            console.print(escape(f"    {ch['code']} {ch['article']} part {ch['part'] or '-'} point {ch['point'] or '-'}"
+                                 f"  «{ch['raw']}»{known}"), highlight=False)
     if d.events:
         console.print("[bold]Status history[/]")
         for e in d.events:
-            console.print(f"  {e['date'] or '?'}  {e['kind']}  {e['note']}", highlight=False)
+            console.print(escape(f"  {e['date'] or '?'}  {e['kind']}  {e['note']}"), highlight=False)
     if d.assessments:
         console.print("[bold]Assessments[/]")
         for a in d.assessments:
@@ -70,7 +72,7 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     if d.sources:
         console.print("[bold]Sources[/]")
         for s in d.sources:
-            console.print(f"  {s['title'] or s['url'] or s['file_path']}  {s['url']}  {s['sha256'][:12]}", highlight=False)
+            console.print(escape(f"  {s['title'] or s['url'] or s['file_path']}  {s['url']}  {s['sha256'][:12]}"), highlight=False)
 
 
 def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")],
@@ -85,8 +87,9 @@ def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The 
         return
     table = Table("when", "who", "record", "action", "field", "before", "after", title=f"History of {person}")
     for e in entries:
-        table.add_row(f"{e['at']:%Y-%m-%d %H:%M:%S}", e["actor"], f"{e['entity_type']} #{e['entity_id']}",
-                      e["action"], e["field"] or "", (e["before"] or "")[:60], (e["after"] or "")[:60])
+        table.add_row(f"{e['at']:%Y-%m-%d %H:%M:%S}", escape(e["actor"]), f"{e['entity_type']} #{e['entity_id']}",
+                      e["action"], escape(e["field"] or ""), escape((e["before"] or "")[:60]),
+                      escape((e["after"] or "")[:60]))
     console.print(table)
 
 
