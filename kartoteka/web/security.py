@@ -105,6 +105,13 @@ class RateLimiter:
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def blocked(self, key: str) -> bool:
+        """Whether ``key`` is at its limit now (without recording an event)."""
+        at = time.monotonic()
+        with self._lock:
+            events = self._events.get(key)
+            return events is not None and sum(1 for t in events if t > at - self.window) >= self.limit
+
     def hit(self, key: str) -> bool:
         """Record one event; False when the key is over its limit."""
         at = time.monotonic()

@@ -139,3 +139,12 @@ def test_report_downloads_are_audited_in_every_format(web: Web) -> None:
     assert editor.get(f"/vetting/runs/{run_id}/report.csv").status_code == 200
     downloads = [a for a in _actions(web) if a == ("editor", "download")]
     assert len(downloads) == 5
+
+
+def test_an_address_is_limited_by_its_failures_not_its_sign_ins(web: Web) -> None:
+    c = web.client(None)
+    for _ in range(12):     # successful sign-ins from one address never exhaust its budget
+        assert web.client("viewer").get("/api/me").status_code == 200
+    codes = [c.post("/login", data={"username": f"nobody{i}", "password": "not the password",
+                                    "csrf_token": csrf(c.get("/login").text)}).status_code for i in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429

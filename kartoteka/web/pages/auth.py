@@ -39,13 +39,16 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 def _step(request: Request, template: str, next: str, check: Callable[[], svc.User]) -> svc.User | Response:
-    """One sign-in step: the address's rate limit, then ``check``; every failure gets one answer."""
+    """One sign-in step: the address's limit of failed attempts, then ``check``; every failure gets one
+    answer and counts against the address (successful sign-ins do not)."""
     client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.hit(client):
+    limiter = request.app.state.login_limiter
+    if limiter.blocked(client):
         return render(request, template, {"next": _safe_next(next), "error": "too_many"}, status_code=429)
     try:
         return check()
     except Forbidden:  # one answer for every failure: it does not tell which accounts exist
+        limiter.hit(client)
         return render(request, template, {"next": _safe_next(next), "error": "wrong"}, status_code=401)
 
 
