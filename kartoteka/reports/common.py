@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kartoteka.catalogs.custody import category_label, party_label, state_label
 from kartoteka.services.custody import CustodyRecord
-from kartoteka.services.vetting_model import MissingPerson, RowContext, VetReport
+from kartoteka.services.vetting_model import MissingPerson, RowContext, VetReport, VetRow
 
 LANGUAGES = ("en", "uk", "ru")
 
@@ -144,6 +144,16 @@ def all_flags_text(kinds: list[str], _: Tr = _same) -> str:
                      for k, tags in grouped.items())
 
 
+def explanation_text(row: VetRow, _: Tr = _same) -> str:
+    """The matcher's explanation in the reader's language (as stored when a reviewer has changed the
+    row, or when the row carries no reasons)."""
+    if _.lang == "en" or row.review or not row.reasons:
+        return row.explanation
+    from kartoteka.matching.explain import render_all
+    text = render_all(row.reasons, _)
+    return f"{_('to confirm:')} {text}" if row.match == "review" else text
+
+
 def flags_text(tags: list[str], _: Tr = _same, sep: str = ", ") -> str:
     """Flag tags in the reader's language (the catalogs translate each tag's name)."""
     return sep.join(_(t) for t in tags)
@@ -200,3 +210,6 @@ class Formatter:
 
     def flags(self, tags: list[str]) -> str:
         return flags_text(tags, self._)
+
+    def explanation(self, row: VetRow) -> str:
+        return explanation_text(row, self._)

@@ -106,7 +106,7 @@ def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
 
 def _row_values(r: VetRow, fmt: common.Formatter) -> list[str]:
     return [r.id, r.name, r.person_id, r.match, f"{r.score:.2f}", fmt.status(r.status), "; ".join(r.flags),
-            r.duplicate_of, r.explanation[:300]]
+            r.duplicate_of, fmt.explanation(r)[:300]]
 
 
 def _context_values(r: VetRow, fmt: common.Formatter) -> list[str]:

@@ -81,7 +81,7 @@ def build_rows(conn: Connection, entries: list[ListEntry], results: list[MatchRe
             flags=[f.tag for f in detail if f.kind in WARNING_KINDS], duplicate_of="", explanation=explanation,
             row_no=entry.row_no, birth_date=entry.birth.iso() if entry.birth else entry.birth_text,
             registry_name=reg_name, flag_detail=detail, internal_id=pid,
-            claimed=entry.raw.get(claim, "").strip() if claim else ""))
+            claimed=entry.raw.get(claim, "").strip() if claim else "", reasons=list(res.reasons)))
         if pid is not None and pid in contexts:
             rows[-1].context = contexts[pid]
     mark_duplicates(rows, [query_key(_query(e)) for e in entries])
@@ -131,7 +131,7 @@ def _store(conn: Connection, report: VetReport, entries: list[ListEntry], summar
         "run_id": run_id, "row_no": r.row_no, "list_id": r.id, "name": r.name,
         "birth_date": r.birth_date[:10] or None, "person_id": r.internal_id, "match": r.match, "score": r.score,
         "status": r.status, "flags": ";".join(r.flags)[:200], "duplicate_of": r.duplicate_of,
-        "context": json.dumps({**r.context.as_json(), "claimed": r.claimed}, ensure_ascii=False),
+        "context": json.dumps({**r.context.as_json(), "claimed": r.claimed, "reasons": r.reasons}, ensure_ascii=False),
         "explanation": r.explanation, "gender": e.gender.value if e.gender else None,
         "raw": json.dumps(e.raw, ensure_ascii=False),
         "flag_detail": json.dumps([f.__dict__ for f in r.flag_detail], ensure_ascii=False),

@@ -79,6 +79,7 @@ class VetRow:
     key: int = 0         # vetting_rows.id once stored
     context: RowContext = field(default_factory=RowContext)
     claimed: str = ""    # the list's own claim about the row (its "political prisoner" column), verbatim
+    reasons: list[Any] = field(default_factory=list)   # the matcher's explanation as data (matching/explain.py)
 
     def csv_values(self) -> list[str]:
         return [self.id, self.name, self.person_id, self.match, f"{self.score:.3f}", self.status,

@@ -275,3 +275,14 @@ def test_flag_questions_and_tags_in_the_readers_language(world: Engine, tmp_path
     assert tr("uk")("war_crime") in html and "Що перевірити за позначками" in html
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(exporter("pdf").render(report, lang="ru"))).pages)
     assert " ".join(tr("ru")(reason).split())[:40] in " ".join(text.split())
+
+
+def test_explanations_in_the_readers_language(world: Engine, tmp_path: Path) -> None:
+    from kartoteka.reports.common import explanation_text, tr
+
+    report = _vet(world, tmp_path, UA_LIST, "ua.csv", side="UA", held_by="RU")
+    row = _row(get_run(world, run=report.run.id), "S01")          # reasons survive the round trip
+    assert row.reasons and explanation_text(row, tr("en")) == row.explanation
+    uk = explanation_text(row, tr("uk"))
+    assert uk != row.explanation and "Ткаченко" in uk
+    assert uk in exporter("html").render(report, lang="uk").decode("utf-8")
