@@ -10,6 +10,7 @@ Every reason is a message translated at the edge: ``Flag.question`` is the msgid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,15 +107,18 @@ class _Charge:
     article: Article | None
     part: str
     article_number: str = ""
+    tag_set: frozenset[str] = frozenset()
 
-    def tags(self) -> list[str]:
-        return list(_profile(self.code, self.article_number or self._number(), self.part)[0])
+    def __post_init__(self) -> None:
+        number = self.article_number or (self.article.article if self.article is not None else "")
+        self._tags, self._violence = _profile(self.code, number, self.part)
+        self.tag_set = frozenset(self._tags)
+
+    def tags(self) -> tuple[str, ...]:
+        return self._tags
 
     def violence(self) -> Violence:
-        return _profile(self.code, self.article_number or self._number(), self.part)[1]
-
-    def _number(self) -> str:
-        return self.article.article if self.article is not None else self.label.split(" ", 1)[-1].split("(")[0]
+        return self._violence
 
 
 @dataclass
@@ -126,17 +130,26 @@ class _Case:
     status: str = ""
     organisations_column: str = ""
     charges: list[_Charge] = field(default_factory=list)
-    _sides: set[str] | None = None
+    _sides: frozenset[str] | None = None
+    _court_folded: str | None = None
 
     def organisations(self) -> list[Organisation]:
         return find_organisations(self.text, self.organisations_column)
 
-    def sides(self) -> set[str]:
+    def sides(self) -> frozenset[str]:
         """Whose court: the jurisdiction and every charge's code (an administrative code's state)."""
         if self._sides is None:
-            self._sides = {self.jurisdiction} if self.jurisdiction else set()
-            self._sides.update(c.code.split("-")[0] for c in self.charges if c.code)
+            found = {self.jurisdiction} if self.jurisdiction else set()
+            for c in self.charges:
+                if c.code:
+                    found.add(c.code.split("-")[0])
+            self._sides = frozenset(found)
         return self._sides
+
+    def court_folded(self) -> str:
+        if self._court_folded is None:
+            self._court_folded = self.court.casefold()
+        return self._court_folded
 
 
 def _label(code: str, article: str, part: str) -> str:
@@ -205,6 +218,15 @@ def _citizenship(value: str) -> frozenset[str]:
     return frozenset(normalise_citizenship(value))
 
 
+_DESIGNATION = frozenset({"extremism_designation", "terrorism"})
+
+
+@lru_cache(maxsize=1)
+def _flaggable() -> frozenset[str]:
+    """Tags that raise a flag of their own (General-Part modifiers never do)."""
+    return frozenset(t for t, rule in load_screening_rules().tags.items() if rule.kind != "modifier")
+
+
 def _org_names(orgs: list[Organisation]) -> str:
     out = []
     for org in orgs:
@@ -215,6 +237,7 @@ def _org_names(orgs: list[Organisation]) -> str:
 
 def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     rules = load_screening_rules()
+    flaggable = _flaggable()
     tagged: dict[str, list[str]] = {}
     violence_notes: list[str] = []
     unknown: list[str] = []
@@ -224,8 +247,10 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     orgs_seen: dict[str, Organisation] = {}
 
     def add(tag: str, label: str) -> None:
-        if tag in rules.tags and rules.tags[tag].kind != "modifier" and label not in tagged.setdefault(tag, []):
-            tagged[tag].append(label)
+        if tag in flaggable:
+            labels = tagged.setdefault(tag, [])
+            if label not in labels:
+                labels.append(label)
 
     for case in person_cases.values():
         if not case.charges and case.text.strip():
@@ -243,7 +268,7 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
         orgs = case.organisations()
         if orgs:
             # the organisation's tags go to the charges that rest on a designation, else to the whole case
-            about = [c.label for c in case.charges if {"extremism_designation", "terrorism"} & set(c.tags())]
+            about = [c.label for c in case.charges if not _DESIGNATION.isdisjoint(c.tag_set)]
             about = about or [c.label for c in case.charges]
             for org in orgs:
                 orgs_seen.setdefault(org.id, org)
@@ -253,6 +278,8 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
             org_labels.extend(label for label in about if label not in org_labels)
     flags: list[Flag] = []
     for tag, rule in rules.tags.items():
+        if tag not in tagged and tag != ORG_TAG:
+            continue
         if tag == ORG_TAG and orgs_seen:
             flags.append(_flag(ORG_TAG, org_labels, rule.reason, rule.kind,
                                [(ORGANISATIONS_LABEL, _org_names(list(orgs_seen.values())))]))
@@ -268,16 +295,17 @@ def _tag_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     return flags
 
 
-def _court_matches(rule: CourtCaveat, case: _Case, sides: set[str]) -> bool:
-    if sides & set(rule.jurisdictions):
+def _court_matches(rule: CourtCaveat, case: _Case, sides: frozenset[str]) -> bool:
+    if not sides.isdisjoint(rule.jurisdictions):
         return True
-    court = case.court.casefold()
-    return any(p in court for p in _folded(tuple(rule.court_patterns)))
+    found = _any_of(tuple(rule.court_patterns))
+    return found is not None and found.search(case.court_folded()) is not None
 
 
 @lru_cache(maxsize=64)
-def _folded(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p.casefold() for p in patterns)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One search for any of ``patterns`` (substrings, compared case-folded)."""
+    return re.compile("|".join(re.escape(p.casefold()) for p in patterns)) if patterns else None
 
 
 def _citizenship_matches(rule: CourtCaveat, citizenship: set[str]) -> bool:
@@ -297,7 +325,7 @@ def _court_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[
         courts: list[str] = []
         wanted = set(rule.tags)
         for case in person_cases.values():
-            hits = [c.label for c in case.charges if not wanted or wanted.intersection(c.tags())]
+            hits = [c.label for c in case.charges if not wanted or not wanted.isdisjoint(c.tag_set)]
             if hits and _court_matches(rule, case, case.sides()):
                 labels.extend(hits)
                 courts.append(case.court or f"jurisdiction {case.jurisdiction or '?'}")
@@ -309,12 +337,12 @@ def _court_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[
 
 def _absentia_flags(person_cases: dict[int, _Case]) -> list[Flag]:
     rules = load_screening_rules()
-    patterns = _folded(tuple(rules.in_absentia_patterns))
+    found = _any_of(tuple(rules.in_absentia_patterns))
     labels: list[str] = []
     courts: list[str] = []
     for case in person_cases.values():
         written = f"{case.sentence}\n{case.status}\n{case.court}\n{case.text}".casefold()
-        if any(p in written for p in patterns):
+        if found is not None and found.search(written):
             labels.extend(c.label for c in case.charges)
             courts.append(case.court or f"jurisdiction {case.jurisdiction or '?'}")
     if not courts:
