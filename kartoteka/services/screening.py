@@ -352,16 +352,19 @@ def _absentia_flags(person_cases: dict[int, _Case]) -> list[Flag]:
                   [(COURT_LABEL, "; ".join(dict.fromkeys(courts)))])]
 
 
+def person_flags(person_cases: dict[int, _Case], citizenship: set[str]) -> list[Flag]:
+    """Every flag of one person from the cases given (``_load_cases`` output, possibly a subset: the
+    viewer's world drops the cases a reader may not see)."""
+    if not person_cases:
+        return []
+    return _court_flags(person_cases, citizenship) + _absentia_flags(person_cases) + _tag_flags(person_cases)
+
+
 def flags_for_persons(conn: Connection, person_ids: Iterable[int]) -> dict[int, list[Flag]]:
     """Review flags for every person in ``person_ids`` (an empty list when none apply), in bulk."""
     ids = list(dict.fromkeys(person_ids))
     by_person, citizenship = _load_cases(conn, ids)
-    result: dict[int, list[Flag]] = {}
-    for pid in ids:
-        person_cases = by_person.get(pid, {})
-        result[pid] = (_court_flags(person_cases, citizenship.get(pid, set())) + _absentia_flags(person_cases)
-                       + _tag_flags(person_cases) if person_cases else [])
-    return result
+    return {pid: person_flags(by_person.get(pid, {}), citizenship.get(pid, set())) for pid in ids}
 
 
 def screen_persons(engine: Engine, *, refs: list[str] | None = None) -> list[PersonScreening]:

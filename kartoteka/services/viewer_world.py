@@ -92,8 +92,7 @@ def hidden_case_flags(conn: Connection, principal: Principal, person_ids: list[i
     by_person, citizenship = screening._load_cases(conn, affected)
     for pid in affected:
         shown = {cid: c for cid, c in by_person.get(pid, {}).items() if cid not in hidden_cases}
-        out[pid] = (screening._court_flags(shown, citizenship.get(pid, set())) + screening._tag_flags(shown)
-                    if shown else [])
+        out[pid] = screening.person_flags(shown, citizenship.get(pid, set()))
     return out
 
 
