@@ -12,16 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.tables import (
-    assessments, cases, citations, match_decisions, person_names, persons, recognitions, sources, statements,
-    status_events,
+    cases, person_names, persons, recognitions, sources, statements,
 )
 from kartoteka.domain.dates import parse_partial_date
-from kartoteka.errors import InvalidInput
-from kartoteka.matching.engine import Matcher
+from kartoteka.services.access import Principal, system_principal
+from kartoteka.services.person_merge import merge_records
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.recognitions import OWN
 
@@ -104,6 +103,8 @@ def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
     for s in conn.execute(select(statements).where(statements.c.entity_type == "person",
                                                    statements.c.entity_id == person_id)
                           .order_by(statements.c.seen_at, statements.c.id)):
+        if s.prop == "possibly_same" and s.value.startswith(f"{person['ext_id']} ("):
+            continue   # the review pair was merged into this very person
         if s.prop in said:
             entry = said[s.prop].setdefault(s.value, Said(s.value))
             entry.organisations.append((s.organisation, f"{s.seen_at:%Y-%m-%d}"))
@@ -134,44 +135,22 @@ def person_claims(engine: Engine, *, person: str | int) -> list[PropertyClaims]:
         return claims_of(conn, resolve_person_id(conn, person))
 
 
-def merge_persons(engine: Engine, *, keep: str, other: str, actor: str) -> int:
-    """Join ``other`` into ``keep`` after a review: names, cases, timeline, sources, assessments, recognitions
-    and statements move; ``keep``'s values stay, ``other``'s differing ones remain as its statements."""
+def merge_persons(engine: Engine, *, keep: str, other: str, actor: str, principal: Principal | None = None) -> int:
+    """Join ``other`` into ``keep`` after a review, with the registry's merge (services/person_merge.py: names,
+    cases, timeline, sources, assessments, recognitions and statements move; an unmerge undoes it). ``keep``'s
+    values stay and only its empty fields take ``other``'s; ``other``'s differing values, if no organisation
+    stated them, are kept as this registry's statements first, so the disagreement still shows."""
+    who = principal or system_principal(actor)
     with engine.begin() as conn:
         kid, oid = resolve_person_id(conn, keep), resolve_person_id(conn, other)
-        if kid == oid:
-            raise InvalidInput("a person cannot be merged with itself")
-        o = conn.execute(select(persons).where(persons.c.id == oid)).mappings().one()
-        if o["deleted_at"] is not None:
-            raise InvalidInput(f"{other} was already merged or deleted")
-        at = audit.now()
-        said = {(r.prop, r.value) for r in conn.execute(select(statements.c.prop, statements.c.value).where(
-            statements.c.entity_type == "person", statements.c.entity_id == oid))}
-        for prop in SINGLE:   # the other record's own values no organisation stated: the registry's statements
-            if o[prop] and (prop, str(o[prop])) not in said:
-                add_statement(conn, entity_type="person", entity_id=oid, prop=prop, value=str(o[prop]),
-                              organisation=OWN, origin_id=o["ext_id"], at=at)
-        names = [dict(r) for r in conn.execute(select(person_names).where(person_names.c.person_id == oid)).mappings()]
-        merge_values(conn, person_id=kid, values={k: o[k] for k in ("gender", "birth_date", "birth_precision",
-                                                                    "citizenship", "region")},
-                     names=[{k: v for k, v in n.items() if k not in ("id", "person_id")} for n in names], actor=actor)
-        for c in conn.execute(select(cases.c.id).where(cases.c.person_id == oid)).all():
-            audit.update_record(conn, cases, "case", c.id, {"person_id": kid}, actor=actor)
-        for table in (status_events, assessments, recognitions):
-            conn.execute(update(table).where(table.c.person_id == oid).values(person_id=kid))
-        conn.execute(update(citations).where(and_(citations.c.entity_type == "person", citations.c.entity_id == oid))
-                     .values(entity_id=kid))
-        conn.execute(delete(statements).where(   # the review pair is settled
-            statements.c.entity_type == "person", statements.c.entity_id == oid, statements.c.prop == "possibly_same",
-            statements.c.value.startswith(conn.execute(select(persons.c.ext_id).where(persons.c.id == kid))
-                                          .scalar_one() + " ")))
-        conn.execute(update(statements).where(statements.c.entity_type == "person", statements.c.entity_id == oid)
-                     .values(entity_id=kid))
-        audit.soft_delete(conn, persons, "person", oid, actor=actor)
-        audit.log_event(conn, entity="person", entity_id=kid, action="merge", actor=actor, field="merged",
-                        after=o["ext_id"])
-        conn.execute(insert(match_decisions), [{
-            "query_key": f"merge:{o['ext_id']}", "person_id": kid, "other_person_id": oid, "judgement": "same",
-            "actor": actor, "at": at, "algorithm": Matcher.ALGORITHM, "algorithm_version": Matcher.VERSION,
-            "score": None, "run_id": None}])
-        return kid
+        k, o = (conn.execute(select(persons).where(persons.c.id == i)).mappings().one() for i in (kid, oid))
+        if kid != oid and o["deleted_at"] is None:
+            said = {(r.prop, r.value) for r in conn.execute(select(statements.c.prop, statements.c.value).where(
+                statements.c.entity_type == "person", statements.c.entity_id == oid))}
+            for prop in SINGLE:
+                if o[prop] and (prop, str(o[prop])) not in said:
+                    add_statement(conn, entity_type="person", entity_id=oid, prop=prop, value=str(o[prop]),
+                                  organisation=OWN, origin_id=o["ext_id"], at=audit.now())
+        choices = {f: "other" for f in SINGLE if o[f] and not k[f]}
+    merge_records(engine, who, keep=keep, other=other, choices=choices)
+    return kid

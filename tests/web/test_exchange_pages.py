@@ -103,7 +103,7 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
     editor, reviewer = web.client("editor"), web.client("reviewer")
     assert "merge into P1" not in editor.get("/persons/B1").text                   # reviewers decide
     page = reviewer.get("/persons/B1", headers={"accept-language": "en"}).text
-    assert "Same person: merge into P1" in page
+    assert "Same person: merge into P1" in page and "/duplicates/merge?first=P1&amp;second=B1" in page
     r = editor.post("/persons/B1/merge", data={"keep": "P1", "csrf_token": csrf(page)}, follow_redirects=False)
     assert r.status_code == 403
     r = reviewer.post("/persons/B1/merge", data={"keep": "P1", "csrf_token": csrf(page)}, follow_redirects=False)
@@ -111,3 +111,4 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
     assert get_person(web.db.engine, "B1").person["deleted_at"] is not None
     p1 = reviewer.get("/persons/P1", headers={"accept-language": "en"}).text
     assert "1981-06-02" in p1 and "organisations disagree" in p1
+    assert "Same person: merge into" not in p1 and "/merges/" in p1          # settled; the merge can be undone

@@ -85,5 +85,5 @@ def merge_into(engine: EngineDep, principal: PagePrincipal, ref: str,
     access.require(principal, "review")
     access.view_person(engine, principal, keep, via="page")   # both must be visible to the reviewer
     access.view_person(engine, principal, ref, via="page")
-    merge_persons(engine, keep=keep, other=ref, actor=principal.username)
+    merge_persons(engine, keep=keep, other=ref, actor=principal.username, principal=principal)
     return RedirectResponse(f"/persons/{quote(keep, safe='')}?merged={quote(ref, safe='')}", status_code=303)
