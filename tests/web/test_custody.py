@@ -139,3 +139,20 @@ def test_the_run_page_pages_the_missing_list(web: Web) -> None:
     assert first.count('href="/persons/M') == 50 and "missing_page=2" in first
     second = c.get(f"/vetting/runs/{report.run.id}?missing_page=2").text
     assert second.count('href="/persons/M') == 5 and "missing_page=1" in second
+
+
+def test_api_vets_with_held_by_and_downloads_in_a_language(web: Web) -> None:
+    record_custody(web.db.engine, person="P1", held_by="RU", state="exchanged", actor="t")
+    c = web.client("editor")
+    token = csrf(c.get("/persons/P1/custody").text)
+    r = c.post("/api/vetting/runs", data={"definition_id": "guidelines-2013", "held_by": "RU",
+                                          "definitions": ["amnesty-poc"]},
+               files={"file": ("l.csv", "name\nИванов Иван Иванович\n".encode(), "text/csv")},
+               headers={"x-csrf-token": token})
+    assert r.status_code == 201, r.text
+    run = r.json()
+    assert run["held_by"] == "RU" and run["definitions"] == ["guidelines-2013", "amnesty-poc"]
+    html = c.get(f"/api/vetting/runs/{run['id']}/report.html?lang=ru").text
+    assert "уже обменян" in html and 'lang="ru"' in html
+    rows = c.get(f"/api/vetting/runs/{run['id']}").json()["rows"]
+    assert rows[0]["context"]["warnings"] == ["already_exchanged", "no_assessment"]

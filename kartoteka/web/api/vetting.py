@@ -50,12 +50,15 @@ def list_runs(engine: EngineDep, principal: ApiPrincipal, round: Annotated[str |
 async def vet(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal, file: Annotated[UploadFile, File()],
               definition_id: Annotated[str, Form(max_length=60)], round: Annotated[str, Form(max_length=120)] = "",
               side: Annotated[str, Form(max_length=120)] = "", label: Annotated[str, Form(max_length=200)] = "",
+              held_by: Annotated[str, Form(max_length=80, description="whose custody the list concerns")] = "",
+              definitions: Annotated[list[str] | None, Form(description="more definitions, a status each")] = None,
               ) -> dict[str, Any]:
     access.require(principal, "vet")
     token = await save_upload(settings.media_dir, file)
     try:
         report = vetting.vet_list(engine, path=upload_path(settings.media_dir, token), definition_id=definition_id,
-                                  actor=principal.username, round=round, side=side, label=label)
+                                  actor=principal.username, round=round, side=side, label=label, held_by=held_by,
+                                  definitions=list(definitions or [])[:10])
     finally:
         discard(settings.media_dir, token)
     return asdict(access.redact_report(engine, principal, report).run)
@@ -71,9 +74,9 @@ def get_run(run_id: IdPath, engine: EngineDep, principal: ApiPrincipal) -> dict[
 @router.get("/runs/{run_id}/report.{fmt}", summary="The report as html, csv, xlsx or pdf",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
 def download(run_id: IdPath, fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")], engine: EngineDep,
-             principal: ApiPrincipal) -> Response:
+             principal: ApiPrincipal, lang: Annotated[str, Query(pattern="^(en|uk|ru)$")] = "en") -> Response:
     exp = exporter(fmt)
-    return Response(exp.render(_report(engine, principal, run_id)), media_type=exp.media_type,
+    return Response(exp.render(_report(engine, principal, run_id), lang=lang), media_type=exp.media_type,
                     headers={"content-disposition": f"attachment; filename=\"vetting-run-{run_id}{exp.suffix}\""})
 
 
