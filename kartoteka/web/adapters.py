@@ -26,5 +26,7 @@ def flag_tags(principal: Principal) -> Callable[[Connection, list[int]], dict[in
 
 
 def flag_details(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    return {pid: [{"tag": f.tag, "articles": list(f.articles), "reason": f.reason} for f in fl]
+    # question + details: the template translates them (criteria.po); reason stays English for the API
+    return {pid: [{"tag": f.tag, "articles": list(f.articles), "reason": f.reason, "question": f.question,
+                   "details": list(f.details)} for f in fl]
             for pid, fl in _flags(conn, principal, person_ids).items()}
