@@ -154,3 +154,23 @@ def test_docs_list_every_definition_code_and_organisation() -> None:
     assert inventory in docs, "docs/criteria.md: paste inventory_markdown() again"
     for name in [*definition_ids(), *CODES, *(o.name.en for o in load_organisations().values())]:
         assert f"| {name}" in inventory, name
+
+
+def test_corrections_of_the_november_2026_review() -> None:
+    """Issue 12: articles that were wrong, missing or unverified, each as the review found it."""
+    ru, by, ua = load_code("RU"), load_code("BY"), load_code("UA")
+    for code, numbers in {"RU": ["222", "222.1", "223.1", "228.1", "328", "354"], "BY": ["203-1", "218", "341"],
+                          "UA": ["114-1", "161", "263", "294", "336", "348", "258-5"]}.items():
+        assert all(load_code(code).article(n) is not None for n in numbers), code
+    assert "genocide" in by.article("130-1").title.en and "Nazism" in by.article("130-2").title.en  # type: ignore[union-attr]
+    assert by.article("289-1").certainty is Certainty.uncertain and not by.article("289-1").sources  # type: ignore[union-attr]
+    a1112 = ua.article("111-2")
+    assert a1112 is not None and a1112.added == "2022-04-23" and any("b229" in s for s in a1112.sources)
+    assert ua.article("258").violence.value == "possible"  # type: ignore[union-attr]
+    assert "378-FZ" in ru.article("330.1").notes and "defection" in ru.article("275").notes  # type: ignore[union-attr]
+    assert ru.article("205.5").tags == ["terrorism", "extremism_designation"]  # type: ignore[union-attr]
+    assert "religion" not in ru.article("282.2").tags  # type: ignore[union-attr]
+    assert ru.article("318").violence_for("1").value == "possible"  # type: ignore[union-attr]
+    assert ru.article("212").tags_for("3") == ["speech", "incitement"]  # type: ignore[union-attr]
+    assert ua.article("111-1").tags_for("7") == ["collaboration", "combatant"]  # type: ignore[union-attr]
+    assert ua.article("111-1").tags_for("5") == ["collaboration"]  # type: ignore[union-attr]  # inherits
