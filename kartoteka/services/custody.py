@@ -221,16 +221,13 @@ def _urls(conn: Connection, ids: set[int]) -> dict[int, str]:
     return {r.id: r.url for r in conn.execute(select(sources.c.id, sources.c.url).where(sources.c.id.in_(ids)))}
 
 
-def _custody_rows(conn: Connection, ids: Iterable[int] | None, held_by: str | None = None) -> list[Any]:
+def _custody_rows(conn: Connection, ids: Iterable[int] | None) -> list[Any]:
+    """Custody records in the order of each person's history (undated first, then by since, then id)."""
     stmt = (select(custody).where(custody.c.deleted_at.is_(None))
             .order_by(custody.c.person_id, custody.c.since.is_(None).desc(), custody.c.since, custody.c.id))
     out: list[Any] = []
     for chunk in _chunks(ids):
-        query = stmt if chunk is None else stmt.where(custody.c.person_id.in_(chunk))
-        if held_by is not None:   # persons who were ever held by the party; their latest record decides
-            query = query.where(custody.c.person_id.in_(select(custody.c.person_id).where(
-                custody.c.held_by == held_by, custody.c.deleted_at.is_(None))))
-        out.extend(conn.execute(query))
+        out.extend(conn.execute(stmt if chunk is None else stmt.where(custody.c.person_id.in_(chunk))))
     return out
 
 
@@ -240,10 +237,9 @@ def _custody_record(r: Any, urls: dict[int, str]) -> CustodyRecord:
                          r.updated_by)
 
 
-def current_custody(conn: Connection, person_ids: Iterable[int] | None = None, *,
-                    held_by: str | None = None) -> dict[int, CustodyRecord]:
+def current_custody(conn: Connection, person_ids: Iterable[int] | None = None) -> dict[int, CustodyRecord]:
     """Each person's current custody record (``person_ids`` None: every person with one)."""
-    rows = _custody_rows(conn, person_ids, held_by)
+    rows = _custody_rows(conn, person_ids)
     latest: dict[int, Any] = {}
     for r in rows:
         latest[r.person_id] = r      # ordered by since, id: later rows win
