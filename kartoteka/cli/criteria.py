@@ -32,10 +32,19 @@ def definitions(as_json: JsonOpt = False) -> None:
         console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title)}", highlight=False)
         console.print(f"  issuer: {d.issuer}; adopted {d.adopted}; criteria {d.combine.replace('_', ' ')}",
                       highlight=False)
+        if d.precondition:
+            console.print(f"  precondition: {d.precondition.replace('_', ' ')} (checked against custody records)",
+                          highlight=False)
         for c in d.criteria:
-            console.print(f"  criterion {c.id} ({c.certainty.value}): {escape(c.summary)}", highlight=False)
+            needs = f"; needs {d.motive_condition}" if c.political_motive_required and d.motive_condition else ""
+            console.print(f"  criterion {c.id} ({c.certainty.value}{needs}): {escape(c.summary)}", highlight=False)
+        for c in d.conditions:
+            console.print(f"  condition {c.id} ({c.certainty.value}, not a ground of its own): {escape(c.summary)}",
+                          highlight=False)
         for e in d.exclusions:
             console.print(f"  exclusion {e.id} ({e.certainty.value}): {escape(e.summary)}", highlight=False)
+            for x in e.exceptions:
+                console.print(f"    exception (finding 'excepted'): {escape(x)}", highlight=False)
         console.print("  statuses: " + ", ".join(f"{s.id} (= {s.counts_as})" if s.id != s.counts_as else s.id
                                                  for s in d.statuses), highlight=False)
 
