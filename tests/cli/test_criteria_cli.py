@@ -23,6 +23,8 @@ def test_definitions_lists_ids_criteria_and_certainty(db: Db) -> None:
     out = _run(db, "definitions")
     assert "pace-1900-2012" in out and "guidelines-2013" in out and "amnesty-poc" in out
     assert "criterion 1a (memory)" in out and "excluded_violence (= not_recognised)" in out
+    assert "condition 2-motive" in out and "criterion 1g (memory; needs 2-motive)" in out
+    assert "precondition: deprived of liberty" in out and "exception (finding 'excepted')" in out
     data = json.loads(_run(db, "definitions", "--json"))
     assert {d["id"] for d in data} == {"pace-1900-2012", "guidelines-2013", "amnesty-poc"}
 
