@@ -22,6 +22,8 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
+from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import script_of
@@ -76,6 +78,17 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                 raise InvalidInput(f"{path.name}: line {no} is not a FollowTheMoney entity (id, schema, properties)")
             out.append(e)
     return out
+
+
+def aggregate(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fragments of one entity (FtM streams may repeat an id with more properties) as one entity."""
+    merged: dict[str, dict[str, Any]] = {}
+    for e in entities:
+        into = merged.setdefault(e["id"], {"id": e["id"], "schema": e["schema"], "properties": {}})
+        for prop, values in (e.get("properties") or {}).items():
+            have = into["properties"].setdefault(prop, [])
+            have.extend(v for v in (values if isinstance(values, list) else [values]) if v not in have)
+    return list(merged.values())
 
 
 def _p(e: dict[str, Any], prop: str) -> list[str]:
@@ -136,6 +149,9 @@ class _Importer:
         # the organisation's earlier single values per record: a new value replaces its own older one
         self.earlier = {(r.entity_type, r.entity_id, r.prop, r.origin_id): r.id for r in said if r.prop in st.SINGLE}
         self.replaced: list[int] = []
+        self.person_ids, self.case_ids = IdAllocator(conn, persons), IdAllocator(conn, cases)
+        self.new_persons: list[tuple[int, dict[str, Any], list[dict[str, str]]]] = []
+        self.new_cases: list[tuple[int, dict[str, Any]]] = []
 
     def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
         key = (entity_type, entity_id, prop, value)
@@ -147,6 +163,29 @@ class _Importer:
             self.pending.append({"entity_type": entity_type, "entity_id": entity_id, "prop": prop, "value": value,
                                  "organisation": self.org, "origin_id": origin[:400], "seen_at": self.at,
                                  "import_id": self.import_id})
+
+    def _created(self, entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        bulk_insert(self.conn, persons if entity == "person" else cases,
+                    [audit.stamp_new({**v, "id": i}, self.actor, self.at) for i, v in rows])
+        audit.write_audit(self.conn, [{
+            "at": self.at, "actor": self.actor, "entity_type": entity, "entity_id": i, "action": "create",
+            "field": None, "before": None, "after": json.dumps(v, ensure_ascii=False, default=str),
+            "batch": self.import_id} for i, v in rows])
+
+    def write_new_persons(self) -> None:
+        """The new persons and their names in bulk; each audit entry holds the names too."""
+        self._created("person", [(i, v) for i, v, _ in self.new_persons])
+        bulk_insert(self.conn, person_names, [{**n, "person_id": i} for i, _, ns in self.new_persons for n in ns])
+        audit.write_audit(self.conn, [{
+            "at": self.at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "update",
+            "field": "names", "before": None, "after": json.dumps([n["full"] for n in ns], ensure_ascii=False),
+            "batch": self.import_id} for i, _, ns in self.new_persons])
+
+    def write_new_cases(self) -> None:
+        """The new cases in bulk, then their charges parsed from the articles as written."""
+        self._created("case", self.new_cases)
+        for case_id, values in self.new_cases:
+            store_charges(self.conn, case_id, values)
 
     def flush(self) -> None:
         if self.replaced:
@@ -199,12 +238,8 @@ class _Importer:
                 result = other
                 result.explanation = "the names match but the birth dates differ; " + other.explanation
         ext = self.free_ext(origin_key(e["id"], "person"))
-        pid = audit.create_record(self.conn, persons, "person", {
-            **values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, actor=self.actor,
-            batch=self.import_id)
-        self.conn.execute(insert(person_names), [{**n, "person_id": pid} for n in names])
-        audit.log_event(self.conn, entity="person", entity_id=pid, action="update", actor=self.actor, field="names",
-                        after=[n["full"] for n in names], batch=self.import_id)
+        pid = self.person_ids.take(1)[0]   # written with the others in write_new_persons
+        self.new_persons.append((pid, {**values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, names))
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
             self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
@@ -222,8 +257,8 @@ class _Importer:
                   "sentence": _first(party, "description"), "facility": _first(party, "summary"),
                   "status": _first(e, "status")[:60], "sensitivity": self.sensitivity}
         values["row_hash"] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-        case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor, batch=self.import_id)
-        store_charges(self.conn, case_id, values)
+        case_id = self.case_ids.take(1)[0]   # written with the others in write_new_cases
+        self.new_cases.append((case_id, values))
         self.report.cases += 1
         self.claim("case", case_id, "record", e["id"], e["id"])
         custody = "; ".join(str(x) for x in (values["status"], values["facility"]) if x)
@@ -280,7 +315,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
         raise InvalidInput("name the organisation the file comes from (--source)")
     if sensitivity not in ("public", "internal", "confidential"):
         raise InvalidInput(f"unknown sensitivity '{sensitivity}'")
-    entities = read_entities(path)
+    entities = aggregate(read_entities(path))
     report = FtmImportReport(organisation.strip(), entities=len(entities))
     by_schema: dict[str, list[dict[str, Any]]] = {s: [] for s in SCHEMATA}
     for e in entities:
@@ -305,6 +340,7 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
             pid = imp.person(e, matcher)
             if pid is not None:
                 person_ids[e["id"]] = pid
+        imp.write_new_persons()
         parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}
         case_ids: dict[str, int] = {}
         for e in by_schema["CourtCase"]:
@@ -313,6 +349,7 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
                 report.skipped += 1
                 continue
             case_ids[e["id"]] = imp.case(e, person_ids[_first(party, "party")], party)
+        imp.write_new_cases()
         targets: dict[str, tuple[str, int]] = {k: ("person", v) for k, v in person_ids.items()}
         targets |= {k: ("case", v) for k, v in case_ids.items()}
         cited: dict[str, list[tuple[str, int]]] = {}

@@ -157,6 +157,8 @@ def test_round_trip_into_an_empty_registry_as_another_organisation(db: Db, tmp_p
                   for s in get_person(second, "P1").sources) == sources_before == [
         ("https://example.org/news/1", "Приговор", "Example News", "2024-01-02")]
     assert report.recognitions == 1 and report.sources == 1
+    from kartoteka.services.persons import person_history
+    assert [h["action"] for h in person_history(second, "P1") if h["entity_type"] == "person"][:1] == ["create"]
     with second.connect() as conn:
         said = list(conn.execute(select(statements)))
     assert {r.organisation for r in said} == {"Org A"}
@@ -164,6 +166,18 @@ def test_round_trip_into_an_empty_registry_as_another_organisation(db: Db, tmp_p
     again = import_ftm(second, path=tmp_path / "a.json", organisation="Org A", actor="t")
     assert (again.created, again.merged, again.cases, again.sources, again.recognitions, again.statements) == (
         0, 0, 0, 0, 0, 0)                                                        # nothing twice
+
+
+def test_fragments_of_one_entity_are_read_as_one(tmp_path: Path, db: Db) -> None:
+    path = tmp_path / "fragments.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "x-person-7", "schema": "Person", "properties": {"name": ["Фрагментов Фрол Фомич"]}},
+        {"id": "x-person-7", "schema": "Person", "properties": {"birthDate": ["1970-01-02"], "alias": ["Frol"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org X", actor="t")
+    assert (report.entities, report.created) == (1, 1)
+    person = get_person(db.engine, "7")
+    assert person.person["birth_date"] == "1970-01-02" and len(person.names) == 2
 
 
 OTHER = """id,surname,given_name,patronymic,aliases,birth_date,gender,citizenship,region,sensitivity
