@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from kartoteka.services.charges import store_charges
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.recognitions import OWN
 
+MAX_TEXT = 4000
 SCHEMATA = ("Person", "CourtCase", "CourtCaseParty", "Document", "Documentation", "Sanction")
 _GENDER = {v: k for k, v in GENDERS.items()}
 
@@ -91,8 +93,14 @@ def aggregate(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _p(e: dict[str, Any], prop: str) -> list[str]:
-    return [str(v) for v in e.get("properties", {}).get(prop, []) if str(v).strip()]
+    """A property's values as clean text (control characters, which no database field takes, removed)."""
+    values = e.get("properties", {}).get(prop, [])
+    cleaned = (_CONTROL.sub("", str(v)).strip() for v in (values if isinstance(values, list) else [values]))
+    return [v[:MAX_TEXT] for v in cleaned if v]
 
 
 def _first(e: dict[str, Any], prop: str) -> str:
@@ -130,8 +138,8 @@ def _name_rows(e: dict[str, Any]) -> list[dict[str, str]]:
                 parts = split_name(full)
                 surname, given, patronymic = parts.surname, parts.given_name, parts.patronymic
             k = kind if not (kind == "primary" and i > 0) else "transliteration"
-            rows.append({"kind": k, "full": full, "surname": surname, "given_name": given,
-                         "patronymic": patronymic, "script": script_of(full), "lang": guess_language(full)})
+            rows.append({"kind": k, "full": full[:400], "surname": surname[:200], "given_name": given[:200],
+                         "patronymic": patronymic[:200], "script": script_of(full), "lang": guess_language(full)})
     return rows
 
 
@@ -211,7 +219,8 @@ class _Importer:
         birth = _date(_first(e, "birthDate"))
         values = {"gender": _GENDER.get(_first(e, "gender")), "birth_date": birth,
                   "birth_precision": None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)],
-                  "citizenship": ";".join(dict.fromkeys(c.upper() for c in _p(e, "citizenship") + _p(e, "nationality"))),
+                  "citizenship": ";".join(dict.fromkeys(
+                      c.upper()[:8] for c in _p(e, "citizenship") + _p(e, "nationality")))[:200],
                   "region": _first(e, "address")[:200]}
         known = self.origins.get(("person", e["id"][:400]))
         pid = known if known is not None else self._match(e, names, birth, matcher, values)
@@ -251,7 +260,7 @@ class _Importer:
         if known is not None:
             return known
         values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
-                  "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber"),
+                  "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber")[:200],
                   "articles_text": _first(e, "summary"), "court": _first(e, "court"),
                   "detained_on": _date(_first(party, "startDate") or _first(e, "fileDate")), "verdict_on": _date(_first(e, "closeDate")),
                   "sentence": _first(party, "description"), "facility": _first(party, "summary"),
@@ -270,7 +279,7 @@ class _Importer:
         have: set[tuple[str, int]] = set()
         if sid is None:
             sid = audit.create_record(self.conn, sources, "source", {
-                "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher"),
+                "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
                 "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
                 "sha256": ""}, actor=self.actor, batch=self.import_id)
             self.report.sources += 1

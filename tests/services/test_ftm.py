@@ -180,6 +180,23 @@ def test_fragments_of_one_entity_are_read_as_one(tmp_path: Path, db: Db) -> None
     assert person.person["birth_date"] == "1970-01-02" and len(person.names) == 2
 
 
+def test_another_organisations_odd_values_are_cleaned_not_refused(tmp_path: Path, db: Db) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "y-person-1", "schema": "Person", "properties": {"name": ["Нулев\u0000 Нуль " + "Н" * 600],
+                                                                "birthDate": ["not a date"], "gender": ["other"]}},
+        {"id": "y-case-1", "schema": "CourtCase", "properties": {"caseNumber": ["№" * 1000], "name": ["x"]}},
+        {"id": "y-party-1", "schema": "CourtCaseParty", "properties": {"party": ["y-person-1"], "case": ["y-case-1"]}},
+        {"id": "y-org-1", "schema": "Organization", "properties": {"name": ["Some Org"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org Y", actor="t")
+    assert (report.created, report.cases, report.skipped) == (1, 1, 1)       # the Organization is skipped
+    person = get_person(db.engine, "1")
+    assert "\u0000" not in person.names[0]["full"] and len(person.names[0]["full"]) == 400
+    assert person.person["birth_date"] is None and person.person["gender"] is None
+    assert len(person.cases[0]["case_number"]) == 200
+
+
 OTHER = """id,surname,given_name,patronymic,aliases,birth_date,gender,citizenship,region,sensitivity
 B7,Тестова,Елена,Игоревна,,1984-02-11,f,RU,,public
 B8,Примеров,Петр,Сергеевич,,1976-03-03,m,RU,,public
