@@ -68,8 +68,13 @@ def pg_template() -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    if request.param == "sqlite":
-        path = tmp_path / "kartoteka.db"
+    yield from fresh_db(request, tmp_path / "kartoteka.db", request.param)
+
+
+def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterator[Db]:
+    """A fresh migrated database on ``backend`` (a SQLite file at ``path``), dropped afterwards; for a
+    test that needs a second one, as ``yield from`` in its own fixture."""
+    if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
         engine = make_engine(url)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,16 +19,13 @@ from typing import Any
 import openpyxl
 import pypdf
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from kartoteka.db.engine import make_engine
 from kartoteka.services import evidence
 from kartoteka.services.imports import import_file
 from kartoteka.services.users import create_user
 from kartoteka.settings import Settings
 from kartoteka.web.app import create_app
-from tests.conftest import PG_URL, Db, _pg_admin
+from tests.conftest import Db, fresh_db
 from tests.web.conftest import PASSWORD, Web, csrf
 
 PERSONS_HEAD = "id,name,birth_date,gender,region,citizenship,sensitivity\n"
@@ -83,29 +78,6 @@ LIST_2 = """№,ФИО,Дата рождения
 DEF = "guidelines-2013"
 
 
-def _second_db(db: Db, tmp: Path, request: pytest.FixtureRequest) -> Iterator[Db]:
-    """A fresh migrated database on the same backend as ``db``."""
-    if db.backend == "sqlite":
-        path = tmp / "without-hidden.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        engine = make_engine(f"sqlite:///{path}")
-        yield Db(f"sqlite:///{path}", engine, "sqlite")
-        engine.dispose()
-        return
-    template = request.getfixturevalue("pg_template")
-    name = f"kt_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    yield Db(url, engine, "postgresql")
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _build(db: Db, tmp: Path, *, hidden: bool) -> Web:
     tmp.mkdir(parents=True, exist_ok=True)
     for kind, head, shown, extra in (("persons", PERSONS_HEAD, PERSONS_SHOWN, PERSONS_HIDDEN),
@@ -147,13 +119,14 @@ def _build(db: Db, tmp: Path, *, hidden: bool) -> Web:
 
 
 @pytest.fixture
-def worlds(db: Db, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Web, Web]]:
-    other = _second_db(db, tmp_path, request)
-    b_db = next(other)
-    try:
-        yield _build(db, tmp_path / "a", hidden=True), _build(b_db, tmp_path / "b", hidden=False)
-    finally:
-        next(other, None)
+def without_hidden(db: Db, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Db]:
+    """A second fresh database on the same backend as ``db``."""
+    yield from fresh_db(request, tmp_path / "without-hidden.db", db.backend)
+
+
+@pytest.fixture
+def worlds(db: Db, without_hidden: Db, tmp_path: Path) -> tuple[Web, Web]:
+    return _build(db, tmp_path / "a", hidden=True), _build(without_hidden, tmp_path / "b", hidden=False)
 
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+\d{2}:?\d{2}|Z| ?UTC)?")
