@@ -17,8 +17,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     if table.name == "audit_log":  # every audit entry joins the hash chain, however it is written
-        from kartoteka.db.chain import chain_rows
-        rows = chain_rows(conn, rows)
+        from kartoteka.db.chain import append_entries
+        append_entries(conn, rows)
+        return
+    insert_rows(conn, table, rows)
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The insert itself (bulk_insert without the audit log's chaining)."""
+    if not rows:
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return

@@ -4,9 +4,15 @@ An entry's hash is ``sha256(prev_hash + "\\n" + canonical(entry))`` where ``cano
 array ``[seq, at, actor, entity_type, entity_id, action, field, before, after, batch]`` (UTF-8,
 no spaces, no ASCII escaping; ``at`` as UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ``). ``seq`` numbers the
 entries 1, 2, 3 ... without gaps; the first entry's ``prev_hash`` is 64 zeros. The single row of
-``audit_head`` holds the newest ``seq`` and hash: every writer takes that row's lock first (an UPDATE,
-which SQLite turns into its one write lock and PostgreSQL into a row lock held to commit), so two
-concurrent writers can never both append after the same entry.
+``audit_head`` holds the newest ``seq`` and hash: a writer updates that row before it appends (SQLite's
+one write lock, a PostgreSQL row lock held to commit), so two concurrent writers can never both
+append after the same entry.
+
+On SQLite a write transaction holds the database's only write lock from its start, so entries are
+chained as they are written. On PostgreSQL they are inserted at once and chained when the transaction
+commits (``install``: a commit hook): the head's lock is then the last lock a transaction takes and is
+held only while it commits, so a long import neither blocks other writers' audit entries for its whole
+length nor deadlocks with a transaction that locked a record it will touch later.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, event, insert, select, update
 
 from kartoteka.db.tables import audit_head, audit_log
 
@@ -57,6 +63,59 @@ def lock_head(conn: Connection) -> tuple[int, str]:
         conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS, changed_seq=0))
         row = conn.execute(_LOCK).one()
     return int(row.seq), str(row.hash)
+
+
+_PENDING = "kartoteka_audit_pending"   # ids of the transaction's unchained entries (PostgreSQL)
+_CHAIN_UPDATE = update(audit_log).where(audit_log.c.id == bindparam("b_id")).values(
+    seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
+
+
+def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Append audit entries: chained now on SQLite, at commit elsewhere."""
+    from kartoteka.db.bulk import insert_rows
+
+    if conn.dialect.name == "sqlite":
+        insert_rows(conn, audit_log, chain_rows(conn, rows))
+        return
+    entries = [{**{k: row.get(k) for k in FIELDS if k != "seq"}, "at": utc(row["at"])} for row in rows]
+    ids = conn.execute(insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True), entries).scalars()
+    conn.info.setdefault(_PENDING, []).extend(ids)
+
+
+def install(engine: Engine) -> None:
+    """Chain a transaction's pending entries when it commits (engines other than SQLite)."""
+    if engine.dialect.name != "sqlite" and not event.contains(engine, "commit", _chain_pending):
+        event.listen(engine, "commit", _chain_pending)
+        event.listen(engine, "rollback", _forget_pending)
+
+
+def _forget_pending(conn: Connection) -> None:
+    conn.info.pop(_PENDING, None)
+
+
+def _chain_pending(conn: Connection) -> None:
+    ids: list[int] | None = conn.info.pop(_PENDING, None)
+    if not ids:
+        return
+    seq, prev = lock_head(conn)
+    changed = None
+    for start in range(0, len(ids), 5000):
+        rows = conn.execute(select(audit_log).where(audit_log.c.id.in_(ids[start:start + 5000]))
+                            .order_by(audit_log.c.id)).mappings().all()
+        updates = []
+        for r in rows:
+            seq += 1
+            if r["action"] not in NO_CHANGE:
+                changed = seq
+            digest = entry_hash(prev, {**r, "seq": seq})
+            updates.append({"b_id": r["id"], "b_seq": seq, "b_prev": prev, "b_hash": digest})
+            prev = digest
+        if updates:
+            conn.execute(_CHAIN_UPDATE, updates)
+    values: dict[str, Any] = {"seq": seq, "hash": prev}
+    if changed is not None:
+        values["changed_seq"] = changed
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
 
 
 def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engi
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kartoteka.errors import Conflict
+from kartoteka.db.chain import install as install_chain
 
 _ENGINES: dict[str, Engine] = {}
 BUSY_TIMEOUT_MS = 30_000
@@ -96,7 +97,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # Enough connections for every thread of the web server's pool (40): fewer starve some requests.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    install_chain(engine)   # audit entries are chained when their transaction commits (db/chain.py)
+    return engine
 
 
 def get_engine(url: str) -> Engine:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sqlalchemy import delete, func, insert, select, update
 
 from kartoteka.db.audit import log_event, now
 from kartoteka.db.chain import entry_hash
-from kartoteka.db.tables import audit_head, audit_log
+from kartoteka.db.tables import audit_head, audit_log, users
 from kartoteka.services.auditlog import verify_audit
 from kartoteka.services.imports import import_file
 from tests.cli.runner import run_cli
@@ -129,4 +132,48 @@ def test_bulk_import_rows_are_chained(db: Db, tmp_path: Path) -> None:
                                  .where(audit_log.c.hash.is_(None))).scalar_one()
         total = conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
     assert total >= 2 and unchained == 0
+    assert verify_audit(db.engine).ok
+
+
+def test_a_record_lock_and_the_chain_lock_cannot_deadlock(db: Db) -> None:
+    """T1 locks record A and audits it, then T2 locks record B and audits it, then T1 needs B. Were the
+    chain locked at T1's first entry, T2 would wait for T1 and T1 for T2 (PostgreSQL aborts one)."""
+    if db.backend == "sqlite":
+        pytest.skip("SQLite: a write transaction holds the only write lock from its start")
+    from kartoteka.services.users import create_user
+
+    a = create_user(db.engine, username="aa", password="vivid otter lamp 31", role="viewer", actor="t").id
+    b = create_user(db.engine, username="bb", password="vivid otter lamp 31", role="viewer", actor="t").id
+    t1_audited, t2_audited = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def touch(conn: Any, uid: int) -> None:
+        conn.execute(update(users).where(users.c.id == uid).values(language="uk"))
+        log_event(conn, entity="user", entity_id=uid, action="update", actor="t", field="language")
+
+    def t1() -> None:
+        try:
+            with db.engine.begin() as conn:
+                touch(conn, a)
+                t1_audited.set()
+                assert t2_audited.wait(10)
+                touch(conn, b)          # waits until T2 commits
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def t2() -> None:
+        try:
+            assert t1_audited.wait(10)
+            with db.engine.begin() as conn:
+                touch(conn, b)
+                t2_audited.set()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=t1), threading.Thread(target=t2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
     assert verify_audit(db.engine).ok
