@@ -6,6 +6,7 @@ import os
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, exchange, registry
@@ -13,7 +14,7 @@ from kartoteka.cli import custody as custody_cli
 from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
-from kartoteka.cli.common import CliState
+from kartoteka.cli.common import CliState, err_console
 from kartoteka.settings import Settings
 
 app = typer.Typer(help="Kartoteka: registry of political prisoners and exchange-list vetting.",
@@ -28,7 +29,11 @@ def main(ctx: typer.Context,
                                                    help="Name recorded in the audit log")] = None) -> None:
     os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
-    ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]
+    try:
+        ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]
+    except ValidationError as exc:   # the message only: never echo a setting's value (it may be a secret)
+        err_console.print("[bold red]Error:[/] " + "; ".join(str(e["msg"]) for e in exc.errors()), highlight=False)
+        raise typer.Exit(1) from None
 
 
 registry.register(app)

@@ -42,7 +42,8 @@ def test_init_writes_a_private_key_and_serve_needs_one(tmp_path: Path) -> None:
     key = Path(str(db) + ".key")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(db.stat().st_mode) == 0o600
     r = runner.invoke(app, ["--db", str(db), "serve"], env={"KARTOTEKA_SECRET_KEY": "development-only-secret-change-me"})
-    assert r.exit_code != 0                              # the old default is refused
+    assert r.exit_code == 1 and "known default" in r.output   # the old default is refused,
+    assert "developme" not in r.output                         # without echoing the key
 
 
 def test_export_backup_publish_show_and_history_are_audited(db: Db, tmp_path: Path) -> None:
