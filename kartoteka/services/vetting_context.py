@@ -26,6 +26,8 @@ from kartoteka.services.custody import (
 from kartoteka.services.vetting_model import MissingPerson, RowContext, VetRow
 from kartoteka.tabular.columns import normalise_header
 
+FULL_SCAN = 20_000
+
 
 def reasons_from_json(data: Any) -> list[Any]:
     """A row's stored explanation reasons (JSON lists) back as the matcher's tuples."""
@@ -95,7 +97,8 @@ def scoped_missing(conn: Connection, rows: list[VetRow], recognised: set[int], *
     held = held_in_custody(conn, held_by)
     counts_as = _counts_as(definition_id)
     rest = held.keys() - recognised
-    decided = _latest_decisions(conn, definition_id, sorted(rest))
+    # many held persons: one scan of the decisions beats chunked IN lists (as runs.person_labels does)
+    decided = _latest_decisions(conn, definition_id, None if len(rest) > FULL_SCAN else sorted(rest))
     review = {pid for pid in rest if counts_as.get(decided.get(pid, "under_review"), "under_review") == "under_review"}
     return (recognised & held.keys()) - on_list, review - on_list, held
 
