@@ -67,14 +67,14 @@ def user_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Usern
 
 @user_app.command("list")
 def user_list(ctx: typer.Context) -> None:
-    """List users, their roles and whether they are active or locked."""
+    """List users, their roles, whether they are active or locked, and whether two-factor sign-in is on."""
     st = state(ctx)
     with user_errors():
         rows = user_service.list_users(st.engine())
-    table = Table("username", "role", "language", "active", "locked until")
+    table = Table("username", "role", "language", "active", "locked until", "two-factor")
     for u in rows:
         table.add_row(u.username, u.role, u.language, "yes" if u.active else "no",
-                      f"{u.locked_until:%Y-%m-%d %H:%M}" if u.locked_until else "")
+                      f"{u.locked_until:%Y-%m-%d %H:%M}" if u.locked_until else "", "on" if u.totp_enabled else "off")
     console.print(table)
 
 
