@@ -18,6 +18,9 @@ def test_jurisdiction_in_any_spelling_then_the_court_then_the_file() -> None:
     assert court_code("Верховный суд ДНР", "2024-03-01") == "RU"
     assert court_code("Южный окружной военный суд") == "RU" and court_code("Печерський районний суд") == "UA"
     assert court_code("Ленинский районный суд") == ""                  # RU or BY: the name does not decide
+    assert court_code("Минский областной суд") == "BY" and court_code("Гомельский областной суд") == "BY"
+    assert court_code("Ростовский областной суд") == "RU" and court_code("Ставропольский краевой суд") == "RU"
+    assert court_code("Харківський апеляційний суд") == "UA" and court_code("Тверской областной суд") == ""
     assert decide_code(jurisdiction="BY", file_code="RU").code == "BY"  # the row wins over the file
     assert decide_code(court="Ленинский районный суд", file_code="ru").how == "file"
     assert decide_code().code is None
