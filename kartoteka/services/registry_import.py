@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as, lock_writes
-from kartoteka.db.tables import cases, citations, imports, person_names, persons, sources
+from kartoteka.db.tables import cases, citations, imports, match_decisions, person_names, persons, sources
 from kartoteka.errors import ErrorCollector, InvalidInput
-from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.matching.engine import Matcher, NameQuery, query_key
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
@@ -149,54 +150,88 @@ class _Sheet:
                                                                                    cases.c.person_id))}
         numbers = [int(m.group(1)) for e in self.by_ext if (m := _EXT.match(e))]
         self.next_number = max(numbers, default=0) + 1
-        self.claimed: dict[int, str] = {}
+        self.audit_rows: list[dict[str, Any]] = []
+
+    def create_record(self, table: Table, entity: str, values: dict[str, Any], *, actor: str, batch: str) -> int:
+        """audit.create_record, with the audit rows written once for the whole sheet (each write of the
+        chained audit log locks its head: one write per record cost 3 ms)."""
+        new_id = int(self.conn.execute(insert(table).returning(table.c.id), [audit.stamp_new(values, actor)]).scalar_one())
+        self.audit_rows += audit.audit_rows_for_create(entity, [(new_id, values)], actor, batch)
+        return new_id
 
     def run(self, people: list[SheetPerson]) -> None:
-        for sp in people:
-            person_id = self.resolve(sp)
-            if person_id == -1:
+        self._run(people)
+        audit.write_audit(self.conn, self.audit_rows)
+
+    def _run(self, people: list[SheetPerson]) -> None:
+        resolved = [(sp, *self.resolve(sp)) for sp in people]
+        matched = Counter(pid for _, pid, how, _ in resolved if how == "match")
+        for sp, person_id, how, score in resolved:
+            if how == "match" and person_id is not None and matched[person_id] > 1:   # two rows, one person: ask
+                self._review(sp, [(person_id, score)], "several rows of the sheet match this registry person")
+                continue
+            if how == "review":
                 continue
             if person_id is None:
                 person_id = self.create(sp)
             else:
                 self.update(person_id, sp)
+            if how == "decided":
+                self.remember(sp, person_id)
             self.write_cases(person_id, sp)
             self.cite(person_id, sp)
 
     # -- which person ---------------------------------------------------------------------------
-    def resolve(self, sp: SheetPerson) -> int | None:
-        """The registry person this sheet person is; None for a new one; -1 while a decision is due."""
+    def resolve(self, sp: SheetPerson) -> tuple[int | None, str, float]:
+        """(registry person or None for a new one, how it was found, score); how is id, decided, judged
+        (a stored human judgement), match, new or review (a review row is listed for a decision)."""
         decided = (self.options.decisions or {}).get(sp.rows[0], "")
         if decided == "new":
-            return None
+            return None, "decided", 0.0
         if decided:
             if decided not in self.by_ext:
                 raise InvalidInput(f"--decide {sp.rows[0]}={decided}: no such person in the registry")
-            return self._claim(self.by_ext[decided], sp)
+            return self.by_ext[decided], "decided", 1.0
         if sp.ext_id:
-            found = self.by_ext.get(sp.ext_id)
-            return None if found is None else self._claim(found, sp)
+            return self.by_ext.get(sp.ext_id), "id", 1.0
         if self.matcher is None:
-            return None
-        birth = sp.values.get("birth_date")
-        result = self.matcher.match(NameQuery(sp.name, parse_partial_date(birth) if birth else None))
+            return None, "new", 0.0
+        result = self.matcher.match(self._query(sp))
         if result.decision == "match" and result.person_id is not None:
-            return self._claim(result.person_id, sp)
+            judged = any(j.person_id == result.person_id and j.judgement == "same"
+                         for j in self.matcher.judgements.get(query_key(self._query(sp)), []))
+            return result.person_id, "judged" if judged else "match", result.score
         if result.decision == "review" and result.person_id is not None:
-            ids = [result.person_id] + [pid for pid, _ in result.alternatives]
-            scores = [result.score] + [s for _, s in result.alternatives]
-            self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
-                (self._ext(pid), self._primary(pid), score) for pid, score in zip(ids, scores)],
-                result.explanation))
-            return -1
-        return None
+            self._review(sp, [(result.person_id, result.score), *result.alternatives], result.explanation)
+            return None, "review", result.score
+        return None, "new", result.score
 
-    def _claim(self, person_id: int, sp: SheetPerson) -> int:
-        if person_id in self.claimed:
-            raise InvalidInput(f"{Path(self.report.file).name}: {sp.label} and {self.claimed[person_id]} are the "
-                               f"same registry person {self._ext(person_id)}; give them one id or merge the rows")
-        self.claimed[person_id] = sp.label
-        return person_id
+    def _query(self, sp: SheetPerson) -> NameQuery:
+        birth = sp.values.get("birth_date")
+        return NameQuery(sp.name, parse_partial_date(birth) if birth else None)
+
+    def remember(self, sp: SheetPerson, person_id: int) -> None:
+        """A user's decision is stored as a human judgement (as ``kartoteka judge`` does): the row's name
+        is this person, not the other candidates, so the next import of the sheet needs no decision."""
+        others: list[int] = []
+        if self.matcher is not None:
+            result = self.matcher.match(self._query(sp))
+            others = [p for p in [result.person_id, *(a for a, _ in result.alternatives)]
+                      if p is not None and p != person_id]
+        key = query_key(self._query(sp))
+        at = audit.now()
+        for pid, judgement in [(person_id, "same"), *((p, "different") for p in others)]:
+            new_id = self.conn.execute(insert(match_decisions).returning(match_decisions.c.id), [{
+                "query_key": key[:400], "person_id": pid, "other_person_id": None, "judgement": judgement,
+                "actor": self.actor, "at": at, "algorithm": Matcher.ALGORITHM, "algorithm_version": Matcher.VERSION,
+                "score": None, "run_id": None}]).scalar_one()
+            audit.log_event(self.conn, entity="match_decision", entity_id=int(new_id), action="judge",
+                            actor=self.actor, after={"query_key": key[:400], "person_id": pid,
+                                                     "judgement": judgement}, batch=self.report.import_id)
+
+    def _review(self, sp: SheetPerson, candidates: list[tuple[int, float]], why: str) -> None:
+        self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
+            (self._ext(pid), self._primary(pid), score) for pid, score in candidates], why))
 
     def _ext(self, person_id: int) -> str:
         return str(self.conn.execute(select(persons.c.ext_id).where(persons.c.id == person_id)).scalar_one())
@@ -218,11 +253,10 @@ class _Sheet:
         ext = sp.ext_id or self.new_ext_id()
         values = {"ext_id": ext, "gender": None, "birth_date": None, "birth_precision": None,
                   "citizenship": "", "region": "", "sensitivity": "internal", **sp.values}
-        person_id = audit.create_record(self.conn, persons, "person", values, actor=self.actor,
+        person_id = self.create_record(persons, "person", values, actor=self.actor,
                                         batch=self.report.import_id)
         self.conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in sp.names])
         self.by_ext[ext] = person_id
-        self.claimed[person_id] = sp.label
         self.report.created += 1
         self.report.changes.append(Change(sp.rows[0], ext, "new person", "", sp.name))
         return person_id
@@ -293,7 +327,7 @@ class _Sheet:
                                **{k: v for k, v in values.items() if v not in (None, "")},
                                "person_id": person_id}
                 case_values["ext_id"] = values["ext_id"] or self._case_ext(ext)
-                case_id = audit.create_record(self.conn, cases, "case", case_values, actor=self.actor,
+                case_id = self.create_record(cases, "case", case_values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.case_ext[case_values["ext_id"]] = (case_id, person_id)
                 store_charges(self.conn, case_id, case_values)
@@ -342,7 +376,7 @@ class _Sheet:
             source_id = self.conn.execute(select(sources.c.id).where(col == text, sources.c.deleted_at.is_(None))
                                           ).scalar()
             if source_id is None:
-                source_id = audit.create_record(self.conn, sources, "source", {
+                source_id = self.create_record(sources, "source", {
                     "url": text if is_url else "", "title": "" if is_url else text, "file_path": "", "sha256": "",
                     "publisher": "", "sensitivity": "internal"}, actor=self.actor, batch=self.report.import_id)
             cited = self.conn.execute(select(citations.c.id).where(

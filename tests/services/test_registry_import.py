@@ -147,6 +147,8 @@ def test_namesake_without_birth_date_waits_for_a_decision(db: Db, tmp_path: Path
     assert (r.created, r.cases_created) == (0, 1)  # type: ignore[attr-defined]
     with db.engine.connect() as conn:
         assert conn.execute(select(cases.c.person_id)).scalar_one() == 2
+    again = _registry(db, path)          # the decision is remembered as a judgement: no question again
+    assert (again.reviews, again.unchanged, again.cases_created) == ([], 1, 0)  # type: ignore[attr-defined]
 
 
 def test_running_numbers_under_an_id_header_are_not_ids(db: Db, tmp_path: Path) -> None:
