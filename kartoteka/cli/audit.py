@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.markup import escape
 
 from kartoteka.cli.common import console, err_console, state, user_errors
-from kartoteka.services.auditlog import verify_audit
+from kartoteka.cli.lazy import lazy_callable
+
+if TYPE_CHECKING:
+    from kartoteka.services.auditlog import verify_audit
+else:
+    verify_audit = lazy_callable("kartoteka.services.auditlog", "verify_audit")
+
 
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 

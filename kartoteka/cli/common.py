@@ -6,17 +6,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import Engine
 
-from kartoteka.db.engine import get_engine
-from kartoteka.db.schema import require_current
 from kartoteka.errors import KartotekaError
-from kartoteka.settings import Settings
+
+if TYPE_CHECKING:   # loaded when a command runs, so that --help stays fast
+    from sqlalchemy import Engine
+
+    from kartoteka.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -28,6 +29,9 @@ class CliState:
     settings: Settings
 
     def engine(self, *, check_schema: bool = True) -> Engine:
+        from kartoteka.db.engine import get_engine
+        from kartoteka.db.schema import require_current
+
         engine = get_engine(self.settings.db_url)
         if check_schema:
             require_current(engine)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kartoteka.catalogs import load_definitions
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.errors import InvalidInput
-from kartoteka.services import assessments as svc
-from kartoteka.services.charges import reparse_all_charges
-from kartoteka.services.screening import screen_persons
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.catalogs import load_definitions
+    from kartoteka.services import assessments as svc
+    from kartoteka.services.charges import reparse_all_charges
+    from kartoteka.services.screening import screen_persons
+else:
+    load_definitions = lazy_callable("kartoteka.catalogs", "load_definitions")
+    svc = lazy_module("kartoteka.services.assessments")
+    reparse_all_charges = lazy_callable("kartoteka.services.charges", "reparse_all_charges")
+    screen_persons = lazy_callable("kartoteka.services.screening", "screen_persons")
+
 
 assess_app = typer.Typer(help="Assess a person under a definition: draft, findings, submit, approve.",
                          no_args_is_help=True)

@@ -5,18 +5,32 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
-from kartoteka.catalogs.custody import category_label, party_label, state_label
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.services import custody as svc
-from kartoteka.services.access import system_principal
-from kartoteka.services.custody_import import import_custody, import_recognitions
-from kartoteka.services.round_summary import GROUPS, round_summary
-from kartoteka.tabular.columns import parse_mapping
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.catalogs.custody import category_label, party_label, state_label
+    from kartoteka.services import custody as svc
+    from kartoteka.services.access import system_principal
+    from kartoteka.services.custody_import import import_custody, import_recognitions
+    from kartoteka.services.round_summary import round_summary
+    from kartoteka.tabular.columns import parse_mapping
+else:
+    category_label = lazy_callable("kartoteka.catalogs.custody", "category_label")
+    party_label = lazy_callable("kartoteka.catalogs.custody", "party_label")
+    state_label = lazy_callable("kartoteka.catalogs.custody", "state_label")
+    svc = lazy_module("kartoteka.services.custody")
+    system_principal = lazy_callable("kartoteka.services.access", "system_principal")
+    import_custody = lazy_callable("kartoteka.services.custody_import", "import_custody")
+    import_recognitions = lazy_callable("kartoteka.services.custody_import", "import_recognitions")
+    round_summary = lazy_callable("kartoteka.services.round_summary", "round_summary")
+    parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
+
 
 custody_app = typer.Typer(help="Who holds a person: custody history, category, recognitions by others.")
 rounds_app = typer.Typer(help="Negotiation rounds: what each side asked, offered, agreed and got.")
@@ -118,6 +132,8 @@ def import_recognitions_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argu
 def summary(ctx: typer.Context, round: Annotated[str, typer.Argument(help="The round")],
             as_json: JsonOpt = False) -> None:
     """Per side: asked, offered, agreed, exchanged, released, outstanding; by category and status."""
+    from kartoteka.services.round_summary import GROUPS
+
     with user_errors():
         found = round_summary(state(ctx).engine(), round=round)
     if as_json:

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, err_console, state, user_errors
-from kartoteka.services import signing
-from kartoteka.services.auditlog import record_event
-from kartoteka.services.ftm_export import AUDIENCES, export_ftm, namespace_of
-from kartoteka.services.ftm_import import import_ftm
-from kartoteka.services.statements import merge_persons, person_claims
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.services import signing
+    from kartoteka.services.auditlog import record_event
+    from kartoteka.services.ftm_export import export_ftm, namespace_of
+    from kartoteka.services.ftm_import import import_ftm
+    from kartoteka.services.statements import merge_persons, person_claims
+else:
+    signing = lazy_module("kartoteka.services.signing")
+    record_event = lazy_callable("kartoteka.services.auditlog", "record_event")
+    export_ftm = lazy_callable("kartoteka.services.ftm_export", "export_ftm")
+    namespace_of = lazy_callable("kartoteka.services.ftm_export", "namespace_of")
+    import_ftm = lazy_callable("kartoteka.services.ftm_import", "import_ftm")
+    merge_persons = lazy_callable("kartoteka.services.statements", "merge_persons")
+    person_claims = lazy_callable("kartoteka.services.statements", "person_claims")
+
 
 keys_app = typer.Typer(help="The organisation's signing key (Ed25519).", no_args_is_help=True)
 KeyOpt = Annotated[Path, typer.Option("--key", envvar="KARTOTEKA_SIGNING_KEY",
@@ -143,4 +155,4 @@ def register(app: typer.Typer) -> None:
     import_app.command("ftm")(import_ftm_cmd)
 
 
-__all__ = ["AUDIENCES", "OrgOpt", "SignOpt", "export_ftm_cmd", "register", "sign_and_report"]
+__all__ = ["OrgOpt", "SignOpt", "export_ftm_cmd", "register", "sign_and_report"]

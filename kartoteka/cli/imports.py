@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.errors import InvalidInput
-from kartoteka.services.import_report import ImportReport
-from kartoteka.services.imports import import_file
-from kartoteka.services.registry_import import SheetOptions
-from kartoteka.tabular.columns import parse_mapping
+from kartoteka.cli.lazy import lazy_callable
+
+if TYPE_CHECKING:
+    from kartoteka.services.import_report import ImportReport
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.registry_import import SheetOptions
+    from kartoteka.tabular.columns import parse_mapping
+else:
+    ImportReport = lazy_callable("kartoteka.services.import_report", "ImportReport")
+    import_file = lazy_callable("kartoteka.services.imports", "import_file")
+    SheetOptions = lazy_callable("kartoteka.services.registry_import", "SheetOptions")
+    parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
+
 
 import_app = typer.Typer(help="Import persons, cases, assessments, or a one-sheet registry (persons and their "
                               "cases) from CSV, XLSX or JSON Lines.", no_args_is_help=True)

@@ -6,7 +6,6 @@ import os
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, exchange, registry
@@ -15,7 +14,6 @@ from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
 from kartoteka.cli.common import CliState, err_console
-from kartoteka.settings import Settings
 
 app = typer.Typer(help="Kartoteka: registry of political prisoners and exchange-list vetting.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,6 +25,10 @@ def main(ctx: typer.Context,
                                                 help="Database URL or SQLite file (default ./kartoteka.db)")] = None,
          actor: Annotated[str | None, typer.Option("--actor", envvar="KARTOTEKA_ACTOR",
                                                    help="Name recorded in the audit log")] = None) -> None:
+    from pydantic import ValidationError   # here, not at import: --help loads neither pydantic nor settings
+
+    from kartoteka.settings import Settings
+
     os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
     try:

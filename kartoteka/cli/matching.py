@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -12,11 +12,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.domain.dates import parse_partial_date
 from kartoteka.errors import InvalidInput
-from kartoteka.matching.engine import NameQuery
-from kartoteka.services import matching as svc
-from kartoteka.tabular.columns import parse_mapping
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.domain.dates import parse_partial_date
+    from kartoteka.matching.engine import NameQuery
+    from kartoteka.services import matching as svc
+    from kartoteka.tabular.columns import parse_mapping
+else:
+    parse_partial_date = lazy_callable("kartoteka.domain.dates", "parse_partial_date")
+    NameQuery = lazy_callable("kartoteka.matching.engine", "NameQuery")
+    svc = lazy_module("kartoteka.services.matching")
+    parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
 
 MapOpt = Annotated[list[str] | None, typer.Option(
     "--map", help="Name a column explicitly: 'HEADER=field' (repeatable), e.g. --map 'ФИО=name'")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -13,14 +13,30 @@ from rich.table import Table
 from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.imports import import_app
-from kartoteka.db.schema import upgrade_schema
 from kartoteka.errors import InvalidInput
-from kartoteka.services import backup as backup_service
-from kartoteka.services.exports import FORMATS, export_records
-from kartoteka.services.access import system_principal, view_history, view_person
-from kartoteka.services.auditlog import record_event
-from kartoteka.services.secret_key import create_secret
-from kartoteka.services.files import protect_database_file
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.db.schema import upgrade_schema
+    from kartoteka.services import backup as backup_service
+    from kartoteka.services.exports import export_records
+    from kartoteka.services.access import system_principal, view_history, view_person
+    from kartoteka.services.auditlog import record_event
+    from kartoteka.services.secret_key import create_secret
+    from kartoteka.services.files import protect_database_file
+else:
+    upgrade_schema = lazy_callable("kartoteka.db.schema", "upgrade_schema")
+    backup_service = lazy_module("kartoteka.services.backup")
+    export_records = lazy_callable("kartoteka.services.exports", "export_records")
+    system_principal = lazy_callable("kartoteka.services.access", "system_principal")
+    view_history = lazy_callable("kartoteka.services.access", "view_history")
+    view_person = lazy_callable("kartoteka.services.access", "view_person")
+    record_event = lazy_callable("kartoteka.services.auditlog", "record_event")
+    create_secret = lazy_callable("kartoteka.services.secret_key", "create_secret")
+    protect_database_file = lazy_callable("kartoteka.services.files", "protect_database_file")
+
+EXPORT_FORMATS = ("csv", "xlsx", "jsonl")  # services.exports.FORMATS, written here so --help loads no service
+
 
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version."""
@@ -95,7 +111,7 @@ def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The 
 
 def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons, cases or ftm (FollowTheMoney)")],
            out: Annotated[Path, typer.Option("--out", "-o", help="Output file")],
-           fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
+           fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}; "
                                                                    "default from the file ending")] = None,
            audience: Annotated[str, typer.Option(help="ftm: public (as publish) or internal")] = "public",
            organisation: exchange.OrgOpt = "", sign: exchange.SignOpt = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -13,11 +13,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.reports import write_report
-from kartoteka.reports.common import STATUS_LABELS, notice_text
-from kartoteka.services import vetting as svc
-from kartoteka.services.vetting_model import VetReport
-from kartoteka.tabular.columns import parse_mapping
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.reports import write_report
+    from kartoteka.reports.common import notice_text
+    from kartoteka.services import vetting as svc
+    from kartoteka.services.vetting_model import VetReport
+    from kartoteka.tabular.columns import parse_mapping
+else:
+    write_report = lazy_callable("kartoteka.reports", "write_report")
+    notice_text = lazy_callable("kartoteka.reports.common", "notice_text")
+    svc = lazy_module("kartoteka.services.vetting")
+    VetReport = lazy_callable("kartoteka.services.vetting_model", "VetReport")
+    parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
+
 
 runs_app = typer.Typer(help="Saved vetting runs: list them (by round and side), show one, export it.")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
@@ -31,6 +41,8 @@ def _jsonable(obj: Any) -> Any:
 
 
 def _print_summary(report: VetReport) -> None:
+    from kartoteka.reports.common import STATUS_LABELS
+
     s, run = report.summary, report.run
     where = " / ".join(x for x in (run.round, run.side) if x)
     console.print(f"[bold]Run #{run.id}[/] {escape(run.filename)} under {run.definition_id}"

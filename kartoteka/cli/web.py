@@ -5,18 +5,28 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.services import users as user_service
-from kartoteka.services.auditlog import record_event
-from kartoteka.services.publish import publish as publish_records
-from kartoteka.services.recognitions import write_recognitions
-from kartoteka.services.secret_key import require_secret
+from kartoteka.cli.lazy import lazy_callable, lazy_module
+
+if TYPE_CHECKING:
+    from kartoteka.services import users as user_service
+    from kartoteka.services.auditlog import record_event
+    from kartoteka.services.publish import publish as publish_records
+    from kartoteka.services.recognitions import write_recognitions
+    from kartoteka.services.secret_key import require_secret
+else:
+    user_service = lazy_module("kartoteka.services.users")
+    record_event = lazy_callable("kartoteka.services.auditlog", "record_event")
+    publish_records = lazy_callable("kartoteka.services.publish", "publish")
+    write_recognitions = lazy_callable("kartoteka.services.recognitions", "write_recognitions")
+    require_secret = lazy_callable("kartoteka.services.secret_key", "require_secret")
+
 
 user_app = typer.Typer(help="Users of the web interface and the API.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
