@@ -34,7 +34,6 @@ from kartoteka.services import screening
 from kartoteka.services.access import Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
 from kartoteka.services.lists import ListEntry
-from kartoteka.services.matching import load_matcher
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
 
@@ -62,6 +61,13 @@ def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
 
 
 _VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
+_HIDDEN_MATCHER: GenerationCache[Matcher] = GenerationCache(maxsize=2)
+
+
+def hidden_matcher(engine: Engine, principal: Principal) -> Matcher:
+    """A matcher of only the persons hidden from the principal (small: what their blocks are)."""
+    return _HIDDEN_MATCHER.get(engine, visible_sensitivities(principal), lambda: Matcher.from_engine(
+        engine, person_ids=set(_hidden_records(engine, principal)[0])))
 
 
 def visible_matcher(engine: Engine, principal: Principal) -> Matcher:
@@ -118,16 +124,13 @@ def _names_one(text: str, ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bo
     return any(text[i:i + n] in ids for n in lengths for i in range(len(text) - n + 1))
 
 
-def _blocked(full: Matcher, q: NameQuery) -> set[int]:
-    """The persons the matcher could consider for ``q``: every one sharing a blocking key with it,
-    surnames about one edit away included (what ``Matcher.match`` scores comes from these)."""
-    rows: set[int] = set()
-    for query in full.prepare_all(q):
-        rows |= full.index.candidates(query.units, near=True)
-    return {full.ids[r] for r in rows}
+def _blocks_a_hidden_person(hidden: Matcher, q: NameQuery) -> bool:
+    """Whether a hidden person shares a blocking key with ``q`` (surnames about one edit away included):
+    the matcher of the hidden persons alone answers it, as blocks do not depend on the other persons."""
+    return any(hidden.index.candidates(query.units, near=True) for query in hidden.prepare_all(q))
 
 
-def _depends_on_hidden(row: VetRow, q: NameQuery, full: Matcher, vis: Matcher, hidden_ids: frozenset[int],
+def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: Matcher, vis: Matcher, hidden_ids: frozenset[int],
                        ext_ids: tuple[frozenset[str], tuple[int, ...]], hidden_surnames: frozenset[str]) -> bool:
     """Whether the row's result could differ without the hidden persons: its person is hidden; a hidden
     person shares a blocking key with its name (a candidate, an alternative, the closest, a namesake);
@@ -135,7 +138,7 @@ def _depends_on_hidden(row: VetRow, q: NameQuery, full: Matcher, vis: Matcher, h
     registry's given-name shares); or a word of it is a surname only hidden persons carry."""
     if row.internal_id in hidden_ids or _names_one(row.explanation, ext_ids):
         return True
-    if not _blocked(full, q).isdisjoint(hidden_ids):
+    if _blocks_a_hidden_person(hidden, q):
         return True
     queries = vis.prepare_all(q)
     if row.match != "no_match" and queries and queries[0].birth is None:
@@ -184,10 +187,10 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     rows = [replace(r) for r in report.rows]
     queries = [_query(r, genders.get(r.key)) for r in rows]
     if hidden_ids:   # no hidden person: every row already reads as in the visible registry
-        full, vis = load_matcher(engine), visible_matcher(engine, principal)
-        hidden_surnames = full.index.surname_keys - vis.index.surname_keys
+        hidden, vis = hidden_matcher(engine, principal), visible_matcher(engine, principal)
+        hidden_surnames = hidden.index.surname_keys - vis.index.surname_keys
         todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
-                if _depends_on_hidden(row, q, full, vis, hidden_ids, ext_ids, hidden_surnames)]
+                if _depends_on_hidden(row, q, hidden, vis, hidden_ids, ext_ids, hidden_surnames)]
         if todo:
             _rematch(engine, report, todo, rows, vis)
     ids = sorted({r.internal_id for r in rows if r.internal_id is not None})
