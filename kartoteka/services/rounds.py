@@ -17,7 +17,7 @@ from kartoteka.services.round_summary import record_outcome_custody
 from kartoteka.services.runs import RunRef, get_run, resolve_run
 from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetReport, VetRow
 
-COMPARED = ("match", "status", "flags")
+COMPARED = ("match", "status", "flags", "warnings")   # warnings: custody (exchanged, released ...)
 
 
 @dataclass
@@ -59,6 +59,8 @@ def _keyed(rows: list[VetRow]) -> dict[str, VetRow]:
 
 
 def _value(row: VetRow, name: str) -> str:
+    if name == "warnings":      # custody warnings; no_assessment only mirrors the status
+        return ";".join(w for w in row.context.warnings if w != "no_assessment")
     return ";".join(row.flags) if name == "flags" else str(getattr(row, name))
 
 

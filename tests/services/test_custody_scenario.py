@@ -286,3 +286,13 @@ def test_explanations_in_the_readers_language(world: Engine, tmp_path: Path) -> 
     uk = explanation_text(row, tr("uk"))
     assert uk != row.explanation and "Ткаченко" in uk
     assert uk in exporter("html").render(report, lang="uk").decode("utf-8")
+
+
+def test_the_diff_of_two_rounds_shows_an_exchange(world: Engine, tmp_path: Path) -> None:
+    from kartoteka.services.vetting import diff_runs
+
+    first = _vet(world, tmp_path, UA_LIST, "ua.csv", side="UA", held_by="RU")
+    record_outcome(world, person="S08", kind="exchanged", date="2025-05-23", actor="v", run=first.run.id)
+    second = _vet(world, tmp_path, UA_LIST, "ua.csv", side="UA", held_by="RU")
+    d = diff_runs(world, run_a=first.run.id, run_b=second.run.id)
+    assert [(e.person_id, e.changes) for e in d.changed] == [("S08", ["warnings: - -> already_exchanged"])]
