@@ -9,12 +9,14 @@ import importlib.util
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 import uvicorn
+from sqlalchemy import Engine
 
 from kartoteka.db.engine import make_engine
 from kartoteka.db.schema import upgrade_schema
@@ -42,7 +44,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import_file(engine, "cases", tmp / "cases.csv", actor="test")
     for role in ("viewer", "editor", "admin"):
         users.create_user(engine, username=role, password=PASSWORD, role=role, actor="test")
-    settings = Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media")
+    with serve(Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media"), engine) as url:
+        yield url
+
+
+@contextmanager
+def serve(settings: Settings, engine: Engine) -> Iterator[str]:
+    """The app on a free loopback port in a thread, for the browser; stopped (and ``engine`` disposed) after."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -52,22 +60,35 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+_SHARED: dict[str, Any] = {}   # one Playwright for the session, however many modules import the fixture
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """Chromium, started once: modules that import this fixture get their own fixture definition, and a
+    second sync Playwright in one process fails, so every definition shares the first one's browser."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed (make installs Debian's chromium)")
+    if _SHARED:
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+    p = sync_playwright().start()
+    _SHARED.update(playwright=p, browser=p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS))
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED.pop("browser").close()
+        _SHARED.pop("playwright").stop()
 
 
 def _page(browser: Any, server: str, username: str) -> Any:

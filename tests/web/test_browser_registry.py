@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from kartoteka.db.engine import make_engine
 from kartoteka.db.schema import upgrade_schema
 from kartoteka.services import users
 from kartoteka.services.imports import import_file
 from kartoteka.settings import Settings
-from kartoteka.web.app import create_app
-from tests.web.conftest import PASSWORD, free_port
-from tests.web.test_browser import _page, browser, shot
+from tests.web.conftest import PASSWORD
+from tests.web.test_browser import _page, browser, serve, shot
 
 __all__ = ["browser"]   # the Chromium fixture, shared with tests/web/test_browser.py
 pytestmark = pytest.mark.browser
@@ -45,20 +41,8 @@ def registry_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import_file(engine, "persons", tmp / "persons.csv", actor="test")
     import_file(engine, "cases", tmp / "cases.csv", actor="test")
     users.create_user(engine, username="editor", password=PASSWORD, role="editor", actor="test")
-    settings = Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with serve(Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media"), engine) as url:
+        yield url
 
 
 def test_create_a_person_with_a_case_and_a_source_file(browser: Any, registry_server: str, tmp_path: Path) -> None:
