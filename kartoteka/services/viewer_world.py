@@ -215,6 +215,14 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     missing = [m if m.possible_rows == maybe.get(m.internal_id, []) else replace(m, possible_rows=maybe[m.internal_id])
                if m.internal_id in maybe else replace(m, possible_rows=[])
                for m in report.missing if m.internal_id not in hidden_ids and m.internal_id not in matched]
+    lost = {r.internal_id for r in report.rows if r.match == "match"} - matched - hidden_ids
+    if lost:   # matched in the full report only (a common name now in review): missing if still held
+        from kartoteka.services.vetting import missing_persons
+
+        with engine.connect() as conn:
+            missing += [m for m in missing_persons(conn, rows, report.run.definition_id, held_by=report.run.held_by)
+                        if m.internal_id in lost]
+        missing.sort(key=lambda m: (m.section != "recognised", m.person_id))
     out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
     summary = out.summary
     out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)
