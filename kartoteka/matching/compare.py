@@ -17,7 +17,7 @@ from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, Reason
 from kartoteka.matching.tokens import Token, patronymic_gender
 from kartoteka.names.given import given_names
-from kartoteka.names.keys import fold_key, is_cyrillic, plain_form
+from kartoteka.names.keys import is_cyrillic, plain_form
 from kartoteka.names.parse import guess_language
 
 _FATHER_SUFFIXES = ("aviQ", "eviQ", "iviQ", "iQ", "avna", "evna", "ivna", "iQna", "Qna", "na", "viQ")
@@ -166,12 +166,25 @@ RUSSIFYING = ("av", "ev", "in")
 
 def russified(a: Token, b: Token) -> bool:
     """One surname is the other with a Russian suffix: Куртбекир / Куртбекиров, Kurtbekir / Куртбекирова."""
+    if not any(1 <= len(y) - len(x) <= 4 and y.startswith(x[:4]) or 1 <= len(x) - len(y) <= 4 and x.startswith(y[:4])
+               for x in a.keys for y in b.keys):
+        return False   # cheap test first: one key a few letters longer than the other, same beginning
     return bool(russified_forms(a.keys) & b.keys or russified_forms(b.keys) & a.keys)
+
+
+_RUSSIFIED_ENDINGS = tuple(e + f for e in RUSSIFYING for f in ("", "a"))
 
 
 @lru_cache(maxsize=50_000)
 def russified_forms(keys: frozenset[str]) -> frozenset[str]:
-    return frozenset(fold_key(k + e + f) for k in keys if len(k) >= 5 for e in RUSSIFYING for f in ("", "a"))
+    """Keys of the surname with a Russian suffix. A key is already folded: only the junction can fold
+    again (Абдулвапи + ев = Абдулвапиев, whose key drops the и before е)."""
+    out = set()
+    for k in keys:
+        if len(k) >= 5:
+            stems = (k, k[:-1]) if k.endswith("i") else (k,)
+            out.update(stem + end for stem in stems for end in _RUSSIFIED_ENDINGS)
+    return frozenset(out)
 
 
 def _initials(q: Token, c: Token) -> Sim:

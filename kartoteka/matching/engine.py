@@ -189,7 +189,8 @@ class Matcher:
         birth date contradicts the query's are not scored (their score would be capped at cap_date)."""
         return self._rank(q, skip_other_dates=skip_other_dates)[0]
 
-    def _rank(self, q: NameQuery, *, skip_other_dates: bool) -> tuple[list[tuple[int, Scored]], list[int], bool]:
+    def _rank(self, q: NameQuery, *, skip_other_dates: bool
+              ) -> tuple[list[tuple[int, Scored]], list[int], bool, list[Query]]:
         """Candidates scored, best first; how many namesakes were skipped for another birth date;
         whether the row has a birth date. Exact surname keys first; surnames about one edit away
         (typos) only when that finds no match-level candidate."""
@@ -217,7 +218,7 @@ class Matcher:
         if birth is not None and birth.day is not None:
             self._add_kin(queries, best)
         out = sorted(best.items(), key=lambda x: (-x[1].score, self.ids[x[0]]))
-        return out, skipped, birth is not None
+        return out, skipped, birth is not None, queries
 
     def _add_kin(self, queries: list[Query], best: dict[int, Scored]) -> None:
         """Persons whose given name, patronymic and full birth date agree, whatever the surname."""
@@ -236,13 +237,13 @@ class Matcher:
             if j.judgement == "same" and pid in self.row_of:
                 return _result(pid, self.ext_ids[self.row_of[pid]], 1.0, "match", [reason(
                     N_("confirmed by %(actor)s on %(date)s (human judgement)"), actor=j.actor, date=j.at[:10])])
-        scored, skipped, has_birth = self._rank(q, skip_other_dates=True)
+        scored, skipped, has_birth, queries = self._rank(q, skip_other_dates=True)
         ranked = [(row, sc) for row, sc in scored
                   if not (self.ids[row] in verdicts and verdicts[self.ids[row]].judgement == "different")]
         alts = [(self.ids[row], sc.score) for row, sc in ranked[1:4] if sc.score >= s.review_threshold]
         if not ranked or ranked[0][1].score < s.review_threshold:
             why = [reason(N_("no registry person with a matching name"))]
-            namesakes = self._namesakes(q, skipped)
+            namesakes = self._namesakes(queries, skipped)
             if namesakes:
                 why = [reason(N_("%(count)s registry person(s) with this name have other birth dates (namesakes)"),
                               count=str(namesakes))]
@@ -271,18 +272,12 @@ class Matcher:
             return _result(pid, ext, min(best.score, s.uncorroborated), "review", [common] + items, alts)
         return _result(pid, ext, best.score, decision, items, alts)
 
-    def _namesakes(self, q: NameQuery, skipped: list[int]) -> int:
+    def _namesakes(self, queries: list[Query], skipped: list[int]) -> int:
         """How many persons skipped for another birth date would have matched the name (namesakes); the
         others only shared a block (another given name, a relative) and are not namesakes."""
-        if not skipped:
-            return 0
-        queries = [self._query(query.text, None, query.gender) for query in self.prepare_all(q)]
         count = 0
         for row in skipped:
-            best = max((sc.score for query in queries
-                        if (sc := score_candidate(query, self.candidates_[row], self.settings)) is not None),
-                       default=0.0)
-            count += best >= self.settings.review_threshold
+            count += any(_same_name(query, name) for query in queries for name in self.candidates_[row].names)
         return count
 
     def _common_name(self, q: NameQuery, best: Scored) -> Reason | None:
@@ -336,6 +331,21 @@ class Matcher:
 
     def record(self, person_id: int) -> Candidate:
         return self.candidates_[self.row_of[person_id]]
+
+
+def _same_name(q: Query, name: PreparedName) -> bool:
+    """The registry name's surname and given name both appear in the list name (same keys, or the same
+    given-name class): a namesake, whatever the date."""
+    if name.surname is None or name.given is None:
+        return False
+    for su in q.units:
+        if su.keys & name.surname.keys:
+            for g in q.units:
+                if not set(g.covers) & set(su.covers) and (
+                        g.keys & name.given.keys or g.classes & name.given.classes
+                        or g.initial and g.initials & name.given.initials):
+                    return True
+    return False
 
 
 def _split_if_needed(full: str, s: str, g: str, p: str) -> tuple[str, str, str, str]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from kartoteka.matching.compare import russified_forms
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
-from kartoteka.names.keys import plain_form
+from kartoteka.names.keys import base_keys, is_cyrillic, plain_form
 
 ANY = "*"
 
@@ -37,16 +37,22 @@ def given_blocks(given: Token | None, *, query: bool) -> list[str]:
     return out
 
 
-def name_blocks(name: PreparedName) -> frozenset[int]:
+def name_blocks(name: PreparedName, *, transliteration: bool = False) -> frozenset[int]:
+    """Blocks of a registry name; ``transliteration``: a Latin name of a person who also has a Cyrillic
+    one is filed under its transliteration keys only (the foreign-name readings of data/names/readings.yaml
+    are for people whose registry names are all Latin: the others meet a list through the Cyrillic name)."""
     if name.surname is None:
         return frozenset()
-    return _blocks(name.surname, name.given)
+    return _blocks(name.surname, name.given, transliteration)
 
 
 @lru_cache(maxsize=500_000)
-def _blocks(surname: Token, given: Token | None) -> frozenset[int]:
+def _blocks(surname: Token, given: Token | None, transliteration: bool = False) -> frozenset[int]:
     gs = given_blocks(given, query=False) + [ANY]
-    return frozenset(hash((ks, g)) for ks in surname.keys for g in gs)
+    if transliteration and given is not None and not given.initial:
+        gs = [g for g in gs if not g.startswith("k") or g[1:] in base_keys(given.text)]
+    keys = base_keys(surname.text) if transliteration else surname.keys
+    return frozenset(hash((ks, g)) for ks in keys for g in gs)
 
 
 def _gender_forms(key: str) -> set[str]:
@@ -102,7 +108,9 @@ class CandidateIndex:
             if len(person_names) == 1:
                 blocks: frozenset[int] | set[int] = name_blocks(person_names[0])
             else:
-                blocks = set().union(*(name_blocks(n) for n in person_names))
+                cyrillic = [is_cyrillic(n.full) for n in person_names]
+                blocks = set().union(*(name_blocks(n, transliteration=any(cyrillic) and not c)
+                                       for n, c in zip(person_names, cyrillic)))
             for name in person_names:
                 tokens.add(name.surname)  # type: ignore[arg-type]
             hashes.extend(blocks)
@@ -137,8 +145,8 @@ class CandidateIndex:
             if near and len(plain) >= 5:
                 for variant in _deletions(plain) | {plain}:
                     skeys |= self.near_plain.get(variant, set())
-            if near:
-                skeys |= {v for k in su.keys for v in _russified_forms(k)}
+            if near and len(plain) >= 5:   # Куртбекир / Куртбекиров: only forms some registry surname has
+                skeys |= {v for k in su.keys for v in _russified_forms(k)} & self.surname_keys
             others = [g for g in singles if g.covers[0] not in su.covers]
             gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
             if gs != [ANY]:

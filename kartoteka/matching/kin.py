@@ -23,11 +23,13 @@ KIN_PART_MIN = 0.9   # given name and patronymic must each agree at least this w
 
 
 def _given(tok: Token) -> list[str]:
-    return ["c%d" % c for c in tok.classes] + ["k" + k for k in tok.keys]
+    """The given name's classes (Ольга = Olha), or its keys when the table does not know it."""
+    return ["c%d" % c for c in tok.classes] or ["k" + k for k in tok.keys]
 
 
 def _father(tok: Token) -> list[str]:
-    return ["f%d" % c for c in father_classes(tok)] + ["s" + k for k in father_stems(tok)]
+    """The father's name inside a patronymic: its classes (Сергеевна = Serhiivna), else key stems."""
+    return ["f%d" % c for c in father_classes(tok)] or ["s" + k for k in father_stems(tok)]
 
 
 def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:

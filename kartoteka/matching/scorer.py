@@ -17,6 +17,7 @@ from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, Reason, reason, render
 from kartoteka.matching.explain import role as explain_role
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
+from kartoteka.names.keys import particles
 
 ROLES = ("surname", "given", "patronymic")
 # kinds of registry names (person_names.kind) worth naming in an explanation
@@ -141,9 +142,14 @@ def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[T
         sims = q.sims
         found = []
         for unit in q.units:
-            if role == "given" and len(unit.covers) > 1 and q.patronymic_like and any(
-                    patronymic_gender(p) for p in unit.parts):
-                continue  # "Иван Иванович" is a given name and a patronymic, not two given names
+            if role == "given" and len(unit.covers) > 1 and (not part.parts or q.patronymic_like and any(
+                    patronymic_gender(p) for p in unit.parts)):
+                # two list words as one given name only against several registry ones (Эмир Усеин);
+                # "Иван Иванович" is a given name and a patronymic, not two given names
+                continue
+            if role == "patronymic" and len(unit.covers) > 1 and not part.parts and \
+                    unit.parts[-1].text.casefold() not in particles()[1]:
+                continue  # two words as one patronymic: Саид Салимович, Ахмед оглы
             key = (role, unit.text, unit.initial, part)
             sim = sims.get(key)
             if sim is None:

@@ -57,6 +57,7 @@ def make_token(text: str, initial: bool = False) -> Token:
                  genders.pop() if len(genders) == 1 else None, (), parts)
 
 
+@lru_cache(maxsize=300_000)
 def patronymic_gender(tok: Token) -> str | None:
     for key in tok.keys:
         if _PATRONYMIC_F.search(key):

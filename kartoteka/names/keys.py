@@ -111,32 +111,40 @@ def _strip_marks(s: str) -> str:
 def token_keys(token: str) -> frozenset[str]:
     """All skeleton keys of one token (a word; a hyphenated surname is joined first). A joined name
     with leading particles also gets the keys of the rest ("фон-Браун" has the keys of "Браун")."""
-    bare = without_particles(token)
-    if bare != token:
-        return _token_keys(token) | _token_keys(bare)
-    return _token_keys(token)
+    return _keys(token)[0]
 
 
 @lru_cache(maxsize=200_000)
 def base_keys(token: str) -> frozenset[str]:
     """Keys from the transliteration readings only (no foreign-name readings): for the given-name table."""
+    return _keys(token)[1]
+
+
+@lru_cache(maxsize=200_000)
+def _keys(token: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(all keys, keys of the transliteration readings), with and without leading particles."""
     bare = without_particles(token)
-    return _token_keys(bare, base=True) | (_token_keys(token, base=True) if bare != token else frozenset())
+    every, base = _token_keys(token)
+    if bare != token:
+        e2, b2 = _token_keys(bare)
+        every, base = every | e2, base | b2
+    return every, base
 
 
-def _token_keys(token: str, base: bool = False) -> frozenset[str]:
+def _token_keys(token: str) -> tuple[frozenset[str], frozenset[str]]:
     t = unicodedata.normalize("NFC", token.replace("-", "").replace(" ", "")).lower()
     tables = _tables()
     if is_cyrillic(t):
-        return frozenset({_fold("".join(tables.cyrillic.get(c, c if c.isascii() else "") for c in t))})
+        key = frozenset({_fold("".join(tables.cyrillic.get(c, c if c.isascii() else "") for c in t))})
+        return key, key
     for multi in tables.multi_letters:
         t = t.replace(multi, tables.letters[multi])
     t = _strip_marks("".join(tables.letters.get(c, c) for c in t))
-    readings = {_apply(rules, t) for name, rules in tables.readings.items()
-                if not (base and name in tables.foreign)}
-    keys = {_fold(s) for s in readings}
-    keys.discard("")
-    return frozenset(keys)
+    read = {name: _apply(rules, t) for name, rules in tables.readings.items()}
+    folded = {r: _fold(r) for r in set(read.values())}
+    every = frozenset(folded.values()) - {""}
+    base = frozenset(folded[r] for name, r in read.items() if name not in tables.foreign) - {""}
+    return every, base
 
 
 @lru_cache(maxsize=200_000)
