@@ -78,3 +78,11 @@ def test_no_server_folder_in_an_error(web: Web) -> None:
     assert r.status_code == 422
     assert "uploads" not in r.text and str(web.tmp) not in r.text and "x.docx" in r.text
     assert scrub_paths("/srv/k/uploads/" + "c" * 32 + "/l.csv: row 2") == "l.csv: row 2"
+
+
+def test_a_preview_that_fails_leaves_no_upload_behind(web: Web) -> None:
+    c = web.client("editor")
+    r = c.post("/import/preview", data={"kind": "persons", "csrf_token": csrf(c.get("/import").text)},
+               files={"file": ("broken.xlsx", b"not a workbook")})
+    assert r.status_code == 422
+    assert not [p for p in upload_dir(web.settings.media_dir).iterdir()]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import InvalidInput, KartotekaError
 from kartoteka.services.access import require
 from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.import_preview import preview_import
@@ -49,7 +49,11 @@ async def upload(request: Request, principal: PagePrincipal, settings: SettingsD
                  file: Annotated[UploadFile, File()]) -> Response:
     require(principal, "import")
     token = await save_upload(settings.media_dir, file)
-    preview = preview_import(kind, upload_path(settings.media_dir, token))
+    try:
+        preview = preview_import(kind, upload_path(settings.media_dir, token))
+    except KartotekaError:   # a file that cannot be previewed is not kept
+        discard(settings.media_dir, token)
+        raise
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": None, "error": None,
                                                    "options": SheetOptions(), "status_values": status_values()})
 
