@@ -179,7 +179,7 @@ _RUSSIFIED_ENDINGS = tuple(e + f for e in RUSSIFYING for f in ("", "a"))
 def russified_forms(keys: frozenset[str]) -> frozenset[str]:
     """Keys of the surname with a Russian suffix. A key is already folded: only the junction can fold
     again (Абдулвапи + ев = Абдулвапиев, whose key drops the и before е)."""
-    out = set()
+    out: set[str] = set()
     for k in keys:
         if len(k) >= 5:
             stems = (k, k[:-1]) if k.endswith("i") else (k,)
