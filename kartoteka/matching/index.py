@@ -79,6 +79,20 @@ def _russified_forms(key: str) -> set[str]:
     return out
 
 
+def lookup_rows(hashes: np.ndarray, rows: np.ndarray, blocks: set[int], limit: int) -> set[int]:
+    """Rows filed under any of ``blocks`` in a sorted hash array (at most ``limit`` per block)."""
+    if not blocks:
+        return set()
+    q = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
+    lo = np.searchsorted(hashes, q, side="left")
+    hi = np.searchsorted(hashes, q, side="right")
+    found: set[int] = set()
+    for a, b in zip(lo.tolist(), hi.tolist()):
+        if b > a:
+            found.update(rows[a:min(b, a + limit)].tolist())
+    return found
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
@@ -157,16 +171,7 @@ class CandidateIndex:
         return out
 
     def lookup(self, blocks: set[int], limit: int = 5000) -> set[int]:
-        if not blocks:
-            return set()
-        q = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
-        lo = np.searchsorted(self.hashes, q, side="left")
-        hi = np.searchsorted(self.hashes, q, side="right")
-        found: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist()):
-            if b > a:
-                found.update(self.rows[a:min(b, a + limit)].tolist())
-        return found
+        return lookup_rows(self.hashes, self.rows, blocks, limit)
 
     def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
         """Persons sharing a block with the list name; ``near`` adds surnames about one edit away."""

@@ -16,6 +16,7 @@ from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.compare import father_classes, father_stems
 from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, reason
+from kartoteka.matching.index import lookup_rows
 from kartoteka.matching.scorer import Candidate, Query, Scored, options
 from kartoteka.matching.tokens import Token, patronymic_gender
 
@@ -63,15 +64,7 @@ class KinIndex:
             for p in singles:
                 if p is not g and patronymic_gender(p) is not None:
                     blocks |= _hashes(q.birth, g, p)
-        if not blocks:
-            return set()
-        keys = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
-        lo = np.searchsorted(self.hashes, keys, side="left")
-        hi = np.searchsorted(self.hashes, keys, side="right")
-        out: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist()):
-            out.update(self.rows[a:min(b, a + 200)].tolist())
-        return out
+        return lookup_rows(self.hashes, self.rows, blocks, 200)
 
 
 def score_kin(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
