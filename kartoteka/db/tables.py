@@ -7,7 +7,7 @@ optimistic locking and ``deleted_at`` for soft deletes. ``audit_log`` is append-
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
     UniqueConstraint, text,
 )
 
@@ -362,4 +362,24 @@ statements = Table(   # a claim an organisation made about a record (issue 15): 
     Column("import_id", String(40), nullable=True),
     Index("ix_statements_entity", "entity_type", "entity_id"),
     Index("ix_statements_origin", "organisation", "origin_id"),
+)
+
+name_keys = Table(   # the matcher's blocks per person (matching/stored_keys.py; services/name_index.py)
+    "name_keys", metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("key", BigInteger, nullable=False),        # stable 64-bit hash of a block
+    Index("ix_name_keys_key", "key", "person_id"),
+    Index("ix_name_keys_person", "person_id"),
+)
+
+surname_variants = Table(   # deletion neighbourhoods of surname keys and spellings (typos); insert-only
+    "surname_variants", metadata,
+    Column("variant", String(200), primary_key=True),
+    Column("key", String(200), primary_key=True),
+)
+
+name_keys_state = Table(   # one row: the audit chain position (audit_head.changed_seq) name_keys reflect
+    "name_keys_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),           # -1: never built
 )

@@ -20,6 +20,8 @@ from kartoteka.services import lists
 from kartoteka.services.generation import GenerationCache, registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
+from kartoteka.matching.stored import StoredMatcher
+from kartoteka.services.name_index import sync_name_index
 from kartoteka.tabular.documents import open_list
 
 JUDGEMENTS = ("same", "different", "unsure")
@@ -77,11 +79,27 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
     return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
 
 
+STORED_ROWS = 2000   # up to this many list rows, candidates come from the stored index (no registry load)
+
+
 def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,
-               progress: Progress | None = None, settings: MatchSettings = DEFAULT) -> list[ListMatch]:
+               progress: Progress | None = None, settings: MatchSettings = DEFAULT,
+               on_path: Callable[[str], None] | None = None) -> list[ListMatch]:
+    """Match a list file. Short lists look their candidates up in the stored index (path "index");
+    long ones load the whole registry once into memory, which is faster per row (path "registry");
+    ``on_path`` is told which."""
     rows = read_list(path, mapping=mapping)
-    matcher = load_matcher(engine, settings=settings)
-    results = matcher.match_many([r.query for r in rows], progress=progress)
+    queries = [r.query for r in rows]
+    if len(rows) <= STORED_ROWS:
+        if on_path:
+            on_path("index")
+        sync_name_index(engine)
+        with engine.connect() as conn:
+            results = StoredMatcher(conn, settings=settings).match_many(queries, progress=progress)
+    else:
+        if on_path:
+            on_path("registry")
+        results = load_matcher(engine, settings=settings).match_many(queries, progress=progress)
     return [ListMatch(r, res) for r, res in zip(rows, results)]
 
 
@@ -117,13 +135,15 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     without them: ranks depend only on each person's own score and id)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
-    matcher = load_matcher(engine)
+    sync_name_index(engine)   # the stored index: a few look-ups, and every committed edit is seen
     wanted = limit * 3 if not transliterate else limit
-    hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-            matcher.search(text, limit=wanted + len(hidden), explain=explain) if pid not in hidden][:wanted]
-    if not transliterate:
-        needle = text.casefold()
-        hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
+    with engine.connect() as conn:
+        matcher = StoredMatcher(conn)
+        hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
+                matcher.search(text, limit=wanted + len(hidden), explain=explain) if pid not in hidden][:wanted]
+        if not transliterate:
+            needle = text.casefold()
+            hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
     return hits[:limit]
 
 

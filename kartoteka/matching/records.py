@@ -1,0 +1,41 @@
+"""Persons read from the database as the matcher sees them (all, or a set of ids, in chunks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Connection, select
+
+from kartoteka.db.tables import person_names, persons
+from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
+
+CHUNK = 500
+
+
+def load_records(conn: Connection, ids: Iterable[int] | None) -> dict[int, PersonRecord]:
+    """Non-deleted persons (all, or those in ``ids``) with their names in the order Matcher.from_engine
+    reads them."""
+    recs: dict[int, PersonRecord] = {}
+    for chunk in chunks(ids):
+        stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
+            persons.c.deleted_at.is_(None))
+        nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
+                       person_names.c.given_name, person_names.c.patronymic, person_names.c.kind)
+        if chunk is not None:
+            stmt = stmt.where(persons.c.id.in_(chunk))
+            nstmt = nstmt.where(person_names.c.person_id.in_(chunk))
+        for pid, ext, gender, birth in conn.execute(stmt.order_by(persons.c.id)):
+            recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
+        for pid, full, s, g, p, kind in conn.execute(nstmt.order_by(person_names.c.id)):
+            if pid in recs:
+                recs[pid].names.append(_split_if_needed(full, s, g, p) + (kind or "",))
+    return recs
+
+
+def chunks(ids: Iterable[int] | None) -> Iterator[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    items = sorted(set(ids))
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]

@@ -1,0 +1,177 @@
+"""A matcher that reads its candidates from the stored index (name_keys) instead of the whole registry.
+
+``StoredMatcher(conn)`` is a Matcher whose rows are person ids: every list name's blocks are looked up
+with indexed queries (matching/stored_keys.py computes them as the in-memory index does), and only the
+persons found are loaded, so a search costs a few index look-ups at any registry size and sees every
+committed change at once. Scoring, decisions, judgements and explanations are the Matcher's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TypeVar, cast
+
+from sqlalchemy import Connection, func, select
+
+from kartoteka.db.tables import match_decisions, name_keys, persons, surname_variants
+from kartoteka.domain.dates import PartialDate
+from kartoteka.matching.config import DEFAULT, MatchSettings
+from kartoteka.matching.engine import Judgement, Matcher
+from kartoteka.matching.index import ANY, CandidateIndex
+from kartoteka.matching.kin import KinIndex
+from kartoteka.matching.records import load_records
+from kartoteka.matching.scorer import Candidate, Query
+from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
+from kartoteka.matching.tokens import Token, query_units
+
+V = TypeVar("V")
+BLOCK_LIMIT, KIN_LIMIT = 5000, 200   # as CandidateIndex.lookup and KinIndex.candidates: persons per block
+
+
+class _Loaded(dict[int, V]):
+    """Per person id, loaded from the database on first use."""
+
+    def __init__(self, load: Callable[[set[int]], None]) -> None:
+        super().__init__()
+        self._load = load
+
+    def __missing__(self, key: int) -> V:
+        self._load({key})
+        if not dict.__contains__(self, key):
+            raise KeyError(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        if not dict.__contains__(self, key) and isinstance(key, int):
+            self._load({key})
+        return dict.__contains__(self, key)
+
+
+class _Rows(_Loaded[Candidate]):
+    def __init__(self, load: Callable[[set[int]], None], size: Callable[[], int]) -> None:
+        super().__init__(load)
+        self._size = size
+
+    def __len__(self) -> int:   # the registry's size (Matcher._given_share divides by it)
+        return self._size()
+
+
+class _Judgements(dict[str, list[Judgement]]):
+    def __init__(self, conn: Connection) -> None:
+        super().__init__()
+        self._conn = conn
+
+    def get(self, key: str, default: list[Judgement] | None = None) -> list[Judgement]:  # type: ignore[override]
+        if not dict.__contains__(self, key):
+            stmt = select(match_decisions).where(match_decisions.c.query_key == key,
+                                                 match_decisions.c.other_person_id.is_(None)).order_by(match_decisions.c.id)
+            self[key] = [Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19])
+                         for r in self._conn.execute(stmt).mappings()]
+        return dict.__getitem__(self, key)
+
+
+class _GivenCounts(dict[int, int]):
+    """Persons whose first given name is in a class, counted in name_keys."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__()
+        self._conn = conn
+
+    def get(self, c: int, default: int | None = 0) -> int:  # type: ignore[override]
+        if not dict.__contains__(self, c):
+            self[c] = self._conn.execute(select(func.count()).select_from(name_keys).where(
+                name_keys.c.key == stable_hash(("given", "c%d" % c)))).scalar_one()
+        return dict.__getitem__(self, c)
+
+
+class StoredIndex(CandidateIndex):
+    def __init__(self, conn: Connection, load: Callable[[set[int]], None]) -> None:   # no super(): nothing in memory
+        self.conn, self._load = conn, load
+        self.surname_keys = frozenset()
+
+    def near_variants(self, variants: set[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        items = sorted(variants)
+        for i in range(0, len(items), 500):
+            for v, k in self.conn.execute(select(surname_variants.c.variant, surname_variants.c.key).where(
+                    surname_variants.c.variant.in_(items[i:i + 500]))):
+                out.setdefault(v, set()).add(k)
+        return out
+
+    def existing(self, keys: set[str]) -> set[str]:
+        """The surname keys some non-deleted person carries."""
+        by_hash = {stable_hash((k, ANY)): k for k in keys}
+        found = self._lookup(set(by_hash), 1)
+        return {by_hash[h] for h, ids in found.items() if ids}
+
+    def _lookup(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for h in sorted(hashes):
+            out[h] = list(self.conn.execute(select(name_keys.c.person_id).where(name_keys.c.key == h)
+                                            .order_by(name_keys.c.person_id).limit(limit)).scalars())
+        return out
+
+    def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
+        found: set[int] = set()
+        for ids in self._lookup({stable_hash(p) for p in pairs}, limit).values():
+            found.update(ids)
+        self._load(found)
+        return found
+
+    def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
+        return self.persons(query_pairs(units, self, near=near), BLOCK_LIMIT)
+
+
+class StoredKin(KinIndex):
+    def __init__(self, index: StoredIndex) -> None:   # no super(): nothing in memory
+        self.index = index
+
+    def candidates(self, q: Query) -> set[int]:
+        return self.index.persons(query_kin(q.birth, q.units), KIN_LIMIT)
+
+
+class StoredMatcher(Matcher):
+    """A Matcher over one connection's view of the stored index; rows are person ids."""
+
+    def __init__(self, conn: Connection, *, settings: MatchSettings = DEFAULT) -> None:   # no super(): lazy
+        self.conn, self.settings = conn, settings
+        self._records = load_records
+        self.judgements = _Judgements(conn)
+        self.ids = cast(list[int], _Loaded[int](self._load))
+        self.ext_ids = cast(list[str], _Loaded[str](self._load))
+        self.candidates_ = cast(list[Candidate], _Rows(self._load, self._size))
+        self.row_of = _Loaded[int](self._load)
+        self.index = StoredIndex(conn, self._load)
+        self._sims = {}
+        self._kin = StoredKin(self.index)
+        self._given_counts = _GivenCounts(conn)
+        self._registry_size: int | None = None
+        self._tried: set[int] = set()
+
+    def _size(self) -> int:
+        if self._registry_size is None:
+            self._registry_size = self.conn.execute(select(func.count()).select_from(persons).where(
+                persons.c.deleted_at.is_(None))).scalar_one()
+        return self._registry_size
+
+    def _load(self, ids: set[int]) -> None:
+        new = ids - self._tried
+        if not new:
+            return
+        self._tried |= new
+        recs = list(self._records(self.conn, new).values())
+        shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])
+        for _ in Matcher._ingest(cast(Matcher, shadow), recs):   # the Matcher's own record -> candidate
+            pass
+        for rec, cand in zip(recs, shadow.candidates_):
+            dict.__setitem__(cast(dict[int, int], self.ids), rec.id, rec.id)
+            dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
+            dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
+            dict.__setitem__(self.row_of, rec.id, rec.id)
+
+    def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:
+        keys = {k for u in query_units(name) for k in u.keys}
+        self.index.surname_keys = frozenset(cast(StoredIndex, self.index).existing(keys))
+        return super()._query(name, birth, gender)
+

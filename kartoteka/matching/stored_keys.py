@@ -1,0 +1,129 @@
+"""The matcher's blocking keys in a form a database can store and index (table name_keys).
+
+The in-memory index (matching/index.py, matching/kin.py) files a person under Python ``hash()`` values of
+(surname key, given-name block) pairs, which change with every process. Here the same pairs are produced
+by calling the same functions (``given_blocks``, the surname token's keys, kin's given and father
+blocks) and hashed with a stable 64-bit hash. tests/matching/test_stored_keys.py checks that Python's
+hash of these pairs is exactly the in-memory index's blocks, so a change to index.py or kin.py that is
+not followed here fails a test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Protocol
+
+from kartoteka.domain.dates import PartialDate
+from kartoteka.matching import kin
+from kartoteka.matching.index import ANY, _deletions, _gender_forms, _russified_forms, given_blocks
+from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
+from kartoteka.names.keys import plain_form
+
+Pair = tuple[str, ...]
+
+
+def stable_hash(pair: Pair) -> int:
+    """A signed 64-bit hash of a block that is the same in every process (BIGINT column)."""
+    digest = hashlib.blake2b("\x1f".join(pair).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def name_pairs(name: PreparedName) -> set[Pair]:
+    """The blocks index.name_blocks files a registry name under, as pairs."""
+    if name.surname is None:
+        return set()
+    gs = given_blocks(name.given, query=False) + [ANY]
+    return {(ks, g) for ks in name.surname.keys for g in gs}
+
+
+def kin_tuples(birth: PartialDate, given: Token, patronymic: Token) -> set[Pair]:
+    """kin._hashes as tuples: (kin, full birth date, given-name block, father's-name block)."""
+    day = birth.iso()
+    return {("kin", day, g, f) for g in kin._given(given) for f in kin._father(patronymic)}
+
+
+def person_kin(birth: PartialDate | None, names: Iterable[PreparedName]) -> set[Pair]:
+    """The kin blocks KinIndex files a person under (only with a full birth date)."""
+    if birth is None or birth.day is None:
+        return set()
+    out: set[Pair] = set()
+    for name in names:
+        if name.given is not None and name.patronymic is not None and not name.given.initial:
+            out |= kin_tuples(birth, name.given, name.patronymic)
+    return out
+
+
+def query_kin(birth: PartialDate | None, units: list[Token]) -> set[Pair]:
+    """The kin blocks KinIndex.candidates looks up for a list name."""
+    if birth is None or birth.day is None:
+        return set()
+    singles = [u for u in units if len(u.covers) == 1 and not u.initial]
+    out: set[Pair] = set()
+    for g in singles:
+        for p in singles:
+            if p is not g and patronymic_gender(p) is not None:
+                out |= kin_tuples(birth, g, p)
+    return out
+
+
+def surname_variants(names: Iterable[PreparedName]) -> set[tuple[str, str]]:
+    """(variant, surname key): the deletion neighbourhoods CandidateIndex keeps in ``near`` (keys of four
+    letters or more) and ``near_plain`` (plain spellings of five or more), which find typos."""
+    out: set[tuple[str, str]] = set()
+    for name in names:
+        tok = name.surname
+        if tok is None:
+            continue
+        for key in tok.keys:
+            if len(key) >= 4:
+                out |= {(v, key) for v in _deletions(key) | {key}}
+        plain = plain_form(tok.text)
+        if len(plain) >= 5:
+            out |= {("~" + v, key) for v in _deletions(plain) | {plain} for key in tok.keys}
+    return out
+
+
+class NearSource(Protocol):
+    """What query_pairs needs from the registry: surname keys near a variant, and which keys exist."""
+
+    def near_variants(self, variants: set[str]) -> dict[str, set[str]]: ...
+
+    def existing(self, keys: set[str]) -> set[str]: ...
+
+
+def query_pairs(units: list[Token], source: NearSource, *, near: bool = True) -> set[Pair]:
+    """The pairs CandidateIndex.query_blocks hashes, with the registry's near surnames from ``source``."""
+    singles = [u for u in units if len(u.covers) == 1]
+    found: dict[str, set[str]] = {}
+    if near:
+        wanted: set[str] = set()
+        for su in units:
+            if su.initial:
+                continue
+            wanted |= {v for k in su.keys if len(k) >= 4 for v in _deletions(k) | {k}}
+            plain = plain_form(su.text)
+            if len(plain) >= 5:
+                wanted |= {"~" + v for v in _deletions(plain) | {plain}}
+        found = source.near_variants(wanted)
+    out: set[Pair] = set()
+    for su in units:
+        if su.initial:
+            continue
+        skeys: set[str] = set(su.keys)
+        if near:
+            for k in su.keys:
+                if len(k) >= 4:
+                    skeys |= {x for v in _deletions(k) | {k} for x in found.get(v, set())}
+            plain = plain_form(su.text)
+            if len(plain) >= 5:
+                skeys |= {x for v in _deletions(plain) | {plain} for x in found.get("~" + v, set())}
+                skeys |= source.existing({v for k in su.keys for v in _russified_forms(k)})
+        others = [g for g in singles if g.covers[0] not in su.covers]
+        gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
+        if gs != [ANY]:
+            gs.append("-")
+        if gs == [ANY]:
+            skeys |= {v for k in skeys for v in _gender_forms(k)}
+        out |= {(ks, g) for ks in skeys for g in gs}
+    return out

@@ -1,0 +1,147 @@
+"""The stored name index (tables name_keys, surname_variants): kept current, rebuilt, checked.
+
+Every write that changes a person's names, birth date or aliases writes an audit entry for that person
+(db/audit.py), and the audit chain numbers committed entries in commit order (db/chain.py). The index
+records the chain position it reflects (name_keys_state.seq); ``sync_name_index`` re-keys exactly the
+persons audited since then, in one transaction, before a search reads it. So the next search after any
+write (an edit, an import, a merge, a delete, an FtM import, in any process) sees it, without rebuilding
+anything else; a write path may also call ``refresh_persons`` inside its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
+from kartoteka.matching.engine import PersonRecord
+from kartoteka.matching.records import chunks as _chunks, load_records
+from kartoteka.matching.stored_keys import name_pairs, person_kin, stable_hash, surname_variants as variants_of
+from kartoteka.matching.tokens import PreparedName, prepare_name
+
+MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not typo-searched
+
+
+def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
+    """A person's stored blocks (name blocks, kin blocks, first given name's classes) and surname variants."""
+    names: list[PreparedName] = [prepare_name(*n) for n in rec.names]
+    pairs: set[tuple[str, ...]] = set()
+    for name in names:
+        pairs |= name_pairs(name)
+    pairs |= person_kin(rec.birth, names)
+    first = names[0].given if names else None
+    pairs |= {("given", "c%d" % c) for c in (first.classes if first is not None else ())}
+    variants = {(v, k) for v, k in variants_of(names) if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT}
+    return {stable_hash(p) for p in pairs}, variants
+
+
+def refresh_persons(conn: Connection, ids: Iterable[int]) -> int:
+    """Re-key these persons (deleted ones lose their keys) inside the caller's transaction."""
+    wanted = set(ids)
+    for chunk in _chunks(wanted):
+        conn.execute(delete(name_keys).where(name_keys.c.person_id.in_(chunk or [])))
+    recs = load_records(conn, wanted)
+    _insert(conn, recs.values())
+    return len(recs)
+
+
+def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
+    rows: list[dict[str, int]] = []
+    variants: set[tuple[str, str]] = set()
+    for rec in recs:
+        keys, vs = record_keys(rec)
+        rows.extend({"person_id": rec.id, "key": k} for k in keys)
+        variants |= vs
+        if len(rows) >= 50_000:
+            conn.execute(insert(name_keys), rows)
+            rows = []
+    if rows:
+        conn.execute(insert(name_keys), rows)
+    _add_variants(conn, variants)
+
+
+def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
+    if not variants:
+        return
+    have: set[tuple[str, str]] = set()
+    wanted = sorted({v for v, _ in variants})
+    for i in range(0, len(wanted), 500):
+        have |= {(r.variant, r.key) for r in conn.execute(select(surname_variants).where(
+            surname_variants.c.variant.in_(wanted[i:i + 500])))}
+    new = [{"variant": v, "key": k} for v, k in sorted(variants - have)]
+    for i in range(0, len(new), 50_000):
+        conn.execute(insert(surname_variants), new[i:i + 50_000])
+
+
+def _head(conn: Connection) -> int:
+    return int(conn.execute(select(audit_head.c.changed_seq).where(audit_head.c.id == 1)).scalar() or 0)
+
+
+def sync_name_index(engine: Engine) -> int:
+    """Bring the stored keys up to the newest committed change; the number of persons re-keyed (0 when
+    they were current: one read of two one-row tables)."""
+    with engine.connect() as conn:
+        head = _head(conn)
+        done = conn.execute(select(name_keys_state.c.seq).where(name_keys_state.c.id == 1)).scalar_one()
+    if done >= head and done >= 0:
+        return 0
+    with engine.begin() as conn:
+        claimed = conn.execute(update(name_keys_state).where(name_keys_state.c.id == 1, name_keys_state.c.seq == done)
+                               .values(seq=head)).rowcount
+        if claimed != 1:   # another process caught up first (its transaction held the row)
+            return 0
+        if done < 0:
+            return _rebuild(conn)
+        ids = set(conn.execute(select(audit_log.c.entity_id).where(
+            audit_log.c.seq > done, audit_log.c.seq <= head, audit_log.c.entity_type == "person").distinct()).scalars())
+        return refresh_persons(conn, ids)
+
+
+def _rebuild(conn: Connection) -> int:
+    conn.execute(delete(name_keys))
+    conn.execute(delete(surname_variants))
+    recs = load_records(conn, None)
+    _insert(conn, recs.values())
+    return len(recs)
+
+
+def rebuild_name_index(engine: Engine) -> int:
+    """Compute every person's keys from scratch (`kartoteka index rebuild`); the number of persons."""
+    with engine.begin() as conn:
+        head = _head(conn)
+        conn.execute(update(name_keys_state).where(name_keys_state.c.id == 1).values(seq=head))
+        return _rebuild(conn)
+
+
+@dataclass
+class IndexCheck:
+    persons: int
+    wrong: list[int]            # persons whose stored keys differ from keys computed now
+    missing_variants: int       # surname variants a person needs and the table lacks
+
+    @property
+    def ok(self) -> bool:
+        return not self.wrong and not self.missing_variants
+
+
+def check_name_index(engine: Engine, *, sync: bool = True) -> IndexCheck:
+    """Compare the stored keys with keys computed from scratch (`kartoteka index check`)."""
+    if sync:
+        sync_name_index(engine)
+    with engine.connect() as conn:
+        recs = load_records(conn, None)
+        stored: dict[int, set[int]] = {}
+        for pid, key in conn.execute(select(name_keys.c.person_id, name_keys.c.key)):
+            stored.setdefault(pid, set()).add(key)
+        have = {(r.variant, r.key) for r in conn.execute(select(surname_variants))}
+        n_stored = conn.execute(select(func.count(func.distinct(name_keys.c.person_id)))).scalar_one()
+    wrong, missing = [], 0
+    for pid, rec in recs.items():
+        keys, variants = record_keys(rec)
+        if stored.get(pid, set()) != keys:
+            wrong.append(pid)
+        missing += len(variants - have)
+    wrong += sorted(set(stored) - set(recs))   # keys of deleted or vanished persons
+    return IndexCheck(max(len(recs), n_stored), wrong, missing)

@@ -1,0 +1,134 @@
+"""The stored name index (services/name_index.py, matching/stored.py) on SQLite and PostgreSQL: the
+stored matcher answers as the in-memory one does, every kind of write is seen by the very next search
+and match in another (long-running) process, and the stored keys equal keys computed from scratch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from kartoteka.db import audit
+from kartoteka.db.tables import name_keys, persons
+from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.person import parse_gender
+from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.matching.stored import StoredMatcher
+from kartoteka.services.access import system_principal
+from kartoteka.services.imports import import_file
+from kartoteka.services.name_index import check_name_index, rebuild_name_index, sync_name_index
+from kartoteka.services.person_merge import merge_records
+from kartoteka.services.persons_edit import PersonEdit, edit_person
+from kartoteka.synth.registry import PERSON_COLUMNS, generate_registry, write_rows
+from kartoteka.synth.variants import generate_list
+from tests.conftest import Db
+
+WORKER = """
+import json, sys
+from kartoteka.db.engine import make_engine
+from kartoteka.matching.engine import NameQuery
+from kartoteka.services.matching import search_persons, match_list
+engine = make_engine(sys.argv[1])
+for line in sys.stdin:
+    text, path = json.loads(line)
+    hits = [h.ext_id for h in search_persons(engine, text=text, limit=5, explain=False)]
+    found = match_list(engine, path=__import__("pathlib").Path(path))
+    print(json.dumps([hits, found[0].result.ext_id, found[0].result.decision]), flush=True)
+"""
+
+
+def _import(db: Db, tmp_path: Path, text: str, name: str = "p.csv") -> None:
+    src = tmp_path / name
+    src.write_text(text, "utf-8")
+    import_file(db.engine, "persons", src, actor="test")
+
+
+@pytest.fixture
+def worker(db: Db, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, db.url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    yield proc
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
+def _ask(proc: subprocess.Popen[str], tmp_path: Path, text: str) -> tuple[list[str], str | None, str]:
+    lst = tmp_path / f"list-{abs(hash(text))}.csv"
+    lst.write_text(f"name\n{text}\n", "utf-8")
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps([text, str(lst)]) + "\n")
+    proc.stdin.flush()
+    hits, ext, decision = json.loads(proc.stdout.readline())
+    return hits, ext, decision
+
+
+def _pid(db: Db, ext: str) -> int:
+    with db.engine.connect() as conn:
+        return int(conn.execute(select(persons.c.id).where(persons.c.ext_id == ext)).scalar_one())
+
+
+def test_every_write_is_seen_by_the_next_search_in_another_process(db: Db, tmp_path: Path,
+                                                                    worker: subprocess.Popen[str]) -> None:
+    admin = system_principal("test")
+    _import(db, tmp_path, "id,surname,given_name,patronymic,birth_date\nB-1,Петров,Пётр,Петрович,1970-01-01\n")
+    assert _ask(worker, tmp_path, "Zhukov Oleg")[0] == []
+    # an import
+    _import(db, tmp_path, "id,surname,given_name,patronymic,birth_date\nB-2,Жуков,Олег,Ильич,1981-03-03\n", "q.csv")
+    hits, ext, decision = _ask(worker, tmp_path, "Zhukov Oleg Ilyich")
+    assert hits == ["B-2"] and (ext, decision) == ("B-2", "match")
+    assert check_name_index(db.engine).ok
+    # an edit of the name
+    edit_person(db.engine, admin, "B-2", PersonEdit(version=1, primary_name="Смирнов Олег Ильич", birth_date="1981-03-03"))
+    assert _ask(worker, tmp_path, "Zhukov Oleg Ilyich")[0] == []
+    hits, ext, _ = _ask(worker, tmp_path, "Smirnov Oleg Ilyich")
+    assert hits == ["B-2"] and ext == "B-2"
+    assert check_name_index(db.engine).ok
+    # a merge: B-1 joins B-2 and is gone
+    merge_records(db.engine, admin, keep="B-2", other="B-1", choices={})
+    assert _ask(worker, tmp_path, "Petrov Petr Petrovich")[0] in ([], ["B-2"])
+    assert "B-1" not in _ask(worker, tmp_path, "Petrov Petr")[0]
+    assert check_name_index(db.engine).ok
+    # a delete
+    with db.engine.begin() as conn:
+        audit.soft_delete(conn, persons, "person", _pid(db, "B-2"), actor="test")
+    hits, ext, decision = _ask(worker, tmp_path, "Smirnov Oleg Ilyich")
+    assert hits == [] and decision == "no_match"
+    assert check_name_index(db.engine).ok
+
+
+def test_stored_matcher_answers_as_the_in_memory_matcher(db: Db, tmp_path: Path) -> None:
+    synth = generate_registry(300, seed=5)
+    path = tmp_path / "persons.csv"
+    write_rows(path, PERSON_COLUMNS, synth.persons)
+    import_file(db.engine, "persons", path, actor="test")
+    rows = generate_list(synth.persons, 150, seed=7)
+    queries = [NameQuery(r["name"], parse_partial_date(r["birth_date"]) if r["birth_date"] else None,
+                         parse_gender(r["gender"]) if r["gender"] else None, r["id"]) for r in rows]
+    memory = Matcher.from_engine(db.engine)
+    sync_name_index(db.engine)
+    with db.engine.connect() as conn:
+        stored = StoredMatcher(conn)
+        for q in queries:
+            a, b = memory.match(q), stored.match(q)
+            assert (a.person_id, a.decision, round(a.score, 6), a.explanation) == \
+                   (b.person_id, b.decision, round(b.score, 6), b.explanation), q
+        for q in queries[:40]:
+            assert memory.search(q.name, limit=10) == stored.search(q.name, limit=10)
+
+
+def test_check_finds_a_wrong_key_and_rebuild_fixes_it(db: Db, tmp_path: Path) -> None:
+    _import(db, tmp_path, "id,surname,given_name,patronymic,birth_date\nC-1,Орлова,Анна,Сергеевна,1990-02-02\n")
+    sync_name_index(db.engine)
+    assert check_name_index(db.engine).ok
+    with db.engine.begin() as conn:
+        conn.execute(update(name_keys).values(key=name_keys.c.key + 1))
+    found = check_name_index(db.engine)
+    assert not found.ok and found.wrong == [_pid(db, "C-1")]
+    assert rebuild_name_index(db.engine) == 1
+    assert check_name_index(db.engine).ok
