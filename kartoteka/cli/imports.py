@@ -107,20 +107,24 @@ def print_report(r: ImportReport) -> None:
 
 @import_app.command("persons")
 def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
-                   confirm_renames: RenameOpt = False, decide: DecideOpt = None) -> None:
+                   confirm_renames: RenameOpt = False, decide: DecideOpt = None, skip_bad_rows: SkipOpt = False,
+                   rejected: RejectedOpt = None) -> None:
     """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...).
     Without an id column, rows are matched to the registry by name and birth date."""
     run_import(ctx, "persons", file, map, dry_run,
-               options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide)))
+               options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide),
+                                    skip_bad_rows=skip_bad_rows, rejected_path=rejected))
 
 
 @import_app.command("cases")
 def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
-                 status_map: StatusOpt = None, code: JurOpt = "") -> None:
+                 status_map: StatusOpt = None, code: JurOpt = "", skip_bad_rows: SkipOpt = False,
+                 rejected: RejectedOpt = None) -> None:
     """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status);
     --code gives the code of charges written without one when neither the case nor its court decides it."""
-    run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(status_map=_pairs(status_map, "--status-map"),
-                                                                      jurisdiction=code.strip().upper()))
+    run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(
+        status_map=_pairs(status_map, "--status-map"), jurisdiction=code.strip().upper(),
+        skip_bad_rows=skip_bad_rows, rejected_path=rejected))
 
 
 @import_app.command("assessments")

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
-from kartoteka.services.registry_import import SheetOptions, import_sheet, renames
+from kartoteka.services.registry_import import SheetOptions, import_sheet, renames, write_rejected
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -88,6 +88,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
         return import_sheet(engine, kind, table, fields, actor=actor, dry_run=dry_run, options=options,
                             explicit={f for f in (mapping or {}).values()})
     fields.pop("row_number", None)
+    if options.skip_bad_rows and not options.skip_rows:
+        return _without_bad_rows(engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, options=options)
     report = ImportReport(kind, str(path), dry_run=dry_run, import_id=uuid.uuid4().hex,
                           encoding=table.encoding, delimiter=table.delimiter, columns=fields,
                           ignored=[h for h in table.headers if h not in fields.values()])
@@ -102,7 +104,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             writer = _WRITERS[kind](conn, actor, report)
             writer.status_map = options.status_map
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
-            for chunk in _chunks(table.rows):
+            for chunk in _chunks(r for r in table.rows if r[0] not in options.skip_rows):
                 writer.chunk(chunk, fields, errors)
                 report.rows += len(chunk)
                 if progress:
@@ -123,6 +125,32 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 raise _DryRun()
     except _DryRun:
         pass
+    return report
+
+
+def _without_bad_rows(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None,
+                      dry_run: bool, options: SheetOptions) -> ImportReport:
+    """--skip-bad-rows: a dry run finds the bad rows; they go to the rejected file with their errors and
+    the other rows are imported (the default stays all or nothing)."""
+    strict = replace(options, skip_bad_rows=False)
+    try:
+        import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=True, options=strict)
+        bad: dict[int, list[Any]] = {}
+    except InvalidInput as exc:
+        bad = {}
+        for e in exc.errors:
+            bad.setdefault(e.row, []).append(e)
+        if not bad or 0 in bad:
+            raise
+    report = import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run,
+                         options=replace(strict, skip_rows=frozenset(bad)))
+    if bad:
+        table = open_table(path)
+        errors = ErrorCollector(path.name)
+        errors.errors = [e for row in bad.values() for e in row]
+        report.rejected = len(bad)
+        report.rejected_file = str(write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
+                                                  table.headers, [r for r in table.rows if r[0] in bad], errors))
     return report
 
 

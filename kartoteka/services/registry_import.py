@@ -52,6 +52,7 @@ class SheetOptions:
     jurisdiction: str = ""
     skip_bad_rows: bool = False
     rejected_path: Path | None = None
+    skip_rows: frozenset[int] = frozenset()        # rows a first pass found bad (--skip-bad-rows)
 
 
 def _fold(text: str) -> str:
@@ -80,7 +81,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
             raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
         bad = {e.row for e in errors.errors}
         report.rejected = len(bad)
-        report.rejected_file = str(_write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
+        report.rejected_file = str(write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
                                                    table.headers, rows, errors))
         people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
                             status_map=options.status_map, jurisdiction=options.jurisdiction)
@@ -124,8 +125,9 @@ def _refusals(report: ImportReport, options: SheetOptions, dry_run: bool) -> lis
     return errors.errors
 
 
-def _write_rejected(target: Path, headers: list[str], rows: list[tuple[int, dict[str, str]]],
-                    errors: ErrorCollector) -> Path:
+def write_rejected(target: Path, headers: list[str], rows: list[tuple[int, dict[str, str]]],
+                   errors: ErrorCollector) -> Path:
+    """The rejected rows as CSV: their row number, their cells as read, and every error of the row."""
     why: dict[int, list[str]] = {}
     for e in errors.errors:
         why.setdefault(e.row, []).append(f"{e.column}: {e.reason}")

@@ -171,3 +171,19 @@ def test_unknown_status_needs_a_mapping_and_bad_rows_can_be_skipped(db: Db, tmp_
     assert "Лапшина Вера" in rejected and "32.13.2022" in rejected and "Кораблёв" not in rejected
     with db.engine.connect() as conn:
         assert conn.execute(select(cases.c.status)).scalar_one() == "transferred"
+
+
+def test_skip_bad_rows_for_persons_and_cases_with_ids(db: Db, tmp_path: Path) -> None:
+    people = "id,name,birth_date\nA1,Кораблёв Степан,1985\nA2,Лапшина Вера,31.02.1990\nA1,Повтор Повторович,1970\n"
+    path = _file(tmp_path, people, "p.csv")
+    with pytest.raises(InvalidInput):
+        import_file(db.engine, "persons", path, actor="t")
+    r = import_file(db.engine, "persons", path, actor="t", options=SheetOptions(skip_bad_rows=True))
+    assert (r.created, r.rejected) == (1, 2)
+    rejected = Path(r.rejected_file).read_text("utf-8-sig").splitlines()
+    assert rejected[0].startswith("row,id,name") and [line.split(",")[0] for line in rejected[1:]] == ["3", "4"]
+    cases_file = _file(tmp_path, "case_id,person_id,status\nC1,A1,в СИЗО\nC2,NOBODY,\n", "c.csv")
+    r = import_file(db.engine, "cases", cases_file, actor="t",
+                    options=SheetOptions(skip_bad_rows=True, rejected_path=tmp_path / "bad.csv"))
+    assert (r.created, r.rejected, r.rejected_file) == (1, 1, str(tmp_path / "bad.csv"))
+    assert "NOBODY" in (tmp_path / "bad.csv").read_text("utf-8-sig")
