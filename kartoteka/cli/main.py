@@ -11,6 +11,7 @@ from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, exchange, registry
 from kartoteka.cli import custody as custody_cli
 from kartoteka.cli import matching as matching_cli
+from kartoteka.cli import name_index as name_index_cli
 from kartoteka.cli import vetting as vetting_cli
 from kartoteka.cli import web as web_cli
 from kartoteka.cli.common import CliState, err_console
@@ -42,6 +43,7 @@ registry.register(app)
 criteria.register(app)
 web_cli.register(app)
 matching_cli.register(app)
+name_index_cli.register(app)
 vetting_cli.register(app)
 exchange.register(app)
 custody_cli.register(app)

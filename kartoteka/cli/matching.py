@@ -46,12 +46,16 @@ def match(ctx: typer.Context, file: Path,
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task(f"Matching {file.name}", total=None)
+            paths: list[str] = []
             results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []),
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                     on_path=paths.append)
         svc.write_matches(results, out, fmt=fmt)
     counts = {d: sum(1 for r in results if r.result.decision == d) for d in ("match", "review", "no_match")}
     console.print(f"Matched {len(results)} rows of {file.name}: {counts['match']} match, {counts['review']} "
                   f"review, {counts['no_match']} no_match -> {out}", highlight=False)
+    console.print("Candidates from the stored index" if paths == ["index"] else
+                  "Candidates from the whole registry loaded into memory (long list)", highlight=False)
 
 
 def search(ctx: typer.Context, text: str,
