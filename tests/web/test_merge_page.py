@@ -7,6 +7,8 @@ from tests.web.conftest import Web, csrf
 
 def test_merge_from_duplicates_page_and_unmerge(web: Web) -> None:
     c = web.client("editor")
+    person = c.get("/persons/P1").text
+    assert 'id="merge-with"' in person and 'name="first" value="P1"' in person   # merge from the person page
     page = c.get("/duplicates/merge", params={"first": "P1", "second": "P2"})
     assert page.status_code == 200 and 'name="field_region"' in page.text
     r = c.post("/duplicates/merge", data={"csrf_token": csrf(page.text), "first": "P1", "second": "P2", "keep": "P2",
