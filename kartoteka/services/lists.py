@@ -13,6 +13,7 @@ from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import InvalidInput
 from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.reader import RawTable
 from kartoteka.tabular.vocab import parse_loose_date
 
@@ -57,10 +58,15 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                                "name it with --map 'HEADER=name' (or surname/given_name/patronymic)")
         fields["name"] = table.headers[0]
     out = ListInput([], fields, table.format)
+    limits = current_limits()
     for row_no, row in table.rows:
         name = _name_of(row, fields)
         if not name:
             out.problems.append(f"row {row_no}: no name; the row is skipped")
+            continue
+        too_long = name_problem(name, limits)   # the matcher's time grows with the words of a name
+        if too_long:
+            out.problems.append(f"row {row_no}: the name has {too_long}; the row is skipped")
             continue
         notes: list[str] = []
         birth_text = row.get(fields.get("birth_date", ""), "").strip()

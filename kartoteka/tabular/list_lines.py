@@ -45,7 +45,7 @@ def not_a_row(line: str) -> bool:
     low = line.lower().replace("ё", "е").strip()
     if any(mark in low for mark in v["signature_marks"]):
         return True
-    outside = re.sub(r"\([^)]*\)", " ", low)     # a remark in parentheses may say anything
+    outside = re.sub(r"\([^()]*\)", " ", low)    # a remark in parentheses may say anything (linear: no "(" inside)
     words = _words(outside)
     if not words:
         return False

@@ -201,7 +201,7 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     except (TypeError, ValueError):
         declared_rows = declared_cols = 0
     check_shape(path.name, declared_rows, declared_cols, limits)
-    it = ws.iter_rows(values_only=True)
+    it = _guarded(path, ws.iter_rows(values_only=True))
     try:
         first = [_cell_text(h).strip() for h in next(it)]
     except StopIteration:
@@ -225,6 +225,20 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     return table
 
 
+def _guarded(path: Path, it: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """openpyxl's rows, with a broken cell (a 'NaN' number, bad XML) as InvalidInput naming the row."""
+    row_no = 0
+    while True:
+        row_no += 1
+        try:
+            values = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises ValueError, KeyError, XML errors ... for broken sheets
+            raise InvalidInput(f"{path.name}: row {row_no}: unreadable cell ({type(exc).__name__}: {exc})") from None
+        yield values
+
+
 def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
     headers: list[str] = []
@@ -241,15 +255,21 @@ def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTabl
             continue
         row: dict[str, str] = {}
         for k, v in obj.items():
+            key_problem = cell_problem(k, limits)
+            if key_problem:
+                problems.append(RowError(path.name, line_no, k[:60].encode("utf-8", "replace").decode(),
+                                         f"the field name {key_problem}"))
+                continue
             if k not in headers:
                 if len(headers) >= limits.columns:
                     raise InvalidInput(f"{path.name}: line {line_no}: more than {limits.columns} fields "
                                        "(KARTOTEKA_MAX_COLUMNS)")
                 headers.append(k)
             value, problem = _json_value(v, limits)
-            problem = problem or cell_problem(value, limits) or cell_problem(k, limits)
+            problem = problem or cell_problem(value, limits)
             if problem:
-                problems.append(RowError(path.name, line_no, k[:60], problem))
+                problems.append(RowError(path.name, line_no, k, problem))
+                value = ""   # never passed on: a vetting run notes the row, an import stops
             row[k] = value
         parsed.append((line_no, row))
     return RawTable(path, "jsonl", headers, iter(parsed), encoding, "", len(parsed), problems)

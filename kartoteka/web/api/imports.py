@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
+from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel
 
@@ -55,7 +56,8 @@ async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrinci
     require(principal, "import")
     token = await save_upload(settings.media_dir, file)
     try:
-        p = preview_import(kind, upload_path(settings.media_dir, token), mapping=mapping_of(mapping))
+        p = await run_in_threadpool(preview_import, kind, upload_path(settings.media_dir, token),
+                                    mapping=mapping_of(mapping))
         return {**asdict(p), "unmapped": p.unmapped}
     finally:
         discard(settings.media_dir, token)
@@ -82,8 +84,8 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
     token = await save_upload(settings.media_dir, file)
     try:
         path = upload_path(settings.media_dir, token)
-        report = import_file(engine, kind, path, actor=principal.username, mapping=mapping_of(mapping),
-                             dry_run=dry_run, options=options)
+        report = await run_in_threadpool(import_file, engine, kind, path, actor=principal.username,
+                                         mapping=mapping_of(mapping), dry_run=dry_run, options=options)
     except (UnicodeError, ValueError) as exc:
         raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc
     finally:

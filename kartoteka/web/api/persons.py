@@ -56,7 +56,7 @@ async def filters(q: Annotated[str, Query(max_length=300, description="a name in
 
 
 @router.get("", response_model=list[PersonRow], summary="Search persons across scripts, with filters")
-async def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
+def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
     return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
+from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -55,13 +56,17 @@ async def vet(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
               ) -> dict[str, Any]:
     access.require(principal, "vet")
     token = await save_upload(settings.media_dir, file)
-    try:
-        report = vetting.vet_list(engine, path=upload_path(settings.media_dir, token), definition_id=definition_id,
-                                  actor=principal.username, round=round, side=side, label=label, held_by=held_by,
-                                  definitions=list(definitions or [])[:10])
-    finally:
-        discard(settings.media_dir, token)
-    return asdict(access.redact_report(engine, principal, report).run)
+
+    def work() -> dict[str, Any]:   # in a worker thread: the event loop keeps answering other requests
+        try:
+            report = vetting.vet_list(engine, path=upload_path(settings.media_dir, token),
+                                      definition_id=definition_id, actor=principal.username, round=round, side=side,
+                                      label=label, held_by=held_by, definitions=list(definitions or [])[:10])
+        finally:
+            discard(settings.media_dir, token)
+        return asdict(access.redact_report(engine, principal, report).run)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/runs/{run_id}", response_model=dict[str, Any], summary="A run's full report (rows, missing, outcomes)")

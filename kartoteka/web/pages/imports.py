@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import Engine
@@ -50,7 +51,7 @@ async def upload(request: Request, principal: PagePrincipal, settings: SettingsD
     require(principal, "import")
     token = await save_upload(settings.media_dir, file)
     try:
-        preview = preview_import(kind, upload_path(settings.media_dir, token))
+        preview = await run_in_threadpool(preview_import, kind, upload_path(settings.media_dir, token))
     except KartotekaError:   # a file that cannot be previewed is not kept
         discard(settings.media_dir, token)
         raise
