@@ -27,7 +27,7 @@ from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
-from kartoteka.services.registry_import import SheetOptions, import_sheet, renames, write_rejected
+from kartoteka.services.registry_import import SheetOptions, import_sheet, numbered_rows, renames, write_rejected
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -84,9 +84,12 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
     table = open_table(path)
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     _check_columns(kind, table, fields)
-    if kind == "registry" or (kind == "persons" and "id" not in fields):
+    explicit = set((mapping or {}).values())
+    # 1, 2, 3 ... under an id header are row numbers: those persons are matched by name instead
+    numbered = kind == "persons" and "id" in fields and "id" not in explicit and numbered_rows(path, fields["id"])
+    if kind == "registry" or (kind == "persons" and "id" not in fields) or numbered:
         return import_sheet(engine, kind, table, fields, actor=actor, dry_run=dry_run, options=options,
-                            explicit={f for f in (mapping or {}).values()})
+                            explicit=explicit)
     fields.pop("row_number", None)
     if options.skip_bad_rows and not options.skip_rows:
         return _without_bad_rows(engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, options=options)

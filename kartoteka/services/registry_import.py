@@ -32,7 +32,7 @@ from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, running_numbers
-from kartoteka.tabular.reader import RawTable
+from kartoteka.tabular.reader import RawTable, open_table
 
 _EXT = re.compile(r"^P(\d{1,12})$")
 # Written words that another sheet may give in another language: a person or case found by name (not
@@ -108,6 +108,18 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     except _DryRun:
         pass
     return report
+
+
+def numbered_rows(path: Path, header: str) -> bool:
+    """True when the column ``header`` holds 1, 2, 3 ... in file order: row numbers under an id header.
+    Only the first rows are read unless they start so (a real id column costs three rows)."""
+    values: list[str] = []
+    for i, (_, row) in enumerate(open_table(path).rows, 1):
+        value = row.get(header, "").strip()
+        if value != str(i):
+            return False
+        values.append(value)
+    return running_numbers(values)
 
 
 def _refusals(report: ImportReport, options: SheetOptions, dry_run: bool) -> list[Any]:

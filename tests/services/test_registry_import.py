@@ -187,3 +187,15 @@ def test_skip_bad_rows_for_persons_and_cases_with_ids(db: Db, tmp_path: Path) ->
                     options=SheetOptions(skip_bad_rows=True, rejected_path=tmp_path / "bad.csv"))
     assert (r.created, r.rejected, r.rejected_file) == (1, 1, str(tmp_path / "bad.csv"))
     assert "NOBODY" in (tmp_path / "bad.csv").read_text("utf-8-sig")
+
+
+def test_persons_import_with_row_numbers_under_an_id_header_matches_by_name(db: Db, tmp_path: Path) -> None:
+    first = _file(tmp_path, "id,name,birth_date\n1,Кораблёв Степан,1985\n2,Лапшина Вера,1990\n", "a.csv")
+    import_file(db.engine, "persons", first, actor="t")
+    resorted = _file(tmp_path, "id,name,birth_date\n1,Лапшина Вера,1990\n2,Кораблёв Степан,1985\n", "b.csv")
+    r = import_file(db.engine, "persons", resorted, actor="t")
+    assert (r.created, r.updated, r.unchanged, r.renames) == (0, 0, 2, [])
+    assert _names(db) == {"P0000001": [("primary", "Кораблёв Степан")], "P0000002": [("primary", "Лапшина Вера")]}
+    named = import_file(db.engine, "persons", _file(tmp_path, "id,name\n1,Кто-то Новый\n", "c.csv"), actor="t",
+                        mapping={"id": "id"})          # named explicitly, the column is trusted as ids
+    assert named.created == 1 and "1" in _names(db)
