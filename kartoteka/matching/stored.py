@@ -102,14 +102,23 @@ class StoredIndex(CandidateIndex):
     def existing(self, keys: set[str]) -> set[str]:
         """The surname keys some non-deleted person carries."""
         by_hash = {stable_hash((k, ANY)): k for k in keys}
-        found = self._lookup(set(by_hash), 1)
-        return {by_hash[h] for h, ids in found.items() if ids}
+        items = sorted(by_hash)
+        found: set[str] = set()
+        for i in range(0, len(items), 500):
+            found |= {by_hash[h] for h in self.conn.execute(select(name_keys.c.key).where(
+                name_keys.c.key.in_(items[i:i + 500])).distinct()).scalars()}
+        return found
 
     def _lookup(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = {}
-        for h in sorted(hashes):
-            out[h] = list(self.conn.execute(select(name_keys.c.person_id).where(name_keys.c.key == h)
-                                            .order_by(name_keys.c.person_id).limit(limit)).scalars())
+        """Person ids per block, the first ``limit`` by id (as the in-memory index keeps them)."""
+        out: dict[int, list[int]] = {h: [] for h in hashes}
+        items = sorted(hashes)
+        for i in range(0, len(items), 500):
+            for key, pid in self.conn.execute(select(name_keys.c.key, name_keys.c.person_id).where(
+                    name_keys.c.key.in_(items[i:i + 500])).order_by(name_keys.c.key, name_keys.c.person_id)):
+                ids = out[key]
+                if len(ids) < limit:
+                    ids.append(pid)
         return out
 
     def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Protocol
 
 from kartoteka.domain.dates import PartialDate
@@ -23,18 +24,24 @@ from kartoteka.names.keys import plain_form
 Pair = tuple[str, ...]
 
 
+@lru_cache(maxsize=1_000_000)
 def stable_hash(pair: Pair) -> int:
     """A signed 64-bit hash of a block that is the same in every process (BIGINT column)."""
     digest = hashlib.blake2b("\x1f".join(pair).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
-def name_pairs(name: PreparedName) -> set[Pair]:
+def name_pairs(name: PreparedName) -> frozenset[Pair]:
     """The blocks index.name_blocks files a registry name under, as pairs."""
     if name.surname is None:
-        return set()
-    gs = given_blocks(name.given, query=False) + [ANY]
-    return {(ks, g) for ks in name.surname.keys for g in gs}
+        return frozenset()
+    return _pairs(name.surname, name.given)
+
+
+@lru_cache(maxsize=500_000)
+def _pairs(surname: Token, given: Token | None) -> frozenset[Pair]:
+    gs = given_blocks(given, query=False) + [ANY]
+    return frozenset((ks, g) for ks in surname.keys for g in gs)
 
 
 def kin_tuples(birth: PartialDate, given: Token, patronymic: Token) -> set[Pair]:
@@ -72,16 +79,21 @@ def surname_variants(names: Iterable[PreparedName]) -> set[tuple[str, str]]:
     letters or more) and ``near_plain`` (plain spellings of five or more), which find typos."""
     out: set[tuple[str, str]] = set()
     for name in names:
-        tok = name.surname
-        if tok is None:
-            continue
-        for key in tok.keys:
-            if len(key) >= 4:
-                out |= {(v, key) for v in _deletions(key) | {key}}
-        plain = plain_form(tok.text)
-        if len(plain) >= 5:
-            out |= {("~" + v, key) for v in _deletions(plain) | {plain} for key in tok.keys}
+        if name.surname is not None:
+            out |= _token_variants(name.surname)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_variants(tok: Token) -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for key in tok.keys:
+        if len(key) >= 4:
+            out |= {(v, key) for v in _deletions(key) | {key}}
+    plain = plain_form(tok.text)
+    if len(plain) >= 5:
+        out |= {("~" + v, key) for v in _deletions(plain) | {plain} for key in tok.keys}
+    return frozenset(out)
 
 
 class NearSource(Protocol):

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, update
 
+from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
 from kartoteka.matching.records import chunks as _chunks, load_records
@@ -33,8 +34,7 @@ def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
     pairs |= person_kin(rec.birth, names)
     first = names[0].given if names else None
     pairs |= {("given", "c%d" % c) for c in (first.classes if first is not None else ())}
-    variants = {(v, k) for v, k in variants_of(names) if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT}
-    return {stable_hash(p) for p in pairs}, variants
+    return {stable_hash(p) for p in pairs}, variants_of(names)
 
 
 def refresh_persons(conn: Connection, ids: Iterable[int]) -> int:
@@ -48,18 +48,30 @@ def refresh_persons(conn: Connection, ids: Iterable[int]) -> int:
 
 
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
-    rows: list[dict[str, int]] = []
+    rows: list[tuple[int, int]] = []
     variants: set[tuple[str, str]] = set()
     for rec in recs:
         keys, vs = record_keys(rec)
-        rows.extend({"person_id": rec.id, "key": k} for k in keys)
+        rows.extend((rec.id, k) for k in keys)
         variants |= vs
-        if len(rows) >= 50_000:
-            conn.execute(insert(name_keys), rows)
+        if len(rows) >= 100_000:
+            _write_keys(conn, rows)
             rows = []
-    if rows:
-        conn.execute(insert(name_keys), rows)
-    _add_variants(conn, variants)
+    _write_keys(conn, rows)
+    _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
+
+
+def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
+    """(person_id, key) rows: COPY on PostgreSQL, the DBAPI's executemany on SQLite."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY name_keys (person_id, key) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    bulk_insert(conn, name_keys, [{"person_id": p, "key": k} for p, k in rows])
 
 
 def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
@@ -70,9 +82,7 @@ def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
     for i in range(0, len(wanted), 500):
         have |= {(r.variant, r.key) for r in conn.execute(select(surname_variants).where(
             surname_variants.c.variant.in_(wanted[i:i + 500])))}
-    new = [{"variant": v, "key": k} for v, k in sorted(variants - have)]
-    for i in range(0, len(new), 50_000):
-        conn.execute(insert(surname_variants), new[i:i + 50_000])
+    bulk_insert(conn, surname_variants, [{"variant": v, "key": k} for v, k in sorted(variants - have)])
 
 
 def _head(conn: Connection) -> int:
