@@ -25,12 +25,18 @@ def main(ctx: typer.Context,
          db: Annotated[str | None, typer.Option("--db", envvar="KARTOTEKA_DB",
                                                 help="Database URL or SQLite file (default ./kartoteka.db)")] = None,
          actor: Annotated[str | None, typer.Option("--actor", envvar="KARTOTEKA_ACTOR",
-                                                   help="Name recorded in the audit log")] = None) -> None:
+                                                   help="Name recorded in the audit log")] = None,
+         encoding: Annotated[str | None, typer.Option("--encoding", envvar="KARTOTEKA_ENCODING",
+                                                      help="Encoding of the text files read (cp1251, koi8_r, "
+                                                           "utf-8 ...) when detection cannot tell")] = None) -> None:
     from pydantic import ValidationError   # here, not at import: --help loads neither pydantic nor settings
 
     from kartoteka.settings import Settings
 
     os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
+    from kartoteka.tabular.encoding import NAMED
+
+    NAMED.set(encoding or None)   # every run decides afresh (tests run many commands in one process)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
     try:
         ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from kartoteka.errors import InvalidInput
 from kartoteka.tabular.columns import map_columns
-from kartoteka.tabular.encoding import detect_encoding
+from kartoteka.tabular.encoding import detect
+from kartoteka.tabular.limits import check_file, check_zip, current_limits
 from kartoteka.tabular.list_lines import not_a_row, word_date
 from kartoteka.tabular.reader import RawTable, guess_format, open_table
 
@@ -139,8 +140,8 @@ def _looks_delimited(first_line: str) -> bool:
 
 def open_text(path: Path) -> RawTable:
     """One name per line; a .txt that is really a delimited table with a header is read as CSV."""
-    data = path.read_bytes()
-    text = data.decode(detect_encoding(data))
+    check_file(path, current_limits())
+    text = detect(path.read_bytes(), name=path.name).text
     lines = text.splitlines()
     if lines and _looks_delimited(lines[0].lstrip("\ufeff")):
         return open_table(path, "csv")
@@ -162,6 +163,7 @@ def open_docx(path: Path) -> RawTable:
     tables is read as one name per paragraph."""
     from docx import Document
 
+    check_zip(path, current_limits(), kind="DOCX document")   # a compressed bomb is refused unopened
     try:
         doc = Document(str(path))
     except Exception as exc:  # python-docx raises several types for a broken file
@@ -203,6 +205,7 @@ def open_pdf(path: Path) -> RawTable:
     """The PDF's text, one name per line (a scanned PDF without a text layer has no names)."""
     from pypdf import PdfReader
 
+    check_file(path, current_limits())
     try:
         reader = PdfReader(str(path))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +30,8 @@ MARGIN = 1.0            # score difference below which two encodings are both pl
 _RARE = math.log(0.005)
 _VOWELS = set("аеёиоуыэюяіїє")
 _WORD = re.compile(r"[^\W\d_]+")
+# The encoding the user named (``kartoteka --encoding cp1251 ...``): every text file is decoded with it.
+NAMED: ContextVar[str | None] = ContextVar("kartoteka_encoding", default=None)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -63,8 +66,9 @@ def decode_strict(data: bytes, encoding: str, *, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{name}: not valid {encoding} at {_position(data, exc.start)}; fix the byte "
-                           "or name the file's encoding with --encoding") from None
+        skipped = 3 if codecs.lookup(encoding).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+        raise InvalidInput(f"{name}: not valid {encoding} at {_position(data, exc.start + skipped)}; fix the byte "
+                           "or name the file's encoding: kartoteka --encoding NAME ...") from None
 
 
 def score(text: str) -> float:
@@ -96,6 +100,9 @@ def score(text: str) -> float:
 
 def detect(data: bytes, *, name: str = "file") -> Decoded:
     """Decode ``data``; raises InvalidInput on a bad byte in UTF-8 or when the encoding is unclear."""
+    named = NAMED.get()
+    if named:
+        return Decoded(decode_strict(data, named, name=name), named)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(decode_strict(data, encoding, name=name), encoding)
@@ -109,7 +116,7 @@ def detect(data: bytes, *, name: str = "file") -> Decoded:
     high = sum(1 for b in sample if b >= 0x80)
     if in_utf8 >= 4 and in_utf8 >= 0.8 * high:   # UTF-8 but for a few bytes: say where, guess nothing
         raise InvalidInput(f"{name}: the file is UTF-8 but has an invalid byte at {_position(data, first_bad)}; "
-                           "fix it, or name the file's encoding with --encoding") from None
+                           "fix it, or name the file's encoding: kartoteka --encoding NAME ...") from None
     texts = {enc: sample.decode(enc, errors="replace") for enc in CANDIDATES}
     ranked = sorted(((score(texts[enc]), -i, enc) for i, enc in enumerate(CANDIDATES)), reverse=True)
     enc, best = ranked[0][2], ranked[0][0]
@@ -117,7 +124,8 @@ def detect(data: bytes, *, name: str = "file") -> Decoded:
     if rivals and best - rivals[0][0] < MARGIN:
         other = rivals[0][1]
         raise InvalidInput(f"{name}: the encoding is unclear: {enc} or {other} (they read the text "
-                           f"differently); run again with --encoding {enc} or --encoding {other}")
+                           f"differently); run again naming it: kartoteka --encoding {enc} ... "
+                           f"(or --encoding {other}; KARTOTEKA_ENCODING on a server)")
     return Decoded(decode_strict(data, enc, name=name), enc)
 
 
