@@ -8,6 +8,7 @@ on first use (only rows with a full birth date ask).
 from __future__ import annotations
 
 from array import array
+from functools import lru_cache
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,9 +34,14 @@ def _father(tok: Token) -> list[str]:
     return ["f%d" % c for c in father_classes(tok)] or ["s" + k for k in father_stems(tok)]
 
 
+@lru_cache(maxsize=200_000)
+def _pairs(given: Token, patronymic: Token) -> tuple[int, ...]:
+    return tuple(hash((g, f)) for g in _given(given) for f in _father(patronymic))
+
+
 def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
     day = birth.iso()
-    return {hash(("kin", day, g, f)) for g in _given(given) for f in _father(patronymic)}
+    return {hash((day, pair)) for pair in _pairs(given, patronymic)}
 
 
 class KinIndex:
