@@ -109,7 +109,7 @@ class StoredIndex(CandidateIndex):
                 name_keys.c.key.in_(items[i:i + 500])).distinct()).scalars()}
         return found
 
-    def _lookup(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
+    def block_persons(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
         """Person ids per block, the first ``limit`` by id (as the in-memory index keeps them)."""
         out: dict[int, list[int]] = {h: [] for h in hashes}
         items = sorted(hashes)
@@ -123,7 +123,7 @@ class StoredIndex(CandidateIndex):
 
     def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
         found: set[int] = set()
-        for ids in self._lookup({stable_hash(p) for p in pairs}, limit).values():
+        for ids in self.block_persons({stable_hash(p) for p in pairs}, limit).values():
             found.update(ids)
         self._load(found)
         return found

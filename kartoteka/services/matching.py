@@ -17,7 +17,7 @@ from kartoteka.domain.person import Gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.services import lists
-from kartoteka.services.generation import GenerationCache, registry_generation
+from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
@@ -158,25 +158,29 @@ class DuplicatePair:
 
 
 def duplicates_ready(engine: Engine, *, settings: MatchSettings = DEFAULT) -> bool:
-    """Whether find_duplicates would answer at once (its pairs are current)."""
-    return _PAIRS.peek(engine, settings) is not None
+    """Whether find_duplicates would answer at once (pairs were scored in this process: bringing them up
+    to date rescores only the persons changed since)."""
+    from kartoteka.services.duplicate_pairs import pairs_ready
+    return pairs_ready(engine, settings)
 
 
 def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
-                    progress: Progress | None = None) -> list[DuplicatePair]:
+                    progress: Progress | None = None, on_path: Callable[[str], None] | None = None
+                    ) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
-    `different` are left out. Scoring every person against the registry takes minutes at 100,000
-    persons, so the pairs are kept until a record changes (judgements do not change them: they are
-    applied here, on every call)."""
+    `different` are left out. The first call scores every person; later ones rescore only the persons
+    changed since (services/duplicate_pairs.py; ``on_path`` is told which). Judgements do not change
+    the pairs: they are applied here, on every call."""
+    from kartoteka.services.duplicate_pairs import current_pairs
+
     with engine.connect() as conn:
         judged = {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)) for r in conn.execute(
             select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
                 match_decisions.c.other_person_id.is_not(None), match_decisions.c.judgement == "different"))}
-    pairs = _PAIRS.get(engine, settings, lambda: _all_pairs(engine, settings, progress))
+    pairs, path = current_pairs(engine, settings, lambda: _all_pairs(engine, settings, progress))
+    if on_path:
+        on_path(path)
     return [p for p in pairs if (p.person_id, p.other_person_id) not in judged]
-
-
-_PAIRS: GenerationCache[list[DuplicatePair]] = GenerationCache(maxsize=4, judgements=False)
 
 
 def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:

@@ -85,6 +85,17 @@ def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
     bulk_insert(conn, surname_variants, [{"variant": v, "key": k} for v, k in sorted(variants - have)])
 
 
+def changed_persons(conn: Connection, since: int, head: int) -> set[int]:
+    """Persons with an audit entry after chain position ``since`` up to ``head``."""
+    return set(conn.execute(select(audit_log.c.entity_id).where(
+        audit_log.c.seq > since, audit_log.c.seq <= head, audit_log.c.entity_type == "person").distinct()).scalars())
+
+
+def changed_head(conn: Connection) -> int:
+    """The audit chain position of the newest committed change (0 on an empty log)."""
+    return _head(conn)
+
+
 def _head(conn: Connection) -> int:
     return int(conn.execute(select(audit_head.c.changed_seq).where(audit_head.c.id == 1)).scalar() or 0)
 
@@ -104,9 +115,7 @@ def sync_name_index(engine: Engine) -> int:
             return 0
         if done < 0:
             return _rebuild(conn)
-        ids = set(conn.execute(select(audit_log.c.entity_id).where(
-            audit_log.c.seq > done, audit_log.c.seq <= head, audit_log.c.entity_type == "person").distinct()).scalars())
-        return refresh_persons(conn, ids)
+        return refresh_persons(conn, changed_persons(conn, done, head))
 
 
 def _rebuild(conn: Connection) -> int:

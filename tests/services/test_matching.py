@@ -116,5 +116,7 @@ def test_duplicate_pairs_are_scored_once_until_a_record_changes(registry: Db, tm
     more.write_text("id,surname,given_name,patronymic,birth_date,gender\nA-7,Иванов,Сергей,Петрович,1985-01-01,m\n",
                     "utf-8")
     import_file(registry.engine, "persons", more, actor="test")
-    assert [(p.ext_id, p.other_ext_id) for p in svc.find_duplicates(registry.engine)] == [("A-3", "A-7")]
-    assert len(builds) == 2
+    paths: list[str] = []
+    assert [(p.ext_id, p.other_ext_id) for p in svc.find_duplicates(registry.engine, on_path=paths.append)] == \
+        [("A-3", "A-7")]
+    assert len(builds) == 1 and paths == ["incremental (1 persons)"]   # only the new person was scored
