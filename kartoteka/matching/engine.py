@@ -292,7 +292,7 @@ class Matcher:
         if sur is None or given is None or given[0].initial:
             return None
         expected = self.settings.population * population().surname_share(sur[0].keys) * self._given_share(given[0])
-        if expected < 1.0:
+        if expected < self.settings.common_name:
             return None
         return reason(N_("a common name: about %(count)s people in a population of %(population)s would carry "
                          "%(name)s, so without a birth date or patronymic it may be someone else"),

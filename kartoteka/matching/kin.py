@@ -35,13 +35,14 @@ def _father(tok: Token) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _pairs(given: Token, patronymic: Token) -> tuple[int, ...]:
-    return tuple(hash((g, f)) for g in _given(given) for f in _father(patronymic))
+def _pairs(given: Token, patronymic: Token) -> tuple[tuple[str, str], ...]:
+    return tuple((g, f) for g in _given(given) for f in _father(patronymic))
 
 
 def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
+    """Blocks hash ("kin", date, given block, father block): matching/stored_keys.py relies on it."""
     day = birth.iso()
-    return {hash((day, pair)) for pair in _pairs(given, patronymic)}
+    return {hash(("kin", day, g, f)) for g, f in _pairs(given, patronymic)}
 
 
 class KinIndex:
