@@ -104,6 +104,9 @@ def test_ukrainian_one_sheet_registry_with_messy_headers(db: Db, tmp_path: Path)
     assert [tuple(x) for x in got] == [("P0000001", "2022-03", "detained", "UA", "111"),
                                        ("P0000002", "2023-02-24", "convicted", "UA", "110"),
                                        ("P0000002", "2022-05-12", "convicted", "UA", "436-2")]
+    with db.engine.connect() as conn:
+        flags = {pid: {f.tag for f in fl} for pid, fl in flags_for_persons(conn, [1, 2]).items()}
+    assert "treason_espionage" in flags[1] and {"collaboration", "speech"} <= flags[2]
 
 
 def test_rename_by_trusted_id_is_listed_and_refused_without_confirmation(db: Db, tmp_path: Path) -> None:
