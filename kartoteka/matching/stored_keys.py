@@ -38,6 +38,18 @@ def name_pairs(name: PreparedName) -> frozenset[Pair]:
     return _pairs(name.surname, name.given)
 
 
+def name_hashes(name: PreparedName) -> frozenset[int]:
+    """stable_hash of each of name_pairs(name)."""
+    if name.surname is None:
+        return frozenset()
+    return _hashes(name.surname, name.given)
+
+
+@lru_cache(maxsize=500_000)
+def _hashes(surname: Token, given: Token | None) -> frozenset[int]:
+    return frozenset(stable_hash(p) for p in _pairs(surname, given))
+
+
 @lru_cache(maxsize=500_000)
 def _pairs(surname: Token, given: Token | None) -> frozenset[Pair]:
     gs = given_blocks(given, query=False) + [ANY]

@@ -19,7 +19,7 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
 from kartoteka.matching.records import chunks as _chunks, load_records
-from kartoteka.matching.stored_keys import name_pairs, person_kin, stable_hash, surname_variants as variants_of
+from kartoteka.matching.stored_keys import name_hashes, person_kin, stable_hash, surname_variants as variants_of
 from kartoteka.matching.tokens import PreparedName, prepare_name
 
 MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not typo-searched
@@ -28,13 +28,13 @@ MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not t
 def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
     """A person's stored blocks (name blocks, kin blocks, first given name's classes) and surname variants."""
     names: list[PreparedName] = [prepare_name(*n) for n in rec.names]
-    pairs: set[tuple[str, ...]] = set()
+    keys: set[int] = set()
     for name in names:
-        pairs |= name_pairs(name)
-    pairs |= person_kin(rec.birth, names)
+        keys |= name_hashes(name)
+    pairs: set[tuple[str, ...]] = set(person_kin(rec.birth, names))
     first = names[0].given if names else None
     pairs |= {("given", "c%d" % c) for c in (first.classes if first is not None else ())}
-    return {stable_hash(p) for p in pairs}, variants_of(names)
+    return keys | {stable_hash(p) for p in pairs}, variants_of(names)
 
 
 def refresh_persons(conn: Connection, ids: Iterable[int]) -> int:
@@ -71,7 +71,7 @@ def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    bulk_insert(conn, name_keys, [{"person_id": p, "key": k} for p, k in rows])
+    conn.exec_driver_sql("INSERT INTO name_keys (person_id, key) VALUES (?, ?)", rows)
 
 
 def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:

@@ -73,3 +73,9 @@ def test_kin_tuples_are_kin_blocks_and_hashes_are_stable() -> None:
     assert {hash(t) for t in kin_tuples(birth, name.given, name.patronymic)} == _hashes(birth, name.given, name.patronymic)
     assert stable_hash(("navalni", "*")) == stable_hash(("navalni", "*")) != stable_hash(("navalni", "-"))
     assert stable_hash(("a", "bc")) != stable_hash(("ab", "c"))
+
+
+def test_name_hashes_are_the_stable_hashes_of_the_pairs() -> None:
+    for name in _names():
+        from kartoteka.matching.stored_keys import name_hashes
+        assert name_hashes(name) == {stable_hash(p) for p in name_pairs(name)}
