@@ -170,4 +170,4 @@ def primary_key(token: str) -> str:
 
 def initial_keys(token: str) -> frozenset[str]:
     """First skeleton letter(s) of a token, for comparing with initials ("M." ~ Мария)."""
-    return frozenset(k[0] for k in token_keys(token) if k)
+    return frozenset(k[0] for k in base_keys(token) if k)   # not the foreign readings (German v = ф)
