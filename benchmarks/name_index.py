@@ -7,16 +7,17 @@ A synthetic registry is imported the normal way (import persons, bulk path) into
 * keys: the first sync computes every person's stored keys (what the migration's first search or
   `kartoteka index rebuild` costs), and `index check`;
 * cold search: a new process's first `search` -- baseline: Matcher.from_engine + search (before issue 17);
-  figure: sync (nothing to do) + StoredMatcher search; peak memory is printed for both;
+  figure: sync (nothing to do) + StoredMatcher search;
 * next search after an edit: an edit of one person's name, then a search -- baseline: load_matcher
   rebuilds the whole index (what every web worker did); figure: sync re-keys that person + stored search.
-Targets (issue 17): search <= 0.5 s at 1M, next search after an edit <= 50 ms.
+* with --duplicates: `duplicates` after one edit -- baseline: the full scan (what every change cost
+  before); figure: the incremental update (services/duplicate_pairs.py).
+Targets (issue 17): search <= 0.5 s at 1M, next search after an edit <= 50 ms, duplicates after an edit <= 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import tempfile
 import time
@@ -27,7 +28,7 @@ from kartoteka.db.schema import upgrade_schema
 from kartoteka.matching.engine import Matcher
 from kartoteka.services.access import system_principal
 from kartoteka.services.imports import import_file
-from kartoteka.services.matching import load_matcher, search_persons
+from kartoteka.services.matching import find_duplicates, load_matcher, search_persons
 from kartoteka.services.name_index import check_name_index, sync_name_index
 from kartoteka.services.persons import get_person
 from kartoteka.services.persons_edit import PersonEdit, edit_person
@@ -37,14 +38,11 @@ QUERIES = ["Ivanov Sergei", "Navalny Alexei", "Petrova Olga Ivanovna", "Kovalenk
            "Shevchenko Taras", "Kuznetsova Maria", "Sidorov I. P.", "Bondarenko Oleksandr", "Jaszin Ilja"]
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=100_000)
     ap.add_argument("--db", default="")
+    ap.add_argument("--duplicates", action="store_true", help="also time likely duplicates: full scan, then one edit")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'k.db'}"
@@ -63,13 +61,11 @@ def main() -> None:
         ok = check_name_index(engine).ok
         print(f"index check: {'consistent' if ok else 'DIFFERS'} in {time.perf_counter() - t:.1f} s")
 
-        rss0 = _rss_mb()
         stored = []
         for q in QUERIES:
             t = time.perf_counter()
             search_persons(engine, text=q, limit=20, explain=False)
             stored.append(time.perf_counter() - t)
-        rss1 = _rss_mb()
         t = time.perf_counter()
         matcher = Matcher.from_engine(engine)
         build = time.perf_counter() - t
@@ -78,11 +74,10 @@ def main() -> None:
             t = time.perf_counter()
             matcher.search(q, limit=20, explain=False)
             mem.append(time.perf_counter() - t)
-        rss2 = _rss_mb()
         del matcher
         print(f"cold search: stored index {stored[0] * 1000:.0f} ms (first), median {statistics.median(stored) * 1000:.1f} ms, "
-              f"peak RSS +{rss1 - rss0:.0f} MB | baseline Matcher.from_engine {build:.2f} s + "
-              f"{statistics.median(mem) * 1000:.1f} ms per search, peak RSS +{rss2 - rss1:.0f} MB | target <= 0.5 s")
+              f"| baseline Matcher.from_engine {build:.2f} s + "
+              f"{statistics.median(mem) * 1000:.1f} ms per search | target <= 0.5 s")
 
         admin = system_principal("bench")
         with engine.connect() as conn:
@@ -101,6 +96,17 @@ def main() -> None:
             rebuild.append(time.perf_counter() - t)
         print(f"next search after an edit: stored index median {statistics.median(after) * 1000:.1f} ms | "
               f"baseline (load_matcher rebuild) median {statistics.median(rebuild):.2f} s | target <= 50 ms")
+        if args.duplicates:
+            paths: list[str] = []
+            t = time.perf_counter()
+            find_duplicates(engine, on_path=paths.append)
+            full = time.perf_counter() - t
+            version = int(get_person(engine, ext).person["version"])
+            edit_person(engine, admin, ext, PersonEdit(version=version, primary_name="Зайцев Игорь Петрович"))
+            t = time.perf_counter()
+            find_duplicates(engine, on_path=paths.append)
+            print(f"duplicates after one edit: {paths[1]} {time.perf_counter() - t:.2f} s | baseline full scan "
+                  f"{full:.1f} s | target <= 1 s")
 
 
 if __name__ == "__main__":
