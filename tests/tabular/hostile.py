@@ -189,9 +189,16 @@ def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
 
 
 def _bomb_member(data: bytes, member: str, filler: bytes) -> bytes:
-    """Replace ``member`` by a highly compressible one of BOMB_MB megabytes (a compression bomb)."""
+    """Replace (or add) ``member``: a highly compressible one of BOMB_MB megabytes (a compression bomb)."""
     big = filler * (BOMB_MB * 1024 * 1024 // len(filler))
-    return _rezip(data, lambda name, content: big if name == member else content)
+    replaced = _rezip(data, lambda name, content: big if name == member else content)
+    with zipfile.ZipFile(io.BytesIO(replaced)) as z:
+        if member in z.namelist():
+            return replaced
+    out = io.BytesIO(replaced)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr(member, big)
+    return out.getvalue()
 
 
 def _xlsx_cases() -> dict[str, tuple[bytes, bool]]:
@@ -247,17 +254,20 @@ def _xlsx_cases() -> dict[str, tuple[bytes, bool]]:
         "random-zip": (_rezip(plain, lambda n, c: random.Random(5).randbytes(len(c))), False),
         "shared-strings-bomb": (_bomb_member(plain, "xl/sharedStrings.xml", b"<si><t>AAAAAAAA</t></si>"), True),
         "sheet-bomb": (_bomb_member(plain, "xl/worksheets/sheet1.xml", b"<row><c><v>1</v></c></row>"), True),
-        "xml-entity-expansion": (_rezip(plain, lambda n, c: _laughs() if n == "xl/sharedStrings.xml" else c), True),
+        "xml-entity-expansion": (_rezip(plain, lambda n, c: _laughs("worksheet") if n == "xl/worksheets/sheet1.xml"
+                                        else c), True),
         "docx-renamed-xlsx": (_docx_table([["id", "name"], ["1", "Иванов"]]), False),
     }
     return cases
 
 
-def _laughs() -> bytes:
-    """A billion laughs: nine levels of ten entity references each."""
+def _laughs(root: str = "sst") -> bytes:
+    """A billion laughs: nine levels of ten entity references each, used in one cell or text."""
     ents = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
-    return (f'<?xml version="1.0"?><!DOCTYPE sst [{ents}]>'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a9;</t></si></sst>').encode()
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    body = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData>'
+            if root == "worksheet" else "<si><t>&a9;</t></si>")
+    return f'<?xml version="1.0"?><!DOCTYPE {root} [{ents}]><{root} xmlns="{ns}">{body}</{root}>'.encode()
 
 
 def _docx_table(rows: list[list[str]], *, paragraphs: list[str] | None = None) -> bytes:
@@ -364,7 +374,7 @@ def _pdf_cases() -> dict[str, tuple[bytes, bool]]:
         "encrypted-marker": (plain.replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 9 >>"), False),
         "missing-eof": (plain.replace(b"%%EOF", b""), False),
         "huge-page-count": (_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                      b"<< /Type /Pages /Kids [" + b"3 0 R " * 50_000 + b"] /Count 50000 >>",
+                                      b"<< /Type /Pages /Kids [" + b"3 0 R " * 5_000 + b"] /Count 5000 >>",
                                       page, b"<< /Length 0 >>\nstream\n\nendstream", font]), False),
     }
 
