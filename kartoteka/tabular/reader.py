@@ -291,8 +291,16 @@ def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]
                              "digits (KARTOTEKA_MAX_NUMBER_DIGITS)")
         return text
 
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        twice = next((k for k in keys if keys.count(k) > 1), None) if len(set(keys)) != len(keys) else None
+        if twice is not None:
+            raise ValueError(f"the field '{twice[:60]}' appears twice in one object; keep one")
+        return dict(pairs)
+
     try:
-        obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant)
+        obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant,
+                         object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at character {exc.pos + 1}"
     except (ValueError, RecursionError) as exc:

@@ -58,3 +58,6 @@ def test_duplicate_headers_and_nested_values_are_errors(tmp_path: Path) -> None:
     table = open_table(tmp_path / "o.jsonl")
     assert list(table.rows)[0][1]["name"] == ""
     assert "nested object" in table.problems[0].reason
+    (tmp_path / "k.jsonl").write_text('{"id": "1", "name": "A", "name": "B"}\n', encoding="utf-8")
+    table = open_table(tmp_path / "k.jsonl")
+    assert list(table.rows) == [] and "the field 'name' appears twice" in table.problems[0].reason
