@@ -32,7 +32,7 @@ class MatchSettings:
     kin_review: float = 0.80          # given name, patronymic and full birth date agree, surname differs
     folded: float = 0.93              # Kozhin / Кашин: the same key only after folding; needs a full date
     population: int = 20_000          # people the registry stands for (for how common a name is)
-    common_name: float = 1.0          # expected bearers of a name there from which a name alone is `review`
+    common_name: float = 3.0          # expected bearers of a name there from which a name alone is `review`
     given_share: tuple[float, float] = (0.005, 0.05)   # a given name's share in the registry, clamped
     uncorroborated: float = 0.86      # ceiling when a part needs a date (or patronymic) the row lacks
 
