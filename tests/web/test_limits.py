@@ -6,13 +6,21 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from pathlib import Path
 
 import httpx
 
 from kartoteka.web.uploads import scrub_paths, sweep, upload_dir
 from tests.web.conftest import Web, csrf
+
+
+def _run(post: Callable[[], Coroutine[Any, Any, httpx.Response]]) -> httpx.Response:
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(post())).result()
 
 
 def test_a_declared_large_body_is_refused_before_it_is_read(web: Web) -> None:
@@ -31,7 +39,7 @@ def test_a_declared_large_body_is_refused_before_it_is_read(web: Web) -> None:
                                      headers={"content-length": str(200 * 1024 * 1024),
                                               "content-type": "multipart/form-data; boundary=x"})
 
-    r = asyncio.run(post())
+    r = _run(post)
     assert r.status_code == 413 and sent <= 2
 
 
@@ -53,7 +61,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(web: Web) -> None:
             return await client.post("/login", content=body(),
                                      headers={"content-type": "application/x-www-form-urlencoded"})
 
-    r = asyncio.run(post())
+    r = _run(post)
     assert r.status_code == 413 and sent <= 6
 
 
