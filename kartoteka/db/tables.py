@@ -141,6 +141,9 @@ assessments = Table(
     Column("author", String(120), nullable=False, default=""),
     Column("reviewer", String(120), nullable=False, default=""),
     Column("rationale", Text, nullable=False, default=""),
+    # whose decision an imported row records ("" = this organisation's own workflow) and its statement (0019)
+    Column("origin", String(300), nullable=False, default="", server_default=""),
+    Column("statement", Text, nullable=False, default="", server_default=""),
     Column("row_hash", String(64)),
     *_record_columns(),
     Index("ix_assessments_person_definition", "person_id", "definition_id"),
