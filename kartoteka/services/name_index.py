@@ -87,8 +87,11 @@ def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
 
 def changed_persons(conn: Connection, since: int, head: int) -> set[int]:
     """Persons with an audit entry after chain position ``since`` up to ``head``."""
-    return set(conn.execute(select(audit_log.c.entity_id).where(
-        audit_log.c.seq > since, audit_log.c.seq <= head, audit_log.c.entity_type == "person").distinct()).scalars())
+    # the entity type is filtered here, not in SQL: SQLite would then pick ix_audit_entity and scan every
+    # person's entries instead of the few since ``since`` on the seq index
+    rows = conn.execute(select(audit_log.c.entity_type, audit_log.c.entity_id).where(
+        audit_log.c.seq > since, audit_log.c.seq <= head))
+    return {eid for etype, eid in rows if etype == "person"}
 
 
 def changed_head(conn: Connection) -> int:
