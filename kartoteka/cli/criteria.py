@@ -168,8 +168,11 @@ def assess_show(ctx: typer.Context, assessment: Annotated[int, typer.Argument(he
                                "sources": view.sources, "history": view.history}, ensure_ascii=False, default=str))
         return
     console.print(f"[bold]#{a['id']}[/] person {escape(view.person_ext_id)} under {a['definition_id']} v{a['definition_version']}: "
-                  f"{a['state']}, decision {a['decision'] or '-'}; author {a['author']}, reviewer {a['reviewer'] or '-'}",
-                  highlight=False)
+                  f"{a['state']}, decision {a['decision'] or '-'}; " + escape(
+                      f"decided by {a['origin']} (imported by {a['author']})" if a.get("origin")
+                      else f"author {a['author']}, reviewer {a['reviewer'] or '-'}"), highlight=False)
+    if a.get("statement"):
+        console.print(escape(f"  statement: {a['statement']}"), highlight=False)
     if a["rationale"]:
         console.print(escape(f"  rationale: {a['rationale']}"), highlight=False)
     for f in view.findings:

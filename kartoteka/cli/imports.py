@@ -128,9 +128,13 @@ def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: Dr
 
 
 @import_app.command("assessments")
-def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False) -> None:
-    """Import decided assessments (person_id, definition, decision, decided_on, reviewer)."""
-    run_import(ctx, "assessments", file, map, dry_run)
+def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
+                       source: Annotated[str, typer.Option(
+                           "--source", help="The organisation whose decisions the file records, for rows "
+                                            "without an 'organisation' column")] = "") -> None:
+    """Import another organisation's decisions (person_id, definition, decision, decided_on, organisation,
+    statement); they are recorded as that organisation's, with you as the importing user."""
+    run_import(ctx, "assessments", file, map, dry_run, options=SheetOptions(source=source))
 
 
 @import_app.command("registry")

@@ -82,9 +82,10 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     if d.assessments:
         console.print("[bold]Assessments[/]")
         for a in d.assessments:
-            console.print(f"  {a['definition_id']} {a['definition_version']}: {a['decision'] or '-'} "
-                          f"({a['state']}, {a['decided_on'] or 'no date'}, reviewer {a['reviewer'] or '-'})",
-                          highlight=False)
+            who = (f"decided by {a['origin']} (imported by {a['author']})" if a.get("origin")
+                   else f"reviewer {a['reviewer'] or '-'}")
+            console.print(escape(f"  {a['definition_id']} {a['definition_version']}: {a['decision'] or '-'} "
+                                 f"({a['state']}, {a['decided_on'] or 'no date'}, {who})"), highlight=False)
     if d.sources:
         console.print("[bold]Sources[/]")
         for s in d.sources:

@@ -22,7 +22,7 @@ from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
-from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons
+from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons, recognitions
 from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
@@ -107,6 +107,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             writer = _WRITERS[kind](conn, actor, report)
             writer.status_map = options.status_map
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
+            writer.source = options.source                     # file-wide --source for assessments
             for chunk in _chunks(r for r in table.rows if r[0] not in options.skip_rows):
                 writer.chunk(chunk, fields, errors)
                 report.rows += len(chunk)
@@ -169,6 +170,7 @@ class _Writer:
         self.ids = IdAllocator(conn, t)
         self.status_map: dict[str, str] | None = None
         self.file_code: str | None = None    # the code of charges that name none (cases import)
+        self.source = ""                     # assessments: the organisation of rows that name none
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -316,33 +318,40 @@ class _AssessmentWriter(_Writer):
     def __init__(self, conn: Connection, actor: str, report: ImportReport):
         super().__init__(conn, actor, report)
         self.definitions = definition_ids()   # the catalog decides which definitions exist
+        self.recognised: set[tuple[int, str, str]] | None = None   # recognitions already recorded
+        self.made, self.last_note = 0, ""
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors)
-            values = rowparse.parse_assessment(r, self.definitions)
+            values = rowparse.parse_assessment(r, self.definitions, source=self.source)
             if values is None:
                 continue
             person_ext = values.pop("person_ext_id")
             if person_ext not in self.existing:
                 errors.add(row_no, fields["person_id"], f"person '{person_ext}' is not in the registry")
                 continue
-            key = f"{person_ext}|{values['definition_id']}"
+            key = f"{person_ext}|{values['definition_id']}|{values['origin']}"
             if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:
                 continue
-            # the importing user is the author, whatever names the file gives (issue 10)
+            # another organisation's decision (origin), recorded by the importing user, whatever names the
+            # file gives; never a decision of this organisation, which takes two people (issue 10)
             values.update(person_id=self.existing[person_ext][0], state="decided", author=self.actor)
             values["row_hash"] = row_hash(values)
-            current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash, assessments.c.state).where(
-                assessments.c.person_id == values["person_id"],
-                assessments.c.definition_id == values["definition_id"],
-                assessments.c.deleted_at.is_(None)).order_by(assessments.c.id.desc())).first()
-            if current is not None and current.state != "decided":
+            live = (assessments.c.person_id == values["person_id"],
+                    assessments.c.definition_id == values["definition_id"], assessments.c.deleted_at.is_(None))
+            busy = self.conn.execute(select(assessments.c.state).where(
+                *live, assessments.c.state != "decided")).first()
+            if busy is not None:
                 errors.add(row_no, fields["decision"], f"an assessment of '{person_ext}' under "
-                           f"{values['definition_id']} is in progress ({current.state}); an import never "
+                           f"{values['definition_id']} is in progress ({busy.state}); an import never "
                            "overwrites it: finish it with a second person")
                 continue
+            # only the same organisation's earlier import is updated: never this organisation's own decision
+            current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash).where(
+                *live, assessments.c.origin == values["origin"], assessments.c.origin != "")
+                .order_by(assessments.c.id.desc())).first()
             if current is None:
                 audit.create_record(self.conn, assessments, "assessment", values, actor=self.actor,
                                     batch=self.report.import_id)
@@ -353,6 +362,31 @@ class _AssessmentWriter(_Writer):
                 audit.update_record(self.conn, assessments, "assessment", current.id, values,
                                     actor=self.actor, batch=self.report.import_id)
                 self.report.updated += 1
+            if values["decision"] == "recognised":
+                self._recognition(values)
+
+    def _recognition(self, values: dict[str, Any]) -> None:
+        """A recognised decision is also the organisation's recognition (provenance for vetting's
+        "recognised by"), unless the same statement is already recorded."""
+        key = (values["person_id"], values["origin"], values["statement"])
+        if self.recognised is None:
+            self.recognised = {(r.person_id, r.organisation, r.statement) for r in self.conn.execute(
+                select(recognitions.c.person_id, recognitions.c.organisation, recognitions.c.statement)
+                .where(recognitions.c.deleted_at.is_(None)))}
+        if key in self.recognised:
+            return
+        self.recognised.add(key)
+        audit.create_record(self.conn, recognitions, "recognition", {
+            "person_id": values["person_id"], "organisation": values["origin"],
+            "definition_id": values["definition_id"], "statement": values["statement"],
+            "stated_on": values["decided_on"], "note": ""}, actor=self.actor, batch=self.report.import_id)
+        self.made += 1
+        note = f"{self.made} recognition(s) recorded from the recognised decisions (vetting's 'recognised by')"
+        if self.made == 1:
+            self.report.notes.append(note)
+        else:
+            self.report.notes[self.report.notes.index(self.last_note)] = note
+        self.last_note = note
 
 
 _WRITERS: dict[str, type[_Writer]] = {

@@ -53,6 +53,7 @@ class SheetOptions:
     skip_bad_rows: bool = False
     rejected_path: Path | None = None
     skip_rows: frozenset[int] = frozenset()        # rows a first pass found bad (--skip-bad-rows)
+    source: str = ""                               # assessments: the organisation whose decisions they are
 
 
 def _fold(text: str) -> str:

@@ -146,7 +146,9 @@ def case_status(r: RowReader) -> str:
     return value
 
 
-def parse_assessment(r: RowReader, known_definitions: set[str]) -> dict[str, Any] | None:
+def parse_assessment(r: RowReader, known_definitions: set[str], *, source: str = "") -> dict[str, Any] | None:
+    """An imported decision: another organisation's (``organisation`` column, else the file-wide
+    ``source``), with its statement; a recognition also needs the statement and its date (issue 10)."""
     definition = r.text("definition", limit=60, required=True)
     if definition and definition not in known_definitions:
         r.fail("definition", f"'{definition}' is not a known definition ({', '.join(sorted(known_definitions))})")
@@ -154,7 +156,17 @@ def parse_assessment(r: RowReader, known_definitions: set[str]) -> dict[str, Any
     decision = _DECISION_WORDS.get(raw_decision.lower())
     if raw_decision and decision is None:
         r.fail("decision", f"'{raw_decision}' is not a decision (use {', '.join(DECISIONS)})")
+    organisation = r.text("organisation", limit=300) or source.strip()[:300]
+    if not organisation:
+        r.fail("organisation", "is empty: an imported decision is another organisation's decision; name it "
+                               "in an 'organisation' column or for the whole file with --source ORG")
+    statement, decided_on = r.text("statement"), r.date("decided_on")
+    if decision == "recognised" and not statement:
+        r.fail("statement", "is empty: a recognition names its statement (a URL or a document)")
+    dated = "decided_on" in r.fields and bool(r.raw.get(r.fields["decided_on"], "").strip())
+    if decision == "recognised" and not dated:
+        r.fail("decided_on", "is empty: a recognition has the date of its statement")
     values = {"person_ext_id": r.text("person_id", limit=120, required=True), "definition_id": definition,
-              "decision": decision, "decided_on": r.date("decided_on"),
-              "reviewer": r.text("reviewer", limit=120), "rationale": r.text("rationale")}
+              "decision": decision, "decided_on": decided_on, "origin": organisation, "statement": statement,
+              "reviewer": "", "rationale": r.text("rationale")}
     return values if r.ok else None

@@ -27,7 +27,13 @@ PERSON_COLUMNS = ["id", "surname", "given_name", "patronymic", "aliases", "birth
                   "citizenship", "region", "sensitivity"]
 CASE_COLUMNS = ["case_id", "person_id", "jurisdiction", "articles", "court", "detained_on", "verdict_on",
                 "sentence", "facility", "status"]
-ASSESSMENT_COLUMNS = ["person_id", "definition", "decision", "decided_on", "reviewer"]
+# an imported decision is an (invented) organisation's, with its statement (issue 10)
+ASSESSMENT_COLUMNS = ["person_id", "definition", "decision", "decided_on", "organisation", "statement"]
+DEMO_ORGANISATIONS = ("Demo Rights Group", "Sample Monitoring Centre", "Example Prisoners Watch")
+
+
+def _statement(organisation: str, person_id: str) -> str:
+    return f"https://example.org/{organisation.lower().replace(' ', '-')}/statements/{person_id}"
 COURTS = {
     "RU": ["Южный окружной военный суд", "Московский городской суд", "Второй западный окружной военный суд",
            "Ростовский областной суд", "Тверской районный суд г. Москвы", "Верховный суд ДНР"],
@@ -177,11 +183,14 @@ def _assessments(rng: random.Random, person: dict[str, Any], kinds: list[str]) -
         decision = "not_recognised" if violent and rng.random() < 0.8 else (
             "recognised" if rng.random() < 0.85 else "under_review")
         out.append({"person_id": person["id"], "definition": "guidelines-2013", "decision": decision,
-                    "decided_on": _date(rng, 2016, 2025).isoformat(), "reviewer": rng.choice(["reviewer-a", "reviewer-b"])})
+                    "decided_on": _date(rng, 2016, 2025).isoformat(),
+                    "organisation": rng.choice(DEMO_ORGANISATIONS[:2])})   # one draw, as the seeds expect
     if rng.random() < 0.15 and not violent:
         out.append({"person_id": person["id"], "definition": "amnesty-poc",
                     "decision": "recognised" if "speech" in kinds else "not_recognised",
-                    "decided_on": _date(rng, 2016, 2025).isoformat(), "reviewer": "reviewer-c"})
+                    "decided_on": _date(rng, 2016, 2025).isoformat(), "organisation": DEMO_ORGANISATIONS[2]})
+    for a in out:
+        a["statement"] = _statement(a["organisation"], person["id"])
     return out
 
 

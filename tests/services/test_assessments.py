@@ -114,9 +114,9 @@ def test_return_to_draft_then_resubmit(db: Db, tmp_path: Path) -> None:
 
 def test_imported_lists_count_and_the_latest_decision_wins(db: Db, tmp_path: Path) -> None:
     ids = _registry(db, tmp_path)
-    (tmp_path / "a.csv").write_text("person_id,definition,decision,decided_on,reviewer\n"
-                                    "A1,guidelines-2013,recognised,2023-04-01,viasna\n"
-                                    "A3,guidelines-2013,признан,2022-01-01,memorial\n", "utf-8")
+    (tmp_path / "a.csv").write_text("person_id,definition,decision,decided_on,organisation,statement\n"
+                                    "A1,guidelines-2013,recognised,2023-04-01,Demo Rights Group,https://example.org/1\n"
+                                    "A3,guidelines-2013,признан,2022-01-01,Sample Monitoring Centre,doc 3\n", "utf-8")
     import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")
     with db.engine.connect() as conn:
         assert recognised_person_ids(conn, "guidelines-2013") == {ids["A1"], ids["A3"]}

@@ -248,15 +248,17 @@ def test_recognitions_are_provenance_reviewers_only(world: Engine, tmp_path: Pat
 
 def test_assessment_import_never_overwrites_work_in_progress(world: Engine, tmp_path: Path) -> None:
     draft = create_assessment(world, person="S02", definition_id=DEF, actor="author")
-    (tmp_path / "a.csv").write_text("person_id,definition,decision,decided_on,reviewer\n"
-                                    "S02,guidelines-2013,recognised,2024-01-01,somebody\n", "utf-8")
+    (tmp_path / "a.csv").write_text("person_id,definition,decision,decided_on,reviewer,organisation,statement\n"
+                                    "S02,guidelines-2013,recognised,2024-01-01,somebody,Demo Rights Group,"
+                                    "https://example.org/s/2\n", "utf-8")
     with pytest.raises(InvalidInput, match="in progress"):
         import_file(world, "assessments", tmp_path / "a.csv", actor="importer")
     with world.connect() as conn:
         row = conn.execute(select(assessments.c.state, assessments.c.author).where(assessments.c.id == draft)).one()
     assert tuple(row) == ("draft", "author")
-    (tmp_path / "b.csv").write_text("person_id,definition,decision,decided_on,reviewer\n"
-                                    "S09,guidelines-2013,recognised,2024-01-01,somebody\n", "utf-8")
+    (tmp_path / "b.csv").write_text("person_id,definition,decision,decided_on,reviewer,organisation,statement\n"
+                                    "S09,guidelines-2013,recognised,2024-01-01,somebody,Demo Rights Group,"
+                                    "https://example.org/s/9\n", "utf-8")
     import_file(world, "assessments", tmp_path / "b.csv", actor="importer")
     with world.connect() as conn:
         author = conn.execute(select(assessments.c.author).where(assessments.c.decision == "recognised")

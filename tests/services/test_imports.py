@@ -135,8 +135,9 @@ def test_cases_and_assessments(db: Db, tmp_path: Path) -> None:
     assert import_file(db.engine, "cases", _csv(tmp_path, good_cases, "cases.csv"), actor="a").created == 1
     with db.engine.connect() as conn:
         assert conn.execute(select(cases.c.articles_text)).scalar() == "ч. 2 ст. 207.3 УК РФ; ст. 280.3"
-    ass = ("person_id,definition,decision,decided_on,reviewer\nP1,guidelines-2013,recognised,2023-02-01,r1\n"
-           "P2,guidelines-2013,признан,2023-02-01,r1\n")
+    ass = ("person_id,definition,decision,decided_on,организация,заявление\n"
+           "P1,guidelines-2013,recognised,2023-02-01,Demo Rights Group,https://example.org/s/1\n"
+           "P2,guidelines-2013,признан,2023-02-01,Demo Rights Group,https://example.org/s/2\n")
     assert import_file(db.engine, "assessments", _csv(tmp_path, ass, "a.csv"), actor="a").created == 2
     with pytest.raises(InvalidInput, match="maybe"):
         import_file(db.engine, "assessments", _csv(tmp_path, ass.replace("признан", "maybe"), "a.csv"), actor="a")

@@ -30,11 +30,11 @@ K1,P1,RU,ч. 2 ст. 207.3 УК РФ
 K2,P2,RU,ст. 356 УК РФ; ч. 2 ст. 111 УК РФ
 K3,P3,RU,ст. 280.3 УК РФ
 """
-ASSESSMENTS = """person_id,definition,decision,decided_on
-P1,guidelines-2013,recognised,2024-01-01
-P2,guidelines-2013,not_recognised,2024-01-01
-P4,guidelines-2013,recognised,2024-02-01
-P5,guidelines-2013,recognised,2024-02-01
+ASSESSMENTS = """person_id,definition,decision,decided_on,organisation,statement
+P1,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/1
+P2,guidelines-2013,not_recognised,2024-01-01,Demo Rights Group,
+P4,guidelines-2013,recognised,2024-02-01,Demo Rights Group,https://example.org/s/4
+P5,guidelines-2013,recognised,2024-02-01,Demo Rights Group,https://example.org/s/5
 """
 LIST = """№,ФИО,Дата рождения
 1,Сорокина Мария Андреевна,17.05.1990
@@ -189,7 +189,8 @@ def test_diff_shows_a_status_that_changed_between_rounds(registry: Engine, tmp_p
     path = write_list(tmp_path)
     before = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R1")
     decided = tmp_path / "decided.csv"
-    decided.write_text("person_id,definition,decision,decided_on\nP3,guidelines-2013,recognised,2025-03-01\n", "utf-8")
+    decided.write_text("person_id,definition,decision,decided_on,organisation,statement\n"
+                       "P3,guidelines-2013,recognised,2025-03-01,Demo Rights Group,https://example.org/s/3\n", "utf-8")
     import_file(registry, "assessments", decided, actor="reviewer")
     after = vet_list(registry, path=path, definition_id=DEF, actor="v", round="R2")
     d = diff_runs(registry, run_a=before.run.id, run_b=after.run.id)

@@ -50,10 +50,11 @@ CASES_HIDDEN = """C04,P03,RU,ст. 205.2 УК РФ,Южный окружной �
 C05,P03,RU,ч. 1 ст. 318 УК РФ,Тайный суд,2023-02-01,СИЗО-3,detained,confidential
 C06,P10,RU,ст. 275 УК РФ,Крымский суд,2023-01-01,СИЗО-1,detained,confidential
 """
-ASSESS_HEAD = "person_id,definition,decision,decided_on\n"
-ASSESS_SHOWN = "P01,guidelines-2013,recognised,2024-01-01\nP02,guidelines-2013,recognised,2024-01-01\n" \
-               "P04,guidelines-2013,recognised,2024-01-01\n"
-ASSESS_HIDDEN = "P10,guidelines-2013,recognised,2024-01-01\n"
+ASSESS_HEAD = "person_id,definition,decision,decided_on,organisation,statement\n"
+ASSESS_SHOWN = "P01,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/1\n" \
+               "P02,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/2\n" \
+               "P04,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/4\n"
+ASSESS_HIDDEN = "P10,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/10\n"
 LIST_1 = """№,ФИО,Дата рождения
 1,Иванов Иван,01.05.1980
 2,Борисов,

@@ -72,6 +72,8 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                      confirm_renames: Annotated[bool, Form()] = False,
                      decisions: Annotated[str, Form(max_length=20000, description="'ROW=PERSON_ID; ROW=new'")] = "",
                      status_map: Annotated[str, Form(max_length=4000, description="'в СИЗО=detained; ...'")] = "",
+                     source: Annotated[str, Form(max_length=300, description="assessments: the organisation "
+                                                 "whose decisions the file records (rows without one)")] = "",
                      ) -> ImportOut:
     require(principal, "import")
     if kind == "assessments":
@@ -80,7 +82,7 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
     if any(not row.isdigit() for row in decided):
         raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")
     options = SheetOptions(confirm_renames=confirm_renames, status_map=mapping_of(status_map),
-                           decisions={int(r): c for r, c in decided.items()})
+                           decisions={int(r): c for r, c in decided.items()}, source=source)
     token = await save_upload(settings.media_dir, file)
     try:
         path = upload_path(settings.media_dir, token)

@@ -73,7 +73,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         token: Annotated[str, Form(max_length=40)], action: Annotated[str, Form(pattern="^(preview|dry_run|commit)$")],
         header: Texts = None, field: Texts = None, status_text: Texts = None, status_value: Texts = None,
         decide_row: Texts = None, decide_choice: Texts = None,
-        confirm_renames: Annotated[bool, Form()] = False) -> Response:
+        confirm_renames: Annotated[bool, Form()] = False,
+        source: Annotated[str, Form(max_length=300)] = "") -> Response:
     require(principal, "import")
     if kind == "assessments":
         check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
@@ -81,7 +82,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     mapping = _mapping_from_form(field or [], header or [])
     status_map = _pairs(status_text, status_value)
     decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
-    options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map)
+    options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
+                           source=source)
     report, error, errors, preview = None, None, [], None
     try:
         preview = preview_import(kind, path, mapping=mapping, status_map=status_map)
