@@ -75,7 +75,7 @@ def main() -> None:
             matcher.search(q, limit=20, explain=False)
             mem.append(time.perf_counter() - t)
         del matcher
-        print(f"cold search: stored index {stored[0] * 1000:.0f} ms (first), median {statistics.median(stored) * 1000:.1f} ms, "
+        print(f"cold search: stored index {stored[0] * 1000:.0f} ms (first), median {statistics.median(stored) * 1000:.1f} ms "
               f"| baseline Matcher.from_engine {build:.2f} s + "
               f"{statistics.median(mem) * 1000:.1f} ms per search | target <= 0.5 s")
 
