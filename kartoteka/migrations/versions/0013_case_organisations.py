@@ -2,7 +2,7 @@
 data/organisations.yaml, ';'-separated), so the tag follows the case and not every 205.5/282.2 charge
 
 Revision ID: 0013
-Revises: 0005
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0005"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 that an unmerge restores both
 
 Revision ID: 0014
-Revises: 0005
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0005"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 nomenklatura keeps them), so that imports from several organisations keep who said what and when
 
 Revision ID: 0015
-Revises: 0005
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0005"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ insert one. A partial unique index makes the second insert fail; services report
 Persons' and cases' ``ext_id`` were unique from the start.
 
 Revision ID: 0016
-Revises: 0005
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0005"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ carries any more, which finds nobody). name_keys_state: the audit chain position
 The table starts empty with seq -1: the first search (or `kartoteka index rebuild`) fills it.
 
 Revision ID: 0018
-Revises: 0005
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0005"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
