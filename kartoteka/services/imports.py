@@ -323,6 +323,10 @@ class _AssessmentWriter(_Writer):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
+        note = (f"column '{fields.get('reviewer')}' is not stored: an imported decision is the organisation's, "
+                "recorded by you, with no reviewer here")
+        if "reviewer" in fields and note not in self.report.notes:
+            self.report.notes.append(note)
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors)
             values = rowparse.parse_assessment(r, self.definitions, source=self.source)

@@ -100,7 +100,8 @@ def test_the_file_wide_source_names_rows_without_an_organisation(db: Db, tmp_pat
     path = _write(tmp_path, "person_id,definition,decision,decided_on,organisation,statement\n"
                             "A1,guidelines-2013,recognised,2024-03-01,,doc 17/2024\n"
                             "A3,guidelines-2013,recognised,2024-04-01,Sample Monitoring Centre,doc 3\n")
-    import_file(db.engine, "assessments", path, actor="admin", options=SheetOptions(source="Demo Rights Group"))
+    report = import_file(db.engine, "assessments", path, actor="admin", options=SheetOptions(source="Demo Rights Group"))
+    assert not any("reviewer" in n for n in report.notes)
     with db.engine.connect() as conn:
         origins = {r.person_id: (r.origin, r.statement) for r in conn.execute(select(assessments))}
     assert origins == {ids["A1"]: ("Demo Rights Group", "doc 17/2024"),
@@ -143,8 +144,11 @@ def test_no_import_creates_a_decision_of_this_organisation(db: Db, tmp_path: Pat
                                    "A2,amnesty-poc,under_review,,Sample Monitoring Centre,\n"
                                    "A3,pace-1900-2012,not_recognised,2023-01-01,Example Prisoners Watch,doc\n")
     import_file(db.engine, "assessments", path, actor="rev")
-    changed = _write(tmp_path, HEAD + "A1,guidelines-2013,not_recognised,2024-05-01,Demo Rights Group,doc 2\n", "b.csv")
-    assert import_file(db.engine, "assessments", changed, actor="rev2").updated == 1   # its own earlier import
+    changed = _write(tmp_path, HEAD.replace("\n", ",reviewer\n")
+                     + "A1,guidelines-2013,not_recognised,2024-05-01,Demo Rights Group,doc 2,somebody\n", "b.csv")
+    report = import_file(db.engine, "assessments", changed, actor="rev2")
+    assert report.updated == 1                                  # its own earlier import
+    assert any("'reviewer' is not stored" in n for n in report.notes)
     with db.engine.connect() as conn:
         rows = conn.execute(select(assessments.c.origin, assessments.c.author, assessments.c.reviewer)).all()
     assert len(rows) == 3 and all(r.origin and r.reviewer == "" for r in rows)
