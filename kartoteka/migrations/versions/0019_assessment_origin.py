@@ -4,7 +4,7 @@ workflow decisions, draft -> submitted -> decided by a second person); ``stateme
 document reference.
 
 Revision ID: 0019
-Revises: 0005
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0005"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
