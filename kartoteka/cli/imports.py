@@ -38,6 +38,9 @@ SkipOpt = Annotated[bool, typer.Option(
     "--skip-bad-rows", help="Import the good rows; write the rejected ones with their errors to a file")]
 RejectedOpt = Annotated[Path | None, typer.Option("--rejected", help="Where --skip-bad-rows writes rejected rows "
                                                                       "(default: FILE.rejected.csv)")]
+SourceOpt = Annotated[str, typer.Option(
+    "--source", help="The organisation the file comes from: its remembered status spellings apply, and the "
+                     "--status-map spellings are remembered for its next import")]
 JurOpt = Annotated[str, typer.Option("--jurisdiction", "--code",
                                      help="Jurisdiction / code (RU, BY, UA, RU-ADM ...) of cases and charges that name none")]
 
@@ -119,12 +122,12 @@ def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: 
 @import_app.command("cases")
 def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                  status_map: StatusOpt = None, code: JurOpt = "", skip_bad_rows: SkipOpt = False,
-                 rejected: RejectedOpt = None) -> None:
+                 rejected: RejectedOpt = None, source: SourceOpt = "") -> None:
     """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status);
     --code gives the code of charges written without one when neither the case nor its court decides it."""
     run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(
         status_map=_pairs(status_map, "--status-map"), jurisdiction=code.strip().upper(),
-        skip_bad_rows=skip_bad_rows, rejected_path=rejected))
+        skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source))
 
 
 @import_app.command("assessments")
@@ -140,9 +143,11 @@ def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_r
 @import_app.command("registry")
 def import_registry(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                     confirm_renames: RenameOpt = False, decide: DecideOpt = None, status_map: StatusOpt = None,
-                    skip_bad_rows: SkipOpt = False, rejected: RejectedOpt = None, jurisdiction: JurOpt = "") -> None:
+                    skip_bad_rows: SkipOpt = False, rejected: RejectedOpt = None, jurisdiction: JurOpt = "",
+                    source: SourceOpt = "") -> None:
     """Import one sheet with a person and a case per row (several case rows per person allowed): rows are
     grouped into persons, matched to the registry, and persons and cases land in one transaction."""
     run_import(ctx, "registry", file, map, dry_run, options=SheetOptions(
         confirm_renames=confirm_renames, decisions=_decisions(decide), status_map=_pairs(status_map, "--status-map"),
-        jurisdiction=jurisdiction.strip().upper(), skip_bad_rows=skip_bad_rows, rejected_path=rejected))
+        jurisdiction=jurisdiction.strip().upper(), skip_bad_rows=skip_bad_rows, rejected_path=rejected,
+        source=source))

@@ -10,6 +10,7 @@ import typer
 from kartoteka.cli import audit as audit_cli
 from kartoteka.cli import criteria, exchange, registry
 from kartoteka.cli import custody as custody_cli
+from kartoteka.cli import mappings as mappings_cli
 from kartoteka.cli import matching as matching_cli
 from kartoteka.cli import name_index as name_index_cli
 from kartoteka.cli import vetting as vetting_cli
@@ -53,4 +54,5 @@ name_index_cli.register(app)
 vetting_cli.register(app)
 exchange.register(app)
 custody_cli.register(app)
+mappings_cli.register(app)
 audit_cli.register(app)

@@ -386,3 +386,13 @@ name_keys_state = Table(   # one row: the audit chain position (audit_head.chang
     Column("id", Integer, primary_key=True),
     Column("seq", Integer, nullable=False),           # -1: never built
 )
+
+value_mappings = Table(   # free-text values confirmed once per organisation (services/value_mappings.py)
+    "value_mappings", metadata,
+    Column("organisation", String(300), primary_key=True),
+    Column("vocabulary", String(40), primary_key=True),   # case_status / custody / category
+    Column("raw", String(300), primary_key=True),         # the organisation's spelling, as written
+    Column("value", String(100), nullable=False),         # the controlled value
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+)

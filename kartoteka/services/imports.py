@@ -28,6 +28,7 @@ from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
 from kartoteka.services.registry_import import SheetOptions, import_sheet, numbered_rows, renames, write_rejected
+from kartoteka.services.value_mappings import with_remembered
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -81,6 +82,10 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
     options = options or SheetOptions()
+    if kind in ("cases", "registry") and options.source.strip() and not options.remembered:
+        return with_remembered(engine, options, lambda opts: import_file(
+            engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, progress=progress, options=opts),
+            actor=actor, dry_run=dry_run)
     table = open_table(path)
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     _check_columns(kind, table, fields)

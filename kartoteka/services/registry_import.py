@@ -53,7 +53,9 @@ class SheetOptions:
     skip_bad_rows: bool = False
     rejected_path: Path | None = None
     skip_rows: frozenset[int] = frozenset()        # rows a first pass found bad (--skip-bad-rows)
-    source: str = ""                               # assessments: the organisation whose decisions they are
+    source: str = ""                               # assessments: the organisation whose decisions they are;
+    #                                                cases/registry: whose remembered status spellings apply
+    remembered: bool = False                       # the organisation's remembered spellings are in status_map
 
 
 def _fold(text: str) -> str:

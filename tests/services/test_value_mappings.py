@@ -1,0 +1,69 @@
+"""Free-text case statuses remembered per organisation: confirmed once with --status-map, applied on that
+organisation's next import without asking, listed and removable. Invented people only."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kartoteka.db.tables import cases
+from kartoteka.errors import InvalidInput
+from kartoteka.services import value_mappings as vm
+from kartoteka.services.imports import import_file
+from kartoteka.services.registry_import import SheetOptions
+from tests.cli.runner import run_cli
+from tests.conftest import Db
+
+SHEET = "ФИО,Дата рождения,Статус\nКораблёв Степан Ильич,1985,этапирован в колонию\n"
+NEXT = "ФИО,Дата рождения,Статус\nЛапшина Вера Андреевна,1990,Этапирован в колонию\n"
+
+
+def _file(tmp_path: Path, text: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _import(db: Db, path: Path, **kw: object) -> object:
+    return import_file(db.engine, "registry", path, actor="tester", options=SheetOptions(**kw))  # type: ignore[arg-type]
+
+
+def test_a_confirmed_status_is_remembered_for_that_organisation_only(db: Db, tmp_path: Path) -> None:
+    first = _file(tmp_path, SHEET, "a.csv")
+    with pytest.raises(InvalidInput):
+        _import(db, first, source="Мемориал")
+    import_file(db.engine, "registry", first, actor="tester", dry_run=True,
+                options=SheetOptions(source="Мемориал", status_map={"этапирован в колонию": "transferred"}))
+    assert vm.list_mappings(db.engine) == []          # a dry run remembers nothing
+    _import(db, first, source="Мемориал", status_map={"этапирован в колонию": "transferred"})
+    assert [(m.organisation, m.vocabulary, m.raw, m.value) for m in vm.list_mappings(db.engine)] == [
+        ("Мемориал", "case_status", "этапирован в колонию", "transferred")]
+    second = _file(tmp_path, NEXT, "b.csv")
+    r = _import(db, second, source="Мемориал")        # no question this time
+    assert r.created == 1 and "remembered status spellings of Мемориал" in r.notes[-1]  # type: ignore[attr-defined]
+    with db.engine.connect() as conn:
+        assert set(conn.execute(select(cases.c.status)).scalars()) == {"transferred"}
+    with pytest.raises(InvalidInput):                 # another organisation is asked again
+        _import(db, _file(tmp_path, NEXT, "c.csv"), source="Другая группа")
+    with pytest.raises(InvalidInput):                 # and so is a file without an organisation
+        _import(db, _file(tmp_path, NEXT, "d.csv"))
+
+
+def test_a_mapping_to_an_unknown_value_is_refused_and_nothing_is_stored(db: Db, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        _import(db, _file(tmp_path, SHEET, "a.csv"), source="Мемориал",
+                status_map={"этапирован в колонию": "teleported"})
+    assert "teleported" in str(exc.value)
+    assert vm.list_mappings(db.engine) == []
+
+
+def test_cli_lists_and_removes_a_remembered_mapping(db: Db, tmp_path: Path) -> None:
+    path = _file(tmp_path, SHEET, "a.csv")
+    run_cli(db, "import", "registry", str(path), "--source", "Мемориал", "--status-map",
+            "этапирован в колонию=transferred")
+    listed = run_cli(db, "mappings", "list")
+    assert "Мемориал" in listed and "этапирован в колонию" in listed and "transferred" in listed
+    run_cli(db, "mappings", "remove", "Мемориал", "этапирован в колонию")
+    assert "No remembered mappings" in run_cli(db, "mappings", "list")
+    run_cli(db, "mappings", "remove", "Мемориал", "этапирован в колонию", code=1)
+    run_cli(db, "import", "registry", str(_file(tmp_path, NEXT, "b.csv")), "--source", "Мемориал", code=1)
