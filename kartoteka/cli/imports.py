@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated, TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.progress import progress_bar
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable
 
@@ -69,13 +69,9 @@ def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | N
     st = state(ctx)
     with user_errors():
         engine = st.engine()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True,
-                      disable=not console.is_terminal) as bar:
-            task = bar.add_task(f"Importing {file.name}", total=None)
+        with progress_bar(f"Importing {file.name}") as progress:
             report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
-                                 dry_run=dry_run, options=options,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                 dry_run=dry_run, options=options, progress=progress)
         print_report(report)
 
 

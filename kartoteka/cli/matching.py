@@ -8,10 +8,10 @@ from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.progress import progress_bar
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -43,12 +43,9 @@ def match(ctx: typer.Context, file: Path,
         if fmt not in ("csv", "json"):
             raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
         engine = st.engine()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
-            task = bar.add_task(f"Matching {file.name}", total=None)
+        with progress_bar(f"Matching {file.name}") as progress:
             paths: list[str] = []
-            results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []),
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+            results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []), progress=progress,
                                      on_path=paths.append)
         svc.write_matches(results, out, fmt=fmt)
     counts = {d: sum(1 for r in results if r.result.decision == d) for d in ("match", "review", "no_match")}
@@ -79,11 +76,16 @@ def search(ctx: typer.Context, text: str,
 
 
 def duplicates(ctx: typer.Context,
-               as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+               as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+               out: Annotated[Path | None, typer.Option("--out", help="Also write the pairs to this CSV file")] = None,
+               ) -> None:
     """List likely duplicate persons inside the registry, with explanations."""
     st = state(ctx)
     with user_errors():
-        pairs = svc.find_duplicates(st.engine())
+        with progress_bar("Scoring persons for duplicates") as progress:
+            pairs = svc.find_duplicates(st.engine(), progress=progress)
+        if out is not None:
+            svc.write_duplicates(pairs, out)
     if as_json:
         console.print_json(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False))
         return

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.imports import import_app
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable, lazy_module
@@ -121,7 +122,9 @@ def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons
         return exchange.export_ftm_cmd(ctx, out, audience, organisation, sign)
     st = state(ctx)
     with user_errors():
-        n = export_records(st.engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower())
+        with progress_bar(f"Exporting {kind}") as progress:
+            n = export_records(st.engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower(),
+                               progress=progress)
         record_event(st.engine(), actor=st.actor, action="export", entity=kind,
                      detail={"file": out.name, "rows": n})
         console.print(f"Wrote {n} {kind} to {out}", highlight=False)
@@ -157,7 +160,8 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Directory for the fil
     """Write a synthetic registry (persons, cases, assessments) to import; no real person is in it."""
     from kartoteka.synth.registry import write_registry
 
-    paths = write_registry(out, persons, seed=seed, fmt=fmt)
+    with progress_bar("Writing a synthetic registry") as progress:
+        paths = write_registry(out, persons, seed=seed, fmt=fmt, progress=progress)
     for kind, path in paths.items():
         console.print(f"{kind}: {path}", highlight=False)
 

@@ -9,10 +9,10 @@ from typing import Annotated, Any, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -86,13 +86,11 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
     st = state(ctx)
     with user_errors():
         engine = st.engine()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
-            task = bar.add_task(f"Vetting {file.name}", total=None)
+        with progress_bar(f"Vetting {file.name}") as progress:
             report = svc.vet_list(engine, path=file, definition_id=definition[0], actor=st.actor, round=round,
                                   side=side, label=label, mapping=parse_mapping(map or []), held_by=held_by,
                                   definitions=definition[1:],
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                  progress=progress)
         written = [write_report(report, path, lang=lang) for path in out or []]
     if as_json:
         typer.echo(json.dumps({"run": _jsonable(report.run), "summary": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,27 @@ PERSON_FIELDS = ["id", "name", "surname", "given_name", "patronymic", "aliases",
 CASE_FIELDS = ["case_id", "person_id", "jurisdiction", "case_number", "articles", "court", "detained_on",
                "verdict_on", "sentence", "facility", "status", "sensitivity"]
 FORMATS = ("csv", "xlsx", "jsonl")
+Progress = Callable[[int, int], None]
+
+
+def _counted(rows: Iterator[dict[str, str]], total: int, progress: Progress | None) -> Iterator[dict[str, str]]:
+    """Report (written, total) every 500 rows and at the end; ``total`` is an upper bound (live records)."""
+    n = 0
+    for n, row in enumerate(rows, 1):
+        if progress and n % 500 == 0:
+            progress(n, max(total, n))
+        yield row
+    if progress:
+        progress(n, n)
+
+
+def count_records(engine: Engine, kind: str) -> int:
+    """How many live records an export of ``kind`` reads (before any sensitivity filter)."""
+    from sqlalchemy import func
+
+    table = persons if kind == "persons" else cases
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(table).where(table.c.deleted_at.is_(None))) or 0)
 
 
 def iter_person_rows(engine: Engine, *, sensitivities: set[str] | None = None) -> Iterator[dict[str, str]]:
@@ -94,9 +115,12 @@ def write_table(path: Path, fields: list[str], rows: Iterator[dict[str, str]], f
 
 
 def export_records(engine: Engine, *, kind: str, path: Path, fmt: str,
-                   sensitivities: set[str] | None = None) -> int:
+                   sensitivities: set[str] | None = None, progress: Progress | None = None) -> int:
+    total = count_records(engine, kind) if progress and kind in ("persons", "cases") else 0
     if kind == "persons":
-        return write_table(path, PERSON_FIELDS, iter_person_rows(engine, sensitivities=sensitivities), fmt)
+        rows = _counted(iter_person_rows(engine, sensitivities=sensitivities), total, progress)
+        return write_table(path, PERSON_FIELDS, rows, fmt)
     if kind == "cases":
-        return write_table(path, CASE_FIELDS, iter_case_rows(engine, sensitivities=sensitivities), fmt)
+        return write_table(path, CASE_FIELDS,
+                           _counted(iter_case_rows(engine, sensitivities=sensitivities), total, progress), fmt)
     raise InvalidInput(f"unknown export kind '{kind}' (use persons or cases)")

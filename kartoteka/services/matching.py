@@ -157,6 +157,24 @@ class DuplicatePair:
     explanation: str
 
 
+DUPLICATE_COLUMNS = ["id", "other_id", "score", "explanation"]
+
+
+def write_duplicates(pairs: list[DuplicatePair], out: Path) -> int:
+    """The pairs as CSV (UTF-8): id, other_id, score, explanation; spreadsheet formulas neutralised."""
+    from kartoteka.services.files import private_file
+    from kartoteka.tabular.cells import neutralise
+
+    private_file(out)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(DUPLICATE_COLUMNS)
+        for p in pairs:
+            writer.writerow([neutralise(p.ext_id), neutralise(p.other_ext_id), f"{p.score:.3f}",
+                             neutralise(p.explanation)])
+    return len(pairs)
+
+
 def duplicates_ready(engine: Engine, *, settings: MatchSettings = DEFAULT) -> bool:
     """Whether find_duplicates would answer at once (pairs were scored in this process: bringing them up
     to date rescores only the persons changed since)."""

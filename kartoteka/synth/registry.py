@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -216,10 +216,14 @@ def iter_persons(n_persons: int, *, seed: int = 1, namesake_rate: float = 0.02) 
         yield person
 
 
-def generate_registry(n_persons: int, *, seed: int = 1) -> SynthRegistry:
+def generate_registry(n_persons: int, *, seed: int = 1,
+                      progress: Callable[[int, int], None] | None = None) -> SynthRegistry:
+    """``progress(done, total)`` is called every 500 persons and at the end."""
     reg = SynthRegistry()
     rng = random.Random(seed + 7)
-    for person in iter_persons(n_persons, seed=seed):
+    for i, person in enumerate(iter_persons(n_persons, seed=seed), 1):
+        if progress and (i % 500 == 0 or i == n_persons):
+            progress(i, n_persons)
         reg.persons.append(person)
         kinds: list[str] = []
         for _ in range(1 if rng.random() < 0.9 else 2):
@@ -250,10 +254,11 @@ def write_rows(path: Path, columns: list[str], rows: Iterator[dict[str, Any]] | 
     return n
 
 
-def write_registry(directory: Path, n_persons: int, *, seed: int = 1, fmt: str = "csv") -> dict[str, Path]:
+def write_registry(directory: Path, n_persons: int, *, seed: int = 1, fmt: str = "csv",
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Write persons, cases and assessments files that ``kartoteka import`` accepts."""
     directory.mkdir(parents=True, exist_ok=True)
-    reg = generate_registry(n_persons, seed=seed)
+    reg = generate_registry(n_persons, seed=seed, progress=progress)
     ext = "csv" if fmt == "csv" else "jsonl"
     paths = {kind: directory / f"{kind}.{ext}" for kind in ("persons", "cases", "assessments")}
     write_rows(paths["persons"], PERSON_COLUMNS, reg.persons, fmt)

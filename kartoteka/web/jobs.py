@@ -40,6 +40,20 @@ class Job:
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def seconds_left(self) -> int | None:
+        """Estimated seconds until the task is done, from the pace so far; None before anything is done."""
+        if not self.total or self.done <= 0 or self.finished:
+            return None
+        elapsed = time.monotonic() - self.started
+        return max(0, round(elapsed * (self.total - self.done) / self.done))
+
+    @property
+    def minutes_left(self) -> int | None:
+        """The estimate in whole minutes, rounded up (0: less than a minute)."""
+        left = self.seconds_left
+        return None if left is None else (left + 59) // 60 if left >= 60 else 0
+
 
 class Jobs:
     def __init__(self) -> None:
