@@ -17,6 +17,7 @@ from kartoteka.services.import_preview import preview_import
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import KINDS, import_file
 from kartoteka.services.registry_import import SheetOptions
+from kartoteka.services.value_mappings import recall
 from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.render import render
@@ -85,8 +86,10 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
                            source=source)
     report, error, errors, preview = None, None, [], None
+    remembered = recall(engine, organisation=source, vocabulary="case_status") \
+        if kind in ("cases", "registry") else {}   # this organisation's confirmed spellings
     try:
-        preview = preview_import(kind, path, mapping=mapping, status_map=status_map)
+        preview = preview_import(kind, path, mapping=mapping, status_map={**remembered, **status_map})
         if action != "preview":
             report = import_file(engine, kind, path, actor=principal.username, mapping=mapping,
                                  dry_run=action == "dry_run", options=options)
@@ -99,5 +102,5 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         discard(settings.media_dir, token)
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": report,
                                                    "error": error, "errors": errors, "options": options,
-                                                   "status_values": status_values()},
+                                                   "status_values": status_values(), "remembered": remembered},
                   status_code=422 if error else 200)
