@@ -8,6 +8,7 @@ cannot be written, the download fails instead of going unrecorded.
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs
 
 from anyio import to_thread
 from sqlalchemy import Engine
@@ -28,6 +29,8 @@ class DownloadAuditMiddleware:
             await self.app(scope, receive, send)
             return
         run_id, fmt = int(found.group(1)), found.group(2)
+        signed = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("signed", [""])[-1].lower() in (
+            "1", "true", "yes", "on")   # the API's report + signature ZIP
 
         async def audited(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
@@ -36,7 +39,7 @@ class DownloadAuditMiddleware:
                 via = "api" if scope["path"].startswith("/api/") else "page"
                 await to_thread.run_sync(lambda: record_event(
                     self.engine, actor=actor, action="download", entity="vetting_run", entity_id=run_id,
-                    detail={"format": fmt, "via": via}))
+                    detail={"format": fmt, "via": via, **({"signed": True} if signed else {})}))
             await send(message)
 
         await self.app(scope, receive, audited)

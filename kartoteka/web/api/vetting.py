@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from kartoteka.errors import NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, reviews, rounds, runs, vetting
+from kartoteka.services.signed_reports import signed_report_zip
 from kartoteka.web.api.models import ERRORS, IdPath, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
 from kartoteka.web.uploads import discard, save_upload, upload_path
@@ -76,11 +77,22 @@ def get_run(run_id: IdPath, engine: EngineDep, principal: ApiPrincipal) -> dict[
                                           if k in ("rows", "by_status", "by_match", "by_flag", "missing")}}
 
 
-@router.get("/runs/{run_id}/report.{fmt}", summary="The report as html, csv, xlsx or pdf",
-            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+@router.get("/runs/{run_id}/report.{fmt}", summary="The report as html, csv, xlsx or pdf; with signed=1 a ZIP "
+            "of the report and its signature (the server's KARTOTEKA_SIGNING_KEY; 404 without one)",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {},
+                                                                  "application/zip": {}}}})
 def download(run_id: IdPath, fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")], engine: EngineDep,
-             principal: ApiPrincipal, lang: Annotated[str, Query(pattern="^(en|uk|ru)$")] = "en") -> Response:
+             principal: ApiPrincipal, settings: SettingsDep,
+             lang: Annotated[str, Query(pattern="^(en|uk|ru)$")] = "en", signed: bool = False) -> Response:
     exp = exporter(fmt)
+    if signed:   # audited by the download middleware, with "signed" in its detail
+        if settings.signing_key is None:
+            raise NotFound("this server has no signing key (KARTOTEKA_SIGNING_KEY)")
+        name = f"vetting-run-{run_id}{exp.suffix}"
+        data = signed_report_zip(_report(engine, principal, run_id), fmt=fmt, lang=lang, key=settings.signing_key,
+                                 name=name)
+        return Response(data, media_type="application/zip",
+                        headers={"content-disposition": f"attachment; filename=\"{name}.signed.zip\""})
     return Response(exp.render(_report(engine, principal, run_id), lang=lang), media_type=exp.media_type,
                     headers={"content-disposition": f"attachment; filename=\"vetting-run-{run_id}{exp.suffix}\""})
 

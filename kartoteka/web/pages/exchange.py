@@ -4,10 +4,6 @@ merge a person imported from another organisation into the registry person it wa
 
 from __future__ import annotations
 
-import io
-import tempfile
-import zipfile
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from urllib.parse import quote
@@ -19,6 +15,7 @@ from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, runs, signing
 from kartoteka.services.auditlog import record_event
+from kartoteka.services.signed_reports import signed_report_zip
 from kartoteka.services.statements import merge_persons
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf, get_language
 from kartoteka.web.render import render
@@ -64,17 +61,9 @@ def signed_download(engine: EngineDep, principal: PagePrincipal, settings: Setti
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
     record_event(engine, actor=principal.username, action="download", entity="vetting_run", entity_id=run_id,
                  detail={"format": fmt, "via": "page", "signed": True})
-    exp = exporter(fmt)
-    name = f"vetting-run-{run_id}{exp.suffix}"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = FilePath(tmp) / name
-        path.write_bytes(exp.render(report, lang=lang))
-        sig = signing.sign_files([path], key=settings.signing_key, out=signing.default_signature(path))
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.write(path, name)
-            z.write(sig, sig.name)
-    return Response(buf.getvalue(), media_type="application/zip",
+    name = f"vetting-run-{run_id}{exporter(fmt).suffix}"
+    data = signed_report_zip(report, fmt=fmt, lang=lang, key=settings.signing_key, name=name)
+    return Response(data, media_type="application/zip",
                     headers={"content-disposition": f"attachment; filename=\"{name}.signed.zip\""})
 
 
