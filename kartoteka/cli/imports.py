@@ -43,6 +43,9 @@ SourceOpt = Annotated[str, typer.Option(
                      "--status-map spellings are remembered for its next import")]
 JurOpt = Annotated[str, typer.Option("--jurisdiction", "--code",
                                      help="Jurisdiction / code (RU, BY, UA, RU-ADM ...) of cases and charges that name none")]
+OrgOpt = Annotated[str, typer.Option(
+    "--source", help="The organisation the file comes from: each person's name spellings and birth date are "
+                     "kept as its statements, dated now (the person page shows who said what)")]
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -107,12 +110,12 @@ def print_report(r: ImportReport) -> None:
 @import_app.command("persons")
 def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                    confirm_renames: RenameOpt = False, decide: DecideOpt = None, skip_bad_rows: SkipOpt = False,
-                   rejected: RejectedOpt = None) -> None:
+                   rejected: RejectedOpt = None, source: OrgOpt = "") -> None:
     """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...).
     Without an id column, rows are matched to the registry by name and birth date."""
     run_import(ctx, "persons", file, map, dry_run,
                options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide),
-                                    skip_bad_rows=skip_bad_rows, rejected_path=rejected))
+                                    skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source))
 
 
 @import_app.command("cases")

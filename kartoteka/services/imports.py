@@ -27,6 +27,7 @@ from kartoteka.errors import ErrorCollector, InvalidInput
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
+from kartoteka.services.import_statements import Claim, record_claims
 from kartoteka.services.registry_import import SheetOptions, import_sheet, numbered_rows, renames, write_rejected
 from kartoteka.services.value_mappings import with_remembered
 from kartoteka.tabular.columns import map_columns
@@ -128,6 +129,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 errors.errors.sort(key=lambda e: e.row)
                 raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported",
                                    errors.errors)
+            record_claims(conn, organisation=options.source if kind != "assessments" else "",
+                          import_id=report.import_id, claims=writer.claims)
             conn.execute(update(imports).where(imports.c.id == report.import_id).values(
                 rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged))
             if dry_run:
@@ -176,6 +179,7 @@ class _Writer:
         self.status_map: dict[str, str] | None = None
         self.file_code: str | None = None    # the code of charges that name none (cases import)
         self.source = ""                     # assessments: the organisation of rows that name none
+        self.claims: list[Claim] = []        # persons written, for --source statements (import_statements)
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -234,6 +238,8 @@ class _PersonWriter(_Writer):
                 self.report.unchanged += 1
             else:
                 self._update(old[0], person.values, person.names, row_no)
+            if old is not None:
+                self.claims.append((old[0], key, person.names, person.values.get("birth_date")))
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
         self._insert(new)
@@ -243,6 +249,7 @@ class _PersonWriter(_Writer):
             return
         at = audit.now()
         ids = self.ids.take(len(new))
+        self.claims += [(i, p.values["ext_id"], p.names, p.values.get("birth_date")) for i, p in zip(ids, new)]
         bulk_insert(self.conn, persons, [audit.stamp_new({**p.values, "id": i}, self.actor, at)
                                          for i, p in zip(ids, new)])
         bulk_insert(self.conn, person_names, [{**n, "person_id": i} for i, p in zip(ids, new) for n in p.names])

@@ -31,6 +31,7 @@ from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
+from kartoteka.services.import_statements import Claim, record_claims
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, running_numbers
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -99,7 +100,9 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=report.rows, created=0, updated=0,
                 unchanged=0))
-            _Sheet(conn, actor, report, options, matcher).run(people)
+            sheet = _Sheet(conn, actor, report, options, matcher)
+            sheet.run(people)
+            record_claims(conn, organisation=options.source, import_id=report.import_id, claims=sheet.claims)
             problems = _refusals(report, options, dry_run)
             if problems:
                 raise InvalidInput(f"{path.name}: {len(problems)} row(s) need a decision; nothing was imported",
@@ -168,6 +171,7 @@ class _Sheet:
         numbers = [int(m.group(1)) for e in self.by_ext if (m := _EXT.match(e))]
         self.next_number = max(numbers, default=0) + 1
         self.audit_rows: list[dict[str, Any]] = []
+        self.claims: list[Claim] = []   # persons written, for --source statements (import_statements)
 
     def create_record(self, table: Table, entity: str, values: dict[str, Any], *, actor: str, batch: str) -> int:
         """audit.create_record, with the audit rows written once for the whole sheet (each write of the
@@ -195,6 +199,7 @@ class _Sheet:
                 self.update(person_id, sp)
             if how == "decided":
                 self.remember(sp, person_id)
+            self.claims.append((person_id, sp.ext_id or sp.label, sp.names, sp.values.get("birth_date")))
             self.write_cases(person_id, sp)
             self.cite(person_id, sp)
 

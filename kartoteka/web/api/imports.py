@@ -73,7 +73,9 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                      decisions: Annotated[str, Form(max_length=20000, description="'ROW=PERSON_ID; ROW=new'")] = "",
                      status_map: Annotated[str, Form(max_length=4000, description="'в СИЗО=detained; ...'")] = "",
                      source: Annotated[str, Form(max_length=300, description="assessments: the organisation "
-                                                 "whose decisions the file records (rows without one)")] = "",
+                                                 "whose decisions the file records (rows without one); persons, "
+                                                 "registry: the organisation whose names and birth dates these "
+                                                 "are (kept as its statements)")] = "",
                      ) -> ImportOut:
     require(principal, "import")
     if kind == "assessments":

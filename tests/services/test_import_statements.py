@@ -1,0 +1,64 @@
+"""CSV/XLSX imports with --source: each imported person's name spellings and birth date are kept as the
+organisation's statements, so the person page shows who said what and where organisations disagree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kartoteka.db.tables import statements
+from kartoteka.services.imports import import_file
+from kartoteka.services.registry_import import SheetOptions
+from kartoteka.services.statements import person_claims
+from tests.conftest import Db
+
+ORG_A = """id,surname,given_name,patronymic,birth_date,gender
+P1,Тестова,Олена,Игоревна,1984-02-11,f
+P2,Примеров,Пётр,Сергеевич,1975-04-04,m
+"""
+ORG_B = """id,surname,given_name,patronymic,birth_date,gender
+P1,Тестова,Олена,Игоревна,1984-02-11,f
+P2,Примеров,Пётр,Сергеевич,1976-03-03,m
+"""
+
+
+def _claims(db: Db, ext: str) -> dict[str, dict[str, list[str]]]:
+    return {c.prop: {s.value: [o for o, _ in s.organisations] for s in c.values}
+            for c in person_claims(db.engine, person=ext)}
+
+
+def test_two_organisations_csv_imports_show_who_said_what_and_the_disagreement(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ORG_A, "utf-8")
+    (tmp_path / "b.csv").write_text(ORG_B, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "a.csv", actor="t", options=SheetOptions(source="Org A"))
+    import_file(db.engine, "persons", tmp_path / "b.csv", actor="t", options=SheetOptions(source="Org B"))
+    p2 = {c.prop: c for c in person_claims(db.engine, person="P2")}
+    assert p2["birth_date"].disagree
+    said = {(s.value, o) for s in p2["birth_date"].values for o, _ in s.organisations}
+    assert {("1975-04-04", "Org A"), ("1976-03-03", "Org B")} <= said
+    assert _claims(db, "P2")["name"]["Примеров Пётр Сергеевич"][-2:] == ["Org A", "Org B"]
+    p1 = {c.prop: c for c in person_claims(db.engine, person="P1")}
+    assert not p1["birth_date"].disagree                     # both say the same date
+    assert [o for o, _ in p1["birth_date"].values[0].organisations][-2:] == ["Org A", "Org B"]
+
+
+def test_a_registry_sheet_matched_by_name_keeps_its_organisations_claims(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ORG_A, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "a.csv", actor="t", options=SheetOptions(source="Org A"))
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("ФИО,Дата рождения,Статья\nТестова Елена Игоревна,1984-02-11,ст. 280.3 УК РФ\n", "utf-8")
+    report = import_file(db.engine, "registry", sheet, actor="t", options=SheetOptions(source="Viasna"))
+    assert report.updated + report.created >= 1
+    names = _claims(db, "P1")["name"]
+    assert names.get("Тестова Елена Игоревна") and "Viasna" in names["Тестова Елена Игоревна"]
+    assert "Viasna" in _claims(db, "P1")["birth_date"]["1984-02-11"]
+
+
+def test_without_source_and_in_a_dry_run_no_statement_is_written(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ORG_A, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "a.csv", actor="t")
+    import_file(db.engine, "persons", tmp_path / "a.csv", actor="t", dry_run=True,
+                options=SheetOptions(source="Org A"))
+    with db.engine.connect() as conn:
+        assert conn.execute(select(statements)).first() is None
