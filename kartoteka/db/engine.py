@@ -18,13 +18,14 @@ from typing import Any, cast
 from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kartoteka.errors import Conflict
+from kartoteka.errors import N_, Conflict
 from kartoteka.db.chain import install as install_chain
 
 _ENGINES: dict[str, Engine] = {}
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 3
 _WRITE = "kartoteka_write"
+_BUSY = N_("the database is busy with another write; try again shortly")
 
 
 class _SqliteEngine(Engine):
@@ -39,7 +40,7 @@ class _SqliteEngine(Engine):
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         if not self.writers.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-            raise Conflict("the database is busy with another write; try again shortly")
+            raise Conflict.of(_BUSY)
         try:
             with self._immediate() as conn:
                 yield conn
@@ -55,7 +56,7 @@ class _SqliteEngine(Engine):
                     trans = conn.begin()
                 except OperationalError as exc:
                     if "locked" not in str(exc) or attempt == LOCK_RETRIES:
-                        raise Conflict("the database is busy with another write; try again shortly") from None
+                        raise Conflict.of(_BUSY) from None
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 with trans:
@@ -155,4 +156,4 @@ def conflicts_as(message: str) -> Iterator[None]:
     except IntegrityError as exc:
         if "unique" not in str(exc.orig).lower() and "duplicate" not in str(exc.orig).lower():
             raise
-        raise Conflict(message) from None
+        raise Conflict(message) from None   # a Message (errors.Message) stays translatable

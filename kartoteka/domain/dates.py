@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from kartoteka.errors import Message, N_
+
 
 class Precision(str, Enum):
     YEAR = "year"
@@ -79,23 +81,25 @@ def parse_partial_date(text: str, *, today: dt.date | None = None) -> PartialDat
     else:
         d = _DOTTED.match(value)
         if not d:
-            raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY)")
+            raise ValueError(Message(N_("'%(text)s' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY)"),
+                                     text=text))
         day_s, month_s, year_s = d.group(1), d.group(2), d.group(3)
         result = _checked(int(year_s), int(month_s), int(day_s) if day_s else None, text)
     limit = today or dt.date.today()
     if result.year > limit.year or (result.precision == Precision.DAY and result.iso() > limit.isoformat()):
-        raise ValueError(f"'{text}' is in the future")
+        raise ValueError(Message(N_("'%(text)s' is in the future"), text=text))
     return result
 
 
 def _checked(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
     if year < 1850:
-        raise ValueError(f"'{text}': year {year} is implausible")
+        raise ValueError(Message(N_("'%(text)s': year %(year)d is implausible"), text=text, year=year))
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"'{text}': month {month} does not exist")
+        raise ValueError(Message(N_("'%(text)s': month %(month)d does not exist"), text=text, month=month))
     if day is not None and month is not None:
         try:
             dt.date(year, month, day)
         except ValueError:
-            raise ValueError(f"'{text}': day {day} does not exist in {year}-{month:02d}") from None
+            raise ValueError(Message(N_("'%(text)s': day %(day)d does not exist in %(month)s"),
+                                     text=text, day=day, month=f"{year}-{month:02d}")) from None
     return PartialDate(year, month, day)

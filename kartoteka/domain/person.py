@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kartoteka.domain.dates import PartialDate
+from kartoteka.errors import Message, N_
 
 
 class Gender(str, Enum):
@@ -39,7 +40,7 @@ _GENDERS = {
 def parse_gender(text: str) -> Gender:
     key = text.strip().lower().rstrip(".")
     if key not in _GENDERS:
-        raise ValueError(f"'{text}' is not a gender (use m/f, male/female, м/ж or ч/ж)")
+        raise ValueError(Message(N_("'%(text)s' is not a gender (use m/f, male/female, м/ж or ч/ж)"), text=text))
     return _GENDERS[key]
 
 
@@ -47,7 +48,8 @@ def parse_sensitivity(text: str) -> Sensitivity:
     try:
         return Sensitivity(text.strip().lower())
     except ValueError:
-        raise ValueError(f"'{text}' is not a sensitivity (public, internal or confidential)") from None
+        raise ValueError(Message(N_("'%(text)s' is not a sensitivity (public, internal or confidential)"),
+                                 text=text)) from None
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")

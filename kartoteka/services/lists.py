@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.reader import RawTable
@@ -54,8 +54,9 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         fields.setdefault("id", number)
     if "name" not in fields and "surname" not in fields:
         if len(table.headers) != 1:
-            raise InvalidInput(f"{table.path.name}: no name column found among {', '.join(table.headers)}; "
-                               "name it with --map 'HEADER=name' (or surname/given_name/patronymic)")
+            raise InvalidInput.of(N_("%(file)s: no name column found among %(headers)s; name it with "
+                                     "--map 'HEADER=name' (or surname/given_name/patronymic)"),
+                                  file=table.path.name, headers=", ".join(table.headers))
         fields["name"] = table.headers[0]
     out = ListInput([], fields, table.format)
     limits = current_limits()

@@ -11,7 +11,7 @@ from dataclasses import replace
 from sqlalchemy import Connection, Engine, select
 
 from kartoteka.db.tables import person_names, persons
-from kartoteka.errors import Conflict, InvalidInput, NotFound
+from kartoteka.errors import N_, Conflict, InvalidInput, NotFound
 from kartoteka.services.access import Principal, check_visible, not_found, require
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.persons_edit import EDITABLE, PersonEdit, edit_person
@@ -26,8 +26,8 @@ def _stored(conn: Connection, principal: Principal, ref: str | int, version: int
         raise not_found("person", ref)
     check_visible(principal, "person", person, ref=ref)
     if person["version"] != version:
-        raise Conflict(f"person {ref} was changed by someone else since version {version}; "
-                       "reload and apply your change again")
+        raise Conflict.of(N_("person %(ref)s was changed by someone else since version %(version)s; "
+                             "reload and apply your change again"), ref=ref, version=version)
     names = list(conn.execute(select(person_names.c.kind, person_names.c.full)
                               .where(person_names.c.person_id == pid).order_by(person_names.c.id)))
     primary = next((n.full for n in names if n.kind == "primary"), names[0].full if names else "")

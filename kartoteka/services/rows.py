@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
-from kartoteka.errors import ErrorCollector
+from kartoteka.errors import ErrorCollector, Message, N_, reason_of
 from kartoteka.names.parse import NameParts, guess_language, split_name
 from kartoteka.tabular.cells import unneutralise
 from kartoteka.tabular.vocab import normalise_status, parse_loose_date, status_values
@@ -44,12 +44,13 @@ class RowReader:
     def text(self, fld: str, *, limit: int = MAX_TEXT, required: bool = False) -> str:
         value = unneutralise(self.raw.get(self.fields[fld], "").strip()) if fld in self.fields else ""
         if required and not value:
-            self.fail(fld, "is required and empty")
+            self.fail(fld, Message(N_("is required and empty")))
         if len(value) > limit:
-            self.fail(fld, f"is {len(value)} characters long; the limit is {limit}")
+            self.fail(fld, Message(N_("is %(length)d characters long; the limit is %(limit)d"),
+                                   length=len(value), limit=limit))
             return ""
         if _CONTROL.search(value):
-            self.fail(fld, "contains control characters")
+            self.fail(fld, Message(N_("contains control characters")))
             return ""
         return value
 
@@ -60,7 +61,7 @@ class RowReader:
         try:
             return parse_loose_date(value).iso()
         except ValueError as exc:
-            self.fail(fld, str(exc))
+            self.fail(fld, reason_of(exc))
             return None
 
     def fail(self, fld: str, reason: str) -> None:
@@ -79,7 +80,8 @@ def parse_person(r: RowReader, *, id_required: bool = True) -> tuple[dict[str, A
     parts = NameParts(r.text("surname", limit=MAX_NAME), r.text("given_name", limit=MAX_NAME),
                       r.text("patronymic", limit=MAX_NAME))
     if not name and not parts.full():
-        r.fail("name" if "name" in r.fields else "surname", "a person needs a name (name, or surname and given_name)")
+        r.fail("name" if "name" in r.fields else "surname",
+               Message(N_("a person needs a name (name, or surname and given_name)")))
     if name and not parts.full():
         parts = split_name(name)
     full = name or parts.full()
@@ -92,13 +94,13 @@ def parse_person(r: RowReader, *, id_required: bool = True) -> tuple[dict[str, A
         try:
             gender = parse_gender(g).value
         except ValueError as exc:
-            r.fail("gender", str(exc))
+            r.fail("gender", reason_of(exc))
     sensitivity = "internal"
     if s := r.text("sensitivity", limit=20):
         try:
             sensitivity = parse_sensitivity(s).value
         except ValueError as exc:
-            r.fail("sensitivity", str(exc))
+            r.fail("sensitivity", reason_of(exc))
     birth = r.date("birth_date")
     citizenship = ";".join(c.strip().upper() for c in r.text("citizenship", limit=200).replace(",", ";").split(";") if c.strip())
     if not r.ok:
@@ -129,9 +131,10 @@ def parse_case(r: RowReader, *, keys_required: bool = True) -> dict[str, Any] | 
         try:
             values["sensitivity"] = parse_sensitivity(s).value
         except ValueError as exc:
-            r.fail("sensitivity", str(exc))
+            r.fail("sensitivity", reason_of(exc))
     if values["detained_on"] and values["verdict_on"] and values["verdict_on"] < values["detained_on"]:
-        r.fail("verdict_on", f"verdict {values['verdict_on']} is before detention {values['detained_on']}")
+        r.fail("verdict_on", Message(N_("verdict %(verdict)s is before detention %(detained)s"),
+                                     verdict=values["verdict_on"], detained=values["detained_on"]))
     return values if r.ok else None
 
 
@@ -140,8 +143,9 @@ def case_status(r: RowReader) -> str:
     text = r.text("status", limit=60)
     value = normalise_status(text, r.status_map)
     if value is None:
-        r.fail("status", f"'{text}' is not a known case status ({', '.join(status_values())}); "
-                         f"map it with --status-map '{text}=VALUE'")
+        r.fail("status", Message(N_("'%(text)s' is not a known case status (%(known)s); "
+                                    "map it with --status-map '%(text)s=VALUE'"),
+                                 text=text, known=", ".join(status_values())))
         return ""
     return value
 
@@ -151,21 +155,24 @@ def parse_assessment(r: RowReader, known_definitions: set[str], *, source: str =
     ``source``), with its statement; a recognition also needs the statement and its date (issue 10)."""
     definition = r.text("definition", limit=60, required=True)
     if definition and definition not in known_definitions:
-        r.fail("definition", f"'{definition}' is not a known definition ({', '.join(sorted(known_definitions))})")
+        r.fail("definition", Message(N_("'%(text)s' is not a known definition (%(known)s)"),
+                                     text=definition, known=", ".join(sorted(known_definitions))))
     raw_decision = r.text("decision", limit=40, required=True)
     decision = _DECISION_WORDS.get(raw_decision.lower())
     if raw_decision and decision is None:
-        r.fail("decision", f"'{raw_decision}' is not a decision (use {', '.join(DECISIONS)})")
+        r.fail("decision", Message(N_("'%(text)s' is not a decision (use %(known)s)"),
+                                   text=raw_decision, known=", ".join(DECISIONS)))
     organisation = r.text("organisation", limit=300) or source.strip()[:300]
     if not organisation:
-        r.fail("organisation", "is empty: an imported decision is another organisation's decision; name it "
-                               "in an 'organisation' column or for the whole file with --source ORG")
+        r.fail("organisation", Message(N_("is empty: an imported decision is another organisation's decision; "
+                                          "name it in an 'organisation' column or for the whole file with "
+                                          "--source ORG")))
     statement, decided_on = r.text("statement"), r.date("decided_on")
     if decision == "recognised" and not statement:
-        r.fail("statement", "is empty: a recognition names its statement (a URL or a document)")
+        r.fail("statement", Message(N_("is empty: a recognition names its statement (a URL or a document)")))
     dated = "decided_on" in r.fields and bool(r.raw.get(r.fields["decided_on"], "").strip())
     if decision == "recognised" and not dated:
-        r.fail("decided_on", "is empty: a recognition has the date of its statement")
+        r.fail("decided_on", Message(N_("is empty: a recognition has the date of its statement")))
     values = {"person_ext_id": r.text("person_id", limit=120, required=True), "definition_id": definition,
               "decision": decision, "decided_on": decided_on, "origin": organisation, "statement": statement,
               "reviewer": "", "rationale": r.text("rationale")}

@@ -22,7 +22,7 @@ from functools import lru_cache
 import yaml
 from charset_normalizer.md import mess_ratio
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import InvalidInput, Message, N_
 
 CANDIDATES = ("cp1251", "koi8_r", "koi8_u", "cp866", "cp1252")   # on a tie, the first
 SAMPLE = 200_000
@@ -54,7 +54,8 @@ def _letters() -> dict[str, float]:
 def _position(data: bytes, offset: int) -> str:
     line = data.count(b"\n", 0, offset) + 1
     column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-    return f"line {line}, byte {column} (offset {offset}): byte 0x{data[offset]:02x}"
+    return Message(N_("line %(line)d, byte %(column)d (offset %(offset)d): byte 0x%(byte)s"),
+                   line=line, column=column, offset=offset, byte=f"{data[offset]:02x}")
 
 
 def decode_strict(data: bytes, encoding: str, *, name: str) -> str:
@@ -62,13 +63,14 @@ def decode_strict(data: bytes, encoding: str, *, name: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise InvalidInput(f"{name}: unknown encoding '{encoding}'") from None
+        raise InvalidInput.of(N_("%(file)s: unknown encoding '%(encoding)s'"), file=name, encoding=encoding) from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         skipped = 3 if codecs.lookup(encoding).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
-        raise InvalidInput(f"{name}: not valid {encoding} at {_position(data, exc.start + skipped)}; fix the byte "
-                           "or name the file's encoding: kartoteka --encoding NAME ...") from None
+        raise InvalidInput.of(N_("%(file)s: not valid %(encoding)s at %(position)s; fix the byte or name the "
+                                 "file's encoding: kartoteka --encoding NAME ..."),
+                              file=name, encoding=encoding, position=_position(data, exc.start + skipped)) from None
 
 
 def score(text: str) -> float:
@@ -115,17 +117,19 @@ def detect(data: bytes, *, name: str = "file") -> Decoded:
     in_utf8 = len(valid.encode("utf-8")) - sum(1 for c in valid if ord(c) < 128)   # bytes of good sequences
     high = sum(1 for b in sample if b >= 0x80)
     if in_utf8 >= 4 and in_utf8 >= 0.8 * high:   # UTF-8 but for a few bytes: say where, guess nothing
-        raise InvalidInput(f"{name}: the file is UTF-8 but has an invalid byte at {_position(data, first_bad)}; "
-                           "fix it, or name the file's encoding: kartoteka --encoding NAME ...") from None
+        raise InvalidInput.of(N_("%(file)s: the file is UTF-8 but has an invalid byte at %(position)s; fix it, or "
+                                 "name the file's encoding: kartoteka --encoding NAME ..."),
+                              file=name, position=_position(data, first_bad)) from None
     texts = {enc: sample.decode(enc, errors="replace") for enc in CANDIDATES}
     ranked = sorted(((score(texts[enc]), -i, enc) for i, enc in enumerate(CANDIDATES)), reverse=True)
     enc, best = ranked[0][2], ranked[0][0]
     rivals = [(sc, other) for sc, _, other in ranked[1:] if texts[other] != texts[enc]]
     if rivals and best - rivals[0][0] < MARGIN:
         other = rivals[0][1]
-        raise InvalidInput(f"{name}: the encoding is unclear: {enc} or {other} (they read the text "
-                           f"differently); run again naming it: kartoteka --encoding {enc} ... "
-                           f"(or --encoding {other}; KARTOTEKA_ENCODING on a server)")
+        raise InvalidInput.of(N_("%(file)s: the encoding is unclear: %(first)s or %(other)s (they read the text "
+                                 "differently); run again naming it: kartoteka --encoding %(first)s ... "
+                                 "(or --encoding %(other)s; KARTOTEKA_ENCODING on a server)"),
+                              file=name, first=enc, other=other)
     return Decoded(decode_strict(data, enc, name=name), enc)
 
 

@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import InvalidInput, Message, N_
 
 _MB = 1024 * 1024
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -46,8 +46,8 @@ def check_file(path: Path, limits: Limits) -> int:
     """The file's size; InvalidInput when it is over the limit."""
     size = path.stat().st_size
     if size > limits.file_bytes:
-        raise InvalidInput(f"{path.name}: {size // _MB} MB is over the limit of {limits.file_bytes // _MB} MB "
-                           "(KARTOTEKA_MAX_FILE_MB)")
+        raise InvalidInput.of(N_("%(file)s: %(size)d MB is over the limit of %(limit)d MB (KARTOTEKA_MAX_FILE_MB)"),
+                              file=path.name, size=size // _MB, limit=limits.file_bytes // _MB)
     return size
 
 
@@ -58,32 +58,39 @@ def check_zip(path: Path, limits: Limits, *, kind: str = "DOCX or XLSX document"
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: not a readable {kind} ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable %(kind)s (%(error)s)"),
+                              file=path.name, kind=kind, error=str(exc)) from None
     total = sum(i.file_size for i in infos)
     if total > limits.unzipped_bytes:
         biggest = max(infos, key=lambda i: i.file_size)
-        raise InvalidInput(f"{path.name}: would unpack to {total // _MB} MB ({biggest.filename}: "
-                           f"{biggest.file_size // _MB} MB), over the limit of {limits.unzipped_bytes // _MB} MB "
-                           "(KARTOTEKA_MAX_UNZIPPED_MB); a compressed bomb or a far too large document")
+        raise InvalidInput.of(N_("%(file)s: would unpack to %(total)d MB (%(part)s: %(part_size)d MB), over the "
+                                 "limit of %(limit)d MB (KARTOTEKA_MAX_UNZIPPED_MB); a compressed bomb or a far "
+                                 "too large document"),
+                              file=path.name, total=total // _MB, part=biggest.filename,
+                              part_size=biggest.file_size // _MB, limit=limits.unzipped_bytes // _MB)
     if len(infos) > 10_000:
-        raise InvalidInput(f"{path.name}: {len(infos)} parts in the container; not a document Kartoteka reads")
+        raise InvalidInput.of(N_("%(file)s: %(parts)d parts in the container; not a document Kartoteka reads"),
+                              file=path.name, parts=len(infos))
 
 
 def check_shape(name: str, rows: int, columns: int, limits: Limits) -> None:
     """Refuse a table declaring more rows or columns than the limits, before reading it."""
     if rows > limits.rows:
-        raise InvalidInput(f"{name}: {rows:,} rows is over the limit of {limits.rows:,} (KARTOTEKA_MAX_ROWS)")
+        raise InvalidInput.of(N_("%(file)s: %(rows)s rows is over the limit of %(limit)s (KARTOTEKA_MAX_ROWS)"),
+                              file=name, rows=f"{rows:,}", limit=f"{limits.rows:,}")
     if columns > limits.columns:
-        raise InvalidInput(f"{name}: {columns:,} columns is over the limit of {limits.columns:,} "
-                           "(KARTOTEKA_MAX_COLUMNS)")
+        raise InvalidInput.of(N_("%(file)s: %(columns)s columns is over the limit of %(limit)s "
+                                 "(KARTOTEKA_MAX_COLUMNS)"),
+                              file=name, columns=f"{columns:,}", limit=f"{limits.columns:,}")
 
 
 def cell_problem(value: str, limits: Limits) -> str:
     """Why a cell's text cannot be taken ('' when it can)."""
     if len(value) > limits.cell_chars:
-        return f"{len(value):,} characters is over the limit of {limits.cell_chars:,} (KARTOTEKA_MAX_CELL_CHARS)"
+        return Message(N_("%(chars)s characters is over the limit of %(limit)s (KARTOTEKA_MAX_CELL_CHARS)"),
+                       chars=f"{len(value):,}", limit=f"{limits.cell_chars:,}")
     if any("\ud800" <= c <= "\udfff" for c in value):
-        return "contains an unpaired surrogate (broken text)"
+        return Message(N_("contains an unpaired surrogate (broken text)"))
     return ""
 
 
@@ -100,5 +107,6 @@ def name_problem(name: str, limits: Limits) -> str:
     """Why a name is too long for the matcher ('' when it is not): its time grows with the words."""
     words = len(name.split())
     if words > limits.name_words:
-        return f"{words:,} words is over the limit of {limits.name_words} for a name (KARTOTEKA_MAX_NAME_WORDS)"
+        return Message(N_("%(words)s words is over the limit of %(limit)d for a name (KARTOTEKA_MAX_NAME_WORDS)"),
+                       words=f"{words:,}", limit=limits.name_words)
     return ""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kartoteka.errors import InvalidInput, RowError
+from kartoteka.errors import InvalidInput, Message, N_, RowError
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.limits import Limits, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
@@ -52,7 +52,8 @@ def guess_format(path: Path) -> str:
         return "xlsx"
     if suffix in ("jsonl", "ndjson", "json"):
         return "jsonl"
-    raise InvalidInput(f"{path.name}: unknown format '.{suffix}' (use .csv, .xlsx or .jsonl)")
+    raise InvalidInput.of(N_("%(file)s: unknown format '.%(format)s' (use .csv, .xlsx or .jsonl)"),
+                          file=path.name, format=suffix)
 
 
 def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = None,
@@ -62,7 +63,7 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
     ``encoding`` names a text file's encoding when detection cannot tell (``--encoding``).
     """
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
     kind = fmt or guess_format(path)
     lim = limits or current_limits()
     if kind == "csv":
@@ -71,7 +72,7 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
         return _open_xlsx(path, lim)
     if kind == "jsonl":
         return _open_jsonl(path, read_text(path, encoding, lim), lim)
-    raise InvalidInput(f"{path.name}: unknown format '{kind}'")
+    raise InvalidInput.of(N_("%(file)s: unknown format '%(format)s'"), file=path.name, format=kind)
 
 
 def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, str]:
@@ -84,7 +85,7 @@ def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, st
         decoded = detect(data, name=path.name)
         text, used = decoded.text, decoded.encoding
     if "\x00" in text:
-        raise InvalidInput(f"{path.name}: the file contains NUL bytes; is it really a text file?")
+        raise InvalidInput.of(N_("%(file)s: the file contains NUL bytes; is it really a text file?"), file=path.name)
     return text, used
 
 
@@ -95,11 +96,13 @@ def unique_headers(name: str, headers: list[str], limits: Limits) -> list[str]:
     for i, h in enumerate(headers):
         problem = cell_problem(h, limits)
         if problem:
-            raise InvalidInput(f"{name}: row 1, column {i + 1}: the header {problem}")
-        label = h or f"column {i + 1}"
+            raise InvalidInput.of(N_("%(file)s: row 1, column %(column)d: the header %(problem)s"),
+                                  file=name, column=i + 1, problem=problem)
+        label = h or f"column {i + 1}"   # a header name, as stored: not translated
         if label in out:
-            raise InvalidInput(f"{name}: row 1: the header '{label}' appears twice (columns {out.index(label) + 1} "
-                               f"and {i + 1}); rename one so that no column is silently dropped")
+            raise InvalidInput.of(N_("%(file)s: row 1: the header '%(header)s' appears twice (columns %(first)d "
+                                     "and %(second)d); rename one so that no column is silently dropped"),
+                                  file=name, header=label, first=out.index(label) + 1, second=i + 1)
         out.append(label)
     return out
 
@@ -122,10 +125,11 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     try:
         first = next(reader)
     except StopIteration:
-        raise InvalidInput(f"{path.name}: the file is empty") from None
+        raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name) from None
     except csv.Error as exc:
-        raise InvalidInput(f"{path.name}: row 1: unreadable header ({exc}; a cell may be over the limit of "
-                           f"{limits.cell_chars:,} characters, KARTOTEKA_MAX_CELL_CHARS)") from None
+        raise InvalidInput.of(N_("%(file)s: row 1: unreadable header (%(error)s; a cell may be over the limit of "
+                                 "%(limit)s characters, KARTOTEKA_MAX_CELL_CHARS)"),
+                              file=path.name, error=str(exc), limit=f"{limits.cell_chars:,}") from None
     while first and not first[-1].strip():
         first.pop()
     headers = unique_headers(path.name, [h.strip() for h in first], limits)
@@ -142,14 +146,15 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
             except StopIteration:
                 return
             except csv.Error as exc:
-                table.problems.append(RowError(path.name, row_no, "*", f"unreadable CSV ({exc}; the limit is "
-                                               f"{limits.cell_chars:,} characters a cell, KARTOTEKA_MAX_CELL_CHARS)"))
+                table.problems.append(RowError(path.name, row_no, "*", Message(
+                    N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, KARTOTEKA_MAX_CELL_CHARS)"),
+                    error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-                table.problems.append(RowError(path.name, row_no, "*",
-                                               f"{len(cells)} cells but the header has {len(headers)}"))
+                table.problems.append(RowError(path.name, row_no, "*", Message(
+                    N_("%(cells)d cells but the header has %(headers)d"), cells=len(cells), headers=len(headers))))
             yield row_no, _checked(table, row_no, headers, cells, limits)
 
     table.rows = rows()
@@ -188,14 +193,16 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable XLSX workbook (%(error)s)"),
+                              file=path.name, error=f"{type(exc).__name__}: {exc}") from None
     if not wb.worksheets:
-        raise InvalidInput(f"{path.name}: the workbook has no sheets")
+        raise InvalidInput.of(N_("%(file)s: the workbook has no sheets"), file=path.name)
     ws = wb.worksheets[0]
     if getattr(ws, "sheet_state", "visible") != "visible":
         names = [s.title for s in wb.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
-        raise InvalidInput(f"{path.name}: the first sheet '{ws.title}' is hidden; Kartoteka reads the first sheet, "
-                           f"so unhide it or move the sheet to import first (visible: {', '.join(names) or 'none'})")
+        raise InvalidInput.of(N_("%(file)s: the first sheet '%(sheet)s' is hidden; Kartoteka reads the first sheet, "
+                                 "so unhide it or move the sheet to import first (visible: %(visible)s)"),
+                              file=path.name, sheet=ws.title, visible=", ".join(names) or Message(N_("none")))
     try:
         declared_rows, declared_cols = int(ws.max_row or 0), int(ws.max_column or 0)
     except (TypeError, ValueError):
@@ -205,7 +212,7 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     try:
         first = [_cell_text(h).strip() for h in next(it)]
     except StopIteration:
-        raise InvalidInput(f"{path.name}: the first sheet is empty") from None
+        raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name) from None
     while first and not first[-1]:
         first.pop()
     headers = unique_headers(path.name, first, limits)
@@ -214,7 +221,8 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for row_no, values in enumerate(it, start=2):
             if row_no > limits.rows + 1:
-                raise InvalidInput(f"{path.name}: more than {limits.rows:,} rows (KARTOTEKA_MAX_ROWS)")
+                raise InvalidInput.of(N_("%(file)s: more than %(limit)s rows (KARTOTEKA_MAX_ROWS)"),
+                                      file=path.name, limit=f"{limits.rows:,}")
             cells = [_cell_text(v) for v in values[:len(headers) + limits.columns]]
             if not any(c.strip() for c in cells):
                 continue
@@ -235,7 +243,8 @@ def _guarded(path: Path, it: Iterator[tuple[object, ...]]) -> Iterator[tuple[obj
         except StopIteration:
             return
         except Exception as exc:  # openpyxl raises ValueError, KeyError, XML errors ... for broken sheets
-            raise InvalidInput(f"{path.name}: row {row_no}: unreadable cell ({type(exc).__name__}: {exc})") from None
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: unreadable cell (%(error)s)"),
+                                  file=path.name, row=row_no, error=f"{type(exc).__name__}: {exc}") from None
         yield values
 
 
@@ -248,7 +257,8 @@ def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTabl
         if not line.strip():
             continue
         if line_no > limits.rows:
-            raise InvalidInput(f"{path.name}: more than {limits.rows:,} lines (KARTOTEKA_MAX_ROWS)")
+            raise InvalidInput.of(N_("%(file)s: more than %(limit)s lines (KARTOTEKA_MAX_ROWS)"),
+                                  file=path.name, limit=f"{limits.rows:,}")
         obj, problem = _json_object(line, limits)
         if obj is None:
             problems.append(RowError(path.name, line_no, "*", problem))
@@ -258,12 +268,13 @@ def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTabl
             key_problem = cell_problem(k, limits)
             if key_problem:
                 problems.append(RowError(path.name, line_no, k[:60].encode("utf-8", "replace").decode(),
-                                         f"the field name {key_problem}"))
+                                         Message(N_("the field name %(problem)s"), problem=key_problem)))
                 continue
             if k not in headers:
                 if len(headers) >= limits.columns:
-                    raise InvalidInput(f"{path.name}: line {line_no}: more than {limits.columns} fields "
-                                       "(KARTOTEKA_MAX_COLUMNS)")
+                    raise InvalidInput.of(N_("%(file)s: line %(line)d: more than %(limit)d fields "
+                                             "(KARTOTEKA_MAX_COLUMNS)"),
+                                          file=path.name, line=line_no, limit=limits.columns)
                 headers.append(k)
             value, problem = _json_value(v, limits)
             problem = problem or cell_problem(value, limits)

@@ -11,6 +11,7 @@ from typing import cast
 import yaml
 
 from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.errors import Message, N_, reason_of
 
 
 def _data(name: str) -> object:
@@ -72,6 +73,9 @@ def parse_loose_date(text: str) -> PartialDate:
         return parse_partial_date(value)
     except ValueError as exc:
         if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value):
+            reason = reason_of(exc)
+            if isinstance(reason, Message) and reason.values.get("text") == value:
+                raise ValueError(Message(reason.msgid, **{**reason.values, "text": text})) from None
             raise ValueError(str(exc).replace(f"'{value}'", f"'{text}'")) from None
     if m := _SLASHED.match(value):
         return parse_partial_date(f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}")
@@ -89,5 +93,5 @@ def parse_loose_date(text: str) -> PartialDate:
         if year and len(numbers) == 1 + len(days) and len(days) <= 1:
             iso = f"{year}-{months[0]:02d}" + (f"-{int(days[0]):02d}" if days else "")
             return parse_partial_date(iso)
-    raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY "
-                     "or a month name and year, e.g. 'March 2022')")
+    raise ValueError(Message(N_("'%(text)s' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY "
+                                "or a month name and year, e.g. 'March 2022')"), text=text))

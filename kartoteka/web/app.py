@@ -17,12 +17,13 @@ from sqlalchemy.exc import DataError
 
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
-from kartoteka.errors import Conflict, Forbidden, InvalidInput, KartotekaError, NotFound
+from kartoteka.errors import (Conflict, Forbidden, InvalidInput, KartotekaError, NotFound, RowError,
+                              message_fields, translate)
 from kartoteka.services.secret_key import load_secret
 from kartoteka.settings import Settings, get_settings
 from kartoteka.web import api, pages
 from kartoteka.web.deps import EnrolRequired, LoginRequired
-from kartoteka.web.render import make_environment, render
+from kartoteka.web.render import make_environment, render, request_gettext
 from kartoteka.web import uploads
 from kartoteka.web.uploads import scrub_paths
 from kartoteka.web.download_audit import DownloadAuditMiddleware
@@ -65,15 +66,21 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(KartotekaError)
     async def kartoteka_error(request: Request, exc: KartotekaError) -> Response:
         code = _status(exc)
-        errors = [{"column": e.column, "row": e.row, "reason": e.reason}
-                  for e in getattr(exc, "errors", [])]
-        message = scrub_paths(str(exc).split("\n")[0])  # no server folder in any answer
-        for e in errors:
-            e["reason"] = scrub_paths(str(e["reason"]))
+        gettext = request_gettext(request)   # the reader's language; `detail` and `reason` stay English
+        headline = exc.headline()
+        detail = scrub_paths(str(headline))  # no server folder in any answer
+        message = scrub_paths(translate(headline, gettext))
+        row_errors: list[RowError] = list(getattr(exc, "errors", []))
         if _is_api(request):
-            return JSONResponse({"detail": message, "errors": errors}, status_code=code)
+            errors = [{"column": e.column, "row": e.row, "reason": scrub_paths(str(e.reason)),
+                       "message": scrub_paths(translate(e.reason, gettext)), **message_fields(e.reason)}
+                      for e in row_errors]
+            return JSONResponse({"detail": detail, "message": message, **message_fields(headline),
+                                 "errors": errors}, status_code=code)
+        shown = [{"column": e.column, "row": e.row, "reason": scrub_paths(translate(e.reason, gettext))}
+                 for e in row_errors]
         return render(request, "error.html", {"status": code, "message": message,
-                                              "errors": errors}, status_code=code)
+                                              "errors": shown}, status_code=code)
 
     @app.exception_handler(DataError)
     async def bad_value(request: Request, exc: DataError) -> Response:

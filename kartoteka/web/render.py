@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from kartoteka.errors import KartotekaError, RowError, translate
 from kartoteka.services.access import can
 from kartoteka.services.users import User
 from kartoteka.web.i18n import LANGUAGES, pick_language, translations
@@ -22,14 +25,33 @@ def make_environment() -> Environment:
     return env
 
 
+def request_language(request: Request) -> str:
+    """The reader's language: the user's choice, the session's, the browser's, then the site default."""
+    session: Session | None = getattr(request.state, "session", None)
+    user: User | None = getattr(request.state, "user", None)
+    return pick_language(user.language if user else None, session.lang if session else None,
+                         accept=request.headers.get("accept-language", ""),
+                         default=request.app.state.settings.default_language)
+
+
+def request_gettext(request: Request) -> Callable[[str], str]:
+    """The translator of the reader's language (for messages built outside a template: errors)."""
+    return translations(request_language(request)).gettext
+
+
+def error_text(request: Request, exc: KartotekaError, *, limit: int = 500) -> tuple[str, list[RowError]]:
+    """An error's first line and its row errors (up to ``limit``) in the reader's language."""
+    gettext = request_gettext(request)
+    rows = [replace(e, reason=translate(e.reason, gettext)) for e in getattr(exc, "errors", [])[:limit]]
+    return translate(exc.headline(), gettext), rows
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200) -> HTMLResponse:
     """Render ``template`` with the user, translator, CSRF token and language switch in scope."""
     session: Session = request.state.session
     user: User | None = getattr(request.state, "user", None)
-    settings = request.app.state.settings
-    lang = pick_language(user.language if user else None, session.lang,
-                         accept=request.headers.get("accept-language", ""), default=settings.default_language)
+    lang = request_language(request)
     tr = translations(lang)
 
     def gettext(message: str) -> str:

@@ -19,7 +19,7 @@ from kartoteka.services import access, reviews, rounds, runs, vetting
 from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.jobs import jobs
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.pages.custody import page_of, request_language
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
@@ -143,5 +143,6 @@ def diff_page(request: Request, engine: EngineDep, principal: PagePrincipal,
     try:
         diff = access.view_diff(engine, principal, run_a=a, run_b=b)
     except KartotekaError as exc:
-        return render(request, "error.html", {"status": 404, "message": str(exc), "errors": []}, status_code=404)
+        return render(request, "error.html", {"status": 404, "message": error_text(request, exc)[0], "errors": []},
+                      status_code=404)
     return render(request, "vetting_diff.html", {"d": diff})
