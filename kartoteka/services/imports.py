@@ -23,7 +23,7 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons, recognitions
-from kartoteka.errors import ErrorCollector, InvalidInput
+from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
@@ -48,6 +48,9 @@ class _DryRun(Exception):
     pass
 
 
+_NOT_IN_REGISTRY = N_("person '%(person)s' is not in the registry")
+
+
 def row_hash(values: dict[str, Any], extra: Any = None) -> str:
     payload = json.dumps([sorted(values.items()), extra], ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -57,8 +60,9 @@ def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
     for options in REQUIRED[kind]:
         if not any(o in fields for o in options):
             want = " or ".join(f"'{o}'" for o in options)
-            raise InvalidInput(f"{table.path.name}: row 1: missing required column {want} "
-                               f"(found: {', '.join(table.headers) or 'no columns'}); name it with --map")
+            raise InvalidInput.of(N_("%(file)s: row 1: missing required column %(want)s (found: %(found)s); "
+                                     "name it with --map"), file=table.path.name, want=want,
+                                  found=", ".join(table.headers) or Message(N_("no columns")))
 
 
 def _chunks(it: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:
@@ -104,8 +108,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                           ignored=[h for h in table.headers if h not in fields.values()])
     errors = ErrorCollector(path.name)
     try:
-        with conflicts_as(f"{path.name}: another import changed the same records at the same time; "
-                          "run the import again"), engine.begin() as conn:
+        with conflicts_as(Message(N_("%(file)s: another import changed the same records at the same time; "
+                                     "run the import again"), file=path.name)), engine.begin() as conn:
             lock_writes(conn, "import")   # concurrent imports run one after the other
             conn.execute(insert(imports).values(
                 id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
@@ -127,8 +131,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                                "confirm with --confirm-renames")
             if errors.errors:
                 errors.errors.sort(key=lambda e: e.row)
-                raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported",
-                                   errors.errors)
+                raise InvalidInput(Message(N_("%(file)s: %(n)d problem(s); nothing was imported"),
+                                           file=path.name, n=len(errors.errors)), errors.errors)
             record_claims(conn, organisation=options.source if kind != "assessments" else "",
                           import_id=report.import_id, claims=writer.claims)
             conn.execute(update(imports).where(imports.c.id == report.import_id).values(
@@ -186,7 +190,8 @@ class _Writer:
         if not key:
             return True
         if key in self.seen:
-            errors.add(row, column, f"id '{key}' appears again (first at row {self.seen[key]})")
+            errors.add(row, column, Message(N_("id '%(id)s' appears again (first at row %(first)d)"),
+                                            id=key, first=self.seen[key]))
             return False
         self.seen[key] = row
         return True
@@ -296,7 +301,7 @@ class _CaseWriter(_Writer):
                 continue
             person_ext = values.pop("person_ext_id")
             if person_ext not in self.person_ids:
-                errors.add(row_no, fields["person_id"], f"person '{person_ext}' is not in the registry")
+                errors.add(row_no, fields["person_id"], Message(_NOT_IN_REGISTRY, person=person_ext))
                 continue
             values["person_id"] = self.person_ids[person_ext]
             values["row_hash"] = row_hash(values)
@@ -346,7 +351,7 @@ class _AssessmentWriter(_Writer):
                 continue
             person_ext = values.pop("person_ext_id")
             if person_ext not in self.existing:
-                errors.add(row_no, fields["person_id"], f"person '{person_ext}' is not in the registry")
+                errors.add(row_no, fields["person_id"], Message(_NOT_IN_REGISTRY, person=person_ext))
                 continue
             key = f"{person_ext}|{values['definition_id']}|{values['origin']}"
             if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:

@@ -11,7 +11,7 @@ from kartoteka.db.audit import audit_rows_for_update, now, update_record, write_
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
-from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, NotFound
+from kartoteka.errors import N_, Conflict, ErrorCollector, InvalidInput, NotFound
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services.access import Principal, check_visible, require
 from kartoteka.services.declassify import log_declassification
@@ -107,8 +107,8 @@ def edit_person(engine: Engine, principal: Principal, ref: str | int, edit: Pers
                 bumped = conn.execute(update(persons).where(persons.c.id == pid, persons.c.version == edit.version)
                                       .values(version=version, updated_at=now(), updated_by=principal.username))
                 if bumped.rowcount != 1:
-                    raise Conflict(f"person {ref} was changed by someone else since version {edit.version}; "
-                                   "reload and apply your change again")
+                    raise Conflict.of(N_("person %(ref)s was changed by someone else since version %(version)s; "
+                                         "reload and apply your change again"), ref=ref, version=edit.version)
             write_audit(conn, audit_rows_for_update("person", pid, {
                 "primary_name": (primary.full if primary else None, name)}, principal.username))
         return version

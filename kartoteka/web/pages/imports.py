@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
-from kartoteka.errors import InvalidInput, KartotekaError
+from kartoteka.errors import InvalidInput, KartotekaError, RowError
 from kartoteka.services.access import require
 from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.import_preview import preview_import
@@ -20,7 +20,7 @@ from kartoteka.services.registry_import import SheetOptions
 from kartoteka.services.value_mappings import recall
 from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
@@ -85,7 +85,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
                            source=source)
-    report, error, errors, preview = None, None, [], None
+    report, error, preview = None, None, None
+    errors: list[RowError] = []
     remembered = recall(engine, organisation=source, vocabulary="case_status") \
         if kind in ("cases", "registry") else {}   # this organisation's confirmed spellings
     try:
@@ -94,7 +95,7 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
             report = import_file(engine, kind, path, actor=principal.username, mapping=mapping,
                                  dry_run=action == "dry_run", options=options)
     except InvalidInput as exc:
-        error, errors = str(exc).split("\n")[0], exc.errors[:500]
+        error, errors = error_text(request, exc)   # in the reader's language
         preview = preview or preview_import(kind, path)
         if action != "dry_run" and not report:
             report = _dry_report(engine, kind, path, principal.username, mapping, options)
