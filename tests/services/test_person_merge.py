@@ -88,3 +88,28 @@ def test_taking_the_others_name_and_refusals(db: Db, tmp_path: Path) -> None:
         merge_records(db.engine, EDITOR, keep="A1", other="A2", choices={})
     with pytest.raises(InvalidInput):
         merge_records(db.engine, EDITOR, keep="A1", other="A1", choices={"shoe": "keep"})
+
+
+def test_missing_from_a_list_moves_with_the_merge_and_comes_back(db: Db, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from kartoteka.db.tables import vetting_missing, vetting_runs
+    _setup(db, tmp_path)
+    with db.engine.begin() as conn:
+        for run in (1, 2):
+            conn.execute(vetting_runs.insert().values(
+                id=run, definition_id="pace", filename="l.csv", sha256="0" * 64, actor="t", algorithm="a",
+                algorithm_version="1", at=datetime(2026, 1, run, tzinfo=timezone.utc)))
+        conn.execute(vetting_missing.insert(), [{"run_id": 1, "person_id": 2, "section": "recognised"},
+                                                {"run_id": 2, "person_id": 2, "section": "under_review"},
+                                                {"run_id": 2, "person_id": 1, "section": "recognised"}])
+
+    def missing() -> list[tuple[int, int, str]]:
+        with db.engine.connect() as conn:
+            return sorted((r.run_id, r.person_id, r.section) for r in conn.execute(select(vetting_missing)))
+
+    before = missing()
+    merge_id = merge_records(db.engine, EDITOR, keep="A1", other="A2", choices={})
+    assert missing() == [(1, 1, "recognised"), (2, 1, "recognised")]   # A2's run-1 row moved; run 2 had A1
+    unmerge(db.engine, EDITOR, merge_id=merge_id)
+    assert missing() == before
