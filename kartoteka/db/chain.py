@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, event, insert, select, update
 
-from kartoteka.db.tables import audit_head, audit_log
+from kartoteka.db.tables import audit_head, audit_log, name_keys_state
 
 GENESIS = "0" * 64
 # Entries that record an act but change no data: caches keyed on the registry's state ignore them
@@ -35,7 +35,7 @@ NO_CHANGE = frozenset({"read", "login", "login_failed", "login_locked", "logout"
                        "export", "backup", "publish", "judge", "verify"})
 FIELDS = ("seq", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
 _LOCK = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq).returning(
-    audit_head.c.seq, audit_head.c.hash)
+    audit_head.c.seq, audit_head.c.hash, audit_head.c.changed_seq)
 
 
 def utc(at: dt.datetime) -> dt.datetime:
@@ -58,11 +58,61 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
 
 def lock_head(conn: Connection) -> tuple[int, str]:
     """Take the chain's lock (held until the transaction ends); returns the newest (seq, hash)."""
+    seq, digest, _ = _lock(conn)
+    return seq, digest
+
+
+def _lock(conn: Connection) -> tuple[int, str, int]:
     row = conn.execute(_LOCK).first()
     if row is None:  # a schema made without the migration's head row
         conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS, changed_seq=0))
         row = conn.execute(_LOCK).one()
-    return int(row.seq), str(row.hash)
+    return int(row.seq), str(row.hash), int(row.changed_seq or 0)
+
+
+# The stored name index's mark (name_keys_state.seq, services/name_index.py) moves with the chain: a
+# transaction's entries move it along when the keys reflected every change before them and the transaction
+# re-keyed each person it wrote an entry for (``keys_refreshed``). Per transaction, in conn.info:
+# the persons written and not re-keyed yet, and where the mark may move from once they are (SQLite: the
+# changed_seq before the first of them; elsewhere: how many pending entries are covered).
+_KEYS = "kartoteka_name_keys"
+
+
+@dataclass
+class _KeysState:
+    transaction: object
+    dirty: set[int]
+    since: int | None = None   # SQLite: changed_seq before the first dirty entry
+    fresh: int = 0             # elsewhere: the pending entries (a prefix) whose persons were re-keyed
+
+
+def _keys_state(conn: Connection) -> _KeysState:
+    state: _KeysState | None = conn.info.get(_KEYS)
+    if state is None or state.transaction is not conn.get_transaction():
+        state = conn.info[_KEYS] = _KeysState(conn.get_transaction(), set())
+    return state
+
+
+def _persons(rows: Iterable[Mapping[str, Any]]) -> set[int]:
+    return {int(r["entity_id"]) for r in rows if r.get("entity_type") == "person" and r.get("action") not in NO_CHANGE}
+
+
+def _move_mark(conn: Connection, before: int, to: int) -> None:
+    conn.execute(update(name_keys_state).where(name_keys_state.c.id == 1, name_keys_state.c.seq == before)
+                 .values(seq=to))
+
+
+def keys_refreshed(conn: Connection, person_ids: Iterable[int]) -> None:
+    """These persons' name keys were recomputed in this transaction, after their audit entries."""
+    state = _keys_state(conn)
+    state.dirty -= set(person_ids)
+    if state.dirty:
+        return
+    if conn.dialect.name != "sqlite":
+        state.fresh = len(conn.info.get(_PENDING, ()))
+    elif state.since is not None:
+        _move_mark(conn, state.since, int(conn.execute(select(audit_head.c.changed_seq)).scalar() or 0))
+        state.since = None
 
 
 _PENDING = "kartoteka_audit_pending"   # ids of the transaction's unchained entries (PostgreSQL)
@@ -79,7 +129,14 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         return
     entries = [{**{k: row.get(k) for k in FIELDS if k != "seq"}, "at": utc(row["at"])} for row in rows]
     ids = conn.execute(insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True), entries).scalars()
-    conn.info.setdefault(_PENDING, []).extend(ids)
+    pending = conn.info.setdefault(_PENDING, [])
+    state = _keys_state(conn)
+    if not state.dirty:
+        state.fresh = len(pending)
+    pending.extend(ids)
+    state.dirty |= _persons(entries)
+    if not state.dirty:
+        state.fresh = len(pending)
 
 
 def install(engine: Engine) -> None:
@@ -91,14 +148,17 @@ def install(engine: Engine) -> None:
 
 def _forget_pending(conn: Connection) -> None:
     conn.info.pop(_PENDING, None)
+    conn.info.pop(_KEYS, None)
 
 
 def _chain_pending(conn: Connection) -> None:
     ids: list[int] | None = conn.info.pop(_PENDING, None)
+    state: _KeysState | None = conn.info.pop(_KEYS, None)
     if not ids:
         return
-    seq, prev = lock_head(conn)
-    changed = None
+    seq, prev, before = _lock(conn)
+    fresh = set(ids[:state.fresh]) if state is not None else set()
+    changed = fresh_changed = None   # fresh_changed: the newest change among the re-keyed prefix
     for start in range(0, len(ids), 5000):
         rows = conn.execute(select(audit_log).where(audit_log.c.id.in_(ids[start:start + 5000]))
                             .order_by(audit_log.c.id)).mappings().all()
@@ -107,6 +167,8 @@ def _chain_pending(conn: Connection) -> None:
             seq += 1
             if r["action"] not in NO_CHANGE:
                 changed = seq
+            if r["id"] in fresh:
+                fresh_changed = changed
             digest = entry_hash(prev, {**r, "seq": seq})
             updates.append({"b_id": r["id"], "b_seq": seq, "b_prev": prev, "b_hash": digest})
             prev = digest
@@ -116,12 +178,14 @@ def _chain_pending(conn: Connection) -> None:
     if changed is not None:
         values["changed_seq"] = changed
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
+    if fresh_changed is not None:
+        _move_mark(conn, before, fresh_changed)
 
 
 def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rows with ``seq``, ``prev_hash`` and ``hash`` filled in, appended after the current head;
     the head moves with them, so the caller must insert them in the same transaction."""
-    seq, prev = lock_head(conn)
+    seq, prev, before = _lock(conn)
     out: list[dict[str, Any]] = []
     changed = None
     for row in rows:
@@ -139,6 +203,13 @@ def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict
         if changed is not None:
             values["changed_seq"] = changed
         conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
+        state = _keys_state(conn)
+        written = _persons(out)
+        if not state.dirty and not written and changed is not None:
+            _move_mark(conn, before, changed)   # no person changed: the keys stay as current as they were
+        elif not state.dirty:
+            state.since = before
+        state.dirty |= written
     return out
 
 

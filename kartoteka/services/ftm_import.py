@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
 from kartoteka.domain.dates import parse_partial_date
@@ -350,6 +351,7 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
             if pid is not None:
                 person_ids[e["id"]] = pid
         imp.write_new_persons()
+        refresh_persons(conn, set(person_ids.values()))   # the name index, in this transaction
         parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}
         case_ids: dict[str, int] = {}
         for e in by_schema["CourtCase"]:

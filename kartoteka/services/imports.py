@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons, recognitions
@@ -232,6 +233,7 @@ class _PersonWriter(_Writer):
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
         new: list[PersonRow] = []
+        updated: list[int] = []
         for row_no, key, person in parse_person_chunk(chunk, fields, errors):
             fresh = self.claim(key, row_no, fields["id"], errors)
             if person is None or not fresh:
@@ -243,10 +245,12 @@ class _PersonWriter(_Writer):
                 self.report.unchanged += 1
             else:
                 self._update(old[0], person.values, person.names, row_no)
+                updated.append(old[0])
             if old is not None:
                 self.claims.append((old[0], key, person.names, person.values.get("birth_date")))
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
+        refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
         self._insert(new)
 
     def _insert(self, new: list[PersonRow]) -> None:
@@ -262,6 +266,7 @@ class _PersonWriter(_Writer):
             {"at": at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "create",
              "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
             for i, p in zip(ids, new)])
+        refresh_persons(self.conn, ids, new=True)
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:

@@ -5,7 +5,9 @@ Every write that changes a person's names, birth date or aliases writes an audit
 records the chain position it reflects (name_keys_state.seq); ``sync_name_index`` re-keys exactly the
 persons audited since then, in one transaction, before a search reads it. So the next search after any
 write (an edit, an import, a merge, a delete, an FtM import, in any process) sees it, without rebuilding
-anything else; a write path may also call ``refresh_persons`` inside its own transaction.
+anything else. That sync is a safety net: the write paths call ``refresh_persons`` inside their own
+transaction, and the chain then moves the mark with their entries (db/chain.py ``keys_refreshed``), so a
+search after them finds nothing to do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
 from kartoteka.matching.records import chunks as _chunks, load_records
@@ -37,14 +40,17 @@ def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
     return keys | {stable_hash(p) for p in pairs}, variants_of(names)
 
 
-def refresh_persons(conn: Connection, ids: Iterable[int]) -> int:
-    """Re-key these persons (deleted ones lose their keys) inside the caller's transaction."""
+def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) -> int:
+    """Re-key these persons (deleted ones lose their keys) inside the caller's transaction, after it wrote
+    their audit entries, and mark the keys current up to those entries (``new``: the persons were created
+    in this transaction and have no keys yet).
+
+    The mark moves (db/chain.py) only when the keys reflected every change before this transaction's
+    entries and it re-keyed every person it wrote an entry for; otherwise the search-time sync catches up."""
     wanted = set(ids)
-    for chunk in _chunks(wanted):
-        conn.execute(delete(name_keys).where(name_keys.c.person_id.in_(chunk or [])))
-    recs = load_records(conn, wanted)
-    _insert(conn, recs.values())
-    return len(recs)
+    n = _refresh(conn, wanted, new=new)
+    keys_refreshed(conn, wanted)
+    return n
 
 
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
@@ -109,8 +115,12 @@ def sync_name_index(engine: Engine) -> int:
     with engine.connect() as conn:
         head = _head(conn)
         done = conn.execute(select(name_keys_state.c.seq).where(name_keys_state.c.id == 1)).scalar_one()
-    if done >= head and done >= 0:
-        return 0
+        if done >= head and done >= 0:
+            return 0
+        if done >= 0 and not changed_persons(conn, done, head):
+            todo: set[int] | None = set()   # only changes to other records since: just move the mark
+        else:
+            todo = None
     with engine.begin() as conn:
         claimed = conn.execute(update(name_keys_state).where(name_keys_state.c.id == 1, name_keys_state.c.seq == done)
                                .values(seq=head)).rowcount
@@ -118,7 +128,17 @@ def sync_name_index(engine: Engine) -> int:
             return 0
         if done < 0:
             return _rebuild(conn)
-        return refresh_persons(conn, changed_persons(conn, done, head))
+        if todo is not None:
+            return 0
+        return _refresh(conn, changed_persons(conn, done, head))
+
+
+def _refresh(conn: Connection, wanted: set[int], *, new: bool = False) -> int:
+    for chunk in ([] if new else _chunks(wanted)):
+        conn.execute(delete(name_keys).where(name_keys.c.person_id.in_(chunk or [])))
+    recs = load_records(conn, wanted)
+    _insert(conn, recs.values())
+    return len(recs)
 
 
 def _rebuild(conn: Connection) -> int:

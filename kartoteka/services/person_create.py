@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 
 from kartoteka.db import audit
+from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.person import script_of
 from kartoteka.errors import ErrorCollector, InvalidInput, RowError
@@ -117,6 +118,7 @@ def create_person(engine: Engine, principal: Principal, form: NewPerson, *, medi
             values = {**case, "ext_id": f"{ext_id}-1", "person_id": person_id}
             case_id = audit.create_record(conn, cases, "case", values, actor=actor)
             store_charges(conn, case_id, values)
+        refresh_persons(conn, [person_id], new=True)   # the name index, in this transaction
     if form.source_url.strip() or source_file is not None:
         suffix = re.sub(r"[^a-z0-9.]", "", Path(source_filename).suffix.lower())[:10]
         named = source_file.with_name(source_file.name + suffix) if source_file is not None and suffix else source_file
@@ -158,3 +160,4 @@ def add_name(engine: Engine, principal: Principal, ref: str, *, kind: str, full:
         conn.execute(insert(person_names).values(**_name_row(text, kind), person_id=person_id))
         audit.write_audit(conn, audit.audit_rows_for_update("person", person_id, {"names": (before, [*before, text])},
                                                            principal.username))
+        refresh_persons(conn, [person_id])   # the name index, in this transaction

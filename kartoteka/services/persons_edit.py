@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from kartoteka.db.audit import audit_rows_for_update, now, update_record, write_audit
+from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
@@ -111,4 +112,5 @@ def edit_person(engine: Engine, principal: Principal, ref: str | int, edit: Pers
                                          "reload and apply your change again"), ref=ref, version=edit.version)
             write_audit(conn, audit_rows_for_update("person", pid, {
                 "primary_name": (primary.full if primary else None, name)}, principal.username))
+        refresh_persons(conn, [pid])   # the name index, in this transaction
         return version

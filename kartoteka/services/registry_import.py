@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select
 
+from kartoteka.services.name_index import refresh_persons
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.tables import cases, citations, imports, match_decisions, person_names, persons, sources
@@ -172,6 +173,7 @@ class _Sheet:
         self.next_number = max(numbers, default=0) + 1
         self.audit_rows: list[dict[str, Any]] = []
         self.claims: list[Claim] = []   # persons written, for --source statements (import_statements)
+        self.updated: set[int] = set()  # registry persons the sheet updated
 
     def create_record(self, table: Table, entity: str, values: dict[str, Any], *, actor: str, batch: str) -> int:
         """audit.create_record, with the audit rows written once for the whole sheet (each write of the
@@ -183,6 +185,9 @@ class _Sheet:
     def run(self, people: list[SheetPerson]) -> None:
         self._run(people)
         audit.write_audit(self.conn, self.audit_rows)
+        # the name index, in this transaction (services/name_index.py): every person the sheet wrote
+        refresh_persons(self.conn, {r["entity_id"] for r in self.audit_rows if r["entity_type"] == "person"}
+                        | self.updated)
 
     def _run(self, people: list[SheetPerson]) -> None:
         resolved = [(sp, *self.resolve(sp)) for sp in people]
@@ -284,6 +289,7 @@ class _Sheet:
         return person_id
 
     def update(self, person_id: int, sp: SheetPerson) -> None:
+        self.updated.add(person_id)
         current = self.conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()
         ext = current["ext_id"]
         changes = {k: v for k, v in sp.values.items() if current[k] != v and not _coarser(k, current, v)
