@@ -20,7 +20,7 @@ from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.engine import conflicts_as
 from kartoteka.db.tables import (
     assessments, cases, citations, custody, match_decisions, person_categories, person_merges, person_names,
-    persons, recognitions, statements, status_events, vetting_rows,
+    persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.services.access import Principal, check_visible, require
@@ -124,6 +124,7 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
             if ids:
                 conn.execute(update(table).where(table.c.id.in_(ids)).values(entity_id=k.id))
                 snapshot["moved"][f"{table.name}.entity_id"] = ids
+        snapshot["missing"] = _move_missing(conn, o.id, k.id)
         audit.soft_delete(conn, persons, "person", o.id, actor=actor)
         merge_id = int(conn.execute(insert(person_merges).returning(person_merges.c.id), [{
             "kept_id": k.id, "merged_id": o.id, "at": audit.now(), "actor": actor,
@@ -152,6 +153,7 @@ def unmerge(engine: Engine, principal: Principal, *, merge_id: int) -> str:
             name, col = key.split(".")
             table = {t.name: t for t, _ in _MOVED} | {t.name: t for t in _MOVED_ENTITIES}
             conn.execute(update(table[name]).where(table[name].c.id.in_(ids)).values({col: m["merged_id"]}))
+        _restore_missing(conn, snap.get("missing", {}), kept_id=m["kept_id"], merged_id=m["merged_id"])
         audit.update_record(conn, persons, "person", m["kept_id"], snap["kept"], actor=actor)
         _set_names(conn, m["kept_id"], snap["kept_names"])
         other = conn.execute(select(persons.c.version, persons.c.ext_id).where(persons.c.id == m["merged_id"])).one()
@@ -164,6 +166,36 @@ def unmerge(engine: Engine, principal: Principal, *, merge_id: int) -> str:
                             before=what)
         refresh_persons(conn, [m["kept_id"], m["merged_id"]])   # the name index, in this transaction
         return str(other.ext_id)
+
+
+def _move_missing(conn: Connection, other: int, kept: int) -> dict[str, list[list[Any]]]:
+    """The other record's "missing from the list" rows (vetting_missing, keyed by run and person) go to the
+    survivor; where the survivor is already listed for that run the other's row is dropped. Both are kept
+    in the snapshot for an unmerge."""
+    vm = vetting_missing.c
+    kept_runs = {r[0] for r in conn.execute(select(vm.run_id).where(vm.person_id == kept))}
+    rows = [(r.run_id, r.section) for r in conn.execute(select(vm.run_id, vm.section).where(vm.person_id == other))]
+    moved = [[run, section] for run, section in rows if run not in kept_runs]
+    dropped = [[run, section] for run, section in rows if run in kept_runs]
+    if moved:
+        conn.execute(update(vetting_missing).where(vm.person_id == other, vm.run_id.in_([r for r, _ in moved]))
+                     .values(person_id=kept))
+    if dropped:
+        conn.execute(delete(vetting_missing).where(vm.person_id == other,
+                                                   vm.run_id.in_([r for r, _ in dropped])))
+    return {"moved": moved, "dropped": dropped}
+
+
+def _restore_missing(conn: Connection, snap: dict[str, list[list[Any]]], *, kept_id: int, merged_id: int) -> None:
+    vm = vetting_missing.c
+    runs = [run for run, _ in snap.get("moved", [])]
+    if runs:
+        conn.execute(update(vetting_missing).where(vm.person_id == kept_id, vm.run_id.in_(runs))
+                     .values(person_id=merged_id))
+    dropped = snap.get("dropped", [])
+    if dropped:
+        conn.execute(insert(vetting_missing), [{"run_id": run, "person_id": merged_id, "section": section}
+                                               for run, section in dropped])
 
 
 def merges_into(engine: Engine, person_id: int) -> list[dict[str, Any]]:
