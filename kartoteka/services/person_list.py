@@ -65,9 +65,17 @@ def _exact_ids(engine: Engine, principal: Principal, text: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+RECOGNITION = ("recognised", "not_recognised", "under_review")
+
+
 def list_persons(engine: Engine, principal: Principal, filters: PersonFilters, *, birth_year: str = "",
-                 sort: str = "relevance", flags_for: FlagSource | None = None) -> PersonList:
-    """Every person passing ``filters`` (and born in ``birth_year``) that ``principal`` may see, sorted."""
+                 sort: str = "relevance", flags_for: FlagSource | None = None,
+                 definition: str = "", recognition: str = "") -> PersonList:
+    """Every person passing ``filters`` (and born in ``birth_year``) that ``principal`` may see, sorted;
+    with ``definition`` and ``recognition``, only those whose status under that definition is it
+    (recognised / not_recognised / under_review; the filter reads only persons already visible)."""
+    if recognition:
+        _check_recognition(definition, recognition)
     text = filters.text.strip()
     year = birth_year.strip()
     if not year and _YEAR.match(text):
@@ -94,6 +102,11 @@ def list_persons(engine: Engine, principal: Principal, filters: PersonFilters, *
         rows = browse._rows(conn, principal, ids)
         if year:
             rows = [r for r in rows if (r.birth_date or "").startswith(year)]
+        if recognition:
+            from kartoteka.services.assessments import statuses_under
+
+            under = statuses_under(conn, [r.id for r in rows], definition)
+            rows = [r for r in rows if under.get(r.id) == recognition]
         if f.flag or flags_for is not None:
             flag_map = flags_for(conn, [r.id for r in rows]) if flags_for else {}
             for r in rows:
@@ -104,6 +117,16 @@ def list_persons(engine: Engine, principal: Principal, filters: PersonFilters, *
         r.score = scores.get(r.id)
     rows.sort(key=_sort_key(sort if sort in SORTS else "relevance", bool(scores)))
     return PersonList(rows, truncated)
+
+
+def _check_recognition(definition: str, recognition: str) -> None:
+    from kartoteka.catalogs import load_definitions
+    from kartoteka.errors import InvalidInput
+
+    if recognition not in RECOGNITION:
+        raise InvalidInput(f"'{recognition}' is not a recognition status (use {', '.join(RECOGNITION)})")
+    if definition not in load_definitions():
+        raise InvalidInput(f"'{definition}' is not a known definition ({', '.join(load_definitions())})")
 
 
 def add_flags(engine: Engine, rows: list[PersonRow], flags_for: FlagSource) -> list[PersonRow]:

@@ -18,7 +18,7 @@ from kartoteka.services.statements import claims_of
 from kartoteka.web.adapters import flag_details
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
-from kartoteka.web.pages.person_search import search_context
+from kartoteka.web.pages.person_search import recognition_filter, search_context
 from kartoteka.web.render import render
 from kartoteka.web.pages.exchange import router as exchange_router
 
@@ -30,12 +30,15 @@ Text = Annotated[str, Query(max_length=300)]
 def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
                 code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
                 translit: Text = "", searched: Text = "", birth_year: Text = "", sort: Text = "",
-                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1, definition: Text = "",
+                recognition: Text = "") -> Response:
     # an unticked checkbox sends nothing: after a search, a missing 'translit' means off
+    status, recognition = recognition_filter(status, definition, recognition)
     f = PersonFilters(q, status, code, article, region, facility, flag,
                       transliterate=translit == "on" or not searched)
     return render(request, "search.html", search_context(engine, principal, f, searched=bool(searched),
-                                                         birth_year=birth_year, sort=sort, page=page))
+                                                         birth_year=birth_year, sort=sort, page=page,
+                                                         definition=definition, recognition=recognition))
 
 
 @router.get("/persons/{ref}")
