@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, err_console, state, user_errors
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -44,15 +45,18 @@ def keys_create(key: Annotated[Path, typer.Option("--key", help="Where to write 
     """Make an Ed25519 signing key: KEY (private, 0600) and KEY.pub (publish it with its fingerprint)."""
     with user_errors():
         pub = signing.create_key(path=key, signer=signer, force=force)
-    console.print(f"Private key: {key} (keep it secret, off the server's database)", highlight=False)
-    console.print(f"Public key:  {signing.public_key_path(key)}  fingerprint {pub.fingerprint}", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Private key: %(key)s (keep it secret, off the server's database)") % {"key": key},
+                  highlight=False)
+    console.print(_("Public key: %(pub)s, fingerprint %(fingerprint)s") % {
+        "pub": signing.public_key_path(key), "fingerprint": pub.fingerprint}, highlight=False)
 
 
 def sign_and_report(target: Path, key: Path) -> Path:
     """Sign a file (FILE.sig) or a published folder (FOLDER/SIGNATURE.json) and say so."""
     sig = signing.sign_directory(target, key=key) if target.is_dir() else \
         signing.sign_files([target], key=key, out=signing.default_signature(target))
-    console.print(f"Signed: {sig}", highlight=False)
+    console.print(cli_gettext()("Signed: %(sig)s") % {"sig": sig}, highlight=False)
     return sig
 
 
@@ -70,20 +74,24 @@ def verify(file: Annotated[Path, typer.Argument(help="The file, or a published f
            public_key: Annotated[Path | None, typer.Option("--public-key", help="The organisation's published "
                                                            "public key (KEY.pub)")] = None) -> None:
     """Check that a file is the one the organisation signed, unchanged."""
+    _ = cli_gettext()   # KARTOTEKA_LANG: en, uk or ru
     with user_errors():
         pub = signing.load_public(public_key) if public_key else None
         try:
             result = signing.verify(file, sig or signing.default_signature(file), public_key=pub)
         except signing.VerificationFailed as exc:
-            err_console.print(f"[bold red]NOT VERIFIED:[/] {escape(str(exc))}", highlight=False)
+            why = str(exc) if cli_language() == "en" else exc.translated(_)   # English: the detailed text
+            err_console.print(f"[bold red]{escape(_('NOT VERIFIED'))}:[/] {escape(why)}", highlight=False)
             raise typer.Exit(2) from None
-    console.print(f"[bold green]Verified[/]: {', '.join(result.files)} signed by {result.signer} "
-                  f"at {result.signed_at}", highlight=False)
+    console.print(f"[bold green]{escape(_('Verified'))}[/]: " + escape(_("%(files)s signed by %(signer)s at %(at)s") % {
+        "files": ", ".join(result.files), "signer": result.signer, "at": result.signed_at}), highlight=False)
     if result.trusted:
-        console.print(f"Key {result.fingerprint} is the published key given.", highlight=False)
+        console.print(_("Key %(fingerprint)s is the published key given.") % {"fingerprint": result.fingerprint},
+                      highlight=False)
     else:
-        console.print(f"Key fingerprint {result.fingerprint}: compare it with the one {result.signer} publishes "
-                      "(or pass --public-key).", highlight=False)
+        console.print(_("Key fingerprint %(fingerprint)s: compare it with the one %(signer)s publishes "
+                        "(or pass --public-key).") % {"fingerprint": result.fingerprint, "signer": result.signer},
+                      highlight=False)
 
 
 def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: str, sign: Path | None) -> None:
@@ -94,8 +102,11 @@ def export_ftm_cmd(ctx: typer.Context, out: Path, audience: str, organisation: s
                        namespace=namespace_of(organisation))
         record_event(st.engine(), actor=st.actor, action="export", entity="ftm",
                      detail={"file": out.name, "entities": r.entities, "audience": audience})
-        console.print(f"Wrote {r.entities} FollowTheMoney entities to {out}: {r.persons} persons, {r.cases} cases, "
-                      f"{r.sources} sources, {r.recognitions} recognitions ({audience})", highlight=False)
+        console.print(cli_gettext()(
+            "Wrote %(entities)d FollowTheMoney entities to %(out)s: %(persons)d persons, %(cases)d cases, "
+            "%(sources)d sources, %(recognitions)d recognitions (%(audience)s)") % {
+            "entities": r.entities, "out": out, "persons": r.persons, "cases": r.cases, "sources": r.sources,
+            "recognitions": r.recognitions, "audience": audience}, highlight=False)
         if sign:
             sign_and_report(out, sign)
 
@@ -110,13 +121,17 @@ def import_ftm_cmd(ctx: typer.Context, file: Path,
     with user_errors():
         r = import_ftm(st.engine(), path=file, organisation=source, actor=st.actor, sensitivity=sensitivity,
                        dry_run=dry_run)
-    console.print(("Dry run, nothing written: " if dry_run else "")
-                  + f"{file.name} from {r.organisation}: {r.entities} entities; {r.created} new persons, {r.merged} "
-                  f"merged into known persons, {r.cases} cases, {r.sources} sources, {r.recognitions} recognitions, "
-                  f"{r.statements} statements kept ({r.replaced} earlier values of {r.organisation} replaced), "
-                  f"{r.skipped} skipped", highlight=False)
+    _ = cli_gettext()
+    console.print((_("Dry run, nothing written: ") if dry_run else "") + _(
+        "%(file)s from %(org)s: %(entities)d entities; %(created)d new persons, %(merged)d merged into known "
+        "persons, %(cases)d cases, %(sources)d sources, %(recognitions)d recognitions, %(statements)d statements "
+        "kept (%(replaced)d earlier values of %(org)s replaced), %(skipped)d skipped") % {
+        "file": file.name, "org": r.organisation, "entities": r.entities, "created": r.created, "merged": r.merged,
+        "cases": r.cases, "sources": r.sources, "recognitions": r.recognitions, "statements": r.statements,
+        "replaced": r.replaced, "skipped": r.skipped}, highlight=False)
     if r.review:
-        table = Table("new person", "may be", "score", "why", title="To review (then `kartoteka merge KEEP OTHER`)")
+        table = Table(_("new person"), _("may be"), _("score"), _("why"),
+                      title=_("To review (then `kartoteka merge KEEP OTHER`)"))
         for p in r.review:
             table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.reason[:120])
         console.print(table)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kartoteka.errors import InvalidInput, KartotekaError
+from kartoteka.errors import InvalidInput, KartotekaError, N_
 
 FORMAT = "kartoteka-signature/1"
 KEY_FORMAT = "kartoteka-key/1"
@@ -35,6 +36,21 @@ class VerificationFailed(KartotekaError):
     def __init__(self, message: str, *, reason: str, file: str) -> None:
         super().__init__(message)
         self.reason, self.file = reason, file
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The reason in the language of ``gettext`` (the detailed English message when there is none)."""
+        text = FAILURES.get(self.reason)
+        return gettext(text) % {"file": self.file} if text else str(self)
+
+
+FAILURES = {   # why a verification failed, per ``VerificationFailed.reason`` (the verify page says the same)
+    "changed": N_("%(file)s has been changed since it was signed."),
+    "missing": N_("%(file)s is signed but missing."),
+    "unsigned": N_("%(file)s was not signed."),
+    "not_signed": N_("The signature does not sign %(file)s."),
+    "altered": N_("The signature file %(file)s was altered."),
+    "other_key": N_("%(file)s was made with another key than the published one."),
+}
 
 
 @dataclass(frozen=True)
