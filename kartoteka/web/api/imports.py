@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from kartoteka.errors import InvalidInput
@@ -18,6 +19,7 @@ from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
 from kartoteka.web.api.models import ERRORS
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
+from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(prefix="/imports", tags=["imports"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -40,6 +42,8 @@ class ImportOut(BaseModel):
     cases_created: int = 0
     cases_updated: int = 0
     cases_unchanged: int = 0
+    rejected: int = 0
+    rejected_url: str = ""   # skip_bad_rows: the rejected rows with their errors (the importing user only)
 
 
 def mapping_of(text: str) -> dict[str, str]:
@@ -76,6 +80,8 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                                                  "whose decisions the file records (rows without one); persons, "
                                                  "registry: the organisation whose names and birth dates these "
                                                  "are (kept as its statements)")] = "",
+                     skip_bad_rows: Annotated[bool, Form(description="import the good rows; the rejected ones "
+                                                         "with their errors at rejected_url")] = False,
                      ) -> ImportOut:
     require(principal, "import")
     if kind == "assessments":
@@ -85,7 +91,11 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
         raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")
     options = SheetOptions(confirm_renames=confirm_renames, status_map=mapping_of(status_map),
                            decisions={int(r): c for r, c in decided.items()}, source=source)
+    options.skip_bad_rows = skip_bad_rows
+    rejected_token, target = rejected_target(settings.media_dir, principal.username) if skip_bad_rows else ("", None)
+    options.rejected_path = target
     token = await save_upload(settings.media_dir, file)
+    report = None
     try:
         path = upload_path(settings.media_dir, token)
         report = await run_in_threadpool(import_file, engine, kind, path, actor=principal.username,
@@ -94,4 +104,16 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
         raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc
     finally:
         discard(settings.media_dir, token)
-    return ImportOut(**{k: v for k, v in asdict(report).items() if k in ImportOut.model_fields})
+        if target is not None:
+            rejected_token = keep_rejected(rejected_token, target, report)
+    out = ImportOut(**{k: v for k, v in asdict(report).items() if k in ImportOut.model_fields})
+    out.rejected_url = f"/api/imports/rejected/{rejected_token}" if rejected_token else ""
+    return out
+
+
+@router.get("/rejected/{token}", summary="The rejected rows of your own import with skip_bad_rows (CSV)",
+            response_class=FileResponse)
+def rejected_download(settings: SettingsDep, principal: ApiPrincipal, token: str) -> FileResponse:
+    require(principal, "import")
+    return FileResponse(rejected_path(settings.media_dir, token, principal.username), media_type="text/csv",
+                        filename="rejected-rows.csv")

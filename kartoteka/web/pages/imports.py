@@ -7,7 +7,7 @@ from typing import Annotated
 
 from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
 from kartoteka.errors import InvalidInput, KartotekaError, RowError
@@ -22,6 +22,7 @@ from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
+from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -75,7 +76,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         header: Texts = None, field: Texts = None, status_text: Texts = None, status_value: Texts = None,
         decide_row: Texts = None, decide_choice: Texts = None,
         confirm_renames: Annotated[bool, Form()] = False,
-        source: Annotated[str, Form(max_length=300)] = "") -> Response:
+        source: Annotated[str, Form(max_length=300)] = "",
+        skip_bad_rows: Annotated[bool, Form()] = False) -> Response:
     require(principal, "import")
     if kind == "assessments":
         check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
@@ -84,7 +86,10 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     status_map = _pairs(status_text, status_value)
     decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
-                           source=source)
+                           source=source, skip_bad_rows=skip_bad_rows)
+    rejected_token, target = rejected_target(settings.media_dir, principal.username) \
+        if skip_bad_rows and action != "preview" else ("", None)
+    options.rejected_path = target
     report, error, preview = None, None, None
     errors: list[RowError] = []
     remembered = recall(engine, organisation=source, vocabulary="case_status") \
@@ -99,9 +104,20 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         preview = preview or preview_import(kind, path)
         if action != "dry_run" and not report:
             report = _dry_report(engine, kind, path, principal.username, mapping, options)
+    if target is not None:   # offered to the importing user only; the uploads' age sweep removes it
+        rejected_token = keep_rejected(rejected_token, target, report)
     if action == "commit" and report is not None and not report.dry_run:
         discard(settings.media_dir, token)
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": report,
                                                    "error": error, "errors": errors, "options": options,
-                                                   "status_values": status_values(), "remembered": remembered},
+                                                   "status_values": status_values(), "remembered": remembered,
+                                                   "rejected_token": rejected_token},
                   status_code=422 if error else 200)
+
+
+@router.get("/import/rejected/{token}")
+def rejected_download(principal: PagePrincipal, settings: SettingsDep, token: str) -> Response:
+    """The rejected rows of the user's own import with "skip bad rows" (404 for anyone else)."""
+    require(principal, "import")
+    path = rejected_path(settings.media_dir, token, principal.username)
+    return FileResponse(path, media_type="text/csv", filename="rejected-rows.csv")
