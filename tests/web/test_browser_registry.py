@@ -137,3 +137,41 @@ def test_review_a_row_by_picking_the_second_candidate(browser: Any, registry_ser
     page.wait_for_load_state()
     assert f"/persons/{second}" in page.locator("#row-1").inner_html()
     shot(page, "14-review-second-candidate")
+
+
+NARROW = {"width": 375, "height": 800}
+
+
+def test_search_person_and_vetting_run_fit_375_px(browser: Any, registry_server: str) -> None:
+    """A phone-sized window: no page scrolls sideways (wide tables scroll inside their own box) and the
+    main navigation stays reachable."""
+    page = browser.new_context(viewport=NARROW).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{registry_server}/login")
+    page.fill("#username", "editor")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{registry_server}/")
+    page.goto(f"{registry_server}/vetting")
+    page.fill("#vpasted", "1. Мирошниченко Агата Львовна\n2. Кораблёв Степан Ильич\n")
+    page.click("form[action='/vetting'] button[type=submit]")
+    page.wait_for_url("**/vetting/runs/*", timeout=60_000)
+    run = page.url
+    for name, url in (("search", f"{registry_server}/persons?q=%D0%91%D0%BE%D1%80%D0%B8%D1%81&searched=1"),
+                      ("person", f"{registry_server}/persons/D2"), ("vetting-run", run)):
+        page.goto(url)
+        page.wait_for_load_state()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        shot(page, f"14-narrow-{name}")
+        assert width <= NARROW["width"], f"{name}: the page is {width} px wide"
+        nav = page.locator("header.top nav[aria-label] a[href='/persons']")
+        nav.scroll_into_view_if_needed()
+        assert nav.is_visible()
+        box = nav.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], name
+        for link in page.locator("header.top nav a").all():   # every main link on the screen, none cut off
+            b = link.bounding_box()
+            assert b is not None and b["x"] >= 0 and b["x"] + b["width"] <= NARROW["width"], (name, link.inner_text())
+    page.locator("header.top nav a[href='/persons']").click()
+    page.wait_for_url("**/persons")
+    page.context.close()
