@@ -78,5 +78,44 @@ def main() -> None:
               f"{n / naive:,.0f} rows/s; kartoteka is {naive / elapsed:.1f}x faster")
 
 
+def cases_main(n: int, db_url: str | None) -> None:
+    """``import_speed.py cases N [--db URL]``: the cases (and charges) of N synthetic persons, imported in
+    bulk; baseline in the same run: the row-by-row case writer (``_CaseWriter.bulk = False``) on the same
+    file, into a second database."""
+    from kartoteka.services import imports
+    from kartoteka.synth.registry import CASE_COLUMNS, generate_registry
+
+    with tempfile.TemporaryDirectory() as tmp:
+        reg = generate_registry(n, seed=42)
+        write_rows(Path(tmp) / "p.csv", PERSON_COLUMNS, reg.persons)
+        write_rows(Path(tmp) / "c.csv", CASE_COLUMNS, reg.cases)
+        times: dict[bool, float] = {}
+        for bulk in (True, False):
+            url = db_url or f"sqlite:///{tmp}/bench-{bulk}.db"
+            engine = make_engine(url)
+            if db_url:   # the same PostgreSQL database twice: start empty (a scratch database only!)
+                from sqlalchemy import text
+                with engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE"))
+                    conn.execute(text("CREATE SCHEMA public"))
+            upgrade_schema(engine)
+            import_file(engine, "persons", Path(tmp) / "p.csv", actor="bench")
+            imports._CaseWriter.bulk = bulk
+            t0 = time.perf_counter()
+            report = import_file(engine, "cases", Path(tmp) / "c.csv", actor="bench")
+            times[bulk] = time.perf_counter() - t0
+            imports._CaseWriter.bulk = True
+            engine.dispose()
+            assert report.created == len(reg.cases), report
+        m = len(reg.cases)
+        print(f"{engine.dialect.name}: {m:,} cases with charges in {times[True]:.2f} s = {m / times[True]:,.0f} "
+              f"rows/s (bulk); baseline row by row {times[False]:.2f} s = {m / times[False]:,.0f} rows/s; "
+              f"{times[False] / times[True]:.1f}x; target 1.1M cases <= 150 s, i.e. >= 7,333 rows/s")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "cases":
+        cases_main(int(sys.argv[2]) if len(sys.argv) > 2 else 20_000,
+                   sys.argv[sys.argv.index("--db") + 1] if "--db" in sys.argv else None)
+    else:
+        main()

@@ -49,14 +49,18 @@ def undecided_message(rows: list[dict[str, Any]]) -> str | None:
             f"name the code in the text (УК РФ, КК України, КоАП РФ ...) or import with --code")
 
 
+def parsed_charge_rows(case_id: int, values: dict[str, Any], *, file_code: str | None = None) -> list[dict[str, Any]]:
+    """The charge rows of a case parsed from ``values['articles_text']`` (nothing written)."""
+    code = default_code(values.get("jurisdiction"), values.get("court"), values.get("verdict_on"),
+                        file_code=file_code)
+    return charge_rows(case_id, parse_text(values.get("articles_text") or "", default_code=code).charges)
+
+
 def store_charges(conn: Connection, case_id: int, values: dict[str, Any], *,
                   file_code: str | None = None) -> list[dict[str, Any]]:
     """Replace the parsed charges of one case from ``values['articles_text']``; returns the rows (a row
     whose ``code`` is "" had none written and none could be decided: see ``undecided_message``)."""
-    code = default_code(values.get("jurisdiction"), values.get("court"), values.get("verdict_on"),
-                        file_code=file_code)
-    result = parse_text(values.get("articles_text") or "", default_code=code)
-    rows = charge_rows(case_id, result.charges)
+    rows = parsed_charge_rows(case_id, values, file_code=file_code)
     conn.execute(delete(charges).where(charges.c.case_id == case_id))
     if rows:
         conn.execute(insert(charges), rows)

@@ -23,10 +23,10 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
-from kartoteka.db.tables import assessments, audit_log, cases, imports, person_names, persons, recognitions
+from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
 from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
 from kartoteka.services import rows as rowparse
-from kartoteka.services.charges import store_charges, undecided_message
+from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
 from kartoteka.services.import_statements import Claim, record_claims
 from kartoteka.services.registry_import import SheetOptions, import_sheet, numbered_rows, renames, write_rejected
@@ -291,6 +291,7 @@ class _PersonWriter(_Writer):
 
 class _CaseWriter(_Writer):
     key_table = cases
+    bulk = True   # new cases, their audit entries and charges written per chunk (False: row by row, a baseline)
 
     def __init__(self, conn: Connection, actor: str, report: ImportReport):
         super().__init__(conn, actor, report)
@@ -298,6 +299,7 @@ class _CaseWriter(_Writer):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
+        new: list[tuple[int, dict[str, Any]]] = []
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors, self.status_map)
             fresh = self.claim(raw.get(fields["case_id"], "").strip(), row_no, fields["case_id"], errors)
@@ -313,7 +315,9 @@ class _CaseWriter(_Writer):
             old = self.existing.get(values["ext_id"])
             if errors.errors:
                 continue
-            if old is None:
+            if old is None and self.bulk:
+                new.append((row_no, values))
+            elif old is None:
                 case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.after_write(case_id, values, row_no)
@@ -325,6 +329,24 @@ class _CaseWriter(_Writer):
                                     batch=self.report.import_id)
                 self.after_write(old[0], values, row_no)
                 self.report.updated += 1
+        if new and not errors.errors:
+            self._insert(new)
+
+    def _insert(self, new: list[tuple[int, dict[str, Any]]]) -> None:
+        """New cases in bulk: the rows, their audit entries (chained: db/chain.py) and parsed charges."""
+        at = audit.now()
+        ids = self.ids.take(len(new))
+        bulk_insert(self.conn, cases, [audit.stamp_new({**v, "id": i}, self.actor, at) for i, (_, v) in zip(ids, new)])
+        audit.write_audit(self.conn, audit.audit_rows_for_create(
+            "case", [(i, v) for i, (_, v) in zip(ids, new)], self.actor, self.report.import_id, at))
+        rows: list[dict[str, Any]] = []
+        for case_id, (row_no, values) in zip(ids, new):
+            mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
+            if message := undecided_message(mine):
+                self.report.notes.append(f"row {row_no}: {message}")
+            rows += mine
+        bulk_insert(self.conn, charges, rows)
+        self.report.created += len(new)
 
     def after_write(self, case_id: int, values: dict[str, Any], row_no: int = 0) -> None:
         """Derived data of a case: its parsed charges (kartoteka.services.charges); a charge whose code

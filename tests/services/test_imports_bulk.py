@@ -1,0 +1,77 @@
+"""Bulk imports of cases (services/imports.py ``_CaseWriter``): the same cases, charges, audit entries and
+row-numbered notes as the row-by-row path, the audit chain intact, and nothing written when a row is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from kartoteka.db.chain import verify_chain
+from kartoteka.db.tables import audit_log, cases, charges
+from kartoteka.errors import InvalidInput
+from kartoteka.services import imports
+from kartoteka.services.imports import import_file
+from tests.conftest import Db
+
+PERSONS = "id,surname,given_name,birth_date\n" + "".join(f"P{i},Тестов{i},Иван,1980-01-01\n" for i in range(1, 6))
+CASES = ("case_id,person_id,jurisdiction,articles,detained_on\n"
+         + "".join(f'C{i},P{1 + i % 5},RU,"ч. 2 ст. 207.3 УК РФ, ст. 280.3 УК РФ",2022-05-05\n' for i in range(1, 40))
+         + "C40,P1,,ст. 999,2022-05-05\n")   # a charge with no code: a note for its row
+
+
+def _load(engine: Engine, tmp: Path) -> Any:
+    (tmp / "p.csv").write_text(PERSONS, "utf-8")
+    (tmp / "c.csv").write_text(CASES, "utf-8")
+    import_file(engine, "persons", tmp / "p.csv", actor="t")
+    return import_file(engine, "cases", tmp / "c.csv", actor="t")
+
+
+def _state(engine: Engine) -> tuple[Any, ...]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(cases.c.id, cases.c.ext_id, cases.c.person_id, cases.c.articles_text,
+                                   cases.c.row_hash, cases.c.version).order_by(cases.c.id)).all()
+        chs = conn.execute(select(charges.c.case_id, charges.c.code, charges.c.article, charges.c.part,
+                                  charges.c.in_catalog).order_by(charges.c.case_id, charges.c.id)).all()
+        entries = conn.execute(select(audit_log.c.entity_id, audit_log.c.action, audit_log.c.after)
+                               .where(audit_log.c.entity_type == "case").order_by(audit_log.c.seq)).all()
+        chain = verify_chain(conn)
+    return [tuple(r) for r in rows], [tuple(r) for r in chs], [tuple(r) for r in entries], chain.ok
+
+
+def _baseline(tmp: Path) -> tuple[Any, ...]:
+    from kartoteka.db.engine import make_engine
+    from kartoteka.db.schema import upgrade_schema
+    engine = make_engine(f"sqlite:///{tmp / 'rows.db'}")
+    upgrade_schema(engine)
+    imports._CaseWriter.bulk = False
+    try:
+        report = _load(engine, tmp)
+    finally:
+        imports._CaseWriter.bulk = True
+    return report.notes, _state(engine)
+
+
+def test_bulk_cases_equal_the_row_by_row_import(db: Db, tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    notes, expected = _baseline(base)
+    report = _load(db.engine, tmp_path)
+    assert report.created == 40 and report.notes == notes and notes[0].startswith("row 41:")
+    got = _state(db.engine)
+    assert got == expected and got[3] is True
+    assert len(got[1]) == 39 * 2 + 1
+
+
+def test_a_wrong_row_writes_nothing_and_names_its_row(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(PERSONS, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    (tmp_path / "c.csv").write_text(CASES + "C41,P99,RU,ст. 280.3 УК РФ,2022-05-05\n", "utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")
+    assert [e.row for e in exc.value.errors] == [42]
+    with db.engine.connect() as conn:
+        assert conn.execute(select(cases.c.id)).first() is None
+        assert conn.execute(select(charges.c.id)).first() is None
