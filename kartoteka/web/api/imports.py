@@ -12,12 +12,10 @@ from pydantic import BaseModel
 
 from kartoteka.errors import InvalidInput
 from kartoteka.services.access import require
-from kartoteka.services.custody import check_recognition_role
-from kartoteka.services.import_preview import preview_import
-from kartoteka.services.imports import import_file
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
 from kartoteka.web.api.models import ERRORS
+from kartoteka.web.custody_imports import check_kind, import_any, preview_any
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
 from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
@@ -54,13 +52,14 @@ def mapping_of(text: str) -> dict[str, str]:
 
 @router.post("/preview", response_model=dict[str, Any], summary="Columns found and how they map to fields")
 async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
-                  kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")],
+                  kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody|recognitions)$")],
                   file: Annotated[UploadFile, File()], mapping: Annotated[str, Form(max_length=4000)] = "",
                   ) -> dict[str, Any]:
     require(principal, "import")
+    check_kind(kind, principal)
     token = await save_upload(settings.media_dir, file)
     try:
-        p = await run_in_threadpool(preview_import, kind, upload_path(settings.media_dir, token),
+        p = await run_in_threadpool(preview_any, kind, upload_path(settings.media_dir, token),
                                     mapping=mapping_of(mapping))
         return {**asdict(p), "unmapped": p.unmapped}
     finally:
@@ -70,7 +69,7 @@ async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrinci
 @router.post("", response_model=ImportOut, summary="Import a file (all rows or none); dry_run validates only",
              responses={422: {"description": "Every bad row, with file, row, column and reason"}})
 async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
-                     kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")],
+                     kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody|recognitions)$")],
                      file: Annotated[UploadFile, File()], dry_run: Annotated[bool, Form()] = False,
                      mapping: Annotated[str, Form(max_length=4000)] = "",
                      confirm_renames: Annotated[bool, Form()] = False,
@@ -84,8 +83,7 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                                                          "with their errors at rejected_url")] = False,
                      ) -> ImportOut:
     require(principal, "import")
-    if kind == "assessments":
-        check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
+    check_kind(kind, principal)   # imported decisions and recognitions: reviewers and administrators only
     decided = mapping_of(decisions)
     if any(not row.isdigit() for row in decided):
         raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")
@@ -98,7 +96,7 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
     report = None
     try:
         path = upload_path(settings.media_dir, token)
-        report = await run_in_threadpool(import_file, engine, kind, path, actor=principal.username,
+        report = await run_in_threadpool(import_any, engine, kind, path, principal=principal,
                                          mapping=mapping_of(mapping), dry_run=dry_run, options=options)
     except (UnicodeError, ValueError) as exc:
         raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc

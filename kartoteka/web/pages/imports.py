@@ -12,13 +12,12 @@ from sqlalchemy import Engine
 
 from kartoteka.errors import InvalidInput, KartotekaError, RowError
 from kartoteka.services.access import require
-from kartoteka.services.custody import check_recognition_role
-from kartoteka.services.import_preview import preview_import
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import KINDS, import_file
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.services.value_mappings import recall
 from kartoteka.tabular.vocab import status_values
+from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind, import_any, preview_any
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
@@ -26,7 +25,7 @@ from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
-Kind = Annotated[str, Form(pattern="^(persons|cases|assessments|registry)$")]
+Kind = Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody|recognitions)$")]
 Texts = Annotated[list[str] | None, Form()]
 WORDS = (N_("registry"),)   # the import kind, shown translated
 
@@ -34,7 +33,7 @@ WORDS = (N_("registry"),)   # the import kind, shown translated
 @router.get("/import")
 def import_form(request: Request, principal: PagePrincipal) -> Response:
     require(principal, "import")
-    return render(request, "import.html", {"kinds": KINDS})
+    return render(request, "import.html", {"kinds": (*KINDS, *CUSTODY_KINDS)})
 
 
 def _mapping_from_form(fields: list[str], headers: list[str]) -> dict[str, str]:
@@ -51,9 +50,10 @@ def _pairs(left: list[str] | None, right: list[str] | None) -> dict[str, str]:
 async def upload(request: Request, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
                  file: Annotated[UploadFile, File()]) -> Response:
     require(principal, "import")
+    check_kind(kind, principal)
     token = await save_upload(settings.media_dir, file)
     try:
-        preview = await run_in_threadpool(preview_import, kind, upload_path(settings.media_dir, token))
+        preview = await run_in_threadpool(preview_any, kind, upload_path(settings.media_dir, token))
     except KartotekaError:   # a file that cannot be previewed is not kept
         discard(settings.media_dir, token)
         raise
@@ -64,6 +64,8 @@ async def upload(request: Request, principal: PagePrincipal, settings: SettingsD
 def _dry_report(engine: Engine, kind: str, path: Path, actor: str, mapping: dict[str, str],
                 options: SheetOptions) -> ImportReport | None:
     """When an import is refused for renames or open decisions, the dry run shows what they are."""
+    if kind in CUSTODY_KINDS:   # no renames or decisions there
+        return None
     try:
         return import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=True, options=options)
     except InvalidInput:
@@ -79,8 +81,7 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         source: Annotated[str, Form(max_length=300)] = "",
         skip_bad_rows: Annotated[bool, Form()] = False) -> Response:
     require(principal, "import")
-    if kind == "assessments":
-        check_recognition_role(principal.role)   # imported decisions: reviewers and administrators only
+    check_kind(kind, principal)   # imported decisions and recognitions: reviewers and administrators only
     path = upload_path(settings.media_dir, token)
     mapping = _mapping_from_form(field or [], header or [])
     status_map = _pairs(status_text, status_value)
@@ -95,13 +96,13 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     remembered = recall(engine, organisation=source, vocabulary="case_status") \
         if kind in ("cases", "registry") else {}   # this organisation's confirmed spellings
     try:
-        preview = preview_import(kind, path, mapping=mapping, status_map={**remembered, **status_map})
+        preview = preview_any(kind, path, mapping=mapping, status_map={**remembered, **status_map})
         if action != "preview":
-            report = import_file(engine, kind, path, actor=principal.username, mapping=mapping,
-                                 dry_run=action == "dry_run", options=options)
+            report = import_any(engine, kind, path, principal=principal, mapping=mapping,
+                                dry_run=action == "dry_run", options=options)
     except InvalidInput as exc:
         error, errors = error_text(request, exc)   # in the reader's language
-        preview = preview or preview_import(kind, path)
+        preview = preview or preview_any(kind, path)
         if action != "dry_run" and not report:
             report = _dry_report(engine, kind, path, principal.username, mapping, options)
     if target is not None:   # offered to the importing user only; the uploads' age sweep removes it
