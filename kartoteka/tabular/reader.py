@@ -288,10 +288,11 @@ def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTabl
 
 def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]:
     if len(line) > limits.cell_chars * limits.columns:
-        return None, f"the line is over {limits.cell_chars * limits.columns:,} characters"
+        return None, Message(N_("the line is over %(limit)s characters"), limit=f"{limits.cell_chars * limits.columns:,}")
     depth = json_depth(line)
     if depth > limits.json_depth:
-        return None, f"nested {depth} levels deep, over the limit of {limits.json_depth} (KARTOTEKA_MAX_JSON_DEPTH)"
+        return None, Message(N_("nested %(depth)d levels deep, over the limit of %(limit)d (KARTOTEKA_MAX_JSON_DEPTH)"),
+                             depth=depth, limit=limits.json_depth)
 
     def bad_constant(name: str) -> Any:
         raise ValueError(f"{name} is not a number Kartoteka accepts")
