@@ -128,8 +128,9 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             if report.renames and not dry_run and not options.confirm_renames:
                 for rn in report.renames:
                     errors.add(rn.row, fields.get("name", fields.get("surname", "name")),
-                               f"would rename {rn.person} from '{rn.before}' to '{rn.after}': "
-                               "confirm with --confirm-renames")
+                               Message(N_("would rename %(person)s from '%(before)s' to '%(after)s': "
+                                          "confirm with --confirm-renames"),
+                                       person=rn.person, before=rn.before, after=rn.after))
             if errors.errors:
                 errors.errors.sort(key=lambda e: e.row)
                 raise InvalidInput(Message(N_("%(file)s: %(n)d problem(s); nothing was imported"),
@@ -392,9 +393,10 @@ class _AssessmentWriter(_Writer):
             busy = self.conn.execute(select(assessments.c.state).where(
                 *live, assessments.c.state != "decided")).first()
             if busy is not None:
-                errors.add(row_no, fields["decision"], f"an assessment of '{person_ext}' under "
-                           f"{values['definition_id']} is in progress ({busy.state}); an import never "
-                           "overwrites it: finish it with a second person")
+                errors.add(row_no, fields["decision"], Message(
+                    N_("an assessment of '%(person)s' under %(definition)s is in progress (%(state)s); an import "
+                       "never overwrites it: finish it with a second person"),
+                    person=person_ext, definition=values["definition_id"], state=busy.state))
                 continue
             # only the same organisation's earlier import is updated: never this organisation's own decision
             current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash).where(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import RedirectResponse, Response
 
 from kartoteka.catalogs.loader import definition_ids
-from kartoteka.errors import InvalidInput, KartotekaError
+from kartoteka.errors import N_, InvalidInput, KartotekaError
 from kartoteka.reports import FORMATS, exporter
 from kartoteka.reports.common import Formatter, notice_text, tr
 from kartoteka.services.review_candidates import row_candidates
@@ -46,7 +46,7 @@ async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep
     access.require(principal, "vet")
     if file is None or not file.filename:   # the paste box: a column of names, as a text file would give
         if not pasted.strip():
-            raise InvalidInput("choose a file or paste the names, one per line")
+            raise InvalidInput.of(N_("choose a file or paste the names, one per line"))
         file = UploadFile(io.BytesIO(pasted.encode("utf-8")), filename="pasted list.txt")
     token = await save_upload(settings.media_dir, file)
     path = upload_path(settings.media_dir, token)
