@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.lazy import lazy_callable, lazy_module
+from kartoteka.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kartoteka.catalogs.custody import category_label, party_label, state_label
@@ -108,11 +109,26 @@ def recognise(ctx: typer.Context, person: Person,
 
 
 def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
-                       dry_run: Annotated[bool, typer.Option("--dry-run")] = False) -> None:
+                       dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+                       source: Annotated[str, typer.Option(
+                           "--source", help="The organisation the file comes from: its remembered --value-map "
+                                            "spellings apply, and new ones are remembered")] = "",
+                       value_map: Annotated[list[str] | None, typer.Option(
+                           "--value-map", help="A free-text custody state or category and its value: "
+                                               "'custody:в СИЗО=pretrial', 'category:военнопленный=prisoner_of_war' "
+                                               "(repeatable)")] = None) -> None:
     """Import custody columns (person_id, held_by, custody, place, since, confirmed_on, source, category)."""
     st = state(ctx)
     with user_errors():
-        r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run)
+        maps: dict[str, dict[str, str]] = {}
+        for item in value_map or []:
+            vocabulary, _, pair = item.partition(":")
+            if "=" not in pair:
+                raise InvalidInput(f"--value-map '{item}' must look like VOCABULARY:SPELLING=VALUE")
+            raw, value = pair.split("=", 1)
+            maps.setdefault(vocabulary.strip(), {})[raw.strip()] = value.strip()
+        r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run,
+                           source=source, value_map=maps)
     console.print(f"{r.rows} rows: {r.created} custody records, {r.unchanged} unchanged, {r.categories} "
                   f"categories{' (dry run: nothing written)' if dry_run else ''}.", highlight=False)
 

@@ -18,6 +18,7 @@ from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
 from kartoteka.errors import ErrorCollector, InvalidInput, RowError
 from kartoteka.services import custody as svc
+from kartoteka.services import value_mappings as vm
 from kartoteka.tabular.cells import unneutralise
 from kartoteka.tabular.columns import normalise_header
 from kartoteka.tabular.reader import open_table
@@ -74,8 +75,18 @@ def _cell(raw: dict[str, str], fields: dict[str, str], name: str) -> str:
 
 
 def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
-                   dry_run: bool = False) -> CustodyImport:
-    """Custody records (and categories, when the file has a category column) from ``path``."""
+                   dry_run: bool = False, source: str = "",
+                   value_map: dict[str, dict[str, str]] | None = None) -> CustodyImport:
+    """Custody records (and categories, when the file has a category column) from ``path``. ``value_map``
+    ({"custody"|"category": {spelling: value}}) maps free-text values; with ``source`` (the organisation)
+    its earlier confirmed spellings apply too, and these are remembered after a real import."""
+    confirmed = value_map or {}
+    for vocabulary, pairs in confirmed.items():
+        if vocabulary not in ("custody", "category"):
+            raise InvalidInput(f"unknown vocabulary '{vocabulary}' (use custody or category)")
+        vm.check_values(vocabulary, pairs)
+    maps = {v: {**vm.recall(engine, organisation=source, vocabulary=v), **confirmed.get(v, {})}
+            for v in ("custody", "category")}
     table = open_table(path)
     fields = map_fields("custody", table.headers, mapping, path.name)
     report, errors = CustodyImport("custody", dry_run=dry_run), ErrorCollector(path.name)
@@ -86,8 +97,10 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
             cats = svc.current_categories(conn, known.values())
             for row_no, raw in table.rows:
                 report.rows += 1
-                _custody_row(conn, row_no, raw, fields, known, current, cats, actor, report, errors)
+                _custody_row(conn, row_no, raw, fields, known, current, cats, actor, report, errors, maps)
             _finish(table.problems, errors, path, dry_run)
+            for vocabulary, pairs in confirmed.items() if source.strip() else ():
+                vm.remember(conn, organisation=source, vocabulary=vocabulary, mapping=pairs, actor=actor)
     except _DryRun:
         pass
     return report
@@ -96,7 +109,7 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
 def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dict[str, str],
                  known: dict[str, int], current: dict[int, svc.CustodyRecord],
                  cats: dict[int, svc.CategoryRecord], actor: str, report: CustodyImport,
-                 errors: ErrorCollector) -> None:
+                 errors: ErrorCollector, maps: dict[str, dict[str, str]]) -> None:
     ext = _cell(raw, fields, "person_id")
     if ext not in known:
         errors.add(row_no, fields["person_id"], f"person '{ext}' is not in the registry")
@@ -104,10 +117,10 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
     pid = known[ext]
     try:
         values = svc.custody_values(
-            held_by=_cell(raw, fields, "held_by"), state=_cell(raw, fields, "custody"),
+            held_by=_cell(raw, fields, "held_by"), state=vm.mapped(maps["custody"], _cell(raw, fields, "custody")),
             place=_cell(raw, fields, "place"), since=_cell(raw, fields, "since"),
             confirmed_on=_cell(raw, fields, "confirmed_on"), note=_cell(raw, fields, "note"))
-        category = _cell(raw, fields, "category")
+        category = vm.mapped(maps["category"], _cell(raw, fields, "category"))
         checked = svc.check_category(category, _cell(raw, fields, "category_definition")) if category else None
     except InvalidInput as exc:
         errors.add(row_no, fields["custody"], str(exc))

@@ -121,3 +121,30 @@ def with_remembered(engine: Engine, options: SheetOptions, run: Callable[[SheetO
         with engine.begin() as conn:
             remember(conn, organisation=org, vocabulary="case_status", mapping=confirmed, actor=actor)
     return report
+
+
+def _allowed(vocabulary: str) -> set[str]:
+    from kartoteka.catalogs.custody import load_categories, load_custody_vocabulary
+    if vocabulary == "custody":
+        return set(load_custody_vocabulary().states)
+    if vocabulary == "category":
+        return set(load_categories())
+    return set(case_statuses().values())
+
+
+def check_values(vocabulary: str, mapping: dict[str, str]) -> None:
+    """Refuse a confirmed spelling whose value is not in the vocabulary (nothing is remembered then)."""
+    known = _allowed(vocabulary)
+    bad = sorted(f"'{raw}={value}'" for raw, value in mapping.items() if value.strip() not in known)
+    if bad:
+        raise InvalidInput(f"{vocabulary} mapping {', '.join(bad)}: the value must be one of "
+                           f"{', '.join(sorted(known))}")
+
+
+def mapped(mapping: dict[str, str], text: str) -> str:
+    """``text`` through a spelling -> value mapping (spellings compared without case and outer spaces)."""
+    key = text.strip().casefold()
+    for raw, value in mapping.items():
+        if raw.strip().casefold() == key:
+            return value
+    return text

@@ -67,3 +67,30 @@ def test_cli_lists_and_removes_a_remembered_mapping(db: Db, tmp_path: Path) -> N
     assert "No remembered mappings" in run_cli(db, "mappings", "list")
     run_cli(db, "mappings", "remove", "Мемориал", "этапирован в колонию", code=1)
     run_cli(db, "import", "registry", str(_file(tmp_path, NEXT, "b.csv")), "--source", "Мемориал", code=1)
+
+
+def test_custody_and_category_spellings_are_remembered_per_organisation(db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.custody import current_custody
+    from kartoteka.services.custody_import import import_custody
+    import_file(db.engine, "persons", _file(tmp_path, "id,name\nP1,Кораблёв Степан\nP2,Лапшина Вера\n", "p.csv"),
+                actor="t")
+    first = _file(tmp_path, "person_id,held_by,custody,category\nP1,RU,в СИЗО,военнопленный\n", "c1.csv")
+    with pytest.raises(InvalidInput):
+        import_custody(db.engine, first, actor="t", source="Мемориал")
+    with pytest.raises(InvalidInput):   # a value outside the vocabulary
+        import_custody(db.engine, first, actor="t", source="Мемориал", value_map={"custody": {"в СИЗО": "spa"}})
+    maps = {"custody": {"в СИЗО": "pretrial"}, "category": {"военнопленный": "prisoner_of_war"}}
+    import_custody(db.engine, first, actor="t", source="Мемориал", value_map=maps, dry_run=True)
+    assert vm.list_mappings(db.engine) == []
+    assert import_custody(db.engine, first, actor="t", source="Мемориал", value_map=maps).created == 1
+    assert {(m.vocabulary, m.raw, m.value) for m in vm.list_mappings(db.engine, organisation="Мемориал")} == {
+        ("custody", "в СИЗО", "pretrial"), ("category", "военнопленный", "prisoner_of_war")}
+    second = _file(tmp_path, "person_id,held_by,custody,category\nP2,RU,В СИЗО,военнопленный\n", "c2.csv")
+    r = import_custody(db.engine, second, actor="t", source="Мемориал")     # not asked again
+    assert (r.created, r.categories) == (1, 1)
+    with db.engine.connect() as conn:
+        assert {c.state for c in current_custody(conn).values()} == {"pretrial"}
+    with pytest.raises(InvalidInput):
+        import_custody(db.engine, second, actor="t", source="Другая группа")
+    run_cli(db, "mappings", "remove", "Мемориал", "в СИЗО", "--vocabulary", "custody")
+    assert [m.vocabulary for m in vm.list_mappings(db.engine)] == ["category"]
