@@ -107,10 +107,7 @@ def with_remembered(engine: Engine, options: SheetOptions, run: Callable[[SheetO
     after a successful import (not a dry run) the user's confirmed spellings are remembered."""
     org = options.source.strip()
     confirmed = dict(options.status_map or {})
-    known = set(case_statuses().values())
-    bad = sorted(f"'{raw}={value}'" for raw, value in confirmed.items() if value.strip() not in known)
-    if bad:
-        raise InvalidInput(f"--status-map {', '.join(bad)}: the value must be one of {', '.join(sorted(known))}")
+    check_values("case_status", confirmed)
     stored = recall(engine, organisation=org, vocabulary="case_status")
     report = run(replace(options, status_map={**stored, **confirmed}, remembered=True))
     used = sorted(raw for raw in stored if raw not in confirmed)
