@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
@@ -202,6 +202,16 @@ class _Writer:
               errors: ErrorCollector) -> None:
         raise NotImplementedError
 
+    def bulk_create(self, table: Table, entity: str, values: list[dict[str, Any]], ids: IdAllocator) -> list[int]:
+        """New records in bulk with their audit entries (chained: db/chain.py); every insert into ``table`` in
+        this transaction must take its id from ``ids``."""
+        at = audit.now()
+        new_ids = ids.take(len(values))
+        bulk_insert(self.conn, table, [audit.stamp_new({**v, "id": i}, self.actor, at) for i, v in zip(new_ids, values)])
+        audit.write_audit(self.conn, audit.audit_rows_for_create(entity, list(zip(new_ids, values)), self.actor,
+                                                                 self.report.import_id, at))
+        return new_ids
+
 
 @dataclass
 class PersonRow:
@@ -335,11 +345,7 @@ class _CaseWriter(_Writer):
 
     def _insert(self, new: list[tuple[int, dict[str, Any]]]) -> None:
         """New cases in bulk: the rows, their audit entries (chained: db/chain.py) and parsed charges."""
-        at = audit.now()
-        ids = self.ids.take(len(new))
-        bulk_insert(self.conn, cases, [audit.stamp_new({**v, "id": i}, self.actor, at) for i, (_, v) in zip(ids, new)])
-        audit.write_audit(self.conn, audit.audit_rows_for_create(
-            "case", [(i, v) for i, (_, v) in zip(ids, new)], self.actor, self.report.import_id, at))
+        ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids)
         rows: list[dict[str, Any]] = []
         for case_id, (row_no, values) in zip(ids, new):
             mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
@@ -365,6 +371,9 @@ class _AssessmentWriter(_Writer):
         self.definitions = definition_ids()   # the catalog decides which definitions exist
         self.recognised: set[tuple[int, str, str]] | None = None   # recognitions already recorded
         self.made, self.last_note = 0, ""
+        self.assessment_ids = IdAllocator(conn, assessments)
+        self.recognition_ids = IdAllocator(conn, recognitions)
+        self.new_recognitions: list[dict[str, Any]] = []
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
@@ -372,9 +381,12 @@ class _AssessmentWriter(_Writer):
                 "recorded by you, with no reviewer here")
         if "reviewer" in fields and note not in self.report.notes:
             self.report.notes.append(note)
-        for row_no, raw in chunk:
-            r = rowparse.RowReader(fields, raw, row_no, errors)
-            values = rowparse.parse_assessment(r, self.definitions, source=self.source)
+        parsed = [(row_no, rowparse.parse_assessment(rowparse.RowReader(fields, raw, row_no, errors), self.definitions,
+                                                     source=self.source)) for row_no, raw in chunk]
+        live = self._live({self.existing[v["person_ext_id"]][0] for _, v in parsed
+                           if v is not None and v["person_ext_id"] in self.existing})
+        new: list[dict[str, Any]] = []
+        for row_no, values in parsed:
             if values is None:
                 continue
             person_ext = values.pop("person_ext_id")
@@ -388,10 +400,8 @@ class _AssessmentWriter(_Writer):
             # file gives; never a decision of this organisation, which takes two people (issue 10)
             values.update(person_id=self.existing[person_ext][0], state="decided", author=self.actor)
             values["row_hash"] = row_hash(values)
-            live = (assessments.c.person_id == values["person_id"],
-                    assessments.c.definition_id == values["definition_id"], assessments.c.deleted_at.is_(None))
-            busy = self.conn.execute(select(assessments.c.state).where(
-                *live, assessments.c.state != "decided")).first()
+            mine = [a for a in live.get(values["person_id"], []) if a.definition_id == values["definition_id"]]
+            busy = next((a for a in mine if a.state != "decided"), None)
             if busy is not None:
                 errors.add(row_no, fields["decision"], Message(
                     N_("an assessment of '%(person)s' under %(definition)s is in progress (%(state)s); an import "
@@ -399,12 +409,9 @@ class _AssessmentWriter(_Writer):
                     person=person_ext, definition=values["definition_id"], state=busy.state))
                 continue
             # only the same organisation's earlier import is updated: never this organisation's own decision
-            current = self.conn.execute(select(assessments.c.id, assessments.c.row_hash).where(
-                *live, assessments.c.origin == values["origin"], assessments.c.origin != "")
-                .order_by(assessments.c.id.desc())).first()
+            current = next((a for a in reversed(mine) if a.origin == values["origin"] and a.origin != ""), None)
             if current is None:
-                audit.create_record(self.conn, assessments, "assessment", values, actor=self.actor,
-                                    batch=self.report.import_id)
+                new.append(values)
                 self.report.created += 1
             elif current.row_hash == values["row_hash"]:
                 self.report.unchanged += 1
@@ -414,6 +421,22 @@ class _AssessmentWriter(_Writer):
                 self.report.updated += 1
             if values["decision"] == "recognised":
                 self._recognition(values)
+        if not errors.errors:
+            self.bulk_create(assessments, "assessment", new, self.assessment_ids)
+            self.bulk_create(recognitions, "recognition", self.new_recognitions, self.recognition_ids)
+        self.new_recognitions = []
+
+    def _live(self, person_ids: set[int]) -> dict[int, list[Any]]:
+        """The live assessments of these persons, oldest first, in one query per 500 persons."""
+        out: dict[int, list[Any]] = {}
+        ids = sorted(person_ids)
+        a = assessments.c
+        for i in range(0, len(ids), 500):
+            for row in self.conn.execute(select(a.id, a.person_id, a.definition_id, a.state, a.origin, a.row_hash)
+                                         .where(a.person_id.in_(ids[i:i + 500]), a.deleted_at.is_(None))
+                                         .order_by(a.id)):
+                out.setdefault(row.person_id, []).append(row)
+        return out
 
     def _recognition(self, values: dict[str, Any]) -> None:
         """A recognised decision is also the organisation's recognition (provenance for vetting's
@@ -426,10 +449,10 @@ class _AssessmentWriter(_Writer):
         if key in self.recognised:
             return
         self.recognised.add(key)
-        audit.create_record(self.conn, recognitions, "recognition", {
+        self.new_recognitions.append({
             "person_id": values["person_id"], "organisation": values["origin"],
             "definition_id": values["definition_id"], "statement": values["statement"],
-            "stated_on": values["decided_on"], "note": ""}, actor=self.actor, batch=self.report.import_id)
+            "stated_on": values["decided_on"], "note": ""})
         self.made += 1
         note = f"{self.made} recognition(s) recorded from the recognised decisions (vetting's 'recognised by')"
         if self.made == 1:

@@ -88,7 +88,15 @@ def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
     for i in range(0, len(wanted), 500):
         have |= {(r.variant, r.key) for r in conn.execute(select(surname_variants).where(
             surname_variants.c.variant.in_(wanted[i:i + 500])))}
-    bulk_insert(conn, surname_variants, [{"variant": v, "key": k} for v, k in sorted(variants - have)])
+    rows = [{"variant": v, "key": k} for v, k in sorted(variants - have)]
+    if conn.dialect.name == "postgresql" and rows:
+        # write transactions re-key concurrently there: another may add the same variant first (sorted
+        # order: two never wait on each other's rows the other way round)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        for i in range(0, len(rows), 5000):
+            conn.execute(pg_insert(surname_variants).on_conflict_do_nothing(), rows[i:i + 5000])
+        return
+    bulk_insert(conn, surname_variants, rows)
 
 
 def changed_persons(conn: Connection, since: int, head: int) -> set[int]:

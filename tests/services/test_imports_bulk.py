@@ -75,3 +75,29 @@ def test_a_wrong_row_writes_nothing_and_names_its_row(db: Db, tmp_path: Path) ->
     with db.engine.connect() as conn:
         assert conn.execute(select(cases.c.id)).first() is None
         assert conn.execute(select(charges.c.id)).first() is None
+
+
+def test_bulk_assessments_with_their_recognitions_and_audit_entries(db: Db, tmp_path: Path) -> None:
+    from kartoteka.db.tables import assessments, recognitions
+    (tmp_path / "p.csv").write_text(PERSONS, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    rows = "".join(f"P{i},guidelines-2013,recognised,2023-02-01,Org {i % 2},https://example.org/s/{i}\n"
+                   for i in range(1, 6))
+    text = "person_id,definition,decision,decided_on,организация,заявление\n" + rows
+    (tmp_path / "a.csv").write_text(text, "utf-8")
+    report = import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")
+    assert report.created == 5 and any(n.startswith("5 recognition(s)") for n in report.notes)
+    again = import_file(db.engine, "assessments", tmp_path / "a.csv", actor="t")
+    assert (again.created, again.unchanged) == (0, 5)
+    (tmp_path / "b.csv").write_text(text.replace("2023-02-01", "2023-03-01") + "P9,guidelines-2013,recognised,"
+                                    "2023-02-01,Org 1,https://example.org/s/9\n", "utf-8")
+    with pytest.raises(InvalidInput) as exc:   # one wrong row: the updates before it are not written either
+        import_file(db.engine, "assessments", tmp_path / "b.csv", actor="t")
+    assert [e.row for e in exc.value.errors] == [7]
+    with db.engine.connect() as conn:
+        assert sorted(conn.execute(select(assessments.c.decided_on)).scalars()) == ["2023-02-01"] * 5
+        assert conn.execute(select(recognitions.c.id)).all().__len__() == 5
+        entries = conn.execute(select(audit_log.c.entity_type).where(
+            audit_log.c.entity_type.in_(["assessment", "recognition"]))).scalars().all()
+        assert sorted(entries) == ["assessment"] * 5 + ["recognition"] * 5
+        assert verify_chain(conn).ok
