@@ -2,7 +2,8 @@
 
 On SQLite, SQLAlchemy's per-row parameter processing costs more than SQLite itself, so rows go to
 the DBAPI cursor's ``executemany`` directly, with each column's bind processor applied (datetimes
-become the same text SQLAlchemy would store). Other backends use SQLAlchemy's executemany.
+become the same text SQLAlchemy would store). On PostgreSQL (psycopg) they go through COPY, with the
+same bind processors. Other backends use SQLAlchemy's executemany.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """The insert itself (bulk_insert without the audit log's chaining)."""
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name != "sqlite" and (conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg"):
         conn.execute(insert(table), rows)
         return
     cols = list(rows[0].keys())
@@ -36,6 +37,14 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     cols += list(defaults)
     procs: list[Callable[[Any], Any] | None] = [
         table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    if conn.dialect.name == "postgresql":   # COPY: one stream instead of a statement per batch of rows
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        quote = conn.dialect.identifier_preparer.quote
+        with cursor.copy(f'COPY {quote(table.name)} ({", ".join(quote(c) for c in cols)}) FROM STDIN') as copy:
+            for r in rows:
+                copy.write_row([v if p is None or v is None else p(v)
+                                for p, v in zip(procs, (r.get(c, defaults.get(c)) for c in cols))])
+        return
     sql = f'INSERT INTO {table.name} ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})'
     params = [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, (r.get(c, defaults.get(c)) for c in cols)))
               for r in rows]
