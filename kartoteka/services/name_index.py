@@ -84,17 +84,24 @@ def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
     if not variants:
         return
     have: set[tuple[str, str]] = set()
-    wanted = sorted({v for v, _ in variants})
+    wanted = sorted({v for v, _ in variants}) if conn.dialect.name != "postgresql" else []
     for i in range(0, len(wanted), 500):
         have |= {(r.variant, r.key) for r in conn.execute(select(surname_variants).where(
             surname_variants.c.variant.in_(wanted[i:i + 500])))}
     rows = [{"variant": v, "key": k} for v, k in sorted(variants - have)]
     if conn.dialect.name == "postgresql" and rows:
         # write transactions re-key concurrently there: another may add the same variant first (sorted
-        # order: two never wait on each other's rows the other way round)
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        for i in range(0, len(rows), 5000):
-            conn.execute(pg_insert(surname_variants).on_conflict_do_nothing(), rows[i:i + 5000])
+        # order: two never wait on each other's rows the other way round); COPY into a temporary table,
+        # then one INSERT ... ON CONFLICT DO NOTHING
+        conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS new_variants (variant text, key text) "
+                             "ON COMMIT DELETE ROWS")
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY new_variants (variant, key) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r["variant"], r["key"]))
+        conn.exec_driver_sql("INSERT INTO surname_variants (variant, key) SELECT variant, key FROM new_variants "
+                             "ORDER BY variant, key ON CONFLICT DO NOTHING")
+        conn.exec_driver_sql("DELETE FROM new_variants")
         return
     bulk_insert(conn, surname_variants, rows)
 
