@@ -24,9 +24,12 @@ def _upload(c: object, text: str) -> dict[str, object]:
 
 def test_an_editor_cannot_import_decisions_on_the_page(web: Web) -> None:
     c = web.client("editor")
-    form = _upload(c, DECIDED)
-    r = c.post("/import/run", data={**form, "action": "commit", "source": "Demo Rights Group"})
-    assert r.status_code == 403
+    r = c.post("/import/preview", data={"kind": "assessments", "csrf_token": csrf(c.get("/import").text)},
+               files={"file": ("a.csv", DECIDED.encode(), "text/csv")})
+    assert r.status_code == 403 and "only a reviewer or an administrator" in r.text   # refused at upload
+    r = c.post("/import/run", data={"kind": "assessments", "token": "x", "action": "commit",
+                                    "source": "Demo Rights Group", "csrf_token": csrf(c.get("/import").text)})
+    assert r.status_code in (403, 404)
     assert web.client("admin").get("/api/persons/P1").json()["assessments"] == []
 
 

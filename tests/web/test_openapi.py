@@ -89,4 +89,5 @@ def test_no_server_errors(api_schema: Any) -> None:
         except Exception as exc:  # collect every failing operation, not only the first
             failures.append(f"{operation.label}: {str(exc)[:2000]}")
     assert not failures, "\n\n".join(failures)
-    assert sum(n for code, n in statuses.items() if code < 300) > 50, statuses  # requests got through auth
+    # requests got through auth (the API grew role-only and file-only endpoints, so fewer succeed by chance)
+    assert sum(n for code, n in statuses.items() if code < 300) > 25, statuses

@@ -27,8 +27,12 @@ def children(pid: int) -> list[int]:
 
 
 def sockets_of(pid: int) -> int:
-    fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+    def is_socket(fd: Path) -> bool:
+        try:
+            return os.readlink(fd).startswith("socket:")
+        except FileNotFoundError:      # closed between listing and reading
+            return False
+    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if is_socket(fd))
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 30.0) -> None:
