@@ -19,8 +19,7 @@ from kartoteka.services import custody as svc
 from kartoteka.services.custody_view import view_custody
 from kartoteka.services.round_summary import GROUPS, round_summary
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.i18n import pick_language
-from kartoteka.web.render import render
+from kartoteka.web.render import render, request_language
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 T = TypeVar("T")
@@ -42,15 +41,6 @@ def page_of(items: list[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
     pages = max(1, -(-len(items) // size))
     page = min(max(page, 1), pages)
     return Page(items[(page - 1) * size:page * size], page, pages, len(items))
-
-
-def request_language(request: Request) -> str:
-    """The reader's language as the pages choose it: the user's, the session's, the browser's."""
-    user = getattr(request.state, "user", None)
-    session = getattr(request.state, "session", None)
-    return pick_language(user.language if user else None, session.lang if session else None,
-                         accept=request.headers.get("accept-language", ""),
-                         default=request.app.state.settings.default_language)
 
 
 def custody_context(request: Request, engine: EngineDep, principal: PagePrincipal, person_id: int) -> dict[str, object]:

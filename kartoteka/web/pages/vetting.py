@@ -20,7 +20,8 @@ from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, Ve
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.jobs import jobs
 from kartoteka.web.render import error_text, render
-from kartoteka.web.pages.custody import page_of, request_language
+from kartoteka.web.pages.custody import page_of
+from kartoteka.web.render import request_language
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
