@@ -21,7 +21,6 @@ from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import refresh_persons
-from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
 from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
@@ -29,7 +28,8 @@ from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
 from kartoteka.services.import_statements import Claim, record_claims
-from kartoteka.services.registry_import import SheetOptions, import_sheet, numbered_rows, renames, write_rejected
+from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, numbered_rows,
+                                                renames, write_rejected)
 from kartoteka.services.value_mappings import with_remembered
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
@@ -109,12 +109,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                           ignored=[h for h in table.headers if h not in fields.values()])
     errors = ErrorCollector(path.name)
     try:
-        with conflicts_as(Message(N_("%(file)s: another import changed the same records at the same time; "
-                                     "run the import again"), file=path.name)), engine.begin() as conn:
-            lock_writes(conn, "import")   # concurrent imports run one after the other
-            conn.execute(insert(imports).values(
-                id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
-                sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=0, created=0, updated=0, unchanged=0))
+        with import_transaction(engine, path=path, kind=kind, import_id=report.import_id, actor=actor) as conn:
             writer = _WRITERS[kind](conn, actor, report)
             writer.status_map = options.status_map
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges

@@ -16,6 +16,8 @@ import hashlib
 from collections import Counter
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from kartoteka.services.name_index import refresh_persons
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as, lock_writes
 from kartoteka.db.tables import cases, citations, imports, match_decisions, person_names, persons, sources
-from kartoteka.errors import ErrorCollector, InvalidInput
+from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message
 from kartoteka.matching.engine import Matcher, NameQuery, query_key
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
@@ -40,6 +42,20 @@ _EXT = re.compile(r"^P(\d{1,12})$")
 # Written words that another sheet may give in another language: a person or case found by name (not
 # by a trusted id) only fills them when empty; controlled values (status, dates, gender) do update.
 FREE_TEXT = ("region", "citizenship", "court", "sentence", "facility", "articles_text", "case_number")
+
+
+@contextmanager
+def import_transaction(engine: Engine, *, path: Path, kind: str, import_id: str, actor: str,
+                       rows: int = 0) -> Iterator[Connection]:
+    """One import's transaction (every import kind): imports run one after the other, the file is
+    registered in ``imports``, and a clash with a concurrent writer is a Conflict, not a traceback."""
+    with conflicts_as(Message(N_("%(file)s: another import changed the same records at the same time; "
+                                 "run the import again"), file=path.name)), engine.begin() as conn:
+        lock_writes(conn, "import")   # concurrent imports run one after the other
+        conn.execute(insert(imports).values(
+            id=import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=rows, created=0, updated=0, unchanged=0))
+        yield conn
 
 
 class _DryRun(Exception):
@@ -94,13 +110,8 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     if any(not p.ext_id for p in people):
         matcher = Matcher.from_engine(engine)
     try:
-        with conflicts_as(f"{path.name}: another import changed the same records at the same time; "
-                          "run the import again"), engine.begin() as conn:
-            lock_writes(conn, "import")   # concurrent imports run one after the other
-            conn.execute(insert(imports).values(
-                id=report.import_id, kind=kind, filename=path.name, at=audit.now(), actor=actor,
-                sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows=report.rows, created=0, updated=0,
-                unchanged=0))
+        with import_transaction(engine, path=path, kind=kind, import_id=report.import_id, actor=actor,
+                                rows=report.rows) as conn:
             sheet = _Sheet(conn, actor, report, options, matcher)
             sheet.run(people)
             record_claims(conn, organisation=options.source, import_id=report.import_id, claims=sheet.claims)
