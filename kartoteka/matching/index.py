@@ -97,6 +97,18 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
 
+def surname_given_pairs(su: Token, singles: list[Token], skeys: set[str]) -> set[tuple[str, str]]:
+    """The blocks of a list name read with ``su`` as its surname: each surname key in ``skeys`` with each
+    given-name block of the other one-part units (the in-memory index hashes them, the stored one too)."""
+    others = [g for g in singles if g.covers[0] not in su.covers]
+    gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
+    if gs != [ANY]:
+        gs.append("-")  # registry names with a surname only
+    if gs == [ANY]:  # a surname alone: show the other gender's form too (Навальный, Навальная)
+        skeys = skeys | {v for k in skeys for v in _gender_forms(k)}
+    return {(ks, g) for ks in skeys for g in gs}
+
+
 class CandidateIndex:
     def __init__(self, hashes: np.ndarray, rows: np.ndarray, surnames: dict[str, set[str]]):
         order = np.argsort(hashes, kind="stable")
@@ -161,13 +173,7 @@ class CandidateIndex:
                     skeys |= self.near_plain.get(variant, set())
             if near and len(plain) >= 5:   # Куртбекир / Куртбекиров: only forms some registry surname has
                 skeys |= {v for k in su.keys for v in _russified_forms(k)} & self.surname_keys
-            others = [g for g in singles if g.covers[0] not in su.covers]
-            gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
-            if gs != [ANY]:
-                gs.append("-")  # registry names with a surname only
-            if gs == [ANY]:  # a surname alone: show the other gender's form too (Навальный, Навальная)
-                skeys |= {v for k in skeys for v in _gender_forms(k)}
-            out |= {hash((ks, g)) for ks in skeys for g in gs}
+            out |= {hash(pair) for pair in surname_given_pairs(su, singles, skeys)}
         return out
 
     def lookup(self, blocks: set[int], limit: int = 5000) -> set[int]:

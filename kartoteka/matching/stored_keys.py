@@ -17,7 +17,7 @@ from typing import Protocol
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching import kin
-from kartoteka.matching.index import ANY, _deletions, _gender_forms, _russified_forms, given_blocks
+from kartoteka.matching.index import ANY, _deletions, _russified_forms, given_blocks, surname_given_pairs
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 from kartoteka.names.keys import plain_form
 
@@ -143,11 +143,5 @@ def query_pairs(units: list[Token], source: NearSource, *, near: bool = True) ->
             if len(plain) >= 5:
                 skeys |= {x for v in _deletions(plain) | {plain} for x in found.get("~" + v, set())}
                 skeys |= source.existing({v for k in su.keys for v in _russified_forms(k)})
-        others = [g for g in singles if g.covers[0] not in su.covers]
-        gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
-        if gs != [ANY]:
-            gs.append("-")
-        if gs == [ANY]:
-            skeys |= {v for k in skeys for v in _gender_forms(k)}
-        out |= {(ks, g) for ks in skeys for g in gs}
+        out |= surname_given_pairs(su, singles, skeys)
     return out
