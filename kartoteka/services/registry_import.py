@@ -35,7 +35,7 @@ from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
 from kartoteka.services.import_statements import Claim, record_claims
-from kartoteka.services.sheet_rows import SheetPerson, group_rows, running_numbers
+from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_notes, running_numbers
 from kartoteka.tabular.reader import RawTable, open_table
 
 _EXT = re.compile(r"^P(\d{1,12})$")
@@ -95,7 +95,8 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
         report.columns = dict(fields)
     errors = ErrorCollector(path.name)
     errors.errors.extend(table.problems)
-    people = group_rows(rows, fields, errors, status_map=options.status_map, jurisdiction=options.jurisdiction)
+    people = group_rows(rows, fields, errors, status_map=options.status_map, jurisdiction=options.jurisdiction,
+                        decisions=options.decisions)
     if errors.errors:
         if not options.skip_bad_rows:
             errors.errors.sort(key=lambda e: e.row)
@@ -105,7 +106,9 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
         report.rejected_file = str(write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
                                                    table.headers, rows, errors))
         people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
-                            status_map=options.status_map, jurisdiction=options.jurisdiction)
+                            status_map=options.status_map, jurisdiction=options.jurisdiction,
+                            decisions=options.decisions)
+    report.notes += grouping_notes(people)
     matcher = None
     if any(not p.ext_id for p in people):
         matcher = Matcher.from_engine(engine)
@@ -145,6 +148,12 @@ def _refusals(report: ImportReport, options: SheetOptions, dry_run: bool) -> lis
         return []
     errors = ErrorCollector(Path(report.file).name)
     for rv in report.reviews:
+        if rv.candidates and rv.candidates[0][0].startswith("row:"):   # fits several persons of the sheet
+            errors.add(rv.row, "birth_date", Message(N_(
+                "'%(name)s' fits several persons of this sheet (%(fits)s): decide with --decide %(row)d=row:N "
+                "(the person of row N) or --decide %(row)d=new"), name=rv.name, row=rv.row,
+                fits="; ".join(f"{c[0]} {c[1]}" for c in rv.candidates)))
+            continue
         cands = ", ".join(f"{c[0]} {c[1]} ({c[2]:.2f})" for c in rv.candidates)
         errors.add(rv.row, "name", f"'{rv.name}' may be {cands}: decide with --decide {rv.row}=PERSON_ID "
                                    f"or --decide {rv.row}=new")
@@ -204,6 +213,11 @@ class _Sheet:
         resolved = [(sp, *self.resolve(sp)) for sp in people]
         matched = Counter(pid for _, pid, how, _ in resolved if how == "match")
         for sp, person_id, how, score in resolved:
+            if sp.ambiguous:   # fits several persons of the sheet (sheet_rows.group_rows): a decision first
+                self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
+                    (f"row:{row}", f"{sp.name}, {date}", 1.0) for row, date in sp.ambiguous],
+                    "fits several persons of the sheet"))
+                continue
             if how == "match" and person_id is not None and matched[person_id] > 1:   # two rows, one person: ask
                 self._review(sp, [(person_id, score)], "several rows of the sheet match this registry person")
                 continue
@@ -223,7 +237,11 @@ class _Sheet:
     def resolve(self, sp: SheetPerson) -> tuple[int | None, str, float]:
         """(registry person or None for a new one, how it was found, score); how is id, decided, judged
         (a stored human judgement), match, new or review (a review row is listed for a decision)."""
+        if sp.ambiguous:   # listed for a grouping decision first (_run)
+            return None, "review", 0.0
         decided = (self.options.decisions or {}).get(sp.rows[0], "")
+        if decided.startswith("row:"):   # a grouping decision (sheet_rows.group_rows), not a registry one
+            decided = ""
         if decided == "new":
             return None, "decided", 0.0
         if decided:

@@ -1,7 +1,8 @@
 """The rows of a one-sheet registry (a person and a case per row) grouped into persons.
 
-Rows with a trusted id group by it; rows without one group by their written name and birth date (the
-key human judgements are stored under), so several case rows of one person become one person. A
+Rows with a trusted id group by it; rows without one group by their normalised full name and compatible
+birth dates (one refines the other), so several case rows of one person become one person; a row that
+fits two persons of the sheet waits for a decision. A
 column of running numbers (1, 2, 3 ... in file order) is never an id, whatever its header says.
 """
 
@@ -10,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kartoteka.domain.dates import parse_partial_date
-from kartoteka.errors import ErrorCollector
+from kartoteka.errors import N_, ErrorCollector, Message
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services import rows as rowparse
 
@@ -33,6 +33,8 @@ class SheetPerson:
     names: list[dict[str, str]]               # primary first, then aliases
     cases: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)                  # the rows' birth dates, coarsest first
+    ambiguous: list[tuple[int, str]] = field(default_factory=list)  # fits these sheet persons (first row, date)
 
     @property
     def name(self) -> str:
@@ -76,10 +78,41 @@ def _case_part(r: rowparse.RowReader, jurisdiction: str) -> dict[str, Any] | Non
     return values
 
 
+@dataclass
+class _Row:
+    no: int
+    label: str
+    ext_id: str
+    values: dict[str, Any]
+    names: list[dict[str, str]]
+    case: dict[str, Any]
+    sources: list[str]
+    reader: rowparse.RowReader
+
+    @property
+    def birth(self) -> str:
+        return str(self.values.get("birth_date") or "")
+
+
+def refines(precise: str, coarse: str) -> bool:
+    """True when the partial date ``coarse`` (1985, 1985-03) agrees with ``precise`` (1985-03-12): one
+    date refines the other. Equal dates refine each other; an empty date refines nothing."""
+    a, b = precise.split("-"), coarse.split("-")
+    return bool(precise and coarse) and len(b) <= len(a) and a[:len(b)] == b
+
+
 def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], errors: ErrorCollector, *,
-               status_map: dict[str, str] | None = None, jurisdiction: str = "") -> list[SheetPerson]:
-    """Parse every row (errors go to the collector) and group the good ones into persons."""
-    persons: dict[str, SheetPerson] = {}
+               status_map: dict[str, str] | None = None, jurisdiction: str = "",
+               decisions: dict[int, str] | None = None) -> list[SheetPerson]:
+    """Parse every row (errors go to the collector) and group the good ones into persons.
+
+    Rows with a trusted id group by it. Rows without one group by their normalised full name when their
+    birth dates agree: one date refines the other (1985, 03.1985 and 12.03.1985 are one person born on
+    12.03.1985; a row without a date joins them), conflicting dates (1985 and 1986, or two different days)
+    are different persons. A row that fits two different persons (no date, or only the year) is never
+    merged: it is a person of its own with ``ambiguous`` set, waiting for a decision (``decisions``: row ->
+    ``row:N`` to join the person of row N, or ``new`` for a person of its own)."""
+    parsed: list[_Row] = []
     for row_no, raw in rows:
         r = rowparse.RowReader(fields, raw, row_no, errors, status_map)
         person = _person_part(r)
@@ -89,31 +122,105 @@ def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], e
             continue
         values, names = person
         ext_id = values.pop("ext_id", "")
-        birth = values.get("birth_date")
-        key = f"id:{ext_id}" if ext_id else "name:" + query_key(NameQuery(
-            names[0]["full"], parse_partial_date(birth) if birth else None))
         label = f"row {row_no}" + (f" ({fields['row_number']} {raw.get(fields['row_number'], '')})"
                                    if "row_number" in fields else "")
-        sp = persons.get(key)
-        if sp is None:
-            sp = persons[key] = SheetPerson(key, [row_no], label, ext_id, values, names)
+        parsed.append(_Row(row_no, label, ext_id, values, names, case,
+                           [s for s in (x.strip() for x in source.replace("\n", ";").split(";")) if s], r))
+    by_key: dict[str, list[_Row]] = {}
+    for row in parsed:
+        key = f"id:{row.ext_id}" if row.ext_id else "name:" + query_key(NameQuery(row.names[0]["full"], None))
+        by_key.setdefault(key, []).append(row)
+    people: list[SheetPerson] = []
+    for key, same in by_key.items():
+        if key.startswith("id:"):
+            people.append(_person(key, same))
+            continue
+        groups, ambiguous = _by_birth_date(same, decisions or {}, errors)
+        people += [_person(f"{key}|{g[0].birth}", g) for g in groups]
+        for row, fits in ambiguous:
+            sp = _person(f"{key}|row {row.no}", [row])
+            sp.ambiguous = [(g[0].no, g[0].birth) for g in fits]
+            people.append(sp)
+    return sorted(people, key=lambda p: p.rows[0])
+
+
+def _by_birth_date(rows: list[_Row], decisions: dict[int, str], errors: ErrorCollector
+                   ) -> tuple[list[list[_Row]], list[tuple[_Row, list[list[_Row]]]]]:
+    """Rows of one written name as persons (most precise date first in each), and the rows that fit
+    several of them with those persons."""
+    groups: list[list[_Row]] = []
+    ambiguous: list[tuple[_Row, list[list[_Row]]]] = []
+    undated = [r for r in rows if not r.birth]
+    for row in sorted((r for r in rows if r.birth), key=lambda r: (-len(r.birth), r.no)) + undated:
+        fits = [g for g in groups if not row.birth or refines(g[0].birth, row.birth)]
+        choice = decisions.get(row.no, "")
+        if len(fits) > 1 and choice.startswith("row:"):
+            chosen = [g for g in fits if any(f"row:{r.no}" == choice for r in g)]
+            if not chosen:
+                errors.add(row.no, row.reader.header("birth_date"), Message(N_(
+                    "the decision '%(choice)s' names no sheet person this row fits (rows %(rows)s)"),
+                    choice=choice, rows=", ".join(str(g[0].no) for g in fits)))
+                continue
+            fits = chosen
+        if len(fits) > 1 and choice != "new":
+            ambiguous.append((row, fits))
+        elif len(fits) == 1 and choice != "new":
+            fits[0].append(row)
         else:
-            _merge_rows(sp, row_no, values, names, r)
-        if case:
-            sp.cases.append((row_no, case))
-        sp.sources += [s for s in (x.strip() for x in source.replace("\n", ";").split(";"))
-                       if s and s not in sp.sources]
-    return list(persons.values())
+            groups.append([row])
+    return groups, ambiguous
+
+
+def _person(key: str, rows: list[_Row]) -> SheetPerson:
+    """One person from their rows (in sheet order; the most precise birth date counts)."""
+    ordered = sorted(rows, key=lambda r: r.no)
+    first = ordered[0]
+    sp = SheetPerson(key, [first.no], first.label, first.ext_id, dict(first.values), list(first.names))
+    for row in ordered[1:]:
+        _merge_rows(sp, row.no, row.values, row.names, row.reader)
+    best = max((r for r in ordered if r.birth), key=lambda r: len(r.birth), default=None)
+    if best is not None:
+        sp.values["birth_date"], sp.values["birth_precision"] = best.birth, best.values["birth_precision"]
+    sp.dates = sorted({r.birth for r in ordered if r.birth}, key=len)
+    for row in ordered:
+        if row.case:
+            sp.cases.append((row.no, row.case))
+        sp.sources += [s for s in row.sources if s not in sp.sources]
+    return sp
 
 
 def _merge_rows(sp: SheetPerson, row_no: int, values: dict[str, Any], names: list[dict[str, str]],
                 r: rowparse.RowReader) -> None:
-    """A further row of the same person: it may add values, never contradict the first row."""
+    """A further row of the same person: it may add values, never contradict the first row (a birth date
+    may refine another: the grouping checked that)."""
     sp.rows.append(row_no)
     for k, v in values.items():
-        if k in sp.values and sp.values[k] != v and k != "birth_precision":
+        if k in sp.values and sp.values[k] != v and k not in ("birth_date", "birth_precision"):
             r.errors.add(row_no, r.header(k), f"'{v}' contradicts row {sp.rows[0]} of the same person "
                                          f"('{sp.values[k]}')")
         sp.values.setdefault(k, v)
     known = {n["full"].casefold() for n in sp.names}
     sp.names += [n for n in names if n["full"].casefold() not in known]
+
+
+def grouping_notes(people: list[SheetPerson], *, limit: int = 100) -> list[Message]:
+    """What the dry run says about grouping: which rows became one person (and the date taken), which rows
+    fit several persons and wait for a decision."""
+    notes: list[Message] = []
+    grouped = [p for p in people if len(p.rows) > 1 and not p.ext_id]
+    for p in grouped[:limit]:
+        rows = ", ".join(str(n) for n in p.rows)
+        if len(p.dates) > 1:
+            notes.append(Message(N_("rows %(rows)s are one person, %(name)s, born %(date)s (the most precise of "
+                                    "%(dates)s)"), rows=rows, name=p.name, date=p.dates[-1],
+                                 dates=", ".join(p.dates)))
+        else:
+            notes.append(Message(N_("rows %(rows)s are one person, %(name)s"), rows=rows, name=p.name))
+    if len(grouped) > limit:
+        notes.append(Message(N_("and %(n)d more persons described by several rows"), n=len(grouped) - limit))
+    for p in people:
+        if p.ambiguous:
+            notes.append(Message(N_("row %(row)d (%(name)s) fits several persons of the sheet (rows %(rows)s) "
+                                    "and was not grouped: decide which"), row=p.rows[0], name=p.name,
+                                 rows=", ".join(str(n) for n, _ in p.ambiguous)))
+    return notes
