@@ -1,0 +1,587 @@
+"""Issue 17 at scale: every row of the issue's table, on SQLite and PostgreSQL, at 100k or 1M persons.
+
+    nice .venv/bin/python benchmarks/scale.py --persons 100000 --backend both
+    nice .venv/bin/python benchmarks/scale.py --persons 1000000 --backend sqlite --only search-cold
+    .venv/bin/python benchmarks/scale.py --persons 1000000 --drop     # drop the cached PostgreSQL databases
+
+Generated files and databases are cached under --cache (default ~/.cache/kartoteka-bench/n<N>/), so
+the synthetic registry is generated and imported once: `kartoteka synth --seed 7`, then
+`kartoteka import persons` and `import cases` (the import rows time exactly that). A later run reuses
+the imported registry unless it runs the import rows. PostgreSQL: the databases kartoteka_bench_<N> and
+kartoteka_bench_<N>_base on --pg (default postgresql+psycopg://postgres@127.0.0.1:5432/), created here
+and dropped with --drop.
+
+Every row prints the figure, a baseline measured in the same run, the figure before issue 17 ("today"
+in the issue), the target and whether it is met, with the load average (1 min) before and after. CPU
+time and peak RSS of commands are the child process's own (os.wait4). Every row is also appended as
+JSON to <cache>/results.jsonl with the commit and the time.
+
+Rows (--only NAME, repeatable): cli-help, search-cold, after-edit, worker-start, web-p95, match,
+import-persons, import-cases, duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+PY = sys.executable
+KARTOTEKA = str(Path(sys.executable).parent / "kartoteka")
+SEED = 7
+ROWS = ["cli-help", "search-cold", "after-edit", "worker-start", "web-p95", "match", "import-persons",
+        "import-cases", "duplicates"]
+QUERIES = ["Ivanov Sergei", "Petrova Olga Ivanovna", "Смирнов Андрей Петрович", "Kuznetsova Maria",
+           "Bondarenko Oleksandr"]
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+# ---------------------------------------------------------------- child processes, measured one by one
+
+@dataclass
+class Child:
+    wall: float
+    cpu: float
+    rss_mb: float
+    rc: int
+    out: str
+    err: str
+
+
+def run(argv: list[str], env: dict[str, str] | None = None, check: bool = True) -> Child:
+    """Run ``argv`` to its end; its own wall time, CPU time (user + system) and peak RSS (os.wait4)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(argv, env={**os.environ, "COLUMNS": "120", **(env or {})}, stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        child = Child(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p.returncode, out.read(), err.read())
+    if check and child.rc != 0:
+        raise RuntimeError(f"{' '.join(argv[:4])} exited {child.rc}: {child.err[-2000:]}")
+    return child
+
+
+def tree_usage(pid: int) -> tuple[float, float]:
+    """RSS (MB) and CPU seconds of a running process and its descendants, from /proc."""
+    rss = cpu = 0.0
+    todo = [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) / 1024
+            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += (int(stat[11]) + int(stat[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return rss, cpu
+
+
+# ---------------------------------------------------------------- cached data and databases
+
+@dataclass
+class Bench:
+    n: int
+    cache: Path
+    pg: str
+    list_rows: int
+    requests: int
+    clients: int
+    commit: str = ""
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def base_n(self) -> int:
+        """The size of the linearity baseline (a 10k import; a tenth of a small registry)."""
+        return min(10_000, max(self.n // 10, 50))
+
+    def url(self, backend: str, base: bool = False) -> str:
+        suffix = "_base" if base else ""
+        if backend == "sqlite":
+            return f"sqlite:///{self.cache / f'registry{suffix}.db'}"
+        return f"{self.pg.rstrip('/')}/kartoteka_bench_{self.n}{suffix}"
+
+    def synth(self) -> dict[str, Path]:
+        """`kartoteka synth --persons N --seed 7`, once; plus the baseline's first rows and the labelled list."""
+        d = self.cache / "synth"
+        paths = {k: d / f"{k}.csv" for k in ("persons", "cases")}
+        if not (d / "done").exists():
+            shutil.rmtree(d, ignore_errors=True)
+            t = time.perf_counter()
+            run([KARTOTEKA, "synth", "--out", str(d), "--persons", str(self.n), "--seed", str(SEED)])
+            (d / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
+        base = {k: d / f"{k}-base.csv" for k in ("persons", "cases")}
+        if not base["cases"].exists():
+            ids = _head_csv(paths["persons"], base["persons"], lambda i, row: i < self.base_n)
+            _head_csv(paths["cases"], base["cases"], lambda i, row: row["person_id"] in ids)
+        return {**paths, **{f"{k}-base": p for k, p in base.items()}}
+
+    def fresh(self, backend: str, base: bool = False) -> str:
+        """An empty database with the current schema."""
+        from kartoteka.db.engine import make_engine
+        from kartoteka.db.schema import upgrade_schema
+
+        url = self.url(backend, base)
+        if backend == "sqlite":
+            db = Path(url.removeprefix("sqlite:///"))
+            for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                p.unlink(missing_ok=True)
+        else:
+            name = url.rsplit("/", 1)[1]
+            with pg_admin(self.pg) as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        engine.dispose()
+        return url
+
+    def marker(self, backend: str) -> Path:
+        return self.cache / f"{backend}.ready"
+
+    def ready(self, backend: str) -> bool:
+        if not self.marker(backend).exists():
+            return False
+        if backend == "postgresql":
+            with pg_admin(self.pg) as conn:
+                return bool(conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s",
+                                                 (f"kartoteka_bench_{self.n}",)).first())
+        return Path(self.url("sqlite").removeprefix("sqlite:///")).exists()
+
+    def drop(self) -> None:
+        with pg_admin(self.pg) as conn:
+            for name in (f"kartoteka_bench_{self.n}", f"kartoteka_bench_{self.n}_base"):
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.marker("postgresql").unlink(missing_ok=True)
+        print(f"dropped the PostgreSQL bench databases of n={self.n}")
+
+    def labelled_list(self) -> tuple[Path, Path, list[dict[str, str]]]:
+        """A labelled list of --list-rows rows (kartoteka.synth.variants.generate_list) drawn from the first
+        20,000 persons of the same synthetic registry, and its first 2,000 rows (which `match` looks up
+        in the stored index instead of loading the registry)."""
+        from kartoteka.synth.registry import iter_persons
+        from kartoteka.synth.variants import generate_list
+
+        full, short, truth = (self.cache / f"list-{self.list_rows}.csv", self.cache / "list-2000.csv",
+                              self.cache / f"list-{self.list_rows}.truth.json")
+        if not truth.exists():
+            head = list(iter_persons(min(self.n, 20_000), seed=SEED))
+            rows = generate_list(head, self.list_rows, seed=SEED + 1)
+            cols = ["id", "name", "birth_date", "gender"]
+            for path, part in ((full, rows), (short, rows[:2000])):
+                with path.open("w", encoding="utf-8", newline="") as fh:
+                    w = csv.DictWriter(fh, cols, extrasaction="ignore")
+                    w.writeheader()
+                    w.writerows(part)
+            truth.write_text(json.dumps([{k: r[k] for k in ("id", "_truth", "_expect")} for r in rows]))
+        return full, short, json.loads(truth.read_text())
+
+
+def _head_csv(src: Path, dst: Path, keep: Callable[[int, dict[str, str]], bool]) -> set[str]:
+    ids: set[str] = set()
+    with src.open(encoding="utf-8", newline="") as fh, dst.open("w", encoding="utf-8", newline="") as out:
+        reader = csv.DictReader(fh)
+        writer = csv.DictWriter(out, reader.fieldnames or [])
+        writer.writeheader()
+        for i, row in enumerate(reader):
+            if not keep(i, row):
+                break
+            writer.writerow(row)
+            ids.add(row.get("id", ""))
+    return ids
+
+
+@contextmanager
+def pg_admin(server: str) -> Iterator[Any]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"{server.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(HERE.parent), "log", "-1", "--format=%h %cI"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+# ---------------------------------------------------------------- printing
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "NOT met")
+
+
+def emit(b: Bench, row: str, backend: str, figure: str, baseline: str, today: str, target: str,
+         ok: bool | None, load0: float, data: dict[str, Any]) -> None:
+    print(f"[{row}] {backend} n={b.n:,}: {figure}\n    baseline (same run): {baseline}\n"
+          f"    before issue 17: {today} | target: {target} | {verdict(ok)} | load {load0:.1f} -> {load():.1f} "
+          f"on {os.cpu_count()} cores", flush=True)
+    rec = {"row": row, "backend": backend, "n": b.n, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+           "commit": b.commit, "met": ok, "load": [load0, load()], "figure": figure, "baseline": baseline, **data}
+    b.results.append(rec)
+    with (b.cache / "results.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def scaled(b: Bench) -> str:
+    return "" if b.n == 1_000_000 else f" (scaled linearly to n={b.n:,})"
+
+
+# ---------------------------------------------------------------- the rows
+
+def row_cli_help(b: Bench, backend: str) -> None:
+    from cli_start import timed
+
+    l0 = load()
+    runs = 9 if b.n >= 100_000 else 3
+    help_wall, help_cpu = timed([PY, "-m", "kartoteka", "--help"], runs)
+    pass_wall, pass_cpu = timed([PY, "-c", "pass"], runs)
+    emit(b, "cli-help", backend, f"`kartoteka --help` {help_cpu:.3f} s CPU, {help_wall:.3f} s wall (median of {runs})",
+         f"`python -c pass` {pass_cpu:.3f} s CPU, {pass_wall:.3f} s wall", "1.05 s", "<= 0.3 s (CPU)",
+         help_cpu <= 0.3, l0, {"cpu_s": help_cpu, "wall_s": help_wall, "base_cpu_s": pass_cpu, "base_wall_s": pass_wall})
+
+
+def row_search_cold(b: Bench, backend: str) -> None:
+    l0 = load()
+    url = b.url(backend)
+    kids = [run([KARTOTEKA, "search", q, "--limit", "20"], {"KARTOTEKA_DB": url}) for q in QUERIES]
+    cpu = statistics.median(k.cpu for k in kids)
+    rss = max(k.rss_mb for k in kids)
+    wall = statistics.median(k.wall for k in kids)
+    base = run([PY, str(HERE / "scale_child.py"), "baseline-search", url, QUERIES[0]])
+    info = json.loads(base.out)
+    emit(b, "search-cold", backend,
+         f"`kartoteka search` new process: {cpu:.2f} s CPU (median of {len(kids)} queries, first "
+         f"{kids[0].cpu:.2f} s), {wall:.2f} s wall, peak RSS {rss:.0f} MB (max)",
+         f"in-memory Matcher.from_engine + search in a new process: {base.cpu:.1f} s CPU, {base.wall:.1f} s wall "
+         f"(build {info['build_s']:.1f} s + search {info['search_s'] * 1000:.0f} ms), peak RSS {base.rss_mb:.0f} MB",
+         "20 s CPU, 1.7 GB (1M)", "<= 0.5 s CPU, <= 200 MB", cpu <= 0.5 and rss <= 200, l0,
+         {"cpu_s": cpu, "wall_s": wall, "rss_mb": rss, "cpus": [k.cpu for k in kids],
+          "base_cpu_s": base.cpu, "base_wall_s": base.wall, "base_rss_mb": base.rss_mb, **info})
+
+
+def row_after_edit(b: Bench, backend: str) -> None:
+    l0 = load()
+    base_runs = 1 if b.n >= 1_000_000 else 3
+    kid = run([PY, str(HERE / "scale_child.py"), "after-edit", b.url(backend), "7", str(base_runs)])
+    info = json.loads(kid.out)
+    ms = info["median_s"] * 1000
+    emit(b, "after-edit", backend,
+         f"edit one name, then search: {ms:.1f} ms median of {len(info['runs'])} (max {info['max_s'] * 1000:.1f} ms)",
+         f"load_matcher rebuild + search after an edit: {info['baseline_median_s']:.2f} s median of {base_runs}",
+         "3.6 s (100k) / 38-91 s (1M)", "<= 50 ms", ms <= 50, l0, info)
+
+
+@contextmanager
+def server(b: Bench, backend: str, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """`kartoteka serve` on a free port with a fresh API token of an editor; yields (process, base URL, token)."""
+    from web_load import free_port
+
+    from kartoteka.db.engine import make_engine
+    from kartoteka.services.users import create_token, create_user, list_users
+
+    url = b.url(backend)
+    engine = make_engine(url)
+    if not any(u.username == "bench" for u in list_users(engine)):
+        create_user(engine, username="bench", password="brisk heron canal 1729", role="editor", actor="bench")
+    token = create_token(engine, username="bench", name="scale", actor="bench")
+    engine.dispose()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as media:
+        env = {**os.environ, "KARTOTEKA_DB": url, "KARTOTEKA_MEDIA_DIR": media,
+               "KARTOTEKA_SECRET_KEY": secrets.token_urlsafe(48)}
+        proc = subprocess.Popen([KARTOTEKA, "serve", "--port", str(port), "--workers", str(workers)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            yield proc, f"http://127.0.0.1:{port}", token
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _wait_ok(base: str, path: str, token: str, proc: subprocess.Popen[bytes], limit: float = 900) -> None:
+    import httpx
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kartoteka serve exited {proc.returncode}")
+        try:
+            if httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=600).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} did not answer in {limit} s")
+
+
+def row_worker_start(b: Bench, backend: str) -> None:
+    l0 = load()
+    search = f"/api/persons?{urlencode({'q': QUERIES[0], 'limit': 20})}"
+    with server(b, backend, 1) as (proc, base, token):
+        t = time.perf_counter()
+        _wait_ok(base, "/api/me", token, proc)
+        me = time.perf_counter() - t
+        _wait_ok(base, search, token, proc)
+        first = time.perf_counter() - t
+        rss, cpu = tree_usage(proc.pid)
+    emit(b, "worker-start", backend,
+         f"`kartoteka serve` (1 worker) launched -> first authenticated search answered: {first:.2f} s wall; "
+         f"server {cpu:.2f} s CPU, RSS {rss:.0f} MB after it",
+         f"the same launch until GET /api/me answered (server start without the registry): {me:.2f} s",
+         "108-128 s, 3 GB (1M)", "<= 3 s, <= 400 MB", first <= 3 and rss <= 400, l0,
+         {"wall_s": first, "cpu_s": cpu, "rss_mb": rss, "me_s": me})
+
+
+def row_web_p95(b: Bench, backend: str) -> None:
+    import httpx
+    from web_load import load as load_gen
+    from web_load import report
+
+    l0 = load()
+    workers = 2
+    texts = web_queries(b)
+    search = [f"/api/persons?{urlencode({'q': t, 'limit': 20})}" for t in texts]
+    search += [f"/api/persons?{urlencode({'q': t.split()[0], 'status': 'convicted', 'limit': 20})}"
+               for t in texts[:200]]
+    import random
+    random.Random(5).shuffle(search)
+    with server(b, backend, workers) as (proc, base, token):
+        _wait_ok(base, "/api/me", token, proc)
+        for path in search[:workers * 4]:   # warm up: each worker has answered a search
+            httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=900)
+        t = time.perf_counter()
+        lat, err_me = asyncio.run(load_gen(base, token, ["/api/me"], b.clients, b.requests))
+        me = report("baseline GET /api/me", lat, err_me, time.perf_counter() - t)
+        t = time.perf_counter()
+        lat, err = asyncio.run(load_gen(base, token, search, b.clients, b.requests))
+        secs = time.perf_counter() - t
+        p95 = report(f"search ({b.n:,} persons)", lat, err, secs)
+        p50 = statistics.median(lat)
+    emit(b, "web-p95", backend,
+         f"GET /api/persons search p95 {p95:.0f} ms (p50 {p50:.0f} ms, {len(lat) / secs:.0f} req/s, errors {err}), "
+         f"{b.clients} clients, {workers} workers, {b.requests} requests",
+         f"GET /api/me p95 {me:.0f} ms in the same run (errors {err_me}); 3x = {3 * me:.0f} ms",
+         "100k 430 ms, 1M 1,536 ms", "p95 <= 3x /api/me p95", p95 <= 3 * me and err == 0, l0,
+         {"p95_ms": p95, "p50_ms": p50, "me_p95_ms": me, "errors": err, "rps": len(lat) / secs})
+
+
+def web_queries(b: Bench) -> list[str]:
+    """Search texts of web_load.py (full names, surname + given name, Latin aliases) from the first
+    3,000 persons of the same synthetic registry (seed 7)."""
+    import random
+
+    from kartoteka.synth.registry import iter_persons
+
+    rows = list(iter_persons(min(b.n, 3000), seed=SEED))
+    rng = random.Random(3)
+    out = []
+    for r in rng.sample(rows, min(2000, len(rows))):
+        pick = rng.random()
+        if pick < 0.4:
+            out.append(f"{r['surname']} {r['given_name']}")
+        elif pick < 0.7 and r.get("aliases"):
+            out.append(r["aliases"].split(";")[0].strip())
+        else:
+            out.append(f"{r['given_name']} {r['patronymic']} {r['surname']}".strip())
+    return out
+
+
+def f1(truth: list[dict[str, str]], out: Path) -> tuple[float, float, float]:
+    """Precision, recall and F1 of `match` decisions, as benchmarks/match_quality.py counts them."""
+    with out.open(encoding="utf-8", newline="") as fh:
+        got = {r["id"]: r for r in csv.DictReader(fh)}
+    tp = fp = 0
+    n_pos = sum(1 for t in truth if t["_expect"] == "match")
+    for t in truth:
+        r = got[t["id"]]
+        if r["decision"] == "match":
+            if r["person_id"] == t["_truth"] and t["_truth"]:
+                tp += t["_expect"] == "match"
+            else:
+                fp += 1
+    p = tp / (tp + fp) if tp + fp else 1.0
+    rc = tp / n_pos if n_pos else 0.0
+    return p, rc, (2 * p * rc / (p + rc) if p + rc else 0.0)
+
+
+def row_match(b: Bench, backend: str) -> None:
+    l0 = load()
+    full, short, truth = b.labelled_list()
+    env = {"KARTOTEKA_DB": b.url(backend)}
+    with tempfile.TemporaryDirectory() as tmp:
+        big = run([KARTOTEKA, "match", str(full), "--out", f"{tmp}/full.csv"], env)
+        quality = f1(truth, Path(f"{tmp}/full.csv"))
+        small = run([KARTOTEKA, "match", str(short), "--out", f"{tmp}/short.csv"], env)
+        n_short = min(2000, len(truth))
+        q_short_index = f1(truth[:n_short], Path(f"{tmp}/short.csv"))
+        with Path(f"{tmp}/full.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))[:n_short]
+        with Path(f"{tmp}/head.csv").open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        q_short_registry = f1(truth[:n_short], Path(f"{tmp}/head.csv"))
+    target = 5.0 if b.n <= 100_000 else 20.0
+    same = abs(q_short_index[2] - q_short_registry[2]) < 1e-9
+    emit(b, "match", backend,
+         f"`kartoteka match` {len(truth):,} rows: {big.wall:.1f} s wall, {big.cpu:.1f} s CPU, peak RSS "
+         f"{big.rss_mb:.0f} MB; precision {quality[0]:.4f} recall {quality[1]:.4f} F1 {quality[2]:.4f}",
+         f"the first {n_short:,} rows through the stored index (`match` of <= 2,000 rows): {small.wall:.1f} s wall, "
+         f"{small.cpu:.1f} s CPU, {small.rss_mb:.0f} MB, F1 {q_short_index[2]:.4f} against {q_short_registry[2]:.4f} "
+         f"for the same rows in the full run ({'equal' if same else 'DIFFERENT'})",
+         "27.3 s (1M) / 8.75 s (100k); F1 1.000 on the 1,000-row quality list (docs/matching.md)",
+         f"<= {target:.0f} s, F1 unchanged", big.wall <= target and same, l0,
+         {"wall_s": big.wall, "cpu_s": big.cpu, "rss_mb": big.rss_mb, "precision": quality[0], "recall": quality[1],
+          "f1": quality[2], "index_wall_s": small.wall, "index_f1": q_short_index[2],
+          "registry_f1_same_rows": q_short_registry[2]})
+
+
+def _count(url: str, table: str) -> int:
+    from kartoteka.db.engine import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+    engine.dispose()
+    return n
+
+
+def build(b: Bench, backend: str, report: bool) -> None:
+    """Import the synthetic registry the normal way (persons, then cases, through the CLI) into a fresh
+    database; with ``report``, time it against a 10k import in the same run (the import rows)."""
+    files = b.synth()
+    b.marker(backend).unlink(missing_ok=True)
+    l0 = load()
+    url = b.fresh(backend)
+    persons = run([KARTOTEKA, "import", "persons", str(files["persons"])], {"KARTOTEKA_DB": url})
+    l1 = load()
+    cases = run([KARTOTEKA, "import", "cases", str(files["cases"])], {"KARTOTEKA_DB": url})
+    n_cases = _count(url, "cases")
+    b.marker(backend).write_text(f"{b.commit}\n")
+    if not report:
+        return
+    base_url = b.fresh(backend, base=True)
+    bp = run([KARTOTEKA, "import", "persons", str(files["persons-base"])], {"KARTOTEKA_DB": base_url})
+    bc = run([KARTOTEKA, "import", "cases", str(files["cases-base"])], {"KARTOTEKA_DB": base_url})
+    base_cases = _count(base_url, "cases")
+    target_p = (90.0 if backend == "sqlite" else 120.0) * b.n / 1_000_000
+    emit(b, "import-persons", backend,
+         f"`kartoteka import persons` {b.n:,} rows: {persons.wall:.1f} s wall ({b.n / persons.wall:,.0f} rows/s), "
+         f"{persons.cpu:.1f} s CPU of the command, peak RSS {persons.rss_mb:.0f} MB",
+         f"{b.base_n:,} rows into an empty database: {bp.wall:.2f} s; linear x{b.n / b.base_n:.0f} = "
+         f"{bp.wall * b.n / b.base_n:.1f} s (ratio {persons.wall / (bp.wall * b.n / b.base_n):.2f})",
+         "96 s SQLite / 196 s PostgreSQL (1M)", f"<= {target_p:.3g} s{scaled(b)}", persons.wall <= target_p, l0,
+         {"wall_s": persons.wall, "cpu_s": persons.cpu, "rss_mb": persons.rss_mb, "base_wall_s": bp.wall,
+          "base_n": b.base_n})
+    target_c = 150.0 * n_cases / 1_100_000
+    emit(b, "import-cases", backend,
+         f"`kartoteka import cases` {n_cases:,} cases with charges: {cases.wall:.1f} s wall "
+         f"({n_cases / cases.wall:,.0f} rows/s), {cases.cpu:.1f} s CPU of the command, peak RSS {cases.rss_mb:.0f} MB",
+         f"{base_cases:,} cases (of {b.base_n:,} persons): {bc.wall:.2f} s; linear = "
+         f"{bc.wall * n_cases / base_cases:.1f} s (ratio {cases.wall / (bc.wall * n_cases / base_cases):.2f})",
+         "~10 min CPU (1.1M cases)", f"<= {target_c:.3g} s (150 s per 1.1M cases)", cases.wall <= target_c, l1,
+         {"wall_s": cases.wall, "cpu_s": cases.cpu, "rss_mb": cases.rss_mb, "cases": n_cases, "base_wall_s": bc.wall,
+          "base_cases": base_cases})
+
+
+def row_duplicates(b: Bench, backend: str) -> None:
+    l0 = load()
+    if not Path(b.cache / f"{backend}-base.ready").exists() or (backend == "postgresql" and not b.ready(backend)):
+        files = b.synth()
+        base_url = b.fresh(backend, base=True)
+        run([KARTOTEKA, "import", "persons", str(files["persons-base"])], {"KARTOTEKA_DB": base_url})
+        Path(b.cache / f"{backend}-base.ready").write_text("")
+    base = json.loads(run([PY, str(HERE / "scale_child.py"), "duplicates", b.url(backend, base=True)]).out)
+    kid = run([PY, str(HERE / "scale_child.py"), "duplicates", b.url(backend)])
+    info = json.loads(kid.out)
+    linear = base["full_s"] * b.n / b.base_n
+    target_full = 30.0 * b.n / 100_000
+    emit(b, "duplicates", backend,
+         f"full scan {info['full_s']:.1f} s ({info['pairs']:,} pairs); after one edit {info['after_edit_s']:.2f} s "
+         f"({info['paths'][-1]}); process {kid.cpu:.0f} s CPU, peak RSS {kid.rss_mb:.0f} MB",
+         f"full scan of the first {b.base_n:,} persons {base['full_s']:.2f} s; linear x{b.n / b.base_n:.0f} = "
+         f"{linear:.1f} s (ratio {info['full_s'] / linear:.2f})",
+         "52 s (100k) / ~20 min (1M); full rescore after an edit",
+         f"linear, <= {target_full:.3g} s (30 s per 100k); <= 1 s after an edit",
+         info["full_s"] <= target_full and info["after_edit_s"] <= 1.0, l0,
+         {**info, "cpu_s": kid.cpu, "rss_mb": kid.rss_mb, "base_full_s": base["full_s"], "linear_s": linear})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--persons", type=int, default=100_000)
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    ap.add_argument("--only", action="append", choices=ROWS, help="run only this row (repeatable)")
+    ap.add_argument("--cache", type=Path, default=None, help="default ~/.cache/kartoteka-bench/n<N>")
+    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/", help="PostgreSQL server URL")
+    ap.add_argument("--list-rows", type=int, default=10_000)
+    ap.add_argument("--requests", type=int, default=2000, help="requests per web load phase")
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--drop", action="store_true", help="drop the PostgreSQL bench databases and exit")
+    args = ap.parse_args()
+    cache = args.cache or Path.home() / ".cache" / "kartoteka-bench" / f"n{args.persons}"
+    cache.mkdir(parents=True, exist_ok=True)
+    b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, git_commit())
+    if args.drop:
+        b.drop()
+        return
+    rows = args.only or ROWS
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    print(f"kartoteka scale benchmark: n={b.n:,}, rows {', '.join(rows)}, {', '.join(backends)}; commit {b.commit}; "
+          f"{os.cpu_count()} cores, load {load():.1f}; cache {cache}", flush=True)
+    table: dict[str, Callable[[Bench, str], None]] = {
+        "cli-help": row_cli_help, "search-cold": row_search_cold, "after-edit": row_after_edit,
+        "worker-start": row_worker_start, "web-p95": row_web_p95, "match": row_match,
+        "duplicates": row_duplicates}
+    for backend in backends:
+        importing = "import-persons" in rows or "import-cases" in rows
+        if importing or not b.ready(backend):
+            build(b, backend, report=True)
+        for row in rows:
+            if row in table and not (row == "cli-help" and backend != backends[0]):
+                try:
+                    table[row](b, backend)
+                except Exception as exc:   # one failing row must not hide the others' figures
+                    print(f"[{row}] {backend} n={b.n:,}: FAILED {type(exc).__name__}: {exc}", flush=True)
+    print("\nsummary:")
+    for r in b.results:
+        print(f"  {r['row']:<15} {r['backend']:<10} {verdict(r['met']):<8} {r['figure']}")
+
+
+if __name__ == "__main__":
+    main()
