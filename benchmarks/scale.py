@@ -71,6 +71,8 @@ class Child:
 
 def run(argv: list[str], env: dict[str, str] | None = None, check: bool = True) -> Child:
     """Run ``argv`` to its end; its own wall time, CPU time (user + system) and peak RSS (os.wait4)."""
+    if argv[1:2] == ["import"]:
+        env = {"KARTOTEKA_MAX_FILE_MB": "4096", **(env or {})}   # the 1M files are over the default 50 MB
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
         p = subprocess.Popen(argv, env={**os.environ, "COLUMNS": "120", **(env or {})}, stdout=out, stderr=err)
@@ -115,6 +117,7 @@ class Bench:
     list_rows: int
     requests: int
     clients: int
+    quick: bool = False
     commit: str = ""
     results: list[dict[str, Any]] = field(default_factory=list)
 
@@ -267,7 +270,7 @@ def row_cli_help(b: Bench, backend: str) -> None:
     from cli_start import timed
 
     l0 = load()
-    runs = 9 if b.n >= 100_000 else 3
+    runs = 1 if b.quick else 9
     help_wall, help_cpu = timed([PY, "-m", "kartoteka", "--help"], runs)
     pass_wall, pass_cpu = timed([PY, "-c", "pass"], runs)
     emit(b, "cli-help", backend, f"`kartoteka --help` {help_cpu:.3f} s CPU, {help_wall:.3f} s wall (median of {runs})",
@@ -278,7 +281,7 @@ def row_cli_help(b: Bench, backend: str) -> None:
 def row_search_cold(b: Bench, backend: str) -> None:
     l0 = load()
     url = b.url(backend)
-    kids = [run([KARTOTEKA, "search", q, "--limit", "20"], {"KARTOTEKA_DB": url}) for q in QUERIES]
+    kids = [run([KARTOTEKA, "search", q, "--limit", "20"], {"KARTOTEKA_DB": url}) for q in QUERIES[:1 if b.quick else None]]
     cpu = statistics.median(k.cpu for k in kids)
     rss = max(k.rss_mb for k in kids)
     wall = statistics.median(k.wall for k in kids)
@@ -296,8 +299,9 @@ def row_search_cold(b: Bench, backend: str) -> None:
 
 def row_after_edit(b: Bench, backend: str) -> None:
     l0 = load()
-    base_runs = 1 if b.n >= 1_000_000 else 3
-    kid = run([PY, str(HERE / "scale_child.py"), "after-edit", b.url(backend), "7", str(base_runs)])
+    base_runs = 1 if b.n >= 1_000_000 or b.quick else 3
+    kid = run([PY, str(HERE / "scale_child.py"), "after-edit", b.url(backend), "2" if b.quick else "7",
+               str(base_runs)])
     info = json.loads(kid.out)
     ms = info["median_s"] * 1000
     emit(b, "after-edit", backend,
@@ -552,11 +556,12 @@ def main() -> None:
     ap.add_argument("--list-rows", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=2000, help="requests per web load phase")
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--quick", action="store_true", help="one run per figure (the smoke test)")
     ap.add_argument("--drop", action="store_true", help="drop the PostgreSQL bench databases and exit")
     args = ap.parse_args()
     cache = args.cache or Path.home() / ".cache" / "kartoteka-bench" / f"n{args.persons}"
     cache.mkdir(parents=True, exist_ok=True)
-    b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, git_commit())
+    b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, quick=args.quick, commit=git_commit())
     if args.drop:
         b.drop()
         return
