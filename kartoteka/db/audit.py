@@ -7,13 +7,17 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.chain import append_entries
+from kartoteka.db.engine import try_write
+from kartoteka.db.spool import WAIT, spool, spool_path
 from kartoteka.db.tables import audit_log
 from kartoteka.errors import N_, Conflict, NotFound
 
 _CONCURRENT = N_("%(entity)s %(id)s was changed concurrently; reload and try again")
+READ_WAIT = WAIT   # seconds a reader's audit entry waits for SQLite's write lock before it is spooled
 BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at", "row_hash")
 
 
@@ -67,13 +71,47 @@ def write_audit(conn: Connection, rows: list[dict[str, Any]]) -> None:
     bulk_insert(conn, audit_log, rows)
 
 
+def log_reads(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Audit entries of a reader (confidential records shown, a download): written at once when the
+    write lock is free; on SQLite, when a long write holds it, spooled (db/spool.py) instead of waiting.
+    Either way the entry is durable before this returns."""
+    if not rows:
+        return
+    with try_write(engine, wait=READ_WAIT) as conn:
+        if conn is not None:
+            write_audit(conn, rows)
+            return
+    path = spool_path(engine.url.database)
+    if path is None:   # a memory database has one process: wait for the lock as any writer does
+        with engine.begin() as conn:
+            write_audit(conn, rows)
+        return
+    spool(path, rows)
+
+
+def drain_spool(engine: Engine, *, wait: float = WAIT) -> bool:
+    """Move spooled readers' entries into the audit log now; False when a writer held the lock."""
+    with try_write(engine, wait=wait) as conn:
+        if conn is None:
+            return False
+        if conn.dialect.name == "sqlite":   # chain_rows moves the spooled entries first
+            append_entries(conn, [])
+        return True
+
+
+def event_row(*, entity: str, entity_id: int, action: str, actor: str, field: str | None = None,
+              before: Any = None, after: Any = None, batch: str | None = None) -> dict[str, Any]:
+    """One audit row for an action that is not a field change (for ``log_event`` or ``log_reads``)."""
+    return {"at": now(), "actor": actor, "entity_type": entity, "entity_id": entity_id, "action": action,
+            "field": field, "before": _text(before), "after": _text(after), "batch": batch}
+
+
 def log_event(conn: Connection, *, entity: str, entity_id: int, action: str, actor: str,
               field: str | None = None, before: Any = None, after: Any = None,
               batch: str | None = None) -> None:
     """One audit row for an action that is not a field change (delete, restore, read, approve)."""
-    write_audit(conn, [{"at": now(), "actor": actor, "entity_type": entity, "entity_id": entity_id,
-                        "action": action, "field": field, "before": _text(before),
-                        "after": _text(after), "batch": batch}])
+    write_audit(conn, [event_row(entity=entity, entity_id=entity_id, action=action, actor=actor, field=field,
+                                 before=before, after=after, batch=batch)])
 
 
 def create_record(conn: Connection, table: Table, entity: str, values: dict[str, Any], *,

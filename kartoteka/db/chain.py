@@ -184,8 +184,12 @@ def _chain_pending(conn: Connection) -> None:
 
 def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rows with ``seq``, ``prev_hash`` and ``hash`` filled in, appended after the current head;
-    the head moves with them, so the caller must insert them in the same transaction."""
+    the head moves with them, so the caller must insert them in the same transaction. Readers' entries
+    waiting in the SQLite spool (db/spool.py) come first, in the order they were spooled."""
+    from kartoteka.db.spool import take
+
     seq, prev, before = _lock(conn)
+    rows = [*take(conn), *rows]
     out: list[dict[str, Any]] = []
     changed = None
     for row in rows:

@@ -64,6 +64,41 @@ class _SqliteEngine(Engine):
                 return
 
 
+@contextmanager
+def try_write(engine: Engine, *, wait: float) -> Iterator[Connection | None]:
+    """A write transaction if the write lock is free within ``wait`` seconds, else None (SQLite);
+    elsewhere an ordinary transaction (PostgreSQL writers lock rows, not the database)."""
+    if not isinstance(engine, _SqliteEngine):
+        with engine.begin() as conn:
+            yield conn
+        return
+    if not engine.writers.acquire(timeout=wait):
+        yield None
+        return
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+            try:
+                conn.execution_options(**{_WRITE: True})
+                try:
+                    trans = conn.begin()
+                except OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    trans = None
+                if trans is None:
+                    yield None
+                    return
+                with trans:
+                    yield conn
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        engine.writers.release()
+
+
 def _begin_sqlite(conn: Connection) -> None:
     immediate = conn.get_execution_options().get(_WRITE)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -189,6 +189,13 @@ audit_head = Table(   # one row: the chain's newest entry; writers lock it, so t
     Column("changed_seq", Integer, nullable=False, default=0, server_default="0"),  # newest entry changing data
 )
 
+audit_spool_state = Table(   # one row: how far the SQLite audit spool was moved into audit_log (db/spool.py)
+    "audit_spool_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("epoch", String(32), nullable=False),      # the spool file's random id
+    Column("drained", Integer, nullable=False),       # the last spooled entry chained into audit_log
+)
+
 role_policies = Table(   # per role: must its users sign in with a second factor (TOTP)?
     "role_policies", metadata,
     Column("role", String(12), primary_key=True),

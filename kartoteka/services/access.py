@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Connection, Engine, bindparam, select, true
 
-from kartoteka.db.audit import log_event
+from kartoteka.db.audit import event_row, log_reads, write_audit
 from kartoteka.db.tables import persons, sources
 from kartoteka.errors import N_, Forbidden, NotFound
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
@@ -107,16 +107,19 @@ def visible(principal: Principal, records: Iterable[Mapping[str, Any]]) -> list[
     return [r for r in records if can_see(principal, str(r.get("sensitivity", "internal")))]
 
 
+def read_rows(principal: Principal, entity: str, records: Iterable[Mapping[str, Any]], *,
+              via: str) -> list[dict[str, Any]]:
+    """One audit 'read' row per confidential record shown."""
+    return [event_row(entity=entity, entity_id=int(r["id"]), action="read", actor=principal.username,
+                      after={"via": via}) for r in records if r.get("sensitivity") == "confidential"]
+
+
 def log_confidential_reads(conn: Connection, principal: Principal, entity: str,
                            records: Iterable[Mapping[str, Any]], *, via: str) -> int:
-    """Write one audit 'read' event per confidential record shown; returns how many."""
-    n = 0
-    for r in records:
-        if r.get("sensitivity") == "confidential":
-            log_event(conn, entity=entity, entity_id=int(r["id"]), action="read",
-                      actor=principal.username, after={"via": via})
-            n += 1
-    return n
+    """Write one audit 'read' event per confidential record shown, in ``conn``'s transaction; returns how many."""
+    rows = read_rows(principal, entity, records, via=via)
+    write_audit(conn, rows)
+    return len(rows)
 
 
 def forbid_unless(condition: bool, message: str) -> None:
@@ -124,8 +127,8 @@ def forbid_unless(condition: bool, message: str) -> None:
         raise Forbidden(message)
 
 
-def filter_person(conn: Connection, principal: Principal, detail: PersonDetail, *, via: str) -> PersonDetail:
-    """The person as the principal may see it; logs reads of its confidential records.
+def filter_person(principal: Principal, detail: PersonDetail) -> PersonDetail:
+    """The person as the principal may see it (``person_read_rows``: the audit rows for showing it).
 
     Raises NotFound when the person itself is hidden. Hidden cases take their charges and timeline
     events with them; hidden sources disappear.
@@ -135,17 +138,15 @@ def filter_person(conn: Connection, principal: Principal, detail: PersonDetail, 
     case_ids = {c["id"] for c in shown_cases}
     shown_sources = [dict(s) for s in visible(principal, detail.sources)]
     events = [e for e in detail.events if e.get("case_id") is None or e["case_id"] in case_ids]
-    log_confidential_reads(conn, principal, "person", [detail.person], via=via)
-    log_confidential_reads(conn, principal, "case", shown_cases, via=via)
-    log_confidential_reads(conn, principal, "source", shown_sources, via=via)
     return PersonDetail(detail.person, detail.names, shown_cases,
                         {k: v for k, v in detail.charges.items() if k in case_ids}, events,
                         detail.assessments, shown_sources)
 
 
 def view_person(engine: Engine, principal: Principal, ref: str | int, *, via: str) -> PersonDetail:
-    """Load one person for ``principal`` (NotFound when hidden), logging confidential reads."""
-    with engine.begin() as conn:
+    """Load one person for ``principal`` (NotFound when hidden), logging confidential reads (read in a
+    snapshot; the audit entries never wait for a long import: db/audit.py ``log_reads``)."""
+    with engine.connect() as conn:
         try:
             detail = load_person(conn, resolve_person_id(conn, ref))
         except NotFound:
@@ -153,7 +154,16 @@ def view_person(engine: Engine, principal: Principal, ref: str | int, *, via: st
         if detail.person.get("deleted_at") is not None:
             raise not_found("person", ref)
         check_visible(principal, "person", detail.person, ref=ref)
-        return filter_person(conn, principal, detail, via=via)
+        shown = filter_person(principal, detail)
+        conn.rollback()
+    log_reads(engine, person_read_rows(principal, shown, via=via))
+    return shown
+
+
+def person_read_rows(principal: Principal, shown: PersonDetail, *, via: str) -> list[dict[str, Any]]:
+    """The audit 'read' rows for showing a (filtered) person: the person, their cases and sources."""
+    return [*read_rows(principal, "person", [shown.person], via=via), *read_rows(principal, "case", shown.cases, via=via),
+            *read_rows(principal, "source", shown.sources, via=via)]
 
 
 def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[dict[str, Any]]:
@@ -240,10 +250,10 @@ def _log_confidential_ids(engine: Engine, principal: Principal, ids: set[int], *
     """Audit reads of the confidential persons among ``ids`` (a report shows their registry data)."""
     if not ids:
         return
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         rows = [{"id": r[0], "sensitivity": "confidential"} for r in conn.execute(
             select(persons.c.id).where(persons.c.id.in_(ids), persons.c.sensitivity == "confidential"))]
-        log_confidential_reads(conn, principal, "person", rows, via=via)
+    log_reads(engine, read_rows(principal, "person", rows, via=via))
 
 
 def visible_source_ids(engine: Engine, principal: Principal, source_ids: Iterable[int]) -> set[int]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from kartoteka.db.audit import log_event
+from kartoteka.db.audit import drain_spool, event_row, log_reads
 from kartoteka.db.chain import ChainState, verify_chain
 from kartoteka.db.tables import audit_head, audit_log
 from kartoteka.services.access import Principal, require
@@ -27,6 +27,7 @@ class AuditQuery:
 
 def list_audit(engine: Engine, principal: Principal, query: AuditQuery) -> list[dict[str, Any]]:
     require(principal, "admin")
+    drain_spool(engine)   # readers' spooled entries (db/spool.py) show as soon as no long write runs
     stmt = select(audit_log).order_by(audit_log.c.id.desc()).limit(max(1, min(query.limit, 1000)))
     if query.entity_type:
         stmt = stmt.where(audit_log.c.entity_type == query.entity_type)
@@ -43,7 +44,9 @@ def list_audit(engine: Engine, principal: Principal, query: AuditQuery) -> list[
 
 
 def verify_audit(engine: Engine) -> ChainState:
-    """Check the audit log's hash chain in one consistent snapshot (db/chain.py)."""
+    """Check the audit log's hash chain in one consistent snapshot (db/chain.py), after moving readers'
+    spooled entries (db/spool.py) into it."""
+    drain_spool(engine, wait=30.0)
     opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**opts) as conn, conn.begin():
         return verify_chain(conn)
@@ -69,5 +72,4 @@ def chain_state(engine: Engine) -> ChainState:
 def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,
                  detail: dict[str, Any] | None = None) -> None:
     """One audit entry for an act that changes no record: an export, a download, a backup, a sign-out."""
-    with engine.begin() as conn:
-        log_event(conn, entity=entity, entity_id=entity_id, action=action, actor=actor, after=detail)
+    log_reads(engine, [event_row(entity=entity, entity_id=entity_id, action=action, actor=actor, after=detail)])

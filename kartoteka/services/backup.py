@@ -29,7 +29,9 @@ from typing import IO, Any
 from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from kartoteka.db.audit import drain_spool
 from kartoteka.db.schema import current_revision
+from kartoteka.db.spool import renew
 from kartoteka.db.tables import metadata
 from kartoteka.errors import InvalidInput
 from kartoteka.services.backup_check import DUMP_FORMAT, check_sqlite_file, coerce_row, expected_columns, read_dump
@@ -92,6 +94,7 @@ def _output(target: Path) -> Iterator[IO[bytes]]:
 
 def backup(engine: Engine, target: Path, *, logical: bool = False) -> str:
     """Write a snapshot to ``target``; returns 'sqlite' or 'logical'."""
+    drain_spool(engine, wait=30.0)   # readers' spooled audit entries (db/spool.py) go into the snapshot
     if engine.dialect.name == "sqlite" and not logical:
         src = sqlite3.connect(_sqlite_path(engine), timeout=30)
         mem = sqlite3.connect(":memory:")
@@ -131,6 +134,8 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
     """
     if not source.is_file():
         raise InvalidInput(f"{source}: no such backup file")
+    if engine.dialect.name == "sqlite" and drain_spool(engine, wait=30.0):
+        renew(engine)   # readers' spooled entries stay with the database being replaced (db/spool.py)
     with source.open("rb") as fh:
         magic = fh.read(16)
     if magic.startswith(SQLITE_MAGIC):
