@@ -249,12 +249,14 @@ def verdict(ok: bool | None) -> str:
 
 
 def emit(b: Bench, row: str, backend: str, figure: str, baseline: str, today: str, target: str,
-         ok: bool | None, load0: float, data: dict[str, Any]) -> None:
+         ok: bool | None, load0: float, data: dict[str, Any], cpu_ok: bool | None = None) -> None:
+    """``cpu_ok``: whether the target is met on CPU time instead of wall time (the machine is shared)."""
+    on_cpu = "" if cpu_ok is None or cpu_ok == ok else f" ({verdict(cpu_ok)} on CPU time)"
     print(f"[{row}] {backend} n={b.n:,}: {figure}\n    baseline (same run): {baseline}\n"
-          f"    before issue 17: {today} | target: {target} | {verdict(ok)} | load {load0:.1f} -> {load():.1f} "
+          f"    before issue 17: {today} | target: {target} | {verdict(ok)}{on_cpu} | load {load0:.1f} -> {load():.1f} "
           f"on {os.cpu_count()} cores", flush=True)
     rec = {"row": row, "backend": backend, "n": b.n, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-           "commit": b.commit, "met": ok, "load": [load0, load()], "figure": figure, "baseline": baseline, **data}
+           "commit": b.commit, "met": ok, "met_cpu": cpu_ok, "load": [load0, load()], "figure": figure, "baseline": baseline, **data}
     b.results.append(rec)
     with (b.cache / "results.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -291,7 +293,7 @@ def row_search_cold(b: Bench, backend: str) -> None:
          f"`kartoteka search` new process: {cpu:.2f} s CPU (median of {len(kids)} queries, first "
          f"{kids[0].cpu:.2f} s), {wall:.2f} s wall, peak RSS {rss:.0f} MB (max)",
          f"in-memory Matcher.from_engine + search in a new process: {base.cpu:.1f} s CPU, {base.wall:.1f} s wall "
-         f"(build {info['build_s']:.1f} s + search {info['search_s'] * 1000:.0f} ms), peak RSS {base.rss_mb:.0f} MB",
+         f"(build {info['build_s']:.1f} s, {info.get('build_cpu_s', 0):.1f} s CPU + search {info['search_s'] * 1000:.0f} ms), peak RSS {base.rss_mb:.0f} MB",
          "20 s CPU, 1.7 GB (1M)", "<= 0.5 s CPU, <= 200 MB", cpu <= 0.5 and rss <= 200, l0,
          {"cpu_s": cpu, "wall_s": wall, "rss_mb": rss, "cpus": [k.cpu for k in kids],
           "base_cpu_s": base.cpu, "base_wall_s": base.wall, "base_rss_mb": base.rss_mb, **info})
@@ -305,9 +307,10 @@ def row_after_edit(b: Bench, backend: str) -> None:
     info = json.loads(kid.out)
     ms = info["median_s"] * 1000
     emit(b, "after-edit", backend,
-         f"edit one name, then search: {ms:.1f} ms median of {len(info['runs'])} (max {info['max_s'] * 1000:.1f} ms)",
+         f"edit one name, then search: {ms:.1f} ms median of {len(info['runs'])} (max {info['max_s'] * 1000:.1f} ms), "
+         f"{info.get('median_cpu_s', 0) * 1000:.1f} ms CPU",
          f"load_matcher rebuild + search after an edit: {info['baseline_median_s']:.2f} s median of {base_runs}",
-         "3.6 s (100k) / 38-91 s (1M)", "<= 50 ms", ms <= 50, l0, info)
+         "3.6 s (100k) / 38-91 s (1M)", "<= 50 ms", ms <= 50, l0, info, info.get("median_cpu_s", 1) <= 0.05)
 
 
 @contextmanager
@@ -472,7 +475,7 @@ def row_match(b: Bench, backend: str) -> None:
          f"<= {target:.0f} s, F1 unchanged", big.wall <= target and same, l0,
          {"wall_s": big.wall, "cpu_s": big.cpu, "rss_mb": big.rss_mb, "precision": quality[0], "recall": quality[1],
           "f1": quality[2], "index_wall_s": small.wall, "index_f1": q_short_index[2],
-          "registry_f1_same_rows": q_short_registry[2]})
+          "registry_f1_same_rows": q_short_registry[2]}, big.cpu <= target and same)
 
 
 def _count(url: str, table: str) -> int:
@@ -511,7 +514,7 @@ def build(b: Bench, backend: str, report: bool) -> None:
          f"{bp.wall * b.n / b.base_n:.1f} s (ratio {persons.wall / (bp.wall * b.n / b.base_n):.2f})",
          "96 s SQLite / 196 s PostgreSQL (1M)", f"<= {target_p:.3g} s{scaled(b)}", persons.wall <= target_p, l0,
          {"wall_s": persons.wall, "cpu_s": persons.cpu, "rss_mb": persons.rss_mb, "base_wall_s": bp.wall,
-          "base_n": b.base_n})
+          "base_n": b.base_n}, persons.cpu <= target_p if backend == "sqlite" else None)
     target_c = 150.0 * n_cases / 1_100_000
     emit(b, "import-cases", backend,
          f"`kartoteka import cases` {n_cases:,} cases with charges: {cases.wall:.1f} s wall "
@@ -520,7 +523,7 @@ def build(b: Bench, backend: str, report: bool) -> None:
          f"{bc.wall * n_cases / base_cases:.1f} s (ratio {cases.wall / (bc.wall * n_cases / base_cases):.2f})",
          "~10 min CPU (1.1M cases)", f"<= {target_c:.3g} s (150 s per 1.1M cases)", cases.wall <= target_c, l1,
          {"wall_s": cases.wall, "cpu_s": cases.cpu, "rss_mb": cases.rss_mb, "cases": n_cases, "base_wall_s": bc.wall,
-          "base_cases": base_cases})
+          "base_cases": base_cases}, cases.cpu <= target_c if backend == "sqlite" else None)
 
 
 def row_duplicates(b: Bench, backend: str) -> None:
@@ -536,14 +539,16 @@ def row_duplicates(b: Bench, backend: str) -> None:
     linear = base["full_s"] * b.n / b.base_n
     target_full = 30.0 * b.n / 100_000
     emit(b, "duplicates", backend,
-         f"full scan {info['full_s']:.1f} s ({info['pairs']:,} pairs); after one edit {info['after_edit_s']:.2f} s "
+         f"full scan {info['full_s']:.1f} s, {info.get('full_cpu_s', 0):.1f} s CPU ({info['pairs']:,} pairs); "
+         f"after one edit {info['after_edit_s']:.2f} s, {info.get('after_edit_cpu_s', 0):.2f} s CPU "
          f"({info['paths'][-1]}); process {kid.cpu:.0f} s CPU, peak RSS {kid.rss_mb:.0f} MB",
          f"full scan of the first {b.base_n:,} persons {base['full_s']:.2f} s; linear x{b.n / b.base_n:.0f} = "
          f"{linear:.1f} s (ratio {info['full_s'] / linear:.2f})",
          "52 s (100k) / ~20 min (1M); full rescore after an edit",
          f"linear, <= {target_full:.3g} s (30 s per 100k); <= 1 s after an edit",
          info["full_s"] <= target_full and info["after_edit_s"] <= 1.0, l0,
-         {**info, "cpu_s": kid.cpu, "rss_mb": kid.rss_mb, "base_full_s": base["full_s"], "linear_s": linear})
+         {**info, "cpu_s": kid.cpu, "rss_mb": kid.rss_mb, "base_full_s": base["full_s"], "linear_s": linear},
+         info.get("full_cpu_s", 1e9) <= target_full and info.get("after_edit_cpu_s", 1e9) <= 1.0)
 
 
 def main() -> None:
