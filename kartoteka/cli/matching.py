@@ -51,8 +51,17 @@ def match(ctx: typer.Context, file: Path,
     counts = {d: sum(1 for r in results if r.result.decision == d) for d in ("match", "review", "no_match")}
     console.print(f"Matched {len(results)} rows of {file.name}: {counts['match']} match, {counts['review']} "
                   f"review, {counts['no_match']} no_match -> {out}", highlight=False)
-    console.print("Candidates from the stored index" if paths == ["index"] else
-                  "Candidates from the whole registry loaded into memory (long list)", highlight=False)
+    print_candidates_path(paths[0] if paths else "")
+
+
+def print_candidates_path(path: str) -> None:
+    """Where a match or a vet found its candidates ("index" or "registry")."""
+    from kartoteka.cli.language import cli_gettext
+
+    _ = cli_gettext()
+    console.print(_("Candidates from the stored index") if path == "index" else
+                  _("Candidates from the whole registry loaded into memory (faster for a long list)"),
+                  highlight=False)
 
 
 def search(ctx: typer.Context, text: str,

@@ -99,6 +99,9 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
             "reports": [str(p) for p in written]}, ensure_ascii=False, indent=1))
         return
     _print_summary(report)
+    if "load_registry" in report.timings or "stored_index" in report.timings:
+        from kartoteka.cli.matching import print_candidates_path
+        print_candidates_path("registry" if "load_registry" in report.timings else "index")
     for path in written:
         console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from sqlalchemy import Connection, select
 
@@ -12,13 +12,16 @@ from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 CHUNK = 500
 
 
-def load_records(conn: Connection, ids: Iterable[int] | None) -> dict[int, PersonRecord]:
-    """Non-deleted persons (all, or those in ``ids``) with their names in the order Matcher.from_engine
-    reads them."""
+def load_records(conn: Connection, ids: Iterable[int] | None, *,
+                 sensitivities: Collection[str] | None = None) -> dict[int, PersonRecord]:
+    """Non-deleted persons (all, or those in ``ids``; only those of these ``sensitivities`` when given)
+    with their names in the order Matcher.from_engine reads them."""
     recs: dict[int, PersonRecord] = {}
     for chunk in chunks(ids):
         stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
             persons.c.deleted_at.is_(None))
+        if sensitivities is not None:
+            stmt = stmt.where(persons.c.sensitivity.in_(sorted(sensitivities)))
         nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
                        person_names.c.given_name, person_names.c.patronymic, person_names.c.kind)
         if chunk is not None:

@@ -4,15 +4,20 @@
 with indexed queries (matching/stored_keys.py computes them as the in-memory index does), and only the
 persons found are loaded, so a search costs a few index look-ups at any registry size and sees every
 committed change at once. Scoring, decisions, judgements and explanations are the Matcher's own.
+
+``StoredMatcher(conn, sensitivities=...)`` is the matcher of the registry restricted to the persons of
+those sensitivities (a viewer's world, services/viewer_world.py): its blocks find only those persons,
+and the registry-wide statistics (its size, given-name shares, which surnames exist) count only them,
+so it answers as ``Matcher.from_engine`` of a registry without the other persons would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import SimpleNamespace
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from kartoteka.db.tables import match_decisions, name_keys, persons, surname_variants
 from kartoteka.domain.dates import PartialDate
@@ -71,23 +76,31 @@ class _Judgements(dict[str, list[Judgement]]):
         return dict.__getitem__(self, key)
 
 
+def _restricted(stmt: Select[Any], sensitivities: list[str] | None) -> Select[Any]:
+    """``stmt`` over name_keys, keeping only the persons of these sensitivities (all when None)."""
+    if sensitivities is None:
+        return stmt
+    return stmt.join(persons, persons.c.id == name_keys.c.person_id).where(persons.c.sensitivity.in_(sensitivities))
+
+
 class _GivenCounts(dict[int, int]):
     """Persons whose first given name is in a class, counted in name_keys."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, sensitivities: list[str] | None) -> None:
         super().__init__()
-        self._conn = conn
+        self._conn, self._sensitivities = conn, sensitivities
 
     def get(self, c: int, default: int | None = 0) -> int:  # type: ignore[override]
         if not dict.__contains__(self, c):
-            self[c] = self._conn.execute(select(func.count()).select_from(name_keys).where(
-                name_keys.c.key == stable_hash(("given", "c%d" % c)))).scalar_one()
+            self[c] = self._conn.execute(_restricted(select(func.count()).select_from(name_keys), self._sensitivities)
+                                         .where(name_keys.c.key == stable_hash(("given", "c%d" % c)))).scalar_one()
         return dict.__getitem__(self, c)
 
 
 class StoredIndex(CandidateIndex):
-    def __init__(self, conn: Connection, load: Callable[[set[int]], None]) -> None:   # no super(): nothing in memory
-        self.conn, self._load = conn, load
+    def __init__(self, conn: Connection, load: Callable[[set[int]], None],
+                 sensitivities: list[str] | None = None) -> None:   # no super(): nothing in memory
+        self.conn, self._load, self.sensitivities = conn, load, sensitivities
         self.surname_keys = frozenset()
 
     def near_variants(self, variants: set[str]) -> dict[str, set[str]]:
@@ -105,8 +118,9 @@ class StoredIndex(CandidateIndex):
         items = sorted(by_hash)
         found: set[str] = set()
         for i in range(0, len(items), 500):
-            found |= {by_hash[h] for h in self.conn.execute(select(name_keys.c.key).where(
-                name_keys.c.key.in_(items[i:i + 500])).distinct()).scalars()}
+            found |= {by_hash[h] for h in self.conn.execute(_restricted(select(name_keys.c.key), self.sensitivities)
+                                                            .where(name_keys.c.key.in_(items[i:i + 500])).distinct()
+                                                            ).scalars()}
         return found
 
     def block_persons(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
@@ -114,8 +128,9 @@ class StoredIndex(CandidateIndex):
         out: dict[int, list[int]] = {h: [] for h in hashes}
         items = sorted(hashes)
         for i in range(0, len(items), 500):
-            for key, pid in self.conn.execute(select(name_keys.c.key, name_keys.c.person_id).where(
-                    name_keys.c.key.in_(items[i:i + 500])).order_by(name_keys.c.key, name_keys.c.person_id)):
+            stmt = _restricted(select(name_keys.c.key, name_keys.c.person_id), self.sensitivities)
+            for key, pid in self.conn.execute(stmt.where(name_keys.c.key.in_(items[i:i + 500]))
+                                              .order_by(name_keys.c.key, name_keys.c.person_id)):
                 ids = out[key]
                 if len(ids) < limit:
                     ids.append(pid)
@@ -141,27 +156,31 @@ class StoredKin(KinIndex):
 
 
 class StoredMatcher(Matcher):
-    """A Matcher over one connection's view of the stored index; rows are person ids."""
+    """A Matcher over one connection's view of the stored index; rows are person ids. With
+    ``sensitivities``, the matcher of only the persons of those sensitivities."""
 
-    def __init__(self, conn: Connection, *, settings: MatchSettings = DEFAULT) -> None:   # no super(): lazy
+    def __init__(self, conn: Connection, *, settings: MatchSettings = DEFAULT,
+                 sensitivities: Collection[str] | None = None) -> None:   # no super(): lazy
         self.conn, self.settings = conn, settings
-        self._records = load_records
+        self.sensitivities = sorted(sensitivities) if sensitivities is not None else None
         self.judgements = _Judgements(conn)
         self.ids = cast(list[int], _Loaded[int](self._load))
         self.ext_ids = cast(list[str], _Loaded[str](self._load))
         self.candidates_ = cast(list[Candidate], _Rows(self._load, self._size))
         self.row_of = _Loaded[int](self._load)
-        self.index = StoredIndex(conn, self._load)
+        self.index = StoredIndex(conn, self._load, self.sensitivities)
         self._sims = {}
         self._kin = StoredKin(self.index)
-        self._given_counts = _GivenCounts(conn)
+        self._given_counts = _GivenCounts(conn, self.sensitivities)
         self._registry_size: int | None = None
         self._tried: set[int] = set()
 
     def _size(self) -> int:
         if self._registry_size is None:
-            self._registry_size = self.conn.execute(select(func.count()).select_from(persons).where(
-                persons.c.deleted_at.is_(None))).scalar_one()
+            stmt = select(func.count()).select_from(persons).where(persons.c.deleted_at.is_(None))
+            if self.sensitivities is not None:
+                stmt = stmt.where(persons.c.sensitivity.in_(self.sensitivities))
+            self._registry_size = self.conn.execute(stmt).scalar_one()
         return self._registry_size
 
     def _load(self, ids: set[int]) -> None:
@@ -169,7 +188,7 @@ class StoredMatcher(Matcher):
         if not new:
             return
         self._tried |= new
-        recs = list(self._records(self.conn, new).values())
+        recs = list(load_records(self.conn, new, sensitivities=self.sensitivities).values())
         shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])
         for _ in Matcher._ingest(cast(Matcher, shadow), recs):   # the Matcher's own record -> candidate
             pass

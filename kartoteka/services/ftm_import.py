@@ -35,6 +35,7 @@ from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
 from kartoteka.services.charges import store_charges
 from kartoteka.services.ftm_export import GENDERS
+from kartoteka.services.matching import list_matcher
 from kartoteka.services.recognitions import OWN
 
 MAX_TEXT = 4000
@@ -63,6 +64,7 @@ class FtmImportReport:
     replaced: int = 0     # the organisation's own earlier values it now states differently
     skipped: int = 0
     review: list[ReviewPair] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)   # where candidates came from: "index" or "registry"
 
 
 def read_entities(path: Path) -> list[dict[str, Any]]:
@@ -236,7 +238,8 @@ class _Importer:
                values: dict[str, Any]) -> int:
         primary = names[0]["full"]
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
-        result = matcher.match(q) if matcher.ids else MatchResult(None, None, 0.0, "no_match", "empty registry")
+        result = matcher.match(q) if len(matcher.candidates_) else MatchResult(None, None, 0.0, "no_match",
+                                                                               "empty registry")
         if result.decision == "match" and result.person_id is not None:
             st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
                             batch=self.import_id)
@@ -333,11 +336,14 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
             by_schema[e["schema"]].append(e)
         else:
             report.skipped += 1
-    matcher = Matcher.from_engine(engine)
-    try:
-        _run(engine, by_schema, matcher, report, path=path, actor=actor, sensitivity=sensitivity, dry_run=dry_run)
-    except _DryRun:
-        pass
+    # the registry as it was before this file: a read connection of its own (the stored index) or the
+    # registry in memory, whichever is faster for this many persons (services/matching.py)
+    with list_matcher(engine, len(by_schema["Person"]), on_path=report.paths.append) as matcher:
+        try:
+            _run(engine, by_schema, matcher, report, path=path, actor=actor, sensitivity=sensitivity,
+                 dry_run=dry_run)
+        except _DryRun:
+            pass
     return report
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
@@ -79,27 +80,53 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
     return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
 
 
-STORED_ROWS = 2000   # up to this many list rows, candidates come from the stored index (no registry load)
+STORED_ROWS = 2000   # above this many list rows, the whole registry is loaded (faster per row)
+ALWAYS_STORED = 50   # up to this many, the stored index whatever the registry's size
+# the cost model that picks between them (seconds, measured on the 2-core machine at 100k persons):
+# a list row through the stored index, a registry person loaded into memory, a list row in memory
+STORED_ROW_S, LOAD_PERSON_S, MEMORY_ROW_S = 0.008, 0.00004, 0.0008
+
+
+def candidates_path(engine: Engine, rows: int) -> str:
+    """How ``rows`` list names find their candidates: "index" (the stored index: indexed look-ups, only
+    the candidates loaded) or "registry" (the whole registry loaded into memory once), whichever the
+    cost model says is faster; a short list always takes the index."""
+    if rows <= ALWAYS_STORED:
+        return "index"
+    if rows > STORED_ROWS:
+        return "registry"
+    with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
+        size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
+    return "index" if rows * STORED_ROW_S <= size * LOAD_PERSON_S + rows * MEMORY_ROW_S else "registry"
+
+
+@contextmanager
+def list_matcher(engine: Engine, rows: int, *, settings: MatchSettings = DEFAULT,
+                 on_path: Callable[[str], None] | None = None) -> Iterator[Matcher]:
+    """The matcher for a list of ``rows`` names, on the path :func:`candidates_path` picks (``on_path`` is
+    told which): a StoredMatcher on a read connection of its own, open while the block runs, or the
+    registry loaded into memory (not kept: a long-lived process stays small)."""
+    path = candidates_path(engine, rows)
+    if on_path:
+        on_path(path)
+    if path == "registry":
+        yield Matcher.from_engine(engine, settings=settings)
+        return
+    sync_name_index(engine)
+    with engine.connect() as conn:
+        yield StoredMatcher(conn, settings=settings)
 
 
 def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,
                progress: Progress | None = None, settings: MatchSettings = DEFAULT,
                on_path: Callable[[str], None] | None = None) -> list[ListMatch]:
     """Match a list file. Short lists look their candidates up in the stored index (path "index");
-    long ones load the whole registry once into memory, which is faster per row (path "registry");
-    ``on_path`` is told which."""
+    long ones load the whole registry once into memory when that is faster (path "registry":
+    :func:`candidates_path`); ``on_path`` is told which."""
     rows = read_list(path, mapping=mapping)
     queries = [r.query for r in rows]
-    if len(rows) <= STORED_ROWS:
-        if on_path:
-            on_path("index")
-        sync_name_index(engine)
-        with engine.connect() as conn:
-            results = StoredMatcher(conn, settings=settings).match_many(queries, progress=progress)
-    else:
-        if on_path:
-            on_path("registry")
-        results = load_matcher(engine, settings=settings).match_many(queries, progress=progress)
+    with list_matcher(engine, len(rows), settings=settings, on_path=on_path) as matcher:
+        results = matcher.match_many(queries, progress=progress)
     return [ListMatch(r, res) for r, res in zip(rows, results)]
 
 
@@ -202,7 +229,9 @@ def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
 
 
 def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
-    matcher = load_matcher(engine, settings=settings)
+    # not load_matcher: the registry in memory is not kept once the pairs are scored (a web worker's
+    # job runs this, and the later calls rescore through the stored index)
+    matcher = Matcher.from_engine(engine, settings=settings)
     seen: set[tuple[int, int]] = set()
     out: list[DuplicatePair] = []
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
@@ -257,5 +286,5 @@ def judgement_history(engine: Engine, *, query_key: str) -> list[dict[str, objec
             match_decisions.c.query_key == query_key).order_by(match_decisions.c.id)).mappings()]
 
 
-__all__ = ["load_matcher", "ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
+__all__ = ["candidates_path", "list_matcher", "load_matcher", "ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
            "search_persons", "find_duplicates", "record_judgement", "judgement_history", "query_key"]

@@ -17,7 +17,7 @@ from collections import Counter
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
 from kartoteka.services.import_statements import Claim, record_claims
+from kartoteka.services.matching import list_matcher
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_notes, running_numbers
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -109,11 +110,11 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                             status_map=options.status_map, jurisdiction=options.jurisdiction,
                             decisions=options.decisions)
     report.notes += grouping_notes(people)
-    matcher = None
+    matcher, matcher_scope = None, ExitStack()   # the stored index or the registry in memory (services/matching.py)
     if any(not p.ext_id for p in people):
-        matcher = Matcher.from_engine(engine)
+        matcher = matcher_scope.enter_context(list_matcher(engine, sum(1 for p in people if not p.ext_id)))
     try:
-        with import_transaction(engine, path=path, kind=kind, import_id=report.import_id, actor=actor,
+        with matcher_scope, import_transaction(engine, path=path, kind=kind, import_id=report.import_id, actor=actor,
                                 rows=report.rows) as conn:
             sheet = _Sheet(conn, actor, report, options, matcher)
             sheet.run(people)

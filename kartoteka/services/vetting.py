@@ -27,6 +27,7 @@ from kartoteka.errors import InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
 from kartoteka.services.custody import check_party
+from kartoteka.services.matching import list_matcher
 from kartoteka.services.rounds import diff_runs, record_outcome
 from kartoteka.services.reviews import record_review
 from kartoteka.services.runs import RunRef, get_run, list_runs, load_missing, person_labels
@@ -168,8 +169,10 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     names only persons that party still holds. ``definitions``: more definitions to show a status
     column for (the main ``definition_id`` is always the first).
 
-    ``matcher`` lets a caller reuse a loaded registry; by default it is loaded here, with every stored
-    reviewer judgement, so decisions from earlier runs apply.
+    ``matcher`` lets a caller reuse a loaded registry. By default the candidates come, with every stored
+    reviewer judgement (decisions from earlier runs apply), from the stored index or from the registry
+    loaded into memory, whichever is faster for the list's length (services/matching.py
+    ``candidates_path``); ``report.timings`` tells which: "load_registry" or "stored_index".
     """
     wanted = list(dict.fromkeys([definition_id, *(definitions or [])]))
     for d in wanted:
@@ -183,22 +186,30 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     sha = hashlib.sha256(path.read_bytes() if path.is_file() else json.dumps(
         [e.raw for e in listing.entries], ensure_ascii=False).encode()).hexdigest()
     timings = {"read": time.perf_counter() - started}
+    queries = [_query(e) for e in listing.entries]
     if matcher is None:
-        matcher = Matcher.from_engine(engine)
-        timings["load_registry"] = time.perf_counter() - started - timings["read"]
-    t_match = time.perf_counter()
-    results = matcher.match_many([_query(e) for e in listing.entries], progress)
+        paths: list[str] = []
+        with list_matcher(engine, len(queries), on_path=paths.append) as found:
+            timings["load_registry" if paths == ["registry"] else "stored_index"] = \
+                time.perf_counter() - started - timings["read"]
+            t_match = time.perf_counter()
+            results = found.match_many(queries, progress)
+        in_memory: Matcher | None = found if paths == ["registry"] else None
+    else:
+        in_memory = matcher
+        t_match = time.perf_counter()
+        results = matcher.match_many(queries, progress)
     timings["match"] = time.perf_counter() - t_match
     t_vet = time.perf_counter()
     with _collector_paused(), engine.begin() as conn:
         rows = build_rows(conn, listing.entries, results, definition_id, definitions=wanted, held_by=held_by,
                           claim=claim_header(listing.entries[0].raw))
         timings["rows"] = time.perf_counter() - t_vet
-        missing = missing_persons(conn, rows, definition_id, matcher, held_by=held_by)
+        missing = missing_persons(conn, rows, definition_id, in_memory, held_by=held_by)
         timings["missing"] = time.perf_counter() - t_vet - timings["rows"]
         info = RunInfo(id=0, label=label, round=round, side=side, definition_id=definition_id,
-                        filename=path.name, sha256=sha, at=audit.now(), actor=actor, algorithm=matcher.ALGORITHM,
-                        algorithm_version=matcher.VERSION, list_format=listing.format, held_by=held_by,
+                        filename=path.name, sha256=sha, at=audit.now(), actor=actor, algorithm=Matcher.ALGORITHM,
+                        algorithm_version=Matcher.VERSION, list_format=listing.format, held_by=held_by,
                         definitions=wanted, notices=run_notices(conn, wanted, held_by))
         report = VetReport(info, rows, missing, listing.columns, listing.problems)
         summary = report.summary

@@ -3,15 +3,18 @@ produce them if the records a principal may not see did not exist.
 
 A stored run is the full rendering, for the roles that see every record. For a principal with hidden
 records, each row whose result could depend on a hidden person is matched again, at read time, by a
-matcher of the visible registry (``Matcher.from_engine(person_ids=visible ids)``, with the stored
-judgements): the matcher of a registry without the hidden persons, so the row reads as it would
-have without them (its person, score, decision, explanation, status and flags). A row could depend
+matcher of the visible registry (the stored index restricted to the visible sensitivities,
+``StoredMatcher(conn, sensitivities=...)``, with the stored judgements; its given-name shares, size and
+surnames count visible persons only): the matcher of a registry without the hidden persons, so the row
+reads as it would have without them (its person, score, decision, explanation, status and flags). A row could depend
 on a hidden person when its person is hidden; when a hidden person shares a blocking key with the
 list name (a hidden person is then a candidate, an alternative, a "closest" or a skipped namesake);
 when its text names a hidden person's id; when it has no birth date and a candidate (the matcher
 judges a common name by the registry's given-name shares); or when a word of it is a surname only
 hidden persons carry (the matcher treats the registry's surnames as real surnames). Blocking keys
 do not depend on the other persons, so every other row is already what the visible registry gives.
+Which rows those are is asked of the stored index restricted to the hidden sensitivities: nothing
+loads the registry, so a viewer's first read after a change costs the look-ups of its rows.
 Flags are built from visible cases only; duplicates, the missing list, outcomes and every count
 follow the rows.
 
@@ -24,15 +27,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from collections.abc import Collection
+
 from sqlalchemy import Connection, Engine, select
 
 from kartoteka.db.tables import cases, persons, vetting_rows
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender
 from kartoteka.matching.engine import Matcher, NameQuery, query_key
+from kartoteka.matching.stored import StoredMatcher
 from kartoteka.services import screening
-from kartoteka.services.access import Principal, visible_sensitivities, visible_values
+from kartoteka.services.access import SENSITIVITIES, Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
+from kartoteka.services.name_index import sync_name_index
 from kartoteka.services.lists import ListEntry
 from kartoteka.services.screening import Flag, flags_for_persons
 from kartoteka.services.vetting_model import WARNING_KINDS, FlagView, RunInfo, VetReport, VetRow, mark_duplicates
@@ -60,26 +67,16 @@ def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
     return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
 
 
-_VISIBLE: GenerationCache[Matcher] = GenerationCache(maxsize=2)
-_HIDDEN_MATCHER: GenerationCache[Matcher] = GenerationCache(maxsize=2)
+def hidden_matcher(conn: Connection, principal: Principal) -> StoredMatcher:
+    """The matcher of only the persons hidden from the principal (the stored index, restricted)."""
+    shown = visible_sensitivities(principal)
+    return StoredMatcher(conn, sensitivities=[s for s in SENSITIVITIES if s not in shown])
 
 
-def hidden_matcher(engine: Engine, principal: Principal) -> Matcher:
-    """A matcher of only the persons hidden from the principal (small: what their blocks are)."""
-    return _HIDDEN_MATCHER.get(engine, visible_sensitivities(principal), lambda: Matcher.from_engine(
-        engine, person_ids=set(_hidden_records(engine, principal)[0])))
-
-
-def visible_matcher(engine: Engine, principal: Principal) -> Matcher:
-    """The matcher of the registry the principal may see, with every stored judgement (kept until the
-    registry changes): its statistics (given-name shares, the registry's surnames) are those of the
-    visible registry too."""
-    def build() -> Matcher:
-        with engine.connect() as conn:
-            ids = {r[0] for r in conn.execute(select(persons.c.id).where(
-                persons.c.deleted_at.is_(None), persons.c.sensitivity.in_(visible_values(principal))))}
-        return Matcher.from_engine(engine, person_ids=ids)
-    return _VISIBLE.get(engine, visible_sensitivities(principal), build)
+def visible_matcher(conn: Connection, principal: Principal) -> StoredMatcher:
+    """The matcher of the registry the principal may see, with every stored judgement: its statistics
+    (registry size, given-name shares, the registry's surnames) are those of the visible registry too."""
+    return StoredMatcher(conn, sensitivities=visible_sensitivities(principal))
 
 
 def hidden_case_flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Flag]]:
@@ -130,8 +127,14 @@ def _blocks_a_hidden_person(hidden: Matcher, q: NameQuery) -> bool:
     return any(hidden.index.candidates(query.units, near=True) for query in hidden.prepare_all(q))
 
 
-def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: Matcher, vis: Matcher, hidden_ids: frozenset[int],
-                       ext_ids: tuple[frozenset[str], tuple[int, ...]], hidden_surnames: frozenset[str]) -> bool:
+def _hidden_surnames(hidden: StoredMatcher, vis: StoredMatcher, keys: Collection[str]) -> set[str]:
+    """Which of these surname keys only hidden persons carry."""
+    found = hidden.index.existing(set(keys))   # type: ignore[attr-defined]
+    return found - vis.index.existing(found) if found else set()   # type: ignore[attr-defined]
+
+
+def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: StoredMatcher, vis: StoredMatcher,
+                       hidden_ids: frozenset[int], ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bool:
     """Whether the row's result could differ without the hidden persons: its person is hidden; a hidden
     person shares a blocking key with its name (a candidate, an alternative, the closest, a namesake);
     its text names a hidden id; it has no birth date and a candidate (a common name is judged by the
@@ -143,7 +146,7 @@ def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: Matcher, vis: Matcher,
     queries = vis.prepare_all(q)
     if row.match != "no_match" and queries and queries[0].birth is None:
         return True
-    return any(u.keys & hidden_surnames for query in queries for u in query.units)
+    return bool(_hidden_surnames(hidden, vis, {k for query in queries for u in query.units for k in u.keys}))
 
 
 def _rematch(engine: Engine, report: VetReport, todo: list[tuple[int, NameQuery]], rows: list[VetRow],
@@ -187,12 +190,13 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     rows = [replace(r) for r in report.rows]
     queries = [_query(r, genders.get(r.key)) for r in rows]
     if hidden_ids:   # no hidden person: every row already reads as in the visible registry
-        hidden, vis = hidden_matcher(engine, principal), visible_matcher(engine, principal)
-        hidden_surnames = hidden.index.surname_keys - vis.index.surname_keys
-        todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
-                if _depends_on_hidden(row, q, hidden, vis, hidden_ids, ext_ids, hidden_surnames)]
-        if todo:
-            _rematch(engine, report, todo, rows, vis)
+        sync_name_index(engine)
+        with engine.connect() as conn:
+            hidden, vis = hidden_matcher(conn, principal), visible_matcher(conn, principal)
+            todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
+                    if _depends_on_hidden(row, q, hidden, vis, hidden_ids, ext_ids)]
+            if todo:
+                _rematch(engine, report, todo, rows, vis)
     ids = sorted({r.internal_id for r in rows if r.internal_id is not None})
     with engine.connect() as conn:
         flags = hidden_case_flags(conn, principal, ids)
