@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, select
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
-from kartoteka.errors import ErrorCollector, InvalidInput, RowError
+from kartoteka.errors import ErrorCollector, InvalidInput, RowError, reason_of
 from kartoteka.services import custody as svc
 from kartoteka.services import value_mappings as vm
 from kartoteka.tabular.cells import unneutralise
@@ -117,13 +117,18 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
     pid = known[ext]
     try:
         values = svc.custody_values(
-            held_by=_cell(raw, fields, "held_by"), state=vm.mapped(maps["custody"], _cell(raw, fields, "custody")),
+            held_by=_cell(raw, fields, "held_by"),
+            state=vm.controlled("custody", _cell(raw, fields, "custody"), maps["custody"]),
             place=_cell(raw, fields, "place"), since=_cell(raw, fields, "since"),
             confirmed_on=_cell(raw, fields, "confirmed_on"), note=_cell(raw, fields, "note"))
-        category = vm.mapped(maps["category"], _cell(raw, fields, "category"))
+    except InvalidInput as exc:
+        errors.add(row_no, fields["custody"], reason_of(exc))
+        return
+    try:   # a category spelling is reported against its own column (mapping step: value_mappings)
+        category = vm.controlled("category", _cell(raw, fields, "category"), maps["category"])
         checked = svc.check_category(category, _cell(raw, fields, "category_definition")) if category else None
     except InvalidInput as exc:
-        errors.add(row_no, fields["custody"], str(exc))
+        errors.add(row_no, fields["category"], reason_of(exc))
         return
     now = current.get(pid)
     if now is not None and (now.held_by, now.state, now.place, now.since or None) == (

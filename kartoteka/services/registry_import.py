@@ -36,6 +36,7 @@ from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
 from kartoteka.services.import_statements import Claim, record_claims
 from kartoteka.services.matching import list_matcher
+from kartoteka.services.sheet_custody import write_custody
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_notes, running_numbers
 from kartoteka.tabular.reader import RawTable, open_table
 
@@ -75,6 +76,7 @@ class SheetOptions:
     source: str = ""                               # assessments: the organisation whose decisions they are;
     #                                                cases/registry: whose remembered status spellings apply
     remembered: bool = False                       # the organisation's remembered spellings are in status_map
+    value_map: dict[str, dict[str, str]] | None = None   # custody/category spelling -> value (mapping step)
 
 
 def _fold(text: str) -> str:
@@ -97,7 +99,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     errors = ErrorCollector(path.name)
     errors.errors.extend(table.problems)
     people = group_rows(rows, fields, errors, status_map=options.status_map, jurisdiction=options.jurisdiction,
-                        decisions=options.decisions)
+                        decisions=options.decisions, value_map=options.value_map)
     if errors.errors:
         if not options.skip_bad_rows:
             errors.errors.sort(key=lambda e: e.row)
@@ -108,7 +110,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                                                    table.headers, rows, errors))
         people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
                             status_map=options.status_map, jurisdiction=options.jurisdiction,
-                            decisions=options.decisions)
+                            decisions=options.decisions, value_map=options.value_map)
     report.notes += grouping_notes(people)
     matcher, matcher_scope = None, ExitStack()   # the stored index or the registry in memory (services/matching.py)
     if any(not p.ext_id for p in people):
@@ -232,6 +234,9 @@ class _Sheet:
                 self.remember(sp, person_id)
             self.claims.append((person_id, sp.ext_id or sp.label, sp.names, sp.values.get("birth_date")))
             self.write_cases(person_id, sp)
+            if sp.custody:   # the custody state and category the sheet gives (services/sheet_custody.py)
+                write_custody(self.conn, person_id=person_id, ext=self._ext(person_id), sp=sp, actor=self.actor,
+                              report=self.report)
             self.cite(person_id, sp)
 
     # -- which person ---------------------------------------------------------------------------

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kartoteka.errors import N_, ErrorCollector, Message
+from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, reason_of
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services import rows as rowparse
+from kartoteka.services.value_mappings import unknown_value
+from kartoteka.tabular.vocab import normalise_value
 
 PERSON_FIELDS = ("id", "row_number", "name", "surname", "given_name", "patronymic", "aliases", "birth_date",
                  "gender", "citizenship", "region", "sensitivity")
+CUSTODY_FIELDS = ("custody", "held_by", "category", "category_definition")
 CASE_FIELDS = ("case_id", "jurisdiction", "case_number", "articles", "court", "detained_on", "verdict_on",
                "sentence", "facility", "status")
 
@@ -35,6 +38,7 @@ class SheetPerson:
     sources: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)                  # the rows' birth dates, coarsest first
     ambiguous: list[tuple[int, str]] = field(default_factory=list)  # fits these sheet persons (first row, date)
+    custody: dict[str, str] = field(default_factory=dict)   # state, held_by, category, category_definition
 
     @property
     def name(self) -> str:
@@ -64,6 +68,42 @@ def _person_part(r: rowparse.RowReader) -> tuple[dict[str, Any], list[dict[str, 
     return given, names
 
 
+def _custody_part(r: rowparse.RowReader, case: dict[str, Any], jurisdiction: str,
+                  value_map: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The person's custody state and category of a row, as controlled values (None: a row error)."""
+    from kartoteka.services import custody as svc
+    out: dict[str, str] = {}
+    for vocabulary in ("custody", "category"):
+        text = r.text(vocabulary, limit=200)
+        value = normalise_value(vocabulary, text, value_map.get(vocabulary)) if text else ""
+        if value is None:
+            r.fail(vocabulary, unknown_value(vocabulary, text))
+        elif value:
+            out["state" if vocabulary == "custody" else "category"] = value
+    if not r.ok:
+        return None
+    column = "custody"
+    try:
+        if "state" in out:
+            out["state"] = svc.check_state(out["state"])
+            column = "held_by"
+            party = r.text("held_by") or str(case.get("jurisdiction") or "") or jurisdiction
+            if not party:
+                r.fail("custody", Message(N_("a custody state needs the detaining party: add a held_by column, "
+                                             "a jurisdiction column or a file-wide --code")))
+                return None
+            out["held_by"] = svc.check_party(party)
+        if "category" in out:
+            column = "category"
+            out["category"], definition = svc.check_category(out["category"], r.text("category_definition"))
+            if definition:
+                out["category_definition"] = definition
+    except InvalidInput as exc:
+        r.fail(column, reason_of(exc))
+        return None
+    return out
+
+
 def _case_part(r: rowparse.RowReader, jurisdiction: str) -> dict[str, Any] | None:
     if not any(_given(r, f) for f in CASE_FIELDS):
         return {}
@@ -88,6 +128,7 @@ class _Row:
     case: dict[str, Any]
     sources: list[str]
     reader: rowparse.RowReader
+    custody: dict[str, str]
 
     @property
     def birth(self) -> str:
@@ -103,7 +144,8 @@ def refines(precise: str, coarse: str) -> bool:
 
 def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], errors: ErrorCollector, *,
                status_map: dict[str, str] | None = None, jurisdiction: str = "",
-               decisions: dict[int, str] | None = None) -> list[SheetPerson]:
+               decisions: dict[int, str] | None = None,
+               value_map: dict[str, dict[str, str]] | None = None) -> list[SheetPerson]:
     """Parse every row (errors go to the collector) and group the good ones into persons.
 
     Rows with a trusted id group by it. Rows without one group by their normalised full name when their
@@ -117,15 +159,16 @@ def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], e
         r = rowparse.RowReader(fields, raw, row_no, errors, status_map)
         person = _person_part(r)
         case = _case_part(r, jurisdiction)
+        custody = _custody_part(r, case or {}, jurisdiction, value_map or {})
         source = r.text("source")
-        if person is None or case is None:
+        if person is None or case is None or custody is None:
             continue
         values, names = person
         ext_id = values.pop("ext_id", "")
         label = f"row {row_no}" + (f" ({fields['row_number']} {raw.get(fields['row_number'], '')})"
                                    if "row_number" in fields else "")
         parsed.append(_Row(row_no, label, ext_id, values, names, case,
-                           [s for s in (x.strip() for x in source.replace("\n", ";").split(";")) if s], r))
+                           [s for s in (x.strip() for x in source.replace("\n", ";").split(";")) if s], r, custody))
     by_key: dict[str, list[_Row]] = {}
     for row in parsed:
         key = f"id:{row.ext_id}" if row.ext_id else "name:" + query_key(NameQuery(row.names[0]["full"], None))
@@ -186,6 +229,11 @@ def _person(key: str, rows: list[_Row]) -> SheetPerson:
         if row.case:
             sp.cases.append((row.no, row.case))
         sp.sources += [s for s in row.sources if s not in sp.sources]
+        for k, v in row.custody.items():
+            if sp.custody.setdefault(k, v) != v:
+                row.reader.errors.add(row.no, row.reader.header("custody" if k in ("state", "held_by") else "category"),
+                                      Message(N_("'%(value)s' contradicts row %(first)d of the same person ('%(other)s')"),
+                                              value=v, first=first.no, other=sp.custody[k]))
     return sp
 
 

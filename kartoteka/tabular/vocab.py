@@ -1,4 +1,5 @@
-"""Free text in sheets read into controlled values: case statuses (data/case_statuses.yaml) and dates
+"""Free text in sheets read into controlled values: case statuses (data/case_statuses.yaml), custody states
+and categories (data/custody.yaml, data/categories.yaml: their ids and their en/uk/ru labels) and dates
 written in words or in common local styles (data/months.yaml), in en/uk/ru/be."""
 
 from __future__ import annotations
@@ -47,6 +48,34 @@ def normalise_status(text: str, extra: dict[str, str] | None = None) -> str | No
         if status_key(spelling) == key:
             return value
     return case_statuses().get(key)
+
+
+@lru_cache(maxsize=2)
+def catalog_values(vocabulary: str) -> dict[str, str]:
+    """Every known spelling (as ``status_key``) of a custody state or a category -> its id: the id itself
+    (``pretrial``, ``pre trial``) and its label in each language ("домашній арешт", "prisoner of war ...")."""
+    from kartoteka.catalogs.custody import load_categories, load_custody_vocabulary
+    items = load_custody_vocabulary().states if vocabulary == "custody" else load_categories()
+    out: dict[str, str] = {}
+    for key, item in items.items():
+        for text in (key, key.replace("_", " "), key.replace("_", "-"), item.en, item.uk, item.ru):
+            out.setdefault(status_key(text), key)
+    return out
+
+
+def normalise_value(vocabulary: str, text: str, extra: dict[str, str] | None = None) -> str | None:
+    """The controlled value of ``text`` in ``vocabulary`` (case_status, custody or category): '' for an
+    empty cell, None when neither ``extra`` (a user's or organisation's mapping, which wins) nor the catalog
+    knows it."""
+    if vocabulary == "case_status":
+        return normalise_status(text, extra)
+    key = status_key(text)
+    if not key:
+        return ""
+    for spelling, value in (extra or {}).items():
+        if status_key(spelling) == key:
+            return value
+    return catalog_values(vocabulary).get(key)
 
 
 @lru_cache(maxsize=1)
