@@ -12,7 +12,6 @@ from rich.markup import escape
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.lazy import lazy_callable, lazy_module
-from kartoteka.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kartoteka.catalogs.custody import category_label, party_label, state_label
@@ -120,13 +119,8 @@ def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
     """Import custody columns (person_id, held_by, custody, place, since, confirmed_on, source, category)."""
     st = state(ctx)
     with user_errors():
-        maps: dict[str, dict[str, str]] = {}
-        for item in value_map or []:
-            vocabulary, _, pair = item.partition(":")
-            if "=" not in pair:
-                raise InvalidInput(f"--value-map '{item}' must look like VOCABULARY:SPELLING=VALUE")
-            raw, value = pair.split("=", 1)
-            maps.setdefault(vocabulary.strip(), {})[raw.strip()] = value.strip()
+        from kartoteka.services.value_mappings import parse_value_map
+        maps = parse_value_map(value_map or [])
         r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run,
                            source=source, value_map=maps)
     console.print(f"{r.rows} rows: {r.created} custody records, {r.unchanged} unchanged, {r.categories} "

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from kartoteka.services.imports import import_file
     from kartoteka.services.registry_import import SheetOptions
     from kartoteka.tabular.columns import parse_mapping
+    from kartoteka.services.value_mappings import parse_value_map
 else:
     ImportReport = lazy_callable("kartoteka.services.import_report", "ImportReport")
     import_file = lazy_callable("kartoteka.services.imports", "import_file")
     SheetOptions = lazy_callable("kartoteka.services.registry_import", "SheetOptions")
     parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
+    parse_value_map = lazy_callable("kartoteka.services.value_mappings", "parse_value_map")
 
 
 import_app = typer.Typer(help="Import persons, cases, assessments, or a one-sheet registry (persons and their "
@@ -31,16 +33,21 @@ MapOpt = Annotated[list[str] | None, typer.Option(
 DryOpt = Annotated[bool, typer.Option("--dry-run", help="Validate every row and list every change without writing")]
 RenameOpt = Annotated[bool, typer.Option("--confirm-renames", help="Allow updates that change a person's name")]
 DecideOpt = Annotated[list[str] | None, typer.Option(
-    "--decide", help="Settle a row the matcher could not: 'ROW=PERSON_ID' or 'ROW=new' (repeatable)")]
+    "--decide", help="Settle a row the matcher could not: 'ROW=PERSON_ID' or 'ROW=new'; a row that fits two "
+                     "persons of the sheet: 'ROW=row:N' (the person of row N) or 'ROW=new' (repeatable)")]
 StatusOpt = Annotated[list[str] | None, typer.Option(
     "--status-map", help="A case status spelling and its value: 'в СИЗО=detained' (repeatable)")]
+ValueMapOpt = Annotated[list[str] | None, typer.Option(
+    "--value-map", help="A custody state or category spelling and its value: 'custody:СИЗО-2=pretrial', "
+                        "'category:полонений=prisoner_of_war' (repeatable; remembered with --source)")]
 SkipOpt = Annotated[bool, typer.Option(
     "--skip-bad-rows", help="Import the good rows; write the rejected ones with their errors to a file")]
 RejectedOpt = Annotated[Path | None, typer.Option("--rejected", help="Where --skip-bad-rows writes rejected rows "
                                                                       "(default: FILE.rejected.csv)")]
 SourceOpt = Annotated[str, typer.Option(
-    "--source", help="The organisation the file comes from: its remembered status spellings apply, and the "
-                     "--status-map spellings are remembered for its next import")]
+    "--source", help="The organisation the file comes from: its remembered spellings (statuses, custody states, "
+                     "categories) apply, the --status-map and --value-map spellings are remembered for its next "
+                     "import, and the values read are kept as its statements")]
 JurOpt = Annotated[str, typer.Option("--jurisdiction", "--code",
                                      help="Jurisdiction / code (RU, BY, UA, RU-ADM ...) of cases and charges that name none")]
 OrgOpt = Annotated[str, typer.Option(
@@ -143,10 +150,15 @@ def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_r
 def import_registry(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                     confirm_renames: RenameOpt = False, decide: DecideOpt = None, status_map: StatusOpt = None,
                     skip_bad_rows: SkipOpt = False, rejected: RejectedOpt = None, jurisdiction: JurOpt = "",
-                    source: SourceOpt = "") -> None:
+                    source: SourceOpt = "", value_map: ValueMapOpt = None) -> None:
     """Import one sheet with a person and a case per row (several case rows per person allowed): rows are
     grouped into persons, matched to the registry, and persons and cases land in one transaction."""
     run_import(ctx, "registry", file, map, dry_run, options=SheetOptions(
         confirm_renames=confirm_renames, decisions=_decisions(decide), status_map=_pairs(status_map, "--status-map"),
         jurisdiction=jurisdiction.strip().upper(), skip_bad_rows=skip_bad_rows, rejected_path=rejected,
-        source=source))
+        source=source, value_map=_value_map(value_map)))
+
+
+def _value_map(items: list[str] | None) -> dict[str, dict[str, str]]:
+    with user_errors():
+        return parse_value_map(items or [])

@@ -13,6 +13,9 @@ from kartoteka.db.tables import statements
 from kartoteka.services import statements as st
 
 Claim = tuple[int, str, list[dict[str, str]], Any]   # person id, the record's id in the file, names, birth date
+CaseClaim = tuple[int, str, dict[str, Any]]            # case id, the case's id in the file, its values
+CASE_PROPS = ("jurisdiction", "case_number", "articles_text", "court", "detained_on", "verdict_on", "sentence",
+              "facility", "status")
 
 
 def record_claims(conn: Connection, *, organisation: str, import_id: str, claims: list[Claim]) -> int:
@@ -35,4 +38,25 @@ def record_claims(conn: Connection, *, organisation: str, import_id: str, claims
             added += st.add_statement(conn, entity_type="person", entity_id=person_id, prop="name",
                                       value=name["full"], organisation=org, origin_id=origin, at=at,
                                       import_id=import_id)
+    return added
+
+
+def record_case_claims(conn: Connection, *, organisation: str, import_id: str, claims: list[CaseClaim]) -> int:
+    """Record each case's values (articles, status, dates, sentence ...) as ``organisation``'s statements,
+    as ``record_claims`` does for persons: a value the organisation stated earlier for the same case and
+    property is replaced by its new one. Returns how many were new."""
+    org = organisation.strip()[:300]
+    if not org:
+        return 0
+    at, added = audit.now(), 0
+    for case_id, origin, values in claims:
+        for prop in CASE_PROPS:
+            value = values.get(prop)
+            if value in (None, ""):
+                continue
+            conn.execute(delete(statements).where(
+                statements.c.entity_type == "case", statements.c.entity_id == case_id, statements.c.prop == prop,
+                statements.c.organisation == org, statements.c.value != str(value)))
+            added += st.add_statement(conn, entity_type="case", entity_id=case_id, prop=prop, value=str(value),
+                                      organisation=org, origin_id=origin, at=at, import_id=import_id)
     return added

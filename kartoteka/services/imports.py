@@ -27,7 +27,7 @@ from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
-from kartoteka.services.import_statements import Claim, record_claims
+from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, numbered_rows,
                                                 renames, write_rejected)
 from kartoteka.services.value_mappings import with_remembered
@@ -132,6 +132,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                                            file=path.name, n=len(errors.errors)), errors.errors)
             record_claims(conn, organisation=options.source if kind != "assessments" else "",
                           import_id=report.import_id, claims=writer.claims)
+            record_case_claims(conn, organisation=options.source if kind == "cases" else "",
+                               import_id=report.import_id, claims=writer.case_claims)
             conn.execute(update(imports).where(imports.c.id == report.import_id).values(
                 rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged))
             if dry_run:
@@ -181,6 +183,7 @@ class _Writer:
         self.file_code: str | None = None    # the code of charges that name none (cases import)
         self.source = ""                     # assessments: the organisation of rows that name none
         self.claims: list[Claim] = []        # persons written, for --source statements (import_statements)
+        self.case_claims: list[CaseClaim] = []   # cases written or unchanged, for --source case statements
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -327,10 +330,13 @@ class _CaseWriter(_Writer):
                 case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.after_write(case_id, values, row_no)
+                self.case_claims.append((case_id, values["ext_id"], values))
                 self.report.created += 1
             elif old[1] == values["row_hash"]:
                 self.report.unchanged += 1
+                self.case_claims.append((old[0], values["ext_id"], values))
             else:
+                self.case_claims.append((old[0], values["ext_id"], values))
                 audit.update_record(self.conn, cases, "case", old[0], values, actor=self.actor,
                                     batch=self.report.import_id)
                 self.after_write(old[0], values, row_no)
@@ -343,6 +349,7 @@ class _CaseWriter(_Writer):
         ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids)
         rows: list[dict[str, Any]] = []
         for case_id, (row_no, values) in zip(ids, new):
+            self.case_claims.append((case_id, values["ext_id"], values))
             mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
             if message := undecided_message(mine):
                 self.report.notes.append(f"row {row_no}: {message}")

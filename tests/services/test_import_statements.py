@@ -62,3 +62,30 @@ def test_without_source_and_in_a_dry_run_no_statement_is_written(db: Db, tmp_pat
                 options=SheetOptions(source="Org A"))
     with db.engine.connect() as conn:
         assert conn.execute(select(statements)).first() is None
+
+
+CASES_A = """case_id,person_id,jurisdiction,articles,detained_on,status
+C1,P1,RU,ч. 2 ст. 280.3 УК РФ,2022-03-01,detained
+C2,P2,RU,ст. 275 УК РФ,2021-07-07,convicted
+"""
+CASES_A2 = CASES_A.replace("2022-03-01,detained", "2022-03-01,convicted")
+
+
+def test_a_cases_import_with_a_source_keeps_its_case_statements(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(ORG_A, "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    (tmp_path / "c.csv").write_text(CASES_A, "utf-8")
+    (tmp_path / "c2.csv").write_text(CASES_A2, "utf-8")
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="t", options=SheetOptions(source="Org A"))
+
+    def said() -> set[tuple[str, str, str]]:
+        with db.engine.connect() as conn:
+            return {(s.origin_id, s.prop, s.value) for s in conn.execute(select(statements).where(
+                statements.c.entity_type == "case", statements.c.organisation == "Org A"))}
+    assert {("C1", "status", "detained"), ("C1", "detained_on", "2022-03-01"), ("C2", "status", "convicted"),
+            ("C1", "articles_text", "ч. 2 ст. 280.3 УК РФ"), ("C2", "jurisdiction", "RU")} <= said()
+    import_file(db.engine, "cases", tmp_path / "c2.csv", actor="t", options=SheetOptions(source="Org A"))
+    statuses = {(o, v) for o, p, v in said() if p == "status"}
+    assert statuses == {("C1", "convicted"), ("C2", "convicted")}    # the organisation's new word replaces its old
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")   # without a source: no statements
+    assert {(o, v) for o, p, v in said() if p == "status"} == statuses

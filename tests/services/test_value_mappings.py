@@ -94,3 +94,56 @@ def test_custody_and_category_spellings_are_remembered_per_organisation(db: Db, 
         import_custody(db.engine, second, actor="t", source="Другая группа")
     run_cli(db, "mappings", "remove", "Мемориал", "в СИЗО", "--vocabulary", "custody")
     assert [m.vocabulary for m in vm.list_mappings(db.engine)] == ["category"]
+
+
+UK_SHEET = """ПІБ;Дата народження;Стаття КК;Юрисдикція;Утримання;Категорія
+Гончаренко Ярина Богданівна;05.06.1994;ч. 1 ст. 111 КК України;RU;СИЗО-2;полонений
+Мельничук Тарас Іванович;1988;ч. 2 ст. 110 КК України;RU;Домашній арешт;civilian
+Мельничук Тарас Іванович;12.04.1988;ч. 1 ст. 436-2 КК України;RU;під вартою;civilian
+"""
+
+
+def test_a_ukrainian_sheet_with_custody_and_category_spellings_imports_after_mapping(db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.custody import current_categories, current_custody
+    path = _file(tmp_path, UK_SHEET, "uk.csv")
+    with pytest.raises(InvalidInput) as exc:
+        _import(db, path, source="Вільна Правда")
+    assert [(e.row, e.column) for e in exc.value.errors] == [
+        (2, "Утримання"), (2, "Категорія"), (3, "Категорія"), (4, "Утримання"), (4, "Категорія")]
+    assert "--value-map 'custody:СИЗО-2=VALUE'" in exc.value.errors[0].reason
+    with db.engine.connect() as conn:
+        assert current_custody(conn) == {}                   # nothing was stored
+    maps = {"custody": {"СИЗО-2": "pretrial", "під вартою": "house_arrest"},
+            "category": {"полонений": "prisoner_of_war", "civilian": "civilian_detainee"}}
+    r = _import(db, path, source="Вільна Правда", value_map=maps)
+    assert r.created == 2 and r.cases_created == 3  # type: ignore[attr-defined]
+    with db.engine.connect() as conn:
+        states = sorted((c.held_by, c.state) for c in current_custody(conn).values())
+        cats = sorted(c.category for c in current_categories(conn, range(1, 10)).values())
+    assert states == [("RU", "house_arrest"), ("RU", "pretrial")]      # "Домашній арешт" is the catalog's label
+    assert cats == ["civilian_detainee", "prisoner_of_war"]
+    assert {(m.vocabulary, m.raw) for m in vm.list_mappings(db.engine, organisation="Вільна Правда")} == {
+        ("custody", "СИЗО-2"), ("custody", "під вартою"), ("category", "полонений"), ("category", "civilian")}
+    again = _import(db, path, source="Вільна Правда")   # remembered: no question, and nothing changes
+    assert (again.created, again.cases_created) == (0, 0)  # type: ignore[attr-defined]
+    assert "remembered custody spellings of Вільна Правда" in " ".join(again.notes)  # type: ignore[attr-defined]
+    assert not [c for c in again.changes if c.field in ("custody", "category")]  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput):                   # another organisation is asked
+        _import(db, path, source="Інша група")
+
+
+def test_registry_cli_takes_value_maps_and_refuses_a_value_outside_the_vocabulary(db: Db, tmp_path: Path) -> None:
+    path = _file(tmp_path, UK_SHEET, "uk.csv")
+    out = run_cli(db, "import", "registry", str(path), "--source", "Вільна Правда", "--value-map",
+                  "custody:СИЗО-2=spa", code=1)
+    assert "spa" in out and "pretrial" in out
+    maps = ["--value-map", "custody:СИЗО-2=pretrial", "--value-map", "category:полонений=prisoner_of_war",
+            "--value-map", "category:civilian=civilian_detainee"]
+    out = run_cli(db, "import", "registry", str(path), "--source", "Вільна Правда", *maps,
+                  "--value-map", "custody:під вартою=pretrial", code=1)     # rows 3 and 4 are one person
+    assert "row 4, column 'Утримання': 'pretrial' contradicts row 3" in out
+    assert vm.list_mappings(db.engine) == []
+    run_cli(db, "import", "registry", str(path), "--source", "Вільна Правда", *maps,
+            "--value-map", "custody:під вартою=house_arrest")
+    listed = run_cli(db, "mappings", "list", "--source", "Вільна Правда")
+    assert "custody  'СИЗО-2' = pretrial" in listed and "category  'civilian' = civilian_detainee" in listed
