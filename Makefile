@@ -30,7 +30,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 test: install
 	$(BIN)/ruff check kartoteka tests benchmarks
 	$(BIN)/python -m mypy
-	KARTOTEKA_TEST_PG=$${KARTOTEKA_TEST_PG-$(PG_TEST_URL)} $(BIN)/python -m pytest
+	KARTOTEKA_TEST_PG=$${KARTOTEKA_TEST_PG-$(PG_TEST_URL)} $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 typecheck: install
 	$(BIN)/python -m mypy
