@@ -13,8 +13,9 @@ when its text names a hidden person's id; when it has no birth date and a candid
 judges a common name by the registry's given-name shares); or when a word of it is a surname only
 hidden persons carry (the matcher treats the registry's surnames as real surnames). Blocking keys
 do not depend on the other persons, so every other row is already what the visible registry gives.
-Which rows those are is asked of the stored index restricted to the hidden sensitivities: nothing
-loads the registry, so a viewer's first read after a change costs the look-ups of its rows.
+Which rows those are is told by the hidden persons' stored blocks (read once per registry change, by
+their ids) against the blocks each row's candidates are looked up in: nothing loads the registry, so a
+viewer's first read after a change costs a look-up or two per row.
 Flags are built from visible cases only; duplicates, the missing list, outcomes and every count
 follow the rows.
 
@@ -29,15 +30,22 @@ from dataclasses import replace
 
 from collections.abc import Collection
 
+from typing import cast
+
 from sqlalchemy import Connection, Engine, select
 
-from kartoteka.db.tables import cases, persons, vetting_rows
-from kartoteka.domain.dates import parse_partial_date
+from kartoteka.db.tables import cases, name_keys, persons, vetting_rows
+from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import Gender
 from kartoteka.matching.engine import Matcher, NameQuery, query_key
-from kartoteka.matching.stored import StoredMatcher
+from kartoteka.matching.index import ANY
+from kartoteka.matching.records import chunks
+from kartoteka.matching.stored import StoredIndex, StoredMatcher
+from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
+from kartoteka.matching.tokens import Token, query_units
+from kartoteka.matching.written import split_written
 from kartoteka.services import screening
-from kartoteka.services.access import SENSITIVITIES, Principal, visible_sensitivities, visible_values
+from kartoteka.services.access import Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
 from kartoteka.services.name_index import sync_name_index
 from kartoteka.services.lists import ListEntry
@@ -67,10 +75,22 @@ def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
     return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
 
 
-def hidden_matcher(conn: Connection, principal: Principal) -> StoredMatcher:
-    """The matcher of only the persons hidden from the principal (the stored index, restricted)."""
-    shown = visible_sensitivities(principal)
-    return StoredMatcher(conn, sensitivities=[s for s in SENSITIVITIES if s not in shown])
+_HIDDEN_KEYS: GenerationCache[frozenset[int]] = GenerationCache(maxsize=4, judgements=False)
+
+
+def hidden_keys(engine: Engine, principal: Principal) -> frozenset[int]:
+    """Every stored block (name_keys) of the persons hidden from the principal: a few dozen per hidden
+    person, read by their ids; kept until a record changes (the name index is brought up to date first)."""
+    def build() -> frozenset[int]:
+        ids = _hidden_records(engine, principal)[0]
+        found: set[int] = set()
+        with engine.connect() as conn:
+            for chunk in chunks(ids):
+                found.update(conn.execute(select(name_keys.c.key).where(name_keys.c.person_id.in_(chunk or [])))
+                             .scalars())
+        return frozenset(found)
+    sync_name_index(engine)
+    return frozenset() if sees_everything(principal) else _HIDDEN_KEYS.get(engine, visible_sensitivities(principal), build)
 
 
 def visible_matcher(conn: Connection, principal: Principal) -> StoredMatcher:
@@ -121,19 +141,21 @@ def _names_one(text: str, ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bo
     return any(text[i:i + n] in ids for n in lengths for i in range(len(text) - n + 1))
 
 
-def _blocks_a_hidden_person(hidden: Matcher, q: NameQuery) -> bool:
-    """Whether a hidden person shares a blocking key with ``q`` (surnames about one edit away included):
-    the matcher of the hidden persons alone answers it, as blocks do not depend on the other persons."""
-    return any(hidden.index.candidates(query.units, near=True) for query in hidden.prepare_all(q))
+def _blocks_a_hidden_person(index: StoredIndex, hidden: frozenset[int], units: list[list[Token]],
+                            birth: PartialDate | None) -> bool:
+    """Whether a hidden person shares a blocking key with the list name (surnames about one edit away
+    included, and the kin blocks of a full birth date): one of the blocks its candidates are looked up
+    in is one of the hidden persons' blocks (blocks do not depend on the other persons)."""
+    return any(stable_hash(p) in hidden for u in units for p in query_pairs(u, index, near=True) | query_kin(birth, u))
 
 
-def _hidden_surnames(hidden: StoredMatcher, vis: StoredMatcher, keys: Collection[str]) -> set[str]:
+def _hidden_surnames(vis: StoredMatcher, hidden: frozenset[int], keys: Collection[str]) -> set[str]:
     """Which of these surname keys only hidden persons carry."""
-    found = hidden.index.existing(set(keys))   # type: ignore[attr-defined]
-    return found - vis.index.existing(found) if found else set()   # type: ignore[attr-defined]
+    found = {k for k in keys if stable_hash((k, ANY)) in hidden}
+    return found - cast(StoredIndex, vis.index).existing(found) if found else set()
 
 
-def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: StoredMatcher, vis: StoredMatcher,
+def _depends_on_hidden(row: VetRow, q: NameQuery, vis: StoredMatcher, hidden: frozenset[int],
                        hidden_ids: frozenset[int], ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bool:
     """Whether the row's result could differ without the hidden persons: its person is hidden; a hidden
     person shares a blocking key with its name (a candidate, an alternative, the closest, a namesake);
@@ -141,12 +163,14 @@ def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: StoredMatcher, vis: St
     registry's given-name shares); or a word of it is a surname only hidden persons carry."""
     if row.internal_id in hidden_ids or _names_one(row.explanation, ext_ids):
         return True
-    if _blocks_a_hidden_person(hidden, q):
+    names, inline_birth = split_written(q.name)   # as Matcher.prepare_all reads the cell
+    units = [query_units(name) for name in names]
+    birth = q.birth_date or inline_birth
+    if _blocks_a_hidden_person(cast(StoredIndex, vis.index), hidden, units, birth):
         return True
-    queries = vis.prepare_all(q)
-    if row.match != "no_match" and queries and queries[0].birth is None:
+    if row.match != "no_match" and names and birth is None:
         return True
-    return bool(_hidden_surnames(hidden, vis, {k for query in queries for u in query.units for k in u.keys}))
+    return bool(_hidden_surnames(vis, hidden, {k for us in units for u in us for k in u.keys}))
 
 
 def _rematch(engine: Engine, report: VetReport, todo: list[tuple[int, NameQuery]], rows: list[VetRow],
@@ -190,11 +214,11 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     rows = [replace(r) for r in report.rows]
     queries = [_query(r, genders.get(r.key)) for r in rows]
     if hidden_ids:   # no hidden person: every row already reads as in the visible registry
-        sync_name_index(engine)
+        hidden = hidden_keys(engine, principal)
         with engine.connect() as conn:
-            hidden, vis = hidden_matcher(conn, principal), visible_matcher(conn, principal)
+            vis = visible_matcher(conn, principal)
             todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
-                    if _depends_on_hidden(row, q, hidden, vis, hidden_ids, ext_ids)]
+                    if _depends_on_hidden(row, q, vis, hidden, hidden_ids, ext_ids)]
             if todo:
                 _rematch(engine, report, todo, rows, vis)
     ids = sorted({r.internal_id for r in rows if r.internal_id is not None})

@@ -20,7 +20,7 @@ def test_match_search_duplicates_judge(db: Db, tmp_path: Path) -> None:
                    "utf-8")
     out = tmp_path / "out.csv"
     said = _run(db, "match", str(lst), "--out", str(out))
-    assert "4 rows" in said and "2 match" in said
+    assert "4 rows" in said and "2 match" in said and "Candidates from the stored index" in said
     lines = out.read_text("utf-8").splitlines()
     assert lines[1].startswith("7,B1,") and lines[2].startswith("8,B2,") and ",review," in lines[3]
     assert lines[4].startswith("10,,") and "no_match" in lines[4]

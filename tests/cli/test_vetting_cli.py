@@ -29,6 +29,7 @@ def test_vet_runs_diff_review_outcome(db: Db, tmp_path: Path) -> None:
                "--round", "R1", "--side", "RU")
     assert "Run #1" in out and "7 rows" in out and "2 recognised political prisoner" in out
     assert "war_crime" in out and "RU 356" in out and str(html.name) in out
+    assert "Candidates from the stored index" in out   # a short list: no registry loaded
     assert "<html" in html.read_text("utf-8")
     with out_csv.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

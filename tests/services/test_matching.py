@@ -120,3 +120,23 @@ def test_duplicate_pairs_are_scored_once_until_a_record_changes(registry: Db, tm
     assert [(p.ext_id, p.other_ext_id) for p in svc.find_duplicates(registry.engine, on_path=paths.append)] == \
         [("A-3", "A-7")]
     assert len(builds) == 1 and paths == ["incremental (1 persons)"]   # only the new person was scored
+
+
+def test_the_candidates_path_is_the_cheaper_one_and_both_paths_answer_alike(registry: Db, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    assert svc.candidates_path(registry.engine, 3) == "index"
+    assert svc.candidates_path(registry.engine, svc.STORED_ROWS + 1) == "registry"
+    assert svc.candidates_path(registry.engine, 500) == "registry"   # six persons load faster than 500 look-ups
+    lst = tmp_path / "list.csv"
+    names = ["Alexej Nawalny;04.06.1976", "Ivanov Sergei Petrovich;", "NAVALNAYA, Yulia;", "Sorokina Maria;",
+             "Иванов Сергей;01.01.1985", "Nobody Here;", "Maria Sorokina;1988-02-02", "Иванов;"]
+    lst.write_text("ФИО;Дата рождения\n" + "\n".join(names[i % len(names)] for i in range(80)) + "\n", "utf-8")
+    paths: list[str] = []
+    in_memory = svc.match_list(registry.engine, path=lst, on_path=paths.append)
+    monkeypatch.setattr(svc, "LOAD_PERSON_S", 1.0)   # as if loading each person took a second: a huge registry
+    stored = svc.match_list(registry.engine, path=lst, on_path=paths.append)
+    assert paths == ["registry", "index"]
+    assert [(m.result.person_id, m.result.decision, round(m.result.score, 6), m.result.explanation)
+            for m in in_memory] == [(m.result.person_id, m.result.decision, round(m.result.score, 6),
+                                     m.result.explanation) for m in stored]
+    assert {m.result.decision for m in stored} == {"match", "review", "no_match"}

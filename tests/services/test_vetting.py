@@ -197,3 +197,22 @@ def test_diff_shows_a_status_that_changed_between_rounds(registry: Engine, tmp_p
     assert d.added == [] and d.removed == []
     assert [(e.person_id, e.changes) for e in d.changed] == [("P3", ["status: under_review -> recognised"])]
     assert before.run.missing == 2 and after.run.missing == 2       # P3 is on the list, so not missing
+
+
+def test_the_report_says_where_candidates_came_from(registry: Engine, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from kartoteka.services import matching
+
+    short = vet_list(registry, path=write_list(tmp_path), definition_id=DEF, actor="e")
+    assert "stored_index" in short.timings and "load_registry" not in short.timings
+    rows = LIST.splitlines()[1:]
+    long_list = write_list(tmp_path, LIST.splitlines()[0] + "\n" + "\n".join(
+        f"{i},{rows[i % len(rows)].split(',', 1)[1]}" for i in range(1, 121)) + "\n", "long.csv")
+    monkeypatch.setattr(matching, "LOAD_PERSON_S", 0.0)   # loading the registry costs nothing: it is faster
+    loaded = vet_list(registry, path=long_list, definition_id=DEF, actor="e")
+    monkeypatch.setattr(matching, "LOAD_PERSON_S", 1.0)   # and now far slower than 120 look-ups
+    stored = vet_list(registry, path=long_list, definition_id=DEF, actor="e")
+    assert "load_registry" in loaded.timings and "stored_index" in stored.timings
+    assert [(r.person_id, r.match, r.score, r.status, r.explanation, r.duplicate_of) for r in loaded.rows] == \
+           [(r.person_id, r.match, r.score, r.status, r.explanation, r.duplicate_of) for r in stored.rows]
+    assert [m.person_id for m in loaded.missing] == [m.person_id for m in stored.missing]

@@ -1,0 +1,60 @@
+"""matching/stored.py: a StoredMatcher restricted to some sensitivities answers exactly as the in-memory
+matcher of a registry without the other persons (candidates, registry size, given-name shares,
+surnames), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kartoteka.db.tables import persons
+from kartoteka.matching.engine import Matcher, NameQuery
+from kartoteka.matching.stored import StoredMatcher
+from kartoteka.services.imports import import_file
+from kartoteka.services.name_index import sync_name_index
+from tests.conftest import Db
+
+SURNAMES = ["Петров", "Соколов", "Морозов", "Волков", "Лебедев", "Козлов", "Новиков", "Павлов", "Семёнов", "Голубев"]
+GIVEN = ["Пётр", "Олег", "Андрей", "Сергей", "Дмитрий", "Алексей", "Николай", "Михаил", "Юрий", "Борис"]
+SHOWN = ("public", "internal")
+
+
+def _registry(db: Db, tmp_path: Path) -> set[int]:
+    """200 visible persons with other given names and one visible Смирнов Иван; twelve confidential
+    Ivans (a common given name only with them) and a confidential surname no visible person carries."""
+    lines = ["id,surname,given_name,patronymic,birth_date,sensitivity"]
+    for i in range(200):
+        lines.append(f"V{i:03d},{SURNAMES[i % 10]},{GIVEN[(i // 10) % 10]},,19{50 + i % 40}-0{1 + i % 9}-1{i % 10},"
+                     + ("public" if i % 2 else "internal"))
+    lines.append("V-IVAN,Смирнов,Иван,,,internal")
+    lines += [f"H{i:02d},{SURNAMES[i % 10]},Иван,,19{60 + i}-02-02,confidential" for i in range(12)]
+    lines.append("H-RARE,Щербатовский,Олег,Ильич,1977-07-07,confidential")
+    path = tmp_path / "persons.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    import_file(db.engine, "persons", path, actor="test")
+    with db.engine.connect() as conn:
+        return set(conn.execute(select(persons.c.id).where(persons.c.sensitivity.in_(SHOWN))).scalars())
+
+
+def test_a_restricted_matcher_answers_as_the_registry_without_the_other_persons(db: Db, tmp_path: Path) -> None:
+    visible = _registry(db, tmp_path)
+    memory = Matcher.from_engine(db.engine, person_ids=visible)
+    queries = [NameQuery("Смирнов Иван"), NameQuery("Smirnov Ivan"), NameQuery("Петров Иван"),
+               NameQuery("Щербатовский Олег Ильич"), NameQuery("Щербатовский Олег"), NameQuery("Shcherbatovsky"),
+               *[NameQuery(f"{s} {g}") for s in SURNAMES[:4] for g in GIVEN[:3]],
+               NameQuery("Волков Олег", memory.record(min(visible)).birth)]
+    sync_name_index(db.engine)
+    with db.engine.connect() as conn:
+        restricted, everyone = StoredMatcher(conn, sensitivities=SHOWN), StoredMatcher(conn)
+        for q in queries:
+            a, b = memory.match(q), restricted.match(q)
+            assert (a.person_id, a.decision, round(a.score, 6), a.explanation, a.alternatives) == \
+                   (b.person_id, b.decision, round(b.score, 6), b.explanation, b.alternatives), q
+            assert memory.search(q.name, limit=30) == restricted.search(q.name, limit=30), q
+            assert {h[0] for h in restricted.search(q.name, limit=50)} <= visible
+        # the given-name share counts visible persons only: among them Иван is rare, so a name alone
+        # matches; with the twelve hidden Ivans it is a common name that needs a birth date
+        assert restricted.match(NameQuery("Смирнов Иван")).decision == "match"
+        assert everyone.match(NameQuery("Смирнов Иван")).decision == "review"
+        assert not restricted.search("Щербатовский Олег") and everyone.search("Щербатовский Олег")
