@@ -164,6 +164,17 @@ class ValueStep:
     confirmed: dict[str, dict[str, str]]
 
 
+def form_value_map(vocabularies: list[str] | None, spellings: list[str] | None, values: list[str] | None
+                   ) -> dict[str, dict[str, str]]:
+    """The preview form's parallel lists (vocabulary, spelling, chosen value) as {vocabulary: {spelling: value}};
+    unchosen spellings are left out."""
+    out: dict[str, dict[str, str]] = {}
+    for vocabulary, raw, value in zip(vocabularies or [], spellings or [], values or []):
+        if vocabulary in ("custody", "category") and raw and value:
+            out.setdefault(vocabulary, {})[raw] = value
+    return out
+
+
 MAX_STEP_ROWS = 100_000   # rows scanned for spellings the vocabularies do not know
 
 

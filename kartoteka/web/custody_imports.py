@@ -53,11 +53,12 @@ def _partial(kind: str, headers: list[str], mapping: dict[str, str] | None) -> d
 
 
 def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, mapping: dict[str, str],
-                dry_run: bool) -> ImportReport:
+                dry_run: bool, options: SheetOptions | None = None) -> ImportReport:
     """Import (or dry-run) a custody or recognitions file; the result in the shape of an ImportReport."""
     check_kind(kind, principal)
     if kind == "custody":
-        r = import_custody(engine, path, actor=principal.username, mapping=mapping, dry_run=dry_run)
+        r = import_custody(engine, path, actor=principal.username, mapping=mapping, dry_run=dry_run,
+                           source=options.source if options else "", value_map=options.value_map if options else None)
     else:
         r = import_recognitions(engine, path, actor=principal.username, role=principal.role, mapping=mapping,
                                 dry_run=dry_run)
@@ -82,6 +83,6 @@ def import_any(engine: Engine, kind: str, path: Path, *, principal: Principal, m
                dry_run: bool, options: SheetOptions) -> ImportReport:
     """Import a file of any kind the web import takes, as ``principal``."""
     if kind in CUSTODY_KINDS:
-        return run_custody(engine, kind, path, principal=principal, mapping=mapping, dry_run=dry_run)
+        return run_custody(engine, kind, path, principal=principal, mapping=mapping, dry_run=dry_run, options=options)
     return import_file(engine, kind, path, actor=principal.username, mapping=mapping, dry_run=dry_run,
                        options=options)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from kartoteka.db.tables import audit_log
 from kartoteka.services import value_mappings as vm
 from tests.web.conftest import Web, csrf
+from tests.web.test_import_registry import _upload
 
 
 def _seed(web: Web) -> None:
@@ -58,3 +59,60 @@ def test_editors_and_viewers_may_not_see_or_remove_mappings(web: Web) -> None:
         assert r.status_code == 403
     assert 'id="mappings-link"' not in web.client("editor").get("/import").text
     assert vm.recall(web.db.engine, organisation="Інша група", vocabulary="case_status") == {"этапирован в ИК": "transferred"}
+
+
+UK_SHEET = """ПІБ;Дата народження;Стаття КК;Юрисдикція;Утримання;Категорія
+Гончаренко Ярина Богданівна;05.06.1994;ч. 1 ст. 111 КК України;RU;СИЗО-2;полонений
+Мельничук Тарас Іванович;1988;ч. 2 ст. 110 КК України;RU;Домашній арешт;civilian
+"""
+UK_NEXT = "ПІБ;Дата народження;Утримання;Категорія;Юрисдикція\nКовальчук Леся Петрівна;1991;СИЗО-2;полонений;RU\n"
+
+
+def _chosen(page: str, vocabulary: str) -> list[str]:
+    block = page.split(f'id="unknown-{vocabulary}"')[1].split("</table>")[0] if f'id="unknown-{vocabulary}"' in page else ""
+    return [t.split("»")[0] for t in block.split("«")[1:]]
+
+
+def test_a_ukrainian_sheet_maps_custody_and_category_on_the_web_and_the_mapping_is_remembered(web: Web) -> None:
+    c = web.client("editor")
+    page, form = _upload(c, UK_SHEET)
+    assert _chosen(page, "custody") == ["СИЗО-2"] and _chosen(page, "category") == ["полонений", "civilian"]
+    r = c.post("/import/run", data={**form, "action": "commit"})
+    assert r.status_code == 422 and "Утримання" in r.text and "СИЗО-2" in r.text
+    values = {"value_vocab": ["custody", "category", "category"], "value_text": ["СИЗО-2", "полонений", "civilian"],
+              "value_choice": ["pretrial", "prisoner_of_war", "civilian_detainee"]}
+    r = c.post("/import/run", data={**form, **values, "source": "Вільна Правда", "action": "commit"})
+    assert r.status_code == 200 and "Imported." in r.text, r.text
+    assert vm.recall(web.db.engine, organisation="Вільна Правда", vocabulary="category") == {
+        "полонений": "prisoner_of_war", "civilian": "civilian_detainee"}
+    page, form = _upload(c, UK_NEXT)
+    r = c.post("/import/run", data={**form, "source": "Вільна Правда", "action": "preview"})
+    assert _chosen(r.text, "custody") == [] and "«СИЗО-2» = pre-trial detention" in r.text   # not asked again
+    assert _chosen(c.post("/import/run", data={**form, "source": "Інша група", "action": "preview"}).text,
+                   "custody") == ["СИЗО-2"]
+    assert "Imported." in c.post("/import/run", data={**form, "source": "Вільна Правда", "action": "commit"}).text
+    with web.db.engine.connect() as conn:
+        from kartoteka.services.custody import current_custody
+        assert sorted(r.state for r in current_custody(conn).values()) == ["house_arrest", "pretrial", "pretrial"]
+
+
+def test_custody_and_cases_files_take_the_organisation_on_the_web(web: Web) -> None:
+    from kartoteka.db.tables import statements
+    from kartoteka.services.custody import current_categories
+    c = web.client("editor")
+    page, form = _upload(c, "person_id,held_by,Утримання,Категорія\nP1,RU,в ИК,civilian\n", kind="custody")
+    assert 'id="source"' in page and _chosen(page, "custody") == ["в ИК"] and _chosen(page, "category") == ["civilian"]
+    values = {"value_vocab": ["custody", "category"], "value_text": ["в ИК", "civilian"],
+              "value_choice": ["serving_sentence", "civilian_detainee"]}
+    assert "Imported." in c.post("/import/run", data={**form, **values, "source": "Вільна Правда",
+                                                      "action": "commit"}).text
+    assert vm.recall(web.db.engine, organisation="Вільна Правда", vocabulary="custody") == {"в ИК": "serving_sentence"}
+    with web.db.engine.connect() as conn:
+        assert [r.category for r in current_categories(conn, [1]).values()] == ["civilian_detainee"]
+    page, form = _upload(c, "case_id,person_id,articles,status\nC9,P1,ст. 280.3 УК РФ,detained\n", kind="cases")
+    assert 'id="source"' in page
+    assert "Imported." in c.post("/import/run", data={**form, "source": "Вільна Правда", "action": "commit"}).text
+    with web.db.engine.connect() as conn:
+        said = {(s.origin_id, s.prop, s.value) for s in conn.execute(select(statements).where(
+            statements.c.entity_type == "case", statements.c.organisation == "Вільна Правда"))}
+    assert ("C9", "status", "detained") in said

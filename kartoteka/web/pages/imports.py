@@ -15,10 +15,11 @@ from kartoteka.services.access import require
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import KINDS, import_file
 from kartoteka.services.registry_import import SheetOptions
-from kartoteka.services.value_mappings import recall
+from kartoteka.services.value_mappings import form_value_map, recall
 from kartoteka.tabular.vocab import status_values
 from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind, import_any, preview_any
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
+from kartoteka.web.pages.mappings import value_step_context
 from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
 from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
@@ -47,7 +48,7 @@ def _pairs(left: list[str] | None, right: list[str] | None) -> dict[str, str]:
 
 
 @router.post("/import/preview")
-async def upload(request: Request, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
+async def upload(request: Request, engine: EngineDep, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
                  file: Annotated[UploadFile, File()]) -> Response:
     require(principal, "import")
     check_kind(kind, principal)
@@ -57,8 +58,11 @@ async def upload(request: Request, principal: PagePrincipal, settings: SettingsD
     except KartotekaError:   # a file that cannot be previewed is not kept
         discard(settings.media_dir, token)
         raise
+    values = await run_in_threadpool(value_step_context, request, engine, kind=kind,   # custody, category
+                                     path=upload_path(settings.media_dir, token), mapping=None, options=SheetOptions())
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": None, "error": None,
-                                                   "options": SheetOptions(), "status_values": status_values()})
+                                                   "options": SheetOptions(), "status_values": status_values(),
+                                                   **values})
 
 
 def _dry_report(engine: Engine, kind: str, path: Path, actor: str, mapping: dict[str, str],
@@ -77,6 +81,7 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         token: Annotated[str, Form(max_length=40)], action: Annotated[str, Form(pattern="^(preview|dry_run|commit)$")],
         header: Texts = None, field: Texts = None, status_text: Texts = None, status_value: Texts = None,
         decide_row: Texts = None, decide_choice: Texts = None,
+        value_vocab: Texts = None, value_text: Texts = None, value_choice: Texts = None,
         confirm_renames: Annotated[bool, Form()] = False,
         source: Annotated[str, Form(max_length=300)] = "",
         skip_bad_rows: Annotated[bool, Form()] = False) -> Response:
@@ -87,7 +92,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     status_map = _pairs(status_text, status_value)
     decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
-                           source=source, skip_bad_rows=skip_bad_rows)
+                           source=source, skip_bad_rows=skip_bad_rows,
+                           value_map=form_value_map(value_vocab, value_text, value_choice))
     rejected_token, target = rejected_target(settings.media_dir, principal.username) \
         if skip_bad_rows and action != "preview" else ("", None)
     options.rejected_path = target
@@ -112,7 +118,9 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     return render(request, "import_preview.html", {"p": preview, "token": token, "report": report,
                                                    "error": error, "errors": errors, "options": options,
                                                    "status_values": status_values(), "remembered": remembered,
-                                                   "rejected_token": rejected_token},
+                                                   "rejected_token": rejected_token,
+                                                   **value_step_context(request, engine, kind=kind, path=path,
+                                                                        mapping=mapping, options=options)},
                   status_code=422 if error else 200)
 
 

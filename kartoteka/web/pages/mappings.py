@@ -1,11 +1,13 @@
 """Remembered value mappings on the web: an organisation's confirmed spellings of case statuses, custody
 states and categories (services/value_mappings.py), listed per vocabulary with removal (reviewers and
 administrators; each removal is in the audit log). ``value_choices`` gives the import preview the
-controlled values of a vocabulary with their labels in the reader's language."""
+controlled values of a vocabulary with their labels in the reader's language, ``value_step_context``
+its custody and category mapping step."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -13,9 +15,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
 from kartoteka.catalogs.custody import category_label, load_categories, load_custody_vocabulary, state_label
-from kartoteka.errors import N_, NotFound
+from kartoteka.errors import N_, InvalidInput, NotFound
 from kartoteka.services.access import require
-from kartoteka.services.value_mappings import VOCABULARIES, list_mappings, remove
+from kartoteka.services.registry_import import SheetOptions
+from kartoteka.services.value_mappings import VOCABULARIES, ValueStep, list_mappings, remove, value_step
 from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.render import render, request_gettext, request_language
@@ -66,3 +69,15 @@ def remove_mapping(engine: EngineDep, principal: PagePrincipal, organisation: Te
     if not remove(engine, organisation=organisation, vocabulary=vocabulary, raw=raw, actor=principal.username):
         raise NotFound.of(N_("%(org)s has no remembered spelling '%(raw)s'"), org=organisation, raw=raw)
     return RedirectResponse(f"/import/mappings?source={quote(organisation)}&removed={quote(raw)}", status_code=303)
+
+
+def value_step_context(request: Request, engine: Engine, *, kind: str, path: Path, mapping: dict[str, str] | None,
+                       options: SheetOptions) -> dict[str, Any]:
+    """What the import preview's custody and category mapping step shows (templates/import_values.html):
+    the file's unknown spellings, the organisation's remembered ones, and the values to choose from."""
+    try:
+        step = value_step(engine, kind=kind, path=path, mapping=mapping, organisation=options.source,
+                          confirmed=options.value_map or {})
+    except InvalidInput:   # the preview itself reports a file it cannot read
+        step = ValueStep({}, {}, options.value_map or {})
+    return {"values": step, "value_choices": {v: value_choices(request, v) for v in ("custody", "category")}}
