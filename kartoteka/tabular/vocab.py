@@ -41,13 +41,17 @@ def normalise_status(text: str, extra: dict[str, str] | None = None) -> str | No
 
     ``extra`` maps further spellings (a user's mapping step) to values; it wins over the catalog.
     """
+    return _lookup(text, extra, case_statuses())
+
+
+def _lookup(text: str, extra: dict[str, str] | None, catalog: dict[str, str]) -> str | None:
     key = status_key(text)
     if not key:
         return ""
     for spelling, value in (extra or {}).items():
         if status_key(spelling) == key:
             return value
-    return case_statuses().get(key)
+    return catalog.get(key)
 
 
 @lru_cache(maxsize=2)
@@ -67,15 +71,7 @@ def normalise_value(vocabulary: str, text: str, extra: dict[str, str] | None = N
     """The controlled value of ``text`` in ``vocabulary`` (case_status, custody or category): '' for an
     empty cell, None when neither ``extra`` (a user's or organisation's mapping, which wins) nor the catalog
     knows it."""
-    if vocabulary == "case_status":
-        return normalise_status(text, extra)
-    key = status_key(text)
-    if not key:
-        return ""
-    for spelling, value in (extra or {}).items():
-        if status_key(spelling) == key:
-            return value
-    return catalog_values(vocabulary).get(key)
+    return _lookup(text, extra, case_statuses() if vocabulary == "case_status" else catalog_values(vocabulary))
 
 
 @lru_cache(maxsize=1)

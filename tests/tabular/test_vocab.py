@@ -52,3 +52,15 @@ def test_registry_headers_in_four_languages() -> None:
                   "sentence": "Прысуд", "source": "Крыніца"}
     en = map_columns("registry", ["No.", "Full name", "Date of birth", "Charges", "Sentence", "Status", "Source"])
     assert set(en) == {"row_number", "name", "birth_date", "articles", "sentence", "status", "source"}
+
+
+def test_custody_states_and_categories_are_read_from_ids_and_labels_in_each_language() -> None:
+    from kartoteka.tabular.vocab import normalise_value
+    assert normalise_value("custody", "Домашній арешт") == "house_arrest"
+    assert normalise_value("custody", "pre-trial detention") == "pretrial"
+    assert normalise_value("custody", "serving sentence") == "serving_sentence"
+    assert normalise_value("category", "Военнопленный (III Женевская конвенция)") == "prisoner_of_war"
+    assert normalise_value("custody", "СИЗО-2") is None and normalise_value("category", "civilian") is None
+    assert normalise_value("custody", "СИЗО-2", {"сизо-2 ": "pretrial"}) == "pretrial"   # a mapping wins
+    assert normalise_value("category", "  ") == ""
+    assert normalise_value("case_status", "Осуждён") == "convicted"
