@@ -510,20 +510,22 @@ def build(b: Bench, backend: str, report: bool) -> None:
     emit(b, "import-persons", backend,
          f"`kartoteka import persons` {b.n:,} rows: {persons.wall:.1f} s wall ({b.n / persons.wall:,.0f} rows/s), "
          f"{persons.cpu:.1f} s CPU of the command, peak RSS {persons.rss_mb:.0f} MB",
-         f"{b.base_n:,} rows into an empty database: {bp.wall:.2f} s; linear x{b.n / b.base_n:.0f} = "
-         f"{bp.wall * b.n / b.base_n:.1f} s (ratio {persons.wall / (bp.wall * b.n / b.base_n):.2f})",
+         f"{b.base_n:,} rows into an empty database: {bp.wall:.2f} s, {bp.cpu:.1f} s CPU; linear x{b.n / b.base_n:.0f} = "
+         f"{bp.wall * b.n / b.base_n:.1f} s (ratio {persons.wall / (bp.wall * b.n / b.base_n):.2f}; on CPU "
+         f"{persons.cpu / (bp.cpu * b.n / b.base_n):.2f})",
          "96 s SQLite / 196 s PostgreSQL (1M)", f"<= {target_p:.3g} s{scaled(b)}", persons.wall <= target_p, l0,
          {"wall_s": persons.wall, "cpu_s": persons.cpu, "rss_mb": persons.rss_mb, "base_wall_s": bp.wall,
-          "base_n": b.base_n}, persons.cpu <= target_p if backend == "sqlite" else None)
+          "base_n": b.base_n, "base_cpu_s": bp.cpu}, persons.cpu <= target_p if backend == "sqlite" else None)
     target_c = 150.0 * n_cases / 1_100_000
     emit(b, "import-cases", backend,
          f"`kartoteka import cases` {n_cases:,} cases with charges: {cases.wall:.1f} s wall "
          f"({n_cases / cases.wall:,.0f} rows/s), {cases.cpu:.1f} s CPU of the command, peak RSS {cases.rss_mb:.0f} MB",
-         f"{base_cases:,} cases (of {b.base_n:,} persons): {bc.wall:.2f} s; linear = "
-         f"{bc.wall * n_cases / base_cases:.1f} s (ratio {cases.wall / (bc.wall * n_cases / base_cases):.2f})",
+         f"{base_cases:,} cases (of {b.base_n:,} persons): {bc.wall:.2f} s, {bc.cpu:.1f} s CPU; linear = "
+         f"{bc.wall * n_cases / base_cases:.1f} s (ratio {cases.wall / (bc.wall * n_cases / base_cases):.2f}; on CPU "
+         f"{cases.cpu / (bc.cpu * n_cases / base_cases):.2f})",
          "~10 min CPU (1.1M cases)", f"<= {target_c:.3g} s (150 s per 1.1M cases)", cases.wall <= target_c, l1,
          {"wall_s": cases.wall, "cpu_s": cases.cpu, "rss_mb": cases.rss_mb, "cases": n_cases, "base_wall_s": bc.wall,
-          "base_cases": base_cases}, cases.cpu <= target_c if backend == "sqlite" else None)
+          "base_cases": base_cases, "base_cpu_s": bc.cpu}, cases.cpu <= target_c if backend == "sqlite" else None)
 
 
 def row_duplicates(b: Bench, backend: str) -> None:
@@ -551,6 +553,23 @@ def row_duplicates(b: Bench, backend: str) -> None:
          info.get("full_cpu_s", 1e9) <= target_full and info.get("after_edit_cpu_s", 1e9) <= 1.0)
 
 
+def report_table(cache: Path) -> None:
+    """The newest result of every row and backend in <cache>/results.jsonl, as a Markdown table."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for line in (cache / "results.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        latest[(rec["row"], rec["backend"])] = rec
+    print("| row | backend | n | figure | baseline (same run) | met | met on CPU | load | commit, time |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in ROWS:
+        for backend in ("sqlite", "postgresql"):
+            r = latest.get((row, backend))
+            if r:
+                cpu = "" if r.get("met_cpu") is None else verdict(r["met_cpu"])
+                print(f"| {row} | {backend} | {r['n']:,} | {r['figure']} | {r['baseline']} | {verdict(r['met'])} | "
+                      f"{cpu} | {r['load'][0]:.1f}-{r['load'][1]:.1f} | {r['commit'].split()[0]}, {r['at'][11:16]} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--persons", type=int, default=100_000)
@@ -562,6 +581,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000, help="requests per web load phase")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--quick", action="store_true", help="one run per figure (the smoke test)")
+    ap.add_argument("--report", action="store_true", help="print the newest results in the cache as Markdown and exit")
     ap.add_argument("--drop", action="store_true", help="drop the PostgreSQL bench databases and exit")
     args = ap.parse_args()
     cache = args.cache or Path.home() / ".cache" / "kartoteka-bench" / f"n{args.persons}"
@@ -569,6 +589,9 @@ def main() -> None:
     b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, quick=args.quick, commit=git_commit())
     if args.drop:
         b.drop()
+        return
+    if args.report:
+        report_table(cache)
         return
     rows = args.only or ROWS
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
