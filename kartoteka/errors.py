@@ -67,6 +67,16 @@ def message_fields(text: str) -> dict[str, Any]:
                        for k, v in text.values.items()}}
 
 
+# Record kinds named inside messages ("no %(entity)s '%(ref)s'"): shown in the reader's language.
+_ENTITIES = {"person": N_("person"), "case": N_("case"), "source": N_("source"), "assessment": N_("assessment")}
+
+
+def entity_word(entity: str) -> str:
+    """A record kind (person, case ...) for a message's ``entity`` value: a Message when it has a translation."""
+    word = _ENTITIES.get(entity)
+    return Message(word) if word is not None else entity
+
+
 class KartotekaError(Exception):
     """Base class for errors shown to users."""
 

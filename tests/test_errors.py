@@ -37,3 +37,18 @@ def test_errors_raised_with_a_message_keep_their_text() -> None:
 def test_a_translation_that_does_not_fit_falls_back_to_english() -> None:
     broken = Message(N_("%(file)s: the file is empty"), file="x.csv")
     assert broken.translated(lambda _: "%(missing)s") == "x.csv: the file is empty"
+
+
+def test_record_kinds_inside_messages_are_translated_too() -> None:
+    from kartoteka.errors import entity_word
+    from kartoteka.services.access import not_found
+
+    exc = not_found("person", "P9")
+    assert str(exc) == "no person 'P9'"
+    assert translate(exc.headline(), translations("ru").gettext) == "не найдено: человек «P9»"
+    assert translate(exc.headline(), translations("uk").gettext) == "не знайдено: особа «P9»"
+    stale = Message(N_("%(entity)s %(id)s was changed concurrently; reload and try again"),
+                    entity=entity_word("case"), id=4)
+    assert str(stale).startswith("case 4 was changed")
+    assert translate(stale, translations("uk").gettext).startswith("запис «справа 4» одночасно змінив")
+    assert entity_word("vetting_run") == "vetting_run"   # a kind without a translation stays as it is

@@ -14,7 +14,7 @@ from kartoteka.db.chain import append_entries
 from kartoteka.db.engine import try_write
 from kartoteka.db.spool import WAIT, spool, spool_path
 from kartoteka.db.tables import audit_log
-from kartoteka.errors import N_, Conflict, NotFound
+from kartoteka.errors import N_, Conflict, NotFound, entity_word
 
 _CONCURRENT = N_("%(entity)s %(id)s was changed concurrently; reload and try again")
 READ_WAIT = WAIT   # seconds a reader's audit entry waits for SQLite's write lock before it is spooled
@@ -132,11 +132,11 @@ def update_record(conn: Connection, table: Table, entity: str, record_id: int, v
     """
     current = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
     if current is None:
-        raise NotFound.of(N_("%(entity)s %(id)s does not exist"), entity=entity, id=record_id)
+        raise NotFound.of(N_("%(entity)s %(id)s does not exist"), entity=entity_word(entity), id=record_id)
     if expected_version is not None and current["version"] != expected_version:
         raise Conflict.of(N_("%(entity)s %(id)s was changed by %(by)s at %(at)s (version %(version)s, "
                              "you edited version %(expected)s); reload and apply your change again"),
-                          entity=entity, id=record_id, by=current["updated_by"],
+                          entity=entity_word(entity), id=record_id, by=current["updated_by"],
                           at=f"{current['updated_at']:%Y-%m-%d %H:%M}", version=current["version"],
                           expected=expected_version)
     changes = field_changes(dict(current), values)
@@ -146,7 +146,7 @@ def update_record(conn: Connection, table: Table, entity: str, record_id: int, v
     stmt = update(table).where(table.c.id == record_id, table.c.version == current["version"])
     res = conn.execute(stmt.values(**values, updated_at=now(), updated_by=actor, version=version))
     if res.rowcount != 1:
-        raise Conflict.of(_CONCURRENT, entity=entity, id=record_id)
+        raise Conflict.of(_CONCURRENT, entity=entity_word(entity), id=record_id)
     write_audit(conn, audit_rows_for_update(entity, record_id, changes, actor, batch))
     return version
 
@@ -156,13 +156,13 @@ def soft_delete(conn: Connection, table: Table, entity: str, record_id: int, *, 
     current = conn.execute(select(table.c.version, table.c.deleted_at)
                            .where(table.c.id == record_id)).first()
     if current is None:
-        raise NotFound.of(N_("%(entity)s %(id)s does not exist"), entity=entity, id=record_id)
+        raise NotFound.of(N_("%(entity)s %(id)s does not exist"), entity=entity_word(entity), id=record_id)
     if expected_version is not None and current.version != expected_version:
         raise Conflict.of(N_("%(entity)s %(id)s was changed since version %(expected)s"),
-                          entity=entity, id=record_id, expected=expected_version)
+                          entity=entity_word(entity), id=record_id, expected=expected_version)
     when = now()
     done = conn.execute(update(table).where(table.c.id == record_id, table.c.version == current.version)
                         .values(deleted_at=when, updated_at=when, updated_by=actor, version=current.version + 1))
     if done.rowcount != 1:
-        raise Conflict.of(_CONCURRENT, entity=entity, id=record_id)
+        raise Conflict.of(_CONCURRENT, entity=entity_word(entity), id=record_id)
     log_event(conn, entity=entity, entity_id=record_id, action="delete", actor=actor)

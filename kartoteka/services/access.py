@@ -16,7 +16,7 @@ from sqlalchemy import Column, ColumnElement, Connection, Engine, bindparam, sel
 
 from kartoteka.db.audit import event_row, log_reads, write_audit
 from kartoteka.db.tables import persons, sources
-from kartoteka.errors import N_, Forbidden, NotFound
+from kartoteka.errors import N_, Forbidden, NotFound, entity_word
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import RunDiff, diff_reports, diff_runs
 from kartoteka.services.runs import RunRef, get_run, list_runs
@@ -91,7 +91,7 @@ def visible_values(principal: Principal) -> list[str]:
 
 def not_found(entity: str, ref: object) -> NotFound:
     """The one answer for a record that is hidden or absent: it names only the reference as given."""
-    return NotFound.of(N_("no %(entity)s '%(ref)s'"), entity=entity, ref=str(ref))
+    return NotFound.of(N_("no %(entity)s '%(ref)s'"), entity=entity_word(entity), ref=str(ref))
 
 
 def check_visible(principal: Principal, entity: str, record: Mapping[str, Any], *, ref: object = None) -> None:
@@ -99,7 +99,7 @@ def check_visible(principal: Principal, entity: str, record: Mapping[str, Any], 
     an absent record: it names ``ref`` as the caller was given it (by default ``#internal id``, as
     services/records_edit.py words an absent case or source)."""
     if not can_see(principal, str(record.get("sensitivity", "internal"))):
-        raise not_found(entity, ref) if ref is not None else NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity,
+        raise not_found(entity, ref) if ref is not None else NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity_word(entity),
                                                                                id=str(record.get("id")))
 
 

@@ -19,7 +19,7 @@ from kartoteka.catalogs import BASE_STATUSES, Definition, get_definition, load_d
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as
 from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, custody, persons, sources
-from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kartoteka.errors import N_, Conflict, Forbidden, InvalidInput, Message, NotFound, entity_word
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.evidence import check_source_url
 
@@ -98,21 +98,22 @@ def _load(conn: Connection, assessment_id: int) -> dict[str, Any]:
     row = conn.execute(select(assessments).where(assessments.c.id == assessment_id,
                                                  assessments.c.deleted_at.is_(None))).mappings().first()
     if row is None:
-        raise NotFound(f"no assessment #{assessment_id}")
+        raise NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity_word("assessment"), id=str(assessment_id))
     return dict(row)
 
 
 def _require_state(row: dict[str, Any], *states: str) -> None:
     if row["state"] not in states:
-        raise Conflict(f"assessment #{row['id']} is {row['state']}; this needs {' or '.join(states)}")
+        raise Conflict.of(N_("assessment #%(id)s is %(state)s; this needs %(needed)s"), id=row["id"], state=row["state"],
+                          needed=" / ".join(states))
 
 
 def create_assessment(engine: Engine, *, person: str | int, definition_id: str, actor: str,
                       rationale: str = "") -> int:
     """A new draft assessment of ``person`` (organisation id, ``#internal`` or int) under a definition."""
     definition = get_definition(definition_id)
-    with conflicts_as(f"{person} already has an assessment in progress under {definition_id}; "
-                      "continue that one"), engine.begin() as conn:
+    with conflicts_as(Message(N_("%(person)s already has an assessment in progress under %(definition)s; continue "
+                                 "that one"), person=str(person), definition=definition_id)), engine.begin() as conn:
         person_id = resolve_person_id(conn, person)
         return audit.create_record(conn, assessments, "assessment", {
             "person_id": person_id, "definition_id": definition.id, "definition_version": definition.version,
@@ -122,7 +123,7 @@ def create_assessment(engine: Engine, *, person: str | int, definition_id: str, 
 
 def _source_id(conn: Connection, ref: SourceRef, actor: str) -> int:
     if not ref.url.strip():
-        raise InvalidInput("a source needs a URL (or a file reference)")
+        raise InvalidInput.of(N_("a source needs a URL (or a file reference)"))
     found = conn.execute(select(sources.c.id).where(
         (sources.c.url == ref.url.strip()) | ((sources.c.sha256 == ref.url.strip()) & (sources.c.file_path != "")),
         sources.c.deleted_at.is_(None))).scalar()   # an address, or the sha256 of a stored file
@@ -149,22 +150,26 @@ def record_finding(engine: Engine, *, assessment_id: int, criterion_id: str, fin
     its citations (the audit log keeps both)."""
     refs = list(cited)
     if finding not in FINDINGS:
-        raise InvalidInput(f"'{finding}' is not a finding (use {', '.join(FINDINGS)})")
+        raise InvalidInput.of(N_("'%(finding)s' is not a finding (use %(findings)s)"), finding=finding,
+                              findings=", ".join(FINDINGS))
     if finding != "unclear" and not refs:
-        raise InvalidInput(f"a '{finding}' finding must cite at least one source")
+        raise InvalidInput.of(N_("a '%(finding)s' finding must cite at least one source"), finding=finding)
     with engine.begin() as conn:
         row = _load(conn, assessment_id)
         _require_state(row, "draft")
         definition = get_definition(row["definition_id"])
         if criterion_id not in definition.criterion_ids():
-            raise InvalidInput(f"'{criterion_id}' is not a criterion of {definition.id} "
-                               f"({', '.join(definition.criterion_ids())})")
+            raise InvalidInput.of(N_("'%(criterion)s' is not a criterion of %(definition)s (%(criteria)s)"),
+                                  criterion=criterion_id, definition=definition.id,
+                                  criteria=", ".join(definition.criterion_ids()))
         if finding == "excepted":
             exclusion = next((e for e in definition.exclusions if e.id == criterion_id), None)
             if exclusion is None:
-                raise InvalidInput(f"'excepted' applies to exclusions only; '{criterion_id}' is not one")
+                raise InvalidInput.of(N_("'excepted' applies to exclusions only; '%(criterion)s' is not one"),
+                                      criterion=criterion_id)
             if not note.strip():
-                raise InvalidInput(f"say which exception applies ({'; '.join(exclusion.exceptions) or 'none listed'})")
+                raise InvalidInput.of(N_("say which exception applies (%(exceptions)s)"),
+                                      exceptions="; ".join(exclusion.exceptions) or "-")
         old = conn.execute(select(assessment_findings).where(
             assessment_findings.c.assessment_id == assessment_id,
             assessment_findings.c.criterion_id == criterion_id)).mappings().first()
@@ -205,31 +210,36 @@ def _check_decision(definition: Definition, decision: str, findings: dict[str, s
                     deprived: bool | None = None) -> None:
     status = definition.status(decision)
     if status is None:
-        raise InvalidInput(f"'{decision}' is not a status of {definition.id} "
-                           f"({', '.join(s.id for s in definition.statuses)})")
+        raise InvalidInput.of(N_("'%(decision)s' is not a status of %(definition)s (%(statuses)s)"), decision=decision,
+                              definition=definition.id, statuses=", ".join(s.id for s in definition.statuses))
     if not findings:
-        raise InvalidInput("record at least one finding before submitting")
+        raise InvalidInput.of(N_("record at least one finding before submitting"))
     if status.counts_as != "recognised":
         return
     if definition.precondition == "deprived_of_liberty" and deprived is False:
-        raise InvalidInput(f"{definition.id} applies to persons deprived of liberty; the custody records show "
-                           f"none (only {', '.join(sorted(NOT_DEPRIVED))})")
+        raise InvalidInput.of(N_("%(definition)s applies to persons deprived of liberty; the custody records show "
+                                 "none (only %(states)s)"), definition=definition.id,
+                              states=", ".join(sorted(NOT_DEPRIVED)))
     criteria = [c.id for c in definition.criteria]
     motive_met = not definition.motive_condition or findings.get(definition.motive_condition) == "met"
     needs_motive = {c.id for c in definition.criteria if c.political_motive_required}
     met = [c for c in criteria if findings.get(c) == "met" and (c not in needs_motive or motive_met)]
     if definition.motive_condition and not motive_met and any(findings.get(c) == "met" for c in needs_motive) \
             and not met:
-        raise InvalidInput(f"{definition.id}: {', '.join(sorted(c for c in needs_motive if findings.get(c) == 'met'))} "
-                           f"need the political motive ({definition.motive_condition}) found 'met'")
+        raise InvalidInput.of(N_("%(definition)s: %(criteria)s need the political motive (%(motive)s) found 'met'"),
+                              definition=definition.id,
+                              criteria=", ".join(sorted(c for c in needs_motive if findings.get(c) == "met")),
+                              motive=definition.motive_condition)
     if definition.combine == "all_of" and len(met) != len(criteria):
-        raise InvalidInput(f"{definition.id} needs every criterion met to recognise "
-                           f"(missing: {', '.join(c for c in criteria if c not in met)})")
+        raise InvalidInput.of(N_("%(definition)s needs every criterion met to recognise (missing: %(missing)s)"),
+                              definition=definition.id, missing=", ".join(c for c in criteria if c not in met))
     if definition.combine == "any_of" and not met:
-        raise InvalidInput(f"{definition.id}: recognising needs at least one criterion found 'met'")
+        raise InvalidInput.of(N_("%(definition)s: recognising needs at least one criterion found 'met'"),
+                              definition=definition.id)
     applied = [e.id for e in definition.exclusions if findings.get(e.id) == "met"]
     if applied:
-        raise InvalidInput(f"an exclusion was found to apply ({', '.join(applied)}); it cannot be recognised")
+        raise InvalidInput.of(N_("an exclusion was found to apply (%(exclusions)s); it cannot be recognised"),
+                              exclusions=", ".join(applied))
 
 
 def submit_assessment(engine: Engine, *, assessment_id: int, decision: str, actor: str,
@@ -267,7 +277,8 @@ def approve_assessment(engine: Engine, *, assessment_id: int, actor: str, note: 
         _require_state(row, "submitted")
         authors = contributors(conn, assessment_id) | {row["author"]}
         if actor in authors:
-            raise Forbidden(f"{actor} wrote assessment #{assessment_id}; a second person must approve it")
+            raise Forbidden.of(N_("%(actor)s wrote assessment #%(id)s; a second person must approve it"), actor=actor,
+                               id=assessment_id)
         audit.update_record(conn, assessments, "assessment", assessment_id, {
             "state": "decided", "reviewer": actor, "decided_on": dt.date.today().isoformat()},
             actor=actor, expected_version=row["version"])
@@ -278,7 +289,7 @@ def approve_assessment(engine: Engine, *, assessment_id: int, actor: str, note: 
 def return_assessment(engine: Engine, *, assessment_id: int, actor: str, note: str) -> None:
     """The reviewer sends a submitted assessment back to its author: submitted -> draft."""
     if not note.strip():
-        raise InvalidInput("say why the assessment goes back (note)")
+        raise InvalidInput.of(N_("say why the assessment goes back (note)"))
     with engine.begin() as conn:
         row = _load(conn, assessment_id)
         _require_state(row, "submitted")
@@ -318,7 +329,7 @@ def get_assessment(engine: Engine, assessment_id: int) -> AssessmentView:
 def list_assessments(engine: Engine, *, person: str | int | None = None, definition_id: str | None = None,
                      state: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
     if state is not None and state not in STATES:
-        raise InvalidInput(f"'{state}' is not a state (use {', '.join(STATES)})")
+        raise InvalidInput.of(N_("'%(state)s' is not a state (use %(states)s)"), state=state, states=", ".join(STATES))
     with engine.connect() as conn:
         stmt = (select(assessments, persons.c.ext_id.label("person_ext_id"))
                 .join(persons, persons.c.id == assessments.c.person_id)

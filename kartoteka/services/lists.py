@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
-from kartoteka.errors import N_, InvalidInput
+from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.reader import RawTable
 from kartoteka.tabular.vocab import parse_loose_date
 
 NAME_PARTS = ("surname", "given_name", "patronymic")
+
+_ROW = N_("row %(row)s: %(problem)s")
 
 
 @dataclass
@@ -63,11 +65,12 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     for row_no, row in table.rows:
         name = _name_of(row, fields)
         if not name:
-            out.problems.append(f"row {row_no}: no name; the row is skipped")
+            out.problems.append(Message(_ROW, row=row_no, problem=Message(N_("no name; the row is skipped"))))
             continue
         too_long = name_problem(name, limits)   # the matcher's time grows with the words of a name
         if too_long:
-            out.problems.append(f"row {row_no}: the name has {too_long}; the row is skipped")
+            out.problems.append(Message(_ROW, row=row_no, problem=Message(
+                N_("the name has %(problem)s; the row is skipped"), problem=too_long)))
             continue
         notes: list[str] = []
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
@@ -76,23 +79,25 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
             try:
                 birth = parse_loose_date(birth_text)
             except ValueError as exc:
-                note = f"birth date '{birth_text}' not understood ({exc}); matched by name only"
+                note = Message(N_("birth date '%(value)s' not understood (%(error)s); matched by name only"),
+                               value=birth_text, error=reason_of(exc))
                 notes.append(note)
-                out.problems.append(f"row {row_no}: {note}")
+                out.problems.append(Message(_ROW, row=row_no, problem=note))
         gender = None
         if row.get(fields.get("gender", ""), "").strip():
             try:
                 gender = parse_gender(row[fields["gender"]])
             except ValueError:
-                notes.append(f"gender '{row[fields['gender']]}' not understood")
-                out.problems.append(f"row {row_no}: {notes[-1]}")
+                notes.append(Message(N_("gender '%(value)s' not understood"), value=row[fields["gender"]]))
+                out.problems.append(Message(_ROW, row=row_no, problem=notes[-1]))
         list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes)))
     out.problems.extend(str(p) for p in table.problems)
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:
-            out.problems.append("the id column is empty or repeats values: rows are identified by row number")
+            out.problems.append(Message(N_("the id column is empty or repeats values: rows are identified by row "
+                                           "number")))
         for e in out.entries:
             e.id = str(e.row_no)
     return out

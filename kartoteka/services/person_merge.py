@@ -22,7 +22,7 @@ from kartoteka.db.tables import (
     assessments, cases, citations, custody, match_decisions, person_categories, person_merges, person_names,
     persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, Message, NotFound
 from kartoteka.services.access import Principal, check_visible, require
 from kartoteka.services.persons import resolve_person_id
 
@@ -49,7 +49,7 @@ def _side(conn: Connection, principal: Principal, ref: str | int) -> tuple[Merge
     row = dict(conn.execute(select(persons).where(persons.c.id == pid)).mappings().one())
     check_visible(principal, "person", row, ref=ref)
     if row["deleted_at"] is not None:
-        raise NotFound(f"person {ref} was merged or deleted")
+        raise NotFound.of(N_("person %(ref)s was merged or deleted"), ref=str(ref))
     name = conn.execute(select(person_names.c.full).where(person_names.c.person_id == pid).order_by(
         person_names.c.kind != "primary", person_names.c.id).limit(1)).scalar() or ""
     values = {f: str(row[f] or "") for f in FIELDS if f != "name"} | {"name": name}
@@ -81,14 +81,15 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
     require(principal, "edit")
     bad = [f for f, side in choices.items() if f not in FIELDS or side not in ("keep", "other")]
     if bad:
-        raise InvalidInput(f"unknown merge choice for {', '.join(bad)} (fields: {', '.join(FIELDS)}; keep or other)")
+        raise InvalidInput.of(N_("unknown merge choice for %(bad)s (fields: %(fields)s; keep or other)"),
+                              bad=", ".join(bad), fields=", ".join(FIELDS))
     actor = principal.username
-    with conflicts_as("both records have an assessment in progress under the same definition: decide one first"), \
-            engine.begin() as conn:
+    with conflicts_as(Message(N_("both records have an assessment in progress under the same definition: decide "
+                                 "one first"))), engine.begin() as conn:
         k, krow = _side(conn, principal, keep)
         o, orow = _side(conn, principal, other)
         if k.id == o.id:
-            raise InvalidInput("a person cannot be merged with itself")
+            raise InvalidInput.of(N_("a person cannot be merged with itself"))
         kept_names, other_names = _names(conn, k.id), _names(conn, o.id)
         snapshot: dict[str, Any] = {"kept": {f: krow[f] for f in (*FIELDS[1:], "birth_precision")},
                                     "kept_names": kept_names, "moved": {}}
@@ -145,7 +146,7 @@ def unmerge(engine: Engine, principal: Principal, *, merge_id: int) -> str:
     with engine.begin() as conn:
         m = conn.execute(select(person_merges).where(person_merges.c.id == merge_id)).mappings().first()
         if m is None or m["unmerged_at"] is not None:
-            raise NotFound(f"no merge #{merge_id} to undo")
+            raise NotFound.of(N_("no merge #%(id)s to undo"), id=merge_id)
         kept = dict(conn.execute(select(persons).where(persons.c.id == m["kept_id"])).mappings().one())
         check_visible(principal, "person", kept)
         snap = json.loads(m["snapshot"])

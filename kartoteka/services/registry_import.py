@@ -34,7 +34,7 @@ from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges
 from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
-from kartoteka.services.import_statements import Claim, record_claims
+from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.sheet_custody import write_custody
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_notes, running_numbers
@@ -103,7 +103,8 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     if errors.errors:
         if not options.skip_bad_rows:
             errors.errors.sort(key=lambda e: e.row)
-            raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+            raise InvalidInput(Message(N_("%(file)s: %(n)d problem(s); nothing was imported"), file=path.name,
+                                       n=len(errors.errors)), errors.errors)
         bad = {e.row for e in errors.errors}
         report.rejected = len(bad)
         report.rejected_file = str(write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
@@ -121,10 +122,12 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
             sheet = _Sheet(conn, actor, report, options, matcher)
             sheet.run(people)
             record_claims(conn, organisation=options.source, import_id=report.import_id, claims=sheet.claims)
+            record_case_claims(conn, organisation=options.source, import_id=report.import_id,
+                               claims=sheet.case_claims)
             problems = _refusals(report, options, dry_run)
             if problems:
-                raise InvalidInput(f"{path.name}: {len(problems)} row(s) need a decision; nothing was imported",
-                                   problems)
+                raise InvalidInput(Message(N_("%(file)s: %(n)d row(s) need a decision; nothing was imported"),
+                                           file=path.name, n=len(problems)), problems)
             conn.execute(imports.update().where(imports.c.id == report.import_id).values(
                 created=report.created, updated=report.updated, unchanged=report.unchanged))
             if dry_run:
@@ -196,6 +199,7 @@ class _Sheet:
         self.next_number = max(numbers, default=0) + 1
         self.audit_rows: list[dict[str, Any]] = []
         self.claims: list[Claim] = []   # persons written, for --source statements (import_statements)
+        self.case_claims: list[CaseClaim] = []   # the sheet's cases, for --source case statements
         self.updated: set[int] = set()  # registry persons the sheet updated
 
     def create_record(self, table: Table, entity: str, values: dict[str, Any], *, actor: str, batch: str) -> int:
@@ -252,7 +256,8 @@ class _Sheet:
             return None, "decided", 0.0
         if decided:
             if decided not in self.by_ext:
-                raise InvalidInput(f"--decide {sp.rows[0]}={decided}: no such person in the registry")
+                raise InvalidInput.of(N_("--decide %(row)s=%(person)s: no such person in the registry"), row=sp.rows[0],
+                                      person=decided)
             return self.by_ext[decided], "decided", 1.0
         if sp.ext_id:
             return self.by_ext.get(sp.ext_id), "id", 1.0
@@ -395,10 +400,12 @@ class _Sheet:
                 self.case_ext[case_values["ext_id"]] = (case_id, person_id)
                 store_charges(self.conn, case_id, case_values)
                 mine.append({**case_values, "id": case_id})
+                self.case_claims.append((case_id, case_values["ext_id"], case_values))
                 self.report.cases_created += 1
                 self.report.changes.append(Change(row_no, case_values["ext_id"], "new case", "",
                                                   case_values["articles_text"] or case_values["status"]))
                 continue
+            self.case_claims.append((old["id"], old["ext_id"], values))
             trusted = bool(sp.ext_id or values["ext_id"])
             diff = {k: v for k, v in values.items() if v not in (None, "") and old.get(k) != v
                     and (trusted or k not in FREE_TEXT or not old.get(k))}
@@ -417,8 +424,8 @@ class _Sheet:
         if values["ext_id"]:
             hit = self.case_ext.get(values["ext_id"])
             if hit and not any(c["id"] == hit[0] for c in mine):
-                raise InvalidInput(f"{Path(self.report.file).name}: row {row_no}: case '{values['ext_id']}' "
-                                   "belongs to another person")
+                raise InvalidInput.of(N_("%(file)s: row %(row)s: case '%(case)s' belongs to another person"),
+                                      file=Path(self.report.file).name, row=row_no, case=values["ext_id"])
             return next((c for c in mine if c["ext_id"] == values["ext_id"]), None)
         if values["case_number"]:
             return next((c for c in mine if c.get("case_number") == values["case_number"]), None)

@@ -22,7 +22,12 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from kartoteka.db.audit import log_event, now
 from kartoteka.db.tables import api_tokens, users
-from kartoteka.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kartoteka.db.engine import conflicts_as
+from kartoteka.errors import N_, Conflict, Forbidden, InvalidInput, Message, NotFound
+
+_ROLE = N_("unknown role '%(role)s' (use %(roles)s)")
+_LANGUAGE = N_("unknown language '%(language)s' (use %(languages)s)")
+NO_TOKEN = N_("no API token %(id)s")
 from kartoteka.services.access import ROLES, Principal
 from kartoteka.services.passwords import MIN_PASSWORD, N_, check_password_strength, check_username
 
@@ -81,13 +86,14 @@ def create_user(engine: Engine, *, username: str, password: str, role: str, lang
                 actor: str) -> User:
     name = check_username(username)
     if role not in ROLES:
-        raise InvalidInput(f"unknown role '{role}' (use {', '.join(ROLES)})")
+        raise InvalidInput.of(_ROLE, role=role, roles=", ".join(ROLES))
     if language not in LANGUAGES:
-        raise InvalidInput(f"unknown language '{language}' (use {', '.join(LANGUAGES)})")
+        raise InvalidInput.of(_LANGUAGE, language=language, languages=", ".join(LANGUAGES))
     check_password_strength(password, username=name)
-    with engine.begin() as conn:
+    exists = Message(N_("user '%(name)s' already exists"), name=name)
+    with conflicts_as(exists), engine.begin() as conn:   # two administrators adding the same name at once
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
-            raise Conflict(f"user '{name}' already exists")
+            raise Conflict(exists)
         uid = conn.execute(insert(users).returning(users.c.id).values(
             username=name, password_hash=_HASHER.hash(password), role=role, language=language,
             active=True, failed_logins=0, created_at=now())).scalar_one()
@@ -102,7 +108,7 @@ def get_user(engine: Engine, *, user_id: int | None = None, username: str | None
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
     if row is None:
-        raise NotFound(f"no user '{username if username is not None else user_id}'")
+        raise NotFound.of(N_("no user '%(name)s'"), name=str(username if username is not None else user_id))
     return _user(row)
 
 
@@ -118,13 +124,13 @@ def update_user(engine: Engine, *, username: str, actor: str, role: str | None =
     values: dict[str, Any] = {}
     if role is not None:
         if role not in ROLES:
-            raise InvalidInput(f"unknown role '{role}' (use {', '.join(ROLES)})")
+            raise InvalidInput.of(_ROLE, role=role, roles=", ".join(ROLES))
         values["role"] = role
     if active is not None:
         values["active"] = active
     if language is not None:
         if language not in LANGUAGES:
-            raise InvalidInput(f"unknown language '{language}' (use {', '.join(LANGUAGES)})")
+            raise InvalidInput.of(_LANGUAGE, language=language, languages=", ".join(LANGUAGES))
         values["language"] = language
     user = get_user(engine, username=username)
     if password is not None:
@@ -243,7 +249,7 @@ def create_token(engine: Engine, *, username: str, name: str, actor: str) -> str
     """A new API token for ``username``; the plain token is returned once and never stored."""
     user = get_user(engine, username=username)
     if not name.strip() or len(name) > 120 or any(ord(c) < 32 for c in name):
-        raise InvalidInput("a token needs a name of 1-120 printable characters")
+        raise InvalidInput.of(N_("a token needs a name of 1-120 printable characters"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as conn:
         tid = conn.execute(insert(api_tokens).returning(api_tokens.c.id).values(
@@ -267,7 +273,7 @@ def revoke_token(engine: Engine, *, token_id: int, actor: str) -> None:
     with engine.begin() as conn:
         res = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked=True))
         if res.rowcount != 1:
-            raise NotFound(f"no API token {token_id}")
+            raise NotFound.of(NO_TOKEN, id=token_id)
         log_event(conn, entity="api_token", entity_id=token_id, action="revoke", actor=actor)
 
 

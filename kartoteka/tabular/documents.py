@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
@@ -45,14 +45,14 @@ def guess_list_format(path: Path) -> str:
     try:
         return guess_format(path)
     except InvalidInput:
-        raise InvalidInput(f"{path.name}: unknown list format '.{suffix}' (use .csv, .xlsx, .jsonl, .docx, "
-                           ".pdf or .txt)") from None
+        raise InvalidInput.of(N_("%(file)s: unknown list format '.%(suffix)s' (use .csv, .xlsx, .jsonl, .docx, "
+                                 ".pdf or .txt)"), file=path.name, suffix=suffix) from None
 
 
 def open_list(path: Path, fmt: str | None = None) -> RawTable:
     """Open a list in any supported format; raises InvalidInput naming the file when it cannot."""
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
     kind = fmt or guess_list_format(path)
     if kind == "docx":
         return open_docx(path)
@@ -62,7 +62,8 @@ def open_list(path: Path, fmt: str | None = None) -> RawTable:
         return open_text(path)
     if kind in ("csv", "xlsx", "jsonl"):
         return _headerless_if_needed(open_table(path, kind))
-    raise InvalidInput(f"{path.name}: unknown list format '{kind}' (use {', '.join(LIST_FORMATS)})")
+    raise InvalidInput.of(N_("%(file)s: unknown list format '%(format)s' (use %(formats)s)"), file=path.name,
+                          format=kind, formats=", ".join(LIST_FORMATS))
 
 
 def _has_name_column(headers: list[str]) -> bool:
@@ -120,7 +121,7 @@ def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
         if row is not None:
             parsed.append((line_no, row))
     if not parsed:
-        raise InvalidInput(f"{path.name}: no names found (one name per line expected)")
+        raise InvalidInput.of(N_("%(file)s: no names found (one name per line expected)"), file=path.name)
     return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed))
 
 
@@ -167,7 +168,8 @@ def open_docx(path: Path) -> RawTable:
     try:
         doc = Document(str(path))
     except Exception as exc:  # python-docx raises several types for a broken file
-        raise InvalidInput(f"{path.name}: not a readable DOCX document ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable DOCX document (%(error)s)"), file=path.name,
+                              error=str(exc)) from None
     grids = [g for g in (_docx_rows(t) for t in doc.tables) if g]
     if not grids:
         return table_from_lines((p.text for p in doc.paragraphs), path=path, fmt="docx")
@@ -210,7 +212,8 @@ def open_pdf(path: Path) -> RawTable:
         reader = PdfReader(str(path))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
     except Exception as exc:  # pypdf raises several types for a broken file
-        raise InvalidInput(f"{path.name}: not a readable PDF ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable PDF (%(error)s)"), file=path.name, error=str(exc)) from None
     if not _LETTER.search(text):
-        raise InvalidInput(f"{path.name}: the PDF has no text layer (a scan?); run OCR first or paste the names")
+        raise InvalidInput.of(N_("%(file)s: the PDF has no text layer (a scan?); run OCR first or paste the names"),
+                              file=path.name)
     return table_from_lines(text.splitlines(), path=path, fmt="pdf")

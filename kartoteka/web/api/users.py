@@ -109,5 +109,5 @@ def new_token(body: TokenIn, user: ApiUser, engine: EngineDep) -> NewToken:
 def revoke(token_id: IdPath, user: ApiUser, engine: EngineDep) -> None:
     if token_id not in {t["id"] for t in svc.list_tokens(engine, username=user.username)}:
         from kartoteka.errors import NotFound
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound.of(svc.NO_TOKEN, id=token_id)
     svc.revoke_token(engine, token_id=token_id, actor=user.username)
