@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.access import require
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
@@ -86,7 +86,7 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
     check_kind(kind, principal)   # imported decisions and recognitions: reviewers and administrators only
     decided = mapping_of(decisions)
     if any(not row.isdigit() for row in decided):
-        raise InvalidInput("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number")
+        raise InvalidInput.of(N_("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number"))
     options = SheetOptions(confirm_renames=confirm_renames, status_map=mapping_of(status_map),
                            decisions={int(r): c for r, c in decided.items()}, source=source)
     options.skip_bad_rows = skip_bad_rows
