@@ -15,6 +15,7 @@ its file is made) keeps a new spool's ids from being mistaken for old ones.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 import uuid
@@ -56,6 +57,8 @@ def _spool_of(conn_or_engine: Connection | Engine) -> Path | None:
 
 @contextmanager
 def _open(path: Path) -> Iterator[sqlite3.Connection]:
+    if not path.exists():   # who read which confidential record: for the owner only (SQLite's -wal/-shm follow)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
         db.execute("PRAGMA busy_timeout=30000")
         if str(path) not in _made or not path.exists():

@@ -52,6 +52,8 @@ def test_a_read_during_another_processes_write_is_spooled_then_chained_once(sqli
         waited = time.monotonic() - started
         assert shown.person["ext_id"] == ref and waited < 2.0
         assert pending(sqlite_db.engine) == 1 and _reads(sqlite_db) == []
+        spooled = spool_path(sqlite_db.url.removeprefix("sqlite:///"))
+        assert spooled is not None and spooled.stat().st_mode & 0o777 == 0o600
         assert drain_spool(sqlite_db.engine) is False     # the lock is still held: nothing moves
     finally:
         other.execute("ROLLBACK")
