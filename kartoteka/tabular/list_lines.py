@@ -39,8 +39,12 @@ def word_date(text: str) -> re.Match[str] | None:
     return _word_date().search(text)
 
 
-def not_a_row(line: str) -> bool:
-    """True for a heading, caption, signature, date line or note of a list document."""
+def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
+    """True for a heading, caption, signature, date line or note of a list document.
+
+    ``lone_cell``: the line is the only filled cell of a spreadsheet row (a title or a signature
+    under the table). A sheet's cells need not be capitalised, so the lower-case rule is not used.
+    """
     v = _vocabulary()
     low = line.lower().replace("ё", "е").strip()
     if any(mark in low for mark in v["signature_marks"]):
@@ -56,7 +60,7 @@ def not_a_row(line: str) -> bool:
     if any(w in v["phrases"] for w in words):
         return True
     letters = re.sub(r"^[\W\d_]+", "", line.strip())
-    if letters[:1].islower() and words[0] not in v["particles"]:
+    if not lone_cell and letters[:1].islower() and words[0] not in v["particles"]:
         return True                              # names are capitalised: a continued caption or a note
     months = [w for w in words if w in month_words()]
     if months or words[0] in v["place_words"]:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kartoteka.errors import InvalidInput, Message, N_, RowError
+from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
+from kartoteka.tabular.list_lines import not_a_row
 from kartoteka.tabular.limits import Limits, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
 
@@ -42,6 +46,46 @@ class RawTable:
     delimiter: str = ""
     total: int | None = None
     problems: list[RowError] = field(default_factory=list)
+    header_row: int = 1   # the row holding the header; rows above it were a title, a date, blank lines
+    skipped: list[tuple[int, str]] = field(default_factory=list)   # rows that are a caption or signature
+
+
+def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
+    """A sheet row whose only filled cell is a caption, a note or a signature line ("Составил: ____
+    И. И. Иванов", "Всего: 42") is not a list row; it is noted in ``table.skipped``, not imported."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) == 1 and not_a_row(filled[0], lone_cell=True):
+        table.skipped.append((row_no, filled[0].strip()[:200]))
+        return True
+    return False
+
+
+HEAD_ROWS = 20   # how far down a sheet its header row is looked for
+
+
+@lru_cache(maxsize=1)
+def _known_headers() -> frozenset[str]:
+    """Every header the column vocabulary knows, of every kind, normalised."""
+    return frozenset(normalise_header(a) for fields in column_aliases().values()
+                     for f, names in fields.items() for a in (f, *names))
+
+
+def header_index(rows: list[list[str]]) -> int:
+    """Which of a sheet's first rows is its header.
+
+    Real sheets often open with a title ("Список политзаключённых, обновлено 01.11.2026"), a date or
+    blank lines above the header. The first row stays the header when it holds a known column name
+    (or when no row does: then ``--map`` names the columns); otherwise the first row that holds two
+    known column names is the header, and the rows above it are not data.
+    """
+    known = _known_headers()
+
+    def hits(row: list[str]) -> int:
+        return sum(1 for c in row if c.strip() and normalise_header(c) in known)
+
+    if not rows or hits(rows[0]):
+        return 0
+    return next((i for i, row in enumerate(rows) if hits(row) >= 2), 0)
 
 
 def guess_format(path: Path) -> str:
@@ -111,10 +155,10 @@ def _sniff_delimiter(text: str) -> str:
     head = "\n".join(text[:64_000].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = head.splitlines()[0] if head else ""
-        counts = {d: first.count(d) for d in ",;\t|"}
-        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    except csv.Error:   # e.g. a title line above the table: the delimiter most lines use
+        lines = head.splitlines()
+        counts = {d: (sum(1 for ln in lines if d in ln), head.count(d)) for d in ",;\t|"}
+        return max(counts, key=lambda d: counts[d]) if any(c for c, _ in counts.values()) else ","
 
 
 def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
@@ -122,27 +166,34 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(limits.cell_chars * 10)   # longer cells are named per column below
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head: list[list[str]] = []
     try:
-        first = next(reader)
+        for _ in range(HEAD_ROWS):
+            head.append(next(reader))
     except StopIteration:
-        raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name) from None
+        if not head:
+            raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name) from None
     except csv.Error as exc:
-        raise InvalidInput.of(N_("%(file)s: row 1: unreadable header (%(error)s; a cell may be over the limit of "
-                                 "%(limit)s characters, KARTOTEKA_MAX_CELL_CHARS)"),
-                              file=path.name, error=str(exc), limit=f"{limits.cell_chars:,}") from None
+        raise InvalidInput.of(N_("%(file)s: row %(row)d: unreadable header (%(error)s; a cell may be over the "
+                                 "limit of %(limit)s characters, KARTOTEKA_MAX_CELL_CHARS)"),
+                              file=path.name, row=len(head) + 1, error=str(exc),
+                              limit=f"{limits.cell_chars:,}") from None
+    at = header_index(head)
+    first = head[at]
     while first and not first[-1].strip():
         first.pop()
     headers = unique_headers(path.name, [h.strip() for h in first], limits)
     lines = text.count("\n")
     check_shape(path.name, lines, len(headers), limits)
-    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines)
+    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines, header_row=at + 1)
+    buffered = iter(head[at + 1:])
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        row_no = 1
+        row_no = at + 1
         while True:
             row_no += 1
             try:
-                cells = next(reader)
+                cells = next(buffered, None) or next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
@@ -150,7 +201,7 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                     N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, KARTOTEKA_MAX_CELL_CHARS)"),
                     error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells):
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
                 table.problems.append(RowError(path.name, row_no, "*", Message(
@@ -209,22 +260,23 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
         declared_rows = declared_cols = 0
     check_shape(path.name, declared_rows, declared_cols, limits)
     it = _guarded(path, ws.iter_rows(values_only=True))
-    try:
-        first = [_cell_text(h).strip() for h in next(it)]
-    except StopIteration:
-        raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name) from None
+    head = [values for _, values in zip(range(HEAD_ROWS), it)]
+    if not head:
+        raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
+    at = header_index([[_cell_text(v) for v in values[:limits.columns + 1]] for values in head])
+    first = [_cell_text(h).strip() for h in head[at]]
     while first and not first[-1]:
         first.pop()
     headers = unique_headers(path.name, first, limits)
-    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - 1, 0))
+    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - 1 - at, 0), header_row=at + 1)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for row_no, values in enumerate(it, start=2):
+        for row_no, values in enumerate(itertools.chain(head[at + 1:], it), start=at + 2):
             if row_no > limits.rows + 1:
                 raise InvalidInput.of(N_("%(file)s: more than %(limit)s rows (KARTOTEKA_MAX_ROWS)"),
                                       file=path.name, limit=f"{limits.rows:,}")
             cells = [_cell_text(v) for v in values[:len(headers) + limits.columns]]
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells):
                 continue
             yield row_no, _checked(table, row_no, headers, cells, limits)
         wb.close()
