@@ -89,3 +89,13 @@ def test_a_cases_import_with_a_source_keeps_its_case_statements(db: Db, tmp_path
     assert statuses == {("C1", "convicted"), ("C2", "convicted")}    # the organisation's new word replaces its old
     import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")   # without a source: no statements
     assert {(o, v) for o, p, v in said() if p == "status"} == statuses
+
+
+def test_a_registry_sheet_with_a_source_keeps_its_case_statements_too(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("ПІБ;Дата народження;Стаття КК;Статус\n"
+                                    "Гончаренко Ярина Богданівна;05.06.1994;ч. 1 ст. 111 КК України;під вартою\n", "utf-8")
+    import_file(db.engine, "registry", tmp_path / "r.csv", actor="t", options=SheetOptions(source="Org B"))
+    with db.engine.connect() as conn:
+        said = {(s.prop, s.value) for s in conn.execute(select(statements).where(
+            statements.c.entity_type == "case", statements.c.organisation == "Org B"))}
+    assert {("status", "detained"), ("articles_text", "ч. 1 ст. 111 КК України")} <= said
