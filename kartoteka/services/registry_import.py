@@ -103,7 +103,8 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     if errors.errors:
         if not options.skip_bad_rows:
             errors.errors.sort(key=lambda e: e.row)
-            raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+            raise InvalidInput(Message(N_("%(file)s: %(n)d problem(s); nothing was imported"), file=path.name,
+                                       n=len(errors.errors)), errors.errors)
         bad = {e.row for e in errors.errors}
         report.rejected = len(bad)
         report.rejected_file = str(write_rejected(options.rejected_path or path.with_suffix(".rejected.csv"),
@@ -125,8 +126,8 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                                claims=sheet.case_claims)
             problems = _refusals(report, options, dry_run)
             if problems:
-                raise InvalidInput(f"{path.name}: {len(problems)} row(s) need a decision; nothing was imported",
-                                   problems)
+                raise InvalidInput(Message(N_("%(file)s: %(n)d row(s) need a decision; nothing was imported"),
+                                           file=path.name, n=len(problems)), problems)
             conn.execute(imports.update().where(imports.c.id == report.import_id).values(
                 created=report.created, updated=report.updated, unchanged=report.unchanged))
             if dry_run:
@@ -255,7 +256,8 @@ class _Sheet:
             return None, "decided", 0.0
         if decided:
             if decided not in self.by_ext:
-                raise InvalidInput(f"--decide {sp.rows[0]}={decided}: no such person in the registry")
+                raise InvalidInput.of(N_("--decide %(row)s=%(person)s: no such person in the registry"), row=sp.rows[0],
+                                      person=decided)
             return self.by_ext[decided], "decided", 1.0
         if sp.ext_id:
             return self.by_ext.get(sp.ext_id), "id", 1.0
@@ -422,8 +424,8 @@ class _Sheet:
         if values["ext_id"]:
             hit = self.case_ext.get(values["ext_id"])
             if hit and not any(c["id"] == hit[0] for c in mine):
-                raise InvalidInput(f"{Path(self.report.file).name}: row {row_no}: case '{values['ext_id']}' "
-                                   "belongs to another person")
+                raise InvalidInput.of(N_("%(file)s: row %(row)s: case '%(case)s' belongs to another person"),
+                                      file=Path(self.report.file).name, row=row_no, case=values["ext_id"])
             return next((c for c in mine if c["ext_id"] == values["ext_id"]), None)
         if values["case_number"]:
             return next((c for c in mine if c.get("case_number") == values["case_number"]), None)
