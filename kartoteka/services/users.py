@@ -22,7 +22,7 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from kartoteka.db.audit import log_event, now
 from kartoteka.db.tables import api_tokens, users
-from kartoteka.db.engine import conflicts_as
+from kartoteka.db.engine import conflicts_as, try_write
 from kartoteka.errors import N_, Conflict, Forbidden, InvalidInput, Message, NotFound
 
 _ROLE = N_("unknown role '%(role)s' (use %(roles)s)")
@@ -287,13 +287,16 @@ def user_for_token(engine: Engine, token: str) -> User | None:
     """The active user a bearer token belongs to, or None; records when it was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    with engine.begin() as conn:
+    with engine.connect() as conn:   # a read: it never waits for a long import's write lock
         row = conn.execute(_TOKEN_USER, {"hash": _token_hash(token)}).first()
-        if row is None:
-            return None
-        at = now()
-        last = row.last_used_at
-        if last is None or (last.replace(tzinfo=dt.timezone.utc) if last.tzinfo is None else last) \
-                < at - dt.timedelta(minutes=5):
-            conn.execute(update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=at))
-        return _user(row)
+        conn.rollback()
+    if row is None:
+        return None
+    at = now()
+    last = row.last_used_at
+    if last is None or (last.replace(tzinfo=dt.timezone.utc) if last.tzinfo is None else last) \
+            < at - dt.timedelta(minutes=5):
+        with try_write(engine, wait=0.2) as conn:   # while SQLite's lock is busy, a later request records it
+            if conn is not None:
+                conn.execute(update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=at))
+    return _user(row)

@@ -70,3 +70,25 @@ def test_api_tokens_hashed_and_revocable(db: Db) -> None:
     (tid,) = [t["id"] for t in svc.list_tokens(db.engine, username="anna")]
     svc.revoke_token(db.engine, token_id=tid, actor="t")
     assert svc.user_for_token(db.engine, token) is None
+
+
+def test_a_token_is_accepted_while_another_process_holds_the_write_lock(db: Db) -> None:
+    import sqlite3
+    import time
+
+    svc.create_user(db.engine, username="tok", password=PW, role="viewer", actor="t")
+    token = svc.create_token(db.engine, username="tok", name="t", actor="t")
+    other = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None) if db.backend == "sqlite" else None
+    if other is not None:
+        other.execute("BEGIN IMMEDIATE")   # a long import in another process
+    try:
+        started = time.monotonic()
+        user = svc.user_for_token(db.engine, token)
+        assert user is not None and user.username == "tok" and time.monotonic() - started < 3
+    finally:
+        if other is not None:
+            other.execute("ROLLBACK")
+            other.close()
+    svc.user_for_token(db.engine, token)   # the lock is free again: the use is recorded
+    with db.engine.connect() as conn:
+        assert conn.execute(select(api_tokens.c.last_used_at)).scalar() is not None
