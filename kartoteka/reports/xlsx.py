@@ -43,7 +43,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
 
 def render(report: VetReport, lang: str = "en") -> bytes:
     """Sheet names and the Rows sheet's header and codes stay as documented (other tools read them);
-    titles, labels, notices and the other sheets' headers are in ``lang``."""
+    titles, labels, notices, explanations and the other sheets' headers and values are in ``lang``."""
     _ = common.tr(lang)
     wb = Workbook()
     summary = wb.active
@@ -67,7 +67,8 @@ def render(report: VetReport, lang: str = "en") -> bytes:
     definitions = report.run.definitions or [report.run.definition_id]
     header = csv_header(definitions)
     ws = _sheet(wb, "Rows", header, (
-        [r.id, r.name, r.person_id, r.match, r.score, r.status, ";".join(r.flags), r.duplicate_of, r.explanation,
+        [r.id, r.name, r.person_id, r.match, r.score, r.status, ";".join(r.flags), r.duplicate_of,
+         common.explanation_text(r, _),
          *r.csv_extra_values(definitions)] for r in report.rows), [WIDTHS.get(c, 16) for c in header])
     status_col, flags_col = CSV_COLUMNS.index("status") + 1, CSV_COLUMNS.index("flags") + 1
     flag_fill = _fill(common.FLAG_COLOUR)
@@ -80,8 +81,10 @@ def render(report: VetReport, lang: str = "en") -> bytes:
 
     s = report.summary
     _sheet(wb, "Flagged", [_("id"), _("name"), _("person"), _("status"), _("flags"), _("articles"), _("reasons")], (
-        [r.id, r.name, r.person_id, r.status, ";".join(r.flags), ", ".join(r.flag_articles),
-         " | ".join(f"{f.tag}: {f.reason}" for f in r.flag_detail if f.tag in r.flags)] for r in s.flagged),
+        [r.id, r.name, r.person_id, common.status_text(r.status, _), common.flags_text(r.flags, _),
+         ", ".join(r.flag_articles),
+         " | ".join(f"{common.flags_text([f.tag], _)}: {f.reason}" for f in r.flag_detail if f.tag in r.flags)]
+        for r in s.flagged),
         [8, 34, 12, 15, 26, 30, 90])
     headings = dict(common.missing_sections(report, _))
     _sheet(wb, "Missing", [_("person"), _("name"), _("birth date"), _("possibly row"), _("section"), _("custody"),

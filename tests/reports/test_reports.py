@@ -84,3 +84,28 @@ def test_pdf_without_font_fails_clearly(report: VetReport, monkeypatch: pytest.M
     monkeypatch.delenv("KARTOTEKA_FONT_DIR", raising=False)
     with pytest.raises(KartotekaError, match="fonts-dejavu-core"):
         pdf.render(report)
+
+
+def test_reports_in_russian_translate_the_explanation_flags_and_row_headers(report: VetReport, tmp_path: Path) -> None:
+    from kartoteka.reports import csv as csv_report, html as html_report, xlsx as xlsx_report
+
+    from dataclasses import replace
+
+    from kartoteka.matching.explain import reason
+
+    flagged = next(r for r in report.rows if r.flags)
+    said = reason("no registry person with a matching name")
+    report = replace(report, rows=[replace(r, reasons=[said], explanation="no registry person with a matching name")
+                                   if r.match == "no_match" else r for r in report.rows])
+    assert any(r.match == "no_match" for r in report.rows)
+    english = csv_report.render(report, "en").decode()
+    russian = csv_report.render(report, "ru").decode()
+    assert english.splitlines()[0] == russian.splitlines()[0]          # the columns stay for other tools
+    assert "no registry person with a matching name" in english
+    assert "no registry person" not in russian and "в реестре нет человека" in russian
+    page = html_report.render(report, "ru").decode()
+    assert "<th>duplicate_of</th>" not in page and "<th>explanation</th>" not in page
+    assert "пояснение" in page
+    wb = load_workbook(io.BytesIO(xlsx_report.render(report, "ru")))
+    assert [c.value for c in wb["Rows"][1]][:9] == list(CSV_COLUMNS)
+    assert all(tag not in str(wb["Flagged"]["E2"].value) for tag in flagged.flags)
