@@ -71,8 +71,10 @@ def _person_part(r: rowparse.RowReader) -> tuple[dict[str, Any], list[dict[str, 
 def _custody_part(r: rowparse.RowReader, case: dict[str, Any], jurisdiction: str,
                   value_map: dict[str, dict[str, str]]) -> dict[str, str] | None:
     """The person's custody state and category of a row, as controlled values (None: a row error)."""
-    from kartoteka.services import custody as svc
     out: dict[str, str] = {}
+    if "custody" not in r.fields and "category" not in r.fields:
+        return out
+    from kartoteka.services import custody as svc
     for vocabulary in ("custody", "category"):
         text = r.text(vocabulary, limit=200)
         value = normalise_value(vocabulary, text, value_map.get(vocabulary)) if text else ""
@@ -129,10 +131,10 @@ class _Row:
     sources: list[str]
     reader: rowparse.RowReader
     custody: dict[str, str]
+    birth: str = ""
 
-    @property
-    def birth(self) -> str:
-        return str(self.values.get("birth_date") or "")
+    def __post_init__(self) -> None:
+        self.birth = str(self.values.get("birth_date") or "")
 
 
 def refines(precise: str, coarse: str) -> bool:
@@ -216,7 +218,7 @@ def _by_birth_date(rows: list[_Row], decisions: dict[int, str], errors: ErrorCol
 
 def _person(key: str, rows: list[_Row]) -> SheetPerson:
     """One person from their rows (in sheet order; the most precise birth date counts)."""
-    ordered = sorted(rows, key=lambda r: r.no)
+    ordered = sorted(rows, key=lambda r: r.no) if len(rows) > 1 else rows
     first = ordered[0]
     sp = SheetPerson(key, [first.no], first.label, first.ext_id, dict(first.values), list(first.names))
     for row in ordered[1:]:
