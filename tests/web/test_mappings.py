@@ -116,3 +116,21 @@ def test_custody_and_cases_files_take_the_organisation_on_the_web(web: Web) -> N
         said = {(s.origin_id, s.prop, s.value) for s in conn.execute(select(statements).where(
             statements.c.entity_type == "case", statements.c.organisation == "Вільна Правда"))}
     assert ("C9", "status", "detained") in said
+
+
+def test_a_row_fitting_two_persons_of_the_sheet_is_decided_on_the_web(web: Web) -> None:
+    from kartoteka.db.tables import cases, persons
+    sheet = ("ПІБ;Дата народження;Стаття КК\nСидоренко Олег Павлович;12.03.1985;ст. 275 КК РФ\n"
+             "Сидоренко Олег Павлович;01.04.1985;ст. 280.3 КК РФ\nСидоренко Олег Павлович;;ст. 205.2 КК РФ\n")
+    c = web.client("editor")
+    _, form = _upload(c, sheet)
+    r = c.post("/import/run", data={**form, "action": "dry_run"})
+    assert 'name="decide_row" value="4"' in r.text
+    assert '<option value="row:3">the person of row 3: Сидоренко Олег Павлович, 1985-04-01</option>' in r.text
+    r = c.post("/import/run", data={**form, "action": "commit"})
+    assert r.status_code == 422 and "--decide 4=row:N" in r.text
+    r = c.post("/import/run", data={**form, "decide_row": ["4"], "decide_choice": ["row:3"], "action": "commit"})
+    assert "Imported." in r.text
+    with web.db.engine.connect() as conn:
+        owner = conn.execute(select(persons.c.id).where(persons.c.birth_date == "1985-04-01")).scalar_one()
+        assert len(conn.execute(select(cases.c.id).where(cases.c.person_id == owner)).all()) == 2
