@@ -13,13 +13,13 @@ so it answers as ``Matcher.from_engine`` of a registry without the other persons
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, func, select
 
-from kartoteka.db.tables import match_decisions, name_keys, persons, surname_variants
+from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Judgement, Matcher
@@ -76,11 +76,19 @@ class _Judgements(dict[str, list[Judgement]]):
         return dict.__getitem__(self, key)
 
 
-def _restricted(stmt: Select[Any], sensitivities: list[str] | None) -> Select[Any]:
-    """``stmt`` over name_keys, keeping only the persons of these sensitivities (all when None)."""
-    if sensitivities is None:
-        return stmt
-    return stmt.join(persons, persons.c.id == name_keys.c.person_id).where(persons.c.sensitivity.in_(sensitivities))
+def _in_query(conn: Connection, sql: str, values: Sequence[object],
+              sensitivities: list[str] | None) -> list[Any]:
+    """Rows of ``sql`` over name_keys (aliased ``nk``), where ``{join}`` becomes the restriction to these
+    sensitivities (nothing when None) and ``{values}`` the placeholders of ``values``: plain driver SQL,
+    as a search runs thousands of these and building each statement cost more than running it."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    join = ""
+    params: list[object] = []
+    if sensitivities is not None:
+        join = " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join([mark] * len(sensitivities))
+        params += sensitivities
+    text = sql.format(join=join, values=", ".join([mark] * len(values)))
+    return list(conn.exec_driver_sql(text, tuple(params + list(values))))
 
 
 class _GivenCounts(dict[int, int]):
@@ -92,8 +100,8 @@ class _GivenCounts(dict[int, int]):
 
     def get(self, c: int, default: int | None = 0) -> int:  # type: ignore[override]
         if not dict.__contains__(self, c):
-            self[c] = self._conn.execute(_restricted(select(func.count()).select_from(name_keys), self._sensitivities)
-                                         .where(name_keys.c.key == stable_hash(("given", "c%d" % c)))).scalar_one()
+            self[c] = int(_in_query(self._conn, 'SELECT count(*) FROM name_keys nk{join} WHERE nk."key" IN ({values})',
+                                    [stable_hash(("given", "c%d" % c))], self._sensitivities)[0][0])
         return dict.__getitem__(self, c)
 
 
@@ -102,35 +110,41 @@ class StoredIndex(CandidateIndex):
                  sensitivities: list[str] | None = None) -> None:   # no super(): nothing in memory
         self.conn, self._load, self.sensitivities = conn, load, sensitivities
         self.surname_keys = frozenset()
+        # what this matcher has read (its connection's view, for as long as it lives): a list repeats surnames
+        self._near: dict[str, set[str]] = {}
+        self._exists: dict[str, bool] = {}
 
     def near_variants(self, variants: set[str]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        items = sorted(variants)
+        items = sorted(v for v in variants if v not in self._near)
         for i in range(0, len(items), 500):
-            for v, k in self.conn.execute(select(surname_variants.c.variant, surname_variants.c.key).where(
-                    surname_variants.c.variant.in_(items[i:i + 500]))):
-                out.setdefault(v, set()).add(k)
-        return out
+            part = items[i:i + 500]
+            for v in part:
+                self._near[v] = set()
+            for v, k in _in_query(self.conn, "SELECT variant, \"key\" FROM surname_variants WHERE variant IN ({values})",
+                                  part, None):
+                self._near[v].add(k)
+        return {v: self._near[v] for v in variants if self._near[v]}
 
     def existing(self, keys: set[str]) -> set[str]:
-        """The surname keys some non-deleted person carries."""
-        by_hash = {stable_hash((k, ANY)): k for k in keys}
+        """The surname keys some non-deleted person (of the matcher's sensitivities) carries."""
+        by_hash = {stable_hash((k, ANY)): k for k in keys if k not in self._exists}
         items = sorted(by_hash)
-        found: set[str] = set()
         for i in range(0, len(items), 500):
-            found |= {by_hash[h] for h in self.conn.execute(_restricted(select(name_keys.c.key), self.sensitivities)
-                                                            .where(name_keys.c.key.in_(items[i:i + 500])).distinct()
-                                                            ).scalars()}
-        return found
+            part = items[i:i + 500]
+            found = {h for (h,) in _in_query(self.conn, 'SELECT DISTINCT nk."key" FROM name_keys nk{join} '
+                                                        'WHERE nk."key" IN ({values})', part, self.sensitivities)}
+            for h in part:
+                self._exists[by_hash[h]] = h in found
+        return {k for k in keys if self._exists[k]}
 
     def block_persons(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
         """Person ids per block, the first ``limit`` by id (as the in-memory index keeps them)."""
         out: dict[int, list[int]] = {h: [] for h in hashes}
         items = sorted(hashes)
         for i in range(0, len(items), 500):
-            stmt = _restricted(select(name_keys.c.key, name_keys.c.person_id), self.sensitivities)
-            for key, pid in self.conn.execute(stmt.where(name_keys.c.key.in_(items[i:i + 500]))
-                                              .order_by(name_keys.c.key, name_keys.c.person_id)):
+            for key, pid in _in_query(self.conn, 'SELECT nk."key", nk.person_id FROM name_keys nk{join} '
+                                                 'WHERE nk."key" IN ({values}) ORDER BY nk."key", nk.person_id',
+                                      items[i:i + 500], self.sensitivities):
                 ids = out[key]
                 if len(ids) < limit:
                     ids.append(pid)

@@ -130,6 +130,9 @@ def query_pairs(units: list[Token], source: NearSource, *, near: bool = True) ->
             if len(plain) >= 5:
                 wanted |= {"~" + v for v in _deletions(plain) | {plain}}
         found = source.near_variants(wanted)
+        russified = {su: {v for k in su.keys for v in _russified_forms(k)} for su in units
+                     if not su.initial and len(plain_form(su.text)) >= 5}
+        present = source.existing(set().union(*russified.values())) if russified else set()   # one look-up
     out: set[Pair] = set()
     for su in units:
         if su.initial:
@@ -142,6 +145,6 @@ def query_pairs(units: list[Token], source: NearSource, *, near: bool = True) ->
             plain = plain_form(su.text)
             if len(plain) >= 5:
                 skeys |= {x for v in _deletions(plain) | {plain} for x in found.get("~" + v, set())}
-                skeys |= source.existing({v for k in su.keys for v in _russified_forms(k)})
+                skeys |= russified[su] & present
         out |= surname_given_pairs(su, singles, skeys)
     return out

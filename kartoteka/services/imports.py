@@ -20,7 +20,8 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
-from kartoteka.services.name_index import refresh_persons
+from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
+from kartoteka.services.name_index import key_new_persons, refresh_persons
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
 from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
@@ -275,7 +276,12 @@ class _PersonWriter(_Writer):
             {"at": at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "create",
              "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
             for i, p in zip(ids, new)])
-        refresh_persons(self.conn, ids, new=True)
+        key_new_persons(self.conn, [PersonRecord(i, p.values["ext_id"], p.values.get("gender"),
+                                                 _birth(p.values.get("birth_date")),
+                                                 [_split_if_needed(n["full"], n.get("surname") or "",
+                                                                   n.get("given_name") or "", n.get("patronymic") or "")
+                                                  + (n.get("kind") or "",) for n in p.names])
+                                    for i, p in zip(ids, new)])   # the name index, from the rows as written
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:

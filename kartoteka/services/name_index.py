@@ -13,6 +13,7 @@ search after them finds nothing to do.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
@@ -53,6 +54,15 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
     return n
 
 
+def key_new_persons(conn: Connection, recs: Iterable[PersonRecord]) -> int:
+    """``refresh_persons(ids, new=True)`` for persons created in this transaction, keyed from their records
+    as the caller wrote them (no read back): the bulk imports."""
+    written = list(recs)
+    _insert(conn, written)
+    keys_refreshed(conn, {r.id for r in written})
+    return len(written)
+
+
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
     rows: list[tuple[int, int]] = []
     variants: set[tuple[str, str]] = set()
@@ -80,9 +90,24 @@ def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
     conn.exec_driver_sql("INSERT INTO name_keys (person_id, key) VALUES (?, ?)", rows)
 
 
-def _add_variants(conn: Connection, variants: set[tuple[str, str]]) -> None:
+_WRITTEN: weakref.WeakKeyDictionary[object, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _written_variants(conn: Connection) -> set[tuple[str, str]]:
+    """The surname variants this transaction has already written or found present: later chunks of an
+    import skip them (variants are only ever added; the set goes with the transaction object)."""
+    txn = conn.get_transaction()
+    if txn is None:
+        return set()
+    return _WRITTEN.setdefault(txn, set())
+
+
+def _add_variants(conn: Connection, wanted_variants: set[tuple[str, str]]) -> None:
+    done = _written_variants(conn)
+    variants = wanted_variants - done
     if not variants:
         return
+    done |= variants   # written below, or found present
     have: set[tuple[str, str]] = set()
     wanted = sorted({v for v, _ in variants}) if conn.dialect.name != "postgresql" else []
     for i in range(0, len(wanted), 500):

@@ -13,9 +13,10 @@ when its text names a hidden person's id; when it has no birth date and a candid
 judges a common name by the registry's given-name shares); or when a word of it is a surname only
 hidden persons carry (the matcher treats the registry's surnames as real surnames). Blocking keys
 do not depend on the other persons, so every other row is already what the visible registry gives.
-Which rows those are is told by the hidden persons' stored blocks (read once per registry change, by
-their ids) against the blocks each row's candidates are looked up in: nothing loads the registry, so a
-viewer's first read after a change costs a look-up or two per row.
+Which rows those are is told by an in-memory matcher of the hidden persons alone (read by their ids,
+kept until a record changes) and by the given-name shares of the visible and the whole registry (two
+counts per given-name class): nothing loads the registry, so a viewer's first read after a change costs
+the hidden persons' load and the rows matched again.
 Flags are built from visible cases only; duplicates, the missing list, outcomes and every count
 follow the rows.
 
@@ -27,23 +28,20 @@ the list was vetted.
 from __future__ import annotations
 
 from dataclasses import replace
-
-from collections.abc import Collection
-
 from typing import cast
 
 from sqlalchemy import Connection, Engine, select
 
-from kartoteka.db.tables import cases, name_keys, persons, vetting_rows
-from kartoteka.domain.dates import PartialDate, parse_partial_date
+from kartoteka.db.tables import cases, persons, vetting_rows
+from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender
 from kartoteka.matching.engine import Matcher, NameQuery, query_key
-from kartoteka.matching.index import ANY
-from kartoteka.matching.records import chunks
+from kartoteka.matching.kin import KinIndex
+from kartoteka.matching.population import population
+from kartoteka.matching.records import load_records
+from kartoteka.matching.scorer import Query
 from kartoteka.matching.stored import StoredIndex, StoredMatcher
-from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
-from kartoteka.matching.tokens import Token, query_units
-from kartoteka.matching.written import split_written
+from kartoteka.matching.tokens import Token
 from kartoteka.services import screening
 from kartoteka.services.access import Principal, visible_sensitivities, visible_values
 from kartoteka.services.generation import GenerationCache
@@ -75,22 +73,16 @@ def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
     return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
 
 
-_HIDDEN_KEYS: GenerationCache[frozenset[int]] = GenerationCache(maxsize=4, judgements=False)
+_HIDDEN_MATCHER: GenerationCache[Matcher] = GenerationCache(maxsize=4, judgements=False)
 
 
-def hidden_keys(engine: Engine, principal: Principal) -> frozenset[int]:
-    """Every stored block (name_keys) of the persons hidden from the principal: a few dozen per hidden
-    person, read by their ids; kept until a record changes (the name index is brought up to date first)."""
-    def build() -> frozenset[int]:
-        ids = _hidden_records(engine, principal)[0]
-        found: set[int] = set()
+def hidden_matcher(engine: Engine, principal: Principal) -> Matcher:
+    """The in-memory matcher of only the persons hidden from the principal, read by their ids (a few per
+    cent of the registry): which blocks and surnames they have. Kept until a record changes."""
+    def build() -> Matcher:
         with engine.connect() as conn:
-            for chunk in chunks(ids):
-                found.update(conn.execute(select(name_keys.c.key).where(name_keys.c.person_id.in_(chunk or [])))
-                             .scalars())
-        return frozenset(found)
-    sync_name_index(engine)
-    return frozenset() if sees_everything(principal) else _HIDDEN_KEYS.get(engine, visible_sensitivities(principal), build)
+            return Matcher(load_records(conn, _hidden_records(engine, principal)[0]).values())
+    return _HIDDEN_MATCHER.get(engine, visible_sensitivities(principal), build)
 
 
 def visible_matcher(conn: Connection, principal: Principal) -> StoredMatcher:
@@ -141,36 +133,52 @@ def _names_one(text: str, ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bo
     return any(text[i:i + n] in ids for n in lengths for i in range(len(text) - n + 1))
 
 
-def _blocks_a_hidden_person(index: StoredIndex, hidden: frozenset[int], units: list[list[Token]],
-                            birth: PartialDate | None) -> bool:
+def _blocks_a_hidden_person(hidden: Matcher, queries: list[Query]) -> bool:
     """Whether a hidden person shares a blocking key with the list name (surnames about one edit away
-    included, and the kin blocks of a full birth date): one of the blocks its candidates are looked up
-    in is one of the hidden persons' blocks (blocks do not depend on the other persons)."""
-    return any(stable_hash(p) in hidden for u in units for p in query_pairs(u, index, near=True) | query_kin(birth, u))
+    included, and the kin blocks of a full birth date): the matcher of the hidden persons alone answers
+    it, as blocks do not depend on the other persons."""
+    if any(hidden.index.candidates(query.units, near=True) for query in queries):
+        return True
+    if not queries or queries[0].birth is None or queries[0].birth.day is None:
+        return False
+    if hidden._kin is None:
+        hidden._kin = KinIndex(hidden.candidates_)
+    return any(hidden._kin.candidates(query) for query in queries)
 
 
-def _hidden_surnames(vis: StoredMatcher, hidden: frozenset[int], keys: Collection[str]) -> set[str]:
+def _shares_differ(vis: StoredMatcher, everyone: StoredMatcher, units: list[Token]) -> bool:
+    """Whether the common-name rule could judge the name differently without the hidden persons: some
+    word is a surname frequent enough for the rule (at the highest given-name share) and some word's
+    given-name share differs between the visible and the whole registry (Matcher._common_name)."""
+    s, pop = vis.settings, population()
+    if not any(s.population * pop.surname_share(u.keys) * s.given_share[1] >= s.common_name
+               for u in units if not u.initial):
+        return False
+    return any(vis._given_share(u) != everyone._given_share(u) for u in units if u.classes)
+
+
+def _hidden_surnames(vis: StoredMatcher, hidden: Matcher, keys: set[str]) -> set[str]:
     """Which of these surname keys only hidden persons carry."""
-    found = {k for k in keys if stable_hash((k, ANY)) in hidden}
+    found = keys & hidden.index.surname_keys
     return found - cast(StoredIndex, vis.index).existing(found) if found else set()
 
 
-def _depends_on_hidden(row: VetRow, q: NameQuery, vis: StoredMatcher, hidden: frozenset[int],
+def _depends_on_hidden(row: VetRow, q: NameQuery, hidden: Matcher, vis: StoredMatcher, everyone: StoredMatcher,
                        hidden_ids: frozenset[int], ext_ids: tuple[frozenset[str], tuple[int, ...]]) -> bool:
     """Whether the row's result could differ without the hidden persons: its person is hidden; a hidden
     person shares a blocking key with its name (a candidate, an alternative, the closest, a namesake);
-    its text names a hidden id; it has no birth date and a candidate (a common name is judged by the
-    registry's given-name shares); or a word of it is a surname only hidden persons carry."""
+    its text names a hidden id; it has no birth date and a candidate, and the common-name rule could
+    judge it otherwise (it counts the registry's given-name shares); or a word of it is a surname only
+    hidden persons carry."""
     if row.internal_id in hidden_ids or _names_one(row.explanation, ext_ids):
         return True
-    names, inline_birth = split_written(q.name)   # as Matcher.prepare_all reads the cell
-    units = [query_units(name) for name in names]
-    birth = q.birth_date or inline_birth
-    if _blocks_a_hidden_person(cast(StoredIndex, vis.index), hidden, units, birth):
+    queries = hidden.prepare_all(q)
+    if _blocks_a_hidden_person(hidden, queries):
         return True
-    if row.match != "no_match" and names and birth is None:
+    units = [u for query in queries for u in query.units]
+    if row.match != "no_match" and queries and queries[0].birth is None and _shares_differ(vis, everyone, units):
         return True
-    return bool(_hidden_surnames(vis, hidden, {k for us in units for u in us for k in u.keys}))
+    return bool(_hidden_surnames(vis, hidden, {k for u in units for k in u.keys}))
 
 
 def _rematch(engine: Engine, report: VetReport, todo: list[tuple[int, NameQuery]], rows: list[VetRow],
@@ -214,11 +222,12 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     rows = [replace(r) for r in report.rows]
     queries = [_query(r, genders.get(r.key)) for r in rows]
     if hidden_ids:   # no hidden person: every row already reads as in the visible registry
-        hidden = hidden_keys(engine, principal)
+        hidden = hidden_matcher(engine, principal)
+        sync_name_index(engine)
         with engine.connect() as conn:
-            vis = visible_matcher(conn, principal)
+            vis, everyone = visible_matcher(conn, principal), StoredMatcher(conn)
             todo = [(i, q) for i, (row, q) in enumerate(zip(rows, queries))
-                    if _depends_on_hidden(row, q, vis, hidden, hidden_ids, ext_ids)]
+                    if _depends_on_hidden(row, q, hidden, vis, everyone, hidden_ids, ext_ids)]
             if todo:
                 _rematch(engine, report, todo, rows, vis)
     ids = sorted({r.internal_id for r in rows if r.internal_id is not None})
