@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_name_words: int = Field(default=16, description="Most words in one name on a list to match")
     max_json_depth: int = Field(default=16, description="Deepest nesting in a JSON Lines row")
     max_number_digits: int = Field(default=40, description="Longest number in a JSON Lines row, in digits")
+    job_memory_mb: int = Field(default=2048, ge=64, description="Address space of one web job (an import, "
+                               "vetting a list) in its own process, in MB; a file needing more fails that job only")
+    job_seconds: int = Field(default=7200, ge=1, description="Longest a web job may run, in seconds")
     signing_key: Path | None = Field(default=None, description="Private key file (`kartoteka keys create`) that "
                                                                "signs report downloads, exports and publish")
 

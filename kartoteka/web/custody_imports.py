@@ -15,7 +15,7 @@ from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.custody_import import REQUIRED, import_custody, import_recognitions
 from kartoteka.services.import_preview import SAMPLE_ROWS, ImportPreview, preview_import
 from kartoteka.services.import_report import ImportReport
-from kartoteka.services.imports import import_file
+from kartoteka.services.imports import Progress, import_file
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import normalise_header
 from kartoteka.tabular.reader import open_table
@@ -80,9 +80,9 @@ def preview_any(kind: str, path: Path, *, mapping: dict[str, str] | None = None,
 
 
 def import_any(engine: Engine, kind: str, path: Path, *, principal: Principal, mapping: dict[str, str],
-               dry_run: bool, options: SheetOptions) -> ImportReport:
+               dry_run: bool, options: SheetOptions, progress: Progress | None = None) -> ImportReport:
     """Import a file of any kind the web import takes, as ``principal``."""
     if kind in CUSTODY_KINDS:
         return run_custody(engine, kind, path, principal=principal, mapping=mapping, dry_run=dry_run, options=options)
     return import_file(engine, kind, path, actor=principal.username, mapping=mapping, dry_run=dry_run,
-                       options=options)
+                       options=options, progress=progress)

@@ -1,4 +1,5 @@
-"""/api/imports: upload a file of persons, cases or assessments; preview, dry run or import it."""
+"""/api/imports: upload a file of persons, cases or assessments; preview, dry run or import it (in a
+memory-limited job: waited for, or with background=true answered 202 and polled at /api/imports/jobs/ID)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from starlette.concurrency import run_in_threadpool
-from fastapi import APIRouter, Depends, File, Form, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from kartoteka.errors import N_, InvalidInput
@@ -15,9 +16,11 @@ from kartoteka.services.access import require
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
 from kartoteka.web.api.models import ERRORS
-from kartoteka.web.custody_imports import check_kind, import_any, preview_any
+from kartoteka.web.custody_imports import check_kind, preview_any
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
-from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
+from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload
+from kartoteka.web.jobs import Job, jobs, limits_of
+from kartoteka.web.rejected import rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(prefix="/imports", tags=["imports"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -66,9 +69,19 @@ async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrinci
         discard(settings.media_dir, token)
 
 
+class JobOut(BaseModel):
+    id: str
+    finished: bool
+    done: int
+    total: int
+    seconds_left: int | None
+    status_url: str
+
+
 @router.post("", response_model=ImportOut, summary="Import a file (all rows or none); dry_run validates only",
-             responses={422: {"description": "Every bad row, with file, row, column and reason"}})
-async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
+             responses={202: {"model": JobOut, "description": "background=true: the job; poll its status_url"},
+                        422: {"description": "Every bad row, with file, row, column and reason"}})
+async def run_import(request: Request, engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
                      kind: Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody|recognitions)$")],
                      file: Annotated[UploadFile, File()], dry_run: Annotated[bool, Form()] = False,
                      mapping: Annotated[str, Form(max_length=4000)] = "",
@@ -81,7 +94,11 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
                                                  "are (kept as its statements)")] = "",
                      skip_bad_rows: Annotated[bool, Form(description="import the good rows; the rejected ones "
                                                          "with their errors at rejected_url")] = False,
-                     ) -> ImportOut:
+                     background: Annotated[bool, Form(description="answer 202 at once with the job; its "
+                                                      "status_url answers the result when it is done")] = False,
+                     ) -> Response | ImportOut:
+    """The import runs in a memory-limited process of its own (KARTOTEKA_JOB_MEMORY_MB); by default the
+    call waits for it and answers its report."""
     require(principal, "import")
     check_kind(kind, principal)   # imported decisions and recognitions: reviewers and administrators only
     decided = mapping_of(decisions)
@@ -93,20 +110,45 @@ async def run_import(engine: EngineDep, settings: SettingsDep, principal: ApiPri
     rejected_token, target = rejected_target(settings.media_dir, principal.username) if skip_bad_rows else ("", None)
     options.rejected_path = target
     token = await save_upload(settings.media_dir, file)
-    report = None
-    try:
-        path = upload_path(settings.media_dir, token)
-        report = await run_in_threadpool(import_any, engine, kind, path, principal=principal,
-                                         mapping=mapping_of(mapping), dry_run=dry_run, options=options)
-    except (UnicodeError, ValueError) as exc:
-        raise InvalidInput(f"{file.filename}: cannot read the file: {exc}") from exc
-    finally:
-        discard(settings.media_dir, token)
-        if target is not None:
-            rejected_token = keep_rejected(rejected_token, target, report)
-    out = ImportOut(**{k: v for k, v in asdict(report).items() if k in ImportOut.model_fields})
-    out.rejected_url = f"/api/imports/rejected/{rejected_token}" if rejected_token else ""
-    return out
+    req = ImportRequest(db_url=engine.url.render_as_string(hide_password=False), media_dir=settings.media_dir,
+                        token=token, path=upload_path(settings.media_dir, token), kind=kind, principal=principal,
+                        mapping=mapping_of(mapping), status_map={}, options=options,
+                        action="dry_run" if dry_run else "commit", rejected_token=rejected_token, for_page=False)
+    limits = limits_of(settings)
+    job = jobs(request).start_child(principal.username, import_upload, (req,), limits=limits)
+    if background:
+        return JSONResponse(_status(job).model_dump(), status_code=202)
+    await run_in_threadpool(job.wait, limits.seconds + 60)
+    return _result(job)
+
+
+def _status(job: Job) -> JobOut:
+    return JobOut(id=job.id, finished=job.finished, done=job.done, total=job.total, seconds_left=job.seconds_left,
+                  status_url=f"/api/imports/jobs/{job.id}")
+
+
+def _result(job: Job) -> ImportOut:
+    """The finished job's report, or its error raised (answered as the synchronous call answers it)."""
+    if job.exception is not None:
+        raise job.exception
+    out: ImportResult = job.result
+    if out.error is not None:
+        raise out.error
+    assert out.report is not None
+    report = ImportOut(**{k: v for k, v in asdict(out.report).items() if k in ImportOut.model_fields})
+    report.rejected_url = f"/api/imports/rejected/{out.rejected_token}" if out.rejected_token else ""
+    return report
+
+
+@router.get("/jobs/{job_id}", response_model=ImportOut, summary="An import started with background=true: 202 "
+            "with its progress while it runs, then what the synchronous call answers (the report, or the error)",
+            responses={202: {"model": JobOut, "description": "still running"}})
+def job_status(request: Request, principal: ApiPrincipal, job_id: Annotated[str, Path(max_length=40)],
+               ) -> Response | ImportOut:
+    job = jobs(request).get(job_id, principal.username)   # another user's job: 404
+    if not job.finished:
+        return JSONResponse(_status(job).model_dump(), status_code=202)
+    return _result(job)
 
 
 @router.get("/rejected/{token}", summary="The rejected rows of your own import with skip_bad_rows (CSV)",

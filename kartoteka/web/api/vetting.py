@@ -6,17 +6,19 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from starlette.concurrency import run_in_threadpool
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kartoteka.errors import NotFound
 from kartoteka.reports import exporter
-from kartoteka.services import access, reviews, rounds, runs, vetting
+from kartoteka.services import access, reviews, rounds, runs
 from kartoteka.services.signed_reports import signed_report_zip
 from kartoteka.web.api.models import ERRORS, IdPath, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
-from kartoteka.web.uploads import discard, save_upload, upload_path
+from kartoteka.web.job_tasks import VetRequest, vet_upload
+from kartoteka.web.jobs import jobs, limits_of
+from kartoteka.web.uploads import save_upload, upload_path
 
 router = APIRouter(prefix="/vetting", tags=["vetting"], dependencies=[Depends(check_csrf)], responses=ERRORS)
 
@@ -49,7 +51,7 @@ def list_runs(engine: EngineDep, principal: ApiPrincipal, round: Annotated[str |
 
 
 @router.post("/runs", response_model=dict[str, Any], status_code=201, summary="Vet a list and save the run")
-async def vet(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal, file: Annotated[UploadFile, File()],
+async def vet(request: Request, engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal, file: Annotated[UploadFile, File()],
               definition_id: Annotated[str, Form(max_length=60)], round: Annotated[str, Form(max_length=120)] = "",
               side: Annotated[str, Form(max_length=120)] = "", label: Annotated[str, Form(max_length=200)] = "",
               held_by: Annotated[str, Form(max_length=80, description="whose custody the list concerns")] = "",
@@ -57,17 +59,17 @@ async def vet(engine: EngineDep, settings: SettingsDep, principal: ApiPrincipal,
               ) -> dict[str, Any]:
     access.require(principal, "vet")
     token = await save_upload(settings.media_dir, file)
-
-    def work() -> dict[str, Any]:   # in a worker thread: the event loop keeps answering other requests
-        try:
-            report = vetting.vet_list(engine, path=upload_path(settings.media_dir, token),
-                                      definition_id=definition_id, actor=principal.username, round=round, side=side,
-                                      label=label, held_by=held_by, definitions=list(definitions or [])[:10])
-        finally:
-            discard(settings.media_dir, token)
-        return asdict(access.redact_report(engine, principal, report).run)
-
-    return await run_in_threadpool(work)
+    req = VetRequest(db_url=engine.url.render_as_string(hide_password=False), media_dir=settings.media_dir,
+                     token=token, path=upload_path(settings.media_dir, token), principal=principal,
+                     definition_id=definition_id, round=round, side=side, label=label, held_by=held_by,
+                     definitions=tuple(definitions or ())[:10])
+    limits = limits_of(settings)   # in a memory-limited process; the event loop keeps answering meanwhile
+    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits)
+    await run_in_threadpool(job.wait, limits.seconds + 60)
+    if job.exception is not None:
+        raise job.exception
+    found: dict[str, Any] = job.result
+    return found
 
 
 @router.get("/runs/{run_id}", response_model=dict[str, Any], summary="A run's full report (rows, missing, outcomes)")

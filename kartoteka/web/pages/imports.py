@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from starlette.concurrency import run_in_threadpool
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, Response
-from sqlalchemy import Engine
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from kartoteka.errors import InvalidInput, KartotekaError, RowError
 from kartoteka.services.access import require
-from kartoteka.services.import_report import ImportReport
-from kartoteka.services.imports import KINDS, import_file
+from kartoteka.services.imports import KINDS
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.services.value_mappings import form_value_map, recall
 from kartoteka.tabular.vocab import status_values
-from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind, import_any, preview_any
+from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind, preview_any
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
+from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload
+from kartoteka.web.jobs import jobs, limits_of
 from kartoteka.web.pages.mappings import value_step_context
 from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
-from kartoteka.web.rejected import keep_rejected, rejected_path, rejected_target
+from kartoteka.web.rejected import rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 Kind = Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody|recognitions)$")]
 Texts = Annotated[list[str] | None, Form()]
 WORDS = (N_("registry"),)   # the import kind, shown translated
+WAIT_SECONDS = 8.0   # a job done this soon after it started shows its report at once; a longer one its progress
 
 
 @router.get("/import")
@@ -65,17 +65,6 @@ async def upload(request: Request, engine: EngineDep, principal: PagePrincipal, 
                                                    **values})
 
 
-def _dry_report(engine: Engine, kind: str, path: Path, actor: str, mapping: dict[str, str],
-                options: SheetOptions) -> ImportReport | None:
-    """When an import is refused for renames or open decisions, the dry run shows what they are."""
-    if kind in CUSTODY_KINDS:   # no renames or decisions there
-        return None
-    try:
-        return import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=True, options=options)
-    except InvalidInput:
-        return None
-
-
 @router.post("/import/run")
 def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings: SettingsDep, kind: Kind,
         token: Annotated[str, Form(max_length=40)], action: Annotated[str, Form(pattern="^(preview|dry_run|commit)$")],
@@ -85,6 +74,8 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         confirm_renames: Annotated[bool, Form()] = False,
         source: Annotated[str, Form(max_length=300)] = "",
         skip_bad_rows: Annotated[bool, Form()] = False) -> Response:
+    """The preview again (a changed mapping) answers at once; a dry run or an import is a job in a
+    memory-limited process (web/job_process.py) whose page shows its progress, then the report."""
     require(principal, "import")
     check_kind(kind, principal)   # imported decisions and recognitions: reviewers and administrators only
     path = upload_path(settings.media_dir, token)
@@ -94,33 +85,47 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
                            source=source, skip_bad_rows=skip_bad_rows,
                            value_map=form_value_map(value_vocab, value_text, value_choice))
-    rejected_token, target = rejected_target(settings.media_dir, principal.username) \
-        if skip_bad_rows and action != "preview" else ("", None)
-    options.rejected_path = target
-    report, error, preview = None, None, None
-    errors: list[RowError] = []
     remembered = recall(engine, organisation=source, vocabulary="case_status") \
         if kind in ("cases", "registry") else {}   # this organisation's confirmed spellings
-    try:
-        preview = preview_any(kind, path, mapping=mapping, status_map={**remembered, **status_map})
-        if action != "preview":
-            report = import_any(engine, kind, path, principal=principal, mapping=mapping,
-                                dry_run=action == "dry_run", options=options)
-    except InvalidInput as exc:
-        error, errors = error_text(request, exc)   # in the reader's language
-        preview = preview or preview_any(kind, path)
-        if action != "dry_run" and not report:
-            report = _dry_report(engine, kind, path, principal.username, mapping, options)
-    if target is not None:   # offered to the importing user only; the uploads' age sweep removes it
-        rejected_token = keep_rejected(rejected_token, target, report)
-    if action == "commit" and report is not None and not report.dry_run:
-        discard(settings.media_dir, token)
-    return render(request, "import_preview.html", {"p": preview, "token": token, "report": report,
-                                                   "error": error, "errors": errors, "options": options,
-                                                   "status_values": status_values(), "remembered": remembered,
-                                                   "rejected_token": rejected_token,
-                                                   **value_step_context(request, engine, kind=kind, path=path,
-                                                                        mapping=mapping, options=options)},
+    context = {"token": token, "options": options, "remembered": remembered,
+               **value_step_context(request, engine, kind=kind, path=path, mapping=mapping, options=options)}
+    if action == "preview":
+        error: str | None = None
+        errors: list[RowError] = []
+        try:
+            preview = preview_any(kind, path, mapping=mapping, status_map={**remembered, **status_map})
+        except InvalidInput as exc:
+            error, errors = error_text(request, exc)   # in the reader's language
+            preview = preview_any(kind, path)
+        return render(request, "import_preview.html", {**context, "p": preview, "report": None, "error": error,
+                                                       "errors": errors, "status_values": status_values(),
+                                                       "rejected_token": ""}, status_code=422 if error else 200)
+    rejected_token, target = rejected_target(settings.media_dir, principal.username) if skip_bad_rows else ("", None)
+    options.rejected_path = target
+    req = ImportRequest(db_url=engine.url.render_as_string(hide_password=False), media_dir=settings.media_dir,
+                        token=token, path=path, kind=kind, principal=principal, mapping=mapping,
+                        status_map={**remembered, **status_map}, options=options, action=action,
+                        rejected_token=rejected_token)
+    job = jobs(request).start_child(principal.username, import_upload, (req,), limits=limits_of(settings),
+                                    context=context)
+    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+
+
+@router.get("/import/jobs/{job_id}")
+def job_page(request: Request, principal: PagePrincipal, job_id: Annotated[str, Path(max_length=40)]) -> Response:
+    """The import's progress (refreshing itself), then its report as the run page showed it; a short
+    import shows its report at once. Another user's job answers 404."""
+    require(principal, "import")
+    job = jobs(request).get(job_id, principal.username)
+    if not job.wait(max(1.0, WAIT_SECONDS - job.age)) or job.result is None:
+        error = error_text(request, job.exception)[0] if job.exception is not None else None
+        return render(request, "import_job.html", {"job": job, "finished": job.finished, "error": error},
+                      status_code=422 if error else 200)
+    out: ImportResult = job.result
+    error, errors = error_text(request, out.error) if out.error is not None else (None, [])
+    return render(request, "import_preview.html", {**job.context, "p": out.preview, "report": out.report,
+                                                   "error": error, "errors": errors, "status_values": status_values(),
+                                                   "rejected_token": out.rejected_token},
                   status_code=422 if error else 200)
 
 

@@ -15,14 +15,15 @@ from kartoteka.errors import N_, InvalidInput, KartotekaError
 from kartoteka.reports import FORMATS, exporter
 from kartoteka.reports.common import Formatter, notice_text, tr
 from kartoteka.services.review_candidates import row_candidates
-from kartoteka.services import access, reviews, rounds, runs, vetting
+from kartoteka.services import access, reviews, rounds, runs
 from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, VetRow
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
-from kartoteka.web.jobs import jobs
+from kartoteka.web.job_tasks import VetRequest, vet_upload
+from kartoteka.web.jobs import jobs, limits_of
 from kartoteka.web.render import error_text, render
 from kartoteka.web.pages.custody import page_of
 from kartoteka.web.render import request_language
-from kartoteka.web.uploads import discard, save_upload, upload_path
+from kartoteka.web.uploads import save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -50,27 +51,21 @@ async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep
             raise InvalidInput.of(N_("choose a file or paste the names, one per line"))
         file = UploadFile(io.BytesIO(pasted.encode("utf-8")), filename="pasted list.txt")
     token = await save_upload(settings.media_dir, file)
-    path = upload_path(settings.media_dir, token)
-
-    def task(progress: vetting.Progress) -> int:
-        try:
-            report = vetting.vet_list(engine, path=path, definition_id=definition_id, actor=principal.username,
-                                      round=round, side=side, label=label, progress=progress, held_by=held_by,
-                                      definitions=list(also or [])[:10])
-        finally:
-            discard(settings.media_dir, token)
-        return report.run.id
-
-    job = jobs(request).start(principal.username, task)
+    req = VetRequest(db_url=engine.url.render_as_string(hide_password=False), media_dir=settings.media_dir,
+                     token=token, path=upload_path(settings.media_dir, token), principal=principal,
+                     definition_id=definition_id, round=round, side=side, label=label, held_by=held_by,
+                     definitions=tuple(also or ())[:10])
+    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits_of(settings))
     return RedirectResponse(f"/vetting/jobs/{job.id}", status_code=303)
 
 
 @router.get("/vetting/jobs/{job_id}")
 def job_page(request: Request, principal: PagePrincipal, job_id: Annotated[str, Path(max_length=40)]) -> Response:
     job = jobs(request).get(job_id, principal.username)
-    finished, error = job.finished, job.error   # one snapshot: the thread may finish while we render
-    if finished and error is None:
-        return RedirectResponse(f"/vetting/runs/{job.result}", status_code=303)
+    finished, exc = job.finished, job.exception   # one snapshot: the job may finish while we render
+    if finished and exc is None:
+        return RedirectResponse(f"/vetting/runs/{job.result['id']}", status_code=303)
+    error = error_text(request, exc)[0] if finished and exc is not None else None   # in the reader's language
     return render(request, "vetting_job.html", {"job": job, "finished": finished, "error": error})
 
 

@@ -1,0 +1,44 @@
+"""Jobs: each is its owner's only; wait() returns when the job ends (an event, not a poll); a thread task
+and a child-process task both report progress, result and errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.web.job_process import JobLimits
+from kartoteka.web.jobs import Jobs
+from tests.web.test_job_process import allocate, report_vm
+
+
+def test_a_job_is_its_owners_only_and_wait_returns_as_soon_as_it_ends() -> None:
+    jobs = Jobs()
+    release = threading.Event()
+
+    def task(progress):  # type: ignore[no-untyped-def]
+        progress(3, 10)
+        release.wait(30)
+        return "done"
+
+    job = jobs.start("alice", task)
+    assert jobs.get(job.id, "alice") is job
+    with pytest.raises(NotFound):
+        jobs.get(job.id, "bob")
+    with pytest.raises(NotFound):
+        jobs.get("nope", "alice")
+    assert not job.wait(0.2) and not job.finished and (job.done, job.total) == (3, 10)
+    threading.Timer(0.1, release.set).start()
+    started = time.monotonic()
+    assert job.wait(10) and time.monotonic() - started < 2 and job.result == "done" and job.error is None
+
+
+def test_child_jobs_report_progress_and_results_and_fail_alone() -> None:
+    jobs = Jobs()
+    ok = jobs.start_child("alice", report_vm, (), limits=JobLimits())
+    big = jobs.start_child("alice", allocate, (4000,), limits=JobLimits(memory_mb=500))
+    assert ok.wait(60) and big.wait(60)
+    assert ok.exception is None and (ok.done, ok.total) == (2, 2) and ok.seconds_left is None
+    assert isinstance(big.exception, InvalidInput) and big.error is not None and "500 MB" in big.error
