@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
@@ -24,7 +24,7 @@ from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 from kartoteka.services.name_index import key_new_persons, refresh_persons
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
-from kartoteka.errors import ErrorCollector, InvalidInput, Message, N_
+from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
 from kartoteka.services.import_report import ImportReport, Rename
@@ -315,6 +315,7 @@ class _CaseWriter(_Writer):
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
         new: list[tuple[int, dict[str, Any]]] = []
+        changed: list[tuple[int, int, dict[str, Any]]] = []
         for row_no, raw in chunk:
             r = rowparse.RowReader(fields, raw, row_no, errors, self.status_map)
             fresh = self.claim(raw.get(fields["case_id"], "").strip(), row_no, fields["case_id"], errors)
@@ -343,12 +344,60 @@ class _CaseWriter(_Writer):
                 self.case_claims.append((old[0], values["ext_id"], values))
             else:
                 self.case_claims.append((old[0], values["ext_id"], values))
+                if self.bulk:
+                    changed.append((row_no, old[0], values))
+                    continue
                 audit.update_record(self.conn, cases, "case", old[0], values, actor=self.actor,
                                     batch=self.report.import_id)
                 self.after_write(old[0], values, row_no)
                 self.report.updated += 1
-        if new and not errors.errors:
+        if errors.errors:
+            return
+        if changed:
+            self._update(changed)
+        if new:
             self._insert(new)
+
+    def _update(self, changed: list[tuple[int, int, dict[str, Any]]]) -> None:
+        """Changed cases in bulk, as audit.update_record does each: one read of their current rows, one
+        UPDATE per case sent together (checked against the version read), their field-by-field audit
+        entries in row order, and their charges replaced (one delete, one insert)."""
+        ids = [case_id for _, case_id, _ in changed]
+        current: dict[int, Any] = {}
+        for i in range(0, len(ids), 500):
+            current |= {r["id"]: r for r in self.conn.execute(select(cases).where(cases.c.id.in_(ids[i:i + 500])))
+                        .mappings()}
+        at = audit.now()
+        params: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for _row_no, case_id, values in changed:
+            before = current.get(case_id)
+            if before is None:
+                raise NotFound.of(N_("%(entity)s %(id)s does not exist"), entity=entity_word("case"), id=case_id)
+            changes = audit.field_changes(dict(before), values)
+            params.append({**{f"v_{k}": v for k, v in values.items()}, "c_id": case_id,
+                           "c_version": before["version"], "v_version": before["version"] + (1 if changes else 0)})
+            entries += audit.audit_rows_for_update("case", case_id, changes, self.actor, self.report.import_id, at)
+        done = 0
+        for columns in dict.fromkeys(tuple(sorted(values)) for _, _, values in changed):   # rows of one shape
+            stmt = update(cases).where(cases.c.id == bindparam("c_id"), cases.c.version == bindparam("c_version")) \
+                .values({**{k: bindparam(f"v_{k}") for k in (*columns, "version")}, "updated_at": at,
+                         "updated_by": self.actor})
+            done += self.conn.execute(stmt, [p for p, (_, _, v) in zip(params, changed)
+                                             if tuple(sorted(v)) == columns]).rowcount
+        if done != len(params):   # another writer changed one of them since it was read
+            raise Conflict.of(audit._CONCURRENT, entity=entity_word("case"), id=", ".join(str(i) for i in ids[:5]))
+        audit.write_audit(self.conn, entries)
+        for i in range(0, len(ids), 500):
+            self.conn.execute(delete(charges).where(charges.c.case_id.in_(ids[i:i + 500])))
+        rows: list[dict[str, Any]] = []
+        for row_no, case_id, values in changed:
+            mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
+            if message := undecided_message(mine):
+                self.report.notes.append(f"row {row_no}: {message}")
+            rows += mine
+        bulk_insert(self.conn, charges, rows)
+        self.report.updated += len(changed)
 
     def _insert(self, new: list[tuple[int, dict[str, Any]]]) -> None:
         """New cases in bulk: the rows, their audit entries (chained: db/chain.py) and parsed charges."""

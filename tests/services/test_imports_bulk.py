@@ -65,6 +65,49 @@ def test_bulk_cases_equal_the_row_by_row_import(db: Db, tmp_path: Path) -> None:
     assert len(got[1]) == 39 * 2 + 1
 
 
+CHANGED = CASES.replace('C3,P4,RU,"', 'C3,P4,RU,"ст. 212 УК РФ, ').replace(",2022-05-05\nC5,", ",2023-01-09\nC5,") \
+    .replace('C7,P3,RU,"ч. 2 ст. 207.3 УК РФ, ст. 280.3 УК РФ"', "C7,P3,,ст. 998")   # C3 gains a charge, C4 another
+# date, C7 a charge whose code nothing decides
+
+
+def _reimport(engine: Engine, tmp: Path) -> Any:
+    (tmp / "c2.csv").write_text(CHANGED, "utf-8")
+    return import_file(engine, "cases", tmp / "c2.csv", actor="t2")
+
+
+def test_changed_cases_in_bulk_equal_the_row_by_row_update(db: Db, tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    from kartoteka.db.engine import make_engine
+    engine = make_engine(f"sqlite:///{base / 'rows.db'}")
+    from kartoteka.db.schema import upgrade_schema
+    upgrade_schema(engine)
+    _load(engine, base)
+    imports._CaseWriter.bulk = False
+    try:
+        expected_report, expected = _reimport(engine, base), _state(engine)
+    finally:
+        imports._CaseWriter.bulk = True
+    _load(db.engine, tmp_path)
+    report = _reimport(db.engine, tmp_path)
+    assert (report.updated, report.unchanged) == (expected_report.updated, expected_report.unchanged) == (3, 37)
+    assert report.notes == expected_report.notes and any(n.startswith("row 8:") for n in report.notes)
+    got = _state(db.engine)
+    assert got == expected and got[3] is True
+    updates = [e for e in got[2] if e[1] == "update"]
+    assert {e[0] for e in updates} == {3, 4, 7} and any("212" in (e[2] or "") for e in updates)
+
+
+def test_a_wrong_row_in_a_reimport_changes_nothing(db: Db, tmp_path: Path) -> None:
+    _load(db.engine, tmp_path)
+    before = _state(db.engine)
+    (tmp_path / "c2.csv").write_text(CHANGED + "C41,P99,RU,ст. 280.3 УК РФ,2022-05-05\n", "utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        import_file(db.engine, "cases", tmp_path / "c2.csv", actor="t2")
+    assert [e.row for e in exc.value.errors] == [42]
+    assert _state(db.engine) == before
+
+
 def test_a_wrong_row_writes_nothing_and_names_its_row(db: Db, tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text(PERSONS, "utf-8")
     import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
