@@ -3,7 +3,7 @@ editor: audited reads), searching and editing with versions, while an import and
 API, plus 100 conflicting edit pairs (both sides edit the version they read: one must get 200, the
 other 409, never 500, and the winner's value must be what is stored).
 
-    .venv/bin/python benchmarks/concurrency_load.py [--seconds 60] [--pg postgresql+psycopg://...]
+    .venv/bin/python benchmarks/concurrency_load.py [--seconds 60] [--import-rows 1500] [--pg postgresql+psycopg://...]
 
 Runs ``kartoteka serve`` on a free port over a fresh SQLite file, then (with --pg, or KARTOTEKA_TEST_PG)
 over a fresh PostgreSQL database, and prints requests, errors (5xx, connection failures, 'database is
@@ -70,6 +70,7 @@ class Result:
     by_status: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    slowest: list[tuple[float, str]] = field(default_factory=list)   # the five slowest calls
     confidential_reads: int = 0   # answered GETs of confidential persons: each must leave one audit entry
     pair_wins: int = 0
     pair_conflicts: int = 0
@@ -157,17 +158,18 @@ class Client:
         try:
             r = self.http.request(method, url, **kw)
         except httpx.HTTPError as exc:   # a reset, a refused or dropped connection, a timeout
-            self._tally(None, time.perf_counter() - started, f"{method} {url}: {type(exc).__name__}: {exc}")
+            self._tally(None, time.perf_counter() - started, f"{method} {url}: {type(exc).__name__}: {exc}", method)
             return None
         bad = r.status_code >= 500 or r.status_code not in ok or "database is locked" in r.text
         self._tally(r.status_code, time.perf_counter() - started,
-                    f"{method} {url}: {r.status_code} {r.text[:300]}" if bad else "")
+                    f"{method} {url}: {r.status_code} {r.text[:300]}" if bad else "", f"{method} {url} {r.status_code}")
         return None if bad else r
 
-    def _tally(self, status: int | None, seconds: float, error: str) -> None:
+    def _tally(self, status: int | None, seconds: float, error: str, what: str) -> None:
         with self.lock:
             self.result.requests += 1
             self.result.latencies.append(seconds)
+            self.result.slowest = sorted([*self.result.slowest, (seconds, what)], reverse=True)[:5]
             if status is not None:
                 self.result.by_status[status] = self.result.by_status.get(status, 0) + 1
             if error:
@@ -182,7 +184,7 @@ class Client:
         while r is not None and r.status_code == 202:
             url = r.json().get("status_url")
             if not url or time.monotonic() > deadline:
-                self._tally(None, 0.0, f"a job did not finish: {r.text[:300]}")
+                self._tally(None, 0.0, f"a job did not finish: {r.text[:300]}", "job")
                 return None
             time.sleep(0.2)
             r = self.call("GET", url, ok=(200, 202))
@@ -328,7 +330,7 @@ def final_check(base: str, setup: Setup, result: Result) -> None:
 def summary(label: str, r: Result) -> str:
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r.by_status.items()))
     return (f"{label}: {r.requests} requests in {r.seconds:.1f} s ({statuses}), errors {len(r.errors)}, "
-            f"p95 {r.p95_ms():.0f} ms, confidential reads {r.confidential_reads}, pairs {r.pair_wins} won / "
+            f"p95 {r.p95_ms():.0f} ms, max {1000 * max(r.latencies, default=0.0):.0f} ms, confidential reads {r.confidential_reads}, pairs {r.pair_wins} won / "
             f"{r.pair_conflicts} 409, lost updates {len(r.lost_updates)}, import {r.imported} created in "
             f"{r.import_seconds:.1f} s, vet {r.vetted} rows in {r.vet_seconds:.1f} s")
 
@@ -347,10 +349,10 @@ def pg_database(url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def measure(label: str, url: str, tmp: Path, seconds: float, *, workers: int) -> bool:
+def measure(label: str, url: str, tmp: Path, seconds: float, *, workers: int, import_rows: int) -> bool:
     engine = make_engine(url)
     upgrade_schema(engine)
-    setup = prepare(engine, tmp)
+    setup = prepare(engine, tmp, import_rows=import_rows)
     engine.dispose()
     with serving(url, tmp, workers=workers) as base:
         floor = run_load(base, setup, seconds=min(5.0, seconds), baseline=True)
@@ -359,6 +361,7 @@ def measure(label: str, url: str, tmp: Path, seconds: float, *, workers: int) ->
     print(summary(label, r))
     print(f"  baseline (same run, GET /api/me only): {floor.requests} requests, p95 {floor.p95_ms():.0f} ms, "
           f"errors {len(floor.errors)}")
+    print("  slowest:", "; ".join(f"{what} {1000 * sec:.0f} ms" for sec, what in r.slowest))
     for e in r.errors[:10] + r.lost_updates[:10]:
         print("  ", e)
     return not r.errors and not r.lost_updates and r.imported == setup.import_rows and r.vetted == setup.vet_rows
@@ -368,17 +371,19 @@ def main(argv: list[str] | None = None, run: Callable[..., bool] = measure) -> i
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--import-rows", type=int, default=1500, help="persons in the file imported during the load")
     ap.add_argument("--pg", default=os.environ.get("KARTOTEKA_TEST_PG", ""), help="a PostgreSQL server URL")
     args = ap.parse_args(argv)
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "sqlite").mkdir()
         ok &= run("sqlite", f"sqlite:///{Path(tmp) / 'sqlite' / 'load.db'}", Path(tmp) / "sqlite", args.seconds,
-                  workers=args.workers)
+                  workers=args.workers, import_rows=args.import_rows)
         if args.pg:
             (Path(tmp) / "pg").mkdir()
             with pg_database(args.pg) as url:
-                ok &= run("postgresql", url, Path(tmp) / "pg", args.seconds, workers=args.workers)
+                ok &= run("postgresql", url, Path(tmp) / "pg", args.seconds, workers=args.workers,
+                          import_rows=args.import_rows)
     print("PASS" if ok else "FAILED")
     return 0 if ok else 1
 

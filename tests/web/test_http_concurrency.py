@@ -37,7 +37,7 @@ def test_mixed_http_load_has_no_errors_and_loses_no_update(db: Db, tmp_path: Pat
     load = load_module()
     setup = load.prepare(db.engine, tmp_path, import_rows=IMPORT_ROWS, vet_rows=30)
     with load.serving(db.url, tmp_path) as base:
-        result = load.run_load(base, setup, seconds=SECONDS, think=0.25)
+        result = load.run_load(base, setup, seconds=SECONDS, think=0.5)
         load.final_check(base, setup, result)
     assert result.errors == []
     assert result.lost_updates == []
