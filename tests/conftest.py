@@ -19,6 +19,7 @@ from kartoteka.db.engine import make_engine
 from kartoteka.db.schema import upgrade_schema
 
 PG_URL = os.environ.get("KARTOTEKA_TEST_PG", "")
+os.environ.setdefault("KARTOTEKA_LANG", "en")   # CLI messages in the source language, whatever the machine's locale
 PG_TEMPLATE = f"kt_template_{os.getpid()}_{uuid.uuid4().hex[:6]}"  # one per test session
 
 

@@ -54,5 +54,23 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except KartotekaError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+        from kartoteka.cli.language import cli_gettext
+
+        _ = cli_gettext()
+        err_console.print(f"[bold red]{escape(_('Error:'))}[/] {escape(error_text(exc, _))}", highlight=False,
+                          markup=True, soft_wrap=True)
         sys.exit(1)
+
+
+def error_text(exc: KartotekaError, gettext: Callable[[str], str]) -> str:
+    """The error in the CLI's language: its headline and every row error (the first 200)."""
+    from kartoteka.errors import InvalidInput, translate
+
+    lines = [translate(exc.headline(), gettext)]
+    if isinstance(exc, InvalidInput):
+        lines += [f"  {e.translated(gettext)}" for e in exc.errors[:200]]
+        if len(exc.errors) > 200:
+            lines.append("  " + gettext("... and %(n)d more") % {"n": len(exc.errors) - 200})
+    else:
+        lines += str(exc).split("\n")[1:]
+    return "\n".join(lines)

@@ -86,32 +86,46 @@ def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | N
 
 
 def print_report(r: ImportReport) -> None:
-    how = "Dry run, nothing written" if r.dry_run else "Imported"
-    enc = f", encoding {r.encoding}" if r.encoding else ""
-    delim = f", delimiter {r.delimiter!r}" if r.delimiter else ""
-    out = console.print
-    out(f"{how}: {Path(r.file).name}: {r.rows} rows; {r.created} new, {r.updated} updated, "
-        f"{r.unchanged} unchanged{enc}{delim}", highlight=False)
+    """The report in the CLI's language (``--lang``, KARTOTEKA_LANG or the locale); data is never read as markup."""
+    from kartoteka.cli.language import cli_gettext
+    from kartoteka.errors import translate
+
+    _ = cli_gettext()
+
+    def out(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
+    def word(text: str) -> str:
+        return _(text) if text else text
+
+    how = _("Dry run, nothing written") if r.dry_run else _("Imported")
+    enc = _(", encoding %(enc)s") % {"enc": r.encoding} if r.encoding else ""
+    delim = _(", delimiter %(delim)s") % {"delim": repr(r.delimiter)} if r.delimiter else ""
+    out(_("%(how)s: %(file)s: %(rows)d rows; %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
+        "how": how, "file": Path(r.file).name, "rows": r.rows, "new": r.created, "updated": r.updated,
+        "unchanged": r.unchanged} + enc + delim)
     if r.kind == "registry":
-        out(f"Cases: {r.cases_created} new, {r.cases_updated} updated, {r.cases_unchanged} unchanged", highlight=False)
-    out("Columns: " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()), highlight=False)
+        out(_("Cases: %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
+            "new": r.cases_created, "updated": r.cases_updated, "unchanged": r.cases_unchanged})
+    out(_("Columns:") + " " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()))
     if r.ignored:
-        out("Ignored columns (no field reads them; name one with --map): " + ", ".join(r.ignored), highlight=False)
+        out(_("Ignored columns (no field reads them; name one with --map):") + " " + ", ".join(r.ignored))
     for note in r.notes:
-        out(f"Note: {note}", highlight=False)
+        out(_("Note:") + " " + translate(note, _))
     if r.rejected:
-        out(f"Rejected rows: {r.rejected}, written with their errors to {r.rejected_file}", highlight=False)
+        out(_("Rejected rows: %(n)d, written with their errors to %(file)s") % {"n": r.rejected,
+                                                                               "file": r.rejected_file})
     for rn in r.renames:
-        out(f"Rename, row {rn.row}: {rn.person} '{rn.before}' -> '{rn.after}' (needs --confirm-renames)",
-            highlight=False)
+        out(_("Rename, row %(row)d: %(person)s '%(before)s' -> '%(after)s' (needs --confirm-renames)") % {
+            "row": rn.row, "person": rn.person, "before": rn.before, "after": rn.after})
     for rv in r.reviews:
         cands = "; ".join(f"{c[0]} {c[1]} ({c[2]:.2f})" for c in rv.candidates)
-        out(f"Decide, {rv.label}: '{rv.name}' may be {cands} (--decide {rv.row}=PERSON_ID or {rv.row}=new)",
-            highlight=False)
+        out(_("Decide, %(label)s: '%(name)s' may be %(candidates)s (--decide %(row)d=PERSON_ID or %(row)d=new)") % {
+            "label": rv.label, "name": rv.name, "candidates": cands, "row": rv.row})
     if r.dry_run or len(r.changes) <= 200:
         for c in r.changes[:2000]:
             before = f"'{c.before}' -> " if c.before else ""
-            out(f"  row {c.row}: {c.record} {c.field}: {before}'{c.after}'", highlight=False)
+            out("  " + _("row %(row)d:") % {"row": c.row} + f" {c.record} {word(c.field)}: {before}'{c.after}'")
 
 
 @import_app.command("persons")

@@ -1,20 +1,37 @@
-"""The language of the CLI's messages (signing, verify, FollowTheMoney): ``KARTOTEKA_LANG`` = en, uk or ru.
+"""The language of the CLI's messages: ``kartoteka --lang uk|ru|en``, else ``KARTOTEKA_LANG``, else the
+terminal's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ru_RU.UTF-8`` reads as Russian), else English.
 
 English is the source language; uk and ru come from the same catalogs as the web (kartoteka/locale, merged by
-kartoteka/web/i18n.py). An unset or unknown value means English.
+kartoteka/web/i18n.py). Error messages, import reports and the vetting summary follow it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextvars import ContextVar
 
 LANGUAGES = ("en", "uk", "ru")
+CHOSEN: ContextVar[str | None] = ContextVar("kartoteka_cli_lang", default=None)   # --lang, set per run
+
+
+def _code(text: str | None) -> str | None:
+    lang = (text or "").strip().lower()[:2]
+    return lang if lang in LANGUAGES else None
 
 
 def cli_language() -> str:
-    lang = os.environ.get("KARTOTEKA_LANG", "").strip().lower()[:2]
-    return lang if lang in LANGUAGES else "en"
+    chosen = _code(CHOSEN.get())
+    if chosen:
+        return chosen
+    named = os.environ.get("KARTOTEKA_LANG", "").strip()
+    if named:
+        return _code(named) or "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").strip()
+        if value:   # the first one set decides, as gettext does
+            return _code(value) or "en"
+    return "en"
 
 
 def cli_gettext() -> Callable[[str], str]:

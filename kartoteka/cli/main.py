@@ -29,7 +29,9 @@ def main(ctx: typer.Context,
                                                    help="Name recorded in the audit log")] = None,
          encoding: Annotated[str | None, typer.Option("--encoding", envvar="KARTOTEKA_ENCODING",
                                                       help="Encoding of the text files read (cp1251, koi8_r, "
-                                                           "utf-8 ...) when detection cannot tell")] = None) -> None:
+                                                           "utf-8 ...) when detection cannot tell")] = None,
+         lang: Annotated[str | None, typer.Option("--lang", help="Language of messages and reports: en, uk or ru "
+                                                               "(default: KARTOTEKA_LANG, else the locale)")] = None) -> None:
     from pydantic import ValidationError   # here, not at import: --help loads neither pydantic nor settings
 
     from kartoteka.settings import Settings
@@ -38,6 +40,9 @@ def main(ctx: typer.Context,
     from kartoteka.tabular.encoding import NAMED
 
     NAMED.set(encoding or None)   # every run decides afresh (tests run many commands in one process)
+    from kartoteka.cli.language import CHOSEN
+
+    CHOSEN.set(lang or None)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
     try:
         ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]

@@ -12,6 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_language
+from kartoteka.errors import translate
 from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -33,7 +35,8 @@ runs_app = typer.Typer(help="Saved vetting runs: list them (by round and side), 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 RoundOpt = Annotated[str, typer.Option("--round", help="Negotiation round, e.g. 'Istanbul-2'")]
 SideOpt = Annotated[str, typer.Option("--side", help="Whose list it is, e.g. 'RU' or 'UA'")]
-LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en, uk or ru")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en, uk or ru (default: the CLI's "
+                                                    "language, see kartoteka --lang)")]
 
 
 def _jsonable(obj: Any) -> Any:
@@ -41,32 +44,44 @@ def _jsonable(obj: Any) -> Any:
 
 
 def _print_summary(report: VetReport) -> None:
-    from kartoteka.reports.common import STATUS_LABELS
+    """The run's summary in the CLI's language (``--lang``, KARTOTEKA_LANG or the locale)."""
+    from kartoteka.reports.common import STATUS_LABELS, WARNING_LABELS, flags_text, tr
+
+    _ = tr(cli_language())
+
+    def out(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
 
     s, run = report.summary, report.run
     where = " / ".join(x for x in (run.round, run.side) if x)
-    console.print(f"[bold]Run #{run.id}[/] {escape(run.filename)} under {run.definition_id}"
-                  + (f" ({escape(where)})" if where else ""), highlight=False)
-    console.print(f"  {s.rows} rows: " + ", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in s.by_status.items()),
-                  highlight=False)
+    out(_("Run #%(id)d %(file)s under %(definition)s") % {"id": run.id, "file": run.filename,
+                                                          "definition": run.definition_id}
+        + (f" ({where})" if where else ""))
+    out("  " + _("%(n)d rows:") % {"n": s.rows} + " "
+        + ", ".join(f"{n} {_(STATUS_LABELS[k])}" for k, n in s.by_status.items()))
     for notice in run.notices:
-        console.print(f"  [yellow]notice:[/] {escape(notice_text(notice))}", highlight=False)
-    console.print(f"  {s.by_match['match']} matched, {s.by_match['review']} to review, "
-                  f"{s.by_match['no_match']} not found; {len(s.flagged)} flagged, {len(s.duplicates)} listed twice; "
-                  f"{s.missing} recognised political prisoner(s) not on the list"
-                  + (f" (held by {run.held_by}; {sum(1 for m in report.missing if m.section != 'recognised')} more "
-                     "held, under review or unassessed)" if run.held_by else ""), highlight=False)
+        out("  " + _("notice:") + " " + notice_text(notice, _))
+    line = _("%(matched)d matched, %(review)d to review, %(none)d not found; %(flagged)d flagged, %(twice)d listed "
+             "twice; %(missing)d recognised political prisoner(s) not on the list") % {
+        "matched": s.by_match["match"], "review": s.by_match["review"], "none": s.by_match["no_match"],
+        "flagged": len(s.flagged), "twice": len(s.duplicates), "missing": s.missing}
+    if run.held_by:
+        line += " " + _("(held by %(party)s; %(n)d more held, under review or unassessed)") % {
+            "party": run.held_by, "n": sum(1 for m in report.missing if m.section != "recognised")}
+    out("  " + line)
     warned = [r for r in report.rows if r.context.warnings]
     for r in warned[:10]:
-        console.print(f"  warning row {escape(r.id)}: {escape(r.name)} ({r.person_id}): "
-                      f"{', '.join(r.context.warnings)}", highlight=False)
+        out("  " + _("warning row %(row)s: %(name)s (%(person)s):") % {"row": r.id, "name": r.name,
+                                                                       "person": r.person_id}
+            + " " + ", ".join(_(WARNING_LABELS.get(w, w)) for w in r.context.warnings))
     for r in s.flagged[:10]:
-        console.print(f"  flag row {escape(r.id)}: {escape(r.name)} ({r.person_id}, {r.status}): "
-                      f"{', '.join(r.flags)} [{escape(', '.join(r.flag_articles))}]", highlight=False)
+        out("  " + _("flag row %(row)s: %(name)s (%(person)s, %(status)s):") % {
+            "row": r.id, "name": r.name, "person": r.person_id, "status": _(STATUS_LABELS.get(r.status, r.status))}
+            + f" {flags_text(r.flags, _)} [{', '.join(r.flag_articles)}]")
     if len(s.flagged) > 10:
-        console.print(f"  ... and {len(s.flagged) - 10} more flagged rows (see the report)", highlight=False)
+        out("  " + _("... and %(n)d more flagged rows (see the report)") % {"n": len(s.flagged) - 10})
     for problem in report.problems[:10]:
-        console.print(f"  [yellow]note:[/] {escape(problem)}", highlight=False)
+        out("  " + _("note:") + " " + translate(problem, _))
 
 
 def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list: CSV, XLSX, JSONL, DOCX, PDF or TXT")],
@@ -81,7 +96,7 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
         as_json: JsonOpt = False,
         held_by: Annotated[str, typer.Option("--held-by", help="Whose custody the list concerns: RU, BY, UA, "
                                              "OCC:<region> or another state's code")] = "",
-        lang: LangOpt = "en") -> None:
+        lang: LangOpt = "") -> None:
     """Vet a list against the registry, save the run and write the report(s)."""
     st = state(ctx)
     with user_errors():
@@ -91,7 +106,7 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
                                   side=side, label=label, mapping=parse_mapping(map or []), held_by=held_by,
                                   definitions=definition[1:],
                                   progress=progress)
-        written = [write_report(report, path, lang=lang) for path in out or []]
+        written = [write_report(report, path, lang=lang or cli_language()) for path in out or []]
     if as_json:
         typer.echo(json.dumps({"run": _jsonable(report.run), "summary": {
             "rows": report.summary.rows, "by_status": report.summary.by_status,
@@ -153,10 +168,10 @@ def runs_show(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run i
 @runs_app.command("export")
 def runs_export(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
                 out: Annotated[Path, typer.Option("--out", "-o", help=".html, .csv, .xlsx or .pdf")],
-                lang: LangOpt = "en") -> None:
+                lang: LangOpt = "") -> None:
     """Write a saved run's report again (after reviews or outcomes, say)."""
     with user_errors():
-        path = write_report(svc.get_run(state(ctx).engine(), run=run), out, lang=lang)
+        path = write_report(svc.get_run(state(ctx).engine(), run=run), out, lang=lang or cli_language())
     console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
 
 
