@@ -12,7 +12,7 @@ from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
-from kartoteka.errors import N_, Conflict, ErrorCollector, InvalidInput, NotFound
+from kartoteka.errors import N_, Conflict, ErrorCollector, InvalidInput, Message, NotFound, entity_word
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services.access import Principal, check_visible, require
 from kartoteka.services.declassify import log_declassification
@@ -67,7 +67,7 @@ def validate_edit(edit: PersonEdit) -> dict[str, Any]:
                                        if c.strip()),
                   region=edit.region.strip(), notes=edit.notes.strip())
     if errors.errors:
-        raise InvalidInput(f"{len(errors.errors)} field(s) need correcting", errors.errors)
+        raise InvalidInput(Message(N_("%(n)d field(s) need correcting"), n=len(errors.errors)), errors.errors)
     values["primary_name"] = name
     return values
 
@@ -84,7 +84,7 @@ def edit_person(engine: Engine, principal: Principal, ref: str | int, edit: Pers
         pid = resolve_person_id(conn, ref)
         current = dict(conn.execute(select(persons).where(persons.c.id == pid)).mappings().one())
         if current["deleted_at"] is not None:
-            raise NotFound(f"no person '{ref}'")
+            raise NotFound.of(N_("no %(entity)s '%(ref)s'"), entity=entity_word("person"), ref=str(ref))
         check_visible(principal, "person", current, ref=ref)
         primary = conn.execute(select(person_names.c.id, person_names.c.full)
                                .where(person_names.c.person_id == pid, person_names.c.kind == "primary")

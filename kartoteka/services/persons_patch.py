@@ -44,7 +44,8 @@ def patch_person(engine: Engine, principal: Principal, ref: str | int, *, versio
     require(principal, "edit")
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(unknown)} (editable: {', '.join(EDITABLE)})")
+        raise InvalidInput.of(N_("unknown field(s): %(fields)s (editable: %(editable)s)"), fields=", ".join(unknown),
+                              editable=", ".join(EDITABLE))
     with engine.connect() as conn:
         stored = _stored(conn, principal, ref, version)
     return edit_person(engine, principal, ref, replace(stored, **{k: str(v) for k, v in changes.items()}))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, reviews, rounds, runs
 from kartoteka.services.signed_reports import signed_report_zip
@@ -89,7 +89,7 @@ def download(run_id: IdPath, fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|p
     exp = exporter(fmt)
     if signed:   # audited by the download middleware, with "signed" in its detail
         if settings.signing_key is None:
-            raise NotFound("this server has no signing key (KARTOTEKA_SIGNING_KEY)")
+            raise NotFound.of(N_("this server has no signing key (KARTOTEKA_SIGNING_KEY)"))
         name = f"vetting-run-{run_id}{exp.suffix}"
         data = signed_report_zip(_report(engine, principal, run_id), fmt=fmt, lang=lang, key=settings.signing_key,
                                  name=name)
@@ -107,7 +107,7 @@ def review(run_id: IdPath, row: Annotated[str, Path(max_length=120)], body: Revi
     report = _report(engine, principal, run_id)
     if not any((r.id == row or str(r.row_no) == row) and r.internal_id is not None for r in report.rows) \
             and body.person is None:
-        raise NotFound(f"no reviewable row '{row}' in run {run_id}")
+        raise NotFound.of(N_("no reviewable row '%(row)s' in run %(run)s"), row=row, run=run_id)
     if body.person is not None:
         access.view_person(engine, principal, body.person, via="review")
     return asdict(reviews.record_review(engine, run=run_id, row=row, judgement=body.judgement,
