@@ -16,6 +16,7 @@ from kartoteka.charges import ParsedCharge, parse_text
 from kartoteka.charges.codes import decide_code
 from kartoteka.db import audit
 from kartoteka.db.tables import cases, charges
+from kartoteka.errors import Message, N_
 
 
 @dataclass
@@ -45,8 +46,9 @@ def undecided_message(rows: list[dict[str, Any]]) -> str | None:
     missing = [r["raw"] or r["article"] for r in rows if not r["code"]]
     if not missing:
         return None
-    return (f"no code could be decided for {', '.join(missing)}: give the case a jurisdiction (RU/BY/UA), "
-            f"name the code in the text (УК РФ, КК України, КоАП РФ ...) or import with --code")
+    return Message(N_("no code could be decided for %(charges)s, so it raises no flags: give the case a "
+                      "jurisdiction (RU/BY/UA), name the code in the text (УК РФ, КК України, КоАП РФ ...) or "
+                      "import with --code"), charges=", ".join(missing))
 
 
 def parsed_charge_rows(case_id: int, values: dict[str, Any], *, file_code: str | None = None) -> list[dict[str, Any]]:

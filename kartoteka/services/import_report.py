@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kartoteka.errors import Message, N_
+from kartoteka.tabular.reader import RawTable
+
 
 @dataclass
 class Change:
@@ -59,3 +62,23 @@ class ImportReport:
     cases_unchanged: int = 0
     rejected: int = 0
     rejected_file: str = ""
+
+
+def reading_notes(table: RawTable) -> list[str]:
+    """What reading the sheet skipped, said in the report: a title above the header, captions and
+    signature lines under the table (tabular/reader.py); nothing is dropped without a word."""
+    notes: list[str] = []
+    if table.header_row > 1:
+        notes.append(Message(N_("the header is in row %(row)d; the %(n)d row(s) above it (a title, a date) "
+                                "were not read as data"), row=table.header_row, n=table.header_row - 1))
+    for row_no, text in table.skipped[:50]:
+        notes.append(Message(N_("row %(row)d is a caption or a signature, not a list row, and was not imported: "
+                                "%(text)s"), row=row_no, text=text))
+    if len(table.skipped) > 50:
+        notes.append(Message(N_("and %(n)d more caption or signature rows"), n=len(table.skipped) - 50))
+    return notes
+
+
+def row_note(row: int, text: str) -> str:
+    """A note about one row of the file (translated where it is shown when ``text`` is a Message)."""
+    return Message(N_("row %(row)d: %(problem)s"), row=row, problem=text)

@@ -27,7 +27,7 @@ from kartoteka.db.tables import assessments, audit_log, cases, charges, imports,
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
-from kartoteka.services.import_report import ImportReport, Rename
+from kartoteka.services.import_report import ImportReport, Rename, reading_notes, row_note
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, numbered_rows,
                                                 renames, write_rejected)
@@ -137,6 +137,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                                import_id=report.import_id, claims=writer.case_claims)
             conn.execute(update(imports).where(imports.c.id == report.import_id).values(
                 rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged))
+            report.notes[:0] = reading_notes(table)
             if dry_run:
                 raise _DryRun()
     except _DryRun:
@@ -394,7 +395,7 @@ class _CaseWriter(_Writer):
         for row_no, case_id, values in changed:
             mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
             if message := undecided_message(mine):
-                self.report.notes.append(f"row {row_no}: {message}")
+                self.report.notes.append(row_note(row_no, message))
             rows += mine
         bulk_insert(self.conn, charges, rows)
         self.report.updated += len(changed)
@@ -407,7 +408,7 @@ class _CaseWriter(_Writer):
             self.case_claims.append((case_id, values["ext_id"], values))
             mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
             if message := undecided_message(mine):
-                self.report.notes.append(f"row {row_no}: {message}")
+                self.report.notes.append(row_note(row_no, message))
             rows += mine
         bulk_insert(self.conn, charges, rows)
         self.report.created += len(new)
@@ -417,7 +418,7 @@ class _CaseWriter(_Writer):
         nothing decides is reported for its row instead of silently losing its flags."""
         rows = store_charges(self.conn, case_id, values, file_code=self.file_code)
         if message := undecided_message(rows):
-            self.report.notes.append(f"row {row_no}: {message}")
+            self.report.notes.append(row_note(row_no, message))
 
 
 class _AssessmentWriter(_Writer):

@@ -32,8 +32,8 @@ from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message
 from kartoteka.matching.engine import Matcher, NameQuery, query_key
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
-from kartoteka.services.charges import default_code, store_charges
-from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow
+from kartoteka.services.charges import default_code, store_charges, undecided_message
+from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow, reading_notes, row_note
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.sheet_custody import write_custody
@@ -91,9 +91,11 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
     report = ImportReport(kind, str(path), rows=len(rows), dry_run=dry_run, import_id=uuid.uuid4().hex,
                           encoding=table.encoding, delimiter=table.delimiter, columns=dict(fields),
                           ignored=[h for h in table.headers if h not in fields.values()])
+    report.notes += reading_notes(table)
     if "id" in fields and "id" not in explicit and running_numbers([r.get(fields["id"], "") for _, r in rows]):
-        report.notes.append(f"column '{fields['id']}' holds running numbers 1..{len(rows)}: they label rows "
-                            f"and are not person ids (--map '{fields['id']}=id' if they are)")
+        report.notes.append(Message(N_("column '%(column)s' holds running numbers 1..%(n)d: they label rows and "
+                                       "are not person ids (--map '%(column)s=id' if they are)"),
+                                    column=fields["id"], n=len(rows)))
         fields["row_number"] = fields.pop("id")
         report.columns = dict(fields)
     errors = ErrorCollector(path.name)
@@ -398,7 +400,7 @@ class _Sheet:
                 case_id = self.create_record(cases, "case", case_values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.case_ext[case_values["ext_id"]] = (case_id, person_id)
-                store_charges(self.conn, case_id, case_values)
+                self._undecided(row_no, store_charges(self.conn, case_id, case_values))
                 mine.append({**case_values, "id": case_id})
                 self.case_claims.append((case_id, case_values["ext_id"], case_values))
                 self.report.cases_created += 1
@@ -415,10 +417,15 @@ class _Sheet:
             audit.update_record(self.conn, cases, "case", old["id"], diff, actor=self.actor,
                                 batch=self.report.import_id)
             old.update(diff)
-            store_charges(self.conn, old["id"], old)
+            self._undecided(row_no, store_charges(self.conn, old["id"], old))
             for k, v in diff.items():
                 self.report.changes.append(Change(row_no, old["ext_id"], k, "", str(v)))
             self.report.cases_updated += 1
+
+    def _undecided(self, row_no: int, stored: list[dict[str, Any]]) -> None:
+        """A charge whose code nothing decides ("ст. 111-1 КК" with no jurisdiction) keeps no flags: say so."""
+        if message := undecided_message(stored):
+            self.report.notes.append(row_note(row_no, message))
 
     def _find_case(self, values: dict[str, Any], mine: list[dict[str, Any]], row_no: int) -> dict[str, Any] | None:
         if values["ext_id"]:
