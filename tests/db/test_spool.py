@@ -4,6 +4,7 @@ is durable at once, and enters the hash chain exactly once, in order, on the nex
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,3 +101,19 @@ def test_no_spool_without_contention(sqlite_db: Db, tmp_path: Path) -> None:
 def test_memory_databases_have_no_spool() -> None:
     assert spool_path(":memory:") is None and spool_path(None) is None and spool_path("") is None
     assert spool_path("/data/k.db") == Path("/data/k.db.audit-spool")
+
+
+def test_a_backup_takes_spooled_entries_with_it(sqlite_db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.backup import backup
+
+    ref = _confidential(sqlite_db, tmp_path)
+    other = sqlite3.connect(sqlite_db.url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    view_person(sqlite_db.engine, EDITOR, ref, via="page")
+    other.execute("ROLLBACK")
+    other.close()
+    assert pending(sqlite_db.engine) == 1
+    backup(sqlite_db.engine, tmp_path / "copy.db")
+    with closing(sqlite3.connect(tmp_path / "copy.db")) as copy:
+        assert copy.execute("SELECT count(*) FROM audit_log WHERE action = 'read'").fetchone()[0] == 1
+    assert pending(sqlite_db.engine) == 0
