@@ -4,9 +4,9 @@ is durable at once, and enters the hash chain exactly once, in order, on the nex
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
