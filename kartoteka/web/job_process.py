@@ -29,6 +29,7 @@ MEMORY = N_("the file needs more memory than the server allows for one job (%(li
             "KARTOTEKA_JOB_MEMORY_MB); nothing was changed")
 TIMEOUT = N_("the job took longer than the server allows for one job (%(limit)d s, KARTOTEKA_JOB_SECONDS) "
              "and was stopped; nothing was changed")
+MEMORY_EXIT = 86   # a child that could not even report running out of memory exits with this
 CRASHED = N_("the job stopped unexpectedly (%(error)s); nothing was changed")
 _lock = threading.Lock()
 
@@ -67,19 +68,29 @@ def _child(conn: Connection, env: dict[str, str], memory_bytes: int, task: Child
             last = now
             conn.send(("progress", *latest))
 
+    kind: str
+    payload: Any = None
     try:
-        result = task(progress, *args)
-        conn.send(("progress", *latest))   # the last count, even when it came sooner than SEND_EVERY
-        conn.send(("done", result))
+        kind, payload = "done", task(progress, *args)
     except MemoryError:
-        conn.send(("memory",))
+        kind = "memory"
     except KartotekaError as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:   # an unpicklable error: its first line, still in the reader's language if it can
-            conn.send(("error", KartotekaError(exc.headline())))
+        exc.__traceback__ = exc.__context__ = exc.__cause__ = None   # its frames may hold the memory
+        kind, payload = "error", exc
     except Exception as exc:  # reported to the user, never a traceback with server paths
-        conn.send(("memory",) if _out_of_memory(exc, memory_bytes) else ("crash", exc.__class__.__name__))
+        kind, payload = ("memory", None) if _out_of_memory(exc, memory_bytes) else ("crash", type(exc).__name__)
+    # Out of the handlers: the failed task's frames (and what they held) are released before sending.
+    try:
+        conn.send(("progress", *latest))   # the last count, even when it came sooner than SEND_EVERY
+        try:
+            conn.send((kind, payload))
+        except MemoryError:
+            raise
+        except Exception:   # an unpicklable result or error: its first line, still translatable if it can be
+            conn.send(("error", KartotekaError(payload.headline())) if kind == "error"
+                      else ("crash", type(payload).__name__))
+    except MemoryError:
+        os._exit(MEMORY_EXIT)
     finally:
         conn.close()
 
@@ -152,6 +163,6 @@ def _died(proc: Any, limits: JobLimits) -> Outcome:
     """A child that ended without a result: out of memory inside C code (abort, segfault) or killed."""
     proc.join(5)
     code = proc.exitcode
-    if code is not None and code > 0:
+    if code is not None and code > 0 and code != MEMORY_EXIT:
         return Outcome(error=KartotekaError(Message(CRASHED, error=f"exit code {code}")))
     return Outcome(error=JobMemoryError(Message(MEMORY, limit=limits.memory_mb)))

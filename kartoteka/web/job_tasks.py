@@ -18,7 +18,7 @@ from kartoteka.services.import_preview import ImportPreview
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.web.custody_imports import CUSTODY_KINDS, import_any, preview_any
-from kartoteka.web.job_process import Progress
+from kartoteka.web.job_process import JobLimits, Progress, run_child
 from kartoteka.web.rejected import keep_rejected
 from kartoteka.web.uploads import discard
 
@@ -107,3 +107,20 @@ def vet_upload(progress: Progress, req: VetRequest) -> dict[str, Any]:
     finally:
         discard(req.media_dir, req.token)
     return asdict(access.redact_report(engine, req.principal, report).run)
+
+
+def preview_upload(progress: Progress, kind: str, path: Path, mapping: dict[str, str] | None,
+                   status_map: dict[str, str] | None) -> ImportPreview:
+    """The columns and first rows: opening an XLSX reads its whole shared-strings table, so even the
+    preview runs in a job's process."""
+    return preview_any(kind, path, mapping=mapping, status_map=status_map)
+
+
+def preview_file(kind: str, path: Path, *, limits: JobLimits, mapping: dict[str, str] | None = None,
+                 status_map: dict[str, str] | None = None) -> ImportPreview:
+    """``preview_upload`` in a memory-limited process, waited for (blocking: call it from a worker thread)."""
+    out = run_child(preview_upload, (kind, path, mapping, status_map), limits=limits, progress=lambda d, t: None)
+    if out.error is not None:
+        raise out.error
+    found: ImportPreview = out.result
+    return found

@@ -5,11 +5,14 @@ PostgreSQL (the `web` fixture). Invented people only."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+import zipfile
 
 import pytest
 from fastapi import FastAPI
+from starlette.testclient import TestClient
 from sqlalchemy import func, select
 
 from kartoteka.db.tables import persons
@@ -113,14 +116,70 @@ def test_api_import_waits_by_default_and_background_answers_202_with_a_status_ur
     assert c.get("/api/persons/P9").status_code == 404
 
 
+def _limited(web: Web, extra_mb: int) -> tuple[int, TestClient]:
+    """A client of the app whose jobs may have ``extra_mb`` more than a job's process starts with."""
+    start = run_child(report_vm, (), limits=JobLimits(), progress=lambda d, t: None).result[1]
+    small = web.settings.model_copy(update={"job_memory_mb": start + extra_mb, "job_seconds": 60})
+    return start, Web(create_app(small, engine=web.db.engine), web.db, small, web.tmp).client("editor")
+
+
+def _shared_string_bomb(strings: int) -> bytes:
+    """An XLSX of one cell whose shared-strings table holds ``strings`` distinct strings (~35 bytes each
+    unpacked, well within KARTOTEKA_MAX_UNZIPPED_MB; a few hundred KB packed)."""
+    def part(body: str) -> str:
+        return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + body
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": part(
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.'
+            'xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '</Types>'),
+        "_rels/.rels": part(f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                            '</Relationships>'),
+        "xl/workbook.xml": part(f'<workbook {main} xmlns:r="{rel}"><sheets><sheet name="S" sheetId="1" '
+                                'r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": part(
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": part(f'<worksheet {main}><dimension ref="A1"/><sheetData><row r="1">'
+                                         '<c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'),
+        "xl/sharedStrings.xml": part(f'<sst {main} count="{strings}" uniqueCount="{strings}">'
+                                     + "".join(f"<si><t>name{i:09d}</t></si>" for i in range(strings)) + "</sst>"),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_a_shared_string_bomb_fails_its_preview_alone(web: Web) -> None:
+    """The preview opens the workbook, and openpyxl reads the whole shared-strings table: in a job's process."""
+    start, c = _limited(web, 48)
+    bomb = _shared_string_bomb(1_200_000)
+    assert len(bomb) < 8 * 1024 * 1024
+    r = c.post("/import/preview", data={"kind": "persons", "csrf_token": csrf(c.get("/import").text)},
+               files={"file": ("bomb.xlsx", bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert r.status_code == 422 and f"({start + 48} MB, KARTOTEKA_JOB_MEMORY_MB)" in r.text, r.text[-1500:]
+    assert c.get("/api/me").status_code == 200                                       # the server keeps answering
+    assert not list((web.settings.media_dir / "uploads").glob("*/bomb.xlsx"))      # the file is not kept
+
+
 def test_a_file_needing_more_memory_than_a_job_may_have_fails_that_job_only(web: Web) -> None:
     """150,000 sheet rows need about 120 MB more than a job's process starts with; the job may have 48."""
-    start = run_child(report_vm, (), limits=JobLimits(), progress=lambda d, t: None).result[1]
-    small = web.settings.model_copy(update={"job_memory_mb": start + 48, "job_seconds": 60})
-    c = Web(create_app(small, engine=web.db.engine), web.db, small, web.tmp).client("editor")
+    start, c = _limited(web, 48)
     before = _count(web)
     big = "ФИО;Дата рождения;Статус\n" + "".join(f"Кораблёв{i} Степан Ильич;1985;в СИЗО\n" for i in range(150_000))
-    _, form = _upload(c, big, kind="registry")
+    _, form = _upload(web.client("editor"), big, kind="registry")   # previewed where memory allows it
+    form["csrf_token"] = csrf(c.get("/import").text)
     c.post("/language", data={"lang": "uk", "next": "/", "csrf_token": form["csrf_token"]})
     started = time.monotonic()
     r = c.post("/import/run", data={**form, "action": "commit"})

@@ -22,7 +22,7 @@ from tests.web.test_browser import _page, browser, serve, shot
 
 __all__ = ["browser"]   # the Chromium fixture, shared with tests/web/test_browser.py
 pytestmark = pytest.mark.browser
-ROWS = 3000
+ROWS = 1000
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,7 @@ def test_a_long_import_shows_its_progress_then_the_report(browser: Any, server: 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     url, engine = server
     monkeypatch.setattr(page_module, "WAIT_SECONDS", 0.0)   # show the progress page at once
+    monkeypatch.setattr(page_module, "REFRESH_WAIT", 0.0)
     sheet = tmp_path / "people.csv"
     sheet.write_text("id,name,birth_date\n" + "".join(f"Q{i},Кораблёв{i} Степан Ильич,1985\n" for i in range(ROWS)),
                      encoding="utf-8")

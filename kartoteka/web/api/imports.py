@@ -16,9 +16,9 @@ from kartoteka.services.access import require
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.tabular.columns import parse_mapping
 from kartoteka.web.api.models import ERRORS
-from kartoteka.web.custody_imports import check_kind, preview_any
+from kartoteka.web.custody_imports import check_kind
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
-from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload
+from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload, preview_file
 from kartoteka.web.jobs import Job, jobs, limits_of
 from kartoteka.web.rejected import rejected_path, rejected_target
 from kartoteka.web.uploads import discard, save_upload, upload_path
@@ -62,8 +62,8 @@ async def preview(engine: EngineDep, settings: SettingsDep, principal: ApiPrinci
     check_kind(kind, principal)
     token = await save_upload(settings.media_dir, file)
     try:
-        p = await run_in_threadpool(preview_any, kind, upload_path(settings.media_dir, token),
-                                    mapping=mapping_of(mapping))
+        p = await run_in_threadpool(preview_file, kind, upload_path(settings.media_dir, token),
+                                    limits=limits_of(settings), mapping=mapping_of(mapping))
         return {**asdict(p), "unmapped": p.unmapped}
     finally:
         discard(settings.media_dir, token)

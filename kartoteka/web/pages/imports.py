@@ -14,9 +14,9 @@ from kartoteka.services.imports import KINDS
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.services.value_mappings import form_value_map, recall
 from kartoteka.tabular.vocab import status_values
-from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind, preview_any
+from kartoteka.web.custody_imports import CUSTODY_KINDS, check_kind
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
-from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload
+from kartoteka.web.job_tasks import ImportRequest, ImportResult, import_upload, preview_file
 from kartoteka.web.jobs import jobs, limits_of
 from kartoteka.web.pages.mappings import value_step_context
 from kartoteka.web.render import error_text, render
@@ -29,6 +29,7 @@ Kind = Annotated[str, Form(pattern="^(persons|cases|assessments|registry|custody
 Texts = Annotated[list[str] | None, Form()]
 WORDS = (N_("registry"),)   # the import kind, shown translated
 WAIT_SECONDS = 8.0   # a job done this soon after it started shows its report at once; a longer one its progress
+REFRESH_WAIT = 1.0   # each later view waits this long for the end before it shows the progress again
 
 
 @router.get("/import")
@@ -54,7 +55,8 @@ async def upload(request: Request, engine: EngineDep, principal: PagePrincipal, 
     check_kind(kind, principal)
     token = await save_upload(settings.media_dir, file)
     try:
-        preview = await run_in_threadpool(preview_any, kind, upload_path(settings.media_dir, token))
+        preview = await run_in_threadpool(preview_file, kind, upload_path(settings.media_dir, token),
+                                          limits=limits_of(settings))
     except KartotekaError:   # a file that cannot be previewed is not kept
         discard(settings.media_dir, token)
         raise
@@ -93,10 +95,11 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         error: str | None = None
         errors: list[RowError] = []
         try:
-            preview = preview_any(kind, path, mapping=mapping, status_map={**remembered, **status_map})
+            preview = preview_file(kind, path, limits=limits_of(settings), mapping=mapping,
+                                   status_map={**remembered, **status_map})
         except InvalidInput as exc:
             error, errors = error_text(request, exc)   # in the reader's language
-            preview = preview_any(kind, path)
+            preview = preview_file(kind, path, limits=limits_of(settings))
         return render(request, "import_preview.html", {**context, "p": preview, "report": None, "error": error,
                                                        "errors": errors, "status_values": status_values(),
                                                        "rejected_token": ""}, status_code=422 if error else 200)
@@ -117,7 +120,7 @@ def job_page(request: Request, principal: PagePrincipal, job_id: Annotated[str, 
     import shows its report at once. Another user's job answers 404."""
     require(principal, "import")
     job = jobs(request).get(job_id, principal.username)
-    if not job.wait(max(1.0, WAIT_SECONDS - job.age)) or job.result is None:
+    if not job.wait(max(REFRESH_WAIT, WAIT_SECONDS - job.age)) or job.result is None:
         error = error_text(request, job.exception)[0] if job.exception is not None else None
         return render(request, "import_job.html", {"job": job, "finished": job.finished, "error": error},
                       status_code=422 if error else 200)
