@@ -25,3 +25,9 @@ FLAGS = (N_("war_crime"), N_("violence"), N_("terrorism"), N_("collaboration"), 
          N_("pretext"), N_("prison"), N_("general_part"), N_("not_in_catalog"), N_("unparsed_charges"))
 MATCH = (N_("match"), N_("review"), N_("no_match"), N_("same"), N_("different"), N_("unsure"), N_("unknown"))
 FINDINGS = (N_("met"), N_("not_met"), N_("unclear"), N_("excepted"), N_("persecuted_only"), N_("excluded_violence"))
+# Record kinds in the audit log and a person's history (audit_log.entity_type)
+RECORD_KINDS = (N_("person"), N_("case"), N_("source"), N_("assessment"), N_("user"), N_("vetting_run"),
+                N_("vetting_row"), N_("recognition"), N_("person_category"), N_("value_mapping"),
+                N_("match_decision"), N_("api_token"), N_("status_event"), N_("role_policy"), N_("database"),
+                N_("custody"), N_("charges"))
+FIELDS = (N_("role"),)   # a user's field in the audit log (the record fields have their own labels)
