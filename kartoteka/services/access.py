@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, Engine, bindparam, select, true
+from sqlalchemy import Column, ColumnElement, Engine, bindparam, select, true
 
-from kartoteka.db.audit import event_row, log_reads, write_audit
+from kartoteka.db.audit import event_row, log_reads
 from kartoteka.db.tables import persons, sources
 from kartoteka.errors import N_, Forbidden, NotFound, entity_word
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
@@ -112,14 +112,6 @@ def read_rows(principal: Principal, entity: str, records: Iterable[Mapping[str, 
     """One audit 'read' row per confidential record shown."""
     return [event_row(entity=entity, entity_id=int(r["id"]), action="read", actor=principal.username,
                       after={"via": via}) for r in records if r.get("sensitivity") == "confidential"]
-
-
-def log_confidential_reads(conn: Connection, principal: Principal, entity: str,
-                           records: Iterable[Mapping[str, Any]], *, via: str) -> int:
-    """Write one audit 'read' event per confidential record shown, in ``conn``'s transaction; returns how many."""
-    rows = read_rows(principal, entity, records, via=via)
-    write_audit(conn, rows)
-    return len(rows)
 
 
 def forbid_unless(condition: bool, message: str) -> None:

@@ -109,3 +109,29 @@ def test_source_edit_validates_and_conflicts(db: Db, tmp_path: Path) -> None:
         update_source(db.engine, principal=EDITOR, source_id=sid, values={"title": "x"}, expected_version=1)
     with pytest.raises(NotFound):
         update_source(db.engine, principal=EDITOR, source_id=sid + 1000, values={}, expected_version=1)
+
+
+def test_the_edit_form_of_a_confidential_case_does_not_wait_for_another_writer(db: Db, tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from kartoteka.db.audit import drain_spool
+
+    write_registry(db, tmp_path)
+    cid = case_id(db, "P3")   # a confidential person's confidential case
+    other = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None) if db.backend == "sqlite" else None
+    if other is not None:
+        other.execute("BEGIN IMMEDIATE")   # a long import in another process holds SQLite's write lock
+    try:
+        started = time.monotonic()
+        form = case_for_edit(db.engine, principal=EDITOR, case_id=cid)
+        assert form.record["id"] == cid and time.monotonic() - started < 3
+    finally:
+        if other is not None:
+            other.execute("ROLLBACK")
+            other.close()
+    drain_spool(db.engine, wait=5.0)
+    with db.engine.connect() as conn:
+        reads = {(r.entity_type, r.after) for r in conn.execute(select(audit_log.c.entity_type, audit_log.c.after)
+                                                                .where(audit_log.c.action == "read"))}
+    assert reads == {("person", '{"via": "edit"}'), ("case", '{"via": "edit"}')}
