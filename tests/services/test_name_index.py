@@ -102,6 +102,42 @@ def test_every_write_is_seen_by_the_next_search_in_another_process(db: Db, tmp_p
     assert check_name_index(db.engine).ok
 
 
+def _cli(db: Db, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "kartoteka", "--db", db.url, *args], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _cli_ask(db: Db, tmp_path: Path, text: str) -> tuple[list[str], str, str]:
+    """`kartoteka search --json` and `kartoteka match`, each a new process: the hits, the row's person
+    and decision."""
+    hits = [h["ext_id"] for h in json.loads(_cli(db, "search", text, "--json"))]
+    lst, out = tmp_path / "cli-list.csv", tmp_path / "cli-out.json"
+    lst.write_text(f"name\n{text}\n", "utf-8")
+    said = _cli(db, "match", str(lst), "--out", str(out), "--format", "json")
+    assert "Candidates from the stored index" in said
+    row = json.loads(out.read_text("utf-8"))[0]
+    return hits, row["person_id"], row["decision"]
+
+
+def test_every_write_is_seen_by_the_next_cli_search_and_match(db: Db, tmp_path: Path) -> None:
+    admin = system_principal("test")
+    _import(db, tmp_path, "id,surname,given_name,patronymic,birth_date\nB-1,Петров,Пётр,Петрович,1970-01-01\n"
+                          "B-2,Жуков,Олег,Ильич,1981-03-03\n")
+    assert _cli_ask(db, tmp_path, "Zhukov Oleg Ilyich") == (["B-2"], "B-2", "match")   # an import
+    edit_person(db.engine, admin, "B-2", PersonEdit(version=1, primary_name="Смирнов Олег Ильич",
+                                                     birth_date="1981-03-03"))
+    assert _cli_ask(db, tmp_path, "Smirnov Oleg Ilyich") == (["B-2"], "B-2", "match")   # an edit
+    merge_records(db.engine, admin, keep="B-2", other="B-1", choices={})                 # a merge
+    hits, ext, _ = _cli_ask(db, tmp_path, "Petrov Petr Petrovich")
+    assert "B-1" not in hits and ext != "B-1"
+    with db.engine.begin() as conn:                                                       # a delete
+        audit.soft_delete(conn, persons, "person", _pid(db, "B-2"), actor="test")
+    assert _cli_ask(db, tmp_path, "Smirnov Oleg Ilyich") == ([], "", "no_match")
+    assert check_name_index(db.engine, sync=False).ok
+
+
 def test_stored_matcher_answers_as_the_in_memory_matcher(db: Db, tmp_path: Path) -> None:
     synth = generate_registry(300, seed=5)
     path = tmp_path / "persons.csv"
