@@ -29,6 +29,9 @@ def verify(ctx: typer.Context) -> None:
                           f"{result.entries} entries before it verify", highlight=False)
         raise typer.Exit(1)
     console.print(f"Audit log intact: {result.entries} entries, head {result.head_hash}", highlight=False)
+    if result.spooled:
+        console.print(f"{result.spooled} readers' entries wait in the audit spool while a long write holds the "
+                      "database; they join the log with the next write", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -225,6 +225,7 @@ class ChainState:
     problem: str = ""          # what is wrong, naming the first bad entry
     entry_id: int | None = None
     seq: int | None = None
+    spooled: int = 0           # readers' entries still in the SQLite spool (db/spool.py), not chained yet
 
 
 def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
