@@ -4,6 +4,7 @@ memory are its own (os.wait4 in the parent). Prints one JSON object on stdout.
     python benchmarks/scale_child.py baseline-search URL QUERY      # Matcher.from_engine + one search
     python benchmarks/scale_child.py after-edit URL REPEATS BASELINE_REPEATS
     python benchmarks/scale_child.py duplicates URL                 # full scan, one edit, incremental update
+    python benchmarks/scale_child.py token URL                      # an API token of the editor `bench`
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ def duplicates(url: str) -> dict[str, Any]:
             "after_edit_cpu_s": time.process_time() - c, "paths": paths}
 
 
+def token(url: str) -> dict[str, Any]:
+    """An API token of the editor `bench` (created when missing), for the web rows."""
+    from kartoteka.services.users import create_token, create_user, list_users
+
+    engine = make_engine(url)
+    if not any(u.username == "bench" for u in list_users(engine)):
+        create_user(engine, username="bench", password="brisk heron canal 1729", role="editor", actor="bench")
+    return {"token": create_token(engine, username="bench", name="scale", actor="bench")}
+
+
 def main() -> None:
     cmd, url, *rest = sys.argv[1:]
     if cmd == "baseline-search":
@@ -100,6 +111,8 @@ def main() -> None:
         out = after_edit(url, int(rest[0]), int(rest[1]))
     elif cmd == "duplicates":
         out = duplicates(url)
+    elif cmd == "token":
+        out = token(url)
     else:
         raise SystemExit(f"unknown command {cmd}")
     print(json.dumps(out))
