@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,13 @@ from starlette.requests import Request
 from kartoteka.errors import N_, KartotekaError, Message, NotFound
 from kartoteka.settings import Settings
 from kartoteka.web.job_process import ChildTask, JobLimits, run_child
+from kartoteka.web.job_store import KEEP_SECONDS, job_dir, load_state, save_state, sweep_states
 from kartoteka.web.uploads import scrub_paths
 
-KEEP_SECONDS = 3600
 Task = Callable[[Callable[[int, int], None]], Any]
 UNEXPECTED = N_("unexpected error: %(error)s")
 _CREATING = threading.Lock()
+SHARE_EVERY = 0.5   # seconds between writes of a running job's counts for the other workers
 
 
 @dataclass
@@ -38,11 +40,19 @@ class Job:
     exception: KartotekaError | None = None
     context: dict[str, Any] = field(default_factory=dict)   # what the page that started it needs to show it
     started: float = field(default_factory=time.monotonic)
+    remote: bool = False   # a snapshot of another worker's job: nothing here to wait for
     _ended: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def finished(self) -> bool:
         return self._ended.is_set()
+
+    @finished.setter
+    def finished(self, value: bool) -> None:
+        if value:
+            self._ended.set()
+        else:
+            self._ended.clear()
 
     def finish(self, *, result: Any = None, exception: KartotekaError | None = None) -> None:
         self.result, self.exception = result, exception
@@ -52,7 +62,7 @@ class Job:
 
     def wait(self, seconds: float) -> bool:
         """Wait up to ``seconds`` for the task to finish; whether it has."""
-        return self._ended.wait(seconds)
+        return self.finished if self.remote else self._ended.wait(seconds)
 
     @property
     def age(self) -> float:
@@ -86,9 +96,11 @@ def limits_of(settings: Settings) -> JobLimits:
 
 
 class Jobs:
-    def __init__(self) -> None:
+    def __init__(self, store: Path | None = None) -> None:
+        """``store``: the folder that shares child jobs' state with the server's other workers."""
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._store = store
 
     def _new(self, owner: str, context: dict[str, Any] | None) -> Job:
         job = Job(secrets.token_hex(12), owner, context=dict(context or {}))
@@ -96,7 +108,17 @@ class Jobs:
             now = time.monotonic()
             self._jobs = {k: j for k, j in self._jobs.items() if now - j.started < KEEP_SECONDS}
             self._jobs[job.id] = job
+        if self._store is not None:
+            sweep_states(self._store, KEEP_SECONDS)
         return job
+
+    def _share(self, job: Job) -> None:
+        """Write the job's state for the other workers (a child job's result and context are picklable)."""
+        if self._store is not None:
+            save_state(self._store, job.id, {
+                "owner": job.owner, "done": job.done, "total": job.total, "started": job.started,
+                "finished": job.finished, "result": job.result, "exception": job.exception,
+                "context": job.context})
 
     def start(self, owner: str, task: Task, *, context: dict[str, Any] | None = None) -> Job:
         """Run ``task(progress)`` in a thread of this process (a task that parses no user file)."""
@@ -115,32 +137,61 @@ class Jobs:
         return job
 
     def start_child(self, owner: str, task: ChildTask, args: tuple[Any, ...], *, limits: JobLimits,
-                    context: dict[str, Any] | None = None) -> Job:
-        """Run ``task(progress, *args)`` in a child process within ``limits``; a thread here waits for it."""
+                    context: dict[str, Any] | None = None, on_end: Callable[[], None] | None = None) -> Job:
+        """Run ``task(progress, *args)`` in a child process within ``limits``; a thread here waits for it.
+        ``on_end`` runs here when it ends, however it ends (removing an upload a killed child left behind)."""
         job = self._new(owner, context)
+        self._share(job)
+        shared = time.monotonic()
+
+        def progress(done: int, total: int | None) -> None:
+            nonlocal shared
+            job.progress(done, total)
+            if time.monotonic() - shared >= SHARE_EVERY:
+                shared = time.monotonic()
+                self._share(job)
 
         def watch() -> None:
             try:
-                outcome = run_child(task, args, limits=limits, progress=job.progress)
+                outcome = run_child(task, args, limits=limits, progress=progress)
             except Exception as exc:  # the child could not be started (no processes left, ...)
                 job.finish(exception=KartotekaError(Message(UNEXPECTED, error=exc.__class__.__name__)))
+                self._share(job)
                 raise
+            if on_end is not None:
+                on_end()
             job.finish(result=outcome.result, exception=outcome.error)
+            self._share(job)
 
         threading.Thread(target=watch, name=f"job-{job.id}", daemon=True).start()
         return job
 
     def get(self, job_id: str, owner: str) -> Job:
+        """The job, here or (as a snapshot) from the worker that runs it; NotFound for anyone else's."""
         job = self._jobs.get(job_id)
+        if job is None and self._store is not None:
+            job = _snapshot(job_id, load_state(self._store, job_id))
         if job is None or job.owner != owner:
             raise NotFound.of(N_("no such task (it may have expired)"))
         return job
+
+
+def _snapshot(job_id: str, state: dict[str, Any] | None) -> Job | None:
+    """Another worker's job as it last saved it (its wait() does not wait: the page refreshes instead)."""
+    if state is None:
+        return None
+    job = Job(job_id, state["owner"], done=state["done"], total=state["total"], context=state["context"],
+              started=state["started"])
+    if state["finished"]:
+        job.finish(result=state["result"], exception=state["exception"])
+    job.remote = True
+    return job
 
 
 def jobs(request: Request) -> Jobs:
     """The application's background tasks."""
     with _CREATING:   # two first requests at once must not make two registries
         if not hasattr(request.app.state, "jobs"):
-            request.app.state.jobs = Jobs()
+            request.app.state.jobs = Jobs(job_dir(request.app.state.settings.media_dir))
     found: Jobs = request.app.state.jobs
     return found

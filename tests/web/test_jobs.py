@@ -11,7 +11,7 @@ import pytest
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.web.job_process import JobLimits
 from kartoteka.web.jobs import Jobs
-from tests.web.test_job_process import allocate, report_vm
+from tests.web.test_job_process import allocate, report_vm, stop_dead
 
 
 def test_a_job_is_its_owners_only_and_wait_returns_as_soon_as_it_ends() -> None:
@@ -42,3 +42,9 @@ def test_child_jobs_report_progress_and_results_and_fail_alone() -> None:
     assert ok.wait(60) and big.wait(60)
     assert ok.exception is None and (ok.done, ok.total) == (2, 2) and ok.seconds_left is None
     assert isinstance(big.exception, InvalidInput) and big.error is not None and "500 MB" in big.error
+
+
+def test_on_end_runs_even_when_the_child_is_killed() -> None:
+    ended: list[str] = []
+    job = Jobs().start_child("alice", stop_dead, (), limits=JobLimits(), on_end=lambda: ended.append("cleaned"))
+    assert job.wait(60) and ended == ["cleaned"] and job.exception is not None

@@ -115,7 +115,8 @@ async def run_import(request: Request, engine: EngineDep, settings: SettingsDep,
                         mapping=mapping_of(mapping), status_map={}, options=options,
                         action="dry_run" if dry_run else "commit", rejected_token=rejected_token, for_page=False)
     limits = limits_of(settings)
-    job = jobs(request).start_child(principal.username, import_upload, (req,), limits=limits)
+    job = jobs(request).start_child(principal.username, import_upload, (req,), limits=limits,
+                                    on_end=lambda: discard(settings.media_dir, token))
     if background:
         return JSONResponse(_status(job).model_dump(), status_code=202)
     await run_in_threadpool(job.wait, limits.seconds + 60)

@@ -18,7 +18,7 @@ from kartoteka.web.api.models import ERRORS, IdPath, Text
 from kartoteka.web.deps import ApiPrincipal, EngineDep, SettingsDep, check_csrf
 from kartoteka.web.job_tasks import VetRequest, vet_upload
 from kartoteka.web.jobs import jobs, limits_of
-from kartoteka.web.uploads import save_upload, upload_path
+from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(prefix="/vetting", tags=["vetting"], dependencies=[Depends(check_csrf)], responses=ERRORS)
 
@@ -64,7 +64,8 @@ async def vet(request: Request, engine: EngineDep, settings: SettingsDep, princi
                      definition_id=definition_id, round=round, side=side, label=label, held_by=held_by,
                      definitions=tuple(definitions or ())[:10])
     limits = limits_of(settings)   # in a memory-limited process; the event loop keeps answering meanwhile
-    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits)
+    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits,
+                                    on_end=lambda: discard(settings.media_dir, token))
     await run_in_threadpool(job.wait, limits.seconds + 60)
     if job.exception is not None:
         raise job.exception

@@ -23,7 +23,7 @@ from kartoteka.web.jobs import jobs, limits_of
 from kartoteka.web.render import error_text, render
 from kartoteka.web.pages.custody import page_of
 from kartoteka.web.render import request_language
-from kartoteka.web.uploads import save_upload, upload_path
+from kartoteka.web.uploads import discard, save_upload, upload_path
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -55,7 +55,8 @@ async def upload_list(request: Request, engine: EngineDep, settings: SettingsDep
                      token=token, path=upload_path(settings.media_dir, token), principal=principal,
                      definition_id=definition_id, round=round, side=side, label=label, held_by=held_by,
                      definitions=tuple(also or ())[:10])
-    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits_of(settings))
+    job = jobs(request).start_child(principal.username, vet_upload, (req,), limits=limits_of(settings),
+                                    on_end=lambda: discard(settings.media_dir, token))
     return RedirectResponse(f"/vetting/jobs/{job.id}", status_code=303)
 
 
