@@ -27,7 +27,7 @@ from tests.conftest import Db
 ADMIN = Principal("admin", "admin")
 CLIENTS = 20
 SECONDS = 4.0
-PAIRS = 100
+PAIRS = 40   # the HTTP test (tests/web/test_http_concurrency.py) runs the full 100
 PAIR_WORKERS = 5
 THINK = 0.02
 
