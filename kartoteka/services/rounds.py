@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import vetting_runs
 from kartoteka.domain.dates import parse_partial_date
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
@@ -89,9 +89,10 @@ def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, a
                    run: RunRef | None = None, note: str = "") -> int:
     """A release or exchange on a (possibly partial) date, as a status event; returns the event id."""
     if kind not in OUTCOME_KINDS:
-        raise InvalidInput(f"'{kind}' is not an outcome (use {', '.join(OUTCOME_KINDS)})")
+        raise InvalidInput.of(N_("'%(kind)s' is not an outcome (use %(kinds)s)"), kind=kind,
+                              kinds=", ".join(OUTCOME_KINDS))
     if not date:
-        raise InvalidInput("an outcome needs a date")
+        raise InvalidInput.of(N_("an outcome needs a date"))
     when = event_date(date)
     with engine.begin() as conn:
         person_id = resolve_person_id(conn, person)

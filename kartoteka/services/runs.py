@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from kartoteka.db.tables import person_names, persons, status_events, vetting_missing, vetting_rows, vetting_runs
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, NotFound
 from kartoteka.services.vetting_context import describe_missing, reasons_from_json
 from kartoteka.services.vetting_model import (
     FlagView, MissingPerson, OutcomeView, RowContext, RunInfo, VetReport, VetRow,
@@ -30,7 +30,8 @@ def resolve_run(conn: Connection, ref: RunRef) -> int:
     else:
         found = conn.execute(select(func.max(vetting_runs.c.id)).where(vetting_runs.c.label == text)).scalar()
     if found is None:
-        raise NotFound(f"no vetting run '{ref}' (use a run id, 'latest' or a label; see `kartoteka runs`)")
+        raise NotFound.of(N_("no vetting run '%(ref)s' (use a run id, 'latest' or a label; see `kartoteka runs`)"),
+                          ref=str(ref))
     return int(found)
 
 

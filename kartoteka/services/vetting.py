@@ -23,7 +23,7 @@ from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
 from kartoteka.services.custody import check_party
@@ -177,12 +177,13 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     wanted = list(dict.fromkeys([definition_id, *(definitions or [])]))
     for d in wanted:
         if d not in definition_ids():
-            raise InvalidInput(f"unknown definition '{d}' (known: {', '.join(definition_ids())})")
+            raise InvalidInput.of(N_("unknown definition '%(definition)s' (known: %(known)s)"), definition=d,
+                                  known=", ".join(definition_ids()))
     held_by = check_party(held_by) if held_by.strip() else ""
     started = time.perf_counter()
     listing = read_list(table or open_list(path), mapping)
     if not listing.entries:
-        raise InvalidInput(f"{path.name}: the list has no rows with a name")
+        raise InvalidInput.of(N_("%(file)s: the list has no rows with a name"), file=path.name)
     sha = hashlib.sha256(path.read_bytes() if path.is_file() else json.dumps(
         [e.raw for e in listing.entries], ensure_ascii=False).encode()).hexdigest()
     timings = {"read": time.perf_counter() - started}
