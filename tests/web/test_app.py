@@ -195,3 +195,19 @@ def test_unticking_transliteration_turns_it_off(web: Web) -> None:
     assert "Oleksandr Kovalenko" in viewer.get("/persons?searched=1&q=Коваленко&translit=on").text
     page = viewer.get("/persons?searched=1&q=Коваленко").text
     assert "Oleksandr Kovalenko" not in page and 'name="translit" value="on" checked' not in page
+
+
+def test_errors_name_the_record_kind_in_the_readers_language(web: Web) -> None:
+    from kartoteka.services.users import update_user
+
+    update_user(web.db.engine, username="editor", actor="test", language="uk")
+    c = web.client("editor")
+    missing = c.get("/api/persons/P404")
+    assert missing.status_code == 404 and missing.json()["message"] == "не знайдено: особа «P404»"
+    assert missing.json()["detail"] == "no person 'P404'"
+    version = c.get("/api/persons/P1").json()["person"]["version"]
+    token = csrf(c.get("/persons/P1/edit").text)
+    first = c.patch("/api/persons/P1", json={"version": version, "region": "Тверь"}, headers={"x-csrf-token": token})
+    stale = c.patch("/api/persons/P1", json={"version": version, "region": "Омск"}, headers={"x-csrf-token": token})
+    assert first.status_code == 200 and stale.status_code == 409
+    assert stale.json()["message"].startswith("особу P1 змінив") and "person" not in stale.json()["message"]
