@@ -37,9 +37,10 @@ _SCHEMA = (
     "field TEXT, before TEXT, after TEXT, batch TEXT)",
     "CREATE TABLE IF NOT EXISTS meta (epoch TEXT NOT NULL)",
 )
-_TOOK = "kartoteka_spool_took"   # conn.info: the transaction already cleaned the spool
+_TOOK = "kartoteka_spool_took"   # conn.info: (transaction, epoch, mark, state row exists) after its first take
 _made: set[str] = set()
 _made_lock = threading.Lock()
+_local = threading.local()
 
 
 def spool_path(database: str | None) -> Path | None:
@@ -55,24 +56,43 @@ def _spool_of(conn_or_engine: Connection | Engine) -> Path | None:
     return spool_path(conn_or_engine.engine.url.database)
 
 
-@contextmanager
-def _open(path: Path) -> Iterator[sqlite3.Connection]:
+def _connect(path: Path) -> sqlite3.Connection:
     if not path.exists():   # who read which confidential record: for the owner only (SQLite's -wal/-shm follow)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
-        db.execute("PRAGMA busy_timeout=30000")
-        if str(path) not in _made or not path.exists():
-            with _made_lock:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("BEGIN IMMEDIATE")
-                for stmt in _SCHEMA:
-                    db.execute(stmt)
-                if db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
-                    db.execute("INSERT INTO meta (epoch) VALUES (?)", (uuid.uuid4().hex,))
-                db.execute("COMMIT")
-                _made.add(str(path))
-        db.execute("PRAGMA synchronous=FULL")   # a spooled entry survives a crash once the reader has the data
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA busy_timeout=30000")
+    if str(path) not in _made or not path.exists():
+        with _made_lock:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("BEGIN IMMEDIATE")
+            for stmt in _SCHEMA:
+                db.execute(stmt)
+            if db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
+                db.execute("INSERT INTO meta (epoch) VALUES (?)", (uuid.uuid4().hex,))
+            db.execute("COMMIT")
+            _made.add(str(path))
+    db.execute("PRAGMA synchronous=FULL")   # a spooled entry survives a crash once the reader has the data
+    return db
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(_connect(path)) as db:
         yield db
+
+
+def _cached(path: Path) -> sqlite3.Connection:
+    """This thread's connection to the spool (writers look at it on every audited write: ~20 us, not
+    the ~1 ms of a new connection); a new one when the file was replaced."""
+    conns: dict[str, tuple[int, int, sqlite3.Connection]] = _local.__dict__.setdefault("conns", {})
+    inode = path.stat().st_ino
+    held = conns.get(str(path))
+    if held is not None and held[:2] == (os.getpid(), inode):
+        return held[2]
+    if held is not None and held[0] == os.getpid():
+        held[2].close()
+    conns[str(path)] = (os.getpid(), inode, _connect(path))
+    return conns[str(path)][2]
 
 
 def spool(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -95,21 +115,24 @@ def take(conn: Connection) -> list[dict[str, Any]]:
     path = _spool_of(conn)
     if path is None or not path.exists():
         return []
-    state = conn.execute(select(audit_spool_state.c.epoch, audit_spool_state.c.drained)
-                         .where(audit_spool_state.c.id == 1)).first()
-    with _open(path) as db:
+    db = _cached(path)
+    took: tuple[object, str, int, bool] | None = conn.info.get(_TOOK)
+    if took is not None and took[0] is conn.get_transaction():   # the mark as this transaction left it
+        _, epoch, mark, stored = took
+    else:
+        state = conn.execute(select(audit_spool_state.c.epoch, audit_spool_state.c.drained)
+                             .where(audit_spool_state.c.id == 1)).first()
         epoch = str(db.execute("SELECT epoch FROM meta").fetchone()[0])
         mark = int(state.drained) if state is not None and state.epoch == epoch else 0
-        first = conn.info.get(_TOOK) is not conn.get_transaction()
-        if first and mark:   # entries at or below the committed mark are in the log already
+        stored = state is not None
+        if mark:   # entries at or below the committed mark are in the log already
             db.execute("DELETE FROM entries WHERE id <= ?", (mark,))
-        conn.info[_TOOK] = conn.get_transaction()
-        found = db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM entries WHERE id > ? ORDER BY id",
-                           (mark,)).fetchall()
+    found = db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM entries WHERE id > ? ORDER BY id", (mark,)).fetchall()
+    last = int(found[-1][0]) if found else mark
+    conn.info[_TOOK] = (conn.get_transaction(), epoch, last, stored or bool(found))
     if not found:
         return []
-    last = int(found[-1][0])
-    if state is None:
+    if not stored:
         conn.execute(insert(audit_spool_state).values(id=1, epoch=epoch, drained=last))
     else:
         conn.execute(update(audit_spool_state).where(audit_spool_state.c.id == 1).values(epoch=epoch, drained=last))
