@@ -23,7 +23,7 @@ from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Judgement, Matcher
-from kartoteka.matching.index import ANY, CandidateIndex
+from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.kin import KinIndex
 from kartoteka.matching.records import load_records
 from kartoteka.matching.scorer import Candidate, Query
@@ -127,7 +127,7 @@ class StoredIndex(CandidateIndex):
 
     def existing(self, keys: set[str]) -> set[str]:
         """The surname keys some non-deleted person (of the matcher's sensitivities) carries."""
-        by_hash = {stable_hash((k, ANY)): k for k in keys if k not in self._exists}
+        by_hash = {stable_hash(("surname", k)): k for k in keys if k not in self._exists}
         items = sorted(by_hash)
         for i in range(0, len(items), 500):
             part = items[i:i + 500]

@@ -19,7 +19,7 @@ from kartoteka.domain.dates import PartialDate
 from kartoteka.matching import kin
 from kartoteka.matching.index import ANY, _deletions, _russified_forms, given_blocks, surname_given_pairs
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
-from kartoteka.names.keys import plain_form
+from kartoteka.names.keys import base_keys, is_cyrillic, plain_form
 
 Pair = tuple[str, ...]
 
@@ -31,29 +31,55 @@ def stable_hash(pair: Pair) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def name_pairs(name: PreparedName) -> frozenset[Pair]:
+def name_pairs(name: PreparedName, *, transliteration: bool = False) -> frozenset[Pair]:
     """The blocks index.name_blocks files a registry name under, as pairs."""
     if name.surname is None:
         return frozenset()
-    return _pairs(name.surname, name.given)
+    return _pairs(name.surname, name.given, transliteration)
 
 
-def name_hashes(name: PreparedName) -> frozenset[int]:
+def name_hashes(name: PreparedName, *, transliteration: bool = False) -> frozenset[int]:
     """stable_hash of each of name_pairs(name)."""
     if name.surname is None:
         return frozenset()
-    return _hashes(name.surname, name.given)
+    return _hashes(name.surname, name.given, transliteration)
+
+
+def person_pairs(names: list[PreparedName]) -> set[Pair]:
+    """The blocks CandidateIndex.build files a person under: a Latin name of a person who also has a
+    Cyrillic one only under its transliteration keys (index.name_blocks)."""
+    if len(names) == 1:
+        return set(name_pairs(names[0]))
+    cyrillic = [is_cyrillic(n.full) for n in names]
+    return set().union(*(name_pairs(n, transliteration=any(cyrillic) and not c) for n, c in zip(names, cyrillic)))
+
+
+def person_hashes(names: list[PreparedName]) -> set[int]:
+    """stable_hash of each of person_pairs(names)."""
+    if len(names) == 1:
+        return set(name_hashes(names[0]))
+    cyrillic = [is_cyrillic(n.full) for n in names]
+    return set().union(*(name_hashes(n, transliteration=any(cyrillic) and not c) for n, c in zip(names, cyrillic)))
+
+
+def surname_marks(names: list[PreparedName]) -> set[Pair]:
+    """("surname", key) for every key of every surname a person carries: what CandidateIndex keeps in
+    ``surname_keys`` (which the matcher reads as "the registry has this surname")."""
+    return {("surname", k) for n in names if n.surname is not None for k in n.surname.keys}
 
 
 @lru_cache(maxsize=500_000)
-def _hashes(surname: Token, given: Token | None) -> frozenset[int]:
-    return frozenset(stable_hash(p) for p in _pairs(surname, given))
+def _hashes(surname: Token, given: Token | None, transliteration: bool = False) -> frozenset[int]:
+    return frozenset(stable_hash(p) for p in _pairs(surname, given, transliteration))
 
 
 @lru_cache(maxsize=500_000)
-def _pairs(surname: Token, given: Token | None) -> frozenset[Pair]:
-    gs = given_blocks(given, query=False) + [ANY]
-    return frozenset((ks, g) for ks in surname.keys for g in gs)
+def _pairs(surname: Token, given: Token | None, transliteration: bool = False) -> frozenset[Pair]:
+    gs = given_blocks(given, query=False) + [ANY]   # as index._blocks
+    if transliteration and given is not None and not given.initial:
+        gs = [g for g in gs if not g.startswith("k") or g[1:] in base_keys(given.text)]
+    keys = base_keys(surname.text) if transliteration else surname.keys
+    return frozenset((ks, g) for ks in keys for g in gs)
 
 
 def kin_tuples(birth: PartialDate, given: Token, patronymic: Token) -> set[Pair]:

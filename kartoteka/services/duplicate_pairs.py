@@ -23,7 +23,7 @@ from kartoteka.matching.engine import NameQuery
 from kartoteka.matching.index import ANY
 from kartoteka.matching.scorer import Scored
 from kartoteka.matching.stored import BLOCK_LIMIT, StoredIndex, StoredMatcher
-from kartoteka.matching.stored_keys import name_pairs, person_kin, stable_hash
+from kartoteka.matching.stored_keys import person_kin, person_pairs, stable_hash
 from kartoteka.matching.tokens import query_units
 from kartoteka.services.name_index import changed_head, changed_persons, sync_name_index
 
@@ -98,7 +98,7 @@ def _rescore(engine: Engine, settings: MatchSettings, changed: set[int], pairs: 
             if c not in m.row_of:
                 continue   # deleted: its pairs are gone
             cand = m.record(c)
-            blocks = {stable_hash(p) for name in cand.names for p in name_pairs(name) if p[-1] != ANY}
+            blocks = {stable_hash(p) for p in person_pairs(cand.names) if p[-1] != ANY}
             blocks |= {stable_hash(p) for p in person_kin(cand.birth, cand.names)}
             others = set(scores_of(c))
             for ids in cast(StoredIndex, m.index).block_persons(blocks, BLOCK_LIMIT).values():

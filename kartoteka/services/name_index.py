@@ -23,19 +23,20 @@ from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
 from kartoteka.matching.records import chunks as _chunks, load_records
-from kartoteka.matching.stored_keys import name_hashes, person_kin, stable_hash, surname_variants as variants_of
+from kartoteka.matching.stored_keys import (
+    person_hashes, person_kin, stable_hash, surname_marks, surname_variants as variants_of,
+)
 from kartoteka.matching.tokens import PreparedName, prepare_name
 
 MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not typo-searched
 
 
 def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
-    """A person's stored blocks (name blocks, kin blocks, first given name's classes) and surname variants."""
+    """A person's stored blocks (name blocks as CandidateIndex.build files them, kin blocks, first given
+    name's classes, a mark per surname key) and surname variants."""
     names: list[PreparedName] = [prepare_name(*n) for n in rec.names]
-    keys: set[int] = set()
-    for name in names:
-        keys |= name_hashes(name)
-    pairs: set[tuple[str, ...]] = set(person_kin(rec.birth, names))
+    keys = person_hashes(names)
+    pairs: set[tuple[str, ...]] = set(person_kin(rec.birth, names)) | surname_marks(names)
     first = names[0].given if names else None
     pairs |= {("given", "c%d" % c) for c in (first.classes if first is not None else ())}
     return keys | {stable_hash(p) for p in pairs}, variants_of(names)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.matching.index import CandidateIndex, name_blocks
 from kartoteka.matching.kin import _hashes
-from kartoteka.matching.stored_keys import kin_tuples, name_pairs, query_pairs, stable_hash, surname_variants
+from kartoteka.matching.stored_keys import (
+    kin_tuples, name_pairs, person_hashes, person_pairs, query_pairs, stable_hash, surname_marks, surname_variants,
+)
 from kartoteka.matching.tokens import PreparedName, prepare_name, query_units
 
 REGISTRY = [("Навальный Алексей Анатольевич", "Навальный", "Алексей", "Анатольевич"),
@@ -79,3 +81,13 @@ def test_name_hashes_are_the_stable_hashes_of_the_pairs() -> None:
     for name in _names():
         from kartoteka.matching.stored_keys import name_hashes
         assert name_hashes(name) == {stable_hash(p) for p in name_pairs(name)}
+
+
+def test_a_person_with_cyrillic_and_latin_names_is_filed_as_the_index_files_him() -> None:
+    names = [prepare_name("Ковалёв Игорь Евгеньевич", "Ковалёв", "Игорь", "Евгеньевич"),
+             prepare_name("Ihar Kavalioŭ", "Kavalioŭ", "Ihar", ""), prepare_name("Igor Kovalev", "Kovalev", "Igor", "")]
+    index = CandidateIndex.build([(0, names)])
+    assert {hash(p) for p in person_pairs(names)} == set(index.hashes.tolist())
+    assert person_hashes(names) == {stable_hash(p) for p in person_pairs(names)}
+    assert person_pairs(names) < set().union(*(name_pairs(n) for n in names))   # fewer than each name alone
+    assert {p[1] for p in surname_marks(names)} == index.surname_keys
