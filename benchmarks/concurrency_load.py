@@ -71,6 +71,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)   # the five slowest calls
+    longest: dict[str, float] = field(default_factory=dict)          # per method: the slowest call
     confidential_reads: int = 0   # answered GETs of confidential persons: each must leave one audit entry
     pair_wins: int = 0
     pair_conflicts: int = 0
@@ -170,6 +171,8 @@ class Client:
             self.result.requests += 1
             self.result.latencies.append(seconds)
             self.result.slowest = sorted([*self.result.slowest, (seconds, what)], reverse=True)[:5]
+            method = what.split(" ")[0]
+            self.result.longest[method] = max(self.result.longest.get(method, 0.0), seconds)
             if status is not None:
                 self.result.by_status[status] = self.result.by_status.get(status, 0) + 1
             if error:
@@ -361,6 +364,7 @@ def measure(label: str, url: str, tmp: Path, seconds: float, *, workers: int, im
     print(summary(label, r))
     print(f"  baseline (same run, GET /api/me only): {floor.requests} requests, p95 {floor.p95_ms():.0f} ms, "
           f"errors {len(floor.errors)}")
+    print("  longest per method:", ", ".join(f"{m} {1000 * sec:.0f} ms" for m, sec in sorted(r.longest.items())))
     print("  slowest:", "; ".join(f"{what} {1000 * sec:.0f} ms" for sec, what in r.slowest))
     for e in r.errors[:10] + r.lost_updates[:10]:
         print("  ", e)
