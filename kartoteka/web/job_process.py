@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,10 @@ from kartoteka.errors import N_, InvalidInput, KartotekaError, Message
 
 Progress = Callable[[int, int | None], None]   # done, total (None: not known yet)
 ChildTask = Callable[..., Any]   # task(progress, *args) -> a picklable result
-PRELOAD = ["kartoteka.web.job_warmup"]   # imported once by the fork server: a job starts in milliseconds
+# Imported once by the fork server, so that a job starts in milliseconds. Python 3.11 runs the program's
+# main module again in every child; what it imports is loaded here already (the `kartoteka` command's
+# script imports kartoteka.cli.main; a main run with -m is added by name, see _context).
+PRELOAD = ["kartoteka.web.job_warmup", "kartoteka.cli.main"]
 SEND_EVERY = 0.2   # seconds between progress messages
 MEMORY = N_("the file needs more memory than the server allows for one job (%(limit)d MB, "
             "KARTOTEKA_JOB_MEMORY_MB); nothing was changed")
@@ -32,6 +36,7 @@ TIMEOUT = N_("the job took longer than the server allows for one job (%(limit)d 
 MEMORY_EXIT = 86   # a child that could not even report running out of memory exits with this
 CRASHED = N_("the job stopped unexpectedly (%(error)s); nothing was changed")
 _lock = threading.Lock()
+_OOM_WORDS = ("out of memory", "cannot allocate", "bad_alloc", "memoryerror")
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ class JobMemoryError(InvalidInput):
 def _context() -> Any:
     with _lock:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
+        ctx.set_forkserver_preload(PRELOAD + ([main] if main and not main.endswith("__main__") else []))
         return ctx
 
 
@@ -75,8 +81,11 @@ def _child(conn: Connection, env: dict[str, str], memory_bytes: int, task: Child
     except MemoryError:
         kind = "memory"
     except KartotekaError as exc:
-        exc.__traceback__ = exc.__context__ = exc.__cause__ = None   # its frames may hold the memory
-        kind, payload = "error", exc
+        if _caused_by_memory(exc):   # a reader that wrapped the MemoryError ("not a readable XLSX ...")
+            kind = "memory"
+        else:
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None   # its frames may hold the memory
+            kind, payload = "error", exc
     except Exception as exc:  # reported to the user, never a traceback with server paths
         kind, payload = ("memory", None) if _out_of_memory(exc, memory_bytes) else ("crash", type(exc).__name__)
     # Out of the handlers: the failed task's frames (and what they held) are released before sending.
@@ -95,11 +104,21 @@ def _child(conn: Connection, env: dict[str, str], memory_bytes: int, task: Child
         conn.close()
 
 
+def _caused_by_memory(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError) or any(w in str(seen).lower() for w in _OOM_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _out_of_memory(exc: Exception, memory_bytes: int) -> bool:
     """Whether the cap, not a bug, stopped the task: a library's own out-of-memory error (SQLite's
     "out of memory", C++'s bad_alloc), or any error once the address space came near the cap."""
-    text = str(exc).lower()
-    if any(word in text for word in ("out of memory", "cannot allocate", "bad_alloc", "memoryerror")):
+    if _caused_by_memory(exc):
         return True
     try:
         with open("/proc/self/status", encoding="ascii") as f:

@@ -35,6 +35,13 @@ def refuse(progress: Progress) -> None:
     raise InvalidInput.of(N_("%(file)s: the file is empty"), file="list.csv")
 
 
+def wrap_memory_error(progress: Progress) -> None:
+    try:
+        bytearray(4000 * MB)
+    except Exception as exc:   # as the XLSX reader does: any error of openpyxl as "not a readable workbook"
+        raise InvalidInput(f"list.xlsx: not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from None
+
+
 def stop_dead(progress: Progress) -> None:
     os.kill(os.getpid(), 9)   # as the kernel's out-of-memory killer would
 
@@ -71,6 +78,8 @@ def test_an_error_keeps_its_message_and_a_killed_child_reads_as_out_of_memory() 
     out = run_child(refuse, (), limits=JobLimits(), progress=lambda d, t: None)
     assert isinstance(out.error, InvalidInput)
     assert out.error.headline().translated(translations("ru").gettext) != "list.csv: the file is empty"  # type: ignore[attr-defined]
+    out = run_child(wrap_memory_error, (), limits=JobLimits(memory_mb=700), progress=lambda d, t: None)
+    assert isinstance(out.error, JobMemoryError) and "700 MB" in str(out.error)   # not "not a readable XLSX"
     out = run_child(stop_dead, (), limits=JobLimits(memory_mb=777), progress=lambda d, t: None)
     assert isinstance(out.error, JobMemoryError) and "777 MB" in str(out.error)
 
