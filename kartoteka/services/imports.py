@@ -391,27 +391,26 @@ class _CaseWriter(_Writer):
         audit.write_audit(self.conn, entries)
         for i in range(0, len(ids), 500):
             self.conn.execute(delete(charges).where(charges.c.case_id.in_(ids[i:i + 500])))
-        rows: list[dict[str, Any]] = []
-        for row_no, case_id, values in changed:
-            mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
-            if message := undecided_message(mine):
-                self.report.notes.append(row_note(row_no, message))
-            rows += mine
-        bulk_insert(self.conn, charges, rows)
+        self._charges(changed)
         self.report.updated += len(changed)
 
     def _insert(self, new: list[tuple[int, dict[str, Any]]]) -> None:
         """New cases in bulk: the rows, their audit entries (chained: db/chain.py) and parsed charges."""
         ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids)
+        self.case_claims += [(case_id, values["ext_id"], values) for case_id, (_, values) in zip(ids, new)]
+        self._charges([(row_no, case_id, values) for case_id, (row_no, values) in zip(ids, new)])
+        self.report.created += len(new)
+
+    def _charges(self, written: list[tuple[int, int, dict[str, Any]]]) -> None:
+        """The parsed charges of these (row, case id, values) in one insert; a charge whose code nothing
+        decides is noted for its row."""
         rows: list[dict[str, Any]] = []
-        for case_id, (row_no, values) in zip(ids, new):
-            self.case_claims.append((case_id, values["ext_id"], values))
+        for row_no, case_id, values in written:
             mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
             if message := undecided_message(mine):
                 self.report.notes.append(row_note(row_no, message))
             rows += mine
         bulk_insert(self.conn, charges, rows)
-        self.report.created += len(new)
 
     def after_write(self, case_id: int, values: dict[str, Any], row_no: int = 0) -> None:
         """Derived data of a case: its parsed charges (kartoteka.services.charges); a charge whose code
