@@ -33,7 +33,7 @@ def test_import_says_per_row_when_no_code_is_decided(db: Db, tmp_path: Path) -> 
     import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
     report = import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")
     assert [n for n in report.notes if "no code" in n] == [
-        "row 2: no code could be decided for ч.1 ст.207.3 УК: give the case a jurisdiction (RU/BY/UA), "
+        "row 2: no code could be decided for ч.1 ст.207.3 УК, so it raises no flags: give the case a jurisdiction (RU/BY/UA), "
         "name the code in the text (УК РФ, КК України, КоАП РФ ...) or import with --code"]
     (tmp_path / "c2.csv").write_text("case_id,person_id,court,articles\nK3,P1,Ленинский районный суд,"
                                      "ч.1 ст.207.3 УК\n", "utf-8")
