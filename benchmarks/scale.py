@@ -118,6 +118,7 @@ class Bench:
     requests: int
     clients: int
     quick: bool = False
+    pg_name: str = ""
     commit: str = ""
     results: list[dict[str, Any]] = field(default_factory=list)
 
@@ -130,7 +131,7 @@ class Bench:
         suffix = "_base" if base else ""
         if backend == "sqlite":
             return f"sqlite:///{self.cache / f'registry{suffix}.db'}"
-        return f"{self.pg.rstrip('/')}/kartoteka_bench_{self.n}{suffix}"
+        return f"{self.pg.rstrip('/')}/{self.pg_name}{suffix}"
 
     def synth(self) -> dict[str, Path]:
         """`kartoteka synth --persons N --seed 7`, once; plus the baseline's first rows and the labelled list."""
@@ -176,12 +177,12 @@ class Bench:
         if backend == "postgresql":
             with pg_admin(self.pg) as conn:
                 return bool(conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s",
-                                                 (f"kartoteka_bench_{self.n}",)).first())
+                                                 (self.pg_name,)).first())
         return Path(self.url("sqlite").removeprefix("sqlite:///")).exists()
 
     def drop(self) -> None:
         with pg_admin(self.pg) as conn:
-            for name in (f"kartoteka_bench_{self.n}", f"kartoteka_bench_{self.n}_base"):
+            for name in (self.pg_name, f"{self.pg_name}_base"):
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.marker("postgresql").unlink(missing_ok=True)
         print(f"dropped the PostgreSQL bench databases of n={self.n}")
@@ -627,6 +628,8 @@ def main() -> None:
     ap.add_argument("--only", action="append", choices=ROWS, help="run only this row (repeatable)")
     ap.add_argument("--cache", type=Path, default=None, help="default ~/.cache/kartoteka-bench/n<N>")
     ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/", help="PostgreSQL server URL")
+    ap.add_argument("--pg-name", default="", help="PostgreSQL database name (default kartoteka_bench_<N>; "
+                    "<name>_base is the baseline's)")
     ap.add_argument("--list-rows", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=2000, help="requests per web load phase")
     ap.add_argument("--clients", type=int, default=50)
@@ -636,7 +639,9 @@ def main() -> None:
     args = ap.parse_args()
     cache = args.cache or Path.home() / ".cache" / "kartoteka-bench" / f"n{args.persons}"
     cache.mkdir(parents=True, exist_ok=True)
-    b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, quick=args.quick, commit=git_commit())
+    b = Bench(args.persons, cache, args.pg, args.list_rows, args.requests, args.clients, quick=args.quick,
+              commit=git_commit(),
+              pg_name=args.pg_name or f"kartoteka_bench_{args.persons}")
     if args.drop:
         b.drop()
         return
