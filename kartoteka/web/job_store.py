@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,13 @@ def job_dir(media_dir: Path) -> Path:
 
 def save_state(folder: Path, job_id: str, state: dict[str, Any]) -> None:
     """Write the job's state (owner, counts, result ...) whole: a reader sees the old or the new one."""
-    tmp = private_file(folder / f".{job_id}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / f"{job_id}.pickle")
+    tmp = private_file(folder / f".{job_id}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{job_id}.pickle")
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_state(folder: Path, job_id: str) -> dict[str, Any] | None:

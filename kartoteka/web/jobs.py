@@ -7,6 +7,8 @@ in a thread. Each job belongs to one user: another user's job id answers 404, li
 
 from __future__ import annotations
 
+import logging
+import pickle
 import secrets
 import threading
 import time
@@ -26,6 +28,7 @@ from kartoteka.web.uploads import scrub_paths
 Task = Callable[[Callable[[int, int], None]], Any]
 UNEXPECTED = N_("unexpected error: %(error)s")
 _CREATING = threading.Lock()
+log = logging.getLogger(__name__)
 SHARE_EVERY = 0.5   # seconds between writes of a running job's counts for the other workers
 
 
@@ -114,11 +117,15 @@ class Jobs:
 
     def _share(self, job: Job) -> None:
         """Write the job's state for the other workers (a child job's result and context are picklable)."""
-        if self._store is not None:
+        if self._store is None:
+            return
+        try:
             save_state(self._store, job.id, {
                 "owner": job.owner, "done": job.done, "total": job.total, "started": job.started,
                 "finished": job.finished, "result": job.result, "exception": job.exception,
                 "context": job.context})
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):   # then only this worker answers it
+            log.warning("job %s: its state could not be shared with the other workers", job.id, exc_info=True)
 
     def start(self, owner: str, task: Task, *, context: dict[str, Any] | None = None) -> Job:
         """Run ``task(progress)`` in a thread of this process (a task that parses no user file)."""

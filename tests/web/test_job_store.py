@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import stat
 import time
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -54,3 +55,14 @@ def test_a_job_started_in_one_worker_is_answered_by_another(web: Web) -> None:
             break
         time.sleep(0.05)
     assert shown.status_code == 200 and "Imported." in shown.text
+
+
+def test_a_job_whose_state_cannot_be_written_still_ends_here(tmp_path: Path) -> None:
+    from kartoteka.web.job_process import JobLimits
+    from kartoteka.web.jobs import Jobs
+    from tests.web.test_job_process import report_vm
+
+    jobs = Jobs(job_dir(tmp_path))
+    job = jobs.start_child("alice", report_vm, (), limits=JobLimits(), context={"unpicklable": lambda: None})
+    assert job.wait(60) and job.exception is None and jobs.get(job.id, "alice").result[1] > 0
+    assert not list(job_dir(tmp_path).iterdir())   # no half-written state left behind
