@@ -105,6 +105,12 @@ class Forbidden(KartotekaError):
     pass
 
 
+def no_record(entity: str, record_id: object) -> NotFound:
+    """The one answer for a record asked for by its internal id (``#12``) that is hidden or absent: the
+    same words, id and values either way, so that an answer never tells that a hidden record exists."""
+    return NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity_word(entity), id=str(record_id))
+
+
 _ROW_ERROR = N_("%(file)s: row %(row)d, column '%(column)s': %(reason)s")
 
 

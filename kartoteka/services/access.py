@@ -16,7 +16,7 @@ from sqlalchemy import Column, ColumnElement, Engine, bindparam, select, true
 
 from kartoteka.db.audit import event_row, log_reads
 from kartoteka.db.tables import persons, sources
-from kartoteka.errors import N_, Forbidden, NotFound, entity_word
+from kartoteka.errors import N_, Forbidden, NotFound, entity_word, no_record
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import RunDiff, diff_reports, diff_runs
 from kartoteka.services.runs import RunRef, get_run, list_runs
@@ -99,8 +99,7 @@ def check_visible(principal: Principal, entity: str, record: Mapping[str, Any], 
     an absent record: it names ``ref`` as the caller was given it (by default ``#internal id``, as
     services/records_edit.py words an absent case or source)."""
     if not can_see(principal, str(record.get("sensitivity", "internal"))):
-        raise not_found(entity, ref) if ref is not None else NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity_word(entity),
-                                                                               id=str(record.get("id")))
+        raise not_found(entity, ref) if ref is not None else no_record(entity, record.get("id"))
 
 
 def visible(principal: Principal, records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -19,7 +19,7 @@ from kartoteka.catalogs import BASE_STATUSES, Definition, get_definition, load_d
 from kartoteka.db import audit
 from kartoteka.db.engine import conflicts_as
 from kartoteka.db.tables import assessment_findings, assessments, audit_log, citations, custody, persons, sources
-from kartoteka.errors import N_, Conflict, Forbidden, InvalidInput, Message, NotFound, entity_word
+from kartoteka.errors import N_, Conflict, Forbidden, InvalidInput, Message, no_record
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.evidence import check_source_url
 
@@ -98,7 +98,7 @@ def _load(conn: Connection, assessment_id: int) -> dict[str, Any]:
     row = conn.execute(select(assessments).where(assessments.c.id == assessment_id,
                                                  assessments.c.deleted_at.is_(None))).mappings().first()
     if row is None:
-        raise NotFound.of(N_("no %(entity)s #%(id)s"), entity=entity_word("assessment"), id=str(assessment_id))
+        raise no_record("assessment", assessment_id)
     return dict(row)
 
 

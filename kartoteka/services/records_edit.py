@@ -19,6 +19,7 @@ from kartoteka.db.audit import log_reads, update_record
 from kartoteka.db.tables import cases, person_names, persons, sources
 from kartoteka.domain.person import parse_sensitivity
 from kartoteka.errors import ErrorCollector, InvalidInput, NotFound
+from kartoteka.errors import no_record
 from kartoteka.services.access import Principal, check_visible, read_rows, require
 from kartoteka.services.charges import store_charges
 from kartoteka.services.declassify import log_declassification
@@ -50,7 +51,7 @@ def _as_text(record: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, st
 def _load(conn: Connection, table: Table, entity: str, record_id: int, principal: Principal) -> dict[str, Any]:
     row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
     if row is None or row["deleted_at"] is not None:
-        raise NotFound(f"no {entity} #{record_id}")
+        raise no_record(entity, record_id)
     record = dict(row)
     check_visible(principal, entity, record)
     return record

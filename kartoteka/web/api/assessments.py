@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from kartoteka.errors import NotFound
+from kartoteka.errors import no_record
 from kartoteka.services import access
 from kartoteka.services import assessments as svc
 from kartoteka.web.api.models import ERRORS, IdPath, Text
@@ -49,7 +49,7 @@ def visible_assessment(engine: EngineDep, principal: access.Principal, assessmen
     """The assessment if its person is visible, without the sources the principal may not see."""
     view = svc.get_assessment(engine, assessment_id)
     if not access.visible_person_ids(engine, principal, [view.assessment["person_id"]]):
-        raise NotFound(f"no assessment #{assessment_id}")
+        raise no_record("assessment", assessment_id)   # the very answer of an absent assessment
     access.log_person_reads(engine, principal, {view.assessment["person_id"]}, via=f"assessment {assessment_id}")
     cited = [s["source_id"] for s in view.sources] + [s["source_id"] for f in view.findings for s in f.sources]
     shown = access.visible_source_ids(engine, principal, cited)
