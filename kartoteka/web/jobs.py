@@ -115,14 +115,16 @@ class Jobs:
             sweep_states(self._store, KEEP_SECONDS)
         return job
 
-    def _share(self, job: Job) -> None:
-        """Write the job's state for the other workers (a child job's result and context are picklable)."""
+    def _share(self, job: Job, *, end: tuple[Any, KartotekaError | None] | None = None) -> None:
+        """Write the job's state for the other workers (a child job's result and context are picklable);
+        ``end``: its result and error, written before the job here is marked finished."""
         if self._store is None:
             return
+        result, exception = end if end is not None else (job.result, job.exception)
         try:
             save_state(self._store, job.id, {
                 "owner": job.owner, "done": job.done, "total": job.total, "started": job.started,
-                "finished": job.finished, "result": job.result, "exception": job.exception,
+                "finished": end is not None or job.finished, "result": result, "exception": exception,
                 "context": job.context})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):   # then only this worker answers it
             log.warning("job %s: its state could not be shared with the other workers", job.id, exc_info=True)
@@ -162,13 +164,14 @@ class Jobs:
             try:
                 outcome = run_child(task, args, limits=limits, progress=progress)
             except Exception as exc:  # the child could not be started (no processes left, ...)
-                job.finish(exception=KartotekaError(Message(UNEXPECTED, error=exc.__class__.__name__)))
-                self._share(job)
+                error = KartotekaError(Message(UNEXPECTED, error=exc.__class__.__name__))
+                self._share(job, end=(None, error))
+                job.finish(exception=error)
                 raise
             if on_end is not None:
                 on_end()
+            self._share(job, end=(outcome.result, outcome.error))
             job.finish(result=outcome.result, exception=outcome.error)
-            self._share(job)
 
         threading.Thread(target=watch, name=f"job-{job.id}", daemon=True).start()
         return job
