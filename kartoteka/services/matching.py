@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,18 +154,20 @@ class SearchHit:
 
 
 def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True,
-                   explain: bool = True, hidden: frozenset[int] = frozenset()) -> list[SearchHit]:
+                   explain: bool = True, hidden: frozenset[int] = frozenset(),
+                   sensitivities: Collection[str] | None = None) -> list[SearchHit]:
     """Persons whose names match ``text`` (any script, any order), best first. With
     ``transliterate=False`` only names containing the text as written are returned; without
-    ``explain`` the hits carry no explanation (cheaper when nobody reads it). The persons in
-    ``hidden`` are left out as if they were not in the registry (the hits are those of a registry
-    without them: ranks depend only on each person's own score and id)."""
+    ``explain`` the hits carry no explanation (cheaper when nobody reads it). For a reader who may see
+    only some ``sensitivities``, the matcher is that of the registry restricted to them (its given-name
+    shares and surnames counted over the visible persons only, so no score tells of a hidden person);
+    the persons in ``hidden`` are left out as well."""
     if not text.strip():
         raise InvalidInput("search needs a name")
     sync_name_index(engine)   # the stored index: a few look-ups, and every committed edit is seen
     wanted = limit * 3 if not transliterate else limit
     with engine.connect() as conn:
-        matcher = StoredMatcher(conn)
+        matcher = StoredMatcher(conn, sensitivities=sensitivities)
         hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
                 matcher.search(text, limit=wanted + len(hidden), explain=explain) if pid not in hidden][:wanted]
         if not transliterate:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from kartoteka.services.access import Principal
 from kartoteka.services.matching import search_persons
 from kartoteka.services.vetting_model import VetRow
-from kartoteka.services.viewer_world import hidden_person_ids
+from kartoteka.services.viewer_world import hidden_person_ids, restricted_to
 
 PER_ROW = 5
 MAX_ROWS = 300   # rows of one page that get candidates (review rows first)
@@ -24,7 +24,8 @@ def row_candidates(engine: Engine, principal: Principal, rows: list[VetRow]) -> 
         choices: list[tuple[str, str, float]] = []
         if r.match != "match":   # a sure match offers its person; any other id can still be typed
             choices = [(h.ext_id, h.name, h.score) for h in search_persons(
-                engine, text=r.name, limit=PER_ROW, explain=False, hidden=hidden)]
+                engine, text=r.name, limit=PER_ROW, explain=False, hidden=hidden,
+                sensitivities=restricted_to(principal))]
         if r.person_id and all(c[0] != r.person_id for c in choices):
             choices.insert(0, (r.person_id, r.registry_name, r.score))
         out[r.id] = choices

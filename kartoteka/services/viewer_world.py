@@ -68,6 +68,11 @@ def _hidden_records(engine: Engine, principal: Principal) -> HiddenIds:
     return _HIDDEN.get(engine, visible_sensitivities(principal), build)
 
 
+def restricted_to(principal: Principal) -> list[str] | None:
+    """The sensitivities a matcher must be restricted to for ``principal`` (None: every record)."""
+    return None if sees_everything(principal) else visible_values(principal)
+
+
 def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
     """The (not deleted) persons the principal may not see; kept until the registry changes."""
     return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]

@@ -10,6 +10,7 @@ from tests.conftest import Db
 from tests.web.conftest import write_registry
 
 VIEWER, EDITOR = Principal("v", "viewer"), Principal("e", "editor")
+SURNAMES = ("Смирнов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков")
 
 
 def _ids(db: Db, who: Principal, f: PersonFilters) -> list[str]:
@@ -44,3 +45,32 @@ def test_flag_filter_uses_only_visible_charges(db: Db, tmp_path: Path) -> None:
     f = PersonFilters(flag="terrorism")
     assert [r.ext_id for r in search(db.engine, EDITOR, f, flags_for=flag_tags(EDITOR))] == ["P2"]
     assert search(db.engine, VIEWER, f, flags_for=flag_tags(VIEWER)) == []
+
+
+def test_a_viewers_scores_do_not_tell_of_hidden_persons(db: Db, tmp_path: Path) -> None:
+    """Registry A has many confidential namesakes by given name (they raise the name's share, which the
+    matcher's common-name rule reads); registry B is A without them. A viewer's hits and scores agree."""
+    from kartoteka.services.imports import import_file
+
+    visible = "id,name,birth_date,sensitivity\nV1,Смирнов Рустем Ильясович,1979,public\n" \
+              "V2,Курбанова Айше Рустемовна,1985,public\n" + \
+              "".join(f"V{i},{SURNAMES[i % 6]} Иван,19{50 + i % 40},public\n" for i in range(3, 40))
+    hidden = "".join(f"H{i},{('Ахмедов', 'Рустамов', 'Ильясов')[i % 3]} Рустем,19{50 + i % 40},confidential\n" for i in range(60))
+    (tmp_path / "a.csv").write_text(visible + hidden, encoding="utf-8")
+    import_file(db.engine, "persons", tmp_path / "a.csv", actor="t")
+    queries = ["Смирнов Рустем", "Рустем Смирнов", "Smirnov Rustem", "Курбанова", "Ахмедов Рустем", "Рустем Ильясов",
+               "Ильясов Смирнов", "Ахмед Смирнов"]
+    seen_a = {q: [(r.ext_id, r.score) for r in search(db.engine, VIEWER, PersonFilters(q))] for q in queries}
+    assert any(r.ext_id.startswith("H") for r in search(db.engine, EDITOR, PersonFilters("Ахмедов Рустем")))
+    from sqlalchemy import delete
+
+    from kartoteka.db.tables import name_keys, person_names, persons
+    with db.engine.begin() as conn:   # registry B: the same, without the hidden persons
+        ids = [r[0] for r in conn.execute(persons.select().where(persons.c.sensitivity == "confidential")
+                                          .with_only_columns(persons.c.id))]
+        conn.execute(delete(name_keys).where(name_keys.c.person_id.in_(ids)))
+        conn.execute(delete(person_names).where(person_names.c.person_id.in_(ids)))
+        conn.execute(delete(persons).where(persons.c.id.in_(ids)))
+    seen_b = {q: [(r.ext_id, r.score) for r in search(db.engine, VIEWER, PersonFilters(q))] for q in queries}
+    assert seen_a == seen_b
+    assert seen_a["Смирнов Рустем"][0][0] == "V1"
