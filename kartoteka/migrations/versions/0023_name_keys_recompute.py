@@ -4,7 +4,7 @@ a mark of its own (what the matcher reads as "the registry has this surname"). N
 mark -1 makes the next search (or `kartoteka index rebuild`) compute every person's keys.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0023"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
