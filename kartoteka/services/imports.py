@@ -101,7 +101,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
     numbered = kind == "persons" and "id" in fields and "id" not in explicit and numbered_rows(path, fields["id"])
     if kind == "registry" or (kind == "persons" and "id" not in fields) or numbered:
         return import_sheet(engine, kind, table, fields, actor=actor, dry_run=dry_run, options=options,
-                            explicit=explicit)
+                            explicit=explicit, progress=progress)
     fields.pop("row_number", None)
     if options.skip_bad_rows and not options.skip_rows:
         return _without_bad_rows(engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, options=options)

@@ -16,7 +16,7 @@ import hashlib
 from collections import Counter
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +84,10 @@ def _fold(text: str) -> str:
 
 
 def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, str], *, actor: str,
-                 dry_run: bool, options: SheetOptions, explicit: set[str]) -> ImportReport:
-    """Import a persons sheet without trusted ids, or a one-sheet registry (persons and cases)."""
+                 dry_run: bool, options: SheetOptions, explicit: set[str],
+                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import a persons sheet without trusted ids, or a one-sheet registry (persons and cases); ``progress``
+    hears (done, total) while the sheet's persons are matched and written."""
     path = table.path
     rows = list(table.rows)
     report = ImportReport(kind, str(path), rows=len(rows), dry_run=dry_run, import_id=uuid.uuid4().hex,
@@ -122,6 +124,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
         with matcher_scope, import_transaction(engine, path=path, kind=kind, import_id=report.import_id, actor=actor,
                                 rows=report.rows) as conn:
             sheet = _Sheet(conn, actor, report, options, matcher)
+            sheet.progress = progress
             sheet.run(people)
             record_claims(conn, organisation=options.source, import_id=report.import_id, claims=sheet.claims)
             record_case_claims(conn, organisation=options.source, import_id=report.import_id,
@@ -190,6 +193,8 @@ def write_rejected(target: Path, headers: list[str], rows: list[tuple[int, dict[
 class _Sheet:
     """Resolves the sheet's persons against the registry and writes them with their cases."""
 
+    progress: Callable[[int, int], None] | None = None
+
     def __init__(self, conn: Connection, actor: str, report: ImportReport, options: SheetOptions,
                  matcher: Matcher | None):
         self.conn, self.actor, self.report, self.options, self.matcher = conn, actor, report, options, matcher
@@ -219,9 +224,16 @@ class _Sheet:
                         | self.updated)
 
     def _run(self, people: list[SheetPerson]) -> None:
-        resolved = [(sp, *self.resolve(sp)) for sp in people]
+        total, step = 2 * len(people), max(1, len(people) // 200)   # matching, then writing: counts and time left
+        resolved = []
+        for i, sp in enumerate(people, start=1):
+            resolved.append((sp, *self.resolve(sp)))
+            if self.progress is not None and (i % step == 0 or i == len(people)):
+                self.progress(i, total)
         matched = Counter(pid for _, pid, how, _ in resolved if how == "match")
-        for sp, person_id, how, score in resolved:
+        for j, (sp, person_id, how, score) in enumerate(resolved, start=1):
+            if self.progress is not None and (j % step == 0 or j == len(resolved)):
+                self.progress(len(people) + j, total)
             if sp.ambiguous:   # fits several persons of the sheet (sheet_rows.group_rows): a decision first
                 self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
                     (f"row:{row}", f"{sp.name}, {date}", 1.0) for row, date in sp.ambiguous],

@@ -46,3 +46,11 @@ def test_a_file_wide_code_decides_the_bare_code(db: Db, tmp_path: Path) -> None:
     report = import_file(db.engine, "registry", _sheet(tmp_path / "s.xlsx"), actor="t", dry_run=True,
                          options=SheetOptions(jurisdiction="UA"))
     assert not any("no code could be decided" in str(n) for n in report.notes)
+
+
+def test_a_registry_sheet_reports_progress_to_the_end(db: Db, tmp_path: Path) -> None:
+    heard: list[tuple[int, int]] = []
+    import_file(db.engine, "registry", _sheet(tmp_path / "s.xlsx"), actor="t", dry_run=True,
+                progress=lambda done, total: heard.append((done, total)))
+    assert heard and heard[-1] == (4, 4)                     # two persons matched, then written
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
