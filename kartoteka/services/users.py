@@ -211,9 +211,16 @@ def authenticate(engine: Engine, *, username: str, password: str, max_failures: 
         with engine.begin() as conn:   # the same write as for a known user
             log_event(conn, entity="user", entity_id=0, action="login_failed", actor="-", after={"reason": "unknown"})
         raise Forbidden(REFUSED)
+    user = _user(row)
+    locked = user.locked_until is not None and user.locked_until > at
+    if ok and user.active and not locked and not user.failed_logins and user.locked_until is None \
+            and not _HASHER.check_needs_rehash(row.password_hash):
+        # nothing of the account changes: only the audit entry, which never waits behind a long import
+        # (on SQLite it is spooled when the write lock is held: db/spool.py)
+        from kartoteka.services.auditlog import record_event
+        record_event(engine, actor=user.username, action="login", entity="user", entity_id=user.id)
+        return user
     with engine.begin() as conn:
-        user = _user(row)
-        locked = user.locked_until is not None and user.locked_until > at
         if ok and user.active and not locked:
             values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
             if _HASHER.check_needs_rehash(row.password_hash):

@@ -92,3 +92,28 @@ def test_a_token_is_accepted_while_another_process_holds_the_write_lock(db: Db) 
     svc.user_for_token(db.engine, token)   # the lock is free again: the use is recorded
     with db.engine.connect() as conn:
         assert conn.execute(select(api_tokens.c.last_used_at)).scalar() is not None
+
+
+def test_a_sign_in_does_not_wait_for_a_long_import_and_is_still_audited(db: Db) -> None:
+    import sqlite3
+    import time
+
+    from kartoteka.db.audit import drain_spool
+    from kartoteka.db.tables import audit_log
+
+    svc.create_user(db.engine, username="anna2", password=PW, role="viewer", actor="t")
+    other = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None) if db.backend == "sqlite" else None
+    if other is not None:
+        other.execute("BEGIN IMMEDIATE")   # a long import in another process holds the write lock
+    try:
+        started = time.monotonic()
+        user = svc.authenticate(db.engine, username="anna2", password=PW, max_failures=3, lockout_seconds=60)
+        assert user.username == "anna2" and time.monotonic() - started < 3
+    finally:
+        if other is not None:
+            other.execute("ROLLBACK")
+            other.close()
+    drain_spool(db.engine)
+    with db.engine.connect() as conn:
+        logins = conn.execute(select(audit_log.c.actor).where(audit_log.c.action == "login")).scalars().all()
+    assert logins.count("anna2") == 1
