@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from kartoteka.errors import KartotekaError
 
@@ -37,6 +37,10 @@ def upgrade_schema(engine: Engine) -> tuple[str | None, str]:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
+        # an empty registry's stored name keys (none) are current: mark them so, or the mark would stay
+        # "never built" (-1) through the first imports and the first search would re-key everything
+        conn.execute(text("UPDATE name_keys_state SET seq = COALESCE((SELECT MAX(changed_seq) FROM audit_head), 0) "
+                          "WHERE seq = -1 AND NOT EXISTS (SELECT 1 FROM persons)"))
     return before, head_revision()
 
 

@@ -11,3 +11,24 @@ def test_migrations_match_the_tables(db: Db) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == [], diff
+
+
+def test_a_new_registry_s_name_keys_stay_current_through_its_first_import(db: Db, tmp_path: object) -> None:
+    """A fresh database's stored name keys are current (there are none); the first import keeps them so,
+    and the first search re-keys nobody (it used to re-key the whole registry: 27 s CPU at 100k)."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from kartoteka.db.tables import audit_head, name_keys_state
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.name_index import sync_name_index
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "p.csv").write_text("name,birth_date\nШевчук Олена Петрівна,1990\nАблаєв Сервер,1975\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    with db.engine.connect() as conn:
+        mark = conn.execute(select(name_keys_state.c.seq)).scalar()
+        head = conn.execute(select(audit_head.c.changed_seq)).scalar()
+    assert mark == head and mark is not None and mark > 0
+    assert not sync_name_index(db.engine)     # nothing to re-key
