@@ -8,7 +8,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from kartoteka.names.keys import token_keys
 
@@ -48,7 +49,7 @@ class Population:
 @lru_cache(maxsize=1)
 def population() -> Population:
     text = resources.files("kartoteka").joinpath("data/names/surnames.yaml").read_text("utf-8")
-    data = cast(dict[str, Any], yaml.safe_load(text))
+    data = cast(dict[str, Any], yamldata.safe_load(text))
     ranks: dict[str, int] = {}
     for rank, name in enumerate(data["frequent"], 1):
         for key in token_keys(str(name)):

@@ -12,7 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from rapidfuzz.distance import OSA
 
@@ -113,4 +114,4 @@ def parse_entries(data: dict[str, Any]) -> list[GivenName]:
 @lru_cache(maxsize=1)
 def given_names() -> GivenNames:
     text = resources.files("kartoteka").joinpath("data/names/given_names.yaml").read_text("utf-8")
-    return GivenNames(parse_entries(cast(dict[str, Any], yaml.safe_load(text))))
+    return GivenNames(parse_entries(cast(dict[str, Any], yamldata.safe_load(text))))

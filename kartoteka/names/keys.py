@@ -14,7 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
@@ -50,7 +51,7 @@ def _apply(rules: list[tuple[str | re.Pattern[str], str]], s: str) -> str:
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     text = resources.files("kartoteka").joinpath("data/names/readings.yaml").read_text("utf-8")
-    data = cast(dict[str, Any], yaml.safe_load(text))
+    data = cast(dict[str, Any], yamldata.safe_load(text))
     readings = {name: [(_literal_or_regex(a), b) for a, b in rules] for name, rules in data["readings"].items()}
     folds = [(re.compile(a), b) for a, b in data["folds"]]
     parts = data["particles"]

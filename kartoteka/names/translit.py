@@ -11,7 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 
 _VOWELS = set("аеёиоуыэюяєіїьъ'ʼ’")
 _FALLBACK = {"і": "i", "ї": "i", "є": "ie", "ґ": "g", "ў": "u", "ы": "y", "и": "i", "щ": "shch", "ъ": "",
@@ -22,7 +23,7 @@ _WORD = re.compile(r"[\u0400-\u04ff'ʼ’]+")
 @lru_cache(maxsize=1)
 def schemes() -> dict[str, dict[str, Any]]:
     text = resources.files("kartoteka").joinpath("data/names/translit.yaml").read_text("utf-8")
-    return cast(dict[str, dict[str, Any]], yaml.safe_load(text))
+    return cast(dict[str, dict[str, Any]], yamldata.safe_load(text))
 
 
 def _word(word: str, scheme: dict[str, Any]) -> str:

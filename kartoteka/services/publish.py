@@ -9,7 +9,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import cases, charges, citations, person_names, persons, sources
@@ -30,7 +31,7 @@ class PublishReport:
 @lru_cache(maxsize=1)
 def whitelist() -> dict[str, list[str]]:
     """The published fields per record type, validated against the tables."""
-    data = cast(dict[str, list[str]], yaml.safe_load(
+    data = cast(dict[str, list[str]], yamldata.safe_load(
         (files("kartoteka") / "data" / "publish.yaml").read_text("utf-8")))
     columns = {"persons": set(persons.c.keys()), "names": set(person_names.c.keys()),
                "cases": set(cases.c.keys()) | {"person_ext_id"}, "charges": set(charges.c.keys()),

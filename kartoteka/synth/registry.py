@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from kartoteka.synth.articles import VIOLENT, pick_charges
 
@@ -54,13 +55,13 @@ class SynthRegistry:
 @lru_cache(maxsize=1)
 def _names() -> dict[str, Any]:
     text = resources.files("kartoteka").joinpath("data/synth/names.yaml").read_text("utf-8")
-    return cast(dict[str, Any], yaml.safe_load(text))
+    return cast(dict[str, Any], yamldata.safe_load(text))
 
 
 @lru_cache(maxsize=1)
 def translit_schemes() -> dict[str, dict[str, Any]]:
     text = resources.files("kartoteka").joinpath("data/synth/translit.yaml").read_text("utf-8")
-    return cast(dict[str, dict[str, Any]], yaml.safe_load(text))
+    return cast(dict[str, dict[str, Any]], yamldata.safe_load(text))
 
 
 def transliterate(text: str, scheme: str) -> str:

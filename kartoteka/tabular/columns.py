@@ -7,7 +7,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from kartoteka.errors import InvalidInput
 
@@ -21,7 +22,7 @@ def normalise_header(text: str) -> str:
 @lru_cache(maxsize=1)
 def column_aliases() -> dict[str, dict[str, list[str]]]:
     text = resources.files("kartoteka").joinpath("data/columns.yaml").read_text("utf-8")
-    data = cast(dict[str, dict[str, list[object]]], yaml.safe_load(text))
+    data = cast(dict[str, dict[str, list[object]]], yamldata.safe_load(text))
     return {k: {f: [str(a) for a in names] for f, names in v.items()} for k, v in data.items()}
 
 

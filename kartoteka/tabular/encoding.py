@@ -19,7 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
+
+from kartoteka import yamldata
 from charset_normalizer.md import mess_ratio
 
 from kartoteka.errors import InvalidInput, Message, N_
@@ -45,7 +46,7 @@ class Decoded:
 def _letters() -> dict[str, float]:
     from kartoteka.catalogs.loader import data_dir
 
-    raw = yaml.safe_load((data_dir() / "letters.yaml").read_text(encoding="utf-8"))
+    raw = yamldata.safe_load((data_dir() / "letters.yaml").read_text(encoding="utf-8"))
     table = {**raw["letters"], **raw["latin"]}
     total = sum(table.values())
     return {k: math.log(v / total) for k, v in table.items()}

@@ -9,7 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from kartoteka.tabular.vocab import month_words
 
@@ -19,7 +20,7 @@ _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 @lru_cache(maxsize=1)
 def _vocabulary() -> dict[str, set[str]]:
     text = resources.files("kartoteka").joinpath("data/list_lines.yaml").read_text("utf-8")
-    data = cast(dict[str, list[object]], yaml.safe_load(text))
+    data = cast(dict[str, list[object]], yamldata.safe_load(text))
     return {k: {str(w).lower().replace("ё", "е") for w in v} for k, v in data.items()}
 
 

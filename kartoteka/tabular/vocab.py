@@ -9,14 +9,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import cast
 
-import yaml
+
+from kartoteka import yamldata
 
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.errors import Message, N_, reason_of
 
 
 def _data(name: str) -> object:
-    return yaml.safe_load(resources.files("kartoteka").joinpath(f"data/{name}").read_text("utf-8"))
+    return yamldata.safe_load(resources.files("kartoteka").joinpath(f"data/{name}").read_text("utf-8"))
 
 
 def status_key(text: str) -> str:
