@@ -7,9 +7,10 @@
 Generated files and databases are cached under --cache (default ~/.cache/kartoteka-bench/n<N>/), so
 the synthetic registry is generated and imported once: `kartoteka synth --seed 7`, then
 `kartoteka import persons` and `import cases` (the import rows time exactly that). A later run reuses
-the imported registry unless it runs the import rows. PostgreSQL: the databases kartoteka_bench_<N> and
-kartoteka_bench_<N>_base on --pg (default postgresql+psycopg://postgres@127.0.0.1:5432/), created here
-and dropped with --drop.
+the imported registry unless it runs the import rows (it brings it up to the code first: `kartoteka init`,
+and `kartoteka index rebuild` when the stored keys are stale). PostgreSQL: the databases
+kartoteka_bench_<N> and kartoteka_bench_<N>_base (or --pg-name) on --pg (default
+postgresql+psycopg://postgres@127.0.0.1:5432/), created here and dropped with --drop.
 
 Every row prints the figure, a baseline measured in the same run, the figure before issue 17 ("today"
 in the issue), the target and whether it is met, with the load average (1 min) before and after. CPU
@@ -376,11 +377,12 @@ def row_worker_start(b: Bench, backend: str) -> None:
 def row_web_p95(b: Bench, backend: str) -> None:
     import httpx
     from web_load import load as load_gen
+    from web_load import queries as web_load_queries
     from web_load import report
 
     l0 = load()
     workers = 2
-    texts = web_queries(b)
+    texts = web_load_queries(Path(), b.n)   # web_load.py's search texts (first 3,000 persons, seed 7)
     search = [f"/api/persons?{urlencode({'q': t, 'limit': 20})}" for t in texts]
     search += [f"/api/persons?{urlencode({'q': t.split()[0], 'status': 'convicted', 'limit': 20})}"
                for t in texts[:200]]
@@ -404,27 +406,6 @@ def row_web_p95(b: Bench, backend: str) -> None:
          f"GET /api/me p95 {me:.0f} ms in the same run (errors {err_me}); 3x = {3 * me:.0f} ms",
          "100k 430 ms, 1M 1,536 ms", "p95 <= 3x /api/me p95", p95 <= 3 * me and err == 0, l0,
          {"p95_ms": p95, "p50_ms": p50, "me_p95_ms": me, "errors": err, "rps": len(lat) / secs})
-
-
-def web_queries(b: Bench) -> list[str]:
-    """Search texts of web_load.py (full names, surname + given name, Latin aliases) from the first
-    3,000 persons of the same synthetic registry (seed 7)."""
-    import random
-
-    from kartoteka.synth.registry import iter_persons
-
-    rows = list(iter_persons(min(b.n, 3000), seed=SEED))
-    rng = random.Random(3)
-    out = []
-    for r in rng.sample(rows, min(2000, len(rows))):
-        pick = rng.random()
-        if pick < 0.4:
-            out.append(f"{r['surname']} {r['given_name']}")
-        elif pick < 0.7 and r.get("aliases"):
-            out.append(r["aliases"].split(";")[0].strip())
-        else:
-            out.append(f"{r['given_name']} {r['patronymic']} {r['surname']}".strip())
-    return out
 
 
 def f1(truth: list[dict[str, str]], out: Path) -> tuple[float, float, float]:
