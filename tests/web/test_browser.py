@@ -68,6 +68,16 @@ def serve(settings: Settings, engine: Engine) -> Iterator[str]:
         engine.dispose()
 
 
+@contextmanager
+def served_registry(tmp: Path, *, username: str, role: str) -> Iterator[tuple[str, Engine]]:
+    """A new SQLite registry with one user of ``role`` (named ``username``), served for the browser."""
+    engine = make_engine(f"sqlite:///{tmp / 'k.db'}")
+    upgrade_schema(engine)
+    users.create_user(engine, username=username, password=PASSWORD, role=role, actor="test")
+    with serve(Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media"), engine) as url:
+        yield url, engine
+
+
 _SHARED: dict[str, Any] = {}   # one Playwright for the session, however many modules import the fixture
 
 

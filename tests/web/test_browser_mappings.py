@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from kartoteka.db.engine import make_engine
-from kartoteka.db.schema import upgrade_schema
-from kartoteka.services import users
 from kartoteka.services import value_mappings as vm
-from kartoteka.settings import Settings
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import _page, browser, serve, shot
+from tests.web.test_browser import _page, browser, served_registry, shot
 
 __all__ = ["browser"]   # the Chromium fixture, shared with tests/web/test_browser.py
 pytestmark = pytest.mark.browser
@@ -28,12 +23,8 @@ SHEET = """ПІБ;Дата народження;Стаття КК;Юрисдик
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    tmp = tmp_path_factory.mktemp("browser_mappings")
-    engine = make_engine(f"sqlite:///{tmp / 'k.db'}")
-    upgrade_schema(engine)
-    users.create_user(engine, username="reviewer", password=PASSWORD, role="reviewer", actor="test")
-    with serve(Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media"), engine) as url:
-        yield url, engine
+    with served_registry(tmp_path_factory.mktemp("browser_mappings"), username="reviewer", role="reviewer") as served:
+        yield served
 
 
 def test_map_custody_values_in_the_preview_then_remove_the_remembered_mapping(

@@ -11,14 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kartoteka.db.engine import make_engine
-from kartoteka.db.schema import upgrade_schema
 from kartoteka.db.tables import persons
-from kartoteka.services import users
-from kartoteka.settings import Settings
 from kartoteka.web.pages import imports as page_module
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import _page, browser, serve, shot
+from tests.web.test_browser import _page, browser, served_registry, shot
 
 __all__ = ["browser"]   # the Chromium fixture, shared with tests/web/test_browser.py
 pytestmark = pytest.mark.browser
@@ -27,12 +22,8 @@ ROWS = 1000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    tmp = tmp_path_factory.mktemp("browser_import_jobs")
-    engine = make_engine(f"sqlite:///{tmp / 'k.db'}")
-    upgrade_schema(engine)
-    users.create_user(engine, username="editor", password=PASSWORD, role="editor", actor="test")
-    with serve(Settings(db=f"sqlite:///{tmp / 'k.db'}", media_dir=tmp / "media"), engine) as url:
-        yield url, engine
+    with served_registry(tmp_path_factory.mktemp("browser_import_jobs"), username="editor", role="editor") as served:
+        yield served
 
 
 def test_a_long_import_shows_its_progress_then_the_report(browser: Any, server: tuple[str, Any], tmp_path: Path,
