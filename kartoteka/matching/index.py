@@ -9,16 +9,20 @@ Blocks are 64-bit hashes in one sorted numpy array: a million persons fit in a f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-import numpy as np
 
 from kartoteka.matching.compare import russified_forms
 from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 from kartoteka.names.keys import base_keys, is_cyrillic, plain_form
+
+if TYPE_CHECKING:   # numpy is loaded when an index is built or read, not at import (CLI start)
+    import numpy as np
 
 ANY = "*"
 
@@ -81,6 +85,8 @@ def _russified_forms(key: str) -> set[str]:
 
 def lookup_rows(hashes: np.ndarray, rows: np.ndarray, blocks: set[int], limit: int) -> set[int]:
     """Rows filed under any of ``blocks`` in a sorted hash array (at most ``limit`` per block)."""
+    import numpy as np
+
     if not blocks:
         return set()
     q = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
@@ -111,6 +117,8 @@ def surname_given_pairs(su: Token, singles: list[Token], skeys: set[str]) -> set
 
 class CandidateIndex:
     def __init__(self, hashes: np.ndarray, rows: np.ndarray, surnames: dict[str, set[str]]):
+        import numpy as np
+
         order = np.argsort(hashes, kind="stable")
         self.hashes = hashes[order]
         self.rows = rows[order]
@@ -128,6 +136,8 @@ class CandidateIndex:
 
     @classmethod
     def build(cls, names: Iterable[tuple[int, list[PreparedName]]]) -> CandidateIndex:
+        import numpy as np
+
         hashes, rows = array("q"), array("i")
         tokens: set[Token] = set()
         for row, person_names in names:

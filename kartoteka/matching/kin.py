@@ -7,11 +7,12 @@ on first use (only rows with a full birth date ask).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from array import array
 from functools import lru_cache
 from collections.abc import Sequence
 
-import numpy as np
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.compare import father_classes, father_stems
@@ -20,6 +21,9 @@ from kartoteka.matching.explain import N_, reason
 from kartoteka.matching.index import lookup_rows
 from kartoteka.matching.scorer import Candidate, Query, Scored, options
 from kartoteka.matching.tokens import Token, patronymic_gender
+
+if TYPE_CHECKING:   # numpy is loaded when an index is built or read, not at import (CLI start)
+    pass
 
 KIN_PART_MIN = 0.9   # given name and patronymic must each agree at least this well
 
@@ -47,6 +51,8 @@ def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
 
 class KinIndex:
     def __init__(self, candidates: Sequence[Candidate]):
+        import numpy as np
+
         hashes, rows = array("q"), array("i")
         for row, cand in enumerate(candidates):
             if cand.birth is None or cand.birth.day is None:
