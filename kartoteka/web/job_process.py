@@ -64,6 +64,7 @@ def _child(conn: Connection, env: dict[str, str], memory_bytes: int, task: Child
     os.environ.update(env)
     from kartoteka.settings import get_settings
     get_settings.cache_clear()
+    import numpy   # noqa: F401 - before the cap: OpenBLAS reserves its buffers when numpy is imported
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     last, latest = 0.0, (0, 0)
 

@@ -4,6 +4,8 @@ them loaded instead of spending most of a second on them. Nothing else imports t
 
 from __future__ import annotations
 
+import numpy   # noqa: F401 - the matcher's index needs it; loaded once here, before any job's memory cap
+
 from kartoteka.catalogs.custody import load_categories, load_custody_vocabulary
 from kartoteka.catalogs.loader import article_index, load_definitions, load_organisations, load_screening_rules
 from kartoteka.matching.population import population
