@@ -189,3 +189,20 @@ def test_a_file_needing_more_memory_than_a_job_may_have_fails_that_job_only(web:
     _, form = _upload(c, GOOD, kind="persons")
     assert c.post("/import/run", data={**form, "action": "commit"}).status_code == 200   # a small file still fits
     assert c.get("/api/persons/P7").status_code == 200
+
+
+def test_api_import_takes_custody_and_category_spellings_and_a_file_wide_code(web: Web) -> None:
+    c = web.client("editor")
+    headers = {"x-csrf-token": csrf(c.get("/import").text)}
+    sheet = ("ПІБ;Дата народження;Стаття КК;Утримання;Категорія\n"
+             "Гончаренко Ярина Богданівна;05.06.1994;ст. 111-1 КК;СИЗО-2;полонений\n").encode()
+    files = {"file": ("sheet.csv", sheet, "text/csv")}
+    refused = c.post("/api/imports", data={"kind": "registry", "dry_run": "true"}, files=files, headers=headers)
+    assert refused.status_code == 422 and {e["column"] for e in refused.json()["errors"]} >= {"Утримання"}
+    ok = c.post("/api/imports", files=files, headers=headers, data={
+        "kind": "registry", "value_map": "custody:СИЗО-2=pretrial; category:полонений=prisoner_of_war",
+        "code": "ua"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["created"] == 1 and not any("no code could be decided" in n for n in ok.json()["notes"])
+    bad = c.post("/api/imports", files=files, headers=headers, data={"kind": "registry", "value_map": "custody-only"})
+    assert bad.status_code == 422 and "value_map" in bad.text

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
+from kartoteka.services.value_mappings import parse_value_map
 from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.access import require
 from kartoteka.services.registry_import import SheetOptions
@@ -94,6 +95,11 @@ async def run_import(request: Request, engine: EngineDep, settings: SettingsDep,
                                                  "are (kept as its statements)")] = "",
                      skip_bad_rows: Annotated[bool, Form(description="import the good rows; the rejected ones "
                                                          "with their errors at rejected_url")] = False,
+                     value_map: Annotated[str, Form(max_length=4000, description="custody and category spellings: "
+                                                    "'custody:СИЗО-2=pretrial; category:полонений=prisoner_of_war'"
+                                                    )] = "",
+                     code: Annotated[str, Form(max_length=20, description="the file-wide code or jurisdiction of "
+                                               "charges and cases that name none (RU, BY, UA, RU-ADM ...)")] = "",
                      background: Annotated[bool, Form(description="answer 202 at once with the job; its "
                                                       "status_url answers the result when it is done")] = False,
                      ) -> Response | ImportOut:
@@ -105,7 +111,10 @@ async def run_import(request: Request, engine: EngineDep, settings: SettingsDep,
     if any(not row.isdigit() for row in decided):
         raise InvalidInput.of(N_("decisions: each entry is ROW=PERSON_ID or ROW=new, ROW a row number"))
     options = SheetOptions(confirm_renames=confirm_renames, status_map=mapping_of(status_map),
-                           decisions={int(r): c for r, c in decided.items()}, source=source)
+                           decisions={int(r): c for r, c in decided.items()}, source=source,
+                           value_map=parse_value_map([p for p in value_map.split(";") if p.strip()],
+                                                     option="value_map"),
+                           jurisdiction=code.strip().upper())
     options.skip_bad_rows = skip_bad_rows
     rejected_token, target = rejected_target(settings.media_dir, principal.username) if skip_bad_rows else ("", None)
     options.rejected_path = target
