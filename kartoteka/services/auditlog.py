@@ -45,12 +45,13 @@ def list_audit(engine: Engine, principal: Principal, query: AuditQuery) -> list[
 
 
 VERIFY_WAIT = 30.0   # seconds `audit verify` waits for a long write to end before it moves the spool
+PAGE_WAIT = 0.2      # the audit page's wait: entries still spooled are shown as waiting
 
 
-def verify_audit(engine: Engine) -> ChainState:
+def verify_audit(engine: Engine, *, wait: float = VERIFY_WAIT) -> ChainState:
     """Check the audit log's hash chain in one consistent snapshot (db/chain.py), after moving readers'
-    spooled entries (db/spool.py) into it."""
-    drain_spool(engine, wait=VERIFY_WAIT)
+    spooled entries (db/spool.py) into it (waiting up to ``wait`` seconds for a long write to end)."""
+    drain_spool(engine, wait=wait)
     opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**opts) as conn, conn.begin():
         state = verify_chain(conn)
@@ -69,7 +70,7 @@ def chain_state(engine: Engine) -> ChainState:
     cached = _CHAIN_CACHE.get(key)
     if cached and cached[1] == mark and cached[0] > time.monotonic():
         return cached[2]
-    state = verify_audit(engine)
+    state = verify_audit(engine, wait=PAGE_WAIT)   # a page never waits for a long import: spooled entries are counted
     _CHAIN_CACHE[key] = (time.monotonic() + CHAIN_CACHE_SECONDS, mark, state)
     return state
 

@@ -87,6 +87,8 @@ def audit_page(request: Request, engine: EngineDep, principal: PagePrincipal,
                before_id: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None) -> Response:
     eid = int(entity_id) if entity_id.isdigit() else None
     rows = list_audit(engine, principal, AuditQuery(entity_type, eid, actor, action, before_id, 200))
-    return render(request, "audit.html", {"rows": rows, "chain": chain_state(engine),
+    from kartoteka.db.spool import pending
+
+    return render(request, "audit.html", {"rows": rows, "chain": chain_state(engine), "spooled": pending(engine),
                                           "q": {"entity_type": entity_type, "entity_id": entity_id,
                                                 "actor": actor, "action": action}})
