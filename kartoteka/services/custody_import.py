@@ -50,8 +50,9 @@ def _finish(problems: list[RowError], errors: ErrorCollector, path: Path, dry_ru
         raise _DryRun()
 
 
-def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
-    """``{field: header}`` from the aliases in data/custody.yaml (explicit ``{header: field}`` pairs win)."""
+def found_fields(kind: str, headers: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
+    """``{field: header}`` from the aliases in data/custody.yaml (explicit ``{header: field}`` pairs win);
+    a missing required column is not checked here (the preview lists it, ``map_fields`` refuses it)."""
     aliases = load_custody_vocabulary().import_columns[kind]
     fields = {f: h for h, f in (mapping or {}).items() if h in headers and f in aliases}
     lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}
@@ -59,6 +60,12 @@ def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, fi
         found = lookup.get(normalise_header(header))
         if found and found not in fields and header not in fields.values():
             fields[found] = header
+    return fields
+
+
+def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
+    """``{field: header}`` as ``found_fields`` finds them; a missing required column is an error."""
+    fields = found_fields(kind, headers, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:
         raise InvalidInput(f"{filename}: no column for {', '.join(missing)} (columns: {', '.join(headers)})")

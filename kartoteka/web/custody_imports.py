@@ -12,12 +12,11 @@ from sqlalchemy import Engine
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.services.access import Principal
 from kartoteka.services.custody import check_recognition_role
-from kartoteka.services.custody_import import REQUIRED, import_custody, import_recognitions
+from kartoteka.services.custody_import import REQUIRED, found_fields, import_custody, import_recognitions
 from kartoteka.services.import_preview import SAMPLE_ROWS, ImportPreview, preview_import
 from kartoteka.services.import_report import ImportReport
 from kartoteka.services.imports import Progress, import_file
 from kartoteka.services.registry_import import SheetOptions
-from kartoteka.tabular.columns import normalise_header
 from kartoteka.tabular.reader import open_table
 from kartoteka.web.vocabulary import N_
 
@@ -33,23 +32,11 @@ def check_kind(kind: str, principal: Principal) -> None:
 
 def preview_custody(kind: str, path: Path, *, mapping: dict[str, str] | None = None) -> ImportPreview:
     table = open_table(path)
-    fields = _partial(kind, table.headers, mapping)   # a missing required column is listed, not refused
+    fields = found_fields(kind, table.headers, mapping)   # a missing required column is listed, not refused
     sample = [row for _, row in islice(table.rows, SAMPLE_ROWS)]
     missing = [f for f in REQUIRED[kind] if f not in fields]
     return ImportPreview(kind, table.headers, fields, list(load_custody_vocabulary().import_columns[kind]),
                          sample, missing)
-
-
-def _partial(kind: str, headers: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
-    """The columns found, as custody_import.map_fields finds them, without refusing a missing one."""
-    aliases = load_custody_vocabulary().import_columns[kind]
-    fields = {f: h for h, f in (mapping or {}).items() if h in headers and f in aliases}
-    lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}
-    for header in headers:
-        found = lookup.get(normalise_header(header))
-        if found and found not in fields and header not in fields.values():
-            fields[found] = header
-    return fields
 
 
 def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, mapping: dict[str, str],
@@ -63,7 +50,7 @@ def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, 
         r = import_recognitions(engine, path, actor=principal.username, role=principal.role, mapping=mapping,
                                 dry_run=dry_run)
     table = open_table(path)
-    fields = _partial(kind, table.headers, mapping)
+    fields = found_fields(kind, table.headers, mapping)
     report = ImportReport(kind, path.name, rows=r.rows, created=r.created, unchanged=r.unchanged, dry_run=dry_run,
                           columns=fields, ignored=[h for h in table.headers if h not in fields.values()])
     if r.categories:
