@@ -18,7 +18,7 @@ from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.db.engine import ids_param
 from kartoteka.services.access import Principal, visible_clause, visible_param, visible_values
 from kartoteka.services.matching import search_persons
-from kartoteka.services.viewer_world import hidden_person_ids, restricted_to
+from kartoteka.services.viewer_world import restricted_to
 
 MAX_LIMIT = 200
 FLAG_SCAN = 2000     # persons screened at most for a flag filter without a name
@@ -55,13 +55,12 @@ class PersonRow:
 
 
 def _text_candidates(engine: Engine, text: str, *, transliterate: bool, limit: int,
-                     hidden: frozenset[int] = frozenset(),
                      sensitivities: list[str] | None = None) -> list[tuple[int, float]]:
     """(person id, score) best first, from the matching service's search (which keeps the matcher),
-    ranked as in a registry without the ``hidden`` persons."""
+    ranked as in the registry of the ``sensitivities`` the reader may see (None: every record)."""
     return [(int(h.person_id), float(h.score))
             for h in search_persons(engine, text=text, limit=limit, transliterate=transliterate, explain=False,
-                                    hidden=hidden, sensitivities=sensitivities)
+                                    sensitivities=sensitivities)
             if h.person_id is not None]
 
 
@@ -141,7 +140,7 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
     scores: dict[int, float] = {}
     if filters.text.strip():
         scores = dict(_text_candidates(engine, filters.text.strip(), transliterate=filters.transliterate,
-                                       limit=max(limit * 2, 40), hidden=hidden_person_ids(engine, principal),
+                                       limit=max(limit * 2, 40),
                                        sensitivities=restricted_to(principal)))
         if not scores:
             return []

@@ -154,14 +154,13 @@ class SearchHit:
 
 
 def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True,
-                   explain: bool = True, hidden: frozenset[int] = frozenset(),
-                   sensitivities: Collection[str] | None = None) -> list[SearchHit]:
+                   explain: bool = True, sensitivities: Collection[str] | None = None) -> list[SearchHit]:
     """Persons whose names match ``text`` (any script, any order), best first. With
     ``transliterate=False`` only names containing the text as written are returned; without
     ``explain`` the hits carry no explanation (cheaper when nobody reads it). For a reader who may see
     only some ``sensitivities``, the matcher is that of the registry restricted to them (its given-name
-    shares and surnames counted over the visible persons only, so no score tells of a hidden person);
-    the persons in ``hidden`` are left out as well."""
+    shares and surnames counted over the visible persons only, so no score tells of a hidden person, and
+    no hidden person is a hit)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
     sync_name_index(engine)   # the stored index: a few look-ups, and every committed edit is seen
@@ -169,7 +168,7 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     with engine.connect() as conn:
         matcher = StoredMatcher(conn, sensitivities=sensitivities)
         hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-                matcher.search(text, limit=wanted + len(hidden), explain=explain) if pid not in hidden][:wanted]
+                matcher.search(text, limit=wanted, explain=explain)][:wanted]
         if not transliterate:
             needle = text.casefold()
             hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]

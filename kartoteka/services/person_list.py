@@ -19,7 +19,7 @@ from kartoteka.db.tables import person_names, persons
 from kartoteka.services import browse
 from kartoteka.services.access import Principal, visible_clause
 from kartoteka.services.browse import FlagSource, PersonFilters, PersonRow
-from kartoteka.services.viewer_world import hidden_person_ids
+from kartoteka.services.viewer_world import restricted_to
 from kartoteka.tabular.cells import neutralise
 
 MAX_RESULTS = 5000
@@ -88,7 +88,7 @@ def list_persons(engine: Engine, principal: Principal, filters: PersonFilters, *
         exact = _exact_ids(engine, principal, text)
         scores = {i: 2.0 for i in exact}
         for pid, score in browse._text_candidates(engine, text, transliterate=f.transliterate, limit=1000,
-                                                  hidden=hidden_person_ids(engine, principal)):
+                                                  sensitivities=restricted_to(principal)):
             scores.setdefault(pid, score)
         candidates = list(scores)
         if not candidates:

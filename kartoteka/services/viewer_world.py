@@ -59,6 +59,8 @@ def sees_everything(principal: Principal) -> bool:
 
 
 def _hidden_records(engine: Engine, principal: Principal) -> HiddenIds:
+    """The (not deleted) persons the principal may not see and their ids; kept until the registry changes."""
+
     def build() -> HiddenIds:
         with engine.connect() as conn:
             found = list(conn.execute(select(persons.c.id, persons.c.ext_id).where(
@@ -72,10 +74,6 @@ def restricted_to(principal: Principal) -> list[str] | None:
     """The sensitivities a matcher must be restricted to for ``principal`` (None: every record)."""
     return None if sees_everything(principal) else visible_values(principal)
 
-
-def hidden_person_ids(engine: Engine, principal: Principal) -> frozenset[int]:
-    """The (not deleted) persons the principal may not see; kept until the registry changes."""
-    return frozenset() if sees_everything(principal) else _hidden_records(engine, principal)[0]
 
 
 _HIDDEN_MATCHER: GenerationCache[Matcher] = GenerationCache(maxsize=4, judgements=False)
