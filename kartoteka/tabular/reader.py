@@ -53,9 +53,14 @@ class RawTable:
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
     """A sheet row whose only filled cell is a caption, a note or a signature line ("Составил: ____
     И. И. Иванов", "Всего: 42") is not a list row; it is noted in ``table.skipped``, not imported."""
-    filled = [c for c in cells if c.strip()]
-    if len(filled) == 1 and not_a_row(filled[0], lone_cell=True):
-        table.skipped.append((row_no, filled[0].strip()[:200]))
+    lone = ""
+    for cell in cells:   # every row passes here: stop at its second filled cell
+        if cell.strip():
+            if lone:
+                return False
+            lone = cell
+    if lone and not_a_row(lone, lone_cell=True):
+        table.skipped.append((row_no, lone.strip()[:200]))
         return True
     return False
 
