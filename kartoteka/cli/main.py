@@ -32,22 +32,26 @@ def main(ctx: typer.Context,
                                                            "utf-8 ...) when detection cannot tell")] = None,
          lang: Annotated[str | None, typer.Option("--lang", help="Language of messages and reports: en, uk or ru "
                                                                "(default: KARTOTEKA_LANG, else the locale)")] = None) -> None:
-    from pydantic import ValidationError   # here, not at import: --help loads neither pydantic nor settings
-
-    from kartoteka.settings import Settings
+    from kartoteka.settings import Settings   # here, not at import: --help does not read settings
 
     os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
     from kartoteka.tabular.encoding import NAMED
 
     NAMED.set(encoding or None)   # every run decides afresh (tests run many commands in one process)
-    from kartoteka.cli.language import CHOSEN
+    from kartoteka.cli.language import CHOSEN, cli_gettext
 
     CHOSEN.set(lang or None)
     overrides = {k: v for k, v in {"db": db, "actor": actor}.items() if v}
     try:
         ctx.obj = CliState(Settings(**overrides))  # type: ignore[arg-type]
-    except ValidationError as exc:   # the message only: never echo a setting's value (it may be a secret)
-        err_console.print("[bold red]Error:[/] " + "; ".join(str(e["msg"]) for e in exc.errors()), highlight=False)
+    except ValueError as exc:   # names the variable, never its value (it may be a secret)
+        from rich.markup import escape
+
+        from kartoteka.errors import reason_of, translate
+
+        _ = cli_gettext()
+        err_console.print(f"[bold red]{escape(_('Error:'))}[/] {escape(translate(reason_of(exc), _))}",
+                          highlight=False)
         raise typer.Exit(1) from None
 
 
