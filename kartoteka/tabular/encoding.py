@@ -21,7 +21,6 @@ from functools import lru_cache
 
 
 from kartoteka import yamldata
-from charset_normalizer.md import mess_ratio
 
 from kartoteka.errors import InvalidInput, Message, N_
 
@@ -98,6 +97,8 @@ def score(text: str) -> float:
     count += symbols
     if not count:
         return 0.0
+    from charset_normalizer.md import mess_ratio   # here: every command imports this module for NAMED
+
     return total / count - 10 * mess_ratio(text, maximum_threshold=1.0)
 
 
