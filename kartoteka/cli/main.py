@@ -1,4 +1,4 @@
-"""The ``kartoteka`` command. Each command group lives in its own module and is registered here."""
+"""The ``kartoteka`` command. Each command group lives in its own module, named here and imported when run."""
 
 from __future__ import annotations
 
@@ -7,18 +7,25 @@ from typing import Annotated
 
 import typer
 
-from kartoteka.cli import audit as audit_cli
-from kartoteka.cli import criteria, exchange, registry
-from kartoteka.cli import custody as custody_cli
-from kartoteka.cli import mappings as mappings_cli
-from kartoteka.cli import matching as matching_cli
-from kartoteka.cli import name_index as name_index_cli
-from kartoteka.cli import vetting as vetting_cli
-from kartoteka.cli import web as web_cli
 from kartoteka.cli.common import CliState, err_console
+from kartoteka.cli.lazy import Modules, lazy_group
+
+# Each command and the module of kartoteka.cli whose register(app) adds it (then those that add
+# subcommands to it), in the order --help lists them: a command imports only its own modules
+# (tests/cli/test_startup.py checks this table against registering every module).
+COMMANDS: dict[str, Modules] = {
+    "init": "registry", "show": "registry", "history": "registry", "export": "registry", "backup": "registry",
+    "restore": "registry", "synth": "registry", "definitions": "criteria", "screen": "criteria",
+    "reparse-charges": "criteria", "serve": "web", "publish": "web", "match": "matching", "search": "matching",
+    "duplicates": "matching", "judge": "matching", "vet": "vetting", "diff": "vetting", "review": "vetting",
+    "outcome": "vetting", "demo-list": "vetting", "sign": "exchange", "verify": "exchange", "merge": "exchange",
+    "claims": "exchange", "import": ("registry", "exchange", "custody"), "add": "registry", "assess": "criteria",
+    "user": "web", "token": "web", "index": "name_index", "runs": "vetting", "keys": "exchange", "custody": "custody",
+    "rounds": "custody", "mappings": "mappings", "audit": "audit",
+}
 
 app = typer.Typer(help="Kartoteka: registry of political prisoners and exchange-list vetting.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, cls=lazy_group("kartoteka.cli", COMMANDS))
 
 
 @app.callback()
@@ -54,14 +61,3 @@ def main(ctx: typer.Context,
                           highlight=False)
         raise typer.Exit(1) from None
 
-
-registry.register(app)
-criteria.register(app)
-web_cli.register(app)
-matching_cli.register(app)
-name_index_cli.register(app)
-vetting_cli.register(app)
-exchange.register(app)
-custody_cli.register(app)
-mappings_cli.register(app)
-audit_cli.register(app)
