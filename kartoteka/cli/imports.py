@@ -136,7 +136,8 @@ def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: 
     Without an id column, rows are matched to the registry by name and birth date."""
     run_import(ctx, "persons", file, map, dry_run,
                options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide),
-                                    skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source))
+                                    skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source,
+                                    workers=0))
 
 
 @import_app.command("cases")

@@ -8,7 +8,7 @@ same bind processors. Other backends use SQLAlchemy's executemany.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -35,21 +35,38 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     defaults = {c.name: getattr(c.default, "arg", None) for c in table.columns
                 if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
     cols += list(defaults)
-    procs: list[Callable[[Any], Any] | None] = [
-        table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    params = _params(conn, table, cols, defaults, rows)
     if conn.dialect.name == "postgresql":   # COPY: one stream instead of a statement per batch of rows
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         quote = conn.dialect.identifier_preparer.quote
         with cursor.copy(f'COPY {quote(table.name)} ({", ".join(quote(c) for c in cols)}) FROM STDIN') as copy:
-            for r in rows:
-                copy.write_row([v if p is None or v is None else p(v)
-                                for p, v in zip(procs, (r.get(c, defaults.get(c)) for c in cols))])
+            for row in params:
+                copy.write_row(row)
         return
     sql = f'INSERT INTO {table.name} ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})'
-    params = [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, (r.get(c, defaults.get(c)) for c in cols)))
-              for r in rows]
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, params)
     finally:
         cursor.close()
+
+
+def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str, Any],
+            rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each row as a tuple in ``cols`` order (a column's default where the rows lack it), through the
+    columns' bind processors. Built column by column: only the columns that have a processor are touched."""
+    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    width = len(rows[0])
+    columns: list[Any]
+    try:
+        if any(len(r) != width for r in rows):
+            raise KeyError
+        columns = list(zip(*map(itemgetter(*cols[:width]), rows))) if width > 1 else [
+            tuple(r[cols[0]] for r in rows)]
+        columns += [(d,) * len(rows) for d in defaults.values()]
+    except KeyError:   # rows with different keys: the general way
+        columns = [tuple(r.get(c, defaults.get(c)) for r in rows) for c in cols]
+    for i, p in enumerate(procs):
+        if p is not None:
+            columns[i] = [None if v is None else p(v) for v in columns[i]]
+    return list(zip(*columns))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kartoteka.names.keys import is_east_asian_surname, particles
 
@@ -38,6 +39,7 @@ def _is_upper_word(token: str) -> bool:
     return len(token) > 1 and token.isupper() and not _INITIAL.match(token)
 
 
+@lru_cache(maxsize=65536)   # NameParts is immutable
 def split_name(text: str) -> NameParts:
     """Best-effort split of a written name. Never fails; unknown structure keeps the order given."""
     s = re.sub(r"\s+", " ", text.strip())
@@ -91,6 +93,7 @@ def _latin(text: str) -> bool:
     return not any("\u0400" <= c <= "\u04ff" for c in text)
 
 
+@lru_cache(maxsize=65536)
 def guess_language(text: str) -> str:
     """'uk', 'be', 'ru' for Cyrillic text with telling letters, '' otherwise."""
     low = text.lower()

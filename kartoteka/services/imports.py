@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
-from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
-from kartoteka.services.name_index import key_new_persons, refresh_persons
+from kartoteka.services.name_index import record_keys, refresh_persons, write_new_keys
+from kartoteka.services.person_prep import (Keys, PersonRow, PreparedChunk, person_record, pool_size, prepare_chunk,
+                                            prepared)
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
@@ -115,9 +116,9 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             writer.status_map = options.status_map
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
             writer.source = options.source                     # file-wide --source for assessments
-            for chunk in _chunks(r for r in table.rows if r[0] not in options.skip_rows):
-                writer.chunk(chunk, fields, errors)
-                report.rows += len(chunk)
+            chunks = _chunks(r for r in table.rows if r[0] not in options.skip_rows)
+            for done in writer.write_all(chunks, fields, errors, total=table.total, workers=options.workers):
+                report.rows += done
                 if progress:
                     progress(report.rows, table.total)
             errors.errors.extend(table.problems)
@@ -202,6 +203,13 @@ class _Writer:
               errors: ErrorCollector) -> None:
         raise NotImplementedError
 
+    def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
+                  errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
+        """Write every chunk, yielding each one's row count as it is written."""
+        for chunk in chunks:
+            self.chunk(chunk, fields, errors)
+            yield len(chunk)
+
     def bulk_create(self, table: Table, entity: str, values: list[dict[str, Any]], ids: IdAllocator) -> list[int]:
         """New records in bulk with their audit entries (chained: db/chain.py); every insert into ``table`` in
         this transaction must take its id from ``ids``."""
@@ -213,45 +221,36 @@ class _Writer:
         return new_ids
 
 
-@dataclass
-class PersonRow:
-    """A validated person row: table values, names, and the JSON snapshot that is both the row's
-    hash source and its audit entry."""
-
-    values: dict[str, Any]
-    names: list[dict[str, str]]
-    snapshot: str
-
-
-def parse_person_chunk(chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
-                       errors: ErrorCollector) -> list[tuple[int, str, PersonRow | None]]:
-    out: list[tuple[int, str, PersonRow | None]] = []
-    for row_no, raw in chunk:
-        parsed = rowparse.parse_person(rowparse.RowReader(fields, raw, row_no, errors))
-        person = None
-        if parsed is not None:
-            values, names = parsed
-            snapshot = json.dumps({**values, "names": names}, ensure_ascii=False)
-            values["row_hash"] = hashlib.sha256(snapshot.encode()).hexdigest()
-            person = PersonRow(values, names, snapshot)
-        out.append((row_no, raw.get(fields["id"], "").strip(), person))
-    return out
-
-
 class _PersonWriter(_Writer):
     key_table = persons
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
-        new: list[PersonRow] = []
+        self.write_prepared(prepare_chunk(chunk, fields, errors.file, self.known()), fields, errors)
+
+    def known(self) -> frozenset[str]:
+        """The registry's row hashes: rows carrying one are unchanged and need no keys."""
+        return frozenset(h for _, h in self.existing.values() if h)
+
+    def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
+                  errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
+        """Rows are parsed and keyed by a pool of processes (services/person_prep.py) on a large file,
+        while this process writes the chunks before them."""
+        for chunk, ready in prepared(chunks, fields, errors.file, self.known(), processes=pool_size(total, workers)):
+            self.write_prepared(ready, fields, errors)
+            yield len(chunk)
+
+    def write_prepared(self, ready: PreparedChunk, fields: dict[str, str], errors: ErrorCollector) -> None:
+        errors.errors.extend(ready.errors)
+        new: list[tuple[PersonRow, Keys | None]] = []
         updated: list[int] = []
-        for row_no, key, person in parse_person_chunk(chunk, fields, errors):
+        for (row_no, key, person), keys in zip(ready.rows, ready.keys):
             fresh = self.claim(key, row_no, fields["id"], errors)
             if person is None or not fresh:
                 continue
             old = self.existing.get(person.values["ext_id"])
             if old is None:
-                new.append(person)
+                new.append((person, keys))
             elif old[1] == person.values["row_hash"]:
                 self.report.unchanged += 1
             else:
@@ -264,9 +263,10 @@ class _PersonWriter(_Writer):
         refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
         self._insert(new)
 
-    def _insert(self, new: list[PersonRow]) -> None:
-        if not new:
+    def _insert(self, keyed: list[tuple[PersonRow, Keys | None]]) -> None:
+        if not keyed:
             return
+        new = [p for p, _ in keyed]
         at = audit.now()
         ids = self.ids.take(len(new))
         self.claims += [(i, p.values["ext_id"], p.names, p.values.get("birth_date")) for i, p in zip(ids, new)]
@@ -277,12 +277,9 @@ class _PersonWriter(_Writer):
             {"at": at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "create",
              "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
             for i, p in zip(ids, new)])
-        key_new_persons(self.conn, [PersonRecord(i, p.values["ext_id"], p.values.get("gender"),
-                                                 _birth(p.values.get("birth_date")),
-                                                 [_split_if_needed(n["full"], n.get("surname") or "",
-                                                                   n.get("given_name") or "", n.get("patronymic") or "")
-                                                  + (n.get("kind") or "",) for n in p.names])
-                                    for i, p in zip(ids, new)])   # the name index, from the rows as written
+        # the name index, from the rows as written (keys computed when the rows were prepared)
+        write_new_keys(self.conn, [(i, k if k is not None else record_keys(person_record(i, p)))
+                                   for i, (p, k) in zip(ids, keyed)])
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 import weakref
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
@@ -55,13 +56,16 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
     return n
 
 
-def key_new_persons(conn: Connection, recs: Iterable[PersonRecord]) -> int:
-    """``refresh_persons(ids, new=True)`` for persons created in this transaction, keyed from their records
-    as the caller wrote them (no read back): the bulk imports."""
-    written = list(recs)
-    _insert(conn, written)
-    keys_refreshed(conn, {r.id for r in written})
-    return len(written)
+def write_new_keys(conn: Connection, keyed: list[tuple[int, tuple[set[int], set[tuple[str, str]]]]]) -> int:
+    """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys
+    ``record_keys`` gave for their records as the caller wrote them (no read back): the bulk imports."""
+    rows = [(pid, k) for pid, (keys, _) in keyed for k in keys]
+    rows.sort(key=lambda r: r[1])   # in key order: the key index's pages are written in sequence
+    _write_keys(conn, rows)
+    variants: set[tuple[str, str]] = set().union(*(vs for _, (_, vs) in keyed)) if keyed else set()
+    _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
+    keys_refreshed(conn, {pid for pid, _ in keyed})
+    return len(keyed)
 
 
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
@@ -150,12 +154,41 @@ def _head(conn: Connection) -> int:
     return int(conn.execute(select(audit_head.c.changed_seq).where(audit_head.c.id == 1)).scalar() or 0)
 
 
+# the chain position of the newest change, the keys' mark, and the hash of the entry at that position
+_STATE = ("SELECT (SELECT changed_seq FROM audit_head WHERE id = 1), (SELECT seq FROM name_keys_state WHERE id = 1), "
+          "(SELECT hash FROM audit_log WHERE seq = (SELECT changed_seq FROM audit_head WHERE id = 1))")
+
+
+def _state(conn: Connection) -> tuple[int, int, str | None]:
+    head, done, chain_hash = conn.exec_driver_sql(_STATE).one()
+    return int(head or 0), int(done), chain_hash
+
+
+class Head(NamedTuple):
+    seq: int              # the chain position of the newest committed change
+    hash: str | None      # the hash of its entry (tells one history from another)
+    current: bool         # the keys reflect every change up to it
+
+
+def synced_head(conn: Connection) -> Head:
+    """The newest committed change, read on ``conn`` after the keys were brought up to it
+    (sync_name_index, in transactions of its own): what ``conn`` reads next is at least that new. One
+    query when the keys are current."""
+    for _ in range(3):
+        head, done, chain_hash = _state(conn)
+        if done >= head and done >= 0:
+            return Head(head, chain_hash, True)
+        conn.rollback()   # end this read (SQLite keeps a read's snapshot): the sync writes elsewhere
+        sync_name_index(conn.engine)
+    head, done, chain_hash = _state(conn)   # writers keep outrunning the sync: the keys may lag
+    return Head(head, chain_hash, done >= head and done >= 0)
+
+
 def sync_name_index(engine: Engine) -> int:
     """Bring the stored keys up to the newest committed change; the number of persons re-keyed (0 when
     they were current: one read of two one-row tables)."""
     with engine.connect() as conn:
-        head = _head(conn)
-        done = conn.execute(select(name_keys_state.c.seq).where(name_keys_state.c.id == 1)).scalar_one()
+        head, done, _ = _state(conn)
         if done >= head and done >= 0:
             return 0
         if done >= 0 and not changed_persons(conn, done, head):

@@ -77,6 +77,8 @@ class SheetOptions:
     #                                                cases/registry: whose remembered status spellings apply
     remembered: bool = False                       # the organisation's remembered spellings are in status_map
     value_map: dict[str, dict[str, str]] | None = None   # custody/category spelling -> value (mapping step)
+    workers: int = 1                               # persons with ids: processes that parse and key rows
+    #                                                (0: one per core; services/person_prep.py)
 
 
 def _fold(text: str) -> str:

@@ -17,6 +17,7 @@ from kartoteka.errors import InvalidInput, Message, N_
 
 _MB = 1024 * 1024
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SURROGATE = re.compile("[\ud800-\udfff]")   # an unpaired surrogate: text broken on decoding
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
@@ -89,7 +90,7 @@ def cell_problem(value: str, limits: Limits) -> str:
     if len(value) > limits.cell_chars:
         return Message(N_("%(chars)s characters is over the limit of %(limit)s (KARTOTEKA_MAX_CELL_CHARS)"),
                        chars=f"{len(value):,}", limit=f"{limits.cell_chars:,}")
-    if any("\ud800" <= c <= "\udfff" for c in value):
+    if _SURROGATE.search(value):
         return Message(N_("contains an unpaired surrogate (broken text)"))
     return ""
 

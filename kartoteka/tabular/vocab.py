@@ -88,6 +88,7 @@ _YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/\-](\d{4})$")
 
 
+@lru_cache(maxsize=65536)   # a registry repeats dates; PartialDate is immutable (errors are not cached)
 def parse_loose_date(text: str) -> PartialDate:
     """A date as sheets write it: ISO, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``YYYY/MM/DD``,
     ``MM/YYYY``, ``12.03.2022 г.``, ``березень 2022``, ``12 марта 2022 года``, ``March 12, 2022``.
