@@ -22,7 +22,8 @@ from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
-from kartoteka.services.name_index import sync_name_index
+from kartoteka.matching.stored_cache import search_matcher
+from kartoteka.services.name_index import sync_name_index, synced_head
 from kartoteka.tabular.documents import open_list
 
 JUDGEMENTS = ("same", "different", "unsure")
@@ -163,10 +164,13 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     no hidden person is a hit)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
-    sync_name_index(engine)   # the stored index: a few look-ups, and every committed edit is seen
     wanted = limit * 3 if not transliterate else limit
     with engine.connect() as conn:
-        matcher = StoredMatcher(conn, sensitivities=sensitivities)
+        # the stored index, with what this process's searches read from it while nothing changed
+        # (matching/stored_cache.py): every committed edit is seen, and only the persons changed are read again
+        head = synced_head(conn)
+        matcher = search_matcher(conn, head.seq, head.hash, sensitivities=sensitivities) if head.current \
+            else StoredMatcher(conn, sensitivities=sensitivities)
         hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
                 matcher.search(text, limit=wanted, explain=explain)][:wanted]
         if not transliterate:
