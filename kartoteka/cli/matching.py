@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.cli.progress import progress_bar
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -43,6 +42,8 @@ def match(ctx: typer.Context, file: Path,
         if fmt not in ("csv", "json"):
             raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
         engine = st.engine()
+        from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
+
         with progress_bar(f"Matching {file.name}") as progress:
             paths: list[str] = []
             results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []), progress=progress,
@@ -91,6 +92,8 @@ def duplicates(ctx: typer.Context,
     """List likely duplicate persons inside the registry, with explanations."""
     st = state(ctx)
     with user_errors():
+        from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
+
         with progress_bar("Scoring persons for duplicates") as progress:
             pairs = svc.find_duplicates(st.engine(), progress=progress)
         if out is not None:
