@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, event, insert, select, update
+from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, text, update
 
 from kartoteka.db.tables import audit_head, audit_log, name_keys_state
 
@@ -128,7 +128,11 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         insert_rows(conn, audit_log, chain_rows(conn, rows))
         return
     entries = [{**{k: row.get(k) for k in FIELDS if k != "seq"}, "at": utc(row["at"])} for row in rows]
-    ids = conn.execute(insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True), entries).scalars()
+    if len(entries) >= _COPY_FROM and conn.dialect.driver == "psycopg":
+        ids = _copy_entries(conn, entries)
+    else:
+        ids = list(conn.execute(insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True),
+                                entries).scalars())
     pending = conn.info.setdefault(_PENDING, [])
     state = _keys_state(conn)
     if not state.dirty:
@@ -137,6 +141,36 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
     state.dirty |= _persons(entries)
     if not state.dirty:
         state.fresh = len(pending)
+
+
+_COPY_FROM = 50   # PostgreSQL: this many entries or more take their ids in one query and go by COPY
+
+
+def _copy_entries(conn: Connection, entries: list[dict[str, Any]]) -> list[int]:
+    """Insert entries by COPY with ids drawn from the table's sequence (in order); returns the ids."""
+    from kartoteka.db.bulk import insert_rows
+
+    ids = sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) "
+                                   "FROM generate_series(1, :n)"), {"n": len(entries)}).scalars())
+    insert_rows(conn, audit_log, [{"id": i, **e} for i, e in zip(ids, entries)])
+    return ids
+
+
+def _write_links(conn: Connection, updates: list[tuple[int, int, str, str]]) -> None:
+    """(id, seq, prev_hash, hash) of chained entries: one UPDATE from a COPY'd temporary table for many
+    (psycopg), an executemany otherwise."""
+    if len(updates) >= _COPY_FROM and conn.dialect.driver == "psycopg":
+        conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS audit_links (id integer, seq integer, "
+                             "prev_hash text, hash text) ON COMMIT DELETE ROWS")
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY audit_links (id, seq, prev_hash, hash) FROM STDIN") as copy:
+            for row in updates:
+                copy.write_row(row)
+        conn.exec_driver_sql("UPDATE audit_log SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash "
+                             "FROM audit_links l WHERE audit_log.id = l.id")
+        conn.exec_driver_sql("DELETE FROM audit_links")
+        return
+    conn.execute(_CHAIN_UPDATE, [{"b_id": i, "b_seq": q, "b_prev": p, "b_hash": h} for i, q, p, h in updates])
 
 
 def install(engine: Engine) -> None:
@@ -160,9 +194,9 @@ def _chain_pending(conn: Connection) -> None:
     fresh = set(ids[:state.fresh]) if state is not None else set()
     changed = fresh_changed = None   # fresh_changed: the newest change among the re-keyed prefix
     for start in range(0, len(ids), 5000):
-        rows = conn.execute(select(audit_log).where(audit_log.c.id.in_(ids[start:start + 5000]))
-                            .order_by(audit_log.c.id)).mappings().all()
-        updates = []
+        rows = conn.execute(select(audit_log).where(audit_log.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+                            .order_by(audit_log.c.id), {"ids": ids[start:start + 5000]}).mappings().all()
+        updates: list[tuple[int, int, str, str]] = []
         for r in rows:
             seq += 1
             if r["action"] not in NO_CHANGE:
@@ -170,10 +204,10 @@ def _chain_pending(conn: Connection) -> None:
             if r["id"] in fresh:
                 fresh_changed = changed
             digest = entry_hash(prev, {**r, "seq": seq})
-            updates.append({"b_id": r["id"], "b_seq": seq, "b_prev": prev, "b_hash": digest})
+            updates.append((r["id"], seq, prev, digest))
             prev = digest
         if updates:
-            conn.execute(_CHAIN_UPDATE, updates)
+            _write_links(conn, updates)
     values: dict[str, Any] = {"seq": seq, "hash": prev}
     if changed is not None:
         values["changed_seq"] = changed
