@@ -5,6 +5,7 @@ none decides, the caller says so per row instead of losing the charge's flags.""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass
 
 from kartoteka.catalogs import CODES, load_screening_rules
@@ -35,6 +36,7 @@ def court_code(court: str | None, verdict_on: str | None = None) -> str:
     return ""
 
 
+@lru_cache(maxsize=8192)   # a registry repeats its courts and jurisdictions; CodeDecision is immutable
 def decide_code(*, jurisdiction: str | None = None, court: str | None = None, verdict_on: str | None = None,
                 file_code: str | None = None) -> CodeDecision:
     """The default code for the charges of one case that name none."""

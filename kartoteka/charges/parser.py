@@ -13,6 +13,7 @@ returned as leftovers, never silently dropped.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from kartoteka.charges.tokens import Kind, Token, tokenize
@@ -202,7 +203,14 @@ class _Parser:
 
 def parse_text(text: str, *, default_code: str | None = None) -> ParseResult:
     """The charges in ``text`` and the fragments that could not be read as a charge."""
-    return _Parser(text).run(default_code)
+    found, leftovers = _parsed(text, default_code)
+    return ParseResult(list(found), list(leftovers))
+
+
+@lru_cache(maxsize=65536)   # a registry repeats its charge texts; ParsedCharge is immutable
+def _parsed(text: str, default_code: str | None) -> tuple[tuple[ParsedCharge, ...], tuple[str, ...]]:
+    result = _Parser(text).run(default_code)
+    return tuple(result.charges), tuple(result.leftovers)
 
 
 def parse_charges(text: str, *, default_code: str | None = None) -> list[ParsedCharge]:
