@@ -22,6 +22,7 @@ from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
+from kartoteka.services.match_pool import PooledMatcher, pool_size
 from kartoteka.matching.stored_cache import search_matcher
 from kartoteka.services.name_index import sync_name_index, synced_head
 from kartoteka.tabular.documents import open_list
@@ -81,32 +82,36 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
     return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
 
 
-STORED_ROWS = 2000   # above this many list rows, the whole registry is loaded (faster per row)
-ALWAYS_STORED = 50   # up to this many, the stored index whatever the registry's size
-# the cost model that picks between them (seconds, measured on the 2-core machine at 100k persons):
-# a list row through the stored index, a registry person loaded into memory, a list row in memory
-STORED_ROW_S, LOAD_PERSON_S, MEMORY_ROW_S = 0.008, 0.00004, 0.0008
+ALWAYS_STORED = 50   # up to this many rows, the stored index whatever the registry's size
+# the cost model that picks between them (seconds, measured on the 2-core machine at 100k persons under
+# load): a list row through the stored index, a chunk of rows at a time (matching/stored_list.py, candidates
+# loaded as found), a registry person loaded into memory, a list row in memory; starting a pool of processes
+# (services/match_pool.py: rows through the index go to every core), whose processes each load the
+# candidates they find and keep their own caches (half again the work, shared by the processes)
+STORED_ROW_S, LOAD_PERSON_S, MEMORY_ROW_S, POOL_START_S, POOL_WORK = 0.0035, 0.00007, 0.002, 1.0, 1.5
 
 
 def candidates_path(engine: Engine, rows: int) -> str:
     """How ``rows`` list names find their candidates: "index" (the stored index: indexed look-ups, only
-    the candidates loaded) or "registry" (the whole registry loaded into memory once), whichever the
-    cost model says is faster; a short list always takes the index."""
+    the candidates loaded; a long list by several processes) or "registry" (the whole registry loaded
+    into memory once), whichever the cost model says is faster; a short list always takes the index."""
     if rows <= ALWAYS_STORED:
         return "index"
-    if rows > STORED_ROWS:
-        return "registry"
     with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
         size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
-    return "index" if rows * STORED_ROW_S <= size * LOAD_PERSON_S + rows * MEMORY_ROW_S else "registry"
+    processes = pool_size(engine, rows)
+    index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else rows * STORED_ROW_S
+    return "index" if index <= size * LOAD_PERSON_S + rows * MEMORY_ROW_S else "registry"
 
 
 @contextmanager
 def list_matcher(engine: Engine, rows: int, *, settings: MatchSettings = DEFAULT,
                  on_path: Callable[[str], None] | None = None) -> Iterator[Matcher]:
     """The matcher for a list of ``rows`` names, on the path :func:`candidates_path` picks (``on_path`` is
-    told which): a StoredMatcher on a read connection of its own, open while the block runs, or the
-    registry loaded into memory (not kept: a long-lived process stays small)."""
+    told which): a ListMatcher on a read connection of its own, open while the block runs (its
+    ``match_many`` reads a chunk of rows' candidates at once, and a long list goes to a pool of processes:
+    services/match_pool.py), or the registry loaded into memory (not kept: a long-lived process stays
+    small)."""
     path = candidates_path(engine, rows)
     if on_path:
         on_path(path)
@@ -115,7 +120,7 @@ def list_matcher(engine: Engine, rows: int, *, settings: MatchSettings = DEFAULT
         return
     sync_name_index(engine)
     with engine.connect() as conn:
-        yield StoredMatcher(conn, settings=settings)
+        yield PooledMatcher(conn, engine, processes=pool_size(engine, rows), settings=settings)
 
 
 def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = None,

@@ -1,0 +1,97 @@
+"""A long list matched by several processes at once, each through the stored index.
+
+Every list row is matched on its own (the matcher's caches only save work), so chunks of rows can go
+to a pool of processes, each with its own read connection and ListMatcher (matching/stored_list.py),
+and the results come back in row order: the same results as one process gives, in about half the
+time on two cores. A short list, an in-memory database, or a process that may not start children (a
+daemon process) matches inline. ``KARTOTEKA_MATCH_WORKERS`` sets the number of processes (1: none).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine
+
+from kartoteka.matching.config import DEFAULT, MatchSettings
+from kartoteka.matching.engine import MatchResult, NameQuery
+from kartoteka.matching.stored_list import ListMatcher
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+POOL_ROWS = 2000   # a shorter list is matched inline (starting the pool costs about a second of CPU)
+CHUNK = 500        # rows per task
+Progress = Callable[[int, int], None]
+
+
+def pool_size(engine: Engine, rows: int) -> int:
+    """Processes to match ``rows`` rows with (0: inline): one per core, at most 4."""
+    env = os.environ.get("KARTOTEKA_MATCH_WORKERS", "").strip()
+    workers = int(env) if env.isdigit() else min(4, os.cpu_count() or 1)
+    db = engine.url.database or ""
+    if workers <= 1 or rows < POOL_ROWS or multiprocessing.current_process().daemon or \
+            (engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:"))):
+        return 0
+    return workers
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _match_chunk(url: str, settings: MatchSettings, sensitivities: list[str] | None,
+                 queries: list[NameQuery]) -> list[MatchResult]:
+    """In a pool process: the chunk's results through this process's ListMatcher (kept for its next
+    chunks: the persons it loaded are shared by them)."""
+    from multiprocessing.util import Finalize
+
+    from kartoteka.db.engine import make_engine
+
+    key = repr((url, settings, sensitivities))
+    if _STATE.get("key") != key:
+        engine = make_engine(url)
+        conn = engine.connect()
+        Finalize(conn, conn.close, exitpriority=10)
+        _STATE.update(key=key, matcher=ListMatcher(conn, settings=settings, sensitivities=sensitivities))
+    matcher: ListMatcher = _STATE["matcher"]
+    return matcher.match_many(queries)
+
+
+def match_pooled(engine: Engine, queries: Sequence[NameQuery], *, settings: MatchSettings, processes: int,
+                 sensitivities: list[str] | None = None, progress: Progress | None = None) -> list[MatchResult]:
+    """The results of ``queries`` (in order), matched by ``processes`` processes in chunks of rows."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    url = engine.url.render_as_string(hide_password=False)
+    # spawned, not forked: the caller may run threads (a progress bar, a web server), and spawned workers
+    # are this process's own children, so their CPU time is counted as its own (a fork server's are not)
+    ctx = multiprocessing.get_context("spawn")
+    out: list[MatchResult] = []
+    with ProcessPoolExecutor(processes, mp_context=ctx) as pool:
+        futures: list[Future[list[MatchResult]]] = [
+            pool.submit(_match_chunk, url, settings, sensitivities, list(queries[i:i + CHUNK]))
+            for i in range(0, len(queries), CHUNK)]
+        for future in futures:
+            out += future.result()
+            if progress:
+                progress(len(out), len(queries))
+    return out
+
+
+class PooledMatcher(ListMatcher):
+    """A ListMatcher on ``conn`` whose ``match_many`` hands the rows to ``processes`` processes (none: it
+    matches them itself); one row at a time (``match``) it answers itself."""
+
+    def __init__(self, conn: Connection, engine: Engine, *, processes: int, settings: MatchSettings = DEFAULT,
+                 sensitivities: list[str] | None = None) -> None:
+        super().__init__(conn, settings=settings, sensitivities=sensitivities)
+        self.engine, self.processes = engine, processes
+
+    def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
+        if not self.processes:
+            return super().match_many(qs, progress)
+        return match_pooled(self.engine, qs, settings=self.settings, processes=self.processes,
+                            sensitivities=self.sensitivities, progress=progress)
