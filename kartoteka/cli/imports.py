@@ -148,7 +148,7 @@ def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: Dr
     --code gives the code of charges written without one when neither the case nor its court decides it."""
     run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(
         status_map=_pairs(status_map, "--status-map"), jurisdiction=code.strip().upper(),
-        skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source))
+        skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source, workers=0))
 
 
 @import_app.command("assessments")

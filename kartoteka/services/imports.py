@@ -7,9 +7,8 @@ same file changes nothing; a changed row updates its record, field by field in t
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
+from functools import partial
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,8 +20,10 @@ from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import record_keys, refresh_persons, write_new_keys
-from kartoteka.services.person_prep import (Keys, PersonRow, PreparedChunk, person_record, pool_size, prepare_chunk,
-                                            prepared)
+from kartoteka.services.case_prep import (NOT_IN_REGISTRY, CaseShared, PreparedCases, prepare_case_chunk,
+                                          row_hash)
+from kartoteka.services.person_prep import Keys, PersonRow, PreparedChunk, person_record, prepare_chunk
+from kartoteka.services.prep_pool import Chunk, pool_size, prepared
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
@@ -51,12 +52,7 @@ class _DryRun(Exception):
     pass
 
 
-_NOT_IN_REGISTRY = N_("person '%(person)s' is not in the registry")
-
-
-def row_hash(values: dict[str, Any], extra: Any = None) -> str:
-    payload = json.dumps([sorted(values.items()), extra], ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+_NOT_IN_REGISTRY = NOT_IN_REGISTRY
 
 
 def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
@@ -226,7 +222,7 @@ class _PersonWriter(_Writer):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
-        self.write_prepared(prepare_chunk(chunk, fields, errors.file, self.known()), fields, errors)
+        self.write_prepared(prepare_chunk(chunk, self.known(), fields=fields, file=errors.file), fields, errors)
 
     def known(self) -> frozenset[str]:
         """The registry's row hashes: rows carrying one are unchanged and need no keys."""
@@ -236,7 +232,8 @@ class _PersonWriter(_Writer):
                   errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
         """Rows are parsed and keyed by a pool of processes (services/person_prep.py) on a large file,
         while this process writes the chunks before them."""
-        for chunk, ready in prepared(chunks, fields, errors.file, self.known(), processes=pool_size(total, workers)):
+        work = partial(prepare_chunk, fields=fields, file=errors.file)
+        for chunk, ready in prepared(chunks, work, self.known(), processes=pool_size(total, workers)):
             self.write_prepared(ready, fields, errors)
             yield len(chunk)
 
@@ -309,23 +306,40 @@ class _CaseWriter(_Writer):
     def __init__(self, conn: Connection, actor: str, report: ImportReport):
         super().__init__(conn, actor, report)
         self.person_ids = {r[0]: r[1] for r in conn.execute(select(persons.c.ext_id, persons.c.id))}
+        self.ready_charges: dict[int, list[dict[str, Any]]] = {}   # row -> charges parsed when it was prepared
+
+    def shared(self) -> CaseShared:
+        return CaseShared(self.person_ids, frozenset(h for _, h in self.existing.values() if h))
+
+    def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, CaseShared], PreparedCases]:
+        return partial(prepare_case_chunk, fields=fields, file=errors.file, status_map=self.status_map,
+                       file_code=self.file_code)
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
+        self.write_prepared(self.work(fields, errors)(chunk, self.shared()), fields, errors)
+
+    def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
+                  errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
+        """Rows are parsed (values, hashes, charges) by a pool of processes on a large file
+        (services/case_prep.py) while this process writes the chunks before them."""
+        shared = self.shared()
+        for chunk, ready in prepared(chunks, self.work(fields, errors), shared, processes=pool_size(total, workers)):
+            self.write_prepared(ready, fields, errors)
+            yield len(chunk)
+
+    def write_prepared(self, ready: PreparedCases, fields: dict[str, str], errors: ErrorCollector) -> None:
+        errors.errors.extend(ready.errors)
+        self.ready_charges = {}
         new: list[tuple[int, dict[str, Any]]] = []
         changed: list[tuple[int, int, dict[str, Any]]] = []
-        for row_no, raw in chunk:
-            r = rowparse.RowReader(fields, raw, row_no, errors, self.status_map)
-            fresh = self.claim(raw.get(fields["case_id"], "").strip(), row_no, fields["case_id"], errors)
-            values = rowparse.parse_case(r)
+        for prep in ready.rows:
+            row_no, values = prep.row, prep.values
+            fresh = self.claim(prep.key, row_no, fields["case_id"], errors)
             if values is None or not fresh:
                 continue
-            person_ext = values.pop("person_ext_id")
-            if person_ext not in self.person_ids:
-                errors.add(row_no, fields["person_id"], Message(_NOT_IN_REGISTRY, person=person_ext))
-                continue
-            values["person_id"] = self.person_ids[person_ext]
-            values["row_hash"] = row_hash(values)
+            if prep.charges is not None:
+                self.ready_charges[row_no] = prep.charges
             old = self.existing.get(values["ext_id"])
             if errors.errors:
                 continue
@@ -403,7 +417,9 @@ class _CaseWriter(_Writer):
         decides is noted for its row."""
         rows: list[dict[str, Any]] = []
         for row_no, case_id, values in written:
-            mine = parsed_charge_rows(case_id, values, file_code=self.file_code)
+            ready = self.ready_charges.pop(row_no, None)
+            mine = ([{**c, "case_id": case_id} for c in ready] if ready is not None
+                    else parsed_charge_rows(case_id, values, file_code=self.file_code))
             if message := undecided_message(mine):
                 self.report.notes.append(row_note(row_no, message))
             rows += mine

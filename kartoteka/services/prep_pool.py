@@ -1,0 +1,67 @@
+"""Chunks of an import prepared by a pool of processes while the importing process writes.
+
+The pure half of an import (parsing rows, hashing them, computing a new person's stored name keys,
+parsing charge texts) needs no database. On a large file ``prepared`` hands chunks to a pool of
+processes, a few ahead of the importing process, which writes each chunk in order when it is ready; the
+writing stays one transaction. The pool runs the same function the importing process would run inline,
+so a pooled import writes the same rows and reports the same errors as an inline one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Chunk = list[tuple[int, dict[str, str]]]
+R = TypeVar("R")
+POOL_ROWS = 20_000    # a file with fewer rows is prepared inline (starting a pool costs about a second)
+_SHARED: Any = None   # in a pool process: the data every chunk needs (the registry's row hashes, ids ...)
+
+
+def pool_size(rows: int | None, workers: int) -> int:
+    """Processes to prepare ``rows`` rows with: ``workers`` (0: one per core, at most 4), none for a small
+    file or when this process may not start any (KARTOTEKA_IMPORT_WORKERS=1 turns the pool off)."""
+    env = os.environ.get("KARTOTEKA_IMPORT_WORKERS", "").strip()
+    if env.isdigit():
+        workers = int(env)
+    if workers == 0:
+        workers = min(4, os.cpu_count() or 1)
+    if workers <= 1 or rows is None or rows < POOL_ROWS or multiprocessing.current_process().daemon:
+        return 0
+    return workers
+
+
+def _init(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _pooled(work: Callable[[Chunk, Any], R], chunk: Chunk) -> R:
+    return work(chunk, _SHARED)
+
+
+def prepared(chunks: Iterator[Chunk], work: Callable[[Chunk, Any], R], shared: Any, *,
+             processes: int) -> Iterator[tuple[Chunk, R]]:
+    """Each chunk with ``work(chunk, shared)``, in order: inline, or by ``processes`` processes that work
+    up to two chunks each ahead of the caller (the rest of the file is not read ahead). ``work`` must be
+    a module-level function (or a partial of one) and ``shared`` picklable; ``shared`` is sent once."""
+    if processes <= 0:
+        for chunk in chunks:
+            yield chunk, work(chunk, shared)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["kartoteka.services.person_prep", "kartoteka.services.case_prep"])
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(shared,)) as pool:
+        ahead: deque[tuple[Chunk, Future[R]]] = deque()
+        for chunk in chunks:
+            ahead.append((chunk, pool.submit(_pooled, work, chunk)))
+            if len(ahead) > 2 * processes:
+                done, future = ahead.popleft()
+                yield done, future.result()
+        while ahead:
+            done, future = ahead.popleft()
+            yield done, future.result()
