@@ -447,8 +447,8 @@ class _AssessmentWriter(_Writer):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
               errors: ErrorCollector) -> None:
-        note = (f"column '{fields.get('reviewer')}' is not stored: an imported decision is the organisation's, "
-                "recorded by you, with no reviewer here")
+        note = Message(N_("column '%(column)s' is not stored: an imported decision is the organisation's, "
+                          "recorded by you, with no reviewer here"), column=fields.get("reviewer", ""))
         if "reviewer" in fields and note not in self.report.notes:
             self.report.notes.append(note)
         parsed = [(row_no, rowparse.parse_assessment(rowparse.RowReader(fields, raw, row_no, errors), self.definitions,
@@ -524,7 +524,8 @@ class _AssessmentWriter(_Writer):
             "definition_id": values["definition_id"], "statement": values["statement"],
             "stated_on": values["decided_on"], "note": ""})
         self.made += 1
-        note = f"{self.made} recognition(s) recorded from the recognised decisions (vetting's 'recognised by')"
+        note = Message(N_("%(n)d recognition(s) recorded from the recognised decisions (vetting's 'recognised by')"),
+                       n=self.made)
         if self.made == 1:
             self.report.notes.append(note)
         else:
