@@ -28,32 +28,74 @@ BATCH = 2000   # values per IN (...) of a prefetch query (SQLite allows 32,766 p
 Progress = Callable[[int, int], None]
 
 
+UnitsKey = tuple[tuple[str, tuple[int, ...], bool], ...]
+
+
+def units_key(units: list[Token]) -> UnitsKey:
+    """What a list name's blocks depend on (tokens are made from their text: matching/tokens.py)."""
+    return tuple((u.text, u.covers, u.initial) for u in units)
+
+
+class NearPassDeferred(Exception):
+    """A row asked for surnames about one edit away before they were read for its chunk."""
+
+
+class _Wanted:
+    """A NearSource that only records what query_pairs would ask the registry (and finds nothing)."""
+
+    def __init__(self) -> None:
+        self.variants: set[str] = set()
+        self.keys: set[str] = set()
+
+    def near_variants(self, variants: set[str]) -> dict[str, set[str]]:
+        self.variants |= variants
+        return {}
+
+    def existing(self, keys: set[str]) -> set[str]:
+        self.keys |= keys
+        return set()
+
+
 class ListIndex(StoredIndex):
     """A StoredIndex that keeps the persons of every block it has read (the first BLOCK_LIMIT by id, so any
-    smaller limit is a prefix), and reads the blocks of many rows in a few queries."""
+    smaller limit is a prefix), and the blocks of the chunk's list names, exact and near (``defer_near``:
+    a near pass not read yet raises NearPassDeferred instead of reading it for one row)."""
 
     def __init__(self, conn: Connection, load: Callable[[set[int]], None],
                  sensitivities: list[str] | None = None) -> None:
         super().__init__(conn, load, sensitivities)
         self.blocks: dict[int, list[int]] = {}
-        self.exact: dict[tuple[tuple[str, tuple[int, ...], bool], ...], set[int]] = {}   # of the chunk's rows
+        self.names: dict[tuple[UnitsKey, bool], set[int]] = {}   # (list name, near): its blocks
+        self.defer_near = False
 
     def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
-        if near:
-            return super().candidates(units, near=True)
+        key = (units_key(units), near)
+        hashes = self.names.get(key)
+        if hashes is None:
+            if near and self.defer_near:
+                raise NearPassDeferred()
+            hashes = self.names[key] = {stable_hash(p) for p in query_pairs(units, self, near=near)}
         found: set[int] = set()
-        for h in self.exact_blocks(units):
+        for h in hashes:
             found.update(self.block_persons_of(h, BLOCK_LIMIT))
         self._load(found)
         return found
 
-    def exact_blocks(self, units: list[Token]) -> set[int]:
-        """The blocks of a list name without the near surnames (kept for the rows of the chunk)."""
-        key = tuple((u.text, u.covers, u.initial) for u in units)
-        hashes = self.exact.get(key)
-        if hashes is None:
-            hashes = self.exact[key] = {stable_hash(p) for p in query_pairs(units, self, near=False)}
-        return hashes
+    def read_names(self, names: list[list[Token]], *, near: bool) -> set[int]:
+        """The blocks of these list names, with what the near ones need read in a few queries."""
+        if near:
+            wanted = _Wanted()
+            for units in names:
+                query_pairs(units, wanted, near=True)
+            self.near_variants(wanted.variants)
+            self.existing(wanted.keys)
+        out: set[int] = set()
+        for units in names:
+            key = (units_key(units), near)
+            if key not in self.names:
+                self.names[key] = {stable_hash(p) for p in query_pairs(units, self, near=near)}
+            out |= self.names[key]
+        return out
 
     def block_persons_of(self, h: int, limit: int) -> list[int]:
         ids = self.blocks.get(h)
@@ -88,26 +130,26 @@ class ListMatcher(StoredMatcher):
         self.index = ListIndex(conn, self._load, self.sensitivities)
         self._kin = StoredKin(self.index)
 
-    def prefetch(self, qs: Sequence[NameQuery]) -> None:
-        """Read what matching ``qs`` will look up, in a few queries (see the module)."""
+    def prefetch(self, qs: Sequence[NameQuery], *, near: bool = False) -> None:
+        """Read what matching ``qs`` will look up, in a few queries (see the module); ``near``: what their
+        near pass looks up."""
         index = self.index
         assert isinstance(index, ListIndex)
         names: list[tuple[list[Token], PartialDate | None]] = []
         for q in qs:
             written, inline = split_written(q.name)   # as Matcher.prepare_all
             names += [(query_units(name), q.birth_date or inline) for name in written]
-        index.existing({k for units, _ in names for u in units for k in u.keys})   # StoredMatcher._query
-        index.exact.clear()
-        blocks: set[int] = set()
-        for units, birth in names:
-            blocks |= index.exact_blocks(units)
-            blocks |= {stable_hash(p) for p in query_kin(birth, units)}
+        blocks = index.read_names([units for units, _ in names], near=near)
+        if not near:
+            index.existing({k for units, _ in names for u in units for k in u.keys})   # StoredMatcher._query
+            for units, birth in names:
+                blocks |= {stable_hash(p) for p in query_kin(birth, units)}
+            self._read_judgements([query_key(q) for q in qs])
         index.read_blocks(blocks)
         found: set[int] = set()
         for h in blocks:
             found.update(index.blocks[h])
         self._load(found)
-        self._read_judgements([query_key(q) for q in qs])
 
     def _read_judgements(self, keys: list[str]) -> None:
         todo = sorted({k for k in keys if not dict.__contains__(self.judgements, k)})
@@ -123,12 +165,30 @@ class ListMatcher(StoredMatcher):
                                                                         actor=actor, at=str(at)[:19]))
 
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
-        out: list[MatchResult] = []
+        """Per chunk: what every row looks up read at once; the rows matched; the rows whose exact
+        surnames found no match (the Matcher then tries surnames about one edit away) matched again once
+        what their near pass looks up was read for all of them."""
+        index = self.index
+        assert isinstance(index, ListIndex)
+        out: list[MatchResult | None] = []
         for start in range(0, len(qs), CHUNK):
             chunk = qs[start:start + CHUNK]
+            index.names.clear()
             self.prefetch(chunk)
-            for q in chunk:
-                out.append(self.match(q))
-                if progress and (len(out) % 100 == 0 or len(out) == len(qs)):
-                    progress(len(out), len(qs))
-        return out
+            later: list[int] = []
+            index.defer_near = True
+            try:
+                for i, q in enumerate(chunk, start):
+                    try:
+                        out.append(self.match(q))
+                    except NearPassDeferred:
+                        out.append(None)
+                        later.append(i)
+            finally:
+                index.defer_near = False
+            self.prefetch([qs[i] for i in later], near=True)
+            for i in later:
+                out[i] = self.match(qs[i])
+            if progress:
+                progress(len(out), len(qs))
+        return [r for r in out if r is not None]

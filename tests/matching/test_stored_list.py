@@ -44,12 +44,12 @@ HAND = ["Kurtbekir Emir-Useyin", "Эмир Усеин Куртбекиров, 12
 
 
 def _registry(db: Db, tmp_path: Path) -> list[NameQuery]:
-    synth = generate_registry(400, seed=11)
+    synth = generate_registry(300, seed=11)
     rows = [dict(p, sensitivity="public" if i % 3 else "confidential") for i, p in enumerate(synth.persons)]
     path = tmp_path / "persons.csv"
     write_rows(path, PERSON_COLUMNS, rows + EXTRA)
     import_file(db.engine, "persons", path, actor="test")
-    listed = generate_list(synth.persons, 220, seed=13)
+    listed = generate_list(synth.persons, 160, seed=13)
     queries = [NameQuery(r["name"], parse_partial_date(r["birth_date"]) if r["birth_date"] else None,
                          parse_gender(r["gender"]) if r["gender"] else None, r["id"]) for r in listed]
     return queries + [NameQuery(h) for h in HAND] + queries[:15]   # rows repeat in a real list
