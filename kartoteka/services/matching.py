@@ -17,15 +17,12 @@ from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.person import Gender
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.services import lists
 from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
-from kartoteka.services.match_pool import PooledMatcher, pool_size
 from kartoteka.matching.stored_cache import search_matcher
 from kartoteka.services.name_index import sync_name_index, synced_head
-from kartoteka.tabular.documents import open_list
 
 JUDGEMENTS = ("same", "different", "unsure")
 OUT_COLUMNS = ["id", "person_id", "score", "decision", "explanation"]
@@ -78,6 +75,9 @@ class ListMatch:
 def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[ListRow]:
     """A list file's rows as queries: any list format (CSV, XLSX, JSON Lines, DOCX tables, PDF text,
     plain text), read by kartoteka.services.lists; unreadable dates or genders are noted, not fatal."""
+    from kartoteka.services import lists   # here, as the pool below: a search needs neither (start-up time)
+    from kartoteka.tabular.documents import open_list
+
     listing = lists.read_list(open_list(path), mapping)
     return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
 
@@ -99,6 +99,8 @@ def candidates_path(engine: Engine, rows: int) -> str:
         return "index"
     with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
         size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
+    from kartoteka.services.match_pool import pool_size
+
     processes = pool_size(engine, rows)
     index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else rows * STORED_ROW_S
     return "index" if index <= size * LOAD_PERSON_S + rows * MEMORY_ROW_S else "registry"
@@ -120,6 +122,8 @@ def list_matcher(engine: Engine, rows: int, *, settings: MatchSettings = DEFAULT
         return
     sync_name_index(engine)
     with engine.connect() as conn:
+        from kartoteka.services.match_pool import PooledMatcher, pool_size
+
         yield PooledMatcher(conn, engine, processes=pool_size(engine, rows), settings=settings)
 
 
