@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Engine
 
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import MatchResult, NameQuery
-from kartoteka.matching.stored_list import ListMatcher
+from kartoteka.matching.stored_list import ListIndex, ListMatcher
+from kartoteka.matching.tokens import query_units
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -93,5 +94,20 @@ class PooledMatcher(ListMatcher):
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
         if not self.processes:
             return super().match_many(qs, progress)
-        return match_pooled(self.engine, qs, settings=self.settings, processes=self.processes,
-                            sensitivities=self.sensitivities, progress=progress)
+        order = self.by_surname(qs)
+        results = match_pooled(self.engine, [qs[i] for i in order], settings=self.settings,
+                               processes=self.processes, sensitivities=self.sensitivities, progress=progress)
+        out: list[MatchResult | None] = [None] * len(qs)
+        for i, result in zip(order, results):
+            out[i] = result
+        return [r for r in out if r is not None]
+
+    def by_surname(self, qs: Sequence[NameQuery]) -> list[int]:
+        """Row numbers ordered by the first registry surname of each row's words: rows of one surname find
+        the same persons, so a process that gets them together loads those persons once."""
+        words = [[k for u in query_units(q.name) if len(u.covers) == 1 for k in sorted(u.keys)] for q in qs]
+        index = self.index
+        assert isinstance(index, ListIndex)
+        surnames = index.existing({k for w in words for k in w})
+        first = [min((k for k in w if k in surnames), default="") for w in words]
+        return sorted(range(len(qs)), key=lambda i: first[i])

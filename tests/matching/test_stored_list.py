@@ -117,3 +117,7 @@ def test_a_pool_of_processes_answers_as_one_process(db: Db, tmp_path: Path, monk
                                   progress=lambda n, _total: done.append(n))
     assert _seen(got) == expected
     assert done[-1] == len(queries) and done == sorted(done)
+    with db.engine.connect() as conn:   # rows handed out by surname, results back in the list's order
+        pooled = match_pool.PooledMatcher(conn, db.engine, processes=2)
+        assert pooled.by_surname(queries) != list(range(len(queries)))
+        assert _seen(pooled.match_many(queries)) == expected
