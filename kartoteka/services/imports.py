@@ -22,7 +22,7 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import record_keys, refresh_persons, write_new_keys
 from kartoteka.services.case_prep import (NOT_IN_REGISTRY, CaseShared, PreparedCases, prepare_case_chunk,
                                           row_hash)
-from kartoteka.services.person_prep import Keys, PersonRow, PreparedChunk, person_record, prepare_chunk
+from kartoteka.services.person_prep import PersonRow, PreparedChunk, person_record, prepare_chunk
 from kartoteka.services.prep_pool import Chunk, pool_size, prepared
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
@@ -239,7 +239,7 @@ class _PersonWriter(_Writer):
 
     def write_prepared(self, ready: PreparedChunk, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
-        new: list[tuple[PersonRow, Keys | None]] = []
+        new: list[tuple[PersonRow, set[int] | None]] = []
         updated: list[int] = []
         for (row_no, key, person), keys in zip(ready.rows, ready.keys):
             fresh = self.claim(key, row_no, fields["id"], errors)
@@ -258,9 +258,9 @@ class _PersonWriter(_Writer):
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
         refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
-        self._insert(new)
+        self._insert(new, ready.variants)
 
-    def _insert(self, keyed: list[tuple[PersonRow, Keys | None]]) -> None:
+    def _insert(self, keyed: list[tuple[PersonRow, set[int] | None]], variants: set[tuple[str, str]]) -> None:
         if not keyed:
             return
         new = [p for p, _ in keyed]
@@ -275,8 +275,13 @@ class _PersonWriter(_Writer):
              "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
             for i, p in zip(ids, new)])
         # the name index, from the rows as written (keys computed when the rows were prepared)
-        write_new_keys(self.conn, [(i, k if k is not None else record_keys(person_record(i, p)))
-                                   for i, (p, k) in zip(ids, keyed)])
+        written: list[tuple[int, set[int]]] = []
+        for i, (p, k) in zip(ids, keyed):
+            if k is None:
+                k, vs = record_keys(person_record(i, p))
+                variants = variants | vs
+            written.append((i, k))
+        write_new_keys(self.conn, written, variants)
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:

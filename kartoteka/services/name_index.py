@@ -56,13 +56,13 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
     return n
 
 
-def write_new_keys(conn: Connection, keyed: list[tuple[int, tuple[set[int], set[tuple[str, str]]]]]) -> int:
-    """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys
-    ``record_keys`` gave for their records as the caller wrote them (no read back): the bulk imports."""
-    rows = [(pid, k) for pid, (keys, _) in keyed for k in keys]
+def write_new_keys(conn: Connection, keyed: list[tuple[int, set[int]]], variants: set[tuple[str, str]]) -> int:
+    """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys and
+    surname variants ``record_keys`` gave for their records as the caller wrote them (no read back): the
+    bulk imports."""
+    rows = [(pid, k) for pid, keys in keyed for k in keys]
     rows.sort(key=lambda r: r[1])   # in key order: the key index's pages are written in sequence
     _write_keys(conn, rows)
-    variants: set[tuple[str, str]] = set().union(*(vs for _, (_, vs) in keyed)) if keyed else set()
     _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
     keys_refreshed(conn, {pid for pid, _ in keyed})
     return len(keyed)

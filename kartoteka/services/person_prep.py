@@ -17,7 +17,6 @@ from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 from kartoteka.services import rows as rowparse
 from kartoteka.services.prep_pool import Chunk
 
-Keys = tuple[set[int], set[tuple[str, str]]]   # record_keys: a person's stored keys, its surname variants
 
 
 @dataclass
@@ -33,10 +32,12 @@ class PersonRow:
 @dataclass
 class PreparedChunk:
     """A chunk's rows as (row number, id cell, parsed person or None), the stored keys of each parsed
-    person whose row hash is not already in the registry (None otherwise), and the chunk's row errors."""
+    person whose row hash is not already in the registry (None otherwise), the surname variants of those
+    persons together, and the chunk's row errors."""
 
     rows: list[tuple[int, str, PersonRow | None]]
-    keys: list[Keys | None]
+    keys: list[set[int] | None]
+    variants: set[tuple[str, str]] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -70,7 +71,13 @@ def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str]
 
     errors = ErrorCollector(file)
     rows = parse_person_chunk(chunk, fields, errors)
-    keys: list[Keys | None] = [
-        None if p is None or p.values["row_hash"] in known else record_keys(person_record(0, p))
-        for _, _, p in rows]
-    return PreparedChunk(rows, keys, errors.errors)
+    keys: list[set[int] | None] = []
+    variants: set[tuple[str, str]] = set()
+    for _, _, person in rows:
+        if person is None or person.values["row_hash"] in known:
+            keys.append(None)
+            continue
+        mine, vs = record_keys(person_record(0, person))
+        keys.append(mine)
+        variants |= vs
+    return PreparedChunk(rows, keys, variants, errors.errors)
