@@ -85,6 +85,11 @@ def check_shape(name: str, rows: int, columns: int, limits: Limits) -> None:
                               file=name, columns=f"{columns:,}", limit=f"{limits.columns:,}")
 
 
+def broken_text(value: str) -> bool:
+    """True when the text holds an unpaired surrogate (bytes that did not decode)."""
+    return _SURROGATE.search(value) is not None
+
+
 def cell_problem(value: str, limits: Limits) -> str:
     """Why a cell's text cannot be taken ('' when it can)."""
     if len(value) > limits.cell_chars:

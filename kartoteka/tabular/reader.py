@@ -23,7 +23,7 @@ from kartoteka.errors import InvalidInput, Message, N_, RowError
 from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.list_lines import not_a_row
-from kartoteka.tabular.limits import Limits, cell_problem, check_file, check_shape, check_zip, current_limits, \
+from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
 
 MAX_FIELD = 20_000
@@ -218,6 +218,9 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
 
 
 def _checked(table: RawTable, row_no: int, headers: list[str], cells: list[str], limits: Limits) -> dict[str, str]:
+    if len(cells) >= len(headers) and max(map(len, cells), default=0) <= limits.cell_chars \
+            and not broken_text("".join(cells)):
+        return dict(zip(headers, cells))   # every cell can be taken (the usual row): one check of them all
     row: dict[str, str] = {}
     for i, h in enumerate(headers):
         value = cells[i] if i < len(cells) else ""
