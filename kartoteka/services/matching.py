@@ -87,8 +87,8 @@ ALWAYS_STORED = 50   # up to this many rows, the stored index whatever the regis
 # load): a list row through the stored index, a chunk of rows at a time (matching/stored_list.py, candidates
 # loaded as found), a registry person loaded into memory, a list row in memory; starting a pool of processes
 # (services/match_pool.py: rows through the index go to every core), whose processes each load the
-# candidates they find and keep their own caches (half again the work, shared by the processes)
-STORED_ROW_S, LOAD_PERSON_S, MEMORY_ROW_S, POOL_START_S, POOL_WORK = 0.0035, 0.00007, 0.002, 1.0, 1.5
+# candidates they find and keep their own caches (1.4x the work, shared by the processes)
+STORED_ROW_S, LOAD_PERSON_S, MEMORY_ROW_S, POOL_START_S, POOL_WORK = 0.0035, 0.00007, 0.002, 1.0, 1.4
 
 
 def candidates_path(engine: Engine, rows: int) -> str:
