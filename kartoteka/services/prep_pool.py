@@ -14,6 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 Chunk = list[tuple[int, dict[str, str]]]
@@ -55,13 +56,31 @@ def prepared(chunks: Iterator[Chunk], work: Callable[[Chunk, Any], R], shared: A
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["kartoteka.services.person_prep", "kartoteka.services.case_prep"])
+    broken = False
     with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(shared,)) as pool:
-        ahead: deque[tuple[Chunk, Future[R]]] = deque()
+        ahead: deque[tuple[Chunk, Future[R] | None]] = deque()
+
+        def result(chunk: Chunk, future: Future[R] | None) -> R:
+            nonlocal broken
+            if future is not None and not broken:
+                try:
+                    return future.result()
+                except BrokenProcessPool:   # a process died (killed, out of memory): the rest inline
+                    broken = True
+            return work(chunk, shared)
+
+        def submit(chunk: Chunk) -> Future[R] | None:
+            nonlocal broken
+            if not broken:
+                try:
+                    return pool.submit(_pooled, work, chunk)
+                except BrokenProcessPool:
+                    broken = True
+            return None
+
         for chunk in chunks:
-            ahead.append((chunk, pool.submit(_pooled, work, chunk)))
+            ahead.append((chunk, submit(chunk)))
             if len(ahead) > 2 * processes:
-                done, future = ahead.popleft()
-                yield done, future.result()
+                yield ahead[0][0], result(*ahead.popleft())
         while ahead:
-            done, future = ahead.popleft()
-            yield done, future.result()
+            yield ahead[0][0], result(*ahead.popleft())

@@ -183,3 +183,19 @@ def test_a_pooled_cases_import_names_a_person_not_in_the_registry(db: Db, tmp_pa
     assert "P404" in str(exc.value.errors[0].reason) or "P404" in str(exc.value.errors[1].reason)
     with db.engine.connect() as conn:
         assert conn.execute(select(cases.c.id)).first() is None
+
+
+def _dies_in_a_pool(chunk: list[tuple[int, dict[str, str]]], shared: int) -> list[int]:
+    """The row numbers plus ``shared``, except that a pool process running it dies on its second chunk."""
+    import multiprocessing
+    import os
+    if multiprocessing.parent_process() is not None and chunk[0][0] > 10:
+        os._exit(3)
+    return [row + shared for row, _ in chunk]
+
+
+def test_a_pool_whose_process_dies_finishes_the_chunks_inline() -> None:
+    chunks = [[(row, {})] for row in range(1, 40, 3)]
+    got = list(prep_pool.prepared(iter(chunks), _dies_in_a_pool, 100, processes=2))
+    assert [c for c, _ in got] == chunks
+    assert [r for _, r in got] == [[row + 100] for row in range(1, 40, 3)]
