@@ -12,7 +12,6 @@ from kartoteka.services.browse import PersonFilters, PersonRow, search
 from kartoteka.services import persons_patch
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.api.models import ERRORS, Text
-from kartoteka.web.cpu_pool import run_cpu
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
 
 router = APIRouter(prefix="/persons", tags=["persons"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -57,10 +56,9 @@ async def filters(q: Annotated[str, Query(max_length=300, description="a name in
 
 
 @router.get("", response_model=list[PersonRow], summary="Search persons across scripts, with filters")
-async def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
-                         limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
-    # CPU-bound: a few at a time in arrival order, off the event loop (web/cpu_pool.py)
-    return await run_cpu(search, engine, principal, f, limit=limit, flags_for=flag_tags(principal))
+def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
+    return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal))
 
 
 def person_out(engine: EngineDep, principal: access.Principal, ref: str, via: str) -> PersonOut:
