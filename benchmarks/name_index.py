@@ -99,7 +99,7 @@ def main() -> None:
         if args.duplicates:
             paths: list[str] = []
             t = time.perf_counter()
-            find_duplicates(engine, on_path=paths.append)
+            find_duplicates(engine, on_path=paths.append, full=True)   # not the pairs stored by an earlier run
             full = time.perf_counter() - t
             version = int(get_person(engine, ext).person["version"])
             edit_person(engine, admin, ext, PersonEdit(version=version, primary_name="Зайцев Игорь Петрович"))

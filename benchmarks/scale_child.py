@@ -83,7 +83,7 @@ def duplicates(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     paths: list[str] = []
     t, c = time.perf_counter(), time.process_time()
-    pairs = find_duplicates(engine, on_path=paths.append)
+    pairs = find_duplicates(engine, on_path=paths.append, full=True)   # not the pairs stored by an earlier run
     full, full_cpu = time.perf_counter() - t, time.process_time() - c
     ext = _edit_target(engine)
     _rename(engine, ext, f"Зайцев Игорь Петрович {int(time.time()) % 1000}")

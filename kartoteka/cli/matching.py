@@ -88,14 +88,17 @@ def search(ctx: typer.Context, text: str,
 def duplicates(ctx: typer.Context,
                as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
                out: Annotated[Path | None, typer.Option("--out", help="Also write the pairs to this CSV file")] = None,
+               rescan: Annotated[bool, typer.Option("--rescan", help="Score every person again, not only the "
+                                                    "persons changed since the pairs were stored")] = False,
                ) -> None:
-    """List likely duplicate persons inside the registry, with explanations."""
+    """List likely duplicate persons inside the registry, with explanations. The pairs are stored: the web
+    pages read them, and later calls rescore only the persons changed since."""
     st = state(ctx)
     with user_errors():
         from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
 
         with progress_bar("Scoring persons for duplicates") as progress:
-            pairs = svc.find_duplicates(st.engine(), progress=progress)
+            pairs = svc.find_duplicates(st.engine(), progress=progress, full=rescan)
         if out is not None:
             svc.write_duplicates(pairs, out)
     if as_json:

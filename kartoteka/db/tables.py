@@ -394,6 +394,27 @@ name_keys_state = Table(   # one row: the audit chain position (audit_head.chang
     Column("seq", Integer, nullable=False),           # -1: never built
 )
 
+duplicate_pairs = Table(   # likely duplicates as last scored (services/duplicate_pairs.py); derived, not audited
+    "duplicate_pairs", metadata,
+    Column("person_id", Integer, primary_key=True),          # the lower id of the pair
+    Column("other_person_id", Integer, primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Index("ix_duplicate_pairs_other", "other_person_id"),
+)
+
+duplicate_state = Table(   # one row: what duplicate_pairs reflect, and the full scan under way
+    "duplicate_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),           # audit_head.changed_seq the pairs reflect; -1: never scored
+    Column("settings", String(64), nullable=False),   # the matcher and settings they were scored with (a hash)
+    Column("beat", Float),                            # a full scan's last sign of life (epoch seconds); NULL: none runs
+    Column("started", Float),                         # when that scan started (epoch seconds)
+    Column("done", Integer, nullable=False),          # its progress: persons scored of total
+    Column("total", Integer, nullable=False),
+    Column("error", Text),                            # the last full scan's failure
+)
+
 value_mappings = Table(   # free-text values confirmed once per organisation (services/value_mappings.py)
     "value_mappings", metadata,
     Column("organisation", String(300), primary_key=True),

@@ -1,24 +1,36 @@
-"""Likely duplicates kept current incrementally.
+"""Likely duplicates stored in the database (tables duplicate_pairs, duplicate_state) and kept current.
 
-The first call scores every person against the registry (services.matching._all_pairs: one pass, the
-registry in memory). After that, a call rescores only the persons audited since (an edit, an import, a
-merge, a delete: db/chain.py numbers committed changes): their pairs are dropped, and their own name is
-scored against the stored index's candidates (matching/stored.py) and, for the other direction, the
-names of the persons that share a block with them are scored against them. A pair keeps the rule of
-the full scan: the score of the lower id's name against the other when that reaches review, else the
-other way round. When many persons changed (a large import), the full scan is cheaper and runs again.
+A full scan (services/duplicate_scan.py) scores every person once and stores the pairs with the audit
+chain position they reflect (duplicate_state.seq) and the matcher settings they were scored with. It is
+run by the CLI (`kartoteka duplicates`) or by a web job in a child process (web/job_tasks.py), never
+inside a web request of a large registry: while it runs, it writes its progress (done, total) and a sign
+of life (``beat``) to duplicate_state, so any worker can show it, and a scan whose process died (no beat
+for SCAN_STALE seconds) may be started again.
+
+After that, a call rescores only the persons audited since (an edit, an import, a merge, a delete:
+db/chain.py numbers committed changes): their pairs are dropped, their own name is scored against the
+stored index's candidates (matching/stored.py) and, for the other direction, the names of the persons
+that share a block with them are scored against them. A pair keeps the full scan's rule: the score of
+the lower id's name against the other when that reaches review, else the other way round. When more
+than FULL_SHARE of the registry changed (a large import), the full scan is cheaper and is needed again.
 """
 
 from __future__ import annotations
 
-import threading
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
 
-from kartoteka.db.tables import persons
+from kartoteka.db.bulk import insert_rows
+from kartoteka.db.tables import duplicate_pairs, duplicate_state, persons
 from kartoteka.domain.person import Gender
-from kartoteka.matching.config import MatchSettings
+from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
 from kartoteka.matching.engine import NameQuery
 from kartoteka.matching.index import ANY
 from kartoteka.matching.scorer import Scored
@@ -28,93 +40,230 @@ from kartoteka.matching.tokens import query_units
 from kartoteka.services.name_index import changed_head, changed_persons, sync_name_index
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from kartoteka.services.matching import DuplicatePair
 
 Pairs = dict[tuple[int, int], "DuplicatePair"]
-FULL_SHARE = 0.05   # more changed persons than this share of the registry: score everything again
-_LOCK = threading.Lock()
-_STATES: dict[tuple[str, MatchSettings], tuple[int, Pairs]] = {}
+Progress = Callable[[int, int], None]
+FULL_SHARE = 0.05    # more changed persons than this share of the registry: score everything again
+SCAN_STALE = 120.0   # seconds without a sign of life after which a scan is taken for dead
+BEAT_EVERY = 2.0     # seconds between a running scan's writes of its progress
 
 
-def current_pairs(engine: Engine, settings: MatchSettings,
-                  full_scan: Callable[[], list[DuplicatePair]]) -> tuple[list[DuplicatePair], str]:
-    """The registry's pairs, best first, and how they were brought up to date: "cached", "incremental"
-    (with the number of persons rescored) or "full"."""
-    key = (engine.url.render_as_string(hide_password=False), settings)
-    with _LOCK:
+class ScanNeeded(Exception):
+    """The stored pairs cannot be brought up to date by rescoring a few persons: a full scan is needed."""
+
+
+@dataclass(frozen=True)
+class ScanStatus:
+    """What a reader of the pairs is told: ``ready`` (stored pairs, current or a quick update away),
+    ``running`` (a full scan under way: done of total), ``needed`` (none yet, or too much changed)."""
+    state: str
+    done: int = 0
+    total: int = 0
+    started: float | None = None   # epoch seconds
+    error: str = ""                # the last full scan's failure, if it failed
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def minutes_left(self) -> int | None:
+        """The estimate in whole minutes, rounded up (0: less than a minute); None before anything is done."""
+        if self.state != "running" or not self.total or self.done <= 0 or self.started is None:
+            return None
+        left = max(0.0, (time.time() - self.started) * (self.total - self.done) / self.done)
+        return (int(left) + 59) // 60 if left >= 60 else 0
+
+
+def settings_key(settings: MatchSettings) -> str:
+    """The matcher and settings the pairs were scored with (other settings: the stored pairs do not count)."""
+    text = json.dumps([ALGORITHM, VERSION, settings.as_dict()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _state(conn: Connection) -> dict[str, object]:
+    row = conn.execute(select(duplicate_state).where(duplicate_state.c.id == 1)).mappings().first()
+    if row is None:
+        return {"seq": -1, "settings": "", "beat": None, "done": 0, "total": 0, "started": None, "error": None}
+    return dict(row)
+
+
+def _registry_size(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(persons)).scalar_one())
+
+
+def _usable(conn: Connection, state: dict[str, object], key: str, head: int) -> set[int] | None:
+    """The persons to rescore to bring the stored pairs to ``head``; None when a full scan is needed."""
+    seq = cast(int, state["seq"])
+    if state["settings"] != key or seq < 0:
+        return None
+    if seq >= head:
+        return set()
+    changed = changed_persons(conn, seq, head)
+    return changed if len(changed) <= max(50, _registry_size(conn) * FULL_SHARE) else None
+
+
+def scan_status(engine: Engine, settings: MatchSettings) -> ScanStatus:
+    """Whether the stored pairs can be read now, or a full scan runs or is needed."""
+    with engine.connect() as conn:
+        state = _state(conn)
+        usable = _usable(conn, state, settings_key(settings), changed_head(conn))
+    beat = cast(float | None, state["beat"])
+    if beat is not None and time.time() - beat < SCAN_STALE:
+        if usable is None:
+            return ScanStatus("running", cast(int, state["done"]), cast(int, state["total"]),
+                              cast(float | None, state["started"]))
+    return ScanStatus("needed" if usable is None else "ready", started=cast(float | None, state["started"]),
+                      error=cast(str | None, state["error"]) or "")
+
+
+def registry_size(engine: Engine) -> int:
+    """Person records (deleted ones too, as the share of changed persons counts them)."""
+    with engine.connect() as conn:
+        return _registry_size(conn)
+
+
+def claim_scan(engine: Engine) -> bool:
+    """Mark a full scan as started, unless one is running (a sign of life within SCAN_STALE); whether
+    the caller is now the one to run it (two workers asking at once start one scan)."""
+    now = time.time()
+    with engine.begin() as conn:
+        if conn.execute(select(duplicate_state.c.id).where(duplicate_state.c.id == 1)).first() is None:
+            conn.execute(insert(duplicate_state).values(id=1, seq=-1, settings="", done=0, total=0))
+        claimed = conn.execute(update(duplicate_state).where(
+            duplicate_state.c.id == 1, or_(duplicate_state.c.beat.is_(None), duplicate_state.c.beat < now - SCAN_STALE))
+            .values(beat=now, started=now, done=0, total=0, error=None))
+        return claimed.rowcount == 1
+
+
+def run_scan(engine: Engine, settings: MatchSettings, scan: Callable[[Progress], list[DuplicatePair]],
+             progress: Progress | None = None) -> list[DuplicatePair]:
+    """Score every person (``scan``) and store the pairs; the progress goes to duplicate_state too (every
+    BEAT_EVERY seconds), a failure into its ``error``. The caller has claimed the scan, or runs it anyway
+    (the CLI)."""
+    with engine.connect() as conn:
+        head = changed_head(conn)
+    last = 0.0
+
+    def beat(done: int, total: int) -> None:
+        nonlocal last
+        if progress is not None:
+            progress(done, total)
+        if time.time() - last >= BEAT_EVERY or done == total:
+            last = time.time()
+            with engine.begin() as conn:
+                conn.execute(update(duplicate_state).where(duplicate_state.c.id == 1).values(
+                    beat=last, done=done, total=total))
+
+    claim_scan(engine)   # the state row exists, and a CLI scan shows in the web's status too
+    try:
+        pairs = scan(beat)
+    except BaseException as exc:
+        with engine.begin() as conn:
+            conn.execute(update(duplicate_state).where(duplicate_state.c.id == 1).values(
+                beat=None, error=f"{exc.__class__.__name__}: {exc}"[:500]))
+        raise
+    with engine.begin() as conn:
+        conn.execute(delete(duplicate_pairs))
+        _insert(conn, pairs)
+        conn.execute(update(duplicate_state).where(duplicate_state.c.id == 1).values(
+            seq=head, settings=settings_key(settings), beat=None, error=None))
+    return pairs
+
+
+def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:
+    insert_rows(conn, duplicate_pairs, [{"person_id": p.person_id, "other_person_id": p.other_person_id,
+                                         "score": p.score, "explanation": p.explanation} for p in pairs])
+
+
+def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[DuplicatePair], str]:
+    """The stored pairs, best first, brought up to date: "cached" when nothing changed, "incremental (N
+    persons)" after rescoring the persons changed since; ScanNeeded when a full scan is needed."""
+    key = settings_key(settings)
+    for _ in range(3):   # another process may move the pairs meanwhile: then read its result
         with engine.connect() as conn:
             head = changed_head(conn)
-            state = _STATES.get(key)
-            if state is not None and state[0] == head:
-                return _sorted(state[1]), "cached"
-            if state is not None:
-                changed = changed_persons(conn, state[0], head)
-                size = conn.execute(select(func.count()).select_from(persons)).scalar_one()
-                if len(changed) <= max(50, size * FULL_SHARE):
-                    pairs = dict(state[1])
-                    _rescore(engine, settings, changed, pairs)
-                    _STATES[key] = (head, pairs)
-                    return _sorted(pairs), f"incremental ({len(changed)} persons)"
-        pairs = {(p.person_id, p.other_person_id): p for p in full_scan()}
-        _STATES[key] = (head, pairs)
-        return _sorted(pairs), "full"
+            state = _state(conn)
+            changed = _usable(conn, state, key, head)
+            if changed is None:
+                raise ScanNeeded()
+            if not changed:
+                return _read(conn), "cached"
+        sync_name_index(engine)
+        with engine.connect() as conn:
+            new = _rescore(conn, settings, changed)
+        with engine.begin() as conn:
+            moved = conn.execute(update(duplicate_state).where(
+                duplicate_state.c.id == 1, duplicate_state.c.seq == state["seq"],
+                duplicate_state.c.settings == key).values(seq=head))
+            if moved.rowcount != 1:
+                continue
+            ids = sorted(changed)
+            for i in range(0, len(ids), 500):   # the changed persons' pairs: scored again above
+                part = ids[i:i + 500]
+                conn.execute(delete(duplicate_pairs).where(or_(duplicate_pairs.c.person_id.in_(part),
+                                                               duplicate_pairs.c.other_person_id.in_(part))))
+            _insert(conn, list(new.values()))
+            pairs = _read(conn)
+        return pairs, f"incremental ({len(changed)} persons)"
+    raise ScanNeeded()
 
 
-def pairs_ready(engine: Engine, settings: MatchSettings) -> bool:
-    """Whether pairs were scored in this process (bringing them up to date is then quick)."""
-    return (engine.url.render_as_string(hide_password=False), settings) in _STATES
-
-
-def _sorted(pairs: Pairs) -> list[DuplicatePair]:
-    return sorted(pairs.values(), key=lambda d: (-d.score, d.person_id, d.other_person_id))
-
-
-def _rescore(engine: Engine, settings: MatchSettings, changed: set[int], pairs: Pairs) -> None:
+def _read(conn: Connection) -> list[DuplicatePair]:
     from kartoteka.services.matching import DuplicatePair
 
-    for pair in [p for p in pairs if p[0] in changed or p[1] in changed]:
-        del pairs[pair]
-    sync_name_index(engine)
+    p1, p2 = aliased(persons), aliased(persons)
+    d = duplicate_pairs.c
+    rows = conn.execute(select(d.person_id, p1.c.ext_id, d.other_person_id, p2.c.ext_id, d.score, d.explanation)
+                        .join(p1, p1.c.id == d.person_id).join(p2, p2.c.id == d.other_person_id)
+                        .order_by(d.score.desc(), d.person_id, d.other_person_id))
+    return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
+
+
+def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pairs:
+    """The pairs of the changed persons, scored through the stored index on ``conn``."""
+    from kartoteka.services.matching import DuplicatePair
+
+    pairs: Pairs = {}
     skip = settings.cap_date < settings.review_threshold   # as the full scan
-    with engine.connect() as conn:
-        m = StoredMatcher(conn, settings=settings)
-        scores: dict[int, dict[int, Scored]] = {}
+    m = StoredMatcher(conn, settings=settings)
+    scores: dict[int, dict[int, Scored]] = {}
 
-        def scores_of(pid: int) -> dict[int, Scored]:
-            if pid not in scores:
-                scores[pid] = {}
-                if pid in m.row_of and m.record(pid).names:
-                    cand = m.record(pid)
-                    gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
-                    q = NameQuery(cand.names[0].full, cand.birth, gender)
-                    scores[pid] = {m.ids[row]: sc for row, sc in m.score_all(q, skip_other_dates=skip)
-                                   if m.ids[row] != pid}
-            return scores[pid]
+    def scores_of(pid: int) -> dict[int, Scored]:
+        if pid not in scores:
+            scores[pid] = {}
+            if pid in m.row_of and m.record(pid).names:
+                cand = m.record(pid)
+                gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
+                q = NameQuery(cand.names[0].full, cand.birth, gender)
+                scores[pid] = {m.ids[row]: sc for row, sc in m.score_all(q, skip_other_dates=skip)
+                               if m.ids[row] != pid}
+        return scores[pid]
 
-        done: set[tuple[int, int]] = set()
-        for c in sorted(changed):
-            if c not in m.row_of:
-                continue   # deleted: its pairs are gone
-            cand = m.record(c)
-            blocks = {stable_hash(p) for p in person_pairs(cand.names) if p[-1] != ANY}
-            blocks |= {stable_hash(p) for p in person_kin(cand.birth, cand.names)}
-            others = set(scores_of(c))
-            for ids in cast(StoredIndex, m.index).block_persons(blocks, BLOCK_LIMIT).values():
-                others.update(ids)
-            if cand.names:   # names about one edit away (typos) find each other in both directions
-                others |= m.index.candidates(query_units(cand.names[0].full), near=True)
-            for x in sorted(others - {c}):
-                a, b = min(c, x), max(c, x)
-                if (a, b) in done:
-                    continue
-                done.add((a, b))
-                forward, backward = scores_of(a).get(b), scores_of(b).get(a)
-                if forward is not None and forward.score >= settings.review_threshold:
-                    best = forward
-                elif backward is not None and backward.score >= settings.review_threshold:
-                    best = backward
-                else:
-                    continue
-                pairs[(a, b)] = DuplicatePair(a, m.ext_ids[a], b, m.ext_ids[b], best.score, "; ".join(best.reasons))
+    done: set[tuple[int, int]] = set()
+    for c in sorted(changed):
+        if c not in m.row_of:
+            continue   # deleted: its pairs are gone
+        cand = m.record(c)
+        blocks = {stable_hash(p) for p in person_pairs(cand.names) if p[-1] != ANY}
+        blocks |= {stable_hash(p) for p in person_kin(cand.birth, cand.names)}
+        others = set(scores_of(c))
+        for ids in cast(StoredIndex, m.index).block_persons(blocks, BLOCK_LIMIT).values():
+            others.update(ids)
+        if cand.names:   # names about one edit away (typos) find each other in both directions
+            others |= m.index.candidates(query_units(cand.names[0].full), near=True)
+        for x in sorted(others - {c}):
+            a, b = min(c, x), max(c, x)
+            if (a, b) in done:
+                continue
+            done.add((a, b))
+            forward, backward = scores_of(a).get(b), scores_of(b).get(a)
+            if forward is not None and forward.score >= settings.review_threshold:
+                best = forward
+            elif backward is not None and backward.score >= settings.review_threshold:
+                best = backward
+            else:
+                continue
+            pairs[(a, b)] = DuplicatePair(a, m.ext_ids[a], b, m.ext_ids[b], best.score, "; ".join(best.reasons))
+    return pairs

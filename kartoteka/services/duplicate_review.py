@@ -42,11 +42,13 @@ def _latest_judgements(engine: Engine, ids: set[int]) -> dict[tuple[int, int], A
     return {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)): r for r in rows}
 
 
-def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200) -> list[DuplicateView]:
+def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, scan: bool = True
+                    ) -> list[DuplicateView]:
     """Likely duplicate pairs, best first, without pairs that involve a person the principal may not
-    see; pairs judged 'different' are gone (services/matching.find_duplicates leaves them out)."""
+    see; pairs judged 'different' are gone (services/matching.find_duplicates leaves them out). With
+    ``scan=False``, ScanNeeded when no stored pairs can be read (a web request does not score)."""
     require(principal, "edit")
-    pairs = find_duplicates(engine)
+    pairs = find_duplicates(engine, scan=scan)
     allowed = visible_person_ids(engine, principal, {i for p in pairs for i in (p.person_id, p.other_person_id)})
     shown = [p for p in pairs if p.person_id in allowed and p.other_person_id in allowed][:max(1, limit)]
     ids = {i for p in shown for i in (p.person_id, p.other_person_id)}

@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, insert, select
 
@@ -23,6 +24,9 @@ from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
 from kartoteka.matching.stored_cache import search_matcher
 from kartoteka.services.name_index import sync_name_index, synced_head
+
+if TYPE_CHECKING:
+    from kartoteka.services.duplicate_pairs import ScanStatus
 
 JUDGEMENTS = ("same", "different", "unsure")
 OUT_COLUMNS = ["id", "person_id", "score", "decision", "explanation"]
@@ -216,27 +220,36 @@ def write_duplicates(pairs: list[DuplicatePair], out: Path) -> int:
     return len(pairs)
 
 
-def duplicates_ready(engine: Engine, *, settings: MatchSettings = DEFAULT) -> bool:
-    """Whether find_duplicates would answer at once (pairs were scored in this process: bringing them up
-    to date rescores only the persons changed since)."""
-    from kartoteka.services.duplicate_pairs import pairs_ready
-    return pairs_ready(engine, settings)
+def duplicate_status(engine: Engine, *, settings: MatchSettings = DEFAULT) -> ScanStatus:
+    """Whether the stored pairs can be read now (``ready``), or a full scan runs (with its progress) or is
+    needed (services/duplicate_pairs.py)."""
+    from kartoteka.services.duplicate_pairs import scan_status
+    return scan_status(engine, settings)
 
 
 def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
-                    progress: Progress | None = None, on_path: Callable[[str], None] | None = None
-                    ) -> list[DuplicatePair]:
+                    progress: Progress | None = None, on_path: Callable[[str], None] | None = None,
+                    scan: bool = True, full: bool = False) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
-    `different` are left out. The first call scores every person; later ones rescore only the persons
-    changed since (services/duplicate_pairs.py; ``on_path`` is told which). Judgements do not change
-    the pairs: they are applied here, on every call."""
-    from kartoteka.services.duplicate_pairs import current_pairs
+    `different` are left out. The pairs are stored: a call rescores only the persons changed since
+    (services/duplicate_pairs.py; ``on_path`` is told "cached", "incremental (N persons)" or "full").
+    When a full scan is needed it runs here, or, with ``scan=False``, ScanNeeded is raised (a web
+    request: the scan runs as a job); ``full`` scores everything again. Judgements do not change the pairs:
+    they are applied on every call."""
+    from kartoteka.services.duplicate_pairs import ScanNeeded, run_scan, stored_pairs
 
     with engine.connect() as conn:
         judged = {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)) for r in conn.execute(
             select(match_decisions.c.person_id, match_decisions.c.other_person_id).where(
                 match_decisions.c.other_person_id.is_not(None), match_decisions.c.judgement == "different"))}
-    pairs, path = current_pairs(engine, settings, lambda: _all_pairs(engine, settings, progress))
+    try:
+        if full:
+            raise ScanNeeded()
+        pairs, path = stored_pairs(engine, settings)
+    except ScanNeeded:
+        if not scan:
+            raise
+        pairs, path = run_scan(engine, settings, lambda beat: _all_pairs(engine, settings, beat), progress), "full"
     if on_path:
         on_path(path)
     return [p for p in pairs if (p.person_id, p.other_person_id) not in judged]

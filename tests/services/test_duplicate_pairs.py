@@ -1,15 +1,21 @@
-"""Likely duplicates kept current incrementally (services/duplicate_pairs.py): after edits, an import,
-a merge and a delete, the pairs brought up to date equal the pairs of a full scan from scratch."""
+"""Likely duplicates stored and kept current (services/duplicate_pairs.py): after edits, an import, a
+merge and a delete, the stored pairs brought up to date equal the pairs of a full scan from scratch; the
+pairs outlive the process; one scan at a time, with its progress for every reader."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select, update
+
 from kartoteka.db import audit
-from kartoteka.db.tables import persons
+from kartoteka.db.tables import duplicate_pairs, duplicate_state, persons
+from kartoteka.matching.config import MatchSettings
 from kartoteka.services import matching as svc
 from kartoteka.services.access import system_principal
-from kartoteka.services.duplicate_pairs import _STATES
+from kartoteka.services.duplicate_pairs import SCAN_STALE, ScanNeeded, claim_scan, run_scan, stored_pairs
 from kartoteka.services.imports import import_file
 from kartoteka.services.person_merge import merge_records
 from kartoteka.services.persons import get_person
@@ -18,8 +24,14 @@ from kartoteka.synth.registry import PERSON_COLUMNS, generate_registry, write_ro
 from tests.conftest import Db
 
 
+def _forget(db: Db) -> None:
+    """As a registry never scored (the state a migration leaves)."""
+    with db.engine.begin() as conn:
+        conn.execute(update(duplicate_state).values(seq=-1, settings="", beat=None))
+
+
 def _full(db: Db) -> list[tuple[str, str, float]]:
-    _STATES.clear()
+    _forget(db)
     paths: list[str] = []
     out = [(p.ext_id, p.other_ext_id, round(p.score, 6)) for p in svc.find_duplicates(db.engine, on_path=paths.append)]
     assert paths == ["full"]
@@ -33,15 +45,20 @@ def _now(db: Db, path: str = "incremental") -> list[tuple[str, str, float]]:
     return out
 
 
-def test_incremental_pairs_equal_a_full_scan(db: Db, tmp_path: Path) -> None:
-    synth = generate_registry(250, seed=9)
+def _registry(db: Db, tmp_path: Path, n: int = 250) -> list[str]:
+    synth = generate_registry(n, seed=9)
     src = tmp_path / "persons.csv"
     write_rows(src, PERSON_COLUMNS, synth.persons)
     import_file(db.engine, "persons", src, actor="test")
+    return [p["id"] for p in synth.persons]
+
+
+def test_incremental_pairs_equal_a_full_scan(db: Db, tmp_path: Path) -> None:
+    exts = _registry(db, tmp_path)
     first = _full(db)
     assert first, "the synthetic registry has namesakes"
+    assert _now(db, "cached") == first
     admin = system_principal("test")
-    exts = [p["id"] for p in synth.persons]
     # an edit that makes a new pair: person 5 takes person 6's name and birth date
     six = get_person(db.engine, exts[6]).person
     five = get_person(db.engine, exts[5]).person
@@ -52,9 +69,8 @@ def test_incremental_pairs_equal_a_full_scan(db: Db, tmp_path: Path) -> None:
     assert any({exts[5], exts[6]} == {a, b} for a, b, _ in _now(db, "cached"))
     # an import of a namesake, a merge and a delete
     more = tmp_path / "more.csv"
-    more.write_text(f"id,surname,given_name,patronymic,birth_date\nX-1,{synth.persons[9]['surname']},"
-                    f"{synth.persons[9]['given_name']},{synth.persons[9]['patronymic']},"
-                    f"{synth.persons[9]['birth_date']}\n", "utf-8")
+    p9 = get_person(db.engine, exts[9])
+    more.write_text(f"id,name,birth_date\nX-1,{p9.names[0]['full']},{p9.person['birth_date'] or ''}\n", "utf-8")
     import_file(db.engine, "persons", more, actor="test")
     assert _now(db) == _full(db)
     merge_records(db.engine, admin, keep=exts[5], other=exts[6], choices={})
@@ -63,3 +79,45 @@ def test_incremental_pairs_equal_a_full_scan(db: Db, tmp_path: Path) -> None:
         audit.soft_delete(conn, persons, "person", int(get_person(db.engine, "X-1").person["id"]), actor="test")
     after = _now(db)
     assert after == _full(db) and not any("X-1" in (a, b) for a, b, _ in after)
+
+
+def test_pairs_are_stored_for_other_processes_and_settings(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path, 120)
+    with pytest.raises(ScanNeeded):       # never scored: a reader that must not scan is told so
+        svc.find_duplicates(db.engine, scan=False)
+    assert svc.duplicate_status(db.engine).state == "needed"
+    first = _full(db)
+    with db.engine.connect() as conn:     # in the database, as any process reads them
+        stored = conn.execute(select(duplicate_pairs.c.person_id, duplicate_pairs.c.other_person_id)).all()
+    assert len(stored) == len(first) and all(a < b for a, b in stored)
+    assert svc.duplicate_status(db.engine).state == "ready"
+    assert [(p.ext_id, p.other_ext_id) for p in svc.find_duplicates(db.engine, scan=False)] == \
+        [(a, b) for a, b, _ in first]
+    other = MatchSettings(review_threshold=0.5)   # pairs scored with other settings do not count
+    with pytest.raises(ScanNeeded):
+        stored_pairs(db.engine, other)
+    assert len(svc.find_duplicates(db.engine, settings=other)) >= len(first)
+    assert svc.duplicate_status(db.engine).state == "needed"   # the default settings' pairs were replaced
+
+
+def test_one_scan_at_a_time_with_its_progress(db: Db, tmp_path: Path) -> None:
+    _registry(db, tmp_path, 60)
+    assert claim_scan(db.engine) and not claim_scan(db.engine)   # a second worker starts nothing
+    with db.engine.begin() as conn:
+        conn.execute(update(duplicate_state).values(done=20, total=60))
+    status = svc.duplicate_status(db.engine)
+    assert (status.state, status.done, status.total, status.percent) == ("running", 20, 60, 33)
+    with db.engine.begin() as conn:   # its process died: no sign of life for longer than SCAN_STALE
+        conn.execute(update(duplicate_state).values(beat=time.time() - SCAN_STALE - 1))
+    assert svc.duplicate_status(db.engine).state == "needed" and claim_scan(db.engine)
+
+    def failing(progress: object) -> list[svc.DuplicatePair]:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        run_scan(db.engine, MatchSettings(), failing)
+    status = svc.duplicate_status(db.engine)
+    assert status.state == "needed" and "disk full" in status.error
+    seen: list[tuple[int, int]] = []
+    svc.find_duplicates(db.engine, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (60, 60) and svc.duplicate_status(db.engine).error == ""

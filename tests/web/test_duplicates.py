@@ -77,32 +77,43 @@ def test_judgements_override_the_scorer(twins: Web) -> None:
     assert ("P1", "P5") not in left and ("P3", "P6") in left
 
 
-def test_a_long_scoring_shows_progress_and_then_the_pairs(twins: Web, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
+def test_a_scan_under_way_shows_progress_then_a_job_scores(twins: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No request scores a large registry: while another worker's scan runs, the page and the API show
+    its progress and start nothing; once it is gone, a job in a child process scores and stores the pairs."""
+    import time
 
-    from kartoteka.services import matching
-    from kartoteka.web.pages import duplicates as page
+    from sqlalchemy import update
 
-    release = threading.Event()
-    real = matching._all_pairs
-    scorings = []
+    from kartoteka.db.tables import duplicate_state
+    from kartoteka.services.duplicate_pairs import SCAN_STALE, claim_scan
+    from kartoteka.web import duplicate_jobs
 
-    def slow(engine, settings, progress):  # type: ignore[no-untyped-def]
-        scorings.append(1)
-        progress(1, 2)
-        release.wait(30)
-        return real(engine, settings, progress)
-
-    monkeypatch.setattr(matching, "_all_pairs", slow)
-    monkeypatch.setattr(page, "WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(duplicate_jobs, "INLINE_PERSONS", 0)   # every registry is "large": a job scores it
+    engine = twins.db.engine
+    assert claim_scan(engine)                                   # a scan under way in another worker
+    with engine.begin() as conn:
+        conn.execute(update(duplicate_state).values(done=3, total=7))
     editor = twins.client("editor")
     waiting = editor.get("/duplicates")
-    assert waiting.status_code == 200
-    assert 'http-equiv="refresh"' in waiting.text and "1 / 2" in waiting.text and 'href="/persons/P5"' not in waiting.text
-    assert "1 / 2" in editor.get("/duplicates").text
-    assert len(scorings) == 1                               # the same scoring, not a second one
-    release.set()
-    monkeypatch.setattr(page, "WAIT_SECONDS", 10.0)
-    done = editor.get("/duplicates")
-    assert 'href="/persons/P5"' in done.text and 'http-equiv="refresh"' not in done.text
-    assert len(scorings) == 1
+    assert 'http-equiv="refresh"' in waiting.text and "3 / 7" in waiting.text and 'href="/persons/P5"' not in waiting.text
+    api = editor.get("/api/duplicates")
+    assert api.status_code == 202 and api.json() == {"status": "running", "done": 3, "total": 7, "error": ""}
+    assert twins.client("viewer").get("/api/duplicates").status_code == 403
+    with engine.begin() as conn:                                # that worker died
+        conn.execute(update(duplicate_state).values(beat=time.time() - SCAN_STALE - 1))
+    deadline = time.monotonic() + 120
+    page = editor.get("/duplicates")                            # starts the job (and waits a few seconds)
+    while 'href="/persons/P5"' not in page.text and time.monotonic() < deadline:
+        assert 'http-equiv="refresh"' in page.text
+        time.sleep(0.5)
+        page = editor.get("/duplicates")
+    assert 'href="/persons/P5"' in page.text and 'http-equiv="refresh"' not in page.text
+    assert {("P1", "P5"), ("P3", "P6")} <= pairs_of(editor.get("/api/duplicates").json())
+
+
+def test_the_scan_job_may_use_what_the_registry_needs(web: Web) -> None:
+    from kartoteka.web.duplicate_jobs import scan_limits
+
+    assert scan_limits(web.settings, 10).memory_mb == web.settings.job_memory_mb   # never below the upload jobs'
+    assert scan_limits(web.settings, 1_000_000).memory_mb >= 4000                  # a million persons in memory
+    assert scan_limits(web.settings, 1_000_000).seconds >= 3 * 3600

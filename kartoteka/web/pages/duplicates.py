@@ -7,34 +7,28 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kartoteka.services.access import require
+from kartoteka.services.duplicate_pairs import ScanNeeded
 from kartoteka.services.duplicate_review import judge_pair, list_duplicates
-from kartoteka.services.matching import duplicates_ready, find_duplicates
 from kartoteka.web.api.models import MAX_ID
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.jobs import Job, jobs
+from kartoteka.web.duplicate_jobs import ensure_pairs
 from kartoteka.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PersonId = Annotated[int, Form(ge=1, le=MAX_ID)]
 
 
-WAIT_SECONDS = 5.0   # a small registry is scored within this; a large one shows progress instead
-
-
 @router.get("/duplicates")
 def duplicates_page(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
-    """The pairs; while they are being scored (minutes for a large registry, once per registry
-    state), a page that shows the progress and refreshes itself."""
-    require(principal, "edit")
-    if not duplicates_ready(engine):
-        scan: Job | None = getattr(request.app.state, "duplicate_scan", None)
-        if scan is None or scan.finished:
-            scan = request.app.state.duplicate_scan = jobs(request).start(
-                "duplicates", lambda progress: find_duplicates(engine, progress=progress))
-        if not scan.wait(WAIT_SECONDS) or scan.error:
-            return render(request, "duplicates_scan.html", {"job": scan})
-    return render(request, "duplicates.html", {"pairs": list_duplicates(engine, principal=principal)})
+    """The stored pairs; while no pairs can be read (the registry is being scored, minutes for a large
+    one), a page that shows the progress and refreshes itself (web/duplicate_jobs.py)."""
+    status = ensure_pairs(request, engine, principal)
+    if status.state == "ready":
+        try:
+            return render(request, "duplicates.html", {"pairs": list_duplicates(engine, principal=principal, scan=False)})
+        except ScanNeeded:   # much changed since the status was read: scored again at the next refresh
+            pass
+    return render(request, "duplicates_scan.html", {"job": status})
 
 
 @router.post("/duplicates")
