@@ -652,6 +652,7 @@ def row_duplicates(b: Bench, backend: str) -> None:
         base_url = b.fresh(backend, base=True)
         run([KARTOTEKA, "import", "persons", str(files["persons-base"])], {"KARTOTEKA_DB": base_url})
         Path(b.cache / f"{backend}-base.ready").write_text("")
+    _schema(b.url(backend, base=True))   # a cached base database: brought up to the code, as current() does the main one
     base = json.loads(run([PY, str(HERE / "scale_child.py"), "duplicates", b.url(backend, base=True)]).out)
     kid = run([PY, str(HERE / "scale_child.py"), "duplicates", b.url(backend)])
     info = json.loads(kid.out)
