@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
-from kartoteka.services.name_index import record_keys, refresh_persons, write_new_keys
+from kartoteka.services.name_index import record_keys, refresh_persons, storable, write_new_keys
 from kartoteka.services.case_prep import (NOT_IN_REGISTRY, CaseShared, PreparedCases, prepare_case_chunk,
                                           row_hash)
 from kartoteka.services.person_prep import PersonRow, PreparedChunk, person_record, prepare_chunk
@@ -279,7 +279,7 @@ class _PersonWriter(_Writer):
         for i, (p, k) in zip(ids, keyed):
             if k is None:
                 k, vs = record_keys(person_record(i, p))
-                variants = variants | vs
+                variants = variants | storable(vs)
             written.append((i, k))
         write_new_keys(self.conn, written, variants)
         self.report.created += len(new)

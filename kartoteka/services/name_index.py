@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import weakref
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -58,14 +59,21 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
 
 def write_new_keys(conn: Connection, keyed: list[tuple[int, set[int]]], variants: set[tuple[str, str]]) -> int:
     """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys and
-    surname variants ``record_keys`` gave for their records as the caller wrote them (no read back): the
-    bulk imports."""
+    surname variants (``storable`` ones) ``record_keys`` gave for their records as the caller wrote them
+    (no read back): the bulk imports."""
     rows = [(pid, k) for pid, keys in keyed for k in keys]
-    rows.sort(key=lambda r: r[1])   # in key order: the key index's pages are written in sequence
+    rows.sort(key=itemgetter(1))   # in key order: the key index's pages are written in sequence
     _write_keys(conn, rows)
-    _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
+    _add_variants(conn, variants)
     keys_refreshed(conn, {pid for pid, _ in keyed})
     return len(keyed)
+
+
+def storable(variants: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The variants that fit the table's columns (longer spellings are not typo-searched)."""
+    if all(len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT for v, k in variants):
+        return variants
+    return {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT}
 
 
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:

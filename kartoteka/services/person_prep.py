@@ -67,7 +67,7 @@ def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
 def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str], file: str) -> PreparedChunk:
     """Parse a chunk and key the persons it may create (rows whose hash is in ``known``, the registry's
     row hashes, are unchanged and need no keys). Run by services/prep_pool.py ``prepared``."""
-    from kartoteka.services.name_index import record_keys
+    from kartoteka.services.name_index import record_keys, storable
 
     errors = ErrorCollector(file)
     rows = parse_person_chunk(chunk, fields, errors)
@@ -80,4 +80,4 @@ def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str]
         mine, vs = record_keys(person_record(0, person))
         keys.append(mine)
         variants |= vs
-    return PreparedChunk(rows, keys, variants, errors.errors)
+    return PreparedChunk(rows, keys, storable(variants), errors.errors)
