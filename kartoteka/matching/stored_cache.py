@@ -39,9 +39,11 @@ from kartoteka.matching.stored import StoredIndex, StoredKin, StoredMatcher, _in
 from kartoteka.matching.stored_keys import stable_hash
 from kartoteka.matching.tokens import Token
 
-PERSONS_MAX = 60_000        # prepared persons kept (about 1 KB each)
-BLOCK_IDS_MAX = 500_000     # person ids kept in blocks
-LOOKUPS_MAX = 200_000       # surname keys and variants kept
+# bounds (a web worker's caches stay near 60 MB; measured on the synthetic 100k registry)
+PERSONS_MAX = 20_000        # prepared persons kept (about 2 KB each with their names)
+BLOCK_IDS_MAX = 200_000     # person ids kept in blocks
+LOOKUPS_MAX = 100_000       # surname keys and variants kept
+SIMS_MAX = 50_000           # part comparisons kept (scorer.SIMS_MAX bounds one search's)
 RESET_AFTER = 20_000        # chain entries since the cache's position above which it starts afresh
 BEHIND_MAX = 100            # searches in a row that read an older position than the cache's: it starts afresh
 
@@ -112,8 +114,11 @@ class SearchCache:
             self.persons.update(found)
 
     def sims(self, settings: MatchSettings) -> Sims:
-        """Part comparisons of this settings' matchers (bounded by scorer.SIMS_MAX)."""
-        return self._sims.setdefault(settings, {})
+        """Part comparisons of this settings' matchers (started afresh above SIMS_MAX)."""
+        sims = self._sims.setdefault(settings, {})
+        if len(sims) > SIMS_MAX:
+            sims = self._sims[settings] = {}
+        return sims
 
 
 def _mark(conn: Connection) -> str:
