@@ -35,8 +35,7 @@ from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Matcher, PersonRecord, _birth, _split_if_needed
 from kartoteka.matching.records import chunks
 from kartoteka.matching.scorer import Candidate
-from kartoteka.matching.stored import StoredIndex, StoredKin, StoredMatcher, _in_query
-from kartoteka.matching.stored_keys import stable_hash
+from kartoteka.matching.stored import StoredIndex, StoredKin, StoredMatcher
 from kartoteka.matching.tokens import Token
 
 # bounds (a web worker's caches stay near 60 MB; measured on the synthetic 100k registry)
@@ -187,36 +186,30 @@ class CachedIndex(StoredIndex):
         self.sens: SensKey = tuple(matcher.sensitivities) if matcher.sensitivities is not None else None
 
     def near_variants(self, variants: set[str]) -> dict[str, set[str]]:
-        near = self.epoch.near
-        known = {v: near.get(v) for v in variants}
-        todo = sorted(v for v, ks in known.items() if ks is None)
-        found: dict[str, set[str]] = {v: set() for v in todo}
-        for i in range(0, len(todo), 500):
-            for v, k in _in_query(self.conn, "SELECT variant, \"key\" FROM surname_variants WHERE variant IN ({values})",
-                                  todo[i:i + 500], None):
-                found[v].add(k)
-        if len(near) + len(found) > LOOKUPS_MAX:
+        near = self.epoch.near   # complete entries only: other searches read it at the same time
+        for v in variants:
+            if v not in self._near and (ks := near.get(v)) is not None:
+                self._near[v] = set(ks)
+        new = [v for v in variants if v not in self._near]
+        out = super().near_variants(variants)
+        if len(near) + len(new) > LOOKUPS_MAX:
             near.clear()
-        for v, ks in found.items():
-            near[v] = known[v] = frozenset(ks)
-        return {v: set(ks) for v, ks in known.items() if ks}
+        for v in new:
+            near[v] = frozenset(self._near[v])
+        return out
 
     def existing(self, keys: set[str]) -> set[str]:
         exists = self.epoch.exists
-        known = {k: exists.get((self.sens, k)) for k in keys}
-        by_hash = {stable_hash(("surname", k)): k for k, e in known.items() if e is None}
-        items = sorted(by_hash)
-        for i in range(0, len(items), 500):
-            part = items[i:i + 500]
-            found = {h for (h,) in _in_query(self.conn, 'SELECT DISTINCT nk."key" FROM name_keys nk{join} '
-                                                        'WHERE nk."key" IN ({values})', part, self.sensitivities)}
-            for h in part:
-                known[by_hash[h]] = h in found
-        if len(exists) + len(by_hash) > LOOKUPS_MAX:
+        for k in keys:
+            if k not in self._exists and (e := exists.get((self.sens, k))) is not None:
+                self._exists[k] = e
+        new = [k for k in keys if k not in self._exists]
+        out = super().existing(keys)
+        if len(exists) + len(new) > LOOKUPS_MAX:
             exists.clear()
-        for h, k in by_hash.items():
-            exists[(self.sens, k)] = bool(known[k])
-        return {k for k, e in known.items() if e}
+        for k in new:
+            exists[(self.sens, k)] = self._exists[k]
+        return out
 
     def block_persons(self, hashes: set[int], limit: int) -> dict[int, list[int]]:
         e = self.epoch
