@@ -139,7 +139,25 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
                 raise _DryRun()
     except _DryRun:
         pass
+    else:
+        analyze_after(engine, kind, report.created + report.updated)
     return report
+
+
+ANALYZE_ROWS = 1000   # PostgreSQL: an import writing this many records refreshes the planner's statistics
+_ANALYZED = {"persons": "persons, person_names, name_keys, surname_variants, audit_log",
+             "cases": "cases, charges, audit_log", "assessments": "assessments, recognitions, audit_log"}
+
+
+def analyze_after(engine: Engine, kind: str, written: int) -> None:
+    """ANALYZE the tables a large import filled (PostgreSQL). Nothing else does when autovacuum is off or
+    has not come round yet, and the planner then takes a bulk-loaded table for an empty one: a search's
+    queries took 2.5 times as long on a 100k registry imported that way."""
+    if engine.dialect.name != "postgresql" or written < ANALYZE_ROWS or kind not in _ANALYZED:
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"ANALYZE {_ANALYZED[kind]}")
+        conn.commit()
 
 
 def _without_bad_rows(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None,
