@@ -57,12 +57,16 @@ def _fuzzy(a: Token, b: Token) -> float:
     return best
 
 
-@lru_cache(maxsize=50_000)
 def father_classes(tok: Token) -> frozenset[int]:
     """Given-name classes of the father's name inside a patronymic (Сергійович, Sergeyevich -> Сергей)."""
+    return _father_classes(tok.keys)
+
+
+@lru_cache(maxsize=50_000)   # by the keys: a query's tokens are new objects, its keys are not
+def _father_classes(keys: frozenset[str]) -> frozenset[int]:
     table = given_names()
     out: set[int] = set()
-    for key in tok.keys:
+    for key in keys:
         for suffix in _FATHER_SUFFIXES:
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 stem = key[: -len(suffix)]
@@ -81,12 +85,16 @@ def father_classes(tok: Token) -> frozenset[int]:
 _TURKIC = ("agli", "aglu", "ugli", "uli", "ulu", "kisi", "gisi", "kizi")
 
 
-@lru_cache(maxsize=50_000)
 def father_stems(tok: Token) -> frozenset[str]:
     """The father's name inside a patronymic as a key stem: Ахмедович, Ахмед оглы, Akhmed-ogly and
     Ахмедоглы all give "agmed" (Turkic patronymics name the father and add оглы/кызы/улы/уулу)."""
+    return _father_stems(tok.keys)
+
+
+@lru_cache(maxsize=50_000)
+def _father_stems(keys: frozenset[str]) -> frozenset[str]:
     out: set[str] = set()
-    for key in tok.keys:
+    for key in keys:
         for suffix in _FATHER_SUFFIXES + _TURKIC:
             if key.endswith(suffix) and len(key) >= len(suffix) + 3:
                 out.add(key[: -len(suffix)])

@@ -57,9 +57,13 @@ def make_token(text: str, initial: bool = False) -> Token:
                  genders.pop() if len(genders) == 1 else None, (), parts)
 
 
-@lru_cache(maxsize=300_000)
 def patronymic_gender(tok: Token) -> str | None:
-    for key in tok.keys:
+    return _patronymic_gender(tok.keys)
+
+
+@lru_cache(maxsize=300_000)   # by the keys: a query's tokens are new objects, its keys are not
+def _patronymic_gender(keys: frozenset[str]) -> str | None:
+    for key in keys:
         if _PATRONYMIC_F.search(key):
             return "f"
         if _PATRONYMIC_M.search(key):
