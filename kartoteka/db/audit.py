@@ -40,15 +40,20 @@ def stamp_new(values: dict[str, Any], actor: str, at: dt.datetime | None = None)
             "updated_by": actor, "version": 1, "deleted_at": None}
 
 
+def created_snapshot(values: Mapping[str, Any]) -> str:
+    """A new record's values as its creation entry records them (JSON, bookkeeping columns left out)."""
+    return json.dumps({k: v for k, v in values.items() if k not in BOOKKEEPING}, ensure_ascii=False, default=str)
+
+
 def audit_rows_for_create(entity: str, ids_and_values: Sequence[tuple[int, Mapping[str, Any]]],
                           actor: str, batch: str | None = None,
-                          at: dt.datetime | None = None) -> list[dict[str, Any]]:
+                          at: dt.datetime | None = None, snapshots: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Creation entries; ``snapshots``: each record's ``created_snapshot``, when already made."""
     when = at or now()
+    afters = snapshots if snapshots is not None else [created_snapshot(vals) for _, vals in ids_and_values]
     return [{"at": when, "actor": actor, "entity_type": entity, "entity_id": eid, "action": "create",
-             "field": None, "before": None,
-             "after": json.dumps({k: v for k, v in vals.items() if k not in BOOKKEEPING},
-                                 ensure_ascii=False, default=str),
-             "batch": batch} for eid, vals in ids_and_values]
+             "field": None, "before": None, "after": after, "batch": batch}
+            for (eid, _), after in zip(ids_and_values, afters)]
 
 
 def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

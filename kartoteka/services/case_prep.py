@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from kartoteka.db.audit import created_snapshot
 from kartoteka.errors import ErrorCollector, Message, N_, RowError
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows
@@ -32,6 +33,7 @@ class CaseShared:
 
     person_ids: dict[str, int]
     known: frozenset[str]
+    existing: frozenset[str] = frozenset()   # the registry's case ids (a row naming one updates it)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class PreparedCase:
     key: str                                   # the case id cell as written (claimed by the writer)
     values: dict[str, Any] | None              # with person_id and row_hash; None when the row has errors
     charges: list[dict[str, Any]] | None = None   # parsed charge rows (case_id 0) of a new or changed case
+    snapshot: str | None = None                # its creation entry's JSON (audit.created_snapshot), when new
 
 
 @dataclass
@@ -65,6 +68,9 @@ def prepare_case_chunk(chunk: Chunk, shared: CaseShared, *, fields: dict[str, st
             continue
         values["person_id"] = shared.person_ids[person_ext]
         values["row_hash"] = row_hash(values)
-        charges = None if values["row_hash"] in shared.known else parsed_charge_rows(0, values, file_code=file_code)
-        out.append(PreparedCase(row_no, key, values, charges))
+        if values["row_hash"] in shared.known:
+            out.append(PreparedCase(row_no, key, values))
+            continue
+        snapshot = None if values["ext_id"] in shared.existing else created_snapshot(values)
+        out.append(PreparedCase(row_no, key, values, parsed_charge_rows(0, values, file_code=file_code), snapshot))
     return PreparedCases(out, errors.errors)

@@ -12,7 +12,7 @@ from functools import partial
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 
@@ -224,14 +224,16 @@ class _Writer:
             self.chunk(chunk, fields, errors)
             yield len(chunk)
 
-    def bulk_create(self, table: Table, entity: str, values: list[dict[str, Any]], ids: IdAllocator) -> list[int]:
+    def bulk_create(self, table: Table, entity: str, values: list[dict[str, Any]], ids: IdAllocator,
+                    snapshots: list[str] | None = None) -> list[int]:
         """New records in bulk with their audit entries (chained: db/chain.py); every insert into ``table`` in
-        this transaction must take its id from ``ids``."""
+        this transaction must take its id from ``ids``. ``snapshots``: the values' ``audit.created_snapshot``
+        when they were made already (by the pool that prepared the rows)."""
         at = audit.now()
         new_ids = ids.take(len(values))
         bulk_insert(self.conn, table, [audit.stamp_new({**v, "id": i}, self.actor, at) for i, v in zip(new_ids, values)])
         audit.write_audit(self.conn, audit.audit_rows_for_create(entity, list(zip(new_ids, values)), self.actor,
-                                                                 self.report.import_id, at))
+                                                                 self.report.import_id, at, snapshots))
         return new_ids
 
 
@@ -330,9 +332,11 @@ class _CaseWriter(_Writer):
         super().__init__(conn, actor, report)
         self.person_ids = {r[0]: r[1] for r in conn.execute(select(persons.c.ext_id, persons.c.id))}
         self.ready_charges: dict[int, list[dict[str, Any]]] = {}   # row -> charges parsed when it was prepared
+        self.ready_snapshots: dict[int, str] = {}   # row -> its creation entry's snapshot, made when prepared
 
     def shared(self) -> CaseShared:
-        return CaseShared(self.person_ids, frozenset(h for _, h in self.existing.values() if h))
+        return CaseShared(self.person_ids, frozenset(h for _, h in self.existing.values() if h),
+                          frozenset(self.existing))
 
     def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, CaseShared], PreparedCases]:
         return partial(prepare_case_chunk, fields=fields, file=errors.file, status_map=self.status_map,
@@ -354,6 +358,7 @@ class _CaseWriter(_Writer):
     def write_prepared(self, ready: PreparedCases, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
         self.ready_charges = {}
+        self.ready_snapshots = {}
         new: list[tuple[int, dict[str, Any]]] = []
         changed: list[tuple[int, int, dict[str, Any]]] = []
         for prep in ready.rows:
@@ -363,6 +368,8 @@ class _CaseWriter(_Writer):
                 continue
             if prep.charges is not None:
                 self.ready_charges[row_no] = prep.charges
+            if prep.snapshot is not None:
+                self.ready_snapshots[row_no] = prep.snapshot
             old = self.existing.get(values["ext_id"])
             if errors.errors:
                 continue
@@ -430,7 +437,9 @@ class _CaseWriter(_Writer):
 
     def _insert(self, new: list[tuple[int, dict[str, Any]]]) -> None:
         """New cases in bulk: the rows, their audit entries (chained: db/chain.py) and parsed charges."""
-        ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids)
+        snapshots = [self.ready_snapshots.get(row_no) for row_no, _ in new]
+        ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids,
+                               None if None in snapshots else cast(list[str], snapshots))
         self.case_claims += [(case_id, values["ext_id"], values) for case_id, (_, values) in zip(ids, new)]
         self._charges([(row_no, case_id, values) for case_id, (row_no, values) in zip(ids, new)])
         self.report.created += len(new)
