@@ -8,6 +8,7 @@ same bind processors. Other backends use SQLAlchemy's executemany.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -37,11 +38,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     cols += list(defaults)
     params = _params(conn, table, cols, defaults, rows)
     if conn.dialect.name == "postgresql":   # COPY: one stream instead of a statement per batch of rows
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        quote = conn.dialect.identifier_preparer.quote
-        with cursor.copy(f'COPY {quote(table.name)} ({", ".join(quote(c) for c in cols)}) FROM STDIN') as copy:
-            for row in params:
-                copy.write_row(row)
+        copy_rows(conn, table.name, cols, params)
         return
     sql = f'INSERT INTO {table.name} ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})'
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -51,22 +48,37 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         cursor.close()
 
 
+def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY ``rows`` (values in ``columns`` order, already in the database's form) into ``table``
+    (PostgreSQL with psycopg)."""
+    quote = conn.dialect.identifier_preparer.quote
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY {quote(table)} ({", ".join(quote(c) for c in columns)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str, Any],
             rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order (a column's default where the rows lack it), through the
     columns' bind processors. Built column by column: only the columns that have a processor are touched."""
-    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
-    width = len(rows[0])
-    columns: list[Any]
-    try:
-        if any(len(r) != width for r in rows):
-            raise KeyError
-        columns = list(zip(*map(itemgetter(*cols[:width]), rows))) if width > 1 else [
-            tuple(r[cols[0]] for r in rows)]
-        columns += [(d,) * len(rows) for d in defaults.values()]
-    except KeyError:   # rows with different keys: the general way
+    columns = _same_keys(cols, defaults, rows)
+    if columns is None:   # rows with different keys: the general way
         columns = [tuple(r.get(c, defaults.get(c)) for r in rows) for c in cols]
-    for i, p in enumerate(procs):
-        if p is not None:
+    for i, c in enumerate(cols):
+        if (p := table.c[c].type.bind_processor(conn.dialect)) is not None:
             columns[i] = [None if v is None else p(v) for v in columns[i]]
     return list(zip(*columns))
+
+
+def _same_keys(cols: list[str], defaults: dict[str, Any], rows: list[dict[str, Any]]) -> list[Any] | None:
+    """The columns' values when every row has exactly the first row's keys (the usual case), else None."""
+    width = len(rows[0])
+    if not width or any(len(r) != width for r in rows):
+        return None
+    try:
+        values = list(map(itemgetter(*cols[:width]), rows))
+    except KeyError:
+        return None
+    columns: list[Any] = list(zip(*values)) if width > 1 else [tuple(values)]
+    return columns + [(d,) * len(rows) for d in defaults.values()]

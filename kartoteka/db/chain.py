@@ -45,7 +45,6 @@ def utc(at: dt.datetime) -> dt.datetime:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_REST = FIELDS[2:]
 
 
 @lru_cache(maxsize=256)   # the entries of one write share their time
@@ -167,12 +166,11 @@ def _write_links(conn: Connection, updates: list[tuple[int, int, str, str]]) -> 
     """(id, seq, prev_hash, hash) of chained entries: one UPDATE from a COPY'd temporary table for many
     (psycopg), an executemany otherwise."""
     if len(updates) >= _COPY_FROM and conn.dialect.driver == "psycopg":
+        from kartoteka.db.bulk import copy_rows
+
         conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS audit_links (id integer, seq integer, "
                              "prev_hash text, hash text) ON COMMIT DELETE ROWS")
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY audit_links (id, seq, prev_hash, hash) FROM STDIN") as copy:
-            for row in updates:
-                copy.write_row(row)
+        copy_rows(conn, "audit_links", ("id", "seq", "prev_hash", "hash"), updates)
         conn.exec_driver_sql("UPDATE audit_log SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash "
                              "FROM audit_links l WHERE audit_log.id = l.id")
         conn.exec_driver_sql("DELETE FROM audit_links")

@@ -52,9 +52,6 @@ class _DryRun(Exception):
     pass
 
 
-_NOT_IN_REGISTRY = NOT_IN_REGISTRY
-
-
 def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
     for options in REQUIRED[kind]:
         if not any(o in fields for o in options):
@@ -217,11 +214,33 @@ class _Writer:
               errors: ErrorCollector) -> None:
         raise NotImplementedError
 
+    def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, Any], Any] | None:
+        """The pure half of writing a chunk (services/prep_pool.py), given ``shared()``; None: ``chunk``
+        does all of it."""
+        return None
+
+    def shared(self) -> Any:
+        return None
+
+    def write_prepared(self, ready: Any, fields: dict[str, str], errors: ErrorCollector) -> None:
+        raise NotImplementedError
+
+    def known(self) -> frozenset[str]:
+        """The registry's row hashes: rows carrying one are unchanged."""
+        return frozenset(h for _, h in self.existing.values() if h)
+
     def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
                   errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
-        """Write every chunk, yielding each one's row count as it is written."""
-        for chunk in chunks:
-            self.chunk(chunk, fields, errors)
+        """Write every chunk, yielding each one's row count as it is written. A writer with a ``work`` has
+        it done by a pool of processes on a large file, while this process writes the chunks before them."""
+        work = self.work(fields, errors)
+        if work is None:
+            for chunk in chunks:
+                self.chunk(chunk, fields, errors)
+                yield len(chunk)
+            return
+        for chunk, ready in prepared(chunks, work, self.shared(), processes=pool_size(total, workers)):
+            self.write_prepared(ready, fields, errors)
             yield len(chunk)
 
     def bulk_create(self, table: Table, entity: str, values: list[dict[str, Any]], ids: IdAllocator,
@@ -240,22 +259,12 @@ class _Writer:
 class _PersonWriter(_Writer):
     key_table = persons
 
-    def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
-              errors: ErrorCollector) -> None:
-        self.write_prepared(prepare_chunk(chunk, self.known(), fields=fields, file=errors.file), fields, errors)
+    def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, frozenset[str]], PreparedChunk]:
+        """Rows parsed and keyed (services/person_prep.py), given the registry's row hashes."""
+        return partial(prepare_chunk, fields=fields, file=errors.file)
 
-    def known(self) -> frozenset[str]:
-        """The registry's row hashes: rows carrying one are unchanged and need no keys."""
-        return frozenset(h for _, h in self.existing.values() if h)
-
-    def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
-                  errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
-        """Rows are parsed and keyed by a pool of processes (services/person_prep.py) on a large file,
-        while this process writes the chunks before them."""
-        work = partial(prepare_chunk, fields=fields, file=errors.file)
-        for chunk, ready in prepared(chunks, work, self.known(), processes=pool_size(total, workers)):
-            self.write_prepared(ready, fields, errors)
-            yield len(chunk)
+    def shared(self) -> frozenset[str]:
+        return self.known()
 
     def write_prepared(self, ready: PreparedChunk, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
@@ -335,25 +344,12 @@ class _CaseWriter(_Writer):
         self.ready_snapshots: dict[int, str] = {}   # row -> its creation entry's snapshot, made when prepared
 
     def shared(self) -> CaseShared:
-        return CaseShared(self.person_ids, frozenset(h for _, h in self.existing.values() if h),
-                          frozenset(self.existing))
+        return CaseShared(self.person_ids, self.known(), frozenset(self.existing))
 
     def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, CaseShared], PreparedCases]:
+        """Rows parsed with their hashes, charges and creation snapshots (services/case_prep.py)."""
         return partial(prepare_case_chunk, fields=fields, file=errors.file, status_map=self.status_map,
                        file_code=self.file_code)
-
-    def chunk(self, chunk: list[tuple[int, dict[str, str]]], fields: dict[str, str],
-              errors: ErrorCollector) -> None:
-        self.write_prepared(self.work(fields, errors)(chunk, self.shared()), fields, errors)
-
-    def write_all(self, chunks: Iterator[list[tuple[int, dict[str, str]]]], fields: dict[str, str],
-                  errors: ErrorCollector, *, total: int | None, workers: int) -> Iterator[int]:
-        """Rows are parsed (values, hashes, charges) by a pool of processes on a large file
-        (services/case_prep.py) while this process writes the chunks before them."""
-        shared = self.shared()
-        for chunk, ready in prepared(chunks, self.work(fields, errors), shared, processes=pool_size(total, workers)):
-            self.write_prepared(ready, fields, errors)
-            yield len(chunk)
 
     def write_prepared(self, ready: PreparedCases, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
@@ -493,7 +489,7 @@ class _AssessmentWriter(_Writer):
                 continue
             person_ext = values.pop("person_ext_id")
             if person_ext not in self.existing:
-                errors.add(row_no, fields["person_id"], Message(_NOT_IN_REGISTRY, person=person_ext))
+                errors.add(row_no, fields["person_id"], Message(NOT_IN_REGISTRY, person=person_ext))
                 continue
             key = f"{person_ext}|{values['definition_id']}|{values['origin']}"
             if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.bulk import bulk_insert, copy_rows
 from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
@@ -95,10 +95,7 @@ def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY name_keys (person_id, key) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(conn, "name_keys", ("person_id", "key"), rows)
         return
     conn.exec_driver_sql("INSERT INTO name_keys (person_id, key) VALUES (?, ?)", rows)
 
@@ -133,10 +130,7 @@ def _add_variants(conn: Connection, wanted_variants: set[tuple[str, str]]) -> No
         # then one INSERT ... ON CONFLICT DO NOTHING
         conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS new_variants (variant text, key text) "
                              "ON COMMIT DELETE ROWS")
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY new_variants (variant, key) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((r["variant"], r["key"]))
+        copy_rows(conn, "new_variants", ("variant", "key"), [(r["variant"], r["key"]) for r in rows])
         conn.exec_driver_sql("INSERT INTO surname_variants (variant, key) SELECT variant, key FROM new_variants "
                              "ORDER BY variant, key ON CONFLICT DO NOTHING")
         conn.exec_driver_sql("DELETE FROM new_variants")
