@@ -1,5 +1,5 @@
 """``python -m kartoteka`` runs the CLI."""
 
-from kartoteka.cli.main import app
+from kartoteka.cli.entry import run
 
-app()
+run()

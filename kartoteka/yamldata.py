@@ -52,11 +52,8 @@ def _key(text: str | bytes) -> str:
     return hashlib.blake2b(_parser_tag() + b"\0" + data, digest_size=20).hexdigest()
 
 
-def _store(path: Path, data: Any) -> None:
-    try:
-        blob = marshal.dumps(data)
-    except ValueError:   # not plain data (a date): parsed each time
-        return
+def store_bytes(path: Path, blob: bytes) -> None:
+    """Keep ``blob`` in the cache file ``path`` (its folder made 0700); a cache that cannot be written is none."""
     import tempfile
 
     try:
@@ -67,6 +64,14 @@ def _store(path: Path, data: Any) -> None:
         os.replace(tmp, path)   # whole or not at all, also when processes write it at once
     except OSError:
         return
+
+
+def _store(path: Path, data: Any) -> None:
+    try:
+        blob = marshal.dumps(data)
+    except ValueError:   # not plain data (a date): parsed each time
+        return
+    store_bytes(path, blob)
 
 
 def safe_load(text: str | bytes) -> Any:

@@ -9,6 +9,9 @@ import typer
 
 from kartoteka.cli.common import CliState, err_console
 from kartoteka.cli.lazy import Modules, lazy_group
+from kartoteka.cli.overview import ABOUT, OPTIONS
+
+_OPTION_HELP = {name: text for name, _metavar, text, _env in OPTIONS}   # the overview's texts
 
 # Each command and the module of kartoteka.cli whose register(app) adds it (then those that add
 # subcommands to it), in the order --help lists them: a command imports only its own modules
@@ -24,21 +27,18 @@ COMMANDS: dict[str, Modules] = {
     "rounds": "custody", "mappings": "mappings", "audit": "audit",
 }
 
-app = typer.Typer(help="Kartoteka: registry of political prisoners and exchange-list vetting.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, cls=lazy_group("kartoteka.cli", COMMANDS))
+app = typer.Typer(help=ABOUT, no_args_is_help=True, pretty_exceptions_enable=False, cls=lazy_group("kartoteka.cli", COMMANDS))
 
 
 @app.callback()
 def main(ctx: typer.Context,
          db: Annotated[str | None, typer.Option("--db", envvar="KARTOTEKA_DB",
-                                                help="Database URL or SQLite file (default ./kartoteka.db)")] = None,
+                                                help=_OPTION_HELP["--db"])] = None,
          actor: Annotated[str | None, typer.Option("--actor", envvar="KARTOTEKA_ACTOR",
-                                                   help="Name recorded in the audit log")] = None,
+                                                   help=_OPTION_HELP["--actor"])] = None,
          encoding: Annotated[str | None, typer.Option("--encoding", envvar="KARTOTEKA_ENCODING",
-                                                      help="Encoding of the text files read (cp1251, koi8_r, "
-                                                           "utf-8 ...) when detection cannot tell")] = None,
-         lang: Annotated[str | None, typer.Option("--lang", help="Language of messages and reports: en, uk or ru "
-                                                               "(default: KARTOTEKA_LANG, else the locale)")] = None) -> None:
+                                                      help=_OPTION_HELP["--encoding"])] = None,
+         lang: Annotated[str | None, typer.Option("--lang", help=_OPTION_HELP["--lang"])] = None) -> None:
     from kartoteka.settings import Settings   # here, not at import: --help does not read settings
 
     os.umask(0o077)  # everything Kartoteka writes is for its owner only (files 0600, folders 0700)
