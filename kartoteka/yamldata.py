@@ -18,6 +18,7 @@ import importlib.util
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,23 @@ def _store(path: Path, data: Any) -> None:
     except ValueError:   # not plain data (a date): parsed each time
         return
     store_bytes(path, blob)
+
+
+def cached(name: str, sources: list[bytes], build: Callable[[], Any]) -> Any:
+    """``build()``, or what it returned before for these exact ``sources`` (the texts and code it is computed
+    from) and this Python: kept in the same cache folder as the catalogs, as plain data."""
+    digest = hashlib.blake2b(f"{sys.version}\0{marshal.version}\0{name}".encode(), digest_size=20)
+    for part in sources:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    path = cache_dir() / f"{name}-{digest.hexdigest()}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    data = build()
+    _store(path, data)
+    return data
 
 
 def safe_load(text: str | bytes) -> Any:

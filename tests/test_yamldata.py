@@ -64,3 +64,18 @@ def test_a_cached_catalog_needs_no_pyyaml(cache: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "XDG_CACHE_HOME": str(cache.parent.parent)})
     assert json.loads(done.stdout) == [{"letters": {"а": 1}}, False]
+
+
+def test_cached_results_follow_their_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls: list[int] = []
+
+    def build(n: int) -> list[int]:
+        calls.append(n)
+        return [n, n + 1]
+
+    assert yamldata.cached("t", [b"a", b"b"], lambda: build(1)) == [1, 2]
+    assert yamldata.cached("t", [b"a", b"b"], lambda: build(2)) == [1, 2]       # from the cache
+    assert yamldata.cached("t", [b"ab", b""], lambda: build(3)) == [3, 4]       # other sources: built again
+    assert yamldata.cached("u", [b"a", b"b"], lambda: build(4)) == [4, 5]       # another name
+    assert calls == [1, 3, 4]

@@ -7,6 +7,7 @@ share a key with it (see kartoteka.names.keys), so "Serhii", "Сергей" and 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,7 +18,7 @@ from kartoteka import yamldata
 
 from rapidfuzz.distance import OSA
 
-from kartoteka.names.keys import base_keys, plain_form
+from kartoteka.names.keys import base_keys, key_sources, plain_form
 
 KINDS = ("ru", "uk", "be", "lat", "intl", "dim")
 
@@ -47,13 +48,14 @@ SPELLING_SPREAD = 0.2  # keep classes whose form is spelled almost as close as t
 class GivenNames:
     """The loaded table, indexed by key."""
 
-    def __init__(self, entries: list[GivenName]):
+    def __init__(self, entries: list[GivenName], keys_of: Mapping[str, Iterable[str]] | None = None):
+        """``keys_of``: each form's ``base_keys`` when known (from the cache), else computed here."""
         self.entries = entries
         self._by_key: dict[str, list[Membership]] = defaultdict(list)
         for entry in entries:
             for kind, forms in entry.forms.items():
                 for form in forms:
-                    for key in base_keys(form):
+                    for key in (keys_of[form] if keys_of is not None else base_keys(form)):
                         self._by_key[key].append(Membership(entry, kind, form))
 
     def lookup(self, token: str) -> list[Membership]:
@@ -111,7 +113,16 @@ def parse_entries(data: dict[str, Any]) -> list[GivenName]:
     return out
 
 
+def form_keys(entries: list[GivenName]) -> dict[str, list[str]]:
+    """Every form of the table with its ``base_keys`` (sorted: the table is built in the same order)."""
+    return {form: sorted(base_keys(form)) for entry in entries for forms in entry.forms.values() for form in forms}
+
+
 @lru_cache(maxsize=1)
 def given_names() -> GivenNames:
+    """The table; its forms' keys come from the user's cache when this table, the readings and the key code
+    are those they were computed from (computing them took ~0.1 s of every process's first search)."""
     text = resources.files("kartoteka").joinpath("data/names/given_names.yaml").read_text("utf-8")
-    return GivenNames(parse_entries(cast(dict[str, Any], yamldata.safe_load(text))))
+    entries = parse_entries(cast(dict[str, Any], yamldata.safe_load(text)))
+    keys_of = yamldata.cached("given-name-keys", [text.encode("utf-8"), *key_sources()], lambda: form_keys(entries))
+    return GivenNames(entries, keys_of)

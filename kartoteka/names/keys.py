@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, cast
 
 
@@ -48,9 +49,18 @@ def _apply(rules: list[tuple[str | re.Pattern[str], str]], s: str) -> str:
     return s
 
 
+def _readings_text() -> str:
+    return resources.files("kartoteka").joinpath("data/names/readings.yaml").read_text("utf-8")
+
+
+def key_sources() -> list[bytes]:
+    """What every key depends on: the readings catalog and this module's code (for caches of keys)."""
+    return [_readings_text().encode("utf-8"), Path(__file__).read_bytes()]
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    text = resources.files("kartoteka").joinpath("data/names/readings.yaml").read_text("utf-8")
+    text = _readings_text()
     data = cast(dict[str, Any], yamldata.safe_load(text))
     readings = {name: [(_literal_or_regex(a), b) for a, b in rules] for name, rules in data["readings"].items()}
     folds = [(re.compile(a), b) for a, b in data["folds"]]

@@ -32,3 +32,26 @@ def test_a_new_registry_s_name_keys_stay_current_through_its_first_import(db: Db
         head = conn.execute(select(audit_head.c.changed_seq)).scalar()
     assert mark == head and mark is not None and mark > 0
     assert not sync_name_index(db.engine)     # nothing to re-key
+
+
+def test_one_assessment_in_progress_is_a_partial_unique_index(db: Db) -> None:
+    """tables.py declares the index without its predicate (it would load both SQL dialects at import);
+    the database's index, made by migration 0016, is partial: approved assessments may repeat."""
+    from sqlalchemy import text
+
+    sql = ("SELECT sql FROM sqlite_master WHERE name = 'uq_assessments_in_progress'" if db.backend == "sqlite" else
+           "SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_assessments_in_progress'")
+    with db.engine.connect() as conn:
+        ddl = conn.execute(text(sql)).scalar_one()
+    assert "UNIQUE" in ddl.upper() and "WHERE" in ddl.upper() and "deleted_at IS NULL" in ddl
+
+
+def test_importing_the_tables_loads_no_sql_dialect() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = "import json, sys\nimport kartoteka.db.tables\nprint(json.dumps(sorted(sys.modules)))"
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert [m for m in loaded if m.startswith("sqlalchemy.dialects.")] == []

@@ -1,6 +1,7 @@
 """Given-name equivalence: language forms, Latin forms and diminutives from data/names."""
 
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -57,3 +58,23 @@ def test_an_exactly_spelled_form_wins() -> None:
     """Витя is Виктор's diminutive, not the name Вита (which shares its key)."""
     assert given_names().gender("Витя") == "m" and given_names().gender("Вита") == "f"
     assert not same_class("Bill", "Bob") and not same_class("Petra", "Петро")
+
+
+def test_the_table_from_the_cache_is_the_table_computed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """given_names() keeps its forms' keys in the user's cache; a process that reads them builds the same table."""
+    from kartoteka.names import given
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    given.given_names.cache_clear()
+    try:
+        first = given.given_names()
+        stored = list((tmp_path / "kartoteka" / "catalogs").glob("given-name-keys-*.marshal"))
+        assert len(stored) == 1
+        given.given_names.cache_clear()
+        monkeypatch.setattr(given, "form_keys", lambda entries: pytest.fail("keys computed again"))
+        cached = given.given_names()
+        computed = given.GivenNames(first.entries)   # without the cache
+        assert cached._by_key == computed._by_key and len(computed._by_key) > 500
+        assert cached.class_ids("Олексій") == computed.class_ids("Aleksei") != frozenset()
+    finally:
+        given.given_names.cache_clear()
