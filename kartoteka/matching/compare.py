@@ -59,11 +59,11 @@ def _fuzzy(a: Token, b: Token) -> float:
 
 def father_classes(tok: Token) -> frozenset[int]:
     """Given-name classes of the father's name inside a patronymic (Сергійович, Sergeyevich -> Сергей)."""
-    return _father_classes(tok.keys)
+    return father_classes_of(tok.keys)
 
 
 @lru_cache(maxsize=50_000)   # by the keys: a query's tokens are new objects, its keys are not
-def _father_classes(keys: frozenset[str]) -> frozenset[int]:
+def father_classes_of(keys: frozenset[str]) -> frozenset[int]:
     table = given_names()
     out: set[int] = set()
     for key in keys:
@@ -88,11 +88,11 @@ _TURKIC = ("agli", "aglu", "ugli", "uli", "ulu", "kisi", "gisi", "kizi")
 def father_stems(tok: Token) -> frozenset[str]:
     """The father's name inside a patronymic as a key stem: Ахмедович, Ахмед оглы, Akhmed-ogly and
     Ахмедоглы all give "agmed" (Turkic patronymics name the father and add оглы/кызы/улы/уулу)."""
-    return _father_stems(tok.keys)
+    return father_stems_of(tok.keys)
 
 
 @lru_cache(maxsize=50_000)
-def _father_stems(keys: frozenset[str]) -> frozenset[str]:
+def father_stems_of(keys: frozenset[str]) -> frozenset[str]:
     out: set[str] = set()
     for key in keys:
         for suffix in _FATHER_SUFFIXES + _TURKIC:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 
 from kartoteka.domain.dates import PartialDate
-from kartoteka.matching.compare import father_classes, father_stems
+from kartoteka.matching.compare import father_classes_of, father_stems_of
 from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, reason
 from kartoteka.matching.index import lookup_rows
@@ -28,25 +28,26 @@ if TYPE_CHECKING:   # numpy is loaded when an index is built or read, not at imp
 KIN_PART_MIN = 0.9   # given name and patronymic must each agree at least this well
 
 
-def _given(tok: Token) -> list[str]:
-    """The given name's classes (Ольга = Olha), or its keys when the table does not know it."""
-    return ["c%d" % c for c in tok.classes] or ["k" + k for k in tok.keys]
-
-
-def _father(tok: Token) -> list[str]:
-    """The father's name inside a patronymic: its classes (Сергеевна = Serhiivna), else key stems."""
-    return ["f%d" % c for c in father_classes(tok)] or ["s" + k for k in father_stems(tok)]
+def pairs(given: Token, patronymic: Token) -> tuple[tuple[str, str], ...]:
+    """The (given-name block, father's-name block) pairs a person with these names is filed under."""
+    # by what the pairs depend on: a token is equal only to itself, and a query's tokens are new objects
+    return _pairs_of(given.classes, given.keys, patronymic.keys)
 
 
 @lru_cache(maxsize=200_000)
-def _pairs(given: Token, patronymic: Token) -> tuple[tuple[str, str], ...]:
-    return tuple((g, f) for g in _given(given) for f in _father(patronymic))
+def _pairs_of(classes: frozenset[int], keys: frozenset[str], father_keys: frozenset[str]
+              ) -> tuple[tuple[str, str], ...]:
+    # the given name's classes (Ольга = Olha), or its keys when the table does not know it; the father's
+    # name inside the patronymic: its classes (Сергеевна = Serhiivna), else key stems
+    given = ["c%d" % c for c in classes] or ["k" + k for k in keys]
+    father = ["f%d" % c for c in father_classes_of(father_keys)] or ["s" + k for k in father_stems_of(father_keys)]
+    return tuple((g, f) for g in given for f in father)
 
 
 def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
     """Blocks hash ("kin", date, given block, father block): matching/stored_keys.py relies on it."""
     day = birth.iso()
-    return {hash(("kin", day, g, f)) for g, f in _pairs(given, patronymic)}
+    return {hash(("kin", day, g, f)) for g, f in pairs(given, patronymic)}
 
 
 class KinIndex:

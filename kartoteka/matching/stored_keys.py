@@ -85,7 +85,7 @@ def _pairs(surname: Token, given: Token | None, transliteration: bool = False) -
 def kin_tuples(birth: PartialDate, given: Token, patronymic: Token) -> set[Pair]:
     """kin._hashes as tuples: (kin, full birth date, given-name block, father's-name block)."""
     day = birth.iso()
-    return {("kin", day, g, f) for g in kin._given(given) for f in kin._father(patronymic)}
+    return {("kin", day, g, f) for g, f in kin.pairs(given, patronymic)}
 
 
 def person_kin(birth: PartialDate | None, names: Iterable[PreparedName]) -> set[Pair]:
