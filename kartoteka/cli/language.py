@@ -21,9 +21,14 @@ def _code(text: str | None) -> str | None:
 
 
 def cli_language() -> str:
-    chosen = _code(CHOSEN.get())
-    if chosen:
-        return chosen
+    return language_of(CHOSEN.get())
+
+
+def language_of(chosen: str | None) -> str:
+    """The language for a ``--lang`` value ``chosen`` (None: not given): it, else KARTOTEKA_LANG, else the locale."""
+    code = _code(chosen)
+    if code:
+        return code
     named = os.environ.get("KARTOTEKA_LANG", "").strip()
     if named:
         return _code(named) or "en"
@@ -34,9 +39,9 @@ def cli_language() -> str:
     return "en"
 
 
-def cli_gettext() -> Callable[[str], str]:
-    """``gettext`` of the CLI's language (the identity for English)."""
-    lang = cli_language()
+def cli_gettext(lang: str | None = None) -> Callable[[str], str]:
+    """``gettext`` of ``lang``, by default the CLI's language (the identity for English)."""
+    lang = lang or cli_language()
     if lang == "en":
         return lambda text: text
     from kartoteka.web.i18n import translations   # babel only when a translation is asked for

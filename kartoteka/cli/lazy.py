@@ -126,4 +126,13 @@ def lazy_group(package: str, commands: Mapping[str, Modules]) -> type[TyperGroup
             super().__init__(*args, **kwargs)
             self.commands = _LazyCommands(commands, lambda name, modules: _build(package, name, modules, self))
 
+        def get_command(self, ctx: Any, cmd_name: str) -> Any:
+            """The command, its help in the run's language (kartoteka.cli.help_translation)."""
+            command = super().get_command(ctx, cmd_name)
+            if command is not None:
+                from kartoteka.cli.help_translation import localise
+
+                localise(command, ctx)
+            return command
+
     return LazyGroup
