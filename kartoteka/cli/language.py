@@ -2,7 +2,8 @@
 terminal's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ru_RU.UTF-8`` reads as Russian), else English.
 
 English is the source language; uk and ru come from the same catalogs as the web (kartoteka/locale, merged by
-kartoteka/web/i18n.py). Error messages, import reports and the vetting summary follow it.
+kartoteka/web/i18n.py). Error messages, import reports, the vetting summary and the commands' help pages
+(kartoteka.cli.help_translation) follow it.
 """
 
 from __future__ import annotations
