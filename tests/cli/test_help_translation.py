@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 import typer
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from kartoteka.cli.help_translation import help_texts, paragraphs, translate
 from kartoteka.cli.main import COMMANDS, app
-from kartoteka.web.i18n import load_catalog, translations
+from kartoteka.web.i18n import catalog_paths, load_catalog, translations
 
 # what a help page shows besides the commands' own texts (the headings, the help option)
 PAGE_WORDS = ("Usage", "OPTIONS", "COMMAND", "Arguments", "Options", "Commands", "default", "env var", "required",
@@ -55,6 +56,22 @@ def test_every_help_text_is_translated(lang: str) -> None:
     for text in texts - set(PAGE_WORDS):
         kept = set(KEPT.findall(text))
         assert kept <= set(KEPT.findall(tr(text))), f"{lang}: {text!r} -> {tr(text)!r} loses {kept}"
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_the_help_catalog_repeats_no_message_of_another_catalog(lang: str) -> None:
+    from babel.messages.pofile import read_po
+
+    def ids(path: Path) -> set[str]:
+        with open(path, "rb") as f:
+            return {m.id for m in read_po(f, locale=lang) if isinstance(m.id, str) and m.id}
+
+    paths = catalog_paths(lang)
+    mine = ids(next(p for p in paths if p.name == "clihelp.po"))
+    assert len(mine) > 150
+    for path in paths:
+        if path.name != "clihelp.po":
+            assert mine & ids(path) == set(), path.name   # the merged catalog would keep only one of them
 
 
 def test_a_new_option_without_a_translation_is_caught() -> None:
