@@ -21,6 +21,7 @@ from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
+from kartoteka.matching.bounded import top
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.explain import N_, Gettext, Reason, reason, render_all
 from kartoteka.matching.kin import KinIndex, score_kin
@@ -189,12 +190,12 @@ class Matcher:
         birth date contradicts the query's are not scored (their score would be capped at cap_date)."""
         return self._rank(q, skip_other_dates=skip_other_dates)[0]
 
-    def _rank(self, q: NameQuery, *, skip_other_dates: bool
+    def _rank(self, q: NameQuery, *, skip_other_dates: bool, queries: list[Query] | None = None
               ) -> tuple[list[tuple[int, Scored]], list[int], bool, list[Query]]:
         """Candidates scored, best first; how many namesakes were skipped for another birth date;
         whether the row has a birth date. Exact surname keys first; surnames about one edit away
-        (typos) only when that finds no match-level candidate."""
-        queries = self.prepare_all(q)
+        (typos) only when that finds no match-level candidate. (``queries``: ``prepare_all(q)`` if made.)"""
+        queries = queries if queries is not None else self.prepare_all(q)
         birth = queries[0].birth
         best: dict[int, Scored] = {}
         seen: set[int] = set()
@@ -324,13 +325,26 @@ class Matcher:
     def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
         """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""
         out = []
-        for row, sc in self.score_all(NameQuery(text))[:limit]:
+        for row, sc in top(self, NameQuery(text), limit):   # scores only as many namesakes as needed
             out.append((self.ids[row], self.ext_ids[row], sc.score, sc.name.full if sc.name else "",
                         "; ".join(sc.reasons) if explain else ""))
         return out
 
     def record(self, person_id: int) -> Candidate:
         return self.candidates_[self.row_of[person_id]]
+
+    # -- what matching/bounded.py asks of a matcher (the stored ones read persons only when asked) --
+
+    def person_id(self, row: int) -> int:
+        return self.ids[row]
+
+    def bare_rows(self, rows: set[int]) -> set[int]:
+        """Rows with a name that has no given name (they may score above a one-word bound)."""
+        return {r for r in rows if any(n.given is None for n in self.candidates_[r].names)}
+
+    def load_rows(self, rows: list[int]) -> list[int]:
+        """``rows`` (in their order) that can be scored, read first if the matcher reads lazily."""
+        return rows
 
 
 def _same_name(q: Query, name: PreparedName) -> bool:

@@ -169,8 +169,12 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
     sur = options(q, "surname", name.surname, s)
     if not sur:
         return None
-    given = options(q, "given", name.given, s) if name.given is not None else ()
-    pat = options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+    if len(q.units) == 1:   # one word is the surname: no other part can take it (no need to compare them)
+        given: tuple[tuple[Token, Sim], ...] = ()
+        pat: tuple[tuple[Token, Sim], ...] = ()
+    else:
+        given = options(q, "given", name.given, s) if name.given is not None else ()
+        pat = options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
     # The alignment depends only on these options, on whether the registry name has a given name and a
     # patronymic, and on the patronymic itself when an explanation could name it: namesakes share it.
     named = name.patronymic if q.patronymic_like and not pat else name.patronymic is None

@@ -150,15 +150,22 @@ class StoredIndex(CandidateIndex):
                     ids.append(pid)
         return out
 
-    def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
+    def person_ids(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
         found: set[int] = set()
         for ids in self.block_persons({stable_hash(p) for p in pairs}, limit).values():
             found.update(ids)
+        return found
+
+    def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
+        found = self.person_ids(pairs, limit)
         self._load(found)
         return found
 
     def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
         return self.persons(query_pairs(units, self, near=near), BLOCK_LIMIT)
+
+    def candidate_rows(self, units: list[Token], *, near: bool = True) -> set[int]:
+        return self.person_ids(query_pairs(units, self, near=near), BLOCK_LIMIT)   # read when scored
 
 
 class StoredKin(KinIndex):
@@ -211,6 +218,37 @@ class StoredMatcher(Matcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
             dict.__setitem__(self.row_of, rec.id, rec.id)
+
+    def person_id(self, row: int) -> int:
+        return row
+
+    def load_rows(self, rows: list[int]) -> list[int]:
+        self._load(set(rows))
+        known = cast(dict[int, Candidate], self.candidates_)
+        return [r for r in rows if dict.__contains__(known, r)]   # (not deleted or hidden since its blocks)
+
+    def known(self, pid: int) -> Candidate | None:
+        """The person's candidate if this matcher has it without reading the database."""
+        return cast(dict[int, Candidate], self.candidates_).get(pid)
+
+    def bare_rows(self, rows: set[int]) -> set[int]:
+        """The persons among ``rows`` with a name without a given name, without reading the others: a
+        stored name with an empty given name (which Matcher._split_if_needed may yet fill) counts."""
+        out: set[int] = set()
+        todo: list[int] = []
+        for pid in rows:
+            cand = self.known(pid)
+            if cand is None:
+                todo.append(pid)
+            elif any(n.given is None for n in cand.names):
+                out.add(pid)
+        todo.sort()
+        for i in range(0, len(todo), 500):
+            for pid, given in _in_query(self.conn, "SELECT person_id, given_name FROM person_names "
+                                                   "WHERE person_id IN ({values})", todo[i:i + 500], None):
+                if not (given or "").strip():
+                    out.add(pid)
+        return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:
         keys = {k for u in query_units(name) for k in u.keys}

@@ -246,6 +246,10 @@ class CachedMatcher(StoredMatcher):
         self.index = CachedIndex(conn, self, epoch)
         self._kin = StoredKin(self.index)
 
+    def known(self, pid: int) -> Candidate | None:
+        p = self.cache.persons.get(pid)
+        return p.candidate if p is not None else super().known(pid)
+
     def _load(self, ids: set[int]) -> None:
         new = ids - self._tried
         if not new:

@@ -81,6 +81,9 @@ class ListIndex(StoredIndex):
         self._load(found)
         return found
 
+    def candidate_rows(self, units: list[Token], *, near: bool = True) -> set[int]:
+        return self.candidates(units, near=near)   # (its own blocks: not StoredIndex's lazy look-up)
+
     def read_names(self, names: list[list[Token]], *, near: bool) -> set[int]:
         """The blocks of these list names, with what the near ones need read in a few queries."""
         if near:

@@ -100,3 +100,26 @@ def test_skipping_other_birth_dates_loses_no_candidate_worth_reviewing() -> None
             compared += len(every)
             assert len(m.score_all(q, skip_other_dates=True)) <= len(m.score_all(q))
     assert compared > 0
+
+
+@pytest.mark.parametrize("text", ["Мельник", "Мельникова", "Melnyk", "Петрович", "Иван", "Мельнык"])
+def test_one_word_aligns_as_with_every_part_compared(text: str) -> None:
+    """One word can only be the surname: align skips comparing it with given names and patronymics, and
+    gets the alignment that comparing them all gives."""
+    from kartoteka.matching.config import DEFAULT as s
+
+    m = Matcher(registry())
+    q = m.prepare(NameQuery(text))
+    aligned = 0
+    for cand in m.candidates_:
+        for name in cand.complete_names():
+            got = scorer.align(q, name, s)
+            sur = scorer.options(q, "surname", name.surname, s) if name.surname is not None else ()
+            if not sur:
+                assert got is None
+                continue
+            given = scorer.options(q, "given", name.given, s) if name.given is not None else ()
+            pat = scorer.options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+            assert got == scorer._best_alignment(q, name, [list(sur), [None, *given], [None, *pat]], s)
+            aligned += 1
+    assert aligned or text in ("Иван", "Петрович")
