@@ -46,6 +46,7 @@ def main() -> None:
     ap.add_argument("--role", default="editor")
     ap.add_argument("--profile", default="")
     ap.add_argument("--dump", type=Path, default=None, help="write each search's result ids+scores here")
+    ap.add_argument("--no-cache", action="store_true", help="keep no answers (the route keeps them)")
     args = ap.parse_args()
     engine = make_engine(f"sqlite:///{args.db}" if "://" not in str(args.db) else str(args.db))
     principal = Principal("bench", args.role)
@@ -53,6 +54,7 @@ def main() -> None:
     kinds = mix(args.db, args.persons)
     if args.limit:
         kinds = {k: v[:args.limit] for k, v in kinds.items()}
+    cache_as = None if args.no_cache else "flag_tags"   # as GET /api/persons
     out = []
     for p in range(1, args.passes + 1):
         for kind, fs in kinds.items():
@@ -61,7 +63,7 @@ def main() -> None:
             if prof:
                 prof.enable()
             for f in fs:
-                rows = search(engine, principal, f, limit=20, flags_for=flags)
+                rows = search(engine, principal, f, limit=20, flags_for=flags, cache_as=cache_as)
                 if p == args.passes and args.dump:
                     out.append(f"{kind}\t{f.text}\t" + " ".join(
                         f"{r.id}:{r.score!r}:{','.join(r.flags)}:{','.join(r.statuses)}" for r in rows))

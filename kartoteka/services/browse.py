@@ -6,7 +6,7 @@ limited to the sensitivities the principal may see (services/access.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -17,7 +17,9 @@ from kartoteka.catalogs.loader import article_index
 from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.db.engine import ids_param
 from kartoteka.services.access import Principal, visible_clause, visible_param, visible_values
-from kartoteka.services.matching import search_persons
+from kartoteka.services.matching import search_on, search_persons
+from kartoteka.services.name_index import Head, synced_head
+from kartoteka.services.search_results import result_cache
 from kartoteka.services.viewer_world import restricted_to
 
 MAX_LIMIT = 200
@@ -134,32 +136,46 @@ FlagSource = Callable[[Connection, list[int]], dict[int, list[str]]]
 
 
 def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limit: int = 50,
-           flags_for: FlagSource | None = None) -> list[PersonRow]:
-    """Persons matching ``filters`` that ``principal`` may see; best text matches first."""
+           flags_for: FlagSource | None = None, cache_as: Hashable | None = None) -> list[PersonRow]:
+    """Persons matching ``filters`` that ``principal`` may see; best text matches first. With ``cache_as``
+    (what the answer depends on besides the filters, the limit and the reader's sensitivities: the source of
+    ``flags_for``), answers are kept while no record changes (services/search_results.py)."""
     limit = max(1, min(limit, MAX_LIMIT))
+    cache = result_cache(engine)
+    with engine.connect() as conn:
+        head = synced_head(conn)   # before anything else: what this search reads is at least that new
+        key = None if cache_as is None else (filters, limit, tuple(visible_values(principal)), cache_as)
+        if key is not None and (kept := cache.get(head, key)) is not None:
+            return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], list(r[6]), list(r[7]), list(r[8]), r[9]) for r in kept]
+        rows = _search(conn, head, principal, filters, limit, flags_for)
+    if key is not None:
+        cache.keep(head, key, tuple((r.id, r.ext_id, r.name, r.birth_date, r.region, r.sensitivity, tuple(r.statuses),
+                                     tuple(r.articles), tuple(r.flags), r.score) for r in rows))
+    return rows
+
+
+def _search(conn: Connection, head: Head, principal: Principal, f: PersonFilters, limit: int,
+            flags_for: FlagSource | None) -> list[PersonRow]:
     scores: dict[int, float] = {}
-    if filters.text.strip():
-        scores = dict(_text_candidates(engine, filters.text.strip(), transliterate=filters.transliterate,
-                                       limit=max(limit * 2, 40),
-                                       sensitivities=restricted_to(principal)))
+    if f.text.strip():
+        scores = {int(h.person_id): float(h.score) for h in search_on(
+            conn, head, text=f.text.strip(), limit=max(limit * 2, 40), transliterate=f.transliterate,
+            explain=False, sensitivities=restricted_to(principal))}
         if not scores:
             return []
-    f = filters
     stmt = _filtered(bool(scores), bool(f.region), bool(f.status), bool(f.facility), bool(f.code),
                      bool(f.article), "" if scores else f.flag)
     scan = len(scores) if scores else (FLAG_SCAN if f.flag else limit * 4)
-    with engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(stmt, _filter_values(principal, f, list(scores) if scores else None,
-                                                                scan))]
-        if scores:
-            ids.sort(key=lambda i: -scores[i])
-        if f.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
-            flag_map = flags_for(conn, ids) if flags_for else {}
-            ids = [i for i in ids if f.flag in flag_map.get(i, [])][:limit]
-        else:
-            ids = ids[:limit]
-            flag_map = flags_for(conn, ids) if flags_for else {}
-        rows = _rows(conn, principal, ids)
+    ids = [r[0] for r in conn.execute(stmt, _filter_values(principal, f, list(scores) if scores else None, scan))]
+    if scores:
+        ids.sort(key=lambda i: -scores[i])
+    if f.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
+        flag_map = flags_for(conn, ids) if flags_for else {}
+        ids = [i for i in ids if f.flag in flag_map.get(i, [])][:limit]
+    else:
+        ids = ids[:limit]
+        flag_map = flags_for(conn, ids) if flags_for else {}
+    rows = _rows(conn, principal, ids)
     for r in rows:
         r.flags = flag_map.get(r.id, [])
         r.score = scores.get(r.id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
@@ -23,7 +23,7 @@ from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.stored import StoredMatcher
 from kartoteka.matching.stored_cache import search_matcher
-from kartoteka.services.name_index import sync_name_index, synced_head
+from kartoteka.services.name_index import Head, sync_name_index, synced_head
 
 if TYPE_CHECKING:
     from kartoteka.services.duplicate_pairs import ScanStatus
@@ -177,18 +177,24 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     no hidden person is a hit)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
-    wanted = limit * 3 if not transliterate else limit
     with engine.connect() as conn:
-        # the stored index, with what this process's searches read from it while nothing changed
-        # (matching/stored_cache.py): every committed edit is seen, and only the persons changed are read again
-        head = synced_head(conn)
-        matcher = search_matcher(conn, head.seq, head.hash, sensitivities=sensitivities) if head.current \
-            else StoredMatcher(conn, sensitivities=sensitivities)
-        hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-                matcher.search(text, limit=wanted, explain=explain)][:wanted]
-        if not transliterate:
-            needle = text.casefold()
-            hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
+        return search_on(conn, synced_head(conn), text=text, limit=limit, transliterate=transliterate,
+                         explain=explain, sensitivities=sensitivities)
+
+
+def search_on(conn: Connection, head: Head, *, text: str, limit: int = 20, transliterate: bool = True,
+              explain: bool = True, sensitivities: Collection[str] | None = None) -> list[SearchHit]:
+    """:func:`search_persons` on ``conn``, which read ``head`` (``synced_head``) before anything else."""
+    wanted = limit * 3 if not transliterate else limit
+    # the stored index, with what this process's searches read from it while nothing changed
+    # (matching/stored_cache.py): every committed edit is seen, and only the persons changed are read again
+    matcher = search_matcher(conn, head.seq, head.hash, sensitivities=sensitivities) if head.current \
+        else StoredMatcher(conn, sensitivities=sensitivities)
+    hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
+            matcher.search(text, limit=wanted, explain=explain)][:wanted]
+    if not transliterate:
+        needle = text.casefold()
+        hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
     return hits[:limit]
 
 
@@ -314,4 +320,4 @@ def judgement_history(engine: Engine, *, query_key: str) -> list[dict[str, objec
 
 
 __all__ = ["candidates_path", "list_matcher", "load_matcher", "ListMatch", "ListRow", "SearchHit", "DuplicatePair", "match_list", "read_list", "write_matches",
-           "search_persons", "find_duplicates", "record_judgement", "judgement_history", "query_key"]
+           "search_persons", "search_on", "find_duplicates", "record_judgement", "judgement_history", "query_key"]

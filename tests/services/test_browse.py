@@ -74,3 +74,30 @@ def test_a_viewers_scores_do_not_tell_of_hidden_persons(db: Db, tmp_path: Path) 
     seen_b = {q: [(r.ext_id, r.score) for r in search(db.engine, VIEWER, PersonFilters(q))] for q in queries}
     assert seen_a == seen_b
     assert seen_a["Смирнов Рустем"][0][0] == "V1"
+
+
+def test_a_status_filtered_surname_lists_the_best_namesakes_with_that_status(db: Db, tmp_path: Path) -> None:
+    """A surname alone with a status: the first of every namesake ranked (the matcher's full ranking), with
+    that status, as before one-word searches scored only the namesakes they show (matching/bounded.py)."""
+    from kartoteka.matching.engine import NameQuery
+    from kartoteka.matching.stored import StoredMatcher
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.name_index import sync_name_index
+
+    people = "id,name,sensitivity\n" + "".join(
+        f"S{i:02d},{('Соколов', 'Соколова', 'Сокалов', 'Соколовский')[i % 4]} {('Иван', 'Мария', 'Олег')[i % 3]},"
+        f"{'confidential' if i % 5 == 0 else 'public'}\n" for i in range(60)) + "S99,Соколов,public\n"
+    (tmp_path / "p.csv").write_text(people, encoding="utf-8")
+    (tmp_path / "c.csv").write_text("case_id,person_id,jurisdiction,status\n" + "".join(
+        f"C{i},S{i:02d},RU,{'convicted' if i % 3 else 'detained'}\n" for i in range(60)), encoding="utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")
+    sync_name_index(db.engine)
+    for who, shown in ((EDITOR, None), (VIEWER, ("public", "internal"))):
+        with db.engine.connect() as conn:
+            m = StoredMatcher(conn, sensitivities=shown)
+            ranked = [(m.ext_ids[r], sc.score) for r, sc in m.score_all(NameQuery("Соколов"))][:40]
+        statuses = {r.ext_id: r.statuses for r in search(db.engine, who, PersonFilters(status="convicted"), limit=200)}
+        want = [(e, s) for e, s in ranked if e in statuses][:20]
+        got = search(db.engine, who, PersonFilters("Соколов", status="convicted"), limit=20)
+        assert [(r.ext_id, r.score) for r in got] == want and len(want) >= 10, who

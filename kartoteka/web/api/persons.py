@@ -58,7 +58,8 @@ async def filters(q: Annotated[str, Query(max_length=300, description="a name in
 @router.get("", response_model=list[PersonRow], summary="Search persons across scripts, with filters")
 def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotated[PersonFilters, Depends(filters)],
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[PersonRow]:
-    return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal))
+    # answers kept while no record changes, per reader's sensitivities (services/search_results.py)
+    return search(engine, principal, f, limit=limit, flags_for=flag_tags(principal), cache_as="flag_tags")
 
 
 def person_out(engine: EngineDep, principal: access.Principal, ref: str, via: str) -> PersonOut:
