@@ -69,12 +69,14 @@ def match_pooled(engine: Engine, queries: Sequence[NameQuery], *, settings: Matc
     """The results of ``queries`` (in order), matched by ``processes`` processes in chunks of rows."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from kartoteka.services.parent_watch import exit_with
+
     url = engine.url.render_as_string(hide_password=False)
     # spawned, not forked: the caller may run threads (a progress bar, a web server), and spawned workers
     # are this process's own children, so their CPU time is counted as its own (a fork server's are not)
     ctx = multiprocessing.get_context("spawn")
     out: list[MatchResult] = []
-    with ProcessPoolExecutor(processes, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=exit_with, initargs=(os.getpid(),)) as pool:
         futures: list[Future[list[MatchResult]]] = [
             pool.submit(_match_chunk, url, settings, sensitivities, list(queries[i:i + CHUNK]))
             for i in range(0, len(queries), CHUNK)]

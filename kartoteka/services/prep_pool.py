@@ -17,6 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from kartoteka.services.parent_watch import exit_with
+
 Chunk = list[tuple[int, dict[str, str]]]
 R = TypeVar("R")
 POOL_ROWS = 20_000    # a file with fewer rows is prepared inline (starting a pool costs about a second)
@@ -36,8 +38,9 @@ def pool_size(rows: int | None, workers: int) -> int:
     return workers
 
 
-def _init(shared: Any) -> None:
+def _init(parent: int, shared: Any) -> None:
     global _SHARED
+    exit_with(parent)
     _SHARED = shared
 
 
@@ -49,7 +52,8 @@ def prepared(chunks: Iterator[Chunk], work: Callable[[Chunk, Any], R], shared: A
              processes: int) -> Iterator[tuple[Chunk, R]]:
     """Each chunk with ``work(chunk, shared)``, in order: inline, or by ``processes`` processes that work
     up to two chunks each ahead of the caller (the rest of the file is not read ahead). ``work`` must be
-    a module-level function (or a partial of one) and ``shared`` picklable; ``shared`` is sent once."""
+    a module-level function (or a partial of one) and ``shared`` picklable; ``shared`` is sent once. The
+    pool's processes end when this process ends, however it ends (kartoteka.services.parent_watch)."""
     if processes <= 0:
         for chunk in chunks:
             yield chunk, work(chunk, shared)
@@ -57,7 +61,7 @@ def prepared(chunks: Iterator[Chunk], work: Callable[[Chunk, Any], R], shared: A
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["kartoteka.services.person_prep", "kartoteka.services.case_prep"])
     broken = False
-    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(shared,)) as pool:
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(os.getpid(), shared)) as pool:
         ahead: deque[tuple[Chunk, Future[R] | None]] = deque()
 
         def result(chunk: Chunk, future: Future[R] | None) -> R:
