@@ -163,6 +163,8 @@ def _search(conn: Connection, head: Head, principal: Principal, f: PersonFilters
             explain=False, sensitivities=restricted_to(principal))}
         if not scores:
             return []
+        if not (f.region or f.status or f.facility or f.code or f.article or f.flag):
+            return _ranked_rows(conn, principal, scores, limit, flags_for)
     stmt = _filtered(bool(scores), bool(f.region), bool(f.status), bool(f.facility), bool(f.code),
                      bool(f.article), "" if scores else f.flag)
     scan = len(scores) if scores else (FLAG_SCAN if f.flag else limit * 4)
@@ -182,24 +184,46 @@ def _search(conn: Connection, head: Head, principal: Principal, f: PersonFilters
     return rows
 
 
+def _ranked_rows(conn: Connection, principal: Principal, scores: dict[int, float], limit: int,
+                 flags_for: FlagSource | None) -> list[PersonRow]:
+    """The best ``limit`` text candidates as rows, without a filter query: the rows' own query keeps only
+    live persons the principal may see (the matcher found no others; one may have changed since)."""
+    ranked = sorted(scores, key=lambda i: (-scores[i], i))
+    rows: list[PersonRow] = []
+    at = 0
+    while len(rows) < limit and at < len(ranked):
+        want = ranked[at:at + limit - len(rows)]
+        at += len(want)
+        rows += _rows(conn, principal, want, shown_only=True)
+    flag_map = flags_for(conn, [r.id for r in rows]) if flags_for else {}
+    for r in rows:
+        r.flags = flag_map.get(r.id, [])
+        r.score = scores[r.id]
+    return rows
+
+
 _ROW_PERSONS = (select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.region,
                        persons.c.sensitivity, person_names.c.full, person_names.c.kind)
                 .outerjoin(person_names, person_names.c.person_id == persons.c.id)
                 .where(persons.c.id.in_(ids_param())).order_by(person_names.c.id))
+_ROW_SHOWN = _ROW_PERSONS.where(persons.c.deleted_at.is_(None), visible_param(persons.c.sensitivity))
 _ROW_CASES = (select(cases.c.person_id, cases.c.status, charges.c.code, charges.c.article)
               .outerjoin(charges, charges.c.case_id == cases.c.id)
               .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
                      visible_param(cases.c.sensitivity)))
 
 
-def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[PersonRow]:
-    """Display rows for ``ids`` in two queries: persons with their names, visible cases with charges."""
+def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only: bool = False) -> list[PersonRow]:
+    """Display rows for ``ids`` in two queries: persons with their names, visible cases with charges
+    (``shown_only``: only the live persons the principal may see among ``ids``)."""
     if not ids:
         return []
     base: dict[int, Any] = {}
     primary: dict[int, str] = {}
     first: dict[int, str] = {}
-    for r in conn.execute(_ROW_PERSONS, {"ids": ids}):
+    visible = visible_values(principal)
+    for r in conn.execute(_ROW_SHOWN, {"ids": ids, "visible": visible}) if shown_only else \
+            conn.execute(_ROW_PERSONS, {"ids": ids}):
         base.setdefault(r.id, r)
         if r.full is not None:
             first.setdefault(r.id, r.full)
@@ -207,7 +231,7 @@ def _rows(conn: Connection, principal: Principal, ids: list[int]) -> list[Person
                 primary.setdefault(r.id, r.full)
     statuses: dict[int, set[str]] = {}
     articles: dict[int, set[str]] = {}
-    for c in conn.execute(_ROW_CASES, {"ids": ids, "visible": visible_values(principal)}):
+    for c in conn.execute(_ROW_CASES, {"ids": list(base), "visible": visible}):
         if c.status:
             statuses.setdefault(c.person_id, set()).add(c.status)
         if c.code is not None:
