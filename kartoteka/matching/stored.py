@@ -13,7 +13,9 @@ so it answers as ``Matcher.from_engine`` of a registry without the other persons
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
@@ -176,6 +178,12 @@ class StoredKin(KinIndex):
         return self.index.persons(query_kin(q.birth, q.units), KIN_LIMIT)
 
 
+@lru_cache(maxsize=1)
+def _whitespace() -> str:
+    """Every character str.strip() removes: a stored given name of only these is no given name."""
+    return "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
 class StoredMatcher(Matcher):
     """A Matcher over one connection's view of the stored index; rows are person ids. With
     ``sensitivities``, the matcher of only the persons of those sensitivities."""
@@ -243,11 +251,13 @@ class StoredMatcher(Matcher):
             elif any(n.given is None for n in cand.names):
                 out.add(pid)
         todo.sort()
+        trim = "trim" if self.conn.dialect.name == "sqlite" else "btrim"   # (characters, not bytes, on both)
+        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         for i in range(0, len(todo), 500):
-            for pid, given in _in_query(self.conn, "SELECT person_id, given_name FROM person_names "
-                                                   "WHERE person_id IN ({values})", todo[i:i + 500], None):
-                if not (given or "").strip():
-                    out.add(pid)
+            part = todo[i:i + 500]
+            out.update(pid for (pid,) in self.conn.exec_driver_sql(
+                f"SELECT DISTINCT person_id FROM person_names WHERE (given_name IS NULL OR {trim}(given_name, "
+                f"{mark}) = '') AND person_id IN ({', '.join([mark] * len(part))})", (_whitespace(), *part)))
         return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:

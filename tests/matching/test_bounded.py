@@ -126,3 +126,22 @@ def test_stored_reads_only_the_persons_it_scores(db: Db, tmp_path: Path, monkeyp
         viewer = StoredMatcher(conn, sensitivities=("public", "internal"))
         seen = [h[1] for h in viewer.search("Соколов", limit=500)]
         assert seen[:2] == ["P0", "P4"] and "BARE" not in seen   # confidential: only for those who see it
+
+
+def test_stored_bare_rows_are_the_names_without_a_given_name(db: Db, tmp_path: Path) -> None:
+    """Given names of whitespace only (any str.strip() removes, as prepare_part reads them) count as none."""
+    from sqlalchemy import select, update
+
+    from kartoteka.db.tables import person_names, persons
+
+    _import(db, tmp_path)
+    with db.engine.begin() as conn:
+        ids = dict(conn.execute(select(persons.c.ext_id, persons.c.id)).all())
+        for ext, given in (("P0", "\u2003 \u00a0\t"), ("P1", ""), ("P2", " x ")):
+            conn.execute(update(person_names).where(person_names.c.person_id == ids[ext]).values(given_name=given))
+    with db.engine.connect() as conn:
+        m = StoredMatcher(conn)
+        wanted = {ids[e] for e in ("P0", "P1", "P2", "P3", "BARE", "BARE-F")}
+        assert m.bare_rows(wanted) == {ids["P0"], ids["P1"], ids["BARE"], ids["BARE-F"]}
+        m.load_rows(sorted(wanted))   # read: the same answer from the prepared persons
+        assert m.bare_rows(wanted) == {ids["P0"], ids["P1"], ids["BARE"], ids["BARE-F"]}
