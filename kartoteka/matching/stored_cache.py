@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import NamedTuple, cast
+from typing import Generic, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 
@@ -141,16 +141,26 @@ def _changed(conn: Connection, e: Epoch | None, head: int) -> set[int] | None:
     return persons if seen == e.hash else None
 
 
-_CACHES: weakref.WeakKeyDictionary[Engine, SearchCache] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
-def search_cache(engine: Engine) -> SearchCache:
-    cache = _CACHES.get(engine)
-    if cache is None:
-        with _CACHES_LOCK:
-            cache = _CACHES.setdefault(engine, SearchCache())
-    return cache
+class PerEngine(Generic[T]):
+    """One object per engine (a process's cache of it), made on first use, gone with the engine."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._by: weakref.WeakKeyDictionary[Engine, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, engine: Engine) -> T:
+        found = self._by.get(engine)
+        if found is None:
+            with self._lock:
+                found = self._by.setdefault(engine, self._make())
+        return found
+
+
+search_cache = PerEngine(SearchCache)
 
 
 def read_persons(conn: Connection, ids: Iterable[int]) -> dict[int, Person]:

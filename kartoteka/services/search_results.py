@@ -15,13 +15,11 @@ values and makes new rows of them, which callers may change).
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import Engine
-
+from kartoteka.matching.stored_cache import PerEngine
 from kartoteka.services.name_index import Head
 
 ROWS_MAX = 30_000   # rows kept in all, each answer counting one more (as tuples: about 400 bytes a row)
@@ -67,13 +65,4 @@ def _size(answer: Answer) -> int:
     return len(answer) + 1   # an empty answer costs its key
 
 
-_CACHES: weakref.WeakKeyDictionary[Engine, ResultCache] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
-
-
-def result_cache(engine: Engine) -> ResultCache:
-    cache = _CACHES.get(engine)
-    if cache is None:
-        with _CACHES_LOCK:
-            cache = _CACHES.setdefault(engine, ResultCache())
-    return cache
+result_cache = PerEngine(ResultCache)
