@@ -19,7 +19,7 @@ from kartoteka.db.engine import ids_param
 from kartoteka.services.access import Principal, visible_clause, visible_param, visible_values
 from kartoteka.services.matching import search_on, search_persons
 from kartoteka.services.name_index import Head, synced_head
-from kartoteka.services.search_results import result_cache
+from kartoteka.services.search_results import ResultCache, result_cache
 from kartoteka.services.viewer_world import restricted_to
 
 MAX_LIMIT = 200
@@ -139,32 +139,65 @@ def search(engine: Engine, principal: Principal, filters: PersonFilters, *, limi
            flags_for: FlagSource | None = None, cache_as: Hashable | None = None) -> list[PersonRow]:
     """Persons matching ``filters`` that ``principal`` may see; best text matches first. With ``cache_as``
     (what the answer depends on besides the filters, the limit and the reader's sensitivities: the source of
-    ``flags_for``), answers are kept while no record changes (services/search_results.py)."""
+    ``flags_for``), answers and the rows of the persons shown (with their flags) are kept while no record
+    changes (services/search_results.py)."""
     limit = max(1, min(limit, MAX_LIMIT))
     cache = result_cache(engine)
     with engine.connect() as conn:
         head = synced_head(conn)   # before anything else: what this search reads is at least that new
-        key = None if cache_as is None else (filters, limit, tuple(visible_values(principal)), cache_as)
+        reader = (tuple(visible_values(principal)), cache_as)
+        key = None if cache_as is None else (filters, limit, reader)
         if key is not None and (kept := cache.get(head, key)) is not None:
-            return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], list(r[6]), list(r[7]), list(r[8]), r[9]) for r in kept]
-        rows = _search(conn, head, principal, filters, limit, flags_for)
+            return [_thawed(r) for r in kept]
+        rows = _search(conn, principal, filters, limit, flags_for, _Memo(cache, head, reader, key is not None))
     if key is not None:
-        cache.keep(head, key, tuple((r.id, r.ext_id, r.name, r.birth_date, r.region, r.sensitivity, tuple(r.statuses),
-                                     tuple(r.articles), tuple(r.flags), r.score) for r in rows))
+        cache.keep(head, key, tuple(_frozen(r) for r in rows))
     return rows
 
 
-def _search(conn: Connection, head: Head, principal: Principal, f: PersonFilters, limit: int,
-            flags_for: FlagSource | None) -> list[PersonRow]:
+@dataclass(frozen=True)
+class _Memo:
+    """The rows (with flags, without a score) of the persons shown, kept per reader at the chain position
+    ``head`` (only ``on``, and while ``head`` is current): a person found by several searches is read once."""
+    cache: ResultCache
+    head: Head
+    reader: Hashable
+    on: bool
+
+    def rows(self, conn: Connection, principal: Principal, ids: list[int], flags_for: FlagSource | None, *,
+             shown_only: bool = False) -> list[PersonRow]:
+        """As ``_rows`` (in the order of ``ids``), with the flags; those kept are not read again."""
+        kept = {i: k[0] for i in ids if self.on and (k := self.cache.get(self.head, ("row", self.reader, i)))}
+        fresh = _rows(conn, principal, [i for i in ids if i not in kept], shown_only=shown_only)
+        flag_map = flags_for(conn, [r.id for r in fresh]) if flags_for and fresh else {}
+        for r in fresh:
+            r.flags = flag_map.get(r.id, [])
+            if self.on:
+                self.cache.keep(self.head, ("row", self.reader, r.id), (_frozen(r),))
+        by_id = {r.id: r for r in fresh}
+        return [_thawed(kept[i]) if i in kept else by_id[i] for i in ids if i in kept or i in by_id]
+
+
+def _frozen(r: PersonRow) -> tuple[Any, ...]:
+    return (r.id, r.ext_id, r.name, r.birth_date, r.region, r.sensitivity, tuple(r.statuses), tuple(r.articles),
+            tuple(r.flags), r.score)
+
+
+def _thawed(r: tuple[Any, ...]) -> PersonRow:
+    return PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], list(r[6]), list(r[7]), list(r[8]), r[9])
+
+
+def _search(conn: Connection, principal: Principal, f: PersonFilters, limit: int, flags_for: FlagSource | None,
+            memo: _Memo) -> list[PersonRow]:
     scores: dict[int, float] = {}
     if f.text.strip():
         scores = {int(h.person_id): float(h.score) for h in search_on(
-            conn, head, text=f.text.strip(), limit=max(limit * 2, 40), transliterate=f.transliterate,
+            conn, memo.head, text=f.text.strip(), limit=max(limit * 2, 40), transliterate=f.transliterate,
             explain=False, sensitivities=restricted_to(principal))}
         if not scores:
             return []
         if not (f.region or f.status or f.facility or f.code or f.article or f.flag):
-            return _ranked_rows(conn, principal, scores, limit, flags_for)
+            return _ranked_rows(conn, principal, scores, limit, flags_for, memo)
     stmt = _filtered(bool(scores), bool(f.region), bool(f.status), bool(f.facility), bool(f.code),
                      bool(f.article), "" if scores else f.flag)
     scan = len(scores) if scores else (FLAG_SCAN if f.flag else limit * 4)
@@ -174,18 +207,18 @@ def _search(conn: Connection, head: Head, principal: Principal, f: PersonFilters
     if f.flag:  # screen every candidate to filter by flag; otherwise only the rows shown
         flag_map = flags_for(conn, ids) if flags_for else {}
         ids = [i for i in ids if f.flag in flag_map.get(i, [])][:limit]
+        rows = _rows(conn, principal, ids)
+        for r in rows:
+            r.flags = flag_map.get(r.id, [])
     else:
-        ids = ids[:limit]
-        flag_map = flags_for(conn, ids) if flags_for else {}
-    rows = _rows(conn, principal, ids)
+        rows = memo.rows(conn, principal, ids[:limit], flags_for)
     for r in rows:
-        r.flags = flag_map.get(r.id, [])
         r.score = scores.get(r.id)
     return rows
 
 
 def _ranked_rows(conn: Connection, principal: Principal, scores: dict[int, float], limit: int,
-                 flags_for: FlagSource | None) -> list[PersonRow]:
+                 flags_for: FlagSource | None, memo: _Memo) -> list[PersonRow]:
     """The best ``limit`` text candidates as rows, without a filter query: the rows' own query keeps only
     live persons the principal may see (the matcher found no others; one may have changed since)."""
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
@@ -194,10 +227,8 @@ def _ranked_rows(conn: Connection, principal: Principal, scores: dict[int, float
     while len(rows) < limit and at < len(ranked):
         want = ranked[at:at + limit - len(rows)]
         at += len(want)
-        rows += _rows(conn, principal, want, shown_only=True)
-    flag_map = flags_for(conn, [r.id for r in rows]) if flags_for else {}
+        rows += memo.rows(conn, principal, want, flags_for, shown_only=True)
     for r in rows:
-        r.flags = flag_map.get(r.id, [])
         r.score = scores[r.id]
     return rows
 

@@ -1,4 +1,5 @@
-"""Search answers a process keeps while the registry does not change (GET /api/persons).
+"""Search answers a process keeps while the registry does not change (GET /api/persons), and the rows of
+the persons they show (browse.py: a person several searches show is read and flagged once per reader).
 
 A search's answer (services/browse.py ``search``) depends on its filters and limit, on what the reader may
 see (the sensitivities of their role: the matcher, the filters, the rows and the flags all follow them), on

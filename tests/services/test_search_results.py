@@ -99,9 +99,30 @@ def test_answers_are_bounded_and_an_older_reading_keeps_nothing(db: Db, tmp_path
         assert cache._rows <= 6
     with db.engine.connect() as conn:
         head = synced_head(conn)
-    assert cache.get(head, (QUERIES[-1], 50, ("public", "internal", "confidential"), "flag_tags")) is not None
+    last = (QUERIES[-1], 50, (("public", "internal", "confidential"), "flag_tags"))   # (filters, limit, reader)
+    assert cache.get(head, last) is not None
     older = head._replace(seq=head.seq - 1)
     cache.keep(older, "other", ((1,),))
     assert cache.get(older, "other") is None and cache.get(head, "other") is None
-    assert cache.get(head._replace(hash="another history"), (QUERIES[-1], 50, ("public", "internal", "confidential"),
-                                                              "flag_tags")) is None
+    assert cache.get(head._replace(hash="another history"), last) is None
+
+
+def test_a_person_shown_by_several_searches_is_read_once_per_reader(db: Db, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    write_registry(db, tmp_path)
+    read: list[int] = []
+    real = browse._rows
+
+    def counting(conn, principal, ids, **kw):  # type: ignore[no-untyped-def]
+        read.extend(ids)
+        return real(conn, principal, ids, **kw)
+    monkeypatch.setattr(browse, "_rows", counting)
+    first = _kept(db, EDITOR, PersonFilters("Иванов Иван"))
+    p1 = first[0].id
+    assert first[0].ext_id == "P1" and read.count(p1) == 1
+    again = _kept(db, EDITOR, PersonFilters("Ivanov Ivan Ivanovich"))   # another search showing P1: its row kept
+    assert again[0].id == p1 and read.count(p1) == 1
+    assert (again[0].name, again[0].statuses, again[0].flags) == (first[0].name, first[0].statuses, first[0].flags)
+    assert again[0].score is not None and again[0].score <= 1   # each search sets its own score
+    _kept(db, VIEWER, PersonFilters("Ivanov Ivan Ivanovich"))   # another reader: read for them
+    assert read.count(p1) == 2
