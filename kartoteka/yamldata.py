@@ -32,8 +32,9 @@ def _parse(text: str | bytes) -> Any:
 
 @lru_cache(maxsize=1)
 def _parser_tag() -> bytes:
-    """What the parsed data depends on besides the text: Python's version and PyYAML's files."""
-    parts = [sys.version, str(marshal.version)]
+    """What the parsed data depends on besides the text and Python's version (which ``cached`` adds): PyYAML's
+    files."""
+    parts: list[str] = []
     spec = importlib.util.find_spec("yaml")
     folder = Path(spec.origin).parent if spec and spec.origin else None
     for path in sorted(folder.iterdir()) if folder else ():
@@ -46,11 +47,6 @@ def _parser_tag() -> bytes:
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "kartoteka" / "catalogs"
-
-
-def _key(text: str | bytes) -> str:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.blake2b(_parser_tag() + b"\0" + data, digest_size=20).hexdigest()
 
 
 def store_bytes(path: Path, blob: bytes) -> None:
@@ -94,11 +90,5 @@ def cached(name: str, sources: list[bytes], build: Callable[[], Any]) -> Any:
 
 def safe_load(text: str | bytes) -> Any:
     """``yaml.safe_load``, faster: from the cache of parsed catalogs when this exact text was read before."""
-    path = cache_dir() / f"{_key(text)}.marshal"
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    data = _parse(text)
-    _store(path, data)
-    return data
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return cached("yaml", [_parser_tag(), data], lambda: _parse(text))

@@ -143,11 +143,10 @@ def render(_: Callable[[str], str], width: int = 80) -> str:
 
 
 def print_overview(args: Sequence[str]) -> None:
-    from kartoteka.cli.language import CHOSEN, cli_gettext
+    from kartoteka.cli.language import cli_gettext, language_of
 
-    CHOSEN.set(_lang_arg(args))
     width = min(shutil.get_terminal_size((100, 24)).columns, 120)
-    text = render(cli_gettext(), width)
+    text = render(cli_gettext(language_of(_lang_arg(args))), width)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

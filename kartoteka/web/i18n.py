@@ -1,7 +1,7 @@
 """The interface languages: Babel catalogs (.po) under kartoteka/locale, compiled on first use.
 
-The compiled catalog (.mo) of a language is kept in the user's cache folder (``kartoteka/locale`` beside
-kartoteka.yamldata's catalogs), under a hash of the exact .po files it was compiled from: a changed .po
+The compiled catalog (.mo) of a language is kept in the user's cache folder with the parsed catalogs
+(kartoteka.yamldata.cached), under a hash of the exact .po files it was compiled from: a changed .po
 is compiled afresh, never read from a stale copy, and a CLI run in Ukrainian or Russian need not import
 Babel or parse some 20 catalogs (~0.2 s) to print a message.
 """
@@ -9,7 +9,6 @@ Babel or parse some 20 catalogs (~0.2 s) to print a message.
 from __future__ import annotations
 
 import gettext
-import hashlib
 from functools import lru_cache
 from importlib.resources import files
 from io import BytesIO
@@ -62,23 +61,18 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def compiled(lang: str) -> bytes:
     """The language's merged catalogs compiled (.mo), from the cache when these exact .po files were compiled."""
-    from kartoteka.yamldata import cache_dir, store_bytes
+    from kartoteka.yamldata import cached
 
-    digest = hashlib.blake2b(lang.encode(), digest_size=20)
-    for path in catalog_paths(lang):
-        digest.update(f"\0{path.name}\0".encode())
-        digest.update(path.read_bytes())
-    cached = cache_dir().parent / "locale" / f"{lang}-{digest.hexdigest()}.mo"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    from babel.messages.mofile import write_mo
+    def compile_catalog() -> bytes:
+        from babel.messages.mofile import write_mo
 
-    buf = BytesIO()
-    write_mo(buf, load_catalog(lang))
-    store_bytes(cached, buf.getvalue())
-    return buf.getvalue()
+        buf = BytesIO()
+        write_mo(buf, load_catalog(lang))
+        return buf.getvalue()
+
+    sources = [part for path in catalog_paths(lang) for part in (path.name.encode(), path.read_bytes())]
+    mo: bytes = cached(f"messages-{lang}", sources, compile_catalog)
+    return mo
 
 
 def pick_language(*candidates: str | None, accept: str = "", default: str = "en") -> str:
