@@ -18,14 +18,15 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
-from kartoteka.db.bulk import bulk_insert
+from kartoteka.db.bulk import bulk_insert, indexes_after
 from kartoteka.services.name_index import record_keys, refresh_persons, storable, write_new_keys
 from kartoteka.services.case_prep import (NOT_IN_REGISTRY, CaseShared, PreparedCases, prepare_case_chunk,
                                           row_hash)
 from kartoteka.services.person_prep import PersonRow, PreparedChunk, person_record, prepare_chunk
 from kartoteka.services.prep_pool import Chunk, pool_size, prepared
 from kartoteka.db.ids import IdAllocator
-from kartoteka.db.tables import assessments, audit_log, cases, charges, imports, person_names, persons, recognitions
+from kartoteka.db.tables import (assessments, audit_log, cases, charges, imports, name_keys, person_names, persons,
+                                  recognitions)
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
@@ -110,10 +111,15 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
             writer.source = options.source                     # file-wide --source for assessments
             chunks = _chunks(r for r in table.rows if r[0] not in options.skip_rows)
-            for done in writer.write_all(chunks, fields, errors, total=table.total, workers=options.workers):
-                report.rows += done
-                if progress:
-                    progress(report.rows, table.total)
+            with indexes_after(conn, writer.indexed_after, rows=table.total, existing=len(writer.existing)) as later:
+                if later:
+                    writer.refresh_later = []
+                for done in writer.write_all(chunks, fields, errors, total=table.total, workers=options.workers):
+                    report.rows += done
+                    if progress:
+                        progress(report.rows, table.total)
+            if writer.refresh_later:   # persons updated while the name index had no indexes
+                refresh_persons(conn, writer.refresh_later)
             errors.errors.extend(table.problems)
             if report.renames and not dry_run and not options.confirm_renames:
                 for rn in report.renames:
@@ -185,6 +191,7 @@ def _without_bad_rows(engine: Engine, kind: str, path: Path, *, actor: str, mapp
 
 class _Writer:
     key_table = persons
+    indexed_after: tuple[Table, ...] = ()   # tables a large load may index after its rows (db/bulk.py)
 
     def __init__(self, conn: Connection, actor: str, report: ImportReport):
         self.conn, self.actor, self.report = conn, actor, report
@@ -198,6 +205,7 @@ class _Writer:
         self.source = ""                     # assessments: the organisation of rows that name none
         self.claims: list[Claim] = []        # persons written, for --source statements (import_statements)
         self.case_claims: list[CaseClaim] = []   # cases written or unchanged, for --source case statements
+        self.refresh_later: list[int] | None = None   # persons to re-key once the name index has its indexes
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -258,6 +266,7 @@ class _Writer:
 
 class _PersonWriter(_Writer):
     key_table = persons
+    indexed_after = (name_keys,)
 
     def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, frozenset[str]], PreparedChunk]:
         """Rows parsed and keyed (services/person_prep.py), given the registry's row hashes."""
@@ -286,7 +295,10 @@ class _PersonWriter(_Writer):
                 self.claims.append((old[0], key, person.names, person.values.get("birth_date")))
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
-        refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
+        if self.refresh_later is not None:   # re-keying looks persons up by id: after the indexes are back
+            self.refresh_later += updated
+        else:
+            refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
         self._insert(new, ready.variants)
 
     def _insert(self, keyed: list[tuple[PersonRow, set[int] | None]], variants: set[tuple[str, str]]) -> None:

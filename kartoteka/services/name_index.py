@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from kartoteka.db.bulk import bulk_insert, copy_rows
+from kartoteka.db.bulk import bulk_insert, copy_rows, indexes_after
 from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
@@ -221,7 +221,8 @@ def _rebuild(conn: Connection) -> int:
     conn.execute(delete(name_keys))
     conn.execute(delete(surname_variants))
     recs = load_records(conn, None)
-    _insert(conn, recs.values())
+    with indexes_after(conn, (name_keys,), rows=len(recs), existing=0):
+        _insert(conn, recs.values())
     return len(recs)
 
 

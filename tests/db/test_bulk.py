@@ -1,0 +1,127 @@
+"""db/bulk.py ``indexes_after``: a large first import builds the name index's indexes after its rows (SQLite),
+and writes exactly what an import that kept them does: keys, updated persons re-keyed, nothing on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, Table, func, select, text
+
+from kartoteka.db import bulk
+from kartoteka.db.tables import name_keys, person_names, persons
+from kartoteka.errors import InvalidInput
+from kartoteka.services import imports
+from kartoteka.services.imports import import_file
+from kartoteka.services.name_index import check_name_index
+from kartoteka.services.registry_import import SheetOptions
+from tests.conftest import Db
+
+HEADER = "id,surname,given_name,patronymic,aliases,birth_date,gender\n"
+FIRST = HEADER + "".join(f"P{i},Сейтумеров-{i},Эмир-Усеин,Русланович,Seytumerov-{i} Emir,1980-02-{1 + i % 28:02d},m\n"
+                         for i in range(1, 13))
+# the second file renames P1 and P2 (re-keyed), keeps P3..P12 and brings 20 new persons: more rows than
+# the registry has, so the index is built after them again
+SECOND = (FIRST.replace("P1,Сейтумеров-1,Эмир-Усеин", "P1,Абляєв,Сервер")
+          .replace("P2,Сейтумеров-2,Эмир-Усеин,Русланович", "P2,Коваль-Мельник,Андрій,Петрович")
+          + "".join(f"N{i},Білозерцева-{i},Ганна,Вікторівна,Bilozertseva Anna,1990-03-{1 + i % 28:02d},f\n"
+                    for i in range(1, 21)))
+
+
+@pytest.fixture
+def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each import built the name index after its rows; a small file counts as large here."""
+    seen: list[bool] = []
+    real = bulk.indexes_after
+
+    @contextmanager
+    def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int) -> Iterator[bool]:
+        with real(conn, tables, rows=rows, existing=existing) as later:
+            if later:   # the indexes really are gone inside the import's transaction
+                assert _indexes(conn) == set()
+            seen.append(later)
+            yield later
+
+    monkeypatch.setattr(bulk, "DEFER_ROWS", 10)
+    monkeypatch.setattr(imports, "indexes_after", spy)
+    return seen
+
+
+def _indexes(conn: Connection) -> set[str]:
+    if conn.dialect.name != "sqlite":
+        return {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'name_keys'"))}
+    return {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                            "AND tbl_name = 'name_keys' AND sql IS NOT NULL"))}
+
+
+def _state(engine: Engine) -> tuple[Any, ...]:
+    with engine.connect() as conn:
+        keys = conn.execute(select(persons.c.ext_id, name_keys.c.key).join(persons, persons.c.id == name_keys.c.person_id)
+                            .order_by(persons.c.ext_id, name_keys.c.key)).all()
+        names = conn.execute(select(person_names.c.full).order_by(person_names.c.full)).scalars().all()
+        return [tuple(k) for k in keys], names, _indexes(conn)
+
+
+def _import(engine: Engine, tmp: Path, name: str, body: str) -> Any:
+    (tmp / name).write_text(body, "utf-8")
+    return import_file(engine, "persons", tmp / name, actor="t", options=SheetOptions(confirm_renames=True))
+
+
+def _kept(tmp: Path) -> tuple[Any, ...]:
+    """The same two imports into a SQLite registry that keeps its indexes throughout."""
+    from kartoteka.db.engine import make_engine
+    from kartoteka.db.schema import upgrade_schema
+    engine = make_engine(f"sqlite:///{tmp / 'kept.db'}")
+    upgrade_schema(engine)
+    _import(engine, tmp, "a.csv", FIRST)
+    _import(engine, tmp, "b.csv", SECOND)
+    state = _state(engine)
+    engine.dispose()
+    return state
+
+
+def test_a_large_import_writes_what_one_with_its_indexes_does(db: Db, tmp_path: Path,
+                                                              watched: list[bool]) -> None:
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    bulk.DEFER_ROWS = 10 ** 9   # the baseline keeps its indexes (the fixture restores the value after)
+    expected = _kept(kept)
+    bulk.DEFER_ROWS = 10
+    watched.clear()
+    first = _import(db.engine, tmp_path, "a.csv", FIRST)
+    second = _import(db.engine, tmp_path, "b.csv", SECOND)
+    assert (first.created, second.created, second.updated) == (12, 20, 2)
+    assert watched == [db.backend == "sqlite"] * 2   # PostgreSQL keeps them: dropping one locks out readers
+    got = _state(db.engine)
+    assert got == expected
+    assert got[2] == {"ix_name_keys_key", "ix_name_keys_person"}
+    assert any(n.startswith("Абляєв Сервер") for n in got[1]) and not any(n.startswith("Сейтумеров-1 ") for n in got[1])
+    assert check_name_index(db.engine).ok   # the renamed persons were re-keyed
+
+
+def test_a_failed_large_import_changes_nothing_and_keeps_the_indexes(db: Db, tmp_path: Path,
+                                                                     watched: list[bool]) -> None:
+    _import(db.engine, tmp_path, "a.csv", FIRST)
+    before = _state(db.engine)
+    bad = SECOND.replace("N20,Білозерцева-20,Ганна,Вікторівна,Bilozertseva Anna,1990-03-21",
+                         "N20,Білозерцева-20,Ганна,Вікторівна,Bilozertseva Anna,1990-13-45")
+    with pytest.raises(InvalidInput) as err:
+        _import(db.engine, tmp_path, "bad.csv", bad)
+    assert err.value.errors[0].row == 33 and err.value.errors[0].column == "birth_date"
+    assert watched[-1] is (db.backend == "sqlite")
+    assert _state(db.engine) == before
+    with db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 12
+
+
+def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
+    with db.engine.begin() as conn:
+        for rows, existing in ((bulk.DEFER_ROWS - 1, 0), (bulk.DEFER_ROWS, bulk.DEFER_ROWS), (None, 0)):
+            with bulk.indexes_after(conn, (name_keys,), rows=rows, existing=existing) as later:
+                assert later is False
+                assert len(_indexes(conn)) >= 2
+        with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=0) as later:
+            assert later is (db.backend == "sqlite")
