@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Index, Table, insert
 
@@ -88,24 +88,35 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
 def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str, Any],
             rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order (a column's default where the rows lack it), through the
-    columns' bind processors. Built column by column: only the columns that have a processor are touched."""
-    columns = _same_keys(cols, defaults, rows)
-    if columns is None:   # rows with different keys: the general way
-        columns = [tuple(r.get(c, defaults.get(c)) for r in rows) for c in cols]
-    for i, c in enumerate(cols):
-        if (p := table.c[c].type.bind_processor(conn.dialect)) is not None:
-            columns[i] = [None if v is None else p(v) for v in columns[i]]
-    return list(zip(*columns))
-
-
-def _same_keys(cols: list[str], defaults: dict[str, Any], rows: list[dict[str, Any]]) -> list[Any] | None:
-    """The columns' values when every row has exactly the first row's keys (the usual case), else None."""
+    columns' bind processors. A processor runs once per value object of its column: an import's rows
+    share their timestamps, and most columns have none."""
     width = len(rows[0])
-    if not width or any(len(r) != width for r in rows):
-        return None
-    try:
-        values = list(map(itemgetter(*cols[:width]), rows))
-    except KeyError:
-        return None
-    columns: list[Any] = list(zip(*values)) if width > 1 else [tuple(values)]
-    return columns + [(d,) * len(rows) for d in defaults.values()]
+    getter = itemgetter(*cols[:width])
+    if width and all(len(r) == width for r in rows):
+        try:
+            values: list[Any] = list(map(getter, rows)) if width > 1 else [(v,) for v in map(getter, rows)]
+        except KeyError:   # same number of keys, other keys: the general way
+            values = [tuple(r.get(c, defaults.get(c)) for c in cols) for r in rows]
+        else:
+            if defaults:
+                tail = tuple(defaults.values())
+                values = [v + tail for v in values]
+    else:
+        values = [tuple(r.get(c, defaults.get(c)) for c in cols) for r in rows]
+    processors = [(i, p) for i, c in enumerate(cols) if (p := table.c[c].type.bind_processor(conn.dialect)) is not None]
+    if not processors:
+        return cast(list[tuple[Any, ...]], values)
+    # memoised by the value's identity (equal values can differ: 1 and True, one instant in two zones);
+    # the rows keep every value alive meanwhile, so an id is never reused
+    done: list[dict[int, Any]] = [{id(None): None} for _ in processors]
+    out: list[tuple[Any, ...]] = []
+    for v in values:
+        row = list(v)
+        for (i, p), memo in zip(processors, done):
+            x = row[i]
+            try:
+                row[i] = memo[id(x)]
+            except KeyError:
+                row[i] = memo[id(x)] = p(x)
+        out.append(tuple(row))
+    return out
