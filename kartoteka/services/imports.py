@@ -207,6 +207,12 @@ class _Writer:
         self.case_claims: list[CaseClaim] = []   # cases written or unchanged, for --source case statements
         self.refresh_later: list[int] | None = None   # persons to re-key once the name index has its indexes
 
+    @property
+    def stating(self) -> bool:
+        """Whether the rows are an organisation's statements (--source): only then are claims kept (a
+        million persons' names held for nothing took about 1.5 GB)."""
+        return bool(self.source.strip())
+
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
         if not key:
@@ -291,7 +297,7 @@ class _PersonWriter(_Writer):
             else:
                 self._update(old[0], person.values, person.names, row_no)
                 updated.append(old[0])
-            if old is not None:
+            if old is not None and self.stating:
                 self.claims.append((old[0], key, person.names, person.values.get("birth_date")))
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
@@ -307,7 +313,8 @@ class _PersonWriter(_Writer):
         new = [p for p, _ in keyed]
         at = audit.now()
         ids = self.ids.take(len(new))
-        self.claims += [(i, p.values["ext_id"], p.names, p.values.get("birth_date")) for i, p in zip(ids, new)]
+        if self.stating:
+            self.claims += [(i, p.values["ext_id"], p.names, p.values.get("birth_date")) for i, p in zip(ids, new)]
         bulk_insert(self.conn, persons, [audit.stamp_new({**p.values, "id": i}, self.actor, at)
                                          for i, p in zip(ids, new)])
         bulk_insert(self.conn, person_names, [{**n, "person_id": i} for i, p in zip(ids, new) for n in p.names])
@@ -387,13 +394,16 @@ class _CaseWriter(_Writer):
                 case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.after_write(case_id, values, row_no)
-                self.case_claims.append((case_id, values["ext_id"], values))
+                if self.stating:
+                    self.case_claims.append((case_id, values["ext_id"], values))
                 self.report.created += 1
             elif old[1] == values["row_hash"]:
                 self.report.unchanged += 1
-                self.case_claims.append((old[0], values["ext_id"], values))
+                if self.stating:
+                    self.case_claims.append((old[0], values["ext_id"], values))
             else:
-                self.case_claims.append((old[0], values["ext_id"], values))
+                if self.stating:
+                    self.case_claims.append((old[0], values["ext_id"], values))
                 if self.bulk:
                     changed.append((row_no, old[0], values))
                     continue
@@ -448,7 +458,8 @@ class _CaseWriter(_Writer):
         snapshots = [self.ready_snapshots.get(row_no) for row_no, _ in new]
         ids = self.bulk_create(cases, "case", [v for _, v in new], self.ids,
                                None if None in snapshots else cast(list[str], snapshots))
-        self.case_claims += [(case_id, values["ext_id"], values) for case_id, (_, values) in zip(ids, new)]
+        if self.stating:
+            self.case_claims += [(case_id, values["ext_id"], values) for case_id, (_, values) in zip(ids, new)]
         self._charges([(row_no, case_id, values) for case_id, (row_no, values) in zip(ids, new)])
         self.report.created += len(new)
 
