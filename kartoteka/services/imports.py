@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 
 from kartoteka.catalogs import definition_ids
+from kartoteka.collector import relaxed
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert, indexes_after
 from kartoteka.services.name_index import record_keys, refresh_persons, storable, write_new_keys
@@ -81,6 +82,13 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
     A one-sheet registry, and persons without a trusted id, go through registry_import (matched by
     name, renames confirmed); ``options`` carries renames, decisions, status spellings, bad rows.
     """
+    with relaxed():   # millions of rows' objects: the collector's default pace walks them again and again
+        return _import_file(engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, progress=progress,
+                            options=options)
+
+
+def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None,
+                 dry_run: bool, progress: Progress | None, options: SheetOptions | None) -> ImportReport:
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
     options = options or SheetOptions()

@@ -9,12 +9,10 @@ services/reviews.py (all re-exported here).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert
@@ -22,6 +20,7 @@ from sqlalchemy import Connection, Engine, insert
 from kartoteka.catalogs import definition_ids
 from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
+from kartoteka.collector import paused
 from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
 from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
@@ -145,20 +144,6 @@ def _store(conn: Connection, report: VetReport, entries: list[ListEntry], summar
     return run_id
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the report's objects are built: with a million-person
-    matcher in memory, each full collection walks tens of millions of objects, tripling the time.
-    The report's objects hold no cycles, so nothing is left for the collector."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, round: str = "", side: str = "",
              label: str = "", mapping: dict[str, str] | None = None, table: RawTable | None = None,
              matcher: Matcher | None = None, progress: Progress | None = None, held_by: str = "",
@@ -202,7 +187,9 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
         results = matcher.match_many(queries, progress)
     timings["match"] = time.perf_counter() - t_match
     t_vet = time.perf_counter()
-    with _collector_paused(), engine.begin() as conn:
+    # the report's objects hold no cycles; with a million-person matcher in memory, each full collection
+    # walks tens of millions of objects, tripling the time
+    with paused(), engine.begin() as conn:
         rows = build_rows(conn, listing.entries, results, definition_id, definitions=wanted, held_by=held_by,
                           claim=claim_header(listing.entries[0].raw))
         timings["rows"] = time.perf_counter() - t_vet
