@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from kartoteka.collector import relaxed
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.person import Gender
@@ -139,7 +140,7 @@ def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = N
     :func:`candidates_path`); ``on_path`` is told which."""
     rows = read_list(path, mapping=mapping)
     queries = [r.query for r in rows]
-    with list_matcher(engine, len(rows), settings=settings, on_path=on_path) as matcher:
+    with relaxed(), list_matcher(engine, len(rows), settings=settings, on_path=on_path) as matcher:
         results = matcher.match_many(queries, progress=progress)
     return [ListMatch(r, res) for r, res in zip(rows, results)]
 
@@ -264,7 +265,11 @@ def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
 def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
     # not load_matcher: the registry in memory is not kept once the pairs are scored (a web worker's
     # job runs this, and the later calls rescore through the stored index)
-    matcher = Matcher.from_engine(engine, settings=settings)
+    with relaxed():   # scoring every person makes millions of short-lived objects
+        return _scan(Matcher.from_engine(engine, settings=settings), settings, progress)
+
+
+def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
     seen: set[tuple[int, int]] = set()
     out: list[DuplicatePair] = []
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
