@@ -65,3 +65,16 @@ def test_unreadable_inputs_name_the_file(tmp_path: Path) -> None:
         open_table(tmp_path / "fake.xlsx")
     with pytest.raises(InvalidInput, match="unknown format"):
         open_table(_write(tmp_path / "list.doc", ",", "utf-8"))
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r"])
+def test_csv_rows_split_on_every_line_ending_and_keep_quoted_ones(tmp_path: Path, ending: str) -> None:
+    # old Mac, Windows and Unix files; a quoted cell keeps its own line breaks (an address, a note)
+    text = ending.join(["id,surname,notes", 'P1,Сейтумеров,"Сімферополь,\r\nвул. Шмідта 5"',
+                        'P2,Коваль,"line one\rline two"', "P3,O'Connor,", ""])
+    path = tmp_path / "p.csv"
+    path.write_bytes(text.encode("utf-8"))
+    rows = [raw for _, raw in open_table(path).rows]
+    assert [r["id"] for r in rows] == ["P1", "P2", "P3"]
+    assert rows[0]["notes"] == "Сімферополь,\r\nвул. Шмідта 5" and rows[1]["notes"] == "line one\rline two"
+    assert rows[2]["surname"] == "O'Connor"
