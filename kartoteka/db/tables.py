@@ -376,8 +376,8 @@ statements = Table(   # a claim an organisation made about a record (issue 15): 
 )
 
 name_keys = Table(   # the matcher's blocks per person (matching/stored_keys.py; services/name_index.py)
-    "name_keys", metadata,
-    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    "name_keys", metadata,   # derived data: no foreign key, whose per-row check dominated imports (0025)
+    Column("person_id", Integer, nullable=False),
     Column("key", BigInteger, nullable=False),        # stable 64-bit hash of a block
     Index("ix_name_keys_key", "key", "person_id"),
     Index("ix_name_keys_person", "person_id"),

@@ -55,3 +55,39 @@ def test_importing_the_tables_loads_no_sql_dialect() -> None:
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                        check=True).stdout)
     assert [m for m in loaded if m.startswith("sqlalchemy.dialects.")] == []
+
+
+def test_name_keys_lose_their_foreign_key_and_keep_their_rows_both_ways(db: Db, tmp_path: object) -> None:
+    """Migration 0025 on a registry with persons and keys: the keys stay (and stay consistent), the foreign
+    key goes; its downgrade puts the foreign key back with the same rows."""
+    from pathlib import Path
+
+    from alembic import command
+    from sqlalchemy import func, inspect, select
+
+    from kartoteka.db.schema import alembic_config, upgrade_schema
+    from kartoteka.db.tables import name_keys
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.name_index import check_name_index
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "p.csv").write_text("id,name,birth_date\nP1,Шевчук Олена Петрівна,1990\nP2,Абляєв Сервер,1975\n"
+                                    "P3,Коваль-Мельник Андрій,1979-03-01\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+
+    def state() -> tuple[int, list[list[str]]]:
+        with db.engine.connect() as conn:
+            rows = int(conn.execute(select(func.count()).select_from(name_keys)).scalar_one())
+            fks = [fk["referred_columns"] + [fk["referred_table"]] for fk in inspect(conn).get_foreign_keys("name_keys")]
+        return rows, fks
+
+    rows, fks = state()
+    assert rows > 3 * 5 and fks == []
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0024")
+    assert state() == (rows, [["id", "persons"]])
+    upgrade_schema(db.engine)
+    assert state() == (rows, []) and current_revision(db.engine) == head_revision()
+    assert check_name_index(db.engine).ok
