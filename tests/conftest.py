@@ -1,6 +1,7 @@
 """Shared fixtures. Every test that takes ``db`` runs on SQLite and, when KARTOTEKA_TEST_PG points at
 a server (always in CI), on PostgreSQL too: each test gets a fresh database copied from a migrated
-template, so tests never see each other's rows."""
+template (on PostgreSQL: or one emptied back to the template's state, tests/pg_pool.py), so tests never
+see each other's rows."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from kartoteka.db.engine import make_engine
 from kartoteka.db.schema import upgrade_schema
+from tests.pg_pool import PgDatabases
 
 PG_URL = os.environ.get("KARTOTEKA_TEST_PG", "")
 os.environ.setdefault("KARTOTEKA_LANG", "en")   # CLI messages in the source language, whatever the machine's locale
@@ -67,13 +69,21 @@ def pg_template() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_databases(pg_template: str) -> Iterator[PgDatabases]:
+    """Fresh copies of the template, one per test (tests/pg_pool.py: how and why)."""
+    databases = PgDatabases(PG_URL, pg_template)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     yield from fresh_db(request, tmp_path / "kartoteka.db", request.param)
 
 
 def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterator[Db]:
-    """A fresh migrated database on ``backend`` (a SQLite file at ``path``), dropped afterwards; for a
+    """A fresh migrated database on ``backend`` (a SQLite file at ``path``), done with afterwards; for a
     test that needs a second one, as ``yield from`` in its own fixture."""
     if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
@@ -82,18 +92,15 @@ def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterat
         yield Db(url, engine, "sqlite")
         engine.dispose()
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"kt_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    name = databases.take()
+    url = databases.url(name)
     engine = make_engine(url)
-    yield Db(url, engine, "postgresql")
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield Db(url, engine, "postgresql")
+    finally:
+        engine.dispose()
+        databases.give_back(name)
 
 
 # The files that take longest (about a minute each on 2 cores) start first: `--dist loadfile` hands out

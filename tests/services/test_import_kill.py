@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 
 from kartoteka.db.tables import audit_log, imports, person_names, persons
@@ -32,13 +33,19 @@ def _import_is_writing(db: Db, wal: Path) -> bool:
         return int(conn.execute(text(q)).scalar_one()) > 0
 
 
-def test_sigkill_halfway_changes_nothing(db: Db, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file killed halfway, the same on both backends: written once (about 2 s of CPU)."""
+    path = tmp_path_factory.mktemp("kill") / "big.csv"
+    write_rows(path, PERSON_COLUMNS, iter_persons(100_000, seed=10))
+    return path
+
+
+def test_sigkill_halfway_changes_nothing(db: Db, tmp_path: Path, big: Path) -> None:
     small = tmp_path / "small.csv"
     write_rows(small, PERSON_COLUMNS, iter_persons(50, seed=9))
     import_file(db.engine, "persons", small, actor="before")
     before = _counts(db)
-    big = tmp_path / "big.csv"
-    write_rows(big, PERSON_COLUMNS, iter_persons(100_000, seed=10))
     env = {**os.environ, "KARTOTEKA_DB": db.url}
     proc = subprocess.Popen([sys.executable, "-m", "kartoteka", "import", "persons", str(big)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +28,6 @@ from typer.testing import CliRunner
 
 from kartoteka.cli.main import app
 from kartoteka.db.engine import dispose_engines, make_engine
-from kartoteka.db.schema import upgrade_schema
 from kartoteka.db.tables import metadata
 from kartoteka.services import users
 from kartoteka.services.imports import import_file
@@ -55,11 +55,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Hostile]:
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def registry(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("hostile-db")
+    shutil.copy(sqlite_template, folder / "k.db")   # migrated once per session (tests/conftest.py)
     url = f"sqlite:///{folder / 'k.db'}"
     engine = make_engine(url)
-    upgrade_schema(engine)
     (folder / "p.csv").write_text(HEADER + ROWS, encoding="utf-8")
     import_file(engine, "persons", folder / "p.csv", actor="setup")
     engine.dispose()

@@ -65,10 +65,13 @@ def write_registry(engine_db: Db, tmp: Path) -> None:
     import_file(engine_db.engine, "cases", tmp / "cases.csv", actor="test")
 
 
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 with small costs: the tests check the logic, not the cost (tests/services/test_users.py does)."""
-    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(users, "_HASHER", FAST_HASHER)
 
 
 @pytest.fixture

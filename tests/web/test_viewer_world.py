@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,13 @@ import openpyxl
 import pypdf
 import pytest
 
-from kartoteka.services import evidence
+from kartoteka.services import evidence, users
 from kartoteka.services.imports import import_file
 from kartoteka.services.users import create_user
 from kartoteka.settings import Settings
 from kartoteka.web.app import create_app
 from tests.conftest import Db, fresh_db
-from tests.web.conftest import PASSWORD, Web, csrf
+from tests.web.conftest import FAST_HASHER, PASSWORD, Web, csrf
 
 PERSONS_HEAD = "id,name,birth_date,gender,region,citizenship,sensitivity\n"
 PERSONS_SHOWN = """P01,Иванов Иван Иванович,1980-05-01,m,Москва,RU,public
@@ -119,15 +120,18 @@ def _build(db: Db, tmp: Path, *, hidden: bool) -> Web:
     return web
 
 
-@pytest.fixture
-def without_hidden(db: Db, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Db]:
-    """A second fresh database on the same backend as ``db``."""
-    yield from fresh_db(request, tmp_path / "without-hidden.db", db.backend)
-
-
-@pytest.fixture
-def worlds(db: Db, without_hidden: Db, tmp_path: Path) -> tuple[Web, Web]:
-    return _build(db, tmp_path / "a", hidden=True), _build(without_hidden, tmp_path / "b", hidden=False)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def worlds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Web, Web]]:
+    """Both registries on one backend, built once for the module's tests: they only read (GET) as the
+    viewer or an editor, the same paths in both worlds, so what one test leaves behind (sign-ins and
+    audited reads in the audit log) is the same on both sides or only in A, and checked by no test.
+    The first test of the module, the viewer's comparison, reads them untouched."""
+    tmp = tmp_path_factory.mktemp("worlds")
+    with ExitStack() as stack:
+        stack.enter_context(pytest.MonkeyPatch.context()).setattr(users, "_HASHER", FAST_HASHER)   # as fast_hashing
+        a, b = (stack.enter_context(contextmanager(fresh_db)(request, tmp / f"{name}.db", request.param))
+                for name in ("with-hidden", "without-hidden"))
+        yield _build(a, tmp / "a", hidden=True), _build(b, tmp / "b", hidden=False)
 
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+\d{2}:?\d{2}|Z| ?UTC)?")
