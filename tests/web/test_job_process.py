@@ -4,6 +4,7 @@ child or too long a run end the job with a message in the reader's language, and
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from kartoteka.errors import N_, InvalidInput
@@ -89,3 +90,18 @@ def test_a_job_past_its_time_is_stopped() -> None:
     out = run_child(sleep, (30.0,), limits=JobLimits(seconds=1), progress=lambda d, t: None)
     assert out.error is not None and "KARTOTEKA_JOB_SECONDS" in str(out.error)
     assert time.monotonic() - started < 10
+
+
+JOB_MODULES = ("openpyxl", "docx", "pypdf", "sqlalchemy.dialects.postgresql.psycopg", "sqlalchemy.dialects.sqlite",
+               "kartoteka.matching.stored_list", "kartoteka.services.match_pool", "kartoteka.services.viewer_world")
+
+
+def loaded(progress: Progress, names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if name in sys.modules]
+
+
+def test_a_job_starts_with_the_readers_and_the_database_drivers_loaded() -> None:
+    """The fork server loaded them (web/job_warmup.py): a job importing openpyxl, python-docx, pypdf or
+    the PostgreSQL driver itself spent about 0.1 s on each. (This module imports none of them.)"""
+    out = run_child(loaded, (JOB_MODULES,), limits=JobLimits(), progress=lambda done, total: None)
+    assert out.error is None and out.result == list(JOB_MODULES)
