@@ -8,6 +8,7 @@ goes; refcounting frees their objects, and the collector still runs, just less o
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,15 +20,30 @@ def relax() -> None:
     gc.set_threshold(*BULK_THRESHOLD)
 
 
+_LOCK = threading.Lock()
+_relaxed = 0                                   # blocks inside ``relaxed`` now, in every thread
+_before: tuple[int, int, int] | None = None     # the thresholds the first of them found
+
+
 @contextmanager
 def relaxed() -> Iterator[None]:
-    """Collect less often while the block runs (cycles made meanwhile are still found, later)."""
-    before = gc.get_threshold()
-    gc.set_threshold(*BULK_THRESHOLD)
+    """Collect less often while the block runs (cycles made meanwhile are still found, later). The
+    thresholds are the process's: blocks in several threads (imports in a web worker) are counted, and
+    the last one out puts back what the first one found, however they overlap."""
+    global _relaxed, _before
+    with _LOCK:
+        if _relaxed == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(*BULK_THRESHOLD)
+        _relaxed += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _LOCK:
+            _relaxed -= 1
+            if _relaxed == 0 and _before is not None:
+                gc.set_threshold(*_before)
+                _before = None
 
 
 @contextmanager

@@ -50,3 +50,25 @@ def test_import_pool_processes_collect_less_often() -> None:
 
 def _pooled_threshold(_chunk: object, _shared: object) -> tuple[int, int, int]:
     return gc.get_threshold()
+
+
+def test_overlapping_blocks_in_threads_put_back_what_the_first_one_found() -> None:
+    """Thread A enters, B enters, A leaves, B leaves: the default comes back (it used to stay relaxed)."""
+    import threading
+
+    before = gc.get_threshold()
+    entered, a_left = threading.Event(), threading.Event()
+
+    def b() -> None:
+        with collector.relaxed():
+            entered.set()
+            a_left.wait(5)
+            assert gc.get_threshold() == collector.BULK_THRESHOLD   # still inside B's block
+
+    with collector.relaxed():
+        thread = threading.Thread(target=b)
+        thread.start()
+        assert entered.wait(5)
+    a_left.set()
+    thread.join(5)
+    assert gc.get_threshold() == before

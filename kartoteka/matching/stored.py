@@ -39,7 +39,7 @@ BLOCK_LIMIT, KIN_LIMIT = 5000, 200   # as CandidateIndex.lookup and KinIndex.can
 class _Loaded(dict[int, V]):
     """Per person id, loaded from the database on first use."""
 
-    def __init__(self, load: Callable[[set[int]], None]) -> None:
+    def __init__(self, load: Callable[[set[int]], object]) -> None:
         super().__init__()
         self._load = load
 
@@ -56,7 +56,7 @@ class _Loaded(dict[int, V]):
 
 
 class _Rows(_Loaded[Candidate]):
-    def __init__(self, load: Callable[[set[int]], None], size: Callable[[], int]) -> None:
+    def __init__(self, load: Callable[[set[int]], object], size: Callable[[], int]) -> None:
         super().__init__(load)
         self._size = size
 
@@ -108,7 +108,7 @@ class _GivenCounts(dict[int, int]):
 
 
 class StoredIndex(CandidateIndex):
-    def __init__(self, conn: Connection, load: Callable[[set[int]], None],
+    def __init__(self, conn: Connection, load: Callable[[set[int]], set[int]],
                  sensitivities: list[str] | None = None) -> None:   # no super(): nothing in memory
         self.conn, self._load, self.sensitivities = conn, load, sensitivities
         self.surname_keys = frozenset()
@@ -159,9 +159,9 @@ class StoredIndex(CandidateIndex):
         return found
 
     def persons(self, pairs: set[tuple[str, ...]], limit: int) -> set[int]:
-        found = self.person_ids(pairs, limit)
-        self._load(found)
-        return found
+        """The persons of these blocks that load: name_keys has no foreign key (migration 0025), so a key
+        row may outlive its person when one is removed by hand; such a row finds nobody."""
+        return self._load(self.person_ids(pairs, limit))
 
     def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
         return self.persons(query_pairs(units, self, near=near), BLOCK_LIMIT)
@@ -212,10 +212,13 @@ class StoredMatcher(Matcher):
             self._registry_size = self.conn.execute(stmt).scalar_one()
         return self._registry_size
 
-    def _load(self, ids: set[int]) -> None:
+    def _load(self, ids: set[int]) -> set[int]:
+        """Load these persons' records (once); the ids among them this matcher has (not deleted, hidden
+        or gone)."""
         new = ids - self._tried
+        known = cast(dict[int, Candidate], self.candidates_)
         if not new:
-            return
+            return {i for i in ids if dict.__contains__(known, i)}
         self._tried |= new
         recs = list(load_records(self.conn, new, sensitivities=self.sensitivities).values())
         shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])
@@ -226,6 +229,7 @@ class StoredMatcher(Matcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
             dict.__setitem__(self.row_of, rec.id, rec.id)
+        return {i for i in ids if dict.__contains__(known, i)}
 
     def person_id(self, row: int) -> int:
         return row

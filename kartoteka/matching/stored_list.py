@@ -61,7 +61,7 @@ class ListIndex(StoredIndex):
     smaller limit is a prefix), and the blocks of the chunk's list names, exact and near (``defer_near``:
     a near pass not read yet raises NearPassDeferred instead of reading it for one row)."""
 
-    def __init__(self, conn: Connection, load: Callable[[set[int]], None],
+    def __init__(self, conn: Connection, load: Callable[[set[int]], set[int]],
                  sensitivities: list[str] | None = None) -> None:
         super().__init__(conn, load, sensitivities)
         self.blocks: dict[int, list[int]] = {}
@@ -78,8 +78,7 @@ class ListIndex(StoredIndex):
         found: set[int] = set()
         for h in hashes:
             found.update(self.block_persons_of(h, BLOCK_LIMIT))
-        self._load(found)
-        return found
+        return self._load(found)   # (only the persons that load: StoredIndex.persons)
 
     def candidate_rows(self, units: list[Token], *, near: bool = True) -> set[int]:
         return self.candidates(units, near=near)   # (its own blocks: not StoredIndex's lazy look-up)

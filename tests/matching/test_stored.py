@@ -58,3 +58,27 @@ def test_a_restricted_matcher_answers_as_the_registry_without_the_other_persons(
         assert restricted.match(NameQuery("Смирнов Иван")).decision == "match"
         assert everyone.match(NameQuery("Смирнов Иван")).decision == "review"
         assert not restricted.search("Щербатовский Олег") and everyone.search("Щербатовский Олег")
+
+
+def test_a_key_row_whose_person_is_gone_finds_nobody(db: Db, tmp_path: Path) -> None:
+    """name_keys has no foreign key (migration 0025): a person removed by hand leaves key rows behind. A
+    search and a match find the others and never the missing person, for every reader, without an error."""
+    from sqlalchemy import delete, func
+
+    from kartoteka.db.tables import name_keys, person_names
+    from kartoteka.matching.stored_list import ListMatcher
+
+    _registry(db, tmp_path)
+    sync_name_index(db.engine)
+    with db.engine.begin() as conn:
+        gone = conn.execute(select(persons.c.id).where(persons.c.ext_id == "V-IVAN")).scalar_one()
+        conn.execute(delete(person_names).where(person_names.c.person_id == gone))
+        conn.execute(delete(persons).where(persons.c.id == gone))
+        assert conn.execute(select(func.count()).select_from(name_keys).where(name_keys.c.person_id == gone)).scalar_one()
+    with db.engine.connect() as conn:
+        for matcher in (StoredMatcher(conn), StoredMatcher(conn, sensitivities=SHOWN), ListMatcher(conn)):
+            for q in (NameQuery("Смирнов Иван"), NameQuery("Петров Пётр"), NameQuery("Smirnov Ivan")):
+                result = matcher.match(q)
+                assert result.person_id != gone and gone not in {a[0] for a in result.alternatives}, q
+                assert gone not in {h[0] for h in matcher.search(q.name, limit=50)}, q
+            assert matcher.search("Петров Пётр", limit=5)   # the others are still found

@@ -84,7 +84,7 @@ def _fresh(db: Db, tmp: Path) -> Any:
     from sqlalchemy import text
     with db.engine.begin() as conn:   # the same database, emptied: persons and cases were read already
         for t in ("charges", "citations", "statements", "recognitions", "assessments", "cases", "person_names",
-                  "persons", "sources"):
+                  "name_keys", "persons", "sources"):
             conn.execute(text(f"DELETE FROM {t}"))
     return db.engine
 
