@@ -125,3 +125,25 @@ def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
                 assert len(_indexes(conn)) >= 2
         with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=0) as later:
             assert later is (db.backend == "sqlite")
+
+
+def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: list[bool],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from kartoteka.services import name_index
+
+    _import(db.engine, tmp_path, "a.csv", SECOND.replace("P1,Сейтумеров-1,Эмир-Усеин", "P1,Абляєв,Сервер"))
+    before = _state(db.engine)
+    seen: list[bool] = []
+    real = bulk.indexes_after
+
+    @contextmanager
+    def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int) -> Iterator[bool]:
+        with real(conn, tables, rows=rows, existing=existing) as later:
+            seen.append(later)
+            yield later
+
+    monkeypatch.setattr(name_index, "indexes_after", spy)
+    assert name_index.rebuild_name_index(db.engine) == 32
+    assert seen == [db.backend == "sqlite"]
+    assert _state(db.engine) == before   # the same keys, and both indexes back
+    assert check_name_index(db.engine).ok
