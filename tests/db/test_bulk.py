@@ -31,10 +31,18 @@ SECOND = (FIRST.replace("P1,Сейтумеров-1,Эмир-Усеин", "P1,А�
                     for i in range(1, 21)))
 
 
+class Watch(list[bool]):
+    """Whether each import built the name index after its rows; ``failed``: the indexes present when an
+    import's block ended in an error or a dry run (none: not built again only to be rolled back)."""
+
+    failed: list[set[str]]
+
+
 @pytest.fixture
-def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each import built the name index after its rows; a small file counts as large here."""
-    seen: list[bool] = []
+def watched(monkeypatch: pytest.MonkeyPatch) -> Watch:
+    """Each import watched (Watch); a small file counts as large here."""
+    seen = Watch()
+    seen.failed = []
     real = bulk.indexes_after
 
     @contextmanager
@@ -43,7 +51,11 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
             if later:   # the indexes really are gone inside the import's transaction
                 assert _indexes(conn) == set()
             seen.append(later)
-            yield later
+            try:
+                yield later
+            except Exception:   # a failed import or a dry run: not built again only to be rolled back
+                seen.failed.append(_indexes(conn))
+                raise
 
     monkeypatch.setattr(bulk, "DEFER_ROWS", 10)
     monkeypatch.setattr(imports, "indexes_after", spy)
@@ -84,7 +96,7 @@ def _kept(tmp: Path) -> tuple[Any, ...]:
 
 
 def test_a_large_import_writes_what_one_with_its_indexes_does(db: Db, tmp_path: Path,
-                                                              watched: list[bool]) -> None:
+                                                              watched: Watch) -> None:
     kept = tmp_path / "kept"
     kept.mkdir()
     bulk.DEFER_ROWS = 10 ** 9   # the baseline keeps its indexes (the fixture restores the value after)
@@ -103,7 +115,7 @@ def test_a_large_import_writes_what_one_with_its_indexes_does(db: Db, tmp_path: 
 
 
 def test_a_failed_large_import_changes_nothing_and_keeps_the_indexes(db: Db, tmp_path: Path,
-                                                                     watched: list[bool]) -> None:
+                                                                     watched: Watch) -> None:
     _import(db.engine, tmp_path, "a.csv", FIRST)
     before = _state(db.engine)
     bad = SECOND.replace("N20,Білозерцева-20,Ганна,Вікторівна,Bilozertseva Anna,1990-03-21",
@@ -112,6 +124,13 @@ def test_a_failed_large_import_changes_nothing_and_keeps_the_indexes(db: Db, tmp
         _import(db.engine, tmp_path, "bad.csv", bad)
     assert err.value.errors[0].row == 33 and err.value.errors[0].column == "birth_date"
     assert watched[-1] is (db.backend == "sqlite")
+    failed = watched.failed
+    assert failed == ([set()] if db.backend == "sqlite" else [{"ix_name_keys_key", "ix_name_keys_person"}])
+    (tmp_path / "dry.csv").write_text(SECOND, "utf-8")   # a dry run of a large file: the same, nothing kept
+    report = import_file(db.engine, "persons", tmp_path / "dry.csv", actor="t", dry_run=True)
+    assert (report.created, report.updated, report.unchanged) == (20, 2, 10) and len(report.renames) == 2
+    assert failed == ([set(), set()] if db.backend == "sqlite" else failed[:1])   # (PostgreSQL: no block to end)
+    assert _state(db.engine) == before
     assert _state(db.engine) == before
     with db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 12
@@ -127,7 +146,7 @@ def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
             assert later is (db.backend == "sqlite")
 
 
-def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: list[bool],
+def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: Watch,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from kartoteka.services import name_index
 
