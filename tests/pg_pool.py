@@ -132,7 +132,7 @@ def _counts(conn: Connection, tables: list[str]) -> dict[str, int]:
     if not tables:
         return {}
     query = " UNION ALL ".join(f"SELECT {i}, count(*) FROM {t}" for i, t in enumerate(tables))
-    found = dict(conn.execute(text(query)).tuples().all())
+    found: dict[int, int] = {int(i): int(n) for i, n in conn.execute(text(query))}
     return {t: int(found[i]) for i, t in enumerate(tables)}
 
 
