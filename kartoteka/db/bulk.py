@@ -91,8 +91,8 @@ def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str,
     columns' bind processors. A processor runs once per value object of its column: an import's rows
     share their timestamps, and most columns have none."""
     width = len(rows[0])
-    getter = itemgetter(*cols[:width])
     if width and all(len(r) == width for r in rows):
+        getter = itemgetter(*cols[:width])
         try:
             values: list[Any] = list(map(getter, rows)) if width > 1 else [(v,) for v in map(getter, rows)]
         except KeyError:   # same number of keys, other keys: the general way

@@ -166,3 +166,21 @@ def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Pa
     assert seen == [db.backend == "sqlite"]
     assert _state(db.engine) == before   # the same keys, and both indexes back
     assert check_name_index(db.engine).ok
+
+
+def test_bulk_parameters_are_each_rows_values_through_their_columns_processors(db: Db) -> None:
+    """db/bulk.py ``_params``: tuples in column order, defaults for missing keys, rows of other shapes the
+    general way, and every value through its column's bind processor (run once per value object)."""
+    from kartoteka.db.bulk import _params
+    from kartoteka.db.tables import charges, duplicate_pairs
+
+    with db.engine.connect() as conn:
+        flag = charges.c.in_catalog.type.bind_processor(conn.dialect)
+        score = duplicate_pairs.c.score.type.bind_processor(conn.dialect)
+        assert flag is not None and score is not None
+        rows: list[dict[str, Any]] = [{"case_id": i, "in_catalog": v} for i, v in enumerate([True, False, None, True, 1, 0])]
+        got = _params(conn, charges, ["case_id", "in_catalog", "code"], {"code": "RU"}, rows)
+        assert got == [(i, None if v is None else flag(v), "RU") for i, v in enumerate([True, False, None, True, 1, 0])]
+        mixed = [{"person_id": 1, "score": 0.5}, {"score": 0.25, "other_person_id": 2}]
+        assert _params(conn, duplicate_pairs, ["person_id", "score"], {}, mixed) == [(1, score(0.5)), (None, score(0.25))]
+        assert _params(conn, duplicate_pairs, ["score"], {}, [{"score": 1.0}]) == [(score(1.0),)]
