@@ -216,10 +216,14 @@ class StoredMatcher(Matcher):
         """Load these persons' records (once); the ids among them this matcher has (not deleted, hidden
         or gone)."""
         new = ids - self._tried
+        if new:
+            self._tried |= new
+            self._read(new)
         known = cast(dict[int, Candidate], self.candidates_)
-        if not new:
-            return {i for i in ids if dict.__contains__(known, i)}
-        self._tried |= new
+        return {i for i in ids if dict.__contains__(known, i)}
+
+    def _read(self, new: set[int]) -> None:
+        """Read these persons (none read before) into the matcher."""
         recs = list(load_records(self.conn, new, sensitivities=self.sensitivities).values())
         shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])
         for _ in Matcher._ingest(cast(Matcher, shadow), recs):   # the Matcher's own record -> candidate
@@ -229,15 +233,13 @@ class StoredMatcher(Matcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
             dict.__setitem__(self.row_of, rec.id, rec.id)
-        return {i for i in ids if dict.__contains__(known, i)}
 
     def person_id(self, row: int) -> int:
         return row
 
     def load_rows(self, rows: list[int]) -> list[int]:
-        self._load(set(rows))
-        known = cast(dict[int, Candidate], self.candidates_)
-        return [r for r in rows if dict.__contains__(known, r)]   # (not deleted or hidden since its blocks)
+        have = self._load(set(rows))
+        return [r for r in rows if r in have]   # (not deleted or hidden since its blocks)
 
     def known(self, pid: int) -> Candidate | None:
         """The person's candidate if this matcher has it without reading the database."""

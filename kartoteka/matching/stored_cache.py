@@ -260,12 +260,7 @@ class CachedMatcher(StoredMatcher):
         p = self.cache.persons.get(pid)
         return p.candidate if p is not None else super().known(pid)
 
-    def _load(self, ids: set[int]) -> set[int]:
-        new = ids - self._tried
-        mine = cast(dict[int, Candidate], self.candidates_)
-        if not new:
-            return {i for i in ids if dict.__contains__(mine, i)}
-        self._tried |= new
+    def _read(self, new: set[int]) -> None:
         known = self.cache.persons
         got: dict[int, Person] = {}
         missing: list[int] = []
@@ -287,7 +282,6 @@ class CachedMatcher(StoredMatcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), pid, p.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), pid, p.candidate)
             dict.__setitem__(self.row_of, pid, pid)
-        return {i for i in ids if dict.__contains__(mine, i)}
 
 
 def search_matcher(conn: Connection, head: int, chain_hash: str | None, *, settings: MatchSettings = DEFAULT,
