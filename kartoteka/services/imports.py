@@ -129,8 +129,8 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
                 # a failed import (and a dry run) ends here, inside the block: the indexes it dropped are
                 # not built again only to be rolled back (about 10 s at 1M persons, before the error showed)
                 _check(report, table, fields, errors, confirm=dry_run or options.confirm_renames, file=path.name)
-                if dry_run and later:
-                    report.notes[:0] = reading_notes(table)
+                report.notes[:0] = reading_notes(table)
+                if dry_run:   # nothing is kept, so nothing more is written
                     raise _DryRun()
             if writer.refresh_later:   # persons updated while the name index had no indexes
                 refresh_persons(conn, writer.refresh_later)
@@ -140,9 +140,6 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
                                import_id=report.import_id, claims=writer.case_claims)
             conn.execute(update(imports).where(imports.c.id == report.import_id).values(
                 rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged))
-            report.notes[:0] = reading_notes(table)
-            if dry_run:
-                raise _DryRun()
     except _DryRun:
         pass
     else:
@@ -232,6 +229,11 @@ class _Writer:
         """Whether the rows are an organisation's statements (--source): only then are claims kept (a
         million persons' names held for nothing took about 1.5 GB)."""
         return bool(self.source.strip())
+
+    def keep_case_claim(self, case_id: int, values: dict[str, Any]) -> None:
+        """Keep a case written or unchanged for the organisation's case statements (when ``stating``)."""
+        if self.stating:
+            self.case_claims.append((case_id, values["ext_id"], values))
 
     def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
         """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
@@ -414,16 +416,13 @@ class _CaseWriter(_Writer):
                 case_id = audit.create_record(self.conn, cases, "case", values, actor=self.actor,
                                               batch=self.report.import_id)
                 self.after_write(case_id, values, row_no)
-                if self.stating:
-                    self.case_claims.append((case_id, values["ext_id"], values))
+                self.keep_case_claim(case_id, values)
                 self.report.created += 1
             elif old[1] == values["row_hash"]:
                 self.report.unchanged += 1
-                if self.stating:
-                    self.case_claims.append((old[0], values["ext_id"], values))
+                self.keep_case_claim(old[0], values)
             else:
-                if self.stating:
-                    self.case_claims.append((old[0], values["ext_id"], values))
+                self.keep_case_claim(old[0], values)
                 if self.bulk:
                     changed.append((row_no, old[0], values))
                     continue
