@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from kartoteka.db import bulk
 from kartoteka.db.tables import name_keys, person_names, persons
 from kartoteka.errors import InvalidInput
-from kartoteka.services import imports
+from kartoteka.services import imports, name_index
 from kartoteka.services.imports import import_file
 from kartoteka.services.name_index import check_name_index
 from kartoteka.services.registry_import import SheetOptions
@@ -59,6 +59,7 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> Watch:
 
     monkeypatch.setattr(bulk, "DEFER_ROWS", 10)
     monkeypatch.setattr(imports, "indexes_after", spy)
+    monkeypatch.setattr(name_index, "indexes_after", spy)   # (kartoteka index rebuild)
     return seen
 
 
@@ -146,24 +147,12 @@ def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
             assert later is (db.backend == "sqlite")
 
 
-def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: Watch,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from kartoteka.services import name_index
-
+def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: Watch) -> None:
     _import(db.engine, tmp_path, "a.csv", SECOND.replace("P1,Сейтумеров-1,Эмир-Усеин", "P1,Абляєв,Сервер"))
     before = _state(db.engine)
-    seen: list[bool] = []
-    real = bulk.indexes_after
-
-    @contextmanager
-    def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int) -> Iterator[bool]:
-        with real(conn, tables, rows=rows, existing=existing) as later:
-            seen.append(later)
-            yield later
-
-    monkeypatch.setattr(name_index, "indexes_after", spy)
+    watched.clear()
     assert name_index.rebuild_name_index(db.engine) == 32
-    assert seen == [db.backend == "sqlite"]
+    assert watched == [db.backend == "sqlite"]
     assert _state(db.engine) == before   # the same keys, and both indexes back
     assert check_name_index(db.engine).ok
 
