@@ -129,11 +129,17 @@ def _pg_database(url: str) -> str:
     return url.rsplit("/", 1)[-1].split("?", 1)[0]
 
 
+def proc_cpu(pid: int | str) -> float:
+    """CPU seconds (user + system) of a running process, from /proc/<pid>/stat (its name may hold spaces
+    and parentheses: the fields are read after the last ")")."""
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def backends_cpu(database: str) -> dict[int, float]:
     """CPU seconds of each PostgreSQL server process now serving ``database`` (its title names it), from
     /proc: the server's share of a command's work (COPY, index upkeep, foreign-key checks). Processes that
     end between two samples count up to their last sample. Only on the machine the server runs on."""
-    tick = os.sysconf("SC_CLK_TCK")
     out: dict[int, float] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -142,8 +148,7 @@ def backends_cpu(database: str) -> dict[int, float]:
             title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
             if not title.startswith("postgres: ") or f" {database} " not in title:
                 continue
-            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            out[int(proc.name)] = (int(stat[11]) + int(stat[12])) / tick
+            out[int(proc.name)] = proc_cpu(proc.name)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return out
@@ -151,15 +156,13 @@ def backends_cpu(database: str) -> dict[int, float]:
 
 def descendants_cpu(pid: int) -> dict[int, float]:
     """CPU seconds of each running descendant of ``pid`` (not ``pid`` itself), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
     out: dict[int, float] = {}
     todo = [pid]
     while todo:
         p = todo.pop()
         try:
             if p != pid:
-                stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-                out[p] = (int(stat[11]) + int(stat[12])) / tick
+                out[p] = proc_cpu(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
@@ -171,15 +174,13 @@ def tree_usage(pid: int) -> tuple[float, float]:
     """RSS (MB) and CPU seconds of a running process and its descendants, from /proc."""
     rss = cpu = 0.0
     todo = [pid]
-    tick = os.sysconf("SC_CLK_TCK")
     while todo:
         p = todo.pop()
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     rss += int(line.split()[1]) / 1024
-            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            cpu += (int(stat[11]) + int(stat[12])) / tick
+            cpu += proc_cpu(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
