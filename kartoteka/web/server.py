@@ -99,11 +99,11 @@ def run_workers(host: str, port: int, workers: int) -> int:
                 failed_start = (proc.exitcode or 0) > 0 and now - started < STARTUP_GRACE
                 if failed_start or len(restarts) > MAX_RESTARTS:
                     print(f"worker {proc.pid} exited with status {proc.exitcode}"
-                          f"{' at startup' if failed_start else ', too often'}: stopping")
+                          f"{' at startup' if failed_start else ', too often'}: stopping", flush=True)
                     status = 1
                     stop.set()
                     break
-                print(f"worker {proc.pid} exited with status {proc.exitcode}: restarting it")
+                print(f"worker {proc.pid} exited with status {proc.exitcode}: restarting it", flush=True)
                 procs[i] = (_start(sockets[i]), now)
     finally:
         for proc, _ in procs:
