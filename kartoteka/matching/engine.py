@@ -123,6 +123,7 @@ class Matcher:
         self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
         self._kin: KinIndex | None = None   # built when a row with a full birth date first asks
         self._given_counts: dict[int, int] | None = None   # persons per given-name class (_given_share)
+        self.processes = 1   # match_many's processes (services/matching.py list_matcher sets it for a long list)
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
@@ -302,6 +303,20 @@ class Matcher:
 
     def _given_share(self, given: Token) -> float:
         """The share of registry persons whose given name is in the class of ``given`` (clamped)."""
+        counts = self._given_class_counts()
+        lo, hi = self.settings.given_share
+        n = max(len(self.candidates_), 1)
+        share = max((counts.get(c, 0) / n for c in given.classes), default=lo)
+        return min(max(share, lo), hi)
+
+    def build_lazy(self) -> None:
+        """Build what the first rows that need it would build: before forking (kartoteka/forked.py), so that
+        it is built once, not in each copy."""
+        self._kin = self._kin or KinIndex(self.candidates_)
+        self._given_class_counts()
+
+    def _given_class_counts(self) -> dict[int, int]:
+        """Persons per given-name class (of their first name), counted once."""
         if self._given_counts is None:
             counts: dict[int, int] = {}
             for cand in self.candidates_:
@@ -309,18 +324,17 @@ class Matcher:
                 for c in tok.classes if tok is not None else ():
                     counts[c] = counts.get(c, 0) + 1
             self._given_counts = counts
-        lo, hi = self.settings.given_share
-        n = max(len(self.candidates_), 1)
-        share = max((self._given_counts.get(c, 0) / n for c in given.classes), default=lo)
-        return min(max(share, lo), hi)
+        return self._given_counts
 
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
-        out = []
-        for i, q in enumerate(qs, 1):
-            out.append(self.match(q))
-            if progress and (i % 100 == 0 or i == len(qs)):
-                progress(i, len(qs))
-        return out
+        """Every row's result, in order; by ``self.processes`` processes (forked copies of this one, which
+        share the index: kartoteka/forked.py) when it is more than 1."""
+        from kartoteka.forked import fork_map
+
+        if self.processes > 1:
+            self.build_lazy()
+        return fork_map(lambda chunk: [self.match(q) for q in chunk], qs, processes=self.processes,
+                        progress=progress)
 
     def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
         """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""

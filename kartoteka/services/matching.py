@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +108,10 @@ def candidates_path(engine: Engine, rows: int) -> str:
 
     processes = pool_size(engine, rows)
     index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else rows * STORED_ROW_S
-    return "index" if index <= size * LOAD_PERSON_S + rows * MEMORY_ROW_S else "registry"
+    from kartoteka.forked import fork_workers
+
+    memory = size * LOAD_PERSON_S + rows * MEMORY_ROW_S / fork_workers(rows)   # its rows scored by every core
+    return "index" if index <= memory else "registry"
 
 
 @contextmanager
@@ -123,7 +126,11 @@ def list_matcher(engine: Engine, rows: int, *, settings: MatchSettings = DEFAULT
     if on_path:
         on_path(path)
     if path == "registry":
-        yield Matcher.from_engine(engine, settings=settings)
+        from kartoteka.forked import fork_workers
+
+        matcher = Matcher.from_engine(engine, settings=settings)
+        matcher.processes = fork_workers(rows)   # the rows scored by every core (kartoteka/forked.py)
+        yield matcher
         return
     sync_name_index(engine)
     with engine.connect() as conn:
@@ -270,27 +277,40 @@ def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | Non
 
 
 def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
-    seen: set[tuple[int, int]] = set()
-    out: list[DuplicatePair] = []
+    """Every person's name matched against the others, by every core (kartoteka/forked.py); a pair is
+    kept once, as the first of its two persons (in id order) found it."""
+    from kartoteka.forked import fork_map, fork_workers
+
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
-    for i, pid in enumerate(matcher.ids, 1):
-        if progress and (i % 1000 == 0 or i == len(matcher.ids)):
-            progress(i, len(matcher.ids))
-        cand = matcher.record(pid)
-        if not cand.names:
-            continue
-        gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
-        q = NameQuery(cand.names[0].full, cand.birth, gender)
-        for row, sc in matcher.score_all(q, skip_other_dates=skip):
-            other = matcher.ids[row]
+
+    def found(pids: Sequence[int]) -> list[list[tuple[int, float, str]]]:
+        out: list[list[tuple[int, float, str]]] = []
+        for pid in pids:
+            cand = matcher.record(pid)
+            gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
+            out.append([] if not cand.names else [
+                (matcher.ids[row], sc.score, "; ".join(sc.reasons)) for row, sc in
+                matcher.score_all(NameQuery(cand.names[0].full, cand.birth, gender), skip_other_dates=skip)
+                if matcher.ids[row] != pid and sc.score >= settings.review_threshold])
+        return out
+
+    processes = fork_workers(len(matcher.ids))
+    if processes > 1:
+        matcher.build_lazy()
+    per_person = fork_map(found, matcher.ids, processes=processes, progress=progress,
+                          chunk=max(20, min(500, len(matcher.ids) // 64)))
+    seen: set[tuple[int, int]] = set()
+    pairs: list[DuplicatePair] = []
+    for pid, others in zip(matcher.ids, per_person):
+        for other, score, why in others:
             pair = (min(pid, other), max(pid, other))
-            if other == pid or pair in seen or sc.score < settings.review_threshold:
+            if pair in seen:
                 continue
             seen.add(pair)
-            out.append(DuplicatePair(pair[0], matcher.ext_ids[matcher.row_of[pair[0]]], pair[1],
-                                     matcher.ext_ids[matcher.row_of[pair[1]]], sc.score, "; ".join(sc.reasons)))
-    out.sort(key=lambda d: (-d.score, d.person_id, d.other_person_id))
-    return out
+            pairs.append(DuplicatePair(pair[0], matcher.ext_ids[matcher.row_of[pair[0]]], pair[1],
+                                       matcher.ext_ids[matcher.row_of[pair[1]]], score, why))
+    pairs.sort(key=lambda d: (-d.score, d.person_id, d.other_person_id))
+    return pairs
 
 
 def record_judgement(engine: Engine, *, query_key: str, person_id: int, judgement: str, actor: str,

@@ -140,3 +140,47 @@ def test_the_candidates_path_is_the_cheaper_one_and_both_paths_answer_alike(regi
             for m in in_memory] == [(m.result.person_id, m.result.decision, round(m.result.score, 6),
                                      m.result.explanation) for m in stored]
     assert {m.result.decision for m in stored} == {"match", "review", "no_match"}
+
+
+def test_a_long_list_and_a_full_scan_shared_by_forked_processes_give_the_same_answers(
+        db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry path's rows and the duplicates scan, scored by forked copies of the process
+    (kartoteka/forked.py), answer exactly as one process does."""
+    from kartoteka import forked
+    from kartoteka.synth.registry import PERSON_COLUMNS, generate_registry, write_rows
+    from kartoteka.synth.variants import generate_list
+
+    synth = generate_registry(300, seed=4)
+    src = tmp_path / "persons.csv"
+    write_rows(src, PERSON_COLUMNS, synth.persons)
+    import_file(db.engine, "persons", src, actor="test")
+    rows = generate_list(synth.persons, 420, seed=5)
+    rows += [{"id": "W-1", "name": "Эмир-Усеин Куку", "birth_date": "", "gender": ""},
+             {"id": "W-2", "name": "Server Mustafayev", "birth_date": "1986", "gender": "m"},
+             {"id": "W-3", "name": "КАРА-МУРЗА Владимир", "birth_date": "", "gender": ""}]
+    lst = tmp_path / "list.csv"
+    lst.write_text("id,name,birth_date,gender\n" + "".join(
+        f"{r['id']},{r['name']},{r['birth_date'] or ''},{r['gender'] or ''}\n" for r in rows), "utf-8")
+    monkeypatch.setattr(forked, "MIN_ITEMS", 10)
+    shared: list[int] = []
+    fork_map = forked.fork_map
+
+    def spy(*args: object, **kw: object) -> object:
+        shared.append(int(kw["processes"]))  # type: ignore[call-overload]
+        return fork_map(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(forked, "fork_map", spy)
+    answers: dict[str, tuple[object, object]] = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", workers)
+        paths: list[str] = []
+        matched = svc.match_list(db.engine, path=lst, on_path=paths.append)
+        assert paths == ["registry"]
+        pairs = svc.find_duplicates(db.engine, full=True)
+        answers[workers] = ([(m.row.list_id, m.result.person_id, m.result.decision, round(m.result.score, 6),
+                              m.result.explanation) for m in matched],
+                            [(p.ext_id, p.other_ext_id, round(p.score, 6), p.explanation) for p in pairs])
+    assert shared == [1, 1, 2, 2]
+    assert answers["1"] == answers["2"]
+    decisions = {d for _i, _p, d, _s, _e in answers["2"][0]}   # type: ignore[misc]
+    assert decisions == {"match", "review", "no_match"} and answers["2"][1]

@@ -1,0 +1,105 @@
+"""kartoteka/forked.py: work shared out between forked copies of this process gives exactly what one
+process gives, in order, with its progress; a failing or vanished worker is an error, never a silent gap;
+no worker outlives the call; it stays inline wherever forking is not wise."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from kartoteka import forked
+from kartoteka.forked import fork_map, fork_workers
+
+
+def _children() -> list[int]:
+    me = os.getpid()
+    return [int(c) for t in Path(f"/proc/{me}/task").iterdir()
+            for c in (t / "children").read_text().split()]
+
+
+def _square_with_pid(chunk: Sequence[int]) -> list[tuple[int, int]]:
+    time.sleep(0.002)   # long enough that every worker gets some chunks
+    return [(x * x, os.getpid()) for x in chunk]
+
+
+def test_forked_results_equal_inline_in_order_with_progress() -> None:
+    items = list(range(2_345))
+    seen: list[tuple[int, int]] = []
+    before = set(_children())
+    out = fork_map(_square_with_pid, items, processes=3, progress=lambda d, n: seen.append((d, n)), chunk=7)
+    assert [sq for sq, _pid in out] == [x * x for x in items]
+    pids = {pid for _sq, pid in out}
+    assert os.getpid() in pids and len(pids) >= 2, pids   # the work was shared
+    assert seen[-1] == (len(items), len(items)) and all(n == len(items) for _d, n in seen)
+    assert [d for d, _n in seen] == sorted(d for d, _n in seen)
+    assert set(_children()) <= before   # every worker was reaped
+    inline = fork_map(_square_with_pid, items, processes=1, chunk=7)
+    assert [sq for sq, _ in inline] == [sq for sq, _ in out] and {pid for _, pid in inline} == {os.getpid()}
+
+
+def test_a_worker_that_raises_is_an_error_here() -> None:
+    parent = os.getpid()
+
+    def work(chunk: Sequence[int]) -> list[int]:
+        time.sleep(0.002)
+        if os.getpid() != parent:
+            raise ValueError("bad row in a worker")
+        return list(chunk)
+
+    with pytest.raises(RuntimeError, match="ValueError: bad row in a worker"):
+        fork_map(work, list(range(500)), processes=2, chunk=5)
+
+
+def test_a_worker_that_vanishes_is_an_error_here() -> None:
+    parent = os.getpid()
+
+    def work(chunk: Sequence[int]) -> list[int]:
+        time.sleep(0.002)
+        if os.getpid() != parent:
+            os._exit(3)   # as the out-of-memory killer would end it: no message
+        return list(chunk)
+
+    with pytest.raises(RuntimeError, match="ended without its results"):
+        fork_map(work, list(range(500)), processes=2, chunk=5)
+
+
+def test_an_error_in_this_process_stops_the_workers() -> None:
+    parent = os.getpid()
+    before = set(_children())
+
+    def work(chunk: Sequence[int]) -> list[int]:
+        if os.getpid() == parent:
+            raise KeyError("here")
+        time.sleep(0.5)
+        return list(chunk)
+
+    with pytest.raises(KeyError):
+        fork_map(work, list(range(500)), processes=2, chunk=5)
+    assert set(_children()) <= before
+
+
+def test_fork_workers_stays_inline_where_forking_is_not_wise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KARTOTEKA_FORK_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert fork_workers(10_000) == forked.MAX_WORKERS
+    assert fork_workers(forked.MIN_ITEMS - 1) == 1   # too little work
+    monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "1")
+    assert fork_workers(10_000) == 1
+    monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "2")
+    assert fork_workers(10_000) == 2
+    in_thread: list[int] = []
+    t = threading.Thread(target=lambda: in_thread.append(fork_workers(10_000)))
+    t.start()
+    t.join()
+    assert in_thread == [1]   # off the main thread (a web worker's thread pool)
+
+    async def on_loop() -> int:
+        return fork_workers(10_000)
+
+    assert asyncio.run(on_loop()) == 1   # under a running event loop (a web worker)
