@@ -351,7 +351,7 @@ class _PersonWriter(_Writer):
                 k, vs = record_keys(person_record(i, p))
                 variants = variants | storable(vs)
             written.append((i, k))
-        write_new_keys(self.conn, written, variants)
+        write_new_keys(self.conn, written, variants, indexed=self.refresh_later is None)
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:

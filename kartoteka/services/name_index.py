@@ -57,12 +57,15 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
     return n
 
 
-def write_new_keys(conn: Connection, keyed: list[tuple[int, set[int]]], variants: set[tuple[str, str]]) -> int:
+def write_new_keys(conn: Connection, keyed: list[tuple[int, set[int]]], variants: set[tuple[str, str]], *,
+                   indexed: bool = True) -> int:
     """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys and
     surname variants (``storable`` ones) ``record_keys`` gave for their records as the caller wrote them
-    (no read back): the bulk imports."""
+    (no read back): the bulk imports. ``indexed=False``: the key table's indexes are built after the
+    import (db/bulk.py ``indexes_after``), so the rows need no order."""
     rows = [(pid, k) for pid, keys in keyed for k in keys]
-    rows.sort(key=itemgetter(1))   # in key order: the key index's pages are written in sequence
+    if indexed:
+        rows.sort(key=itemgetter(1))   # in key order: the key index's pages are written in sequence
     _write_keys(conn, rows)
     _add_variants(conn, variants)
     keys_refreshed(conn, {pid for pid, _ in keyed})
