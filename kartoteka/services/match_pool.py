@@ -1,11 +1,13 @@
 """A long list matched by several processes at once, each through the stored index.
 
 Every list row is matched on its own (the matcher's caches only save work), so chunks of rows can go
-to a pool of processes, each with its own read connection and ListMatcher (matching/stored_list.py),
+to several processes, each with its own read connection and ListMatcher (matching/stored_list.py),
 and the results come back in row order: the same results as one process gives, in less wall time when
-other cores are free, for more CPU time in all. So the pool is used only when
-``KARTOTEKA_MATCH_WORKERS`` asks for it (2 or more), never for a short list, an in-memory database, or in
-a process that may not start children (a daemon process).
+other cores are free, for more CPU time in all (each process loads the persons its rows find). By
+default a list of 2,000 rows or more is shared with forked copies of this process (kartoteka/forked.py:
+one per core, ``KARTOTEKA_FORK_WORKERS``; never in a web job, a web worker or a thread);
+``KARTOTEKA_MATCH_WORKERS`` (2 or more) asks for a pool of spawned processes instead. Neither for a
+short list or an in-memory database.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 
+from kartoteka.forked import fork_map, fork_workers
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import MatchResult, NameQuery
 from kartoteka.matching.stored_list import ListIndex, ListMatcher
@@ -41,6 +44,16 @@ def pool_size(engine: Engine, rows: int) -> int:
             (engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:"))):
         return 0
     return workers
+
+
+def forks_for(engine: Engine, rows: int) -> int:
+    """Processes (this one included: 1 for none) that share ``rows`` rows through the stored index when no
+    spawned pool does (``pool_size``): forked copies of this one (kartoteka/forked.py), each reading through
+    a connection of its own, so not for an in-memory database or a short list."""
+    db = engine.url.database or ""
+    if engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:")):
+        return 1
+    return fork_workers(rows, minimum=POOL_ROWS)
 
 
 _STATE: dict[str, Any] = {}
@@ -97,15 +110,37 @@ class PooledMatcher(ListMatcher):
         self.engine, self.processes = engine, processes
 
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
-        if not self.processes:
+        forks = 1 if self.processes else forks_for(self.engine, len(qs))
+        if not self.processes and forks <= 1:
             return super().match_many(qs, progress)
         order = self.by_surname(qs)
-        results = match_pooled(self.engine, [qs[i] for i in order], settings=self.settings,
-                               processes=self.processes, sensitivities=self.sensitivities, progress=progress)
+        rows = [qs[i] for i in order]
+        if self.processes:
+            results = match_pooled(self.engine, rows, settings=self.settings, processes=self.processes,
+                                   sensitivities=self.sensitivities, progress=progress)
+        else:
+            results = fork_map(self._forked(), rows, processes=forks, progress=progress, chunk=CHUNK)
         out: list[MatchResult | None] = [None] * len(qs)
         for i, result in zip(order, results):
             out[i] = result
         return [r for r in out if r is not None]
+
+    def _forked(self) -> Callable[[Sequence[NameQuery]], list[MatchResult]]:
+        """The work of kartoteka/forked.py's processes: here, this matcher's rows; in a forked copy, those
+        of a ListMatcher of its own on a connection of its own (the one inherited belongs to this process)."""
+        me, url = os.getpid(), self.engine.url.render_as_string(hide_password=False)
+        own: list[ListMatcher] = []
+
+        def work(chunk: Sequence[NameQuery]) -> list[MatchResult]:
+            if os.getpid() == me:
+                return ListMatcher.match_many(self, chunk)
+            if not own:
+                from kartoteka.db.engine import make_engine
+
+                own.append(ListMatcher(make_engine(url).connect(), settings=self.settings,
+                                       sensitivities=self.sensitivities))
+            return own[0].match_many(chunk)
+        return work
 
     def by_surname(self, qs: Sequence[NameQuery]) -> list[int]:
         """Row numbers ordered by the first registry surname of each row's words: rows of one surname find

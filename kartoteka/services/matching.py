@@ -104,10 +104,12 @@ def candidates_path(engine: Engine, rows: int) -> str:
         return "index"
     with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
         size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
-    from kartoteka.services.match_pool import pool_size
+    from kartoteka.services.match_pool import forks_for, pool_size
 
-    processes = pool_size(engine, rows)
-    index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else rows * STORED_ROW_S
+    processes = pool_size(engine, rows)   # spawned (each starts in about a second), or else forked
+    forks = 1 if processes else forks_for(engine, rows)
+    index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else \
+        rows * STORED_ROW_S * (POOL_WORK / forks if forks > 1 else 1.0)
     from kartoteka.forked import fork_workers
 
     memory = size * LOAD_PERSON_S + rows * MEMORY_ROW_S / fork_workers(rows)   # its rows scored by every core
