@@ -37,12 +37,13 @@ _TICKET = struct.Struct("<I")
 _MAX_CHUNKS = 60_000 // _TICKET.size   # the tickets fit in one pipe's buffer (64 KB on Linux)
 
 
-def fork_workers(items: int) -> int:
-    """How many processes (this one included) should share ``items`` items of in-memory work:
-    ``KARTOTEKA_FORK_WORKERS`` if set, else one per core (at most 4); 1 when forking is not wise here."""
+def fork_workers(items: int, *, minimum: int = MIN_ITEMS) -> int:
+    """How many processes (this one included) should share ``items`` items of in-memory work (fewer than
+    ``minimum`` are not worth a fork): ``KARTOTEKA_FORK_WORKERS`` if set, else one per core (at most 4);
+    1 when forking is not wise here."""
     env = os.environ.get("KARTOTEKA_FORK_WORKERS", "").strip()
     workers = int(env) if env.isdigit() else min(MAX_WORKERS, os.cpu_count() or 1)
-    if workers <= 1 or items < MIN_ITEMS or not hasattr(os, "fork") or multiprocessing.current_process().daemon \
+    if workers <= 1 or items < minimum or not hasattr(os, "fork") or multiprocessing.current_process().daemon \
             or threading.current_thread() is not threading.main_thread() or _loop_running():
         return 1
     return workers
@@ -60,15 +61,22 @@ def _loop_running() -> bool:
 
 
 def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, processes: int,
-             progress: Progress | None = None, chunk: int = 100) -> list[R]:
+             progress: Progress | None = None, chunk: int = 100, first: Callable[[], None] | None = None
+             ) -> list[R]:
     """``work`` applied to consecutive chunks of ``items``, concatenated in order (``work`` returns one
     result per item, or any list per chunk): inline when ``processes`` <= 1, else by this process and
     ``processes - 1`` forked copies of it. ``progress(done, total)`` is called in this thread as items are
-    done. An exception in a worker is raised here (as RuntimeError with the worker's traceback)."""
+    done. An exception in a worker is raised here (as RuntimeError with the worker's traceback).
+
+    ``first()`` is run by this process before it takes any chunk, while the forked copies (made before
+    it runs, so they do not see what it does) already work through the chunks: something only this
+    process needs, done meanwhile."""
     n = len(items)
     chunk = max(chunk, -(-n // _MAX_CHUNKS))
     bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
     if processes <= 1 or len(bounds) < 2:
+        if first:
+            first()
         out: list[R] = []
         for lo, hi in bounds:
             out += work(items[lo:hi])
@@ -88,7 +96,7 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, proc
                 _worker(work, items, bounds, tickets_r, writer)
             writer.close()
             children[pid] = reader
-        return _collect(work, items, bounds, tickets_r, children, progress)
+        return _collect(work, items, bounds, tickets_r, children, progress, first)
     finally:
         os.close(tickets_r)
         _stop(children)
@@ -136,7 +144,8 @@ def _worker(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], bounds: 
 
 
 def _collect(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], bounds: list[tuple[int, int]],
-             tickets: int, children: dict[int, Connection], progress: Progress | None) -> list[R]:
+             tickets: int, children: dict[int, Connection], progress: Progress | None,
+             first: Callable[[], None] | None) -> list[R]:
     results: dict[int, list[R]] = {}
     failures: list[str] = []
     lock = threading.Lock()
@@ -167,6 +176,8 @@ def _collect(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], bounds:
     receiver = threading.Thread(target=receive, name="kartoteka-fork-results", daemon=True)
     receiver.start()
     try:
+        if first:
+            first()
         while (c := _next(tickets)) is not None:
             lo, hi = bounds[c]
             value = work(items[lo:hi])

@@ -103,3 +103,27 @@ def test_fork_workers_stays_inline_where_forking_is_not_wise(monkeypatch: pytest
         return fork_workers(10_000)
 
     assert asyncio.run(on_loop()) == 1   # under a running event loop (a web worker)
+
+
+def test_first_runs_here_while_the_workers_already_take_chunks() -> None:
+    parent = os.getpid()
+    done: list[int] = []
+
+    def work(chunk: Sequence[int]) -> list[tuple[int, int, int]]:
+        time.sleep(0.002)
+        return [(x, os.getpid(), len(done)) for x in chunk]
+
+    def first() -> None:
+        time.sleep(0.05)
+        done.append(1)
+
+    out = fork_map(work, list(range(600)), processes=2, chunk=10, first=first)
+    assert [x for x, _pid, _n in out] == list(range(600))
+    mine = [n for _x, pid, n in out if pid == parent]
+    theirs = [n for _x, pid, n in out if pid != parent]
+    assert theirs and set(theirs) == {0}   # forked before first() ran: the workers do not see what it did
+    assert set(mine) <= {1}                # this process took its chunks only after first()
+    order: list[str] = []
+    inline = fork_map(lambda c: order.append("work") or list(c), [1, 2], processes=1, chunk=1,
+                      first=lambda: order.append("first"))
+    assert inline == [1, 2] and order == ["first", "work", "work"]

@@ -46,15 +46,46 @@ def _fuzzy(a: Token, b: Token) -> float:
     """Best of: optimal-string-alignment similarity of the keys (transpositions count once), and of
     the plain spellings (a typo the coarse key would turn into two edits)."""
     best = 0.0
-    for x in a.keys:
-        for y in b.keys:
-            lx, ly = len(x), len(y)
-            if min(lx, ly) >= 4 and abs(lx - ly) * 4 <= max(lx, ly):  # else below 0.75 anyway
-                best = max(best, OSA.normalized_similarity(x, y))
+    similarity = OSA.normalized_similarity
+    others = _long_keys(b.keys)
+    for x, lx in _long_keys(a.keys):
+        for y, ly in others:
+            if (lx - ly if lx > ly else ly - lx) * 4 <= (lx if lx > ly else ly):  # else below 0.75 anyway
+                sim = similarity(x, y)
+                if sim > best:
+                    best = sim
     pa, pb = plain_form(a.text), plain_form(b.text)
     if min(len(pa), len(pb)) >= 5 and abs(len(pa) - len(pb)) * 4 <= max(len(pa), len(pb)):
-        best = max(best, OSA.normalized_similarity(pa, pb))
+        best = max(best, similarity(pa, pb))
     return best
+
+
+@lru_cache(maxsize=100_000)   # by the keys: a query's tokens are new objects, its keys are not
+def _long_keys(keys: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """The keys _fuzzy compares (four letters or more), with their lengths."""
+    return tuple((k, len(k)) for k in keys if len(k) >= 4)
+
+
+@lru_cache(maxsize=100_000)
+def _key_lengths(keys: frozenset[str]) -> tuple[int, int]:
+    return min(map(len, keys)), max(map(len, keys))
+
+
+def _far_apart(q: Token, c: Token) -> bool:
+    """Whether the two surnames' lengths alone rule out everything compare_surname looks for after the
+    initials: every key of one is at least five letters longer than every key of the other (so no key
+    is shared, no gender or Russified form), too much longer for _fuzzy to compare any two keys, and
+    their plain spellings too different in length for it as well (_fuzzy is 0). A list's joined
+    neighbours (Mikhail-Anatolevich) against a registry surname, mostly."""
+    if not q.keys or not c.keys:
+        return False
+    qlo, qhi = _key_lengths(q.keys)
+    clo, chi = _key_lengths(c.keys)
+    gap = qlo - chi if qlo > chi else clo - qhi
+    if gap < 5 or gap * 4 <= max(qhi, chi):
+        return False
+    pa, pb = len(plain_form(q.text)), len(plain_form(c.text))
+    return min(pa, pb) < 5 or abs(pa - pb) * 4 > max(pa, pb)
 
 
 def father_classes(tok: Token) -> frozenset[int]:
@@ -118,15 +149,25 @@ def _feminine(key: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=50_000)   # by the keys: a query's tokens are new objects, its keys are not
+def feminine_forms(keys: frozenset[str]) -> frozenset[str]:
+    """The feminine forms of the keys (each at most a letter longer than its key)."""
+    return frozenset(f for k in keys for f in _feminine(k))
+
+
 def gender_pair(a: Token, b: Token) -> bool:
     """True when one surname is the other's form for the other gender (Соколов / Соколова)."""
-    return any(abs(len(x) - len(y)) <= 1 and (y in _feminine(x) or x in _feminine(y))
-               for x in a.keys for y in b.keys)
+    return bool(feminine_forms(a.keys) & b.keys or feminine_forms(b.keys) & a.keys)
+
+
+_DIFFERENT_SURNAME = Sim(0.0, N_("different surname"))
 
 
 def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
     if q.initial or c.initial:
         return NONE
+    if s.surname_min > 0 and _far_apart(q, c):   # (no similarity at all would still be below the minimum)
+        return _DIFFERENT_SURNAME
     if q.keys & c.keys:
         if folded(q.text, c.text):
             return Sim(s.folded, N_("same only after folding (ж/ш, о/а)"), needs="date")
@@ -138,7 +179,7 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
     ratio = _fuzzy(q, c)
     if ratio >= s.surname_min:
         return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),))
-    return Sim(0.0, N_("different surname"))
+    return _DIFFERENT_SURNAME
 
 
 _LATIN_SIBILANTS = re.compile(r"shch|szcz|šč|sch|zh|rz|sh|sz|[žżšщжш]")
@@ -174,9 +215,6 @@ RUSSIFYING = ("av", "ev", "in")
 
 def russified(a: Token, b: Token) -> bool:
     """One surname is the other with a Russian suffix: Куртбекир / Куртбекиров, Kurtbekir / Куртбекирова."""
-    if not any(1 <= len(y) - len(x) <= 4 and y.startswith(x[:4]) or 1 <= len(x) - len(y) <= 4 and x.startswith(y[:4])
-               for x in a.keys for y in b.keys):
-        return False   # cheap test first: one key a few letters longer than the other, same beginning
     return bool(russified_forms(a.keys) & b.keys or russified_forms(b.keys) & a.keys)
 
 

@@ -22,9 +22,9 @@ from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.bounded import top
-from kartoteka.matching.index import CandidateIndex
+from kartoteka.matching.index import CandidateIndex, block_arrays
 from kartoteka.matching.explain import N_, Gettext, Reason, reason, render_all
-from kartoteka.matching.kin import KinIndex, score_kin
+from kartoteka.matching.kin import KinIndex, kin_arrays, score_kin
 from kartoteka.matching.population import population
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.compare import Sim
@@ -34,6 +34,8 @@ from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
 
 Progress = Callable[[int, int], None]
+FORKED_BUILD = 20_000   # persons from which the index is built by every core (Matcher._build_forked)
+BUILD_CHUNK = 2_000     # persons per piece of that work
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ def _birth(text: str | None) -> PartialDate | None:
 class Matcher:
     ALGORITHM = _ALGORITHM
     VERSION = _VERSION
+    # match_many's processes (services/matching.py list_matcher sets it for a long list); a class default
+    # too, for the stored matchers, which do not run this __init__
+    processes = 1
 
     def __init__(self, records: Iterable[PersonRecord], *, settings: MatchSettings = DEFAULT,
                  judgements: dict[str, list[Judgement]] | None = None):
@@ -108,10 +113,18 @@ class Matcher:
         self.ids: list[int] = []
         self.ext_ids: list[str] = []
         self.candidates_: list[Candidate] = []
+        self._kin: KinIndex | None = None   # built when a row with a full birth date first asks (or with the index)
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects: the cyclic collector would rescan them repeatedly
         try:
-            self.index = CandidateIndex.build(self._ingest(records))
+            from kartoteka.forked import fork_workers
+
+            records = records if isinstance(records, list) else list(records)
+            processes = fork_workers(len(records), minimum=FORKED_BUILD)
+            if processes > 1:
+                self.index = self._build_forked(records, processes)
+            else:
+                self.index = CandidateIndex.build(self._ingest(records))
         finally:
             if gc_was_on:
                 gc.enable()
@@ -121,9 +134,29 @@ class Matcher:
         gc.freeze()
         self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
         self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
-        self._kin: KinIndex | None = None   # built when a row with a full birth date first asks
         self._given_counts: dict[int, int] | None = None   # persons per given-name class (_given_share)
-        self.processes = 1   # match_many's processes (services/matching.py list_matcher sets it for a long list)
+
+    def _build_forked(self, records: list[PersonRecord], processes: int) -> CandidateIndex:
+        """The index built as CandidateIndex.build builds it (and the kin index, which a long list
+        needs), with the persons' blocks (half the build) shared out between this process and forked
+        copies of it (kartoteka/forked.py): they compute blocks from the start while this process prepares
+        every name for its candidates, then it joins them with the names it has prepared."""
+        from kartoteka.forked import fork_map
+
+        prepared: list[list[PreparedName]] = []   # filled by this process only (the copies are forked before)
+
+        def prepare() -> None:
+            prepared.extend(names for _row, names in self._ingest(records))
+
+        def blocks(rows: Sequence[int]) -> list[tuple[tuple[bytes, bytes], tuple[bytes, bytes]]]:
+            names = [prepared[row] if row < len(prepared) else [prepare_name(*n) for n in records[row].names]
+                     for row in rows]
+            return [(block_arrays(zip(rows, names)),
+                     kin_arrays((row, records[row].birth, n) for row, n in zip(rows, names)))]
+
+        parts = fork_map(blocks, range(len(records)), processes=processes, chunk=BUILD_CHUNK, first=prepare)
+        self._kin = KinIndex(self.candidates_, parts=[kin for _blocks, kin in parts])
+        return CandidateIndex.from_blocks([b for b, _kin in parts], (n.surname for names in prepared for n in names))
 
     def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
         for rec in records:
@@ -159,7 +192,7 @@ class Matcher:
             for r in conn.execute(jstmt).mappings():
                 judgements.setdefault(r["query_key"], []).append(
                     Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
-        return cls(recs.values(), settings=settings, judgements=judgements)
+        return cls(list(recs.values()), settings=settings, judgements=judgements)
 
     # -- matching -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import product
 
 
 from kartoteka.matching.compare import russified_forms
@@ -52,11 +53,16 @@ def name_blocks(name: PreparedName, *, transliteration: bool = False) -> frozens
 
 @lru_cache(maxsize=500_000)
 def _blocks(surname: Token, given: Token | None, transliteration: bool = False) -> frozenset[int]:
+    keys = base_keys(surname.text) if transliteration else surname.keys
+    return frozenset(map(hash, product(keys, _given_side(given, transliteration))))
+
+
+@lru_cache(maxsize=100_000)   # given names recur: their side of the blocks is made once per token
+def _given_side(given: Token | None, transliteration: bool) -> tuple[str, ...]:
     gs = given_blocks(given, query=False) + [ANY]
     if transliteration and given is not None and not given.initial:
         gs = [g for g in gs if not g.startswith("k") or g[1:] in base_keys(given.text)]
-    keys = base_keys(surname.text) if transliteration else surname.keys
-    return frozenset(hash((ks, g)) for ks in keys for g in gs)
+    return tuple(gs)
 
 
 def _gender_forms(key: str) -> set[str]:
@@ -83,20 +89,36 @@ def _russified_forms(key: str) -> set[str]:
     return out
 
 
-def lookup_rows(hashes: np.ndarray, rows: np.ndarray, blocks: set[int], limit: int) -> set[int]:
-    """Rows filed under any of ``blocks`` in a sorted hash array (at most ``limit`` per block)."""
-    import numpy as np
+class SortedBlocks:
+    """Rows filed under 64-bit block hashes: the hashes sorted (stably: a block's rows in their order), and
+    each distinct hash with where its rows start, so that a look-up searches the distinct hashes only."""
 
-    if not blocks:
-        return set()
-    q = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
-    lo = np.searchsorted(hashes, q, side="left")
-    hi = np.searchsorted(hashes, q, side="right")
-    found: set[int] = set()
-    for a, b in zip(lo.tolist(), hi.tolist()):
-        if b > a:
+    def __init__(self, hashes: np.ndarray, rows: np.ndarray):
+        import numpy as np
+
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.rows = rows[order]
+        firsts = np.flatnonzero(self.hashes[1:] != self.hashes[:-1]) + 1
+        self.starts = np.concatenate(([0], firsts, [len(self.hashes)])).astype(np.int64) if len(self.hashes) \
+            else np.zeros(1, dtype=np.int64)
+        self.distinct = self.hashes[self.starts[:-1]]
+
+    def lookup(self, blocks: set[int], limit: int) -> set[int]:
+        """Rows filed under any of ``blocks`` (at most ``limit`` per block, the first ones)."""
+        import numpy as np
+
+        if not blocks or not len(self.distinct):
+            return set()
+        q = np.fromiter(blocks, dtype=np.int64, count=len(blocks))
+        at = np.searchsorted(self.distinct, q)
+        at[at == len(self.distinct)] = 0
+        at = at[self.distinct[at] == q]
+        found: set[int] = set()
+        rows = self.rows
+        for a, b in zip(self.starts[at].tolist(), self.starts[at + 1].tolist()):
             found.update(rows[a:min(b, a + limit)].tolist())
-    return found
+        return found
 
 
 def _deletions(key: str) -> set[str]:
@@ -115,13 +137,31 @@ def surname_given_pairs(su: Token, singles: list[Token], skeys: set[str]) -> set
     return {(ks, g) for ks in skeys for g in gs}
 
 
+def person_blocks(person_names: list[PreparedName]) -> frozenset[int] | set[int]:
+    """The blocks a person is filed under: a Latin name of a person who also has a Cyrillic one only
+    under its transliteration keys."""
+    if len(person_names) == 1:
+        return name_blocks(person_names[0])
+    cyrillic = [is_cyrillic(n.full) for n in person_names]
+    return set().union(*(name_blocks(n, transliteration=any(cyrillic) and not c)
+                         for n, c in zip(person_names, cyrillic)))
+
+
+def block_arrays(names: Iterable[tuple[int, list[PreparedName]]]) -> tuple[bytes, bytes]:
+    """(block hashes as int64, their rows as int32) of these persons, in their order (the bytes go
+    through a pipe cheaply: see Matcher's forked build)."""
+    hashes, rows = array("q"), array("i")
+    for row, person_names in names:
+        blocks = person_blocks(person_names)
+        hashes.extend(blocks)
+        rows.extend([row] * len(blocks))
+    return hashes.tobytes(), rows.tobytes()
+
+
 class CandidateIndex:
     def __init__(self, hashes: np.ndarray, rows: np.ndarray, surnames: dict[str, set[str]]):
-        import numpy as np
-
-        order = np.argsort(hashes, kind="stable")
-        self.hashes = hashes[order]
-        self.rows = rows[order]
+        self.block_rows = SortedBlocks(hashes, rows)
+        self.hashes, self.rows = self.block_rows.hashes, self.block_rows.rows
         self.surname_keys: frozenset[str] = frozenset().union(*surnames.values()) if surnames else frozenset()
         self.near: dict[str, set[str]] = defaultdict(set)
         for key in set().union(*surnames.values()) if surnames else set():
@@ -136,27 +176,30 @@ class CandidateIndex:
 
     @classmethod
     def build(cls, names: Iterable[tuple[int, list[PreparedName]]]) -> CandidateIndex:
+        tokens: set[Token | None] = set()
+
+        def each() -> Iterable[tuple[int, list[PreparedName]]]:
+            for row, person_names in names:
+                for name in person_names:
+                    tokens.add(name.surname)
+                yield row, person_names
+
+        return cls.from_blocks([block_arrays(each())], tokens)
+
+    @classmethod
+    def from_blocks(cls, parts: Iterable[tuple[bytes, bytes]], surnames: Iterable[Token | None]) -> CandidateIndex:
+        """The index of the persons' blocks (``block_arrays`` of consecutive runs of rows, in row order)
+        and of their surname tokens."""
         import numpy as np
 
-        hashes, rows = array("q"), array("i")
-        tokens: set[Token] = set()
-        for row, person_names in names:
-            if len(person_names) == 1:
-                blocks: frozenset[int] | set[int] = name_blocks(person_names[0])
-            else:
-                cyrillic = [is_cyrillic(n.full) for n in person_names]
-                blocks = set().union(*(name_blocks(n, transliteration=any(cyrillic) and not c)
-                                       for n, c in zip(person_names, cyrillic)))
-            for name in person_names:
-                tokens.add(name.surname)  # type: ignore[arg-type]
-            hashes.extend(blocks)
-            rows.extend([row] * len(blocks))
-        surnames: dict[str, set[str]] = defaultdict(set)
-        for tok in tokens:
+        parts = list(parts)
+        hashes = np.concatenate([np.frombuffer(h, dtype=np.int64) for h, _ in parts] or [np.empty(0, np.int64)])
+        rows = np.concatenate([np.frombuffer(r, dtype=np.int32) for _, r in parts] or [np.empty(0, np.int32)])
+        by_plain: dict[str, set[str]] = defaultdict(set)
+        for tok in set(surnames):
             if tok is not None:
-                surnames[plain_form(tok.text)] |= tok.keys
-        return cls(np.frombuffer(hashes, dtype=np.int64).copy(), np.frombuffer(rows, dtype=np.int32).copy(),
-                   surnames)
+                by_plain[plain_form(tok.text)] |= tok.keys
+        return cls(hashes, rows, by_plain)
 
     def near_keys(self, key: str) -> set[str]:
         """Surname keys in the registry within about one edit of ``key``."""
@@ -187,7 +230,7 @@ class CandidateIndex:
         return out
 
     def lookup(self, blocks: set[int], limit: int = 5000) -> set[int]:
-        return lookup_rows(self.hashes, self.rows, blocks, limit)
+        return self.block_rows.lookup(blocks, limit)
 
     def candidates(self, units: list[Token], *, near: bool = True) -> set[int]:
         """Persons sharing a block with the list name; ``near`` adds surnames about one edit away."""

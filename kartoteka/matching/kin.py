@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 from array import array
 from functools import lru_cache
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.compare import father_classes_of, father_stems_of
 from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, reason
-from kartoteka.matching.index import lookup_rows
+from kartoteka.matching.index import SortedBlocks
 from kartoteka.matching.scorer import Candidate, Query, Scored, options
-from kartoteka.matching.tokens import Token, patronymic_gender
+from kartoteka.matching.tokens import PreparedName, Token, patronymic_gender
 
 if TYPE_CHECKING:   # numpy is loaded when an index is built or read, not at import (CLI start)
     pass
@@ -50,24 +50,38 @@ def _hashes(birth: PartialDate, given: Token, patronymic: Token) -> set[int]:
     return {hash(("kin", day, g, f)) for g, f in pairs(given, patronymic)}
 
 
+def person_kin(birth: PartialDate | None, names: Sequence[PreparedName]) -> set[int]:
+    """The kin blocks of a person born on ``birth`` with these names (none without a full birth date)."""
+    blocks: set[int] = set()
+    if birth is None or birth.day is None:
+        return blocks
+    for name in names:
+        if name.given is not None and name.patronymic is not None and not name.given.initial:
+            blocks |= _hashes(birth, name.given, name.patronymic)
+    return blocks
+
+
+def kin_arrays(persons: Iterable[tuple[int, PartialDate | None, Sequence[PreparedName]]]) -> tuple[bytes, bytes]:
+    """(kin block hashes as int64, their rows as int32) of these (row, birth, names), in their order."""
+    hashes, rows = array("q"), array("i")
+    for row, birth, names in persons:
+        blocks = person_kin(birth, names)
+        hashes.extend(blocks)
+        rows.extend([row] * len(blocks))
+    return hashes.tobytes(), rows.tobytes()
+
+
 class KinIndex:
-    def __init__(self, candidates: Sequence[Candidate]):
+    def __init__(self, candidates: Sequence[Candidate], *, parts: Sequence[tuple[bytes, bytes]] | None = None):
+        """The candidates' kin blocks; or ``parts``, their ``kin_arrays`` already made (consecutive runs
+        of rows, in row order: see Matcher's forked build)."""
         import numpy as np
 
-        hashes, rows = array("q"), array("i")
-        for row, cand in enumerate(candidates):
-            if cand.birth is None or cand.birth.day is None:
-                continue
-            blocks: set[int] = set()
-            for name in cand.names:
-                if name.given is not None and name.patronymic is not None and not name.given.initial:
-                    blocks |= _hashes(cand.birth, name.given, name.patronymic)
-            hashes.extend(blocks)
-            rows.extend([row] * len(blocks))
-        h = np.frombuffer(hashes, dtype=np.int64).copy()
-        r = np.frombuffer(rows, dtype=np.int32).copy()
-        order = np.argsort(h, kind="stable")
-        self.hashes, self.rows = h[order], r[order]
+        if parts is None:
+            parts = [kin_arrays((row, cand.birth, cand.names) for row, cand in enumerate(candidates))]
+        h = np.concatenate([np.frombuffer(h, dtype=np.int64) for h, _ in parts] or [np.empty(0, np.int64)])
+        r = np.concatenate([np.frombuffer(r, dtype=np.int32) for _, r in parts] or [np.empty(0, np.int32)])
+        self.block_rows = SortedBlocks(h, r)
 
     def candidates(self, q: Query) -> set[int]:
         if q.birth is None or q.birth.day is None:
@@ -78,7 +92,7 @@ class KinIndex:
             for p in singles:
                 if p is not g and patronymic_gender(p) is not None:
                     blocks |= _hashes(q.birth, g, p)
-        return lookup_rows(self.hashes, self.rows, blocks, 200)
+        return self.block_rows.lookup(blocks, 200)
 
 
 def score_kin(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:

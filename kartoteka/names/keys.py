@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _constants, _parser   # type: ignore[attr-defined]   # to read a rule's first letters (_starts)
 from typing import Any, cast
 
 
@@ -22,12 +24,19 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
 
 
+# One substitution of a reading or a fold: (plain string, replacement, None, None) replaced with str.replace
+# (much faster than a regular expression), else ("", replacement, a regular expression's sub, start), tried
+# only on a text that holds ``start`` (the letter every match begins with; None when not known: always
+# tried). A plain tuple: unpacked faster than a NamedTuple in the loop of _apply.
+_Rule = tuple[str, str, "Callable[[str, str], str] | None", "str | None"]
+
+
 @dataclass(frozen=True)
 class _Tables:
     cyrillic: dict[str, str]
     letters: dict[str, str]
-    readings: dict[str, list[tuple[str | re.Pattern[str], str]]]
-    folds: list[tuple[re.Pattern[str], str]]
+    readings: dict[str, list[_Rule]]
+    folds: list[_Rule]
     particles_before: frozenset[str]
     particles_after: frozenset[str]
     foreign: frozenset[str]
@@ -38,14 +47,75 @@ class _Tables:
         return [k for k in self.letters if len(k) > 1]
 
 
-def _literal_or_regex(pattern: str) -> str | re.Pattern[str]:
-    """Plain strings are replaced with str.replace (much faster than a regular expression)."""
-    return re.compile(pattern) if any(c in pattern for c in "$^[(\\?*+.") else pattern
+def _rule(pattern: str, repl: str) -> _Rule:
+    if re.escape(pattern) == pattern and "\\" not in repl:
+        return (pattern, repl, None, None)
+    regex = re.compile(pattern)
+    return ("", repl, regex.sub, _starts(regex))
 
 
-def _apply(rules: list[tuple[str | re.Pattern[str], str]], s: str) -> str:
-    for pattern, repl in rules:
-        s = s.replace(pattern, repl) if isinstance(pattern, str) else pattern.sub(repl, s)
+def _starts(regex: re.Pattern[str]) -> str | None:
+    """The letter every match of ``regex`` begins with (what it consumes first, past anchors and
+    lookarounds), or None when there are several (testing for each costs about what a failed search
+    costs), or they are not known, or a match may be empty."""
+    if regex.flags & re.IGNORECASE:
+        return None
+    try:
+        letters, empty = _first(list(_parser.parse(regex.pattern)))
+    except Exception:   # noqa: BLE001 - an unexpected parse: no shortcut, the rule is always tried
+        return None
+    return None if letters is None or empty or len(letters) > 1 else letters.pop()
+
+
+def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(letters a match of this sequence can begin with or None if unknown, whether it may match empty)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            continue   # zero-width: consumes nothing
+        if op is _constants.LITERAL:
+            return out | {chr(av)}, False
+        if op is _constants.IN:
+            letters: set[str] = set()
+            for kind, arg in av:
+                if kind is _constants.LITERAL:
+                    letters.add(chr(arg))
+                elif kind is _constants.RANGE and arg[1] - arg[0] <= 30:
+                    letters.update(chr(c) for c in range(arg[0], arg[1] + 1))
+                else:   # a negated set, a category: anything
+                    return None, False
+            return out | letters, False
+        if op is _constants.SUBPATTERN:
+            if av[1] or av[2]:   # flags changed inside
+                return None, False
+            found, empty = _first(list(av[3]))
+        elif op is _constants.BRANCH:
+            found, empty = set(), False
+            for alternative in av[1]:
+                f, e = _first(list(alternative))
+                if f is None:
+                    return None, False
+                found |= f
+                empty = empty or e
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            found, empty = _first(list(av[2]))
+            empty = empty or av[0] == 0
+        else:   # any letter, a back reference ...
+            return None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _apply(rules: list[_Rule], s: str) -> str:
+    for literal, repl, sub, starts in rules:
+        if sub is None:
+            s = s.replace(literal, repl)
+        elif starts is None or starts in s:
+            s = sub(repl, s)
     return s
 
 
@@ -62,8 +132,8 @@ def key_sources() -> list[bytes]:
 def _tables() -> _Tables:
     text = _readings_text()
     data = cast(dict[str, Any], yamldata.safe_load(text))
-    readings = {name: [(_literal_or_regex(a), b) for a, b in rules] for name, rules in data["readings"].items()}
-    folds = [(re.compile(a), b) for a, b in data["folds"]]
+    readings = {name: [_rule(a, b) for a, b in rules] for name, rules in data["readings"].items()}
+    folds = [_rule(a, b) for a, b in data["folds"]]
     parts = data["particles"]
     return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds,
                    frozenset(str(p) for p in parts["before"]), frozenset(str(p) for p in parts["after"]),
@@ -109,9 +179,7 @@ def fold_key(s: str) -> str:
 
 
 def _fold(s: str) -> str:
-    for pattern, repl in _tables().folds:
-        s = pattern.sub(repl, s)
-    return s
+    return _apply(_tables().folds, s)
 
 
 def _strip_marks(s: str) -> str:

@@ -127,3 +127,38 @@ def test_dates_and_alternatives_written_inside_the_name_cell(matcher: Matcher) -
     assert ask(matcher, "Иванов Сергей Петрович, 1970 г.р.")[0] == "no_match"
     assert ask(matcher, "Яшин Илья / Jaschin Ilja") == ("match", "P8")
     assert ask(matcher, "Kara-Murza Vladimir (Кара-Мурза Владимир Владимирович)") == ("match", "P3")
+
+
+def test_a_large_registry_is_built_by_every_core_as_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from kartoteka import forked
+    from kartoteka.matching import engine
+
+    surnames = ["Навальный", "Кара-Мурза", "Иванов", "Сорокина", "Яшин", "Ткаченко", "Бредшоу", "Ким"]
+    givens = [("Алексей", "Anatolevich"), ("Мария", "Андреевна"), ("Сергей", "Петрович"), ("Юлия", "")]
+    records = [rec(i, "m" if i % 3 else "f", f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}" if i % 4 else None,
+                   surnames[i % 8], *givens[i % 4], aliases=("Aleksei Navalnyi",) if i % 5 == 0 else ())
+               for i in range(1, 301)]
+    monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "1")
+    one = Matcher(records)
+    one.build_lazy()
+    monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "2")
+    monkeypatch.setattr(engine, "FORKED_BUILD", 100)
+    monkeypatch.setattr(engine, "BUILD_CHUNK", 16)
+    processes: list[int] = []
+    fork_map = forked.fork_map
+    monkeypatch.setattr(forked, "fork_map", lambda *a, **k: processes.append(k["processes"]) or fork_map(*a, **k))
+    two = Matcher(records)
+    assert processes == [2]
+    assert two._kin is not None and one._kin is not None   # the forked build makes the kin index too
+    for a, b in ((one.index.hashes, two.index.hashes), (one.index.rows, two.index.rows),
+                 (one._kin.block_rows.hashes, two._kin.block_rows.hashes), (one._kin.block_rows.rows, two._kin.block_rows.rows)):
+        assert len(a) >= 100 and np.array_equal(a, b)
+    assert one.index.surname_keys == two.index.surname_keys and one.index.near == two.index.near
+    assert one.index.near_plain == two.index.near_plain
+    assert [(c.names, c.birth, c.patronymic) for c in one.candidates_] == [(c.names, c.birth, c.patronymic)
+                                                                          for c in two.candidates_]
+    for name, born in (("Navalny Alexei", "1990-01-12"), ("Sorokina Maria", None), ("Кара Мурза Сергей", None)):
+        q = NameQuery(name, parse_partial_date(born) if born else None)
+        assert one.match(q) == two.match(q)

@@ -1,6 +1,9 @@
 """Blocking: a list row only meets persons that share a surname key (or one a typo away)."""
 
+import random
+
 from kartoteka.matching.engine import Matcher, PersonRecord
+from kartoteka.matching.index import SortedBlocks
 from kartoteka.matching.tokens import query_units
 
 
@@ -29,3 +32,19 @@ def test_typos_and_initials_still_find_the_block() -> None:
 def test_a_registry_name_with_a_surname_only_is_found() -> None:
     m = Matcher([PersonRecord(1, "P1", None, None, [("Сенцов", "Сенцов", "", "")])])
     assert {m.ids[r] for r in m.index.candidates(query_units("Oleg Sentsov"))} == {1}
+
+
+def test_sorted_blocks_give_each_blocks_first_rows() -> None:
+    import numpy as np
+
+    rng = random.Random(3)
+    values = [-(2 ** 63), -5, 0, 7, 12345, 2 ** 63 - 1]
+    hashes = [rng.choice(values) for _ in range(500)]
+    index = SortedBlocks(np.array(hashes, dtype=np.int64), np.arange(500, dtype=np.int32))
+    for blocks in ({7}, {0, -5}, {99}, set(), {2 ** 63 - 1, -(2 ** 63)}, set(values) | {1, 2}):
+        for limit in (1, 3, 1000):
+            expected: set[int] = set()
+            for b in blocks:
+                expected |= set([row for row, h in enumerate(hashes) if h == b][:limit])
+            assert index.lookup(blocks, limit) == expected, (blocks, limit)
+    assert SortedBlocks(np.empty(0, np.int64), np.empty(0, np.int32)).lookup({1}, 5) == set()

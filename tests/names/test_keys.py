@@ -1,8 +1,10 @@
 """Cross-script keys: every scheme a list may use lands on the Cyrillic name's key."""
 
+import re
+
 import pytest
 
-from kartoteka.names.keys import base_keys, plain_form, token_keys, tokens, without_particles
+from kartoteka.names.keys import _apply, _starts, _tables, base_keys, plain_form, token_keys, tokens, without_particles
 
 
 def same(a: str, b: str) -> bool:
@@ -88,3 +90,26 @@ def test_particles_join_and_leave_a_surname() -> None:
 
 def test_given_name_table_is_read_with_transliteration_keys_only() -> None:
     assert base_keys("Lesha") <= token_keys("Lesha") and len(base_keys("Wheeler")) < len(token_keys("Wheeler"))
+
+
+@pytest.mark.parametrize("pattern,start", [
+    ("(?<=[aeiou])h", "h"), ("^wr", "w"), ("c(?=[eiy])", "c"), ("^i+(?=e)", "i"), ("(?<=.)i+(?=[aeou])", "i"),
+    ("(?:(?<=^b)|(?<=bb))a(?=d)", "a"),                       # lookbehinds in a branch consume nothing
+    ("(?:ent|ant)$", None), ("e?s$", None), ("[^a-z]", None), ("(.)\\1+", None), ("x*", None), ("(?i)a", None),
+])
+def test_a_rule_is_tried_only_on_a_text_with_the_letter_its_matches_begin_with(pattern: str, start: str | None) -> None:
+    assert _starts(re.compile(pattern)) == start
+
+
+def test_rules_tried_by_their_first_letter_give_every_rule_applied() -> None:
+    tables = _tables()
+    assert sum(1 for rules in tables.readings.values() for rule in rules if rule[3] is not None) >= 20
+    words = ["shchukin", "whitehead", "charlotte", "ioannes", "kurtbekir", "dzhugashvili", "eaux", "steiner",
+             "harutyunyan", "jaqueline", "iesus", "wright", "knowles", "bowen", "bradshaw", "dupont", "gigi", "ouije"]
+    words += ["".join(w[i:] + w[:i]) for w in words for i in (1, 3)]   # the letters in other places
+    for rules in [*tables.readings.values(), tables.folds]:
+        for word in words:
+            every = word
+            for literal, repl, sub, _start in rules:
+                every = every.replace(literal, repl) if sub is None else sub(repl, every)
+            assert _apply(rules, word) == every, word
