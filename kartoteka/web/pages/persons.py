@@ -19,6 +19,7 @@ from kartoteka.web.adapters import flag_details
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
 from kartoteka.web.pages.person_search import recognition_filter, search_context
+from kartoteka.web.cpu import on_cpu_threads
 from kartoteka.web.render import render
 from kartoteka.web.pages.exchange import router as exchange_router
 
@@ -27,7 +28,7 @@ Text = Annotated[str, Query(max_length=300)]
 
 
 @router.get("/persons")
-def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
+async def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q: Text = "", status: Text = "",
                 code: Text = "", article: Text = "", region: Text = "", facility: Text = "", flag: Text = "",
                 translit: Text = "", searched: Text = "", birth_year: Text = "", sort: Text = "",
                 page: Annotated[int, Query(ge=1, le=100_000)] = 1, definition: Text = "",
@@ -36,9 +37,9 @@ def search_page(request: Request, engine: EngineDep, principal: PagePrincipal, q
     status, recognition = recognition_filter(status, definition, recognition)
     f = PersonFilters(q, status, code, article, region, facility, flag,
                       transliterate=translit == "on" or not searched)
-    return render(request, "search.html", search_context(engine, principal, f, searched=bool(searched),
-                                                         birth_year=birth_year, sort=sort, page=page,
-                                                         definition=definition, recognition=recognition))
+    return await on_cpu_threads(lambda: render(request, "search.html", search_context(   # kartoteka/web/cpu.py
+        engine, principal, f, searched=bool(searched), birth_year=birth_year, sort=sort, page=page,
+        definition=definition, recognition=recognition)))
 
 
 @router.get("/persons/{ref}")

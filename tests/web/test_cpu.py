@@ -1,0 +1,44 @@
+"""kartoteka/web/cpu.py: CPU-heavy request work runs off the event loop, on at most CPU_THREADS threads at
+once per loop; the others wait their turn; the work's answer and its exception reach the caller."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from kartoteka.web import cpu
+
+
+def test_at_most_cpu_threads_run_at_once_off_the_loop() -> None:
+    running, peak, threads = [0], [0], set()
+    lock = threading.Lock()
+
+    def work(i: int) -> int:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            threads.add(threading.get_ident())
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return i * i
+
+    async def main() -> list[int]:
+        loop_thread = threading.get_ident()
+        out = await asyncio.gather(*(cpu.on_cpu_threads(lambda i=i: work(i)) for i in range(8)))
+        assert loop_thread not in threads
+        return list(out)
+
+    assert asyncio.run(main()) == [i * i for i in range(8)]
+    assert peak[0] == cpu.CPU_THREADS
+
+
+def test_the_work_s_exception_reaches_the_caller() -> None:
+    def fail() -> None:
+        raise LookupError("no such person")
+
+    with pytest.raises(LookupError, match="no such person"):
+        asyncio.run(cpu.on_cpu_threads(fail))
