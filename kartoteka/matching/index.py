@@ -26,6 +26,7 @@ if TYPE_CHECKING:   # numpy is loaded when an index is built or read, not at imp
     import numpy as np
 
 ANY = "*"
+SIDES_MAX = 100_000   # list words whose surname side an index keeps (CandidateIndex.surname_side)
 
 
 def given_blocks(given: Token | None, *, query: bool) -> list[str]:
@@ -125,16 +126,22 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
 
-def surname_given_pairs(su: Token, singles: list[Token], skeys: set[str]) -> set[tuple[str, str]]:
+def surname_given_pairs(su: Token, singles: list[Token], skeys: set[str] | frozenset[str]) -> set[tuple[str, str]]:
     """The blocks of a list name read with ``su`` as its surname: each surname key in ``skeys`` with each
     given-name block of the other one-part units (the in-memory index hashes them, the stored one too)."""
+    return set(product(*_surname_given_sides(su, singles, skeys)))
+
+
+def _surname_given_sides(su: Token, singles: list[Token], skeys: set[str] | frozenset[str]
+                         ) -> tuple[set[str] | frozenset[str], list[str]]:
+    """(surname keys, given-name blocks) whose every pair is a block of surname_given_pairs."""
     others = [g for g in singles if g.covers[0] not in su.covers]
     gs = [b for g in others for b in given_blocks(g, query=True)] or [ANY]
     if gs != [ANY]:
         gs.append("-")  # registry names with a surname only
     if gs == [ANY]:  # a surname alone: show the other gender's form too (Навальный, Навальная)
         skeys = skeys | {v for k in skeys for v in _gender_forms(k)}
-    return {(ks, g) for ks in skeys for g in gs}
+    return skeys, gs
 
 
 def person_blocks(person_names: list[PreparedName]) -> frozenset[int] | set[int]:
@@ -168,6 +175,7 @@ class CandidateIndex:
             if len(key) >= 4:
                 for variant in _deletions(key) | {key}:
                     self.near[variant].add(key)
+        self._surname_sides: dict[tuple[str, bool], frozenset[str]] = {}   # see surname_side
         self.near_plain: dict[str, set[str]] = defaultdict(set)
         for plain, keys in surnames.items():
             if len(plain) >= 5:
@@ -216,18 +224,36 @@ class CandidateIndex:
         for su in units:
             if su.initial:
                 continue
+            out.update(map(hash, product(*_surname_given_sides(su, singles, self.surname_side(su, near=near)))))
+        return out
+
+    def surname_side(self, su: Token, *, near: bool) -> frozenset[str]:
+        """The surname keys a list word read as a surname looks up: its own keys, and with ``near`` the
+        registry's surnames about an edit away and the Russified forms some registry surname has (made
+        once per word and pass: list words recur)."""
+        cache = self._surname_sides
+        found = cache.get((su.text, near))
+        if found is None:
             skeys: set[str] = set(su.keys)
             if near:
-                for k in su.keys:
-                    skeys |= self.near_keys(k)
+                nearby = self.near
+                for k in su.keys:   # near_keys(k) without the sets it makes
+                    if len(k) >= 4:
+                        for variant in (*_deletions(k), k):
+                            if (keys := nearby.get(variant)) is not None:
+                                skeys |= keys
             plain = plain_form(su.text)
             if near and len(plain) >= 5:
-                for variant in _deletions(plain) | {plain}:
-                    skeys |= self.near_plain.get(variant, set())
+                nearby = self.near_plain
+                for variant in (*_deletions(plain), plain):
+                    if (keys := nearby.get(variant)) is not None:
+                        skeys |= keys
             if near and len(plain) >= 5:   # Куртбекир / Куртбекиров: only forms some registry surname has
                 skeys |= {v for k in su.keys for v in _russified_forms(k)} & self.surname_keys
-            out |= {hash(pair) for pair in surname_given_pairs(su, singles, skeys)}
-        return out
+            if len(cache) >= SIDES_MAX:
+                cache.clear()
+            found = cache[(su.text, near)] = frozenset(skeys)
+        return found
 
     def lookup(self, blocks: set[int], limit: int = 5000) -> set[int]:
         return self.block_rows.lookup(blocks, limit)

@@ -8,6 +8,7 @@ contradictions cap it (see MatchSettings).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -189,7 +190,7 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
 
 def _best_alignment(q: Query, name: PreparedName, options: list[list[tuple[Token, Sim] | None]],
                     s: MatchSettings) -> _Alignment | None:
-    best: _Alignment | None = None
+    best: tuple[float, tuple[tuple[Token, Sim] | None, ...], set[int]] | None = None
     for combo in product(options[0], options[1], options[2]):
         used: list[int] = []
         for item in combo:
@@ -198,55 +199,73 @@ def _best_alignment(q: Query, name: PreparedName, options: list[list[tuple[Token
         taken = set(used)
         if len(used) != len(taken):
             continue
-        al = _evaluate(q, name, combo, taken, s)
-        if best is None or al.score > best.score:
-            best = al
-    return best
+        score = _capped(q, name, combo, taken, s, None)   # the score alone: explained for the best only
+        if best is None or score > best[0]:
+            best = (score, combo, taken)
+    return _evaluate(q, name, best[1], best[2], s) if best is not None else None
 
 
 def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
               s: MatchSettings) -> _Alignment:
-    score = _weighted(parts, name, s)
     caps: list[tuple[float, Reason]] = []
+    score = _capped(q, name, parts, taken, s, caps)
     gender: str | None = None
+    for role, part in zip(ROLES, parts):
+        if part is not None and role == "given":
+            gender = gender or part[0].gender
+        if part is not None and role == "patronymic":
+            gender = gender or patronymic_gender(part[0])
+    needs = tuple((role, part[1].needs) for role, part in zip(ROLES, parts) if part is not None and part[1].needs)
+    sur = parts[0]
+    if sur is not None and sur[1].how.startswith("close spelling") and sur[0].text in q.real_surnames:
+        needs += (("surname", "real"),)
+    return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, parts[2] is not None, needs)
+
+
+def _capped(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
+            s: MatchSettings, caps: list[tuple[float, Reason]] | None) -> float:
+    """The alignment's score: the parts weighted, a factor per list token left over, capped by each
+    contradiction; each cap with its reason appended to ``caps`` unless it is None (a score to compare)."""
+    score = _weighted(parts, name, s)
+    low = math.inf   # the lowest cap
     for role, part in zip(ROLES, parts):
         if part is None:
             continue
         tok, sim = part
         if sim.conflict == "gender":
-            caps.append((s.cap_gender, reason(N_("%(role)s %(word)s is the other gender's form"), role=explain_role(role),
-                                              word=tok.text)))
-        if role == "given":
-            gender = gender or tok.gender
-            if sim.score < s.given_min and not sim.conflict:
+            low = min(low, s.cap_gender)
+            if caps is not None:
+                caps.append((s.cap_gender, reason(N_("%(role)s %(word)s is the other gender's form"),
+                                                  role=explain_role(role), word=tok.text)))
+        if role == "given" and sim.score < s.given_min and not sim.conflict:
+            low = min(low, s.cap_given_differs)
+            if caps is not None:
                 caps.append((s.cap_given_differs, reason(N_("given name %(word)s differs: another person"),
                                                          word=tok.text)))
-        if role == "patronymic":
-            gender = gender or patronymic_gender(tok)
-            if sim.score < 0.7 and not sim.conflict:
+        if role == "patronymic" and sim.score < 0.7 and not sim.conflict:
+            low = min(low, s.cap_patronymic)
+            if caps is not None:
                 caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs"), word=tok.text)))
     used = len(taken)
     given, pat = parts[1], parts[2]
     if given is None and name.given is not None and used < q.n_tokens:
-        caps.append((s.cap_given_differs, reason(N_("given name differs"))))
+        low = min(low, s.cap_given_differs)
+        if caps is not None:
+            caps.append((s.cap_given_differs, reason(N_("given name differs"))))
     if pat is None and name.patronymic is not None:
         spare = [u for i, u, pg in q.singles if i not in taken and pg is not None]
         if spare:
-            caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs from %(registry)s"),
-                                                  word=spare[0].text, registry=name.patronymic.text)))
+            low = min(low, s.cap_patronymic)
+            if caps is not None:
+                caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs from %(registry)s"),
+                                                      word=spare[0].text, registry=name.patronymic.text)))
     extra = q.n_tokens - used
     if extra > 0:
         leftover = [pg for i, _u, pg in q.singles if i not in taken]
         unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) and leftover[0] is not None
         if not unmatched_pat:
             score *= s.extra_token_factor ** extra
-    for cap, _why in caps:
-        score = min(score, cap)
-    needs = tuple((role, part[1].needs) for role, part in zip(ROLES, parts) if part is not None and part[1].needs)
-    sur = parts[0]
-    if sur is not None and sur[1].how.startswith("close spelling") and sur[0].text in q.real_surnames:
-        needs += (("surname", "real"),)
-    return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, pat is not None, needs)
+    return min(score, low)
 
 
 NEEDS = {"date": N_("%(role)s %(word)s (%(how)s) needs a full birth date to confirm"),

@@ -2,6 +2,9 @@
 
 import random
 
+import pytest
+
+from kartoteka.matching import index
 from kartoteka.matching.engine import Matcher, PersonRecord
 from kartoteka.matching.index import SortedBlocks
 from kartoteka.matching.tokens import query_units
@@ -48,3 +51,21 @@ def test_sorted_blocks_give_each_blocks_first_rows() -> None:
                 expected |= set([row for row, h in enumerate(hashes) if h == b][:limit])
             assert index.lookup(blocks, limit) == expected, (blocks, limit)
     assert SortedBlocks(np.empty(0, np.int64), np.empty(0, np.int32)).lookup({1}, 5) == set()
+
+
+def test_a_words_surname_side_is_kept_per_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [person(1, "Ткачук", "Станислав"), person(2, "Мазур", "Володимир"), person(3, "Ткаченко", "Иван"),
+               person(4, "Куртбекиров", "Эмир")]
+    names = ["Тлачук Станислав", "Mzur Volodymyr", "Kurtbekir Emir", "Ткачук", "Tkachenko Ivan Mazur"]
+    fresh = {(n, near): Matcher(records).index.query_blocks(query_units(n), near=near)
+             for n in names for near in (True, False)}
+    m = Matcher(records)
+    for near in (True, False, True):   # the near pass's wider sides are not the exact pass's
+        for n in names:
+            assert m.index.query_blocks(query_units(n), near=near) == fresh[(n, near)]
+    assert fresh[("Тлачук Станислав", True)] > fresh[("Тлачук Станислав", False)]
+    monkeypatch.setattr(index, "SIDES_MAX", 2)   # a full cache starts again
+    small = Matcher(records)
+    for n in names:
+        assert small.index.query_blocks(query_units(n), near=True) == fresh[(n, True)]
+    assert len(small.index._surname_sides) <= 2

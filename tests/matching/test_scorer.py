@@ -123,3 +123,33 @@ def test_one_word_aligns_as_with_every_part_compared(text: str) -> None:
             assert got == scorer._best_alignment(q, name, [list(sur), [None, *given], [None, *pat]], s)
             aligned += 1
     assert aligned or text in ("Иван", "Петрович")
+
+
+@pytest.mark.parametrize("text", ["Мельник Иван Петрович", "Melnyk Ivan Sergeevich", "Иван Мельник Петрович", "Мельникова Мария",
+                                  "Kovalenko Mariia Petrivna", "Мельник Олексій Іванович"])
+def test_the_best_alignment_is_the_first_best_of_every_alignment_explained(text: str) -> None:
+    """Alignments are compared by their score alone and only the best one is explained: it must be the
+    alignment that explaining every one of them and keeping the first best gives."""
+    from itertools import product
+
+    from kartoteka.matching.config import DEFAULT as s
+
+    m = Matcher(registry())
+    q = m.prepare(NameQuery(text))
+    compared = 0
+    for cand in m.candidates_:
+        for name in cand.complete_names():
+            sur = scorer.options(q, "surname", name.surname, s) if name.surname is not None else ()
+            given = scorer.options(q, "given", name.given, s) if name.given is not None else ()
+            pat = scorer.options(q, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+            best = None
+            for combo in product(sur, [None, *given], [None, *pat]):
+                covers = [c for item in combo if item is not None for c in item[0].covers]
+                if len(covers) == len(set(covers)):
+                    al = scorer._evaluate(q, name, combo, set(covers), s)
+                    if best is None or al.score > best.score:
+                        best = al
+            got = scorer._best_alignment(q, name, [list(sur), [None, *given], [None, *pat]], s)
+            assert got == best
+            compared += len(sur) * (1 + len(given)) * (1 + len(pat))
+    assert compared > 50
