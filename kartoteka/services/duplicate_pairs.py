@@ -33,7 +33,8 @@ from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
 from kartoteka.matching.engine import NameQuery
 from kartoteka.matching.index import ANY
-from kartoteka.matching.scorer import Scored
+from kartoteka.matching.kin import score_kin
+from kartoteka.matching.scorer import Query, Scored, score_candidate
 from kartoteka.matching.stored import BLOCK_LIMIT, StoredIndex, StoredMatcher
 from kartoteka.matching.stored_keys import person_kin, person_pairs, stable_hash
 from kartoteka.matching.tokens import query_units
@@ -226,20 +227,44 @@ def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pa
     from kartoteka.services.matching import DuplicatePair
 
     pairs: Pairs = {}
-    skip = settings.cap_date < settings.review_threshold   # as the full scan
+    threshold = settings.review_threshold
+    skip = settings.cap_date < threshold   # as the full scan
     m = StoredMatcher(conn, settings=settings)
     scores: dict[int, dict[int, Scored]] = {}
+    queries: dict[int, list[Query]] = {}
+
+    def query_of(pid: int) -> NameQuery | None:   # the person's name as the full scan queries it
+        if pid not in m.row_of or not m.record(pid).names:
+            return None
+        cand = m.record(pid)
+        return NameQuery(cand.names[0].full, cand.birth, Gender(cand.gender) if cand.gender in ("m", "f") else None)
 
     def scores_of(pid: int) -> dict[int, Scored]:
         if pid not in scores:
-            scores[pid] = {}
-            if pid in m.row_of and m.record(pid).names:
-                cand = m.record(pid)
-                gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
-                q = NameQuery(cand.names[0].full, cand.birth, gender)
-                scores[pid] = {m.ids[row]: sc for row, sc in m.score_all(q, skip_other_dates=skip)
-                               if m.ids[row] != pid}
+            q = query_of(pid)
+            scores[pid] = {} if q is None else {m.ids[row]: sc for row, sc in m.score_all(q, skip_other_dates=skip)
+                                                if m.ids[row] != pid}
         return scores[pid]
+
+    def bound(pid: int, other: int) -> float:
+        """The most ``pid``'s ranking (``scores_of``) can give ``other``: its best query's score_candidate,
+        or score_kin (the ranking scores each candidate so). One comparison, instead of ranking every
+        namesake of a namesake (at 1M persons, one edit of a common name ranked thousands of persons)."""
+        if pid not in queries:
+            q = query_of(pid)
+            queries[pid] = [] if q is None else m.prepare_all(q)
+        if not queries[pid] or other not in m.row_of:
+            return 0.0
+        cand = m.record(other)
+        found = [sc.score for query in queries[pid]
+                 for sc in (score_candidate(query, cand, settings), score_kin(query, cand, settings)) if sc is not None]
+        return max(found, default=0.0)
+
+    def score_in(pid: int, other: int) -> Scored | None:
+        """``scores_of(pid).get(other)`` where it may reach the threshold; None where it cannot."""
+        if pid not in scores and bound(pid, other) < threshold:
+            return None
+        return scores_of(pid).get(other)
 
     done: set[tuple[int, int]] = set()
     for c in sorted(changed):
@@ -253,17 +278,21 @@ def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pa
             others.update(ids)
         if cand.names:   # names about one edit away (typos) find each other in both directions
             others |= m.index.candidates(query_units(cand.names[0].full), near=True)
+        m.load_rows(sorted(others))   # read at once (``bound`` compares with each)
         for x in sorted(others - {c}):
             a, b = min(c, x), max(c, x)
             if (a, b) in done:
                 continue
             done.add((a, b))
-            forward, backward = scores_of(a).get(b), scores_of(b).get(a)
-            if forward is not None and forward.score >= settings.review_threshold:
+            # as the full scan keeps a pair: the first of the two (in id order) whose ranking scores the
+            # other at the threshold
+            forward = score_in(a, b)
+            if forward is not None and forward.score >= threshold:
                 best = forward
-            elif backward is not None and backward.score >= settings.review_threshold:
-                best = backward
             else:
-                continue
+                backward = score_in(b, a)
+                if backward is None or backward.score < threshold:
+                    continue
+                best = backward
             pairs[(a, b)] = DuplicatePair(a, m.ext_ids[a], b, m.ext_ids[b], best.score, "; ".join(best.reasons))
     return pairs

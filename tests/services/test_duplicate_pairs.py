@@ -121,3 +121,35 @@ def test_one_scan_at_a_time_with_its_progress(db: Db, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     svc.find_duplicates(db.engine, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (60, 60) and svc.duplicate_status(db.engine).error == ""
+
+
+def test_an_edit_among_many_namesakes_ranks_only_what_can_pair(db: Db, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rescoring one edited person compares it with each namesake once, instead of ranking every namesake's
+    own namesakes; the pairs still equal a full scan's."""
+    from kartoteka.matching.stored import StoredMatcher
+
+    lines = ["id,surname,given_name,patronymic,birth_date,gender"]
+    lines += [f"N-{i},Иванов,Сергей,Петрович,{1950 + i}-0{1 + i % 9}-1{i % 10},m" for i in range(40)]
+    lines += ["D-1,Иванов,Сергей,Петрович,1975-05-05,m", "D-2,Ivanov,Sergei,Petrovich,1975-05-05,m",
+              "K-1,Ахмедова,Лейла,Рустамовна,1988-02-02,f"]
+    src = tmp_path / "namesakes.csv"
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    import_file(db.engine, "persons", src, actor="test")
+    first = _full(db)
+    assert any({"D-1", "D-2"} == {a, b} for a, b, _ in first)
+    ranked: list[int] = []
+    score_all = StoredMatcher.score_all
+
+    def counting(self: StoredMatcher, q: object, **kw: object) -> object:
+        ranked.append(1)
+        return score_all(self, q, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StoredMatcher, "score_all", counting)
+    k1 = get_person(db.engine, "K-1").person   # now a namesake of D-1 and D-2, with their birth date
+    edit_person(db.engine, system_principal("test"), "K-1", PersonEdit(
+        version=int(k1["version"]), primary_name="Иванов Сергей Петрович", gender="m", birth_date="1975-05-05"))
+    now = _now(db)
+    assert len(ranked) <= 4, len(ranked)   # the edited person and the few that can pair with it, not 42
+    assert now == _full(db)
+    assert any("K-1" in (a, b) for a, b, _ in now)
