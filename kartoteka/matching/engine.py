@@ -138,30 +138,31 @@ class Matcher:
 
     def _build_forked(self, records: list[PersonRecord], processes: int) -> CandidateIndex:
         """The index built as CandidateIndex.build builds it (and the kin index, which a long list
-        needs), with the persons' blocks (half the build) shared out between this process and forked
-        copies of it (kartoteka/forked.py): they compute blocks from the start while this process prepares
-        every name for its candidates, then it joins them with the names it has prepared."""
+        needs), with the persons' blocks (most of the build) shared out between this process and forked
+        copies of it (kartoteka/forked.py). Every name is prepared first (the copies share the prepared
+        names); the copies compute blocks while this process makes the candidates, then it joins them."""
         from kartoteka.forked import fork_map
 
-        prepared: list[list[PreparedName]] = []   # filled by this process only (the copies are forked before)
+        prepared = [[prepare_name(*n) for n in rec.names] for rec in records]
 
-        def prepare() -> None:
-            prepared.extend(names for _row, names in self._ingest(records))
+        def candidates() -> None:
+            for _ in self._ingest(records, prepared):
+                pass
 
         def blocks(rows: Sequence[int]) -> list[tuple[tuple[bytes, bytes], tuple[bytes, bytes]]]:
-            names = [prepared[row] if row < len(prepared) else [prepare_name(*n) for n in records[row].names]
-                     for row in rows]
-            return [(block_arrays(zip(rows, names)),
-                     kin_arrays((row, records[row].birth, n) for row, n in zip(rows, names)))]
+            return [(block_arrays((row, prepared[row]) for row in rows),
+                     kin_arrays((row, records[row].birth, prepared[row]) for row in rows))]
 
-        parts = fork_map(blocks, range(len(records)), processes=processes, chunk=BUILD_CHUNK, first=prepare)
+        parts = fork_map(blocks, range(len(records)), processes=processes, chunk=BUILD_CHUNK, first=candidates)
         self._kin = KinIndex(self.candidates_, parts=[kin for _blocks, kin in parts])
         return CandidateIndex.from_blocks([b for b, _kin in parts], (n.surname for names in prepared for n in names))
 
-    def _ingest(self, records: Iterable[PersonRecord]) -> Iterable[tuple[int, list[PreparedName]]]:
+    def _ingest(self, records: Iterable[PersonRecord], prepared: Sequence[list[PreparedName]] | None = None
+                ) -> Iterable[tuple[int, list[PreparedName]]]:
+        """Each record as a candidate (its names prepared, or taken from ``prepared``): (row, names)."""
         for rec in records:
             row = len(self.ids)
-            names = [prepare_name(*n) for n in rec.names]
+            names = prepared[row] if prepared is not None else [prepare_name(*n) for n in rec.names]
             self.ids.append(rec.id)
             self.ext_ids.append(rec.ext_id)
             pat = next((n.patronymic for n in names if n.patronymic is not None), None)

@@ -150,19 +150,21 @@ def person_blocks(person_names: list[PreparedName]) -> frozenset[int] | set[int]
     if len(person_names) == 1:
         return name_blocks(person_names[0])
     cyrillic = [is_cyrillic(n.full) for n in person_names]
-    return set().union(*(name_blocks(n, transliteration=any(cyrillic) and not c)
-                         for n, c in zip(person_names, cyrillic)))
+    some = any(cyrillic)
+    return set().union(*(_blocks(n.surname, n.given, some and not c)
+                         for n, c in zip(person_names, cyrillic) if n.surname is not None))
 
 
 def block_arrays(names: Iterable[tuple[int, list[PreparedName]]]) -> tuple[bytes, bytes]:
     """(block hashes as int64, their rows as int32) of these persons, in their order (the bytes go
     through a pipe cheaply: see Matcher's forked build)."""
-    hashes, rows = array("q"), array("i")
+    hashes: list[int] = []
+    rows: list[int] = []
     for row, person_names in names:
         blocks = person_blocks(person_names)
         hashes.extend(blocks)
-        rows.extend([row] * len(blocks))
-    return hashes.tobytes(), rows.tobytes()
+        rows += [row] * len(blocks)
+    return array("q", hashes).tobytes(), array("i", rows).tobytes()
 
 
 class CandidateIndex:

@@ -63,12 +63,14 @@ def person_kin(birth: PartialDate | None, names: Sequence[PreparedName]) -> set[
 
 def kin_arrays(persons: Iterable[tuple[int, PartialDate | None, Sequence[PreparedName]]]) -> tuple[bytes, bytes]:
     """(kin block hashes as int64, their rows as int32) of these (row, birth, names), in their order."""
-    hashes, rows = array("q"), array("i")
+    hashes: list[int] = []
+    rows: list[int] = []
     for row, birth, names in persons:
-        blocks = person_kin(birth, names)
-        hashes.extend(blocks)
-        rows.extend([row] * len(blocks))
-    return hashes.tobytes(), rows.tobytes()
+        if birth is not None and birth.day is not None:
+            blocks = person_kin(birth, names)
+            hashes.extend(blocks)
+            rows += [row] * len(blocks)
+    return array("q", hashes).tobytes(), array("i", rows).tobytes()
 
 
 class KinIndex:
