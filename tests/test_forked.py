@@ -87,6 +87,9 @@ def test_an_error_in_this_process_stops_the_workers() -> None:
 def test_fork_workers_stays_inline_where_forking_is_not_wise(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KARTOTEKA_FORK_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    # (a browser test earlier in this process may have left Playwright's loop running in this thread)
+    loop_here = forked._loop_running()
+    monkeypatch.setattr(forked, "_loop_running", lambda: False)
     assert fork_workers(10_000) == forked.MAX_WORKERS
     assert fork_workers(forked.MIN_ITEMS - 1) == 1   # too little work
     monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "1")
@@ -99,10 +102,19 @@ def test_fork_workers_stays_inline_where_forking_is_not_wise(monkeypatch: pytest
     t.join()
     assert in_thread == [1]   # off the main thread (a web worker's thread pool)
 
-    async def on_loop() -> int:
-        return fork_workers(10_000)
+    monkeypatch.setattr(forked, "_loop_running", lambda: True)
+    assert fork_workers(10_000) == 1   # under a running event loop (a web worker)
+    monkeypatch.undo()
 
-    assert asyncio.run(on_loop()) == 1   # under a running event loop (a web worker)
+    async def on_loop() -> bool:
+        return forked._loop_running()
+
+    seen: list[bool] = []
+    t = threading.Thread(target=lambda: seen.extend([forked._loop_running(), asyncio.run(on_loop())]))
+    t.start()
+    t.join()
+    assert seen == [False, True]
+    assert loop_here == forked._loop_running()
 
 
 def test_first_runs_here_while_the_workers_already_take_chunks() -> None:

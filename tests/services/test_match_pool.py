@@ -5,6 +5,7 @@ too; the cost model counts the processes; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ def test_a_long_list_through_the_index_is_shared_by_forked_processes(db: Db, tmp
     restricted = _seen(Matcher.from_engine(db.engine, person_ids=visible).match_many(queries))
     monkeypatch.setattr(match_pool, "POOL_ROWS", 100)
     monkeypatch.setattr(match_pool, "CHUNK", 40)
+    monkeypatch.setattr(forked, "_loop_running", lambda: False)   # (a browser test may have left Playwright's)
     monkeypatch.setattr(forked, "MIN_ITEMS", 10)
     monkeypatch.delenv("KARTOTEKA_MATCH_WORKERS", raising=False)
     monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "2")
@@ -38,9 +40,16 @@ def test_a_long_list_through_the_index_is_shared_by_forked_processes(db: Db, tmp
     processes: list[int] = []
     fork_map = match_pool.fork_map
 
+    me = os.getpid()
+
     def counting(work, items, **kw):  # type: ignore[no-untyped-def]
         processes.append(kw["processes"])
-        return fork_map(lambda chunk: [(os.getpid(), r) for r in work(chunk)], items, **kw)
+
+        def tagged(chunk):  # type: ignore[no-untyped-def]
+            if os.getpid() == me:
+                time.sleep(0.2)   # so that the forked copy surely takes chunks too, however loaded the machine
+            return [(os.getpid(), r) for r in work(chunk)]
+        return fork_map(tagged, items, **kw)
 
     monkeypatch.setattr(match_pool, "fork_map", counting)
     for sensitivities, want in ((None, expected), (["public", "internal"], restricted)):

@@ -162,6 +162,7 @@ def test_a_long_list_and_a_full_scan_shared_by_forked_processes_give_the_same_an
     lst = tmp_path / "list.csv"
     lst.write_text("id,name,birth_date,gender\n" + "".join(
         f"{r['id']},{r['name']},{r['birth_date'] or ''},{r['gender'] or ''}\n" for r in rows), "utf-8")
+    monkeypatch.setattr(forked, "_loop_running", lambda: False)   # (a browser test may have left Playwright's)
     real = forked.fork_workers   # as for a long list (the real one wants 1,000 rows or more)
     monkeypatch.setattr(forked, "fork_workers", lambda items, **kw: real(items * 1000))
     shared: dict[str, list[int]] = {"1": [], "2": []}   # the processes of every fork_map, per setting
