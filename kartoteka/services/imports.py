@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -305,7 +305,7 @@ class _PersonWriter(_Writer):
 
     def write_prepared(self, ready: PreparedChunk, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
-        new: list[tuple[PersonRow, set[int] | None]] = []
+        new: list[tuple[PersonRow, Collection[int] | None]] = []
         updated: list[int] = []
         for (row_no, key, person), keys in zip(ready.rows, ready.keys):
             fresh = self.claim(key, row_no, fields["id"], errors)
@@ -329,7 +329,7 @@ class _PersonWriter(_Writer):
             refresh_persons(self.conn, updated)   # the name index, in this transaction (services/name_index.py)
         self._insert(new, ready.variants)
 
-    def _insert(self, keyed: list[tuple[PersonRow, set[int] | None]], variants: set[tuple[str, str]]) -> None:
+    def _insert(self, keyed: list[tuple[PersonRow, Collection[int] | None]], variants: set[tuple[str, str]]) -> None:
         if not keyed:
             return
         new = [p for p, _ in keyed]
@@ -345,7 +345,7 @@ class _PersonWriter(_Writer):
              "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
             for i, p in zip(ids, new)])
         # the name index, from the rows as written (keys computed when the rows were prepared)
-        written: list[tuple[int, set[int]]] = []
+        written: list[tuple[int, Collection[int]]] = []
         for i, (p, k) in zip(ids, keyed):
             if k is None:
                 k, vs = record_keys(person_record(i, p))

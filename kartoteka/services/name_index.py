@@ -12,7 +12,7 @@ search after them finds nothing to do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 import weakref
 from operator import itemgetter
 from dataclasses import dataclass
@@ -57,7 +57,7 @@ def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) 
     return n
 
 
-def write_new_keys(conn: Connection, keyed: list[tuple[int, set[int]]], variants: set[tuple[str, str]], *,
+def write_new_keys(conn: Connection, keyed: list[tuple[int, Collection[int]]], variants: set[tuple[str, str]], *,
                    indexed: bool = True) -> int:
     """``refresh_persons(ids, new=True)`` for persons created in this transaction, from the keys and
     surname variants (``storable`` ones) ``record_keys`` gave for their records as the caller wrote them
