@@ -401,6 +401,8 @@ duplicate_pairs = Table(   # likely duplicates as last scored (services/duplicat
     Column("other_person_id", Integer, primary_key=True),
     Column("score", Float, nullable=False),
     Column("explanation", Text, nullable=False),
+    Column("ext_id", String(120), nullable=False, server_default=""),         # the persons' ids (0026: read
+    Column("other_ext_id", String(120), nullable=False, server_default=""),   # without joining persons)
     Index("ix_duplicate_pairs_other", "other_person_id"),
 )
 

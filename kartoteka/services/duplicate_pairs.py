@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
-from sqlalchemy.orm import aliased
 
 from kartoteka.db.bulk import insert_rows
 from kartoteka.db.tables import duplicate_pairs, duplicate_state, persons
@@ -175,7 +174,8 @@ def run_scan(engine: Engine, settings: MatchSettings, scan: Callable[[Progress],
 
 def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:
     insert_rows(conn, duplicate_pairs, [{"person_id": p.person_id, "other_person_id": p.other_person_id,
-                                         "score": p.score, "explanation": p.explanation} for p in pairs])
+                                         "score": p.score, "explanation": p.explanation, "ext_id": p.ext_id,
+                                         "other_ext_id": p.other_ext_id} for p in pairs])
 
 
 def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[DuplicatePair], str]:
@@ -214,10 +214,8 @@ def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[Duplicat
 def _read(conn: Connection) -> list[DuplicatePair]:
     from kartoteka.services.matching import DuplicatePair
 
-    p1, p2 = aliased(persons), aliased(persons)
     d = duplicate_pairs.c
-    rows = conn.execute(select(d.person_id, p1.c.ext_id, d.other_person_id, p2.c.ext_id, d.score, d.explanation)
-                        .join(p1, p1.c.id == d.person_id).join(p2, p2.c.id == d.other_person_id)
+    rows = conn.execute(select(d.person_id, d.ext_id, d.other_person_id, d.other_ext_id, d.score, d.explanation)
                         .order_by(d.score.desc(), d.person_id, d.other_person_id))
     return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
 

@@ -91,3 +91,36 @@ def test_name_keys_lose_their_foreign_key_and_keep_their_rows_both_ways(db: Db, 
     upgrade_schema(db.engine)
     assert state() == (rows, []) and current_revision(db.engine) == head_revision()
     assert check_name_index(db.engine).ok
+
+
+def test_stored_duplicate_pairs_get_their_persons_ids_both_ways(db: Db, tmp_path: object) -> None:
+    """Migration 0026 on a registry with stored pairs: the new columns are filled from persons, the pairs
+    read as before; the downgrade drops the columns and keeps the pairs."""
+    from pathlib import Path
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from kartoteka.db.schema import alembic_config, upgrade_schema
+    from kartoteka.db.tables import duplicate_pairs
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.matching import find_duplicates
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "p.csv").write_text("id,name,birth_date\nP1,Шевчук Олена Петрівна,1990-01-02\n"
+                                    "P2,Shevchuk Olena Petrivna,1990-01-02\nP3,Абляєв Сервер,1975\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    before = [(p.ext_id, p.other_ext_id, p.score) for p in find_duplicates(db.engine)]
+    assert [(a, b) for a, b, _ in before] == [("P1", "P2")]
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0025")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM duplicate_pairs").scalar_one() == 1
+    upgrade_schema(db.engine)
+    with db.engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(select(duplicate_pairs.c.ext_id, duplicate_pairs.c.other_ext_id))] \
+            == [("P1", "P2")]
+    assert [(p.ext_id, p.other_ext_id, p.score) for p in find_duplicates(db.engine)] == before
+    assert current_revision(db.engine) == head_revision()
