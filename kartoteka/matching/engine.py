@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from sqlalchemy import Engine, select
 
+from kartoteka.collector import paused
 from kartoteka.db.tables import match_decisions, person_names, persons
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import Gender
@@ -114,9 +115,7 @@ class Matcher:
         self.ext_ids: list[str] = []
         self.candidates_: list[Candidate] = []
         self._kin: KinIndex | None = None   # built when a row with a full birth date first asks (or with the index)
-        gc_was_on = gc.isenabled()
-        gc.disable()  # millions of small objects: the cyclic collector would rescan them repeatedly
-        try:
+        with paused():  # millions of small objects: the cyclic collector would rescan them repeatedly
             from kartoteka.forked import fork_workers
 
             records = records if isinstance(records, list) else list(records)
@@ -125,9 +124,6 @@ class Matcher:
                 self.index = self._build_forked(records, processes)
             else:
                 self.index = CandidateIndex.build(self._ingest(records))
-        finally:
-            if gc_was_on:
-                gc.enable()
         # The index lives as long as the matcher: take it out of the collector's generations, or every
         # full collection rescans its millions of objects (a 0.4 s pause per 100,000 persons, which a
         # web search would wait for). Refcounting still frees it when the matcher goes.
@@ -174,7 +170,7 @@ class Matcher:
     def from_engine(cls, engine: Engine, *, person_ids: set[int] | None = None,
                     settings: MatchSettings = DEFAULT) -> Matcher:
         """Load the registry's non-deleted persons (or only ``person_ids``) and their names."""
-        with engine.connect() as conn:
+        with paused(), engine.connect() as conn:   # (hundreds of thousands of records: see __init__)
             stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
                 persons.c.deleted_at.is_(None)).order_by(persons.c.id)
             recs: dict[int, PersonRecord] = {}
@@ -193,7 +189,7 @@ class Matcher:
             for r in conn.execute(jstmt).mappings():
                 judgements.setdefault(r["query_key"], []).append(
                     Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
-        return cls(list(recs.values()), settings=settings, judgements=judgements)
+            return cls(list(recs.values()), settings=settings, judgements=judgements)
 
     # -- matching -------------------------------------------------------------------------------
 
@@ -365,10 +361,20 @@ class Matcher:
         share the index: kartoteka/forked.py) when it is more than 1."""
         from kartoteka.forked import fork_map
 
-        if self.processes > 1:
-            self.build_lazy()
-        return fork_map(lambda chunk: [self.match(q) for q in chunk], qs, processes=self.processes,
-                        progress=progress)
+        def work(chunk: Sequence[NameQuery]) -> list[MatchResult]:
+            return [self.match(q) for q in chunk]
+
+        if self.processes <= 1:
+            return fork_map(work, qs, processes=1, progress=progress)
+        self.build_lazy()
+        # Rows written alike next to each other: a process's chunk then shares words and comparisons, which
+        # each process caches on its own (fewer made twice). The results go back to the rows' order.
+        order = sorted(range(len(qs)), key=lambda i: qs[i].name.casefold())
+        results = fork_map(work, [qs[i] for i in order], processes=self.processes, progress=progress)
+        out = list(results)   # (its length; every item is put in its row's place below)
+        for i, result in zip(order, results, strict=True):
+            out[i] = result
+        return out
 
     def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
         """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""

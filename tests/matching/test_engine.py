@@ -162,3 +162,17 @@ def test_a_large_registry_is_built_by_every_core_as_by_one(monkeypatch: pytest.M
     for name, born in (("Navalny Alexei", "1990-01-12"), ("Sorokina Maria", None), ("Кара Мурза Сергей", None)):
         q = NameQuery(name, parse_partial_date(born) if born else None)
         assert one.match(q) == two.match(q)
+
+
+def test_rows_shared_out_between_processes_come_back_in_their_order(matcher: Matcher) -> None:
+    names = ["Сорокина Мария", "ALEKSEI NAVALNYI", "Иванов Сергей Петрович", "Яшин Илья", "Alexej Nawalny",
+             "Колесникова Мария", "Гриб Евгений", "Zhukov Ivan"]
+    queries = [NameQuery(names[(i * 5) % len(names)], parse_partial_date(f"19{60 + i % 30}-01-0{1 + i % 9}"))
+               for i in range(250)]   # not in the order match_many shares them out in (by their text)
+    one = matcher.match_many(queries)
+    matcher.processes = 2
+    try:
+        two = matcher.match_many(queries)
+    finally:
+        matcher.processes = 1
+    assert two == one and [r.ext_id for r in one] != sorted(r.ext_id or "" for r in one)
