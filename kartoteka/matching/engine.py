@@ -189,7 +189,7 @@ class Matcher:
             for r in conn.execute(jstmt).mappings():
                 judgements.setdefault(r["query_key"], []).append(
                     Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
-            return cls(list(recs.values()), settings=settings, judgements=judgements)
+        return cls(list(recs.values()), settings=settings, judgements=judgements)
 
     # -- matching -------------------------------------------------------------------------------
 

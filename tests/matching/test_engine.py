@@ -1,10 +1,13 @@
 """Decisions of the matcher on the cases the issue lists, against a small in-memory registry."""
 
+from pathlib import Path
+
 import pytest
 
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import Gender
 from kartoteka.matching.engine import Judgement, Matcher, NameQuery, PersonRecord, query_key
+from tests.conftest import Db
 
 
 def rec(pid: int, gender: str, born: str | None, s: str, g: str, p: str = "",
@@ -176,3 +179,31 @@ def test_rows_shared_out_between_processes_come_back_in_their_order(matcher: Mat
     finally:
         matcher.processes = 1
     assert two == one and [r.ext_id for r in one] != sorted(r.ext_id or "" for r in one)
+
+
+def test_the_registry_is_read_with_the_collector_paused_and_built_on_a_closed_connection(
+        db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from kartoteka.matching import engine
+    from kartoteka.services.imports import import_file
+
+    path = tmp_path / "persons.csv"
+    path.write_text("id,surname,given_name,patronymic,birth_date\nA1,Петров,Пётр,Ильич,1960-01-01\n"
+                    "A2,Соколова,Анна,,1970\n", "utf-8")
+    import_file(db.engine, "persons", path, actor="test")
+    reading: list[bool] = []
+    building: list[tuple[bool, int]] = []
+    record, init = engine.PersonRecord, engine.Matcher.__init__
+    monkeypatch.setattr(engine, "PersonRecord", lambda *a: reading.append(gc.isenabled()) or record(*a))
+
+    def spy(self: Matcher, records: list[PersonRecord], **kw: object) -> None:
+        building.append((gc.isenabled(), db.engine.pool.checkedout()))
+        init(self, records, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.Matcher, "__init__", spy)
+    assert gc.isenabled()
+    m = Matcher.from_engine(db.engine)
+    assert reading == [False, False] and gc.isenabled()   # paused while reading, on again after
+    assert building == [(True, 0)]   # the read connection is back in the pool before the build
+    assert sorted(m.ext_ids) == ["A1", "A2"]
