@@ -139,3 +139,18 @@ def test_first_runs_here_while_the_workers_already_take_chunks() -> None:
     inline = fork_map(lambda c: order.append("work") or list(c), [1, 2], processes=1, chunk=1,
                       first=lambda: order.append("first"))
     assert inline == [1, 2] and order == ["first", "work", "work"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_a_workers_result_pipe_holds_several_chunks() -> None:
+    import fcntl
+    import multiprocessing
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    try:
+        assert fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ) < forked.PIPE_BYTES   # (the default: 64 KB)
+        forked._widen(writer)
+        assert fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ) >= forked.PIPE_BYTES
+    finally:
+        reader.close()
+        writer.close()

@@ -29,7 +29,7 @@ from kartoteka.matching.kin import KinIndex, kin_arrays, score_kin
 from kartoteka.matching.population import population
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
 from kartoteka.matching.compare import Sim
-from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
+from kartoteka.matching.tokens import PreparedName, Token, prepare_name, prepare_part, query_units
 from kartoteka.matching.written import split_written
 from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
@@ -135,19 +135,26 @@ class Matcher:
     def _build_forked(self, records: list[PersonRecord], processes: int) -> CandidateIndex:
         """The index built as CandidateIndex.build builds it (and the kin index, which a long list
         needs), with the persons' blocks (most of the build) shared out between this process and forked
-        copies of it (kartoteka/forked.py). Every name is prepared first (the copies share the prepared
-        names); the copies compute blocks while this process makes the candidates, then it joins them."""
+        copies of it (kartoteka/forked.py). The name parts' tokens are made first (a few thousand distinct
+        parts: the copies share them); the copies then compute blocks from the start, preparing their
+        persons' names from those tokens, while this process prepares every name and makes the
+        candidates, then it joins them with the names it has prepared."""
         from kartoteka.forked import fork_map
 
-        prepared = [[prepare_name(*n) for n in rec.names] for rec in records]
+        for text in {part for rec in records for name in rec.names for part in name[1:4]}:
+            prepare_part(text)
+        prepared: list[list[PreparedName]] = []   # filled by this process only (the copies are forked before)
 
         def candidates() -> None:
+            prepared.extend([prepare_name(*n) for n in rec.names] for rec in records)
             for _ in self._ingest(records, prepared):
                 pass
 
         def blocks(rows: Sequence[int]) -> list[tuple[tuple[bytes, bytes], tuple[bytes, bytes]]]:
-            return [(block_arrays((row, prepared[row]) for row in rows),
-                     kin_arrays((row, records[row].birth, prepared[row]) for row in rows))]
+            names = [prepared[row] if row < len(prepared) else [prepare_name(*n) for n in records[row].names]
+                     for row in rows]
+            return [(block_arrays(zip(rows, names)),
+                     kin_arrays((row, records[row].birth, n) for row, n in zip(rows, names)))]
 
         parts = fork_map(blocks, range(len(records)), processes=processes, chunk=BUILD_CHUNK, first=candidates)
         self._kin = KinIndex(self.candidates_, parts=[kin for _blocks, kin in parts])
