@@ -124,10 +124,11 @@ class Matcher:
                 self.index = self._build_forked(records, processes)
             else:
                 self.index = CandidateIndex.build(self._ingest(records))
-        # The index lives as long as the matcher: take it out of the collector's generations, or every
-        # full collection rescans its millions of objects (a 0.4 s pause per 100,000 persons, which a
-        # web search would wait for). Refcounting still frees it when the matcher goes.
-        gc.freeze()
+            # The index lives as long as the matcher: take it out of the collector's generations, or every
+            # full collection rescans its millions of objects (a 0.4 s pause per 100,000 persons, which a
+            # web search would wait for). Refcounting still frees it when the matcher goes. Before the
+            # collector is on again: its first collection would walk them all once more (0.1 s per 100,000).
+            gc.freeze()
         self.row_of: dict[int, int] = dict(zip(self.ids, range(len(self.ids))))
         self._sims: dict[tuple[str, str, bool, Token], Sim] = {}   # shared by its queries (Query.sims)
         self._given_counts: dict[int, int] | None = None   # persons per given-name class (_given_share)
@@ -177,26 +178,27 @@ class Matcher:
     def from_engine(cls, engine: Engine, *, person_ids: set[int] | None = None,
                     settings: MatchSettings = DEFAULT) -> Matcher:
         """Load the registry's non-deleted persons (or only ``person_ids``) and their names."""
-        with paused(), engine.connect() as conn:   # (hundreds of thousands of records: see __init__)
-            stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
-                persons.c.deleted_at.is_(None)).order_by(persons.c.id)
-            recs: dict[int, PersonRecord] = {}
-            for pid, ext, gender, birth in conn.execute(stmt):
-                if person_ids is None or pid in person_ids:
-                    recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
-            nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
-                           person_names.c.given_name, person_names.c.patronymic,
-                           person_names.c.kind).order_by(person_names.c.id)
-            for pid, full, s, g, p, kind in conn.execute(nstmt):
-                if pid in recs:
-                    recs[pid].names.append(_split_if_needed(full, s, g, p) + (sys.intern(kind or ""),))
-            judgements: dict[str, list[Judgement]] = {}
-            jstmt = select(match_decisions).where(match_decisions.c.other_person_id.is_(None)).order_by(
-                match_decisions.c.id)
-            for r in conn.execute(jstmt).mappings():
-                judgements.setdefault(r["query_key"], []).append(
-                    Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
-        return cls(list(recs.values()), settings=settings, judgements=judgements)
+        with paused():   # from the read through the build: hundreds of thousands of records (see __init__)
+            with engine.connect() as conn:
+                stmt = select(persons.c.id, persons.c.ext_id, persons.c.gender, persons.c.birth_date).where(
+                    persons.c.deleted_at.is_(None)).order_by(persons.c.id)
+                recs: dict[int, PersonRecord] = {}
+                for pid, ext, gender, birth in conn.execute(stmt):
+                    if person_ids is None or pid in person_ids:
+                        recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
+                nstmt = select(person_names.c.person_id, person_names.c.full, person_names.c.surname,
+                               person_names.c.given_name, person_names.c.patronymic,
+                               person_names.c.kind).order_by(person_names.c.id)
+                for pid, full, s, g, p, kind in conn.execute(nstmt):
+                    if pid in recs:
+                        recs[pid].names.append(_split_if_needed(full, s, g, p) + (sys.intern(kind or ""),))
+                judgements: dict[str, list[Judgement]] = {}
+                jstmt = select(match_decisions).where(match_decisions.c.other_person_id.is_(None)).order_by(
+                    match_decisions.c.id)
+                for r in conn.execute(jstmt).mappings():
+                    judgements.setdefault(r["query_key"], []).append(
+                        Judgement(r["person_id"], r["judgement"], r["actor"], str(r["at"])[:19]))
+            return cls(list(recs.values()), settings=settings, judgements=judgements)   # (connection closed)
 
     # -- matching -------------------------------------------------------------------------------
 

@@ -181,7 +181,7 @@ def test_rows_shared_out_between_processes_come_back_in_their_order(matcher: Mat
     assert two == one and [r.ext_id for r in one] != sorted(r.ext_id or "" for r in one)
 
 
-def test_the_registry_is_read_with_the_collector_paused_and_built_on_a_closed_connection(
+def test_the_registry_is_read_and_built_with_the_collector_paused_on_a_closed_connection(
         db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
@@ -202,8 +202,11 @@ def test_the_registry_is_read_with_the_collector_paused_and_built_on_a_closed_co
         init(self, records, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine.Matcher, "__init__", spy)
+    collections: list[dict[str, int]] = []
+    monkeypatch.setattr(gc, "callbacks", [lambda phase, info: phase == "start" and collections.append(info)])
     assert gc.isenabled()
     m = Matcher.from_engine(db.engine)
     assert reading == [False, False] and gc.isenabled()   # paused while reading, on again after
-    assert building == [(True, 0)]   # the read connection is back in the pool before the build
+    assert building == [(False, 0)]   # still paused; the read connection is back in the pool before the build
+    assert collections == []   # the records were frozen before the collector was on again: nothing to walk
     assert sorted(m.ext_ids) == ["A1", "A2"]
