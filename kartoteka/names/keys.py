@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -42,9 +42,10 @@ class _Tables:
     foreign: frozenset[str]
     east_asian: frozenset[str]
 
-    @property
-    def multi_letters(self) -> list[str]:
-        return [k for k in self.letters if len(k) > 1]
+    multi_letters: tuple[str, ...] = field(init=False)   # the letters written with several characters
+
+    def __post_init__(self) -> None:   # (read for every token: made once)
+        object.__setattr__(self, "multi_letters", tuple(k for k in self.letters if len(k) > 1))
 
 
 def _rule(pattern: str, repl: str) -> _Rule:
