@@ -23,7 +23,7 @@ from kartoteka.forked import fork_map, fork_workers
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import MatchResult, NameQuery
 from kartoteka.matching.stored_list import ListIndex, ListMatcher
-from kartoteka.matching.tokens import query_units
+from kartoteka.names.keys import token_keys, tokens
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -145,7 +145,9 @@ class PooledMatcher(ListMatcher):
     def by_surname(self, qs: Sequence[NameQuery]) -> list[int]:
         """Row numbers ordered by the first registry surname of each row's words: rows of one surname find
         the same persons, so a process that gets them together loads those persons once."""
-        words = [[k for u in query_units(q.name) if len(u.covers) == 1 for k in sorted(u.keys)] for q in qs]
+        # the keys of each word (as query_units' one-word units have them; not its joined neighbours, whose
+        # keys cost as much to compute and are not needed to order the rows)
+        words = [[k for w in tokens(q.name) if w for k in sorted(token_keys(w))] for q in qs]
         index = self.index
         assert isinstance(index, ListIndex)
         surnames = index.existing({k for w in words for k in w})
