@@ -147,6 +147,7 @@ def test_a_large_registry_is_built_by_every_core_as_by_one(monkeypatch: pytest.M
     one = Matcher(records)
     one.build_lazy()
     monkeypatch.setenv("KARTOTEKA_FORK_WORKERS", "2")
+    monkeypatch.setattr(forked, "_loop_running", lambda: False)   # (a browser test may have left Playwright's)
     monkeypatch.setattr(engine, "FORKED_BUILD", 100)
     monkeypatch.setattr(engine, "BUILD_CHUNK", 16)
     processes: list[int] = []

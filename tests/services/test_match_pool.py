@@ -66,6 +66,7 @@ def test_a_long_list_through_the_index_is_shared_by_forked_processes(db: Db, tmp
 
 def test_the_cost_model_counts_the_forked_processes(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KARTOTEKA_MATCH_WORKERS", raising=False)
+    monkeypatch.setattr(forked, "_loop_running", lambda: False)   # (a browser test may have left Playwright's)
     monkeypatch.setattr(svc, "LOAD_PERSON_S", 0.00088)
     with db.engine.begin() as conn:
         conn.execute(persons.insert().values(id=5000, ext_id="X", sensitivity="public", citizenship="",

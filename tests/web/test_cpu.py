@@ -6,10 +6,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from kartoteka.web import cpu
+
+
+def _run(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: Playwright's sync API (a browser test earlier in this process)
+    may hold this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_at_most_cpu_threads_run_at_once_off_the_loop() -> None:
@@ -32,7 +41,7 @@ def test_at_most_cpu_threads_run_at_once_off_the_loop() -> None:
         assert loop_thread not in threads
         return list(out)
 
-    assert asyncio.run(main()) == [i * i for i in range(8)]
+    assert _run(main()) == [i * i for i in range(8)]
     assert peak[0] == cpu.CPU_THREADS
 
 
@@ -41,4 +50,4 @@ def test_the_work_s_exception_reaches_the_caller() -> None:
         raise LookupError("no such person")
 
     with pytest.raises(LookupError, match="no such person"):
-        asyncio.run(cpu.on_cpu_threads(fail))
+        _run(cpu.on_cpu_threads(fail))
