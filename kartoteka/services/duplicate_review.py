@@ -13,7 +13,9 @@ from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.services.access import Principal, require, visible_person_ids
 from kartoteka.services.browse import PersonRow
 from kartoteka.services.browse import _rows as person_rows   # the search list's rows: one way to show a person
-from kartoteka.services.matching import find_duplicates, record_judgement
+from kartoteka.services.matching import DuplicatePair, find_duplicates, record_judgement
+
+VISIBILITY_BATCH = 2000   # pairs whose persons' visibility is read at once
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,15 @@ def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, s
     ``scan=False``, ScanNeeded when no stored pairs can be read (a web request does not score)."""
     require(principal, "edit")
     pairs = find_duplicates(engine, scan=scan)
-    allowed = visible_person_ids(engine, principal, {i for p in pairs for i in (p.person_id, p.other_person_id)})
-    shown = [p for p in pairs if p.person_id in allowed and p.other_person_id in allowed][:max(1, limit)]
+    limit = max(1, limit)
+    shown: list[DuplicatePair] = []
+    for start in range(0, len(pairs), VISIBILITY_BATCH):   # best first, until the page is full: at a million
+        batch = pairs[start:start + VISIBILITY_BATCH]       # persons there are ~190,000 pairs to check
+        allowed = visible_person_ids(engine, principal, {i for p in batch for i in (p.person_id, p.other_person_id)})
+        shown += [p for p in batch if p.person_id in allowed and p.other_person_id in allowed]
+        if len(shown) >= limit:
+            break
+    shown = shown[:limit]
     ids = {i for p in shown for i in (p.person_id, p.other_person_id)}
     with engine.connect() as conn:
         people = {r.id: r for r in person_rows(conn, principal, sorted(ids))}
