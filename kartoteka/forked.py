@@ -127,6 +127,15 @@ def _stop(children: dict[int, Connection]) -> None:
             pass
 
 
+def in_order(order: Sequence[int], results: Sequence[R]) -> list[R]:
+    """``results`` (of the items taken in ``order``: item ``order[k]`` gave ``results[k]``) put back in the
+    items' own order."""
+    out = list(results)   # (its length; every item is put in its place below)
+    for i, result in zip(order, results, strict=True):
+        out[i] = result
+    return out
+
+
 def _next(tickets: int) -> int | None:
     data = os.read(tickets, _TICKET.size)   # a pipe read of 4 bytes is whole: the tickets were written at once
     return _TICKET.unpack(data)[0] if data else None

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy import Engine, select
 
@@ -35,6 +36,8 @@ from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 FORKED_BUILD = 20_000   # persons from which the index is built by every core (Matcher._build_forked)
 BUILD_CHUNK = 2_000     # persons per piece of that work
 
@@ -365,25 +368,31 @@ class Matcher:
             self._given_counts = counts
         return self._given_counts
 
+    def shared(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, processes: int,
+               progress: Progress | None = None, chunk: int = 100) -> list[R]:
+        """``kartoteka.forked.fork_map`` over this matcher: what its rows would build lazily is built first,
+        once, when forked copies will share it."""
+        from kartoteka.forked import fork_map
+
+        if processes > 1:
+            self.build_lazy()
+        return fork_map(work, items, processes=processes, progress=progress, chunk=chunk)
+
     def match_many(self, qs: Sequence[NameQuery], progress: Progress | None = None) -> list[MatchResult]:
         """Every row's result, in order; by ``self.processes`` processes (forked copies of this one, which
         share the index: kartoteka/forked.py) when it is more than 1."""
-        from kartoteka.forked import fork_map
+        from kartoteka.forked import in_order
 
         def work(chunk: Sequence[NameQuery]) -> list[MatchResult]:
             return [self.match(q) for q in chunk]
 
         if self.processes <= 1:
-            return fork_map(work, qs, processes=1, progress=progress)
-        self.build_lazy()
+            return self.shared(work, qs, processes=1, progress=progress)
         # Rows written alike next to each other: a process's chunk then shares words and comparisons, which
         # each process caches on its own (fewer made twice). The results go back to the rows' order.
         order = sorted(range(len(qs)), key=lambda i: qs[i].name.casefold())
-        results = fork_map(work, [qs[i] for i in order], processes=self.processes, progress=progress)
-        out = list(results)   # (its length; every item is put in its row's place below)
-        for i, result in zip(order, results, strict=True):
-            out[i] = result
-        return out
+        return in_order(order, self.shared(work, [qs[i] for i in order], processes=self.processes,
+                                           progress=progress))
 
     def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
         """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 
-from kartoteka.forked import fork_map, fork_workers
+from kartoteka.forked import fork_map, fork_workers, in_order
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import MatchResult, NameQuery
 from kartoteka.matching.stored_list import ListIndex, ListMatcher
@@ -120,10 +120,7 @@ class PooledMatcher(ListMatcher):
                                    sensitivities=self.sensitivities, progress=progress)
         else:
             results = fork_map(self._forked(), rows, processes=forks, progress=progress, chunk=CHUNK)
-        out: list[MatchResult | None] = [None] * len(qs)
-        for i, result in zip(order, results):
-            out[i] = result
-        return [r for r in out if r is not None]
+        return in_order(order, results)
 
     def _forked(self) -> Callable[[Sequence[NameQuery]], list[MatchResult]]:
         """The work of kartoteka/forked.py's processes: here, this matcher's rows; in a forked copy, those

@@ -104,14 +104,13 @@ def candidates_path(engine: Engine, rows: int) -> str:
         return "index"
     with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
         size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
+    from kartoteka.forked import fork_workers
     from kartoteka.services.match_pool import forks_for, pool_size
 
     processes = pool_size(engine, rows)   # spawned (each starts in about a second), or else forked
     forks = 1 if processes else forks_for(engine, rows)
     index = rows * STORED_ROW_S * POOL_WORK / processes + POOL_START_S if processes else \
         rows * STORED_ROW_S * (POOL_WORK / forks if forks > 1 else 1.0)
-    from kartoteka.forked import fork_workers
-
     memory = size * LOAD_PERSON_S + rows * MEMORY_ROW_S / fork_workers(rows)   # its rows scored by every core
     return "index" if index <= memory else "registry"
 
@@ -281,7 +280,7 @@ def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | Non
 def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
     """Every person's name matched against the others, by every core (kartoteka/forked.py); a pair is
     kept once, as the first of its two persons (in id order) found it."""
-    from kartoteka.forked import fork_map, fork_workers
+    from kartoteka.forked import fork_workers
 
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
 
@@ -296,11 +295,8 @@ def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) 
                 if matcher.ids[row] != pid and sc.score >= settings.review_threshold])
         return out
 
-    processes = fork_workers(len(matcher.ids))
-    if processes > 1:
-        matcher.build_lazy()
-    per_person = fork_map(found, matcher.ids, processes=processes, progress=progress,
-                          chunk=max(20, min(500, len(matcher.ids) // 64)))
+    per_person = matcher.shared(found, matcher.ids, processes=fork_workers(len(matcher.ids)), progress=progress,
+                                chunk=max(20, min(500, len(matcher.ids) // 64)))
     seen: set[tuple[int, int]] = set()
     pairs: list[DuplicatePair] = []
     for pid, others in zip(matcher.ids, per_person):
