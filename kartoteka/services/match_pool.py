@@ -39,9 +39,7 @@ def pool_size(engine: Engine, rows: int) -> int:
     find and keeping its own caches); none for a short list, an in-memory database, or a daemon process."""
     env = os.environ.get("KARTOTEKA_MATCH_WORKERS", "").strip()
     workers = min(int(env), os.cpu_count() or 1) if env.isdigit() else 1
-    db = engine.url.database or ""
-    if workers <= 1 or rows < POOL_ROWS or multiprocessing.current_process().daemon or \
-            (engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:"))):
+    if workers <= 1 or rows < POOL_ROWS or multiprocessing.current_process().daemon or _in_memory(engine):
         return 0
     return workers
 
@@ -50,10 +48,13 @@ def forks_for(engine: Engine, rows: int) -> int:
     """Processes (this one included: 1 for none) that share ``rows`` rows through the stored index when no
     spawned pool does (``pool_size``): forked copies of this one (kartoteka/forked.py), each reading through
     a connection of its own, so not for an in-memory database or a short list."""
+    return 1 if _in_memory(engine) else fork_workers(rows, minimum=POOL_ROWS)
+
+
+def _in_memory(engine: Engine) -> bool:
+    """An in-memory SQLite database: another process cannot open it."""
     db = engine.url.database or ""
-    if engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:")):
-        return 1
-    return fork_workers(rows, minimum=POOL_ROWS)
+    return engine.url.get_backend_name() == "sqlite" and (not db or db == ":memory:" or db.startswith("file:"))
 
 
 _STATE: dict[str, Any] = {}
