@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Engine, Integer, Select, bindparam, func, or_, select, tuple_
 
@@ -20,7 +20,8 @@ from kartoteka.services.access import Principal, visible_clause, visible_param, 
 from kartoteka.services.matching import search_on, search_persons
 from kartoteka.services.name_index import Head, synced_head
 from kartoteka.services.search_results import ResultCache, result_cache
-from kartoteka.services.viewer_world import restricted_to
+from kartoteka.services.screening import CaseRow, add_case_rows, citizenship_of
+from kartoteka.services.viewer_world import VisibleFlagTags, restricted_to
 
 MAX_LIMIT = 200
 FLAG_SCAN = 2000     # persons screened at most for a flag filter without a name
@@ -168,10 +169,15 @@ class _Memo:
              shown_only: bool = False) -> list[PersonRow]:
         """As ``_rows`` (in the order of ``ids``), with the flags; those kept are not read again."""
         kept = {i: k[0] for i in ids if self.on and (k := self.cache.get(self.head, ("row", self.reader, i)))}
-        fresh = _rows(conn, principal, [i for i in ids if i not in kept], shown_only=shown_only)
-        flag_map = flags_for(conn, [r.id for r in fresh]) if flags_for and fresh else {}
+        todo = [i for i in ids if i not in kept]
+        if isinstance(flags_for, VisibleFlagTags):   # the tags from the cases the rows read (with them)
+            fresh = _rows(conn, principal, todo, shown_only=shown_only, tags=True)
+        else:
+            fresh = _rows(conn, principal, todo, shown_only=shown_only)
+            flag_map = flags_for(conn, [r.id for r in fresh]) if flags_for and fresh else {}
+            for r in fresh:
+                r.flags = flag_map.get(r.id, [])
         for r in fresh:
-            r.flags = flag_map.get(r.id, [])
             if self.on:
                 self.cache.keep(self.head, ("row", self.reader, r.id), (_frozen(r),))
         by_id = {r.id: r for r in fresh}
@@ -234,7 +240,7 @@ def _ranked_rows(conn: Connection, principal: Principal, scores: dict[int, float
 
 
 _ROW_PERSONS = (select(persons.c.id, persons.c.ext_id, persons.c.birth_date, persons.c.region,
-                       persons.c.sensitivity, person_names.c.full, person_names.c.kind)
+                       persons.c.sensitivity, persons.c.citizenship, person_names.c.full, person_names.c.kind)
                 .outerjoin(person_names, person_names.c.person_id == persons.c.id)
                 .where(persons.c.id.in_(ids_param())).order_by(person_names.c.id))
 _ROW_SHOWN = _ROW_PERSONS.where(persons.c.deleted_at.is_(None), visible_param(persons.c.sensitivity))
@@ -242,11 +248,21 @@ _ROW_CASES = (select(cases.c.person_id, cases.c.status, charges.c.code, charges.
               .outerjoin(charges, charges.c.case_id == cases.c.id)
               .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
                      visible_param(cases.c.sensitivity)))
+# the visible cases as screening reads them (its _CASES columns and order), for the rows and their flag tags
+_ROW_CASES_FLAGGED = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court,
+                             cases.c.articles_text, cases.c.sentence, cases.c.status, cases.c.organisations,
+                             charges.c.code, charges.c.article, charges.c.part)
+                      .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
+                      .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
+                             visible_param(cases.c.sensitivity))
+                      .order_by(cases.c.id, charges.c.id))
 
 
-def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only: bool = False) -> list[PersonRow]:
+def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only: bool = False,
+          tags: bool = False) -> list[PersonRow]:
     """Display rows for ``ids`` in two queries: persons with their names, visible cases with charges
-    (``shown_only``: only the live persons the principal may see among ``ids``)."""
+    (``shown_only``: only the live persons the principal may see among ``ids``). With ``tags``, each row's
+    flags are the tags of its visible cases' screening flags (``VisibleFlagTags``), from the same read."""
     if not ids:
         return []
     base: dict[int, Any] = {}
@@ -262,14 +278,22 @@ def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only:
                 primary.setdefault(r.id, r.full)
     statuses: dict[int, set[str]] = {}
     articles: dict[int, set[str]] = {}
-    for c in conn.execute(_ROW_CASES, {"ids": list(base), "visible": visible}):
+    params = {"ids": list(base), "visible": visible}
+    found = list(conn.execute(_ROW_CASES_FLAGGED if tags else _ROW_CASES, params)) if base else []
+    for c in found:
         if c.status:
             statuses.setdefault(c.person_id, set()).add(c.status)
         if c.code is not None:
             articles.setdefault(c.person_id, set()).add(f"{c.code} {c.article}")
-    return [PersonRow(i, base[i].ext_id, primary.get(i) or first.get(i, ""), base[i].birth_date, base[i].region,
+    rows = [PersonRow(i, base[i].ext_id, primary.get(i) or first.get(i, ""), base[i].birth_date, base[i].region,
                       base[i].sensitivity, sorted(statuses.get(i, ())), sorted(articles.get(i, ())))
             for i in ids if i in base]
+    if tags:
+        by_person: dict[int, dict[int, Any]] = {}
+        add_case_rows(by_person, cast(list[CaseRow], found), base)
+        for row in rows:
+            row.flags = VisibleFlagTags.of_cases(by_person.get(row.id, {}), citizenship_of(base[row.id].citizenship))
+    return rows
 
 
 def filter_choices(engine: Engine, principal: Principal) -> dict[str, list[str]]:

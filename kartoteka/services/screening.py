@@ -11,7 +11,7 @@ Every reason is a message translated at the edge: ``Flag.question`` is the msgid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -198,19 +198,41 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
         params = {} if chunk is None else {"ids": chunk}
         for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
             if pid in wanted:
-                citizenship[pid] = set(_citizenship(cit or ""))
-        for (pid, cid, jur, court, text, sentence, status, orgs, code, art, part) in conn.execute(
-                _CASES_ALL if chunk is None else _CASES, params):
-            if pid not in wanted:
-                continue
-            case = by_person.setdefault(pid, {}).get(cid)
-            if case is None:
-                case = _Case(_jurisdiction(jur or ""), court or "", text or "", sentence or "", status or "",
-                             orgs or "")
-                by_person[pid][cid] = case
-            if art is not None:
-                case.charges.append(_Charge(_label(code, art, part), code, index.get((code, art)), part or "", art))
+                citizenship[pid] = citizenship_of(cit)
+        add_case_rows(by_person, conn.execute(_CASES_ALL if chunk is None else _CASES, params), wanted, index)
     return by_person, citizenship
+
+
+CaseRow = tuple[int, int, str | None, str | None, str | None, str | None, str | None, str | None, str | None,
+                str | None, str | None]   # _CASES' columns: person, case, jurisdiction ... charge code, article, part
+
+
+def add_case_rows(by_person: dict[int, dict[int, _Case]], rows: Iterable[CaseRow], wanted: Collection[int],
+                  index: dict[tuple[str, str], Article] | None = None) -> None:
+    """Cases with their charges into ``by_person`` (as ``_load_cases`` builds them), from rows of _CASES'
+    columns in its order (cases by id, their charges by id); rows of persons not ``wanted`` are skipped."""
+    index = article_index() if index is None else index
+    for (pid, cid, jur, court, text, sentence, status, orgs, code, art, part) in rows:
+        if pid not in wanted:
+            continue
+        case = by_person.setdefault(pid, {}).get(cid)
+        if case is None:
+            case = _Case(_jurisdiction(jur or ""), court or "", text or "", sentence or "", status or "",
+                         orgs or "")
+            by_person[pid][cid] = case
+        if art is not None:
+            case.charges.append(_Charge(_label(code or "", art, part or ""), code or "", index.get((code or "", art)),
+                                        part or "", art))
+
+
+def citizenship_of(written: str | None) -> set[str]:
+    """A person's citizenship column as the court caveats read it."""
+    return set(_citizenship(written or ""))
+
+
+def flag_tags_of(person_cases: dict[int, _Case], citizenship: set[str]) -> list[str]:
+    """The tags of ``person_flags``, sorted (what a list of persons shows)."""
+    return sorted({f.tag for f in person_flags(person_cases, citizenship)})
 
 
 @lru_cache(maxsize=512)

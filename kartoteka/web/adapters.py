@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kartoteka.services.access import Principal
-from kartoteka.services.viewer_world import visible_case_flags
+from kartoteka.services.viewer_world import VisibleFlagTags, visible_case_flags
 
 
 def _flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[Any]]:
@@ -19,10 +19,8 @@ def _flags(conn: Connection, principal: Principal, person_ids: list[int]) -> dic
 
 
 def flag_tags(principal: Principal) -> Callable[[Connection, list[int]], dict[int, list[str]]]:
-    """Screening flag tags per person (war_crime, violence, ...)."""
-    def tags(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
-        return {pid: sorted({f.tag for f in fl}) for pid, fl in _flags(conn, principal, person_ids).items()}
-    return tags
+    """Screening flag tags per person (war_crime, violence, ...), from the cases the principal may see."""
+    return VisibleFlagTags(principal)
 
 
 def flag_details(conn: Connection, principal: Principal, person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -101,3 +101,49 @@ def test_a_status_filtered_surname_lists_the_best_namesakes_with_that_status(db:
         want = [(e, s) for e, s in ranked if e in statuses][:20]
         got = search(db.engine, who, PersonFilters("Соколов", status="convicted"), limit=20)
         assert [(r.ext_id, r.score) for r in got] == want and len(want) >= 10, who
+
+
+FLAGGED_PERSONS = """id,name,birth_date,gender,citizenship,sensitivity
+F1,Мустафаев Эмир Рустемович,1985,m,Україна,public
+F2,Мустафаева Лейла Рустемовна,1987,f,UA,internal
+F3,Mustafayev Server,1990,m,Russia,public
+F4,Мустафаев Рустем Ибраимович,1960,m,,public
+F5,Мустафаев Ахтем,1979,m,Украина,confidential
+"""
+FLAGGED_CASES = """case_id,person_id,jurisdiction,articles,court,sentence,status,sensitivity
+K1,F1,RU,ч. 2 ст. 205.5 УК РФ (Хизб ут-Тахрир),Южный окружной военный суд,,convicted,public
+K2,F1,RU,ст. 356 УК РФ,Южный окружной военный суд,,convicted,confidential
+K3,F2,UA,ст. 111-1 ч. 5 ККУ,Шевченківський районний суд м. Києва,заочно 10 років,convicted,internal
+K4,F3,RU,нечитаемая запись без статьи,Киевский районный суд г. Симферополя,,detained,public
+K5,F4,RU,ст. 105 ч. 2 и ст. 280.3 УК РФ,Верховный суд Республики Крым,,convicted,confidential
+K6,F4,RU,ст. 207.3 УК РФ,,,convicted,internal
+K7,F5,RU,ст. 275 УК РФ,,,detained,confidential
+"""
+
+
+def test_the_rows_flags_are_the_visible_cases_flags(db: Db, tmp_path: Path) -> None:
+    """A search's rows carry flag tags built from the cases they read (VisibleFlagTags.of_cases): the same
+    as reading the flags on their own (VisibleFlagTags called), for each role; hidden cases give nothing."""
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.viewer_world import VisibleFlagTags
+    from kartoteka.web.adapters import flag_tags
+
+    (tmp_path / "p.csv").write_text(FLAGGED_PERSONS, encoding="utf-8")
+    (tmp_path / "c.csv").write_text(FLAGGED_CASES, encoding="utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="test")
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="test")
+    seen: dict[str, dict[str, list[str]]] = {}
+    for who in (VIEWER, EDITOR):
+        tags = flag_tags(who)
+        assert isinstance(tags, VisibleFlagTags)   # the rows' own path
+        rows = [r for text in ("Мустафаев", "Mustafayev Server")
+                for r in search(db.engine, who, PersonFilters(text), flags_for=tags)]
+        with db.engine.connect() as conn:
+            apart = tags(conn, [r.id for r in rows])
+        assert rows and all(r.flags == apart[r.id] for r in rows)
+        seen[who.role] = {r.ext_id: r.flags for r in rows}
+    assert set(seen["viewer"]) == {"F1", "F2", "F3", "F4"} and set(seen["editor"]) == {"F1", "F2", "F3", "F4", "F5"}
+    assert "terrorism" in seen["viewer"]["F1"] and "war_crime" not in seen["viewer"]["F1"]   # K2 is confidential
+    assert "war_crime" in seen["editor"]["F1"]
+    assert "violence" not in seen["viewer"]["F4"] and "violence" in seen["editor"]["F4"]     # K5 is confidential
+    assert seen["viewer"]["F3"] and seen["viewer"]["F2"]   # an unreadable charge; a Ukrainian court in absentia
