@@ -405,6 +405,9 @@ duplicate_pairs = Table(   # likely duplicates as last scored (services/duplicat
     Column("other_ext_id", String(120), nullable=False, server_default=""),   # without joining persons)
     Index("ix_duplicate_pairs_other", "other_person_id"),
 )
+# the pairs best first, as a page reads them (services/duplicate_pairs.py best_pairs; 0027)
+Index("ix_duplicate_pairs_rank", duplicate_pairs.c.score.desc(), duplicate_pairs.c.person_id,
+      duplicate_pairs.c.other_person_id)
 
 duplicate_state = Table(   # one row: what duplicate_pairs reflect, and the full scan under way
     "duplicate_state", metadata,

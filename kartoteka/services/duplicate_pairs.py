@@ -20,14 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
 from kartoteka.db.bulk import insert_rows
-from kartoteka.db.tables import duplicate_pairs, duplicate_state, persons
+from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decisions, persons
 from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
 from kartoteka.matching.engine import NameQuery
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kartoteka.services.matching import DuplicatePair
 
 Pairs = dict[tuple[int, int], "DuplicatePair"]
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 FULL_SHARE = 0.05    # more changed persons than this share of the registry: score everything again
 SCAN_STALE = 120.0   # seconds without a sign of life after which a scan is taken for dead
@@ -181,6 +182,35 @@ def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:
 def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[DuplicatePair], str]:
     """The stored pairs, best first, brought up to date: "cached" when nothing changed, "incremental (N
     persons)" after rescoring the persons changed since; ScanNeeded when a full scan is needed."""
+    return _current(engine, settings, _read)
+
+
+def best_pairs(engine: Engine, settings: MatchSettings, *, sensitivities: Collection[str], limit: int
+               ) -> tuple[list[DuplicatePair], str]:
+    """The best ``limit`` stored pairs (as ``stored_pairs`` brings them up to date) of two live persons of
+    ``sensitivities``, without the pairs a human judged different: read in that order from the pairs'
+    index, so a page costs its own rows, not the registry's ~190,000 pairs at a million persons."""
+    def read(conn: Connection) -> list[DuplicatePair]:
+        return _read(conn, _best_visible(sorted(sensitivities)), {"limit": max(1, limit)})
+    return _current(engine, settings, read)
+
+
+def _best_visible(sensitivities: list[str]) -> Select[int, str, int, str, float, str]:
+    d, md = duplicate_pairs.c, match_decisions.c
+    first, second = persons.alias("first"), persons.alias("second")
+    different = select(md.id).where(md.other_person_id.is_not(None), md.judgement == "different", or_(
+        and_(md.person_id == d.person_id, md.other_person_id == d.other_person_id),
+        and_(md.person_id == d.other_person_id, md.other_person_id == d.person_id)))
+    return (select(d.person_id, d.ext_id, d.other_person_id, d.other_ext_id, d.score, d.explanation)
+            .join(first, first.c.id == d.person_id).join(second, second.c.id == d.other_person_id)
+            .where(first.c.deleted_at.is_(None), second.c.deleted_at.is_(None),
+                   first.c.sensitivity.in_(sensitivities), second.c.sensitivity.in_(sensitivities),
+                   ~different.exists())
+            .order_by(d.score.desc(), d.person_id, d.other_person_id).limit(bindparam("limit")))
+
+
+def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection], T]) -> tuple[T, str]:
+    """``read`` of the stored pairs brought up to date (``stored_pairs``), in the transaction that did."""
     key = settings_key(settings)
     for _ in range(3):   # another process may move the pairs meanwhile: then read its result
         with engine.connect() as conn:
@@ -190,7 +220,7 @@ def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[Duplicat
             if changed is None:
                 raise ScanNeeded()
             if not changed:
-                return _read(conn), "cached"
+                return read(conn), "cached"
         sync_name_index(engine)
         with engine.connect() as conn:
             new = _rescore(conn, settings, changed)
@@ -206,17 +236,21 @@ def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[Duplicat
                 conn.execute(delete(duplicate_pairs).where(or_(duplicate_pairs.c.person_id.in_(part),
                                                                duplicate_pairs.c.other_person_id.in_(part))))
             _insert(conn, list(new.values()))
-            pairs = _read(conn)
+            pairs = read(conn)
         return pairs, f"incremental ({len(changed)} persons)"
     raise ScanNeeded()
 
 
-def _read(conn: Connection) -> list[DuplicatePair]:
+_ALL = select(duplicate_pairs.c.person_id, duplicate_pairs.c.ext_id, duplicate_pairs.c.other_person_id,
+              duplicate_pairs.c.other_ext_id, duplicate_pairs.c.score, duplicate_pairs.c.explanation).order_by(
+    duplicate_pairs.c.score.desc(), duplicate_pairs.c.person_id, duplicate_pairs.c.other_person_id)
+
+
+def _read(conn: Connection, stmt: Select[int, str, int, str, float, str] = _ALL,
+          params: dict[str, object] | None = None) -> list[DuplicatePair]:
     from kartoteka.services.matching import DuplicatePair
 
-    d = duplicate_pairs.c
-    rows = conn.execute(select(d.person_id, d.ext_id, d.other_person_id, d.other_ext_id, d.score, d.explanation)
-                        .order_by(d.score.desc(), d.person_id, d.other_person_id))
+    rows = conn.execute(stmt, params or {})
     return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
 
 

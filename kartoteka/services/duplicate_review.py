@@ -10,13 +10,12 @@ from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import match_decisions
 from kartoteka.errors import InvalidInput, NotFound
-from kartoteka.services.access import Principal, require, visible_person_ids
+from kartoteka.matching.config import DEFAULT
+from kartoteka.services.access import Principal, require, visible_person_ids, visible_sensitivities
 from kartoteka.services.browse import PersonRow
 from kartoteka.services.browse import _rows as person_rows   # the search list's rows: one way to show a person
-from kartoteka.services.matching import DuplicatePair, find_duplicates, record_judgement
-
-VISIBILITY_BATCH = 2000   # pairs whose persons' visibility is read at once
-
+from kartoteka.services.duplicate_pairs import ScanNeeded, best_pairs
+from kartoteka.services.matching import find_duplicates, record_judgement
 
 @dataclass(frozen=True)
 class DuplicateView:
@@ -47,19 +46,18 @@ def _latest_judgements(engine: Engine, ids: set[int]) -> dict[tuple[int, int], A
 def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, scan: bool = True
                     ) -> list[DuplicateView]:
     """Likely duplicate pairs, best first, without pairs that involve a person the principal may not
-    see; pairs judged 'different' are gone (services/matching.find_duplicates leaves them out). With
-    ``scan=False``, ScanNeeded when no stored pairs can be read (a web request does not score)."""
+    see; pairs judged 'different' are gone (as services/matching.find_duplicates leaves them out). With
+    ``scan=False``, ScanNeeded when no stored pairs can be read (a web request does not score). Only the
+    page's pairs are read (services/duplicate_pairs.py best_pairs)."""
     require(principal, "edit")
-    pairs = find_duplicates(engine, scan=scan)
-    limit = max(1, limit)
-    shown: list[DuplicatePair] = []
-    for start in range(0, len(pairs), VISIBILITY_BATCH):   # best first, until the page is full: at a million
-        batch = pairs[start:start + VISIBILITY_BATCH]       # persons there are ~190,000 pairs to check
-        allowed = visible_person_ids(engine, principal, {i for p in batch for i in (p.person_id, p.other_person_id)})
-        shown += [p for p in batch if p.person_id in allowed and p.other_person_id in allowed]
-        if len(shown) >= limit:
-            break
-    shown = shown[:limit]
+    visible = visible_sensitivities(principal)
+    try:
+        shown, _ = best_pairs(engine, DEFAULT, sensitivities=visible, limit=limit)
+    except ScanNeeded:
+        if not scan:
+            raise
+        find_duplicates(engine)   # the full scan, here
+        shown, _ = best_pairs(engine, DEFAULT, sensitivities=visible, limit=limit)
     ids = {i for p in shown for i in (p.person_id, p.other_person_id)}
     with engine.connect() as conn:
         people = {r.id: r for r in person_rows(conn, principal, sorted(ids))}
