@@ -52,56 +52,25 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 DEFER_ROWS = 50_000   # a bulk load of this many rows or more may build a table's indexes after its rows
 
 
-STAGED = "kartoteka.staged"   # conn.info: a table's name -> the temporary table its rows go to meanwhile
-
-
 @contextmanager
 def indexes_after(conn: Connection, tables: Sequence[Table], *, rows: int | None, existing: int) -> Iterator[bool]:
-    """Build these tables' indexes after the block's inserts, when that is cheaper: for a load of ``rows``
-    rows (DEFER_ROWS or more; on SQLite, into a registry that holds fewer: ``existing``). Yields whether
-    it does.
-    Inserting rows into an index in random key order costs a page miss per row once the index is larger
-    than the cache, so a large first import grew faster than its rows; building the index at the end
-    sorts once.
+    """Build these tables' indexes after the block's inserts, when that is cheaper: on SQLite, for a load
+    of ``rows`` rows (DEFER_ROWS or more) into a registry that holds fewer (``existing``). Yields whether it
+    does. Inserting rows into an index in random key order costs a page miss per row once the index is
+    larger than the cache, so a large first import grew faster than its rows; building the index at the
+    end sorts once.
 
-    Everything happens in the caller's transaction. On SQLite the indexes are dropped now and created
-    again when the block ends normally; on an exception they are not, and the rollback brings them back
-    (SQLite's schema changes are transactional, and readers keep seeing the committed schema meanwhile).
-    Only plain indexes are dropped; a unique one stays, since a constraint must hold while the rows go in.
-
-    PostgreSQL keeps its indexes (dropping one locks the table against every reader): the block's rows
-    go to a temporary table of the same columns instead (``insert_rows`` and ``copy_rows`` write there),
-    and when the block ends normally they go into the table in one INSERT, ordered as its widest index,
-    so each index page is written once. At a million persons the name index's key index is 450 MB,
-    several times PostgreSQL's default cache: each 5,000 persons' keys, in key order, touched most of
-    its pages again (1.4 s against 0.3 s into an empty table). Nothing in the block may read these
-    tables' new rows (the person imports re-key updated persons after it, as on SQLite)."""
+    Everything happens in the caller's transaction: the indexes are dropped now and created again when
+    the block ends normally; on an exception they are not, and the rollback brings them back (SQLite's
+    schema changes are transactional, and readers keep seeing the committed schema meanwhile). Only
+    plain indexes are dropped; a unique one stays, since a constraint must hold while the rows go in.
+    PostgreSQL is left alone: dropping an index there locks the table against every reader."""
     dropped: list[Index] = []
-    staged: list[Table] = []
-    large = rows is not None and rows >= DEFER_ROWS
-    if large and conn.dialect.name == "sqlite" and rows is not None and rows > existing:
+    if conn.dialect.name == "sqlite" and rows is not None and rows >= DEFER_ROWS and rows > existing:
         dropped = [ix for t in tables for ix in sorted(t.indexes, key=lambda ix: str(ix.name)) if not ix.unique]
-    elif large and conn.dialect.name == "postgresql":   # into a larger registry too: one pass, not one a chunk
-        staged = [t for t in tables if t.indexes]
     for ix in dropped:
         ix.drop(conn)
-    stages: dict[str, str] = conn.info.setdefault(STAGED, {})
-    quote = conn.dialect.identifier_preparer.quote
-    for t in staged:
-        stages[t.name] = f"{t.name}_staged"
-        conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {quote(stages[t.name])} (LIKE {quote(t.name)}) ON COMMIT DROP")
-    try:
-        yield bool(dropped or staged)
-    finally:
-        for t in staged:
-            del stages[t.name]
-    for t in staged:
-        widest = max(sorted(t.indexes, key=lambda ix: str(ix.name)), key=lambda ix: len(ix.expressions))
-        cols = ", ".join(quote(c.name) for c in t.columns)
-        order = ", ".join(quote(str(getattr(e, "name", e))) for e in widest.expressions)
-        stage = quote(f"{t.name}_staged")
-        conn.exec_driver_sql(f"INSERT INTO {quote(t.name)} ({cols}) SELECT {cols} FROM {stage} ORDER BY {order}")
-        conn.exec_driver_sql(f"DROP TABLE {stage}")
+    yield bool(dropped)
     for ix in dropped:
         ix.create(conn)
 
@@ -110,7 +79,6 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     """COPY ``rows`` (values in ``columns`` order, already in the database's form) into ``table``
     (PostgreSQL with psycopg)."""
     quote = conn.dialect.identifier_preparer.quote
-    table = conn.info.get(STAGED, {}).get(table, table)   # a large load's rows wait (``indexes_after``)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY {quote(table)} ({", ".join(quote(c) for c in columns)}) FROM STDIN') as copy:
         for row in rows:

@@ -1,6 +1,5 @@
-"""db/bulk.py ``indexes_after``: a large first import builds the name index's indexes after its rows (SQLite)
-or writes its keys into them at the end, in key order (PostgreSQL: through a temporary table), and writes
-exactly what an import that kept them does: keys, updated persons re-keyed, nothing on failure."""
+"""db/bulk.py ``indexes_after``: a large first import builds the name index's indexes after its rows (SQLite),
+and writes exactly what an import that kept them does: keys, updated persons re-keyed, nothing on failure."""
 
 from __future__ import annotations
 
@@ -49,10 +48,8 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> Watch:
     @contextmanager
     def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int) -> Iterator[bool]:
         with real(conn, tables, rows=rows, existing=existing) as later:
-            if later and conn.dialect.name == "sqlite":   # the indexes really are gone inside the transaction
+            if later:   # the indexes really are gone inside the import's transaction
                 assert _indexes(conn) == set()
-            elif later:   # the keys really go to the temporary table meanwhile
-                assert conn.info[bulk.STAGED] == {"name_keys": "name_keys_staged"}
             seen.append(later)
             try:
                 yield later
@@ -110,7 +107,7 @@ def test_a_large_import_writes_what_one_with_its_indexes_does(db: Db, tmp_path: 
     first = _import(db.engine, tmp_path, "a.csv", FIRST)
     second = _import(db.engine, tmp_path, "b.csv", SECOND)
     assert (first.created, second.created, second.updated) == (12, 20, 2)
-    assert watched == [True] * 2   # (PostgreSQL keeps the indexes: dropping one locks out readers)
+    assert watched == [db.backend == "sqlite"] * 2   # PostgreSQL keeps them: dropping one locks out readers
     got = _state(db.engine)
     assert got == expected
     assert got[2] == {"ix_name_keys_key", "ix_name_keys_person"}
@@ -127,7 +124,7 @@ def test_a_failed_large_import_changes_nothing_and_keeps_the_indexes(db: Db, tmp
     with pytest.raises(InvalidInput) as err:
         _import(db.engine, tmp_path, "bad.csv", bad)
     assert err.value.errors[0].row == 33 and err.value.errors[0].column == "birth_date"
-    assert watched[-1] is True
+    assert watched[-1] is (db.backend == "sqlite")
     failed = watched.failed
     assert failed == ([set()] if db.backend == "sqlite" else [{"ix_name_keys_key", "ix_name_keys_person"}])
     (tmp_path / "dry.csv").write_text(SECOND, "utf-8")   # a dry run of a large file: the same, nothing kept
@@ -144,13 +141,10 @@ def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
     with db.engine.begin() as conn:
         for rows, existing in ((bulk.DEFER_ROWS - 1, 0), (bulk.DEFER_ROWS, bulk.DEFER_ROWS), (None, 0)):
             with bulk.indexes_after(conn, (name_keys,), rows=rows, existing=existing) as later:
-                # PostgreSQL stages a large load into a larger registry too (its indexes stay)
-                assert later is (db.backend == "postgresql" and rows == bulk.DEFER_ROWS)
+                assert later is False
                 assert len(_indexes(conn)) >= 2
         with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=0) as later:
-            assert later is True
-    with db.engine.connect() as conn:   # the temporary table went with the block
-        assert bulk.STAGED not in conn.info or conn.info[bulk.STAGED] == {}
+            assert later is (db.backend == "sqlite")
 
 
 def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: Watch) -> None:
@@ -158,7 +152,7 @@ def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Pa
     before = _state(db.engine)
     watched.clear()
     assert name_index.rebuild_name_index(db.engine) == 32
-    assert watched == [True]
+    assert watched == [db.backend == "sqlite"]
     assert _state(db.engine) == before   # the same keys, and both indexes back
     assert check_name_index(db.engine).ok
 
