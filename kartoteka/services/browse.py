@@ -20,7 +20,7 @@ from kartoteka.services.access import Principal, visible_clause, visible_param, 
 from kartoteka.services.matching import search_on, search_persons
 from kartoteka.services.name_index import Head, synced_head
 from kartoteka.services.search_results import ResultCache, result_cache
-from kartoteka.services.screening import CaseRow, add_case_rows, citizenship_of
+from kartoteka.services.screening import CASES_OF_PERSONS, CaseRow, add_case_rows, citizenship_of
 from kartoteka.services.viewer_world import VisibleFlagTags, restricted_to
 
 MAX_LIMIT = 200
@@ -248,14 +248,8 @@ _ROW_CASES = (select(cases.c.person_id, cases.c.status, charges.c.code, charges.
               .outerjoin(charges, charges.c.case_id == cases.c.id)
               .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
                      visible_param(cases.c.sensitivity)))
-# the visible cases as screening reads them (its _CASES columns and order), for the rows and their flag tags
-_ROW_CASES_FLAGGED = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.c.court,
-                             cases.c.articles_text, cases.c.sentence, cases.c.status, cases.c.organisations,
-                             charges.c.code, charges.c.article, charges.c.part)
-                      .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
-                      .where(cases.c.person_id.in_(ids_param()), cases.c.deleted_at.is_(None),
-                             visible_param(cases.c.sensitivity))
-                      .order_by(cases.c.id, charges.c.id))
+# the visible cases as screening reads them (its columns and order), for the rows and their flag tags
+_ROW_CASES_FLAGGED = CASES_OF_PERSONS.where(visible_param(cases.c.sensitivity))
 
 
 def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only: bool = False,

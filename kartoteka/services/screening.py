@@ -184,7 +184,7 @@ _CASES_ALL = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.
                      charges.c.code, charges.c.article, charges.c.part)
               .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
               .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
-_CASES = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))
+_CASES = CASES_OF_PERSONS = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))   # (add_case_rows reads them)
 
 
 def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _Case]], dict[int, set[str]]]:
