@@ -82,3 +82,20 @@ def test_a_key_row_whose_person_is_gone_finds_nobody(db: Db, tmp_path: Path) -> 
                 assert result.person_id != gone and gone not in {a[0] for a in result.alternatives}, q
                 assert gone not in {h[0] for h in matcher.search(q.name, limit=50)}, q
             assert matcher.search("Петров Пётр", limit=5)   # the others are still found
+
+
+def test_the_surnames_a_matcher_knows_are_those_of_its_persons(db: Db, tmp_path: Path) -> None:
+    """StoredIndex.existing: a surname key counts when a person of the matcher's sensitivities carries it
+    (Щербатовский only a confidential person does), asked in batches larger than one statement takes."""
+    from kartoteka.matching.tokens import query_units
+
+    _registry(db, tmp_path)
+    sync_name_index(db.engine)
+    rare = set(query_units("Щербатовский")[0].keys)
+    common = {k for s in SURNAMES for k in query_units(s)[0].keys}
+    absent = {f"nobody{i}" for i in range(450)}   # more than one statement's keys
+    assert rare and common and not rare & common
+    with db.engine.connect() as conn:
+        restricted, everyone = StoredMatcher(conn, sensitivities=SHOWN), StoredMatcher(conn)
+        assert restricted.index.existing(rare | common | absent) == common
+        assert everyone.index.existing(rare | common | absent) == rare | common
