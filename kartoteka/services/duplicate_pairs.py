@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
+from kartoteka.collector import relaxed
 from kartoteka.db.bulk import insert_rows
 from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decisions, persons
 from kartoteka.domain.person import Gender
@@ -241,17 +242,28 @@ def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection
     raise ScanNeeded()
 
 
-_ALL = select(duplicate_pairs.c.person_id, duplicate_pairs.c.ext_id, duplicate_pairs.c.other_person_id,
-              duplicate_pairs.c.other_ext_id, duplicate_pairs.c.score, duplicate_pairs.c.explanation).order_by(
-    duplicate_pairs.c.score.desc(), duplicate_pairs.c.person_id, duplicate_pairs.c.other_person_id)
+_ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation FROM duplicate_pairs"
 
 
-def _read(conn: Connection, stmt: Select[int, str, int, str, float, str] = _ALL,
+def _read(conn: Connection, stmt: Select[int, str, int, str, float, str] | None = None,
           params: dict[str, object] | None = None) -> list[DuplicatePair]:
+    """The pairs ``stmt`` selects; when None, every stored pair, best first (score, then the ids), read
+    through the driver's cursor in the table's order and sorted here: 186,000 pairs at a million persons
+    took 1.2-1.6 s through SQLAlchemy's rows in the index's order (a table lookup per pair) and 0.6 s so."""
     from kartoteka.services.matching import DuplicatePair
 
-    rows = conn.execute(stmt, params or {})
-    return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
+    if stmt is not None:
+        return [DuplicatePair(a, ea, b, eb, float(score), why)
+                for a, ea, b, eb, score, why in conn.execute(stmt, params or {})]
+    with relaxed():   # (hundreds of thousands of objects that live on)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(_ALL)
+            rows = list(cursor.fetchall())
+        finally:
+            cursor.close()
+        rows.sort(key=lambda r: (-float(r[4]), r[0], r[2]))
+        return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
 
 
 def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pairs:
