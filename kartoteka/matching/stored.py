@@ -78,17 +78,22 @@ class _Judgements(dict[str, list[Judgement]]):
         return dict.__getitem__(self, key)
 
 
+def _restriction(conn: Connection, sensitivities: list[str] | None) -> tuple[str, str, list[object]]:
+    """(placeholder, join, its parameters): name_keys (aliased ``nk``) restricted to the persons of these
+    sensitivities (no join when None), in the driver's parameter style."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    if sensitivities is None:
+        return mark, "", []
+    return mark, " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join(
+        [mark] * len(sensitivities)), list(sensitivities)
+
+
 def _in_query(conn: Connection, sql: str, values: Sequence[object],
               sensitivities: list[str] | None) -> list[Any]:
     """Rows of ``sql`` over name_keys (aliased ``nk``), where ``{join}`` becomes the restriction to these
     sensitivities (nothing when None) and ``{values}`` the placeholders of ``values``: plain driver SQL,
     as a search runs thousands of these and building each statement cost more than running it."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    join = ""
-    params: list[object] = []
-    if sensitivities is not None:
-        join = " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join([mark] * len(sensitivities))
-        params += sensitivities
+    mark, join, params = _restriction(conn, sensitivities)
     text = sql.format(join=join, values=", ".join([mark] * len(values)))
     return list(conn.exec_driver_sql(text, tuple(params + list(values))))
 
@@ -97,14 +102,11 @@ def _exist_query(conn: Connection, keys: Sequence[int], sensitivities: list[str]
     """The ``keys`` some row of name_keys (of a person of these sensitivities) has: one EXISTS per key,
     which stops at its first row (a DISTINCT over ``IN`` read every row of a key: a common surname's
     thousands at a million persons, 2 ms a search's key on PostgreSQL)."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    join = ""
-    if sensitivities is not None:
-        join = " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join([mark] * len(sensitivities))
+    mark, join, restricted = _restriction(conn, sensitivities)
     one = f'SELECT {mark} WHERE EXISTS (SELECT 1 FROM name_keys nk{join} WHERE nk."key" = {mark})'
     params: list[object] = []
     for key in keys:
-        params += [key, *(sensitivities or ()), key]
+        params += [key, *restricted, key]
     return list(conn.exec_driver_sql(" UNION ALL ".join([one] * len(keys)), tuple(params)))
 
 

@@ -20,7 +20,7 @@ from kartoteka.services.access import Principal, visible_clause, visible_param, 
 from kartoteka.services.matching import search_on, search_persons
 from kartoteka.services.name_index import Head, synced_head
 from kartoteka.services.search_results import ResultCache, result_cache
-from kartoteka.services.screening import CASES_OF_PERSONS, CaseRow, add_case_rows, citizenship_of
+from kartoteka.services.screening import CASES_OF_PERSONS, CaseRow, add_case_rows, citizenship_of, person_flags, tags_of
 from kartoteka.services.viewer_world import VisibleFlagTags, restricted_to
 
 MAX_LIMIT = 200
@@ -286,7 +286,7 @@ def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only:
         by_person: dict[int, dict[int, Any]] = {}
         add_case_rows(by_person, cast(list[CaseRow], found), base)
         for row in rows:
-            row.flags = VisibleFlagTags.of_cases(by_person.get(row.id, {}), citizenship_of(base[row.id].citizenship))
+            row.flags = tags_of(person_flags(by_person.get(row.id, {}), citizenship_of(base[row.id].citizenship)))
     return rows
 
 

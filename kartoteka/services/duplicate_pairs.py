@@ -20,9 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
@@ -192,7 +192,7 @@ def best_pairs(engine: Engine, settings: MatchSettings, *, sensitivities: Collec
     ``sensitivities``, without the pairs a human judged different: read in that order from the pairs'
     index, so a page costs its own rows, not the registry's ~190,000 pairs at a million persons."""
     def read(conn: Connection) -> list[DuplicatePair]:
-        return _read(conn, _best_visible(sorted(sensitivities)), {"limit": max(1, limit)})
+        return _pairs(conn.execute(_best_visible(sorted(sensitivities)), {"limit": max(1, limit)}))
     return _current(engine, settings, read)
 
 
@@ -245,16 +245,10 @@ def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection
 _ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation FROM duplicate_pairs"
 
 
-def _read(conn: Connection, stmt: Select[int, str, int, str, float, str] | None = None,
-          params: dict[str, object] | None = None) -> list[DuplicatePair]:
-    """The pairs ``stmt`` selects; when None, every stored pair, best first (score, then the ids), read
-    through the driver's cursor in the table's order and sorted here: 186,000 pairs at a million persons
-    took 1.2-1.6 s through SQLAlchemy's rows in the index's order (a table lookup per pair) and 0.6 s so."""
-    from kartoteka.services.matching import DuplicatePair
-
-    if stmt is not None:
-        return [DuplicatePair(a, ea, b, eb, float(score), why)
-                for a, ea, b, eb, score, why in conn.execute(stmt, params or {})]
+def _read(conn: Connection) -> list[DuplicatePair]:
+    """Every stored pair, best first (score, then the ids), read through the driver's cursor in the table's
+    order and sorted here: 186,000 pairs at a million persons took 1.2-1.6 s through SQLAlchemy's rows in
+    the index's order (a table lookup per pair) and 0.6 s so."""
     with relaxed():   # (hundreds of thousands of objects that live on)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -263,7 +257,14 @@ def _read(conn: Connection, stmt: Select[int, str, int, str, float, str] | None 
         finally:
             cursor.close()
         rows.sort(key=lambda r: (-float(r[4]), r[0], r[2]))
-        return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
+        return _pairs(rows)
+
+
+def _pairs(rows: Iterable[Sequence[Any]]) -> list[DuplicatePair]:
+    """(person, ext id, other person, its ext id, score, explanation) rows as pairs."""
+    from kartoteka.services.matching import DuplicatePair
+
+    return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
 
 
 def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pairs:

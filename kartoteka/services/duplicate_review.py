@@ -17,6 +17,7 @@ from kartoteka.services.browse import _rows as person_rows   # the search list's
 from kartoteka.services.duplicate_pairs import ScanNeeded, best_pairs
 from kartoteka.services.matching import find_duplicates, record_judgement
 
+
 @dataclass(frozen=True)
 class DuplicateView:
     first: PersonRow         # name, birth date, sensitivity, visible statuses and articles

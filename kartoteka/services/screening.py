@@ -184,11 +184,10 @@ _CASES_ALL = (select(cases.c.person_id, cases.c.id, cases.c.jurisdiction, cases.
                      charges.c.code, charges.c.article, charges.c.part)
               .select_from(cases.outerjoin(charges, charges.c.case_id == cases.c.id))
               .where(cases.c.deleted_at.is_(None)).order_by(cases.c.id, charges.c.id))
-_CASES = CASES_OF_PERSONS = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))   # (add_case_rows reads them)
+CASES_OF_PERSONS = _CASES_ALL.where(cases.c.person_id.in_(ids_param()))   # (add_case_rows reads them)
 
 
 def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _Case]], dict[int, set[str]]]:
-    index = article_index()
     by_person: dict[int, dict[int, _Case]] = {}
     citizenship: dict[int, set[str]] = {}
     wanted = set(ids)
@@ -199,19 +198,18 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
         for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
             if pid in wanted:
                 citizenship[pid] = citizenship_of(cit)
-        add_case_rows(by_person, conn.execute(_CASES_ALL if chunk is None else _CASES, params), wanted, index)
+        add_case_rows(by_person, conn.execute(_CASES_ALL if chunk is None else CASES_OF_PERSONS, params), wanted)
     return by_person, citizenship
 
 
 CaseRow = tuple[int, int, str | None, str | None, str | None, str | None, str | None, str | None, str | None,
-                str | None, str | None]   # _CASES' columns: person, case, jurisdiction ... charge code, article, part
+                str | None, str | None]   # CASES_OF_PERSONS' columns: person, case, jurisdiction ... charge code, article, part
 
 
-def add_case_rows(by_person: dict[int, dict[int, _Case]], rows: Iterable[CaseRow], wanted: Collection[int],
-                  index: dict[tuple[str, str], Article] | None = None) -> None:
-    """Cases with their charges into ``by_person`` (as ``_load_cases`` builds them), from rows of _CASES'
+def add_case_rows(by_person: dict[int, dict[int, _Case]], rows: Iterable[CaseRow], wanted: Collection[int]) -> None:
+    """Cases with their charges into ``by_person`` (as ``_load_cases`` builds them), from rows of CASES_OF_PERSONS'
     columns in its order (cases by id, their charges by id); rows of persons not ``wanted`` are skipped."""
-    index = article_index() if index is None else index
+    index = article_index()
     for (pid, cid, jur, court, text, sentence, status, orgs, code, art, part) in rows:
         if pid not in wanted:
             continue
@@ -230,9 +228,9 @@ def citizenship_of(written: str | None) -> set[str]:
     return set(_citizenship(written or ""))
 
 
-def flag_tags_of(person_cases: dict[int, _Case], citizenship: set[str]) -> list[str]:
-    """The tags of ``person_flags``, sorted (what a list of persons shows)."""
-    return sorted({f.tag for f in person_flags(person_cases, citizenship)})
+def tags_of(flags: Iterable[Flag]) -> list[str]:
+    """The flags' tags, sorted, once each (what a list of persons shows)."""
+    return sorted({f.tag for f in flags})
 
 
 @lru_cache(maxsize=512)

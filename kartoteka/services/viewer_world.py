@@ -124,20 +124,14 @@ def visible_case_flags(conn: Connection, principal: Principal, person_ids: list[
 class VisibleFlagTags:
     """The flag tags of each person (war_crime, violence, ...) from the cases ``principal`` may see: called
     with a connection and person ids, as a list of persons shows them. A reader that has already read the
-    persons' visible cases (services/browse.py: the rows of a search) builds them with ``of_cases`` instead,
-    the same flags without reading the cases again."""
+    persons' visible cases (services/browse.py: the rows of a search) builds the same tags from them
+    (``screening.person_flags``) instead of reading the cases again."""
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
 
     def __call__(self, conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
-        return {pid: sorted({f.tag for f in fl}) for pid, fl in visible_case_flags(conn, self.principal,
-                                                                                    person_ids).items()}
-
-    @staticmethod
-    def of_cases(person_cases: dict[int, screening._Case], citizenship: set[str]) -> list[str]:
-        """The tags from a person's visible, not deleted cases (``screening.add_case_rows``)."""
-        return screening.flag_tags_of(person_cases, citizenship)
+        return {pid: screening.tags_of(fl) for pid, fl in visible_case_flags(conn, self.principal, person_ids).items()}
 
 
 def _query(row: VetRow, gender: str | None) -> NameQuery:

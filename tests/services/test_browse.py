@@ -122,7 +122,7 @@ K7,F5,RU,ст. 275 УК РФ,,,detained,confidential
 
 
 def test_the_rows_flags_are_the_visible_cases_flags(db: Db, tmp_path: Path) -> None:
-    """A search's rows carry flag tags built from the cases they read (VisibleFlagTags.of_cases): the same
+    """A search's rows carry flag tags built from the cases they read (browse._rows): the same
     as reading the flags on their own (VisibleFlagTags called), for each role; hidden cases give nothing."""
     from kartoteka.services.imports import import_file
     from kartoteka.services.viewer_world import VisibleFlagTags
