@@ -119,7 +119,8 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
             writer.source = options.source                     # file-wide --source for assessments
             chunks = _chunks(r for r in table.rows if r[0] not in options.skip_rows)
-            with indexes_after(conn, writer.indexed_after, rows=table.total, existing=len(writer.existing)) as later:
+            with indexes_after(conn, writer.indexed_after, rows=table.total, existing=len(writer.existing),
+                               first_load=writer.key_table is persons) as later:
                 if later:
                     writer.refresh_later = []
                 for done in writer.write_all(chunks, fields, errors, total=table.total, workers=options.workers):

@@ -1,5 +1,6 @@
-"""db/bulk.py ``indexes_after``: a large first import builds the name index's indexes after its rows (SQLite),
-and writes exactly what an import that kept them does: keys, updated persons re-keyed, nothing on failure."""
+"""db/bulk.py ``indexes_after``: a large first import builds the name index's indexes after its rows (SQLite;
+PostgreSQL only into an empty registry), and writes exactly what an import that kept them does: keys, updated
+persons re-keyed, nothing on failure."""
 
 from __future__ import annotations
 
@@ -46,8 +47,9 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> Watch:
     real = bulk.indexes_after
 
     @contextmanager
-    def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int) -> Iterator[bool]:
-        with real(conn, tables, rows=rows, existing=existing) as later:
+    def spy(conn: Connection, tables: tuple[Table, ...], *, rows: int | None, existing: int,
+            first_load: bool = False) -> Iterator[bool]:
+        with real(conn, tables, rows=rows, existing=existing, first_load=first_load) as later:
             if later:   # the indexes really are gone inside the import's transaction
                 assert _indexes(conn) == set()
             seen.append(later)
@@ -107,7 +109,8 @@ def test_a_large_import_writes_what_one_with_its_indexes_does(db: Db, tmp_path: 
     first = _import(db.engine, tmp_path, "a.csv", FIRST)
     second = _import(db.engine, tmp_path, "b.csv", SECOND)
     assert (first.created, second.created, second.updated) == (12, 20, 2)
-    assert watched == [db.backend == "sqlite"] * 2   # PostgreSQL keeps them: dropping one locks out readers
+    # PostgreSQL only for the first load: dropping an index locks out readers, and an empty registry has none
+    assert watched == [True, db.backend == "sqlite"]
     got = _state(db.engine)
     assert got == expected
     assert got[2] == {"ix_name_keys_key", "ix_name_keys_person"}
@@ -145,6 +148,13 @@ def test_a_small_load_or_a_larger_registry_keeps_the_indexes(db: Db) -> None:
                 assert len(_indexes(conn)) >= 2
         with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=0) as later:
             assert later is (db.backend == "sqlite")
+        # PostgreSQL: the first load of an empty registry only (not a rebuild, not into a registry with persons)
+        with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=1, first_load=True) as later:
+            assert later is (db.backend == "sqlite")
+        with bulk.indexes_after(conn, (name_keys,), rows=bulk.DEFER_ROWS, existing=0, first_load=True) as later:
+            assert later is True
+            assert _indexes(conn) == set()
+        assert len(_indexes(conn)) >= 2
 
 
 def test_an_index_rebuild_builds_the_indexes_after_the_keys(db: Db, tmp_path: Path, watched: Watch) -> None:
@@ -173,3 +183,17 @@ def test_bulk_parameters_are_each_rows_values_through_their_columns_processors(d
         mixed = [{"person_id": 1, "score": 0.5}, {"score": 0.25, "other_person_id": 2}]
         assert _params(conn, duplicate_pairs, ["person_id", "score"], {}, mixed) == [(1, score(0.5)), (None, score(0.25))]
         assert _params(conn, duplicate_pairs, ["score"], {}, [{"score": 1.0}]) == [(score(1.0),)]
+
+
+def test_a_failed_first_load_keeps_nothing_and_leaves_the_indexes(db: Db, tmp_path: Path, watched: Watch) -> None:
+    """The first load of an empty registry drops the indexes on both databases; its failure rolls that back."""
+    bad = FIRST.replace("P12,Сейтумеров-12,Эмир-Усеин,Русланович,Seytumerov-12 Emir,1980-02-13",
+                        "P12,Сейтумеров-12,Эмир-Усеин,Русланович,Seytumerov-12 Emir,1980-02-31")
+    with pytest.raises(InvalidInput) as err:
+        _import(db.engine, tmp_path, "bad.csv", bad)
+    assert (err.value.errors[0].row, err.value.errors[0].column) == (13, "birth_date")
+    assert watched == [True] and watched.failed == [set()]   # dropped, and not built again only to be rolled back
+    with db.engine.connect() as conn:
+        assert _indexes(conn) == {"ix_name_keys_key", "ix_name_keys_person"}
+        assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(name_keys)).scalar_one() == 0

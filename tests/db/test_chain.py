@@ -177,3 +177,51 @@ def test_a_record_lock_and_the_chain_lock_cannot_deadlock(db: Db) -> None:
         t.join(30)
     assert not errors, errors
     assert verify_audit(db.engine).ok
+
+
+def _batch(conn: Any, n: int, first: int, actor: str) -> None:
+    from kartoteka.db.bulk import bulk_insert
+
+    at = now()
+    bulk_insert(conn, audit_log, [{"at": at, "actor": actor, "entity_type": "person", "entity_id": first + i,
+                                   "action": "read", "field": None, "before": None,
+                                   "after": f'{{"n": {first + i}, "name": "Сейтумеров Эмир-Усеин"}}', "batch": "b"}
+                                  for i in range(n)])
+
+
+def test_large_batches_single_entries_and_rolled_back_ones_chain_once_in_order(db: Db) -> None:
+    """On PostgreSQL a batch of 50 entries or more waits in a temporary table until the commit, which
+    chains it with the transaction's other entries (in id order) and writes each entry once; a batch
+    rolled back with its savepoint or its transaction leaves nothing. SQLite chains them as they come."""
+    from kartoteka.db import chain
+
+    assert chain._COPY_FROM <= 120
+    with db.engine.begin() as conn:
+        log_event(conn, entity="person", entity_id=1, action="read", actor="one", after={"n": 1})
+        _batch(conn, 120, 100, "big")
+        written = conn.execute(select(func.count()).select_from(audit_log).where(audit_log.c.actor == "big"))
+        # PostgreSQL: not in audit_log until the commit chains it (then written once, with its link)
+        assert written.scalar_one() == (120 if db.backend == "sqlite" else 0)
+        if db.backend == "postgresql":
+            assert conn.exec_driver_sql("SELECT count(*) FROM audit_staged").scalar_one() == 120
+        log_event(conn, entity="person", entity_id=2, action="read", actor="two", after={"n": 2})
+        savepoint = conn.begin_nested()
+        _batch(conn, 60, 1000, "undone")
+        savepoint.rollback()
+        _batch(conn, 55, 300, "second")
+        log_event(conn, entity="person", entity_id=3, action="read", actor="three", after={"n": 3})
+    with pytest.raises(RuntimeError):
+        with db.engine.begin() as conn:
+            _batch(conn, 80, 2000, "failed")
+            raise RuntimeError("the transaction fails")
+    state = verify_audit(db.engine)
+    assert state.ok and state.entries == 1 + 120 + 1 + 55 + 1, state
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.id, audit_log.c.seq, audit_log.c.actor, audit_log.c.entity_id,
+                                   audit_log.c.after).order_by(audit_log.c.seq)).all()
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    assert [r.id for r in rows] == sorted(r.id for r in rows)   # chained in the order written
+    assert [r.actor for r in rows] == ["one"] + ["big"] * 120 + ["two"] + ["second"] * 55 + ["three"]
+    assert [r.entity_id for r in rows if r.actor == "big"] == list(range(100, 220))
+    assert rows[1].after == '{"n": 100, "name": "Сейтумеров Эмир-Усеин"}'
+    assert len({r.id for r in rows}) == len(rows)
