@@ -28,20 +28,6 @@ class PersonRow(NamedTuple):
     names: list[dict[str, str]]
     snapshot: str
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Sent as its snapshot and row hash only: the snapshot holds the values and names, and reading
-        them back from it costs less than pickling and loading their dicts (5,000 persons: 10 us a person
-        to send and read back against 35 us; at a million persons, 25 s of the pool's time and 23 s of the
-        importing process's)."""
-        return _from_snapshot, (self.snapshot, self.values["row_hash"])
-
-
-def _from_snapshot(snapshot: str, row_hash: str) -> PersonRow:
-    values = json.loads(snapshot)
-    names = values.pop("names")
-    values["row_hash"] = row_hash
-    return PersonRow(values, names, snapshot)
-
 
 @dataclass
 class PreparedChunk:

@@ -199,28 +199,3 @@ def test_a_pool_whose_process_dies_finishes_the_chunks_inline() -> None:
     got = list(prep_pool.prepared(iter(chunks), _dies_in_a_pool, 100, processes=2))
     assert [c for c, _ in got] == chunks
     assert [r for _, r in got] == [[row + 100] for row in range(1, 40, 3)]
-
-
-def test_a_person_row_travels_as_its_snapshot_and_comes_back_equal() -> None:
-    """services/person_prep.py ``PersonRow.__reduce__``: the pool sends a parsed person as its snapshot and
-    row hash, and the importing process gets back the same values (same order, same types), names and
-    snapshot as the row parsed inline, for the messy rows above and rows missing dates and patronymics."""
-    import pickle
-
-    from kartoteka.errors import ErrorCollector
-    from kartoteka.services.person_prep import parse_person_chunk
-    from kartoteka.tabular.columns import map_columns
-
-    headers = HEADER.strip().split(",")
-    fields = map_columns("persons", headers, None, filename="p.csv")
-    chunk = [(n, dict(zip(headers, line.split(",")))) for n, line in enumerate(CSV.splitlines()[1:], 2)]
-    parsed = parse_person_chunk(chunk, fields, ErrorCollector("p.csv"))
-    persons_ = [p for _, _, p in parsed if p is not None]
-    assert len(persons_) == len(chunk)
-    for person in persons_:
-        sent = pickle.dumps(person, protocol=5)
-        back = pickle.loads(sent)
-        assert back == person
-        assert list(back.values.items()) == list(person.values.items()) and back.names == person.names
-        assert len(sent) < len(person.snapshot.encode()) + 150   # the snapshot and the hash, no dicts
-    assert any(p.values.get("birth_date") is None for p in persons_)   # a value that is None comes back None
