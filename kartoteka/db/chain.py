@@ -155,7 +155,7 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
 
 
 _COPY_FROM = 50   # PostgreSQL: this many entries or more take their ids in one query and go by COPY
-_STAGED = "kartoteka_audit_staged"   # conn.info: the transaction's entries wait in the table ``audit_staged``
+_STAGED = "kartoteka_audit_staged"   # conn.info: how many of the transaction's entries wait in ``audit_staged``
 _STAGE_SQL = ("CREATE TEMPORARY TABLE IF NOT EXISTS audit_staged (LIKE audit_log, PRIMARY KEY (id)) "
               "ON COMMIT DROP")
 
@@ -172,7 +172,7 @@ def _stage_entries(conn: Connection, entries: list[dict[str, Any]]) -> list[int]
     ids = sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) "
                                    "FROM generate_series(1, :n)"), {"n": len(entries)}).scalars())
     conn.exec_driver_sql(_STAGE_SQL)   # each time: a rolled-back savepoint may have taken it
-    conn.info[_STAGED] = True
+    conn.info[_STAGED] = conn.info.get(_STAGED, 0) + len(ids)
     insert_rows(conn, audit_log, [{"id": i, **e} for i, e in zip(ids, entries)], into="audit_staged")
     return ids
 
@@ -211,7 +211,7 @@ def _chain_pending(conn: Connection) -> None:
 
     ids: list[int] | None = conn.info.pop(_PENDING, None)
     state: _KeysState | None = conn.info.pop(_KEYS, None)
-    staged = bool(conn.info.pop(_STAGED, False))
+    staged: int = conn.info.pop(_STAGED, 0)
     if not ids:
         return
     seq, prev, before = _lock(conn)
@@ -219,7 +219,9 @@ def _chain_pending(conn: Connection) -> None:
     changed = fresh_changed = None   # fresh_changed: the newest change among the re-keyed prefix
     for start in range(0, len(ids), 5000):
         chunk = {"ids": ids[start:start + 5000]}
-        rows: list[Mapping[str, Any]] = [*conn.execute(_PENDING_ROWS, chunk).mappings()]   # in audit_log
+        rows: list[Mapping[str, Any]] = []
+        if staged < len(ids):   # some are in audit_log
+            rows += [*conn.execute(_PENDING_ROWS, chunk).mappings()]
         if staged:   # and those waiting in audit_staged (no link columns: written once, below)
             rows += [dict(zip(_COLUMNS, r)) for r in conn.exec_driver_sql(_STAGED_ROWS, (chunk["ids"],))]
             rows.sort(key=itemgetter("id"))
