@@ -20,10 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, text, update
@@ -55,12 +54,21 @@ def _at_text(at: dt.datetime) -> str:
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
     get = entry.get
-    return _ENCODER.encode([entry["seq"], _at_text(entry["at"]), get("actor"), get("entity_type"), get("entity_id"),
-                            get("action"), get("field"), get("before"), get("after"), get("batch")]).encode()
+    return _canonical(entry["seq"], (entry["at"], get("actor"), get("entity_type"), get("entity_id"), get("action"),
+                                     get("field"), get("before"), get("after"), get("batch")))
+
+
+def _canonical(seq: int, fields: Sequence[Any]) -> bytes:
+    """The canonical form of entry ``seq`` whose other FIELDS (at, actor ... batch, in order) are ``fields``."""
+    return _ENCODER.encode([seq, _at_text(fields[0]), *fields[1:]]).encode()
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(entry)).hexdigest()
+    return _link(prev_hash, canonical(entry))
+
+
+def _link(prev_hash: str, canonical: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical).hexdigest()
 
 
 def lock_head(conn: Connection) -> tuple[int, str]:
@@ -123,9 +131,11 @@ def keys_refreshed(conn: Connection, person_ids: Iterable[int]) -> None:
 
 
 _PENDING = "kartoteka_audit_pending"   # ids of the transaction's unchained entries (PostgreSQL)
-_PENDING_ROWS = select(audit_log).where(audit_log.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))).order_by(
-    audit_log.c.id)
 _COLUMNS = ("id", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
+_CHAINED_TYPES = ("int4", "timestamptz", "text", "text", "int4", "text", "text", "text", "text", "text",
+                  "int4", "text", "text")   # _COLUMNS, seq, prev_hash, hash (values read back from the database)
+_PENDING_ROWS = select(*(audit_log.c[c] for c in _COLUMNS)).where(
+    audit_log.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))).order_by(audit_log.c.id)
 _STAGED_ROWS = f"SELECT {', '.join(_COLUMNS)} FROM audit_staged WHERE id = ANY(%s)"
 _CHAIN_UPDATE = update(audit_log).where(audit_log.c.id == bindparam("b_id")).values(
     seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
@@ -207,7 +217,7 @@ def _forget_pending(conn: Connection) -> None:
 
 
 def _chain_pending(conn: Connection) -> None:
-    from kartoteka.db.bulk import insert_rows
+    from kartoteka.db.bulk import copy_rows
 
     ids: list[int] | None = conn.info.pop(_PENDING, None)
     state: _KeysState | None = conn.info.pop(_KEYS, None)
@@ -218,33 +228,31 @@ def _chain_pending(conn: Connection) -> None:
     fresh = set(ids[:state.fresh]) if state is not None else set()
     changed = fresh_changed = None   # fresh_changed: the newest change among the re-keyed prefix
     for start in range(0, len(ids), 5000):
-        chunk = {"ids": ids[start:start + 5000]}
-        rows: list[Mapping[str, Any]] = []
-        if staged < len(ids):   # some are in audit_log
-            rows += [*conn.execute(_PENDING_ROWS, chunk).mappings()]
-        if staged:   # and those waiting in audit_staged (no link columns: written once, below)
-            rows += [dict(zip(_COLUMNS, r)) for r in conn.exec_driver_sql(_STAGED_ROWS, (chunk["ids"],))]
-            rows.sort(key=itemgetter("id"))
+        chunk = ids[start:start + 5000]
+        rows: list[tuple[bool, Sequence[Any]]] = []   # (in audit_log already, the entry's _COLUMNS)
+        if staged < len(ids):
+            rows += [(True, r) for r in conn.execute(_PENDING_ROWS, {"ids": chunk})]
+        if staged:   # those waiting in audit_staged: written once, with their links, below
+            rows += [(False, r) for r in conn.exec_driver_sql(_STAGED_ROWS, (chunk,))]
+            rows.sort(key=lambda row: int(row[1][0]))
         updates: list[tuple[int, int, str, str]] = []
-        chained: list[dict[str, Any]] = []
-        for r in rows:
+        chained: list[tuple[Any, ...]] = []
+        for written, r in rows:
             seq += 1
-            if r["action"] not in NO_CHANGE:
+            if r[5] not in NO_CHANGE:
                 changed = seq
-            if r["id"] in fresh:
+            if r[0] in fresh:
                 fresh_changed = changed
-            entry = {**r, "seq": seq}
-            digest = entry_hash(prev, entry)
-            if "hash" in r:
-                updates.append((r["id"], seq, prev, digest))
+            digest = _link(prev, _canonical(seq, r[1:]))
+            if written:
+                updates.append((r[0], seq, prev, digest))
             else:
-                entry.update(prev_hash=prev, hash=digest)
-                chained.append(entry)
+                chained.append((*r, seq, prev, digest))
             prev = digest
         if updates:
             _write_links(conn, updates)
         if chained:
-            insert_rows(conn, audit_log, chained)
+            copy_rows(conn, "audit_log", (*_COLUMNS, "seq", "prev_hash", "hash"), chained, types=_CHAINED_TYPES)
     values: dict[str, Any] = {"seq": seq, "hash": prev}
     if changed is not None:
         values["changed_seq"] = changed
