@@ -8,12 +8,13 @@ same bind processors. Other backends use SQLAlchemy's executemany.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, cast
 
 import datetime as dt
+import sqlite3
 
 from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Float, Index, Integer, String, Table, insert
 
@@ -153,7 +154,7 @@ def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str,
                 values = [v + tail for v in values]
     else:
         values = [tuple(r.get(c, defaults.get(c)) for c in cols) for r in rows]
-    processors = [(i, p) for i, c in enumerate(cols) if (p := table.c[c].type.bind_processor(conn.dialect)) is not None]
+    processors = [(i, p) for i, c in enumerate(cols) if (p := _processor(conn, table, c)) is not None]
     if not processors:
         return cast(list[tuple[Any, ...]], values)
     # memoised by the value's identity (equal values can differ: 1 and True, one instant in two zones);
@@ -170,3 +171,16 @@ def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str,
                 row[i] = memo[id(x)] = p(x)
         out.append(tuple(row))
     return out
+
+
+def _processor(conn: Connection, table: Table, column: str) -> Callable[[Any], Any] | None:
+    """The column's bind processor; on SQLite, for a time column without one, the driver's own adapter
+    (sqlite3 turns each datetime into text through a Python function, once per value: applied here it runs
+    once per value object, and an import's rows share their timestamps; the stored text is the same)."""
+    found = table.c[column].type.bind_processor(conn.dialect)
+    if found is None and conn.dialect.name == "sqlite" and isinstance(table.c[column].type, DateTime):
+        adapt = sqlite3.adapters.get((dt.datetime, sqlite3.PrepareProtocol))
+        if adapt is not None:
+            return lambda v: adapt(v) if type(v) is dt.datetime else v   # (the driver looks the exact type up)
+    return cast(Callable[[Any], Any] | None, found)
+

@@ -271,12 +271,14 @@ def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict
     rows = [*take(conn), *rows]
     out: list[dict[str, Any]] = []
     changed = None
+    zoned: dict[int, dt.datetime] = {}   # one UTC time per time object: a bulk write's entries share theirs
     for row in rows:
         seq += 1
         if row.get("action") not in NO_CHANGE:
             changed = seq
         entry: dict[str, Any] = {k: row.get(k) for k in FIELDS if k != "seq"}
-        entry["at"] = utc(row["at"])
+        at = row["at"]
+        entry["at"] = zoned[id(at)] if id(at) in zoned else zoned.setdefault(id(at), utc(at))
         entry["seq"] = seq
         entry["prev_hash"] = prev
         entry["hash"] = prev = entry_hash(prev, entry)

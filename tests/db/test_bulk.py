@@ -236,3 +236,37 @@ def test_binary_copy_types_take_only_values_binary_keeps_as_they_are(db: Db) -> 
             assert tuple(getattr(twin, c) for c in cols[1:]) == tuple(
                 "7" if c == "actor" and r["id"] == 1 else r[c] for c in cols[1:])
         conn.rollback()
+
+
+def test_bulk_times_are_stored_as_a_single_insert_stores_them(db: Db) -> None:
+    """db/bulk.py ``_processor``: on SQLite the driver's datetime adapter runs once per time object (shared
+    timestamps) and stores the text the driver makes (the instant a plain INSERT stores, which SQLAlchemy writes without
+    its zone), for a shared, a distinct, another zone's and a naive time."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from kartoteka.db.bulk import insert_rows
+    from kartoteka.db.tables import imports
+
+    shared = dt.datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
+    times = [shared, shared, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+             dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+             dt.datetime(2026, 1, 2, 3, 4, 5, 6)]
+
+    def row(i: int, at: dt.datetime) -> dict[str, Any]:
+        return {"id": f"imp-{i}", "kind": "persons", "filename": "p.csv", "sha256": "0" * 64, "actor": "t", "at": at,
+                "rows": 1, "created": 1, "updated": 0, "unchanged": 0}
+
+    with db.engine.begin() as conn:
+        insert_rows(conn, imports, [row(i, at) for i, at in enumerate(times)])
+        for i, at in enumerate(times):
+            conn.execute(insert(imports).values(**row(100 + i, at)))
+        stored = dict(conn.execute(text("SELECT id, CAST(at AS TEXT) FROM imports WHERE id LIKE :p"), {"p": "imp-%"}).all())
+        read = {r.id: r.at for r in conn.execute(select(imports.c.id, imports.c.at).where(imports.c.id.like("imp-%")))}
+    for i, at in enumerate(times):
+        if db.backend == "sqlite":   # the text the driver itself makes of it (as before the adapter ran here)
+            assert stored[f"imp-{i}"] == at.isoformat(" "), i
+            assert read[f"imp-{i}"].replace(tzinfo=None) == read[f"imp-{100 + i}"].replace(tzinfo=None), i
+        else:
+            assert read[f"imp-{i}"] == read[f"imp-{100 + i}"], i
