@@ -8,13 +8,12 @@ same bind processors. Other backends use SQLAlchemy's executemany.
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, cast
-
-import datetime as dt
-import sqlite3
 
 from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Float, Index, Integer, String, Table, insert
 
@@ -67,7 +66,7 @@ def indexes_after(conn: Connection, tables: Sequence[Table], *, rows: int | None
     does. Inserting rows into an index in random key order costs a page miss per row once the index is
     larger than the cache, so a large first import grew faster than its rows; building the index at the
     end sorts once (PostgreSQL, 11.9M name keys: 53 s through the live indexes, 12 s by COPY and then
-    CREATE INDEX; an ordered INSERT from a staging table took 52 s, as each row still entered both
+    CREATE INDEX; a staging table and one ordered INSERT took 56 s, as each row still entered both
     indexes one at a time).
 
     Everything happens in the caller's transaction: the indexes are dropped now and created again when
@@ -183,4 +182,3 @@ def _processor(conn: Connection, table: Table, column: str) -> Callable[[Any], A
         if adapt is not None:
             return lambda v: adapt(v) if type(v) is dt.datetime else v   # (the driver looks the exact type up)
     return cast(Callable[[Any], Any] | None, found)
-
