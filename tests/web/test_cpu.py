@@ -1,5 +1,6 @@
-"""kartoteka/web/cpu.py: CPU-heavy request work runs off the event loop, on at most CPU_THREADS threads at
-once per loop; the others wait their turn; the work's answer and its exception reach the caller."""
+"""kartoteka/web/cpu.py: CPU-heavy request work runs off the event loop, on at most as many threads at once
+per loop as asked (one on SQLite, two on PostgreSQL); the others wait their turn; the work's answer and its
+exception reach the caller."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _run(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
-def test_at_most_cpu_threads_run_at_once_off_the_loop() -> None:
+@pytest.mark.parametrize("limit", [1, 2])
+def test_at_most_cpu_threads_run_at_once_off_the_loop(limit: int) -> None:
     running, peak, threads = [0], [0], set()
     lock = threading.Lock()
 
@@ -37,12 +39,19 @@ def test_at_most_cpu_threads_run_at_once_off_the_loop() -> None:
 
     async def main() -> list[int]:
         loop_thread = threading.get_ident()
-        out = await asyncio.gather(*(cpu.on_cpu_threads(lambda i=i: work(i)) for i in range(8)))
+        out = await asyncio.gather(*(cpu.on_cpu_threads(lambda i=i: work(i), threads=limit) for i in range(8)))
         assert loop_thread not in threads
         return list(out)
 
     assert _run(main()) == [i * i for i in range(8)]
-    assert peak[0] == cpu.CPU_THREADS
+    assert peak[0] == limit
+
+
+def test_sqlite_searches_compute_one_at_a_time_and_postgresql_two() -> None:
+    from sqlalchemy import create_engine
+
+    assert cpu.threads_for(create_engine("sqlite://")) == 1
+    assert cpu.threads_for(create_engine("postgresql+psycopg://u@127.0.0.1:1/x")) == 2   # (never connects)
 
 
 def test_the_work_s_exception_reaches_the_caller() -> None:

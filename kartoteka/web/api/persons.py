@@ -12,7 +12,7 @@ from kartoteka.services.browse import PersonFilters, PersonRow, search
 from kartoteka.services import persons_patch
 from kartoteka.web.adapters import flag_details, flag_tags
 from kartoteka.web.api.models import ERRORS, Text
-from kartoteka.web.cpu import on_cpu_threads
+from kartoteka.web.cpu import on_cpu_threads, threads_for
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
 
 router = APIRouter(prefix="/persons", tags=["persons"], dependencies=[Depends(check_csrf)], responses=ERRORS)
@@ -62,7 +62,7 @@ async def search_persons(engine: EngineDep, principal: ApiPrincipal, f: Annotate
     # answers kept while no record changes, per reader's sensitivities (services/search_results.py); on the
     # few threads of kartoteka/web/cpu.py
     return await on_cpu_threads(lambda: search(engine, principal, f, limit=limit, flags_for=flag_tags(principal),
-                                                cache_as="flag_tags"))
+                                                cache_as="flag_tags"), threads=threads_for(engine))
 
 
 def person_out(engine: EngineDep, principal: access.Principal, ref: str, via: str) -> PersonOut:

@@ -19,7 +19,7 @@ from kartoteka.web.adapters import flag_details
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
 from kartoteka.web.pages.person_search import recognition_filter, search_context
-from kartoteka.web.cpu import on_cpu_threads
+from kartoteka.web.cpu import on_cpu_threads, threads_for
 from kartoteka.web.render import render
 from kartoteka.web.pages.exchange import router as exchange_router
 
@@ -39,7 +39,7 @@ async def search_page(request: Request, engine: EngineDep, principal: PagePrinci
                       transliterate=translit == "on" or not searched)
     return await on_cpu_threads(lambda: render(request, "search.html", search_context(   # kartoteka/web/cpu.py
         engine, principal, f, searched=bool(searched), birth_year=birth_year, sort=sort, page=page,
-        definition=definition, recognition=recognition)))
+        definition=definition, recognition=recognition)), threads=threads_for(engine))
 
 
 @router.get("/persons/{ref}")
