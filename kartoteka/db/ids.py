@@ -16,6 +16,7 @@ class IdAllocator:
         self.conn, self.table = conn, table
         self.sqlite = conn.dialect.name == "sqlite"
         self._next = 0
+        self._seq: str | None = None
         if self.sqlite:
             self._next = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
@@ -25,7 +26,18 @@ class IdAllocator:
         if self.sqlite:
             start, self._next = self._next, self._next + n
             return list(range(start, start + n))
-        seq = self.conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
-                                {"t": self.table.name}).scalar_one()
-        rows = self.conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n})
-        return [int(r[0]) for r in rows]
+        if self._seq is None:
+            self._seq = str(self.conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                              {"t": self.table.name}).scalar_one())
+        return next_ids(self.conn, self._seq, n)
+
+
+def next_ids(conn: Connection, sequence: str, n: int) -> list[int]:
+    """``n`` values of a PostgreSQL sequence, in order, through the driver's cursor (a million through
+    SQLAlchemy's rows cost about 2 s of the importing process; the sequence itself 0.3 s of the server's)."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, n))
+        return sorted(int(r[0]) for r in cursor.fetchall())
+    finally:
+        cursor.close()

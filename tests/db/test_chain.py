@@ -225,3 +225,22 @@ def test_large_batches_single_entries_and_rolled_back_ones_chain_once_in_order(d
     assert [r.entity_id for r in rows if r.actor == "big"] == list(range(100, 220))
     assert rows[1].after == '{"n": 100, "name": "Сейтумеров Эмир-Усеин"}'
     assert len({r.id for r in rows}) == len(rows)
+
+
+def test_a_transaction_of_large_batches_only_is_chained_in_the_order_written(db: Db) -> None:
+    """Every pending entry staged (PostgreSQL reads the temporary table once, in order, at the commit):
+    three batches, one undone with its savepoint, over more than one read of 5,000."""
+    with db.engine.begin() as conn:
+        _batch(conn, 3000, 1, "first")
+        savepoint = conn.begin_nested()
+        _batch(conn, 60, 90_000, "undone")
+        savepoint.rollback()
+        _batch(conn, 4000, 10_000, "second")
+        _batch(conn, 70, 50_000, "third")
+    state = verify_audit(db.engine)
+    assert state.ok and state.entries == 7070, state
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.id, audit_log.c.seq, audit_log.c.actor, audit_log.c.entity_id)
+                            .order_by(audit_log.c.seq)).all()
+    assert [r.seq for r in rows] == list(range(1, 7071)) and [r.id for r in rows] == sorted(r.id for r in rows)
+    assert [r.entity_id for r in rows] == [*range(1, 3001), *range(10_000, 14_000), *range(50_000, 50_070)]
