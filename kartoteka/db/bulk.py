@@ -113,15 +113,32 @@ _BINARY: tuple[tuple[type[Any], str, type[Any]], ...] = (
 _INT4 = range(-2**31, 2**31)
 
 
+def _binary(col_type: Any) -> tuple[str, type[Any]] | None:
+    """(type name, the Python type it takes as it is) of a column type that binary COPY handles, else None."""
+    found = next(((name, kind) for sa_type, name, kind in _BINARY if isinstance(col_type, sa_type)), None)
+    return None if isinstance(col_type, DateTime) and not col_type.timezone else found
+
+
+def column_types(table: Table, cols: Sequence[str]) -> list[str]:
+    """The type names of ``table``'s ``cols`` for a binary COPY of values known to be of their columns'
+    types (read back from the database, or made as the columns take them)."""
+    types: list[str] = []
+    for c in cols:
+        found = _binary(table.c[c].type)
+        if found is None:
+            raise TypeError(f"{table.name}.{c}: no binary COPY type")
+        types.append(found[0])
+    return types
+
+
 def binary_types(table: Table, cols: Sequence[str], params: Sequence[Sequence[Any]]) -> list[str] | None:
     """The type names for a binary COPY of ``params`` into ``table``'s ``cols``, when every value is None
     or of exactly the Python type its column takes in binary as it is (``_BINARY``; an integer within
     int4, a time with its zone); else None (text COPY, which converts)."""
     types: list[str] = []
     for i, c in enumerate(cols):
-        col_type = table.c[c].type
-        found = next(((name, kind) for sa_type, name, kind in _BINARY if isinstance(col_type, sa_type)), None)
-        if found is None or (isinstance(col_type, DateTime) and not col_type.timezone):
+        found = _binary(table.c[c].type)
+        if found is None:
             return None
         name, kind = found
         column = list(map(itemgetter(i), params))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, text, update
+from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, update
 
 from kartoteka.db.tables import audit_head, audit_log, name_keys_state
 
@@ -132,8 +132,7 @@ def keys_refreshed(conn: Connection, person_ids: Iterable[int]) -> None:
 
 _PENDING = "kartoteka_audit_pending"   # ids of the transaction's unchained entries (PostgreSQL)
 _COLUMNS = ("id", "at", "actor", "entity_type", "entity_id", "action", "field", "before", "after", "batch")
-_CHAINED_TYPES = ("int4", "timestamptz", "text", "text", "int4", "text", "text", "text", "text", "text",
-                  "int4", "text", "text")   # _COLUMNS, seq, prev_hash, hash (values read back from the database)
+_CHAINED = (*_COLUMNS, "seq", "prev_hash", "hash")   # an entry with its link, as COPY'd at commit
 _PENDING_ROWS = select(*(audit_log.c[c] for c in _COLUMNS)).where(
     audit_log.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))).order_by(audit_log.c.id)
 _STAGED_ROWS = f"SELECT {', '.join(_COLUMNS)} FROM audit_staged WHERE id = ANY(%s)"
@@ -165,7 +164,6 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
 
 
 _COPY_FROM = 50   # PostgreSQL: this many entries or more take their ids in one query and go by COPY
-_SEQUENCE = "kartoteka_audit_sequence"   # conn.info: audit_log's id sequence
 _STAGED = "kartoteka_audit_staged"   # conn.info: how many of the transaction's entries wait in ``audit_staged``
 _STAGE_SQL = ("CREATE TEMPORARY TABLE IF NOT EXISTS audit_staged (LIKE audit_log, PRIMARY KEY (id)) "
               "ON COMMIT DROP")
@@ -180,11 +178,9 @@ def _stage_entries(conn: Connection, entries: list[dict[str, Any]]) -> list[int]
     (every reader of the chain reads by ``seq``, which an unchained entry has not got)."""
     from kartoteka.db.bulk import insert_rows
 
-    from kartoteka.db.ids import next_ids
+    from kartoteka.db.ids import IdAllocator
 
-    if _SEQUENCE not in conn.info:   # (per connection: the name is looked up once)
-        conn.info[_SEQUENCE] = str(conn.execute(text("SELECT pg_get_serial_sequence('audit_log', 'id')")).scalar_one())
-    ids = next_ids(conn, conn.info[_SEQUENCE], len(entries))
+    ids = IdAllocator(conn, audit_log).take(len(entries))
     conn.exec_driver_sql(_STAGE_SQL)   # each time: a rolled-back savepoint may have taken it
     conn.info[_STAGED] = conn.info.get(_STAGED, 0) + len(ids)
     insert_rows(conn, audit_log, [{"id": i, **e} for i, e in zip(ids, entries)], into="audit_staged")
@@ -243,7 +239,7 @@ def _pending_rows(conn: Connection, ids: list[int], staged: int) -> Iterator[lis
 
 
 def _chain_pending(conn: Connection) -> None:
-    from kartoteka.db.bulk import copy_rows
+    from kartoteka.db.bulk import column_types, copy_rows
 
     ids: list[int] | None = conn.info.pop(_PENDING, None)
     state: _KeysState | None = conn.info.pop(_KEYS, None)
@@ -271,7 +267,8 @@ def _chain_pending(conn: Connection) -> None:
         if updates:
             _write_links(conn, updates)
         if chained:
-            copy_rows(conn, "audit_log", (*_COLUMNS, "seq", "prev_hash", "hash"), chained, types=_CHAINED_TYPES)
+            # (values read back from the database: of their columns' types)
+            copy_rows(conn, "audit_log", _CHAINED, chained, types=column_types(audit_log, _CHAINED))
     values: dict[str, Any] = {"seq": seq, "hash": prev}
     if changed is not None:
         values["changed_seq"] = changed

@@ -29,15 +29,11 @@ class IdAllocator:
         if self._seq is None:
             self._seq = str(self.conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
                                               {"t": self.table.name}).scalar_one())
-        return next_ids(self.conn, self._seq, n)
-
-
-def next_ids(conn: Connection, sequence: str, n: int) -> list[int]:
-    """``n`` values of a PostgreSQL sequence, in order, through the driver's cursor (a million through
-    SQLAlchemy's rows cost about 2 s of the importing process; the sequence itself 0.3 s of the server's)."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, n))
-        return sorted(int(r[0]) for r in cursor.fetchall())
-    finally:
-        cursor.close()
+        # through the driver's cursor: a million values through SQLAlchemy's rows cost about 2 s of the
+        # importing process (the sequence itself 0.3 s of the server's)
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", (self._seq, n))
+            return sorted(int(r[0]) for r in cursor.fetchall())
+        finally:
+            cursor.close()

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from kartoteka.db.bulk import bulk_insert, copy_rows, indexes_after
+from kartoteka.db.bulk import bulk_insert, column_types, copy_rows, indexes_after
 from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
@@ -98,7 +98,7 @@ def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        copy_rows(conn, "name_keys", ("person_id", "key"), rows, types=("int4", "int8"))
+        copy_rows(conn, "name_keys", ("person_id", "key"), rows, types=column_types(name_keys, ("person_id", "key")))
         return
     conn.exec_driver_sql("INSERT INTO name_keys (person_id, key) VALUES (?, ?)", rows)
 

@@ -205,7 +205,9 @@ def test_binary_copy_types_take_only_values_binary_keeps_as_they_are(db: Db) -> 
     converts. On PostgreSQL both ways store the same values."""
     import datetime as dt
 
-    from kartoteka.db.bulk import binary_types, insert_rows
+    from sqlalchemy import Column, DateTime, MetaData
+
+    from kartoteka.db.bulk import binary_types, column_types, insert_rows
     from kartoteka.db.tables import audit_log, duplicate_pairs
 
     at = dt.datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
@@ -215,6 +217,11 @@ def test_binary_copy_types_take_only_values_binary_keeps_as_they_are(db: Db) -> 
     assert binary_types(audit_log, cols, good) == ["int4", "timestamptz", "text", "text", "int4", "text", "text",
                                                    "text", "text", "text"]
     assert binary_types(name_keys, ["person_id", "key"], [(1, -2**63), (2, 2**63 - 1)]) == ["int4", "int8"]
+    # the same names from the columns alone, for values known to be of their types; none for a naive time
+    assert column_types(audit_log, cols) == binary_types(audit_log, cols, good)
+    naive = Table("naive_times", MetaData(), Column("at", DateTime()))
+    with pytest.raises(TypeError, match="naive_times.at"):
+        column_types(naive, ["at"])
     for bad in ((3, at, "anna", "person", 2**31, "create", None, None, None, None),            # beyond int4
                 (3, at.replace(tzinfo=None), "anna", "person", 1, "create", None, None, None, None),   # naive
                 (3, at, 42, "person", 1, "create", None, None, None, None),                    # a number as text
