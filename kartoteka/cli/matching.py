@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.errors import InvalidInput
+from kartoteka.cli.language import cli_gettext
+from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -38,27 +39,26 @@ def match(ctx: typer.Context, file: Path,
     One output row per list row: id, person_id, score, decision (match / review / no_match), explanation.
     """
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
         if fmt not in ("csv", "json"):
-            raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
+            raise InvalidInput(Message(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt))
         engine = st.engine()
         from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
 
-        with progress_bar(f"Matching {file.name}") as progress:
+        with progress_bar(_("Matching %(file)s") % {"file": file.name}) as progress:
             paths: list[str] = []
             results = svc.match_list(engine, path=file, mapping=parse_mapping(map or []), progress=progress,
                                      on_path=paths.append)
-        svc.write_matches(results, out, fmt=fmt)
+        svc.write_matches(results, out, fmt=fmt, gettext=_)
     counts = {d: sum(1 for r in results if r.result.decision == d) for d in ("match", "review", "no_match")}
-    console.print(f"Matched {len(results)} rows of {file.name}: {counts['match']} match, {counts['review']} "
-                  f"review, {counts['no_match']} no_match -> {out}", highlight=False)
+    console.print(_("Matched %(rows)d rows of %(file)s: %(match)d match, %(review)d review, %(no_match)d no_match "
+                    "-> %(out)s") % {"rows": len(results), "file": file.name, "out": out, **counts}, highlight=False)
     print_candidates_path(paths[0] if paths else "")
 
 
 def print_candidates_path(path: str) -> None:
     """Where a match or a vet found its candidates ("index" or "registry")."""
-    from kartoteka.cli.language import cli_gettext
-
     _ = cli_gettext()
     console.print(_("Candidates from the stored index") if path == "index" else
                   _("Candidates from the whole registry loaded into memory (faster for a long list)"),
@@ -71,15 +71,16 @@ def search(ctx: typer.Context, text: str,
            as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
     """Find persons by a name in any script or spelling ("Навальный", "Alexej Nawalny")."""
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
-        hits = svc.search_persons(st.engine(), text=text, limit=limit, transliterate=not exact)
+        hits = svc.search_persons(st.engine(), text=text, limit=limit, transliterate=not exact, gettext=_)
     if as_json:
         console.print_json(json.dumps([h.__dict__ for h in hits], ensure_ascii=False))
         return
     if not hits:
-        console.print(f"No person matches '{escape(text)}'.", highlight=False)
+        console.print(_("No person matches '%(text)s'.") % {"text": escape(text)}, highlight=False)
         return
-    table = Table("id", "name", "score", "explanation", show_lines=False)
+    table = Table(_("id"), _("name"), _("score"), _("explanation"), show_lines=False)
     for h in hits:
         table.add_row(escape(h.ext_id), escape(h.name), f"{h.score:.2f}", escape(h.explanation))
     console.print(table)
@@ -94,22 +95,23 @@ def duplicates(ctx: typer.Context,
     """List likely duplicate persons inside the registry, with explanations. The pairs are stored: the web
     pages read them, and later calls rescore only the persons changed since."""
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
         from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
 
-        with progress_bar("Scoring persons for duplicates") as progress:
+        with progress_bar(_("Scoring persons for duplicates")) as progress:
             pairs = svc.find_duplicates(st.engine(), progress=progress, full=rescan)
         if out is not None:
-            svc.write_duplicates(pairs, out)
+            svc.write_duplicates(pairs, out, gettext=_)
     if as_json:
-        console.print_json(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False))
+        console.print_json(json.dumps([p.record(_) for p in pairs], ensure_ascii=False))
         return
     if not pairs:
-        console.print("No likely duplicates.")
+        console.print(_("No likely duplicates."))
         return
-    table = Table("id", "other id", "score", "explanation")
+    table = Table(_("id"), _("other id"), _("score"), _("explanation"))
     for p in pairs:
-        table.add_row(escape(p.ext_id), escape(p.other_ext_id), f"{p.score:.2f}", escape(p.explanation))
+        table.add_row(escape(p.ext_id), escape(p.other_ext_id), f"{p.score:.2f}", escape(p.explain(_)))
     console.print(table)
 
 
@@ -128,17 +130,19 @@ def judge(ctx: typer.Context,
         pid = get_person(engine, person).person["id"]
         other_id = get_person(engine, other).person["id"] if other else None
         if other_id is None and not name:
-            raise InvalidInput("say which list name the judgement is about (--name), or --other for a pair")
+            raise InvalidInput(Message(N_("say which list name the judgement is about (--name), or --other "
+                                          "for a pair")))
         try:
             birth = parse_partial_date(birth_date) if birth_date else None
         except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput(reason_of(exc)) from None
         key = svc.query_key(NameQuery(name, birth)) if other_id is None else \
             f"pair:{min(pid, other_id)}:{max(pid, other_id)}"
         first, second = (pid, other_id) if other_id is None or pid < other_id else (other_id, pid)
         svc.record_judgement(engine, query_key=key, person_id=first, other_person_id=second,
                              judgement=judgement, actor=st.actor)
-    console.print(f"Recorded: {judgement} ({key})", highlight=False)
+    console.print(cli_gettext()("Recorded: %(judgement)s (%(key)s)") % {"judgement": judgement, "key": key},
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:

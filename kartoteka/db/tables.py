@@ -403,6 +403,7 @@ duplicate_pairs = Table(   # likely duplicates as last scored (services/duplicat
     Column("explanation", Text, nullable=False),
     Column("ext_id", String(120), nullable=False, server_default=""),         # the persons' ids (0026: read
     Column("other_ext_id", String(120), nullable=False, server_default=""),   # without joining persons)
+    Column("reasons", Text, nullable=False, server_default=""),   # the explanation as data (0028)
     Index("ix_duplicate_pairs_other", "other_person_id"),
 )
 # the pairs best first, as a page reads them (services/duplicate_pairs.py best_pairs; 0027)

@@ -25,7 +25,7 @@ from kartoteka.matching.config import ALGORITHM as _ALGORITHM
 from kartoteka.matching.config import DEFAULT, VERSION as _VERSION, MatchSettings
 from kartoteka.matching.bounded import top
 from kartoteka.matching.index import CandidateIndex, block_arrays
-from kartoteka.matching.explain import N_, Gettext, Reason, reason, render_all
+from kartoteka.matching.explain import N_, Gettext, Reason, reason, render_all, render_each
 from kartoteka.matching.kin import KinIndex, kin_arrays, score_kin
 from kartoteka.matching.population import population
 from kartoteka.matching.scorer import Candidate, Query, Scored, date_kind, score_candidate
@@ -394,12 +394,14 @@ class Matcher:
         return in_order(order, self.shared(work, [qs[i] for i in order], processes=self.processes,
                                            progress=progress))
 
-    def search(self, text: str, *, limit: int = 20, explain: bool = True) -> list[tuple[int, str, float, str, str]]:
-        """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``)), best first."""
+    def search(self, text: str, *, limit: int = 20, explain: bool = True, gettext: Gettext | None = None
+               ) -> list[tuple[int, str, float, str, str]]:
+        """(person_id, ext_id, score, registry name, explanation (empty unless ``explain``; in the language of
+        ``gettext``, English without one)), best first."""
         out = []
         for row, sc in top(self, NameQuery(text), limit):   # scores only as many namesakes as needed
             out.append((self.ids[row], self.ext_ids[row], sc.score, sc.name.full if sc.name else "",
-                        "; ".join(sc.reasons) if explain else ""))
+                        render_each(sc.reason_items, gettext or _english) if explain else ""))
         return out
 
     def record(self, person_id: int) -> Candidate:
@@ -417,6 +419,10 @@ class Matcher:
     def load_rows(self, rows: list[int]) -> list[int]:
         """``rows`` (in their order) that can be scored, read first if the matcher reads lazily."""
         return rows
+
+
+def _english(message: str) -> str:
+    return message
 
 
 def _same_name(q: Query, name: PreparedName) -> bool:

@@ -9,7 +9,7 @@ A value may itself be a reason ("close spelling (0.86)" inside "surname ... (...
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Union
+from typing import Any, Union
 
 Value = Union[str, "Reason"]
 Reason = tuple[str, tuple[tuple[str, Value], ...]]
@@ -53,3 +53,27 @@ ROLE_NAMES = {"surname": N_("surname"), "given": N_("given"), "patronymic": N_("
 
 def role(name: str) -> Reason:
     return reason(ROLE_NAMES.get(name, name))
+
+
+def render_each(reasons: Iterable[Reason], gettext: Gettext = _same) -> str:
+    """Reasons joined by "; ", each rendered as it is (a score's explanation: Scored.reasons)."""
+    return "; ".join(render(r, gettext) for r in reasons)
+
+
+def dumps(reasons: Iterable[Reason]) -> str:
+    """The reasons as JSON, to be stored and rendered later in the reader's language (:func:`loads`)."""
+    import json   # (not at import: the CLI's start)
+
+    return json.dumps(list(reasons), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> list[Reason]:
+    """Reasons stored by :func:`dumps`."""
+    import json
+
+    return [_reason(r) for r in json.loads(text)]
+
+
+def _reason(data: list[Any]) -> Reason:
+    msgid, values = data
+    return (str(msgid), tuple((str(k), _reason(v) if isinstance(v, list) else str(v)) for k, v in values))

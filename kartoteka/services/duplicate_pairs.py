@@ -32,6 +32,7 @@ from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decision
 from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
 from kartoteka.matching.engine import NameQuery
+from kartoteka.matching.explain import dumps, render_each
 from kartoteka.matching.index import ANY
 from kartoteka.matching.kin import score_kin
 from kartoteka.matching.scorer import Query, Scored, score_candidate
@@ -177,7 +178,7 @@ def run_scan(engine: Engine, settings: MatchSettings, scan: Callable[[Progress],
 def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:
     insert_rows(conn, duplicate_pairs, [{"person_id": p.person_id, "other_person_id": p.other_person_id,
                                          "score": p.score, "explanation": p.explanation, "ext_id": p.ext_id,
-                                         "other_ext_id": p.other_ext_id} for p in pairs])
+                                         "other_ext_id": p.other_ext_id, "reasons": p.reasons} for p in pairs])
 
 
 def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[DuplicatePair], str]:
@@ -196,13 +197,13 @@ def best_pairs(engine: Engine, settings: MatchSettings, *, sensitivities: Collec
     return _current(engine, settings, read)
 
 
-def _best_visible(sensitivities: list[str]) -> Select[int, str, int, str, float, str]:
+def _best_visible(sensitivities: list[str]) -> Select[int, str, int, str, float, str, str]:
     d, md = duplicate_pairs.c, match_decisions.c
     first, second = persons.alias("first"), persons.alias("second")
     different = select(md.id).where(md.other_person_id.is_not(None), md.judgement == "different", or_(
         and_(md.person_id == d.person_id, md.other_person_id == d.other_person_id),
         and_(md.person_id == d.other_person_id, md.other_person_id == d.person_id)))
-    return (select(d.person_id, d.ext_id, d.other_person_id, d.other_ext_id, d.score, d.explanation)
+    return (select(d.person_id, d.ext_id, d.other_person_id, d.other_ext_id, d.score, d.explanation, d.reasons)
             .join(first, first.c.id == d.person_id).join(second, second.c.id == d.other_person_id)
             .where(first.c.deleted_at.is_(None), second.c.deleted_at.is_(None),
                    first.c.sensitivity.in_(sensitivities), second.c.sensitivity.in_(sensitivities),
@@ -242,7 +243,7 @@ def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection
     raise ScanNeeded()
 
 
-_ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation FROM duplicate_pairs"
+_ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation, reasons FROM duplicate_pairs"
 
 
 def _read(conn: Connection) -> list[DuplicatePair]:
@@ -261,10 +262,10 @@ def _read(conn: Connection) -> list[DuplicatePair]:
 
 
 def _pairs(rows: Iterable[Sequence[Any]]) -> list[DuplicatePair]:
-    """(person, ext id, other person, its ext id, score, explanation) rows as pairs."""
+    """(person, ext id, other person, its ext id, score, explanation, reasons) rows as pairs."""
     from kartoteka.services.matching import DuplicatePair
 
-    return [DuplicatePair(a, ea, b, eb, float(score), why) for a, ea, b, eb, score, why in rows]
+    return [DuplicatePair(a, ea, b, eb, float(score), why, reasons) for a, ea, b, eb, score, why, reasons in rows]
 
 
 def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pairs:
@@ -339,5 +340,7 @@ def _rescore(conn: Connection, settings: MatchSettings, changed: set[int]) -> Pa
                 if backward is None or backward.score < threshold:
                     continue
                 best = backward
-            pairs[(a, b)] = DuplicatePair(a, m.ext_ids[a], b, m.ext_ids[b], best.score, "; ".join(best.reasons))
+            items = best.reason_items
+            pairs[(a, b)] = DuplicatePair(a, m.ext_ids[a], b, m.ext_ids[b], best.score, render_each(items),
+                                          dumps(items))
     return pairs

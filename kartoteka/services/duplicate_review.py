@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from kartoteka.db.tables import match_decisions
 from kartoteka.errors import InvalidInput, NotFound
 from kartoteka.matching.config import DEFAULT
+from kartoteka.matching.explain import Gettext
 from kartoteka.services.access import Principal, require, visible_person_ids, visible_sensitivities
 from kartoteka.services.browse import PersonRow
 from kartoteka.services.browse import _rows as person_rows   # the search list's rows: one way to show a person
@@ -44,12 +45,13 @@ def _latest_judgements(engine: Engine, ids: set[int]) -> dict[tuple[int, int], A
     return {(min(r.person_id, r.other_person_id), max(r.person_id, r.other_person_id)): r for r in rows}
 
 
-def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, scan: bool = True
-                    ) -> list[DuplicateView]:
+def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, scan: bool = True,
+                    gettext: Gettext | None = None) -> list[DuplicateView]:
     """Likely duplicate pairs, best first, without pairs that involve a person the principal may not
     see; pairs judged 'different' are gone (as services/matching.find_duplicates leaves them out). With
     ``scan=False``, ScanNeeded when no stored pairs can be read (a web request does not score). Only the
-    page's pairs are read (services/duplicate_pairs.py best_pairs)."""
+    page's pairs are read (services/duplicate_pairs.py best_pairs). The explanations are in the language of
+    ``gettext`` (the reader's; English without one)."""
     require(principal, "edit")
     visible = visible_sensitivities(principal)
     try:
@@ -66,7 +68,7 @@ def list_duplicates(engine: Engine, *, principal: Principal, limit: int = 200, s
     out = []
     for p in shown:
         j = judged.get((min(p.person_id, p.other_person_id), max(p.person_id, p.other_person_id)))
-        out.append(DuplicateView(people[p.person_id], people[p.other_person_id], round(p.score, 4), p.explanation,
+        out.append(DuplicateView(people[p.person_id], people[p.other_person_id], round(p.score, 4), p.explain(gettext),
                                  j.judgement if j else None, j.actor if j else "",
                                  f"{j.at:%Y-%m-%d %H:%M}" if j else ""))
     return out

@@ -31,7 +31,8 @@ class ListEntry:
     birth: PartialDate | None
     gender: Gender | None
     raw: dict[str, str]
-    note: str = ""   # what in this row could not be read
+    note: str = ""   # what in this row could not be read (English)
+    notes: tuple[str, ...] = ()   # the same, each a Message (kartoteka.errors) to show in a reader's language
 
 
 @dataclass
@@ -91,7 +92,8 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 notes.append(Message(N_("gender '%(value)s' not understood"), value=row[fields["gender"]]))
                 out.problems.append(Message(_ROW, row=row_no, problem=notes[-1]))
         list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
-        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes)))
+        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes),
+                                     tuple(notes)))
     out.problems.extend(str(p) for p in table.problems)
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):

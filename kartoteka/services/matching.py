@@ -17,11 +17,12 @@ from kartoteka.collector import relaxed
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.person import Gender
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import InvalidInput, NotFound, translate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
+from kartoteka.matching.explain import Gettext, dumps, loads, render_each
 from kartoteka.matching.stored import StoredMatcher
 from kartoteka.matching.stored_cache import search_matcher
 from kartoteka.services.name_index import Head, sync_name_index, synced_head
@@ -61,6 +62,7 @@ class ListRow:
     list_id: str
     query: NameQuery
     note: str = ""
+    notes: tuple[str, ...] = ()   # the note's parts, as Messages (kartoteka.errors)
 
 
 @dataclass
@@ -68,9 +70,14 @@ class ListMatch:
     row: ListRow
     result: MatchResult
 
-    def record(self) -> dict[str, object]:
+    def record(self, gettext: Gettext | None = None) -> dict[str, object]:
+        """The output row; its explanation in the language of ``gettext`` (English without one)."""
         r = self.result
-        explanation = r.explanation + (f"; {self.row.note}" if self.row.note else "")
+        if gettext is None:
+            explanation = r.explanation + (f"; {self.row.note}" if self.row.note else "")
+        else:
+            explanation = "; ".join(t for t in [r.explain(gettext), *(translate(n, gettext) for n in self.row.notes)]
+                                    if t)
         return {"id": self.row.list_id, "person_id": r.ext_id if r.decision != "no_match" else "",
                 "score": round(r.score, 4), "decision": r.decision, "explanation": explanation}
 
@@ -84,7 +91,8 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
     from kartoteka.tabular.documents import open_list
 
     listing = lists.read_list(open_list(path), mapping)
-    return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note) for e in listing.entries]
+    return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note, e.notes)
+            for e in listing.entries]
 
 
 ALWAYS_STORED = 50   # up to this many rows, the stored index whatever the registry's size
@@ -153,9 +161,11 @@ def match_list(engine: Engine, *, path: Path, mapping: dict[str, str] | None = N
     return [ListMatch(r, res) for r, res in zip(rows, results)]
 
 
-def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv") -> None:
-    """One output row per list row: id, person_id, score, decision, explanation (CSV or JSON)."""
-    records = [m.record() for m in matches]
+def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv", gettext: Gettext | None = None
+                  ) -> None:
+    """One output row per list row: id, person_id, score, decision, explanation (CSV or JSON); the
+    explanations in the language of ``gettext`` (English without one), the columns' names as they are."""
+    records = [m.record(gettext) for m in matches]
     if fmt == "json":
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         return
@@ -177,22 +187,24 @@ class SearchHit:
 
 
 def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate: bool = True,
-                   explain: bool = True, sensitivities: Collection[str] | None = None) -> list[SearchHit]:
+                   explain: bool = True, sensitivities: Collection[str] | None = None,
+                   gettext: Gettext | None = None) -> list[SearchHit]:
     """Persons whose names match ``text`` (any script, any order), best first. With
     ``transliterate=False`` only names containing the text as written are returned; without
     ``explain`` the hits carry no explanation (cheaper when nobody reads it). For a reader who may see
     only some ``sensitivities``, the matcher is that of the registry restricted to them (its given-name
     shares and surnames counted over the visible persons only, so no score tells of a hidden person, and
-    no hidden person is a hit)."""
+    no hidden person is a hit). The explanations are in the language of ``gettext`` (English without one)."""
     if not text.strip():
         raise InvalidInput("search needs a name")
     with engine.connect() as conn:
         return search_on(conn, synced_head(conn), text=text, limit=limit, transliterate=transliterate,
-                         explain=explain, sensitivities=sensitivities)
+                         explain=explain, sensitivities=sensitivities, gettext=gettext)
 
 
 def search_on(conn: Connection, head: Head, *, text: str, limit: int = 20, transliterate: bool = True,
-              explain: bool = True, sensitivities: Collection[str] | None = None) -> list[SearchHit]:
+              explain: bool = True, sensitivities: Collection[str] | None = None,
+              gettext: Gettext | None = None) -> list[SearchHit]:
     """:func:`search_persons` on ``conn``, which read ``head`` (``synced_head``) before anything else."""
     wanted = limit * 3 if not transliterate else limit
     # the stored index, with what this process's searches read from it while nothing changed
@@ -200,7 +212,7 @@ def search_on(conn: Connection, head: Head, *, text: str, limit: int = 20, trans
     matcher = search_matcher(conn, head.seq, head.hash, sensitivities=sensitivities) if head.current \
         else StoredMatcher(conn, sensitivities=sensitivities)
     hits = [SearchHit(pid, ext, name, score, why) for pid, ext, score, name, why in
-            matcher.search(text, limit=wanted, explain=explain)][:wanted]
+            matcher.search(text, limit=wanted, explain=explain, gettext=gettext)][:wanted]
     if not transliterate:
         needle = text.casefold()
         hits = [h for h in hits if any(needle in n.full.casefold() for n in matcher.record(h.person_id).names)]
@@ -214,14 +226,26 @@ class DuplicatePair:
     other_person_id: int
     other_ext_id: str
     score: float
-    explanation: str
+    explanation: str     # in English
+    reasons: str = ""    # the same as data (matching/explain.py dumps); "" for pairs stored before 0028
+
+    def explain(self, gettext: Gettext | None = None) -> str:
+        """The explanation in the language of ``gettext`` (English without one, or for a pair without reasons)."""
+        return render_each(loads(self.reasons), gettext) if gettext is not None and self.reasons \
+            else self.explanation
+
+    def record(self, gettext: Gettext | None = None) -> dict[str, object]:
+        """The pair as JSON: the persons' ids, the score and the explanation in the language of ``gettext``."""
+        return {"person_id": self.person_id, "ext_id": self.ext_id, "other_person_id": self.other_person_id,
+                "other_ext_id": self.other_ext_id, "score": self.score, "explanation": self.explain(gettext)}
 
 
 DUPLICATE_COLUMNS = ["id", "other_id", "score", "explanation"]
 
 
-def write_duplicates(pairs: list[DuplicatePair], out: Path) -> int:
-    """The pairs as CSV (UTF-8): id, other_id, score, explanation; spreadsheet formulas neutralised."""
+def write_duplicates(pairs: list[DuplicatePair], out: Path, *, gettext: Gettext | None = None) -> int:
+    """The pairs as CSV (UTF-8): id, other_id, score, explanation (in the language of ``gettext``, English
+    without one); spreadsheet formulas neutralised."""
     from kartoteka.services.files import private_file
     from kartoteka.tabular.cells import neutralise
 
@@ -231,7 +255,7 @@ def write_duplicates(pairs: list[DuplicatePair], out: Path) -> int:
         writer.writerow(DUPLICATE_COLUMNS)
         for p in pairs:
             writer.writerow([neutralise(p.ext_id), neutralise(p.other_ext_id), f"{p.score:.3f}",
-                             neutralise(p.explanation)])
+                             neutralise(p.explain(gettext))])
     return len(pairs)
 
 
@@ -284,15 +308,16 @@ def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) 
 
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
 
-    def found(pids: Sequence[int]) -> list[list[tuple[int, float, str]]]:
-        out: list[list[tuple[int, float, str]]] = []
+    def found(pids: Sequence[int]) -> list[list[tuple[int, float, str, str]]]:
+        out: list[list[tuple[int, float, str, str]]] = []
         for pid in pids:
             cand = matcher.record(pid)
             gender = Gender(cand.gender) if cand.gender in ("m", "f") else None
             out.append([] if not cand.names else [
-                (matcher.ids[row], sc.score, "; ".join(sc.reasons)) for row, sc in
+                (matcher.ids[row], sc.score, render_each(items), dumps(items)) for row, sc, items in
+                ((row, sc, sc.reason_items) for row, sc in
                 matcher.score_all(NameQuery(cand.names[0].full, cand.birth, gender), skip_other_dates=skip)
-                if matcher.ids[row] != pid and sc.score >= settings.review_threshold])
+                 if matcher.ids[row] != pid and sc.score >= settings.review_threshold)])
         return out
 
     per_person = matcher.shared(found, matcher.ids, processes=fork_workers(len(matcher.ids)), progress=progress,
@@ -300,13 +325,13 @@ def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) 
     seen: set[tuple[int, int]] = set()
     pairs: list[DuplicatePair] = []
     for pid, others in zip(matcher.ids, per_person):
-        for other, score, why in others:
+        for other, score, why, reasons in others:
             pair = (min(pid, other), max(pid, other))
             if pair in seen:
                 continue
             seen.add(pair)
             pairs.append(DuplicatePair(pair[0], matcher.ext_ids[matcher.row_of[pair[0]]], pair[1],
-                                       matcher.ext_ids[matcher.row_of[pair[1]]], score, why))
+                                       matcher.ext_ids[matcher.row_of[pair[1]]], score, why, reasons))
     pairs.sort(key=lambda d: (-d.score, d.person_id, d.other_person_id))
     return pairs
 

@@ -117,3 +117,32 @@ def test_the_scan_job_may_use_what_the_registry_needs(web: Web) -> None:
     assert scan_limits(web.settings, 10).memory_mb == web.settings.job_memory_mb   # never below the upload jobs'
     assert scan_limits(web.settings, 1_000_000).memory_mb >= 4000                  # a million persons in memory
     assert scan_limits(web.settings, 1_000_000).seconds >= 3 * 3600
+
+
+@pytest.mark.parametrize(("lang", "surname", "given"), [("uk", "прізвище", "по батькові"), ("ru", "фамилия", "отчество")])
+def test_explanations_in_the_readers_language(twins: Web, lang: str, surname: str, given: str) -> None:
+    """The pairs' explanations (stored as data) in the language the reader chose."""
+    c = twins.client("editor")
+    c.post("/language", data={"lang": lang, "csrf_token": csrf(c.get("/").text)})
+    page = c.get("/duplicates").text
+    assert surname in page and given in page and "surname" not in page and "born 1980-05-01 in both" not in page
+    h = {"Authorization": "Bearer " + create_token(twins.db.engine, username="editor", name="t", actor="test")}
+    rows = twins.client(None).get("/api/duplicates", headers=h).json()
+    assert rows and all(surname in r["explanation"] and "surname" not in r["explanation"] for r in rows)
+    # the language is the user's: the admin's is English
+    h = {"Authorization": "Bearer " + create_token(twins.db.engine, username="admin", name="t", actor="test")}
+    assert "surname" in twins.client(None).get("/api/duplicates", headers=h).json()[0]["explanation"]
+
+
+def test_pairs_stored_before_their_reasons_show_their_english_text(twins: Web) -> None:
+    """A pair stored before migration 0028 has no reasons: its English explanation is shown, not nothing."""
+    from sqlalchemy import update
+
+    from kartoteka.db.tables import duplicate_pairs
+
+    c = twins.client("editor")
+    c.get("/duplicates")   # scored and stored
+    with twins.db.engine.begin() as conn:
+        conn.execute(update(duplicate_pairs).values(reasons="", explanation="an explanation of old"))
+    c.post("/language", data={"lang": "uk", "csrf_token": csrf(c.get("/").text)})
+    assert "an explanation of old" in c.get("/duplicates").text

@@ -13,6 +13,7 @@ from kartoteka.services.duplicate_review import DuplicateView, judge_pair, list_
 from kartoteka.web.duplicate_jobs import ensure_pairs
 from kartoteka.web.api.models import ERRORS, MAX_ID
 from kartoteka.web.deps import ApiPrincipal, EngineDep, check_csrf
+from kartoteka.web.render import request_gettext
 
 router = APIRouter(prefix="/duplicates", tags=["duplicates"], dependencies=[Depends(check_csrf)], responses=ERRORS)
 
@@ -47,11 +48,13 @@ def _scan_out(status: ScanStatus) -> JSONResponse:
             summary="Likely duplicate pairs with explanations and the latest human judgement (editors)")
 def get_duplicates(request: Request, engine: EngineDep, principal: ApiPrincipal,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[DuplicateView] | JSONResponse:
-    """The stored pairs; 202 with the progress while the registry is being scored (web/duplicate_jobs.py)."""
+    """The stored pairs, explained in the reader's language (the user's, else Accept-Language); 202 with the
+    progress while the registry is being scored (web/duplicate_jobs.py)."""
     status = ensure_pairs(request, engine, principal)
     if status.state == "ready":
         try:
-            return list_duplicates(engine, principal=principal, limit=limit, scan=False)
+            return list_duplicates(engine, principal=principal, limit=limit, scan=False,
+                                   gettext=request_gettext(request))
         except ScanNeeded:
             pass
     return _scan_out(status)

@@ -12,7 +12,7 @@ from kartoteka.services.duplicate_review import judge_pair, list_duplicates
 from kartoteka.web.api.models import MAX_ID
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.duplicate_jobs import ensure_pairs
-from kartoteka.web.render import render
+from kartoteka.web.render import render, request_gettext
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PersonId = Annotated[int, Form(ge=1, le=MAX_ID)]
@@ -25,7 +25,8 @@ def duplicates_page(request: Request, engine: EngineDep, principal: PagePrincipa
     status = ensure_pairs(request, engine, principal)
     if status.state == "ready":
         try:
-            return render(request, "duplicates.html", {"pairs": list_duplicates(engine, principal=principal, scan=False)})
+            pairs = list_duplicates(engine, principal=principal, scan=False, gettext=request_gettext(request))
+            return render(request, "duplicates.html", {"pairs": pairs})
         except ScanNeeded:   # much changed since the status was read: scored again at the next refresh
             pass
     return render(request, "duplicates_scan.html", {"job": status})
