@@ -16,6 +16,7 @@ from kartoteka.services.access import can
 from kartoteka.services.users import User
 from kartoteka.web.i18n import LANGUAGES, pick_language, translations
 from kartoteka.web.security import CSRF_FIELD, Session
+from kartoteka.web.vocabulary import FIELD_LABELS
 
 
 def make_environment() -> Environment:
@@ -61,6 +62,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     page = env.get_template(template).render(
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
+        field_label=lambda code: gettext(FIELD_LABELS.get(code, code)),   # a column's field, named in words
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
         tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},
         can=(lambda perm: user is not None and can(user.principal, perm)),
