@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -17,12 +18,13 @@ if TYPE_CHECKING:
     from kartoteka.catalogs import load_definitions
     from kartoteka.services import assessments as svc
     from kartoteka.services.charges import reparse_all_charges
-    from kartoteka.services.screening import screen_persons
+    from kartoteka.services.screening import flag_reason, screen_persons
 else:
     load_definitions = lazy_callable("kartoteka.catalogs", "load_definitions")
     svc = lazy_module("kartoteka.services.assessments")
     reparse_all_charges = lazy_callable("kartoteka.services.charges", "reparse_all_charges")
     screen_persons = lazy_callable("kartoteka.services.screening", "screen_persons")
+    flag_reason = lazy_callable("kartoteka.services.screening", "flag_reason")
 
 
 assess_app = typer.Typer(help="Assess a person under a definition: draft, findings, submit, approve.",
@@ -35,27 +37,39 @@ def definitions(as_json: JsonOpt = False) -> None:
     with user_errors():
         defs = load_definitions()
     if as_json:
-        typer.echo(json.dumps([d.model_dump(mode="json") for d in defs.values()], ensure_ascii=False, indent=1))
+        data = [d.model_dump(mode="json") for d in defs.values()]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
+    _ = cli_gettext()
+    combine = {"any_of": _("any of"), "all_of": _("all of")}
+    preconditions = {"deprived_of_liberty": _("deprived of liberty")}
+
+    def out(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
     for d in defs.values():
         console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title)}", highlight=False)
-        console.print(f"  issuer: {d.issuer}; adopted {d.adopted}; criteria {d.combine.replace('_', ' ')}",
-                      highlight=False)
+        out("  " + _("issuer: %(issuer)s; adopted %(adopted)s; criteria %(combine)s") % {
+            "issuer": d.issuer, "adopted": d.adopted, "combine": combine.get(d.combine, d.combine)})
         if d.precondition:
-            console.print(f"  precondition: {d.precondition.replace('_', ' ')} (checked against custody records)",
-                          highlight=False)
+            out("  " + _("precondition: %(precondition)s (checked against custody records)") % {
+                "precondition": preconditions.get(d.precondition, d.precondition.replace("_", " "))})
         for c in d.criteria:
-            needs = f"; needs {d.motive_condition}" if c.political_motive_required and d.motive_condition else ""
-            console.print(f"  criterion {c.id} ({c.certainty.value}{needs}): {escape(c.summary)}", highlight=False)
+            values = {"id": c.id, "certainty": c.certainty.value, "condition": d.motive_condition,
+                      "summary": c.summary}
+            out("  " + (_("criterion %(id)s (%(certainty)s; needs %(condition)s): %(summary)s") % values
+                        if c.political_motive_required and d.motive_condition
+                        else _("criterion %(id)s (%(certainty)s): %(summary)s") % values))
         for c in d.conditions:
-            console.print(f"  condition {c.id} ({c.certainty.value}, not a ground of its own): {escape(c.summary)}",
-                          highlight=False)
+            out("  " + _("condition %(id)s (%(certainty)s, not a ground of its own): %(summary)s") % {
+                "id": c.id, "certainty": c.certainty.value, "summary": c.summary})
         for e in d.exclusions:
-            console.print(f"  exclusion {e.id} ({e.certainty.value}): {escape(e.summary)}", highlight=False)
+            out("  " + _("exclusion %(id)s (%(certainty)s): %(summary)s") % {
+                "id": e.id, "certainty": e.certainty.value, "summary": e.summary})
             for x in e.exceptions:
-                console.print(f"    exception (finding 'excepted'): {escape(x)}", highlight=False)
-        console.print("  statuses: " + ", ".join(f"{s.id} (= {s.counts_as})" if s.id != s.counts_as else s.id
-                                                 for s in d.statuses), highlight=False)
+                out("    " + _("exception (finding 'excepted'): %(exception)s") % {"exception": x})
+        out("  " + _("statuses:") + " " + ", ".join(f"{s.id} (= {s.counts_as})" if s.id != s.counts_as else s.id
+                                                    for s in d.statuses))
 
 
 def screen(ctx: typer.Context,
@@ -72,6 +86,10 @@ def screen(ctx: typer.Context,
             {"tag": f.tag, "kind": f.kind, "articles": f.articles, "reason": f.reason} for f in r.flags]}
             for r in results], ensure_ascii=False, indent=1))
         return
+    from kartoteka.reports.common import FLAG_KIND_LABELS
+
+    _ = cli_gettext()
+    english = cli_language() == "en"
     flagged = 0
     for r in results:
         if not r.flags:
@@ -79,9 +97,11 @@ def screen(ctx: typer.Context,
         flagged += 1
         console.print(f"[bold]{escape(r.ext_id)}[/] {escape(r.name)}", highlight=False)
         for f in r.flags:
-            console.print(f"  {f.tag} ({f.kind}): " + escape(", ".join(f.articles)), highlight=False)
-            console.print("      " + escape(f.reason), highlight=False, style="dim")
-    console.print(f"{len(results)} person(s) screened, {flagged} with flags.", highlight=False)
+            kind = f.kind if english else _(FLAG_KIND_LABELS.get(f.kind, f.kind))   # English: the code, as before
+            console.print(escape(f"  {_(f.tag)} ({kind}): " + ", ".join(f.articles)), highlight=False)
+            console.print("      " + escape(flag_reason(f, _)), highlight=False, style="dim")
+    console.print(_("%(n)d person(s) screened, %(flagged)d with flags.") % {"n": len(results), "flagged": flagged},
+                  highlight=False)
 
 
 def reparse_charges(ctx: typer.Context) -> None:
@@ -89,11 +109,14 @@ def reparse_charges(ctx: typer.Context) -> None:
     st = state(ctx)
     with user_errors():
         report = reparse_all_charges(st.engine(), actor=st.actor)
-    console.print(f"{report.cases} case(s), {report.charges} charge(s); {report.unreadable} case(s) with "
-                  "text that is not a charge.", highlight=False)
+    _ = cli_gettext()
+    console.print(_("%(cases)d case(s), %(charges)d charge(s); %(unreadable)d case(s) with text that is not a "
+                    "charge.") % {"cases": report.cases, "charges": report.charges, "unreadable": report.unreadable},
+                  highlight=False)
     if report.not_in_catalog:
         top = sorted(report.not_in_catalog.items(), key=lambda kv: -kv[1])
-        console.print("Not in the catalog: " + ", ".join(f"{k} ×{n}" for k, n in top), highlight=False)
+        console.print(escape(_("Not in the catalog:") + " " + ", ".join(f"{k} ×{n}" for k, n in top)),
+                      highlight=False)
 
 
 @assess_app.command("create")
@@ -105,7 +128,8 @@ def assess_create(ctx: typer.Context, person: Annotated[str, typer.Argument(help
     with user_errors():
         new_id = svc.create_assessment(st.engine(), person=person, definition_id=definition, actor=st.actor,
                                        rationale=rationale)
-    console.print(f"Assessment #{new_id} created (draft).", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Assessment #%(id)s created (draft).") % {"id": new_id}, highlight=False)
 
 
 @assess_app.command("finding")
@@ -120,7 +144,9 @@ def assess_finding(ctx: typer.Context, assessment: Annotated[int, typer.Argument
     with user_errors():
         svc.record_finding(st.engine(), assessment_id=assessment, criterion_id=criterion, finding=finding,
                            actor=st.actor, note=note, cited=[svc.SourceRef(url=u) for u in source or []])
-    console.print(f"Assessment #{assessment}: {criterion} = {finding}.", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Assessment #%(id)s: %(criterion)s = %(finding)s.") % {
+        "id": assessment, "criterion": criterion, "finding": _(finding) if finding else finding}), highlight=False)
 
 
 @assess_app.command("submit")
@@ -132,8 +158,9 @@ def assess_submit(ctx: typer.Context, assessment: Annotated[int, typer.Argument(
     with user_errors():
         svc.submit_assessment(st.engine(), assessment_id=assessment, decision=decision, actor=st.actor,
                               rationale=rationale)
-    console.print(f"Assessment #{assessment} submitted ({decision}); a second person must approve it.",
-                  highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Assessment #%(id)s submitted (%(decision)s); a second person must approve it.") % {
+        "id": assessment, "decision": _(decision) if decision else decision}), highlight=False)
 
 
 @assess_app.command("approve")
@@ -143,7 +170,8 @@ def assess_approve(ctx: typer.Context, assessment: Annotated[int, typer.Argument
     st = state(ctx)
     with user_errors():
         svc.approve_assessment(st.engine(), assessment_id=assessment, actor=st.actor, note=note)
-    console.print(f"Assessment #{assessment} decided.", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Assessment #%(id)s decided.") % {"id": assessment}, highlight=False)
 
 
 @assess_app.command("return")
@@ -153,7 +181,8 @@ def assess_return(ctx: typer.Context, assessment: Annotated[int, typer.Argument(
     st = state(ctx)
     with user_errors():
         svc.return_assessment(st.engine(), assessment_id=assessment, actor=st.actor, note=note)
-    console.print(f"Assessment #{assessment} returned to draft.", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Assessment #%(id)s returned to draft.") % {"id": assessment}, highlight=False)
 
 
 @assess_app.command("show")
@@ -167,22 +196,30 @@ def assess_show(ctx: typer.Context, assessment: Annotated[int, typer.Argument(he
         typer.echo(json.dumps({"assessment": a, "person": view.person_ext_id, "findings": [vars(f) for f in view.findings],
                                "sources": view.sources, "history": view.history}, ensure_ascii=False, default=str))
         return
-    console.print(f"[bold]#{a['id']}[/] person {escape(view.person_ext_id)} under {a['definition_id']} v{a['definition_version']}: "
-                  f"{a['state']}, decision {a['decision'] or '-'}; " + escape(
-                      f"decided by {a['origin']} (imported by {a['author']})" if a.get("origin")
-                      else f"author {a['author']}, reviewer {a['reviewer'] or '-'}"), highlight=False)
+    _ = cli_gettext()
+
+    def word(code: str | None) -> str:   # a stored state, decision, finding or action in the CLI's language
+        return _(code) if code else "-"
+
+    who = (_("decided by %(organisation)s (imported by %(user)s)") % {"organisation": a["origin"], "user": a["author"]}
+           if a.get("origin") else
+           _("author %(author)s, reviewer %(reviewer)s") % {"author": a["author"], "reviewer": a["reviewer"] or "-"})
+    console.print(f"[bold]#{a['id']}[/] " + escape(
+        _("person %(person)s under %(definition)s v%(version)s: %(state)s, decision %(decision)s;") % {
+            "person": view.person_ext_id, "definition": a["definition_id"], "version": a["definition_version"],
+            "state": word(a["state"]), "decision": word(a["decision"])} + " " + who), highlight=False)
     if a.get("statement"):
-        console.print(escape(f"  statement: {a['statement']}"), highlight=False)
+        console.print(escape("  " + _("statement: %(statement)s") % {"statement": a["statement"]}), highlight=False)
     if a["rationale"]:
-        console.print(escape(f"  rationale: {a['rationale']}"), highlight=False)
+        console.print(escape("  " + _("rationale: %(rationale)s") % {"rationale": a["rationale"]}), highlight=False)
     for f in view.findings:
-        urls = ", ".join(s["url"] for s in f.sources) or "no source"
-        console.print(escape(f"  {f.criterion_id}: {f.finding} ({urls}) {f.note}"), highlight=False)
+        urls = ", ".join(s["url"] for s in f.sources) or _("no source")
+        console.print(escape(f"  {f.criterion_id}: {word(f.finding)} ({urls}) {f.note}"), highlight=False)
     for s in view.sources:
-        console.print(escape(f"  source: {s['url']}"), highlight=False)
+        console.print(escape("  " + _("source: %(url)s") % {"url": s["url"]}), highlight=False)
     for h in view.history:
-        console.print(f"  {h['at']:%Y-%m-%d %H:%M} {h['actor']} {h['action']} {h['field'] or ''} " + escape(h['after'] or ''),
-                      highlight=False, style="dim")
+        console.print(escape(f"  {h['at']:%Y-%m-%d %H:%M} {h['actor']} {word(h['action'])} {h['field'] or ''} "
+                             + (h['after'] or '')), highlight=False, style="dim")
 
 
 @assess_app.command("list")
@@ -197,10 +234,13 @@ def assess_list(ctx: typer.Context,
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    table = Table("#", "person", "definition", "state", "decision", "author", "reviewer", "decided")
+    _ = cli_gettext()
+    table = Table("#", _("person"), _("definition"), _("state"), _("decision"), _("author"), _("reviewer"),
+                  _("decided on"))
     for r in rows:
-        table.add_row(str(r["id"]), r["person_ext_id"], r["definition_id"], r["state"], r["decision"] or "",
-                      r["author"], r["reviewer"], r["decided_on"] or "")
+        table.add_row(str(r["id"]), escape(r["person_ext_id"]), r["definition_id"], _(r["state"]),
+                      _(r["decision"]) if r["decision"] else "", escape(r["author"]), escape(r["reviewer"] or ""),
+                      str(r["decided_on"] or ""))
     console.print(table)
 
 

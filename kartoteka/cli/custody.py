@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -47,18 +48,20 @@ def show(ctx: typer.Context, person: Person, as_json: JsonOpt = False) -> None:
     if as_json:
         typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1))
         return
+    _, lang = cli_gettext(), cli_language()
     for c in found.history:
-        console.print(f"{c.since or '?':10}  {party_label(c.held_by)}: {state_label(c.state)}"
-                      f"{', ' + escape(c.place) if c.place else ''}"
-                      f"{'  confirmed ' + c.confirmed_on if c.confirmed_on else ''}"
-                      f"{'  [' + escape(c.source) + ']' if c.source else ''}", highlight=False, soft_wrap=True)
+        confirmed = "  " + _("confirmed %(date)s") % {"date": c.confirmed_on} if c.confirmed_on else ""
+        console.print(escape(f"{c.since or '?':10}  {party_label(c.held_by, lang)}: {state_label(c.state, lang)}"
+                             f"{', ' + c.place if c.place else ''}{confirmed}{'  [' + c.source + ']' if c.source else ''}"),
+                      highlight=False, soft_wrap=True)
     for cat in found.categories[:1]:
-        console.print(f"category: {category_label(cat.category)}"
-                      f"{' (' + cat.definition_id + ')' if cat.definition_id else ''}", highlight=False)
+        console.print(escape(_("category: %(category)s") % {"category": category_label(cat.category, lang)}
+                             + (f" ({cat.definition_id})" if cat.definition_id else "")), highlight=False)
     for r in found.recognitions:
-        console.print(f"recognised by {escape(r.label())}: {escape(r.statement)}", highlight=False, soft_wrap=True)
+        console.print(escape(_("recognised by %(organisation)s: %(statement)s") % {
+            "organisation": r.label(), "statement": r.statement}), highlight=False, soft_wrap=True)
     if not (found.history or found.categories or found.recognitions):
-        console.print("No custody, category or recognition recorded.", highlight=False)
+        console.print(_("No custody, category or recognition recorded."), highlight=False)
 
 
 @custody_app.command("set")
@@ -76,7 +79,9 @@ def set_custody(ctx: typer.Context, person: Person,
         new_id = svc.record_custody(st.engine(), person=person, held_by=held_by, state=custody_state,
                                     actor=st.actor, place=place, since=since, confirmed_on=confirmed_on,
                                     source=source, confirmed_source=confirmed_source, note=note)
-    console.print(f"Custody #{new_id} recorded for {person}.", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Custody #%(id)s recorded for %(person)s.") % {"id": new_id, "person": person}),
+                  highlight=False)
 
 
 @custody_app.command("category")
@@ -88,7 +93,7 @@ def category(ctx: typer.Context, person: Person, value: Annotated[str, typer.Arg
     with user_errors():
         svc.set_category(st.engine(), person=person, category=value, actor=st.actor, definition_id=definition,
                          source=source, note=note)
-    console.print(f"{person}: {category_label(value)}", highlight=False)
+    console.print(escape(f"{person}: {category_label(value, cli_language())}"), highlight=False)
 
 
 @custody_app.command("recognise")
@@ -104,7 +109,9 @@ def recognise(ctx: typer.Context, person: Person,
         svc.add_recognition(st.engine(), person=person, organisation=organisation, statement=statement,
                             stated_on=date, actor=st.actor, role=system_principal(st.actor).role,
                             definition_id=definition, note=note)
-    console.print(f"{person}: recognised by {escape(organisation)} ({date}).", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("%(person)s: recognised by %(organisation)s (%(date)s).") % {
+        "person": person, "organisation": organisation, "date": date}), highlight=False)
 
 
 def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
@@ -123,8 +130,11 @@ def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
         maps = parse_value_map(value_map or [])
         r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run,
                            source=source, value_map=maps)
-    console.print(f"{r.rows} rows: {r.created} custody records, {r.unchanged} unchanged, {r.categories} "
-                  f"categories{' (dry run: nothing written)' if dry_run else ''}.", highlight=False)
+    _ = cli_gettext()
+    console.print(_("%(rows)d rows: %(created)d custody records, %(unchanged)d unchanged, %(categories)d "
+                    "categories") % {"rows": r.rows, "created": r.created, "unchanged": r.unchanged,
+                                     "categories": r.categories}
+                  + (" (" + _("dry run: nothing written") + ")" if dry_run else "") + ".", highlight=False)
 
 
 def import_recognitions_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
@@ -134,8 +144,10 @@ def import_recognitions_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argu
     with user_errors():
         r = import_recognitions(st.engine(), file, actor=st.actor, role=system_principal(st.actor).role,
                                 mapping=parse_mapping(map or []), dry_run=dry_run)
-    console.print(f"{r.rows} rows: {r.created} recognitions, {r.unchanged} already recorded"
-                  f"{' (dry run: nothing written)' if dry_run else ''}.", highlight=False)
+    _ = cli_gettext()
+    console.print(_("%(rows)d rows: %(created)d recognitions, %(unchanged)d already recorded") % {
+        "rows": r.rows, "created": r.created, "unchanged": r.unchanged}
+                  + (" (" + _("dry run: nothing written") + ")" if dry_run else "") + ".", highlight=False)
 
 
 @rounds_app.command("summary")
@@ -149,20 +161,37 @@ def summary(ctx: typer.Context, round: Annotated[str, typer.Argument(help="The r
     if as_json:
         typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=1))
         return
-    console.print(f"[bold]Round {escape(found.round)}[/] ({len(found.runs)} runs)", highlight=False)
+    _, lang = cli_gettext(), cli_language()
+    heads = {   # a group of one side: how many, by category and by status
+        "asked": _("asked (%(n)d): by category %(categories)s; by status %(statuses)s"),
+        "offered": _("offered (%(n)d): by category %(categories)s; by status %(statuses)s"),
+        "agreed": _("agreed (%(n)d): by category %(categories)s; by status %(statuses)s"),
+        "exchanged": _("exchanged (%(n)d): by category %(categories)s; by status %(statuses)s"),
+        "released": _("released (%(n)d): by category %(categories)s; by status %(statuses)s"),
+        "outstanding": _("outstanding (%(n)d): by category %(categories)s; by status %(statuses)s")}
+
+    def word(code: str) -> str:   # a stored status in the CLI's language
+        return _(code) if code and code != "-" else code
+
+    console.print("[bold]" + escape(_("Round %(round)s") % {"round": found.round}) + "[/] "
+                  + escape(_("(%(n)d runs)") % {"n": len(found.runs)}), highlight=False)
     for side in found.sides:
-        counts = side.counts()
-        console.print(f"[bold]Side {escape(side.side or '-')}[/]: " + ", ".join(f"{counts[g]} {g}" for g in GROUPS),
+        console.print("[bold]" + escape(_("Side %(side)s") % {"side": side.side or "-"}) + "[/]: "
+                      + escape(_("%(asked)d asked, %(offered)d offered, %(agreed)d agreed, %(exchanged)d exchanged, "
+                                 "%(released)d released, %(outstanding)d outstanding") % side.counts()),
                       highlight=False)
         for group in GROUPS:
             people = side.groups.get(group, [])
             if not people:
                 continue
-            cats = ", ".join(f"{category_label(k) if k != '-' else '-'} {n}" for k, n in side.by(group, "category").items())
-            stats = ", ".join(f"{k} {n}" for k, n in side.by(group, "status").items())
-            console.print(f"  {group} ({len(people)}): by category {cats}; by status {stats}", highlight=False)
+            cats = ", ".join(f"{category_label(k, lang) if k != '-' else '-'} {n}"
+                             for k, n in side.by(group, "category").items())
+            stats = ", ".join(f"{word(k)} {n}" for k, n in side.by(group, "status").items())
+            console.print(escape("  " + heads[group] % {
+                "n": len(people), "categories": cats, "statuses": stats}), highlight=False)
             for p in people:
-                console.print(f"    {p.person_id} {escape(p.name)}  {p.status}  {p.custody}", highlight=False)
+                custody = state_label(p.custody, lang) if p.custody else ""
+                console.print(escape(f"    {p.person_id} {p.name}  {word(p.status)}  {custody}"), highlight=False)
 
 
 @custody_app.command("synth")
@@ -173,8 +202,9 @@ def synth(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", "-o", h
 
     with user_errors():
         paths = write_round(state(ctx).engine(), out, seed=seed, size=size)
+    _ = cli_gettext()
     for path in paths.values():
-        console.print(f"Wrote {path}", highlight=False, soft_wrap=True)
+        console.print(escape(_("Wrote %(path)s") % {"path": path}), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -143,18 +143,24 @@ def merge(ctx: typer.Context, keep: Annotated[str, typer.Argument(help="The pers
     st = state(ctx)
     with user_errors():
         merge_persons(st.engine(), keep=keep, other=other, actor=st.actor)
-    console.print(f"{other} merged into {keep}", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("%(other)s merged into %(keep)s") % {"other": other, "keep": keep}), highlight=False)
 
 
 def claims(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id")]) -> None:
     """What each organisation says about a person; disagreements are marked."""
     with user_errors():
         found = person_claims(state(ctx).engine(), person=person)
-    table = Table("property", "value", "according to", title=f"Claims about {person}")
+    _ = cli_gettext()
+    table = Table(_("Property"), _("Value"), _("According to"),
+                  title=escape(_("Claims about %(person)s") % {"person": person}))
     for c in found:
         for said in c.values:
-            who = ", ".join(f"{o} ({d})" if d else o for o, d in said.organisations)
-            table.add_row(c.prop + (" [bold red]disagree[/]" if c.disagree else ""), said.value, who)
+            names = [(_(o) if o == "this registry" else o, d) for o, d in said.organisations]   # as the person page
+            who = ", ".join(f"{o} ({d})" if d else o for o, d in names)
+            table.add_row(escape(_(c.prop) if c.prop else c.prop)
+                          + (" [bold red]" + escape(_("organisations disagree")) + "[/]" if c.disagree else ""),
+                          escape(said.value), escape(who))
     console.print(table)
 
 

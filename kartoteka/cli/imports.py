@@ -8,6 +8,7 @@ from typing import Annotated, TYPE_CHECKING
 import typer
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_gettext
 from kartoteka.cli.progress import progress_bar
 from kartoteka.errors import InvalidInput
 from kartoteka.cli.lazy import lazy_callable
@@ -77,9 +78,10 @@ def _decisions(values: list[str] | None) -> dict[int, str]:
 def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | None, dry_run: bool, *,
                options: SheetOptions | None = None) -> None:
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
         engine = st.engine()
-        with progress_bar(f"Importing {file.name}") as progress:
+        with progress_bar(_("Importing %(file)s") % {"file": file.name}) as progress:
             report = import_file(engine, kind, file, actor=st.actor, mapping=parse_mapping(mapping or []),
                                  dry_run=dry_run, options=options, progress=progress)
         print_report(report)
@@ -87,7 +89,6 @@ def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | N
 
 def print_report(r: ImportReport) -> None:
     """The report in the CLI's language (``--lang``, KARTOTEKA_LANG or the locale); data is never read as markup."""
-    from kartoteka.cli.language import cli_gettext
     from kartoteka.errors import translate
 
     _ = cli_gettext()

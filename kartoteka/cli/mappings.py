@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.cli.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -33,11 +35,30 @@ def list_cmd(ctx: typer.Context, source: OrgOpt = "",
                                 "value": m.value, "at": m.at.isoformat(), "actor": m.actor} for m in found],
                               ensure_ascii=False, indent=1))
         return
+    _ = cli_gettext()
+    label = _value_label(_, cli_language())
     for m in found:
-        console.print(f"{escape(m.organisation)}  {m.vocabulary}  '{escape(m.raw)}' = {m.value}"
-                      f"  ({escape(m.actor)})", highlight=False, soft_wrap=True)
+        said = label(m.vocabulary, m.value)
+        console.print(escape(f"{m.organisation}  {m.vocabulary}  '{m.raw}' = {m.value}"
+                             f"{' (' + said + ')' if said != m.value else ''}  ({m.actor})"),
+                      highlight=False, soft_wrap=True)
     if not found:
-        console.print("No remembered mappings.")
+        console.print(_("No remembered mappings."), highlight=False)
+
+
+def _value_label(gettext: Callable[[str], str], lang: str) -> Callable[[str, str], str]:
+    """A remembered value as the reader's language names it (custody states and categories have their own labels)."""
+    from kartoteka.catalogs.custody import category_label, state_label
+
+    def label(vocabulary: str, value: str) -> str:
+        if not value:
+            return value
+        if vocabulary == "custody":
+            return state_label(value, lang)
+        if vocabulary == "category":
+            return category_label(value, lang)
+        return gettext(value)
+    return label
 
 
 @mappings_app.command("remove")
@@ -50,10 +71,12 @@ def remove_cmd(ctx: typer.Context,
     st = state(ctx)
     with user_errors():
         gone = svc.remove(st.engine(), organisation=source, vocabulary=vocabulary, raw=raw, actor=st.actor)
+    _ = cli_gettext()
+    values = {"raw": raw, "org": source, "vocabulary": vocabulary}
     if not gone:
-        console.print(f"No remembered '{escape(raw)}' for {escape(source)} ({vocabulary}).", highlight=False)
+        console.print(escape(_("No remembered '%(raw)s' for %(org)s (%(vocabulary)s).") % values), highlight=False)
         raise typer.Exit(1)
-    console.print(f"Forgot '{escape(raw)}' for {escape(source)} ({vocabulary}).", highlight=False)
+    console.print(escape(_("Forgot '%(raw)s' for %(org)s (%(vocabulary)s).") % values), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

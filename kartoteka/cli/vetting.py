@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, TYPE_CHECKING
@@ -12,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.cli.language import cli_language
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.errors import translate
 from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.lazy import lazy_callable, lazy_module
@@ -41,6 +42,13 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en, uk or
 
 def _jsonable(obj: Any) -> Any:
     return json.loads(json.dumps(asdict(obj), ensure_ascii=False, default=str))
+
+
+def _match_label(match: str, gettext: Callable[[str], str]) -> str:
+    """match, needs review or no match, in the CLI's language (English: the stored code, as before)."""
+    from kartoteka.reports.common import MATCH_LABELS
+
+    return gettext(MATCH_LABELS[match]) if match in MATCH_LABELS and cli_language() != "en" else match
 
 
 def _print_summary(report: VetReport) -> None:
@@ -99,9 +107,10 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
         lang: LangOpt = "") -> None:
     """Vet a list against the registry, save the run and write the report(s)."""
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
         engine = st.engine()
-        with progress_bar(f"Vetting {file.name}") as progress:
+        with progress_bar(_("Vetting %(file)s") % {"file": file.name}) as progress:
             report = svc.vet_list(engine, path=file, definition_id=definition[0], actor=st.actor, round=round,
                                   side=side, label=label, mapping=parse_mapping(map or []), held_by=held_by,
                                   definitions=definition[1:],
@@ -118,7 +127,7 @@ def vet(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The list:
         from kartoteka.cli.matching import print_candidates_path
         print_candidates_path("registry" if "load_registry" in report.timings else "index")
     for path in written:
-        console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
+        console.print(escape(_("Report: %(path)s") % {"path": path.resolve()}), highlight=False, soft_wrap=True)
 
 
 @runs_app.callback(invoke_without_command=True)
@@ -132,16 +141,20 @@ def runs(ctx: typer.Context, round: Annotated[str | None, typer.Option("--round"
     if as_json:
         typer.echo(json.dumps([_jsonable(r) for r in found], ensure_ascii=False, indent=1))
         return
+    _ = cli_gettext()
     group: tuple[str, str] | None = None
     for r in found:
         if (r.round, r.side) != group:
             group = (r.round, r.side)
-            console.print(f"[bold]Round {escape(r.round or '-')}, side {escape(r.side or '-')}[/]", highlight=False)
+            heading = _("Round %(round)s, side %(side)s") % {"round": r.round or "-", "side": r.side or "-"}
+            console.print(f"[bold]{escape(heading)}[/]", highlight=False)
         name = f"{r.label} ({r.filename})" if r.label else r.filename
-        console.print(f"  #{r.id}  {r.at:%Y-%m-%d %H:%M}  {escape(name)}  {r.definition_id}  {r.rows} rows: "
-                      f"{r.by_status.get('recognised', 0)} recognised, {r.by_status.get('unknown', 0)} unknown, "
-                      f"{r.missing} missing  ({escape(r.actor)})", highlight=False, soft_wrap=True)
-    console.print(f"{len(found)} run(s).", highlight=False)
+        counts = _("%(rows)d rows: %(recognised)d recognised, %(unknown)d unknown, %(missing)d missing") % {
+            "rows": r.rows, "recognised": r.by_status.get("recognised", 0), "unknown": r.by_status.get("unknown", 0),
+            "missing": r.missing}
+        console.print(escape(f"  #{r.id}  {r.at:%Y-%m-%d %H:%M}  {name}  {r.definition_id}  {counts}  ({r.actor})"),
+                      highlight=False, soft_wrap=True)
+    console.print(_("%(n)d run(s).") % {"n": len(found)}, highlight=False)
 
 
 @runs_app.command("show")
@@ -156,13 +169,20 @@ def runs_show(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run i
                                "outcomes": [_jsonable(o) for o in report.outcomes]}, ensure_ascii=False, indent=1))
         return
     _print_summary(report)
-    table = Table("id", "name", "person", "match", "score", "status", "flags", "dup. of")
+    _ = cli_gettext()
+
+    def word(code: str) -> str:   # a stored review, status, flag or outcome in the CLI's language
+        return _(code) if code else code
+
+    table = Table(_("id"), _("name"), _("person"), _("match"), _("score"), _("status"), _("flags"), _("dup. of"))
     for r in report.rows:
-        table.add_row(escape(r.id), escape(r.name), r.person_id, r.match + (f" ({r.review})" if r.review else ""),
-                      f"{r.score:.2f}", r.status, ";".join(r.flags), r.duplicate_of)
+        match = _match_label(r.match, _) + (f" ({word(r.review)})" if r.review else "")
+        table.add_row(escape(r.id), escape(r.name), r.person_id, escape(match), f"{r.score:.2f}", word(r.status),
+                      ";".join(word(f) for f in r.flags), r.duplicate_of)
     console.print(table)
     for o in report.outcomes:
-        console.print(f"  outcome: {o.person_id} {escape(o.name)} {o.kind} {o.date}", highlight=False)
+        console.print(escape("  " + _("outcome: %(person)s %(name)s %(kind)s %(date)s") % {
+            "person": o.person_id, "name": o.name, "kind": word(o.kind), "date": o.date}), highlight=False)
 
 
 @runs_app.command("export")
@@ -172,7 +192,8 @@ def runs_export(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run
     """Write a saved run's report again (after reviews or outcomes, say)."""
     with user_errors():
         path = write_report(svc.get_run(state(ctx).engine(), run=run), out, lang=lang or cli_language())
-    console.print(f"Report: {path.resolve()}", highlight=False, soft_wrap=True)
+    _ = cli_gettext()
+    console.print(escape(_("Report: %(path)s") % {"path": path.resolve()}), highlight=False, soft_wrap=True)
 
 
 def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earlier run")],
@@ -188,14 +209,17 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
             "changed": [{"key": e.key, "person_id": e.person_id, "name": e.name, "changes": e.changes}
                         for e in d.changed]}, ensure_ascii=False, indent=1))
         return
-    console.print(f"Run #{d.a.id} -> run #{d.b.id}: {len(d.added)} added, {len(d.removed)} removed, "
-                  f"{len(d.changed)} changed, {d.unchanged} unchanged", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Run #%(a)s -> run #%(b)s: %(added)d added, %(removed)d removed, %(changed)d changed, "
+                    "%(unchanged)d unchanged") % {"a": d.a.id, "b": d.b.id, "added": len(d.added),
+                                                  "removed": len(d.removed), "changed": len(d.changed),
+                                                  "unchanged": d.unchanged}, highlight=False)
+    unknown = "(" + _("unknown") + ")"
     for sign, entries in (("+", d.added), ("-", d.removed)):
         for e in entries:
-            console.print(f"  {sign} {e.person_id or '(unknown)'} {escape(e.name)}", highlight=False)
+            console.print(escape(f"  {sign} {e.person_id or unknown} {e.name}"), highlight=False)
     for e in d.changed:
-        console.print(f"  ~ {e.person_id or '(unknown)'} {escape(e.name)}: {escape('; '.join(e.changes))}",
-                      highlight=False)
+        console.print(escape(f"  ~ {e.person_id or unknown} {e.name}: " + "; ".join(e.changes)), highlight=False)
 
 
 def review(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],
@@ -207,8 +231,10 @@ def review(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 
     st = state(ctx)
     with user_errors():
         r = svc.record_review(st.engine(), run=run, row=row, judgement=judgement, actor=st.actor, person=person)
-    console.print(f"Row {escape(r.id)} ({escape(r.name)}): {r.match}, {r.person_id or 'no person'}, {r.status}",
-                  highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Row %(row)s (%(name)s): %(match)s, %(person)s, %(status)s") % {
+        "row": r.id, "name": r.name, "match": _match_label(r.match, _),
+        "person": r.person_id or _("no person"), "status": _(r.status) if r.status else r.status}), highlight=False)
 
 
 def outcome(ctx: typer.Context, person: Annotated[str, typer.Argument(help="Person id")],
@@ -221,7 +247,9 @@ def outcome(ctx: typer.Context, person: Annotated[str, typer.Argument(help="Pers
     with user_errors():
         event_id = svc.record_outcome(st.engine(), person=person, kind=kind, date=date, actor=st.actor, run=run,
                                       note=note)
-    console.print(f"Recorded {kind} for {person} on {date} (event #{event_id}).", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Recorded %(kind)s for %(person)s on %(date)s (event #%(event)s).") % {
+        "kind": _(kind) if kind else kind, "person": person, "date": date, "event": event_id}), highlight=False)
 
 
 def demo_list(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", "-o")],
@@ -232,7 +260,8 @@ def demo_list(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", "-o
 
     with user_errors():
         n = write_sample_list(state(ctx).engine(), out, size=size, seed=seed)
-    console.print(f"Wrote {n} rows to {out}", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Wrote %(n)d rows to %(out)s") % {"n": n, "out": out}), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
