@@ -58,11 +58,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     def gettext(message: str) -> str:
         return tr.gettext(message) if message else message
 
+    def field_label(code: str) -> str:   # a column's field, named in words
+        return gettext(FIELD_LABELS.get(code) or code)
+
     env: Environment = request.app.state.jinja
     page = env.get_template(template).render(
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
-        field_label=lambda code: gettext(FIELD_LABELS.get(code, code)),   # a column's field, named in words
+        field_label=field_label,
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
         tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},
         can=(lambda perm: user is not None and can(user.principal, perm)),

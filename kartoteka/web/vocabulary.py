@@ -22,7 +22,9 @@ ASSESSMENT = (N_("draft"), N_("submitted"), N_("decided"), N_("recognised"), N_(
 FLAGS = (N_("war_crime"), N_("violence"), N_("terrorism"), N_("collaboration"), N_("treason_espionage"),
          N_("sabotage"), N_("combatant"), N_("incitement"), N_("property"), N_("extremism_designation"),
          N_("religion"), N_("speech"), N_("assembly"), N_("foreign_agent"), N_("military_service"), N_("border"),
-         N_("pretext"), N_("prison"), N_("general_part"), N_("not_in_catalog"), N_("unparsed_charges"))
+         N_("pretext"), N_("prison"), N_("general_part"), N_("not_in_catalog"), N_("unparsed_charges"),
+         N_("court_reliability"), N_("code_undecided"), N_("designated_organisation"), N_("occupation_code"),
+         N_("in_absentia"), N_("administrative"))
 MATCH = (N_("match"), N_("review"), N_("no_match"), N_("same"), N_("different"), N_("unsure"), N_("unknown"))
 FINDINGS = (N_("met"), N_("not_met"), N_("unclear"), N_("excepted"), N_("persecuted_only"), N_("excluded_violence"))
 # Record kinds in the audit log and a person's history (audit_log.entity_type)
