@@ -14,7 +14,8 @@ from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.imports import import_app
-from kartoteka.errors import InvalidInput
+from kartoteka.cli.language import cli_gettext
+from kartoteka.errors import InvalidInput, N_
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -42,53 +43,70 @@ EXPORT_FORMATS = ("csv", "xlsx", "jsonl")  # services.exports.FORMATS, written h
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version."""
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():
         before, after = upgrade_schema(st.engine(check_schema=False))
-        what = "created" if before is None else ("already current" if before == after else f"upgraded from {before}")
-        console.print(f"Schema {what} at revision {after}: {st.settings.db_url}", highlight=False)
+        values = {"before": before, "revision": after, "db": st.settings.db_url}
+        if before is None:
+            done = _("Schema created at revision %(revision)s: %(db)s") % values
+        elif before == after:
+            done = _("Schema already current at revision %(revision)s: %(db)s") % values
+        else:
+            done = _("Schema upgraded from %(before)s at revision %(revision)s: %(db)s") % values
+        console.print(done, highlight=False)
         key = create_secret(st.settings)
         protect_database_file(st.settings)
         if key is not None:
-            console.print(f"Secret key (signs sessions; keep it private): {key}", highlight=False)
+            console.print(_("Secret key (signs sessions; keep it private): %(key)s") % {"key": key}, highlight=False)
 
 
 def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id (or #internal-id)")]) -> None:
     """Print a person: names, cases and charges, status history, assessments and sources."""
     st = state(ctx)
+    _ = cli_gettext()
     with user_errors():   # the operator's reads of confidential records are audited like any other
         d = view_person(st.engine(), system_principal(st.actor), person, via="cli show")
     p = d.person
-    console.print(f"[bold]{escape(d.primary_name)}[/]  id {escape(p['ext_id'])}  (#{p['id']}, version {p['version']}, "
-                  f"{p['sensitivity']})", highlight=False)
-    console.print(escape(f"Gender: {p['gender'] or '?'}   Born: {p['birth_date'] or '?'}   "
-                         f"Citizenship: {p['citizenship'] or '?'}   Region: {p['region'] or '?'}"), highlight=False)
-    names = Table("kind", "name", "surname", "given", "patronymic", "script", "lang", title="Names")
+    console.print(f"[bold]{escape(d.primary_name)}[/]  " + escape(
+        _("id %(id)s  (#%(number)s, version %(version)s, %(sensitivity)s)") % {
+            "id": p["ext_id"], "number": p["id"], "version": p["version"], "sensitivity": p["sensitivity"]}),
+        highlight=False)
+    console.print(escape(_("Gender: %(gender)s   Born: %(born)s   Citizenship: %(citizenship)s   Region: %(region)s") % {
+        "gender": p["gender"] or "?", "born": p["birth_date"] or "?", "citizenship": p["citizenship"] or "?",
+        "region": p["region"] or "?"}), highlight=False)
+    names = Table(_("kind"), _("full name"), _("surname"), _("given"), _("patronymic"), _("script"), _("lang"),
+                  title=_("Names"))
     for n in d.names:
         names.add_row(*(escape(str(n[k] or "")) for k in ("kind", "full", "surname", "given_name", "patronymic", "script", "lang")))
     console.print(names)
     for c in d.cases:
-        console.print(f"[bold]Case {escape(c['ext_id'])}[/] ({escape(c['jurisdiction'])}) {escape(c['articles_text'])}",
+        title = _("Case %(id)s") % {"id": c["ext_id"]}
+        console.print(f"[bold]{escape(title)}[/] ({escape(c['jurisdiction'])}) {escape(c['articles_text'])}",
                       highlight=False)
-        console.print(escape(f"  court: {c['court']}; detained {c['detained_on'] or '?'}; verdict {c['verdict_on'] or '-'}; "
-                             f"sentence: {c['sentence'] or '-'}; facility: {c['facility'] or '-'}; status: {c['status']}"),
-                      highlight=False)
+        console.print("  " + escape(_("court: %(court)s; detained %(detained)s; verdict %(verdict)s; sentence: %(sentence)s; "
+                                      "facility: %(facility)s; status: %(status)s") % {
+            "court": c["court"], "detained": c["detained_on"] or "?", "verdict": c["verdict_on"] or "-",
+            "sentence": c["sentence"] or "-", "facility": c["facility"] or "-", "status": c["status"]}), highlight=False)
         for ch in d.charges.get(c["id"], []):
-            known = "" if ch["in_catalog"] else "  (not in catalog)"
-            console.print(escape(f"    {ch['code']} {ch['article']} part {ch['part'] or '-'} point {ch['point'] or '-'}"
-                                 f"  «{ch['raw']}»{known}"), highlight=False)
+            known = "" if ch["in_catalog"] else "  (" + _("not in catalog") + ")"
+            console.print("    " + escape(_("%(code)s %(article)s part %(part)s point %(point)s") % {
+                "code": ch["code"], "article": ch["article"], "part": ch["part"] or "-", "point": ch["point"] or "-"}
+                + f"  «{ch['raw']}»{known}"), highlight=False)
     if d.events:
-        console.print("[bold]Status history[/]")
+        console.print("[bold]" + escape(_("Status history")) + "[/]")
         for e in d.events:
             console.print(escape(f"  {e['date'] or '?'}  {e['kind']}  {e['note']}"), highlight=False)
     if d.assessments:
-        console.print("[bold]Assessments[/]")
+        console.print("[bold]" + escape(_("Assessments")) + "[/]")
+        undated = _("no date")
         for a in d.assessments:
-            who = (f"decided by {a['origin']} (imported by {a['author']})" if a.get("origin")
-                   else f"reviewer {a['reviewer'] or '-'}")
+            who = (_("decided by %(organisation)s (imported by %(user)s)") % {"organisation": a["origin"],
+                                                                              "user": a["author"]}
+                   if a.get("origin") else _("reviewer %(reviewer)s") % {"reviewer": a["reviewer"] or "-"})
             console.print(escape(f"  {a['definition_id']} {a['definition_version']}: {a['decision'] or '-'} "
-                                 f"({a['state']}, {a['decided_on'] or 'no date'}, {who})"), highlight=False)
+                                 f"({a['state']}, {a['decided_on'] or undated}, {who})"), highlight=False)
     if d.sources:
-        console.print("[bold]Sources[/]")
+        console.print("[bold]" + escape(_("Sources")) + "[/]")
         for s in d.sources:
             console.print(escape(f"  {s['title'] or s['url'] or s['file_path']}  {s['url']}  {s['sha256'][:12]}"), highlight=False)
 
@@ -103,7 +121,9 @@ def history(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The 
         for e in entries:
             console.print_json(json.dumps(e, default=str, ensure_ascii=False))
         return
-    table = Table("when", "who", "record", "action", "field", "before", "after", title=f"History of {person}")
+    _ = cli_gettext()
+    table = Table(_("when"), _("who"), _("record"), _("action"), _("field"), _("before"), _("after"),
+                  title=escape(_("History of %(person)s") % {"person": person}))
     for e in entries:
         table.add_row(f"{e['at']:%Y-%m-%d %H:%M:%S}", escape(e["actor"]), f"{e['entity_type']} #{e['entity_id']}",
                       e["action"], escape(e["field"] or ""), escape((e["before"] or "")[:60]),
@@ -121,13 +141,16 @@ def export(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="persons
     if kind == "ftm":
         return exchange.export_ftm_cmd(ctx, out, audience, organisation, sign)
     st = state(ctx)
+    _ = cli_gettext()
+    label = {"persons": _("Exporting persons"), "cases": _("Exporting cases")}.get(kind, kind)
     with user_errors():
-        with progress_bar(f"Exporting {kind}") as progress:
+        with progress_bar(label) as progress:
             n = export_records(st.engine(), kind=kind, path=out, fmt=fmt or out.suffix.lstrip(".").lower(),
                                progress=progress)
         record_event(st.engine(), actor=st.actor, action="export", entity=kind,
                      detail={"file": out.name, "rows": n})
-        console.print(f"Wrote {n} {kind} to {out}", highlight=False)
+        wrote = _("Wrote %(n)d persons to %(file)s") if kind == "persons" else _("Wrote %(n)d cases to %(file)s")
+        console.print(wrote % {"n": n, "file": out}, highlight=False)
         if sign:
             exchange.sign_and_report(out, sign)
 
@@ -140,17 +163,20 @@ def backup(ctx: typer.Context, file: Path,
         kind = backup_service.backup(st.engine(), file, logical=logical)
         record_event(st.engine(), actor=st.actor, action="backup", entity="database", detail={"file": file.name,
                                                                                              "kind": kind})
-    console.print(f"Backup ({kind}) written to {file}", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Backup (%(kind)s) written to %(file)s") % {"kind": kind, "file": file}, highlight=False)
 
 
 def restore(ctx: typer.Context, file: Path,
             yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False) -> None:
     """Replace the database contents with a backup."""
+    _ = cli_gettext()
     if not yes:
-        typer.confirm(f"Replace everything in the database with {file}?", abort=True)
+        typer.confirm(_("Replace everything in the database with %(file)s?") % {"file": file}, abort=True)
     with user_errors():
         counts = backup_service.restore(state(ctx).engine(check_schema=False), file)
-    console.print(f"Restored from {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), highlight=False)
+    console.print(_("Restored from %(file)s: %(counts)s") % {   # the counts name tables: data
+        "file": file, "counts": ", ".join(f"{k} {v}" for k, v in counts.items() if v)}, highlight=False)
 
 
 def synth(out: Annotated[Path, typer.Option("--out", help="Directory for the files")] = Path("synthetic"),
@@ -160,10 +186,12 @@ def synth(out: Annotated[Path, typer.Option("--out", help="Directory for the fil
     """Write a synthetic registry (persons, cases, assessments) to import; no real person is in it."""
     from kartoteka.synth.registry import write_registry
 
-    with progress_bar("Writing a synthetic registry") as progress:
+    _ = cli_gettext()
+    with progress_bar(_("Writing a synthetic registry")) as progress:
         paths = write_registry(out, persons, seed=seed, fmt=fmt, progress=progress)
+    files = {"persons": _("persons"), "cases": _("cases"), "assessments": _("assessments")}
     for kind, path in paths.items():
-        console.print(f"{kind}: {path}", highlight=False)
+        console.print(f"{files.get(kind, kind)}: {path}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -200,16 +228,17 @@ def add_source_cmd(ctx: typer.Context,
         sid = evidence.add_source(engine, actor=st.actor, media_dir=st.settings.media_dir, url=url, file=file,
                                   title=title, publisher=publisher, accessed_on=accessed, sensitivity=sensitivity)
         for target in cite or []:
-            kind, _, ref = target.partition(":")
+            kind, _colon, ref = target.partition(":")
             if kind == "person":
                 with engine.connect() as conn:
                     entity_id = resolve_person_id(conn, ref)
             elif ref.isdigit():
                 entity_id = int(ref)
             else:
-                raise InvalidInput(f"--cite {target}: use person:ID or {kind}:NUMBER")
+                raise InvalidInput.of(N_("--cite %(target)s: use person:ID or %(kind)s:NUMBER"), target=target, kind=kind)
             evidence.cite(engine, actor=st.actor, source_id=sid, entity_type=kind, entity_id=entity_id)
-    console.print(f"Source #{sid} registered", highlight=False)
+    _ = cli_gettext()
+    console.print(_("Source #%(id)s registered") % {"id": sid}, highlight=False)
 
 
 @evidence_app.command("event")
@@ -227,4 +256,6 @@ def add_event_cmd(ctx: typer.Context, person: Annotated[str, typer.Argument(help
     with user_errors():
         eid = evidence.add_event(st.engine(), actor=st.actor, person=person, kind=kind, date=date, note=note,
                                  source_id=source, case_ext_id=case)
-    console.print(f"Event #{eid} ({kind}) added to {person}", highlight=False)
+    _ = cli_gettext()
+    console.print(escape(_("Event #%(id)s (%(kind)s) added to %(person)s") % {
+        "id": eid, "kind": kind, "person": person}), highlight=False)

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Annotated, TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli import exchange
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.language import cli_gettext
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -45,8 +47,9 @@ def serve(ctx: typer.Context,
         st.engine()  # refuse to start on a database without the current schema
         require_secret(st.settings)  # never sign cookies with a known or missing key
         check_port(host, port)
-        console.print(f"Kartoteka on http://{host}:{port}/  (API reference: /docs)"
-                      + (f", {workers} worker processes" if workers > 1 else ""))
+        _ = cli_gettext()
+        console.print(_("Kartoteka on %(url)s  (API reference: /docs)") % {"url": f"http://{host}:{port}/"}
+                      + (_(", %(n)d worker processes") % {"n": workers} if workers > 1 else ""))
         if workers > 1:  # each worker builds the app from the environment
             os.environ.update({"KARTOTEKA_DB": st.settings.db, "KARTOTEKA_ACTOR": st.settings.actor})
             raise typer.Exit(run_workers(host, port, workers))
@@ -56,7 +59,9 @@ def serve(ctx: typer.Context,
 def _read_password(from_stdin: bool) -> str:
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _ = cli_gettext()
+    password: str = typer.prompt(_("Password"), hide_input=True,
+                                 confirmation_prompt=_("Repeat for confirmation"))
     return password
 
 
@@ -72,7 +77,8 @@ def user_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Usern
     with user_errors():
         user = user_service.create_user(st.engine(), username=name, password=_read_password(password_stdin),
                                         role=role, language=language, actor=st.actor)
-    console.print(f"Added {user.username} ({user.role})")
+    _ = cli_gettext()
+    console.print(escape(_("Added %(user)s (%(role)s)") % {"user": user.username, "role": user.role}))
 
 
 @user_app.command("list")
@@ -81,10 +87,12 @@ def user_list(ctx: typer.Context) -> None:
     st = state(ctx)
     with user_errors():
         rows = user_service.list_users(st.engine())
-    table = Table("username", "role", "language", "active", "locked until", "two-factor")
+    _ = cli_gettext()
+    table = Table(_("username"), _("role"), _("language"), _("active"), _("locked until"), _("two-factor"))
     for u in rows:
-        table.add_row(u.username, u.role, u.language, "yes" if u.active else "no",
-                      f"{u.locked_until:%Y-%m-%d %H:%M}" if u.locked_until else "", "on" if u.totp_enabled else "off")
+        table.add_row(escape(u.username), u.role, u.language, _("yes") if u.active else _("no"),
+                      f"{u.locked_until:%Y-%m-%d %H:%M}" if u.locked_until else "",
+                      _("on") if u.totp_enabled else _("off"))
     console.print(table)
 
 
@@ -94,7 +102,8 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="U
     st = state(ctx)
     with user_errors():
         user_service.update_user(st.engine(), username=name, actor=st.actor, active=False)
-    console.print(f"Disabled {name}")
+    _ = cli_gettext()
+    console.print(escape(_("Disabled %(user)s") % {"user": name}))
 
 
 @user_app.command("password")
@@ -104,14 +113,15 @@ def user_password(ctx: typer.Context, name: Annotated[str, typer.Argument(help="
                   ) -> None:
     """Change your own password (asks for the current one); your sessions and API tokens end."""
     st = state(ctx)
+    _ = cli_gettext()
     if password_stdin or not sys.stdin.isatty():
         current, new = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
     else:
-        current = typer.prompt("Current password", hide_input=True)
-        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        current = typer.prompt(_("Current password"), hide_input=True)
+        new = typer.prompt(_("New password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation"))
     with user_errors():
         user_service.change_own_password(st.engine(), username=name, current=current, new=new)
-    console.print(f"Password of {name} changed; their sessions and API tokens have ended")
+    console.print(escape(_("Password of %(user)s changed; their sessions and API tokens have ended") % {"user": name}))
 
 
 @user_app.command("reset-password")
@@ -122,7 +132,9 @@ def user_reset_password(ctx: typer.Context, name: Annotated[str, typer.Argument(
     st = state(ctx)
     with user_errors():
         user_service.update_user(st.engine(), username=name, actor=st.actor, password=_read_password(password_stdin))
-    console.print(f"New password set for {name}; their sessions and API tokens have ended")
+    _ = cli_gettext()
+    console.print(escape(_("New password set for %(user)s; their sessions and API tokens have ended")
+                         % {"user": name}))
 
 
 @user_app.command("enable")
@@ -131,7 +143,8 @@ def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Us
     st = state(ctx)
     with user_errors():
         user_service.update_user(st.engine(), username=name, actor=st.actor, active=True)
-    console.print(f"Enabled {name}")
+    _ = cli_gettext()
+    console.print(escape(_("Enabled %(user)s") % {"user": name}))
 
 
 @user_app.command("totp-off")
@@ -142,7 +155,8 @@ def user_totp_off(ctx: typer.Context, name: Annotated[str, typer.Argument(help="
     st = state(ctx)
     with user_errors():
         totp.disable(st.engine(), username=name, actor=st.actor)
-    console.print(f"Two-factor sign-in of {name} turned off")
+    _ = cli_gettext()
+    console.print(escape(_("Two-factor sign-in of %(user)s turned off") % {"user": name}))
 
 
 @user_app.command("require-totp")
@@ -154,7 +168,9 @@ def user_require_totp(ctx: typer.Context, role: Annotated[str, typer.Argument(he
     st = state(ctx)
     with user_errors():
         totp.set_role_policy(st.engine(), role=role, require_totp=not off, actor=st.actor)
-    console.print(f"Two-factor sign-in {'no longer required' if off else 'required'} for {role}")
+    _ = cli_gettext()
+    done = _("Two-factor sign-in no longer required for %(role)s") if off else _("Two-factor sign-in required for %(role)s")
+    console.print(escape(done % {"role": role}))
 
 
 @token_app.command("create")
@@ -178,8 +194,12 @@ def publish(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=
         record_event(st.engine(), actor=st.actor, action="publish", entity="registry",
                      detail={"persons": report.persons, "cases": report.cases, "sources": report.sources})
         n = write_recognitions(st.engine(), out=out, organisation=organisation) if recognitions else 0
-        console.print(f"Published {report.persons} persons, {report.cases} cases, {report.sources} sources"
-                      + (f", {n} recognitions" if recognitions else "") + f" to {out}")
+        _ = cli_gettext()
+        counts = {"persons": report.persons, "cases": report.cases, "sources": report.sources, "n": n, "out": out}
+        console.print(escape((_("Published %(persons)d persons, %(cases)d cases, %(sources)d sources, %(n)d recognitions "
+                                "to %(out)s") if recognitions
+                              else _("Published %(persons)d persons, %(cases)d cases, %(sources)d sources to %(out)s"))
+                             % counts))
         if sign:
             exchange.sign_and_report(out, sign)
 
