@@ -77,10 +77,12 @@ def write_round(engine: Engine, directory: Path, *, seed: int = 7, size: int = 4
         return [p for p in people if p["ext_id"] in held and held[p["ext_id"]]["held_by"] == party
                 and (states is None or held[p["ext_id"]]["custody"] in states)]
 
+    def some(found: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:   # a small registry has fewer
+        return rng.sample(found, min(k, len(found)))
+
     in_ru = pool("RU", {"serving_sentence", "pretrial", "held_without_charge", "location_unknown", "house_arrest"})
-    ua_asks = rng.sample(in_ru, min(size, len(in_ru)))
-    ua_asks += rng.sample(pool("RU", {"exchanged", "released"}), 2) + rng.sample(pool("UA"), 2)
-    ru_asks = rng.sample(pool("UA"), min(size // 2, len(pool("UA")))) + rng.sample(in_ru, 2)
+    ua_asks = some(in_ru, size) + some(pool("RU", {"exchanged", "released"}), 2) + some(pool("UA"), 2)
+    ru_asks = some(pool("UA"), size // 2) + some(in_ru, 2)
     _list(paths["ua"], rng, ua_asks, "політв'язень", "так", 3, seed + 11)
     _list(paths["ru"], rng, ru_asks, "политзаключенный", "да", 2, seed + 12)
     return paths
