@@ -19,8 +19,8 @@ if TYPE_CHECKING:   # loaded when a command runs, so that --help stays fast
 
     from kartoteka.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)   # ":x:" in a name or a file is text, not an emoji
+err_console = Console(stderr=True, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

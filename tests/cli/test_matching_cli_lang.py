@@ -59,3 +59,9 @@ def test_english_stays_english(registry: Db, tmp_path: Path, monkeypatch: pytest
     text = out.read_text("utf-8")
     assert "surname" in text and "birth date '31.02.1961' not understood" in text
     assert "surname" in json.loads(run_cli(registry, "duplicates", "--json"))[0]["explanation"]
+
+
+def test_colons_in_what_a_user_typed_stay_text(registry: Db) -> None:
+    """Rich would turn ":x:" into an emoji; what a user typed (or a file holds) is printed as written."""
+    said = run_cli(registry, "search", "Nobody :x: :thumbs_up:")
+    assert ":x: :thumbs_up:" in said and "❌" not in said
