@@ -139,7 +139,7 @@ class InvalidInput(KartotekaError):
         self.errors: list[RowError] = list(errors or [])
         detail = "".join(f"\n  {e}" for e in self.errors[:200])
         more = f"\n  ... and {len(self.errors) - 200} more" if len(self.errors) > 200 else ""
-        super().__init__(message + detail + more)
+        super().__init__(message + detail + more if detail or more else message)   # a lone Message stays one
 
     def headline(self) -> str:
         if isinstance(self.message, Message) and "\n" not in self.message:

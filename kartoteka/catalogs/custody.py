@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kartoteka.catalogs.loader import _validate, data_dir
 from kartoteka.catalogs.models import _Sourced
+from kartoteka.errors import N_, Message
 
 
 class _Labels(BaseModel):
@@ -72,8 +73,8 @@ def normalise_party(text: str) -> str:
     head, _, region = raw.partition(":")
     value = f"OCC:{region.strip()}" if head.strip().upper() == "OCC" and region.strip() else raw.upper()
     if not PARTY.match(value):
-        raise ValueError(f"'{text}' is not a detaining party (a two-letter state code such as RU, BY, UA, "
-                         "or OCC:<region> for an occupation authority)")
+        raise ValueError(Message(N_("'%(text)s' is not a detaining party (a two-letter state code such as RU, BY, UA, "
+                                    "or OCC:<region> for an occupation authority)"), text=text))
     return value
 
 

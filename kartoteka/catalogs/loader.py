@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from kartoteka.catalogs.models import (
     CODES, Article, CodeCatalog, Definition, Organisation, OrganisationCatalog, ScreeningRules,
 )
-from kartoteka.errors import KartotekaError, NotFound
+from kartoteka.errors import N_, KartotekaError, NotFound
 
 
 class CatalogError(KartotekaError):
@@ -47,7 +47,8 @@ def load_definitions() -> dict[str, Definition]:
     for path in sorted((data_dir() / "definitions").glob("*.yaml")):
         definition: Definition = _validate(Definition, path)
         if definition.id != path.stem:
-            raise CatalogError(f"{path}: id '{definition.id}' does not match the file name")
+            raise CatalogError.of(N_("%(file)s: id '%(id)s' does not match the file name"), file=str(path),
+                                     id=definition.id)
         found[definition.id] = definition
     return found
 
@@ -59,7 +60,8 @@ def definition_ids() -> set[str]:
 def get_definition(definition_id: str) -> Definition:
     definitions = load_definitions()
     if definition_id not in definitions:
-        raise NotFound(f"unknown definition '{definition_id}' (known: {', '.join(sorted(definitions))})")
+        raise NotFound.of(N_("unknown definition '%(definition)s' (known: %(known)s)"), definition=definition_id,
+                          known=", ".join(sorted(definitions)))
     return definitions[definition_id]
 
 
@@ -71,17 +73,19 @@ def load_code(code: str) -> CodeCatalog:
 @lru_cache(maxsize=None)
 def _load_code(code: str) -> CodeCatalog:
     if code not in CODES:
-        raise NotFound(f"no catalog for code '{code}' (known: {', '.join(CODES)})")
+        raise NotFound.of(N_("no catalog for code '%(code)s' (known: %(known)s)"), code=code, known=", ".join(CODES))
     path = data_dir() / "codes" / f"{code.lower()}.yaml"
     catalog: CodeCatalog = _validate(CodeCatalog, path)
     if catalog.code != code:
-        raise CatalogError(f"{path}: code '{catalog.code}' does not match the file name")
+        raise CatalogError.of(N_("%(file)s: code '%(code)s' does not match the file name"), file=str(path),
+                              code=catalog.code)
     known = set(load_screening_rules().tags)
     for article in catalog.articles:
         used = set(article.tags).union(*(p.tags or [] for p in article.parts.values()))
         unknown = used - known
         if unknown:
-            raise CatalogError(f"{path}: {code} {article.article}: unknown tags {', '.join(sorted(unknown))}")
+            raise CatalogError.of(N_("%(file)s: %(code)s %(article)s: unknown tags %(tags)s"), file=str(path),
+                                  code=code, article=article.article, tags=", ".join(sorted(unknown)))
     return catalog
 
 
@@ -115,5 +119,6 @@ def load_organisations() -> dict[str, Organisation]:
     for org in catalog.organisations:
         unknown = set(org.tags) - known
         if unknown:
-            raise CatalogError(f"{path}: {org.id}: unknown tags {', '.join(sorted(unknown))}")
+            raise CatalogError.of(N_("%(file)s: %(id)s: unknown tags %(tags)s"), file=str(path), id=org.id,
+                                  tags=", ".join(sorted(unknown)))
     return {o.id: o for o in catalog.organisations}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from kartoteka.errors import KartotekaError
+from kartoteka.errors import N_, KartotekaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -75,8 +75,8 @@ def require_current(engine: Engine) -> None:
     """Refuse to work on a database whose schema is missing or older than this code."""
     rev = current_revision(engine)
     if rev is None:
-        raise KartotekaError(f"The database {engine.url.render_as_string(hide_password=True)} has no "
-                             "Kartoteka schema yet: run `kartoteka init` first")
+        raise KartotekaError.of(N_("The database %(url)s has no Kartoteka schema yet: run `kartoteka init` first"),
+                                 url=engine.url.render_as_string(hide_password=True))
     if rev != head_revision():
-        raise KartotekaError(f"The database schema is at {rev}, this Kartoteka needs {head_revision()}: "
-                             "run `kartoteka init` to upgrade")
+        raise KartotekaError.of(N_("The database schema is at %(revision)s, this Kartoteka needs %(head)s: run "
+                                    "`kartoteka init` to upgrade"), revision=rev, head=head_revision())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.vetting_model import VetReport
 
 FORMATS = ("html", "csv", "xlsx", "pdf")
@@ -27,7 +27,8 @@ def exporter(fmt: str) -> Exporter:
     if fmt == "htm":
         fmt = "html"
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown report format '{fmt}' (use {', '.join(FORMATS)})")
+        raise InvalidInput.of(N_("unknown report format '%(format)s' (use %(formats)s)"), format=fmt,
+                              formats=", ".join(FORMATS))
     module = import_module(f"kartoteka.reports.{fmt}")
     return Exporter(fmt, module.MEDIA_TYPE, module.SUFFIX, module.render)
 

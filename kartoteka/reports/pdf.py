@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kartoteka.errors import KartotekaError
+from kartoteka.errors import N_, KartotekaError
 from kartoteka.settings import get_settings
 from kartoteka.reports import common
 from kartoteka.reports.fingerprint import report_fingerprint
@@ -33,9 +33,9 @@ def font_dir() -> Path:
     for d in [*dirs, *FONT_DIRS]:
         if (Path(d) / FONT_FILES[""]).is_file():
             return Path(d)
-    raise KartotekaError("PDF reports need the DejaVu Sans font (DejaVuSans.ttf, DejaVuSans-Bold.ttf): install "
-                         "Debian's fonts-dejavu-core (`make install` does) or set KARTOTEKA_FONT_DIR to a "
-                         "directory that holds them")
+    raise KartotekaError.of(N_("PDF reports need the DejaVu Sans font (DejaVuSans.ttf, DejaVuSans-Bold.ttf): "
+                                "install Debian's fonts-dejavu-core (`make install` does) or set "
+                                "KARTOTEKA_FONT_DIR to a directory that holds them"))
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ from sqlalchemy import Column, ColumnElement, Engine, bindparam, select, true
 
 from kartoteka.db.audit import event_row, log_reads
 from kartoteka.db.tables import persons, sources
-from kartoteka.errors import N_, Forbidden, NotFound, entity_word, no_record
+from kartoteka.errors import N_, Forbidden, Message, NotFound, entity_word, no_record
 from kartoteka.services.persons import PersonDetail, load_person, person_history, resolve_person_id
 from kartoteka.services.rounds import RunDiff, diff_reports, diff_runs
 from kartoteka.services.runs import RunRef, get_run, list_runs
@@ -43,7 +43,7 @@ class Principal:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ValueError(f"unknown role '{self.role}' (use {', '.join(ROLES)})")
+            raise ValueError(Message(N_("unknown role '%(role)s' (use %(roles)s)"), role=self.role, roles=", ".join(ROLES)))
 
 
 def system_principal(actor: str) -> Principal:
@@ -68,7 +68,8 @@ def can(principal: Principal, permission: str) -> bool:
 def require(principal: Principal, permission: str) -> None:
     """Raise Forbidden unless the principal's role grants ``permission``."""
     if not can(principal, permission):
-        raise Forbidden(f"your role ({principal.role}) may not {permission}")
+        raise Forbidden.of(N_("your role (%(role)s) may not %(permission)s"), role=Message(principal.role),
+                           permission=permission)
 
 
 def visible_clause(principal: Principal, column: Column[Any]) -> ColumnElement[bool]:

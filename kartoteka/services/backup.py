@@ -33,7 +33,7 @@ from kartoteka.db.audit import drain_spool
 from kartoteka.db.schema import current_revision
 from kartoteka.db.spool import renew
 from kartoteka.db.tables import metadata
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.backup_check import DUMP_FORMAT, check_sqlite_file, coerce_row, expected_columns, read_dump
 from kartoteka.services.files import FILE_MODE, private_dir, private_file
 
@@ -45,7 +45,7 @@ _AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400
 def _sqlite_path(engine: Engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
-        raise InvalidInput("backup of an in-memory SQLite database is not possible")
+        raise InvalidInput.of(N_("backup of an in-memory SQLite database is not possible"))
     return database
 
 
@@ -133,7 +133,7 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
     schema.
     """
     if not source.is_file():
-        raise InvalidInput(f"{source}: no such backup file")
+        raise InvalidInput.of(N_("%(file)s: no such backup file"), file=str(source))
     if engine.dialect.name == "sqlite" and drain_spool(engine, wait=30.0):
         renew(engine)   # readers' spooled entries stay with the database being replaced (db/spool.py)
     with source.open("rb") as fh:
@@ -145,7 +145,8 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
         return _replace_all(engine, _sqlite_rows(source))
     if magic.startswith(GZIP_MAGIC):
         return _replace_all(engine, read_dump(source))
-    raise InvalidInput(f"{source}: not a Kartoteka backup (neither a SQLite file nor a gzipped dump)")
+    raise InvalidInput.of(N_("%(file)s: not a Kartoteka backup (neither a SQLite file nor a gzipped dump)"),
+                          file=str(source))
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -165,7 +166,8 @@ def _swap_sqlite(engine: Engine, source: Path, counts: dict[str, int]) -> dict[s
         src.backup(live)
         if live.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _counts(live) != counts:
             aside.backup(live)
-            raise InvalidInput(f"{source.name}: the restored copy did not verify; the database was put back")
+            raise InvalidInput.of(N_("%(file)s: the restored copy did not verify; the database was put back"),
+                                      file=source.name)
     finally:
         src.close()
         aside.close()
@@ -201,8 +203,8 @@ def _replace_all(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> dict[
             found = {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                      for t in metadata.sorted_tables}
             if found != expected:
-                raise InvalidInput("the restored rows did not verify; nothing was changed")
+                raise InvalidInput.of(N_("the restored rows did not verify; nothing was changed"))
     except (DBAPIError, StatementError) as exc:
-        raise InvalidInput(f"the backup's rows are refused by the database ({type(exc.orig or exc).__name__}); "
-                           "nothing was changed") from None
+        raise InvalidInput.of(N_("the backup's rows are refused by the database (%(error)s); nothing was changed"),
+                              error=type(exc.orig or exc).__name__) from None
     return expected

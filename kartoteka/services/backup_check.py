@@ -23,7 +23,7 @@ from sqlalchemy import DateTime
 
 from kartoteka.db.schema import head_revision
 from kartoteka.db.tables import metadata
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput, Message
 
 DUMP_FORMAT = 2     # 2: header with tables, manifest with row counts and checksum at the end
 
@@ -37,35 +37,41 @@ def check_sqlite_file(source: Path) -> dict[str, int]:
     try:
         probe = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
-        raise InvalidInput(f"{source.name}: not a readable SQLite file ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable SQLite file (%(error)s)"), file=source.name,
+                              error=str(exc)) from None
     try:
         ok = probe.execute("PRAGMA integrity_check").fetchall()
         if ok != [("ok",)]:
-            raise InvalidInput(f"{source.name}: the backup fails SQLite's integrity check ({ok[0][0]})")
+            raise InvalidInput.of(N_("%(file)s: the backup fails SQLite's integrity check (%(error)s)"),
+                                  file=source.name, error=str(ok[0][0]))
         tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "alembic_version" not in tables:
-            raise InvalidInput(f"{source.name}: not a Kartoteka database (no schema revision)")
+            raise InvalidInput.of(N_("%(file)s: not a Kartoteka database (no schema revision)"), file=source.name)
         revs = sorted(str(r[0]) for r in probe.execute("SELECT version_num FROM alembic_version"))
         _check_revision(source, "+".join(revs) or None)
         for name, columns in expected_columns().items():
             if name not in tables:
-                raise InvalidInput(f"{source.name}: not a Kartoteka database (table '{name}' is missing)")
+                raise InvalidInput.of(N_("%(file)s: not a Kartoteka database (table '%(table)s' is missing)"),
+                                      file=source.name, table=name)
             found = {r[1] for r in probe.execute(f'PRAGMA table_info("{name}")')}
             if found != columns:
-                raise InvalidInput(f"{source.name}: table '{name}' has other columns than Kartoteka's "
-                                   f"(missing {sorted(columns - found)}, extra {sorted(found - columns)})")
+                raise InvalidInput.of(N_("%(file)s: table '%(table)s' has other columns than Kartoteka's "
+                                         "(missing %(missing)s, extra %(extra)s)"), file=source.name, table=name,
+                                      missing=str(sorted(columns - found)), extra=str(sorted(found - columns)))
         return {name: int(probe.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
                 for name in expected_columns()}
     except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{source.name}: not a readable Kartoteka database ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: not a readable Kartoteka database (%(error)s)"), file=source.name,
+                              error=str(exc)) from None
     finally:
         probe.close()
 
 
 def _check_revision(source: Path, revision: object) -> None:
     if revision != head_revision():
-        raise InvalidInput(f"{source.name}: backup schema {revision or 'unknown'} differs from {head_revision()}; "
-                           "restore it with the Kartoteka version that made it")
+        raise InvalidInput.of(N_("%(file)s: backup schema %(revision)s differs from %(head)s; restore it with the "
+                                 "Kartoteka version that made it"), file=source.name,
+                              revision=str(revision) if revision else Message(N_("unknown")), head=head_revision())
 
 
 def coerce_row(table: str, row: dict[str, Any], where: str) -> dict[str, Any]:
@@ -76,7 +82,8 @@ def coerce_row(table: str, row: dict[str, Any], where: str) -> dict[str, Any]:
             try:
                 out[col.name] = dt.datetime.fromisoformat(value)
             except ValueError:
-                raise InvalidInput(f"{where}: '{col.name}' is not a date and time") from None
+                raise InvalidInput.of(N_("%(where)s: '%(column)s' is not a date and time"), where=where,
+                                      column=col.name) from None
     return out
 
 
@@ -90,35 +97,41 @@ def read_dump(source: Path) -> dict[str, list[dict[str, Any]]]:
         with gzip.open(source, "rb") as fh:
             head = _json(fh.readline(), source, 1)
             if not isinstance(head, dict) or head.get("kartoteka_backup") != DUMP_FORMAT:
-                raise InvalidInput(f"{source.name}: not a Kartoteka dump of format {DUMP_FORMAT}")
+                raise InvalidInput.of(N_("%(file)s: not a Kartoteka dump of format %(format)d"), file=source.name,
+                                      format=DUMP_FORMAT)
             _check_revision(source, head.get("revision"))
             if sorted(head.get("tables") or []) != sorted(columns):
-                raise InvalidInput(f"{source.name}: the dump's tables differ from Kartoteka's")
+                raise InvalidInput.of(N_("%(file)s: the dump's tables differ from Kartoteka's"), file=source.name)
             for line_no, line in enumerate(fh, start=2):
                 if manifest is not None:
-                    raise InvalidInput(f"{source.name}: line {line_no}: data after the manifest")
+                    raise InvalidInput.of(N_("%(file)s: line %(line)d: data after the manifest"), file=source.name,
+                                          line=line_no)
                 item = _json(line, source, line_no)
                 if isinstance(item, dict) and "manifest" in item:
                     manifest = item["manifest"]
                     continue
-                where = f"{source.name}: line {line_no}"
+                where = Message(N_("%(file)s: line %(line)d"), file=source.name, line=line_no)
                 if not isinstance(item, dict) or item.get("t") not in rows or not isinstance(item.get("r"), dict):
-                    raise InvalidInput(f"{where}: not a row of a Kartoteka table")
+                    raise InvalidInput.of(N_("%(where)s: not a row of a Kartoteka table"), where=where)
                 extra = set(item["r"]) - columns[item["t"]]
                 if extra:
-                    raise InvalidInput(f"{where}: table '{item['t']}' has no column {sorted(extra)[0]!r}")
+                    raise InvalidInput.of(N_("%(where)s: table '%(table)s' has no column %(column)s"), where=where,
+                                          table=item["t"], column=repr(sorted(extra)[0]))
                 digest.update(line)
                 rows[item["t"]].append(coerce_row(item["t"], item["r"], where))
     except (OSError, EOFError, zlib.error) as exc:
-        raise InvalidInput(f"{source.name}: unreadable or truncated dump ({exc})") from None
+        raise InvalidInput.of(N_("%(file)s: unreadable or truncated dump (%(error)s)"), file=source.name,
+                              error=str(exc)) from None
     if not isinstance(manifest, dict):
-        raise InvalidInput(f"{source.name}: the dump has no manifest at its end: it is cut short or was not "
-                           "written by `kartoteka backup`")
+        raise InvalidInput.of(N_("%(file)s: the dump has no manifest at its end: it is cut short or was not "
+                                 "written by `kartoteka backup`"), file=source.name)
     counts = {name: len(r) for name, r in rows.items()}
     if manifest.get("rows") != counts:
-        raise InvalidInput(f"{source.name}: the manifest's row counts differ from the rows in the dump")
+        raise InvalidInput.of(N_("%(file)s: the manifest's row counts differ from the rows in the dump"),
+                              file=source.name)
     if manifest.get("sha256") != digest.hexdigest():
-        raise InvalidInput(f"{source.name}: the dump's checksum does not match its manifest (changed or damaged)")
+        raise InvalidInput.of(N_("%(file)s: the dump's checksum does not match its manifest (changed or damaged)"),
+                              file=source.name)
     return rows
 
 
@@ -126,4 +139,5 @@ def _json(line: bytes, source: Path, line_no: int) -> Any:
     try:
         return json.loads(line)
     except (ValueError, RecursionError):
-        raise InvalidInput(f"{source.name}: line {line_no}: not valid JSON (a damaged dump)") from None
+        raise InvalidInput.of(N_("%(file)s: line %(line)d: not valid JSON (a damaged dump)"), file=source.name,
+                              line=line_no) from None

@@ -20,7 +20,7 @@ from kartoteka.catalogs.custody import load_categories, load_custody_vocabulary,
 from kartoteka.db import audit
 from kartoteka.db.tables import custody, person_categories, persons, recognitions, sources
 from kartoteka.domain.dates import parse_partial_date
-from kartoteka.errors import Forbidden, InvalidInput
+from kartoteka.errors import N_, Forbidden, InvalidInput, Message, reason_of
 from kartoteka.services.persons import resolve_person_id
 
 CHUNK = 5000
@@ -98,13 +98,15 @@ def _date(text: str, what: str) -> str | None:
     try:
         return parse_partial_date(text.strip()).iso() if text.strip() else None
     except ValueError as exc:
-        raise InvalidInput(f"{what}: '{text}' is not a date ({exc})") from exc
+        raise InvalidInput.of(N_("%(what)s: '%(text)s' is not a date (%(error)s)"), what=Message(what), text=text,
+                              error=reason_of(exc)) from exc
 
 
 def check_state(state: str) -> str:
     value = state.strip().lower().replace(" ", "_").replace("-", "_")
     if value not in load_custody_vocabulary().states:
-        raise InvalidInput(f"'{state}' is not a custody state (use {', '.join(load_custody_vocabulary().states)})")
+        raise InvalidInput.of(N_("'%(state)s' is not a custody state (use %(states)s)"), state=state,
+                              states=", ".join(load_custody_vocabulary().states))
     return value
 
 
@@ -112,18 +114,21 @@ def check_party(text: str) -> str:
     try:
         return normalise_party(text)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(reason_of(exc)) from exc
 
 
 def check_category(category: str, definition_id: str) -> tuple[str, str]:
     value = category.strip().lower().replace(" ", "_")
     found = load_categories().get(value)
     if found is None:
-        raise InvalidInput(f"'{category}' is not a category (use {', '.join(load_categories())})")
+        raise InvalidInput.of(N_("'%(category)s' is not a category (use %(categories)s)"), category=category,
+                              categories=", ".join(load_categories()))
     if definition_id and definition_id not in definition_ids():
-        raise InvalidInput(f"unknown definition '{definition_id}' (known: {', '.join(definition_ids())})")
+        raise InvalidInput.of(N_("unknown definition '%(definition)s' (known: %(known)s)"), definition=definition_id,
+                              known=", ".join(definition_ids()))
     if found.needs_definition and not definition_id:
-        raise InvalidInput(f"the category '{value}' names the definition it is under (e.g. guidelines-2013)")
+        raise InvalidInput.of(N_("the category '%(category)s' names the definition it is under (e.g. guidelines-2013)"),
+                              category=value)
     return value, definition_id
 
 
@@ -142,7 +147,7 @@ def custody_values(*, held_by: str, state: str, place: str = "", since: str = ""
                    note: str = "") -> dict[str, Any]:
     """Checked column values of a custody record (without its sources)."""
     return {"held_by": check_party(held_by), "state": check_state(state), "place": place.strip(),
-            "since": _date(since, "since"), "confirmed_on": _date(confirmed_on, "confirmed on"), "note": note.strip()}
+            "since": _date(since, N_("since")), "confirmed_on": _date(confirmed_on, N_("confirmed on")), "note": note.strip()}
 
 
 def insert_custody(conn: Connection, *, person_id: int, values: dict[str, Any], actor: str, source: str = "",
@@ -176,22 +181,23 @@ def set_category(engine: Engine, *, person: str | int, category: str, actor: str
 
 def check_recognition_role(role: str) -> None:
     if role not in RECOGNITION_ROLES:
-        raise Forbidden(f"only a reviewer or an administrator records or imports recognitions and decisions "
-                        f"(your role: {role})")
+        raise Forbidden.of(N_("only a reviewer or an administrator records or imports recognitions and decisions "
+                                "(your role: %(role)s)"), role=Message(role) if role else role)
 
 
 def recognition_values(*, organisation: str, statement: str, stated_on: str, definition_id: str = "",
                        note: str = "") -> dict[str, Any]:
     if not organisation.strip():
-        raise InvalidInput("a recognition names the organisation that published it")
+        raise InvalidInput.of(N_("a recognition names the organisation that published it"))
     if not statement.strip():
-        raise InvalidInput("a recognition names its statement (a URL or a document)")
+        raise InvalidInput.of(N_("a recognition names its statement (a URL or a document)"))
     if not stated_on.strip():
-        raise InvalidInput("a recognition has the date of its statement")
+        raise InvalidInput.of(N_("a recognition has the date of its statement"))
     if definition_id and definition_id not in definition_ids():
-        raise InvalidInput(f"unknown definition '{definition_id}' (known: {', '.join(definition_ids())})")
+        raise InvalidInput.of(N_("unknown definition '%(definition)s' (known: %(known)s)"), definition=definition_id,
+                              known=", ".join(definition_ids()))
     return {"organisation": organisation.strip()[:300], "statement": statement.strip(),
-            "stated_on": _date(stated_on, "statement date"), "definition_id": definition_id, "note": note.strip()}
+            "stated_on": _date(stated_on, N_("statement date")), "definition_id": definition_id, "note": note.strip()}
 
 
 def add_recognition(engine: Engine, *, person: str | int, organisation: str, statement: str, stated_on: str,

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, select
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
-from kartoteka.errors import ErrorCollector, InvalidInput, RowError, reason_of
+from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, RowError, reason_of
 from kartoteka.services import custody as svc
 from kartoteka.services import value_mappings as vm
 from kartoteka.tabular.cells import unneutralise
@@ -45,7 +45,8 @@ def _finish(problems: list[RowError], errors: ErrorCollector, path: Path, dry_ru
     """Roll the whole file back when a row is bad (listing every one), or after a dry run."""
     errors.errors.extend(problems)
     if errors.errors:
-        raise InvalidInput(f"{path.name}: {len(errors.errors)} problem(s); nothing was imported", errors.errors)
+        raise InvalidInput(Message(N_("%(file)s: %(n)d problem(s); nothing was imported"), file=path.name,
+                                     n=len(errors.errors)), errors.errors)
     if dry_run:
         raise _DryRun()
 
@@ -68,7 +69,8 @@ def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, fi
     fields = found_fields(kind, headers, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:
-        raise InvalidInput(f"{filename}: no column for {', '.join(missing)} (columns: {', '.join(headers)})")
+        raise InvalidInput.of(N_("%(file)s: no column for %(missing)s (columns: %(columns)s)"), file=filename,
+                              missing=", ".join(missing), columns=", ".join(headers))
     return fields
 
 
@@ -90,7 +92,8 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
     confirmed = value_map or {}
     for vocabulary, pairs in confirmed.items():
         if vocabulary not in ("custody", "category"):
-            raise InvalidInput(f"unknown vocabulary '{vocabulary}' (use custody or category)")
+            raise InvalidInput.of(N_("unknown vocabulary '%(vocabulary)s' (use custody or category)"),
+                                  vocabulary=vocabulary)
         vm.check_values(vocabulary, pairs)
     maps = {v: {**vm.recall(engine, organisation=source, vocabulary=v), **confirmed.get(v, {})}
             for v in ("custody", "category")}
@@ -119,7 +122,7 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
                  errors: ErrorCollector, maps: dict[str, dict[str, str]]) -> None:
     ext = _cell(raw, fields, "person_id")
     if ext not in known:
-        errors.add(row_no, fields["person_id"], f"person '{ext}' is not in the registry")
+        errors.add(row_no, fields["person_id"], Message(N_("person '%(person)s' is not in the registry"), person=ext))
         return
     pid = known[ext]
     try:
@@ -172,7 +175,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                 report.rows += 1
                 ext = _cell(raw, fields, "person_id")
                 if ext not in known:
-                    errors.add(row_no, fields["person_id"], f"person '{ext}' is not in the registry")
+                    errors.add(row_no, fields["person_id"], Message(N_("person '%(person)s' is not in the registry"), person=ext))
                     continue
                 try:
                     values: dict[str, Any] = svc.recognition_values(
@@ -180,7 +183,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                         stated_on=_cell(raw, fields, "stated_on"), definition_id=_cell(raw, fields, "definition"),
                         note=_cell(raw, fields, "note"))
                 except InvalidInput as exc:
-                    errors.add(row_no, fields["organisation"], str(exc))
+                    errors.add(row_no, fields["organisation"], reason_of(exc))
                     continue
                 key = (known[ext], values["organisation"], values["statement"])
                 if key in seen:

@@ -13,11 +13,11 @@ from kartoteka.db import audit
 from kartoteka.db.tables import cases, citations, sources, status_events
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import parse_sensitivity
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, Message, NotFound, no_record, reason_of
 from kartoteka.services.files import private_dir, private_file
 from kartoteka.services.persons import resolve_person_id
 
-SOURCE_URL_RULE = "a source address must start with http:// or https:// (or store the file itself)"
+SOURCE_URL_RULE = N_("a source address must start with http:// or https:// (or store the file itself)")
 
 EVENT_KINDS = ("detained", "charged", "convicted", "transferred", "released", "exchanged", "deported",
                "died", "disappeared")
@@ -31,7 +31,7 @@ def check_source_url(url: str) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() or ord(c) < 32
                                                                                  for c in text):
-        raise InvalidInput(SOURCE_URL_RULE)
+        raise InvalidInput(Message(SOURCE_URL_RULE))
     return text
 
 
@@ -40,7 +40,7 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
                sensitivity: str = "internal") -> int:
     """Register a source. A file is copied into ``media_dir`` under its sha256, so it cannot change."""
     if not url and file is None:
-        raise InvalidInput("a source needs a URL or a file")
+        raise InvalidInput.of(N_("a source needs a URL or a file"))
     if url:
         url = check_source_url(url)
     values = {"url": url.strip(), "title": title.strip(), "publisher": publisher.strip(),
@@ -48,7 +48,7 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
               "sensitivity": parse_sensitivity(sensitivity).value, "file_path": "", "sha256": ""}
     if file is not None:
         if not file.is_file():
-            raise InvalidInput(f"{file}: no such file")
+            raise InvalidInput.of(N_("%(file)s: no such file"), file=str(file))
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         target = media_dir / digest[:2] / f"{digest}{file.suffix.lower()}"
         private_dir(target.parent)
@@ -61,10 +61,11 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
 
 def cite(engine: Engine, *, actor: str, source_id: int, entity_type: str, entity_id: int, note: str = "") -> None:
     if entity_type not in CITABLE:
-        raise InvalidInput(f"cannot cite a source for '{entity_type}' (use {', '.join(CITABLE)})")
+        raise InvalidInput.of(N_("cannot cite a source for '%(entity)s' (use %(kinds)s)"), entity=entity_type,
+                              kinds=", ".join(CITABLE))
     with engine.begin() as conn:
         if conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
-            raise NotFound(f"no source #{source_id}")
+            raise no_record("source", source_id)
         conn.execute(insert(citations).values(source_id=source_id, entity_type=entity_type,
                                               entity_id=entity_id, note=note))
         audit.log_event(conn, entity=entity_type, entity_id=entity_id, action="cite", actor=actor,
@@ -76,7 +77,7 @@ def event_date(text: str) -> PartialDate | None:
     try:
         return parse_partial_date(text) if text else None
     except ValueError as exc:
-        raise InvalidInput(f"event date '{text}': {exc}") from None
+        raise InvalidInput.of(N_("event date '%(text)s': %(error)s"), text=text, error=reason_of(exc)) from None
 
 
 def insert_event(conn: Connection, *, actor: str, person_id: int, kind: str, when: PartialDate | None,
@@ -94,7 +95,8 @@ def add_event(engine: Engine, *, actor: str, person: str | int, kind: str, date:
               source_id: int | None = None, case_ext_id: str = "") -> int:
     """Add a status event to a person's timeline; the date may be partial."""
     if kind not in EVENT_KINDS:
-        raise InvalidInput(f"'{kind}' is not an event kind (use {', '.join(EVENT_KINDS)})")
+        raise InvalidInput.of(N_("'%(kind)s' is not an event kind (use %(kinds)s)"), kind=kind,
+                              kinds=", ".join(EVENT_KINDS))
     when = event_date(date)
     with engine.begin() as conn:
         person_id = resolve_person_id(conn, person)
@@ -103,8 +105,8 @@ def add_event(engine: Engine, *, actor: str, person: str | int, kind: str, date:
             case_id = conn.execute(select(cases.c.id).where(cases.c.ext_id == case_ext_id,
                                                             cases.c.person_id == person_id)).scalar()
             if case_id is None:
-                raise NotFound(f"person {person} has no case '{case_ext_id}'")
+                raise NotFound.of(N_("person %(person)s has no case '%(case)s'"), person=str(person), case=case_ext_id)
         if source_id is not None and conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
-            raise NotFound(f"no source #{source_id}")
+            raise no_record("source", source_id)
         return insert_event(conn, actor=actor, person_id=person_id, kind=kind, when=when, note=note,
                             source_id=source_id, case_id=case_id)

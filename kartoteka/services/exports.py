@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import cases, person_names, persons
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.tabular.cells import neutralise
 from kartoteka.services.files import private_file
 
@@ -110,7 +110,8 @@ def write_table(path: Path, fields: list[str], rows: Iterator[dict[str, str]], f
                 fh.write(json.dumps({k: neutralise(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
                 n += 1
     else:
-        raise InvalidInput(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
+        raise InvalidInput.of(N_("unknown export format '%(format)s' (use %(formats)s)"), format=fmt,
+                              formats=", ".join(FORMATS))
     return n
 
 
@@ -123,4 +124,4 @@ def export_records(engine: Engine, *, kind: str, path: Path, fmt: str,
     if kind == "cases":
         return write_table(path, CASE_FIELDS,
                            _counted(iter_case_rows(engine, sensitivities=sensitivities), total, progress), fmt)
-    raise InvalidInput(f"unknown export kind '{kind}' (use persons or cases)")
+    raise InvalidInput.of(N_("unknown export kind '%(kind)s' (use persons or cases)"), kind=kind)

@@ -31,7 +31,7 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, select
 
 from kartoteka.db.tables import cases, citations, person_names, persons, sources
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.publish import whitelist
 from kartoteka.services.recognitions import public_recognitions
 from kartoteka.services.signing import write_private
@@ -82,7 +82,8 @@ def _fields(audience: str, kind: str, every: list[str]) -> set[str]:
 def iter_entities(conn: Connection, *, audience: str = "public", namespace: str = "kartoteka",
                   organisation: str = "", with_recognitions: bool = True) -> Iterator[Entity]:
     if audience not in AUDIENCES:
-        raise InvalidInput(f"unknown audience '{audience}' (use {', '.join(AUDIENCES)})")
+        raise InvalidInput.of(N_("unknown audience '%(audience)s' (use %(audiences)s)"), audience=audience,
+                              audiences=", ".join(AUDIENCES))
     allowed = AUDIENCES[audience]
     pf = _fields(audience, "persons", list(persons.c.keys()))
     cf = _fields(audience, "cases", list(cases.c.keys()))

@@ -29,7 +29,7 @@ from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import script_of
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
@@ -77,10 +77,11 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
             try:
                 e = json.loads(line)
             except ValueError:
-                raise InvalidInput(f"{path.name}: line {no} is not JSON") from None
+                raise InvalidInput.of(N_("%(file)s: line %(line)d is not JSON"), file=path.name, line=no) from None
             if not isinstance(e, dict) or not isinstance(e.get("id"), str) or not isinstance(e.get("schema"), str) \
                     or not isinstance(e.get("properties", {}), dict):
-                raise InvalidInput(f"{path.name}: line {no} is not a FollowTheMoney entity (id, schema, properties)")
+                raise InvalidInput.of(N_("%(file)s: line %(line)d is not a FollowTheMoney entity (id, schema, properties)"),
+                                      file=path.name, line=no)
             out.append(e)
     return out
 
@@ -325,9 +326,9 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
     """Read a FollowTheMoney JSON Lines file as ``organisation``'s records, in one transaction
     (rolled back with ``dry_run``: the report tells what would be created, merged and reviewed)."""
     if not organisation.strip():
-        raise InvalidInput("name the organisation the file comes from (--source)")
+        raise InvalidInput.of(N_("name the organisation the file comes from (--source)"))
     if sensitivity not in ("public", "internal", "confidential"):
-        raise InvalidInput(f"unknown sensitivity '{sensitivity}'")
+        raise InvalidInput.of(N_("unknown sensitivity '%(sensitivity)s'"), sensitivity=sensitivity)
     entities = aggregate(read_entities(path))
     report = FtmImportReport(organisation.strip(), entities=len(entities))
     by_schema: dict[str, list[dict[str, Any]]] = {s: [] for s in SCHEMATA}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.imports import KINDS, REQUIRED
 from kartoteka.tabular.columns import column_aliases, map_columns
 from kartoteka.tabular.reader import open_table
@@ -35,7 +35,7 @@ class ImportPreview:
 def preview_import(kind: str, path: Path, *, mapping: dict[str, str] | None = None,
                    status_map: dict[str, str] | None = None) -> ImportPreview:
     if kind not in KINDS:
-        raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
+        raise InvalidInput.of(N_("unknown import kind '%(kind)s' (use %(kinds)s)"), kind=kind, kinds=", ".join(KINDS))
     table = open_table(path)
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     sample = [row for _, row in islice(table.rows, SAMPLE_ROWS)]

@@ -90,7 +90,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: d
 def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: dict[str, str] | None,
                  dry_run: bool, progress: Progress | None, options: SheetOptions | None) -> ImportReport:
     if kind not in KINDS:
-        raise InvalidInput(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
+        raise InvalidInput.of(N_("unknown import kind '%(kind)s' (use %(kinds)s)"), kind=kind, kinds=", ".join(KINDS))
     options = options or SheetOptions()
     if kind in ("cases", "registry") and options.source.strip() and not options.remembered:
         return with_remembered(engine, options, lambda opts: import_file(

@@ -19,7 +19,7 @@ from kartoteka.db import audit
 from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.person import script_of
-from kartoteka.errors import ErrorCollector, InvalidInput, RowError
+from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, RowError, reason_of
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import evidence
 from kartoteka.services.access import Principal, check_visible, require
@@ -75,7 +75,7 @@ def _validate(form: NewPerson) -> tuple[dict[str, Any], dict[str, Any] | None]:
         errors.errors += _errors_of(exc)
     for i, (kind, text) in enumerate(form.aliases):
         if text.strip() and kind not in NAME_KINDS[1:]:
-            errors.add(0, f"alias_kind_{i}", f"choose one of {', '.join(NAME_KINDS[1:])}")
+            errors.add(0, f"alias_kind_{i}", Message(N_("choose one of %(kinds)s"), kinds=", ".join(NAME_KINDS[1:])))
     if any(v.strip() for k, v in form.case.items() if k != "sensitivity"):
         blank = {f: "" for f in CASE_FIELDS} | {"ext_id": "new", "sensitivity": form.sensitivity or "internal"}
         try:
@@ -86,16 +86,16 @@ def _validate(form: NewPerson) -> tuple[dict[str, Any], dict[str, Any] | None]:
         try:
             evidence.check_source_url(form.source_url)
         except InvalidInput as exc:
-            errors.add(0, "source_url", str(exc))
+            errors.add(0, "source_url", reason_of(exc))
     if form.event_kind:
         if form.event_kind not in evidence.EVENT_KINDS:
-            errors.add(0, "event_kind", f"use one of {', '.join(evidence.EVENT_KINDS)}")
+            errors.add(0, "event_kind", Message(N_("use one of %(kinds)s"), kinds=", ".join(evidence.EVENT_KINDS)))
         try:
             evidence.event_date(form.event_date)
         except InvalidInput as exc:
-            errors.add(0, "event_date", str(exc))
+            errors.add(0, "event_date", reason_of(exc))
     if errors.errors:
-        raise InvalidInput(f"{len(errors.errors)} field(s) need correcting", errors.errors)
+        raise InvalidInput(Message(N_("%(n)d field(s) need correcting"), n=len(errors.errors)), errors.errors)
     return person, case
 
 
@@ -146,11 +146,11 @@ def add_name(engine: Engine, principal: Principal, ref: str, *, kind: str, full:
     text = " ".join(full.split())
     errors = ErrorCollector("form")
     if kind not in NAME_KINDS[1:]:
-        errors.add(0, "kind", f"choose one of {', '.join(NAME_KINDS[1:])}")
+        errors.add(0, "kind", Message(N_("choose one of %(kinds)s"), kinds=", ".join(NAME_KINDS[1:])))
     if not text or len(text) > 400 or any(ord(c) < 32 for c in text):
-        errors.add(0, "full", "a name of 1-400 characters without control characters")
+        errors.add(0, "full", Message(N_("a name of 1-400 characters without control characters")))
     if errors.errors:
-        raise InvalidInput("the name needs correcting", errors.errors)
+        raise InvalidInput(Message(N_("the name needs correcting")), errors.errors)
     with engine.begin() as conn:
         person_id = resolve_person_id(conn, ref)
         record = conn.execute(select(persons).where(persons.c.id == person_id)).mappings().one()

@@ -121,12 +121,14 @@ def list_persons(engine: Engine, principal: Principal, filters: PersonFilters, *
 
 def _check_recognition(definition: str, recognition: str) -> None:
     from kartoteka.catalogs import load_definitions
-    from kartoteka.errors import InvalidInput
+    from kartoteka.errors import N_, InvalidInput
 
     if recognition not in RECOGNITION:
-        raise InvalidInput(f"'{recognition}' is not a recognition status (use {', '.join(RECOGNITION)})")
+        raise InvalidInput.of(N_("'%(text)s' is not a recognition status (use %(known)s)"), text=recognition,
+                              known=", ".join(RECOGNITION))
     if definition not in load_definitions():
-        raise InvalidInput(f"'{definition}' is not a known definition ({', '.join(load_definitions())})")
+        raise InvalidInput.of(N_("'%(text)s' is not a known definition (%(known)s)"), text=definition,
+                              known=", ".join(load_definitions()))
 
 
 def add_flags(engine: Engine, rows: list[PersonRow], flags_for: FlagSource) -> list[PersonRow]:

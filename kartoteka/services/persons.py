@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, or_, select
 from kartoteka.db.tables import (
     assessments, audit_log, cases, charges, citations, person_names, persons, sources, status_events,
 )
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, NotFound, entity_word, no_record
 
 
 @dataclass
@@ -40,7 +40,7 @@ def resolve_person_id(conn: Connection, ref: str | int) -> int:
     else:
         found = conn.execute(select(persons.c.id).where(persons.c.ext_id == ref)).scalar()
     if found is None:
-        raise NotFound(f"no person '{ref}'")   # one wording for every form of reference
+        raise NotFound.of(N_("no %(entity)s '%(ref)s'"), entity=entity_word("person"), ref=str(ref))   # one wording
     return int(found)
 
 
@@ -51,7 +51,7 @@ def _rows(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
 def load_person(conn: Connection, person_id: int) -> PersonDetail:
     person = conn.execute(select(persons).where(persons.c.id == person_id)).mappings().first()
     if person is None:
-        raise NotFound(f"no person #{person_id}")
+        raise no_record("person", person_id)
     case_rows = _rows(conn, select(cases).where(cases.c.person_id == person_id, cases.c.deleted_at.is_(None))
                       .order_by(cases.c.detained_on, cases.c.id))
     case_ids = [c["id"] for c in case_rows]

@@ -12,7 +12,7 @@ from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.tables import person_names, persons
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
-from kartoteka.errors import N_, Conflict, ErrorCollector, InvalidInput, Message, NotFound, entity_word
+from kartoteka.errors import N_, Conflict, ErrorCollector, InvalidInput, Message, NotFound, entity_word, reason_of
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services.access import Principal, check_visible, require
 from kartoteka.services.declassify import log_declassification
@@ -42,15 +42,15 @@ def validate_edit(edit: PersonEdit) -> dict[str, Any]:
     values: dict[str, Any] = {}
     name = " ".join(edit.primary_name.split())
     if not name:
-        errors.add(0, "primary_name", "a person needs a name")
+        errors.add(0, "primary_name", Message(N_("a person needs a name")))
     for fld in EDITABLE:
         text = str(getattr(edit, fld))
         if len(text) > MAX_TEXT or any(ord(c) < 32 and c not in "\t\n\r" for c in text):
-            errors.add(0, fld, f"is too long or contains control characters (limit {MAX_TEXT})")
+            errors.add(0, fld, Message(N_("is too long or contains control characters (limit %(limit)d)"), limit=MAX_TEXT))
     try:
         values["gender"] = parse_gender(edit.gender).value if edit.gender.strip() else None
     except ValueError as exc:
-        errors.add(0, "gender", str(exc))
+        errors.add(0, "gender", reason_of(exc))
     try:
         if edit.birth_date.strip():
             date = parse_partial_date(edit.birth_date)
@@ -58,11 +58,11 @@ def validate_edit(edit: PersonEdit) -> dict[str, Any]:
         else:
             values["birth_date"], values["birth_precision"] = None, None
     except ValueError as exc:
-        errors.add(0, "birth_date", str(exc))
+        errors.add(0, "birth_date", reason_of(exc))
     try:
         values["sensitivity"] = parse_sensitivity(edit.sensitivity).value
     except ValueError as exc:
-        errors.add(0, "sensitivity", str(exc))
+        errors.add(0, "sensitivity", reason_of(exc))
     values.update(citizenship=";".join(c.strip().upper() for c in edit.citizenship.replace(",", ";").split(";")
                                        if c.strip()),
                   region=edit.region.strip(), notes=edit.notes.strip())

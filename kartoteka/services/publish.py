@@ -14,7 +14,7 @@ from kartoteka import yamldata
 from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import cases, charges, citations, person_names, persons, sources
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.files import private_dir, private_file
 
 RECORD_TYPES = ("persons", "names", "cases", "charges", "sources")
@@ -39,7 +39,8 @@ def whitelist() -> dict[str, list[str]]:
     for kind in RECORD_TYPES:
         unknown = set(data.get(kind, [])) - columns[kind] if kind in data else {"(missing)"}
         if unknown or "sensitivity" in data[kind] or "notes" in data[kind]:
-            raise InvalidInput(f"data/publish.yaml: bad fields for {kind}: {sorted(unknown) or 'notes/sensitivity'}")
+            raise InvalidInput.of(N_("data/publish.yaml: bad fields for %(kind)s: %(fields)s"), kind=kind,
+                                  fields=str(sorted(unknown) or "notes/sensitivity"))
     return {k: list(data[k]) for k in RECORD_TYPES}
 
 

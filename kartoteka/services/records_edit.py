@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Table, select
 from kartoteka.db.audit import log_reads, update_record
 from kartoteka.db.tables import cases, person_names, persons, sources
 from kartoteka.domain.person import parse_sensitivity
-from kartoteka.errors import ErrorCollector, InvalidInput, NotFound
+from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, reason_of
 from kartoteka.errors import no_record
 from kartoteka.services.access import Principal, check_visible, read_rows, require
 from kartoteka.services.charges import store_charges
@@ -84,7 +84,7 @@ def case_person(engine: Engine, *, case_id: int) -> str:
         found = conn.execute(select(persons.c.ext_id).join(cases, cases.c.person_id == persons.c.id)
                              .where(cases.c.id == case_id)).scalar()
     if found is None:
-        raise NotFound(f"no case #{case_id}")
+        raise no_record("case", case_id)
     return str(found)
 
 
@@ -102,17 +102,17 @@ def _merged(current: Mapping[str, Any], values: Mapping[str, str], fields: tuple
             errors: ErrorCollector) -> dict[str, str]:
     for key in values:
         if key not in fields:
-            errors.add(0, key, f"is not an editable field (use {', '.join(fields)})")
+            errors.add(0, key, Message(N_("is not an editable field (use %(fields)s)"), fields=", ".join(fields)))
     merged = _as_text(current, fields) | {k: v for k, v in values.items() if k in fields}
     if not merged["sensitivity"].strip():
-        errors.add(0, "sensitivity", "choose public, internal or confidential")
+        errors.add(0, "sensitivity", Message(N_("choose public, internal or confidential")))
         merged["sensitivity"] = str(current["sensitivity"])
     return merged
 
 
 def _raise_if(errors: ErrorCollector) -> None:
     if errors.errors:
-        raise InvalidInput(f"{len(errors.errors)} field(s) need correcting", errors.errors)
+        raise InvalidInput(Message(N_("%(n)d field(s) need correcting"), n=len(errors.errors)), errors.errors)
 
 
 def validate_case(current: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def validate_case(current: Mapping[str, Any], values: Mapping[str, str]) -> dict
     fields = {f: f for f in raw} | _CASE_IMPORT_NAMES
     reader = RowReader(fields, raw, 0, errors)
     if not _JURISDICTION.fullmatch(merged["jurisdiction"].strip().upper()):
-        errors.add(0, "jurisdiction", "use a country code in Latin letters, such as RU, BY or UA")
+        errors.add(0, "jurisdiction", Message(N_("use a country code in Latin letters, such as RU, BY or UA")))
     parsed = parse_case(reader)
     _raise_if(errors)
     assert parsed is not None
@@ -142,13 +142,13 @@ def validate_source(current: Mapping[str, Any], values: Mapping[str, str]) -> di
     if out["url"]:
         parts = urlsplit(out["url"])
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in out["url"]:
-            reader.fail("url", "is not a web address (it must start with http:// or https://)")
+            reader.fail("url", Message(N_("is not a web address (it must start with http:// or https://)")))
     if not (out["url"] or out["title"] or current.get("file_path")):
-        reader.fail("title", "a source needs a web address or a title")
+        reader.fail("title", Message(N_("a source needs a web address or a title")))
     try:
         out["sensitivity"] = parse_sensitivity(out["sensitivity"]).value
     except ValueError as exc:
-        reader.fail("sensitivity", str(exc))
+        reader.fail("sensitivity", reason_of(exc))
     _raise_if(errors)
     return out
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from kartoteka.db import audit
 from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
 from kartoteka.domain.dates import parse_partial_date
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, NotFound
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services.assessments import statuses_under
 from kartoteka.services.matching import record_judgement
@@ -41,7 +41,7 @@ def _find(rows: list[VetRow], ref: str) -> VetRow:
     for row in rows:
         if str(row.row_no) == ref:
             return row
-    raise NotFound(f"the run has no row '{ref}' (use the row's id from the report)")
+    raise NotFound.of(N_("the run has no row '%(row)s' (use the row's id from the report)"), row=ref)
 
 
 def _apply(conn: Connection, row: VetRow, judgement: str, person_id: int, actor: str, definition_id: str) -> None:
@@ -88,7 +88,8 @@ def record_review(engine: Engine, *, run: RunRef, row: str, judgement: str, acto
     """Record a reviewer's decision on one row of a run; ``person`` (organisation id) names another
     candidate than the row's own. Returns the updated row."""
     if judgement not in JUDGEMENTS:
-        raise InvalidInput(f"'{judgement}' is not a judgement (use {', '.join(JUDGEMENTS)})")
+        raise InvalidInput.of(N_("'%(judgement)s' is not a judgement (use %(judgements)s)"), judgement=judgement,
+                              judgements=", ".join(JUDGEMENTS))
     with engine.connect() as conn:
         run_id = resolve_run(conn, run)
         definition_id = conn.execute(select(vetting_runs.c.definition_id)
@@ -96,7 +97,7 @@ def record_review(engine: Engine, *, run: RunRef, row: str, judgement: str, acto
         target = _find(load_rows(conn, run_id), str(row))
         person_id = resolve_person_id(conn, person) if person is not None else target.internal_id
     if person_id is None:
-        raise InvalidInput(f"row {target.id} has no candidate person; name one with --person")
+        raise InvalidInput.of(N_("row %(row)s has no candidate person; name one with --person"), row=str(target.id))
     record_judgement(engine, query_key=query_key(_query(target)), person_id=person_id, judgement=judgement,
                      actor=actor, run_id=run_id, score=target.score)
     with engine.begin() as conn:

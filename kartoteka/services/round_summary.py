@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, select
 
 from kartoteka.db.tables import status_events, vetting_runs
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, NotFound
 from kartoteka.services.custody import current_categories, current_custody, insert_custody
 from kartoteka.services.runs import get_run, list_runs, person_labels
 
@@ -70,7 +70,7 @@ def record_outcome_custody(conn: Connection, *, person_id: int, kind: str, date:
 def round_summary(engine: Engine, *, round: str) -> RoundSummary:
     runs = list_runs(engine, round=round)
     if not runs:
-        raise NotFound(f"no vetting runs in round '{round}' (see `kartoteka runs`)")
+        raise NotFound.of(N_("no vetting runs in round '%(round)s' (see `kartoteka runs`)"), round=round)
     listed: dict[str, dict[str, set[int]]] = {}     # side -> asked/offered -> person ids
     statuses: dict[int, str] = {}
     for info in runs:

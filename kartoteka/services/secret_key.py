@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from kartoteka.errors import KartotekaError
+from kartoteka.errors import N_, KartotekaError
 from kartoteka.settings import KNOWN_SECRETS, MIN_SECRET, Settings
 
 
@@ -51,16 +51,17 @@ def load_secret(settings: Settings) -> str | None:
     if not path.exists():
         return None
     if path.stat().st_mode & 0o077:
-        raise KartotekaError(f"the key file {path.name} may be read by others: chmod 600 it")
+        raise KartotekaError.of(N_("the key file %(file)s may be read by others: chmod 600 it"), file=path.name)
     key = path.read_text("utf-8").strip()
     if key in KNOWN_SECRETS or len(key) < MIN_SECRET:
-        raise KartotekaError(f"the key file {path.name} holds a known or short key: delete it and run kartoteka init")
+        raise KartotekaError.of(N_("the key file %(file)s holds a known or short key: delete it and run kartoteka "
+                                    "init"), file=path.name)
     return key
 
 
 def require_secret(settings: Settings) -> str:
     key = load_secret(settings)
     if key is None:
-        raise KartotekaError("no secret key: run `kartoteka init` (it writes a random key file) or set "
-                             "KARTOTEKA_SECRET_KEY")
+        raise KartotekaError.of(N_("no secret key: run `kartoteka init` (it writes a random key file) or set "
+                                    "KARTOTEKA_SECRET_KEY"))
     return key

@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kartoteka.errors import InvalidInput, KartotekaError, N_
+from kartoteka.errors import InvalidInput, KartotekaError, Message, N_
 
 FORMAT = "kartoteka-signature/1"
 KEY_FORMAT = "kartoteka-key/1"
@@ -51,6 +51,15 @@ FAILURES = {   # why a verification failed, per ``VerificationFailed.reason`` (t
     "altered": N_("The signature file %(file)s was altered."),
     "other_key": N_("%(file)s was made with another key than the published one."),
 }
+
+
+# What _read_json says of a file that is absent, or is not the kind of file asked for.
+_ABSENT = {"signing key": N_("signing key %(file)s does not exist"),
+           "public key": N_("public key %(file)s does not exist"),
+           "signature file": N_("signature file %(file)s does not exist")}
+_NOT_OURS = {"signing key": N_("%(file)s is not a Kartoteka signing key"),
+             "public key": N_("%(file)s is not a Kartoteka public key"),
+             "signature file": N_("%(file)s is not a Kartoteka signature file")}
 
 
 @dataclass(frozen=True)
@@ -105,9 +114,9 @@ def public_key_path(key: Path) -> Path:
 def create_key(*, path: Path, signer: str, force: bool = False) -> PublicKey:
     """Write a new private key to ``path`` (0600) and its public key to ``path.pub``."""
     if not signer.strip():
-        raise InvalidInput("a signing key needs the signer's name (the organisation)")
+        raise InvalidInput.of(N_("a signing key needs the signer's name (the organisation)"))
     if path.exists() and not force:
-        raise InvalidInput(f"{path} exists; refusing to replace a signing key (use --force)")
+        raise InvalidInput.of(N_("%(file)s exists; refusing to replace a signing key (use --force)"), file=str(path))
     private = Ed25519PrivateKey.generate()
     raw_private = private.private_bytes_raw()
     raw_public = private.public_key().public_bytes_raw()
@@ -124,27 +133,28 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(f"{what} {path} does not exist") from None
+        raise InvalidInput(Message(_ABSENT[what], file=str(path))) from None
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(f"{path} is not a Kartoteka {what}") from None
+        raise InvalidInput(Message(_NOT_OURS[what], file=str(path))) from None
     if not isinstance(data, dict):
-        raise InvalidInput(f"{path} is not a Kartoteka {what}")
+        raise InvalidInput(Message(_NOT_OURS[what], file=str(path)))
     return data
 
 
 def load_private(path: Path) -> tuple[str, Ed25519PrivateKey]:
     if path.exists() and path.stat().st_mode & 0o077:
-        raise InvalidInput(f"{path} can be read by others (mode {path.stat().st_mode & 0o777:o}); chmod 600 it")
+        raise InvalidInput.of(N_("%(file)s can be read by others (mode %(mode)s); chmod 600 it"), file=str(path),
+                              mode=f"{path.stat().st_mode & 0o777:o}")
     data = _read_json(path, "signing key")
     if "private_key" not in data:
-        raise InvalidInput(f"{path} is not a private signing key")
+        raise InvalidInput.of(N_("%(file)s is not a private signing key"), file=str(path))
     return str(data["signer"]), Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["private_key"]))
 
 
 def load_public(path: Path) -> PublicKey:
     data = _read_json(path, "public key")
     if "public_key" not in data:
-        raise InvalidInput(f"{path} is not a public key")
+        raise InvalidInput.of(N_("%(file)s is not a public key"), file=str(path))
     return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
 
 
@@ -154,7 +164,7 @@ def parse_public(content: bytes) -> PublicKey:
         data = json.loads(content.decode("utf-8"))
         return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
     except (ValueError, KeyError, AttributeError, UnicodeDecodeError):
-        raise InvalidInput("the public key file is not a Kartoteka public key (KEY.pub)") from None
+        raise InvalidInput.of(N_("the public key file is not a Kartoteka public key (KEY.pub)")) from None
 
 
 def _payload(body: dict[str, Any]) -> bytes:
@@ -167,7 +177,7 @@ def sign_files(files: list[Path], *, key: Path, out: Path, base: Path | None = N
     entries = []
     for f in files:
         if not f.is_file():
-            raise InvalidInput(f"{f} is not a file")
+            raise InvalidInput.of(N_("%(file)s is not a file"), file=str(f))
         name = f.relative_to(base).as_posix() if base else f.name
         entries.append({"name": name, "sha256": sha256_file(f), "bytes": f.stat().st_size})
     raw_public = private.public_key().public_bytes_raw()
@@ -205,40 +215,45 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
     """
     data = _read_json(signature, "signature file")
     if data.get("format") != FORMAT:
-        raise InvalidInput(f"{signature} is not a Kartoteka signature file")
+        raise InvalidInput(Message(_NOT_OURS["signature file"], file=str(signature)))
     body = {k: v for k, v in data.items() if k != "signature"}
     raw_public = base64.b64decode(str(data["public_key"]))
     if public_key is not None and public_key.raw != raw_public:
-        raise VerificationFailed(
-            f"{signature.name} was made with key {fingerprint(raw_public)}, not with the published key "
-            f"{public_key.fingerprint} of {public_key.signer}", reason="other_key", file=signature.name)
+        raise VerificationFailed(Message(
+            N_("%(file)s was made with key %(key)s, not with the published key %(published)s of %(signer)s"),
+            file=signature.name, key=fingerprint(raw_public), published=public_key.fingerprint,
+            signer=public_key.signer), reason="other_key", file=signature.name)
     try:
         Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"])), _payload(body))
     except (InvalidSignature, ValueError):
-        raise VerificationFailed(f"the signature in {signature.name} does not match its contents: "
-                                 "the signature file was altered", reason="altered", file=signature.name) from None
+        raise VerificationFailed(Message(N_("the signature in %(file)s does not match its contents: the signature "
+                                            "file was altered"), file=signature.name),
+                                 reason="altered", file=signature.name) from None
     entries = {str(e["name"]): e for e in data["files"]}
     if target.is_dir():
         checks = [(target / name, e) for name, e in entries.items()]
         extra = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
                        if p.is_file() and p != signature and p.relative_to(target).as_posix() not in entries)
         if extra:
-            raise VerificationFailed(f"{extra[0]} is in {target.name} but was not signed", reason="unsigned",
-                                     file=extra[0])
+            raise VerificationFailed(Message(N_("%(file)s is in %(folder)s but was not signed"), file=extra[0],
+                                             folder=target.name), reason="unsigned", file=extra[0])
     else:
         entry = entries.get(target.name) or _by_content(entries, target)
         if entry is None:
-            raise VerificationFailed(f"{signature.name} does not sign {target.name}: no signed file has its "
-                                     f"contents (it signs {', '.join(sorted(entries))})", reason="not_signed",
-                                     file=target.name)
+            raise VerificationFailed(Message(N_("%(signature)s does not sign %(file)s: no signed file has its "
+                                                "contents (it signs %(signed)s)"), signature=signature.name,
+                                             file=target.name, signed=", ".join(sorted(entries))),
+                                     reason="not_signed", file=target.name)
         checks = [(target, entry)]
     for path, entry in checks:
         if not path.is_file():
-            raise VerificationFailed(f"{entry['name']} is signed but missing", reason="missing", file=str(entry["name"]))
+            raise VerificationFailed(Message(N_("%(file)s is signed but missing"), file=str(entry["name"])),
+                                     reason="missing", file=str(entry["name"]))
         digest = sha256_file(path)
         if digest != entry["sha256"]:
-            raise VerificationFailed(f"{entry['name']} has been changed since it was signed "
-                                     f"(sha256 {digest[:16]}…, signed {str(entry['sha256'])[:16]}…)",
+            raise VerificationFailed(Message(N_("%(file)s has been changed since it was signed (sha256 %(now)s…, "
+                                                "signed %(signed)s…)"), file=str(entry["name"]), now=digest[:16],
+                                             signed=str(entry["sha256"])[:16]),
                                      reason="changed", file=str(entry["name"]))
     return Verified(str(data["signer"]), fingerprint(raw_public), str(data["signed_at"]),
                     [str(e["name"]) for _, e in checks], public_key is not None)

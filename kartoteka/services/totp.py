@@ -151,7 +151,7 @@ def roles_requiring_totp(engine: Engine) -> frozenset[str]:
 
 def set_role_policy(engine: Engine, *, role: str, require_totp: bool, actor: str) -> None:
     if role not in ROLES:
-        raise InvalidInput(f"unknown role '{role}' (use {', '.join(ROLES)})")
+        raise InvalidInput.of(N_("unknown role '%(role)s' (use %(roles)s)"), role=role, roles=", ".join(ROLES))
     with engine.begin() as conn:
         conn.execute(delete(role_policies).where(role_policies.c.role == role))
         conn.execute(insert(role_policies).values(role=role, require_totp=require_totp))

@@ -39,10 +39,11 @@ class ValueMapping:
 
 def _check(organisation: str, vocabulary: str) -> str:
     if vocabulary not in VOCABULARIES:
-        raise InvalidInput(f"unknown vocabulary '{vocabulary}' (use {', '.join(VOCABULARIES)})")
+        raise InvalidInput.of(N_("unknown vocabulary '%(vocabulary)s' (use %(vocabularies)s)"), vocabulary=vocabulary,
+                              vocabularies=", ".join(VOCABULARIES))
     org = organisation.strip()
     if not org:
-        raise InvalidInput("a remembered mapping needs an organisation (--source)")
+        raise InvalidInput.of(N_("a remembered mapping needs an organisation (--source)"))
     return org
 
 
@@ -227,8 +228,8 @@ def check_values(vocabulary: str, mapping: dict[str, str]) -> None:
     known = _allowed(vocabulary)
     bad = sorted(f"'{raw}={value}'" for raw, value in mapping.items() if value.strip() not in known)
     if bad:
-        raise InvalidInput(f"{vocabulary} mapping {', '.join(bad)}: the value must be one of "
-                           f"{', '.join(sorted(known))}")
+        raise InvalidInput.of(N_("%(vocabulary)s mapping %(bad)s: the value must be one of %(known)s"),
+                              vocabulary=vocabulary, bad=", ".join(bad), known=", ".join(sorted(known)))
 
 
 _UNKNOWN = {"custody": N_("'%(text)s' is not a custody state the vocabulary knows: choose its value in the "

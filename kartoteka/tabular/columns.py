@@ -10,7 +10,7 @@ from typing import cast
 
 from kartoteka import yamldata
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 
 
 def normalise_header(text: str) -> str:
@@ -31,7 +31,7 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise InvalidInput(f"column mapping '{pair}' must look like HEADER=field")
+            raise InvalidInput.of(N_("column mapping '%(pair)s' must look like HEADER=field"), pair=pair)
         header, fld = pair.split("=", 1)
         out[header.strip()] = fld.strip()
     return out
@@ -48,11 +48,12 @@ def map_columns(kind: str, headers: list[str], explicit: dict[str, str] | None =
     fields: dict[str, str] = {}
     for header, fld in (explicit or {}).items():
         if header not in headers:
-            raise InvalidInput(f"{filename}: the mapping names column '{header}', which the file does "
-                               f"not have (its columns: {', '.join(headers)})")
+            raise InvalidInput.of(N_("%(file)s: the mapping names column '%(header)s', which the file does not have "
+                                     "(its columns: %(columns)s)"), file=filename, header=header,
+                                  columns=", ".join(headers))
         if fld not in aliases:
-            raise InvalidInput(f"{filename}: '{fld}' is not a {kind} field "
-                               f"(known: {', '.join(aliases)})")
+            raise InvalidInput.of(N_("%(file)s: '%(field)s' is not a %(kind)s field (known: %(known)s)"), file=filename,
+                                  field=fld, kind=kind, known=", ".join(aliases))
         fields[fld] = header
     taken = set(fields.values())
     lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}

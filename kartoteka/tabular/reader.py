@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kartoteka.errors import InvalidInput, Message, N_, RowError
+from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
 from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.list_lines import not_a_row
@@ -365,30 +365,32 @@ def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]
                              depth=depth, limit=limits.json_depth)
 
     def bad_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a number Kartoteka accepts")
+        raise ValueError(Message(N_("%(name)s is not a number Kartoteka accepts"), name=name))
 
     def number(text: str) -> str:
         if sum(ch.isdigit() for ch in text) > limits.number_digits:
-            raise ValueError(f"a number of {len(text):,} characters is over the limit of {limits.number_digits} "
-                             "digits (KARTOTEKA_MAX_NUMBER_DIGITS)")
+            raise ValueError(Message(N_("a number of %(chars)s characters is over the limit of %(limit)d digits "
+                                        "(KARTOTEKA_MAX_NUMBER_DIGITS)"), chars=f"{len(text):,}",
+                                     limit=limits.number_digits))
         return text
 
     def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _ in pairs]
         twice = next((k for k in keys if keys.count(k) > 1), None) if len(set(keys)) != len(keys) else None
         if twice is not None:
-            raise ValueError(f"the field '{twice[:60]}' appears twice in one object; keep one")
+            raise ValueError(Message(N_("the field '%(field)s' appears twice in one object; keep one"), field=twice[:60]))
         return dict(pairs)
 
     try:
         obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant,
                          object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
-        return None, f"not valid JSON: {exc.msg} at character {exc.pos + 1}"
+        return None, Message(N_("not valid JSON: %(error)s at character %(position)d"), error=exc.msg,
+                             position=exc.pos + 1)
     except (ValueError, RecursionError) as exc:
-        return None, str(exc)
+        return None, reason_of(exc)
     if not isinstance(obj, dict):
-        return None, "each line must be a JSON object"
+        return None, Message(N_("each line must be a JSON object"))
     return obj, ""
 
 
@@ -402,10 +404,10 @@ def _json_value(v: Any, limits: Limits) -> tuple[str, str]:
         return v, ""
     if isinstance(v, list):
         if any(isinstance(x, (dict, list)) for x in v):
-            return "", "a list holding objects or lists; give each value its own field"
+            return "", Message(N_("a list holding objects or lists; give each value its own field"))
         parts = [_json_value(x, limits) for x in v]
         problem = next((p for _, p in parts if p), "")
         return "; ".join(t for t, _ in parts), problem
     if isinstance(v, dict):
-        return "", "a nested object; give each value its own field (nested values are not stored as text)"
+        return "", Message(N_("a nested object; give each value its own field (nested values are not stored as text)"))
     return str(v), ""

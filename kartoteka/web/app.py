@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError
 
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
-from kartoteka.errors import (Conflict, Forbidden, InvalidInput, KartotekaError, NotFound, RowError,
+from kartoteka.errors import (N_, Conflict, Forbidden, InvalidInput, KartotekaError, Message, NotFound, RowError,
                               message_fields, translate)
 from kartoteka.services.secret_key import load_secret
 from kartoteka.settings import Settings, get_settings
@@ -85,9 +85,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(DataError)
     async def bad_value(request: Request, exc: DataError) -> Response:
         """A value the database refuses (a NUL byte, a number out of range) is the client's error."""
-        message = "a value is not acceptable to the database (control characters or a number out of range)"
+        refused = Message(N_("a value is not acceptable to the database (control characters or a number out of "
+                             "range)"))
+        message = translate(refused, request_gettext(request))
         if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=422)
+            return JSONResponse({"detail": str(refused), "message": message, **message_fields(refused)},
+                                status_code=422)
         return render(request, "error.html", {"status": 422, "message": message, "errors": []}, status_code=422)
 
     @app.exception_handler(LoginRequired)

@@ -10,7 +10,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, NotFound
 from kartoteka.services.files import private_dir, private_file
 from kartoteka.services.import_report import ImportReport
 from kartoteka.web.uploads import upload_dir
@@ -43,5 +43,5 @@ def rejected_path(media_dir: Path, token: str, owner: str) -> Path:
     """The rejected rows file of ``token`` if ``owner`` made it; NotFound otherwise (or once swept)."""
     path = upload_dir(media_dir) / token / _name(owner) if _TOKEN.match(token) else None
     if path is None or not path.is_file():
-        raise NotFound("no such rejected rows file (it was removed or is not yours)")
+        raise NotFound.of(N_("no such rejected rows file (it was removed or is not yours)"))
     return path

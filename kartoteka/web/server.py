@@ -23,7 +23,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 
 FACTORY = "kartoteka.web.app:app_from_env"   # each worker builds the app from the KARTOTEKA_* environment
 STARTUP_GRACE = 10.0      # a worker that fails (exit status > 0) this soon after starting: give up
@@ -59,7 +59,8 @@ def listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise InvalidInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise InvalidInput.of(N_("cannot listen on %(host)s:%(port)s: %(error)s"), host=host, port=str(port),
+                              error=str(exc.strerror or exc)) from exc
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, NotFound
 from kartoteka.services.files import private_dir, private_file
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -53,12 +53,14 @@ async def save_upload(media_dir: Path, upload: UploadFile) -> str:
     sweep(media_dir, _MAX_AGES.get(media_dir, MAX_AGE))
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in ALLOWED:
-        raise InvalidInput(f"'{Path(upload.filename or '').name}': unsupported file type (use {', '.join(ALLOWED)})")
+        raise InvalidInput.of(N_("'%(file)s': unsupported file type (use %(types)s)"),
+                              file=Path(upload.filename or "").name, types=", ".join(ALLOWED))
     data = await upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"'{upload.filename}' is larger than {MAX_BYTES // 1024 // 1024} MB")
+        raise InvalidInput.of(N_("'%(file)s' is larger than %(limit)d MB"), file=str(upload.filename),
+                              limit=MAX_BYTES // 1024 // 1024)
     if not data:
-        raise InvalidInput(f"'{upload.filename}' is empty")
+        raise InvalidInput.of(N_("'%(file)s' is empty"), file=str(upload.filename))
     token = secrets.token_hex(16)
     folder = upload_dir(media_dir) / token
     folder.mkdir(mode=0o700)
@@ -71,10 +73,10 @@ async def save_upload(media_dir: Path, upload: UploadFile) -> str:
 
 def upload_path(media_dir: Path, token: str) -> Path:
     if not _TOKEN.match(token):
-        raise NotFound("no such upload")
+        raise NotFound.of(N_("no such upload"))
     found = sorted((upload_dir(media_dir) / token).glob("*"))
     if not found:
-        raise NotFound("the uploaded file has expired; upload it again")
+        raise NotFound.of(N_("the uploaded file has expired; upload it again"))
     return found[0]
 
 

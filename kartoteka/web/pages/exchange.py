@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, NotFound
 from kartoteka.reports import exporter
 from kartoteka.services import access, runs, signing
 from kartoteka.services.auditlog import record_event
@@ -27,7 +27,8 @@ MAX_BYTES = 50 * 1024 * 1024
 async def _read(upload: UploadFile) -> bytes:
     data = await upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"'{upload.filename}' is larger than {MAX_BYTES // 1024 // 1024} MB")
+        raise InvalidInput.of(N_("'%(file)s' is larger than %(limit)d MB"), file=str(upload.filename),
+                              limit=MAX_BYTES // 1024 // 1024)
     return data
 
 
@@ -57,7 +58,7 @@ def signed_download(engine: EngineDep, principal: PagePrincipal, settings: Setti
                     fmt: Annotated[str, Path(pattern="^(html|csv|xlsx|pdf)$")]) -> Response:
     """The report exactly as downloaded, and its signature, in one ZIP (the bytes the signature covers)."""
     if settings.signing_key is None:
-        raise NotFound("this server has no signing key (KARTOTEKA_SIGNING_KEY)")
+        raise NotFound.of(N_("this server has no signing key (KARTOTEKA_SIGNING_KEY)"))
     report = access.redact_report(engine, principal, runs.get_run(engine, run=run_id))
     record_event(engine, actor=principal.username, action="download", entity="vetting_run", entity_id=run_id,
                  detail={"format": fmt, "via": "page", "signed": True})
