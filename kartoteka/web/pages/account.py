@@ -14,7 +14,7 @@ from kartoteka.services import totp
 from kartoteka.services import users as svc
 from kartoteka.services.passwords import MIN_PASSWORD
 from kartoteka.web.deps import EngineDep, PageUser, SessionDep, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -40,7 +40,7 @@ def change_password(request: Request, engine: EngineDep, session: SessionDep, us
     try:
         changed = svc.change_own_password(engine, username=user.username, current=current, new=new)
     except KartotekaError as exc:
-        return _password_page(request, str(exc), status_code=422)
+        return _password_page(request, error_text(request, exc)[0], status_code=422)
     session.sign_in(changed.id, changed.session_version)
     return _password_page(request, done=True)
 
@@ -78,7 +78,7 @@ def totp_confirm(request: Request, engine: EngineDep, session: SessionDep, user:
         secret = totp.pending_secret(engine, username=user.username)
         if secret is None:
             return RedirectResponse("/account/totp", status_code=303)
-        return _enrol_page(request, engine, user.username, secret, str(exc), 422)
+        return _enrol_page(request, engine, user.username, secret, error_text(request, exc)[0], 422)
     return render(request, "account_totp.html", {"enabled": True, "codes": codes, "remaining": len(codes),
                                                  "error": None})
 

@@ -14,7 +14,7 @@ from kartoteka.services import totp
 from kartoteka.services.auditlog import AuditQuery, chain_state, list_audit
 from kartoteka.services.passwords import MIN_PASSWORD
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import N_
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -45,7 +45,7 @@ def add_user(request: Request, engine: EngineDep, principal: PagePrincipal,
         svc.create_user(engine, username=username, password=password, role=role, language=language,
                         actor=principal.username)
     except KartotekaError as exc:
-        return _users_page(request, engine, str(exc), 422)
+        return _users_page(request, engine, error_text(request, exc)[0], 422)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -63,7 +63,7 @@ def change_user(request: Request, engine: EngineDep, principal: PagePrincipal, u
         if reset_totp == "on":
             totp.disable(engine, username=username, actor=principal.username)
     except KartotekaError as exc:
-        return _users_page(request, engine, str(exc), 422)
+        return _users_page(request, engine, error_text(request, exc)[0], 422)
     return RedirectResponse("/users", status_code=303)
 
 

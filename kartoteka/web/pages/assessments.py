@@ -13,7 +13,7 @@ from kartoteka.services import access
 from kartoteka.services import assessments as svc
 from kartoteka.web.api.assessments import visible_assessment
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -58,7 +58,7 @@ def finding(request: Request, engine: EngineDep, principal: PagePrincipal, asses
         svc.record_finding(engine, assessment_id=assessment_id, criterion_id=criterion_id, finding=finding,
                            actor=principal.username, note=note, cited=cited)
     except KartotekaError as exc:
-        return _page(request, visible_assessment(engine, principal, assessment_id), str(exc), 422)
+        return _page(request, visible_assessment(engine, principal, assessment_id), error_text(request, exc)[0], 422)
     return RedirectResponse(f"/assessments/{assessment_id}#findings", status_code=303)
 
 
@@ -71,7 +71,7 @@ def submit(request: Request, engine: EngineDep, principal: PagePrincipal, assess
         svc.submit_assessment(engine, assessment_id=assessment_id, decision=decision, actor=principal.username,
                               rationale=rationale or None)
     except KartotekaError as exc:
-        return _page(request, visible_assessment(engine, principal, assessment_id), str(exc), 422)
+        return _page(request, visible_assessment(engine, principal, assessment_id), error_text(request, exc)[0], 422)
     return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
 
 
@@ -87,5 +87,5 @@ def decide(request: Request, engine: EngineDep, principal: PagePrincipal, assess
         else:
             svc.return_assessment(engine, assessment_id=assessment_id, actor=principal.username, note=note)
     except KartotekaError as exc:
-        return _page(request, visible_assessment(engine, principal, assessment_id), str(exc), 409)
+        return _page(request, visible_assessment(engine, principal, assessment_id), error_text(request, exc)[0], 409)
     return RedirectResponse("/assessments/queue", status_code=303)

@@ -19,7 +19,7 @@ from kartoteka.services import custody as svc
 from kartoteka.services.custody_view import view_custody
 from kartoteka.services.round_summary import GROUPS, round_summary
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.render import render, request_language
+from kartoteka.web.render import error_text, render, request_language
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def _done(request: Request, engine: EngineDep, principal: PagePrincipal, ref: st
         if callable(action):
             action()
     except InvalidInput as exc:
-        return render(request, "custody.html", _context(request, engine, principal, ref, str(exc).split("\n")[0]),
+        return render(request, "custody.html", _context(request, engine, principal, ref, error_text(request, exc)[0]),
                       status_code=422)
     return RedirectResponse(f"/persons/{quote(ref, safe='')}/custody", status_code=303)
 

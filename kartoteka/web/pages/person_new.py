@@ -15,7 +15,7 @@ from kartoteka.services.person_create import NAME_KINDS, NewPerson, add_name, cr
 from kartoteka.services.records_edit import CASE_FIELDS
 from kartoteka.tabular.vocab import status_values
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.uploads import discard, save_upload, upload_path
 from kartoteka.web.vocabulary import N_
 
@@ -69,11 +69,12 @@ async def new_submit(request: Request, engine: EngineDep, principal: PagePrincip
                                source_filename=source_file.filename or "" if source_file else "")
     except InvalidInput as exc:
         values = {f: str(getattr(form, f)) for f in PERSON_FIELDS} | {f"case_{k}": v for k, v in case.items()}
-        errors = {e.column: e.reason for e in exc.errors}
+        error, rows = error_text(request, exc)   # in the reader's language
+        errors = {e.column: e.reason for e in rows}
         errors = {("name" if k == "primary_name" else k): v for k, v in errors.items()}
         if token:
             errors.setdefault("source_file", "")   # the browser forgets a chosen file: ask for it again
-        return render(request, "person_new.html", _context(values, aliases, errors, str(exc).split("\n")[0]),
+        return render(request, "person_new.html", _context(values, aliases, errors, error),
                       status_code=422)
     finally:
         if token:

@@ -20,7 +20,7 @@ from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
 from kartoteka.web.pages.person_search import recognition_filter, search_context
 from kartoteka.web.cpu import on_cpu_threads, threads_for
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.pages.exchange import router as exchange_router
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -85,12 +85,13 @@ def edit_submit(request: Request, engine: EngineDep, principal: PagePrincipal, r
         edit_person(engine, principal, ref, edit)
     except Conflict as exc:
         d = access.view_person(engine, principal, ref, via="edit")
-        return render(request, "edit.html", _edit_context(d, values, error=str(exc)) | {"conflict": True,
+        return render(request, "edit.html", _edit_context(d, values, error=error_text(request, exc)[0]) | {"conflict": True,
                       "current_version": d.person["version"]}, status_code=409)
     except InvalidInput as exc:
         d = access.view_person(engine, principal, ref, via="edit")
-        return render(request, "edit.html", _edit_context(d, values, error=str(exc).split("\n")[0],
-                                                          errors={e.column: e.reason for e in exc.errors}),
+        error, rows = error_text(request, exc)   # in the reader's language
+        return render(request, "edit.html", _edit_context(d, values, error=error,
+                                                          errors={e.column: e.reason for e in rows}),
                       status_code=422)
     return RedirectResponse(f"/persons/{quote(ref, safe='')}?saved=1", status_code=303)
 

@@ -15,7 +15,7 @@ from kartoteka.services.records_edit import (
 )
 from kartoteka.web.api.models import IdPath
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
-from kartoteka.web.render import render
+from kartoteka.web.render import error_text, render
 from kartoteka.web.vocabulary import STATUSES
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -37,11 +37,13 @@ def _save(request: Request, template: str, values: dict[str, str], *, save: Call
     try:
         save()
     except Conflict as exc:
-        return _page(request, template, reload(), values, status_code=409, error=str(exc), conflict=True,
+        return _page(request, template, reload(), values, status_code=409, error=error_text(request, exc)[0],
+                     conflict=True,
                      **context)
     except InvalidInput as exc:
-        return _page(request, template, reload(), values, status_code=422, error=str(exc).split("\n")[0],
-                     errors={e.column: e.reason for e in exc.errors}, **context)
+        error, rows = error_text(request, exc)   # in the reader's language
+        return _page(request, template, reload(), values, status_code=422, error=error,
+                     errors={e.column: e.reason for e in rows}, **context)
     return RedirectResponse(done(), status_code=303)
 
 
