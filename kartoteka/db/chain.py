@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, update
 
 from kartoteka.db.tables import audit_head, audit_log, name_keys_state
+from kartoteka.errors import N_, Message
 
 GENESIS = "0" * 64
 # Entries that record an act but change no data: caches keyed on the registry's state ignore them
@@ -333,7 +334,8 @@ def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
     prev, expected, last_seq = GENESIS, 1, 0
     before_prev: tuple[str, int] | None = None   # (hash, id) of the entry before the previous one
     if unchained is not None:
-        return ChainState(False, 0, prev, f"entry #{unchained} was inserted outside the chain (no seq)", unchained)
+        return ChainState(False, 0, prev, Message(N_("entry #%(id)s was inserted outside the chain (no seq)"),
+                                                  id=unchained), unchained)
     query = select(audit_log).order_by(audit_log.c.seq)
     after, last_id = 0, 0
     while True:
@@ -343,8 +345,9 @@ def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
         for r in rows:
             bad = _check(r, prev, expected)
             if bad and before_prev is not None and r["prev_hash"] == before_prev[0]:
-                return ChainState(False, expected - 2, before_prev[0], f"entry #{last_id} (seq {last_seq}) was "
-                                  "inserted: the entry after it follows the one before it", last_id, last_seq)
+                return ChainState(False, expected - 2, before_prev[0], Message(N_(
+                    "entry #%(id)s (seq %(seq)s) was inserted: the entry after it follows the one before it"),
+                    id=last_id, seq=last_seq), last_id, last_seq)
             if bad:
                 return ChainState(False, expected - 1, prev, bad, r["id"], r["seq"])
             before_prev = (prev, last_id) if expected > 1 else (GENESIS, 0)
@@ -352,24 +355,27 @@ def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
         after = rows[-1]["seq"]
     if head is None:
         if last_seq:
-            return ChainState(False, last_seq, prev, "the chain's head record is missing")
+            return ChainState(False, last_seq, prev, Message(N_("the chain's head record is missing")))
         return ChainState(True, 0, prev)
     if head.seq > last_seq:
-        return ChainState(False, last_seq, prev, f"entries {last_seq + 1}..{head.seq} at the end of the chain were "
-                                                 "removed", None, last_seq + 1)
+        return ChainState(False, last_seq, prev, Message(N_("entries %(first)s..%(last)s at the end of the chain "
+                                                            "were removed"), first=last_seq + 1, last=head.seq),
+                          None, last_seq + 1)
     if head.seq < last_seq or head.hash != prev:
-        return ChainState(False, last_seq, prev, f"the chain's head (entry {head.seq}) does not match its last entry "
-                                                 f"{last_seq}: entries were inserted or changed at the end",
-                          None, head.seq + 1)
+        return ChainState(False, last_seq, prev, Message(N_(
+            "the chain's head (entry %(head)s) does not match its last entry %(last)s: entries were inserted or "
+            "changed at the end"), head=head.seq, last=last_seq), None, head.seq + 1)
     return ChainState(True, last_seq, prev)
 
 
 def _check(r: Any, prev: str, expected: int) -> str:
     seq, eid = r["seq"], r["id"]
     if seq > expected:
-        return f"entries {expected}..{seq - 1} were removed before entry #{eid} (seq {seq})"
+        return Message(N_("entries %(first)s..%(last)s were removed before entry #%(id)s (seq %(seq)s)"),
+                       first=expected, last=seq - 1, id=eid, seq=seq)
     if r["prev_hash"] != prev:
-        return f"entry #{eid} (seq {seq}) does not follow the entry before it: an entry was inserted or removed here"
+        return Message(N_("entry #%(id)s (seq %(seq)s) does not follow the entry before it: an entry was inserted "
+                          "or removed here"), id=eid, seq=seq)
     if entry_hash(prev, r) != r["hash"]:
-        return f"entry #{eid} (seq {seq}) was changed after it was written"
+        return Message(N_("entry #%(id)s (seq %(seq)s) was changed after it was written"), id=eid, seq=seq)
     return ""

@@ -66,6 +66,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
         field_label=field_label,
+        said=lambda text: translate(text, gettext),   # a Message (kartoteka.errors) in the reader's language
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
         tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},
         can=(lambda perm: user is not None and can(user.principal, perm)),

@@ -87,3 +87,21 @@ def test_english_stays_as_it_was(db: Db, tmp_path: Path, monkeypatch: pytest.Mon
     assert "intact: " in run_cli(db, "audit", "verify")
     assert "Name index consistent: 1 persons." in run_cli(db, "index", "check")
     assert "Name index rebuilt: 1 persons." in run_cli(db, "index", "rebuild")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("uk", "змінено після того"), ("ru", "изменена после того")])
+def test_a_broken_chain_is_told_in_the_language(db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                lang: str, words: str) -> None:
+    from sqlalchemy import select, update
+
+    from kartoteka.db.tables import audit_log
+
+    run_cli(db, "init")
+    (tmp_path / "p.csv").write_text("id,name\nP1,Іваненко Іван\n", "utf-8")
+    run_cli(db, "import", "persons", str(tmp_path / "p.csv"))
+    with db.engine.begin() as conn:
+        first = conn.execute(select(audit_log.c.id).order_by(audit_log.c.id).limit(1)).scalar_one()
+        conn.execute(update(audit_log).where(audit_log.c.id == first).values(actor="mallory"))
+    monkeypatch.setenv("KARTOTEKA_LANG", lang)
+    said = " ".join(run_cli(db, "audit", "verify", code=1).split())   # as one line (the terminal wraps it)
+    assert words in said and f"№{first}" in said and "was changed" not in said

@@ -124,7 +124,10 @@ def test_audit_page_shows_the_chain_state(web: Web) -> None:
         conn.execute(update(audit_log).where(audit_log.c.id == first).values(actor="mallory"))
     auditlog._CHAIN_CACHE.clear()   # the page walks the chain again at most once a minute
     page = admin.get("/audit").text
-    assert "tampered" in page and f"#{first}" in page
+    assert "tampered" in page and f"#{first}" in page and "was changed after it was written" in page
+    admin.post("/language", data={"lang": "uk", "csrf_token": csrf(page)})
+    page = admin.get("/audit").text   # what is wrong, in the reader's language too
+    assert f"запис №{first}" in page and "змінено після того" in page and "was changed" not in page
 
 
 def test_report_downloads_are_audited_in_every_format(web: Web) -> None:
