@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from kartoteka.reports import write_report
     from kartoteka.reports.common import notice_text
     from kartoteka.services import vetting as svc
+    from kartoteka.services.rounds import change_text
     from kartoteka.services.vetting_model import VetReport
     from kartoteka.tabular.columns import parse_mapping
 else:
     write_report = lazy_callable("kartoteka.reports", "write_report")
     notice_text = lazy_callable("kartoteka.reports.common", "notice_text")
     svc = lazy_module("kartoteka.services.vetting")
+    change_text = lazy_callable("kartoteka.services.rounds", "change_text")
     VetReport = lazy_callable("kartoteka.services.vetting_model", "VetReport")
     parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
 
@@ -219,7 +221,8 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
         for e in entries:
             console.print(escape(f"  {sign} {e.person_id or unknown} {e.name}"), highlight=False)
     for e in d.changed:
-        console.print(escape(f"  ~ {e.person_id or unknown} {e.name}: " + "; ".join(e.changes)), highlight=False)
+        console.print(escape(f"  ~ {e.person_id or unknown} {e.name}: " + "; ".join(change_text(d, _) for d in e.deltas)),
+                      highlight=False)
 
 
 def review(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],

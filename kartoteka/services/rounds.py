@@ -3,6 +3,7 @@ record outcomes (released or exchanged on a date) as status events on the person
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -28,6 +29,7 @@ class DiffEntry:
     before: VetRow | None = None
     after: VetRow | None = None
     changes: list[str] = field(default_factory=list)   # "status: under_review -> recognised"
+    deltas: list[tuple[str, str, str]] = field(default_factory=list)   # the same as data: (column, before, after)
 
 
 @dataclass
@@ -64,6 +66,31 @@ def _value(row: VetRow, name: str) -> str:
     return ";".join(row.flags) if name == "flags" else str(getattr(row, name))
 
 
+COLUMN_WORDS = {"match": N_("match result"), "status": N_("status"), "flags": N_("flags"), "warnings": N_("warnings")}
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def change_text(delta: tuple[str, str, str], gettext: Callable[[str], str] = _same) -> str:
+    """A change between two runs in words: "status: under review -> recognised" (English codes without
+    ``gettext``, as DiffEntry.changes keeps them for tools)."""
+    column, before, after = delta
+
+    from kartoteka.reports.common import MATCH_LABELS, STATUS_LABELS, WARNING_LABELS   # (the reports' words)
+
+    labels = {"match": MATCH_LABELS, "status": STATUS_LABELS, "warnings": WARNING_LABELS}.get(column, {})
+
+    def words(value: str) -> str:   # a value, or several joined by ";" (flags, warnings): each its words
+        if gettext is _same:
+            return value or "-"
+        return "; ".join(gettext(labels.get(v, v)) for v in value.split(";")) if value else "-"
+
+    label = gettext(COLUMN_WORDS[column]) if gettext is not _same else column
+    return f"{label}: {words(before)} -> {words(after)}"
+
+
 def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """Persons added to, removed from and changed between list A (earlier) and list B (later)."""
     return diff_reports(get_run(engine, run=run_a), get_run(engine, run=run_b))
@@ -77,10 +104,10 @@ def diff_reports(a: VetReport, b: VetReport) -> RunDiff:
     changed: list[DiffEntry] = []
     for k in ka.keys() & kb.keys():
         old, new = ka[k], kb[k]
-        diffs = [f"{c}: {_value(old, c) or '-'} -> {_value(new, c) or '-'}" for c in COMPARED
-                 if _value(old, c) != _value(new, c)]
-        if diffs:
-            changed.append(DiffEntry(k, new.person_id or old.person_id, new.name, old, new, diffs))
+        deltas = [(c, _value(old, c), _value(new, c)) for c in COMPARED if _value(old, c) != _value(new, c)]
+        if deltas:
+            changed.append(DiffEntry(k, new.person_id or old.person_id, new.name, old, new,
+                                     [change_text(d) for d in deltas], deltas))
     changed.sort(key=lambda d: d.key)
     return RunDiff(a.run, b.run, added, removed, changed, len(ka.keys() & kb.keys()) - len(changed))
 

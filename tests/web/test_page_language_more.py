@@ -55,3 +55,21 @@ def test_the_column_choice_names_fields_in_words(web: Web) -> None:
     assert '<option value="given_name" >ім&#39;я</option>' in page or '<option value="given_name" >ім\'я</option>' in page
     assert '<option value="birth_date" selected>дата народження</option>' in page
     assert ">given_name<" not in page and ">row_number<" not in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [("uk", "попередження: - -&gt; вже обміняний"), ("ru", "предупреждения: - -&gt; уже обменян")])
+def test_the_changes_between_runs_in_words(web: Web, lang: str, words: str) -> None:
+    """A change between two rounds' lists reads in the reader's language, codes included (not "warnings:
+    - -> exchanged"); the CLI says it the same way (services/rounds.py change_text)."""
+    from kartoteka.services.custody import record_custody
+    from kartoteka.services.rounds import change_text, diff_runs
+
+    c = web.client("admin")
+    c.post("/language", data={"lang": lang, "csrf_token": csrf(c.get("/").text)})
+    first = _vet(c, "first")
+    record_custody(web.db.engine, person="P1", held_by="RU", state="exchanged", actor="test", since="2025-05-23")
+    second = _vet(c, "second")
+    page = c.get(f"/vetting/diff?a={first}&b={second}").text
+    assert words in page and "warnings" not in page and "already_exchanged" not in page
+    entry = next(e for e in diff_runs(web.db.engine, run_a=first, run_b=second).changed if e.person_id == "P1")
+    assert entry.changes == [change_text(d) for d in entry.deltas] and entry.changes[0].startswith("warnings: - -> ")

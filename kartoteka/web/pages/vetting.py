@@ -20,7 +20,7 @@ from kartoteka.services.vetting_model import DECISIONS, JUDGEMENTS, STATUSES, Ve
 from kartoteka.web.deps import EngineDep, PagePrincipal, SettingsDep, check_csrf
 from kartoteka.web.job_tasks import VetRequest, vet_upload
 from kartoteka.web.jobs import jobs, limits_of
-from kartoteka.web.render import error_text, render
+from kartoteka.web.render import error_text, render, request_gettext
 from kartoteka.web.pages.custody import page_of
 from kartoteka.web.render import request_language
 from kartoteka.web.uploads import discard, save_upload, upload_path
@@ -142,4 +142,5 @@ def diff_page(request: Request, engine: EngineDep, principal: PagePrincipal,
     except KartotekaError as exc:
         return render(request, "error.html", {"status": 404, "message": error_text(request, exc)[0], "errors": []},
                       status_code=404)
-    return render(request, "vetting_diff.html", {"d": diff})
+    gettext = request_gettext(request)
+    return render(request, "vetting_diff.html", {"d": diff, "change": lambda delta: rounds.change_text(delta, gettext)})
