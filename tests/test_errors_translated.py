@@ -44,21 +44,9 @@ INTERNAL: dict[tuple[str, str], str] = {
         "422 `detail` of the API; the pages name only the field",
 }
 
-# Raises in files that other changes are editing at the time of writing (kartoteka/cli/, the duplicates and
-# matching services): still English, to be converted with those changes. An entry is (file, the literal text
-# of the message without its f-string values); a new English raise anywhere else fails.
-PENDING: frozenset[tuple[str, str]] = frozenset({
-    ("cli/criteria.py", "name one or more persons, or use --all"),
-    ("cli/imports.py", " '' must look like LEFT=RIGHT"),
-    ("cli/imports.py", "--decide '=': ROW must be a row number"),
-    ("services/duplicate_review.py", "a pair needs two different persons"),
-    ("services/duplicate_review.py", "no person #"),
-    ("services/matching.py", "unknown format '' (use csv or json)"),
-    ("services/matching.py", "search needs a name"),
-    ("services/matching.py", "'' is not a judgement (use )"),
-    ("services/matching.py", "a judgement needs the list name it is about"),
-    ("services/matching.py", "no person #"),
-})
+# Raises still English, to be converted: (file, the literal text of the message without its f-string values).
+# None are left; a new English raise anywhere fails.
+PENDING: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

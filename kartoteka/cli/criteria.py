@@ -11,7 +11,7 @@ from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.language import cli_gettext, cli_language
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def screen(ctx: typer.Context,
     """Review flags per person from their charges. A flag asks for review; it never sets a status."""
     with user_errors():
         if not persons and not all_persons:
-            raise InvalidInput("name one or more persons, or use --all")
+            raise InvalidInput.of(N_("name one or more persons, or use --all"))
         results = screen_persons(state(ctx).engine(), refs=None if all_persons else persons)
     if as_json:
         typer.echo(json.dumps([{"person": r.ext_id, "name": r.name, "flags": [

@@ -10,7 +10,7 @@ import typer
 from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.language import cli_gettext
 from kartoteka.cli.progress import progress_bar
-from kartoteka.errors import InvalidInput
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.cli.lazy import lazy_callable
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in values or []:
         if "=" not in pair:
-            raise InvalidInput(f"{what} '{pair}' must look like LEFT=RIGHT")
+            raise InvalidInput.of(N_("%(option)s '%(pair)s' must look like LEFT=RIGHT"), option=what, pair=pair)
         left, right = pair.split("=", 1)
         out[left.strip()] = right.strip()
     return out
@@ -70,7 +70,7 @@ def _decisions(values: list[str] | None) -> dict[int, str]:
     out: dict[int, str] = {}
     for row, choice in _pairs(values, "--decide").items():
         if not row.isdigit():
-            raise InvalidInput(f"--decide '{row}={choice}': ROW must be a row number")
+            raise InvalidInput.of(N_("--decide '%(row)s=%(choice)s': ROW must be a row number"), row=row, choice=choice)
         out[int(row)] = choice
     return out
 

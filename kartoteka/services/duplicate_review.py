@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from kartoteka.db.tables import match_decisions
-from kartoteka.errors import InvalidInput, NotFound
+from kartoteka.errors import N_, InvalidInput, no_record
 from kartoteka.matching.config import DEFAULT
 from kartoteka.matching.explain import Gettext
 from kartoteka.services.access import Principal, require, visible_person_ids, visible_sensitivities
@@ -79,10 +79,10 @@ def judge_pair(engine: Engine, *, principal: Principal, person_id: int, other_pe
     """Record a human judgement (same / different / unsure) on a pair; it overrides the scorer."""
     require(principal, "edit")
     if person_id == other_person_id:
-        raise InvalidInput("a pair needs two different persons")
+        raise InvalidInput.of(N_("a pair needs two different persons"))
     missing = {person_id, other_person_id} - visible_person_ids(engine, principal, [person_id, other_person_id])
     if missing:
-        raise NotFound(f"no person #{min(missing)}")
+        raise no_record("person", min(missing))
     first, second = sorted((person_id, other_person_id))
     return record_judgement(engine, query_key=pair_key(first, second), person_id=first, other_person_id=second,
                             judgement=judgement, actor=principal.username, score=score)

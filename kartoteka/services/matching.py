@@ -17,7 +17,7 @@ from kartoteka.collector import relaxed
 from kartoteka.db import audit
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.person import Gender
-from kartoteka.errors import InvalidInput, NotFound, translate
+from kartoteka.errors import N_, InvalidInput, no_record, translate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.services.generation import registry_generation
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
@@ -170,7 +170,7 @@ def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv", gett
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         return
     if fmt != "csv":
-        raise InvalidInput(f"unknown format '{fmt}' (use csv or json)")
+        raise InvalidInput.of(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt)
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, OUT_COLUMNS)
         writer.writeheader()
@@ -196,7 +196,7 @@ def search_persons(engine: Engine, *, text: str, limit: int = 20, transliterate:
     shares and surnames counted over the visible persons only, so no score tells of a hidden person, and
     no hidden person is a hit). The explanations are in the language of ``gettext`` (English without one)."""
     if not text.strip():
-        raise InvalidInput("search needs a name")
+        raise InvalidInput.of(N_("search needs a name"))
     with engine.connect() as conn:
         return search_on(conn, synced_head(conn), text=text, limit=limit, transliterate=transliterate,
                          explain=explain, sensitivities=sensitivities, gettext=gettext)
@@ -342,13 +342,14 @@ def record_judgement(engine: Engine, *, query_key: str, person_id: int, judgemen
     """Store a human judgement (same / different / unsure) on a list name or a registry pair. It
     overrides the scorer from then on; the algorithm's name and version are recorded with it."""
     if judgement not in JUDGEMENTS:
-        raise InvalidInput(f"'{judgement}' is not a judgement (use {', '.join(JUDGEMENTS)})")
+        raise InvalidInput.of(N_("'%(judgement)s' is not a judgement (use %(choices)s)"), judgement=judgement,
+                              choices=", ".join(JUDGEMENTS))
     if not query_key.strip():
-        raise InvalidInput("a judgement needs the list name it is about")
+        raise InvalidInput.of(N_("a judgement needs the list name it is about"))
     with engine.begin() as conn:
         for pid in (person_id, other_person_id):
             if pid is not None and conn.execute(select(persons.c.id).where(persons.c.id == pid)).first() is None:
-                raise NotFound(f"no person #{pid}")
+                raise no_record("person", pid)
         result = conn.execute(insert(match_decisions).values(
             query_key=query_key[:400], person_id=person_id, other_person_id=other_person_id,
             judgement=judgement, actor=actor, at=audit.now(), algorithm=Matcher.ALGORITHM,
