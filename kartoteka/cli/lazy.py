@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -125,6 +125,14 @@ def lazy_group(package: str, commands: Mapping[str, Modules]) -> type[TyperGroup
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.commands = _LazyCommands(commands, lambda name, modules: _build(package, name, modules, self))
+
+        def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+            """A run: Click's and Typer's own messages in its language from before its arguments are parsed (its
+            usage errors included), then as before (kartoteka.cli.click_language)."""
+            from kartoteka.cli.click_language import speaking
+
+            with speaking(self, sys.argv[1:] if args is None else args):
+                return super().main(args, *rest, **kwargs)
 
         def get_command(self, ctx: Any, cmd_name: str) -> Any:
             """The command, its help in the run's language (kartoteka.cli.help_translation)."""
