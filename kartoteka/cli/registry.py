@@ -69,15 +69,16 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     p = d.person
     console.print(f"[bold]{escape(d.primary_name)}[/]  " + escape(
         _("id %(id)s  (#%(number)s, version %(version)s, %(sensitivity)s)") % {
-            "id": p["ext_id"], "number": p["id"], "version": p["version"], "sensitivity": p["sensitivity"]}),
+            "id": p["ext_id"], "number": p["id"], "version": p["version"], "sensitivity": _(p["sensitivity"])}),
         highlight=False)
     console.print(escape(_("Gender: %(gender)s   Born: %(born)s   Citizenship: %(citizenship)s   Region: %(region)s") % {
-        "gender": p["gender"] or "?", "born": p["birth_date"] or "?", "citizenship": p["citizenship"] or "?",
+        "gender": {"m": _("male"), "f": _("female")}.get(p["gender"] or "", "?"), "born": p["birth_date"] or "?", "citizenship": p["citizenship"] or "?",
         "region": p["region"] or "?"}), highlight=False)
     names = Table(_("kind"), _("full name"), _("surname"), _("given"), _("patronymic"), _("script"), _("lang"),
                   title=_("Names"))
     for n in d.names:
-        names.add_row(*(escape(str(n[k] or "")) for k in ("kind", "full", "surname", "given_name", "patronymic", "script", "lang")))
+        names.add_row(escape(_(n["kind"]) if n["kind"] else ""),
+                      *(escape(str(n[k] or "")) for k in ("full", "surname", "given_name", "patronymic", "script", "lang")))
     console.print(names)
     for c in d.cases:
         title = _("Case %(id)s") % {"id": c["ext_id"]}
@@ -86,7 +87,8 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
         console.print("  " + escape(_("court: %(court)s; detained %(detained)s; verdict %(verdict)s; sentence: %(sentence)s; "
                                       "facility: %(facility)s; status: %(status)s") % {
             "court": c["court"], "detained": c["detained_on"] or "?", "verdict": c["verdict_on"] or "-",
-            "sentence": c["sentence"] or "-", "facility": c["facility"] or "-", "status": c["status"]}), highlight=False)
+            "sentence": c["sentence"] or "-", "facility": c["facility"] or "-",
+            "status": _(c["status"]) if c["status"] else "-"}), highlight=False)
         for ch in d.charges.get(c["id"], []):
             known = "" if ch["in_catalog"] else "  (" + _("not in catalog") + ")"
             console.print("    " + escape(_("%(code)s %(article)s part %(part)s point %(point)s") % {
@@ -95,7 +97,8 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     if d.events:
         console.print("[bold]" + escape(_("Status history")) + "[/]")
         for e in d.events:
-            console.print(escape(f"  {e['date'] or '?'}  {e['kind']}  {e['note']}"), highlight=False)
+            console.print(escape(f"  {e['date'] or '?'}  {_(e['kind']) if e['kind'] else ''}  {e['note']}"),
+                          highlight=False)
     if d.assessments:
         console.print("[bold]" + escape(_("Assessments")) + "[/]")
         undated = _("no date")
@@ -103,8 +106,9 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
             who = (_("decided by %(organisation)s (imported by %(user)s)") % {"organisation": a["origin"],
                                                                               "user": a["author"]}
                    if a.get("origin") else _("reviewer %(reviewer)s") % {"reviewer": a["reviewer"] or "-"})
-            console.print(escape(f"  {a['definition_id']} {a['definition_version']}: {a['decision'] or '-'} "
-                                 f"({a['state']}, {a['decided_on'] or undated}, {who})"), highlight=False)
+            decision = _(a["decision"]) if a["decision"] else "-"
+            console.print(escape(f"  {a['definition_id']} {a['definition_version']}: {decision} "
+                                 f"({_(a['state'])}, {a['decided_on'] or undated}, {who})"), highlight=False)
     if d.sources:
         console.print("[bold]" + escape(_("Sources")) + "[/]")
         for s in d.sources:
