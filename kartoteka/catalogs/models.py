@@ -80,6 +80,8 @@ class Definition(_Sourced):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
     version: str
     title: str
+    title_uk: str = ""   # the title as published in Ukrainian / Russian, where there is one (else the English)
+    title_ru: str = ""
     issuer: str
     adopted: str
     based_on: str = ""
@@ -95,6 +97,10 @@ class Definition(_Sourced):
     precondition: str = Field(default="", pattern=r"^(deprived_of_liberty)?$")
     exclusions: list[Exclusion] = Field(default_factory=list)
     statuses: list[StatusValue]
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (en, uk or ru): the English one where no other is given."""
+        return {"uk": self.title_uk, "ru": self.title_ru}.get(lang, "") or self.title
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:

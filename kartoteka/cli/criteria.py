@@ -48,7 +48,8 @@ def definitions(as_json: JsonOpt = False) -> None:
         console.print(text, highlight=False, markup=False)
 
     for d in defs.values():
-        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title)}", highlight=False)
+        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title_in(cli_language()))}",
+                      highlight=False)
         out("  " + _("issuer: %(issuer)s; adopted %(adopted)s; criteria %(combine)s") % {
             "issuer": d.issuer, "adopted": d.adopted, "combine": combine.get(d.combine, d.combine)})
         if d.precondition:

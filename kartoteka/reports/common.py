@@ -4,6 +4,7 @@ language (en/uk/ru: ``tr(lang)`` gives the gettext of the interface catalogs, re
 from __future__ import annotations
 
 from kartoteka.catalogs.custody import category_label, party_label, state_label
+from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.services.custody import CustodyRecord
 from kartoteka.services.vetting_model import MissingPerson, RowContext, VetReport, VetRow
 
@@ -56,10 +57,10 @@ DISCLAIMER = N_("Flags come from the criminal-code articles and ask for review; 
                 "counts leave review rows out.")
 
 
-def definition_title(definition_id: str) -> str:
+def definition_title(definition_id: str, lang: str = "en") -> str:
     try:
         from kartoteka.catalogs import get_definition
-        return f"{definition_id}: {get_definition(definition_id).title}"
+        return f"{definition_id}: {get_definition(definition_id).title_in(lang)}"
     except Exception:  # an unknown or removed definition still renders
         return definition_id
 
@@ -72,7 +73,7 @@ def title(report: VetReport, _: Tr = _same) -> str:
 def run_lines(report: VetReport, _: Tr = _same) -> list[tuple[str, str]]:
     run, lang = report.run, _.lang
     lines = [(_("List"), f"{run.filename} ({run.list_format or '?'}, sha256 {run.sha256[:12]})"),
-             (_("Definition"), "; ".join(definition_title(d) for d in (run.definitions or [run.definition_id]))),
+             (_("Definition"), "; ".join(definition_title(d, lang) for d in (run.definitions or [run.definition_id]))),
              (_("Run"), _("#%(id)s at %(at)s UTC by %(actor)s") % {
                  "id": run.id, "at": f"{run.at:%Y-%m-%d %H:%M}", "actor": run.actor}),
              (_("Matching"), f"{run.algorithm} {run.algorithm_version}")]
@@ -81,7 +82,7 @@ def run_lines(report: VetReport, _: Tr = _same) -> list[tuple[str, str]]:
     if run.round or run.side:
         lines.insert(0, (_("Round / side"), " / ".join(x for x in (run.round, run.side) if x)))
     if report.columns:
-        lines.append((_("Columns"), ", ".join(f"{h} -> {f}" for f, h in report.columns.items())))
+        lines.append((_("Columns"), ", ".join(f"{h} -> {_(FIELD_LABELS.get(f, f))}" for f, h in report.columns.items())))
     return lines
 
 

@@ -16,7 +16,7 @@ from kartoteka.services.access import can
 from kartoteka.services.users import User
 from kartoteka.web.i18n import LANGUAGES, pick_language, translations
 from kartoteka.web.security import CSRF_FIELD, Session
-from kartoteka.web.vocabulary import FIELD_LABELS
+from kartoteka.tabular.field_labels import FIELD_LABELS
 
 
 def make_environment() -> Environment:

@@ -33,19 +33,3 @@ RECORD_KINDS = (N_("person"), N_("case"), N_("source"), N_("assessment"), N_("us
                 N_("match_decision"), N_("api_token"), N_("status_event"), N_("role_policy"), N_("database"),
                 N_("custody"), N_("charges"))
 FIELDS = (N_("role"),)   # a user's field in the audit log (the record fields have their own labels)
-# The fields a file's columns are read into (data/columns.yaml), as the import's column choice and the audit
-# log show them: the code is the data, the label the words
-FIELD_LABELS = {
-    "aliases": N_("other names"), "articles": N_("articles"), "birth_date": N_("birth date"),
-    "case_id": N_("case id"), "case_number": N_("case number"), "category": N_("category"),
-    "category_definition": N_("category's definition"), "citizenship": N_("citizenship"), "court": N_("court"),
-    "custody": N_("custody"), "decided_on": N_("decided on"), "decision": N_("decision"),
-    "definition": N_("definition"), "detained_on": N_("detained on"), "facility": N_("facility"),
-    "gender": N_("gender"), "given_name": N_("given name"), "held_by": N_("held by"), "id": N_("identifier"),
-    "jurisdiction": N_("jurisdiction"), "name": N_("full name"), "organisation": N_("organisation"),
-    "organisations": N_("designated organisations"), "patronymic": N_("patronymic"), "person_id": N_("person id"),
-    "rationale": N_("rationale"), "region": N_("region"), "reviewer": N_("reviewer"),
-    "row_number": N_("row number"), "sensitivity": N_("sensitivity"), "sentence": N_("sentence"),
-    "source": N_("source"), "statement": N_("statement"), "status": N_("status"), "surname": N_("surname"),
-    "verdict_on": N_("verdict date"),
-}
