@@ -47,26 +47,62 @@ class _Sourced(_Strict):
 
 # --- definitions -----------------------------------------------------------------------------
 
+def _in(lang: str, english: str, uk: str, ru: str) -> str:
+    """The text in ``lang`` (en, uk or ru): the English one where no translation is given."""
+    return {"uk": uk, "ru": ru}.get(lang, "") or english
+
+
 class Criterion(_Sourced):
     id: str
     key: str
     summary: str
+    summary_uk: str = ""   # our summary rendered in Ukrainian / Russian (a paraphrase, as the English one)
+    summary_ru: str = ""
     political_motive_required: bool
     note: str = ""
+
+    def summary_in(self, lang: str) -> str:
+        """The summary in ``lang`` (en, uk or ru): the English one where no translation is given."""
+        return _in(lang, self.summary, self.summary_uk, self.summary_ru)
 
 
 class Exclusion(_Sourced):
     id: str
     key: str
     summary: str
+    summary_uk: str = ""
+    summary_ru: str = ""
     exceptions: list[str] = Field(default_factory=list)
+    exceptions_uk: list[str] = Field(default_factory=list)   # the exceptions in the same order, translated
+    exceptions_ru: list[str] = Field(default_factory=list)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _exceptions_match(self) -> Exclusion:
+        for lang, texts in (("uk", self.exceptions_uk), ("ru", self.exceptions_ru)):
+            if texts and len(texts) != len(self.exceptions):
+                raise ValueError(f"{self.id}: exceptions_{lang} must translate every exception, in order")
+        return self
+
+    def summary_in(self, lang: str) -> str:
+        """The summary in ``lang`` (en, uk or ru): the English one where no translation is given."""
+        return _in(lang, self.summary, self.summary_uk, self.summary_ru)
+
+    def exceptions_in(self, lang: str) -> list[str]:
+        """The exceptions in ``lang`` (en, uk or ru): the English ones where no translation is given."""
+        return list({"uk": self.exceptions_uk, "ru": self.exceptions_ru}.get(lang) or self.exceptions)
 
 
 class StatusValue(_Strict):
     id: str = Field(max_length=20)
     counts_as: str
     label: str
+    label_uk: str = ""
+    label_ru: str = ""
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` (en, uk or ru): the English one where no translation is given."""
+        return _in(lang, self.label, self.label_uk, self.label_ru)
 
     @field_validator("counts_as")
     @classmethod
@@ -83,6 +119,8 @@ class Definition(_Sourced):
     title_uk: str = ""   # the title as published in Ukrainian / Russian, where there is one (else the English)
     title_ru: str = ""
     issuer: str
+    issuer_uk: str = ""
+    issuer_ru: str = ""
     adopted: str
     based_on: str = ""
     adopted_by: list[str] = Field(default_factory=list)
@@ -100,7 +138,11 @@ class Definition(_Sourced):
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang`` (en, uk or ru): the English one where no other is given."""
-        return {"uk": self.title_uk, "ru": self.title_ru}.get(lang, "") or self.title
+        return _in(lang, self.title, self.title_uk, self.title_ru)
+
+    def issuer_in(self, lang: str) -> str:
+        """The issuer in ``lang`` (en, uk or ru): the English name where no other is given."""
+        return _in(lang, self.issuer, self.issuer_uk, self.issuer_ru)
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:

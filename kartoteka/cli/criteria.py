@@ -44,30 +44,32 @@ def definitions(as_json: JsonOpt = False) -> None:
     combine = {"any_of": _("any of"), "all_of": _("all of")}
     preconditions = {"deprived_of_liberty": _("deprived of liberty")}
 
+    lang = cli_language()
+
     def out(text: str) -> None:
         console.print(text, highlight=False, markup=False)
 
     for d in defs.values():
-        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title_in(cli_language()))}",
+        console.print(f"[bold]{d.id}[/] v{d.version} ({d.certainty.value}): {escape(d.title_in(lang))}",
                       highlight=False)
         out("  " + _("issuer: %(issuer)s; adopted %(adopted)s; criteria %(combine)s") % {
-            "issuer": d.issuer, "adopted": d.adopted, "combine": combine.get(d.combine, d.combine)})
+            "issuer": d.issuer_in(lang), "adopted": d.adopted, "combine": combine.get(d.combine, d.combine)})
         if d.precondition:
             out("  " + _("precondition: %(precondition)s (checked against custody records)") % {
                 "precondition": preconditions.get(d.precondition, d.precondition.replace("_", " "))})
         for c in d.criteria:
             values = {"id": c.id, "certainty": c.certainty.value, "condition": d.motive_condition,
-                      "summary": c.summary}
+                      "summary": c.summary_in(lang)}
             out("  " + (_("criterion %(id)s (%(certainty)s; needs %(condition)s): %(summary)s") % values
                         if c.political_motive_required and d.motive_condition
                         else _("criterion %(id)s (%(certainty)s): %(summary)s") % values))
         for c in d.conditions:
             out("  " + _("condition %(id)s (%(certainty)s, not a ground of its own): %(summary)s") % {
-                "id": c.id, "certainty": c.certainty.value, "summary": c.summary})
+                "id": c.id, "certainty": c.certainty.value, "summary": c.summary_in(lang)})
         for e in d.exclusions:
             out("  " + _("exclusion %(id)s (%(certainty)s): %(summary)s") % {
-                "id": e.id, "certainty": e.certainty.value, "summary": e.summary})
-            for x in e.exceptions:
+                "id": e.id, "certainty": e.certainty.value, "summary": e.summary_in(lang)})
+            for x in e.exceptions_in(lang):
                 out("    " + _("exception (finding 'excepted'): %(exception)s") % {"exception": x})
         out("  " + _("statuses:") + " " + ", ".join(f"{s.id} (= {s.counts_as})" if s.id != s.counts_as else s.id
                                                     for s in d.statuses))

@@ -9,7 +9,8 @@ Imported lists of recognised prisoners arrive as decided assessments (services/i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,35 @@ FINDINGS = ("met", "not_met", "unclear", "excepted")
 NOT_DEPRIVED = {"in_absentia"}   # custody states (data/custody.yaml) that show no deprivation of liberty
 STATES = ("draft", "submitted", "decided")
 CHUNK = 5000
+TEXT_LANGUAGES = ("en", "uk", "ru")
+_HEADER_LANGUAGE = re.compile(r"^Language:\s*([a-z]{2})", re.MULTILINE)
+
+
+def _language_of(gettext: Callable[[str], str]) -> str:
+    """The language of a gettext function, from its catalog's header (the translation of ""): en when none."""
+    found = _HEADER_LANGUAGE.search(gettext("") or "")
+    return found.group(1) if found else "en"
+
+
+def _rebuild_catalog_text(msgid: str, values: dict[str, object]) -> Message:
+    return CatalogText({k: str(v) for k, v in values.items()})
+
+
+class CatalogText(Message):
+    """A text of a catalog (a definition's exceptions ...) in en, uk and ru, quoted inside a message: as a str,
+    the English text; translated, the text in the language of the gettext it is shown with. Not a gettext
+    message id: the catalogs carry their own translations (kartoteka/data/definitions)."""
+
+    def __new__(cls, texts: dict[str, str]) -> CatalogText:
+        self = str.__new__(cls, texts["en"])
+        self.msgid, self.values = texts["en"], dict(texts)
+        return self
+
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, dict[str, object]]]:
+        return _rebuild_catalog_text, (self.msgid, self.values)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return str(self.values.get(_language_of(gettext)) or self.msgid)
 
 
 @dataclass(frozen=True)
@@ -168,8 +198,8 @@ def record_finding(engine: Engine, *, assessment_id: int, criterion_id: str, fin
                 raise InvalidInput.of(N_("'excepted' applies to exclusions only; '%(criterion)s' is not one"),
                                       criterion=criterion_id)
             if not note.strip():
-                raise InvalidInput.of(N_("say which exception applies (%(exceptions)s)"),
-                                      exceptions="; ".join(exclusion.exceptions) or "-")
+                raise InvalidInput.of(N_("say which exception applies (%(exceptions)s)"), exceptions=CatalogText(
+                    {lang: "; ".join(exclusion.exceptions_in(lang)) or "-" for lang in TEXT_LANGUAGES}))
         old = conn.execute(select(assessment_findings).where(
             assessment_findings.c.assessment_id == assessment_id,
             assessment_findings.c.criterion_id == criterion_id)).mappings().first()
