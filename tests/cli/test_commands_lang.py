@@ -37,7 +37,7 @@ def test_criteria_and_assessments_in_ukrainian_and_russian(db: Db, tmp_path: Pat
     out = run_cli(db, "definitions")
     _has(out, "критерій 1a (memory)", "критерій 1g (memory; потрібна умова 2-motive)",
          "умова 2-motive (memory, не є самостійною підставою)", "передумова: позбавлення волі",
-         "застереження (висновок 'excepted')", "статуси: recognised", "excluded_violence (= not_recognised)")
+         "виняток (висновок 'excepted')", "статуси: recognised", "excluded_violence (= not_recognised)")
     _lacks(out, "criterion 1a", "precondition:", "not a ground", "issuer:", "statuses:", "exception (finding")
     _registry(db, tmp_path)
     out = run_cli(db, "screen", "U1")

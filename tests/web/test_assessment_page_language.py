@@ -66,3 +66,16 @@ def test_an_excepted_finding_without_a_note_names_the_exceptions_in_the_readers_
     assert exception in shown
     if lang != "en":
         assert "necessary defence" not in shown
+
+
+def test_the_motive_condition_can_be_recorded_on_the_page(web: Web) -> None:
+    """The Guidelines' 1d-1g need the political-motive condition met: the page offers it with the criteria and
+    exclusions, and a finding on it is recorded (before, only the API could)."""
+    editor, url, text = _draft(web, "uk")
+    assert 'value="2-motive"' in text and "умова 2-motive: Політичний мотив" in text
+    r = editor.post(f"{url}/findings", data={"criterion_id": "2-motive", "finding": "met", "note": "",
+                                             "source_url": "https://example.org/motive", "source_title": "",
+                                             "csrf_token": csrf(text)}, follow_redirects=False)
+    assert r.status_code == 303
+    page = unescape(editor.get(url).text)
+    assert "<td>2-motive</td>" in page   # the findings table (the list offers it as an option, not a cell)
