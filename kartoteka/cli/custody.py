@@ -174,7 +174,7 @@ def summary(ctx: typer.Context, round: Annotated[str, typer.Argument(help="The r
         return _(code) if code and code != "-" else code
 
     console.print("[bold]" + escape(_("Round %(round)s") % {"round": found.round}) + "[/] "
-                  + escape(_("(%(n)d runs)") % {"n": len(found.runs)}), highlight=False)
+                  + escape(_("(%(n)d run(s))") % {"n": len(found.runs)}), highlight=False)
     for side in found.sides:
         console.print("[bold]" + escape(_("Side %(side)s") % {"side": side.side or "-"}) + "[/]: "
                       + escape(_("%(asked)d asked, %(offered)d offered, %(agreed)d agreed, %(exchanged)d exchanged, "
