@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.common import console, state, user_errors
-from kartoteka.cli.language import cli_gettext
+from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -100,7 +100,8 @@ def duplicates(ctx: typer.Context,
         from kartoteka.cli.progress import progress_bar   # rich.progress: not for search
 
         with progress_bar(_("Scoring persons for duplicates")) as progress:
-            pairs = svc.find_duplicates(st.engine(), progress=progress, full=rescan)
+            pairs = svc.find_duplicates(st.engine(), progress=progress, full=rescan,
+                                        reasons=cli_language() != "en")   # (read only to translate them)
         if out is not None:
             svc.write_duplicates(pairs, out, gettext=_)
     if as_json:

@@ -181,10 +181,13 @@ def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:
                                          "other_ext_id": p.other_ext_id, "reasons": p.reasons} for p in pairs])
 
 
-def stored_pairs(engine: Engine, settings: MatchSettings) -> tuple[list[DuplicatePair], str]:
+def stored_pairs(engine: Engine, settings: MatchSettings, *, reasons: bool = False
+                 ) -> tuple[list[DuplicatePair], str]:
     """The stored pairs, best first, brought up to date: "cached" when nothing changed, "incremental (N
-    persons)" after rescoring the persons changed since; ScanNeeded when a full scan is needed."""
-    return _current(engine, settings, _read)
+    persons)" after rescoring the persons changed since; ScanNeeded when a full scan is needed. Their
+    explanations as data (``reasons``, to show them in another language than English) only when asked:
+    at a million persons they are most of what the pairs weigh."""
+    return _current(engine, settings, _read_with_reasons if reasons else _read)
 
 
 def best_pairs(engine: Engine, settings: MatchSettings, *, sensitivities: Collection[str], limit: int
@@ -243,17 +246,23 @@ def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection
     raise ScanNeeded()
 
 
-_ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation, reasons FROM duplicate_pairs"
+_ALL = "SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation, '' FROM duplicate_pairs"
+_ALL_WITH_REASONS = ("SELECT person_id, ext_id, other_person_id, other_ext_id, score, explanation, reasons "
+                     "FROM duplicate_pairs")
 
 
-def _read(conn: Connection) -> list[DuplicatePair]:
+def _read_with_reasons(conn: Connection) -> list[DuplicatePair]:
+    return _read(conn, _ALL_WITH_REASONS)
+
+
+def _read(conn: Connection, sql: str = _ALL) -> list[DuplicatePair]:
     """Every stored pair, best first (score, then the ids), read through the driver's cursor in the table's
     order and sorted here: 186,000 pairs at a million persons took 1.2-1.6 s through SQLAlchemy's rows in
     the index's order (a table lookup per pair) and 0.6 s so."""
     with relaxed():   # (hundreds of thousands of objects that live on)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(_ALL)
+            cursor.execute(sql)
             rows = list(cursor.fetchall())
         finally:
             cursor.close()

@@ -268,13 +268,14 @@ def duplicate_status(engine: Engine, *, settings: MatchSettings = DEFAULT) -> Sc
 
 def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
                     progress: Progress | None = None, on_path: Callable[[str], None] | None = None,
-                    scan: bool = True, full: bool = False) -> list[DuplicatePair]:
+                    scan: bool = True, full: bool = False, reasons: bool = False) -> list[DuplicatePair]:
     """Pairs of registry persons that are likely the same person, best first. Pairs a human judged
     `different` are left out. The pairs are stored: a call rescores only the persons changed since
     (services/duplicate_pairs.py; ``on_path`` is told "cached", "incremental (N persons)" or "full").
     When a full scan is needed it runs here, or, with ``scan=False``, ScanNeeded is raised (a web
     request: the scan runs as a job); ``full`` scores everything again. Judgements do not change the pairs:
-    they are applied on every call."""
+    they are applied on every call. With ``reasons`` the pairs read back carry their explanations as data
+    (``DuplicatePair.explain`` in another language than English)."""
     from kartoteka.services.duplicate_pairs import ScanNeeded, run_scan, stored_pairs
 
     with engine.connect() as conn:
@@ -284,7 +285,7 @@ def find_duplicates(engine: Engine, *, settings: MatchSettings = DEFAULT,
     try:
         if full:
             raise ScanNeeded()
-        pairs, path = stored_pairs(engine, settings)
+        pairs, path = stored_pairs(engine, settings, reasons=reasons)
     except ScanNeeded:
         if not scan:
             raise

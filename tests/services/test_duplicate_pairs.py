@@ -153,3 +153,23 @@ def test_an_edit_among_many_namesakes_ranks_only_what_can_pair(db: Db, tmp_path:
     assert len(ranked) <= 4, len(ranked)   # the edited person and the few that can pair with it, not 42
     assert now == _full(db)
     assert any("K-1" in (a, b) for a, b, _ in now)
+
+
+def test_stored_pairs_carry_their_reasons_only_when_asked(db: Db, tmp_path: Path) -> None:
+    """Reading every pair back (a million persons: ~190,000) leaves the reasons out unless a caller
+    shows them in another language; the English text is there either way."""
+    from kartoteka.matching.config import DEFAULT
+    from kartoteka.services.duplicate_pairs import stored_pairs
+    from kartoteka.services.matching import find_duplicates
+    from kartoteka.web.i18n import translations
+
+    people = tmp_path / "twins.csv"
+    people.write_text("id,name,birth_date\nA1,Іваненко Іван Іванович,1980-05-01\nA2,Иваненко Иван Иванович,"
+                      "1980-05-01\n", "utf-8")
+    import_file(db.engine, "persons", people, actor="t")
+    find_duplicates(db.engine)
+    plain, _ = stored_pairs(db.engine, DEFAULT)
+    full, _ = stored_pairs(db.engine, DEFAULT, reasons=True)
+    assert plain and plain[0].reasons == "" and plain[0].explanation == full[0].explanation
+    assert full[0].reasons.startswith("[[") and "surname" not in full[0].explain(translations("uk").gettext)
+    assert plain[0].explain(translations("uk").gettext) == plain[0].explanation   # English when none were read
