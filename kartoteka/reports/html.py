@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kartoteka.errors import translate
 from kartoteka.reports import common
 from kartoteka.services.vetting_model import VetReport
 
@@ -29,7 +30,8 @@ def render_text(report: VetReport, lang: str = "en") -> str:
         colours=common.STATUS_COLOURS, flag_reasons=common.flag_reasons(report, _), flag_colour=common.FLAG_COLOUR,
         warning_colour=common.WARNING_COLOUR, disclaimer=common.DISCLAIMER, lang=_.lang, _=_,
         warned=[r for r in report.rows if r.context.warnings], fmt=common.Formatter(_),
-        missing_sections=common.missing_sections(report, _))
+        missing_sections=common.missing_sections(report, _),
+        problems=[translate(p, _) for p in report.problems])
 
 
 def render(report: VetReport, lang: str = "en") -> bytes:

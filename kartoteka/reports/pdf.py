@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kartoteka.errors import N_, KartotekaError
+from kartoteka.errors import N_, KartotekaError, translate
 from kartoteka.settings import get_settings
 from kartoteka.reports import common
 from kartoteka.reports.fingerprint import report_fingerprint
@@ -176,6 +176,10 @@ def render(report: VetReport, lang: str = "en") -> bytes:
     _table(pdf, [(_("id"), 12), (_("name"), 40), (_("category"), 30), (_("custody"), 35), (_("warnings"), 35),
                  (_("all flags"), 45), (_("status per definition"), 35), (_("recognised by"), 25),
                  (_("the list's claim"), 20)], [_context_values(r, fmt) for r in report.rows])
+    if report.problems:   # rows not vetted (a section title, a total) and rows read in part: each named
+        pdf.h2(f"{_('Problems reading the list')} ({len(report.problems)})")
+        for problem in report.problems:
+            pdf.multi_cell(0, 4, translate(problem, _), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if report.missing:
         pdf.add_page()
         pdf.h2(_("Appendix: persons not on the list"))

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kartoteka.errors import translate
 from kartoteka.reports import common
 from kartoteka.reports.cells import safe_row
 from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport, csv_header
@@ -95,6 +96,9 @@ def render(report: VetReport, lang: str = "en") -> bytes:
     if s.duplicates:
         _sheet(wb, "Duplicates", [_("id"), _("name"), _("same as row"), _("person")], (
             [r.id, r.name, r.duplicate_of, r.person_id] for r in s.duplicates), [8, 40, 12, 12])
+    if report.problems:   # rows not vetted (a section title, a total) and rows read in part: each named
+        _sheet(wb, "Problems", [_("Problems reading the list")],
+               ([translate(p, _)] for p in report.problems), [140])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -7,7 +7,9 @@ What cannot be read is noted per row and never stops the list. Matching and vett
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
@@ -20,6 +22,40 @@ from kartoteka.tabular.vocab import parse_loose_date
 NAME_PARTS = ("surname", "given_name", "patronymic")
 
 _ROW = N_("row %(row)s: %(problem)s")
+_LETTER = re.compile(r"[^\W\d_]")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2})$")
+NOTED_ROWS = 200   # rows not read as persons, each named in the report; more are counted
+
+
+def parse_birth(text: str) -> PartialDate:
+    """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" (a two-digit year, which an
+    annex often has) as the last year of that ending not in the future: 1985, 2003. Raises ValueError."""
+    m = _SHORT_YEAR.match(text.strip())
+    if m is None:
+        return parse_loose_date(text)
+    year = 2000 + int(m.group(3))
+    if year > date.today().year:
+        year -= 100
+    return parse_loose_date(f"{m.group(1)}.{m.group(2)}.{year}")
+
+
+def reading_notes(table: RawTable) -> list[str]:
+    """What reading the list left out, each named with its row: the rows above the header, and the rows
+    that are not persons (a section title, a total, a footnote, a signature): every row is accounted for."""
+    notes: list[str] = []
+    if table.header_row > 1:
+        notes.append(Message(N_("the header is in row %(row)d; the %(n)d row(s) above it (a title, a date) "
+                                "were not read as data"), row=table.header_row, n=table.header_row - 1))
+    if table.header_rows > 1:
+        notes.append(Message(N_("rows %(first)d to %(last)d are the list's header (merged header cells, column "
+                                "numbers), not persons"), first=table.header_row,
+                             last=table.header_row + table.header_rows - 1))
+    for row_no, text in table.skipped[:NOTED_ROWS]:
+        notes.append(Message(N_("row %(row)d is not a person (a heading, a section title, a total or a note) "
+                                "and was not vetted: %(text)s"), row=row_no, text=text))
+    if len(table.skipped) > NOTED_ROWS:
+        notes.append(Message(N_("and %(n)d more rows that are not persons"), n=len(table.skipped) - NOTED_ROWS))
+    return notes
 
 
 @dataclass
@@ -66,7 +102,13 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     for row_no, row in table.rows:
         name = _name_of(row, fields)
         if not name:
-            out.problems.append(Message(_ROW, row=row_no, problem=Message(N_("no name; the row is skipped"))))
+            lone = {v.strip() for v in row.values() if v.strip()}
+            if len(lone) == 1 and _LETTER.search(next(iter(lone))):   # a title or note in another column
+                out.problems.append(Message(_ROW, row=row_no, problem=Message(
+                    N_("no name, only '%(text)s' (a section title or a note); the row is not vetted"),
+                    text=next(iter(lone))[:200])))
+            else:
+                out.problems.append(Message(_ROW, row=row_no, problem=Message(N_("no name; the row is skipped"))))
             continue
         too_long = name_problem(name, limits)   # the matcher's time grows with the words of a name
         if too_long:
@@ -78,7 +120,11 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         birth = None
         if birth_text:
             try:
-                birth = parse_loose_date(birth_text)
+                birth = parse_birth(birth_text)
+                if _SHORT_YEAR.match(birth_text):
+                    notes.append(Message(N_("birth date '%(value)s' has a two-digit year, read as %(date)s"),
+                                         value=birth_text, date=birth.iso()))
+                    out.problems.append(Message(_ROW, row=row_no, problem=notes[-1]))
             except ValueError as exc:
                 note = Message(N_("birth date '%(value)s' not understood (%(error)s); matched by name only"),
                                value=birth_text, error=reason_of(exc))
@@ -95,6 +141,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes),
                                      tuple(notes)))
     out.problems.extend(str(p) for p in table.problems)
+    out.problems[:0] = reading_notes(table)
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:

@@ -15,7 +15,8 @@ from kartoteka.errors import N_, InvalidInput
 
 def normalise_header(text: str) -> str:
     s = text.replace("\ufeff", "").strip().lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
-    s = re.sub(r"[_\-.]+", " ", s)
+    s = re.sub(r"[_\-.,;]+", " ", s)   # "Прізвище, ім'я, по батькові" is "Прізвище ім'я по батькові"
+    s = re.sub(r"[\s:*]+$", "", s)       # "ПІБ:", "Дата народження*" (a footnote mark)
     return re.sub(r"\s+", " ", s).strip()
 
 

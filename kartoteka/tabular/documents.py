@@ -18,14 +18,14 @@ from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
 from kartoteka.tabular.list_lines import not_a_row, word_date
-from kartoteka.tabular.reader import RawTable, guess_format, open_table
+from kartoteka.tabular.reader import RawTable, guess_format, header_block, open_table
 
 LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
 TEXT_HEADERS = ["id", "name", "birth_date"]
 _DELIMITERS = (";", ",", "\t", "|")
 
 _NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
-_DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?)(?!\d)")
+_DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.\d{2})(?![\d.])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|года|року|г\.|р\.|y\.?o\.?b\.?)",
                     re.IGNORECASE)
@@ -102,27 +102,37 @@ def parse_line(line: str) -> dict[str, str] | None:
     m = _NUMBER.match(text)
     if m and _LETTER.match(text[m.end():]):
         list_id, text = m.group(1), text[m.end():]
-    birth = ""
+    birth = rest = ""
     d = _DATE.search(text) or word_date(text) or _YEAR.search(text)
     if d is not None:
         birth = d.group(1)
         head = _BORN.sub("", text[:d.start()].rstrip(" ,;:(–-"))
-        text = head + " " + _AFTER.sub("", text[d.end():])
+        tail = _AFTER.sub("", text[d.end():])
+        if _LETTER.search(head):    # what follows the date is the next columns (a place, an article), not the name
+            text, rest = head, re.sub(r"\s+", " ", tail).strip(" ,;:()–—-")
+        else:
+            text = tail
     name = re.sub(r"\s+", " ", re.sub(r"[(),;:–—]+", " ", text)).strip(" -")
     if not _LETTER.search(name):
         return None
-    return {"id": list_id, "name": name, "birth_date": birth}
+    row = {"id": list_id, "name": name, "birth_date": birth}
+    if rest:
+        row["rest"] = rest[:2000]   # kept with the row (its raw text), not matched
+    return row
 
 
 def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
     parsed: list[tuple[int, dict[str, str]]] = []
+    skipped: list[tuple[int, str]] = []
     for line_no, line in enumerate(lines, start=1):
         row = parse_line(line)
         if row is not None:
             parsed.append((line_no, row))
+        elif _LETTER.search(line):   # a heading, a total, a signature: said in the report, not vetted
+            skipped.append((line_no, re.sub(r"\s+", " ", line).strip()[:200]))
     if not parsed:
         raise InvalidInput.of(N_("%(file)s: no names found (one name per line expected)"), file=path.name)
-    return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed))
+    return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed), skipped=skipped)
 
 
 def list_from_text(text: str, *, name: str = "pasted list") -> RawTable:
@@ -173,22 +183,32 @@ def open_docx(path: Path) -> RawTable:
     grids = [g for g in (_docx_rows(t) for t in doc.tables) if g]
     if not grids:
         return table_from_lines((p.text for p in doc.paragraphs), path=path, fmt="docx")
-    headers = _unique_headers(grids[0][0])
+    top, used = header_block(grids[0], 0)
+    headers = _unique_headers(top)
     if not _has_name_column(headers) and len(headers) == 1:
         return table_from_lines((r[0] for g in grids for r in g), path=path, fmt="docx")
+    table = RawTable(path, "docx", headers, iter(()), "", "", 0, header_rows=used)
     parsed: list[tuple[int, dict[str, str]]] = []
-    row_no = 1
+    row_no = used
     for i, grid in enumerate(grids):
-        body = grid[1:] if i == 0 or grid[0] == grids[0][0] else grid
-        if len(grid[0]) != len(headers):
-            continue  # a table of another shape (a signature block, a cover table)
+        repeated = i > 0 and grid[:used] == grids[0][:used]   # a continuation table repeats the header
+        body = grid[used:] if i == 0 or repeated else grid
         for cells in body:
             row_no += 1
-            if len(cells) > 1 and len(set(cells)) == 1:
-                continue  # a merged row across the table: a section heading, not a person
-            if any(c for c in cells):
-                parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
-    return RawTable(path, "docx", headers, iter(parsed), "", "", len(parsed))
+            filled = [c for c in cells if c]
+            if not filled:
+                continue
+            if len(grid[0]) != len(top):    # a table of another shape (a signature block, a cover table)
+                table.skipped.append((row_no, " | ".join(dict.fromkeys(filled))[:200]))
+                continue
+            if cells == grids[0][0]:
+                continue                    # the header repeated inside the table
+            if len(set(filled)) == 1 and (len(filled) > 1 or not_a_row(filled[0], lone_cell=True)):
+                table.skipped.append((row_no, filled[0][:200]))   # merged across: a section title, a total
+                continue
+            parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
+    table.rows, table.total = iter(parsed), len(parsed)
+    return table
 
 
 def _unique_headers(cells: list[str]) -> list[str]:

@@ -15,6 +15,22 @@ from kartoteka import yamldata
 from kartoteka.tabular.vocab import month_words
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Annex words the data file lacks: the Ukrainian "всього" (totals) beside "усього", and the words of a
+# section title over a group of rows ("Цивільні", "Военнопленные", "Prisoners of war:"); a line made of
+# section words alone is a title, not a person.
+_MORE_HEADINGS = {"всього", "усього", "всего", "итого", "разом", "total", "totals"}
+_SECTION_WORDS = {
+    "цивільні", "цивільних", "цивільна", "цивільний", "гражданские", "гражданских", "гражданское", "грамадзянскія",
+    "військовополонені", "військовополонених", "военнопленные", "военнопленных", "ваеннапалонныя",
+    "військовослужбовці", "військовослужбовців", "военнослужащие", "военнослужащих",
+    "особи", "осіб", "лица", "лиц", "особы", "асобы", "населення", "население",
+    "civilians", "civilian", "persons", "detainees", "prisoners", "pows", "pow", "of", "war", "servicemen",
+    "journalists", "журналісти", "журналисты", "журналістки", "медики", "medics", "жінки", "женщины", "women",
+    "неповнолітні", "несовершеннолетние", "minors", "інші", "другие", "others", "other",
+    "розділ", "раздел", "section", "part", "частина", "часть", "категорія", "категория", "category",
+    "і", "и", "та", "and", "з", "из", "числа", "числі", "числе", "у", "в", "том", "тому",
+}
+_ROMAN = re.compile(r"^(?:[ivxlc]+|[а-яіїє])[.)]?$")
 
 
 @lru_cache(maxsize=1)
@@ -50,13 +66,16 @@ def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
     low = line.lower().replace("ё", "е").strip()
     if any(mark in low for mark in v["signature_marks"]):
         return True
+    if footnote(line) or section_title(line):
+        return True
     outside = re.sub(r"\([^()]*\)", " ", low)    # a remark in parentheses may say anything (linear: no "(" inside)
     words = _words(outside)
     if not words:
         return False
     first = re.sub(r"^[\s\d.)№#]*", "", low)     # a heading may itself be numbered ("2. Список ...")
     first_words = _words(first)
-    if (first_words and first_words[0] in v["headings"]) or low.startswith("№"):
+    if (first_words and (first_words[0] in v["headings"] or first_words[0] in _MORE_HEADINGS)) \
+            or low.startswith("№"):
         return True
     if any(w in v["phrases"] for w in words):
         return True
@@ -68,3 +87,33 @@ def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
         rest = [w for w in words if w not in month_words() and w not in v["place_words"]]
         return len(rest) < 2
     return False
+
+
+def footnote(line: str) -> bool:
+    """A footnote under a table: "* дані уточнюються", "** since 2023", "¹ see ..." (a mark, then a lower-case
+    word; a name after a mark is capitalised)."""
+    m = re.match(r"^\s*(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹]+|\(\d{1,2}\))\s*(\S)", line)
+    return bool(m and (m.group(1).islower() or not m.group(1).isalpha()))
+
+
+def section_title(line: str) -> bool:
+    """A section title over a group of a list's rows: "Цивільні", "Військовополонені:", "II. Гражданские лица",
+    "Prisoners of war" (only section words, after a numbering), or any single word ending with a colon."""
+    text = line.strip()
+    if not text:
+        return False
+    low = text.lower().replace("ё", "е")
+    words = [w for w in re.split(r"[\s,;:–—-]+", low) if w]
+    while words and (_ROMAN.match(words[0]) or re.fullmatch(r"[\d.)]+", words[0])):
+        words = words[1:]
+    words = [w.strip(".()") for w in words]
+    if not words or not all(_words(w) for w in words):
+        return False
+    if all(w in _SECTION_WORDS for w in words) and any(w not in _SMALL for w in words):
+        return True
+    return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
+
+
+_SMALL = {"і", "и", "та", "and", "з", "из", "of", "у", "в", "том", "тому", "числа", "числі", "числе", "особи",
+          "осіб", "лица", "лиц", "особы", "асобы", "persons", "part",
+          "section", "розділ", "раздел", "частина", "часть", "категорія", "категория", "category"}

@@ -47,6 +47,7 @@ class RawTable:
     total: int | None = None
     problems: list[RowError] = field(default_factory=list)
     header_row: int = 1   # the row holding the header; rows above it were a title, a date, blank lines
+    header_rows: int = 1  # rows the header takes: 2 when merged cells head a second header row
     skipped: list[tuple[int, str]] = field(default_factory=list)   # rows that are a caption or signature
 
 
@@ -91,6 +92,71 @@ def header_index(rows: list[list[str]]) -> int:
     if not rows or hits(rows[0]):
         return 0
     return next((i for i, row in enumerate(rows) if hits(row) >= 2), 0)
+
+
+def _numbering_row(cells: list[str]) -> bool:
+    """A row of column numbers under an official table's header ("1 | 2 | 3 | 4")."""
+    filled = [c.strip().rstrip(".") for c in cells if c.strip()]
+    return len(filled) >= 2 and filled == [str(i) for i in range(1, len(filled) + 1)]
+
+
+def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
+    """The header that starts at ``rows[at]`` and how many rows it takes.
+
+    An annex's header is often two rows: merged cells ("Місце утримання" over "Установа | Область",
+    "№" and "ПІБ" merged down over both rows). The row under the header is a second header row when it
+    names columns the first leaves empty (or holds known column names), and leaves empty the name
+    column and every cell with a digit (a list row has a name, a number or a date). A column takes
+    the lower name when it is a known column name or the upper is empty, else the upper one
+    ("Місце утримання: Установа" when neither is known). A row of column numbers ("1 | 2 | 3")
+    under the header is part of it too.
+    """
+    known = _known_headers()
+    top = [c.strip() for c in rows[at]]
+    used = 1
+    if at + 1 < len(rows):
+        sub = [c.strip() for c in rows[at + 1]]
+        width = max(len(top), len(sub))
+        top += [""] * (width - len(top))
+        sub += [""] * (width - len(sub))
+        # a DOCX table repeats a merged cell's text in every cell it covers: down (the same text in both
+        # rows) and across (the same text in the next column)
+        sub = ["" if c == top[j] else c for j, c in enumerate(sub)]
+        upper = ["" if j and c and c == top[j - 1] and sub[j] else c for j, c in enumerate(top)]
+
+        def is_known(text: str) -> bool:
+            return bool(text) and normalise_header(text) in known
+
+        filled = [j for j, c in enumerate(sub) if c]
+        names = [j for j, c in enumerate(upper) if normalise_header(c) in _name_headers()]
+        second = bool(filled) and not any(any(ch.isdigit() for ch in sub[j]) for j in filled) \
+            and not any(sub[j] for j in names) \
+            and (any(not upper[j] for j in filled) or any(is_known(sub[j]) for j in filled))
+        if second:
+            merged: list[str] = []
+            parent = ""
+            for j in range(width):
+                parent = upper[j] or parent
+                low = sub[j]
+                if not low:
+                    merged.append(upper[j])
+                elif is_known(low) or not parent:
+                    merged.append(low)
+                elif upper[j] and is_known(upper[j]):
+                    merged.append(upper[j])
+                else:
+                    merged.append(f"{parent}: {low}")
+            top, used = merged, 2
+    if at + used < len(rows) and _numbering_row(rows[at + used]):
+        used += 1
+    return top, used
+
+
+@lru_cache(maxsize=1)
+def _name_headers() -> frozenset[str]:
+    """The headers of a list's name columns (ПІБ, ФИО, прізвище ...), normalised."""
+    fields = column_aliases()["persons"]
+    return frozenset(normalise_header(a) for f in ("name", "surname") for a in (f, *fields[f]))
 
 
 def guess_format(path: Path) -> str:
@@ -194,17 +260,18 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                               file=path.name, row=len(head) + 1, error=str(exc),
                               limit=f"{limits.cell_chars:,}") from None
     at = header_index(head)
-    first = head[at]
+    first, used = header_block(head, at)
     while first and not first[-1].strip():
         first.pop()
     headers = unique_headers(path.name, [h.strip() for h in first], limits)
     lines = text.count("\n")
     check_shape(path.name, lines, len(headers), limits)
-    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines, header_row=at + 1)
-    buffered = iter(head[at + 1:])
+    table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines, header_row=at + 1,
+                     header_rows=used)
+    buffered = iter(head[at + used:])
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        row_no = at + 1
+        row_no = at + used
         while True:
             row_no += 1
             try:
@@ -281,15 +348,17 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     head = [values for _, values in zip(range(HEAD_ROWS), it)]
     if not head:
         raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
-    at = header_index([[_cell_text(v) for v in values[:limits.columns + 1]] for values in head])
-    first = [_cell_text(h).strip() for h in head[at]]
+    texts = [[_cell_text(v) for v in values[:limits.columns + 1]] for values in head]
+    at = header_index(texts)
+    first, used = header_block(texts, at)
     while first and not first[-1]:
         first.pop()
     headers = unique_headers(path.name, first, limits)
-    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - 1 - at, 0), header_row=at + 1)
+    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - used - at, 0), header_row=at + 1,
+                     header_rows=used)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for row_no, values in enumerate(itertools.chain(head[at + 1:], it), start=at + 2):
+        for row_no, values in enumerate(itertools.chain(head[at + used:], it), start=at + used + 1):
             if row_no > limits.rows + 1:
                 raise InvalidInput.of(N_("%(file)s: more than %(limit)s rows (KARTOTEKA_MAX_ROWS)"),
                                       file=path.name, limit=f"{limits.rows:,}")
