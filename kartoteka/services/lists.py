@@ -50,6 +50,10 @@ def reading_notes(table: RawTable) -> list[str]:
         notes.append(Message(N_("rows %(first)d to %(last)d are the list's header (merged header cells, column "
                                 "numbers), not persons"), first=table.header_row,
                              last=table.header_row + table.header_rows - 1))
+    if table.other_sheets:
+        notes.append(Message(N_("only the first sheet was vetted; the workbook's other sheets were not read: "
+                                "%(sheets)s (vet each as its own list, or copy its rows to the first sheet)"),
+                             sheets=", ".join(table.other_sheets)))
     for row_no, text in table.skipped[:NOTED_ROWS]:
         notes.append(Message(N_("row %(row)d is not a person (a heading, a section title, a total or a note) "
                                 "and was not vetted: %(text)s"), row=row_no, text=text))

@@ -48,6 +48,7 @@ class RawTable:
     problems: list[RowError] = field(default_factory=list)
     header_row: int = 1   # the row holding the header; rows above it were a title, a date, blank lines
     header_rows: int = 1  # rows the header takes: 2 when merged cells head a second header row
+    other_sheets: list[str] = field(default_factory=list)   # a workbook's other visible sheets with data: not read
     skipped: list[tuple[int, str]] = field(default_factory=list)   # rows that are a caption or signature
 
 
@@ -355,7 +356,7 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
         first.pop()
     headers = unique_headers(path.name, first, limits)
     table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - used - at, 0), header_row=at + 1,
-                     header_rows=used)
+                     header_rows=used, other_sheets=_other_sheets(wb))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for row_no, values in enumerate(itertools.chain(head[at + used:], it), start=at + used + 1):
@@ -370,6 +371,23 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
 
     table.rows = rows()
     return table
+
+
+def _other_sheets(wb: Any) -> list[str]:
+    """The names of the workbook's visible sheets after the first that hold anything in their first rows (an
+    annex with a sheet per category): only the first sheet is read, so the report names the others."""
+    names: list[str] = []
+    for ws in wb.worksheets[1:]:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue
+        try:
+            filled = any(any(v is not None and str(v).strip() for v in values)
+                         for _, values in zip(range(HEAD_ROWS), ws.iter_rows(values_only=True)))
+        except Exception:  # a broken sheet that is not read anyway: named, so that it is looked at
+            filled = True
+        if filled:
+            names.append(str(ws.title))
+    return names
 
 
 def _guarded(path: Path, it: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:

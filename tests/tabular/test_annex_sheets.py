@@ -89,3 +89,21 @@ def test_cp1251_semicolon_csv_with_a_title_and_totals(tmp_path: Path) -> None:
     text = "\n".join(listing.problems)
     assert all(f"row {n} is not a person" in text for n in (6, 8, 9))
     assert "no name" not in text
+
+
+def test_a_second_sheet_of_the_annex_is_named_not_lost(tmp_path: Path) -> None:
+    path = _annex(tmp_path / "annex.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    pows = wb.create_sheet("Військовополонені")
+    pows.append(["№", "ПІБ", "Дата народження"])
+    pows.append([1, "Пахомов Дмитро Вадимович", dt.date(1994, 12, 6)])
+    wb.create_sheet("Порожній")
+    hidden = wb.create_sheet("Службовий")
+    hidden.append(["x"])
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    listing = read_list(open_list(path))
+    assert len(listing.entries) == 3
+    assert any("the workbook's other sheets were not read: Військовополонені (" in p for p in listing.problems)
