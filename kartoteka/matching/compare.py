@@ -129,6 +129,11 @@ def father_stems_of(keys: frozenset[str]) -> frozenset[str]:
         for suffix in _FATHER_SUFFIXES + _TURKIC:
             if key.endswith(suffix) and len(key) >= len(suffix) + 3:
                 out.add(key[: -len(suffix)])
+        for suffix in _TURKIC:
+            # a father's name ending in the particle's first letter lost it when the key's doubled letters
+            # collapsed: Мустафа оглы gives "mustafagli", Рафик кызы "rafikisi"
+            if key.endswith(suffix) and len(key) >= len(suffix) + 2:
+                out.add(key[: -len(suffix)] + suffix[0])
     return frozenset(out)
 
 

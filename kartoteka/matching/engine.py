@@ -330,18 +330,23 @@ class Matcher:
         several bearers): the row goes to `review`."""
         if best.date != "missing" or best.list_birth is not None or best.name is None:
             return None
-        if best.parts.get("patronymic") is not None:
+        pat = best.parts.get("patronymic")
+        if pat is not None and not pat[0].initial:   # a patronymic's initial narrows little (Иванов С. О.)
             return None
         sur, given = best.parts.get("surname"), best.parts.get("given")
-        if sur is None or given is None or given[0].initial:
+        if sur is None or given is None:
             return None
-        expected = self.settings.population * population().surname_share(sur[0].keys) * self._given_share(given[0])
+        # an initial stands for many given names: it is judged at the highest share one given name is given
+        # (a fixed share, so a viewer's part of the registry judges it alike: services/viewer_world.py)
+        share = self.settings.given_share[1] if given[0].initial else self._given_share(given[0])
+        expected = self.settings.population * population().surname_share(sur[0].keys) * share
         if expected < self.settings.common_name:
             return None
+        name = " ".join(f"{t.text}." if t.initial else t.text for t in (given[0], *([pat[0]] if pat else [])))
         return reason(N_("a common name: about %(count)s people in a population of %(population)s would carry "
                          "%(name)s, so without a birth date or patronymic it may be someone else"),
                       count=f"{expected:.0f}", population=str(self.settings.population),
-                      name=f"{sur[0].text} {given[0].text}")
+                      name=f"{sur[0].text} {name}")
 
     def _given_share(self, given: Token) -> float:
         """The share of registry persons whose given name is in the class of ``given`` (clamped)."""

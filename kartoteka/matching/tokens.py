@@ -9,7 +9,7 @@ from typing import NamedTuple
 from functools import lru_cache
 
 from kartoteka.names.given import given_names
-from kartoteka.names.keys import initial_keys, token_keys, tokens
+from kartoteka.names.keys import initial_keys, particles, token_keys, tokens
 
 _PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]))$")   # -ович; -оглы, -улы, -уулу
 _PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi))$")              # -овна; -кызы, -гызы
@@ -113,4 +113,9 @@ def query_units(text: str) -> list[Token]:
     singles = [make_token(w, len(w) <= 2 and w in dotted).at((i,)) for i, w in enumerate(words)]
     pairs = [make_token(words[i] + "-" + words[i + 1]).at((i, i + 1))
              for i in range(len(words) - 1) if len(words[i]) > 1 and len(words[i + 1]) > 1]
-    return singles + pairs
+    # a compound father's name before a Turkic particle: "Seit-Umer oğlu" (three words) is one patronymic
+    after = particles()[1]
+    triples = [make_token("-".join(words[i:i + 3])).at((i, i + 1, i + 2))
+               for i in range(len(words) - 2)
+               if words[i + 2].casefold() in after and len(words[i]) > 1 and len(words[i + 1]) > 1]
+    return singles + pairs + triples
