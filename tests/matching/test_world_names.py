@@ -7,7 +7,7 @@ against them the ways documentation staff meet them: Ukrainian and Crimean Tatar
 style, German, Polish and French spellings, Crimean Tatar and Azerbaijani Latin, оглу/огълу/oğlu/кызы,
 name orders, capitals, initials, diminutives, women's forms, typos, partial and conflicting dates, and
 hard negatives (namesakes with other dates, relatives, the other gender, common names, unknown people).
-Measured (Dec 2026): 274 of 276 expected matches found, 4 wrong matches (all name-only rows of common
+Measured: 274 of 276 expected matches found, 4 wrong matches (all name-only rows of common
 names, the documented policy), 14 of 337 rows `review`; before the fixes made with it: 262 of 273, 5 wrong.
 
 Each case states the decision a careful reader would give (``expect``) and the true person (``target``,
