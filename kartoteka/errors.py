@@ -67,6 +67,26 @@ def message_fields(text: str) -> dict[str, Any]:
                        for k, v in text.values.items()}}
 
 
+def message_data(text: str) -> object:
+    """``text`` as JSON data that keeps a Message translatable when stored (a run's reading problems):
+    ``{"msgid": ..., "values": {...}}`` with nested Messages alike, or the plain text. :func:`message_of`
+    reads it back."""
+    if not isinstance(text, Message):
+        return str(text)
+    return {"msgid": text.msgid, "values": {k: message_data(v) if isinstance(v, str) else
+                                            v if isinstance(v, (int, float, bool)) or v is None else str(v)
+                                            for k, v in text.values.items()}}
+
+
+def message_of(data: object) -> str:
+    """What :func:`message_data` stored, as a Message again (a plain text, as stored before, stays text)."""
+    if isinstance(data, dict) and "msgid" in data:
+        values = data.get("values") or {}
+        return Message(str(data["msgid"]), **{k: message_of(v) if isinstance(v, (dict, str)) else v
+                                              for k, v in values.items()})
+    return str(data)
+
+
 # Record kinds named inside messages ("no %(entity)s '%(ref)s'"): shown in the reader's language.
 _ENTITIES = {"person": N_("person"), "case": N_("case"), "source": N_("source"), "assessment": N_("assessment")}
 
@@ -126,9 +146,12 @@ class RowError:
     def __str__(self) -> str:
         return f"{self.file}: row {self.row}, column '{self.column}': {self.reason}"
 
+    def message(self) -> Message:
+        """The error as a Message (its English text is ``str(self)``), to be shown in a reader's language."""
+        return Message(_ROW_ERROR, file=self.file, row=self.row, column=self.column, reason=self.reason)
+
     def translated(self, gettext: Callable[[str], str]) -> str:
-        return Message(_ROW_ERROR, file=self.file, row=self.row, column=self.column,
-                       reason=self.reason).translated(gettext)
+        return self.message().translated(gettext)
 
 
 class InvalidInput(KartotekaError):

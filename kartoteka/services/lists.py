@@ -144,7 +144,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes),
                                      tuple(notes)))
-    out.problems.extend(str(p) for p in table.problems)
+    out.problems.extend(p.message() for p in table.problems)
     out.problems[:0] = reading_notes(table)
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from kartoteka.db.tables import person_names, persons, status_events, vetting_missing, vetting_rows, vetting_runs
-from kartoteka.errors import N_, NotFound
+from kartoteka.errors import N_, NotFound, message_of
 from kartoteka.services.vetting_context import describe_missing, reasons_from_json
 from kartoteka.services.vetting_model import (
     FlagView, MissingPerson, OutcomeView, RowContext, RunInfo, VetReport, VetRow,
@@ -142,5 +142,5 @@ def get_run(engine: Engine, *, run: RunRef) -> VetReport:
         missing.sort(key=lambda m: (m.section != "recognised", m.person_id))
         describe_missing(conn, missing)
         summary = json.loads(row.summary or "{}")
-        return VetReport(info, rows, missing, dict(summary.get("columns", {})), list(summary.get("problems", [])),
+        return VetReport(info, rows, missing, dict(summary.get("columns", {})), [message_of(p) for p in summary.get("problems", [])],
                          load_outcomes(conn, run_id))

@@ -22,7 +22,7 @@ from kartoteka.db import audit
 from kartoteka.db.bulk import bulk_insert
 from kartoteka.collector import paused
 from kartoteka.db.tables import vetting_missing, vetting_rows, vetting_runs
-from kartoteka.errors import N_, InvalidInput
+from kartoteka.errors import N_, InvalidInput, message_data
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
 from kartoteka.services.custody import check_party
@@ -202,7 +202,8 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
         report = VetReport(info, rows, missing, listing.columns, listing.problems)
         summary = report.summary
         stored = {"rows": summary.rows, "by_status": summary.by_status, "by_match": summary.by_match,
-                  "missing": summary.missing, "columns": listing.columns, "problems": listing.problems[:500],
+                  "missing": summary.missing, "columns": listing.columns,
+                  "problems": [message_data(p) for p in listing.problems[:500]],   # translatable when read again
                   "definitions": info.definitions, "notices": info.notices}
         report.run.id = _store(conn, report, listing.entries, stored)
     report.run.rows, report.run.by_status, report.run.missing = summary.rows, summary.by_status, summary.missing
