@@ -7,7 +7,7 @@ import csv
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -227,7 +227,9 @@ class DuplicatePair:
     other_ext_id: str
     score: float
     explanation: str     # in English
-    reasons: str = ""    # the same as data (matching/explain.py dumps); "" for pairs stored before 0028
+    # the same as data (matching/explain.py dumps): "" for pairs stored before 0028 and for pairs read back
+    # without them (duplicate_pairs.stored_pairs); not part of a pair's equality
+    reasons: str = field(default="", compare=False)
 
     def explain(self, gettext: Gettext | None = None) -> str:
         """The explanation in the language of ``gettext`` (English without one, or for a pair without reasons)."""
