@@ -124,3 +124,37 @@ def test_stored_duplicate_pairs_get_their_persons_ids_both_ways(db: Db, tmp_path
             == [("P1", "P2")]
     assert [(p.ext_id, p.other_ext_id, p.score) for p in find_duplicates(db.engine)] == before
     assert current_revision(db.engine) == head_revision()
+
+
+def test_duplicate_reasons_and_the_name_keys_recompute_both_ways(db: Db, tmp_path: object) -> None:
+    """Migrations 0028 (duplicate_pairs.reasons) and 0029 (name data changed: every person's keys computed
+    again at the next search) on a registry with stored pairs and keys: down to 0027 and up again, the
+    pairs read as before (without reasons until scored again), the index is marked, and the next search
+    leaves it consistent, with the new keys (Turkic patronymic words)."""
+    from pathlib import Path
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from kartoteka.db.schema import alembic_config, upgrade_schema
+    from kartoteka.db.tables import name_keys_state
+    from kartoteka.services.imports import import_file
+    from kartoteka.services.matching import find_duplicates, search_persons
+    from kartoteka.services.name_index import check_name_index
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "p.csv").write_text("id,name,birth_date\nP1,Мамедов Рустем Али огълу,1990-01-02\n"
+                                    "P2,Mamedov Rustem Ali oğlu,1990-01-02\nP3,Абляєв Сервер,1975\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    before = [(p.ext_id, p.other_ext_id, p.score) for p in find_duplicates(db.engine)]
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0027")
+    upgrade_schema(db.engine)
+    with db.engine.connect() as conn:
+        assert conn.execute(select(name_keys_state.c.seq)).scalar_one() == -1
+    assert [(p.ext_id, p.other_ext_id, p.score) for p in find_duplicates(db.engine)] == before
+    assert [h.ext_id for h in search_persons(db.engine, text="Мамедов Рустем")][:2] in (["P1", "P2"], ["P2", "P1"])
+    assert check_name_index(db.engine).ok
+    assert current_revision(db.engine) == head_revision()
