@@ -16,7 +16,8 @@ from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.limits import current_limits, name_problem
-from kartoteka.tabular.reader import RawTable
+from kartoteka.tabular.list_lines import section_title, stated_total
+from kartoteka.tabular.reader import RawTable, SheetPart
 from kartoteka.tabular.vocab import parse_loose_date
 
 NAME_PARTS = ("surname", "given_name", "patronymic")
@@ -25,6 +26,70 @@ _ROW = N_("row %(row)s: %(problem)s")
 _LETTER = re.compile(r"[^\W\d_]")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2})$")
 NOTED_ROWS = 200   # rows not read as persons, each named in the report; more are counted
+_IN_SHEET = N_("sheet '%(sheet)s': %(note)s")
+SHEET_KEY = "sheet"   # the sheet of a row of a list read over several sheets, kept with the row's raw data
+
+
+def sheet_of(table: RawTable, row_no: int) -> SheetPart | None:
+    """The sheet a row number of a list read over several sheets belongs to (None for a one-sheet list)."""
+    found = None
+    for part in table.sheets:
+        if row_no >= part.offset:
+            found = part
+    return found
+
+
+def in_sheet(table: RawTable, row_no: int, note: str) -> str:
+    """``note`` about row ``row_no``, naming the row's sheet when the list was read over several sheets."""
+    part = sheet_of(table, row_no)
+    return Message(_IN_SHEET, sheet=part.name, note=note) if part is not None else note
+
+
+def sheet_notes(table: RawTable) -> list[str]:
+    """Which sheets were read as the list and how their rows are numbered; which were not and why."""
+    notes: list[str] = []
+    for part in table.sheets:
+        if part.offset:
+            notes.append(Message(N_("the sheet '%(sheet)s' was vetted as part of the list; its rows are numbered "
+                                    "from %(offset)d here (its row 5 is row %(example)d)"),
+                                 sheet=part.name, offset=part.offset, example=part.offset + 5))
+        elif part is table.sheets[0]:
+            notes.append(Message(N_("the list was read from the sheet '%(sheet)s'"), sheet=part.name))
+    for name in table.not_lists:
+        notes.append(Message(N_("the sheet '%(sheet)s' holds no list (no name column in its first rows) and was "
+                                "not read"), sheet=name))
+    if table.hidden_sheets:
+        notes.append(Message(N_("hidden sheets were not read: %(sheets)s (unhide a sheet to vet it)"),
+                             sheets=", ".join(table.hidden_sheets)))
+    return notes
+
+
+def total_checks(table: RawTable, rows: list[int]) -> list[str]:
+    """A totals row ("Всього: 25 осіб") against the persons read: those of its section (the rows since the
+    section's title, when one section precedes it), its sheet or the whole list; a total that matches none
+    is a problem: a row may be missing from the list, or one added."""
+    events = sorted([(n, "") for n in rows] + [(n, text) for n, text in table.skipped])
+    out: list[str] = []
+    overall = sheet = segment = sections = 0
+    current: SheetPart | None = None
+    for row_no, text in events:
+        part = sheet_of(table, row_no)
+        if part is not current:
+            current, sheet, segment, sections = part, 0, 0, 0
+        if not text:
+            overall, sheet, segment = overall + 1, sheet + 1, segment + 1
+            continue
+        stated = stated_total(text)
+        if stated is not None:
+            if stated not in (segment, sheet, overall):
+                read = segment if sections == 1 else sheet if table.sheets else overall
+                out.append(in_sheet(table, row_no, Message(
+                    N_("row %(row)d: the list says %(stated)d persons, but %(read)d rows were read; a row may be "
+                       "missing or added"), row=row_no, stated=stated, read=read)))
+            segment, sections = 0, 0
+        elif section_title(text):
+            segment, sections = 0, sections + 1
+    return out
 
 
 def parse_birth(text: str) -> PartialDate:
@@ -50,13 +115,15 @@ def reading_notes(table: RawTable) -> list[str]:
         notes.append(Message(N_("rows %(first)d to %(last)d are the list's header (merged header cells, column "
                                 "numbers), not persons"), first=table.header_row,
                              last=table.header_row + table.header_rows - 1))
+    notes.extend(sheet_notes(table))
     if table.other_sheets:
         notes.append(Message(N_("only the first sheet was vetted; the workbook's other sheets were not read: "
                                 "%(sheets)s (vet each as its own list, or copy its rows to the first sheet)"),
                              sheets=", ".join(table.other_sheets)))
     for row_no, text in table.skipped[:NOTED_ROWS]:
-        notes.append(Message(N_("row %(row)d is not a person (a heading, a section title, a total or a note) "
-                                "and was not vetted: %(text)s"), row=row_no, text=text))
+        notes.append(in_sheet(table, row_no, Message(N_("row %(row)d is not a person (a heading, a section title, "
+                                                        "a total or a note) and was not vetted: %(text)s"),
+                                                     row=row_no, text=text)))
     if len(table.skipped) > NOTED_ROWS:
         notes.append(Message(N_("and %(n)d more rows that are not persons"), n=len(table.skipped) - NOTED_ROWS))
     return notes
@@ -108,16 +175,17 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         if not name:
             lone = {v.strip() for v in row.values() if v.strip()}
             if len(lone) == 1 and _LETTER.search(next(iter(lone))):   # a title or note in another column
-                out.problems.append(Message(_ROW, row=row_no, problem=Message(
+                out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=Message(
                     N_("no name, only '%(text)s' (a section title or a note); the row is not vetted"),
-                    text=next(iter(lone))[:200])))
+                    text=next(iter(lone))[:200]))))
             else:
-                out.problems.append(Message(_ROW, row=row_no, problem=Message(N_("no name; the row is skipped"))))
+                out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=Message(
+                    N_("no name; the row is skipped")))))
             continue
         too_long = name_problem(name, limits)   # the matcher's time grows with the words of a name
         if too_long:
-            out.problems.append(Message(_ROW, row=row_no, problem=Message(
-                N_("the name has %(problem)s; the row is skipped"), problem=too_long)))
+            out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=Message(
+                N_("the name has %(problem)s; the row is skipped"), problem=too_long))))
             continue
         notes: list[str] = []
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
@@ -128,24 +196,27 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 if _SHORT_YEAR.match(birth_text):
                     notes.append(Message(N_("birth date '%(value)s' has a two-digit year, read as %(date)s"),
                                          value=birth_text, date=birth.iso()))
-                    out.problems.append(Message(_ROW, row=row_no, problem=notes[-1]))
+                    out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))
             except ValueError as exc:
                 note = Message(N_("birth date '%(value)s' not understood (%(error)s); matched by name only"),
                                value=birth_text, error=reason_of(exc))
                 notes.append(note)
-                out.problems.append(Message(_ROW, row=row_no, problem=note))
+                out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=note)))
         gender = None
         if row.get(fields.get("gender", ""), "").strip():
             try:
                 gender = parse_gender(row[fields["gender"]])
             except ValueError:
                 notes.append(Message(N_("gender '%(value)s' not understood"), value=row[fields["gender"]]))
-                out.problems.append(Message(_ROW, row=row_no, problem=notes[-1]))
+                out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))
         list_id = row.get(fields.get("id", ""), "").strip()[:120]   # the column is String(120)
+        part = sheet_of(table, row_no)
+        if part is not None and SHEET_KEY not in row:
+            row = {**row, SHEET_KEY: part.name}
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes),
                                      tuple(notes)))
     out.problems.extend(p.message() for p in table.problems)
-    out.problems[:0] = reading_notes(table)
+    out.problems[:0] = total_checks(table, [e.row_no for e in out.entries]) + reading_notes(table)   # totals first
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:

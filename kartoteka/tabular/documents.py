@@ -61,7 +61,7 @@ def open_list(path: Path, fmt: str | None = None) -> RawTable:
     if kind == "text":
         return open_text(path)
     if kind in ("csv", "xlsx", "jsonl"):
-        return _headerless_if_needed(open_table(path, kind))
+        return _headerless_if_needed(open_table(path, kind, all_sheets=True))   # a list may go on over sheets
     raise InvalidInput.of(N_("%(file)s: unknown list format '%(format)s' (use %(formats)s)"), file=path.name,
                           format=kind, formats=", ".join(LIST_FORMATS))
 

@@ -89,6 +89,16 @@ def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
     return False
 
 
+_TOTAL = re.compile(r"^\s*(?:всього|усього|всего|итого|разом|total|totals|in total)\b\D{0,40}?(?<![\d.])(\d{1,6})(?![\d./-])",
+                    re.IGNORECASE)
+
+
+def stated_total(line: str) -> int | None:
+    """The number a totals row states ("Всього: 25 осіб", "Итого 25 человек", "Total: 25"), else None."""
+    m = _TOTAL.match(line.lower().replace("ё", "е"))
+    return int(m.group(1)) if m else None
+
+
 def footnote(line: str) -> bool:
     """A footnote under a table: "* дані уточнюються", "** since 2023", "¹ see ..." (a mark, then a lower-case
     word; a name after a mark is capitalised)."""

@@ -50,6 +50,9 @@ class RawTable:
     header_rows: int = 1  # rows the header takes: 2 when merged cells head a second header row
     other_sheets: list[str] = field(default_factory=list)   # a workbook's other visible sheets with data: not read
     skipped: list[tuple[int, str]] = field(default_factory=list)   # rows that are a caption or signature
+    sheets: list[SheetPart] = field(default_factory=list)   # a list read over several sheets: each, in order
+    not_lists: list[str] = field(default_factory=list)      # visible sheets with data but no list (a cover page)
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets: never read
 
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
@@ -173,10 +176,11 @@ def guess_format(path: Path) -> str:
 
 
 def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = None,
-               limits: Limits | None = None) -> RawTable:
+               limits: Limits | None = None, all_sheets: bool = False) -> RawTable:
     """Open ``path``; raises InvalidInput naming the file when it cannot be read at all.
 
-    ``encoding`` names a text file's encoding when detection cannot tell (``--encoding``).
+    ``encoding`` names a text file's encoding when detection cannot tell (``--encoding``). ``all_sheets``:
+    a workbook's list may continue on its other sheets (a list to vet; an import reads the first sheet).
     """
     if not path.exists():
         raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
@@ -185,7 +189,7 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
     if kind == "csv":
         return _open_csv(path, read_text(path, encoding, lim), lim)
     if kind == "xlsx":
-        return _open_xlsx(path, lim)
+        return _open_xlsx(path, lim, all_sheets=all_sheets)
     if kind == "jsonl":
         return _open_jsonl(path, read_text(path, encoding, lim), lim)
     raise InvalidInput.of(N_("%(file)s: unknown format '%(format)s'"), file=path.name, format=kind)
@@ -295,7 +299,8 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     return table
 
 
-def _checked(table: RawTable, row_no: int, headers: list[str], cells: list[str], limits: Limits) -> dict[str, str]:
+def _checked(table: RawTable, row_no: int, headers: list[str], cells: list[str], limits: Limits, *,
+             name: str = "") -> dict[str, str]:
     if len(cells) >= len(headers) and max(map(len, cells), default=0) <= limits.cell_chars \
             and not broken_text("".join(cells)):
         return dict(zip(headers, cells))   # every cell can be taken (the usual row): one check of them all
@@ -304,7 +309,7 @@ def _checked(table: RawTable, row_no: int, headers: list[str], cells: list[str],
         value = cells[i] if i < len(cells) else ""
         problem = cell_problem(value, limits)
         if problem:
-            table.problems.append(RowError(table.path.name, row_no, h, problem))
+            table.problems.append(RowError(name or table.path.name, row_no, h, problem))
             value = ""
         row[h] = value
     return row
@@ -323,7 +328,60 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path, limits: Limits) -> RawTable:
+@dataclass
+class SheetPart:
+    """A sheet read as part of a list that continues over a workbook's sheets: its rows are numbered
+    ``offset`` + their row in the sheet (0 for the first sheet), so every row of the list has its own number."""
+
+    name: str
+    offset: int
+    first: int = 0   # the list's first and last row numbers from this sheet (0: none yet)
+    last: int = 0
+
+
+@dataclass
+class _Sheet:
+    title: str
+    head: list[tuple[object, ...]]
+    rest: Iterator[tuple[object, ...]]
+    at: int
+    used: int
+    headers: list[str]
+    declared_rows: int
+
+
+def _visible(ws: Any) -> bool:
+    return getattr(ws, "sheet_state", "visible") == "visible"
+
+
+def _read_head(path: Path, ws: Any, limits: Limits) -> _Sheet | None:
+    """A sheet's first rows, its header and how far down it is; None for an empty sheet."""
+    try:
+        declared_rows, declared_cols = int(ws.max_row or 0), int(ws.max_column or 0)
+    except (TypeError, ValueError):
+        declared_rows = declared_cols = 0
+    check_shape(path.name, declared_rows, declared_cols, limits)
+    it = _guarded(path, ws.iter_rows(values_only=True))
+    head = [values for _, values in zip(range(HEAD_ROWS), it)]
+    if not head:
+        return None
+    texts = [[_cell_text(v) for v in values[:limits.columns + 1]] for values in head]
+    at = header_index(texts)
+    first, used = header_block(texts, at)
+    while first and not first[-1]:
+        first.pop()
+    return _Sheet(str(ws.title), head, it, at, used, first, declared_rows)
+
+
+def _holds_list(sheet: _Sheet) -> bool:
+    """A sheet holds a list when its header has a name column (ПІБ, ФИО, прізвище ...)."""
+    names = _name_headers()
+    return any(h.strip() and normalise_header(h) in names for h in sheet.headers)
+
+
+def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTable:
+    """The first sheet; with ``all_sheets`` (a list to vet) every visible sheet after it whose header has a
+    name column too, in workbook order, as one list (a sheet per category: "Цивільні", "Військовополонені")."""
     from openpyxl import load_workbook
 
     check_zip(path, limits, kind="XLSX workbook")
@@ -335,42 +393,95 @@ def _open_xlsx(path: Path, limits: Limits) -> RawTable:
     if not wb.worksheets:
         raise InvalidInput.of(N_("%(file)s: the workbook has no sheets"), file=path.name)
     ws = wb.worksheets[0]
-    if getattr(ws, "sheet_state", "visible") != "visible":
-        names = [s.title for s in wb.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+    if not _visible(ws):
+        names = [s.title for s in wb.worksheets if _visible(s)]
         raise InvalidInput.of(N_("%(file)s: the first sheet '%(sheet)s' is hidden; Kartoteka reads the first sheet, "
                                  "so unhide it or move the sheet to import first (visible: %(visible)s)"),
                               file=path.name, sheet=ws.title, visible=", ".join(names) or Message(N_("none")))
-    try:
-        declared_rows, declared_cols = int(ws.max_row or 0), int(ws.max_column or 0)
-    except (TypeError, ValueError):
-        declared_rows = declared_cols = 0
-    check_shape(path.name, declared_rows, declared_cols, limits)
-    it = _guarded(path, ws.iter_rows(values_only=True))
-    head = [values for _, values in zip(range(HEAD_ROWS), it)]
-    if not head:
-        raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
-    texts = [[_cell_text(v) for v in values[:limits.columns + 1]] for values in head]
-    at = header_index(texts)
-    first, used = header_block(texts, at)
-    while first and not first[-1]:
-        first.pop()
-    headers = unique_headers(path.name, first, limits)
-    table = RawTable(path, "xlsx", headers, iter(()), "", "", max(declared_rows - used - at, 0), header_row=at + 1,
-                     header_rows=used, other_sheets=_other_sheets(wb))
+    sheets: list[_Sheet] = []
+    not_lists: list[str] = []
+    if all_sheets:
+        for other in wb.worksheets:
+            if not _visible(other):
+                continue
+            sheet = _read_head(path, other, limits)
+            if sheet is not None and _holds_list(sheet):
+                sheets.append(sheet)
+            elif sheet is not None and any(any(v is not None and str(v).strip() for v in values)
+                                           for values in sheet.head):
+                not_lists.append(sheet.title)
+    found = bool(sheets)   # else no sheet has a known name column: the first sheet, read as before (--map names it)
+    if not sheets:
+        first_sheet = _read_head(path, ws, limits)
+        if first_sheet is None:
+            raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
+        sheets = [first_sheet]
+    main = sheets[0]
+    headers = unique_headers(path.name, main.headers, limits)
+    table = RawTable(path, "xlsx", headers, iter(()), "", "",
+                     sum(max(s.declared_rows - s.used - s.at, 0) for s in sheets), header_row=main.at + 1,
+                     header_rows=main.used)
+    if len(sheets) > 1 or sheets[0].title != ws.title:
+        table.sheets = [SheetPart(s.title, 0 if not k else NOT_YET) for k, s in enumerate(sheets)]   # rows name it
+    if found:
+        table.not_lists = not_lists
+    else:
+        table.other_sheets = _other_sheets(wb)
+    if all_sheets:
+        table.hidden_sheets = [str(s.title) for s in wb.worksheets if not _visible(s)]
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for row_no, values in enumerate(itertools.chain(head[at + used:], it), start=at + used + 1):
-            if row_no > limits.rows + 1:
+    def sheet_rows(k: int, sheet: _Sheet, offset: int, count: list[int],
+                   end: list[int]) -> Iterator[tuple[int, dict[str, str]]]:
+        own = unique_headers(path.name, sheet.headers, limits) if k else headers
+        rename = _same_columns(headers, own)
+        name = f"{path.name} › {sheet.title}" if table.sheets else path.name
+        for row_no, values in enumerate(itertools.chain(sheet.head[sheet.at + sheet.used:], sheet.rest),
+                                        start=sheet.at + sheet.used + 1):
+            count[0] += 1
+            end[0] = offset + row_no
+            if count[0] > limits.rows + 1:
                 raise InvalidInput.of(N_("%(file)s: more than %(limit)s rows (KARTOTEKA_MAX_ROWS)"),
                                       file=path.name, limit=f"{limits.rows:,}")
-            cells = [_cell_text(v) for v in values[:len(headers) + limits.columns]]
-            if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells):
+            cells = [_cell_text(v) for v in values[:len(own) + limits.columns]]
+            if not any(c.strip() for c in cells) or lone_caption(table, offset + row_no, cells):
                 continue
-            yield row_no, _checked(table, row_no, headers, cells, limits)
+            row = _checked(table, offset + row_no, own, cells, limits, name=name)
+            if rename:
+                row = {rename.get(h, h): v for h, v in row.items()}
+            if table.sheets:
+                part = table.sheets[k]
+                part.first = part.first or offset + row_no
+                part.last = offset + row_no
+            yield offset + row_no, row
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        count, end = [0], [0]
+        for k, sheet in enumerate(sheets):
+            # a later sheet's rows are numbered from the next thousand above the rows before it: row 5 of the
+            # second sheet of a short list is row 1005
+            offset = (end[0] // SHEET_STEP + 1) * SHEET_STEP if k else 0
+            if table.sheets:
+                table.sheets[k].offset = offset
+            yield from sheet_rows(k, sheet, offset, count, end)
         wb.close()
 
     table.rows = rows()
     return table
+
+
+SHEET_STEP = 1000
+NOT_YET = 2**62   # the offset of a sheet not reached yet
+
+
+def _same_columns(headers: list[str], own: list[str]) -> dict[str, str]:
+    """``{a later sheet's header: the first sheet's header}`` for the columns both name differently
+    ("ПІБ" on one sheet, "Прізвище, ім'я, по батькові" on the next); {} when the headers are the same."""
+    if own == headers:
+        return {}
+    from kartoteka.tabular.columns import map_columns
+
+    first, later = map_columns("persons", headers), map_columns("persons", own)
+    return {later[f]: first[f] for f in later if f in first and later[f] != first[f]}
 
 
 def _other_sheets(wb: Any) -> list[str]:
@@ -378,7 +489,7 @@ def _other_sheets(wb: Any) -> list[str]:
     annex with a sheet per category): only the first sheet is read, so the report names the others."""
     names: list[str] = []
     for ws in wb.worksheets[1:]:
-        if getattr(ws, "sheet_state", "visible") != "visible":
+        if not _visible(ws):
             continue
         try:
             filled = any(any(v is not None and str(v).strip() for v in values)
