@@ -93,9 +93,13 @@ _TOTAL = re.compile(r"^\s*(?:всього|усього|всего|итого|р�
                     re.IGNORECASE)
 
 
+_DATE_IN_TOTAL = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
 def stated_total(line: str) -> int | None:
-    """The number a totals row states ("Всього: 25 осіб", "Итого 25 человек", "Total: 25"), else None."""
-    m = _TOTAL.match(line.lower().replace("ё", "е"))
+    """The number a totals row states ("Всього: 25 осіб", "Итого 25 человек", "Total: 25", "Всього станом на
+    01.11.2026: 25"), else None. A date in the row is not its number."""
+    m = _TOTAL.match(_DATE_IN_TOTAL.sub(" ", line.lower().replace("ё", "е")))
     return int(m.group(1)) if m else None
 
 

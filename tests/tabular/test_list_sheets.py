@@ -87,6 +87,9 @@ def test_a_hidden_sheet_is_not_read_and_is_named(tmp_path: Path) -> None:
 def test_totals_rows_are_read() -> None:
     assert [stated_total(t) for t in ("Всього: 25 осіб", "Итого 25 человек", "Total: 25", "Усього — 3 особи",
                                       "Всього станом на 01.11.2026", "Сорокіна Марія")] == [25, 25, 25, 3, None, None]
+    # a date before the number is not the number
+    assert stated_total("Всього станом на 01.11.2026: 25 осіб") == 25
+    assert stated_total("Итого на 2025-11-01 — 7 человек") == 7
 
 
 def test_a_total_that_matches_its_section_sheet_or_list_is_no_problem(tmp_path: Path) -> None:
