@@ -18,9 +18,15 @@ from kartoteka.forked import fork_map, fork_workers
 
 
 def _children() -> list[int]:
+    """This process's child processes, from every thread's list (a thread that ends meanwhile has none)."""
     me = os.getpid()
-    return [int(c) for t in Path(f"/proc/{me}/task").iterdir()
-            for c in (t / "children").read_text().split()]
+    found = []
+    for t in Path(f"/proc/{me}/task").iterdir():
+        try:
+            found += [int(c) for c in (t / "children").read_text().split()]
+        except FileNotFoundError:   # the thread ended between the listing and the read
+            continue
+    return found
 
 
 def _square_with_pid(chunk: Sequence[int]) -> list[tuple[int, int]]:
