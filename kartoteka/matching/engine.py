@@ -406,7 +406,7 @@ class Matcher:
         out = []
         for row, sc in top(self, NameQuery(text), limit):   # scores only as many namesakes as needed
             out.append((self.ids[row], self.ext_ids[row], sc.score, sc.name.full if sc.name else "",
-                        render_each(sc.reason_items, gettext or _english) if explain else ""))
+                        render_each(sc.reason_items, gettext) if explain else ""))
         return out
 
     def record(self, person_id: int) -> Candidate:
@@ -424,10 +424,6 @@ class Matcher:
     def load_rows(self, rows: list[int]) -> list[int]:
         """``rows`` (in their order) that can be scored, read first if the matcher reads lazily."""
         return rows
-
-
-def _english(message: str) -> str:
-    return message
 
 
 def _same_name(q: Query, name: PreparedName) -> bool:

@@ -55,9 +55,10 @@ def role(name: str) -> Reason:
     return reason(ROLE_NAMES.get(name, name))
 
 
-def render_each(reasons: Iterable[Reason], gettext: Gettext = _same) -> str:
-    """Reasons joined by "; ", each rendered as it is (a score's explanation: Scored.reasons)."""
-    return "; ".join(render(r, gettext) for r in reasons)
+def render_each(reasons: Iterable[Reason], gettext: Gettext | None = None) -> str:
+    """Reasons joined by "; ", each rendered as it is (a score's explanation: Scored.reasons), in the
+    language of ``gettext`` (English without one)."""
+    return "; ".join(render(r, gettext or _same) for r in reasons)
 
 
 def dumps(reasons: Iterable[Reason]) -> str:
@@ -71,9 +72,16 @@ def loads(text: str) -> list[Reason]:
     """Reasons stored by :func:`dumps`."""
     import json
 
-    return [_reason(r) for r in json.loads(text)]
+    return from_data(json.loads(text))
 
 
-def _reason(data: list[Any]) -> Reason:
-    msgid, values = data
-    return (str(msgid), tuple((str(k), _reason(v) if isinstance(v, list) else str(v)) for k, v in values))
+def from_data(data: Any) -> list[Reason]:
+    """Reasons stored as JSON lists (:func:`dumps`, a vetting row's context) back as tuples; none for data of
+    another shape (stored by another version: its English explanation stands)."""
+    def one(x: Any) -> Reason:
+        msgid, values = x
+        return (msgid, tuple((k, one(v) if isinstance(v, list) else v) for k, v in values))
+    try:
+        return [one(x) for x in data or []]
+    except (TypeError, ValueError):
+        return []

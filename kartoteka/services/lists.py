@@ -138,8 +138,7 @@ class ListEntry:
     birth: PartialDate | None
     gender: Gender | None
     raw: dict[str, str]
-    note: str = ""   # what in this row could not be read (English)
-    notes: tuple[str, ...] = ()   # the same, each a Message (kartoteka.errors) to show in a reader's language
+    notes: tuple[str, ...] = ()   # what in this row could not be read, each a Message (kartoteka.errors)
 
 
 @dataclass
@@ -213,8 +212,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         part = sheet_of(table, row_no)
         if part is not None and SHEET_KEY not in row:
             row = {**row, SHEET_KEY: part.name}
-        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, "; ".join(notes),
-                                     tuple(notes)))
+        out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, tuple(notes)))
     out.problems.extend(p.message() for p in table.problems)
     out.problems[:0] = total_checks(table, [e.row_no for e in out.entries]) + reading_notes(table)   # totals first
     ids = [e.id for e in out.entries]

@@ -61,8 +61,7 @@ class ListRow:
     row_no: int
     list_id: str
     query: NameQuery
-    note: str = ""
-    notes: tuple[str, ...] = ()   # the note's parts, as Messages (kartoteka.errors)
+    notes: tuple[str, ...] = ()   # what in the row could not be read, each a Message (kartoteka.errors)
 
 
 @dataclass
@@ -71,13 +70,11 @@ class ListMatch:
     result: MatchResult
 
     def record(self, gettext: Gettext | None = None) -> dict[str, object]:
-        """The output row; its explanation in the language of ``gettext`` (English without one)."""
+        """The output row; its explanation, with the row's notes, in the language of ``gettext`` (English
+        without one)."""
         r = self.result
-        if gettext is None:
-            explanation = r.explanation + (f"; {self.row.note}" if self.row.note else "")
-        else:
-            explanation = "; ".join(t for t in [r.explain(gettext), *(translate(n, gettext) for n in self.row.notes)]
-                                    if t)
+        notes = [translate(n, gettext) if gettext else n for n in self.row.notes]
+        explanation = "; ".join(t for t in [r.explain(gettext), *notes] if t)
         return {"id": self.row.list_id, "person_id": r.ext_id if r.decision != "no_match" else "",
                 "score": round(r.score, 4), "decision": r.decision, "explanation": explanation}
 
@@ -91,7 +88,7 @@ def read_list(path: Path, *, mapping: dict[str, str] | None = None) -> list[List
     from kartoteka.tabular.documents import open_list
 
     listing = lists.read_list(open_list(path), mapping)
-    return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.note, e.notes)
+    return [ListRow(e.row_no, e.id, NameQuery(e.name, e.birth, e.gender, e.id), e.notes)
             for e in listing.entries]
 
 

@@ -69,26 +69,20 @@ def _value(row: VetRow, name: str) -> str:
 COLUMN_WORDS = {"match": N_("match result"), "status": N_("status"), "flags": N_("flags"), "warnings": N_("warnings")}
 
 
-def _same(message: str) -> str:
-    return message
-
-
-def change_text(delta: tuple[str, str, str], gettext: Callable[[str], str] = _same) -> str:
-    """A change between two runs in words: "status: under review -> recognised" (English codes without
-    ``gettext``, as DiffEntry.changes keeps them for tools)."""
+def change_text(delta: tuple[str, str, str], gettext: Callable[[str], str] | None = None) -> str:
+    """A change between two runs in words: "status: under review -> recognised" in the language of
+    ``gettext``; without it the English codes, as DiffEntry.changes keeps them for tools."""
     column, before, after = delta
-
+    if gettext is None:
+        return f"{column}: {before or '-'} -> {after or '-'}"
     from kartoteka.reports.common import MATCH_LABELS, STATUS_LABELS, WARNING_LABELS   # (the reports' words)
 
     labels = {"match": MATCH_LABELS, "status": STATUS_LABELS, "warnings": WARNING_LABELS}.get(column, {})
 
     def words(value: str) -> str:   # a value, or several joined by ";" (flags, warnings): each its words
-        if gettext is _same:
-            return value or "-"
         return "; ".join(gettext(labels.get(v, v)) for v in value.split(";")) if value else "-"
 
-    label = gettext(COLUMN_WORDS[column]) if gettext is not _same else column
-    return f"{label}: {words(before)} -> {words(after)}"
+    return f"{gettext(COLUMN_WORDS[column])}: {words(before)} -> {words(after)}"
 
 
 def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:

@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from kartoteka.db.tables import person_names, persons, status_events, vetting_missing, vetting_rows, vetting_runs
 from kartoteka.errors import N_, NotFound, message_of
-from kartoteka.services.vetting_context import describe_missing, reasons_from_json
+from kartoteka.matching.explain import from_data as reasons_from_data
+from kartoteka.services.vetting_context import describe_missing
 from kartoteka.services.vetting_model import (
     FlagView, MissingPerson, OutcomeView, RowContext, RunInfo, VetReport, VetRow,
 )
@@ -107,7 +108,7 @@ def load_rows(conn: Connection, run_id: int) -> list[VetRow]:
         review=r.review, reviewed_by=r.reviewed_by, internal_id=r.person_id, key=r.id,
         context=RowContext.from_json(json.loads(r.context or "{}")),
         claimed=str(json.loads(r.context or "{}").get("claimed", "")),
-        reasons=reasons_from_json(json.loads(r.context or "{}").get("reasons", [])))
+        reasons=reasons_from_data(json.loads(r.context or "{}").get("reasons", [])))
         for r in conn.execute(stmt)]
     labels = person_labels(conn, {r.internal_id for r in rows if r.internal_id is not None})
     for row in rows:

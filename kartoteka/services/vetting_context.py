@@ -12,7 +12,6 @@ warnings, the missing list scoped to whose custody the list concerns, and the re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import Connection, exists, select
 
@@ -27,17 +26,6 @@ from kartoteka.services.vetting_model import MissingPerson, RowContext, VetRow
 from kartoteka.tabular.columns import normalise_header
 
 FULL_SCAN = 20_000
-
-
-def reasons_from_json(data: Any) -> list[Any]:
-    """A row's stored explanation reasons (JSON lists) back as the matcher's tuples."""
-    def one(x: Any) -> Any:
-        msgid, values = x
-        return (msgid, tuple((k, one(v) if isinstance(v, list) else v) for k, v in values))
-    try:
-        return [one(x) for x in data or []]
-    except (TypeError, ValueError):
-        return []       # a row stored by another version: its English explanation stands
 
 
 def claim_header(headers: Iterable[str]) -> str | None:
