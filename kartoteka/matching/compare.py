@@ -17,7 +17,7 @@ from kartoteka.matching.config import MatchSettings
 from kartoteka.matching.explain import N_, Reason
 from kartoteka.matching.tokens import Token, patronymic_gender
 from kartoteka.names.given import given_names
-from kartoteka.names.keys import is_cyrillic, plain_form
+from kartoteka.names.keys import is_cyrillic, listed_form, plain_form, surname_form_keys
 from kartoteka.names.parse import guess_language
 
 _FATHER_SUFFIXES = ("aviQ", "eviQ", "iviQ", "iQ", "avna", "evna", "ivna", "iQna", "Qna", "na", "viQ")
@@ -166,6 +166,8 @@ def gender_pair(a: Token, b: Token) -> bool:
 
 
 _DIFFERENT_SURNAME = Sim(0.0, N_("different surname"))
+_LISTED = Sim(1.0, N_("known form of the same surname"))
+_LISTED_CORROBORATED = Sim(1.0, N_("known form of the same surname"), needs="date_or_patronymic")
 
 
 def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
@@ -173,7 +175,12 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
         return NONE
     if s.surname_min > 0 and _far_apart(q, c):   # (no similarity at all would still be below the minimum)
         return _DIFFERENT_SURNAME
-    if q.keys & c.keys:
+    shared = q.keys & c.keys
+    if shared:
+        if not shared.isdisjoint(surname_form_keys()):   # (a listed surname's keys: rarely)
+            listed = listed_form(q.text, c.text)
+            if listed is not None:   # Hovhannisyan / Оганесян, Park / Пак (data/names/readings.yaml)
+                return _LISTED_CORROBORATED if listed else _LISTED
         if folded(q.text, c.text):
             return Sim(s.folded, N_("same only after folding (ж/ш, о/а)"), needs="date")
         return Sim(1.0, _same_how(q, c))

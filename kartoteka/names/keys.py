@@ -3,6 +3,10 @@
 A Cyrillic token has one key; a Latin token has one key per reading convention (English/passport,
 German, French, Polish, scholarly), because ``ch`` is ч in English, ш in French and х in German.
 Two tokens may name the same thing when their key sets intersect. Tables: data/names/readings.yaml.
+
+Surnames whose usual renderings no reading rule relates (Armenian Hovhannisyan = Оганесян = Ованесян,
+Korean Park = Bak = Пак) are listed as classes of forms (``surname_forms``): a token spelled as a listed form,
+or sharing a long key with one, also gets the keys of its class's first form.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class _Tables:
     particles_after: frozenset[str]
     foreign: frozenset[str]
     east_asian: frozenset[str]
+    forms: list[tuple[bool, list[str]]]   # surname_forms: (corroborate, the forms) per class
 
     multi_letters: tuple[str, ...] = field(init=False)   # the letters written with several characters
 
@@ -136,9 +141,70 @@ def _tables() -> _Tables:
     readings = {name: [_rule(a, b) for a, b in rules] for name, rules in data["readings"].items()}
     folds = [_rule(a, b) for a, b in data["folds"]]
     parts = data["particles"]
+    forms = [(bool(group["corroborate"]), [str(f) for f in forms])
+             for group in data["surname_forms"].values() for forms in group["classes"]]
     return _Tables(dict(data["cyrillic"]), dict(data["letters"]), readings, folds,
                    frozenset(str(p) for p in parts["before"]), frozenset(str(p) for p in parts["after"]),
-                   frozenset(data["foreign_readings"]), frozenset(data["east_asian_surnames"]))
+                   frozenset(data["foreign_readings"]), frozenset(data["east_asian_surnames"]), forms)
+
+
+# A key this long that a listed surname form has makes a token a member of its class; a shorter one
+# (Pak, Bak, Lee: keys any short name may have) counts only when the token is spelled as the form.
+FORM_KEY_MIN = 5
+_NO_CLASSES: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """The surname_forms classes, indexed."""
+    keys: tuple[frozenset[str], ...]        # per class: the keys every member gets (its first form's)
+    corroborate: tuple[bool, ...]           # per class: a match through it needs a patronymic or birth date
+    by_key: dict[str, frozenset[int]]       # a long key of a listed form -> its classes
+    # a listed form with no long key (Park, Yi): its spelling (see _spelling) -> its classes; a form with a long
+    # key needs no entry (a token spelled as it has that key)
+    by_spelling: dict[str, frozenset[int]]
+    spelling_max: int                       # the longest of those spellings (longer tokens are not looked up)
+    every_key: frozenset[str]               # the union of ``keys``
+
+
+def _spelling(token: str) -> str:
+    """A token's letters for comparing with a listed form: lower case, no marks, hyphens or apostrophes."""
+    return "".join(c for c in _strip_marks(unicodedata.normalize("NFC", token).lower()) if c.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _forms() -> _Forms:
+    by_key: dict[str, set[int]] = {}
+    by_spelling: dict[str, set[int]] = {}
+    keys: list[frozenset[str]] = []
+    for i, (_corroborate, forms) in enumerate(_tables().forms):
+        keys.append(_natural(forms[0])[0])
+        for form in forms:
+            long = [k for k in _natural(form)[0] if len(k) >= FORM_KEY_MIN]
+            for k in long:
+                by_key.setdefault(k, set()).add(i)
+            if not long:
+                by_spelling.setdefault(_spelling(form), set()).add(i)
+    return _Forms(tuple(keys), tuple(c for c, _ in _tables().forms),
+                  {k: frozenset(v) for k, v in by_key.items()}, {k: frozenset(v) for k, v in by_spelling.items()},
+                  max(map(len, by_spelling), default=0), frozenset().union(*keys))
+
+
+def surname_form_keys() -> frozenset[str]:
+    """Every key that a class of listed surname forms gives its members."""
+    return _forms().every_key
+
+
+def listed_form(a: str, b: str) -> bool | None:
+    """Whether two tokens are one surname only through a class of listed forms (Hovhannisyan / Оганесян,
+    Park / Пак): None when their keys meet without it (a transliteration) or they share no class, else
+    whether that class wants corroboration (a patronymic or birth date) before a `match`."""
+    _ea, _ba, natural_a, classes_a = _keys(a)
+    _eb, _bb, natural_b, classes_b = _keys(b)
+    shared = classes_a & classes_b
+    if not shared or natural_a & natural_b:
+        return None
+    return any(_forms().corroborate[i] for i in shared)
 
 
 def is_east_asian_surname(word: str) -> bool:
@@ -190,7 +256,8 @@ def _strip_marks(s: str) -> str:
 @lru_cache(maxsize=200_000)
 def token_keys(token: str) -> frozenset[str]:
     """All skeleton keys of one token (a word; a hyphenated surname is joined first). A joined name
-    with leading particles also gets the keys of the rest ("фон-Браун" has the keys of "Браун")."""
+    with leading particles also gets the keys of the rest ("фон-Браун" has the keys of "Браун"); a
+    listed surname form also gets the keys of its class (Hovhannisyan has Оганесян's)."""
     return _keys(token)[0]
 
 
@@ -201,8 +268,26 @@ def base_keys(token: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _keys(token: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(all keys, keys of the transliteration readings), with and without leading particles."""
+def _keys(token: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[int]]:
+    """(all keys, keys of the transliteration readings, all keys but those of the surname-form classes,
+    the classes of listed surname forms the token belongs to)."""
+    natural, base = _natural(token)
+    forms = _forms()
+    classes: set[int] = set()
+    if len(token) <= forms.spelling_max + 2:   # (room for marks and hyphens; most tokens are longer)
+        classes |= forms.by_spelling.get(_spelling(token), _NO_CLASSES)
+    for k in natural:
+        if len(k) >= FORM_KEY_MIN:
+            classes |= forms.by_key.get(k, _NO_CLASSES)
+    if not classes:
+        return natural, base, natural, frozenset()
+    every = natural.union(*(forms.keys[i] for i in classes))
+    return every, base, natural, frozenset(classes)
+
+
+def _natural(token: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(all keys, keys of the transliteration readings) as the readings give them, with and without
+    leading particles."""
     bare = without_particles(token)
     every, base = _token_keys(token)
     if bare != token:

@@ -96,3 +96,52 @@ def test_initials_of_a_common_surname_are_review(matcher: Matcher, name: str) ->
 def test_initials_of_a_rare_surname_still_match(matcher: Matcher) -> None:
     assert decide(matcher, "Бекиров Л. С.") == ("match", "P10")
     assert decide(matcher, "Кузнецов А. В.", "1980-10-10") == ("match", "P8")
+
+
+@pytest.fixture(scope="module")
+def forms() -> Matcher:
+    return Matcher([
+        rec(1, "m", "1990-04-24", "Оганесян", "Карен", "Араевич"),
+        rec(2, "f", "1994-01-11", "Пак", "Елена", "Сергеевна"),
+        rec(3, "m", "1982-02-25", "Саркисян", "Гагик", "Ашотович"),
+        rec(4, "m", "1977-10-21", "Ли", "Сергей", "Владимирович"),
+        rec(5, "m", "1974-04-09", "Оганов", "Карен", "Ашотович"),
+    ])
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("Karen Hovhannisyan", "1990-04-24", "P1"), ("Оганнисян Карен Араевич", None, "P1"),
+    ("Ованесян Карен Араєвич", None, "P1"),
+    ("HOVHANNISYAN Karen", None, "P1"),   # an Armenian form needs nothing more than a transliteration would
+    ("Gagik Sargsyan", "1982-02-25", "P3"), ("Саргсян Гагик Ашотович", None, "P3"),
+])
+def test_armenian_surname_forms(forms: Matcher, name: str, born: str | None, expected: str) -> None:
+    """Hovhannisyan = Оганесян, Sargsyan = Саркисян (was no_match: no reading relates them)."""
+    r = forms.match(NameQuery(name, parse_partial_date(born) if born else None))
+    assert (r.decision, r.ext_id) == ("match", expected)
+    assert "known form of the same surname" in r.explanation
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("Park Elena", "1994-01-11", "match"), ("Bak Elena Sergeevna", None, "match"), ("Elena Park", "1994", "match"),
+    ("Park Elena", None, "review"),    # a Korean form alone: a patronymic or a birth date must confirm it
+    ("Yi Sergei Vladimirovich", None, "match"), ("Sergei Yi", None, "review"), ("Rhee Sergey", "1977-10-21", "match"),
+    ("Pak Elena", None, "match"),      # a transliteration, as before
+])
+def test_korean_surname_forms_need_corroboration(forms: Matcher, name: str, born: str | None, expected: str) -> None:
+    r = forms.match(NameQuery(name, parse_partial_date(born) if born else None))
+    assert (r.decision, r.ext_id) == (expected, "P2" if "Elena" in name else "P4"), r.explanation
+    if expected == "review":
+        assert "needs a patronymic or birth date to confirm" in r.explanation
+
+
+@pytest.mark.parametrize("name", ["Оганов Карен Араевич", "Elena Parker", "Пах Елена Сергеевна", "Бак Елена Сергеевна",
+                                  "Elena Back", "Ни Сергей Владимирович", "Le Sergei Vladimirovich"])
+def test_near_surnames_are_not_forms(forms: Matcher, name: str) -> None:
+    r = forms.match(NameQuery(name))
+    assert r.decision == "no_match", (r.decision, r.explanation)
+
+
+def test_hovhannisyan_is_not_ohanov(forms: Matcher) -> None:
+    assert decide(forms, "Karen Hovhannisyan", "1990-04-24") == ("match", "P1")
+    assert decide(forms, "Karen Oganov", "1974-04-09") == ("match", "P5")
