@@ -108,6 +108,14 @@ def prepare_name(full: str, surname: str, given: str, patronymic: str, kind: str
 def query_units(text: str) -> list[Token]:
     """Tokens of a written name (initials split: "M.A." -> M, A) and joined neighbours, so that
     "Kara Murza" can meet "Kara-Murza"."""
+    return list(_query_units(text))
+
+
+@lru_cache(maxsize=50_000)
+def _query_units(text: str) -> tuple[Token, ...]:
+    """query_units, made once per text (tokens are immutable; namesakes and repeated list names share
+    them): rescoring a changed person's duplicates prepares the names of the thousand namesakes of a
+    common name in its blocks, most of them written alike."""
     words = [w for w in tokens(text) if w]
     dotted = {m.group(1) for m in _DOTTED.finditer(text)}
     singles = [make_token(w, len(w) <= 2 and w in dotted).at((i,)) for i, w in enumerate(words)]
@@ -118,4 +126,4 @@ def query_units(text: str) -> list[Token]:
     triples = [make_token("-".join(words[i:i + 3])).at((i, i + 1, i + 2))
                for i in range(len(words) - 2)
                if words[i + 2].casefold() in after and len(words[i]) > 1 and len(words[i + 1]) > 1]
-    return singles + pairs + triples
+    return (*singles, *pairs, *triples)

@@ -17,6 +17,7 @@ from kartoteka.services import matching as svc
 from kartoteka.services.access import system_principal
 from kartoteka.services.duplicate_pairs import SCAN_STALE, ScanNeeded, claim_scan, run_scan, stored_pairs
 from kartoteka.services.imports import import_file
+from kartoteka.matching.engine import NameQuery
 from kartoteka.services.person_merge import merge_records
 from kartoteka.services.persons import get_person
 from kartoteka.services.persons_edit import PersonEdit, edit_person
@@ -145,12 +146,22 @@ def test_an_edit_among_many_namesakes_ranks_only_what_can_pair(db: Db, tmp_path:
         ranked.append(1)
         return score_all(self, q, **kw)  # type: ignore[arg-type]
 
+    prepared: list[str] = []
+    prepare_all = StoredMatcher.prepare_all
+
+    def preparing(self: StoredMatcher, q: NameQuery) -> object:
+        prepared.append(q.name)
+        return prepare_all(self, q)
+
     monkeypatch.setattr(StoredMatcher, "score_all", counting)
+    monkeypatch.setattr(StoredMatcher, "prepare_all", preparing)
     k1 = get_person(db.engine, "K-1").person   # now a namesake of D-1 and D-2, with their birth date
     edit_person(db.engine, system_principal("test"), "K-1", PersonEdit(
         version=int(k1["version"]), primary_name="Иванов Сергей Петрович", gender="m", birth_date="1975-05-05"))
     now = _now(db)
     assert len(ranked) <= 4, len(ranked)   # the edited person and the few that can pair with it, not 42
+    # a namesake born in another year is never prepared to bound its score: the ranking skips it
+    assert len(prepared) <= 6, prepared
     assert now == _full(db)
     assert any("K-1" in (a, b) for a, b, _ in now)
 
