@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALGORITHM = "kartoteka-match"
-VERSION = "1.1"
+VERSION = "1.2"   # 1.2: Turkic patronymics, Moldovan given names, Armenian and Korean surname forms
 
 
 @dataclass(frozen=True)
