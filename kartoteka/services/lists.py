@@ -15,6 +15,7 @@ from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.list_lines import section_title, stated_total
 from kartoteka.tabular.reader import RawTable, SheetPart
@@ -129,6 +130,23 @@ def reading_notes(table: RawTable) -> list[str]:
     return notes
 
 
+def noted_rows(table: RawTable, rows: list[int], fields: dict[str, str]) -> list[str]:
+    """What the file hides, or writes over two lines, of the persons read: the hidden columns the list is read
+    from (the birth dates in a hidden column), then each row hidden in its sheet and each name joined from two
+    lines of a document (``table.row_notes``). A hidden row with no name is not a person and is said as such."""
+    field_of = {header: f for f, header in fields.items()}
+    out: list[str] = [Message(N_("the column '%(column)s' of sheet '%(sheet)s' is hidden in the file; it was read as "
+                                 "the %(field)s"), column=header, sheet=sheet,
+                              field=Message(FIELD_LABELS.get(field_of[header], field_of[header])))
+                      for sheet, header in table.hidden_columns if header in field_of]
+    notes = [n for row_no in rows for n in table.row_notes.get(row_no, ())]
+    out += notes[:NOTED_ROWS]
+    if len(notes) > NOTED_ROWS:
+        out.append(Message(N_("and %(n)d more rows hidden in the file or with a name joined from two lines, read "
+                              "and vetted"), n=len(notes) - NOTED_ROWS))
+    return out
+
+
 @dataclass
 class ListEntry:
     row_no: int
@@ -186,7 +204,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
             out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=Message(
                 N_("the name has %(problem)s; the row is skipped"), problem=too_long))))
             continue
-        notes: list[str] = []
+        notes: list[str] = list(table.row_notes.get(row_no, ()))
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
         birth = None
         if birth_text:
@@ -214,7 +232,9 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
             row = {**row, SHEET_KEY: part.name}
         out.entries.append(ListEntry(row_no, list_id, name, birth_text, birth, gender, row, tuple(notes)))
     out.problems.extend(p.message() for p in table.problems)
-    out.problems[:0] = total_checks(table, [e.row_no for e in out.entries]) + reading_notes(table)   # totals first
+    read = [e.row_no for e in out.entries]
+    # totals first, then what the file hides or wraps (the command line shows the first ten), then what was left out
+    out.problems[:0] = total_checks(table, read) + noted_rows(table, read, fields) + reading_notes(table)
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:

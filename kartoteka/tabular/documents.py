@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
-from kartoteka.errors import N_, InvalidInput
+from kartoteka.errors import N_, InvalidInput, Message
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
@@ -98,6 +99,11 @@ def parse_line(line: str) -> dict[str, str] | None:
     text = line.replace("\u00a0", " ").strip()
     if not _LETTER.search(text) or not_a_row(text):
         return None
+    return _split(text)
+
+
+def _split(text: str) -> dict[str, str] | None:
+    """A line's id, name, birth date and the rest (the columns after the date), as :func:`parse_line` reads them."""
     list_id = ""
     m = _NUMBER.match(text)
     if m and _LETTER.match(text[m.end():]):
@@ -121,18 +127,116 @@ def parse_line(line: str) -> dict[str, str] | None:
     return row
 
 
+_LONE_NUMBER = re.compile(r"(?:№\s*)?(\d{1,6})[.)]?")
+_NAME_WORD = re.compile(r"[^\W\d_]{2,}(?:['’ʼ-][^\W\d_]+)*")
+
+
+def _after_father() -> frozenset[str]:
+    """The words that follow a father's name ("огли", "кызы", "oglu"): data/names/readings.yaml."""
+    from kartoteka.names.keys import particles
+
+    return particles()[1]
+
+
+def _fathers(word: str) -> bool:
+    """A father's name ("Вікторівна", "Петрович") or the word after one ("огли")."""
+    from kartoteka.names.parse import looks_like_patronymic
+
+    return looks_like_patronymic(word) or word.casefold() in _after_father()
+
+
+def _lone_date(text: str) -> str:
+    """The date of a line that holds a date and nothing else ("05.03.1987", "1985 р.н."): a PDF table's date cell,
+    which its text puts on a line of its own when the name beside it wraps. "" for any other line, and for a date
+    no one on a list was born on (in the last ten years: the document's own date under the table)."""
+    d = _DATE.search(text) or word_date(text) or _YEAR.search(text)
+    if d is None or re.search(r"[^\W_]", _BORN.sub("", text[:d.start()]) + _AFTER.sub("", text[d.end():])):
+        return ""
+    digits = re.findall(r"\d+", d.group(1))
+    four = next((int(n) for n in digits if len(n) == 4), None)
+    if four is None:                                  # "06.12.94": the last such year not in the future
+        four = 2000 + int(digits[-1]) if 2000 + int(digits[-1]) <= date.today().year else 1900 + int(digits[-1])
+    return d.group(1) if 1900 <= four <= date.today().year - 10 else ""
+
+
+def continued(row: dict[str, str], line: str) -> dict[str, str] | None:
+    """``row`` with its name continued by the next ``line``, when the line is the rest of a name that wraps in a
+    PDF table ("12  Абдуллаєв Ескендер Рустем" / "огли   05.03.1987"), or the row's birth date standing alone
+    (the date cell beside a wrapped name); None when the line is anything else.
+
+    Conservative, so that two persons are never read as one: the line has no number of its own, holds one or two
+    name words and nothing else but a birth date (and the columns after it), and supplies only what the row
+    lacks. A date only when the row has none; a father's name ("Вікторівна", "Рустем огли") only when the row's
+    name does not end with one; a given name ("Олександра") only when the row's name is one word and the row is
+    numbered (in a numbered list every person's line has its number).
+    """
+    text = line.replace("\u00a0", " ").strip()
+    number = _NUMBER.match(text)
+    if number and text[number.end()].isupper():
+        return None   # a row with its own number (the usual line: said first)
+    after = _after_father()
+    if text.isdigit() and row["id"].isdigit() and int(text) == int(row["id"]) + 1:
+        return None   # "1995" alone: the next row's number cell, not a year of birth
+    born = "" if row["birth_date"] else _lone_date(text)
+    if born:
+        return {**row, "birth_date": born}
+    if not text or (text.split()[0].casefold() not in after and not_a_row(text)):
+        return None   # a heading, a total, a note ("огли ..." begins in lower case, as a note would)
+    piece = _split(text)
+    if piece is None or piece["id"]:
+        return None
+    more, have = piece["name"].split(), row["name"].split()
+    if not 1 <= len(more) <= 2 or not have or len(have) + len(more) > 6 \
+            or not all(_NAME_WORD.fullmatch(w) and (w[0].isupper() or w.casefold() in after) for w in more):
+        return None
+    if (piece["birth_date"] and row["birth_date"]) or (piece.get("rest") and row.get("rest")):
+        return None
+    father = _fathers(more[-1])                           # "Вікторівна", "Рустем огли", "Олександра Вікторівна"
+    given = not father or (len(more) == 2 and more[-1].casefold() not in after)
+    if father and (_fathers(have[-1]) or any(w.casefold() in after for w in have)):
+        return None                                       # the row's name has its father's name already
+    if given and (len(have) > 1 or not row["id"]):
+        return None                                       # the row has a given name, or may be a one-word person
+    joined = {**row, "name": " ".join([*have, *more])}
+    joined["birth_date"] = row["birth_date"] or piece["birth_date"]
+    if piece.get("rest"):
+        joined["rest"] = piece["rest"]
+    return joined
+
+
 def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
     parsed: list[tuple[int, dict[str, str]]] = []
     skipped: list[tuple[int, str]] = []
+    notes: dict[int, list[str]] = {}
+    last = 0       # the line of the row read from the lines before (0: the line before was no row)
+    number = ""    # a row number alone on the line before: a PDF table's number cell, its name cell next
     for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        joined = continued(parsed[-1][1], line) if last else None
+        if joined is not None:   # the name or the date of the row before, on a line of its own
+            before, parsed[-1] = parsed[-1][1], (last, joined)
+            notes.setdefault(last, []).append(
+                Message(N_("row %(row)d: the name goes on in line %(line)d and the lines were read as one person: "
+                           "%(name)s"), row=last, line=line_no, name=joined["name"])
+                if joined["name"] != before["name"] else
+                Message(N_("row %(row)d: the birth date %(date)s stands alone in line %(line)d and was read as this "
+                           "row's"), row=last, line=line_no, date=joined["birth_date"]))
+            continue
         row = parse_line(line)
+        last, lone = 0, _LONE_NUMBER.fullmatch(line.strip())
         if row is not None:
+            if number and not row["id"]:
+                row["id"] = number
             parsed.append((line_no, row))
+            last = line_no
         elif _LETTER.search(line):   # a heading, a total, a signature: said in the report, not vetted
             skipped.append((line_no, re.sub(r"\s+", " ", line).strip()[:200]))
+        number = lone.group(1) if lone else ""
     if not parsed:
         raise InvalidInput.of(N_("%(file)s: no names found (one name per line expected)"), file=path.name)
-    return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed), skipped=skipped)
+    return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed), skipped=skipped,
+                    row_notes=notes)
 
 
 def list_from_text(text: str, *, name: str = "pasted list") -> RawTable:

@@ -2,7 +2,7 @@
 
 Nothing is guessed silently: the encoding is detected or asked for (tabular/encoding.py), a bad byte
 is reported with its line and byte, duplicate headers and nested JSON values are errors, and a hidden
-first sheet is refused rather than imported. Every input is bounded (tabular/limits.py) before the
+first sheet is refused rather than imported; a list's hidden rows and columns are read and named. Every input is bounded (tabular/limits.py) before the
 work is done: file size, unpacked size, rows, columns, cell length, JSON depth and number size.
 """
 
@@ -22,6 +22,7 @@ from typing import Any
 from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
 from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
+from kartoteka.tabular.hidden import Hidden, hidden_in
 from kartoteka.tabular.list_lines import not_a_row
 from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
@@ -53,6 +54,10 @@ class RawTable:
     sheets: list[SheetPart] = field(default_factory=list)   # a list read over several sheets: each, in order
     not_lists: list[str] = field(default_factory=list)      # visible sheets with data but no list (a cover page)
     hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets: never read
+    # notes on single rows, by row number (a row hidden in the sheet, a name joined from two lines of a document):
+    # each a Message, kept with the row when it is read as a person and said among the reading problems
+    row_notes: dict[int, list[str]] = field(default_factory=dict)
+    hidden_columns: list[tuple[str, str]] = field(default_factory=list)   # (sheet, header) of a list's hidden columns
 
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
@@ -348,6 +353,7 @@ class _Sheet:
     used: int
     headers: list[str]
     declared_rows: int
+    ws: Any = None
 
 
 def _visible(ws: Any) -> bool:
@@ -370,7 +376,7 @@ def _read_head(path: Path, ws: Any, limits: Limits) -> _Sheet | None:
     first, used = header_block(texts, at)
     while first and not first[-1]:
         first.pop()
-    return _Sheet(str(ws.title), head, it, at, used, first, declared_rows)
+    return _Sheet(str(ws.title), head, it, at, used, first, declared_rows, ws)
 
 
 def _holds_list(sheet: _Sheet) -> bool:
@@ -381,7 +387,9 @@ def _holds_list(sheet: _Sheet) -> bool:
 
 def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTable:
     """The first sheet; with ``all_sheets`` (a list to vet) every visible sheet after it whose header has a
-    name column too, in workbook order, as one list (a sheet per category: "Цивільні", "Військовополонені")."""
+    name column too, in workbook order, as one list (a sheet per category: "Цивільні", "Військовополонені").
+    A list's hidden rows are read like the others and noted in ``row_notes``; its hidden columns are named in
+    ``hidden_columns`` (tabular/hidden.py)."""
     from openpyxl import load_workbook
 
     check_zip(path, limits, kind="XLSX workbook")
@@ -435,6 +443,9 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
         own = unique_headers(path.name, sheet.headers, limits) if k else headers
         rename = _same_columns(headers, own)
         name = f"{path.name} › {sheet.title}" if table.sheets else path.name
+        hidden = hidden_in(sheet.ws) if all_sheets else Hidden()   # a list to vet says what the file hides
+        table.hidden_columns += [(sheet.title, rename.get(own[j - 1], own[j - 1]))
+                                 for j in sorted(hidden.columns) if j <= len(own)]
         for row_no, values in enumerate(itertools.chain(sheet.head[sheet.at + sheet.used:], sheet.rest),
                                         start=sheet.at + sheet.used + 1):
             count[0] += 1
@@ -452,6 +463,8 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
                 part = table.sheets[k]
                 part.first = part.first or offset + row_no
                 part.last = offset + row_no
+            if row_no in hidden.rows:
+                table.row_notes.setdefault(offset + row_no, []).append(hidden_row(sheet.title, row_no, offset))
             yield offset + row_no, row
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
@@ -471,6 +484,17 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
 
 SHEET_STEP = 1000
 NOT_YET = 2**62   # the offset of a sheet not reached yet
+
+
+def hidden_row(sheet: str, row: int, offset: int = 0) -> Message:
+    """The note on a row hidden in its sheet (by hand or in a collapsed group): a person the negotiators may have
+    taken off the list and left in the file, or one who is on it; either way read and vetted, and said."""
+    if offset:
+        return Message(N_("row %(row)d of sheet '%(sheet)s' (row %(number)d of the list) is hidden in the file: "
+                          "read and vetted; check whether it belongs to the list"),
+                       row=row, sheet=sheet, number=offset + row)
+    return Message(N_("row %(row)d of sheet '%(sheet)s' is hidden in the file: read and vetted; check whether it "
+                      "belongs to the list"), row=row, sheet=sheet)
 
 
 def _same_columns(headers: list[str], own: list[str]) -> dict[str, str]:
