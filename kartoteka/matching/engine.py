@@ -228,6 +228,15 @@ class Matcher:
         return Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims,
                      real_surnames=real)
 
+    def birth_of(self, row: int) -> PartialDate | None:
+        """The row's birth date (a stored matcher may know it before it reads the person's names)."""
+        return self.candidates_[row].birth
+
+    def fetch(self, rows: list[int]) -> list[int]:
+        """These rows made ready to score, in their order (a stored matcher reads them at once); those
+        that are there (all of them, in memory)."""
+        return rows
+
     def score_all(self, q: NameQuery, *, skip_other_dates: bool = False) -> list[tuple[int, Scored]]:
         """Blocked candidates, best first: (row, scored). With ``skip_other_dates``, candidates whose
         birth date contradicts the query's are not scored (their score would be capped at cap_date)."""
@@ -247,12 +256,16 @@ class Matcher:
             rows: set[int] = set()
             for query in queries:
                 rows |= self.index.candidates(query.units, near=near)
+            todo: list[int] = []
             for row in rows - seen:
                 seen.add(row)
-                cand = self.candidates_[row]
-                if skip_other_dates and birth and cand.birth and date_kind(birth, cand.birth) == "conflict":
+                other = self.birth_of(row)   # (a stored matcher need not read a namesake born in another year)
+                if skip_other_dates and birth and other and date_kind(birth, other) == "conflict":
                     skipped.append(row)
-                    continue
+                else:
+                    todo.append(row)
+            for row in self.fetch(todo):
+                cand = self.candidates_[row]
                 for query in queries:
                     scored = score_candidate(query, cand, self.settings)
                     if scored is not None and (row not in best or scored.score > best[row].score):
@@ -269,7 +282,7 @@ class Matcher:
         if self._kin is None:
             self._kin = KinIndex(self.candidates_)
         for query in queries:
-            for row in self._kin.candidates(query):
+            for row in self.fetch(sorted(self._kin.candidates(query))):
                 scored = score_kin(query, self.candidates_[row], self.settings)
                 if scored is not None and (row not in best or scored.score > best[row].score):
                     best[row] = scored
@@ -320,7 +333,7 @@ class Matcher:
         """How many persons skipped for another birth date would have matched the name (namesakes); the
         others only shared a block (another given name, a relative) and are not namesakes."""
         count = 0
-        for row in skipped:
+        for row in self.fetch(skipped):
             count += any(_same_name(query, name) for query in queries for name in self.candidates_[row].names)
         return count
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from sqlalchemy import Connection, select
 
+from kartoteka.db.bulk import driver_rows
 from kartoteka.db.tables import person_names, persons
 from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 
@@ -41,13 +42,13 @@ def _load_chunk(conn: Connection, chunk: list[int], sensitivities: Collection[st
     marks = ", ".join([mark] * len(chunk))
     shown = sorted(sensitivities) if sensitivities is not None else []
     where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if sensitivities is not None else ""
-    for pid, ext, gender, birth in conn.exec_driver_sql(
-            f"SELECT id, ext_id, gender, birth_date FROM persons WHERE deleted_at IS NULL AND id IN ({marks})"
+    for pid, ext, gender, birth in driver_rows(
+            conn, f"SELECT id, ext_id, gender, birth_date FROM persons WHERE deleted_at IS NULL AND id IN ({marks})"
             f"{where} ORDER BY id", (*chunk, *shown)):
         recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
-    for pid, full, s, g, p, kind in conn.exec_driver_sql(
-            f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-            f"WHERE person_id IN ({marks}) ORDER BY id", tuple(chunk)):
+    for pid, full, s, g, p, kind in driver_rows(
+            conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
+            f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
         if pid in recs:
             recs[pid].names.append(_split_if_needed(full, s, g, p) + (kind or "",))
 

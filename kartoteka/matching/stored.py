@@ -21,10 +21,11 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, func, select
 
+from kartoteka.db.bulk import driver_rows
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.matching.engine import Judgement, Matcher
+from kartoteka.matching.engine import Judgement, Matcher, _birth
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.kin import KinIndex
 from kartoteka.matching.records import load_records
@@ -95,7 +96,7 @@ def _in_query(conn: Connection, sql: str, values: Sequence[object],
     as a search runs thousands of these and building each statement cost more than running it."""
     mark, join, params = _restriction(conn, sensitivities)
     text = sql.format(join=join, values=", ".join([mark] * len(values)))
-    return list(conn.exec_driver_sql(text, tuple(params + list(values))))
+    return driver_rows(conn, text, params + list(values))
 
 
 def _exist_query(conn: Connection, keys: Sequence[int], sensitivities: list[str] | None) -> list[Any]:
@@ -107,7 +108,7 @@ def _exist_query(conn: Connection, keys: Sequence[int], sensitivities: list[str]
     params: list[object] = []
     for key in keys:
         params += [key, *restricted, key]
-    return list(conn.exec_driver_sql(" UNION ALL ".join([one] * len(keys)), tuple(params)))
+    return driver_rows(conn, " UNION ALL ".join([one] * len(keys)), params)
 
 
 class _GivenCounts(dict[int, int]):
@@ -219,6 +220,7 @@ class StoredMatcher(Matcher):
         self._given_counts = _GivenCounts(conn, self.sensitivities)
         self._registry_size: int | None = None
         self._tried: set[int] = set()
+        self._births: dict[int, PartialDate | None] = {}   # read by _probe: the persons it found, not yet loaded
 
     def _size(self) -> int:
         if self._registry_size is None:
@@ -249,6 +251,34 @@ class StoredMatcher(Matcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
             dict.__setitem__(self.row_of, rec.id, rec.id)
+
+    def _probe(self, ids: set[int]) -> set[int]:
+        """The ids among these that this matcher has (as ``_load`` tells), with their birth dates read but
+        not their names: a long list's rows skip most namesakes of a common name for their birth dates
+        (Matcher._rank), so only the others are loaded (ListMatcher)."""
+        known = cast(dict[int, Candidate], self.candidates_)
+        new = sorted(i for i in ids if i not in self._births and i not in self._tried)
+        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+        shown = self.sensitivities or []
+        where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if self.sensitivities is not None else ""
+        for i in range(0, len(new), 500):
+            part = new[i:i + 500]
+            for pid, birth in driver_rows(self.conn, f"SELECT id, birth_date FROM persons WHERE deleted_at IS NULL "
+                                                     f"AND id IN ({', '.join([mark] * len(part))}){where}",
+                                          (*part, *shown)):
+                self._births[pid] = _birth(birth)
+            for pid in part:
+                if pid not in self._births:
+                    self._tried.add(pid)   # gone or not shown: _load would not find it either
+        return {i for i in ids if i in self._births or dict.__contains__(known, i)}
+
+    def birth_of(self, row: int) -> PartialDate | None:
+        if row in self._births and not dict.__contains__(cast(dict[int, Candidate], self.candidates_), row):
+            return self._births[row]
+        return self.candidates_[row].birth
+
+    def fetch(self, rows: list[int]) -> list[int]:
+        return self.load_rows(rows)
 
     def person_id(self, row: int) -> int:
         return row

@@ -30,6 +30,7 @@ from typing import Generic, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 
+from kartoteka.db.bulk import driver_rows
 from kartoteka.matching.compare import Sim
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Matcher, PersonRecord, _birth, _split_if_needed
@@ -170,14 +171,14 @@ def read_persons(conn: Connection, ids: Iterable[int]) -> dict[int, Person]:
     for chunk in chunks(ids):
         assert chunk is not None
         marks = ", ".join([_mark(conn)] * len(chunk))
-        for pid, ext, gender, birth, sensitivity in conn.exec_driver_sql(
-                f"SELECT id, ext_id, gender, birth_date, sensitivity FROM persons WHERE deleted_at IS NULL "
-                f"AND id IN ({marks}) ORDER BY id", tuple(chunk)):
+        for pid, ext, gender, birth, sensitivity in driver_rows(
+                conn, f"SELECT id, ext_id, gender, birth_date, sensitivity FROM persons WHERE deleted_at IS NULL "
+                f"AND id IN ({marks}) ORDER BY id", chunk):
             recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
             sens[pid] = sensitivity
-        for pid, full, s, g, p, kind in conn.exec_driver_sql(
-                f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-                f"WHERE person_id IN ({marks}) ORDER BY id", tuple(chunk)):
+        for pid, full, s, g, p, kind in driver_rows(
+                conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
+                f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
             if pid in recs:
                 recs[pid].names.append(_split_if_needed(full, s, g, p) + (kind or "",))
     shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Judgement, MatchResult, NameQuery, query_key
+from kartoteka.matching.scorer import date_kind
 from kartoteka.matching.stored import BLOCK_LIMIT, StoredIndex, StoredKin, StoredMatcher, _in_query
 from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
 from kartoteka.matching.tokens import Token, query_units
@@ -129,7 +130,8 @@ class ListMatcher(StoredMatcher):
     def __init__(self, conn: Connection, *, settings: MatchSettings = DEFAULT,
                  sensitivities: Collection[str] | None = None) -> None:
         super().__init__(conn, settings=settings, sensitivities=sensitivities)
-        self.index = ListIndex(conn, self._load, self.sensitivities)
+        # the blocks' persons are probed (their birth dates), and loaded when a row scores them
+        self.index = ListIndex(conn, self._probe, self.sensitivities)
         self._kin = StoredKin(self.index)
 
     def prefetch(self, qs: Sequence[NameQuery], *, near: bool = False) -> None:
@@ -151,7 +153,23 @@ class ListMatcher(StoredMatcher):
         found: set[int] = set()
         for h in blocks:
             found.update(index.blocks[h])
-        self._load(found)
+        live = self._probe(found)
+        # loaded: what some row of the chunk will score. A row skips the namesakes born in another year
+        # (Matcher._rank, as ``match`` ranks): at a million persons most of a common name's block.
+        wanted: set[int] = set()
+        for units, birth in names:
+            rows: set[int] = set()
+            for h in index.names[(units_key(units), near)]:
+                rows.update(index.block_persons_of(h, BLOCK_LIMIT))
+            wanted.update(rows if birth is None else (r for r in rows if not self._conflicts(birth, r)))
+            if not near:
+                for h in {stable_hash(p) for p in query_kin(birth, units)}:
+                    wanted.update(index.blocks[h])
+        self._load(wanted & live)
+
+    def _conflicts(self, birth: PartialDate, row: int) -> bool:
+        other = self._births.get(row)
+        return other is not None and date_kind(birth, other) == "conflict"
 
     def _read_judgements(self, keys: list[str]) -> None:
         todo = sorted({k for k in keys if not dict.__contains__(self.judgements, k)})

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
 from kartoteka.collector import relaxed
-from kartoteka.db.bulk import insert_rows
+from kartoteka.db.bulk import driver_rows, insert_rows
 from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decisions, persons
 from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
@@ -261,13 +261,7 @@ def _read(conn: Connection, sql: str = _ALL) -> list[DuplicatePair]:
     index's order: 186,000 pairs at a million persons took 1.2-1.6 s through SQLAlchemy's rows, 0.40 s so
     on SQLite (the same as reading them in the table's order, without the 0.09 s of sorting them here)."""
     with relaxed():   # (hundreds of thousands of objects that live on)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        return _pairs(rows)
+        return _pairs(driver_rows(conn, sql))
 
 
 def _pairs(rows: Iterable[Sequence[Any]]) -> list[DuplicatePair]:

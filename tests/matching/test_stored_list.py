@@ -121,3 +121,29 @@ def test_a_pool_of_processes_answers_as_one_process(db: Db, tmp_path: Path, monk
         pooled = match_pool.PooledMatcher(conn, db.engine, processes=2)
         assert pooled.by_surname(queries) != list(range(len(queries)))
         assert _seen(pooled.match_many(queries)) == expected
+
+
+def test_namesakes_born_in_another_year_are_not_loaded(db: Db, tmp_path: Path) -> None:
+    """A list row with a birth date skips the namesakes born in other years (as the in-memory matcher
+    ranks): their birth dates are read, their names only when the row finds nobody and the explanation
+    counts them. Same decisions and explanations as the in-memory matcher."""
+    lines = ["id,surname,given_name,patronymic,birth_date,gender"]
+    lines += [f"N-{i},Иванов,Сергей,Петрович,{1940 + i}-03-1{i % 10},m" for i in range(30)]
+    lines += ["T-1,Иванов,Сергей,Петрович,1985-07-21,m"]
+    src = tmp_path / "namesakes.csv"
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    import_file(db.engine, "persons", src, actor="test")
+    sync_name_index(db.engine)
+    rows = [NameQuery("Ivanov Sergei Petrovich", parse_partial_date("21.07.1985")),
+            NameQuery("Иванов Сергей Петрович", parse_partial_date("02.02.1999"))]
+    with db.engine.connect() as conn:
+        m = ListMatcher(conn)
+        found, nobody = m.match_many(rows[:1]) + [None]
+        loaded = set(dict(m.candidates_))   # type: ignore[call-overload]
+        assert found.decision == "match" and m.ext_ids[found.person_id] == "T-1"   # type: ignore[union-attr]
+        assert len(loaded) <= 2, loaded   # T-1 (and at most one other), not its 30 namesakes
+        nobody = m.match_many(rows[1:])[0]
+    assert nobody.decision == "no_match" and "31 registry person(s) with this name have other birth dates" in \
+        nobody.explanation
+    memory = Matcher.from_engine(db.engine)
+    assert _seen([found, nobody]) == _seen([memory.match(q) for q in rows])   # type: ignore[list-item]
