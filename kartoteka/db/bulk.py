@@ -66,6 +66,17 @@ def driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[
         cursor.close()
 
 
+def driver_iter(conn: Connection, sql: str, params: Sequence[Any] = (), *, size: int = 20_000) -> Iterator[Any]:
+    """As ``driver_rows``, read ``size`` rows at a time (a whole registry: not all of its rows at once)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, tuple(params))
+        while rows := cursor.fetchmany(size):
+            yield from rows
+    finally:
+        cursor.close()
+
+
 DEFER_ROWS = 50_000   # a bulk load of this many rows or more may build a table's indexes after its rows
 
 

@@ -277,3 +277,21 @@ def test_bulk_times_are_stored_as_a_single_insert_stores_them(db: Db) -> None:
             assert read[f"imp-{i}"].replace(tzinfo=None) == read[f"imp-{100 + i}"].replace(tzinfo=None), i
         else:
             assert read[f"imp-{i}"] == read[f"imp-{100 + i}"], i
+
+
+def test_driver_reads_give_sqlalchemys_rows_in_the_transaction(db: Db, tmp_path: Path) -> None:
+    """driver_rows / driver_iter (the matcher's reads through the driver's cursor) return what SQLAlchemy
+    returns, in order, across fetchmany's batches, and see the connection's own uncommitted writes."""
+    src = tmp_path / "p.csv"
+    src.write_text("id,name,birth_date\n" + "".join(f"P-{i},Тестов Тест {i},19{50 + i % 40}\n" for i in range(57)),
+                   "utf-8")
+    import_file(db.engine, "persons", src, actor="test")
+    sql = "SELECT id, ext_id, birth_date FROM persons ORDER BY id"
+    with db.engine.begin() as conn:
+        want = [tuple(r) for r in conn.execute(text(sql))]
+        assert len(want) == 57
+        assert [tuple(r) for r in bulk.driver_rows(conn, sql)] == want
+        assert [tuple(r) for r in bulk.driver_iter(conn, sql, size=10)] == want
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.execute(persons.update().where(persons.c.ext_id == "P-3").values(birth_date="1999"))
+        assert bulk.driver_rows(conn, f"SELECT birth_date FROM persons WHERE ext_id = {mark}", ["P-3"]) == [("1999",)]
