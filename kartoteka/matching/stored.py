@@ -25,13 +25,13 @@ from kartoteka.db.bulk import driver_rows
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.matching.engine import Judgement, Matcher, _birth
+from kartoteka.matching.engine import Judgement, Matcher, _birth, _same_name, _split_if_needed
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.kin import KinIndex
 from kartoteka.matching.records import load_records
 from kartoteka.matching.scorer import Candidate, Query
 from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
-from kartoteka.matching.tokens import Token, query_units
+from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
 
 V = TypeVar("V")
 BLOCK_LIMIT, KIN_LIMIT = 5000, 200   # as CandidateIndex.lookup and KinIndex.candidates: persons per block
@@ -221,6 +221,8 @@ class StoredMatcher(Matcher):
         self._registry_size: int | None = None
         self._tried: set[int] = set()
         self._births: dict[int, PartialDate | None] = {}   # read by _probe: the persons it found, not yet loaded
+        self._names_only: dict[int, list[PreparedName]] = {}   # read by _namesakes
+        self._live: set[int] = set()   # the ids probed or loaded that this matcher has
 
     def _size(self) -> int:
         if self._registry_size is None:
@@ -251,13 +253,13 @@ class StoredMatcher(Matcher):
             dict.__setitem__(cast(dict[int, str], self.ext_ids), rec.id, rec.ext_id)
             dict.__setitem__(cast(dict[int, Candidate], self.candidates_), rec.id, cand)
             dict.__setitem__(self.row_of, rec.id, rec.id)
+            self._live.add(rec.id)
 
     def _probe(self, ids: set[int]) -> set[int]:
         """The ids among these that this matcher has (as ``_load`` tells), with their birth dates read but
         not their names: a long list's rows skip most namesakes of a common name for their birth dates
         (Matcher._rank), so only the others are loaded (ListMatcher)."""
-        known = cast(dict[int, Candidate], self.candidates_)
-        new = sorted(i for i in ids if i not in self._births and i not in self._tried)
+        new = sorted(ids - self._births.keys() - self._tried)
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         shown = self.sensitivities or []
         where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if self.sensitivities is not None else ""
@@ -267,15 +269,35 @@ class StoredMatcher(Matcher):
                                                      f"AND id IN ({', '.join([mark] * len(part))}){where}",
                                           (*part, *shown)):
                 self._births[pid] = _birth(birth)
-            for pid in part:
-                if pid not in self._births:
-                    self._tried.add(pid)   # gone or not shown: _load would not find it either
-        return {i for i in ids if i in self._births or dict.__contains__(known, i)}
+            self._live.update(pid for pid in part if pid in self._births)
+            self._tried.update(pid for pid in part if pid not in self._births)   # gone or not shown: so for _load
+        return ids & self._live
 
     def birth_of(self, row: int) -> PartialDate | None:
-        if row in self._births and not dict.__contains__(cast(dict[int, Candidate], self.candidates_), row):
+        cand = dict.get(cast(dict[int, Candidate], self.candidates_), row)
+        if cand is not None:
+            return cand.birth
+        if row in self._births:
             return self._births[row]
         return self.candidates_[row].birth
+
+    def _namesakes(self, queries: list[Query], skipped: list[int]) -> int:
+        """As Matcher._namesakes, from the skipped persons' names only (read at once, not prepared as
+        candidates): at a million persons an unmatched row of a common name skips hundreds of them."""
+        known = cast(dict[int, Candidate], self.candidates_)
+        names: dict[int, list[PreparedName]] = {r: known[r].names for r in skipped if dict.__contains__(known, r)}
+        todo = sorted({r for r in skipped if r not in names} - self._names_only.keys())
+        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+        for i in range(0, len(todo), 500):
+            part = todo[i:i + 500]
+            for pid in part:
+                self._names_only[pid] = []
+            for pid, full, sur, given, pat, kind in driver_rows(
+                    self.conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
+                    f"WHERE person_id IN ({', '.join([mark] * len(part))}) ORDER BY id", part):
+                self._names_only[pid].append(prepare_name(*_split_if_needed(full, sur, given, pat), kind or ""))
+        names.update((r, self._names_only[r]) for r in skipped if r not in names)
+        return sum(any(_same_name(query, name) for query in queries for name in names[row]) for row in skipped)
 
     def fetch(self, rows: list[int]) -> list[int]:
         return self.load_rows(rows)

@@ -125,8 +125,8 @@ def test_a_pool_of_processes_answers_as_one_process(db: Db, tmp_path: Path, monk
 
 def test_namesakes_born_in_another_year_are_not_loaded(db: Db, tmp_path: Path) -> None:
     """A list row with a birth date skips the namesakes born in other years (as the in-memory matcher
-    ranks): their birth dates are read, their names only when the row finds nobody and the explanation
-    counts them. Same decisions and explanations as the in-memory matcher."""
+    ranks): their birth dates are read, and their names (not prepared as candidates) only when the row
+    finds nobody and the explanation counts them. Same decisions and explanations as the in-memory matcher."""
     lines = ["id,surname,given_name,patronymic,birth_date,gender"]
     lines += [f"N-{i},Иванов,Сергей,Петрович,{1940 + i}-03-1{i % 10},m" for i in range(30)]
     lines += ["T-1,Иванов,Сергей,Петрович,1985-07-21,m"]
@@ -143,6 +143,7 @@ def test_namesakes_born_in_another_year_are_not_loaded(db: Db, tmp_path: Path) -
         assert found.decision == "match" and m.ext_ids[found.person_id] == "T-1"   # type: ignore[union-attr]
         assert len(loaded) <= 2, loaded   # T-1 (and at most one other), not its 30 namesakes
         nobody = m.match_many(rows[1:])[0]
+        assert len(set(dict(m.candidates_))) <= 2   # type: ignore[call-overload]   # counted from their names only
     assert nobody.decision == "no_match" and "31 registry person(s) with this name have other birth dates" in \
         nobody.explanation
     memory = Matcher.from_engine(db.engine)
