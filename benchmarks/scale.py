@@ -697,7 +697,9 @@ def row_duplicates(b: Bench, backend: str) -> None:
     emit(b, "duplicates", backend,
          f"full scan {info['full_s']:.1f} s, {info.get('full_cpu_s', 0):.1f} s CPU ({info['pairs']:,} pairs); "
          f"after one edit {info['after_edit_s']:.2f} s, {info.get('after_edit_cpu_s', 0):.2f} s CPU "
-         f"({info['paths'][-1]}); process {kid.cpu:.0f} s CPU, peak RSS {kid.rss_mb:.0f} MB",
+         f"({info['paths'][-1]}), every pair read back; after another edit the duplicates page "
+         f"({info.get('page_pairs', 0)} pairs) {info.get('page_after_edit_s', 0):.2f} s, "
+         f"{info.get('page_after_edit_cpu_s', 0):.2f} s CPU; process {kid.cpu:.0f} s CPU, peak RSS {kid.rss_mb:.0f} MB",
          f"full scan of the first {b.base_n:,} persons {base['full_s']:.2f} s; linear x{b.n / b.base_n:.0f} = "
          f"{linear:.1f} s (ratio {info['full_s'] / linear:.2f})",
          "52 s (100k) / ~20 min (1M); full rescore after an edit",
