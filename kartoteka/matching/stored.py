@@ -223,6 +223,7 @@ class StoredMatcher(Matcher):
         self._births: dict[int, PartialDate | None] = {}   # read by _probe: the persons it found, not yet loaded
         self._names_only: dict[int, list[PreparedName]] = {}   # read by _namesakes
         self._live: set[int] = set()   # the ids probed or loaded that this matcher has
+        self._probed: set[int] = set()
 
     def _size(self) -> int:
         if self._registry_size is None:
@@ -259,7 +260,8 @@ class StoredMatcher(Matcher):
         """The ids among these that this matcher has (as ``_load`` tells), with their birth dates read but
         not their names: a long list's rows skip most namesakes of a common name for their birth dates
         (Matcher._rank), so only the others are loaded (ListMatcher)."""
-        new = sorted(ids - self._births.keys() - self._tried)
+        new = sorted(ids - self._probed - self._tried)   # (sets: a dict's keys would be walked whole each time)
+        self._probed.update(new)
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         shown = self.sensitivities or []
         where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if self.sensitivities is not None else ""
