@@ -257,14 +257,18 @@ class Matcher:
             rows: set[int] = set()
             for query in queries:
                 rows |= self.index.candidates(query.units, near=near)
-            todo: list[int] = []
-            for row in rows - seen:
-                seen.add(row)
-                other = self.birth_of(row)   # (a stored matcher need not read a namesake born in another year)
-                if skip_other_dates and birth and other and date_kind(birth, other) == "conflict":
-                    skipped.append(row)
-                else:
-                    todo.append(row)
+            new = rows - seen
+            seen |= new
+            todo: list[int] = list(new)
+            if skip_other_dates and birth:   # (a stored matcher need not read a namesake born in another year)
+                todo = []
+                birth_of = self.birth_of
+                for row in new:
+                    other = birth_of(row)
+                    if other and date_kind(birth, other) == "conflict":
+                        skipped.append(row)
+                    else:
+                        todo.append(row)
             for row in self.fetch(todo):
                 cand = self.candidates_[row]
                 for query in queries:
