@@ -34,6 +34,7 @@ from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
 from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
 
 V = TypeVar("V")
+_UNREAD = object()
 BLOCK_LIMIT, KIN_LIMIT = 5000, 200   # as CandidateIndex.lookup and KinIndex.candidates: persons per block
 
 
@@ -276,12 +277,8 @@ class StoredMatcher(Matcher):
         return ids & self._live
 
     def birth_of(self, row: int) -> PartialDate | None:
-        cand = dict.get(cast(dict[int, Candidate], self.candidates_), row)
-        if cand is not None:
-            return cand.birth
-        if row in self._births:
-            return self._births[row]
-        return self.candidates_[row].birth
+        birth = self._births.get(row, _UNREAD)   # (probed: the date its loaded candidate has too)
+        return self.candidates_[row].birth if birth is _UNREAD else cast(PartialDate | None, birth)
 
     def _namesakes(self, queries: list[Query], skipped: list[int]) -> int:
         """As Matcher._namesakes, from the skipped persons' names only (read at once, not prepared as

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 POOL_ROWS = 2000   # a shorter list is matched inline (starting the pool costs about a second of CPU)
-CHUNK = 500        # rows per task
+CHUNK = 500        # rows per task of a spawned pool
+FORK_CHUNK = 250   # rows per chunk of the forked copies: the last chunk, which one process ends alone, is short
 Progress = Callable[[int, int], None]
 
 
@@ -120,7 +121,7 @@ class PooledMatcher(ListMatcher):
             results = match_pooled(self.engine, rows, settings=self.settings, processes=self.processes,
                                    sensitivities=self.sensitivities, progress=progress)
         else:
-            results = fork_map(self._forked(), rows, processes=forks, progress=progress, chunk=CHUNK)
+            results = fork_map(self._forked(), rows, processes=forks, progress=progress, chunk=FORK_CHUNK)
         return in_order(order, results)
 
     def _forked(self) -> Callable[[Sequence[NameQuery]], list[MatchResult]]:

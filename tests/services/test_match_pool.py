@@ -30,6 +30,7 @@ def test_a_long_list_through_the_index_is_shared_by_forked_processes(db: Db, tmp
     restricted = _seen(Matcher.from_engine(db.engine, person_ids=visible).match_many(queries))
     monkeypatch.setattr(match_pool, "POOL_ROWS", 100)
     monkeypatch.setattr(match_pool, "CHUNK", 40)
+    monkeypatch.setattr(match_pool, "FORK_CHUNK", 40)
     monkeypatch.setattr(forked, "_loop_running", lambda: False)   # (a browser test may have left Playwright's)
     monkeypatch.setattr(forked, "MIN_ITEMS", 10)
     monkeypatch.delenv("KARTOTEKA_MATCH_WORKERS", raising=False)
