@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from itertools import starmap
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -268,6 +269,9 @@ def _pairs(rows: Iterable[Sequence[Any]]) -> list[DuplicatePair]:
     """(person, ext id, other person, its ext id, score, explanation, reasons) rows as pairs."""
     from kartoteka.services.matching import DuplicatePair
 
+    rows = rows if isinstance(rows, list) else list(rows)
+    if all(type(r[4]) is float for r in rows):   # (both drivers give a float column's floats: 10 ms for 186,000)
+        return list(starmap(DuplicatePair, rows))
     return [DuplicatePair(a, ea, b, eb, float(score), why, reasons) for a, ea, b, eb, score, why, reasons in rows]
 
 
