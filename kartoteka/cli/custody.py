@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from kartoteka.cli.common import console, state, user_errors
+from kartoteka.cli.imports import HiddenOpt, print_warnings
 from kartoteka.cli.language import cli_gettext, cli_language
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
@@ -122,32 +123,36 @@ def import_custody_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
                        value_map: Annotated[list[str] | None, typer.Option(
                            "--value-map", help="A free-text custody state or category and its value: "
                                                "'custody:в СИЗО=pretrial', 'category:военнопленный=prisoner_of_war' "
-                                               "(repeatable)")] = None) -> None:
+                                               "(repeatable)")] = None,
+                       skip_hidden: HiddenOpt = False) -> None:
     """Import custody columns (person_id, held_by, custody, place, since, confirmed_on, source, category)."""
     st = state(ctx)
     with user_errors():
         from kartoteka.services.value_mappings import parse_value_map
         maps = parse_value_map(value_map or [])
         r = import_custody(st.engine(), file, actor=st.actor, mapping=parse_mapping(map or []), dry_run=dry_run,
-                           source=source, value_map=maps)
+                           source=source, value_map=maps, skip_hidden=skip_hidden)
     _ = cli_gettext()
     console.print(_("%(rows)d rows: %(created)d custody records, %(unchanged)d unchanged, %(categories)d "
                     "categories") % {"rows": r.rows, "created": r.created, "unchanged": r.unchanged,
                                      "categories": r.categories}
                   + (" (" + _("dry run: nothing written") + ")" if dry_run else "") + ".", highlight=False)
+    print_warnings(r.warnings)
 
 
 def import_recognitions_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()], map: MapOpt = None,
-                            dry_run: Annotated[bool, typer.Option("--dry-run")] = False) -> None:
+                            dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+                            skip_hidden: HiddenOpt = False) -> None:
     """Import recognitions published by other organisations (person_id, organisation, statement, date)."""
     st = state(ctx)
     with user_errors():
         r = import_recognitions(st.engine(), file, actor=st.actor, role=system_principal(st.actor).role,
-                                mapping=parse_mapping(map or []), dry_run=dry_run)
+                                mapping=parse_mapping(map or []), dry_run=dry_run, skip_hidden=skip_hidden)
     _ = cli_gettext()
     console.print(_("%(rows)d rows: %(created)d recognitions, %(unchanged)d already recorded") % {
         "rows": r.rows, "created": r.created, "unchanged": r.unchanged}
                   + (" (" + _("dry run: nothing written") + ")" if dry_run else "") + ".", highlight=False)
+    print_warnings(r.warnings)
 
 
 @rounds_app.command("summary")

@@ -43,6 +43,9 @@ ValueMapOpt = Annotated[list[str] | None, typer.Option(
                         "'category:полонений=prisoner_of_war' (repeatable; remembered with --source)")]
 SkipOpt = Annotated[bool, typer.Option(
     "--skip-bad-rows", help="Import the good rows; write the rejected ones with their errors to a file")]
+HiddenOpt = Annotated[bool, typer.Option(
+    "--skip-hidden", help="Leave out the rows hidden in an XLSX sheet (by hand, in a collapsed group, of zero "
+                          "height); by default they are imported and each is named in the report")]
 RejectedOpt = Annotated[Path | None, typer.Option("--rejected", help="Where --skip-bad-rows writes rejected rows "
                                                                       "(default: FILE.rejected.csv)")]
 SourceOpt = Annotated[str, typer.Option(
@@ -108,6 +111,7 @@ def print_report(r: ImportReport) -> None:
     if r.kind == "registry":
         out(_("Cases: %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
             "new": r.cases_created, "updated": r.cases_updated, "unchanged": r.cases_unchanged})
+    print_warnings(r.warnings)
     out(_("Columns:") + " " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()))
     if r.ignored:
         out(_("Ignored columns (no field reads them; name one with --map):") + " " + ", ".join(r.ignored))
@@ -129,50 +133,61 @@ def print_report(r: ImportReport) -> None:
             out("  " + _("row %(row)d:") % {"row": c.row} + f" {c.record} {word(c.field)}: {before}'{c.after}'")
 
 
+def print_warnings(warnings: list[str]) -> None:
+    """An import's warnings (rows hidden in the workbook, imported or left out), each on its line, in the CLI's
+    language and in yellow where the terminal shows colours."""
+    from kartoteka.errors import translate
+
+    _ = cli_gettext()
+    for warning in warnings:
+        console.print(_("Warning:") + " " + translate(warning, _), highlight=False, markup=False, style="yellow")
+
+
 @import_app.command("persons")
 def import_persons(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                    confirm_renames: RenameOpt = False, decide: DecideOpt = None, skip_bad_rows: SkipOpt = False,
-                   rejected: RejectedOpt = None, source: OrgOpt = "") -> None:
+                   rejected: RejectedOpt = None, source: OrgOpt = "", skip_hidden: HiddenOpt = False) -> None:
     """Import persons (id, name or surname/given_name/patronymic, aliases, birth_date, gender, ...).
     Without an id column, rows are matched to the registry by name and birth date."""
     run_import(ctx, "persons", file, map, dry_run,
                options=SheetOptions(confirm_renames=confirm_renames, decisions=_decisions(decide),
                                     skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source,
-                                    workers=0))
+                                    workers=0, skip_hidden=skip_hidden))
 
 
 @import_app.command("cases")
 def import_cases(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                  status_map: StatusOpt = None, code: JurOpt = "", skip_bad_rows: SkipOpt = False,
-                 rejected: RejectedOpt = None, source: SourceOpt = "") -> None:
+                 rejected: RejectedOpt = None, source: SourceOpt = "", skip_hidden: HiddenOpt = False) -> None:
     """Import cases (case_id, person_id, jurisdiction, articles, court, dates, sentence, facility, status);
     --code gives the code of charges written without one when neither the case nor its court decides it."""
     run_import(ctx, "cases", file, map, dry_run, options=SheetOptions(
         status_map=_pairs(status_map, "--status-map"), jurisdiction=code.strip().upper(),
-        skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source, workers=0))
+        skip_bad_rows=skip_bad_rows, rejected_path=rejected, source=source, workers=0, skip_hidden=skip_hidden))
 
 
 @import_app.command("assessments")
 def import_assessments(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                        source: Annotated[str, typer.Option(
                            "--source", help="The organisation whose decisions the file records, for rows "
-                                            "without an 'organisation' column")] = "") -> None:
+                                            "without an 'organisation' column")] = "",
+                       skip_hidden: HiddenOpt = False) -> None:
     """Import another organisation's decisions (person_id, definition, decision, decided_on, organisation,
     statement); they are recorded as that organisation's, with you as the importing user."""
-    run_import(ctx, "assessments", file, map, dry_run, options=SheetOptions(source=source))
+    run_import(ctx, "assessments", file, map, dry_run, options=SheetOptions(source=source, skip_hidden=skip_hidden))
 
 
 @import_app.command("registry")
 def import_registry(ctx: typer.Context, file: Path, map: MapOpt = None, dry_run: DryOpt = False,
                     confirm_renames: RenameOpt = False, decide: DecideOpt = None, status_map: StatusOpt = None,
                     skip_bad_rows: SkipOpt = False, rejected: RejectedOpt = None, jurisdiction: JurOpt = "",
-                    source: SourceOpt = "", value_map: ValueMapOpt = None) -> None:
+                    source: SourceOpt = "", value_map: ValueMapOpt = None, skip_hidden: HiddenOpt = False) -> None:
     """Import one sheet with a person and a case per row (several case rows per person allowed): rows are
     grouped into persons, matched to the registry, and persons and cases land in one transaction."""
     run_import(ctx, "registry", file, map, dry_run, options=SheetOptions(
         confirm_renames=confirm_renames, decisions=_decisions(decide), status_map=_pairs(status_map, "--status-map"),
         jurisdiction=jurisdiction.strip().upper(), skip_bad_rows=skip_bad_rows, rejected_path=rejected,
-        source=source, value_map=_value_map(value_map)))
+        source=source, value_map=_value_map(value_map), skip_hidden=skip_hidden))
 
 
 def _value_map(items: list[str] | None) -> dict[str, dict[str, str]]:

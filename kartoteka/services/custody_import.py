@@ -7,7 +7,7 @@ so re-importing a file is harmless. Recognitions need a reviewer or an administr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from kartoteka.db.tables import person_categories, persons, recognitions
 from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, RowError, reason_of
 from kartoteka.services import custody as svc
 from kartoteka.services import value_mappings as vm
+from kartoteka.services.import_report import hidden_warnings
 from kartoteka.tabular.cells import unneutralise
 from kartoteka.tabular.columns import normalise_header
 from kartoteka.tabular.reader import open_table
@@ -35,6 +36,7 @@ class CustodyImport:
     unchanged: int = 0
     categories: int = 0
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)   # rows and columns hidden in a workbook, imported or left out
 
 
 class _DryRun(Exception):
@@ -85,10 +87,11 @@ def _cell(raw: dict[str, str], fields: dict[str, str], name: str) -> str:
 
 def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
                    dry_run: bool = False, source: str = "",
-                   value_map: dict[str, dict[str, str]] | None = None) -> CustodyImport:
+                   value_map: dict[str, dict[str, str]] | None = None, skip_hidden: bool = False) -> CustodyImport:
     """Custody records (and categories, when the file has a category column) from ``path``. ``value_map``
     ({"custody"|"category": {spelling: value}}) maps free-text values; with ``source`` (the organisation)
-    its earlier confirmed spellings apply too, and these are remembered after a real import."""
+    its earlier confirmed spellings apply too, and these are remembered after a real import. A workbook's hidden
+    rows are imported and named in ``warnings``; ``skip_hidden`` leaves them out (named too)."""
     confirmed = value_map or {}
     for vocabulary, pairs in confirmed.items():
         if vocabulary not in ("custody", "category"):
@@ -97,7 +100,7 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
         vm.check_values(vocabulary, pairs)
     maps = {v: {**vm.recall(engine, organisation=source, vocabulary=v), **confirmed.get(v, {})}
             for v in ("custody", "category")}
-    table = open_table(path)
+    table = open_table(path, skip_hidden=skip_hidden)
     fields = map_fields("custody", table.headers, mapping, path.name)
     report, errors = CustodyImport("custody", dry_run=dry_run), ErrorCollector(path.name)
     try:
@@ -108,6 +111,7 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
             for row_no, raw in table.rows:
                 report.rows += 1
                 _custody_row(conn, row_no, raw, fields, known, current, cats, actor, report, errors, maps)
+            report.warnings = hidden_warnings(table, fields)
             _finish(table.problems, errors, path, dry_run)
             for vocabulary, pairs in confirmed.items() if source.strip() else ():
                 vm.remember(conn, organisation=source, vocabulary=vocabulary, mapping=pairs, actor=actor)
@@ -158,11 +162,12 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
 
 
 def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
-                        mapping: dict[str, str] | None = None, dry_run: bool = False) -> CustodyImport:
+                        mapping: dict[str, str] | None = None, dry_run: bool = False,
+                        skip_hidden: bool = False) -> CustodyImport:
     """Other organisations' published recognitions (organisation, statement, date) as provenance; the
     importing user is the actor. Never creates or changes an assessment."""
     svc.check_recognition_role(role)
-    table = open_table(path)
+    table = open_table(path, skip_hidden=skip_hidden)
     fields = map_fields("recognitions", table.headers, mapping, path.name)
     report, errors = CustodyImport("recognitions", dry_run=dry_run), ErrorCollector(path.name)
     try:
@@ -192,6 +197,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                 seen.add(key)
                 audit.create_record(conn, recognitions, "recognition", dict(values, person_id=known[ext]), actor=actor)
                 report.created += 1
+            report.warnings = hidden_warnings(table, fields)
             _finish(table.problems, errors, path, dry_run)
     except _DryRun:
         pass

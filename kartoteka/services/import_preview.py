@@ -25,6 +25,7 @@ class ImportPreview:
     sample: list[dict[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)   # required fields with no column
     unknown_statuses: list[str] = field(default_factory=list)   # case statuses that need a mapping step
+    hidden: list[tuple[str, int]] = field(default_factory=list)   # (sheet, row) hidden under a workbook's header
 
     @property
     def unmapped(self) -> list[str]:
@@ -47,4 +48,4 @@ def preview_import(kind: str, path: Path, *, mapping: dict[str, str] | None = No
             if text and text not in unknown and normalise_status(text, status_map) is None:
                 unknown.append(text)
     return ImportPreview(kind, table.headers, fields, list(column_aliases()[kind]), sample, missing,
-                         unknown[:50])
+                         unknown[:50], table.hidden_found)

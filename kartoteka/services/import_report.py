@@ -3,9 +3,11 @@ run shows the same report, so a user sees each diff, rename and open decision be
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from kartoteka.errors import Message, N_
+from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.reader import RawTable
 
 
@@ -54,6 +56,8 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)         # headers no field reads
     notes: list[str] = field(default_factory=list)
+    # what the user must look at before trusting the import: rows hidden in the workbook imported (or left out)
+    warnings: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     renames: list[Rename] = field(default_factory=list)
     reviews: list[ReviewRow] = field(default_factory=list)
@@ -82,3 +86,39 @@ def reading_notes(table: RawTable) -> list[str]:
 def row_note(row: int, text: str) -> str:
     """A note about one row of the file (translated where it is shown when ``text`` is a Message)."""
     return Message(N_("row %(row)d: %(problem)s"), row=row, problem=text)
+
+
+HIDDEN_NAMED = 20   # hidden rows named one by one in a report; the others counted
+
+
+def hidden_warnings(table: RawTable, fields: dict[str, str], *, left_out: Collection[int] = ()) -> list[str]:
+    """What the workbook hides and the import reads, said loudly (``ImportReport.warnings``): a row hidden in its
+    sheet (by hand, in a collapsed outline group, of zero height: people taken off the list, parked duplicates,
+    rows under review) is imported like the others unless the user asks to skip hidden rows, so each sheet's
+    hidden rows are counted and the first ``HIDDEN_NAMED`` named, those imported or those left out; a hidden
+    column a field is read from is named too. ``left_out``: rows rejected as bad (--skip-bad-rows), not imported."""
+    field_of = {header: f for f, header in fields.items()}
+    out: list[str] = [Message(N_("the column '%(column)s' of sheet '%(sheet)s' is hidden in the file; it is "
+                                 "imported as the %(field)s"), column=header, sheet=sheet,
+                              field=Message(FIELD_LABELS.get(field_of[header], field_of[header])))
+                      for sheet, header in table.hidden_columns if header in field_of]
+    read = {row: at for row, at in table.hidden_rows.items() if row not in left_out}
+    for rows, summary, each, more in (
+            (read, N_("%(n)d row(s) hidden in sheet '%(sheet)s' (by hand, in a collapsed group or of zero height) "
+                      "are imported like the others: check that they belong in the registry, or import the file "
+                      "again skipping hidden rows (--skip-hidden; on the import page, 'Skip hidden rows')"),
+             N_("row %(row)d of sheet '%(sheet)s' is hidden in the file and is imported"),
+             N_("and %(n)d more hidden rows imported")),
+            (table.hidden_skipped, N_("%(n)d row(s) hidden in sheet '%(sheet)s' are left out, as asked (skip hidden "
+                                      "rows): they are not imported"),
+             N_("row %(row)d of sheet '%(sheet)s' is hidden in the file and is left out"),
+             N_("and %(n)d more hidden rows left out"))):
+        by_sheet: dict[str, list[int]] = {}
+        for sheet, row in rows.values():
+            by_sheet.setdefault(sheet, []).append(row)
+        for sheet, numbers in by_sheet.items():
+            out.append(Message(summary, n=len(numbers), sheet=sheet))
+            out += [Message(each, row=row, sheet=sheet) for row in numbers[:HIDDEN_NAMED]]
+            if len(numbers) > HIDDEN_NAMED:
+                out.append(Message(more, n=len(numbers) - HIDDEN_NAMED))
+    return out

@@ -31,7 +31,7 @@ from kartoteka.db.tables import (assessments, audit_log, cases, charges, imports
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
-from kartoteka.services.import_report import ImportReport, Rename, reading_notes, row_note
+from kartoteka.services.import_report import ImportReport, Rename, hidden_warnings, reading_notes, row_note
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, numbered_rows,
                                                 renames, write_rejected)
@@ -96,7 +96,7 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
         return with_remembered(engine, options, lambda opts: import_file(
             engine, kind, path, actor=actor, mapping=mapping, dry_run=dry_run, progress=progress, options=opts),
             actor=actor, dry_run=dry_run)
-    table = open_table(path)
+    table = open_table(path, skip_hidden=options.skip_hidden)   # hidden rows: named in the report, or left out
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     _check_columns(kind, table, fields)
     explicit = set((mapping or {}).values())
@@ -131,6 +131,7 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
                 # not built again only to be rolled back (about 10 s at 1M persons, before the error showed)
                 _check(report, table, fields, errors, confirm=dry_run or options.confirm_renames, file=path.name)
                 report.notes[:0] = reading_notes(table)
+                report.warnings = hidden_warnings(table, fields, left_out=options.skip_rows)
                 if dry_run:   # nothing is kept, so nothing more is written
                     raise _DryRun()
             if writer.refresh_later:   # persons updated while the name index had no indexes

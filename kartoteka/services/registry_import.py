@@ -33,7 +33,8 @@ from kartoteka.matching.engine import Matcher, NameQuery, query_key
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges, undecided_message
-from kartoteka.services.import_report import Change, ImportReport, Rename, ReviewRow, reading_notes, row_note
+from kartoteka.services.import_report import (Change, ImportReport, Rename, ReviewRow, hidden_warnings, reading_notes,
+                                              row_note)
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.sheet_custody import write_custody
@@ -79,6 +80,8 @@ class SheetOptions:
     value_map: dict[str, dict[str, str]] | None = None   # custody/category spelling -> value (mapping step)
     workers: int = 1                               # persons with ids: processes that parse and key rows
     #                                                (0: one per core; services/person_prep.py)
+    skip_hidden: bool = False                      # rows hidden in a workbook's sheet are left out (and named);
+    #                                                by default they are imported, and named (--skip-hidden)
 
 
 def _fold(text: str) -> str:
@@ -118,6 +121,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
         people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
                             status_map=options.status_map, jurisdiction=options.jurisdiction,
                             decisions=options.decisions, value_map=options.value_map)
+    report.warnings = hidden_warnings(table, fields, left_out={e.row for e in errors.errors})
     report.notes += grouping_notes(people)
     matcher, matcher_scope = None, ExitStack()   # the stored index or the registry in memory (services/matching.py)
     if any(not p.ext_id for p in people):

@@ -2,8 +2,8 @@
 
 Nothing is guessed silently: the encoding is detected or asked for (tabular/encoding.py), a bad byte
 is reported with its line and byte, duplicate headers and nested JSON values are errors, and a hidden
-first sheet is refused rather than imported; a list's hidden rows and columns are read and named. Every input is bounded (tabular/limits.py) before the
-work is done: file size, unpacked size, rows, columns, cell length, JSON depth and number size.
+first sheet is refused rather than imported; a sheet's hidden rows and columns are read and named (or, asked
+to, its hidden rows left out, and named). Every input is bounded (tabular/limits.py) before the work is done: file size, unpacked size, rows, columns, cell length, JSON depth and number size.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
 from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
-from kartoteka.tabular.hidden import Hidden, hidden_in
+from kartoteka.tabular.hidden import hidden_in
 from kartoteka.tabular.list_lines import not_a_row
 from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
@@ -57,7 +57,14 @@ class RawTable:
     # notes on single rows, by row number (a row hidden in the sheet, a name joined from two lines of a document):
     # each a Message, kept with the row when it is read as a person and said among the reading problems
     row_notes: dict[int, list[str]] = field(default_factory=dict)
-    hidden_columns: list[tuple[str, str]] = field(default_factory=list)   # (sheet, header) of a list's hidden columns
+    hidden_columns: list[tuple[str, str]] = field(default_factory=list)   # (sheet, header) of a sheet's hidden columns
+    # a workbook's rows hidden in their sheet (by hand, in a collapsed group, of zero height), each as
+    # {row number: (sheet, row in the sheet)}: those read (a row holding data), and those left out (``skip_hidden``)
+    hidden_rows: dict[int, tuple[str, int]] = field(default_factory=dict)
+    hidden_skipped: dict[int, tuple[str, int]] = field(default_factory=dict)
+    # the hidden rows under the header of the sheets read, as (sheet, row), known when the file is opened (before
+    # its rows are read: a preview names them); a hidden row with nothing in it is among them
+    hidden_found: list[tuple[str, int]] = field(default_factory=list)
 
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
@@ -181,11 +188,13 @@ def guess_format(path: Path) -> str:
 
 
 def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = None,
-               limits: Limits | None = None, all_sheets: bool = False) -> RawTable:
+               limits: Limits | None = None, all_sheets: bool = False, skip_hidden: bool = False) -> RawTable:
     """Open ``path``; raises InvalidInput naming the file when it cannot be read at all.
 
     ``encoding`` names a text file's encoding when detection cannot tell (``--encoding``). ``all_sheets``:
     a workbook's list may continue on its other sheets (a list to vet; an import reads the first sheet).
+    A workbook's hidden rows are read and named in ``hidden_rows``; with ``skip_hidden`` they are left out and
+    named in ``hidden_skipped`` instead (CSV and JSON Lines hide nothing).
     """
     if not path.exists():
         raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
@@ -194,7 +203,7 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
     if kind == "csv":
         return _open_csv(path, read_text(path, encoding, lim), lim)
     if kind == "xlsx":
-        return _open_xlsx(path, lim, all_sheets=all_sheets)
+        return _open_xlsx(path, lim, all_sheets=all_sheets, skip_hidden=skip_hidden)
     if kind == "jsonl":
         return _open_jsonl(path, read_text(path, encoding, lim), lim)
     raise InvalidInput.of(N_("%(file)s: unknown format '%(format)s'"), file=path.name, format=kind)
@@ -385,11 +394,12 @@ def _holds_list(sheet: _Sheet) -> bool:
     return any(h.strip() and normalise_header(h) in names for h in sheet.headers)
 
 
-def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTable:
+def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hidden: bool = False) -> RawTable:
     """The first sheet; with ``all_sheets`` (a list to vet) every visible sheet after it whose header has a
     name column too, in workbook order, as one list (a sheet per category: "Цивільні", "Військовополонені").
-    A list's hidden rows are read like the others and noted in ``row_notes``; its hidden columns are named in
-    ``hidden_columns`` (tabular/hidden.py)."""
+    Hidden rows are read like the others and named in ``hidden_rows`` (a list's also noted in ``row_notes``), or
+    with ``skip_hidden`` left out and named in ``hidden_skipped``; hidden columns are named in ``hidden_columns``
+    (tabular/hidden.py)."""
     from openpyxl import load_workbook
 
     check_zip(path, limits, kind="XLSX workbook")
@@ -437,13 +447,15 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
         table.other_sheets = _other_sheets(wb)
     if all_sheets:
         table.hidden_sheets = [str(s.title) for s in wb.worksheets if not _visible(s)]
+    hiddens = [hidden_in(s.ws) for s in sheets]   # what each sheet hides: its XML scanned once, before its rows
+    table.hidden_found = [(s.title, r) for s, h in zip(sheets, hiddens) for r in sorted(h.rows) if r > s.at + s.used]
 
     def sheet_rows(k: int, sheet: _Sheet, offset: int, count: list[int],
                    end: list[int]) -> Iterator[tuple[int, dict[str, str]]]:
         own = unique_headers(path.name, sheet.headers, limits) if k else headers
         rename = _same_columns(headers, own)
         name = f"{path.name} › {sheet.title}" if table.sheets else path.name
-        hidden = hidden_in(sheet.ws) if all_sheets else Hidden()   # a list to vet says what the file hides
+        hidden = hiddens[k]
         table.hidden_columns += [(sheet.title, rename.get(own[j - 1], own[j - 1]))
                                  for j in sorted(hidden.columns) if j <= len(own)]
         for row_no, values in enumerate(itertools.chain(sheet.head[sheet.at + sheet.used:], sheet.rest),
@@ -456,6 +468,10 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
             cells = [_cell_text(v) for v in values[:len(own) + limits.columns]]
             if not any(c.strip() for c in cells) or lone_caption(table, offset + row_no, cells):
                 continue
+            is_hidden = hidden.row_hidden(row_no)
+            if is_hidden and skip_hidden:   # left out unread: its cells are neither checked nor imported
+                table.hidden_skipped[offset + row_no] = (sheet.title, row_no)
+                continue
             row = _checked(table, offset + row_no, own, cells, limits, name=name)
             if rename:
                 row = {rename.get(h, h): v for h, v in row.items()}
@@ -463,8 +479,10 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False) -> RawTa
                 part = table.sheets[k]
                 part.first = part.first or offset + row_no
                 part.last = offset + row_no
-            if row_no in hidden.rows:
-                table.row_notes.setdefault(offset + row_no, []).append(hidden_row(sheet.title, row_no, offset))
+            if is_hidden:
+                table.hidden_rows[offset + row_no] = (sheet.title, row_no)
+                if all_sheets:   # a list to vet: the note is kept with the person read from the row
+                    table.row_notes.setdefault(offset + row_no, []).append(hidden_row(sheet.title, row_no, offset))
             yield offset + row_no, row
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:

@@ -36,7 +36,7 @@ def preview_custody(kind: str, path: Path, *, mapping: dict[str, str] | None = N
     sample = [row for _, row in islice(table.rows, SAMPLE_ROWS)]
     missing = [f for f in REQUIRED[kind] if f not in fields]
     return ImportPreview(kind, table.headers, fields, list(load_custody_vocabulary().import_columns[kind]),
-                         sample, missing)
+                         sample, missing, hidden=table.hidden_found)
 
 
 def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, mapping: dict[str, str],
@@ -45,14 +45,16 @@ def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, 
     check_kind(kind, principal)
     if kind == "custody":
         r = import_custody(engine, path, actor=principal.username, mapping=mapping, dry_run=dry_run,
-                           source=options.source if options else "", value_map=options.value_map if options else None)
+                           source=options.source if options else "", value_map=options.value_map if options else None,
+                           skip_hidden=bool(options and options.skip_hidden))
     else:
         r = import_recognitions(engine, path, actor=principal.username, role=principal.role, mapping=mapping,
-                                dry_run=dry_run)
+                                dry_run=dry_run, skip_hidden=bool(options and options.skip_hidden))
     table = open_table(path)
     fields = found_fields(kind, table.headers, mapping)
     report = ImportReport(kind, path.name, rows=r.rows, created=r.created, unchanged=r.unchanged, dry_run=dry_run,
-                          columns=fields, ignored=[h for h in table.headers if h not in fields.values()])
+                          columns=fields, ignored=[h for h in table.headers if h not in fields.values()],
+                          warnings=r.warnings)
     if r.categories:
         report.notes.append(f"categories recorded: {r.categories}")
     return report

@@ -108,9 +108,14 @@ def test_hidden_rows_that_are_no_person_are_not_said_to_be_vetted(tmp_path: Path
     assert "row 6: no name; the row is skipped" in listing.problems
 
 
-def test_an_import_reads_the_sheet_as_before(tmp_path: Path) -> None:
-    table = open_table(_annex(tmp_path / "annex.xlsx"))   # an import: the registry's own sheet, not scanned
-    assert len(list(table.rows)) == 6 and not table.row_notes and not table.hidden_columns
+def test_an_import_reads_every_row_and_names_the_hidden_ones(tmp_path: Path) -> None:
+    table = open_table(_annex(tmp_path / "annex.xlsx"))   # an import: every row read, the hidden ones named
+    assert len(list(table.rows)) == 6 and not table.row_notes   # no vetting note ("read and vetted") on an import
+    assert table.hidden_rows == {4: ("Цивільні", 4), 6: ("Цивільні", 6), 7: ("Цивільні", 7)}
+    assert table.hidden_columns == [("Цивільні", "Дата народження"), ("Цивільні", "Примітка")]
+    skipping = open_table(_annex(tmp_path / "annex.xlsx"), skip_hidden=True)
+    assert [r for r, _ in skipping.rows] == [3, 5, 8] and not skipping.hidden_rows
+    assert sorted(skipping.hidden_skipped) == [4, 6, 7]
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 20])

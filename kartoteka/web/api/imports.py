@@ -38,6 +38,7 @@ class ImportOut(BaseModel):
     columns: dict[str, str]
     ignored: list[str] = []
     notes: list[str] = []
+    warnings: list[str] = []   # rows (and columns) hidden in a workbook: imported, or left out with skip_hidden
     changes: list[dict[str, Any]] = []
     renames: list[dict[str, Any]] = []
     reviews: list[dict[str, Any]] = []
@@ -100,6 +101,9 @@ async def run_import(request: Request, engine: EngineDep, settings: SettingsDep,
                                                     )] = "",
                      code: Annotated[str, Form(max_length=20, description="the file-wide code or jurisdiction of "
                                                "charges and cases that name none (RU, BY, UA, RU-ADM ...)")] = "",
+                     skip_hidden: Annotated[bool, Form(description="leave out the rows hidden in an XLSX sheet "
+                                                       "(named in warnings); by default they are imported and "
+                                                       "named in warnings")] = False,
                      background: Annotated[bool, Form(description="answer 202 at once with the job; its "
                                                       "status_url answers the result when it is done")] = False,
                      ) -> Response | ImportOut:
@@ -114,7 +118,7 @@ async def run_import(request: Request, engine: EngineDep, settings: SettingsDep,
                            decisions={int(r): c for r, c in decided.items()}, source=source,
                            value_map=parse_value_map([p for p in value_map.split(";") if p.strip()],
                                                      option="value_map"),
-                           jurisdiction=code.strip().upper())
+                           jurisdiction=code.strip().upper(), skip_hidden=skip_hidden)
     options.skip_bad_rows = skip_bad_rows
     rejected_token, target = rejected_target(settings.media_dir, principal.username) if skip_bad_rows else ("", None)
     options.rejected_path = target

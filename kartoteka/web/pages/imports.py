@@ -75,7 +75,7 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
         value_vocab: Texts = None, value_text: Texts = None, value_choice: Texts = None,
         confirm_renames: Annotated[bool, Form()] = False,
         source: Annotated[str, Form(max_length=300)] = "",
-        skip_bad_rows: Annotated[bool, Form()] = False) -> Response:
+        skip_bad_rows: Annotated[bool, Form()] = False, skip_hidden: Annotated[bool, Form()] = False) -> Response:
     """The preview again (a changed mapping) answers at once; a dry run or an import is a job in a
     memory-limited process (web/job_process.py) whose page shows its progress, then the report."""
     require(principal, "import")
@@ -85,7 +85,7 @@ def run(request: Request, engine: EngineDep, principal: PagePrincipal, settings:
     status_map = _pairs(status_text, status_value)
     decisions = {int(r): c for r, c in _pairs(decide_row, decide_choice).items() if r.isdigit()}
     options = SheetOptions(confirm_renames=confirm_renames, decisions=decisions, status_map=status_map,
-                           source=source, skip_bad_rows=skip_bad_rows,
+                           source=source, skip_bad_rows=skip_bad_rows, skip_hidden=skip_hidden,
                            value_map=form_value_map(value_vocab, value_text, value_choice))
     remembered = recall(engine, organisation=source, vocabulary="case_status") \
         if kind in ("cases", "registry") else {}   # this organisation's confirmed spellings
