@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from kartoteka.catalogs.custody import load_custody_vocabulary
+from kartoteka.errors import Message
 from kartoteka.services.access import Principal
 from kartoteka.services.custody import check_recognition_role
 from kartoteka.services.custody_import import REQUIRED, found_fields, import_custody, import_recognitions
@@ -56,7 +57,7 @@ def run_custody(engine: Engine, kind: str, path: Path, *, principal: Principal, 
                           columns=fields, ignored=[h for h in table.headers if h not in fields.values()],
                           warnings=r.warnings)
     if r.categories:
-        report.notes.append(f"categories recorded: {r.categories}")
+        report.notes.append(Message(N_("categories recorded: %(n)d"), n=r.categories))
     return report
 
 

@@ -46,3 +46,12 @@ def test_recognitions_are_for_reviewers_only_on_the_page_and_the_api(web: Web) -
     r = reviewer.post("/api/imports", data={"kind": "custody", "dry_run": "true"}, headers={"x-csrf-token": token},
                       files={"file": ("c.csv", CUSTODY.encode(), "text/csv")})
     assert r.status_code == 200 and r.json()["created"] == 2 and r.json()["dry_run"] is True
+
+
+def test_custody_categories_are_reported_in_the_users_language(web: Web) -> None:
+    c = web.client("editor")
+    c.post("/language", data={"lang": "uk", "csrf_token": csrf(c.get("/").text)})
+    _, form = _upload(c, "person_id,held_by,custody,category\nP3,RU,pretrial,civilian_detainee\n", kind="custody")
+    r = c.post("/import/run", data={**form, "action": "commit"})
+    assert r.status_code == 200, r.text
+    assert "записано категорій: 1" in r.text and "categories recorded" not in r.text
