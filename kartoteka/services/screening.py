@@ -63,12 +63,20 @@ class Flag:
     details: tuple[tuple[str, str], ...] = ()   # (label msgid, facts as written)
 
 
+def flag_facts(facts: str, translate: Callable[[str], str]) -> str:
+    """A detail's facts in the reader's language: the charges as written, each with its violence word
+    ("RU 205: violence inherent") translated."""
+    for word in VIOLENCE_WORD.values():
+        facts = facts.replace(f": {word}", f": {translate(word)}")
+    return facts
+
+
 def flag_reason(flag: Flag, translate: Callable[[str], str]) -> str:
     """The flag's reason in the reader's language (``translate`` is a gettext function)."""
     if not flag.question:
         return flag.reason
     parts = [translate(flag.question)]
-    parts += [f"{translate(label)}: {facts}." for label, facts in flag.details]
+    parts += [f"{translate(label)}: {flag_facts(facts, translate)}." for label, facts in flag.details]
     return " ".join(parts)
 
 

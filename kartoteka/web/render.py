@@ -16,6 +16,7 @@ from kartoteka.services.access import can
 from kartoteka.services.users import User
 from kartoteka.web.i18n import LANGUAGES, pick_language, translations
 from kartoteka.web.security import CSRF_FIELD, Session
+from kartoteka.services.screening import flag_facts
 from kartoteka.tabular.field_labels import FIELD_LABELS
 
 
@@ -66,6 +67,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
         field_label=field_label,
+        flag_facts=lambda facts: flag_facts(facts, gettext),   # a flag's detail (services/screening.py)
         said=lambda text: translate(text, gettext),   # a Message (kartoteka.errors) in the reader's language
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],
         tr_keys=lambda series: {k: {gettext(s): n for s, n in v.items()} for k, v in series.items()},

@@ -224,3 +224,19 @@ def test_the_case_column_names_the_organisation(db: Db, tmp_path: Path) -> None:
     pow_, believer = _by_tag(flags[ids["P1"]]), _by_tag(flags[ids["P3"]])
     assert pow_["combatant"].articles == ["RU 205.5(2)"] and "religion" not in pow_
     assert believer["religion"].articles == ["RU 205.5(2)"] and "combatant" not in believer
+
+
+def test_violence_details_translate(db: Db, tmp_path: Path) -> None:
+    """A violence flag's offence elements ("RU 318(1): violence inherent") read in the reader's language."""
+    from kartoteka.services.screening import flag_reason
+    from kartoteka.web.i18n import translations
+    ids = load_registry(db, tmp_path)
+    with db.engine.connect() as conn:
+        flags = flags_for_persons(conn, list(ids.values()))
+    violent = [f for fl in flags.values() for f in fl if f.tag == "violence" and f.details]
+    assert violent, "the test registry has a charge with a violence element"
+    english = flag_reason(violent[0], lambda s: s)
+    assert "violence " in english
+    for lang, word in (("uk", "насильство"), ("ru", "насилие")):
+        text = flag_reason(violent[0], translations(lang).gettext)
+        assert word in text and "violence inherent" not in text and "violence possible" not in text, text
