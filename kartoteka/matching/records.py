@@ -46,11 +46,18 @@ def _load_chunk(conn: Connection, chunk: list[int], sensitivities: Collection[st
             conn, f"SELECT id, ext_id, gender, birth_date FROM persons WHERE deleted_at IS NULL AND id IN ({marks})"
             f"{where} ORDER BY id", (*chunk, *shown)):
         recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
-    for pid, full, s, g, p, kind in driver_rows(
-            conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-            f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
+    for pid, name in name_rows(conn, chunk):
         if pid in recs:
-            recs[pid].names.append(_split_if_needed(full, s, g, p) + (kind or "",))
+            recs[pid].names.append(name)
+
+
+def name_rows(conn: Connection, chunk: list[int]) -> list[tuple[int, tuple[str, str, str, str, str]]]:
+    """The names of these persons (a chunk of ids) in the order Matcher.from_engine reads them: (person id,
+    (full, surname, given name, patronymic, kind)), split where the parts were not stored."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return [(pid, _split_if_needed(full, s, g, p) + (kind or "",)) for pid, full, s, g, p, kind in driver_rows(
+        conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
+        f"WHERE person_id IN ({', '.join([mark] * len(chunk))}) ORDER BY id", chunk)]
 
 
 def chunks(ids: Iterable[int] | None) -> Iterator[list[int] | None]:

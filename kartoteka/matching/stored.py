@@ -25,10 +25,10 @@ from kartoteka.db.bulk import driver_rows
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.matching.engine import Judgement, Matcher, _birth, _same_name, _split_if_needed
+from kartoteka.matching.engine import Judgement, Matcher, _birth, _same_name
 from kartoteka.matching.index import CandidateIndex
 from kartoteka.matching.kin import KinIndex
-from kartoteka.matching.records import load_records
+from kartoteka.matching.records import chunks, load_records, name_rows
 from kartoteka.matching.scorer import Candidate, Query
 from kartoteka.matching.stored_keys import query_kin, query_pairs, stable_hash
 from kartoteka.matching.tokens import PreparedName, Token, prepare_name, query_units
@@ -261,13 +261,13 @@ class StoredMatcher(Matcher):
         """The ids among these that this matcher has (as ``_load`` tells), with their birth dates read but
         not their names: a long list's rows skip most namesakes of a common name for their birth dates
         (Matcher._rank), so only the others are loaded (ListMatcher)."""
-        new = sorted(ids - self._probed - self._tried)   # (sets: a dict's keys would be walked whole each time)
+        new = ids - self._probed - self._tried   # (sets: a dict's keys would be walked whole each time)
         self._probed.update(new)
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         shown = self.sensitivities or []
         where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if self.sensitivities is not None else ""
-        for i in range(0, len(new), 500):
-            part = new[i:i + 500]
+        for part in chunks(new):
+            assert part is not None
             for pid, birth in driver_rows(self.conn, f"SELECT id, birth_date FROM persons WHERE deleted_at IS NULL "
                                                      f"AND id IN ({', '.join([mark] * len(part))}){where}",
                                           (*part, *shown)):
@@ -285,16 +285,12 @@ class StoredMatcher(Matcher):
         candidates): at a million persons an unmatched row of a common name skips hundreds of them."""
         known = cast(dict[int, Candidate], self.candidates_)
         names: dict[int, list[PreparedName]] = {r: known[r].names for r in skipped if dict.__contains__(known, r)}
-        todo = sorted({r for r in skipped if r not in names} - self._names_only.keys())
-        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        for i in range(0, len(todo), 500):
-            part = todo[i:i + 500]
+        for part in chunks({r for r in skipped if r not in names} - self._names_only.keys()):
+            assert part is not None
             for pid in part:
                 self._names_only[pid] = []
-            for pid, full, sur, given, pat, kind in driver_rows(
-                    self.conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-                    f"WHERE person_id IN ({', '.join([mark] * len(part))}) ORDER BY id", part):
-                self._names_only[pid].append(prepare_name(*_split_if_needed(full, sur, given, pat), kind or ""))
+            for pid, name in name_rows(self.conn, part):
+                self._names_only[pid].append(prepare_name(*name))
         names.update((r, self._names_only[r]) for r in skipped if r not in names)
         return sum(any(_same_name(query, name) for query in queries for name in names[row]) for row in skipped)
 

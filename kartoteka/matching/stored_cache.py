@@ -33,8 +33,8 @@ from sqlalchemy import Connection, Engine
 from kartoteka.db.bulk import driver_rows
 from kartoteka.matching.compare import Sim
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.matching.engine import Matcher, PersonRecord, _birth, _split_if_needed
-from kartoteka.matching.records import chunks
+from kartoteka.matching.engine import Matcher, PersonRecord, _birth
+from kartoteka.matching.records import chunks, name_rows
 from kartoteka.matching.scorer import Candidate
 from kartoteka.matching.stored import StoredIndex, StoredKin, StoredMatcher
 from kartoteka.matching.tokens import Token
@@ -176,11 +176,9 @@ def read_persons(conn: Connection, ids: Iterable[int]) -> dict[int, Person]:
                 f"AND id IN ({marks}) ORDER BY id", chunk):
             recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
             sens[pid] = sensitivity
-        for pid, full, s, g, p, kind in driver_rows(
-                conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-                f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
+        for pid, name in name_rows(conn, chunk):
             if pid in recs:
-                recs[pid].names.append(_split_if_needed(full, s, g, p) + (kind or "",))
+                recs[pid].names.append(name)
     shadow = SimpleNamespace(ids=[], ext_ids=[], candidates_=[])
     for _ in Matcher._ingest(cast(Matcher, shadow), recs.values()):   # the Matcher's own record -> candidate
         pass
