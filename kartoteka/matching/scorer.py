@@ -45,6 +45,9 @@ class Query:
     # per query: options per (role, registry part), alignments per shape (see align)
     options: dict[tuple[str, Token], tuple[tuple[Token, Sim], ...]] = field(default_factory=dict)
     aligned: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
+    # per query: score_candidate's result per (gender, patronymic, date kind, names) of a candidate; namesakes
+    # written alike (the same tokens) and dated alike relative to the query score alike
+    scored: dict[tuple[object, ...], Scored | None] = field(default_factory=dict)
     # list words that are real surnames themselves (data/names/surnames.yaml or the registry): read as a
     # typo of another surname, they need a full birth date (Кулаков is not a misspelt Куликов)
     real_surnames: frozenset[str] = frozenset()
@@ -349,6 +352,24 @@ def _describe(role: str, part: tuple[Token, Sim] | None, reg: Token | None) -> R
 
 
 def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | None:
+    """The candidate's score against the query, with its parts and caps (None when no surname agrees).
+
+    The result depends on the candidate only through its names (their texts, kinds and tokens), its gender,
+    its patronymic and how its birth date relates to the query's (``date_kind``), so it is kept per query
+    under those: at a million persons a common name's block holds many namesakes written alike, and a
+    duplicates scan scored each of them in full. The kept result is given the candidate's own birth date."""
+    kind = date_kind(q.birth, cand.birth)
+    key = (cand.gender, cand.patronymic, kind, *cand.names)
+    try:
+        done = q.scored[key]
+    except KeyError:
+        done = q.scored[key] = _score(q, cand, kind, s)
+    if done is None or done.registry_birth is cand.birth:
+        return done
+    return Scored(done.score, done.name, done.name_score, done.parts, done.caps, kind, q.birth, cand.birth)
+
+
+def _score(q: Query, cand: Candidate, kind: str, s: MatchSettings) -> Scored | None:
     best: tuple[_Alignment, PreparedName] | None = None
     for name in cand.complete_names():
         al = align(q, name, s)
@@ -366,7 +387,6 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
     if q_gender and c_gender and q_gender != c_gender:
         caps.append((s.cap_gender, reason(N_("gender %(list)s (list) vs %(registry)s (registry)"), list=q_gender,
                                           registry=c_gender)))
-    kind = date_kind(q.birth, cand.birth)
     if kind == "exact":
         score = 1 - (1 - score) * 0.5
     elif kind == "compatible":

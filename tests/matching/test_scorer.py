@@ -153,3 +153,48 @@ def test_the_best_alignment_is_the_first_best_of_every_alignment_explained(text:
             assert got == best
             compared += len(sur) * (1 + len(given)) * (1 + len(pat))
     assert compared > 50
+
+
+def namesakes() -> list[PersonRecord]:
+    """Persons written alike, born on the same day, in the same year, a day apart, a year or years apart or on no
+    known day, of either gender or none, some with the same Latin alias, one with another patronymic."""
+    births = ["1961-05-14", "1961-05-14", "1961", "1961-05-15", "1962-05-14", "1970-01-02", None, None, "1961-05"]
+    out = []
+    for i, (born, gender) in enumerate((b, g) for b in births for g in ("m", "f", None)):
+        names = [("Мельник Иван Петрович", "Мельник", "Иван", "Петрович")]
+        if i % 2:
+            names.append(("Ivan Melnyk", "Melnyk", "Ivan", ""))
+        for twin in (0, 100):   # each written and dated as another person
+            out.append(PersonRecord(twin + i + 1, f"N{twin + i + 1}", gender, parse_partial_date(born) if born else None,
+                                    names))
+    out.append(PersonRecord(999, "N999", "m", parse_partial_date("1961-05-14"),
+                            [("Мельник Иван Сергеевич", "Мельник", "Иван", "Сергеевич")]))
+    return out
+
+
+@pytest.mark.parametrize("text,born", [("Мельник Иван Петрович", "1961-05-14"), ("Melnyk Ivan", "1961"),
+                                       ("Мельник Иван", None), ("Мельник Ивана Петровна", "1961-05-15")])
+def test_namesakes_written_alike_are_scored_once_and_each_as_if_alone(text: str, born: str | None,
+                                                                       monkeypatch) -> None:
+    """score_candidate keeps a query's result per (gender, patronymic, date kind, names): each namesake
+    still gets exactly what scoring it alone gives, with its own birth date in the explanation."""
+    from kartoteka.matching.config import DEFAULT as s
+
+    m = Matcher(namesakes())
+    calls = []
+    real = scorer._score
+    monkeypatch.setattr(scorer, "_score", lambda *a: calls.append(1) or real(*a))
+    q = m.prepare(NameQuery(text, parse_partial_date(born) if born else None))
+    got = [scorer.score_candidate(q, cand, s) for cand in m.candidates_]
+    alike = {(c.gender, c.patronymic, scorer.date_kind(q.birth, c.birth), *c.names) for c in m.candidates_}
+    assert len(calls) == len(alike) < len(got) * 0.6   # the namesakes shared their scoring
+    kinds = set()
+    for cand, sc in zip(m.candidates_, got):
+        alone = scorer.score_candidate(m.prepare(NameQuery(text, q.birth)), cand, s)   # a query of its own
+        assert alone is not None and sc is not None
+        assert (sc.score, sc.reasons, sc.date, sc.registry_birth) == \
+            (alone.score, alone.reasons, alone.date, alone.registry_birth)
+        assert sc.registry_birth is cand.birth
+        kinds.add(sc.date)
+    assert len(kinds) >= (3 if born else 1)
+    assert len({sc.score for sc in got}) >= (3 if born else 2)
