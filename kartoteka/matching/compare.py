@@ -190,8 +190,23 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
         return Sim(s.russified, N_("Russified form (-ов/-ев/-ин)"), needs="date_or_patronymic")
     ratio = _fuzzy(q, c)
     if ratio >= s.surname_min:
-        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),))
+        return Sim(ratio * s.typo_factor, N_("close spelling (%(ratio)s)"), values=(("ratio", f"{ratio:.2f}"),),
+                   needs="date" if other_suffix(q.text, c.text) else "")
     return _DIFFERENT_SURNAME
+
+
+# Surname-forming suffixes that make another family when one replaces another (plain spellings, see
+# plain_form): Костюкевич / Костюкович, Гринчук / Гринчак / Гринчик are different surnames, not typos.
+_SUFFIX_GROUPS = (("oviQ", "eviQ"), ("uk", "iuk", "ak", "iak", "ik", "ok"))
+
+
+@lru_cache(maxsize=50_000)
+def other_suffix(a: str, b: str) -> bool:
+    """Two spellings of one stem with different surname suffixes of one group: such a close spelling needs
+    a full birth date before it is read as a typo (no list of real surnames knows them all)."""
+    pa, pb = plain_form(a), plain_form(b)
+    return any(x != y and pa.endswith(x) and pb.endswith(y) and len(pa) > len(x) + 2
+               and pa[: -len(x)] == pb[: -len(y)] for group in _SUFFIX_GROUPS for x in group for y in group)
 
 
 _LATIN_SIBILANTS = re.compile(r"shch|szcz|šč|sch|zh|rz|sh|sz|[žżšщжш]")
