@@ -25,7 +25,7 @@ from typing import Any, cast
 from kartoteka import yamldata
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ‘][^\W\d_]+)*", re.UNICODE)
 
 
 # One substitution of a reading or a fold: (plain string, replacement, None, None) replaced with str.replace

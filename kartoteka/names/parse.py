@@ -15,7 +15,8 @@ from kartoteka.names.keys import is_east_asian_surname, particles
 _PATRONYMIC = re.compile(
     r"(ович|евич|ьевич|євич|йович|ич|овна|евна|ьевна|ична|инична|івна|ївна|ovich|evich|ovych|ievych|"
     r"yovych|ovna|evna|ivna|yivna|ichna|owitsch|ewitsch|owna|ewna|ovitch|evitch|avič|ovič|evič|ovna|"
-    r"оглы|оглу|огълу|огли|кызы|къызы|кизи|улы|уулу|ogly|oglu|oğlu|kyzy|qizi|qızı|uly|uulu)$",
+    r"оглы|оглу|огълу|огли|кызы|къызы|кизи|улы|уулу|ogly|oglu|oğlu|kyzy|qizi|qızı|uly|uulu|"
+    r"ўғли|қизи|ұлы|қызы|o['‘’ʼʻ]g['‘’ʼʻ]li|ugli)$",
     re.IGNORECASE,
 )
 _INITIAL = re.compile(r"^\w\.?$|^\w\.\w\.?$")
