@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALGORITHM = "kartoteka-match"
-VERSION = "1.2"   # 1.2: Turkic patronymics, Moldovan given names, Armenian and Korean surname forms
+VERSION = "1.3"   # 1.3: Central Asian letters and particles, near-suffix surnames need a date (see docs/matching.md)
 
 
 @dataclass(frozen=True)
