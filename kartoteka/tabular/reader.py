@@ -122,7 +122,8 @@ def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
     An annex's header is often two rows: merged cells ("Місце утримання" over "Установа | Область",
     "№" and "ПІБ" merged down over both rows). The row under the header is a second header row when it
     names columns the first leaves empty (or holds known column names), and leaves empty the name
-    column and every cell with a digit (a list row has a name, a number or a date). A column takes
+    column (unless it splits the name into its parts: "ФИО" over "Фамилия | Имя | Отчество") and every cell
+    with a digit (a list row has a name, a number or a date). A column takes
     the lower name when it is a known column name or the upper is empty, else the upper one
     ("Місце утримання: Установа" when neither is known). A row of column numbers ("1 | 2 | 3")
     under the header is part of it too.
@@ -145,8 +146,9 @@ def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
 
         filled = [j for j, c in enumerate(sub) if c]
         names = [j for j, c in enumerate(upper) if normalise_header(c) in _name_headers()]
+        parts = _name_part_headers()   # "ФИО" merged over "Фамилия | Имя | Отчество": the name's own columns
         second = bool(filled) and not any(any(ch.isdigit() for ch in sub[j]) for j in filled) \
-            and not any(sub[j] for j in names) \
+            and not any(sub[j] and normalise_header(sub[j]) not in parts for j in names) \
             and (any(not upper[j] for j in filled) or any(is_known(sub[j]) for j in filled))
         if second:
             merged: list[str] = []
@@ -166,6 +168,13 @@ def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
     if at + used < len(rows) and _numbering_row(rows[at + used]):
         used += 1
     return top, used
+
+
+@lru_cache(maxsize=1)
+def _name_part_headers() -> frozenset[str]:
+    """The headers of a name's parts (Фамилия, Имя, Отчество; Прізвище ...), normalised."""
+    fields = column_aliases()["persons"]
+    return frozenset(normalise_header(a) for f in ("surname", "given_name", "patronymic") for a in (f, *fields[f]))
 
 
 @lru_cache(maxsize=1)
