@@ -14,7 +14,8 @@ from datetime import date
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
-from kartoteka.tabular.columns import map_columns
+from kartoteka.tabular.columns import column_aliases, map_columns, normalise_header
+from kartoteka.tabular.documents import birth_in_name
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.list_lines import section_title, stated_total
@@ -26,6 +27,10 @@ NAME_PARTS = ("surname", "given_name", "patronymic")
 _ROW = N_("row %(row)s: %(problem)s")
 _LETTER = re.compile(r"[^\W\d_]")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2})$")
+_BIRTH_BEFORE = re.compile(r"^(?:д\.?\s*р\.?|г\.?\s*р\.?|р\.?\s*н\.?|дата рождения|дата народження|born|род\.|нар\.)"
+                           r"\s*:?\s*", re.IGNORECASE)
+_BIRTH_AFTER = re.compile(r"(?:\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|y\.?\s*o\.?\s*b\.?))?"
+                          r"(?:\s+0?0:00(?::00)?)?\s*$", re.IGNORECASE)
 NOTED_ROWS = 200   # rows not read as persons, each named in the report; more are counted
 _IN_SHEET = N_("sheet '%(sheet)s': %(note)s")
 SHEET_KEY = "sheet"   # the sheet of a row of a list read over several sheets, kept with the row's raw data
@@ -93,9 +98,22 @@ def total_checks(table: RawTable, rows: list[int]) -> list[str]:
     return out
 
 
+def bare_birth(text: str) -> str:
+    """A birth date's text without the words that mark it and a midnight after it: "12.05.80 р.н." -> "12.05.80"."""
+    return _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", text.strip()))
+
+
 def parse_birth(text: str) -> PartialDate:
     """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" (a two-digit year, which an
-    annex often has) as the last year of that ending not in the future: 1985, 2003. Raises ValueError."""
+    annex often has) as the last year of that ending not in the future: 1985, 2003. The words that mark a
+    birth date ("12.05.1980 р.н.", "д.р. 12.05.1980", "1980 г.р.") and the midnight a spreadsheet or 1C export
+    writes after a date ("12.05.1980 0:00:00") are not part of it. Raises ValueError."""
+    bare = bare_birth(text)
+    if bare and bare != text.strip() and re.search(r"\d", bare):
+        try:
+            return parse_birth(bare)
+        except ValueError:
+            pass   # said with the text as written
     m = _SHORT_YEAR.match(text.strip())
     if m is None:
         return parse_loose_date(text)
@@ -173,6 +191,18 @@ def _name_of(row: dict[str, str], fields: dict[str, str]) -> str:
     return " ".join(" ".join(row.get(fields[f], "") for f in NAME_PARTS if f in fields).split())
 
 
+def _name_and_birth(header: str) -> bool:
+    """A header naming a column of names with their birth dates: "ПІБ, рік народження", "ФИО и дата рождения",
+    "Full name, date of birth" (data/columns.yaml: a name's spelling, then a birth date's)."""
+    fields = column_aliases()["persons"]
+    text = normalise_header(header)
+    for name in (normalise_header(a) for a in ("name", *fields["name"])):
+        if text.startswith(name + " "):
+            rest = re.sub(r"^(?:и|і|та|and|/)\s+", "", text[len(name) + 1:].strip())
+            return any(rest == normalise_header(b) for b in ("birth_date", *fields["birth_date"]))
+    return False
+
+
 def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInput:
     """The list's rows with the name, birth date, gender and id columns found (or named in ``mapping``)."""
     fields = map_columns("persons", table.headers, mapping, filename=table.path.name)
@@ -180,13 +210,18 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         number = fields.pop("row_number")
         fields.setdefault("id", number)
     if "name" not in fields and "surname" not in fields:
-        if len(table.headers) != 1:
+        both = next((h for h in table.headers if _name_and_birth(h)), None)
+        if both is not None:   # "ПІБ, рік народження": the name and the birth date in one column
+            fields["name"] = both
+        elif len(table.headers) != 1:
             raise InvalidInput.of(N_("%(file)s: no name column found among %(headers)s; name it with "
                                      "--map 'HEADER=name' (or surname/given_name/patronymic)"),
                                   file=table.path.name, headers=", ".join(table.headers))
-        fields["name"] = table.headers[0]
+        else:
+            fields["name"] = table.headers[0]
     out = ListInput([], fields, table.format)
     limits = current_limits()
+    from_name = 0   # rows whose birth date was read from their name cell
     for row_no, row in table.rows:
         name = _name_of(row, fields)
         if not name:
@@ -206,11 +241,16 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
             continue
         notes: list[str] = list(table.row_notes.get(row_no, ()))
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
+        if not birth_text and "name" in fields:   # "Іваненко Петро Миколайович\n1980 р.н." in the name cell
+            in_name = birth_in_name(name)
+            if in_name is not None:
+                name, birth_text = in_name
+                from_name += 1
         birth = None
         if birth_text:
             try:
                 birth = parse_birth(birth_text)
-                if _SHORT_YEAR.match(birth_text):
+                if _SHORT_YEAR.match(bare_birth(birth_text)):
                     notes.append(Message(N_("birth date '%(value)s' has a two-digit year, read as %(date)s"),
                                          value=birth_text, date=birth.iso()))
                     out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))
@@ -235,6 +275,9 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     read = [e.row_no for e in out.entries]
     # totals first, then what the file hides or wraps (the command line shows the first ten), then what was left out
     out.problems[:0] = total_checks(table, read) + noted_rows(table, read, fields) + reading_notes(table)
+    if from_name:
+        out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
+                                       "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))
     ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:

@@ -152,11 +152,33 @@ def _lone_date(text: str) -> str:
     d = _DATE.search(text) or word_date(text) or _YEAR.search(text)
     if d is None or re.search(r"[^\W_]", _BORN.sub("", text[:d.start()]) + _AFTER.sub("", text[d.end():])):
         return ""
-    digits = re.findall(r"\d+", d.group(1))
+    return d.group(1) if _born_then(d.group(1)) else ""
+
+
+def _born_then(text: str) -> bool:
+    """Whether a date or year is one a person on a list may be born on: 1900 to ten years ago."""
+    digits = re.findall(r"\d+", text)
     four = next((int(n) for n in digits if len(n) == 4), None)
     if four is None:                                  # "06.12.94": the last such year not in the future
         four = 2000 + int(digits[-1]) if 2000 + int(digits[-1]) <= date.today().year else 1900 + int(digits[-1])
-    return d.group(1) if 1900 <= four <= date.today().year - 10 else ""
+    return 1900 <= four <= date.today().year - 10
+
+
+def birth_in_name(text: str) -> tuple[str, str] | None:
+    """``(name, birth date)`` of a name cell that holds the birth date too ("Іваненко Петро Миколайович\n1980 р.н.",
+    "Иванов Иван, 12.05.1980 г.р."), as a list line is read; None when the cell holds no such date, or anything
+    but a name before it ("Иванов Иван (задержан 12.05.2014)": a lower-case word), or a date no one on a list
+    was born on."""
+    if not re.search(r"\d", text):
+        return None
+    row = _split(" ".join(text.split()))
+    if row is None or not row["birth_date"] or not _born_then(row["birth_date"]):
+        return None
+    words = [w for w in re.split(r"[\s.]+", row["name"]) if _LETTER.search(w)]
+    small = _after_father() | {"van", "von", "der", "de", "da", "di", "du", "la", "le", "al", "el", "ibn", "ben", "bin"}
+    if not words or any(not w[0].isupper() and w.casefold() not in small for w in words):
+        return None
+    return row["name"], row["birth_date"]
 
 
 def continued(row: dict[str, str], line: str) -> dict[str, str] | None:

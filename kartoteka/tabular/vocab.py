@@ -99,7 +99,7 @@ def parse_loose_date(text: str) -> PartialDate:
     try:
         return parse_partial_date(value)
     except ValueError as exc:
-        if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value):
+        if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value) and not _SLASHED.match(value):
             reason = reason_of(exc)
             if isinstance(reason, Message) and reason.values.get("text") == value:
                 raise ValueError(Message(reason.msgid, **{**reason.values, "text": text})) from None
