@@ -125,7 +125,19 @@ def section_title(line: str) -> bool:
         return False
     if all(w in _SECTION_WORDS for w in words) and any(w not in _SMALL for w in words):
         return True
+    if len(words) <= 4 and not any(c.isdigit() for c in text) and _region(text):
+        return True
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
+
+
+_NEVER_NAMES = {"область", "обл", "республика", "республіка", "рэспубліка", "вобласць", "oblast", "region", "republic"}
+
+
+def _region(text: str) -> bool:
+    """A region named as a section title: "Запорожская область", "Херсонская обл.", "Краснодарский край",
+    "Республика Крым" (data/list_lines.yaml regions: written in lower case, or a word no name has)."""
+    regions = _vocabulary()["regions"]
+    return any(w.lower() in regions and (w.islower() or w.lower() in _NEVER_NAMES) for w in _WORDS.findall(text))
 
 
 _SMALL = {"і", "и", "та", "and", "з", "из", "of", "у", "в", "том", "тому", "числа", "числі", "числе", "особи",
