@@ -226,12 +226,40 @@ def continued(row: dict[str, str], line: str) -> dict[str, str] | None:
     return joined
 
 
+_SIGNATORY = re.compile(r"(?:[^\W\d_]\.\s?){1,2}[^\W\d_][^\W\d_'’ʼ-]+(?:-[^\W\d_]+)?")   # "А.А. Соколов", "О. Петрук"
+
+
+_NEXT_ENTRY = re.compile(r"\s(?:№\s*)?(\d{1,6})[.)]\s*(?=[^\W\d_])")
+
+
+def side_by_side(line: str) -> list[str]:
+    """A PDF line that holds numbered entries of columns side by side ("1. Кравец Олег, 1970    4. Чуб Ян, 1973"),
+    each entry apart; [line] for any other line. An entry begins with a number above the line's first one."""
+    text = line.strip()
+    first = _NUMBER.match(text)
+    if first is None:
+        return [line]
+    pieces, start, number = [], 0, int(first.group(1))
+    for m in _NEXT_ENTRY.finditer(text, first.end()):
+        if number < int(m.group(1)) <= number + 1000 and _LETTER.search(text[start:m.start()]):
+            pieces.append(text[start:m.start()].strip())
+            start, number = m.start() + 1, int(m.group(1))
+    return [*pieces, text[start:].strip()] if pieces else [line]
+
+
 def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
     parsed: list[tuple[int, dict[str, str]]] = []
     skipped: list[tuple[int, str]] = []
     notes: dict[int, list[str]] = {}
+    if fmt == "pdf":   # a PDF's text lines are counted as read: columns side by side are lines one after the other
+        lines, beside = _apart(lines)
+        for row_no, first in beside.items():
+            notes.setdefault(row_no, []).append(Message(
+                N_("row %(row)d: read from the same line of the PDF as row %(first)d (the list is printed in columns "
+                   "side by side)"), row=row_no, first=first))
     last = 0       # the line of the row read from the lines before (0: the line before was no row)
     number = ""    # a row number alone on the line before: a PDF table's number cell, its name cell next
+    heading = False   # the line before was a heading, a signature or a note (skipped)
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -246,6 +274,9 @@ def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
                            "row's"), row=last, line=line_no, date=joined["birth_date"]))
             continue
         row = parse_line(line)
+        if row is not None and heading and not row["id"] and not row["birth_date"] \
+                and _SIGNATORY.fullmatch(row["name"]):
+            row = None   # "А. А. Соколов" under "Заместитель министра": who signs, not a person on the list
         last, lone = 0, _LONE_NUMBER.fullmatch(line.strip())
         if row is not None:
             if number and not row["id"]:
@@ -254,11 +285,24 @@ def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
             last = line_no
         elif _LETTER.search(line):   # a heading, a total, a signature: said in the report, not vetted
             skipped.append((line_no, re.sub(r"\s+", " ", line).strip()[:200]))
+        heading = row is None and bool(_LETTER.search(line))
         number = lone.group(1) if lone else ""
     if not parsed:
         raise InvalidInput.of(N_("%(file)s: no names found (one name per line expected)"), file=path.name)
     return RawTable(path, fmt, list(TEXT_HEADERS), iter(parsed), "utf-8", "", len(parsed), skipped=skipped,
                     row_notes=notes)
+
+
+def _apart(lines: Iterable[str]) -> tuple[list[str], dict[int, int]]:
+    """The lines with side-by-side entries apart, and {line number of a later entry: that of the line's first}."""
+    out: list[str] = []
+    beside: dict[int, int] = {}
+    for line in lines:
+        pieces = side_by_side(line)
+        first = len(out) + 1
+        out.extend(pieces)
+        beside.update((first + k, first) for k in range(1, len(pieces)))
+    return out, beside
 
 
 def list_from_text(text: str, *, name: str = "pasted list") -> RawTable:

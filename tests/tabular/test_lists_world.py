@@ -166,3 +166,96 @@ def test_csv_as_russian_excel_and_google_sheets_write_it(tmp_path: Path) -> None
     assert [(e.name, e.birth_text) for e in second.entries] == [("Кравец Олег Иванович", "12.05.1970"),
                                                                 ("ШУЛЬГА НИНА ПЕТРОВНА", "1971")]
     assert second.entries[0].raw["Место"] == "Симферополь, СИЗО-1"
+
+
+def test_region_titles_and_a_signature_in_the_name_column_are_not_persons(tmp_path: Path) -> None:
+    """Before: "Запорожская область", "Республика Крым", "Херсонская обл." (a section row merged across, its text
+    in the name column) and "Исп. Петров П.П." were vetted as persons, and the total said 7 rows for 4."""
+    path = _book(tmp_path / "court.xlsx", [
+        ["№ п/п", "ФИО", "Дата рождения"], [None, "Запорожская область"], [1, "Кравец Олег Иванович", "1970"],
+        [None, "Республика Крым"], [2, "Шульга Нина Петровна", "12.05.1971 г.р."], [None, "Херсонская обл."],
+        [3, "Лесной Олег", "1972"], [None, "Краснодарский край"], [4, "Чуб Ян", "1973"],
+        [None, "Всего: 4 человека"], [None, "Исп. Петров П.П."]])
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Кравец Олег Иванович", "1970"), ("2", "Шульга Нина Петровна", "1971-05-12"),
+                                ("3", "Лесной Олег", "1972"), ("4", "Чуб Ян", "1973")]
+    text = "\n".join(listing.problems)
+    assert all(f"row {n} is not a person" in text for n in (2, 4, 6, 8, 10, 11))
+    assert "the list says" not in text
+
+
+@pytest.mark.parametrize("name", ["Край Олег Петрович", "Округ Ян", "Районова Ніна"])
+def test_a_surname_like_a_region_word_is_a_person(tmp_path: Path, name: str) -> None:
+    from kartoteka.tabular.list_lines import not_a_row
+
+    assert not not_a_row(name, lone_cell=True)
+
+
+def _pdf_pages(path: Path, pages: list[list[str]]) -> Path:
+    from fpdf import FPDF
+
+    from kartoteka.reports.pdf import font_dir
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
+    for lines in pages:
+        pdf.add_page()
+        pdf.set_font("DejaVu", size=10)
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_page_footers_and_the_signature_block(tmp_path: Path) -> None:
+    """Before: "Заместитель министра", the signatory "А.А. Соколов" under it and "Стр. 1" were vetted as persons,
+    and the list's own numbers were dropped for row numbers (those rows had none)."""
+    path = _pdf_pages(tmp_path / "annex.pdf", [
+        ["ПРИЛОЖЕНИЕ № 1", "Список лиц", "1. Кравец Олег Иванович, 12.05.1970 г.р.", "2. Шульга Нина Петровна, 1971 г.р.",
+         "Стр. 1", "Страница 1 из 2"],
+        ["2", "3. Лесной Олег Павлович, 03.04.1972 г.р.", "Страница 2 из 2", "Заместитель министра", "А.А. Соколов",
+         "Подпись", "01.11.2025"]])
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Кравец Олег Иванович", "1970-05-12"), ("2", "Шульга Нина Петровна", "1971"),
+                                ("3", "Лесной Олег Павлович", "1972-04-03")]
+    skipped = [p for p in listing.problems if "is not a person" in p]
+    assert [s.rsplit(": ", 1)[1] for s in skipped] == ["ПРИЛОЖЕНИЕ № 1", "Список лиц", "Стр. 1", "Страница 1 из 2",
+                                                       "Страница 2 из 2", "Заместитель министра", "А.А. Соколов",
+                                                       "Подпись"]
+
+
+def test_a_pdf_list_printed_in_two_columns(tmp_path: Path) -> None:
+    """Before: the right column's persons (4, 5, 6) were kept in the left row's 'rest' and never vetted."""
+    from fpdf import FPDF
+
+    from kartoteka.reports.pdf import font_dir
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=9)
+    pdf.text(10, 14, "Додаток 1")
+    for k, (left, right) in enumerate((("1. Кравець Олег Іванович, 1970", "4. Чуб Ян Петрович, 12.03.1973 р.н."),
+                                       ("2. Шульга Ніна Петрівна, 1971", "5. Мороз Ганна Степанівна, 1974"),
+                                       ("3. Лісний Олег Павлович, 1972", ""))):
+        pdf.text(10, 20 + 6 * k, left)
+        pdf.text(110, 20 + 6 * k, right)
+    path = tmp_path / "columns.pdf"
+    pdf.output(str(path))
+    listing = read_list(open_list(path))
+    assert sorted(_people(listing)) == [("1", "Кравець Олег Іванович", "1970"), ("2", "Шульга Ніна Петрівна", "1971"),
+                                        ("3", "Лісний Олег Павлович", "1972"), ("4", "Чуб Ян Петрович", "1973-03-12"),
+                                        ("5", "Мороз Ганна Степанівна", "1974")]
+    beside = [p for p in listing.problems if "same line of the PDF" in p]
+    assert len(beside) == 2 and beside[0].endswith("(the list is printed in columns side by side)")
+    assert "надруковано в кілька колонок" in translate(beside[0], translations("uk").gettext)
+    assert "напечатан в несколько колонок" in translate(beside[0], translations("ru").gettext)
+    assert not any(e.raw.get("rest") for e in listing.entries)
+
+
+@pytest.mark.parametrize("line", ["1. Кравець Олег, ч. 2 ст. 110 КК, СІЗО-1", "12. Чуб Ян, 12.03.1973, ВК-3. Суд 2.",
+                                  "5. Мороз Ганна 1974 3. Лісний Олег"])
+def test_one_entry_stays_one(line: str) -> None:
+    from kartoteka.tabular.documents import side_by_side
+
+    assert side_by_side(line) == [line]
