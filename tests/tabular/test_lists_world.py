@@ -259,3 +259,17 @@ def test_one_entry_stays_one(line: str) -> None:
     from kartoteka.tabular.documents import side_by_side
 
     assert side_by_side(line) == [line]
+
+
+def test_limits_pinned_as_they_are_today(tmp_path: Path) -> None:
+    """What is not fixed, pinned so that a change is seen (docs/vetting.md):
+    - a birth date kept as an Excel serial number in a text column ("29383") is not turned into a date: it is said
+      as not understood and the row matched by name only (never a guessed date);
+    - a one-word region title in the name column ("Крым") cannot be told from a one-word name: read as a row, with
+      no birth date (it matches no one by itself);
+    - slashed dates are read day first, as in every language served: "05/12/1980" from a US sheet is 5 December."""
+    path = _book(tmp_path / "l.xlsx", [["№", "Full name", "Date of birth"], [None, "Крым"],
+                                       [1, "Savchuk Lev", "29383"], [2, "Lysenko Yan", "05/12/1980"]])
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("2", "Крым", ""), ("3", "Savchuk Lev", ""), ("4", "Lysenko Yan", "1980-12-05")]
+    assert any("row 3: birth date '29383' not understood" in p for p in listing.problems)
