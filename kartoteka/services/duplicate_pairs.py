@@ -173,19 +173,7 @@ def run_scan(engine: Engine, settings: MatchSettings, scan: Callable[[Progress],
         _insert(conn, pairs)
         conn.execute(update(duplicate_state).where(duplicate_state.c.id == 1).values(
             seq=head, settings=settings_key(settings), beat=None, error=None))
-    vacuum_pairs(engine)
     return pairs
-
-
-def vacuum_pairs(engine: Engine) -> None:
-    """PostgreSQL, after a full scan replaced every pair: VACUUM (ANALYZE) the pairs' table, so that the next
-    read of them (the first edit's rescoring reads every pair back) neither meets the old rows, now dead, nor
-    sets the new ones' hint bits itself, and may read the rank index alone. Measured at 100k and 1M persons:
-    see docs/scale.md. SQLite needs nothing of the kind."""
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM (ANALYZE) duplicate_pairs")
 
 
 def _insert(conn: Connection, pairs: list[DuplicatePair]) -> None:

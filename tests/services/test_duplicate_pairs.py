@@ -184,19 +184,3 @@ def test_stored_pairs_carry_their_reasons_only_when_asked(db: Db, tmp_path: Path
     assert plain and plain[0].reasons == "" and plain[0].explanation == full[0].explanation
     assert full[0].reasons.startswith("[[") and "surname" not in full[0].explain(translations("uk").gettext)
     assert plain[0].explain(translations("uk").gettext) == plain[0].explanation   # English when none were read
-
-
-def test_a_full_scan_leaves_the_pairs_vacuumed_on_postgresql(db: Db, tmp_path: Path) -> None:
-    """The first edit after a full scan reads every pair back: on PostgreSQL the scan vacuums their table
-    (its old rows are dead, its new ones not yet known visible to all), on SQLite there is nothing to do."""
-    _registry(db, tmp_path)
-    first = _full(db)
-    assert first
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.connect() as conn:
-        vacuumed, analyzed = conn.exec_driver_sql(
-            "SELECT vacuum_count + autovacuum_count, analyze_count + autoanalyze_count FROM pg_stat_user_tables "
-            "WHERE relname = 'duplicate_pairs'").one()
-        visible = conn.exec_driver_sql("SELECT relallvisible FROM pg_class WHERE relname = 'duplicate_pairs'").scalar()
-    assert vacuumed >= 1 and analyzed >= 1 and visible >= 1
