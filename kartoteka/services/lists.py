@@ -103,17 +103,20 @@ def bare_birth(text: str) -> str:
     return _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", text.strip()))
 
 
-def parse_birth(text: str) -> PartialDate:
+def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" (a two-digit year, which an
     annex often has) as the last year of that ending not in the future: 1985, 2003. The words that mark a
     birth date ("12.05.1980 р.н.", "д.р. 12.05.1980", "1980 г.р.") and the midnight a spreadsheet or 1C export
-    writes after a date ("12.05.1980 0:00:00") are not part of it. Raises ValueError."""
+    writes after a date ("12.05.1980 0:00:00") are not part of it. With ``month_first`` a slashed date is read
+    MM/DD/YYYY (a list whose dates show that order: :func:`slashed_order`). Raises ValueError."""
     bare = bare_birth(text)
     if bare and bare != text.strip() and re.search(r"\d", bare):
         try:
-            return parse_birth(bare)
+            return parse_birth(bare, month_first=month_first)
         except ValueError:
             pass   # said with the text as written
+    if month_first and (m := _SLASHED.match(text.strip())):
+        return parse_loose_date(f"{m.group(2)}/{m.group(1)}/{m.group(3)}")
     m = _SHORT_YEAR.match(text.strip())
     if m is None:
         return parse_loose_date(text)
@@ -121,6 +124,56 @@ def parse_birth(text: str) -> PartialDate:
     if year > date.today().year:
         year -= 100
     return parse_loose_date(f"{m.group(1)}.{m.group(2)}.{year}")
+
+
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@dataclass(frozen=True)
+class SlashedOrder:
+    """How a list writes its slashed birth dates (DD/MM/YYYY or MM/DD/YYYY), as its own dates show: a date
+    whose first number is above 12 is day first (25/05/1980), one whose second is above 12 month first
+    (05/25/1980); 05/12/1980 could be either."""
+    month_first: bool
+    day_first_example: str = ""
+    month_first_example: str = ""
+    ambiguous: int = 0               # dates such as 05/12/1980
+    ambiguous_example: str = ""
+
+    def notes(self) -> list[str]:
+        if self.month_first:
+            return [Message(N_("the list writes birth dates month first (MM/DD/YYYY), as '%(example)s' shows: its "
+                               "slashed dates were read so"), example=self.month_first_example)]
+        if self.month_first_example and self.day_first_example:
+            return [Message(N_("the list writes birth dates both day first ('%(day)s') and month first "
+                               "('%(month)s'): they were read day first (DD/MM/YYYY), so check the dates that "
+                               "were not understood and those that could be either"),
+                            day=self.day_first_example, month=self.month_first_example)]
+        if self.ambiguous and not self.day_first_example:
+            return [Message(N_("%(n)d birth date(s) such as '%(example)s' could be day first or month first and "
+                               "nothing in the list tells which: they were read day first (DD/MM/YYYY)"),
+                            n=self.ambiguous, example=self.ambiguous_example)]
+        return []
+
+
+def slashed_order(texts: list[str]) -> SlashedOrder:
+    """The order of the slashed birth dates among ``texts`` (a list's birth column): month first only when
+    some date can only be read so and none only day first."""
+    day = month = either = ""
+    ambiguous = 0
+    for text in texts:
+        m = _SLASHED.match(bare_birth(text) or text.strip())
+        if m is None:
+            continue
+        first, second = int(m.group(1)), int(m.group(2))
+        if second <= 12 < first:
+            day = day or text.strip()
+        elif first <= 12 < second:
+            month = month or text.strip()
+        elif first != second and first <= 12 and second <= 12:
+            ambiguous += 1
+            either = either or text.strip()
+    return SlashedOrder(bool(month) and not day, day, month, ambiguous, either)
 
 
 def reading_notes(table: RawTable) -> list[str]:
@@ -221,8 +274,13 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
             fields["name"] = table.headers[0]
     out = ListInput([], fields, table.format)
     limits = current_limits()
+    # 05/25/1980 in an English list: its slashed dates are month first (read day first, 05/12/1980 would be
+    # 5 December, a wrong date that decides matches)
+    rows = list(table.rows)   # (read twice: the birth dates' order first)
+    order = slashed_order([row.get(fields["birth_date"], "") for _n, row in rows]) \
+        if "birth_date" in fields else SlashedOrder(False)
     from_name = 0   # rows whose birth date was read from their name cell
-    for row_no, row in table.rows:
+    for row_no, row in rows:
         name = _name_of(row, fields)
         if not name:
             lone = {v.strip() for v in row.values() if v.strip()}
@@ -249,7 +307,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         birth = None
         if birth_text:
             try:
-                birth = parse_birth(birth_text)
+                birth = parse_birth(birth_text, month_first=order.month_first)
                 if _SHORT_YEAR.match(bare_birth(birth_text)):
                     notes.append(Message(N_("birth date '%(value)s' has a two-digit year, read as %(date)s"),
                                          value=birth_text, date=birth.iso()))
@@ -275,6 +333,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     read = [e.row_no for e in out.entries]
     # totals first, then what the file hides or wraps (the command line shows the first ten), then what was left out
     out.problems[:0] = total_checks(table, read) + noted_rows(table, read, fields) + reading_notes(table)
+    out.problems.extend(order.notes())
     if from_name:
         out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
                                        "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))

@@ -267,9 +267,35 @@ def test_limits_pinned_as_they_are_today(tmp_path: Path) -> None:
       as not understood and the row matched by name only (never a guessed date);
     - a one-word region title in the name column ("Крым") cannot be told from a one-word name: read as a row, with
       no birth date (it matches no one by itself);
-    - slashed dates are read day first, as in every language served: "05/12/1980" from a US sheet is 5 December."""
+    - a slashed date that could be either ("05/12/1980") is read day first when nothing in the list says otherwise
+      (5 December), and said so (test_slashed_birth_dates_take_the_order_the_list_shows)."""
     path = _book(tmp_path / "l.xlsx", [["№", "Full name", "Date of birth"], [None, "Крым"],
                                        [1, "Savchuk Lev", "29383"], [2, "Lysenko Yan", "05/12/1980"]])
     listing = read_list(open_list(path))
     assert _people(listing) == [("2", "Крым", ""), ("3", "Savchuk Lev", ""), ("4", "Lysenko Yan", "1980-12-05")]
     assert any("row 3: birth date '29383' not understood" in p for p in listing.problems)
+    assert any("1 birth date(s) such as '05/12/1980' could be day first or month first" in p for p in listing.problems)
+
+
+@pytest.mark.parametrize("dates,expected,said", [
+    # a US sheet: 05/25/1980 can only be month first, so 05/12/1980 is 12 May
+    (["05/25/1980", "05/12/1980", "11/03/1975"], ["1980-05-25", "1980-05-12", "1975-11-03"], "month first (MM/DD/YYYY)"),
+    # a European one: 25/05/1980 is day first, and so is 05/12/1980
+    (["25/05/1980", "05/12/1980", "11/03/1975"], ["1980-05-25", "1980-12-05", "1975-03-11"], ""),
+    # both orders in one list: day first, said, and the month-first date not understood
+    (["25/05/1980", "05/25/1980", "05/12/1980"], ["1980-05-25", "", "1980-12-05"], "both day first ('25/05/1980') and month first"),
+    # nothing tells: day first, said
+    (["05/12/1980", "03/04/1975", "07/07/1990"], ["1980-12-05", "1975-04-03", "1990-07-07"], "2 birth date(s) such as '05/12/1980'"),
+])
+def test_slashed_birth_dates_take_the_order_the_list_shows(tmp_path: Path, dates: list[str], expected: list[str],
+                                                          said: str) -> None:
+    """Read day first, 05/12/1980 from an English list that writes month first would be 5 December: a wrong date,
+    which decides matches. The list's own dates tell the order; where they cannot, the reading says so."""
+    rows: list[list[object]] = [["Full name", "Date of birth"]]
+    rows += [[f"Person{chr(65 + i)} Test", d] for i, d in enumerate(dates)]
+    listing = read_list(open_list(_book(tmp_path / "l.xlsx", rows)))
+    assert [iso for _id, _name, iso in _people(listing)] == expected
+    notes = [p for p in listing.problems if "day first" in p or "month first" in p]
+    assert (said in notes[0]) if said else not notes, notes
+    for lang in ("uk", "ru"):   # said in the reader's language
+        assert all(translate(n, translations(lang).gettext) != str(n) for n in notes)
