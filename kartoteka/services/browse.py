@@ -291,9 +291,14 @@ def _rows(conn: Connection, principal: Principal, ids: list[int], *, shown_only:
 
 
 def filter_choices(engine: Engine, principal: Principal) -> dict[str, list[str]]:
-    """The values offered in the search form's filter lists."""
+    """The values offered in the search form's filter lists: those of the live cases the principal may see
+    of the live persons they may see (a code or status only a hidden record has is not offered)."""
+    shown = cases.join(persons, persons.c.id == cases.c.person_id)
+    case_ok = (cases.c.deleted_at.is_(None), persons.c.deleted_at.is_(None),
+               visible_clause(principal, cases.c.sensitivity), visible_clause(principal, persons.c.sensitivity))
     with engine.connect() as conn:
-        st = conn.execute(select(cases.c.status).distinct().where(
-            cases.c.status != "", visible_clause(principal, cases.c.sensitivity)).order_by(cases.c.status))
-        codes = conn.execute(select(charges.c.code).distinct().order_by(charges.c.code))
+        st = conn.execute(select(cases.c.status).distinct().select_from(shown).where(
+            cases.c.status != "", *case_ok).order_by(cases.c.status))
+        codes = conn.execute(select(charges.c.code).distinct().select_from(
+            shown.join(charges, charges.c.case_id == cases.c.id)).where(*case_ok).order_by(charges.c.code))
         return {"status": [r[0] for r in st], "code": [r[0] for r in codes]}
