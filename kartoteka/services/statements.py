@@ -19,7 +19,7 @@ from kartoteka.db.tables import (
     cases, person_names, persons, recognitions, sources, statements,
 )
 from kartoteka.domain.dates import parse_partial_date
-from kartoteka.services.access import Principal, system_principal
+from kartoteka.services.access import SENSITIVITIES, Principal, system_principal, visible_clause, visible_sensitivities
 from kartoteka.services.person_merge import merge_records
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.recognitions import OWN
@@ -128,6 +128,30 @@ def claims_of(conn: Connection, person_id: int) -> list[PropertyClaims]:
             disagree = any(not _compatible(a.value, b.value) for a in values for b in values)
         out.append(PropertyClaims(prop, values, disagree))
     return out
+
+
+def visible_claims(conn: Connection, principal: Principal, person_id: int) -> list[PropertyClaims]:
+    """``claims_of`` as ``principal`` may read them: a review pair ('possibly_same') naming a person hidden
+    from the principal, or no longer in the registry, is left out (it would name and link a hidden person)."""
+    claims = claims_of(conn, person_id)
+    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+        return claims
+    named = {_paired(v.value) for c in claims if c.prop == "possibly_same" for v in c.values}
+    shown = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
+        persons.c.ext_id.in_(sorted(named)), persons.c.deleted_at.is_(None),
+        visible_clause(principal, persons.c.sensitivity)))} if named else set()
+    out = []
+    for c in claims:
+        if c.prop == "possibly_same":
+            c = PropertyClaims(c.prop, [v for v in c.values if _paired(v.value) in shown], c.disagree)
+        if c.values:
+            out.append(c)
+    return out
+
+
+def _paired(value: str) -> str:
+    """The registry id a 'possibly_same' claim names ('P0000012 (0.87)')."""
+    return value.rsplit(" (", 1)[0]
 
 
 def person_claims(engine: Engine, *, person: str | int) -> list[PropertyClaims]:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from kartoteka.services.access import Principal
+from kartoteka.services.access import Principal, view_person
 from kartoteka.services.browse import filter_choices
+from kartoteka.services.ftm_import import import_ftm
 from kartoteka.services.imports import import_file
+from kartoteka.services.statements import visible_claims
 from tests.conftest import Db
 
 VIEWER, ADMIN = Principal("v", "viewer"), Principal("a", "admin")
@@ -29,6 +32,12 @@ def _registry(db: Db, tmp: Path) -> None:
         import_file(db.engine, kind, tmp / f"{kind}.csv", actor="setup")
 
 
+def _ftm(tmp: Path, name: str, entities: list[dict[str, object]]) -> Path:
+    path = tmp / name
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n", "utf-8")
+    return path
+
+
 def test_the_search_forms_choices_come_from_visible_cases_of_visible_persons(db: Db, tmp_path: Path) -> None:
     """Leak: the code list offered every jurisdiction of every charge (BY only on a confidential case) and
     the status list every status of a visible case, even of a confidential person (missing)."""
@@ -37,3 +46,19 @@ def test_the_search_forms_choices_come_from_visible_cases_of_visible_persons(db:
     assert seen == {"status": ["convicted"], "code": ["RU"]}
     full = filter_choices(db.engine, ADMIN)
     assert full == {"status": ["convicted", "detained", "missing"], "code": ["BY", "RU"]}
+
+
+def test_a_review_pair_with_a_hidden_person_is_not_named_on_a_visible_person(db: Db, tmp_path: Path) -> None:
+    """Leak: a public FtM import of a namesake of confidential P3 (another birth date) stored the claim
+    'possibly_same: P3 (1.00)' on the new public person; its page named and linked P3 to a viewer."""
+    _registry(db, tmp_path)
+    path = _ftm(tmp_path, "pub.json", [{"id": "o-1", "schema": "Person", "properties": {
+        "name": ["Секретная Мария Петровна"], "birthDate": ["1970-01-01"]}}])
+    report = import_ftm(db.engine, path=path, organisation="Org Pub", actor="e", sensitivity="public")
+    assert [(p.new_person, p.existing) for p in report.review] == [("o-1", "P3")]
+    shown = view_person(db.engine, VIEWER, "o-1", via="test")
+    with db.engine.connect() as conn:
+        seen = {c.prop: c for c in visible_claims(conn, VIEWER, shown.person["id"])}
+        full = {c.prop: c for c in visible_claims(conn, ADMIN, shown.person["id"])}
+    assert "possibly_same" not in seen and "birth_date" in seen
+    assert [s.value for s in full["possibly_same"].values] == ["P3 (1.00)"]

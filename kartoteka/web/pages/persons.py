@@ -14,7 +14,7 @@ from kartoteka.services import access
 from kartoteka.services.browse import PersonFilters
 from kartoteka.services.person_merge import merges_into
 from kartoteka.services.persons_edit import PersonEdit, edit_person
-from kartoteka.services.statements import claims_of
+from kartoteka.services.statements import visible_claims
 from kartoteka.web.adapters import flag_details
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.pages.custody import custody_context
@@ -47,7 +47,7 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
     d = access.view_person(engine, principal, ref, via="page")
     with engine.connect() as conn:
         flags = flag_details(conn, principal, [d.person["id"]]).get(d.person["id"], [])
-        claims = claims_of(conn, d.person["id"])   # each organisation's statements, disagreements marked
+        claims = visible_claims(conn, principal, d.person["id"])   # each organisation's statements, disagreements marked
     return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
                                            "claims": claims,
                                            "history": access.view_history(engine, principal, ref),
