@@ -5,7 +5,9 @@ is matched against the registry with the same Matcher as vetting: a match merges
 person, whose own values are never overwritten (the other organisation's spellings, birth date,
 custody and recognitions are kept as its statements, so a disagreement shows); an unsure pair, or a
 name that matches a person with another birth date, comes in as a new person and is listed for
-review (``kartoteka merge`` joins the two once a person has looked). The file is one transaction.
+review (``kartoteka merge`` joins the two once a person has looked). A file imported as confidential
+never merges into a person viewers see (its names, claims and custody would show on it): its person
+comes in as a new confidential record, held for review. The file is one transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
+from kartoteka.services.access import ROLES, Principal, can_see
 from kartoteka.services.charges import store_charges
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.matching import list_matcher
@@ -241,7 +244,7 @@ class _Importer:
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
         result = matcher.match(q) if len(matcher.candidates_) else MatchResult(None, None, 0.0, "no_match",
                                                                                "empty registry")
-        if result.decision == "match" and result.person_id is not None:
+        if result.decision == "match" and result.person_id is not None and self._may_hold(result.person_id):
             st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
                             batch=self.import_id)
             self.report.merged += 1
@@ -259,6 +262,15 @@ class _Importer:
             self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
             self.claim("person", pid, "possibly_same", f"{result.ext_id} ({result.score:.2f})", e["id"])
         return pid
+
+    def _may_hold(self, person_id: int) -> bool:
+        """Whether this import's data may be written onto the registry person: not when a role that sees the
+        person may not see the import's records (a confidential file's names, claims and custody would show
+        to viewers on a public person); the file's person is then a new record of its own sensitivity, held
+        for review against that person."""
+        held = str(self.conn.execute(select(persons.c.sensitivity).where(persons.c.id == person_id)).scalar())
+        return not any(can_see(reader, held) and not can_see(reader, self.sensitivity)
+                       for reader in (Principal("", role) for role in ROLES))
 
     def case(self, e: dict[str, Any], person_id: int, party: dict[str, Any]) -> int:
         known = self.origins.get(("case", e["id"][:400]))

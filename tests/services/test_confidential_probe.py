@@ -62,3 +62,29 @@ def test_a_review_pair_with_a_hidden_person_is_not_named_on_a_visible_person(db:
         full = {c.prop: c for c in visible_claims(conn, ADMIN, shown.person["id"])}
     assert "possibly_same" not in seen and "birth_date" in seen
     assert [s.value for s in full["possibly_same"].values] == ["P3 (1.00)"]
+
+
+def test_a_confidential_import_never_writes_onto_a_visible_person(db: Db, tmp_path: Path) -> None:
+    """Leak: a confidential FtM import whose person matched public P1 merged into P1: its alias, its
+    organisation's claims and the custody of its (confidential) case showed on P1 to a viewer."""
+    _registry(db, tmp_path)
+    # an import as open as the person (or more closely held) still merges into it
+    public = _ftm(tmp_path, "pub.json", [{"id": "p-1", "schema": "Person", "properties": {
+        "name": ["Иванов Иван Иванович"], "birthDate": ["1980-05-01"], "alias": ["Открытый Псевдоним"]}}])
+    assert import_ftm(db.engine, path=public, organisation="Org Pub", actor="e", sensitivity="public").merged == 1
+    assert "Открытый Псевдоним" in {n["full"] for n in view_person(db.engine, VIEWER, "P1", via="test").names}
+    path = _ftm(tmp_path, "secret.json", [
+        {"id": "s-1", "schema": "Person", "properties": {"name": ["Иванов Иван Иванович"],
+                                                         "birthDate": ["1980-05-01"], "alias": ["Тайный Псевдоним"]}},
+        {"id": "s-case", "schema": "CourtCase", "properties": {"name": ["x"], "country": ["ru"], "status": ["detained"]}},
+        {"id": "s-party", "schema": "CourtCaseParty", "properties": {"party": ["s-1"], "case": ["s-case"],
+                                                                     "summary": ["СИЗО-99"]}},
+    ])
+    report = import_ftm(db.engine, path=path, organisation="Org Secret", actor="e", sensitivity="confidential")
+    assert (report.merged, report.created) == (0, 1)
+    assert [p.existing for p in report.review] == ["P1"]   # held for a reviewer, who may merge them
+    shown = view_person(db.engine, VIEWER, "P1", via="test")
+    with db.engine.connect() as conn:
+        claims = visible_claims(conn, VIEWER, shown.person["id"])
+    text = repr((shown, claims))
+    assert "Тайный" not in text and "Org Secret" not in text and "СИЗО-99" not in text
