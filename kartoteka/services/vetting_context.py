@@ -11,12 +11,12 @@ warnings, the missing list scoped to whose custody the list concerns, and the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, exists, select
 
 from kartoteka.catalogs.custody import load_custody_vocabulary
-from kartoteka.db.tables import assessments, custody, person_categories
+from kartoteka.db.tables import assessments, custody, person_categories, persons
 from kartoteka.services.assessments import _counts_as, _latest_decisions
 from kartoteka.services.custody import (
     CustodyRecord, current_categories, current_category_ids, current_custody, current_states, held_in_custody,
@@ -106,16 +106,22 @@ def describe_missing(conn: Connection, missing: list[MissingPerson],
         m.category = cats.get(m.internal_id, "")
 
 
-def run_notices(conn: Connection, definitions: list[str], held_by: str) -> list[str]:
+def run_notices(conn: Connection, definitions: list[str], held_by: str,
+                sensitivities: Sequence[str] | None = None) -> list[str]:
     """``no_decided:<definition>`` for a definition without any decided assessment (every status then
-    reads under_review); ``no_custody_data:<party>`` when nobody is recorded as held by the party."""
+    reads under_review); ``no_custody_data:<party>`` when nobody is recorded as held by the party. With
+    ``sensitivities``, as in a registry of only the persons of those sensitivities (a reader's world)."""
+    seen = [] if sensitivities is None else \
+        [assessments.c.person_id.in_(select(persons.c.id).where(persons.c.sensitivity.in_(sensitivities)))]
     out = []
     for d in definitions:
         found = conn.execute(select(exists().where(assessments.c.definition_id == d,
                                                    assessments.c.state == "decided",
-                                                   assessments.c.deleted_at.is_(None)))).scalar()
+                                                   assessments.c.deleted_at.is_(None), *seen))).scalar()
         if not found:
             out.append(f"no_decided:{d}")
-    if held_by and not conn.execute(select(exists().where(custody.c.held_by == held_by))).scalar():
+    held = [] if sensitivities is None else \
+        [custody.c.person_id.in_(select(persons.c.id).where(persons.c.sensitivity.in_(sensitivities)))]
+    if held_by and not conn.execute(select(exists().where(custody.c.held_by == held_by, *held))).scalar():
         out.append(f"no_custody_data:{held_by}")
     return out

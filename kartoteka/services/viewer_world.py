@@ -278,8 +278,22 @@ def _world_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
         missing.sort(key=lambda m: (m.section != "recognised", m.person_id))
     out = replace(report, rows=rows, missing=missing, outcomes=outcomes)
     summary = out.summary
-    out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing)
+    out.run = replace(report.run, rows=summary.rows, by_status=summary.by_status, missing=summary.missing,
+                      notices=_world_notices(engine, principal, report.run))
     return out
+
+
+def _world_notices(engine: Engine, principal: Principal, run: RunInfo) -> list[str]:
+    """The run's notices with those the registry gives only without the hidden persons (the only decided
+    assessment or the only custody of the list's party is a hidden person's): the stored ones stay."""
+    from kartoteka.services.vetting_context import run_notices
+
+    wanted = run.definitions or [run.definition_id]
+    with engine.connect() as conn:
+        seen, full = run_notices(conn, wanted, run.held_by, visible_sensitivities(principal)), \
+            run_notices(conn, wanted, run.held_by)
+    shown = [*run.notices, *(n for n in seen if n not in full and n not in run.notices)]
+    return sorted(shown, key=lambda n: seen.index(n) if n in seen else len(seen))   # in the order a run gives
 
 
 _RUNS: GenerationCache[RunInfo] = GenerationCache(maxsize=512)

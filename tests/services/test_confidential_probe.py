@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kartoteka.services.access import Principal, view_person
+from kartoteka.services.access import Principal, redact_report, view_person
 from kartoteka.services.browse import filter_choices
+from kartoteka.services.custody import record_custody
 from kartoteka.services.ftm_import import import_ftm
 from kartoteka.services.imports import import_file
+from kartoteka.services.runs import get_run
 from kartoteka.services.statements import visible_claims
+from kartoteka.services.vetting import vet_list
 from tests.conftest import Db
 
 VIEWER, ADMIN = Principal("v", "viewer"), Principal("a", "admin")
@@ -88,3 +91,22 @@ def test_a_confidential_import_never_writes_onto_a_visible_person(db: Db, tmp_pa
         claims = visible_claims(conn, VIEWER, shown.person["id"])
     text = repr((shown, claims))
     assert "Тайный" not in text and "Org Secret" not in text and "СИЗО-99" not in text
+
+
+def test_a_reports_notices_do_not_rest_on_hidden_persons(db: Db, tmp_path: Path) -> None:
+    """Leak: a report's notices were stored as the full registry gave them: with the only decided
+    assessment (and the only custody held by the list's party) those of confidential P3, a viewer's report
+    lacked 'no decided assessment' and 'no custody data', which it gives without P3."""
+    _registry(db, tmp_path)
+    (tmp_path / "assessments.csv").write_text(
+        "person_id,definition,decision,decided_on,organisation,statement\n"
+        "P3,guidelines-2013,recognised,2024-01-01,Demo Rights Group,https://example.org/s/3\n", "utf-8")
+    import_file(db.engine, "assessments", tmp_path / "assessments.csv", actor="setup")
+    record_custody(db.engine, person="P3", held_by="RU", state="pretrial", actor="setup")
+    (tmp_path / "list.csv").write_text("№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n", "utf-8")
+    run = vet_list(db.engine, path=tmp_path / "list.csv", definition_id="guidelines-2013", actor="e",
+                   held_by="RU").run.id
+    full = redact_report(db.engine, ADMIN, get_run(db.engine, run=run))
+    seen = redact_report(db.engine, VIEWER, get_run(db.engine, run=run))
+    assert full.run.notices == []
+    assert seen.run.notices == ["no_decided:guidelines-2013", "no_custody_data:RU"]
