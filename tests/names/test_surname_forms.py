@@ -73,27 +73,40 @@ def test_every_class_is_well_formed() -> None:
 def test_the_name_keys_are_recomputed_after_the_upgrade(db: Db, tmp_path: Path) -> None:
     """Migration 0030: stored keys from before the surname forms lack them, so the upgrade marks the index for
     recomputing; the next search finds Оганесян and Пак from their Armenian and Korean forms."""
+    from kartoteka.services.matching import search_persons
+
+    _upgraded_from(db, tmp_path, "0029", "P1,Оганесян Карен Араевич,1990-04-24\nP2,Пак Елена Сергеевна,1994-01-11\n")
+    assert [h.ext_id for h in search_persons(db.engine, text="Karen Hovhannisyan")][:1] == ["P1"]
+    assert [h.ext_id for h in search_persons(db.engine, text="Park Elena")][:1] == ["P2"]
+    _checked(db)
+
+
+def _upgraded_from(db: Db, tmp_path: Path, revision: str, persons: str) -> None:
+    """``persons`` (CSV rows id,name,birth_date) imported, the schema taken down to ``revision`` and up again:
+    the upgrade must have marked the stored name keys for recomputing."""
     from alembic import command
     from sqlalchemy import select
 
-    from kartoteka.db.schema import alembic_config, current_revision, head_revision, upgrade_schema
+    from kartoteka.db.schema import alembic_config, upgrade_schema
     from kartoteka.db.tables import name_keys_state
     from kartoteka.services.imports import import_file
-    from kartoteka.services.matching import search_persons
-    from kartoteka.services.name_index import check_name_index
 
-    (tmp_path / "p.csv").write_text("id,name,birth_date\nP1,Оганесян Карен Араевич,1990-04-24\n"
-                                    "P2,Пак Елена Сергеевна,1994-01-11\n", "utf-8")
+    (tmp_path / "p.csv").write_text("id,name,birth_date\n" + persons, "utf-8")
     import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0029")
+        command.downgrade(cfg, revision)
     upgrade_schema(db.engine)
     with db.engine.connect() as conn:
         assert conn.execute(select(name_keys_state.c.seq)).scalar_one() == -1
-    assert [h.ext_id for h in search_persons(db.engine, text="Karen Hovhannisyan")][:1] == ["P1"]
-    assert [h.ext_id for h in search_persons(db.engine, text="Park Elena")][:1] == ["P2"]
+
+
+def _checked(db: Db) -> None:
+    """The stored keys (recomputed by the searches) equal keys computed from scratch, at the newest schema."""
+    from kartoteka.db.schema import current_revision, head_revision
+    from kartoteka.services.name_index import check_name_index
+
     assert check_name_index(db.engine).ok
     assert current_revision(db.engine) == head_revision()
 
@@ -102,27 +115,10 @@ def test_central_asian_names_are_found_after_the_0031_upgrade(db: Db, tmp_path: 
     """Migration 0031: keys stored before the Kazakh, Uzbek and Tajik letters were read lack them (Раҳимов
     was keyed as Раимов), so the upgrade marks the index for recomputing; the next search finds the persons
     from their Russian and Latin forms, and the stored keys equal keys computed from scratch."""
-    from alembic import command
-    from sqlalchemy import select
-
-    from kartoteka.db.schema import alembic_config, current_revision, head_revision, upgrade_schema
-    from kartoteka.db.tables import name_keys_state
-    from kartoteka.services.imports import import_file
     from kartoteka.services.matching import search_persons
-    from kartoteka.services.name_index import check_name_index
 
-    (tmp_path / "p.csv").write_text("id,name,birth_date\nP1,Раҳимов Ўткир Тулкинович,1988-02-14\n"
-                                    "P2,Қанатұлы Ерлан,1991-07-30\n", "utf-8")
-    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0030")
-    upgrade_schema(db.engine)
-    with db.engine.connect() as conn:
-        assert conn.execute(select(name_keys_state.c.seq)).scalar_one() == -1
+    _upgraded_from(db, tmp_path, "0030", "P1,Раҳимов Ўткир Тулкинович,1988-02-14\nP2,Қанатұлы Ерлан,1991-07-30\n")
     assert [h.ext_id for h in search_persons(db.engine, text="Рахимов Уткир")][:1] == ["P1"]
     assert [h.ext_id for h in search_persons(db.engine, text="Rakhimov Utkir")][:1] == ["P1"]
     assert [h.ext_id for h in search_persons(db.engine, text="Канатулы Ерлан")][:1] == ["P2"]
-    assert check_name_index(db.engine).ok
-    assert current_revision(db.engine) == head_revision()
+    _checked(db)
