@@ -23,7 +23,7 @@ from kartoteka.db.tables import (
     persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
 from kartoteka.errors import N_, InvalidInput, Message, NotFound
-from kartoteka.services.access import Principal, check_visible, require
+from kartoteka.services.access import SENSITIVITIES, Principal, check_visible, require
 from kartoteka.services.persons import resolve_person_id
 
 FIELDS = ("name", "gender", "birth_date", "citizenship", "region", "sensitivity", "notes")
@@ -74,10 +74,18 @@ def _set_names(conn: Connection, person_id: int, names: list[dict[str, Any]]) ->
         conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in names])
 
 
+def stricter(a: str, b: str) -> str:
+    """The stricter of two sensitivities (an unknown one counts as the strictest)."""
+    def rank(x: str) -> int:
+        return SENSITIVITIES.index(x) if x in SENSITIVITIES else len(SENSITIVITIES)
+    return a if rank(a) >= rank(b) else b
+
+
 def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str,
                   choices: dict[str, str]) -> int:
-    """Join ``other`` into ``keep``; ``choices`` maps a field to "keep" or "other" (default keep).
-    Returns the merge's id (for an unmerge)."""
+    """Join ``other`` into ``keep``; ``choices`` maps a field to "keep" or "other" (default keep, except the
+    sensitivity: by default the stricter of the two, so that merging a confidential record into a public one
+    does not show its names, which become aliases, to every viewer). Returns the merge's id (for an unmerge)."""
     require(principal, "edit")
     bad = [f for f, side in choices.items() if f not in FIELDS or side not in ("keep", "other")]
     if bad:
@@ -94,6 +102,8 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
         snapshot: dict[str, Any] = {"kept": {f: krow[f] for f in (*FIELDS[1:], "birth_precision")},
                                     "kept_names": kept_names, "moved": {}}
         values = {f: orow[f] for f in FIELDS[1:] if choices.get(f) == "other"}
+        if "sensitivity" not in choices and stricter(orow["sensitivity"], krow["sensitivity"]) != krow["sensitivity"]:
+            values["sensitivity"] = orow["sensitivity"]
         if "birth_date" in values:
             values["birth_precision"] = orow["birth_precision"]
         if values:

@@ -113,3 +113,24 @@ def test_missing_from_a_list_moves_with_the_merge_and_comes_back(db: Db, tmp_pat
     assert missing() == [(1, 1, "recognised"), (2, 1, "recognised")]   # A2's run-1 row moved; run 2 had A1
     unmerge(db.engine, EDITOR, merge_id=merge_id)
     assert missing() == before
+
+
+@pytest.mark.parametrize("choice,expected", [(None, "confidential"), ("keep", "public"), ("other", "confidential")])
+def test_a_merge_takes_the_stricter_sensitivity_unless_told(db: Db, tmp_path: Path, choice: str | None,
+                                                            expected: str) -> None:
+    """Merging a confidential record into a public one makes its names the public one's aliases: by default the
+    merged record takes the stricter sensitivity, so no viewer reads them; an explicit choice is followed."""
+    from kartoteka.services.access import view_person, visible_sensitivities
+
+    (tmp_path / "p.csv").write_text("id,name,birth_date,sensitivity\nS1,Мирошник Олег Петрович,1979,public\n"
+                                    "S2,Myroshnyk Oleh,1979-02-03,confidential\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+    admin = Principal("ad", "admin")
+    merge_records(db.engine, admin, keep="S1", other="S2", choices={} if choice is None else {"sensitivity": choice})
+    with db.engine.connect() as conn:
+        kept = conn.execute(select(persons.c.sensitivity).where(persons.c.ext_id == "S1")).scalar_one()
+    assert kept == expected
+    viewer = Principal("v", "viewer")
+    if expected not in visible_sensitivities(viewer):
+        with pytest.raises(NotFound):
+            view_person(db.engine, viewer, "S1", via="api")

@@ -27,3 +27,19 @@ def test_merge_from_duplicates_page_and_unmerge(web: Web) -> None:
     assert c.get("/api/persons/P2").json()["names"][0]["full"] == "Oleksandr Kovalenko"
     assert [case["ext_id"] for case in c.get("/api/persons/P1").json()["cases"]] == ["C1"]
     assert web.client("viewer").get("/duplicates/merge", params={"first": "P1", "second": "P2"}).status_code == 403
+
+
+def test_the_merge_form_offers_the_stricter_sensitivity(web: Web) -> None:
+    """The merged record carries both records' names: the form preselects the stricter sensitivity, here the
+    second record's (the other fields preselect the first record's values)."""
+    c = web.client("editor")
+    person = c.get("/api/persons/P2").json()["person"]
+    r = c.patch("/api/persons/P2", json={"version": person["version"], "sensitivity": "confidential"},
+                headers={"X-CSRF-Token": csrf(c.get("/persons/P2").text)})
+    assert r.status_code == 200, r.text
+    assert c.get("/api/persons/P1").json()["person"]["sensitivity"] != "confidential"
+    page = c.get("/duplicates/merge", params={"first": "P1", "second": "P2"}).text
+    radios = [part.split(">")[0] for part in page.split('name="field_sensitivity"')[1:]]
+    assert [r.split('value="')[1].split('"')[0] for r in radios if "checked" in r] == ["P2"]
+    radios = [part.split(">")[0] for part in page.split('name="field_region"')[1:]]
+    assert len(radios) == 2
