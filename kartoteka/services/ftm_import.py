@@ -230,6 +230,10 @@ class _Importer:
                       c.upper()[:8] for c in _p(e, "citizenship") + _p(e, "nationality")))[:200],
                   "region": _first(e, "address")[:200]}
         known = self.origins.get(("person", e["id"][:400]))
+        if known is not None and not self._may_hold(known):
+            # the organisation's record, first imported more openly: this file's names, claims and custody must
+            # not reach the readers of that person, so it is matched (and held for review) as a new record is
+            known = None
         pid = known if known is not None else self._match(e, names, birth, matcher, values)
         for prop, value in (("record", e["id"]), ("birth_date", birth), ("gender", values["gender"]),
                             ("citizenship", values["citizenship"]), ("region", values["region"])):

@@ -110,3 +110,31 @@ def test_a_reports_notices_do_not_rest_on_hidden_persons(db: Db, tmp_path: Path)
     seen = redact_report(db.engine, VIEWER, get_run(db.engine, run=run))
     assert full.run.notices == []
     assert seen.run.notices == ["no_decided:guidelines-2013", "no_custody_data:RU"]
+
+
+def test_a_confidential_import_never_writes_onto_a_record_an_earlier_open_import_made(db: Db, tmp_path: Path) -> None:
+    """Leak: a person an organisation's public import created was taken up again by the same organisation's
+    confidential import (the same record id): its alias, claims and custody went onto the public person."""
+    _registry(db, tmp_path)
+    public = _ftm(tmp_path, "pub.json", [{"id": "q-1", "schema": "Person", "properties": {
+        "name": ["Мирошник Олег Петрович"], "birthDate": ["1979-02-03"]}}])
+    assert import_ftm(db.engine, path=public, organisation="Org X", actor="e", sensitivity="public").created == 1
+    path = _ftm(tmp_path, "secret.json", [
+        {"id": "q-1", "schema": "Person", "properties": {"name": ["Мирошник Олег Петрович"],
+                                                         "birthDate": ["1979-02-03"], "alias": ["Тайный Псевдоним"]}},
+        {"id": "q-case", "schema": "CourtCase", "properties": {"name": ["x"], "country": ["ru"], "status": ["detained"]}},
+        {"id": "q-party", "schema": "CourtCaseParty", "properties": {"party": ["q-1"], "case": ["q-case"],
+                                                                     "summary": ["СИЗО-98"]}},
+    ])
+    report = import_ftm(db.engine, path=path, organisation="Org X", actor="e", sensitivity="confidential")
+    assert (report.merged, report.created) == (0, 1) and [p.existing for p in report.review] == ["q-1"]
+    shown = view_person(db.engine, VIEWER, "q-1", via="test")
+    with db.engine.connect() as conn:
+        claims = visible_claims(conn, VIEWER, shown.person["id"])
+    text = repr((shown, claims))
+    assert "Тайный" not in text and "СИЗО-98" not in text and "Мирошник" in text
+    # the organisation's record now has two counterparts until a reviewer merges them: its next import, as
+    # open as either, updates one of them (the latest) and makes no third
+    again = _ftm(tmp_path, "pub2.json", [{"id": "q-1", "schema": "Person", "properties": {
+        "name": ["Мирошник Олег Петрович"], "birthDate": ["1979-02-03"], "address": ["Одеса"]}}])
+    assert import_ftm(db.engine, path=again, organisation="Org X", actor="e", sensitivity="public").created == 0
