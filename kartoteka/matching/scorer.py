@@ -398,6 +398,16 @@ def _score(q: Query, cand: Candidate, kind: str, s: MatchSettings) -> Scored | N
     elif not al.compared_patronymic:
         score *= s.thin_factor
     caps += _uncorroborated(al, kind, s)
+    if kind == "exact" and any(why[0] in _PATRONYMIC_DIFFERS for _cap, why in caps):
+        # the full birth date agrees: a patronymic that differs alone (a son's patronymic with his father's date,
+        # a patronymic miswritten) is for a reviewer to judge, never a match and never silently no one
+        caps = [(max(cap, s.review_threshold), why) if why[0] in _PATRONYMIC_DIFFERS else (cap, why)
+                for cap, why in caps]
+        caps.append((s.review_threshold, reason(N_("the full birth date agrees, so a reviewer should judge the "
+                                                   "patronymic that differs"))))
     for cap, _ in caps:
         score = min(score, cap)
     return Scored(round(score, 4), name, al.score, al.parts, caps, kind, q.birth, cand.birth)
+
+
+_PATRONYMIC_DIFFERS = frozenset({"patronymic %(word)s differs", "patronymic %(word)s differs from %(registry)s"})

@@ -145,3 +145,21 @@ def test_near_surnames_are_not_forms(forms: Matcher, name: str) -> None:
 def test_hovhannisyan_is_not_ohanov(forms: Matcher) -> None:
     assert decide(forms, "Karen Hovhannisyan", "1990-04-24") == ("match", "P1")
     assert decide(forms, "Karen Oganov", "1974-04-09") == ("match", "P5")
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("Кузнецов Алексей Викторович", "1980-10-10", ("review", "P8")),    # the full date agrees: a reviewer judges
+    ("Kuznetsov Aleksei Viktorovich", "1980-10-10", ("review", "P8")),
+    ("Кузнецов Алексей Викторович", "1980-10", ("no_match", None)),     # a partial date: the patronymic decides
+    ("Кузнецов Алексей Викторович", "1980-10-11", ("no_match", None)),  # another day: a namesake
+    ("Кузнецов Алексей Владимирович", "1980-10-10", ("match", "P8")),
+])
+def test_a_differing_patronymic_with_the_full_birth_date_is_for_a_reviewer(matcher: Matcher, name: str, born: str,
+                                                                          expected: tuple[str, str | None]) -> None:
+    """A son's patronymic with his father's date (or a patronymic miswritten) was `no_match` (capped at 0.55)
+    although surname, given name and the full birth date agree: a list person silently unknown. It is `review`,
+    never `match`, and says why."""
+    assert decide(matcher, name, born) == expected
+    if expected[0] == "review":
+        r = matcher.match(NameQuery(name, parse_partial_date(born)))
+        assert r.score == DEFAULT.review_threshold and "a reviewer should judge the patronymic" in r.explanation
