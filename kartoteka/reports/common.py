@@ -3,6 +3,8 @@ language (en/uk/ru: ``tr(lang)`` gives the gettext of the interface catalogs, re
 
 from __future__ import annotations
 
+import re
+
 from kartoteka.catalogs.custody import category_label, party_label, state_label
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.services.custody import CustodyRecord
@@ -172,6 +174,25 @@ def flag_reasons(report: VetReport, _: Tr = _same) -> dict[str, str]:
     return out
 
 
+_DETAIL_LABELS = (N_("Court"), N_("Offence elements"), N_("Organisations"))   # services/screening.py
+
+
+def flag_reason_text(reason: str, _: Tr = _same) -> str:
+    """A flag's whole reason (its review question, then "Court: ...", "Offence elements: ..." details, as
+    services/screening.py composes it in English) in the reader's language: the question and the details'
+    labels translated, the facts (courts, charges) as written, their violence words translated."""
+    if _.lang == "en":
+        return reason
+    from kartoteka.services.screening import flag_facts
+
+    pattern = "|".join(re.escape(f" {label}: ") for label in _DETAIL_LABELS)
+    parts = re.split(f"({pattern})", reason)
+    out = [_(parts[0])]
+    for label, facts in zip(parts[1::2], parts[2::2], strict=True):
+        out.append(f" {_(label.strip()[:-1])}: {flag_facts(facts, _)}")
+    return "".join(out)
+
+
 def missing_sections(report: VetReport, _: Tr = _same) -> list[tuple[str, str]]:
     """(section, heading) of the missing list: recognised first, then held persons under review."""
     held = report.run.held_by
@@ -190,6 +211,9 @@ class Formatter:
 
     def status(self, status: str) -> str:
         return status_text(status, self._)
+
+    def match(self, match: str) -> str:
+        return self._(MATCH_LABELS.get(match, match))
 
     def custody(self, ctx: RowContext | MissingPerson | CustodyRecord) -> str:
         return custody_text(ctx, self._)

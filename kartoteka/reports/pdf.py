@@ -23,8 +23,9 @@ FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/us
              "/Library/Fonts", "C:/Windows/Fonts")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 # (header, width in mm, value) for the rows table on A4 landscape (277 mm usable).
-ROW_COLUMNS = [("id", 14), ("name", 58), ("person", 22), ("match", 16), ("score", 12), ("status", 26),
-               ("flags", 40), ("dup. of", 14), ("explanation", 75)]
+ROW_COLUMNS = [(common.N_("id"), 14), (common.N_("name"), 58), (common.N_("person"), 22), (common.N_("match"), 22),
+               (common.N_("score"), 12), (common.N_("status"), 26), (common.N_("flags"), 40),
+               (common.N_("dup. of"), 14), (common.N_("explanation"), 69)]
 
 
 def font_dir() -> Path:
@@ -105,7 +106,7 @@ def _table(pdf: _Pdf, columns: list[tuple[str, int]], rows: list[list[str]],
 
 
 def _row_values(r: VetRow, fmt: common.Formatter) -> list[str]:
-    return [r.id, r.name, r.person_id, r.match, f"{r.score:.2f}", fmt.status(r.status), "; ".join(r.flags),
+    return [r.id, r.name, r.person_id, fmt.match(r.match), f"{r.score:.2f}", fmt.status(r.status), fmt.flags(r.flags),
             r.duplicate_of, fmt.explanation(r)[:300]]
 
 
@@ -170,7 +171,7 @@ def render(report: VetReport, lang: str = "en") -> bytes:
                [[o.person_id, o.name, _(o.kind), o.date, o.note] for o in report.outcomes])
     pdf.add_page()
     pdf.h2(f"{_('Every row')} ({len(report.rows)})")
-    _table(pdf, ROW_COLUMNS, [_row_values(r, fmt) for r in report.rows],
+    _table(pdf, [(_(label), w) for label, w in ROW_COLUMNS], [_row_values(r, fmt) for r in report.rows],
            [{5: common.STATUS_COLOURS[r.status], **({6: common.FLAG_COLOUR} if r.flags else {})} for r in report.rows])
     pdf.h2(_("What the registry says about each row"))
     _table(pdf, [(_("id"), 12), (_("name"), 40), (_("category"), 30), (_("custody"), 35), (_("warnings"), 35),

@@ -84,7 +84,7 @@ def render(report: VetReport, lang: str = "en") -> bytes:
     _sheet(wb, "Flagged", [_("id"), _("name"), _("person"), _("status"), _("flags"), _("articles"), _("reasons")], (
         [r.id, r.name, r.person_id, common.status_text(r.status, _), common.flags_text(r.flags, _),
          ", ".join(r.flag_articles),
-         " | ".join(f"{common.flags_text([f.tag], _)}: {f.reason}" for f in r.flag_detail if f.tag in r.flags)]
+         " | ".join(f"{common.flags_text([f.tag], _)}: {common.flag_reason_text(f.reason, _)}" for f in r.flag_detail if f.tag in r.flags)]
         for r in s.flagged),
         [8, 34, 12, 15, 26, 30, 90])
     headings = dict(common.missing_sections(report, _))
