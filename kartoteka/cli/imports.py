@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, TYPE_CHECKING
 
 import typer
@@ -90,6 +91,16 @@ def run_import(ctx: typer.Context, kind: str, file: Path, mapping: list[str] | N
         print_report(report)
 
 
+def field_words(field: str, _: Callable[[str], str]) -> str:
+    """A field a column was read into, in the reader's words with its code (what --map names): "birth_date" in
+    English, "дата народження (birth_date)" in Ukrainian."""
+    from kartoteka.tabular.field_labels import FIELD_LABELS
+
+    label = FIELD_LABELS.get(field)
+    words = _(label) if label else field
+    return field if words in (field, label) else f"{words} ({field})"
+
+
 def print_report(r: ImportReport) -> None:
     """The report in the CLI's language (``--lang``, KARTOTEKA_LANG or the locale); data is never read as markup."""
     from kartoteka.errors import translate
@@ -112,7 +123,7 @@ def print_report(r: ImportReport) -> None:
         out(_("Cases: %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
             "new": r.cases_created, "updated": r.cases_updated, "unchanged": r.cases_unchanged})
     print_warnings(r.warnings)
-    out(_("Columns:") + " " + ", ".join(f"{h} -> {f}" for f, h in r.columns.items()))
+    out(_("Columns:") + " " + ", ".join(f"{h} -> {field_words(f, _)}" for f, h in r.columns.items()))
     if r.ignored:
         out(_("Ignored columns (no field reads them; name one with --map):") + " " + ", ".join(r.ignored))
     for note in r.notes:

@@ -18,6 +18,9 @@ from kartoteka.cli.language import cli_gettext
 from kartoteka.errors import InvalidInput, N_
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
+# A name's script (domain/person.py script_of) in words: the table of `show` prints these, not the codes.
+SCRIPT_LABELS = {"cyrl": N_("cyrillic"), "latn": N_("latin"), "mixed": N_("mixed scripts"), "none": ""}
+
 if TYPE_CHECKING:
     from kartoteka.db.schema import upgrade_schema
     from kartoteka.services import backup as backup_service
@@ -77,8 +80,10 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     names = Table(_("kind"), _("full name"), _("surname"), _("given"), _("patronymic"), _("script"), _("lang"),
                   title=_("Names"))
     for n in d.names:
+        script = SCRIPT_LABELS.get(n["script"] or "", n["script"] or "")
         names.add_row(escape(_(n["kind"]) if n["kind"] else ""),
-                      *(escape(str(n[k] or "")) for k in ("full", "surname", "given_name", "patronymic", "script", "lang")))
+                      *(escape(str(n[k] or "")) for k in ("full", "surname", "given_name", "patronymic")),
+                      escape(_(script) if script else ""), escape(str(n["lang"] or "")))
     console.print(names)
     for c in d.cases:
         title = _("Case %(id)s") % {"id": c["ext_id"]}
