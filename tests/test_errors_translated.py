@@ -194,8 +194,8 @@ def test_api_errors_carry_the_readers_message(web: Web) -> None:
     viewer = _bearer(_speaking(web, "viewer", "uk"))
     r = c.post("/api/persons/P1/custody", json={"held_by": "RU", "state": "serving_sentence"},
                headers={"Authorization": viewer})
-    assert r.status_code == 403 and r.json()["detail"] == "your role (viewer) may not edit"
-    assert r.json()["message"] == "ваша роль (переглядач) не дозволяє дію «edit»"
+    assert r.status_code == 403 and r.json()["detail"] == "your role (viewer) may not edit records"
+    assert r.json()["message"] == "ваша роль (переглядач) не дозволяє редагувати записи"
 
 
 def test_a_form_error_on_a_page_reads_in_the_users_language(web: Web) -> None:

@@ -65,11 +65,18 @@ def can(principal: Principal, permission: str) -> bool:
     return permission in PERMISSIONS[principal.role]
 
 
+# each permission as a refusal names it, in words the reader's language has (not the code)
+PERMISSION_WORDS = {"read": N_("read records"), "edit": N_("edit records"), "import": N_("import files"),
+                    "vet": N_("vet lists"), "review": N_("review matches and assessments"),
+                    "admin": N_("administer users and settings")}
+
+
 def require(principal: Principal, permission: str) -> None:
     """Raise Forbidden unless the principal's role grants ``permission``."""
     if not can(principal, permission):
+        words = PERMISSION_WORDS.get(permission)
         raise Forbidden.of(N_("your role (%(role)s) may not %(permission)s"), role=Message(principal.role),
-                           permission=permission)
+                           permission=Message(words) if words else permission)
 
 
 def visible_clause(principal: Principal, column: Column[Any]) -> ColumnElement[bool]:

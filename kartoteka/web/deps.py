@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 
-from kartoteka.errors import NotFound
+from kartoteka.errors import N_, Forbidden, NotFound
 from kartoteka.services.access import Principal, require
 from kartoteka.services.totp import must_enrol
 from kartoteka.services.users import User, get_user, user_for_token
@@ -139,7 +139,7 @@ async def check_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
     if not csrf_ok(session, token):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+        raise Forbidden.of(N_("missing or wrong CSRF token; reload the page and try again"))
 
 
 def get_language(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep) -> str:

@@ -25,11 +25,9 @@ ALLOWED = {"English", "Aegis", "Authenticator", "FreeOTP", "Google", "Authorizat
 _NAMES = " ".join(f"{r['name']} {r['aliases']} {r['region']}" for r in csv.DictReader(io.StringIO(PERSONS))) + LIST
 DATA = set(re.findall(r"[A-Za-z]{2,}", _NAMES)) | {"admin", "editor", "viewer", "reviewer", "test", "first", "second"}
 
-# Words a reader still meets, where the fix lies outside the pages and templates (kept visible, not hidden):
-# the CSRF refusal is an English HTTPException text (web/deps.py check_csrf), and a refusal names the
-# permission by its code, «edit», «import», «review», «admin» (services/access.py require).
-PENDING = {"missing", "or", "wrong", "CSRF", "token", "reload", "the", "page", "and", "try", "again",
-           "edit", "import", "review"}
+# Words a reader still meets in English, kept visible here until they are translated (none now: the CSRF
+# refusal and the permission a refusal names are messages since web/deps.py check_csrf and access.require).
+PENDING: set[str] = set()
 
 
 def _text(html: str) -> str:
