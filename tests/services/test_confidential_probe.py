@@ -41,6 +41,18 @@ def _ftm(tmp: Path, name: str, entities: list[dict[str, object]]) -> Path:
     return path
 
 
+def _secret_person(tmp: Path, ref: str, name: str, born: str, facility: str) -> Path:
+    """A file's person (record id ``ref``) with the alias "Тайный Псевдоним" and a case held in ``facility``."""
+    return _ftm(tmp, "secret.json", [
+        {"id": ref, "schema": "Person", "properties": {"name": [name], "birthDate": [born],
+                                                       "alias": ["Тайный Псевдоним"]}},
+        {"id": f"{ref}-case", "schema": "CourtCase", "properties": {"name": ["x"], "country": ["ru"],
+                                                                    "status": ["detained"]}},
+        {"id": f"{ref}-party", "schema": "CourtCaseParty", "properties": {"party": [ref], "case": [f"{ref}-case"],
+                                                                          "summary": [facility]}},
+    ])
+
+
 def test_the_search_forms_choices_come_from_visible_cases_of_visible_persons(db: Db, tmp_path: Path) -> None:
     """Leak: the code list offered every jurisdiction of every charge (BY only on a confidential case) and
     the status list every status of a visible case, even of a confidential person (missing)."""
@@ -76,13 +88,7 @@ def test_a_confidential_import_never_writes_onto_a_visible_person(db: Db, tmp_pa
         "name": ["Иванов Иван Иванович"], "birthDate": ["1980-05-01"], "alias": ["Открытый Псевдоним"]}}])
     assert import_ftm(db.engine, path=public, organisation="Org Pub", actor="e", sensitivity="public").merged == 1
     assert "Открытый Псевдоним" in {n["full"] for n in view_person(db.engine, VIEWER, "P1", via="test").names}
-    path = _ftm(tmp_path, "secret.json", [
-        {"id": "s-1", "schema": "Person", "properties": {"name": ["Иванов Иван Иванович"],
-                                                         "birthDate": ["1980-05-01"], "alias": ["Тайный Псевдоним"]}},
-        {"id": "s-case", "schema": "CourtCase", "properties": {"name": ["x"], "country": ["ru"], "status": ["detained"]}},
-        {"id": "s-party", "schema": "CourtCaseParty", "properties": {"party": ["s-1"], "case": ["s-case"],
-                                                                     "summary": ["СИЗО-99"]}},
-    ])
+    path = _secret_person(tmp_path, "s-1", "Иванов Иван Иванович", "1980-05-01", "СИЗО-99")
     report = import_ftm(db.engine, path=path, organisation="Org Secret", actor="e", sensitivity="confidential")
     assert (report.merged, report.created) == (0, 1)
     assert [p.existing for p in report.review] == ["P1"]   # held for a reviewer, who may merge them
@@ -119,13 +125,7 @@ def test_a_confidential_import_never_writes_onto_a_record_an_earlier_open_import
     public = _ftm(tmp_path, "pub.json", [{"id": "q-1", "schema": "Person", "properties": {
         "name": ["Мирошник Олег Петрович"], "birthDate": ["1979-02-03"]}}])
     assert import_ftm(db.engine, path=public, organisation="Org X", actor="e", sensitivity="public").created == 1
-    path = _ftm(tmp_path, "secret.json", [
-        {"id": "q-1", "schema": "Person", "properties": {"name": ["Мирошник Олег Петрович"],
-                                                         "birthDate": ["1979-02-03"], "alias": ["Тайный Псевдоним"]}},
-        {"id": "q-case", "schema": "CourtCase", "properties": {"name": ["x"], "country": ["ru"], "status": ["detained"]}},
-        {"id": "q-party", "schema": "CourtCaseParty", "properties": {"party": ["q-1"], "case": ["q-case"],
-                                                                     "summary": ["СИЗО-98"]}},
-    ])
+    path = _secret_person(tmp_path, "q-1", "Мирошник Олег Петрович", "1979-02-03", "СИЗО-98")
     report = import_ftm(db.engine, path=path, organisation="Org X", actor="e", sensitivity="confidential")
     assert (report.merged, report.created) == (0, 1) and [p.existing for p in report.review] == ["q-1"]
     shown = view_person(db.engine, VIEWER, "q-1", via="test")
