@@ -125,6 +125,10 @@ class Forbidden(KartotekaError):
     pass
 
 
+class Unauthorized(KartotekaError):
+    """Not signed in, or an API token that is unknown or revoked (HTTP 401)."""
+
+
 def no_record(entity: str, record_id: object) -> NotFound:
     """The one answer for a record asked for by its internal id (``#12``) that is hidden or absent: the
     same words, id and values either way, so that an answer never tells that a hidden record exists."""

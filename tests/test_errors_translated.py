@@ -204,3 +204,16 @@ def test_a_form_error_on_a_page_reads_in_the_users_language(web: Web) -> None:
     r = c.post("/persons/P1/custody", data={"held_by": "RU", "state": "nowhere", "csrf_token": csrf(page)})
     assert r.status_code == 422
     assert "«nowhere» — не состояние содержания (используйте" in r.text and "is not a custody state" not in r.text
+
+
+def test_an_api_refusal_of_a_token_reads_in_the_readers_language(web: Web) -> None:
+    """401 (no token, a forged one) was an English HTTPException text: it is a message in the language the
+    request asks for, with the English detail and the WWW-Authenticate header as before."""
+    c = TestClient(web.app, base_url="https://testserver", headers={"Accept-Language": "ru"})
+    for headers, english, russian in (({}, "sign in or send an API token (Authorization: Bearer ...)",
+                                       "войдите или отправьте API-токен (Authorization: Bearer ...)"),
+                                      ({"Authorization": "Bearer kt_forged"}, "invalid or revoked API token",
+                                       "API-токен недействителен или отозван")):
+        r = c.get("/api/me", headers=headers)
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+        assert (r.json()["detail"], r.json()["message"]) == (english, russian)

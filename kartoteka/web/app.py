@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError
 from kartoteka import __version__
 from kartoteka.db.engine import get_engine
 from kartoteka.errors import (N_, Conflict, Forbidden, InvalidInput, KartotekaError, Message, NotFound, RowError,
-                              message_fields, translate)
+                              Unauthorized, message_fields, translate)
 from kartoteka.services.secret_key import load_secret
 from kartoteka.settings import Settings, get_settings
 from kartoteka.web import api, pages
@@ -31,7 +31,7 @@ from kartoteka.web.limits import BodyLimitMiddleware
 from kartoteka.web.middleware import SessionMiddleware
 from kartoteka.web.security import RateLimiter, SessionCodec
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, Unauthorized: 401}
 
 
 def _status(exc: KartotekaError) -> int:
@@ -76,7 +76,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
                        "message": scrub_paths(translate(e.reason, gettext)), **message_fields(e.reason)}
                       for e in row_errors]
             return JSONResponse({"detail": detail, "message": message, **message_fields(headline),
-                                 "errors": errors}, status_code=code)
+                                 "errors": errors}, status_code=code,
+                                headers={"WWW-Authenticate": "Bearer"} if code == 401 else None)
         shown = [{"column": e.column, "row": e.row, "reason": scrub_paths(translate(e.reason, gettext))}
                  for e in row_errors]
         return render(request, "error.html", {"status": code, "message": message,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gettext
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from kartoteka.errors import N_, Forbidden, NotFound
+from kartoteka.errors import N_, Forbidden, NotFound, Unauthorized
 from kartoteka.services.access import Principal, require
 from kartoteka.services.totp import must_enrol
 from kartoteka.services.users import User, get_user, user_for_token
@@ -69,7 +69,7 @@ async def optional_user(request: Request, engine: EngineDep, session: SessionDep
     if token is not None:
         user = user_for_token(engine, token)
         if user is None:
-            raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+            raise Unauthorized.of(N_("invalid or revoked API token"))
         request.state.via_token = True
     elif session.user_id is not None:
         try:
@@ -87,10 +87,9 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 async def api_user(request: Request, user: OptionalUser) -> User:
     if user is None:
-        raise HTTPException(401, "sign in or send an API token (Authorization: Bearer ...)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise Unauthorized.of(N_("sign in or send an API token (Authorization: Bearer ...)"))
     if must_enrol(request.app.state.engine, user):
-        raise HTTPException(403, "your role requires two-factor sign-in: turn it on at /account/totp")
+        raise Forbidden.of(N_("your role requires two-factor sign-in: turn it on at /account/totp"))
     return user
 
 
