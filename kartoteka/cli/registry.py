@@ -18,9 +18,6 @@ from kartoteka.cli.language import cli_gettext
 from kartoteka.errors import InvalidInput, N_
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
-# A name's script (domain/person.py script_of) in words: the table of `show` prints these, not the codes.
-SCRIPT_LABELS = {"cyrl": N_("cyrillic"), "latn": N_("latin"), "mixed": N_("mixed scripts"), "none": ""}
-
 if TYPE_CHECKING:
     from kartoteka.db.schema import upgrade_schema
     from kartoteka.services import backup as backup_service
@@ -65,6 +62,8 @@ def init(ctx: typer.Context) -> None:
 
 def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The person's id (or #internal-id)")]) -> None:
     """Print a person: names, cases and charges, status history, assessments and sources."""
+    from kartoteka.domain.person import script_label
+
     st = state(ctx)
     _ = cli_gettext()
     with user_errors():   # the operator's reads of confidential records are audited like any other
@@ -80,10 +79,9 @@ def show(ctx: typer.Context, person: Annotated[str, typer.Argument(help="The per
     names = Table(_("kind"), _("full name"), _("surname"), _("given"), _("patronymic"), _("script"), _("lang"),
                   title=_("Names"))
     for n in d.names:
-        script = SCRIPT_LABELS.get(n["script"] or "", n["script"] or "")
         names.add_row(escape(_(n["kind"]) if n["kind"] else ""),
                       *(escape(str(n[k] or "")) for k in ("full", "surname", "given_name", "patronymic")),
-                      escape(_(script) if script else ""), escape(str(n["lang"] or "")))
+                      escape(script_label(n["script"] or "", _)), escape(str(n["lang"] or "")))
     console.print(names)
     for c in d.cases:
         title = _("Case %(id)s") % {"id": c["ext_id"]}

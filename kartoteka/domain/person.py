@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -65,6 +66,16 @@ def script_of(text: str) -> str:
     if cyr:
         return "cyrl"
     return "latn" if lat else "none"
+
+
+# each script_of value in words (a msgid; "" for none): the person page and `kartoteka show` print these
+SCRIPT_LABELS = {"cyrl": N_("cyrillic"), "latn": N_("latin"), "mixed": N_("mixed scripts"), "none": ""}
+
+
+def script_label(script: str, gettext: Callable[[str], str]) -> str:
+    """A name's script in the reader's words: "" for none, an unknown code as it is."""
+    label = SCRIPT_LABELS.get(script, script)
+    return gettext(label) if label and script in SCRIPT_LABELS else label
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,11 @@ def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | Non
     return _Alignment(score, caps, dict(zip(ROLES, parts)), gender, parts[2] is not None, needs)
 
 
+# the patronymic's caps (_capped), which an agreeing full birth date turns into a review (_score)
+PATRONYMIC_DIFFERS = N_("patronymic %(word)s differs")
+PATRONYMIC_DIFFERS_FROM = N_("patronymic %(word)s differs from %(registry)s")
+
+
 def _capped(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
             s: MatchSettings, caps: list[tuple[float, Reason]] | None) -> float:
     """The alignment's score: the parts weighted, a factor per list token left over, capped by each
@@ -248,7 +253,7 @@ def _capped(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None,
         if role == "patronymic" and sim.score < 0.7 and not sim.conflict:
             low = min(low, s.cap_patronymic)
             if caps is not None:
-                caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs"), word=tok.text)))
+                caps.append((s.cap_patronymic, reason(PATRONYMIC_DIFFERS, word=tok.text)))
     used = len(taken)
     given, pat = parts[1], parts[2]
     if given is None and name.given is not None and used < q.n_tokens:
@@ -260,7 +265,7 @@ def _capped(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None,
         if spare:
             low = min(low, s.cap_patronymic)
             if caps is not None:
-                caps.append((s.cap_patronymic, reason(N_("patronymic %(word)s differs from %(registry)s"),
+                caps.append((s.cap_patronymic, reason(PATRONYMIC_DIFFERS_FROM,
                                                       word=spare[0].text, registry=name.patronymic.text)))
     extra = q.n_tokens - used
     if extra > 0:
@@ -410,4 +415,4 @@ def _score(q: Query, cand: Candidate, kind: str, s: MatchSettings) -> Scored | N
     return Scored(round(score, 4), name, al.score, al.parts, caps, kind, q.birth, cand.birth)
 
 
-_PATRONYMIC_DIFFERS = frozenset({"patronymic %(word)s differs", "patronymic %(word)s differs from %(registry)s"})
+_PATRONYMIC_DIFFERS = frozenset({PATRONYMIC_DIFFERS, PATRONYMIC_DIFFERS_FROM})   # the caps a full date relaxes

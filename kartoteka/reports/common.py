@@ -174,18 +174,15 @@ def flag_reasons(report: VetReport, _: Tr = _same) -> dict[str, str]:
     return out
 
 
-_DETAIL_LABELS = (N_("Court"), N_("Offence elements"), N_("Organisations"))   # services/screening.py
-
-
 def flag_reason_text(reason: str, _: Tr = _same) -> str:
     """A flag's whole reason (its review question, then "Court: ...", "Offence elements: ..." details, as
     services/screening.py composes it in English) in the reader's language: the question and the details'
     labels translated, the facts (courts, charges) as written, their violence words translated."""
     if _.lang == "en":
         return reason
-    from kartoteka.services.screening import flag_facts
+    from kartoteka.services.screening import COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL, flag_facts
 
-    pattern = "|".join(re.escape(f" {label}: ") for label in _DETAIL_LABELS)
+    pattern = "|".join(re.escape(f" {label}: ") for label in (COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL))
     parts = re.split(f"({pattern})", reason)
     out = [_(parts[0])]
     for label, facts in zip(parts[1::2], parts[2::2], strict=True):

@@ -57,6 +57,11 @@ def visible_sensitivities(principal: Principal) -> tuple[str, ...]:
     return SENSITIVITIES
 
 
+def sees_everything(principal: Principal) -> bool:
+    """Whether nothing is hidden from the principal (its role reads every sensitivity)."""
+    return len(visible_sensitivities(principal)) == len(SENSITIVITIES)
+
+
 def can_see(principal: Principal, sensitivity: str) -> bool:
     return sensitivity in visible_sensitivities(principal)
 
@@ -212,7 +217,7 @@ def redact_report(engine: Engine, principal: Principal, report: VetReport) -> Ve
     everything get it whole, and their reading of confidential persons in it is audited."""
     from kartoteka.services.viewer_world import world_report
 
-    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+    if sees_everything(principal):
         ids = {r.internal_id for r in report.rows if r.internal_id is not None}
         _log_confidential_ids(engine, principal, ids | {m.internal_id for m in report.missing},
                               via=f"vetting run {report.run.id}")
@@ -230,7 +235,7 @@ def view_runs(engine: Engine, principal: Principal, *, round: str | None = None,
 
 def view_diff(engine: Engine, principal: Principal, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """The diff of two runs as the principal's renderings of the two reports give it."""
-    if len(visible_sensitivities(principal)) == len(SENSITIVITIES):
+    if sees_everything(principal):
         diff = diff_runs(engine, run_a=run_a, run_b=run_b)
         shown = {row.internal_id for e in (*diff.added, *diff.removed, *diff.changed) for row in (e.before, e.after)
                  if row is not None and row.internal_id is not None}

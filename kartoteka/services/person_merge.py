@@ -23,7 +23,8 @@ from kartoteka.db.tables import (
     persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
 from kartoteka.errors import N_, InvalidInput, Message, NotFound
-from kartoteka.services.access import SENSITIVITIES, Principal, check_visible, require
+from kartoteka.services.access import Principal, check_visible, require
+from kartoteka.services.declassify import lowers
 from kartoteka.services.persons import resolve_person_id
 
 FIELDS = ("name", "gender", "birth_date", "citizenship", "region", "sensitivity", "notes")
@@ -74,13 +75,6 @@ def _set_names(conn: Connection, person_id: int, names: list[dict[str, Any]]) ->
         conn.execute(insert(person_names), [{**n, "person_id": person_id} for n in names])
 
 
-def stricter(a: str, b: str) -> str:
-    """The stricter of two sensitivities (an unknown one counts as the strictest)."""
-    def rank(x: str) -> int:
-        return SENSITIVITIES.index(x) if x in SENSITIVITIES else len(SENSITIVITIES)
-    return a if rank(a) >= rank(b) else b
-
-
 def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str,
                   choices: dict[str, str]) -> int:
     """Join ``other`` into ``keep``; ``choices`` maps a field to "keep" or "other" (default keep, except the
@@ -102,8 +96,8 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
         snapshot: dict[str, Any] = {"kept": {f: krow[f] for f in (*FIELDS[1:], "birth_precision")},
                                     "kept_names": kept_names, "moved": {}}
         values = {f: orow[f] for f in FIELDS[1:] if choices.get(f) == "other"}
-        if "sensitivity" not in choices and stricter(orow["sensitivity"], krow["sensitivity"]) != krow["sensitivity"]:
-            values["sensitivity"] = orow["sensitivity"]
+        if "sensitivity" not in choices and lowers(orow["sensitivity"], krow["sensitivity"]):
+            values["sensitivity"] = orow["sensitivity"]   # keeping the survivor's would lower the other's
         if "birth_date" in values:
             values["birth_precision"] = orow["birth_precision"]
         if values:

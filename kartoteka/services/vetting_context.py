@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, exists, select
 
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db.tables import assessments, custody, person_categories, persons
@@ -111,17 +111,19 @@ def run_notices(conn: Connection, definitions: list[str], held_by: str,
     """``no_decided:<definition>`` for a definition without any decided assessment (every status then
     reads under_review); ``no_custody_data:<party>`` when nobody is recorded as held by the party. With
     ``sensitivities``, as in a registry of only the persons of those sensitivities (a reader's world)."""
-    seen = [] if sensitivities is None else \
-        [assessments.c.person_id.in_(select(persons.c.id).where(persons.c.sensitivity.in_(sensitivities)))]
+    def of_shown(person_id: ColumnElement[int]) -> list[ColumnElement[bool]]:
+        return [] if sensitivities is None else \
+            [person_id.in_(select(persons.c.id).where(persons.c.sensitivity.in_(sensitivities)))]
+
     out = []
     for d in definitions:
         found = conn.execute(select(exists().where(assessments.c.definition_id == d,
                                                    assessments.c.state == "decided",
-                                                   assessments.c.deleted_at.is_(None), *seen))).scalar()
+                                                   assessments.c.deleted_at.is_(None),
+                                                   *of_shown(assessments.c.person_id)))).scalar()
         if not found:
             out.append(f"no_decided:{d}")
-    held = [] if sensitivities is None else \
-        [custody.c.person_id.in_(select(persons.c.id).where(persons.c.sensitivity.in_(sensitivities)))]
-    if held_by and not conn.execute(select(exists().where(custody.c.held_by == held_by, *held))).scalar():
+    if held_by and not conn.execute(select(exists().where(custody.c.held_by == held_by,
+                                                          *of_shown(custody.c.person_id)))).scalar():
         out.append(f"no_custody_data:{held_by}")
     return out

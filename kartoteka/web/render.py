@@ -17,6 +17,7 @@ from kartoteka.services.users import User
 from kartoteka.web.i18n import LANGUAGES, pick_language, translations
 from kartoteka.web.security import CSRF_FIELD, Session
 from kartoteka.services.screening import flag_facts
+from kartoteka.domain.person import script_label
 from kartoteka.tabular.field_labels import FIELD_LABELS
 
 
@@ -67,6 +68,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         request=request, user=user, lang=lang, languages=LANGUAGES, csrf_field=CSRF_FIELD,
         csrf_token=session.csrf, _=gettext, ngettext=tr.ngettext,
         field_label=field_label,
+        script_label=lambda script: script_label(script, gettext),   # a name's script in words (domain/person.py)
         flag_facts=lambda facts: flag_facts(facts, gettext),   # a flag's detail (services/screening.py)
         said=lambda text: translate(text, gettext),   # a Message (kartoteka.errors) in the reader's language
         tr_pairs=lambda rows: [(gettext(label), n) for label, n in rows],

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kartoteka.services.person_merge import FIELDS, merge_records, merge_sides, stricter, unmerge
+from kartoteka.services.declassify import lowers
+from kartoteka.services.person_merge import FIELDS, merge_records, merge_sides, unmerge
 from kartoteka.web.deps import EngineDep, PagePrincipal, check_csrf
 from kartoteka.web.render import render
 from kartoteka.web.vocabulary import N_
@@ -22,7 +23,7 @@ LABELS = {"name": N_("Name"), "gender": N_("Gender"), "birth_date": N_("Birth da
 def merge_form(request: Request, engine: EngineDep, principal: PagePrincipal, first: Ref, second: Ref) -> Response:
     a, b = merge_sides(engine, principal, first, second)
     # the sensitivity offered is the stricter one: the merged record carries both records' names
-    strict = a if stricter(a.values["sensitivity"], b.values["sensitivity"]) == a.values["sensitivity"] else b
+    strict = b if lowers(b.values["sensitivity"], a.values["sensitivity"]) else a
     return render(request, "merge.html", {"a": a, "b": b, "fields": LABELS, "strict": strict.ext_id})
 
 
