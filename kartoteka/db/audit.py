@@ -33,8 +33,11 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+STAMP_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at")   # stamp_new's
+
+
 def stamp_new(values: dict[str, Any], actor: str, at: dt.datetime | None = None) -> dict[str, Any]:
-    """Add the bookkeeping columns to a new record's values."""
+    """Add the bookkeeping columns (STAMP_COLUMNS) to a new record's values."""
     when = at or now()
     return {**values, "created_at": when, "created_by": actor, "updated_at": when,
             "updated_by": actor, "version": 1, "deleted_at": None}

@@ -33,16 +33,44 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, i
     columns (a temporary one) than ``table``."""
     if not rows:
         return
-    if conn.dialect.name != "sqlite" and (conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg"):
+    if not _fast(conn):
         if into is not None:
             raise ValueError("rows go into another table by COPY (psycopg) or on SQLite only")
         conn.execute(insert(table), rows)
         return
     cols = list(rows[0].keys())
-    defaults = {c.name: getattr(c.default, "arg", None) for c in table.columns
-                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+    defaults = _defaults(table, cols)
     cols += list(defaults)
-    params = _params(conn, table, cols, defaults, rows)
+    _insert_params(conn, table, cols, _params(conn, table, cols, defaults, rows), into)
+
+
+def insert_tuples(conn: Connection, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """``insert_rows`` of rows given as tuples in ``cols`` order (a large import's rows, made as tuples: no
+    dict per row to build and take apart again); the columns' defaults and bind processors as there."""
+    if not rows:
+        return
+    if not _fast(conn):
+        conn.execute(insert(table), [dict(zip(cols, r)) for r in rows])
+        return
+    defaults = _defaults(table, cols)
+    if defaults:
+        tail = tuple(defaults.values())
+        rows = [r + tail for r in rows]
+    names = [*cols, *defaults]
+    _insert_params(conn, table, names, _processed(conn, table, names, rows), None)
+
+
+def _fast(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" or (conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg")
+
+
+def _defaults(table: Table, cols: Sequence[str]) -> dict[str, Any]:
+    return {c.name: getattr(c.default, "arg", None) for c in table.columns
+            if c.name not in cols and c.default is not None and c.default.is_scalar}
+
+
+def _insert_params(conn: Connection, table: Table, cols: list[str], params: list[tuple[Any, ...]],
+                   into: str | None) -> None:
     if conn.dialect.name == "postgresql":   # COPY: one stream instead of a statement per batch of rows
         copy_rows(conn, into or table.name, cols, params, types=binary_types(table, cols, params))
         return
@@ -193,9 +221,14 @@ def _params(conn: Connection, table: Table, cols: list[str], defaults: dict[str,
                 values = [v + tail for v in values]
     else:
         values = [tuple(r.get(c, defaults.get(c)) for c in cols) for r in rows]
+    return _processed(conn, table, cols, values)
+
+
+def _processed(conn: Connection, table: Table, cols: list[str], values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows through their columns' bind processors, each run once per value object of its column."""
     processors = [(i, p) for i, c in enumerate(cols) if (p := _processor(conn, table, c)) is not None]
     if not processors:
-        return cast(list[tuple[Any, ...]], values)
+        return values
     # memoised by the value's identity (equal values can differ: 1 and True, one instant in two zones);
     # the rows keep every value alive meanwhile, so an id is never reused
     done: list[dict[int, Any]] = [{id(None): None} for _ in processors]

@@ -60,8 +60,41 @@ def canonical(entry: Mapping[str, Any]) -> bytes:
 
 
 def _canonical(seq: int, fields: Sequence[Any]) -> bytes:
-    """The canonical form of entry ``seq`` whose other FIELDS (at, actor ... batch, in order) are ``fields``."""
+    """The canonical form of entry ``seq`` whose other FIELDS (at, actor ... batch, in order) are ``fields``.
+
+    Written item by item, as the encoder writes the list (``_ENCODER.encode([seq, at, *fields[1:]])``,
+    which ``_canonical_slow`` is, byte for byte): each text through the encoder's string function, each int
+    as its repr, None as null. The texts an import's entries share (actor, entity type, action, batch) are
+    encoded once (``_text_json``). Any other type of value takes the encoder's own way."""
+    items = [str(seq), _at_json(fields[0])]
+    for value in fields[1:]:
+        kind = type(value)
+        if kind is str:
+            items.append(_text_json(value) if len(value) <= 64 else _encode_text(value))
+        elif value is None:
+            items.append("null")
+        elif kind is int:
+            items.append(int.__repr__(value))
+        else:
+            return _canonical_slow(seq, fields)
+    return ("[" + ",".join(items) + "]").encode()
+
+
+def _canonical_slow(seq: int, fields: Sequence[Any]) -> bytes:
     return _ENCODER.encode([seq, _at_text(fields[0]), *fields[1:]]).encode()
+
+
+_encode_text = json.encoder.encode_basestring   # what _ENCODER (ensure_ascii=False) writes a text with
+
+
+@lru_cache(maxsize=1024)
+def _text_json(text: str) -> str:
+    return _encode_text(text)
+
+
+@lru_cache(maxsize=256)
+def _at_json(at: dt.datetime) -> str:
+    return _encode_text(_at_text(at))
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:

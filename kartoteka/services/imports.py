@@ -19,11 +19,12 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 from kartoteka.catalogs import definition_ids
 from kartoteka.collector import relaxed
 from kartoteka.db import audit
-from kartoteka.db.bulk import bulk_insert, indexes_after
+from kartoteka.db.bulk import bulk_insert, indexes_after, insert_tuples
 from kartoteka.services.name_index import record_keys, refresh_persons, storable, write_new_keys
 from kartoteka.services.case_prep import (NOT_IN_REGISTRY, CaseShared, PreparedCases, prepare_case_chunk,
                                           row_hash)
-from kartoteka.services.person_prep import PersonRow, PreparedChunk, person_record, prepare_chunk
+from kartoteka.services.person_prep import (NAME_COLUMNS, PERSON_COLUMNS, PersonRow, PreparedChunk, person_record,
+                                            prepare_chunk)
 from kartoteka.services.prep_pool import Chunk, pool_size, prepared
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import (assessments, audit_log, cases, charges, imports, name_keys, person_names, persons,
@@ -294,6 +295,10 @@ class _Writer:
         return new_ids
 
 
+_PERSON_INSERT = ("id", *PERSON_COLUMNS, *audit.STAMP_COLUMNS)
+_NAME_INSERT = ("person_id", *NAME_COLUMNS)
+
+
 class _PersonWriter(_Writer):
     key_table = persons
     indexed_after = (name_keys,)
@@ -313,16 +318,16 @@ class _PersonWriter(_Writer):
             fresh = self.claim(key, row_no, fields["id"], errors)
             if person is None or not fresh:
                 continue
-            old = self.existing.get(person.values["ext_id"])
+            old = self.existing.get(person.row[0])
             if old is None:
                 new.append((person, keys))
-            elif old[1] == person.values["row_hash"]:
+            elif old[1] == person.row[7]:
                 self.report.unchanged += 1
             else:
                 self._update(old[0], person.values, person.names, row_no)
                 updated.append(old[0])
             if old is not None and self.stating:
-                self.claims.append((old[0], key, person.names, person.values.get("birth_date")))
+                self.claims.append((old[0], key, person.names, person.birth_date))
         if errors.errors:
             return  # keep validating, stop writing: the transaction will be rolled back
         if self.refresh_later is not None:   # re-keying looks persons up by id: after the indexes are back
@@ -332,19 +337,22 @@ class _PersonWriter(_Writer):
         self._insert(new, ready.variants)
 
     def _insert(self, keyed: list[tuple[PersonRow, Collection[int] | None]], variants: set[tuple[str, str]]) -> None:
-        if not keyed:
+        if not keyed:   # the variants all the same: a pool process sends each once (prep_pool.unsent)
+            write_new_keys(self.conn, [], variants, indexed=self.refresh_later is None)
             return
         new = [p for p, _ in keyed]
         at = audit.now()
         ids = self.ids.take(len(new))
         if self.stating:
-            self.claims += [(i, p.values["ext_id"], p.names, p.values.get("birth_date")) for i, p in zip(ids, new)]
-        bulk_insert(self.conn, persons, [audit.stamp_new({**p.values, "id": i}, self.actor, at)
-                                         for i, p in zip(ids, new)])
-        bulk_insert(self.conn, person_names, [{**n, "person_id": i} for i, p in zip(ids, new) for n in p.names])
+            self.claims += [(i, p.ext_id, p.names, p.birth_date) for i, p in zip(ids, new)]
+        # rows as tuples (services/person_prep.py PersonRow): stamped as audit.stamp_new stamps a record
+        actor, batch = self.actor, self.report.import_id
+        insert_tuples(self.conn, persons, _PERSON_INSERT, [(i, *p.row, at, actor, at, actor, 1, None)
+                                                           for i, p in zip(ids, new)])
+        insert_tuples(self.conn, person_names, _NAME_INSERT, [(i, *n) for i, p in zip(ids, new) for n in p.name_rows])
         bulk_insert(self.conn, audit_log, [
-            {"at": at, "actor": self.actor, "entity_type": "person", "entity_id": i, "action": "create",
-             "field": None, "before": None, "after": p.snapshot, "batch": self.report.import_id}
+            {"at": at, "actor": actor, "entity_type": "person", "entity_id": i, "action": "create",
+             "field": None, "before": None, "after": p.snapshot, "batch": batch}
             for i, p in zip(ids, new)])
         # the name index, from the rows as written (keys computed when the rows were prepared)
         written: list[tuple[int, Collection[int]]] = []

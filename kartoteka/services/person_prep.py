@@ -10,30 +10,57 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from kartoteka.errors import ErrorCollector, RowError
 from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 from kartoteka.services import rows as rowparse
-from kartoteka.services.prep_pool import Chunk
+from kartoteka.services.prep_pool import Chunk, unsent
 
+
+
+PERSON_COLUMNS = ("ext_id", "gender", "birth_date", "birth_precision", "citizenship", "region", "sensitivity",
+                  "row_hash")   # a parsed row's values (rows.parse_person's, then its hash), in this order
+NAME_COLUMNS = ("kind", "full", "surname", "given_name", "patronymic", "script", "lang")   # rows._name_record's
 
 
 class PersonRow(NamedTuple):
-    """A validated person row: table values, names, and the JSON snapshot that is both the row's
-    hash source and its audit entry. (A tuple: the pool sends 100,000s of them, and a dataclass instance
-    took a third longer to pickle and to load.)"""
+    """A validated person row: its PERSON_COLUMNS values, its names' NAME_COLUMNS values, and the JSON
+    snapshot that is both the row's hash source and its audit entry. Tuples of values, not dicts: the pool
+    sends 100,000s of them (a dict's keys are pickled and loaded again with every row), and the importing
+    process writes them as they are (``values`` and ``names`` give the dicts where a row is updated)."""
 
-    values: dict[str, Any]
-    names: list[dict[str, str]]
+    row: tuple[Any, ...]
+    name_rows: tuple[tuple[str, ...], ...]
     snapshot: str
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return dict(zip(PERSON_COLUMNS, self.row))
+
+    @property
+    def names(self) -> list[dict[str, str]]:
+        return [dict(zip(NAME_COLUMNS, n)) for n in self.name_rows]
+
+    @property
+    def ext_id(self) -> str:
+        return cast(str, self.row[0])
+
+    @property
+    def birth_date(self) -> str | None:
+        return cast(str | None, self.row[2])
+
+    @property
+    def row_hash(self) -> str:
+        return cast(str, self.row[7])
 
 
 @dataclass
 class PreparedChunk:
     """A chunk's rows as (row number, id cell, parsed person or None), the stored keys of each parsed
     person whose row hash is not already in the registry (None otherwise), the surname variants of those
-    persons together, and the chunk's row errors."""
+    persons together (less those a pool process sent with an earlier chunk: prep_pool.unsent; the importing
+    process writes every chunk's, whatever its rows turn out to be), and the chunk's row errors."""
 
     rows: list[tuple[int, str, PersonRow | None]]
     keys: list[tuple[int, ...] | None]   # tuples, not sets: cheaper to send back
@@ -43,10 +70,9 @@ class PreparedChunk:
 
 def person_record(person_id: int, person: PersonRow) -> PersonRecord:
     """The matcher's record of a person row as it is written (no read back)."""
-    return PersonRecord(person_id, person.values["ext_id"], person.values.get("gender"),
-                        _birth(person.values.get("birth_date")),
-                        [_split_if_needed(n["full"], n.get("surname") or "", n.get("given_name") or "",
-                                          n.get("patronymic") or "") + (n.get("kind") or "",) for n in person.names])
+    return PersonRecord(person_id, person.row[0], person.row[1], _birth(person.row[2]),
+                        [_split_if_needed(full, surname, given, patronymic) + (kind,)
+                         for kind, full, surname, given, patronymic, _, _ in person.name_rows])
 
 
 def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
@@ -59,7 +85,8 @@ def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
             values, names = parsed
             snapshot = json.dumps({**values, "names": names}, ensure_ascii=False)
             values["row_hash"] = hashlib.sha256(snapshot.encode()).hexdigest()
-            person = PersonRow(values, names, snapshot)
+            person = PersonRow(tuple(map(values.__getitem__, PERSON_COLUMNS)),
+                               tuple(tuple(map(n.__getitem__, NAME_COLUMNS)) for n in names), snapshot)
         out.append((row_no, raw.get(fields["id"], "").strip(), person))
     return out
 
@@ -74,10 +101,10 @@ def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str]
     keys: list[tuple[int, ...] | None] = []
     variants: set[tuple[str, str]] = set()
     for _, _, person in rows:
-        if person is None or person.values["row_hash"] in known:
+        if person is None or person.row[7] in known:
             keys.append(None)
             continue
         mine, vs = record_keys(person_record(0, person))
         keys.append(tuple(mine))
         variants |= vs
-    return PreparedChunk(rows, keys, storable(variants), errors.errors)
+    return PreparedChunk(rows, keys, unsent(storable(variants)), errors.errors)

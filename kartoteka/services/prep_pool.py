@@ -24,6 +24,7 @@ Chunk = list[tuple[int, dict[str, str]]]
 R = TypeVar("R")
 POOL_ROWS = 20_000    # a file with fewer rows is prepared inline (starting a pool costs about a second)
 _SHARED: Any = None   # in a pool process: the data every chunk needs (the registry's row hashes, ids ...)
+_SENT: set[Any] | None = None   # in a pool process: what it has already sent back (``unsent``)
 
 
 def pool_size(rows: int | None, workers: int) -> int:
@@ -40,10 +41,24 @@ def pool_size(rows: int | None, workers: int) -> int:
 
 
 def _init(parent: int, shared: Any) -> None:
-    global _SHARED
+    global _SHARED, _SENT
     exit_with(parent)
     relax()   # the process only parses and keys rows: the collector's default pace cost 30 % of that
     _SHARED = shared
+    _SENT = set()
+
+
+def unsent(items: set[R]) -> set[R]:
+    """``items`` less those this pool process has sent back with an earlier chunk of the same import
+    (each import has processes of its own); all of them where no pool runs (inline: nothing is left out).
+    For values the importing process keeps for the whole transaction once received, such as surname
+    variants: ``prepared`` hands the chunks over in order, so an earlier chunk of a process is received
+    first, and if its process died before, the chunk is prepared again inline, whole."""
+    if _SENT is None:
+        return items
+    fresh = items - _SENT
+    _SENT.update(fresh)
+    return fresh
 
 
 def _pooled(work: Callable[[Chunk, Any], R], chunk: Chunk) -> R:

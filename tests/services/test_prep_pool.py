@@ -199,3 +199,26 @@ def test_a_pool_whose_process_dies_finishes_the_chunks_inline() -> None:
     got = list(prep_pool.prepared(iter(chunks), _dies_in_a_pool, 100, processes=2))
     assert [c for c, _ in got] == chunks
     assert [r for _, r in got] == [[row + 100] for row in range(1, 40, 3)]
+
+
+
+def test_surname_variants_are_stored_whole_after_a_failed_pooled_import(db: Db, tmp_path: Path,
+                                                                       pooled: None) -> None:
+    """A pool process sends each surname variant back once (prep_pool.unsent), and the importing process
+    writes every chunk's. An import that fails is rolled back with the variants it wrote, so the next
+    import, inline or pooled, must send them all again: the stored variants then equal an inline import's."""
+    bad = CSV.replace("P7,O'Connor,Patrick,,,,m,", "P7,O'Connor,Patrick,,,,x-gender,")
+    (tmp_path / "bad.csv").write_text(bad, "utf-8")
+    (tmp_path / "p.csv").write_text(CSV, "utf-8")
+    base = tmp_path / "inline"
+    base.mkdir()
+    expected = _inline(base)
+    for options in (SheetOptions(workers=2), SheetOptions(workers=1)):
+        with pytest.raises(InvalidInput):
+            import_file(db.engine, "persons", tmp_path / "bad.csv", actor="t", options=options)
+    with db.engine.connect() as conn:
+        assert conn.execute(select(surname_variants.c.variant)).first() is None
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t", options=SheetOptions(workers=1))
+    got = _state(db.engine)
+    assert got[3] == expected[3] and len(got[3]) > 100
+    assert check_name_index(db.engine).ok
