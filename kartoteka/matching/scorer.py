@@ -152,8 +152,9 @@ def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[T
                 # "Иван Иванович" is a given name and a patronymic, not two given names
                 continue
             if role == "patronymic" and len(unit.covers) > 1 and not part.parts and \
-                    unit.parts[-1].text.casefold() not in particles()[1]:
-                continue  # two words as one patronymic: Саид Салимович, Ахмед оглы
+                    unit.parts[-1].text.casefold() not in particles()[1] and not unit.keys & part.keys:
+                continue  # two words as one patronymic: Саид Салимович, Ахмед оглы; Абдул-Керимович
+                # is one (the registry's Абдулкеримович)
             key = (role, unit.text, unit.initial, part)
             sim = sims.get(key)
             if sim is None:

@@ -79,7 +79,8 @@ class World:
 
 FIRST = World("first", "world_registry.csv", "world_cases.csv", 1.0, 4)          # 345 of 345
 SECOND = World("second", "world2_registry.csv", "world2_cases.csv", 0.995, 5)    # 225 of 226
-WORLDS = pytest.mark.parametrize("world", [FIRST, SECOND], ids=lambda w: w.name)
+THIRD = World("third", "world3_registry.csv", "world3_cases.csv", 0.985, 5)     # 246 of 249
+WORLDS = pytest.mark.parametrize("world", [FIRST, SECOND, THIRD], ids=lambda w: w.name)
 
 
 @dataclass(frozen=True)
@@ -228,4 +229,4 @@ def test_every_decision_explains_itself(world: World) -> None:
 
 
 if __name__ == "__main__":
-    print(report(FIRST) + "\n\n" + report(SECOND))
+    print(report(FIRST) + "\n\n" + report(SECOND) + "\n\n" + report(THIRD))
