@@ -232,3 +232,8 @@ def test_lookalike_letters_take_the_words_script() -> None:
     assert tokens("Caxaрова Kсения") == ["Сахарова", "Ксения"]
     assert one_script("Kirilenkо") == "Kirilenko"          # a Cyrillic о in a Latin word
     assert one_script("Сахарова") == "Сахарова" and one_script("CAXAPOBA") == "CAXAPOBA"   # one script: as is
+
+
+def test_western_armenian_petrosyan(third: Matcher) -> None:
+    assert decide(third, "Hovhannes Bedrosian", "1985-06-25") == ("match", "P1")
+    assert decide(third, "Hovhannes Bedrosian")[0] != "no_match"
