@@ -12,8 +12,8 @@ from kartoteka.names.given import given_names
 from kartoteka.names.keys import initial_keys, particles, token_keys, tokens
 
 # -ович; -оглы, -улы, -уулу; Georgian -is dze
-_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]|sd(?:s|se|Ce)))$")
-_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi|sasuli))$")   # -овна; -кызы, -гызы; -is asuli
+_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]|[aeiou]sd(?:s|se|Ce)))$")
+_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi|[aeiou]sasuli))$")   # -овна; -кызы, -гызы; -is asuli
 _DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
 
 
