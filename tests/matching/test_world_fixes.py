@@ -198,6 +198,7 @@ def test_another_surname_of_one_stem_needs_a_date(third: Matcher, name: str, bor
     ("Chkheidze Ketevan Zurabis asuli", "P5"),
     ("Mchedlishvili Irakli Shalvas dze", "P8"),
     ("Соколова (Морозова) Мария Олеговна", None),    # (nobody: the bracket is read, not matched blindly)
+    ("Kobakhidze Nodar Giorgis dze", None),          # the father: Giorgis before dze is his father's name
     ("Громова-Савельева Мария Олеговна", "P6"),      # a double surname in the other order
     ("Caxaрова Ксения Павловна", "P7"),              # Latin look-alike letters in a Cyrillic word
     ("Сахарова Kсения Павловна", "P7"),
