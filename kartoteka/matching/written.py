@@ -1,5 +1,6 @@
 """What a list cell says besides the name: a birth date written inside it ("Иванов И.И., 1985 г.р.")
-and alternative spellings ("Иванов Иван / Ivanov Ivan", "Иванов Иван (Ivanov)")."""
+and alternative spellings ("Иванов Иван / Ivanov Ivan", "Иванов Иван (Ivanov)"); one word in brackets between
+words stands in place of the word before it ("Соколова (Морозова) Елена": Соколова Елена or Морозова Елена)."""
 
 from __future__ import annotations
 
