@@ -114,6 +114,10 @@ def father_classes_of(keys: frozenset[str]) -> frozenset[int]:
 
 
 _TURKIC = ("agli", "aglu", "ugli", "uli", "ulu", "kisi", "gisi", "kizi")
+# A Georgian patronymic is the father's name in the genitive (-is, after a vowel -s) with dze (son) or
+# asuli (daughter): Nodaris dze, Shalvas dze, Zurabis asuli (keys: nadarisdse, Salvasdse, surabisasuli).
+_GEORGIAN = ("isdse", "isdCe", "isds", "isasuli")
+_GEORGIAN_AFTER_VOWEL = ("sdse", "sdCe", "sds", "sasuli")
 
 
 def father_stems(tok: Token) -> frozenset[str]:
@@ -134,6 +138,12 @@ def father_stems_of(keys: frozenset[str]) -> frozenset[str]:
             # collapsed: Мустафа оглы gives "mustafagli", Рафик кызы "rafikisi"
             if key.endswith(suffix) and len(key) >= len(suffix) + 2:
                 out.add(key[: -len(suffix)] + suffix[0])
+        for suffix in _GEORGIAN:
+            if key.endswith(suffix) and len(key) >= len(suffix) + 3:
+                out.add(key[: -len(suffix)])
+        for suffix in _GEORGIAN_AFTER_VOWEL:   # Shalvas dze: the stem of Шалвович is "Salv"
+            if key.endswith(suffix) and len(key) >= len(suffix) + 4 and key[-len(suffix) - 1] in "aeiou":
+                out.add(key[: -len(suffix) - 1])
     return frozenset(out)
 
 
@@ -196,8 +206,9 @@ def compare_surname(q: Token, c: Token, s: MatchSettings) -> Sim:
 
 
 # Surname-forming suffixes that make another family when one replaces another (plain spellings, see
-# plain_form): Костюкевич / Костюкович, Гринчук / Гринчак / Гринчик are different surnames, not typos.
-_SUFFIX_GROUPS = (("oviQ", "eviQ"), ("uk", "iuk", "ak", "iak", "ik", "ok"))
+# plain_form): Костюкевич / Костюкович, Гринчук / Гринчак / Гринчик are different surnames, not typos; an
+# Armenian -ян / -янц and a Russian -ов / -ев on one stem are another family too (Петросян / Петросов).
+_SUFFIX_GROUPS = (("oviQ", "eviQ"), ("uk", "iuk", "ak", "iak", "ik", "ok"), ("ian", "ianC", "ov", "ev"))
 
 
 @lru_cache(maxsize=50_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALGORITHM = "kartoteka-match"
-VERSION = "1.3"   # 1.3: Central Asian letters and particles, near-suffix surnames need a date (see docs/matching.md)
+VERSION = "1.4"   # 1.4: look-alike letters of the other script, Georgian patronymics, -ян / -ов need a date (docs/matching.md)
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,15 @@ class Query:
     # one-word units: (position, unit, the unit's gender if it reads as a patronymic)
     singles: list[tuple[int, Token, str | None]] = field(init=False)
     patronymic_like: bool = field(init=False)   # some one-word unit reads as a patronymic
+    # positions of words a patronymic particle follows (Rüstem in "Rüstem oğlu", Nodaris in "Nodaris dze"):
+    # the father's name, never the person's given name
+    fathers: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.singles = [(u.covers[0], u, patronymic_gender(u)) for u in self.units if len(u.covers) == 1]
         self.patronymic_like = any(pg is not None for _i, _u, pg in self.singles)
+        after = particles()[1]
+        self.fathers = frozenset(i - 1 for i, u, _pg in self.singles if i > 0 and u.text.casefold() in after)
 
 
 @dataclass(slots=True)
@@ -151,9 +156,12 @@ def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[T
                 # two list words as one given name only against several registry ones (Эмир Усеин);
                 # "Иван Иванович" is a given name and a patronymic, not two given names
                 continue
+            if role == "given" and len(unit.covers) == 1 and unit.covers[0] in q.fathers:
+                continue   # the father's name before оглы / dze
             if role == "patronymic" and len(unit.covers) > 1 and not part.parts and \
-                    unit.parts[-1].text.casefold() not in particles()[1]:
-                continue  # two words as one patronymic: Саид Салимович, Ахмед оглы
+                    unit.parts[-1].text.casefold() not in particles()[1] and not unit.keys & part.keys:
+                continue  # two words as one patronymic: Саид Салимович, Ахмед оглы; Абдул-Керимович
+                # is one (the registry's Абдулкеримович)
             key = (role, unit.text, unit.initial, part)
             sim = sims.get(key)
             if sim is None:

@@ -11,8 +11,9 @@ from functools import lru_cache
 from kartoteka.names.given import given_names
 from kartoteka.names.keys import initial_keys, particles, token_keys, tokens
 
-_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]))$")   # -ович; -оглы, -улы, -уулу
-_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi))$")              # -овна; -кызы, -гызы
+# -ович; -оглы, -улы, -уулу; Georgian -is dze
+_PATRONYMIC_M = re.compile(r"(vQ|iQ|viS|vig|viCg|.{3}(?:agl[iu]|ugli|ul[iu]|[aeiou]sd(?:s|se|Ce)))$")
+_PATRONYMIC_F = re.compile(r"(vna|Qna|ivna|.{3}(?:[kg]is[iu]|kizi|[aeiou]sasuli))$")   # -овна; -кызы, -гызы; -is asuli
 _DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
 
 
@@ -121,6 +122,10 @@ def _query_units(text: str) -> tuple[Token, ...]:
     singles = [make_token(w, len(w) <= 2 and w in dotted).at((i,)) for i, w in enumerate(words)]
     pairs = [make_token(words[i] + "-" + words[i + 1]).at((i, i + 1))
              for i in range(len(words) - 1) if len(words[i]) > 1 and len(words[i + 1]) > 1]
+    # a double surname written in the other order (Громова-Савельева for Савельева-Громова) is the same one
+    pairs += [make_token(words[i + 1] + "-" + words[i]).at((i, i + 1))
+              for i in range(len(words) - 1) if len(words[i]) > 2 and len(words[i + 1]) > 2
+              and f"{words[i]}-{words[i + 1]}".casefold() in text.casefold()]
     # a compound father's name before a Turkic particle: "Seit-Umer oğlu" (three words) is one patronymic
     after = particles()[1]
     triples = [make_token("-".join(words[i:i + 3])).at((i, i + 1, i + 2))

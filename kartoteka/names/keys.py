@@ -26,6 +26,12 @@ from kartoteka import yamldata
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ‘][^\W\d_]+)*", re.UNICODE)
+# Latin and Cyrillic letters that look alike: a word typed or copied with both (Caxaрова with a Latin C, x
+# and a; Kirilenko with a Cyrillic О) is read in the script most of its letters are in
+_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES = "aeopcxykiAEOPCXYKBMHTI", "аеорсхукіАЕОРСХУКВМНТІ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 # One substitution of a reading or a fold: (plain string, replacement, None, None) replaced with str.replace
@@ -237,7 +243,18 @@ def tokens(text: str) -> list[str]:
 
     Combining marks left after NFC (the Library of Congress tie bar in t͡s, i͡a) are dropped first."""
     text = "".join(c for c in unicodedata.normalize("NFC", text) if not unicodedata.combining(c))
-    return _TOKEN.findall(text)
+    return [one_script(w) for w in _TOKEN.findall(text)]
+
+
+def one_script(word: str) -> str:
+    """A word with Latin and Cyrillic letters in the script most of its letters are in, its look-alike
+    letters of the other replaced (Caxaрова -> Сахарова, Kirilenko with a Cyrillic О -> Kirilenko); a word
+    in one script, or whose other letters have no look-alike, as it is."""
+    if not _ASCII_LETTER.search(word) or not _CYRILLIC.search(word):
+        return word
+    cyrillic = len(_CYRILLIC.findall(word))
+    latin = len(_ASCII_LETTER.findall(word))
+    return word.translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)
 
 
 def fold_key(s: str) -> str:

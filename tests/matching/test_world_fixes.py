@@ -163,3 +163,78 @@ def test_a_differing_patronymic_with_the_full_birth_date_is_for_a_reviewer(match
     if expected[0] == "review":
         r = matcher.match(NameQuery(name, parse_partial_date(born)))
         assert r.score == DEFAULT.review_threshold and "a reviewer should judge the patronymic" in r.explanation
+
+
+@pytest.fixture(scope="module")
+def third() -> Matcher:
+    """Persons of the third world set's defects (test_world_names.py, THIRD)."""
+    m = Matcher([
+        rec(1, "m", "1985-06-25", "Петросян", "Ованнес", "Гагикович"),
+        rec(2, "m", "1991-10-14", "Йосипенко", "Ілля", "Миколайович"),
+        rec(3, "m", "1989-01-17", "Магомедов", "Магомед", "Абдулкеримович"),
+        rec(4, "m", "1983-05-11", "Кобахидзе", "Гиорги", "Нодарович"),
+        rec(5, "f", "1990-08-02", "Чхеидзе", "Кетеван", "Зурабовна"),
+        rec(6, "f", "1985-10-30", "Савельева-Громова", "Мария", "Олеговна"),
+        rec(7, "f", "1989-09-30", "Сахарова", "Ксения", "Павловна"),
+        rec(8, "m", "1978-12-19", "Мчедлишвили", "Ираклий", "Шалвович"),
+    ])
+    return m
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("Петросов Ованес Гагикович", None, "review"),          # -ов for -ян: another family without a date
+    ("Петросов Ованес Гагикович", "1985-06-25", "match"),   # ... unless the full date agrees
+    ("Петросянц Ованес Гагикович", None, "review"),
+    ("Осипенко Илья Николаевич", None, "review"),           # Осипенко is a real surname (surnames.yaml)
+])
+def test_another_surname_of_one_stem_needs_a_date(third: Matcher, name: str, born: str | None,
+                                                 expected: str) -> None:
+    assert decide(third, name, born)[0] == expected
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Магомедов Магомед Абдул-Керимович", "P3"),     # a hyphenated patronymic against the joined one
+    ("Kobakhidze Giorgi Nodaris dze", "P4"),         # Georgian patronymics
+    ("Chkheidze Ketevan Zurabis asuli", "P5"),
+    ("Mchedlishvili Irakli Shalvas dze", "P8"),
+    ("Соколова (Морозова) Мария Олеговна", None),    # (nobody: the bracket is read, not matched blindly)
+    ("Kobakhidze Nodar Giorgis dze", None),          # the father: Giorgis before dze is his father's name
+    ("Громова-Савельева Мария Олеговна", "P6"),      # a double surname in the other order
+    ("Caxaрова Ксения Павловна", "P7"),              # Latin look-alike letters in a Cyrillic word
+    ("Сахарова Kсения Павловна", "P7"),
+])
+def test_third_set_forms_match_without_a_date(third: Matcher, name: str, expected: str | None) -> None:
+    assert decide(third, name) == (("match", expected) if expected else ("no_match", None))
+
+
+@pytest.mark.parametrize("name,born,expected", [
+    ("Гоги Кобахидзе", "1983-05-11", "P4"),
+    ("Кети Чхеидзе", "1990-08-02", "P5"),
+])
+def test_georgian_diminutives(third: Matcher, name: str, born: str, expected: str) -> None:
+    assert decide(third, name, born) == ("match", expected)
+
+
+def test_a_maiden_name_in_brackets_is_read_in_place() -> None:
+    from kartoteka.matching.written import split_written
+
+    assert split_written("Соколова (Морозова) Елена Викторовна")[0] == ["Соколова Елена Викторовна",
+                                                                       "Морозова Елена Викторовна"]
+    assert split_written("Иванов Иван (Ivanov)")[0] == ["Иванов Иван", "Ivanov"]
+    m = Matcher([PersonRecord(1, "P1", "f", parse_partial_date("1979-03-15"), [
+        ("Соколова Елена Викторовна", "Соколова", "Елена", "Викторовна"),
+        ("Морозова Елена Викторовна", "Морозова", "Елена", "Викторовна", "maiden")])])
+    assert decide(m, "Соколова (Морозова) Елена Викторовна") == ("match", "P1")
+
+
+def test_lookalike_letters_take_the_words_script() -> None:
+    from kartoteka.names.keys import one_script, tokens
+
+    assert tokens("Caxaрова Kсения") == ["Сахарова", "Ксения"]
+    assert one_script("Kirilenkо") == "Kirilenko"          # a Cyrillic о in a Latin word
+    assert one_script("Сахарова") == "Сахарова" and one_script("CAXAPOBA") == "CAXAPOBA"   # one script: as is
+
+
+def test_western_armenian_petrosyan(third: Matcher) -> None:
+    assert decide(third, "Hovhannes Bedrosian", "1985-06-25") == ("match", "P1")
+    assert decide(third, "Hovhannes Bedrosian")[0] != "no_match"

@@ -122,3 +122,16 @@ def test_central_asian_names_are_found_after_the_0031_upgrade(db: Db, tmp_path: 
     assert [h.ext_id for h in search_persons(db.engine, text="Rakhimov Utkir")][:1] == ["P1"]
     assert [h.ext_id for h in search_persons(db.engine, text="Канатулы Ерлан")][:1] == ["P2"]
     _checked(db)
+
+
+def test_lookalike_letters_are_found_after_the_0032_upgrade(db: Db, tmp_path: Path) -> None:
+    """Migration 0032: a registry name typed with Latin look-alike letters (Caxaрова) was keyed as a mix of
+    scripts; the upgrade marks the index for recomputing and the next search finds it from Сахарова, and the
+    new given name Кетеван from its diminutive."""
+    from kartoteka.services.matching import search_persons
+
+    _upgraded_from(db, tmp_path, "0031", "P1,Caxaрова Ксения Павловна,1989-09-30\nP2,Чхеидзе Кетеван Зурабовна,1990-08-02\n")
+    assert [h.ext_id for h in search_persons(db.engine, text="Сахарова Ксения")][:1] == ["P1"]
+    assert [h.ext_id for h in search_persons(db.engine, text="Sakharova Kseniia")][:1] == ["P1"]
+    assert [h.ext_id for h in search_persons(db.engine, text="Кети Чхеидзе")][:1] == ["P2"]
+    _checked(db)
