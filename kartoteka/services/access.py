@@ -178,11 +178,49 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     reads = can(principal, "admin")   # who read what is for administrators only
     history = [h for h in person_history(engine, detail.person["id"])
                if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
+    if not sees_everything(principal):
+        history = _while_visible(principal, detail.person, history)
     cited = {_source_ref(h) for h in history if h["action"] == "cite"} - {None}
-    with engine.connect() as conn:   # deleted sources stay: only sensitivity hides an entry
+    merged = {_named(h) for h in history if h["action"] in ("merge", "unmerge")} - {""}
+    with engine.connect() as conn:   # deleted sources (and merged records) stay: only sensitivity hides an entry
         allowed = {r[0] for r in conn.execute(select(sources.c.id).where(
             sources.c.id.in_([c for c in cited if c is not None]), visible_clause(principal, sources.c.sensitivity)))}
-    return [h for h in history if h["action"] != "cite" or _source_ref(h) in allowed]
+        partners = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
+            persons.c.ext_id.in_(sorted(merged)), visible_clause(principal, persons.c.sensitivity)))}
+    return [h for h in history if (h["action"] != "cite" or _source_ref(h) in allowed)
+            and (h["action"] not in ("merge", "unmerge") or _named(h) in partners)]
+
+
+def _level(value: object) -> str:
+    """A sensitivity as a history entry's before or after holds it."""
+    return str(value or "").strip().strip('"')
+
+
+def _while_visible(principal: Principal, person: Mapping[str, Any],
+                   history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history without what was written while the person was held at a sensitivity the principal may not
+    see: a record merged into this one (its values, then this record's while it was stricter), or this record
+    while it was confidential, shows nothing of that time to a viewer, down to the change that raised or
+    lowered it (its values written in the same moment, ``at``, go with it)."""
+    pid = person["id"]
+    changes = [h for h in history if h["entity_type"] == "person" and h["entity_id"] == pid
+               and h["field"] == "sensitivity"]
+    level = _level(changes[0]["before"]) if changes else str(person.get("sensitivity") or "internal")
+    hidden_at = {h["at"] for h in changes if not (can_see(principal, _level(h["before"]) or "internal")
+                                                  and can_see(principal, _level(h["after"]) or "internal"))}
+    out: list[dict[str, Any]] = []
+    changed = {id(h) for h in changes}
+    for h in history:
+        if id(h) in changed:
+            level = _level(h["after"]) or level
+        if h["at"] not in hidden_at and can_see(principal, level or "internal"):
+            out.append(h)
+    return out
+
+
+def _named(entry: Mapping[str, Any]) -> str:
+    """The other record a 'merge' or 'unmerge' history entry names (its after, or before)."""
+    return _level(entry.get("after") or entry.get("before"))
 
 
 def _source_ref(entry: Mapping[str, Any]) -> int | None:
