@@ -23,7 +23,7 @@ from kartoteka.db.tables import (
     persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
 from kartoteka.errors import N_, InvalidInput, Message, NotFound
-from kartoteka.services.access import Principal, check_visible, require
+from kartoteka.services.access import Principal, check_visible, require, visible_clause
 from kartoteka.services.declassify import log_declassification, lowers, require_declassify
 from kartoteka.services.persons import resolve_person_id
 
@@ -218,11 +218,15 @@ def _restore_missing(conn: Connection, snap: dict[str, list[list[Any]]], *, kept
                                                for run, section in dropped])
 
 
-def merges_into(engine: Engine, person_id: int) -> list[dict[str, Any]]:
-    """The merges a record survived that can still be undone, newest first."""
-    with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(
-            select(person_merges.c.id, person_merges.c.at, person_merges.c.actor, persons.c.ext_id)
+def merges_into(engine: Engine, person_id: int, principal: Principal | None = None) -> list[dict[str, Any]]:
+    """The merges a record survived that can still be undone, newest first; for ``principal``, only those of
+    records it may see (a confidential record merged into a public one at the public level, by choice, is not
+    named to a viewer: its id would tell that a hidden record exists and was this person)."""
+    stmt = (select(person_merges.c.id, person_merges.c.at, person_merges.c.actor, persons.c.ext_id)
             .join(persons, persons.c.id == person_merges.c.merged_id)
             .where(person_merges.c.kept_id == person_id, person_merges.c.unmerged_at.is_(None))
-            .order_by(person_merges.c.id.desc())).mappings()]
+            .order_by(person_merges.c.id.desc()))
+    if principal is not None:
+        stmt = stmt.where(visible_clause(principal, persons.c.sensitivity))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
