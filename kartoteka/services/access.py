@@ -179,7 +179,7 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     history = [h for h in person_history(engine, detail.person["id"])
                if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
     if not sees_everything(principal):
-        history = _while_visible(principal, detail.person, history)
+        history = _while_visible(principal, detail, history)
     cited = {_source_ref(h) for h in history if h["action"] == "cite"} - {None}
     merged = {_named(h) for h in history if h["action"] in ("merge", "unmerge")} - {""}
     with engine.connect() as conn:   # deleted sources (and merged records) stay: only sensitivity hides an entry
@@ -196,24 +196,34 @@ def _level(value: object) -> str:
     return str(value or "").strip().strip('"')
 
 
-def _while_visible(principal: Principal, person: Mapping[str, Any],
+def _while_visible(principal: Principal, detail: PersonDetail,
                    history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The history without what was written while the person was held at a sensitivity the principal may not
-    see: a record merged into this one (its values, then this record's while it was stricter), or this record
-    while it was confidential, shows nothing of that time to a viewer, down to the change that raised or
-    lowered it (its values written in the same moment, ``at``, go with it)."""
-    pid = person["id"]
-    changes = [h for h in history if h["entity_type"] == "person" and h["entity_id"] == pid
-               and h["field"] == "sensitivity"]
-    level = _level(changes[0]["before"]) if changes else str(person.get("sensitivity") or "internal")
-    hidden_at = {h["at"] for h in changes if not (can_see(principal, _level(h["before"]) or "internal")
-                                                  and can_see(principal, _level(h["after"]) or "internal"))}
-    out: list[dict[str, Any]] = []
-    changed = {id(h) for h in changes}
+    """The history without what was written while the person, or the case an entry is about, was held at a
+    sensitivity the principal may not see: a record merged into this one and unmerged again (its values, then
+    this record's while it was stricter), or this record or a case of it while confidential, shows nothing of
+    that time to a viewer, down to the change that raised or lowered it (the values written in the same
+    moment, ``at``, as a change of the person's sensitivity go with it)."""
+    person = ("person", detail.person["id"])
+    now = {person: str(detail.person.get("sensitivity") or "internal")} | {
+        ("case", c["id"]): str(c.get("sensitivity") or "internal") for c in detail.cases}
+    changes: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for h in history:
+        if (h["entity_type"], h["entity_id"]) in now and h["field"] == "sensitivity":
+            changes.setdefault((h["entity_type"], h["entity_id"]), []).append(h)
+    level = {key: (_level(changes[key][0]["before"]) if key in changes else value) or "internal"
+             for key, value in now.items()}
+    hidden_at = {key: {h["at"] for h in hs if not (can_see(principal, _level(h["before"]) or "internal")
+                                                   and can_see(principal, _level(h["after"]) or "internal"))}
+                 for key, hs in changes.items()}
+    changed = {id(h) for hs in changes.values() for h in hs}
+    out: list[dict[str, Any]] = []
+    for h in history:
+        key = (h["entity_type"], h["entity_id"])
         if id(h) in changed:
-            level = _level(h["after"]) or level
-        if h["at"] not in hidden_at and can_see(principal, level or "internal"):
+            level[key] = _level(h["after"]) or level[key]
+        if h["at"] in hidden_at.get(person, ()) or h["at"] in hidden_at.get(key, ()):
+            continue   # written in the moment the person (any entry) or this case crossed the reader's level
+        if all(can_see(principal, level[k]) for k in {person, key} if k in level):
             out.append(h)
     return out
 

@@ -67,3 +67,22 @@ def test_a_merge_entry_naming_a_visible_record_stays(db: Db, tmp_path: Path) -> 
     seen = view_history(db.engine, VIEWER, "Q1")
     assert [(h["action"], h["field"]) for h in seen if h["action"] == "merge"] == [("merge", "merged")]
     assert "Q2" in _text(seen) and "1990-05-05" in _text(seen)
+
+
+def test_what_a_case_was_while_confidential_stays_out_of_the_history_once_it_is_public(
+        db: Db, tmp_path: Path) -> None:
+    from kartoteka.services.records_edit import update_case
+
+    _registry(db, tmp_path)
+    (tmp_path / "c.csv").write_text("case_id,person_id,articles,court,sensitivity\n"
+                                    "C1,P1,ч. 1 ст. 111 КК України,Суд,confidential\n", "utf-8")
+    import_file(db.engine, "cases", tmp_path / "c.csv", actor="t")
+    case = get_person(db.engine, "P1").cases[0]
+    version = int(case["version"])
+    for values in ({"court": "Закритий суд № 7"}, {"court": "Суд № 3", "sensitivity": "public"}):
+        version = update_case(db.engine, principal=EDITOR, case_id=case["id"], values=values,
+                              expected_version=version)
+    seen = view_history(db.engine, VIEWER, "P1")
+    assert "Закритий суд" not in _text(seen) and "confidential" not in _text(seen)
+    assert [h for h in seen if h["entity_type"] == "case"] == []
+    assert "Закритий суд" in _text(view_history(db.engine, EDITOR, "P1"))
