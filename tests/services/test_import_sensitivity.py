@@ -155,3 +155,15 @@ def test_a_cases_file_by_id_never_lowers_a_case(db: Db, tmp_path: Path) -> None:
         got = dict(conn.execute(select(cases.c.ext_id, cases.c.sensitivity)).all())
     assert got == {"C1": "confidential", "C2": "internal"}
     assert "111" not in _published(db, tmp_path)
+
+
+def test_the_cli_says_why_a_row_was_not_merged_in_the_readers_language(db: Db, tmp_path: Path) -> None:
+    from tests.cli.runner import run_cli
+
+    _registry(db, tmp_path)
+    sheet = _file(tmp_path, "r.csv", "name,birth_date,sensitivity\nКовальчук Остап Миронович,1981-04-09,confidential\n")
+    said = {lang: " ".join(run_cli(db, "--lang", lang, "import", "registry", str(sheet), "--dry-run").split())
+            for lang in ("en", "uk", "ru")}
+    assert "was not merged into P0000001" in said["en"]
+    assert "не об'єднано з P0000001" in said["uk"] and "не объединён с P0000001" in said["ru"]
+    assert "«конфіденційний»" in said["uk"] and "«публичный»" in said["ru"]
