@@ -178,11 +178,59 @@ def view_history(engine: Engine, principal: Principal, ref: str | int) -> list[d
     reads = can(principal, "admin")   # who read what is for administrators only
     history = [h for h in person_history(engine, detail.person["id"])
                if (h["entity_type"], h["entity_id"]) in shown and (reads or h["action"] != "read")]
+    if not sees_everything(principal):
+        history = _while_visible(principal, detail, history)
     cited = {_source_ref(h) for h in history if h["action"] == "cite"} - {None}
-    with engine.connect() as conn:   # deleted sources stay: only sensitivity hides an entry
+    merged = {_named(h) for h in history if h["action"] in ("merge", "unmerge")} - {""}
+    with engine.connect() as conn:   # deleted sources (and merged records) stay: only sensitivity hides an entry
         allowed = {r[0] for r in conn.execute(select(sources.c.id).where(
             sources.c.id.in_([c for c in cited if c is not None]), visible_clause(principal, sources.c.sensitivity)))}
-    return [h for h in history if h["action"] != "cite" or _source_ref(h) in allowed]
+        partners = {r[0] for r in conn.execute(select(persons.c.ext_id).where(
+            persons.c.ext_id.in_(sorted(merged)), visible_clause(principal, persons.c.sensitivity)))}
+    return [h for h in history if (h["action"] != "cite" or _source_ref(h) in allowed)
+            and (h["action"] not in ("merge", "unmerge") or _named(h) in partners)]
+
+
+def _level(value: object) -> str:
+    """A sensitivity as a history entry's before or after holds it."""
+    return str(value or "").strip().strip('"')
+
+
+def _while_visible(principal: Principal, detail: PersonDetail,
+                   history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history without what was written while the person, or the case an entry is about, was held at a
+    sensitivity the principal may not see: a record merged into this one and unmerged again (its values, then
+    this record's while it was stricter), or this record or a case of it while confidential, shows nothing of
+    that time to a viewer, down to the change that raised or lowered it (the values written in the same
+    moment, ``at``, as a change of the person's sensitivity go with it)."""
+    person = ("person", detail.person["id"])
+    now = {person: str(detail.person.get("sensitivity") or "internal")} | {
+        ("case", c["id"]): str(c.get("sensitivity") or "internal") for c in detail.cases}
+    changes: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for h in history:
+        if (h["entity_type"], h["entity_id"]) in now and h["field"] == "sensitivity":
+            changes.setdefault((h["entity_type"], h["entity_id"]), []).append(h)
+    level = {key: (_level(changes[key][0]["before"]) if key in changes else value) or "internal"
+             for key, value in now.items()}
+    hidden_at = {key: {h["at"] for h in hs if not (can_see(principal, _level(h["before"]) or "internal")
+                                                   and can_see(principal, _level(h["after"]) or "internal"))}
+                 for key, hs in changes.items()}
+    changed = {id(h) for hs in changes.values() for h in hs}
+    out: list[dict[str, Any]] = []
+    for h in history:
+        key = (h["entity_type"], h["entity_id"])
+        if id(h) in changed:
+            level[key] = _level(h["after"]) or level[key]
+        if h["at"] in hidden_at.get(person, ()) or h["at"] in hidden_at.get(key, ()):
+            continue   # written in the moment the person (any entry) or this case crossed the reader's level
+        if all(can_see(principal, level[k]) for k in {person, key} if k in level):
+            out.append(h)
+    return out
+
+
+def _named(entry: Mapping[str, Any]) -> str:
+    """The other record a 'merge' or 'unmerge' history entry names (its after, or before)."""
+    return _level(entry.get("after") or entry.get("before"))
 
 
 def _source_ref(entry: Mapping[str, Any]) -> int | None:

@@ -5,9 +5,10 @@ is matched against the registry with the same Matcher as vetting: a match merges
 person, whose own values are never overwritten (the other organisation's spellings, birth date,
 custody and recognitions are kept as its statements, so a disagreement shows); an unsure pair, or a
 name that matches a person with another birth date, comes in as a new person and is listed for
-review (``kartoteka merge`` joins the two once a person has looked). A file imported as confidential
-never merges into a person viewers see (its names, claims and custody would show on it): its person
-comes in as a new confidential record, held for review. The file is one transaction.
+review (``kartoteka merge`` joins the two once a person has looked). A file never merges into a person
+more openly held than the file (a confidential file into a person viewers see: its names, claims and
+custody would show on it; an internal file into a public person: its names would be published): its
+person comes in as a new record of the file's sensitivity, held for review. The file is one transaction.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from kartoteka.errors import N_, InvalidInput
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
-from kartoteka.services.access import ROLES, Principal, can_see
 from kartoteka.services.charges import store_charges
+from kartoteka.services.declassify import lowers
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.recognitions import OWN
@@ -268,13 +269,14 @@ class _Importer:
         return pid
 
     def _may_hold(self, person_id: int) -> bool:
-        """Whether this import's data may be written onto the registry person: not when a role that sees the
-        person may not see the import's records (a confidential file's names, claims and custody would show
-        to viewers on a public person); the file's person is then a new record of its own sensitivity, held
-        for review against that person."""
+        """Whether this import's data may be written onto the registry person: not when the file is more
+        closely held than the person (services/declassify.py RANK): a confidential file's names, claims and
+        custody would show to viewers on a public person, and an internal file's names and values on a public
+        person would be published (services/publish.py writes a public person's names). The file's person is
+        then a new record of its own sensitivity, held for review against that person, as a registry sheet's
+        row is (services/registry_import.py)."""
         held = str(self.conn.execute(select(persons.c.sensitivity).where(persons.c.id == person_id)).scalar())
-        return not any(can_see(reader, held) and not can_see(reader, self.sensitivity)
-                       for reader in (Principal("", role) for role in ROLES))
+        return not lowers(self.sensitivity, held)
 
     def case(self, e: dict[str, Any], person_id: int, party: dict[str, Any]) -> int:
         known = self.origins.get(("case", e["id"][:400]))

@@ -32,10 +32,11 @@ from kartoteka.db.tables import (assessments, audit_log, cases, charges, imports
 from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_, NotFound, entity_word
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
+from kartoteka.services.declassify import lowers
 from kartoteka.services.import_report import ImportReport, Rename, hidden_warnings, reading_notes, row_note
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
-from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, numbered_rows,
-                                                renames, write_rejected)
+from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, kept_sensitivity,
+                                                numbered_rows, renames, write_rejected)
 from kartoteka.services.value_mappings import with_remembered
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
@@ -49,6 +50,9 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "assessments": [("person_id",), ("definition",), ("decision",)],
 }
 Progress = Callable[[int, int | None], None]
+# a row (by its trusted id) more closely held than its record: the record becomes stricter (import report warning)
+MADE_STRICTER = N_("%(record)s was %(before)s and is now %(after)s, as the row says: it is no longer shown or "
+                   "published as %(before)s")
 
 
 class _DryRun(Exception):
@@ -132,7 +136,7 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
                 # not built again only to be rolled back (about 10 s at 1M persons, before the error showed)
                 _check(report, table, fields, errors, confirm=dry_run or options.confirm_renames, file=path.name)
                 report.notes[:0] = reading_notes(table)
-                report.warnings = hidden_warnings(table, fields, left_out=options.skip_rows)
+                report.warnings[:0] = hidden_warnings(table, fields, left_out=options.skip_rows)
                 if dry_run:   # nothing is kept, so nothing more is written
                     raise _DryRun()
             if writer.refresh_later:   # persons updated while the name index had no indexes
@@ -226,6 +230,27 @@ class _Writer:
         self.claims: list[Claim] = []        # persons written, for --source statements (import_statements)
         self.case_claims: list[CaseClaim] = []   # cases written or unchanged, for --source case statements
         self.refresh_later: list[int] | None = None   # persons to re-key once the name index has its indexes
+        self.sensitivity_given = False       # the file has a sensitivity column (else a record keeps its own)
+
+    def with_sensitivity(self, table: Table, record_id: int, values: dict[str, Any], row_no: int,
+                         before: str | None = None) -> dict[str, Any]:
+        """``values`` as they may update the existing record ``record_id``: without a sensitivity column the
+        record keeps its own (the parsed default, internal, never replaces it); a row more openly held keeps the
+        record's stricter one (an import never declassifies: services/declassify.py); a row more closely held
+        makes the record stricter, as the row says. Both are said in the report's warnings, for the row."""
+        if not self.sensitivity_given:
+            return {k: v for k, v in values.items() if k != "sensitivity"}
+        if before is None:
+            before = self.conn.execute(select(table.c.sensitivity).where(table.c.id == record_id)).scalar()
+        after = values.get("sensitivity")
+        if after is None or before is None or after == before:
+            return values
+        if lowers(before, after):
+            self.report.warnings.append(row_note(row_no, kept_sensitivity(values["ext_id"], before, after)))
+            return {k: v for k, v in values.items() if k != "sensitivity"}
+        self.report.warnings.append(row_note(row_no, Message(MADE_STRICTER, record=values["ext_id"],
+                                                             before=Message(before), after=Message(after))))
+        return values
 
     @property
     def stating(self) -> bool:
@@ -312,6 +337,7 @@ class _PersonWriter(_Writer):
 
     def write_prepared(self, ready: PreparedChunk, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
+        self.sensitivity_given = "sensitivity" in fields
         new: list[tuple[PersonRow, Collection[int] | None]] = []
         updated: list[int] = []
         for (row_no, key, person), keys in zip(ready.rows, ready.keys):
@@ -365,6 +391,7 @@ class _PersonWriter(_Writer):
         self.report.created += len(new)
 
     def _update(self, person_id: int, values: dict[str, Any], names: list[dict[str, str]], row_no: int) -> None:
+        values = self.with_sensitivity(persons, person_id, values, row_no)
         audit.update_record(self.conn, persons, "person", person_id, values, actor=self.actor,
                             batch=self.report.import_id)
         old_names = [dict(r) for r in self.conn.execute(
@@ -404,6 +431,7 @@ class _CaseWriter(_Writer):
 
     def write_prepared(self, ready: PreparedCases, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
+        self.sensitivity_given = "sensitivity" in fields
         self.ready_charges = {}
         self.ready_snapshots = {}
         new: list[tuple[int, dict[str, Any]]] = []
@@ -436,6 +464,7 @@ class _CaseWriter(_Writer):
                 if self.bulk:
                     changed.append((row_no, old[0], values))
                     continue
+                values = self.with_sensitivity(cases, old[0], values, row_no)
                 audit.update_record(self.conn, cases, "case", old[0], values, actor=self.actor,
                                     batch=self.report.import_id)
                 self.after_write(old[0], values, row_no)
@@ -459,6 +488,8 @@ class _CaseWriter(_Writer):
         at = audit.now()
         params: list[dict[str, Any]] = []
         entries: list[dict[str, Any]] = []
+        changed = [(row_no, case_id, values if current.get(case_id) is None else self.with_sensitivity(
+            cases, case_id, values, row_no, before=current[case_id]["sensitivity"])) for row_no, case_id, values in changed]
         for _row_no, case_id, values in changed:
             before = current.get(case_id)
             if before is None:

@@ -23,8 +23,8 @@ from kartoteka.db.tables import (
     persons, recognitions, statements, status_events, vetting_missing, vetting_rows,
 )
 from kartoteka.errors import N_, InvalidInput, Message, NotFound
-from kartoteka.services.access import Principal, check_visible, require
-from kartoteka.services.declassify import lowers
+from kartoteka.services.access import Principal, check_visible, require, visible_clause
+from kartoteka.services.declassify import log_declassification, lowers, require_declassify
 from kartoteka.services.persons import resolve_person_id
 
 FIELDS = ("name", "gender", "birth_date", "citizenship", "region", "sensitivity", "notes")
@@ -79,7 +79,9 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
                   choices: dict[str, str]) -> int:
     """Join ``other`` into ``keep``; ``choices`` maps a field to "keep" or "other" (default keep, except the
     sensitivity: by default the stricter of the two, so that merging a confidential record into a public one
-    does not show its names, which become aliases, to every viewer). Returns the merge's id (for an unmerge)."""
+    does not show its names, which become aliases, to every viewer). Choosing the lower one declassifies the
+    stricter record's data: it takes what lowering a sensitivity takes and is logged as a ``declassify`` entry
+    for that record (services/declassify.py). Returns the merge's id (for an unmerge)."""
     require(principal, "edit")
     bad = [f for f, side in choices.items() if f not in FIELDS or side not in ("keep", "other")]
     if bad:
@@ -100,8 +102,17 @@ def merge_records(engine: Engine, principal: Principal, *, keep: str, other: str
             values["sensitivity"] = orow["sensitivity"]   # keeping the survivor's would lower the other's
         if "birth_date" in values:
             values["birth_precision"] = orow["birth_precision"]
+        merged = values.get("sensitivity", krow["sensitivity"])
+        # a chosen lower sensitivity declassifies the stricter record's data (names, cases, custody ... move to
+        # the survivor): allowed as an edit's lowering is, and logged as one, for the record that was stricter
+        lowered = [(row, ref) for row, ref in ((krow, keep), (orow, other)) if lowers(row["sensitivity"], merged)]
+        for row, ref in lowered:
+            require_declassify(principal, "person", row, ref=ref)
         if values:
             audit.update_record(conn, persons, "person", k.id, values, actor=actor)
+        for row, _ in lowered:
+            log_declassification(conn, entity="person", record_id=int(row["id"]), before=row["sensitivity"],
+                                 after=merged, actor=actor)
         take_name = choices.get("name") == "other"
         names = [{**n, "kind": "alias" if n["kind"] == "primary" and take_name else n["kind"]} for n in kept_names]
         known = {n["full"].casefold() for n in kept_names}
@@ -159,7 +170,11 @@ def unmerge(engine: Engine, principal: Principal, *, merge_id: int) -> str:
             table = {t.name: t for t, _ in _MOVED} | {t.name: t for t in _MOVED_ENTITIES}
             conn.execute(update(table[name]).where(table[name].c.id.in_(ids)).values({col: m["merged_id"]}))
         _restore_missing(conn, snap.get("missing", {}), kept_id=m["kept_id"], merged_id=m["merged_id"])
+        if lowers(kept["sensitivity"], snap["kept"]["sensitivity"]):   # the survivor's own lower one, back
+            require_declassify(principal, "person", kept)
         audit.update_record(conn, persons, "person", m["kept_id"], snap["kept"], actor=actor)
+        log_declassification(conn, entity="person", record_id=m["kept_id"], before=kept["sensitivity"],
+                             after=snap["kept"]["sensitivity"], actor=actor)
         _set_names(conn, m["kept_id"], snap["kept_names"])
         other = conn.execute(select(persons.c.version, persons.c.ext_id).where(persons.c.id == m["merged_id"])).one()
         conn.execute(update(persons).where(persons.c.id == m["merged_id"]).values(
@@ -203,11 +218,15 @@ def _restore_missing(conn: Connection, snap: dict[str, list[list[Any]]], *, kept
                                                for run, section in dropped])
 
 
-def merges_into(engine: Engine, person_id: int) -> list[dict[str, Any]]:
-    """The merges a record survived that can still be undone, newest first."""
-    with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(
-            select(person_merges.c.id, person_merges.c.at, person_merges.c.actor, persons.c.ext_id)
+def merges_into(engine: Engine, person_id: int, principal: Principal | None = None) -> list[dict[str, Any]]:
+    """The merges a record survived that can still be undone, newest first; for ``principal``, only those of
+    records it may see (a confidential record merged into a public one at the public level, by choice, is not
+    named to a viewer: its id would tell that a hidden record exists and was this person)."""
+    stmt = (select(person_merges.c.id, person_merges.c.at, person_merges.c.actor, persons.c.ext_id)
             .join(persons, persons.c.id == person_merges.c.merged_id)
             .where(person_merges.c.kept_id == person_id, person_merges.c.unmerged_at.is_(None))
-            .order_by(person_merges.c.id.desc())).mappings()]
+            .order_by(person_merges.c.id.desc()))
+    if principal is not None:
+        stmt = stmt.where(visible_clause(principal, persons.c.sensitivity))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]

@@ -7,6 +7,14 @@ sheet's spelling of the name becomes an alias, the name is never replaced), a re
 for a decision (``decisions``: row -> person id or ``new``), no match creates a person. A trusted id
 whose sheet name differs from the registry's (another surname or given name) is a rename: listed in
 the dry run and refused unless ``confirm_renames``. Values the sheet leaves empty are never cleared.
+
+A row more closely held than the person it finds (its sensitivity column says confidential, the person is
+public) never merges into that person: its names, values, cases, custody and sources would show to the
+person's readers and in the published output. Found by name, it becomes a new record of the row's
+sensitivity, held for review against that person (as a confidential FtM file's person is,
+services/ftm_import.py); found by its id or a decision, it is left out. A row more openly held than the
+person never lowers the person's (or a case's) sensitivity: that is a declassification, an act of its own
+(services/declassify.py). The report's warnings say so row by row.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from kartoteka.matching.engine import Matcher, NameQuery, query_key
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.charges import parse_text
 from kartoteka.services.charges import default_code, store_charges, undecided_message
+from kartoteka.services.declassify import lowers
 from kartoteka.services.import_report import (Change, ImportReport, Rename, ReviewRow, hidden_warnings, reading_notes,
                                               row_note)
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
@@ -42,6 +51,16 @@ from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_note
 from kartoteka.tabular.reader import RawTable, open_table
 
 _EXT = re.compile(r"^P(\d{1,12})$")
+# why a row more closely held than the person it found was not merged (import report warnings, row by row)
+HELD_NEW = N_("%(name)s was not merged into %(person)s: the row is %(row_sensitivity)s and %(person)s is "
+              "%(sensitivity)s, so the row's data would show to readers who may not see it; it is a new "
+              "%(row_sensitivity)s record, %(new)s, held for review against %(person)s (kartoteka merge joins "
+              "them once someone has looked, keeping the stricter sensitivity)")
+LEFT_OUT = N_("%(name)s was not imported: the row is %(row_sensitivity)s and %(person)s, the person it names, is "
+              "%(sensitivity)s, so the row's data would show to readers who may not see it; make %(person)s "
+              "%(row_sensitivity)s first (its edit form), or import the row without the id as a new record")
+KEPT = N_("%(record)s stays %(sensitivity)s (the row says %(row_sensitivity)s): an import never lowers a "
+          "sensitivity; lowering it is a declassification, made on the record's edit form")
 # Written words that another sheet may give in another language: a person or case found by name (not
 # by a trusted id) only fills them when empty; controlled values (status, dates, gender) do update.
 FREE_TEXT = ("region", "citizenship", "court", "sentence", "facility", "articles_text", "case_number")
@@ -250,8 +269,19 @@ class _Sheet:
                 continue
             if how == "review":
                 continue
+            held = self.held_from(sp, person_id) if person_id is not None else None
+            if held is not None and how in ("id", "decided"):   # the row names that person: it is left out
+                self.report.warnings.append(row_note(sp.rows[0], Message(
+                    LEFT_OUT, name=sp.name, person=held[0], row_sensitivity=Message(str(sp.values["sensitivity"])),
+                    sensitivity=Message(held[1]))))
+                self.report.held += 1
+                continue
+            if held is not None:   # found by name: a record of its own, held for review against that person
+                person_id = None
             if person_id is None:
                 person_id = self.create(sp)
+                if held is not None:
+                    self._held(sp, person_id, held)
             else:
                 self.update(person_id, sp)
             if how == "decided":
@@ -316,6 +346,25 @@ class _Sheet:
                             actor=self.actor, after={"query_key": key[:400], "person_id": pid,
                                                      "judgement": judgement}, batch=self.report.import_id)
 
+    def held_from(self, sp: SheetPerson, person_id: int) -> tuple[str, str] | None:
+        """(the person's id, their sensitivity) when the row is more closely held than the registry person it
+        found (services/declassify.py RANK): its data must not join that person; None when it may."""
+        row = sp.values.get("sensitivity")
+        current = self.conn.execute(select(persons.c.ext_id, persons.c.sensitivity).where(
+            persons.c.id == person_id)).one()
+        if row and lowers(str(row), current.sensitivity):
+            return str(current.ext_id), str(current.sensitivity)
+        return None
+
+    def _held(self, sp: SheetPerson, person_id: int, held: tuple[str, str]) -> None:
+        """The row's new record, listed for review against the more open person (``kartoteka merge`` joins them;
+        the merge keeps the stricter sensitivity) and said in the warnings."""
+        ext = self._ext(person_id)
+        self.report.held += 1
+        self.report.warnings.append(row_note(sp.rows[0], Message(
+            HELD_NEW, name=sp.name, person=held[0], row_sensitivity=Message(str(sp.values["sensitivity"])),
+            sensitivity=Message(held[1]), new=ext)))
+
     def _review(self, sp: SheetPerson, candidates: list[tuple[int, float]], why: str) -> None:
         self.report.reviews.append(ReviewRow(sp.rows[0], sp.label, sp.name, [
             (self._ext(pid), self._primary(pid), score) for pid, score in candidates], why))
@@ -356,6 +405,9 @@ class _Sheet:
                    and (sp.ext_id or k not in FREE_TEXT or not current[k])}
         if "birth_date" not in changes:
             changes.pop("birth_precision", None)
+        if "sensitivity" in changes and lowers(current["sensitivity"], changes["sensitivity"]):   # no declassifying
+            self.report.warnings.append(row_note(sp.rows[0], kept_sensitivity(ext, current["sensitivity"],
+                                                                              changes.pop("sensitivity"))))
         names_changed = self.update_names(person_id, ext, sp)
         for k, v in changes.items():
             if k != "birth_precision":
@@ -429,6 +481,9 @@ class _Sheet:
             trusted = bool(sp.ext_id or values["ext_id"])
             diff = {k: v for k, v in values.items() if v not in (None, "") and old.get(k) != v
                     and (trusted or k not in FREE_TEXT or not old.get(k))}
+            if "sensitivity" in diff and lowers(old["sensitivity"], diff["sensitivity"]):
+                self.report.warnings.append(row_note(row_no, kept_sensitivity(old["ext_id"], old["sensitivity"],
+                                                                              diff.pop("sensitivity"))))
             if not diff:
                 self.report.cases_unchanged += 1
                 continue
@@ -480,6 +535,11 @@ class _Sheet:
             if cited is None:
                 self.conn.execute(insert(citations).values(source_id=source_id, entity_type="person",
                                                            entity_id=person_id, note=""))
+
+
+def kept_sensitivity(record: str, sensitivity: str, row_sensitivity: str) -> Message:
+    """Why a record kept its stricter sensitivity against a row more openly held (an import never lowers one)."""
+    return Message(KEPT, record=record, sensitivity=Message(sensitivity), row_sensitivity=Message(row_sensitivity))
 
 
 def _charges_key(case: dict[str, Any]) -> tuple[str, ...]:

@@ -68,7 +68,7 @@ def test_publish_with_recognitions_signed_and_import_ftm(db: Db, tmp_path: Path)
     assert "cases.jsonl has been changed" in run_cli(db, "verify", str(pub), code=2)
     run_cli(db, "export", "ftm", "--out", str(tmp_path / "a.json"), "--organisation", "Org A")
     assert json.loads((tmp_path / "a.json").read_text("utf-8").splitlines()[0])["id"].startswith("org_a-")
-    res = run_cli(db, "import", "ftm", str(tmp_path / "a.json"), "--source", "Org B")
+    res = run_cli(db, "import", "ftm", str(tmp_path / "a.json"), "--source", "Org B", "--sensitivity", "public")
     assert "0 new persons, 2 merged" in res
     claims = run_cli(db, "claims", "P1")
     assert "Org B" in claims

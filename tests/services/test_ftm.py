@@ -214,7 +214,9 @@ def test_two_organisations_merge_with_both_claims_kept_and_the_disagreement_show
     second = _sqlite(tmp_path / "org-b.db")                  # Org B's own registry; the merge runs on db
     _registry(Db("", second, "sqlite"), other, OTHER, OTHER_CASES)
     export_ftm(second, out=tmp_path / "b.json", audience="internal")   # partners see facilities
-    report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
+    # Org B's records are public (OTHER): imported as public, they may merge into the public P1 (an internal
+    # file would be held for review against it: test_an_internal_file_never_merges_into_a_public_person)
+    report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t", sensitivity="public")
     assert report.merged == 1                                # Елена / Олена, same birth date: merged at once
     assert [(r.new_person, r.existing) for r in report.review] == [("B8", "P2")]   # other birth year: review
     assert report.created == 2                               # B8 (held for review) and B9 (new)
@@ -276,3 +278,23 @@ def test_dry_run_writes_nothing_and_a_reimport_replaces_the_organisations_own_ol
     birth = {c.prop: c for c in person_claims(second, person="P1")}["birth_date"]
     assert {(s.value, o) for s in birth.values for o, _ in s.organisations} == {
         ("1984-02-11", "this registry"), ("1984-02-12", "Org A")}   # the registry's value stays; A's is current
+
+
+def test_an_internal_file_never_merges_into_a_public_person(db: Db, tmp_path: Path) -> None:
+    """Leak: an internal file (the default) merged into a public person, and `kartoteka publish` then wrote its
+    alias and the address it filled in; now it is a new internal record held for review, as a confidential
+    file's person is, and nothing of it is published."""
+    from kartoteka.services.publish import publish
+
+    _registry(db, tmp_path)                                  # P1 public, born 1984-02-11, no region
+    path = tmp_path / "internal.json"
+    path.write_text(json.dumps({"id": "i-1", "schema": "Person", "properties": {
+        "name": ["Тестова Олена Ігорівна"], "birthDate": ["1984-02-11"], "alias": ["Внутрішній Псевдонім"],
+        "address": ["Внутрішнє село"]}}, ensure_ascii=False) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org I", actor="t")
+    assert (report.merged, report.created) == (0, 1) and [r.existing for r in report.review] == ["P1"]
+    publish(db.engine, out=tmp_path / "pub")
+    published = (tmp_path / "pub" / "persons.jsonl").read_text("utf-8")
+    assert "Тестова" in published and "Внутрішній" not in published and "Внутрішнє село" not in published
+    held = next(r.new_person for r in report.review)
+    assert get_person(db.engine, held).person["sensitivity"] == "internal"

@@ -240,7 +240,8 @@ def test_a_registry_sheet_and_an_ftm_import_keep_the_keys_in_their_own_transacti
     second = ftm._sqlite(tmp_path / "org-b.db")
     ftm._registry(Db("", second, "sqlite"), other, ftm.OTHER, ftm.OTHER_CASES)
     export_ftm(second, out=tmp_path / "b.json", audience="internal")
-    report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
+    report = import_ftm(db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t",
+                        sensitivity="public")   # Org B's public records: they may merge into the public P1
     assert report.merged == 1 and report.created == 2   # an alias added to P1, two new persons
     assert _current(db)
     merge_persons(db.engine, keep="P2", other="B8", actor="reviewer")

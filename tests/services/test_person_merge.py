@@ -134,3 +134,65 @@ def test_a_merge_takes_the_stricter_sensitivity_unless_told(db: Db, tmp_path: Pa
     if expected not in visible_sensitivities(viewer):
         with pytest.raises(NotFound):
             view_person(db.engine, viewer, "S1", via="api")
+
+
+def _declassified(db: Db) -> list[tuple[str, str, str, str]]:
+    """The audit log's declassify entries: (the record's id, before, after, who)."""
+    from kartoteka.db.tables import audit_log
+
+    with db.engine.connect() as conn:
+        return [(r.ext_id, (r.before or "").strip('"'), (r.after or "").strip('"'), r.actor) for r in conn.execute(
+            select(persons.c.ext_id, audit_log.c.before, audit_log.c.after, audit_log.c.actor)
+            .join(persons, persons.c.id == audit_log.c.entity_id)
+            .where(audit_log.c.action == "declassify", audit_log.c.entity_type == "person",
+                   audit_log.c.field == "sensitivity").order_by(audit_log.c.id))]
+
+
+def _two_records(db: Db, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("id,name,birth_date,sensitivity\nS1,Мирошник Олег Петрович,1979,public\n"
+                                    "S2,Myroshnyk Oleh,1979-02-03,confidential\n", "utf-8")
+    import_file(db.engine, "persons", tmp_path / "p.csv", actor="t")
+
+
+@pytest.mark.parametrize("keep,other,choice", [("S1", "S2", "keep"), ("S2", "S1", "other")])
+def test_a_merge_keeping_the_lower_sensitivity_is_a_declassification(db: Db, tmp_path: Path, keep: str, other: str,
+                                                                      choice: str) -> None:
+    """Choosing the public record's sensitivity lowers the confidential record's data (its names become the
+    merged record's aliases): the audit log has the 'declassify' entry an edit lowering it writes, for the
+    confidential record, whichever of the two survives. The unmerge lowers nothing (each record gets its own
+    level back), so it adds no entry."""
+    _two_records(db, tmp_path)
+    merge_id = merge_records(db.engine, EDITOR, keep=keep, other=other, choices={"sensitivity": choice})
+    assert _declassified(db) == [("S2", "confidential", "public", "ed")]
+    unmerge(db.engine, EDITOR, merge_id=merge_id)
+    assert _declassified(db) == [("S2", "confidential", "public", "ed")]
+
+
+def test_the_default_stricter_merge_and_its_unmerge_declassify_nothing_but_the_survivor_back(
+        db: Db, tmp_path: Path) -> None:
+    _two_records(db, tmp_path)
+    merge_id = merge_records(db.engine, EDITOR, keep="S1", other="S2", choices={})
+    assert _declassified(db) == []   # S1 became confidential: nothing was lowered
+    unmerge(db.engine, EDITOR, merge_id=merge_id)
+    # S1 gets its own public level back: a lowering of the record, listed as one; S2 comes back confidential
+    assert [e[0] for e in _declassified(db)] == ["S1"]
+    with db.engine.connect() as conn:
+        got = dict(conn.execute(select(persons.c.ext_id, persons.c.sensitivity)).all())
+    assert got == {"S1": "public", "S2": "confidential"}
+
+
+def test_a_lowering_merge_takes_what_declassifying_takes(db: Db, tmp_path: Path) -> None:
+    """A viewer may not lower a sensitivity (nor merge); nothing is written when refused."""
+    from kartoteka.errors import Forbidden
+    from kartoteka.services.declassify import require_declassify
+
+    _two_records(db, tmp_path)
+    with pytest.raises(Forbidden):
+        merge_records(db.engine, Principal("v", "viewer"), keep="S1", other="S2", choices={"sensitivity": "keep"})
+    with pytest.raises(Forbidden):
+        require_declassify(Principal("v", "viewer"), "person", {"id": 2, "sensitivity": "public"})
+    require_declassify(EDITOR, "person", {"id": 2, "sensitivity": "confidential"})
+    assert _declassified(db) == []
+    with db.engine.connect() as conn:
+        assert dict(conn.execute(select(persons.c.ext_id, persons.c.sensitivity)).all()) == {
+            "S1": "public", "S2": "confidential"}

@@ -43,3 +43,19 @@ def test_the_merge_form_offers_the_stricter_sensitivity(web: Web) -> None:
     assert [r.split('value="')[1].split('"')[0] for r in radios if "checked" in r] == ["P2"]
     radios = [part.split(">")[0] for part in page.split('name="field_region"')[1:]]
     assert len(radios) == 2
+
+
+def test_a_viewer_is_not_told_a_confidential_record_was_merged_into_a_visible_person(web: Web) -> None:
+    """P3 (confidential) merged into P1 (public) keeping P1's public level, by choice (a declassification of
+    P3's data): the person page offers the unmerge to editors, naming P3; a viewer reads neither P3's id there
+    nor in the history."""
+    from kartoteka.services.access import Principal
+    from kartoteka.services.person_merge import merge_records
+
+    merge_records(web.db.engine, Principal("ed", "editor"), keep="P1", other="P3", choices={"sensitivity": "keep"})
+    editor = web.client("editor").get("/persons/P1").text
+    assert 'id="merges"' in editor and "P3" in editor.split('id="merges"')[1]
+    viewer = web.client("viewer").get("/persons/P1")
+    assert viewer.status_code == 200 and 'id="merges"' not in viewer.text and "P3" not in viewer.text
+    history = web.client("viewer").get("/api/persons/P1/history")
+    assert history.status_code == 200 and "P3" not in history.text

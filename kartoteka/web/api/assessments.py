@@ -64,7 +64,8 @@ def list_all(engine: EngineDep, principal: ApiPrincipal,
              state: Annotated[str, Query(pattern="^(|draft|submitted|decided)$")] = "",
              definition_id: Annotated[str, Query(max_length=60)] = "",
              limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
-    rows = svc.list_assessments(engine, state=state or None, definition_id=definition_id or None, limit=limit)
+    rows = svc.list_assessments(engine, state=state or None, definition_id=definition_id or None, limit=limit,
+                                sensitivities=access.visible_sensitivities(principal))
     return access.only_visible_persons(engine, principal, rows)
 
 

@@ -21,7 +21,8 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @router.get("/assessments/queue")
 def queue(request: Request, engine: EngineDep, principal: PagePrincipal) -> Response:
-    rows = access.only_visible_persons(engine, principal, svc.list_assessments(engine, state="submitted"))
+    rows = access.only_visible_persons(engine, principal, svc.list_assessments(
+        engine, state="submitted", sensitivities=access.visible_sensitivities(principal)))
     return render(request, "assessments_queue.html", {"rows": rows})
 
 

@@ -51,7 +51,7 @@ def person_page(request: Request, engine: EngineDep, principal: PagePrincipal, r
     return render(request, "person.html", {"d": d, "flags": flags, "definitions": sorted(definition_ids()),
                                            "claims": claims,
                                            "history": access.view_history(engine, principal, ref),
-                                           "merges": merges_into(engine, d.person["id"]),
+                                           "merges": merges_into(engine, d.person["id"], principal),
                                            **custody_context(request, engine, principal, d.person["id"])})
 
 
