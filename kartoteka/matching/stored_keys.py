@@ -115,10 +115,16 @@ def query_kin(birth: PartialDate | None, units: list[Token]) -> set[Pair]:
 def surname_variants(names: Iterable[PreparedName]) -> set[tuple[str, str]]:
     """(variant, surname key): the deletion neighbourhoods CandidateIndex keeps in ``near`` (keys of four
     letters or more) and ``near_plain`` (plain spellings of five or more), which find typos."""
+    return token_variants({name.surname for name in names if name.surname is not None})
+
+
+def token_variants(surnames: Iterable[Token]) -> set[tuple[str, str]]:
+    """``surname_variants`` of names with these surname tokens: the variants of many persons at once are
+    those of their distinct surnames (a bulk import's chunk: a few thousand of them for 5,000 persons, each
+    with a hundred variants or so, which a union per person copied again and again)."""
     out: set[tuple[str, str]] = set()
-    for name in names:
-        if name.surname is not None:
-            out |= _token_variants(name.surname)
+    for tok in surnames:
+        out |= _token_variants(tok)
     return out
 
 

@@ -26,9 +26,9 @@ from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_stat
 from kartoteka.matching.engine import PersonRecord
 from kartoteka.matching.records import chunks as _chunks, load_records
 from kartoteka.matching.stored_keys import (
-    person_hashes, person_kin, stable_hash, surname_marks, surname_variants as variants_of,
+    person_hashes, person_kin, stable_hash, surname_marks, token_variants,
 )
-from kartoteka.matching.tokens import PreparedName, prepare_name
+from kartoteka.matching.tokens import PreparedName, Token, prepare_name
 
 MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not typo-searched
 
@@ -36,12 +36,19 @@ MAX_VARIANT = 200   # surname_variants' column width; longer spellings are not t
 def record_keys(rec: PersonRecord) -> tuple[set[int], set[tuple[str, str]]]:
     """A person's stored blocks (name blocks as CandidateIndex.build files them, kin blocks, first given
     name's classes, a mark per surname key) and surname variants."""
+    keys, surnames = record_blocks(rec)
+    return keys, token_variants(surnames)
+
+
+def record_blocks(rec: PersonRecord) -> tuple[set[int], list[Token]]:
+    """``record_keys`` with the person's surname tokens instead of their variants (``token_variants`` of
+    many persons' surnames together gives their variants)."""
     names: list[PreparedName] = [prepare_name(*n) for n in rec.names]
     keys = person_hashes(names)
     pairs: set[tuple[str, ...]] = set(person_kin(rec.birth, names)) | surname_marks(names)
     first = names[0].given if names else None
     pairs |= {("given", "c%d" % c) for c in (first.classes if first is not None else ())}
-    return keys | {stable_hash(p) for p in pairs}, variants_of(names)
+    return keys | {stable_hash(p) for p in pairs}, [n.surname for n in names if n.surname is not None]
 
 
 def refresh_persons(conn: Connection, ids: Iterable[int], *, new: bool = False) -> int:
@@ -81,15 +88,16 @@ def storable(variants: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
     rows: list[tuple[int, int]] = []
-    variants: set[tuple[str, str]] = set()
+    surnames: set[Token] = set()
     for rec in recs:
-        keys, vs = record_keys(rec)
+        keys, tokens = record_blocks(rec)
         rows.extend((rec.id, k) for k in keys)
-        variants |= vs
+        surnames.update(tokens)
         if len(rows) >= 100_000:
             _write_keys(conn, rows)
             rows = []
     _write_keys(conn, rows)
+    variants = token_variants(surnames)
     _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
 
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, cast
 
 from kartoteka.errors import ErrorCollector, RowError
 from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
+from kartoteka.matching.tokens import Token
 from kartoteka.services import rows as rowparse
 from kartoteka.services.prep_pool import Chunk, unsent
 
@@ -94,17 +95,18 @@ def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
 def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str], file: str) -> PreparedChunk:
     """Parse a chunk and key the persons it may create (rows whose hash is in ``known``, the registry's
     row hashes, are unchanged and need no keys). Run by services/prep_pool.py ``prepared``."""
-    from kartoteka.services.name_index import record_keys, storable
+    from kartoteka.matching.stored_keys import token_variants
+    from kartoteka.services.name_index import record_blocks, storable
 
     errors = ErrorCollector(file)
     rows = parse_person_chunk(chunk, fields, errors)
     keys: list[tuple[int, ...] | None] = []
-    variants: set[tuple[str, str]] = set()
+    surnames: set[Token] = set()
     for _, _, person in rows:
         if person is None or person.row[7] in known:
             keys.append(None)
             continue
-        mine, vs = record_keys(person_record(0, person))
+        mine, tokens = record_blocks(person_record(0, person))
         keys.append(tuple(mine))
-        variants |= vs
-    return PreparedChunk(rows, keys, unsent(storable(variants)), errors.errors)
+        surnames.update(tokens)
+    return PreparedChunk(rows, keys, unsent(storable(token_variants(surnames))), errors.errors)
