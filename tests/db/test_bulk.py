@@ -183,6 +183,17 @@ def test_bulk_parameters_are_each_rows_values_through_their_columns_processors(d
         mixed = [{"person_id": 1, "score": 0.5}, {"score": 0.25, "other_person_id": 2}]
         assert _params(conn, duplicate_pairs, ["person_id", "score"], {}, mixed) == [(1, score(0.5)), (None, score(0.25))]
         assert _params(conn, duplicate_pairs, ["score"], {}, [{"score": 1.0}]) == [(score(1.0),)]
+        # a column holding one value object in every row (an import's timestamps) is processed once, and
+        # put in its place: the same tuples as value by value (None stays None)
+        same = [{"case_id": i, "in_catalog": True, "code": None} for i in range(4)]
+        assert _params(conn, charges, ["case_id", "in_catalog", "code"], {}, same) == [(i, flag(True), None)
+                                                                                   for i in range(4)]
+        nothing = [{"case_id": i, "in_catalog": None} for i in range(3)]
+        assert _params(conn, charges, ["case_id", "in_catalog"], {}, nothing) == [(i, None) for i in range(3)]
+        half = 0.5
+        assert _params(conn, duplicate_pairs, ["score"], {}, [{"score": half}] * 3) == [(score(half),)] * 3
+        assert _params(conn, duplicate_pairs, ["score", "person_id"], {}, [{"score": half, "person_id": 7}] * 2) == \
+            [(score(half), 7)] * 2
 
 
 def test_a_failed_first_load_keeps_nothing_and_leaves_the_indexes(db: Db, tmp_path: Path, watched: Watch) -> None:
