@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
@@ -127,6 +127,23 @@ def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
 
 
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)   # the 1900 date system's day 0, as Excel counts (its 29 February 1900 included)
+
+
+def excel_serial(text: str) -> PartialDate | None:
+    """The date an Excel date number stands for, in a birth date column that holds it as text or a plain number
+    ("23456", "23456.0": a column formatted as text, a sheet that came through CSV): 23456 is 1964-03-20. Only a
+    five-digit whole number, and only when it is a day from 1 January 1900 to today; a four-digit number is a year
+    ("1985"), never a serial. None for anything else."""
+    m = _SERIAL.match(text.strip())
+    if m is None:
+        return None
+    day = _EXCEL_EPOCH + timedelta(days=int(m.group(1)))
+    if not date(1900, 1, 1) <= day <= date.today():
+        return None
+    return PartialDate(day.year, day.month, day.day)
+
 
 
 @dataclass(frozen=True)
@@ -218,6 +235,35 @@ def noted_rows(table: RawTable, rows: list[int], fields: dict[str, str]) -> list
     return out
 
 
+def _by_section(table: RawTable, listing: ListInput) -> bool:
+    """A list numbered anew in each of its sections (under "Крым" 1, 2, 3, under "Херсонщина" 1, 2 again, a Word
+    list restarted at 1): each row's id is its section's title with its number ("Херсонщина / 2"), so that the
+    numbers the list gives are kept; said. False, changing nothing, when a number repeats within a section too, or
+    the sections' titles do not tell them apart (a list numbered anew on each sheet, with no titles)."""
+    titles = sorted((n, t) for n, t in table.skipped if section_title(t))
+    groups: dict[tuple[str, str], list[ListEntry]] = {}
+    k = 0
+    title = ""
+    for e in listing.entries:
+        while k < len(titles) and titles[k][0] < e.row_no:
+            title = titles[k][1].strip().rstrip(":").strip()
+            k += 1
+        part = sheet_of(table, e.row_no)
+        groups.setdefault((part.name if part is not None and table.sheets else "", title), []).append(e)
+    if len(groups) < 2 or any(len({e.id for e in g}) != len(g) for g in groups.values()) \
+            or len({title for _sheet, title in groups}) != len(groups):
+        return False   # (a list numbered anew on each sheet is identified by its rows' numbers, as before)
+    qualified = {e.row_no: " / ".join(x for x in (title, e.id) if x)[:120] for (_s, title), g in groups.items()
+                 for e in g}
+    if len(set(qualified.values())) != len(qualified):
+        return False
+    for e in listing.entries:
+        e.id = qualified[e.row_no]
+    listing.problems.append(Message(N_("the list numbers its rows anew in each section: a row is identified by its "
+                                       "section and its number, as '%(example)s'"), example=listing.entries[-1].id))
+    return True
+
+
 @dataclass
 class ListEntry:
     row_no: int
@@ -305,7 +351,13 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 name, birth_text = in_name
                 from_name += 1
         birth = None
-        if birth_text:
+        serial = excel_serial(birth_text) if birth_text and "birth_date" in fields else None
+        if serial is not None:   # "23456": the birth date column holds Excel's number for the date
+            birth = serial
+            notes.append(Message(N_("birth date '%(value)s' is an Excel date number, read as %(date)s"),
+                                 value=birth_text, date=serial.iso()))
+            out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))
+        elif birth_text:
             try:
                 birth = parse_birth(birth_text, month_first=order.month_first)
                 if _SHORT_YEAR.match(bare_birth(birth_text)):
@@ -338,6 +390,8 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
                                        "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))
     ids = [e.id for e in out.entries]
+    if all(ids) and len(set(ids)) != len(ids) and _by_section(table, out):
+        ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:
             out.problems.append(Message(N_("the id column is empty or repeats values: rows are identified by row "

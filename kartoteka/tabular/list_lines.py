@@ -75,7 +75,7 @@ def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
     first = re.sub(r"^[\s\d.)№#]*", "", low)     # a heading may itself be numbered ("2. Список ...")
     first_words = _words(first)
     if (first_words and (first_words[0] in v["headings"] or first_words[0] in _MORE_HEADINGS)) \
-            or low.startswith("№"):
+            or re.match(r"№(?!\s*\d)", low):     # "№ п/п ФИО" (a header), not "№5 Кравець Олег"
         return True
     if any(w in v["phrases"] for w in words):
         return True
@@ -112,7 +112,8 @@ def footnote(line: str) -> bool:
 
 def section_title(line: str) -> bool:
     """A section title over a group of a list's rows: "Цивільні", "Військовополонені:", "II. Гражданские лица",
-    "Prisoners of war" (only section words, after a numbering), or any single word ending with a colon."""
+    "Prisoners of war" (only section words, after a numbering), a region ("Запорожская область") or a place alone
+    ("Крым", "Херсонщина": data/places.yaml), or any single word ending with a colon."""
     text = line.strip()
     if not text:
         return False
@@ -127,7 +128,24 @@ def section_title(line: str) -> bool:
         return True
     if len(words) <= 4 and not any(c.isdigit() for c in text) and _region(text):
         return True
+    if len(words) <= 4 and not any(c.isdigit() for c in text) and _place_key(" ".join(words)) in places():
+        return True                              # "Крым", "Херсонщина", "II. Беларусь": a place no one is named
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
+
+
+def _place_key(text: str) -> str:
+    """A place's text as compared: lower-cased, ё as е, one apostrophe, a hyphen as a space ("Кабардино-Балкария")."""
+    low = text.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+    return re.sub(r"[\s-]+", " ", low).strip()
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """The places a list names alone on a row as a section title ("Крым", "Донбасс", "Херсонщина", "Беларусь"):
+    data/places.yaml, names no person bears."""
+    text = resources.files("kartoteka").joinpath("data/places.yaml").read_text("utf-8")
+    data = cast(dict[str, list[object]], yamldata.safe_load(text))
+    return frozenset(_place_key(str(w)) for group in data.values() for w in group)
 
 
 _NEVER_NAMES = {"область", "обл", "республика", "республіка", "рэспубліка", "вобласць", "oblast", "region", "republic"}
