@@ -15,7 +15,7 @@ from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.tabular.columns import column_aliases, map_columns, normalise_header
-from kartoteka.tabular.documents import birth_in_name
+from kartoteka.tabular.documents import OTHER_SPELLING, birth_in_name, other_spelling
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.list_lines import section_title, stated_total
@@ -326,6 +326,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     order = slashed_order([row.get(fields["birth_date"], "") for _n, row in rows]) \
         if "birth_date" in fields else SlashedOrder(False)
     from_name = 0   # rows whose birth date was read from their name cell
+    spelled: list[str] = []   # rows whose name is followed by its spelling in another script
     for row_no, row in rows:
         name = _name_of(row, fields)
         if not name:
@@ -344,6 +345,12 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 N_("the name has %(problem)s; the row is skipped"), problem=too_long))))
             continue
         notes: list[str] = list(table.row_notes.get(row_no, ()))
+        if "name" in fields and OTHER_SPELLING not in row:   # "Мельник Андрій (Melnyk Andrii)" in a name cell
+            name, alias = other_spelling(name)
+            if alias:
+                row = {**row, OTHER_SPELLING: alias}
+        if row.get(OTHER_SPELLING):
+            spelled.append(f"{name} ({row[OTHER_SPELLING]})")
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
         if not birth_text and "name" in fields:   # "Іваненко Петро Миколайович\n1980 р.н." in the name cell
             in_name = birth_in_name(name)
@@ -389,6 +396,10 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     if from_name:
         out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
                                        "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))
+    if spelled:
+        out.problems.append(Message(N_("%(n)d name(s) were followed by their spelling in another script in parentheses, "
+                                       "as '%(example)s': each was matched by the name before the parentheses, the "
+                                       "other spelling kept with the row"), n=len(spelled), example=spelled[0]))
     ids = [e.id for e in out.entries]
     if all(ids) and len(set(ids)) != len(ids) and _by_section(table, out):
         ids = [e.id for e in out.entries]

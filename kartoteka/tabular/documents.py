@@ -24,6 +24,7 @@ from kartoteka.tabular.reader import HEAD_ROWS, RawTable, guess_format, header_b
 
 LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
 TEXT_HEADERS = ["id", "name", "birth_date"]
+OTHER_SPELLING = "other spelling"   # the key of a name's spelling in another script, in a row's raw data
 _DELIMITERS = (";", ",", "\t", "|")
 
 _NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
@@ -104,6 +105,31 @@ def parse_line(line: str) -> dict[str, str] | None:
     return _split(text)
 
 
+_PARENS = re.compile(r"\s*\(([^()]{2,120})\)")
+
+
+def other_spelling(name: str) -> tuple[str, str]:
+    """``(name, other spelling)`` of a name followed by its spelling in another script in parentheses ("Мельник Андрій
+    Іванович (Melnyk Andrii)", "Asanov Server (Асанов Сервер)"): the name before them, which is matched, and the
+    other spelling, kept with the row. ``(name, "")`` for any other name: a maiden name in parentheses ("Иванова
+    (Петрова) Мария"), a remark ("(задержан 2022)"), a one-word name."""
+    from kartoteka.domain.person import script_of
+
+    found = list(_PARENS.finditer(name))
+    if len(found) != 1:
+        return name, ""
+    m = found[0]
+    before = (name[:m.start()] + " " + name[m.end():]).strip(" ,;")
+    inside = m.group(1).strip()
+    words, others = before.split(), inside.split()
+    if len(words) < 2 or not 1 <= len(others) <= 4 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in others):
+        return name, ""
+    mine, theirs = script_of(before), script_of(inside)
+    if mine not in ("cyrl", "latn") or theirs not in ("cyrl", "latn") or mine == theirs:
+        return name, ""
+    return " ".join(words), inside
+
+
 def _split(text: str) -> dict[str, str] | None:
     """A line's id, name, birth date and the rest (the columns after the date), as :func:`parse_line` reads them."""
     list_id = ""
@@ -120,10 +146,13 @@ def _split(text: str) -> dict[str, str] | None:
             text, rest = head, re.sub(r"\s+", " ", tail).strip(" ,;:()–—-")
         else:
             text = tail
+    text, alias = other_spelling(" ".join(text.split()))
     name = re.sub(r"\s+", " ", re.sub(r"[(),;:–—]+", " ", text)).strip(" -")
     if not _LETTER.search(name):
         return None
     row = {"id": list_id, "name": name, "birth_date": birth}
+    if alias:
+        row[OTHER_SPELLING] = alias   # kept with the row (its raw text), not matched
     if rest:
         row["rest"] = rest[:2000]   # kept with the row (its raw text), not matched
     return row

@@ -128,7 +128,7 @@ def section_title(line: str) -> bool:
         return True
     if len(words) <= 4 and not any(c.isdigit() for c in text) and _region(text):
         return True
-    if len(words) <= 4 and not any(c.isdigit() for c in text) and _place_key(" ".join(words)) in places():
+    if len(words) <= 4 and not any(c.isdigit() for c in text) and _places_only(text):
         return True                              # "Крым", "Херсонщина", "II. Беларусь": a place no one is named
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
 
@@ -137,6 +137,15 @@ def _place_key(text: str) -> str:
     """A place's text as compared: lower-cased, ё as е, one apostrophe, a hyphen as a space ("Кабардино-Балкария")."""
     low = text.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
     return re.sub(r"[\s-]+", " ", low).strip()
+
+
+def _places_only(text: str) -> bool:
+    """Whether a line names places and nothing else: "Крым", "II. Беларусь:", "Запорожье (Мелитополь)", "Нова
+    Каховка –" (its numbering, punctuation and a place in parentheses aside)."""
+    low = re.sub(r"^\s*(?:[ivxlcIVXLC]+|\d+)[.)]\s+", "", text.strip())
+    parts = [p.strip(" .,:;–—-") for p in re.split(r"[()]", low)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(_place_key(p) in places() for p in parts)
 
 
 @lru_cache(maxsize=1)

@@ -100,3 +100,14 @@ def test_a_docx_table_under_its_title_rows_with_its_header_on_every_page(db: Db,
         ("1", "Сорокина Мария Андреевна", "1990-05-17", "P1"), ("2", "Мельник Андрій Іванович", "1992", "P4"),
         ("3", "Коваленко Олександр Петрович", "1985-02-03", "P2")]
     assert any("is not a person" in p and p.endswith("Запоріжжя") for p in report.problems)
+
+
+def test_a_name_with_its_latin_spelling_in_parentheses_is_matched(db: Db, tmp_path: Path) -> None:
+    """Before: "Мельник Андрій Іванович (Melnyk Andrii)" went to review (0.85) as a five-word name."""
+    make_registry(db.engine, tmp_path)
+    path = tmp_path / "list.txt"
+    path.write_text("1. Мельник Андрій Іванович (Melnyk Andrii), 1992\n2. Sorokina Maria (Сорокина Мария), 17.05.1990\n",
+                    encoding="utf-8")
+    report = vet_list(db.engine, path=path, definition_id=DEF, actor="t")
+    assert [(r.id, r.name, r.person_id, r.match) for r in report.rows] == [
+        ("1", "Мельник Андрій Іванович", "P4", "match"), ("2", "Sorokina Maria", "P1", "match")]

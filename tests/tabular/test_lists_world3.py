@@ -446,3 +446,64 @@ def test_w9_an_english_tab_separated_list_with_a_title(tmp_path: Path) -> None:
     assert _people(listing) == [("4", "SERVER ASANOV", "1979"), ("5", "Emir-Usein Kuku", "1976-06-25"),
                                 ("7", "Olha Ivanenko-Petrenko", "1985-03-15")]
     assert _not_persons(listing) == ["Crimea"]
+
+
+def test_w10_a_text_list_with_numbered_place_sections(tmp_path: Path) -> None:
+    """Before: "III. Запорожье (Мелитополь)" (a place with its town in parentheses) was vetted as a person, and its
+    empty number made the list's own numbers give way to row numbers."""
+    path = tmp_path / "w10.txt"
+    path.write_text("I. Крым\n1. Ахтемов Асан, 1985\nII. Херсонская область\n2. Мороз Ганна, 1981\n"
+                    "III. Запорожье (Мелитополь)\n3. Лесной Олег, 1972\nБеларусь –\n4. Статкевич Ян, 1985\n",
+                    encoding="utf-8")
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Ахтемов Асан", "1985"), ("2", "Мороз Ганна", "1981"), ("3", "Лесной Олег", "1972"),
+                                ("4", "Статкевич Ян", "1985")]
+    assert _not_persons(listing) == ["I. Крым", "II. Херсонская область", "III. Запорожье (Мелитополь)", "Беларусь –"]
+    assert not section_title("Иванов (Крым)") and not section_title("Крым Иванов")
+
+
+def test_w11_a_csv_with_abbreviated_headers_and_a_year_first_dotted_date(tmp_path: Path) -> None:
+    """Before: "1978.11.30" (year first, with dots) was 'not understood' although "1978/11/30" was read."""
+    path = tmp_path / "w11.csv"
+    path.write_text("Ф.И.О.;Д.р.;Статья\nСорокина Мария Андреевна;17.05.1990;207.3\nИванов П.С.;1978.11.30;\n",
+                    encoding="utf-8")
+    listing = read_list(open_list(path))
+    assert listing.columns == {"name": "Ф.И.О.", "birth_date": "Д.р."}
+    assert _people(listing) == [("2", "Сорокина Мария Андреевна", "1990-05-17"), ("3", "Иванов П.С.", "1978-11-30")]
+    assert not any("not understood" in p for p in listing.problems)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Мельник Андрій Іванович (Melnyk Andrii)", ("Мельник Андрій Іванович", "Melnyk Andrii")),
+    ("Asanov Server (Асанов Сервер)", ("Asanov Server", "Асанов Сервер")),
+    ("Эмир-Усеин Куку (Kuku Emir-Usein)", ("Эмир-Усеин Куку", "Kuku Emir-Usein")),
+    ("Иванова (Петрова) Мария", ("Иванова (Петрова) Мария", "")),          # a maiden name: the same script
+    ("Иванов Иван (задержан 2022)", ("Иванов Иван (задержан 2022)", "")),
+    ("Иванов (Ivanov)", ("Иванов (Ivanov)", "")),                          # a one-word name
+    ("Иванов Иван (Ivanov) (Ivan)", ("Иванов Иван (Ivanov) (Ivan)", "")),
+])
+def test_other_spelling(text: str, expected: tuple[str, str]) -> None:
+    from kartoteka.tabular.documents import other_spelling
+
+    assert other_spelling(text) == expected
+
+
+def test_w12_names_with_their_latin_spelling_in_parentheses(tmp_path: Path) -> None:
+    """Before: "Мельник Андрій Іванович (Melnyk Andrii)" was matched as a five-word name (and went to review)."""
+    text = tmp_path / "w12.txt"
+    text.write_text("1. Мельник Андрій Іванович (Melnyk Andrii), 1992\n2. Эмир-Усеин Куку (Kuku Emir-Usein), 1976\n"
+                    "3. Иванова (Петрова) Мария, 1980\n", encoding="utf-8")
+    listing = read_list(open_list(text))
+    assert _people(listing) == [("1", "Мельник Андрій Іванович", "1992"), ("2", "Эмир-Усеин Куку", "1976"),
+                                ("3", "Иванова Петрова Мария", "1980")]
+    assert listing.entries[0].raw["other spelling"] == "Melnyk Andrii"
+    sheet = _book(tmp_path / "w12.xlsx", [["ПІБ", "Рік народження"], ["Мельник Андрій Іванович (Melnyk Andrii)", "1992"]])
+    listing = read_list(open_list(sheet))
+    assert _people(listing) == [("2", "Мельник Андрій Іванович", "1992")]
+    assert listing.entries[0].raw["ПІБ"] == "Мельник Андрій Іванович (Melnyk Andrii)"
+    said = [p for p in listing.problems if "another script" in p]
+    assert said == ["1 name(s) were followed by their spelling in another script in parentheses, as 'Мельник Андрій "
+                    "Іванович (Melnyk Andrii)': each was matched by the name before the parentheses, the other spelling "
+                    "kept with the row"]
+    assert "іншим алфавітом" in translate(said[0], translations("uk").gettext)
+    assert "другим алфавитом" in translate(said[0], translations("ru").gettext)
