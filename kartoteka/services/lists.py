@@ -246,7 +246,7 @@ def _by_section(table: RawTable, listing: ListInput) -> bool:
     title = ""
     for e in listing.entries:
         while k < len(titles) and titles[k][0] < e.row_no:
-            title = titles[k][1].strip().rstrip(":").strip()
+            title = re.sub(r"^\s*(?:[IVXLC]+|\d+)[.)]\s*", "", titles[k][1]).strip().rstrip(":").strip()
             k += 1
         part = sheet_of(table, e.row_no)
         groups.setdefault((part.name if part is not None and table.sheets else "", title), []).append(e)

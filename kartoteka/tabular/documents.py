@@ -20,7 +20,9 @@ from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
 from kartoteka.tabular.list_lines import not_a_row, word_date
-from kartoteka.tabular.reader import HEAD_ROWS, RawTable, guess_format, header_block, header_index, open_table
+from kartoteka.tabular.reader import (
+    HEAD_ROWS, RawTable, guess_format, header_block, header_index, open_table, total_row,
+)
 
 LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
 TEXT_HEADERS = ["id", "name", "birth_date"]
@@ -526,6 +528,8 @@ def open_docx(path: Path) -> RawTable:
                 continue                    # the header repeated inside the table (on every page)
             if len(set(filled)) == 1 and (len(filled) > 1 or not_a_row(filled[0], lone_cell=True)):
                 table.skipped.append((row_no, filled[0][:200]))   # merged across: a section title, a total
+                continue
+            if total_row(table, row_no, list(dict.fromkeys(filled))):   # "Разом: | 3"
                 continue
             parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
     table.rows, table.total = iter(parsed), len(parsed)

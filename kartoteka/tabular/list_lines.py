@@ -126,9 +126,10 @@ def section_title(line: str) -> bool:
         return False
     if all(w in _SECTION_WORDS for w in words) and any(w not in _SMALL for w in words):
         return True
-    if len(words) <= 4 and not any(c.isdigit() for c in text) and _region(text):
+    unnumbered = re.sub(r"^\s*[\d.)]+\s*", "", text)   # "2. Запорожская область", "1. Крым": a numbered title
+    if len(words) <= 4 and not any(c.isdigit() for c in unnumbered) and _region(unnumbered):
         return True
-    if len(words) <= 4 and not any(c.isdigit() for c in text) and _places_only(text):
+    if len(words) <= 4 and not any(c.isdigit() for c in unnumbered) and _places_only(unnumbered):
         return True                              # "Крым", "Херсонщина", "II. Беларусь": a place no one is named
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
 

@@ -23,7 +23,7 @@ from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
 from kartoteka.tabular.columns import column_aliases, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.hidden import hidden_in
-from kartoteka.tabular.list_lines import not_a_row
+from kartoteka.tabular.list_lines import not_a_row, stated_total
 from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
 
@@ -80,6 +80,19 @@ def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
         table.skipped.append((row_no, lone.strip()[:200]))
         return True
     return False
+
+
+def total_row(table: RawTable, row_no: int, cells: list[str]) -> bool:
+    """A totals row whose number stands in a cell of its own ("Разом по розділу: | 3", "Итого: | | 2 чел."): not a
+    person; noted in ``table.skipped`` (as one text, so that its number is compared with the rows read)."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if not 2 <= len(filled) <= 3:
+        return False
+    text = " ".join(filled)
+    if stated_total(text) is None or stated_total(filled[0] + " 1") is None:   # the first cell says "total"
+        return False
+    table.skipped.append((row_no, text[:200]))
+    return True
 
 
 def _filled(cells: list[str]) -> list[str]:
@@ -335,7 +348,7 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                     error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
             if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells) \
-                    or header_again(table, row_no, cells, head[at:at + used]):
+                    or header_again(table, row_no, cells, head[at:at + used]) or total_row(table, row_no, cells):
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
                 table.problems.append(RowError(path.name, row_no, "*", Message(
@@ -501,7 +514,8 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
                                       file=path.name, limit=f"{limits.rows:,}")
             cells = [_cell_text(v) for v in values[:len(own) + limits.columns]]
             if not any(c.strip() for c in cells) or lone_caption(table, offset + row_no, cells) \
-                    or header_again(table, offset + row_no, cells, header_texts):
+                    or header_again(table, offset + row_no, cells, header_texts) \
+                    or total_row(table, offset + row_no, cells):
                 continue
             is_hidden = hidden.row_hidden(row_no)
             if is_hidden and skip_hidden:   # left out unread: its cells are neither checked nor imported

@@ -507,3 +507,67 @@ def test_w12_names_with_their_latin_spelling_in_parentheses(tmp_path: Path) -> N
                     "kept with the row"]
     assert "іншим алфавітом" in translate(said[0], translations("uk").gettext)
     assert "другим алфавитом" in translate(said[0], translations("ru").gettext)
+
+
+def test_w13_totals_with_their_number_in_a_cell_of_its_own(tmp_path: Path) -> None:
+    """Before: "Разом по розділу: | 1" and "Всего | 2" were vetted as persons (born '1', '2': 'not understood'), and
+    "Итого: | | 2 чел." was a row without a name, not a total compared with the rows read."""
+    path = _book(tmp_path / "w13.xlsx", [["№", "ПІБ", "Дата народження"], [1, "Мороз Ганна", "1981"],
+                                         [None, "Разом по розділу:", 1], [2, "Лесной Олег", "1972"],
+                                         ["Итого:", None, "2 чел."], [None, "Всего", "3"]])
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Мороз Ганна", "1981"), ("2", "Лесной Олег", "1972")]
+    assert _not_persons(listing) == ["Разом по розділу: 1", "Итого: 2 чел.", "Всего 3"]
+    assert [p for p in listing.problems if "the list says" in p] == [
+        "row 6: the list says 3 persons, but 2 rows were read; a row may be missing or added"]
+    doc = Document()
+    _docx_table(doc, [("№", "ПІБ", "Рік народження"), ("1", "Мороз Ганна", "1981"), ("", "Усього:", "1")])
+    docx = tmp_path / "w13.docx"
+    doc.save(str(docx))
+    listing = read_list(open_list(docx))
+    assert _people(listing) == [("1", "Мороз Ганна", "1981")] and _not_persons(listing) == ["Усього: 1"]
+
+
+def test_w14_an_annex_pdf_printed_as_a_table(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    from kartoteka.reports.pdf import font_dir
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=9)
+    pdf.cell(0, 8, "Додаток 3. Перелік осіб", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(10, 70, 30, 40), first_row_as_headings=False) as table:
+        for cells in (("№", "ПІБ", "Дата народження", "Місце утримання"),
+                      ("1", "Сейтумеров Ерфан Енверович", "12.03.1985", "СІЗО-2 м. Сімферополь"),
+                      ("2", "Абдуллаєв-Чорний Ескендер Рустем огли", "05.03.1987", "ВК-1"), ("3", "Asanov Server", "1979", ""),
+                      ("", "Крим", "", "")):
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    path = tmp_path / "w14.pdf"
+    pdf.output(str(path))
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Сейтумеров Ерфан Енверович", "1985-03-12"),
+                                ("2", "Абдуллаєв-Чорний Ескендер Рустем огли", "1987-03-05"), ("3", "Asanov Server", "1979")]
+    assert listing.entries[0].raw["rest"] == "СІЗО-2 м. Сімферополь"
+    assert _not_persons(listing)[-1] == "Крим"
+
+
+def test_w15_a_word_list_numbered_on_two_levels(tmp_path: Path) -> None:
+    """Places numbered on Word's first level ("1. Крим"), persons on its second, numbered anew under each place.
+    Before: the numbered titles were vetted as persons ("1. Крим", "2. Херсонщина": a numbered title was no section
+    title) and every row known by its line number."""
+    doc = Document()
+    num = doc.styles["List Number"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
+    for text, level in (("Крим", 0), ("Сейтумеров Ерфан Енверович, 1985", 1), ("Асанов Сервер, 1979", 1),
+                        ("Херсонщина", 0), ("Мороз Ганна, 1981", 1)):
+        _numbered(doc.add_paragraph(text), num, level)
+    path = tmp_path / "w15.docx"
+    doc.save(str(path))
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("Крим / 1", "Сейтумеров Ерфан Енверович", "1985"), ("Крим / 2", "Асанов Сервер", "1979"),
+                                ("Херсонщина / 1", "Мороз Ганна", "1981")]
+    assert _not_persons(listing) == ["1. Крим", "2. Херсонщина"]
+    assert section_title("2. Запорожская область") and not section_title("2. Иванов Иван")
