@@ -26,7 +26,7 @@ NAME_PARTS = ("surname", "given_name", "patronymic")
 
 _ROW = N_("row %(row)s: %(problem)s")
 _LETTER = re.compile(r"[^\W\d_]")
-_SHORT_YEAR = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2})$")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2})$")
 _BIRTH_BEFORE = re.compile(r"^(?:д\.?\s*р\.?|г\.?\s*р\.?|р\.?\s*н\.?|дата рождения|дата народження|born|род\.|нар\.)"
                            r"\s*:?\s*", re.IGNORECASE)
 _BIRTH_AFTER = re.compile(r"(?:\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|y\.?\s*o\.?\s*b\.?))?"
@@ -98,9 +98,18 @@ def total_checks(table: RawTable, rows: list[int]) -> list[str]:
     return out
 
 
+_AGE = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?|y\.?\s*o\.?)?\.?\s*\)"
+                  r"|,\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?(?:\s+old)?|y\.?\s*o\.?)\.?)\s*$",
+                  re.IGNORECASE)
+_SPACED = re.compile(r"^(\d{1,2})\.\s+(\d{1,2})\.\s+(\d{2,4})$")
+
+
 def bare_birth(text: str) -> str:
-    """A birth date's text without the words that mark it and a midnight after it: "12.05.80 р.н." -> "12.05.80"."""
-    return _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", text.strip()))
+    """A birth date's text without the words that mark it, a midnight or an age after it, and the spaces Word puts
+    after its dots: "12.05.80 р.н." -> "12.05.80", "15.03.1985 (38 лет)" -> "15.03.1985", "15. 03. 1985" ->
+    "15.03.1985"."""
+    bare = _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", _AGE.sub("", text.strip())))
+    return _SPACED.sub(r"\1.\2.\3", bare)
 
 
 def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
@@ -120,10 +129,10 @@ def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     m = _SHORT_YEAR.match(text.strip())
     if m is None:
         return parse_loose_date(text)
-    year = 2000 + int(m.group(3))
+    year = 2000 + int(m.group(4))
     if year > date.today().year:
         year -= 100
-    return parse_loose_date(f"{m.group(1)}.{m.group(2)}.{year}")
+    return parse_loose_date(f"{m.group(1)}.{m.group(3)}.{year}")
 
 
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

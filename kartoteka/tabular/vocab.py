@@ -100,7 +100,7 @@ def parse_loose_date(text: str) -> PartialDate:
         return parse_partial_date(value)
     except ValueError as exc:
         if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value) and not _SLASHED.match(value) \
-                and not _YMD_SLASH.match(value):   # "1978.11.30": year first, read below
+                and not _YMD_SLASH.match(value) and not _MONTH_YEAR.match(value):   # "1978.11.30", "03-1985": below
             reason = reason_of(exc)
             if isinstance(reason, Message) and reason.values.get("text") == value:
                 raise ValueError(Message(reason.msgid, **{**reason.values, "text": text})) from None

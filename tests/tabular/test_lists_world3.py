@@ -571,3 +571,24 @@ def test_w15_a_word_list_numbered_on_two_levels(tmp_path: Path) -> None:
                                 ("Херсонщина / 1", "Мороз Ганна", "1981")]
     assert _not_persons(listing) == ["1. Крим", "2. Херсонщина"]
     assert section_title("2. Запорожская область") and not section_title("2. Иванов Иван")
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("15.03.1985 (38 лет)", "1985-03-15"), ("15.03.1985 (39 років)", "1985-03-15"), ("15.03.1985, 39 лет", "1985-03-15"),
+    ("1985 (38)", "1985"), ("15. 03. 1985", "1985-03-15"), ("03-1985", "1985-03"), ("15-03-85", "1985-03-15"),
+    ("1978.11.30", "1978-11-30"), ("1985 г.р.", "1985"), ("15.03.85", "1985-03-15"), ("1985-03", "1985-03"),
+])
+def test_birth_dates_as_lists_write_them(text: str, iso: str) -> None:
+    """Before: an age after the date, Word's spaces after the dots, a month and year or a two-digit year written with
+    dashes were 'not understood' and the row matched by name only."""
+    from kartoteka.services.lists import parse_birth
+
+    assert parse_birth(text).iso() == iso
+
+
+@pytest.mark.parametrize("text", ["15 03 1985", "(38)", "13-1985", "31-02-85", "85 г.р."])
+def test_what_stays_no_birth_date(text: str) -> None:
+    from kartoteka.services.lists import parse_birth
+
+    with pytest.raises(ValueError):
+        parse_birth(text)
