@@ -317,6 +317,10 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     if "row_number" in fields:   # in a list (unlike a registry sheet) its own numbering identifies its rows
         number = fields.pop("row_number")
         fields.setdefault("id", number)
+    if "surname" in fields and not {"name", "given_name", "patronymic"} & set(fields):
+        rest = map_columns("lists", table.headers).get("given_and_patronymic")
+        if rest is not None:   # "Фамилия | Имя, отчество": the name is the surname, then the given name and patronymic
+            fields["given_name"] = rest
     if "name" not in fields and "surname" not in fields:
         both = next((h for h in table.headers if _name_and_birth(h)), None)
         if both is not None:   # "ПІБ, рік народження": the name and the birth date in one column
@@ -406,9 +410,9 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
                                        "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))
     if spelled:
-        out.problems.append(Message(N_("%(n)d name(s) were followed by their spelling in another script in parentheses, "
-                                       "as '%(example)s': each was matched by the name before the parentheses, the "
-                                       "other spelling kept with the row"), n=len(spelled), example=spelled[0]))
+        out.problems.append(Message(N_("%(n)d name(s) were followed by their spelling in another script (in parentheses "
+                                       "or after a slash), as '%(example)s': each was matched by the name before it, "
+                                       "the other spelling kept with the row"), n=len(spelled), example=spelled[0]))
     ids = [e.id for e in out.entries]
     if all(ids) and len(set(ids)) != len(ids) and _by_section(table, out):
         ids = [e.id for e in out.entries]

@@ -112,17 +112,22 @@ _PARENS = re.compile(r"\s*\(([^()]{2,120})\)")
 
 def other_spelling(name: str) -> tuple[str, str]:
     """``(name, other spelling)`` of a name followed by its spelling in another script in parentheses ("Мельник Андрій
-    Іванович (Melnyk Andrii)", "Asanov Server (Асанов Сервер)"): the name before them, which is matched, and the
+    Іванович (Melnyk Andrii)", "Asanov Server (Асанов Сервер)") or after a slash ("Сейтумеров Эрфан / Seitumerov
+    Erfan"): the name before them, which is matched, and the
     other spelling, kept with the row. ``(name, "")`` for any other name: a maiden name in parentheses ("Иванова
     (Петрова) Мария"), a remark ("(задержан 2022)"), a one-word name."""
     from kartoteka.domain.person import script_of
 
     found = list(_PARENS.finditer(name))
-    if len(found) != 1:
+    halves = name.split(" / ")
+    if len(found) == 1:
+        m = found[0]
+        before = (name[:m.start()] + " " + name[m.end():]).strip(" ,;")
+        inside = m.group(1).strip()
+    elif not found and len(halves) == 2:   # "Сейтумеров Эрфан / Seitumerov Erfan"
+        before, inside = halves[0].strip(" ,;"), halves[1].strip(" ,;")
+    else:
         return name, ""
-    m = found[0]
-    before = (name[:m.start()] + " " + name[m.end():]).strip(" ,;")
-    inside = m.group(1).strip()
     words, others = before.split(), inside.split()
     if len(words) < 2 or not 1 <= len(others) <= 4 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in others):
         return name, ""
@@ -197,6 +202,22 @@ def _born_then(text: str) -> bool:
     return 1900 <= four <= date.today().year - 10
 
 
+_NAME_ONLY = re.compile(r"(?:[^\W\d_][^\W\d_'’ʼ-]*\s*){2,4}")
+
+
+def _date_then_rest(text: str) -> tuple[str, str] | None:
+    """``(birth date, the rest)`` of a line that begins with a birth date and goes on with what is not a name
+    ("1979 г.р., СИЗО-1", "05.03.1987 ВК-1": the date cell and the cells after it, beside a name that wraps); None
+    for any other line, and for a date followed by a name (the next person, in a list that writes dates first)."""
+    d = _DATE.match(text) or _YEAR.match(text)
+    if d is None or not _born_then(d.group(1)):
+        return None
+    rest = re.sub(r"\s+", " ", _AFTER.sub("", text[d.end():])).strip(" ,;:()–—-")
+    if not rest or rest[0].islower() or (_NAME_ONLY.fullmatch(rest) and all(w[0].isupper() for w in rest.split())):
+        return None   # ("2000 г. задержан": a note, not the date cell)
+    return d.group(1), rest[:2000]
+
+
 def birth_in_name(text: str) -> tuple[str, str] | None:
     """``(name, birth date)`` of a name cell that holds the birth date too ("Іваненко Петро Миколайович\n1980 р.н.",
     "Иванов Иван, 12.05.1980 г.р."), as a list line is read; None when the cell holds no such date, or anything
@@ -235,6 +256,9 @@ def continued(row: dict[str, str], line: str) -> dict[str, str] | None:
     born = "" if row["birth_date"] else _lone_date(text)
     if born:
         return {**row, "birth_date": born}
+    lead = None if row["birth_date"] or row.get("rest") else _date_then_rest(text)
+    if lead is not None:   # "1979 г.р., СИЗО-1": the date cell and the next ones beside a wrapped name
+        return {**row, "birth_date": lead[0], "rest": lead[1]}
     if not text or (text.split()[0].casefold() not in after and not_a_row(text)):
         return None   # a heading, a total, a note ("огли ..." begins in lower case, as a note would)
     piece = _split(text)
@@ -303,6 +327,9 @@ def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
                 Message(N_("row %(row)d: the name goes on in line %(line)d and the lines were read as one person: "
                            "%(name)s"), row=last, line=line_no, name=joined["name"])
                 if joined["name"] != before["name"] else
+                Message(N_("row %(row)d: the birth date %(date)s begins line %(line)d, before '%(rest)s', and was read "
+                           "as this row's"), row=last, line=line_no, date=joined["birth_date"], rest=joined["rest"])
+                if joined.get("rest") and not before.get("rest") else
                 Message(N_("row %(row)d: the birth date %(date)s stands alone in line %(line)d and was read as this "
                            "row's"), row=last, line=line_no, date=joined["birth_date"]))
             continue

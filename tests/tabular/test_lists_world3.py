@@ -502,9 +502,9 @@ def test_w12_names_with_their_latin_spelling_in_parentheses(tmp_path: Path) -> N
     assert _people(listing) == [("2", "Мельник Андрій Іванович", "1992")]
     assert listing.entries[0].raw["ПІБ"] == "Мельник Андрій Іванович (Melnyk Andrii)"
     said = [p for p in listing.problems if "another script" in p]
-    assert said == ["1 name(s) were followed by their spelling in another script in parentheses, as 'Мельник Андрій "
-                    "Іванович (Melnyk Andrii)': each was matched by the name before the parentheses, the other spelling "
-                    "kept with the row"]
+    assert said == ["1 name(s) were followed by their spelling in another script (in parentheses or after a slash), as "
+                    "'Мельник Андрій Іванович (Melnyk Andrii)': each was matched by the name before it, the other "
+                    "spelling kept with the row"]
     assert "іншим алфавітом" in translate(said[0], translations("uk").gettext)
     assert "другим алфавитом" in translate(said[0], translations("ru").gettext)
 
@@ -592,3 +592,51 @@ def test_what_stays_no_birth_date(text: str) -> None:
 
     with pytest.raises(ValueError):
         parse_birth(text)
+
+
+def test_w16_a_surname_column_beside_a_given_name_and_patronymic_column(tmp_path: Path) -> None:
+    """Before: "Имя, отчество" was no column the list knew, and each person was vetted by the surname alone."""
+    path = _book(tmp_path / "w16.xlsx", [["Фамилия", "Имя, отчество", "Дата рождения"],
+                                         ["Сейтумеров", "Эрфан Энверович", "12.03.1985"], ["Куку", "Эмир-Усеин", "1976"]])
+    listing = read_list(open_list(path))
+    assert listing.columns["given_name"] == "Имя, отчество"
+    assert _people(listing) == [("2", "Сейтумеров Эрфан Энверович", "1985-03-12"), ("3", "Куку Эмир-Усеин", "1976")]
+
+
+def test_w17_a_docx_whose_dates_go_on_the_next_line(tmp_path: Path) -> None:
+    """A name, then its date on a line of its own (a line break or the next paragraph), or its date with the cells after
+    it ("1979 г.р., СИЗО-1"). Before: the last was 'not a person' and the row had no birth date. A note after a name
+    ("2000 г. задержан") is no birth date."""
+    doc = Document()
+    first = doc.add_paragraph("1. Сейтумеров Эрфан Энверович")
+    first.add_run().add_break()
+    first.add_run("12.03.1985 г.р.")
+    doc.add_paragraph("2. Куку Эмир-Усеин")
+    doc.add_paragraph("25.06.1976 г.р.")
+    doc.add_paragraph("3. Асанов Сервер,")
+    doc.add_paragraph("1979 г.р., СИЗО-1")
+    doc.add_paragraph("4. Мороз Ганна")
+    doc.add_paragraph("2000 г. задержан")
+    doc.add_paragraph("5. Лесной Олег")
+    doc.add_paragraph("1972 Чуб Ян")
+    path = tmp_path / "w17.docx"
+    doc.save(str(path))
+    listing = read_list(open_list(path))
+    assert _people(listing)[:5] == [("1", "Сейтумеров Эрфан Энверович", "1985-03-12"), ("2", "Куку Эмир-Усеин", "1976-06-25"),
+                                    ("3", "Асанов Сервер", "1979"), ("4", "Мороз Ганна", ""), ("5", "Лесной Олег", "")]
+    assert listing.entries[2].raw["rest"] == "СИЗО-1"
+    assert [e.name for e in listing.entries][5:] == ["Чуб Ян"]   # a name after the date: the next person
+    assert "row 4: the birth date 1979 begins line 5, before 'СИЗО-1', and was read as this row's" in listing.problems
+    said = next(p for p in listing.problems if "begins line" in p)
+    assert "починає рядок 5" in translate(said, translations("uk").gettext)
+    assert "начинает строку 5" in translate(said, translations("ru").gettext)
+
+
+def test_w18_names_with_their_other_spelling_after_a_slash(tmp_path: Path) -> None:
+    path = tmp_path / "w18.txt"
+    path.write_text("1. Сейтумеров Эрфан / Seitumerov Erfan, 1985\n2. Асанов Сервер / Asanov Server, 1979\n"
+                    "3. Мороз / Шевчук Ганна, 1981\n", encoding="utf-8")
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("1", "Сейтумеров Эрфан", "1985"), ("2", "Асанов Сервер", "1979"),
+                                ("3", "Мороз / Шевчук Ганна", "1981")]   # the same script: left as written
+    assert listing.entries[0].raw["other spelling"] == "Seitumerov Erfan"
