@@ -18,7 +18,7 @@ from kartoteka.tabular.columns import column_aliases, map_columns, normalise_hea
 from kartoteka.tabular.documents import OTHER_SPELLING, birth_in_name, other_spelling
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
-from kartoteka.tabular.list_lines import section_title, stated_total
+from kartoteka.tabular.list_lines import section_name, section_title, stated_total
 from kartoteka.tabular.reader import RawTable, SheetPart
 from kartoteka.tabular.vocab import parse_loose_date
 
@@ -255,7 +255,7 @@ def _by_section(table: RawTable, listing: ListInput) -> bool:
     title = ""
     for e in listing.entries:
         while k < len(titles) and titles[k][0] < e.row_no:
-            title = re.sub(r"^\s*(?:[IVXLC]+|\d+)[.)]\s*", "", titles[k][1]).strip().rstrip(":").strip()
+            title = section_name(titles[k][1])
             k += 1
         part = sheet_of(table, e.row_no)
         groups.setdefault((part.name if part is not None and table.sheets else "", title), []).append(e)

@@ -107,7 +107,7 @@ def parse_line(line: str) -> dict[str, str] | None:
     return _split(text)
 
 
-_PARENS = re.compile(r"\s*\(([^()]{2,120})\)")
+_PARENS = re.compile(r"\(([^()]{2,120})\)")
 
 
 def other_spelling(name: str) -> tuple[str, str]:
@@ -202,9 +202,6 @@ def _born_then(text: str) -> bool:
     return 1900 <= four <= date.today().year - 10
 
 
-_NAME_ONLY = re.compile(r"(?:[^\W\d_][^\W\d_'’ʼ-]*\s*){2,4}")
-
-
 def _date_then_rest(text: str) -> tuple[str, str] | None:
     """``(birth date, the rest)`` of a line that begins with a birth date and goes on with what is not a name
     ("1979 г.р., СИЗО-1", "05.03.1987 ВК-1": the date cell and the cells after it, beside a name that wraps); None
@@ -213,7 +210,9 @@ def _date_then_rest(text: str) -> tuple[str, str] | None:
     if d is None or not _born_then(d.group(1)):
         return None
     rest = re.sub(r"\s+", " ", _AFTER.sub("", text[d.end():])).strip(" ,;:()–—-")
-    if not rest or rest[0].islower() or (_NAME_ONLY.fullmatch(rest) and all(w[0].isupper() for w in rest.split())):
+    words = rest.split()
+    if not rest or rest[0].islower() \
+            or (2 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words)):
         return None   # ("2000 г. задержан": a note, not the date cell)
     return d.group(1), rest[:2000]
 

@@ -110,11 +110,32 @@ def footnote(line: str) -> bool:
     return bool(m and (m.group(1).islower() or not m.group(1).isalpha()))
 
 
+_COUNT = re.compile(r"\s*(?:[:–—-]\s*|\(\s*)\d{1,5}\s*(?:человека|человек|чел|особи|осіб|особа|особы|асобы|асоб|лиц|лица"
+                    r"|persons?|people)?\.?\s*\)?\s*$", re.IGNORECASE)
+
+
+def _uncounted(text: str) -> str:
+    """``text`` without the count after it ("Крым (3 человека)" -> "Крым"); looked for in its last characters only
+    (linear on a hostile line)."""
+    head, tail = text[:-80], text[-80:]
+    m = _COUNT.search(tail)
+    return (head + tail[:m.start()]) if m else text
+
+
+def section_name(title: str) -> str:
+    """A section title as a row's id names it: without its numbering, its count and a colon ("II. Крым (3 человека):"
+    -> "Крым")."""
+    text = re.sub(r"^\s*(?:[IVXLC]+|\d+)[.)]\s*", "", title.strip())
+    text = _uncounted(text) or text
+    return text.strip().rstrip(":–—-").strip()
+
+
 def section_title(line: str) -> bool:
     """A section title over a group of a list's rows: "Цивільні", "Військовополонені:", "II. Гражданские лица",
     "Prisoners of war" (only section words, after a numbering), a region ("Запорожская область") or a place alone
-    ("Крым", "Херсонщина": data/places.yaml), or any single word ending with a colon."""
-    text = line.strip()
+    ("Крым", "Херсонщина": data/places.yaml), or any single word ending with a colon; with the count of its persons
+    after it or not ("Крым (3 человека)", "Цивільні: 12 осіб")."""
+    text = _uncounted(line.strip()) or line.strip()
     if not text:
         return False
     low = text.lower().replace("ё", "е")

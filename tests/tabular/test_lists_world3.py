@@ -640,3 +640,24 @@ def test_w18_names_with_their_other_spelling_after_a_slash(tmp_path: Path) -> No
     assert _people(listing) == [("1", "Сейтумеров Эрфан", "1985"), ("2", "Асанов Сервер", "1979"),
                                 ("3", "Мороз / Шевчук Ганна", "1981")]   # the same script: left as written
     assert listing.entries[0].raw["other spelling"] == "Seitumerov Erfan"
+
+
+@pytest.mark.parametrize("title", ["Крым (3 человека)", "Херсонщина: 2 особи", "Крим – 4 особи", "Цивільні (12)",
+                                   "Запорожская область (5 чел.)", "Военнопленные: 25 человек"])
+def test_a_section_title_with_the_count_of_its_persons(title: str) -> None:
+    """Before: a title with its count after it was vetted as a person ("Крым (3 человека)")."""
+    assert section_title(title) and not_a_row(title, lone_cell=True)
+
+
+@pytest.mark.parametrize("name", ["Иванов (2)", "Иванов Иван – 1985", "Мороз: 3", "Иванов Иван (1985)"])
+def test_a_name_with_a_number_after_it_is_no_section_title(name: str) -> None:
+    assert not section_title(name)
+
+
+def test_w19_a_sheet_whose_section_titles_give_their_counts(tmp_path: Path) -> None:
+    path = _book(tmp_path / "w19.xlsx", [["№", "ФИО", "Дата рождения"], ["Крым (2 человека)"], [1, "Ахтемов Асан", "1985"],
+                                         [2, "Куку Эмир-Усеин", "1976"], ["Херсонщина: 1 особа"], [1, "Мороз Ганна", "1981"]])
+    listing = read_list(open_list(path))
+    assert _people(listing) == [("Крым / 1", "Ахтемов Асан", "1985"), ("Крым / 2", "Куку Эмир-Усеин", "1976"),
+                                ("Херсонщина / 1", "Мороз Ганна", "1981")]
+    assert _not_persons(listing) == ["Крым (2 человека)", "Херсонщина: 1 особа"]
