@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
-from kartoteka.tabular.columns import column_aliases, normalise_header
+from kartoteka.tabular.columns import column_aliases, header_forms, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.hidden import hidden_in
 from kartoteka.tabular.list_lines import not_a_row, stated_total
@@ -134,13 +134,13 @@ def header_index(rows: list[list[str]]) -> int:
     known = _known_headers()
 
     def hits(row: list[str]) -> int:
-        return sum(1 for c in row if c.strip() and normalise_header(c) in known)
+        return sum(1 for c in row if c.strip() and any(f in known for f in header_forms(c)))
 
     if not rows or hits(rows[0]):
         return 0
     names = _name_headers()   # else a row naming the name column alone ("ПІБ | Примітка") under a title
     return next((i for i, row in enumerate(rows) if hits(row) >= 2), None) \
-        or next((i for i, row in enumerate(rows) if any(c.strip() and normalise_header(c) in names for c in row)), 0)
+        or next((i for i, row in enumerate(rows) if any(c.strip() and _is_in(c, names) for c in row)), 0)
 
 
 def _numbering_row(cells: list[str]) -> bool:
@@ -201,6 +201,11 @@ def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
     if at + used < len(rows) and _numbering_row(rows[at + used]):
         used += 1
     return top, used
+
+
+def _is_in(header: str, known: frozenset[str]) -> bool:
+    """Whether a header is one of ``known`` (normalised), as it is or without a remark in parentheses."""
+    return any(f in known for f in header_forms(header))
 
 
 @lru_cache(maxsize=1)
@@ -437,7 +442,7 @@ def _read_head(path: Path, ws: Any, limits: Limits) -> _Sheet | None:
 def _holds_list(sheet: _Sheet) -> bool:
     """A sheet holds a list when its header has a name column (ПІБ, ФИО, прізвище ...)."""
     names = _name_headers()
-    return any(h.strip() and normalise_header(h) in names for h in sheet.headers)
+    return any(h.strip() and _is_in(h, names) for h in sheet.headers)
 
 
 def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hidden: bool = False) -> RawTable:

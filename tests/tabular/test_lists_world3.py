@@ -661,3 +661,33 @@ def test_w19_a_sheet_whose_section_titles_give_their_counts(tmp_path: Path) -> N
     assert _people(listing) == [("Крым / 1", "Ахтемов Асан", "1985"), ("Крым / 2", "Куку Эмир-Усеин", "1976"),
                                 ("Херсонщина / 1", "Мороз Ганна", "1981")]
     assert _not_persons(listing) == ["Крым (2 человека)", "Херсонщина: 1 особа"]
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (["ФИО (рус.)", "ПІБ (укр.)", "Дата рождения"], {"name": "ФИО (рус.)", "birth_date": "Дата рождения"}),
+    (["Full name (Latin)", "ФИО", "DOB (dd.mm.yyyy)"], {"name": "ФИО", "birth_date": "DOB (dd.mm.yyyy)"}),
+    (["Фамилия Имя Отчество (полностью)", "Дата рождения (дд.мм.гггг)"],
+     {"name": "Фамилия Имя Отчество (полностью)", "birth_date": "Дата рождения (дд.мм.гггг)"}),
+    (["Ф.И.О", "Год рожд."], {"name": "Ф.И.О", "birth_date": "Год рожд."}),
+    (["П.І.Б.", "Дата нар."], {"name": "П.І.Б.", "birth_date": "Дата нар."}),
+    (["ПІБ", "Рік нар."], {"name": "ПІБ", "birth_date": "Рік нар."}),
+    (["ФИО", "Д/р"], {"name": "ФИО", "birth_date": "Д/р"}),
+    (["Фамилия, имя, отчество", "Число, месяц, год рождения"],
+     {"name": "Фамилия, имя, отчество", "birth_date": "Число, месяц, год рождения"}),
+    (["ФИО", "Пол (м/ж)"], {"name": "ФИО", "gender": "Пол (м/ж)"}),
+])
+def test_headers_with_a_remark_or_abbreviated(headers: list[str], expected: dict[str, str]) -> None:
+    """Before: a remark in parentheses ("Дата рождения (дд.мм.гггг)") or an abbreviation ("Год рожд.", "Д/р") made the
+    column unknown: the list was refused (no name column) or vetted without birth dates."""
+    from kartoteka.tabular.columns import map_columns
+
+    assert map_columns("persons", headers) == expected
+
+
+def test_w20_a_sheet_under_a_title_whose_headers_carry_remarks(tmp_path: Path) -> None:
+    path = _book(tmp_path / "w20.xlsx", [["Список осіб (станом на 01.11.2026)"], ["ПІБ (укр.)", "Дата нар. (дд.мм.рррр)",
+                                                                                  "Примітка"],
+                                         ["Сейтумеров Ерфан Енверович", "12.03.1985", ""]])
+    listing = read_list(open_list(path))
+    assert listing.columns == {"name": "ПІБ (укр.)", "birth_date": "Дата нар. (дд.мм.рррр)"}
+    assert _people(listing) == [("3", "Сейтумеров Ерфан Енверович", "1985-03-12")]
