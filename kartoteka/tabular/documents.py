@@ -126,6 +126,8 @@ def other_spelling(name: str) -> tuple[str, str]:
         inside = m.group(1).strip()
     elif not found and len(halves) == 2:   # "Сейтумеров Эрфан / Seitumerov Erfan"
         before, inside = halves[0].strip(" ,;"), halves[1].strip(" ,;")
+    elif not found and len(halves) == 1:   # "Мельник Андрій Іванович Melnyk Andrii": a cell's two lines
+        return _two_scripts(name)
     else:
         return name, ""
     words, others = before.split(), inside.split()
@@ -135,6 +137,22 @@ def other_spelling(name: str) -> tuple[str, str]:
     if mine not in ("cyrl", "latn") or theirs not in ("cyrl", "latn") or mine == theirs:
         return name, ""
     return " ".join(words), inside
+
+
+def _two_scripts(name: str) -> tuple[str, str]:
+    """``(name, other spelling)`` of a name written twice, in one script and then in the other, each of two words or
+    more ("Мельник Андрій Іванович Melnyk Andrii": the two lines of a cell); ``(name, "")`` otherwise."""
+    from kartoteka.domain.person import script_of
+
+    words = name.split()
+    scripts = [script_of(w) for w in words]
+    if len(words) < 4 or any(s not in ("cyrl", "latn") for s in scripts):
+        return name, ""
+    cut = next(k for k in range(len(words)) if scripts[k] != scripts[0]) if len(set(scripts)) == 2 else 0
+    if cut < 2 or len(words) - cut < 2 or len(set(scripts[cut:])) != 1 \
+            or not all(_NAME_WORD.fullmatch(w.strip(",")) and w[0].isupper() for w in words):
+        return name, ""
+    return " ".join(words[:cut]).strip(" ,"), " ".join(words[cut:]).strip(" ,")
 
 
 def _split(text: str) -> dict[str, str] | None:

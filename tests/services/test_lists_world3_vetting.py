@@ -106,8 +106,9 @@ def test_a_name_with_its_latin_spelling_in_parentheses_is_matched(db: Db, tmp_pa
     """Before: "Мельник Андрій Іванович (Melnyk Andrii)" went to review (0.85) as a five-word name."""
     make_registry(db.engine, tmp_path)
     path = tmp_path / "list.txt"
-    path.write_text("1. Мельник Андрій Іванович (Melnyk Andrii), 1992\n2. Sorokina Maria (Сорокина Мария), 17.05.1990\n",
-                    encoding="utf-8")
+    path.write_text("1. Мельник Андрій Іванович (Melnyk Andrii), 1992\n2. Sorokina Maria (Сорокина Мария), 17.05.1990\n"
+                    "3. Коваленко Олександр Петрович Kovalenko Oleksandr, 03.02.1985\n", encoding="utf-8")
     report = vet_list(db.engine, path=path, definition_id=DEF, actor="t")
     assert [(r.id, r.name, r.person_id, r.match) for r in report.rows] == [
-        ("1", "Мельник Андрій Іванович", "P4", "match"), ("2", "Sorokina Maria", "P1", "match")]
+        ("1", "Мельник Андрій Іванович", "P4", "match"), ("2", "Sorokina Maria", "P1", "match"),
+        ("3", "Коваленко Олександр Петрович", "P2", "match")]

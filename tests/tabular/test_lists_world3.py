@@ -691,3 +691,19 @@ def test_w20_a_sheet_under_a_title_whose_headers_carry_remarks(tmp_path: Path) -
     listing = read_list(open_list(path))
     assert listing.columns == {"name": "ПІБ (укр.)", "birth_date": "Дата нар. (дд.мм.рррр)"}
     assert _people(listing) == [("3", "Сейтумеров Ерфан Енверович", "1985-03-12")]
+
+
+def test_w21_a_name_cell_with_its_latin_spelling_on_a_second_line(tmp_path: Path) -> None:
+    """Before: "Мельник Андрій Іванович\\nMelnyk Andrii" was matched as one five-word name."""
+    sheet = _book(tmp_path / "w21.xlsx", [["ПІБ", "Дата народження"], ["Мельник Андрій Іванович\nMelnyk Andrii", "1992"],
+                                          ["Asanov Server\nАсанов Сервер", "1979"], ["Иванов Иван\nIvan", "1980"]])
+    doc = Document()
+    table = _docx_table(doc, [("ПІБ", "Дата народження"), ("Мельник Андрій Іванович", "1992")])
+    getattr(table, "cell")(1, 0).add_paragraph("Melnyk Andrii")
+    docx = tmp_path / "w21.docx"
+    doc.save(str(docx))
+    assert _people(read_list(open_list(sheet))) == [("2", "Мельник Андрій Іванович", "1992"),
+                                                    ("3", "Asanov Server", "1979"), ("4", "Иванов Иван Ivan", "1980")]
+    listing = read_list(open_list(docx))
+    assert _people(listing) == [("2", "Мельник Андрій Іванович", "1992")]
+    assert listing.entries[0].raw["other spelling"] == "Melnyk Andrii"
