@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.domain.person import Gender, parse_gender
 from kartoteka.errors import N_, InvalidInput, Message, reason_of
 from kartoteka.tabular.columns import column_aliases, map_columns, normalise_header
-from kartoteka.tabular.documents import birth_in_name
+from kartoteka.tabular.documents import OTHER_SPELLING, birth_in_name, other_spelling
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
-from kartoteka.tabular.list_lines import section_title, stated_total
+from kartoteka.tabular.list_lines import section_name, section_title, stated_total
 from kartoteka.tabular.reader import RawTable, SheetPart
 from kartoteka.tabular.vocab import parse_loose_date
 
@@ -26,7 +26,7 @@ NAME_PARTS = ("surname", "given_name", "patronymic")
 
 _ROW = N_("row %(row)s: %(problem)s")
 _LETTER = re.compile(r"[^\W\d_]")
-_SHORT_YEAR = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2})$")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2})$")
 _BIRTH_BEFORE = re.compile(r"^(?:д\.?\s*р\.?|г\.?\s*р\.?|р\.?\s*н\.?|дата рождения|дата народження|born|род\.|нар\.)"
                            r"\s*:?\s*", re.IGNORECASE)
 _BIRTH_AFTER = re.compile(r"(?:\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|y\.?\s*o\.?\s*b\.?))?"
@@ -98,9 +98,18 @@ def total_checks(table: RawTable, rows: list[int]) -> list[str]:
     return out
 
 
+_AGE = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?|y\.?\s*o\.?)?\.?\s*\)"
+                  r"|,\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?(?:\s+old)?|y\.?\s*o\.?)\.?)\s*$",
+                  re.IGNORECASE)
+_SPACED = re.compile(r"^(\d{1,2})\.\s+(\d{1,2})\.\s+(\d{2,4})$")
+
+
 def bare_birth(text: str) -> str:
-    """A birth date's text without the words that mark it and a midnight after it: "12.05.80 р.н." -> "12.05.80"."""
-    return _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", text.strip()))
+    """A birth date's text without the words that mark it, a midnight or an age after it, and the spaces Word puts
+    after its dots: "12.05.80 р.н." -> "12.05.80", "15.03.1985 (38 лет)" -> "15.03.1985", "15. 03. 1985" ->
+    "15.03.1985"."""
+    bare = _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", _AGE.sub("", text.strip())))
+    return _SPACED.sub(r"\1.\2.\3", bare)
 
 
 def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
@@ -120,13 +129,30 @@ def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     m = _SHORT_YEAR.match(text.strip())
     if m is None:
         return parse_loose_date(text)
-    year = 2000 + int(m.group(3))
+    year = 2000 + int(m.group(4))
     if year > date.today().year:
         year -= 100
-    return parse_loose_date(f"{m.group(1)}.{m.group(2)}.{year}")
+    return parse_loose_date(f"{m.group(1)}.{m.group(3)}.{year}")
 
 
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)   # the 1900 date system's day 0, as Excel counts (its 29 February 1900 included)
+
+
+def excel_serial(text: str) -> PartialDate | None:
+    """The date an Excel date number stands for, in a birth date column that holds it as text or a plain number
+    ("23456", "23456.0": a column formatted as text, a sheet that came through CSV): 23456 is 1964-03-20. Only a
+    five-digit whole number, and only when it is a day from 1 January 1900 to today; a four-digit number is a year
+    ("1985"), never a serial. None for anything else."""
+    m = _SERIAL.match(text.strip())
+    if m is None:
+        return None
+    day = _EXCEL_EPOCH + timedelta(days=int(m.group(1)))
+    if not date(1900, 1, 1) <= day <= date.today():
+        return None
+    return PartialDate(day.year, day.month, day.day)
+
 
 
 @dataclass(frozen=True)
@@ -218,6 +244,35 @@ def noted_rows(table: RawTable, rows: list[int], fields: dict[str, str]) -> list
     return out
 
 
+def _by_section(table: RawTable, listing: ListInput) -> bool:
+    """A list numbered anew in each of its sections (under "Крым" 1, 2, 3, under "Херсонщина" 1, 2 again, a Word
+    list restarted at 1): each row's id is its section's title with its number ("Херсонщина / 2"), so that the
+    numbers the list gives are kept; said. False, changing nothing, when a number repeats within a section too, or
+    the sections' titles do not tell them apart (a list numbered anew on each sheet, with no titles)."""
+    titles = sorted((n, t) for n, t in table.skipped if section_title(t))
+    groups: dict[tuple[str, str], list[ListEntry]] = {}
+    k = 0
+    title = ""
+    for e in listing.entries:
+        while k < len(titles) and titles[k][0] < e.row_no:
+            title = section_name(titles[k][1])
+            k += 1
+        part = sheet_of(table, e.row_no)
+        groups.setdefault((part.name if part is not None and table.sheets else "", title), []).append(e)
+    if len(groups) < 2 or any(len({e.id for e in g}) != len(g) for g in groups.values()) \
+            or len({title for _sheet, title in groups}) != len(groups):
+        return False   # (a list numbered anew on each sheet is identified by its rows' numbers, as before)
+    qualified = {e.row_no: " / ".join(x for x in (title, e.id) if x)[:120] for (_s, title), g in groups.items()
+                 for e in g}
+    if len(set(qualified.values())) != len(qualified):
+        return False
+    for e in listing.entries:
+        e.id = qualified[e.row_no]
+    listing.problems.append(Message(N_("the list numbers its rows anew in each section: a row is identified by its "
+                                       "section and its number, as '%(example)s'"), example=listing.entries[-1].id))
+    return True
+
+
 @dataclass
 class ListEntry:
     row_no: int
@@ -262,6 +317,10 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     if "row_number" in fields:   # in a list (unlike a registry sheet) its own numbering identifies its rows
         number = fields.pop("row_number")
         fields.setdefault("id", number)
+    if "surname" in fields and not {"name", "given_name", "patronymic"} & set(fields):
+        rest = map_columns("lists", table.headers).get("given_and_patronymic")
+        if rest is not None:   # "Фамилия | Имя, отчество": the name is the surname, then the given name and patronymic
+            fields["given_name"] = rest
     if "name" not in fields and "surname" not in fields:
         both = next((h for h in table.headers if _name_and_birth(h)), None)
         if both is not None:   # "ПІБ, рік народження": the name and the birth date in one column
@@ -280,6 +339,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     order = slashed_order([row.get(fields["birth_date"], "") for _n, row in rows]) \
         if "birth_date" in fields else SlashedOrder(False)
     from_name = 0   # rows whose birth date was read from their name cell
+    spelled: list[str] = []   # rows whose name is followed by its spelling in another script
     for row_no, row in rows:
         name = _name_of(row, fields)
         if not name:
@@ -298,6 +358,12 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 N_("the name has %(problem)s; the row is skipped"), problem=too_long))))
             continue
         notes: list[str] = list(table.row_notes.get(row_no, ()))
+        if "name" in fields and OTHER_SPELLING not in row:   # "Мельник Андрій (Melnyk Andrii)" in a name cell
+            name, alias = other_spelling(name)
+            if alias:
+                row = {**row, OTHER_SPELLING: alias}
+        if row.get(OTHER_SPELLING):
+            spelled.append(f"{name} ({row[OTHER_SPELLING]})")
         birth_text = row.get(fields.get("birth_date", ""), "").strip()
         if not birth_text and "name" in fields:   # "Іваненко Петро Миколайович\n1980 р.н." in the name cell
             in_name = birth_in_name(name)
@@ -305,7 +371,13 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
                 name, birth_text = in_name
                 from_name += 1
         birth = None
-        if birth_text:
+        serial = excel_serial(birth_text) if birth_text and "birth_date" in fields else None
+        if serial is not None:   # "23456": the birth date column holds Excel's number for the date
+            birth = serial
+            notes.append(Message(N_("birth date '%(value)s' is an Excel date number, read as %(date)s"),
+                                 value=birth_text, date=serial.iso()))
+            out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))
+        elif birth_text:
             try:
                 birth = parse_birth(birth_text, month_first=order.month_first)
                 if _SHORT_YEAR.match(bare_birth(birth_text)):
@@ -337,7 +409,13 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
     if from_name:
         out.problems.append(Message(N_("the birth date of %(n)d row(s) was read from the name column '%(column)s' "
                                        "(a name and a birth date in one cell)"), n=from_name, column=fields["name"]))
+    if spelled:
+        out.problems.append(Message(N_("%(n)d name(s) were followed by their spelling in another script (in parentheses "
+                                       "or after a slash), as '%(example)s': each was matched by the name before it, "
+                                       "the other spelling kept with the row"), n=len(spelled), example=spelled[0]))
     ids = [e.id for e in out.entries]
+    if all(ids) and len(set(ids)) != len(ids) and _by_section(table, out):
+        ids = [e.id for e in out.entries]
     if not all(ids) or len(set(ids)) != len(ids):
         if "id" in fields:
             out.problems.append(Message(N_("the id column is empty or repeats values: rows are identified by row "

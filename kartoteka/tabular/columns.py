@@ -20,6 +20,16 @@ def normalise_header(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def header_forms(text: str) -> tuple[str, ...]:
+    """A header as compared with the known column names: normalised, then without a remark in parentheses ("ФИО
+    (рус.)", "Дата рождения (дд.мм.гггг)", "Full name (Latin)"), which is tried when the first is not known."""
+    first = normalise_header(text)
+    if "(" not in text:
+        return (first,)
+    bare = normalise_header(re.sub(r"\([^()]{0,80}\)", " ", text))
+    return (first, bare) if bare and bare != first else (first,)
+
+
 @lru_cache(maxsize=1)
 def column_aliases() -> dict[str, dict[str, list[str]]]:
     text = resources.files("kartoteka").joinpath("data/columns.yaml").read_text("utf-8")
@@ -58,10 +68,12 @@ def map_columns(kind: str, headers: list[str], explicit: dict[str, str] | None =
         fields[fld] = header
     taken = set(fields.values())
     lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}
-    for header in headers:
-        if header in taken:
-            continue
-        found = lookup.get(normalise_header(header))
-        if found and found not in fields:
-            fields[found] = header
+    for form in (0, 1):   # headers as written first, then without a remark in parentheses ("Full name (Latin)")
+        for header in headers:
+            forms = header_forms(header)
+            if header in taken or header in fields.values() or form >= len(forms):
+                continue
+            found = lookup.get(forms[form])
+            if found and found not in fields:
+                fields[found] = header
     return fields

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 from datetime import date
 from pathlib import Path
 
@@ -19,14 +20,18 @@ from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
 from kartoteka.tabular.list_lines import not_a_row, word_date
-from kartoteka.tabular.reader import RawTable, guess_format, header_block, open_table
+from kartoteka.tabular.reader import (
+    HEAD_ROWS, RawTable, guess_format, header_block, header_index, open_table, total_row,
+)
 
 LIST_FORMATS = ("csv", "xlsx", "jsonl", "docx", "pdf", "text")
 TEXT_HEADERS = ["id", "name", "birth_date"]
+OTHER_SPELLING = "other spelling"   # the key of a name's spelling in another script, in a row's raw data
 _DELIMITERS = (";", ",", "\t", "|")
 
 _NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
-_DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.\d{2})(?![\d.])")
+_DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.\d{2}"
+                   r"|(?:0?[1-9]|1[0-2])[./](?:19|20)\d{2})(?![\d.])")   # the last: a month and year, "03.1980"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|года|року|г\.|р\.|y\.?o\.?b\.?)",
                     re.IGNORECASE)
@@ -102,6 +107,54 @@ def parse_line(line: str) -> dict[str, str] | None:
     return _split(text)
 
 
+_PARENS = re.compile(r"\(([^()]{2,120})\)")
+
+
+def other_spelling(name: str) -> tuple[str, str]:
+    """``(name, other spelling)`` of a name followed by its spelling in another script in parentheses ("Мельник Андрій
+    Іванович (Melnyk Andrii)", "Asanov Server (Асанов Сервер)") or after a slash ("Сейтумеров Эрфан / Seitumerov
+    Erfan"): the name before them, which is matched, and the
+    other spelling, kept with the row. ``(name, "")`` for any other name: a maiden name in parentheses ("Иванова
+    (Петрова) Мария"), a remark ("(задержан 2022)"), a one-word name."""
+    from kartoteka.domain.person import script_of
+
+    found = list(_PARENS.finditer(name))
+    halves = name.split(" / ")
+    if len(found) == 1:
+        m = found[0]
+        before = (name[:m.start()] + " " + name[m.end():]).strip(" ,;")
+        inside = m.group(1).strip()
+    elif not found and len(halves) == 2:   # "Сейтумеров Эрфан / Seitumerov Erfan"
+        before, inside = halves[0].strip(" ,;"), halves[1].strip(" ,;")
+    elif not found and len(halves) == 1:   # "Мельник Андрій Іванович Melnyk Andrii": a cell's two lines
+        return _two_scripts(name)
+    else:
+        return name, ""
+    words, others = before.split(), inside.split()
+    if len(words) < 2 or not 1 <= len(others) <= 4 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in others):
+        return name, ""
+    mine, theirs = script_of(before), script_of(inside)
+    if mine not in ("cyrl", "latn") or theirs not in ("cyrl", "latn") or mine == theirs:
+        return name, ""
+    return " ".join(words), inside
+
+
+def _two_scripts(name: str) -> tuple[str, str]:
+    """``(name, other spelling)`` of a name written twice, in one script and then in the other, each of two words or
+    more ("Мельник Андрій Іванович Melnyk Andrii": the two lines of a cell); ``(name, "")`` otherwise."""
+    from kartoteka.domain.person import script_of
+
+    words = name.split()
+    scripts = [script_of(w) for w in words]
+    if len(words) < 4 or any(s not in ("cyrl", "latn") for s in scripts):
+        return name, ""
+    cut = next(k for k in range(len(words)) if scripts[k] != scripts[0]) if len(set(scripts)) == 2 else 0
+    if cut < 2 or len(words) - cut < 2 or len(set(scripts[cut:])) != 1 \
+            or not all(_NAME_WORD.fullmatch(w.strip(",")) and w[0].isupper() for w in words):
+        return name, ""
+    return " ".join(words[:cut]).strip(" ,"), " ".join(words[cut:]).strip(" ,")
+
+
 def _split(text: str) -> dict[str, str] | None:
     """A line's id, name, birth date and the rest (the columns after the date), as :func:`parse_line` reads them."""
     list_id = ""
@@ -118,10 +171,13 @@ def _split(text: str) -> dict[str, str] | None:
             text, rest = head, re.sub(r"\s+", " ", tail).strip(" ,;:()–—-")
         else:
             text = tail
+    text, alias = other_spelling(" ".join(text.split()))
     name = re.sub(r"\s+", " ", re.sub(r"[(),;:–—]+", " ", text)).strip(" -")
     if not _LETTER.search(name):
         return None
     row = {"id": list_id, "name": name, "birth_date": birth}
+    if alias:
+        row[OTHER_SPELLING] = alias   # kept with the row (its raw text), not matched
     if rest:
         row["rest"] = rest[:2000]   # kept with the row (its raw text), not matched
     return row
@@ -164,6 +220,21 @@ def _born_then(text: str) -> bool:
     return 1900 <= four <= date.today().year - 10
 
 
+def _date_then_rest(text: str) -> tuple[str, str] | None:
+    """``(birth date, the rest)`` of a line that begins with a birth date and goes on with what is not a name
+    ("1979 г.р., СИЗО-1", "05.03.1987 ВК-1": the date cell and the cells after it, beside a name that wraps); None
+    for any other line, and for a date followed by a name (the next person, in a list that writes dates first)."""
+    d = _DATE.match(text) or _YEAR.match(text)
+    if d is None or not _born_then(d.group(1)):
+        return None
+    rest = re.sub(r"\s+", " ", _AFTER.sub("", text[d.end():])).strip(" ,;:()–—-")
+    words = rest.split()
+    if not rest or rest[0].islower() \
+            or (2 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words)):
+        return None   # ("2000 г. задержан": a note, not the date cell)
+    return d.group(1), rest[:2000]
+
+
 def birth_in_name(text: str) -> tuple[str, str] | None:
     """``(name, birth date)`` of a name cell that holds the birth date too ("Іваненко Петро Миколайович\n1980 р.н.",
     "Иванов Иван, 12.05.1980 г.р."), as a list line is read; None when the cell holds no such date, or anything
@@ -202,6 +273,9 @@ def continued(row: dict[str, str], line: str) -> dict[str, str] | None:
     born = "" if row["birth_date"] else _lone_date(text)
     if born:
         return {**row, "birth_date": born}
+    lead = None if row["birth_date"] or row.get("rest") else _date_then_rest(text)
+    if lead is not None:   # "1979 г.р., СИЗО-1": the date cell and the next ones beside a wrapped name
+        return {**row, "birth_date": lead[0], "rest": lead[1]}
     if not text or (text.split()[0].casefold() not in after and not_a_row(text)):
         return None   # a heading, a total, a note ("огли ..." begins in lower case, as a note would)
     piece = _split(text)
@@ -270,6 +344,9 @@ def table_from_lines(lines: Iterable[str], *, path: Path, fmt: str) -> RawTable:
                 Message(N_("row %(row)d: the name goes on in line %(line)d and the lines were read as one person: "
                            "%(name)s"), row=last, line=line_no, name=joined["name"])
                 if joined["name"] != before["name"] else
+                Message(N_("row %(row)d: the birth date %(date)s begins line %(line)d, before '%(rest)s', and was read "
+                           "as this row's"), row=last, line=line_no, date=joined["birth_date"], rest=joined["rest"])
+                if joined.get("rest") and not before.get("rest") else
                 Message(N_("row %(row)d: the birth date %(date)s stands alone in line %(line)d and was read as this "
                            "row's"), row=last, line=line_no, date=joined["birth_date"]))
             continue
@@ -331,10 +408,121 @@ def open_text(path: Path) -> RawTable:
 
 # -- DOCX -------------------------------------------------------------------------------------------
 
-def _docx_rows(table: object) -> list[list[str]]:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_COUNTED = ("decimal", "decimalZero")   # numbers a list row is known by ("1.", "01."); a bullet or a letter is none
+
+
+def _val(element: Any, path: str) -> str | None:
+    found = element.find(path) if element is not None else None
+    return None if found is None else cast(str | None, found.get(f"{_W}val"))
+
+
+def _numbering_levels(numbering: Any) -> tuple[dict[str, dict[int, tuple[int, str]]], dict[str, tuple[str, dict[int, int]]]]:
+    """A numbering part's lists: {abstractNumId: {level: (start, format)}} and {numId: (abstractNumId, {level:
+    restart at})}."""
+    levels: dict[str, dict[int, tuple[int, str]]] = {}
+    for abstract in numbering.iter(f"{_W}abstractNum"):
+        own: dict[int, tuple[int, str]] = {}
+        for lvl in abstract.iter(f"{_W}lvl"):
+            start = _val(lvl, f"{_W}start")
+            own[int(lvl.get(f"{_W}ilvl", "0"))] = (int(start) if start and start.isdigit() else 1,
+                                                  _val(lvl, f"{_W}numFmt") or "decimal")
+        levels[abstract.get(f"{_W}abstractNumId", "")] = own
+    nums: dict[str, tuple[str, dict[int, int]]] = {}
+    for num in numbering.iter(f"{_W}num"):
+        overrides: dict[int, int] = {}
+        for over in num.iter(f"{_W}lvlOverride"):
+            start = _val(over, f"{_W}startOverride")
+            if start and start.isdigit():
+                overrides[int(over.get(f"{_W}ilvl", "0"))] = int(start)
+        nums[num.get(f"{_W}numId", "")] = (_val(num, f"{_W}abstractNumId") or "", overrides)
+    return levels, nums
+
+
+def _style_numbering(doc: Any) -> dict[str, tuple[str | None, str | None]]:
+    """{styleId: (numId, level)} of the paragraph styles that number their paragraphs ("List Number"), through the
+    styles they are based on."""
+    own: dict[str, tuple[str | None, str | None]] = {}
+    based: dict[str, str] = {}
+    for style in doc.styles.element.iter(f"{_W}style"):
+        sid = style.get(f"{_W}styleId", "")
+        pr = style.find(f"{_W}pPr/{_W}numPr")
+        if pr is not None:
+            own[sid] = (_val(pr, f"{_W}numId"), _val(pr, f"{_W}ilvl"))
+        elif (parent := _val(style, f"{_W}basedOn")) is not None:
+            based[sid] = parent
+    out = dict(own)
+    for sid in based:
+        seen, at = {sid}, based[sid]
+        while at not in own and at in based and at not in seen:
+            seen.add(at)
+            at = based[at]
+        if at in own:
+            out[sid] = own[at]
+    return out
+
+
+def word_numbers(doc: Any) -> dict[Any, str]:
+    """The number Word shows before each paragraph numbered by its numbering (``w:numPr``, of the paragraph or of
+    its style: "List Number"), not typed: ``{paragraph element: "12"}``, in document order (in tables too). A list
+    restarted at 1 (a new list, or Word's "Restart at 1": a ``w:startOverride``) counts from its start again; a
+    deeper level counts on its own and starts again under each item above it. Bullets and letters have none."""
+    try:
+        numbering = doc.part.numbering_part.element
+    except (NotImplementedError, KeyError, AttributeError):
+        return {}
+    levels, nums = _numbering_levels(numbering)
+    styles = _style_numbering(doc)
+    counters: dict[str, dict[int, int]] = {}
+    begun: set[str] = set()
+    out: dict[Any, str] = {}
+    for p in doc.element.body.iter(f"{_W}p"):
+        ppr = p.find(f"{_W}pPr")
+        num_id, ilvl = styles.get(_val(ppr, f"{_W}pStyle") or "", (None, None))
+        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        if num_pr is not None:
+            num_id = _val(num_pr, f"{_W}numId") or num_id
+            ilvl = _val(num_pr, f"{_W}ilvl") or ilvl
+        if not num_id or num_id not in nums:   # numId 0: numbering taken off the paragraph
+            continue
+        abstract, overrides = nums[num_id]
+        level = int(ilvl) if ilvl and ilvl.isdigit() else 0
+        start, fmt = levels.get(abstract, {}).get(level, (1, "decimal"))
+        count = counters.setdefault(abstract, {})
+        if num_id not in begun:   # Word's "Restart at 1": a new w:num over the same list, with a start override
+            begun.add(num_id)
+            for lvl, restart in overrides.items():
+                count[lvl] = restart - 1
+        count[level] = count.get(level, start - 1) + 1
+        for deeper in [k for k in count if k > level]:
+            del count[deeper]
+        if fmt in _COUNTED:
+            out[p] = str(count[level])
+    return out
+
+
+def _docx_lines(doc: Any, numbers: dict[Any, str]) -> Iterator[str]:
+    """The document's paragraphs as lines; one numbered by Word's numbering is given the number Word shows
+    ("12. ...") unless its text is numbered already."""
+    for p in doc.paragraphs:
+        text = p.text
+        number = numbers.get(p._p)
+        if number and text.strip() and not _NUMBER.match(text):
+            text = f"{number}. {text.strip()}"
+        yield text
+
+
+def _docx_rows(table: object, numbers: dict[Any, str]) -> list[list[str]]:
+    """A table's rows of cell texts; an empty cell numbered by Word's numbering (a "№" column Word numbers) holds
+    the number Word shows."""
     rows: list[list[str]] = []
     for row in getattr(table, "rows"):
-        cells = [re.sub(r"\s+", " ", c.text).strip() for c in row.cells]
+        cells = []
+        for c in row.cells:
+            text = re.sub(r"\s+", " ", c.text).strip()
+            if not text:
+                text = next((numbers[p] for p in c._tc.iter(f"{_W}p") if p in numbers), "")
+            cells.append(text)
         rows.append(cells)
     return rows
 
@@ -350,20 +538,29 @@ def open_docx(path: Path) -> RawTable:
     except Exception as exc:  # python-docx raises several types for a broken file
         raise InvalidInput.of(N_("%(file)s: not a readable DOCX document (%(error)s)"), file=path.name,
                               error=str(exc)) from None
-    grids = [g for g in (_docx_rows(t) for t in doc.tables) if g]
+    numbers = word_numbers(doc)
+    grids = [g for g in (_docx_rows(t, numbers) for t in doc.tables) if g]
+    # a title in a table of its own above the list ("Список осіб, що підлягають обміну"): the list is the first
+    # table whose header names a name column
+    first = next((k for k, g in enumerate(grids) if _has_name_column(header_block(g, header_index(g[:HEAD_ROWS]))[0])),
+                 0)
+    grids = grids[first:]
     if not grids:
-        return table_from_lines((p.text for p in doc.paragraphs), path=path, fmt="docx")
-    top, used = header_block(grids[0], 0)
+        return table_from_lines(_docx_lines(doc, numbers), path=path, fmt="docx")
+    at = header_index(grids[0][:HEAD_ROWS])   # a title, a date or blank rows above the header, in the table
+    top, used = header_block(grids[0], at)
     headers = _unique_headers(top)
     if not _has_name_column(headers) and len(headers) == 1:
         return table_from_lines((r[0] for g in grids for r in g), path=path, fmt="docx")
-    table = RawTable(path, "docx", headers, iter(()), "", "", 0, header_rows=used)
+    table = RawTable(path, "docx", headers, iter(()), "", "", 0, header_row=at + 1, header_rows=used)
+    head = grids[0][at:at + used]          # the header's rows, as a continuation table or a page repeats them
     parsed: list[tuple[int, dict[str, str]]] = []
-    row_no = used
+    row_no = at + used
     for i, grid in enumerate(grids):
-        repeated = i > 0 and grid[:used] == grids[0][:used]   # a continuation table repeats the header
-        body = grid[used:] if i == 0 or repeated else grid
-        for cells in body:
+        # a continuation table repeats the header (and the title above it, if any)
+        start = at + used if i == 0 else next((k + used for k in range(min(len(grid), at + 1))
+                                               if grid[k:k + used] == head), 0)
+        for cells in grid[start:]:
             row_no += 1
             filled = [c for c in cells if c]
             if not filled:
@@ -371,10 +568,12 @@ def open_docx(path: Path) -> RawTable:
             if len(grid[0]) != len(top):    # a table of another shape (a signature block, a cover table)
                 table.skipped.append((row_no, " | ".join(dict.fromkeys(filled))[:200]))
                 continue
-            if cells == grids[0][0]:
-                continue                    # the header repeated inside the table
+            if cells in head:
+                continue                    # the header repeated inside the table (on every page)
             if len(set(filled)) == 1 and (len(filled) > 1 or not_a_row(filled[0], lone_cell=True)):
                 table.skipped.append((row_no, filled[0][:200]))   # merged across: a section title, a total
+                continue
+            if total_row(table, row_no, list(dict.fromkeys(filled))):   # "Разом: | 3"
                 continue
             parsed.append((row_no, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(headers)}))
     table.rows, table.total = iter(parsed), len(parsed)

@@ -75,7 +75,7 @@ def not_a_row(line: str, *, lone_cell: bool = False) -> bool:
     first = re.sub(r"^[\s\d.)№#]*", "", low)     # a heading may itself be numbered ("2. Список ...")
     first_words = _words(first)
     if (first_words and (first_words[0] in v["headings"] or first_words[0] in _MORE_HEADINGS)) \
-            or low.startswith("№"):
+            or re.match(r"№(?!\s*\d)", low):     # "№ п/п ФИО" (a header), not "№5 Кравець Олег"
         return True
     if any(w in v["phrases"] for w in words):
         return True
@@ -110,10 +110,32 @@ def footnote(line: str) -> bool:
     return bool(m and (m.group(1).islower() or not m.group(1).isalpha()))
 
 
+_COUNT = re.compile(r"\s*(?:[:–—-]\s*|\(\s*)\d{1,5}\s*(?:человека|человек|чел|особи|осіб|особа|особы|асобы|асоб|лиц|лица"
+                    r"|persons?|people)?\.?\s*\)?\s*$", re.IGNORECASE)
+
+
+def _uncounted(text: str) -> str:
+    """``text`` without the count after it ("Крым (3 человека)" -> "Крым"); looked for in its last characters only
+    (linear on a hostile line)."""
+    head, tail = text[:-80], text[-80:]
+    m = _COUNT.search(tail)
+    return (head + tail[:m.start()]) if m else text
+
+
+def section_name(title: str) -> str:
+    """A section title as a row's id names it: without its numbering, its count and a colon ("II. Крым (3 человека):"
+    -> "Крым")."""
+    text = re.sub(r"^\s*(?:[IVXLC]+|\d+)[.)]\s*", "", title.strip())
+    text = _uncounted(text) or text
+    return text.strip().rstrip(":–—-").strip()
+
+
 def section_title(line: str) -> bool:
     """A section title over a group of a list's rows: "Цивільні", "Військовополонені:", "II. Гражданские лица",
-    "Prisoners of war" (only section words, after a numbering), or any single word ending with a colon."""
-    text = line.strip()
+    "Prisoners of war" (only section words, after a numbering), a region ("Запорожская область") or a place alone
+    ("Крым", "Херсонщина": data/places.yaml), or any single word ending with a colon; with the count of its persons
+    after it or not ("Крым (3 человека)", "Цивільні: 12 осіб")."""
+    text = _uncounted(line.strip()) or line.strip()
     if not text:
         return False
     low = text.lower().replace("ё", "е")
@@ -125,9 +147,36 @@ def section_title(line: str) -> bool:
         return False
     if all(w in _SECTION_WORDS for w in words) and any(w not in _SMALL for w in words):
         return True
-    if len(words) <= 4 and not any(c.isdigit() for c in text) and _region(text):
+    unnumbered = re.sub(r"^\s*[\d.)]+\s*", "", text)   # "2. Запорожская область", "1. Крым": a numbered title
+    if len(words) <= 4 and not any(c.isdigit() for c in unnumbered) and _region(unnumbered):
         return True
+    if len(words) <= 4 and not any(c.isdigit() for c in unnumbered) and _places_only(unnumbered):
+        return True                              # "Крым", "Херсонщина", "II. Беларусь": a place no one is named
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
+
+
+def _place_key(text: str) -> str:
+    """A place's text as compared: lower-cased, ё as е, one apostrophe, a hyphen as a space ("Кабардино-Балкария")."""
+    low = text.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+    return re.sub(r"[\s-]+", " ", low).strip()
+
+
+def _places_only(text: str) -> bool:
+    """Whether a line names places and nothing else: "Крым", "II. Беларусь:", "Запорожье (Мелитополь)", "Нова
+    Каховка –" (its numbering, punctuation and a place in parentheses aside)."""
+    low = re.sub(r"^\s*(?:[ivxlcIVXLC]+|\d+)[.)]\s+", "", text.strip())
+    parts = [p.strip(" .,:;–—-") for p in re.split(r"[()]", low)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(_place_key(p) in places() for p in parts)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """The places a list names alone on a row as a section title ("Крым", "Донбасс", "Херсонщина", "Беларусь"):
+    data/places.yaml, names no person bears."""
+    text = resources.files("kartoteka").joinpath("data/places.yaml").read_text("utf-8")
+    data = cast(dict[str, list[object]], yamldata.safe_load(text))
+    return frozenset(_place_key(str(w)) for group in data.values() for w in group)
 
 
 _NEVER_NAMES = {"область", "обл", "республика", "республіка", "рэспубліка", "вобласць", "oblast", "region", "republic"}

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
-from kartoteka.tabular.columns import column_aliases, normalise_header
+from kartoteka.tabular.columns import column_aliases, header_forms, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.hidden import hidden_in
-from kartoteka.tabular.list_lines import not_a_row
+from kartoteka.tabular.list_lines import not_a_row, stated_total
 from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
 
@@ -82,6 +82,36 @@ def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
     return False
 
 
+def total_row(table: RawTable, row_no: int, cells: list[str]) -> bool:
+    """A totals row whose number stands in a cell of its own ("Разом по розділу: | 3", "Итого: | | 2 чел."): not a
+    person; noted in ``table.skipped`` (as one text, so that its number is compared with the rows read)."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if not 2 <= len(filled) <= 3:
+        return False
+    text = " ".join(filled)
+    if stated_total(text) is None or stated_total(filled[0] + " 1") is None:   # the first cell says "total"
+        return False
+    table.skipped.append((row_no, text[:200]))
+    return True
+
+
+def _filled(cells: list[str]) -> list[str]:
+    out = [c.strip() for c in cells]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def header_again(table: RawTable, row_no: int, cells: list[str], header: list[list[str]]) -> bool:
+    """A row that repeats the header (or its row of column numbers) further down: a sheet printed with its header
+    on every page, two lists pasted one under the other. Noted in ``table.skipped``, not read as a person."""
+    filled = _filled(cells)
+    if len([c for c in filled if c]) < 2 or not any(filled == _filled(h) for h in header):
+        return False
+    table.skipped.append((row_no, " | ".join(c for c in filled if c)[:200]))
+    return True
+
+
 HEAD_ROWS = 20   # how far down a sheet its header row is looked for
 
 
@@ -98,16 +128,19 @@ def header_index(rows: list[list[str]]) -> int:
     Real sheets often open with a title ("Список политзаключённых, обновлено 01.11.2026"), a date or
     blank lines above the header. The first row stays the header when it holds a known column name
     (or when no row does: then ``--map`` names the columns); otherwise the first row that holds two
-    known column names is the header, and the rows above it are not data.
+    known column names is the header (or, when none does, the first that names the name column: "ПІБ |
+    Примітка"), and the rows above it are not data.
     """
     known = _known_headers()
 
     def hits(row: list[str]) -> int:
-        return sum(1 for c in row if c.strip() and normalise_header(c) in known)
+        return sum(1 for c in row if c.strip() and any(f in known for f in header_forms(c)))
 
     if not rows or hits(rows[0]):
         return 0
-    return next((i for i, row in enumerate(rows) if hits(row) >= 2), 0)
+    names = _name_headers()   # else a row naming the name column alone ("ПІБ | Примітка") under a title
+    return next((i for i, row in enumerate(rows) if hits(row) >= 2), None) \
+        or next((i for i, row in enumerate(rows) if any(c.strip() and _is_in(c, names) for c in row)), 0)
 
 
 def _numbering_row(cells: list[str]) -> bool:
@@ -168,6 +201,11 @@ def header_block(rows: list[list[str]], at: int) -> tuple[list[str], int]:
     if at + used < len(rows) and _numbering_row(rows[at + used]):
         used += 1
     return top, used
+
+
+def _is_in(header: str, known: frozenset[str]) -> bool:
+    """Whether a header is one of ``known`` (normalised), as it is or without a remark in parentheses."""
+    return any(f in known for f in header_forms(header))
 
 
 @lru_cache(maxsize=1)
@@ -274,7 +312,10 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(limits.cell_chars * 10)   # longer cells are named per column below
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+    # "ПІБ; Дата народження; Місце утримання": a space after every delimiter is no part of the cells
+    head_text = "\n".join(text[:64_000].splitlines()[:20])
+    spaced = head_text.count(delimiter) >= 2 and head_text.count(delimiter + " ") * 10 >= head_text.count(delimiter) * 8
+    reader = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=spaced)
     head: list[list[str]] = []
     try:
         for _ in range(HEAD_ROWS):
@@ -311,7 +352,8 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                     N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, KARTOTEKA_MAX_CELL_CHARS)"),
                     error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
-            if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells):
+            if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells) \
+                    or header_again(table, row_no, cells, head[at:at + used]) or total_row(table, row_no, cells):
                 continue
             if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
                 table.problems.append(RowError(path.name, row_no, "*", Message(
@@ -400,7 +442,7 @@ def _read_head(path: Path, ws: Any, limits: Limits) -> _Sheet | None:
 def _holds_list(sheet: _Sheet) -> bool:
     """A sheet holds a list when its header has a name column (ПІБ, ФИО, прізвище ...)."""
     names = _name_headers()
-    return any(h.strip() and normalise_header(h) in names for h in sheet.headers)
+    return any(h.strip() and _is_in(h, names) for h in sheet.headers)
 
 
 def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hidden: bool = False) -> RawTable:
@@ -465,6 +507,7 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
         rename = _same_columns(headers, own)
         name = f"{path.name} › {sheet.title}" if table.sheets else path.name
         hidden = hiddens[k]
+        header_texts = [[_cell_text(v) for v in values] for values in sheet.head[sheet.at:sheet.at + sheet.used]]
         table.hidden_columns += [(sheet.title, rename.get(own[j - 1], own[j - 1]))
                                  for j in sorted(hidden.columns) if j <= len(own)]
         for row_no, values in enumerate(itertools.chain(sheet.head[sheet.at + sheet.used:], sheet.rest),
@@ -475,7 +518,9 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
                 raise InvalidInput.of(N_("%(file)s: more than %(limit)s rows (KARTOTEKA_MAX_ROWS)"),
                                       file=path.name, limit=f"{limits.rows:,}")
             cells = [_cell_text(v) for v in values[:len(own) + limits.columns]]
-            if not any(c.strip() for c in cells) or lone_caption(table, offset + row_no, cells):
+            if not any(c.strip() for c in cells) or lone_caption(table, offset + row_no, cells) \
+                    or header_again(table, offset + row_no, cells, header_texts) \
+                    or total_row(table, offset + row_no, cells):
                 continue
             is_hidden = hidden.row_hidden(row_no)
             if is_hidden and skip_hidden:   # left out unread: its cells are neither checked nor imported

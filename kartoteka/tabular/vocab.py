@@ -90,7 +90,7 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})[/\-](\d{4})$")
 
 @lru_cache(maxsize=65536)   # a registry repeats dates; PartialDate is immutable (errors are not cached)
 def parse_loose_date(text: str) -> PartialDate:
-    """A date as sheets write it: ISO, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``YYYY/MM/DD``,
+    """A date as sheets write it: ISO, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``YYYY/MM/DD``, ``YYYY.MM.DD``,
     ``MM/YYYY``, ``12.03.2022 г.``, ``березень 2022``, ``12 марта 2022 года``, ``March 12, 2022``.
 
     Slashed dates are read day first, as in every language this tool serves. Raises ValueError.
@@ -99,7 +99,8 @@ def parse_loose_date(text: str) -> PartialDate:
     try:
         return parse_partial_date(value)
     except ValueError as exc:
-        if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value) and not _SLASHED.match(value):
+        if re.fullmatch(r"[\d.\-]+", value) and re.search(r"\d{4}", value) and not _SLASHED.match(value) \
+                and not _YMD_SLASH.match(value) and not _MONTH_YEAR.match(value):   # "1978.11.30", "03-1985": below
             reason = reason_of(exc)
             if isinstance(reason, Message) and reason.values.get("text") == value:
                 raise ValueError(Message(reason.msgid, **{**reason.values, "text": text})) from None

@@ -262,18 +262,17 @@ def test_one_entry_stays_one(line: str) -> None:
 
 
 def test_limits_pinned_as_they_are_today(tmp_path: Path) -> None:
-    """What is not fixed, pinned so that a change is seen (docs/vetting.md):
-    - a birth date kept as an Excel serial number in a text column ("29383") is not turned into a date: it is said
-      as not understood and the row matched by name only (never a guessed date);
-    - a one-word region title in the name column ("Крым") cannot be told from a one-word name: read as a row, with
-      no birth date (it matches no one by itself);
-    - a slashed date that could be either ("05/12/1980") is read day first when nothing in the list says otherwise
-      (5 December), and said so (test_slashed_birth_dates_take_the_order_the_list_shows)."""
+    """What is not fixed, pinned so that a change is seen (docs/vetting.md): a slashed date that could be either
+    ("05/12/1980") is read day first when nothing in the list says otherwise (5 December), and said so
+    (test_slashed_birth_dates_take_the_order_the_list_shows). Once pinned here and fixed since
+    (tests/tabular/test_lists_world3.py): an Excel date serial kept as text ("29383") is read as its date, and said;
+    a one-word region title ("Крым") is a section title from the place catalog (data/places.yaml)."""
     path = _book(tmp_path / "l.xlsx", [["№", "Full name", "Date of birth"], [None, "Крым"],
                                        [1, "Savchuk Lev", "29383"], [2, "Lysenko Yan", "05/12/1980"]])
     listing = read_list(open_list(path))
-    assert _people(listing) == [("2", "Крым", ""), ("3", "Savchuk Lev", ""), ("4", "Lysenko Yan", "1980-12-05")]
-    assert any("row 3: birth date '29383' not understood" in p for p in listing.problems)
+    assert _people(listing) == [("1", "Savchuk Lev", "1980-06-11"), ("2", "Lysenko Yan", "1980-12-05")]
+    assert any("row 3: birth date '29383' is an Excel date number, read as 1980-06-11" in p for p in listing.problems)
+    assert any("row 2 is not a person" in p and p.endswith(": Крым") for p in listing.problems)
     assert any("1 birth date(s) such as '05/12/1980' could be day first or month first" in p for p in listing.problems)
 
 
