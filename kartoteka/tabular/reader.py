@@ -85,6 +85,12 @@ def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
 def total_row(table: RawTable, row_no: int, cells: list[str]) -> bool:
     """A totals row whose number stands in a cell of its own ("Разом по розділу: | 3", "Итого: | | 2 чел."): not a
     person; noted in ``table.skipped`` (as one text, so that its number is compared with the rows read)."""
+    count = 0
+    for cell in cells:   # every row passes here: stop at its fourth filled cell (a person's row)
+        if cell.strip():
+            count += 1
+            if count > 3:
+                return False
     filled = [c.strip() for c in cells if c.strip()]
     if not 2 <= len(filled) <= 3:
         return False
@@ -105,6 +111,9 @@ def _filled(cells: list[str]) -> list[str]:
 def header_again(table: RawTable, row_no: int, cells: list[str], header: list[list[str]]) -> bool:
     """A row that repeats the header (or its row of column numbers) further down: a sheet printed with its header
     on every page, two lists pasted one under the other. Noted in ``table.skipped``, not read as a person."""
+    first = cells[0].strip() if cells else ""
+    if not any((h[0].strip() if h else "") == first for h in header):   # (every row passes here: a repeat
+        return False                                                     # begins as a header row begins)
     filled = _filled(cells)
     if len([c for c in filled if c]) < 2 or not any(filled == _filled(h) for h in header):
         return False

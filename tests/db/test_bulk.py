@@ -306,3 +306,31 @@ def test_driver_reads_give_sqlalchemys_rows_in_the_transaction(db: Db, tmp_path:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         conn.execute(persons.update().where(persons.c.ext_id == "P-3").values(birth_date="1999"))
         assert bulk.driver_rows(conn, f"SELECT birth_date FROM persons WHERE ext_id = {mark}", ["P-3"]) == [("1999",)]
+
+
+def test_indexes_are_built_with_a_small_cache_that_is_then_set_back(db: Db) -> None:
+    """db/bulk.py ``indexes_after`` builds the dropped indexes with SQLite's page cache at SORT_CACHE_KIB (a
+    faster sort), then gives the connection its cache back."""
+    from sqlalchemy import insert
+
+    from kartoteka.db.tables import name_keys
+
+    if db.backend != "sqlite":
+        pytest.skip("a SQLite pragma")
+    seen: list[int] = []
+    with db.engine.begin() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with bulk.indexes_after(conn, [name_keys], rows=bulk.DEFER_ROWS, existing=0) as later:
+            assert later
+            conn.execute(insert(name_keys), [{"person_id": 1, "key": k} for k in range(100)])
+            orig = name_keys.indexes.copy()
+            for ix in orig:   # watch the cache while each index is built
+                ix.create = (lambda c, _ix=ix, _create=ix.create: (  # type: ignore[method-assign]
+                    seen.append(c.exec_driver_sql("PRAGMA cache_size").scalar()), _create(c))[1])
+        for ix in orig:
+            del ix.create
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                                    "tbl_name = 'name_keys'")}
+        assert names >= {"ix_name_keys_key", "ix_name_keys_person"}
+        assert seen == [-bulk.SORT_CACHE_KIB] * len(orig) and before != -bulk.SORT_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
