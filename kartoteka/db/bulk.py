@@ -12,7 +12,8 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Float, Index, Integer, String, Table, insert
@@ -250,13 +251,13 @@ def _processed(conn: Connection, table: Table, cols: list[str], values: list[tup
     if not processors or not values:
         return values
     shared = [(i, p, values[0][i]) for i, p in processors]
-    if all(all(v is x for v in map(itemgetter(i), values)) for i, _, x in shared):
+    if all(len(set(map(id, map(itemgetter(i), values)))) == 1 for i, _, _ in shared):
         # each such column holds one value object in every row (an import's timestamps): processed once,
         # put in place by an itemgetter (the rows with the processed values added, then reordered)
         tail = tuple(None if x is None else p(x) for _, p, x in shared)   # (None is never processed)
         moved = {i: len(cols) + k for k, (i, _, _) in enumerate(shared)}
         order = itemgetter(*(moved.get(i, i) for i in range(len(cols))))
-        return list(map(order, (v + tail for v in values))) if len(cols) > 1 else [(tail[0],) for _ in values]
+        return list(map(order, map(add, values, repeat(tail)))) if len(cols) > 1 else [(tail[0],) for _ in values]
     # memoised by the value's identity (equal values can differ: 1 and True, one instant in two zones);
     # the rows keep every value alive meanwhile, so an id is never reused
     done: list[dict[int, Any]] = [{id(None): None} for _ in processors]

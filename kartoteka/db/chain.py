@@ -176,10 +176,10 @@ _CHAIN_UPDATE = update(audit_log).where(audit_log.c.id == bindparam("b_id")).val
 
 def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
     """Append audit entries: chained now on SQLite, at commit elsewhere."""
-    from kartoteka.db.bulk import insert_rows
+    from kartoteka.db.bulk import insert_tuples
 
     if conn.dialect.name == "sqlite":
-        insert_rows(conn, audit_log, chain_rows(conn, rows))
+        insert_tuples(conn, audit_log, CHAINED, chain_rows(conn, rows))
         return
     entries = [{**{k: row.get(k) for k in FIELDS if k != "seq"}, "at": utc(row["at"])} for row in rows]
     if len(entries) >= _COPY_FROM and conn.dialect.driver == "psycopg":
@@ -311,35 +311,41 @@ def _chain_pending(conn: Connection) -> None:
         _move_mark(conn, before, fresh_changed)
 
 
-def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The rows with ``seq``, ``prev_hash`` and ``hash`` filled in, appended after the current head;
-    the head moves with them, so the caller must insert them in the same transaction. Readers' entries
-    waiting in the SQLite spool (db/spool.py) come first, in the order they were spooled."""
+CHAINED = (*FIELDS[1:], "seq", "prev_hash", "hash")   # chain_rows' columns
+
+
+def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows with ``seq``, ``prev_hash`` and ``hash`` filled in, as tuples of the CHAINED columns,
+    appended after the current head; the head moves with them, so the caller must insert them in the same
+    transaction. Readers' entries waiting in the SQLite spool (db/spool.py) come first, in the order they
+    were spooled."""
     from kartoteka.db.spool import take
 
     seq, prev, before = _lock(conn)
     rows = [*take(conn), *rows]
-    out: list[dict[str, Any]] = []
+    out: list[tuple[Any, ...]] = []
     changed = None
     zoned: dict[int, dt.datetime] = {}   # one UTC time per time object: a bulk write's entries share theirs
     for row in rows:
         seq += 1
-        if row.get("action") not in NO_CHANGE:
+        get = row.get
+        action = get("action")
+        if action not in NO_CHANGE:
             changed = seq
-        entry: dict[str, Any] = {k: row.get(k) for k in FIELDS if k != "seq"}
         at = row["at"]
-        entry["at"] = zoned[id(at)] if id(at) in zoned else zoned.setdefault(id(at), utc(at))
-        entry["seq"] = seq
-        entry["prev_hash"] = prev
-        entry["hash"] = prev = entry_hash(prev, entry)
-        out.append(entry)
+        at = zoned[id(at)] if id(at) in zoned else zoned.setdefault(id(at), utc(at))
+        fields = (at, get("actor"), get("entity_type"), get("entity_id"), action, get("field"), get("before"),
+                  get("after"), get("batch"))   # FIELDS after seq: what entry_hash hashes
+        digest = _link(prev, _canonical(seq, fields))
+        out.append((*fields, seq, prev, digest))
+        prev = digest
     if out:
         values: dict[str, Any] = {"seq": seq, "hash": prev}
         if changed is not None:
             values["changed_seq"] = changed
         conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
         state = _keys_state(conn)
-        written = _persons(out)
+        written = {int(r[3]) for r in out if r[2] == "person" and r[4] not in NO_CHANGE}   # (as _persons)
         if not state.dirty and not written and changed is not None:
             _move_mark(conn, before, changed)   # no person changed: the keys stay as current as they were
         elif not state.dirty:
