@@ -60,8 +60,8 @@ class PersonRow(NamedTuple):
 class PreparedChunk:
     """A chunk's rows as (row number, id cell, parsed person or None), the stored keys of each parsed
     person whose row hash is not already in the registry (None otherwise), the surname variants of those
-    persons together (less those a pool process sent with an earlier chunk: prep_pool.unsent; the importing
-    process writes every chunk's, whatever its rows turn out to be), and the chunk's row errors."""
+    persons together (less those of the surnames a pool process sent with an earlier chunk: prep_pool.unsent;
+    the importing process writes every chunk's, whatever its rows turn out to be), and the chunk's row errors."""
 
     rows: list[tuple[int, str, PersonRow | None]]
     keys: list[tuple[int, ...] | None]   # tuples, not sets: cheaper to send back
@@ -109,4 +109,4 @@ def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str]
         mine, tokens = record_blocks(person_record(0, person))
         keys.append(tuple(mine))
         surnames.update(tokens)
-    return PreparedChunk(rows, keys, unsent(storable(token_variants(surnames))), errors.errors)
+    return PreparedChunk(rows, keys, storable(token_variants(unsent(surnames))), errors.errors)

@@ -51,8 +51,8 @@ def _init(parent: int, shared: Any) -> None:
 def unsent(items: set[R]) -> set[R]:
     """``items`` less those this pool process has sent back with an earlier chunk of the same import
     (each import has processes of its own); all of them where no pool runs (inline: nothing is left out).
-    For values the importing process keeps for the whole transaction once received, such as surname
-    variants: ``prepared`` hands the chunks over in order, so an earlier chunk of a process is received
+    For values the importing process keeps for the whole transaction once received, such as the surnames
+    whose variants were sent: ``prepared`` hands the chunks over in order, so an earlier chunk of a process is received
     first, and if its process died before, the chunk is prepared again inline, whole."""
     if _SENT is None:
         return items
