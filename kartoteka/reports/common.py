@@ -170,8 +170,16 @@ def flag_reasons(report: VetReport, _: Tr = _same) -> dict[str, str]:
     for row in report.summary.flagged:
         for f in row.flag_detail:
             if f.tag in row.flags and f.tag not in out:
-                out[f.tag] = _(f.reason.split(" Offence elements:")[0].split(" Court:")[0])
+                out[f.tag] = _(_reason_parts(f.reason)[0])
     return out
+
+
+def _reason_parts(reason: str) -> list[str]:
+    """A flag's reason split at its details' labels: [question, label, facts, label, facts ...]."""
+    from kartoteka.services.screening import COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL
+
+    pattern = "|".join(re.escape(f" {label}: ") for label in (COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL))
+    return re.split(f"({pattern})", reason)
 
 
 def flag_reason_text(reason: str, _: Tr = _same) -> str:
@@ -180,10 +188,9 @@ def flag_reason_text(reason: str, _: Tr = _same) -> str:
     labels translated, the facts (courts, charges) as written, their violence words translated."""
     if _.lang == "en":
         return reason
-    from kartoteka.services.screening import COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL, flag_facts
+    from kartoteka.services.screening import flag_facts
 
-    pattern = "|".join(re.escape(f" {label}: ") for label in (COURT_LABEL, ELEMENTS_LABEL, ORGANISATIONS_LABEL))
-    parts = re.split(f"({pattern})", reason)
+    parts = _reason_parts(reason)
     out = [_(parts[0])]
     for label, facts in zip(parts[1::2], parts[2::2], strict=True):
         out.append(f" {_(label.strip()[:-1])}: {flag_facts(facts, _)}")
