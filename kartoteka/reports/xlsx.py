@@ -10,13 +10,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kartoteka.errors import translate
+from kartoteka.errors import N_, translate
 from kartoteka.reports import common
 from kartoteka.reports.cells import safe_row
 from kartoteka.services.vetting_model import CSV_COLUMNS, VetReport, csv_header
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIX = ".xlsx"
+# the sheets people read are named in the report's language; "Rows" keeps its name (tools read it by name)
+SUMMARY, FLAGGED, MISSING, DUPLICATES, PROBLEMS = (N_("Summary"), N_("Flagged"), N_("Missing"), N_("Duplicates"),
+                                                   N_("Problems"))
 WIDTHS = {"id": 8, "name": 34, "person_id": 12, "match": 10, "score": 7, "status": 15, "flags": 26,
           "duplicate_of": 12, "explanation": 80}
 
@@ -43,12 +46,12 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
 
 
 def render(report: VetReport, lang: str = "en") -> bytes:
-    """Sheet names and the Rows sheet's header and codes stay as documented (other tools read them);
-    titles, labels, notices, explanations and the other sheets' headers and values are in ``lang``."""
+    """The Rows sheet's name, header and codes stay as documented (other tools read them); the other sheets'
+    names, titles, labels, notices, explanations, headers and values are in ``lang``."""
     _ = common.tr(lang)
     wb = Workbook()
     summary = wb.active
-    summary.title = "Summary"
+    summary.title = _(SUMMARY)
     summary.append([common.title(report, _)])
     summary["A1"].font = Font(bold=True, size=14)
     for notice in report.run.notices:
@@ -81,23 +84,23 @@ def render(report: VetReport, lang: str = "en") -> bytes:
         ws.cell(i, CSV_COLUMNS.index("score") + 1).number_format = "0.00"  # type: ignore[attr-defined]
 
     s = report.summary
-    _sheet(wb, "Flagged", [_("id"), _("name"), _("person"), _("status"), _("flags"), _("articles"), _("reasons")], (
+    _sheet(wb, _(FLAGGED), [_("id"), _("name"), _("person"), _("status"), _("flags"), _("articles"), _("reasons")], (
         [r.id, r.name, r.person_id, common.status_text(r.status, _), common.flags_text(r.flags, _),
          ", ".join(r.flag_articles),
          " | ".join(f"{common.flags_text([f.tag], _)}: {common.flag_reason_text(f.reason, _)}" for f in r.flag_detail if f.tag in r.flags)]
         for r in s.flagged),
         [8, 34, 12, 15, 26, 30, 90])
     headings = dict(common.missing_sections(report, _))
-    _sheet(wb, "Missing", [_("person"), _("name"), _("birth date"), _("possibly row"), _("section"), _("custody"),
+    _sheet(wb, _(MISSING), [_("person"), _("name"), _("birth date"), _("possibly row"), _("section"), _("custody"),
                            _("category")], (
         [m.person_id, m.name, m.birth_date, ", ".join(m.possible_rows), headings.get(m.section, m.section),
          common.custody_text(m, _), common.category_text(m.category, _)] for m in report.missing),
         [12, 40, 12, 16, 40, 30, 30])
     if s.duplicates:
-        _sheet(wb, "Duplicates", [_("id"), _("name"), _("same as row"), _("person")], (
+        _sheet(wb, _(DUPLICATES), [_("id"), _("name"), _("same as row"), _("person")], (
             [r.id, r.name, r.duplicate_of, r.person_id] for r in s.duplicates), [8, 40, 12, 12])
     if report.problems:   # rows not vetted (a section title, a total) and rows read in part: each named
-        _sheet(wb, "Problems", [_("Problems reading the list")],
+        _sheet(wb, _(PROBLEMS), [_("Problems reading the list")],
                ([translate(p, _)] for p in report.problems), [140])
     buf = io.BytesIO()
     wb.save(buf)

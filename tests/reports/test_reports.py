@@ -108,4 +108,5 @@ def test_reports_in_russian_translate_the_explanation_flags_and_row_headers(repo
     assert "пояснение" in page
     wb = load_workbook(io.BytesIO(xlsx_report.render(report, "ru")))
     assert [c.value for c in wb["Rows"][1]][:9] == list(CSV_COLUMNS)
-    assert all(tag not in str(wb["Flagged"]["E2"].value) for tag in flagged.flags)
+    assert all(tag not in str(wb["С пометками"]["E2"].value) for tag in flagged.flags)   # (its name in Russian)
+    assert wb.sheetnames[:2] == ["Итог", "Rows"] and "Нет в списке" in wb.sheetnames

@@ -1,5 +1,5 @@
 """A vetting report downloaded in Ukrainian or Russian has no English word a reader reads, in HTML, PDF and in the
-XLSX sheets for people (Summary, Flagged, Missing); the CSV and the XLSX "Rows" sheet keep their documented
+XLSX sheets for people (Summary, Flagged, Missing, with their names); the CSV and the XLSX "Rows" sheet keep their documented
 column names and codes for other tools (tests/reports/test_reports.py), their explanations in the language."""
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ def test_no_english_left_in_a_translated_report(web: Web, lang: str) -> None:
     pdf = re.sub(r"[0-9a-f]{4}( [0-9a-f]{4}){4}", " ", pdf)   # the fingerprint in every page's footer
     found["pdf"] = english_left(pdf.replace("-\n", "").replace("\n", " "))
     book = load_workbook(io.BytesIO(get["xlsx"]))
-    for sheet in ("Summary", "Flagged", "Missing"):   # the sheets' names are fixed; their contents are for people
+    assert "Rows" in book.sheetnames   # the machine-read sheet keeps its name; the others are for people
+    found["xlsx sheet names"] = english_left(" ".join(n for n in book.sheetnames if n != "Rows"))
+    for sheet in (n for n in book.sheetnames if n != "Rows"):
         cells = " ".join(str(v) for row in book[sheet].iter_rows(values_only=True) for v in row if v is not None)
         found[f"xlsx {sheet}"] = english_left(cells)
+    assert len(book.sheetnames) >= 4   # a summary, the rows, the flagged and the missing at least
     rows = list(csv.reader(io.StringIO(get["csv"].decode("utf-8-sig"))))
     found["csv explanations"] = english_left(" ".join(r[ROW_TEXT] for r in rows[1:]))
     found = {k: v - FORMATS for k, v in found.items() if v - FORMATS}
