@@ -13,7 +13,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +65,9 @@ class RawTable:
     # the hidden rows under the header of the sheets read, as (sheet, row), known when the file is opened (before
     # its rows are read: a preview names them); a hidden row with nothing in it is among them
     hidden_found: list[tuple[str, int]] = field(default_factory=list)
+    # the cells of one column, read again from the start (before or after ``rows``): a CSV file, whose text is in
+    # memory; None where a second reading costs more (a workbook, read from its file)
+    column: Callable[[str], Iterator[str]] | None = None
 
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
@@ -369,7 +372,20 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                     N_("%(cells)d cells but the header has %(headers)d"), cells=len(cells), headers=len(headers))))
             yield row_no, _checked(table, row_no, headers, cells, limits)
 
+    def column(header: str) -> Iterator[str]:
+        at_cell = headers.index(header)
+        again = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=spaced)
+        try:
+            for _ in range(at + used):
+                next(again)
+            for cells in again:
+                if len(cells) > at_cell:
+                    yield cells[at_cell]
+        except (StopIteration, csv.Error):   # said by ``rows``
+            return
+
     table.rows = rows()
+    table.column = column
     return table
 
 
