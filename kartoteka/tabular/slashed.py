@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from kartoteka.tabular.reader import RawTable
 from kartoteka.tabular.vocab import parse_loose_date
 
 SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ANY_SLASHED = re.compile(r"/\d{1,2}/\d{4}(?!\d)")   # one anywhere in a file's text (a literal first: fast)
 
 _BIRTH_BEFORE = re.compile(r"^(?:д\.?\s*р\.?|г\.?\s*р\.?|р\.?\s*н\.?|дата рождения|дата народження|born|род\.|нар\.)"
                            r"\s*:?\s*", re.IGNORECASE)
@@ -64,15 +66,14 @@ class SlashedOrder:
 
 
 def slashed_order(texts: list[str]) -> SlashedOrder:
-    """The order of the slashed birth dates among ``texts`` (a list's birth column): month first only when
-    some date can only be read so and none only day first."""
+    """The order of the slashed birth dates among ``texts`` (a list's birth column, an import's date column):
+    month first only when some date can only be read so and none only day first."""
     day = month = either = ""
     ambiguous = 0
-    for text in texts:
-        if "/" not in text:   # (a column of 100,000s of dates: most are not slashed)
-            continue
-        m = SLASHED.match(bare_birth(text) or text.strip())
-        if m is None:
+    # each text once, in the order first seen (a registry repeats its dates: 100,000 dates, a third of them new)
+    for text, times in Counter(t for t in texts if "/" in t).items():
+        m = SLASHED.match(text.strip()) or SLASHED.match(bare_birth(text) or text.strip())   # (the first: a
+        if m is None:                                                                      # bare date, fast)
             continue
         first, second = int(m.group(1)), int(m.group(2))
         if second <= 12 < first:
@@ -80,7 +81,7 @@ def slashed_order(texts: list[str]) -> SlashedOrder:
         elif first <= 12 < second:
             month = month or text.strip()
         elif first != second and first <= 12 and second <= 12:
-            ambiguous += 1
+            ambiguous += times
             either = either or text.strip()
     return SlashedOrder(bool(month) and not day, day, month, ambiguous, either)
 
@@ -148,13 +149,15 @@ def file_orders(table: RawTable, fields: dict[str, str], date_fields: tuple[str,
                 rows: Iterator[tuple[int, dict[str, str]]]
                 ) -> tuple[dict[str, SlashedOrder], Iterator[tuple[int, dict[str, str]]]]:
     """The order of each date column's slashed dates, decided before any row is parsed (a pool parses the
-    chunks in other processes), and the rows to read: a CSV file's columns are read again whole (about 0.1 s a
-    column at 100,000 rows); another file's order is decided from its first HEAD_ROWS rows, which are kept and
-    read again, and a later date that contradicts it is a row error (:func:`read_date`)."""
+    chunks in other processes), and the rows to read. A CSV file's date columns are read again, together, when
+    its text holds a slashed date at all (100,000 rows: 0.14 s for a persons file, 0.18 s for a cases file's two
+    date columns; 0.003 s for the search of a file without one); another file's order is decided from its first HEAD_ROWS rows, which are kept and read again,
+    and a later date that contradicts it is a row error (:func:`read_date`)."""
     wanted = [f for f in date_fields if f in fields]
     if not wanted:
         return {}, rows
-    if table.column is not None:
-        return {f: slashed_order(list(table.column(fields[f]))) for f in wanted}, rows
+    if table.columns is not None:
+        cells = table.columns([fields[f] for f in wanted], _ANY_SLASHED)
+        return {f: slashed_order(texts) for f, texts in zip(wanted, cells)}, rows
     head = list(itertools.islice(rows, HEAD_ROWS))
     return column_orders(fields, tuple(wanted), head), itertools.chain(head, rows)
