@@ -569,9 +569,9 @@ class _AssessmentWriter(_Writer):
                           "recorded by you, with no reviewer here"), column=fields.get("reviewer", ""))
         if "reviewer" in fields and note not in self.report.notes:
             self.report.notes.append(note)
-        parsed = [(row_no, rowparse.parse_assessment(rowparse.RowReader(fields, raw, row_no, errors, orders=self.orders),
-                                                     self.definitions,
-                                                     source=self.source)) for row_no, raw in chunk]
+        parsed = [(row_no, rowparse.parse_assessment(
+            rowparse.RowReader(fields, raw, row_no, errors, orders=self.orders), self.definitions, source=self.source))
+            for row_no, raw in chunk]
         live = self._live({self.existing[v["person_ext_id"]][0] for _, v in parsed
                            if v is not None and v["person_ext_id"] in self.existing})
         new: list[dict[str, Any]] = []

@@ -143,3 +143,26 @@ def test_the_order_of_a_column_and_reading_in_it() -> None:
         read_date("15/03/1985", SlashedOrder(True, month_first_example="03/15/1985"))
     with pytest.raises(ValueError, match="month first"):
         read_date("03/15/1985", SlashedOrder(False, day_first_example="15/03/1985"))
+
+
+def test_a_file_read_once_is_decided_from_its_first_rows(db: Db, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON Lines (and a workbook) are not read twice: the order comes from the first rows (HEAD_ROWS), and a
+    later date of the other order fails its row, never misread; the first rows are imported once."""
+    import json
+
+    from kartoteka.tabular import slashed
+    monkeypatch.setattr(slashed, "HEAD_ROWS", 3)
+    lines = [{"id": f"P{i}", "surname": f"Тестов-{i}", "given_name": "Иван", "birth_date": d}
+             for i, d in enumerate(["03/04/1985", "03/15/1985", "05/06/1970", "07/08/1971"], 1)]
+    (tmp_path / "us.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    report = import_file(db.engine, "persons", tmp_path / "us.jsonl", actor="t")
+    assert report.rows == 4 and "03/15/1985" in _note(report)
+    assert _births(db.engine) == {"P1": "1985-03-04", "P2": "1985-03-15", "P3": "1970-05-06", "P4": "1971-07-08"}
+    lines[3]["birth_date"] = "25/12/1971"   # day first, after the rows that decided month first
+    (tmp_path / "late.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        import_file(db.engine, "persons", tmp_path / "late.jsonl", actor="t")
+    assert [(e.row, e.column) for e in exc.value.errors] == [(4, "birth_date")]
+    assert "25/12/1971" in str(exc.value.errors[0].reason) and "month first" in str(exc.value.errors[0].reason)
+    assert _births(db.engine)["P4"] == "1971-07-08"   # nothing written
