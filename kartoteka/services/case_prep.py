@@ -17,6 +17,7 @@ from kartoteka.errors import ErrorCollector, Message, N_, RowError
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows
 from kartoteka.services.prep_pool import Chunk
+from kartoteka.tabular.slashed import SlashedOrder
 
 NOT_IN_REGISTRY = N_("person '%(person)s' is not in the registry")
 
@@ -52,11 +53,12 @@ class PreparedCases:
 
 
 def prepare_case_chunk(chunk: Chunk, shared: CaseShared, *, fields: dict[str, str], file: str,
-                       status_map: dict[str, str] | None, file_code: str | None) -> PreparedCases:
+                       status_map: dict[str, str] | None, file_code: str | None,
+                       orders: dict[str, SlashedOrder] | None = None) -> PreparedCases:
     errors = ErrorCollector(file)
     out: list[PreparedCase] = []
     for row_no, raw in chunk:
-        values = rowparse.parse_case(rowparse.RowReader(fields, raw, row_no, errors, status_map))
+        values = rowparse.parse_case(rowparse.RowReader(fields, raw, row_no, errors, status_map, orders))
         key = raw.get(fields["case_id"], "").strip()
         if values is None:
             out.append(PreparedCase(row_no, key, None))

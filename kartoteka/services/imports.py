@@ -40,6 +40,7 @@ from kartoteka.services.registry_import import (SheetOptions, import_sheet, impo
 from kartoteka.services.value_mappings import with_remembered
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.reader import RawTable, open_table
+from kartoteka.tabular.slashed import SlashedOrder, file_orders, import_notes
 
 KINDS = ("persons", "cases", "assessments", "registry")
 CHUNK = 5000
@@ -123,7 +124,12 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
             writer.status_map = options.status_map
             writer.file_code = options.jurisdiction or None   # file-wide --code / --jurisdiction for charges
             writer.source = options.source                     # file-wide --source for assessments
-            chunks = _chunks(r for r in table.rows if r[0] not in options.skip_rows)
+            # each date column's slashed dates are read in the order the column shows (03/15/1985: month first),
+            # decided before any chunk is parsed (a pool parses them in other processes)
+            writer.orders, rows = file_orders(table, fields, rowparse.DATE_FIELDS,
+                                              (r for r in table.rows if r[0] not in options.skip_rows))
+            report.notes += [n for f, order in writer.orders.items() for n in import_notes(fields[f], order)]
+            chunks = _chunks(rows)
             with indexes_after(conn, writer.indexed_after, rows=table.total, existing=len(writer.existing),
                                first_load=writer.key_table is persons) as later:
                 if later:
@@ -231,6 +237,7 @@ class _Writer:
         self.case_claims: list[CaseClaim] = []   # cases written or unchanged, for --source case statements
         self.refresh_later: list[int] | None = None   # persons to re-key once the name index has its indexes
         self.sensitivity_given = False       # the file has a sensitivity column (else a record keeps its own)
+        self.orders: dict[str, SlashedOrder] = {}   # date field -> how its column writes slashed dates
 
     def with_sensitivity(self, table: Table, record_id: int, values: dict[str, Any], row_no: int,
                          before: str | None = None) -> dict[str, Any]:
@@ -330,7 +337,7 @@ class _PersonWriter(_Writer):
 
     def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, frozenset[str]], PreparedChunk]:
         """Rows parsed and keyed (services/person_prep.py), given the registry's row hashes."""
-        return partial(prepare_chunk, fields=fields, file=errors.file)
+        return partial(prepare_chunk, fields=fields, file=errors.file, orders=self.orders)
 
     def shared(self) -> frozenset[str]:
         return self.known()
@@ -427,7 +434,7 @@ class _CaseWriter(_Writer):
     def work(self, fields: dict[str, str], errors: ErrorCollector) -> Callable[[Chunk, CaseShared], PreparedCases]:
         """Rows parsed with their hashes, charges and creation snapshots (services/case_prep.py)."""
         return partial(prepare_case_chunk, fields=fields, file=errors.file, status_map=self.status_map,
-                       file_code=self.file_code)
+                       file_code=self.file_code, orders=self.orders)
 
     def write_prepared(self, ready: PreparedCases, fields: dict[str, str], errors: ErrorCollector) -> None:
         errors.errors.extend(ready.errors)
@@ -562,8 +569,9 @@ class _AssessmentWriter(_Writer):
                           "recorded by you, with no reviewer here"), column=fields.get("reviewer", ""))
         if "reviewer" in fields and note not in self.report.notes:
             self.report.notes.append(note)
-        parsed = [(row_no, rowparse.parse_assessment(rowparse.RowReader(fields, raw, row_no, errors), self.definitions,
-                                                     source=self.source)) for row_no, raw in chunk]
+        parsed = [(row_no, rowparse.parse_assessment(
+            rowparse.RowReader(fields, raw, row_no, errors, orders=self.orders), self.definitions, source=self.source))
+            for row_no, raw in chunk]
         live = self._live({self.existing[v["person_ext_id"]][0] for _, v in parsed
                            if v is not None and v["person_ext_id"] in self.existing})
         new: list[dict[str, Any]] = []

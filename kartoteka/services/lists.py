@@ -20,6 +20,7 @@ from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.list_lines import section_name, section_title, stated_total
 from kartoteka.tabular.reader import RawTable, SheetPart
+from kartoteka.tabular.slashed import SLASHED as _SLASHED, SlashedOrder, bare_birth, slashed_order
 from kartoteka.tabular.vocab import parse_loose_date
 
 NAME_PARTS = ("surname", "given_name", "patronymic")
@@ -27,10 +28,6 @@ NAME_PARTS = ("surname", "given_name", "patronymic")
 _ROW = N_("row %(row)s: %(problem)s")
 _LETTER = re.compile(r"[^\W\d_]")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2})$")
-_BIRTH_BEFORE = re.compile(r"^(?:д\.?\s*р\.?|г\.?\s*р\.?|р\.?\s*н\.?|дата рождения|дата народження|born|род\.|нар\.)"
-                           r"\s*:?\s*", re.IGNORECASE)
-_BIRTH_AFTER = re.compile(r"(?:\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|y\.?\s*o\.?\s*b\.?))?"
-                          r"(?:\s+0?0:00(?::00)?)?\s*$", re.IGNORECASE)
 NOTED_ROWS = 200   # rows not read as persons, each named in the report; more are counted
 _IN_SHEET = N_("sheet '%(sheet)s': %(note)s")
 SHEET_KEY = "sheet"   # the sheet of a row of a list read over several sheets, kept with the row's raw data
@@ -98,20 +95,6 @@ def total_checks(table: RawTable, rows: list[int]) -> list[str]:
     return out
 
 
-_AGE = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?|y\.?\s*o\.?)?\.?\s*\)"
-                  r"|,\s*\d{1,3}\s*(?:лет|год|года|років|роки|рік|гадоў|гады|years?(?:\s+old)?|y\.?\s*o\.?)\.?)\s*$",
-                  re.IGNORECASE)
-_SPACED = re.compile(r"^(\d{1,2})\.\s+(\d{1,2})\.\s+(\d{2,4})$")
-
-
-def bare_birth(text: str) -> str:
-    """A birth date's text without the words that mark it, a midnight or an age after it, and the spaces Word puts
-    after its dots: "12.05.80 р.н." -> "12.05.80", "15.03.1985 (38 лет)" -> "15.03.1985", "15. 03. 1985" ->
-    "15.03.1985"."""
-    bare = _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", _AGE.sub("", text.strip())))
-    return _SPACED.sub(r"\1.\2.\3", bare)
-
-
 def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" (a two-digit year, which an
     annex often has) as the last year of that ending not in the future: 1985, 2003. The words that mark a
@@ -135,7 +118,6 @@ def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     return parse_loose_date(f"{m.group(1)}.{m.group(3)}.{year}")
 
 
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)   # the 1900 date system's day 0, as Excel counts (its 29 February 1900 included)
 
@@ -153,53 +135,6 @@ def excel_serial(text: str) -> PartialDate | None:
         return None
     return PartialDate(day.year, day.month, day.day)
 
-
-
-@dataclass(frozen=True)
-class SlashedOrder:
-    """How a list writes its slashed birth dates (DD/MM/YYYY or MM/DD/YYYY), as its own dates show: a date
-    whose first number is above 12 is day first (25/05/1980), one whose second is above 12 month first
-    (05/25/1980); 05/12/1980 could be either."""
-    month_first: bool
-    day_first_example: str = ""
-    month_first_example: str = ""
-    ambiguous: int = 0               # dates such as 05/12/1980
-    ambiguous_example: str = ""
-
-    def notes(self) -> list[str]:
-        if self.month_first:
-            return [Message(N_("the list writes birth dates month first (MM/DD/YYYY), as '%(example)s' shows: its "
-                               "slashed dates were read so"), example=self.month_first_example)]
-        if self.month_first_example and self.day_first_example:
-            return [Message(N_("the list writes birth dates both day first ('%(day)s') and month first "
-                               "('%(month)s'): they were read day first (DD/MM/YYYY), so check the dates that "
-                               "were not understood and those that could be either"),
-                            day=self.day_first_example, month=self.month_first_example)]
-        if self.ambiguous and not self.day_first_example:
-            return [Message(N_("%(n)d birth date(s) such as '%(example)s' could be day first or month first and "
-                               "nothing in the list tells which: they were read day first (DD/MM/YYYY)"),
-                            n=self.ambiguous, example=self.ambiguous_example)]
-        return []
-
-
-def slashed_order(texts: list[str]) -> SlashedOrder:
-    """The order of the slashed birth dates among ``texts`` (a list's birth column): month first only when
-    some date can only be read so and none only day first."""
-    day = month = either = ""
-    ambiguous = 0
-    for text in texts:
-        m = _SLASHED.match(bare_birth(text) or text.strip())
-        if m is None:
-            continue
-        first, second = int(m.group(1)), int(m.group(2))
-        if second <= 12 < first:
-            day = day or text.strip()
-        elif first <= 12 < second:
-            month = month or text.strip()
-        elif first != second and first <= 12 and second <= 12:
-            ambiguous += 1
-            either = either or text.strip()
-    return SlashedOrder(bool(month) and not day, day, month, ambiguous, either)
 
 
 def reading_notes(table: RawTable) -> list[str]:

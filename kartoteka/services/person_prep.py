@@ -17,6 +17,7 @@ from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 from kartoteka.matching.tokens import Token
 from kartoteka.services import rows as rowparse
 from kartoteka.services.prep_pool import Chunk, unsent
+from kartoteka.tabular.slashed import SlashedOrder
 
 
 
@@ -76,11 +77,13 @@ def person_record(person_id: int, person: PersonRow) -> PersonRecord:
                          for kind, full, surname, given, patronymic, _, _ in person.name_rows])
 
 
-def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
-                       errors: ErrorCollector) -> list[tuple[int, str, PersonRow | None]]:
+def parse_person_chunk(chunk: Chunk, fields: dict[str, str], errors: ErrorCollector,
+                       orders: dict[str, SlashedOrder] | None = None) -> list[tuple[int, str, PersonRow | None]]:
+    """``orders``: the order each date column writes its slashed dates in, decided for the whole file before
+    its chunks are parsed (tabular/slashed.py ``file_orders``)."""
     out: list[tuple[int, str, PersonRow | None]] = []
     for row_no, raw in chunk:
-        parsed = rowparse.parse_person(rowparse.RowReader(fields, raw, row_no, errors))
+        parsed = rowparse.parse_person(rowparse.RowReader(fields, raw, row_no, errors, orders=orders))
         person = None
         if parsed is not None:
             values, names = parsed
@@ -92,14 +95,15 @@ def parse_person_chunk(chunk: Chunk, fields: dict[str, str],
     return out
 
 
-def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str], file: str) -> PreparedChunk:
+def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str], file: str,
+                  orders: dict[str, SlashedOrder] | None = None) -> PreparedChunk:
     """Parse a chunk and key the persons it may create (rows whose hash is in ``known``, the registry's
     row hashes, are unchanged and need no keys). Run by services/prep_pool.py ``prepared``."""
     from kartoteka.matching.stored_keys import token_variants
     from kartoteka.services.name_index import record_blocks, storable
 
     errors = ErrorCollector(file)
-    rows = parse_person_chunk(chunk, fields, errors)
+    rows = parse_person_chunk(chunk, fields, errors, orders)
     keys: list[tuple[int, ...] | None] = []
     surnames: set[Token] = set()
     for _, _, person in rows:

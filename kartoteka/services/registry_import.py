@@ -48,7 +48,9 @@ from kartoteka.services.import_statements import CaseClaim, Claim, record_case_c
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.sheet_custody import write_custody
 from kartoteka.services.sheet_rows import SheetPerson, group_rows, grouping_notes, running_numbers
+from kartoteka.services.rows import DATE_FIELDS
 from kartoteka.tabular.reader import RawTable, open_table
+from kartoteka.tabular.slashed import column_orders, import_notes
 
 _EXT = re.compile(r"^P(\d{1,12})$")
 # why a row more closely held than the person it found was not merged (import report warnings, row by row)
@@ -124,10 +126,13 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                                     column=fields["id"], n=len(rows)))
         fields["row_number"] = fields.pop("id")
         report.columns = dict(fields)
+    # each date column's slashed dates are read in the order the column shows (03/15/1985: month first)
+    orders = column_orders(fields, DATE_FIELDS, rows)
+    report.notes += [n for f, order in orders.items() for n in import_notes(fields[f], order)]
     errors = ErrorCollector(path.name)
     errors.errors.extend(table.problems)
     people = group_rows(rows, fields, errors, status_map=options.status_map, jurisdiction=options.jurisdiction,
-                        decisions=options.decisions, value_map=options.value_map)
+                        decisions=options.decisions, value_map=options.value_map, orders=orders)
     if errors.errors:
         if not options.skip_bad_rows:
             errors.errors.sort(key=lambda e: e.row)
@@ -139,7 +144,7 @@ def import_sheet(engine: Engine, kind: str, table: RawTable, fields: dict[str, s
                                                    table.headers, rows, errors))
         people = group_rows([r for r in rows if r[0] not in bad], fields, ErrorCollector(path.name),
                             status_map=options.status_map, jurisdiction=options.jurisdiction,
-                            decisions=options.decisions, value_map=options.value_map)
+                            decisions=options.decisions, value_map=options.value_map, orders=orders)
     report.warnings = hidden_warnings(table, fields, left_out={e.row for e in errors.errors})
     report.notes += grouping_notes(people)
     matcher, matcher_scope = None, ExitStack()   # the stored index or the registry in memory (services/matching.py)

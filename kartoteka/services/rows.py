@@ -13,11 +13,13 @@ from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
 from kartoteka.errors import ErrorCollector, Message, N_, reason_of
 from kartoteka.names.parse import NameParts, guess_language, split_name
 from kartoteka.tabular.cells import unneutralise
+from kartoteka.tabular.slashed import SlashedOrder, read_date
 from kartoteka.tabular.vocab import normalise_status, parse_loose_date, status_values
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NAME = 300
 MAX_TEXT = 4000
+DATE_FIELDS = ("birth_date", "detained_on", "verdict_on", "decided_on")   # RowReader.date's fields
 DECISIONS = ("recognised", "not_recognised", "under_review")
 _DECISION_WORDS = {
     "recognised": "recognised", "recognized": "recognised", "признан": "recognised",
@@ -33,9 +35,10 @@ class RowReader:
     """Reads canonical fields from one raw row, recording errors against the right header."""
 
     def __init__(self, fields: dict[str, str], raw: dict[str, str], row: int, errors: ErrorCollector,
-                 status_map: dict[str, str] | None = None):
+                 status_map: dict[str, str] | None = None, orders: dict[str, SlashedOrder] | None = None):
         self.fields, self.raw, self.row, self.errors = fields, raw, row, errors
         self.status_map = status_map   # the user's spellings of case statuses (mapping step)
+        self.orders = orders           # date field -> the order its column writes slashed dates in (the file's)
         self.ok = True
 
     def header(self, fld: str) -> str:
@@ -59,6 +62,8 @@ class RowReader:
         if not value:
             return None
         try:
+            if self.orders:
+                return read_date(value, self.orders.get(fld)).iso()
             return parse_loose_date(value).iso()
         except ValueError as exc:
             self.fail(fld, reason_of(exc))

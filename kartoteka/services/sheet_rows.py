@@ -15,6 +15,7 @@ from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, reason_o
 from kartoteka.matching.engine import NameQuery, query_key
 from kartoteka.services import rows as rowparse
 from kartoteka.services.value_mappings import unknown_value
+from kartoteka.tabular.slashed import SlashedOrder
 from kartoteka.tabular.vocab import normalise_value
 
 PERSON_FIELDS = ("id", "row_number", "name", "surname", "given_name", "patronymic", "aliases", "birth_date",
@@ -147,7 +148,8 @@ def refines(precise: str, coarse: str) -> bool:
 def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], errors: ErrorCollector, *,
                status_map: dict[str, str] | None = None, jurisdiction: str = "",
                decisions: dict[int, str] | None = None,
-               value_map: dict[str, dict[str, str]] | None = None) -> list[SheetPerson]:
+               value_map: dict[str, dict[str, str]] | None = None,
+               orders: dict[str, SlashedOrder] | None = None) -> list[SheetPerson]:
     """Parse every row (errors go to the collector) and group the good ones into persons.
 
     Rows with a trusted id group by it. Rows without one group by their normalised full name when their
@@ -155,10 +157,11 @@ def group_rows(rows: list[tuple[int, dict[str, str]]], fields: dict[str, str], e
     12.03.1985; a row without a date joins them), conflicting dates (1985 and 1986, or two different days)
     are different persons. A row that fits two different persons (no date, or only the year) is never
     merged: it is a person of its own with ``ambiguous`` set, waiting for a decision (``decisions``: row ->
-    ``row:N`` to join the person of row N, or ``new`` for a person of its own)."""
+    ``row:N`` to join the person of row N, or ``new`` for a person of its own). ``orders``: the order each date column
+    writes its slashed dates in (tabular/slashed.py)."""
     parsed: list[_Row] = []
     for row_no, raw in rows:
-        r = rowparse.RowReader(fields, raw, row_no, errors, status_map)
+        r = rowparse.RowReader(fields, raw, row_no, errors, status_map, orders)
         person = _person_part(r)
         case = _case_part(r, jurisdiction)
         custody = _custody_part(r, case or {}, jurisdiction, value_map or {})

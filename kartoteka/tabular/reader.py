@@ -13,7 +13,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +65,10 @@ class RawTable:
     # the hidden rows under the header of the sheets read, as (sheet, row), known when the file is opened (before
     # its rows are read: a preview names them); a hidden row with nothing in it is among them
     hidden_found: list[tuple[str, int]] = field(default_factory=list)
+    # the cells of some columns, read again from the start (before or after ``rows``) in one pass, each column's
+    # cells in a list; only the rows with a cell that ``holding`` finds (a CSV file, whose text is in memory);
+    # None where a second reading costs more (a workbook, read from its file)
+    columns: Callable[[list[str], re.Pattern[str]], list[list[str]]] | None = None
 
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
@@ -369,7 +373,25 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                     N_("%(cells)d cells but the header has %(headers)d"), cells=len(cells), headers=len(headers))))
             yield row_no, _checked(table, row_no, headers, cells, limits)
 
+    def columns(wanted: list[str], holding: re.Pattern[str]) -> list[list[str]]:
+        out: list[list[str]] = [[] for _ in wanted]
+        if holding.search(text) is None:   # (the usual file: a search of its text, not a second reading)
+            return out
+        at_cells = [headers.index(h) for h in wanted]
+        again = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=spaced)
+        try:
+            for _ in range(at + used):
+                next(again)
+            for cells in again:
+                for i, at_cell in enumerate(at_cells):
+                    if len(cells) > at_cell:
+                        out[i].append(cells[at_cell])
+        except (StopIteration, csv.Error):   # said by ``rows``
+            pass
+        return out
+
     table.rows = rows()
+    table.columns = columns
     return table
 
 

@@ -93,7 +93,8 @@ def parse_loose_date(text: str) -> PartialDate:
     """A date as sheets write it: ISO, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``YYYY/MM/DD``, ``YYYY.MM.DD``,
     ``MM/YYYY``, ``12.03.2022 г.``, ``березень 2022``, ``12 марта 2022 года``, ``March 12, 2022``.
 
-    Slashed dates are read day first, as in every language this tool serves. Raises ValueError.
+    Slashed dates are read day first, as in every language this tool serves (an import reads a column that shows
+    month first so: tabular/slashed.py ``read_date``). Raises ValueError.
     """
     value = _YEAR_WORDS.sub("", text.strip()).strip().rstrip(",")
     try:
