@@ -43,6 +43,6 @@ def test_annex_rows_are_vetted_or_named_in_the_readers_language(db: Db, tmp_path
                  "рядки 2–3 — заголовок списку", "рік двоцифровий"):
         assert text in page, text
     assert "is not a person" not in page and "two-digit" not in page
-    sheet = load_workbook(io.BytesIO(xlsx.render(report, "ru")))["Problems"]
+    sheet = load_workbook(io.BytesIO(xlsx.render(report, "ru")))["Проблемы"]   # (the sheet named in Russian)
     lines = [str(v[0]) for v in sheet.iter_rows(values_only=True)]
     assert any(line.startswith("строка 7 — не лицо") and "Військовополонені" in line for line in lines)

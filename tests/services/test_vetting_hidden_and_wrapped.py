@@ -59,7 +59,7 @@ def test_a_hidden_row_is_vetted_and_said_in_every_report(db: Db, tmp_path: Path)
     page = html.render_text(report, "uk")
     assert HIDDEN_UK in page and "стовпець «Дата народження» аркуша «Цивільні» прихований" in page
     assert "is hidden in the file" not in page
-    sheet = load_workbook(io.BytesIO(xlsx.render(report, "ru")))["Problems"]
+    sheet = load_workbook(io.BytesIO(xlsx.render(report, "ru")))["Проблемы"]   # (the sheet named in Russian)
     assert any(str(v[0]).startswith("строка 3 листа «Цивільні» скрыта в файле") for v in sheet.iter_rows(values_only=True))
     pdf = write_report(report, tmp_path / "report.pdf", lang="uk")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())

@@ -102,6 +102,11 @@ def loaded(progress: Progress, names: tuple[str, ...]) -> list[str]:
 
 def test_a_job_starts_with_the_readers_and_the_database_drivers_loaded() -> None:
     """The fork server loaded them (web/job_warmup.py): a job importing openpyxl, python-docx, pypdf or
-    the PostgreSQL driver itself spent about 0.1 s on each. (This module imports none of them.)"""
+    the PostgreSQL driver itself spent about 0.1 s on each. (This module imports none of them.) The fork server
+    is started anew, as a web worker starts it: in this test process an import's pool may have started it
+    before with its own modules (services/prep_pool.py), and a running fork server keeps what it loaded."""
+    from multiprocessing import forkserver
+
+    forkserver._forkserver._stop()  # type: ignore[attr-defined]
     out = run_child(loaded, (JOB_MODULES,), limits=JobLimits(), progress=lambda done, total: None)
     assert out.error is None and out.result == list(JOB_MODULES)
