@@ -102,8 +102,42 @@ def diff_reports(a: VetReport, b: VetReport) -> RunDiff:
         if deltas:
             changed.append(DiffEntry(k, new.person_id or old.person_id, new.name, old, new,
                                      [change_text(d) for d in deltas], deltas))
+    unchanged = len(ka.keys() & kb.keys()) - len(changed)
+    for old_entry, new_entry in _same_candidate(removed, added):
+        assert old_entry.before is not None and new_entry.after is not None
+        old, new = old_entry.before, new_entry.after
+        deltas = [(c, _value(old, c), _value(new, c)) for c in COMPARED if _value(old, c) != _value(new, c)]
+        removed.remove(old_entry)
+        added.remove(new_entry)
+        key = old_entry.key if old.match == "match" else new_entry.key
+        changed.append(DiffEntry(key, new.person_id or old.person_id, new.name, old, new,
+                                 [change_text(d) for d in deltas], deltas))
     changed.sort(key=lambda d: d.key)
-    return RunDiff(a.run, b.run, added, removed, changed, len(ka.keys() & kb.keys()) - len(changed))
+    return RunDiff(a.run, b.run, added, removed, changed, unchanged)
+
+
+def _same_candidate(removed: list[DiffEntry], added: list[DiffEntry]) -> list[tuple[DiffEntry, DiffEntry]]:
+    """A removed and an added row about the same registry person, one matched to them and the other
+    in review with them as its candidate (a re-spelling the matcher is less sure of, or a reviewer's
+    "same" on one round only): one person whose match result changed, not one removed and one added.
+    Only when the person has one such row on each side."""
+    def by_person(entries: list[DiffEntry], side: str) -> dict[int, list[DiffEntry]]:
+        out: dict[int, list[DiffEntry]] = {}
+        for e in entries:
+            row = e.before if side == "before" else e.after
+            if row is not None and row.internal_id is not None and row.match in ("match", "review"):
+                out.setdefault(row.internal_id, []).append(e)
+        return out
+
+    gone, came = by_person(removed, "before"), by_person(added, "after")
+    pairs = []
+    for pid, olds in gone.items():
+        news = came.get(pid, [])
+        if len(olds) == 1 and len(news) == 1:
+            old, new = olds[0].before, news[0].after
+            if old is not None and new is not None and "match" in (old.match, new.match):
+                pairs.append((olds[0], news[0]))
+    return pairs
 
 
 def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, actor: str,
