@@ -85,6 +85,23 @@ def change_text(delta: tuple[str, str, str], gettext: Callable[[str], str] | Non
     return f"{gettext(COLUMN_WORDS[column])}: {words(before)} -> {words(after)}"
 
 
+def entry_text(entry: DiffEntry, gettext: Callable[[str], str]) -> str:
+    """What an added or removed person is in the reader's language: the row's status (its candidate's,
+    "needs review" first, for a row in review) and its flags: a flagged person slipped into a later
+    round must read as one, not as a bare name."""
+    from kartoteka.reports.common import MATCH_LABELS, STATUS_LABELS   # (the reports' words)
+
+    row = entry.after if entry.after is not None else entry.before
+    if row is None:
+        return ""
+    words = [gettext(MATCH_LABELS["review"])] if row.match == "review" else []
+    if row.status:
+        words.append(gettext(STATUS_LABELS.get(row.status, row.status)))
+    if row.flags:
+        words.append(f"{gettext(COLUMN_WORDS['flags'])}: " + ", ".join(gettext(f) for f in row.flags))
+    return "; ".join(words)
+
+
 def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """Persons added to, removed from and changed between list A (earlier) and list B (later)."""
     return diff_reports(get_run(engine, run=run_a), get_run(engine, run=run_b))

@@ -5,6 +5,7 @@ list; what a viewer reads of it. Synthetic people only."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kartoteka.services.imports import import_file
 from kartoteka.services.rounds import diff_runs
 from kartoteka.services.vetting import get_run, record_review, vet_list
 from kartoteka.services.vetting_model import VetReport
+from tests.cli.runner import run_cli
 from tests.conftest import Db
 
 # P9 is confidential; P2 (war crime) and P8 (violence) carry flags; P5 and P6 are namesakes
@@ -161,3 +163,21 @@ def test_a_reviewers_decision_goes_to_the_same_writing_not_to_a_similar_name(rou
     assert "human judgement" in _row(r3, "6").explanation or "confirmed" in _row(r3, "6").explanation
     for report, row in ((r2, "8"), (r3, "7")):                                    # Семёнович, not Сергеевич
         assert (_row(report, row).person_id, _row(report, row).match) == ("", "no_match")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "+ P8 Bondarenko Oleg Viktorovich: in the registry, under review; flags: violence"),
+    ("uk", "+ P8 Bondarenko Oleg Viktorovich: у реєстрі, на розгляді; позначки: насильство"),
+    ("ru", "+ P8 Bondarenko Oleg Viktorovich: в реестре, на рассмотрении; отметки: насилие")])
+def test_a_flagged_person_slipped_into_a_later_round_reads_as_flagged(
+        rounds: Rounds, db: Db, lang: str, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The negotiator reads the added (and removed) persons' status and flags, not bare names: the
+    CLI in the reader's language, --json as codes for tools."""
+    monkeypatch.setenv("KARTOTEKA_LANG", lang)
+    out = run_cli(db, "diff", str(rounds.r2.run.id), str(rounds.r3.run.id))
+    assert words in " ".join(out.split())
+    assert "violence" not in out or lang == "en"
+    data = json.loads(run_cli(db, "diff", str(rounds.r2.run.id), str(rounds.r3.run.id), "--json"))
+    assert {(e["person_id"], e["status"], tuple(e["flags"])) for e in data["added"]} == {
+        ("P8", "under_review", ("violence",))}
+    assert [(e["person_id"], e["match"], e["status"]) for e in data["removed"]] == [("P7", "match", "recognised")]
