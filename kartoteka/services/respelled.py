@@ -1,4 +1,4 @@
-"""A reviewer's "same" carried to a later list that writes the name another way.
+"""A reviewer's "same" or "different" carried to a later list that writes the name another way.
 
 A judgement is stored under the list name's normalised form (matching/engine.py ``query_key``), so
 the matcher reuses it for a row written the same way only. The other side re-spells names between
@@ -8,7 +8,9 @@ reviewer said "same" about a name whose every word is a spelling of one of the r
 transliteration key, matching/names ``token_keys``), with the same birth date or none. Not carried:
 to a row the matcher did not already put in review with that person (a similar name of another
 person: Семёнович is not Сергеевич, other keys), to a row without the birth date the judgement had,
-or when any judgement on the candidate for such a spelling says "different" or "unsure".
+or when the judgements on the candidate for such spellings disagree or say "unsure". A "different"
+alone (said with the row's own birth date or lack of one) sets the candidate aside: the row keeps the
+next candidate, still in review, or has no match.
 """
 
 from __future__ import annotations
@@ -59,10 +61,29 @@ def carry_respelled(conn: Connection, queries: list[NameQuery], results: list[Ma
         close = [(key, j) for key, j in judged[res.person_id].items()
                  if key.rpartition("|")[2] in (birth, "") and _same_spelling(key.rpartition("|")[0].split(),
                                                                               words.split())]
-        if not close or any(j[0] != "same" for _key, j in close):
+        verdicts = {j[0] for _key, j in close}
+        if verdicts == {"different"} and all(key.rpartition("|")[2] == birth for key, _j in close):
+            out[i] = _rejected(conn, res, *close[-1])
+            continue
+        if verdicts != {"same"}:
             continue
         key, (_j, actor, date) = close[-1]
         out[i] = _result(res.person_id, res.ext_id, res.score, "match", [reason(
             N_("confirmed by %(actor)s on %(date)s for the spelling '%(name)s' (human judgement)"),
             actor=actor, date=date, name=key.rpartition("|")[0])], res.alternatives)
     return out
+
+
+def _rejected(conn: Connection, res: MatchResult, key: str, judged: tuple[str, str, str]) -> MatchResult:
+    """A review row whose candidate a reviewer rejected under another spelling (the same birth date): the
+    next candidate, still in review, or no match."""
+    from kartoteka.services.runs import person_labels
+
+    _j, actor, date = judged
+    why = reason(N_("not %(person)s: rejected by %(actor)s on %(date)s for the spelling '%(name)s' (human judgement)"),
+                 person=res.ext_id or "", actor=actor, date=date, name=key.rpartition("|")[0])
+    if not res.alternatives:
+        return _result(None, None, res.score, "no_match", [why])
+    pid, score = res.alternatives[0]
+    ext = person_labels(conn, [pid]).get(pid, ("", "", ""))[0]
+    return _result(pid, ext, score, "review", [why], res.alternatives[1:])

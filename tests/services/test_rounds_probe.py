@@ -220,6 +220,24 @@ def test_a_decision_is_not_carried_without_its_birth_date_nor_against_another_de
     assert (_row(_vet(db.engine, tmp_path, listing, "B"), "1").match) == "review"
 
 
+def test_a_not_the_same_is_carried_to_a_respelled_row(db: Db, tmp_path: Path) -> None:
+    """Round 1: Петров Иван Сергеевич (no birth date; P5 and P6) is "not P5"; round 2 writes him in
+    Latin: P5 is set aside there too, P6 stays to be confirmed."""
+    for kind, text in (("persons", PERSONS), ("cases", CASES), ("assessments", ASSESS)):
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(text, "utf-8")
+        import_file(db.engine, kind, path, actor="setup")
+    first = _vet(db.engine, tmp_path, "№,ФИО\n1,Петров Иван Сергеевич\n", "R1")
+    assert (_row(first, "1").person_id, _row(first, "1").match) == ("P5", "review")
+    record_review(db.engine, run=first.run.id, row="1", judgement="different", actor="reviewer", person="P5")
+    row = _row(_vet(db.engine, tmp_path, "№,ФИО\n1,Petrov Ivan Sergeevich\n", "R2"), "1")
+    assert (row.person_id, row.match) == ("P6", "review")
+    assert row.explanation.startswith("to confirm: not P5: rejected by reviewer on ")
+    from kartoteka.reports.common import Tr, explanation_text
+
+    assert "не P5: відхилено: reviewer" in explanation_text(row, Tr("uk"))
+
+
 def _person_id(engine: Engine, ext: str) -> int:
     from kartoteka.services.persons import resolve_person_id
 
