@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kartoteka.services.access import Principal, view_diff
 from kartoteka.services.imports import import_file
 from kartoteka.services.rounds import diff_runs
 from kartoteka.services.vetting import get_run, record_review, vet_list
@@ -274,3 +275,30 @@ def test_a_flagged_person_slipped_into_a_later_round_reads_as_flagged(
     assert {(e["person_id"], e["status"], tuple(e["flags"])) for e in data["added"]} == {
         ("P8", "under_review", ("violence",))}
     assert [(e["person_id"], e["match"], e["status"]) for e in data["removed"]] == [("P7", "match", "recognised")]
+
+
+def test_a_viewer_learns_nothing_of_a_confidential_person_from_the_comparison(rounds: Rounds) -> None:
+    """P9 is confidential: a viewer's comparison treats her rows as the list's text about nobody in the
+    registry (re-spelled between rounds: one removed, one added, like any unknown name), with the
+    counts of that world; the words of each entry as well."""
+    from kartoteka.services.rounds import change_text, entry_text
+
+    viewer = Principal("viewer", "viewer")
+    for a, b in ((rounds.r1, rounds.r2), (rounds.r2, rounds.r3)):
+        full = diff_runs(rounds.engine, run_a=a.run.id, run_b=b.run.id)
+        seen = view_diff(rounds.engine, viewer, run_a=a.run.id, run_b=b.run.id)
+        entries = [*seen.added, *seen.removed, *seen.changed]
+        assert "P9" not in {e.person_id for e in entries}
+        rows = [r for e in entries for r in (e.before, e.after) if r is not None]
+        assert all(r.person_id != "P9" and "P9" not in r.explanation for r in rows)
+        texts = [entry_text(e, str) for e in (*seen.added, *seen.removed)]
+        texts += [change_text(d, str) for e in seen.changed for d in e.deltas]
+        assert all("P9" not in t for t in texts)
+        tk = [e for e in entries if e.name.startswith("Ткач")]
+        assert len(tk) == 2 and {entry_text(e, str) for e in tk} == {"not in the registry"}
+        assert {(e.name, e.before is None) for e in tk} == {(a_row.name, False) for a_row in a.rows
+                                                             if a_row.name.startswith("Ткач")} | {
+            (b_row.name, True) for b_row in b.rows if b_row.name.startswith("Ткач")}
+        # the rest as the full comparison has it, one unchanged row fewer (P9's)
+        assert seen.unchanged == full.unchanged - 1
+        assert _names(full.added) <= _names(seen.added) and _names(full.removed) <= _names(seen.removed)
