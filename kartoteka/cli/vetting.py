@@ -210,7 +210,10 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
             "added": [_entry_json(e, e.after) for e in d.added],
             "removed": [_entry_json(e, e.before) for e in d.removed],
             "changed": [{"key": e.key, "person_id": e.person_id, "name": e.name, "changes": e.changes}
-                        for e in d.changed]}, ensure_ascii=False, indent=1))
+                        for e in d.changed],
+            "newly_missing": [{"person_id": m.person_id, "name": m.name} for m in d.newly_missing],
+            "no_longer_missing": [{"person_id": m.person_id, "name": m.name} for m in d.no_longer_missing]},
+            ensure_ascii=False, indent=1))
         return
     _ = cli_gettext()
     console.print(_("Run #%(a)s -> run #%(b)s: %(added)d added, %(removed)d removed, %(changed)d changed, "
@@ -226,6 +229,12 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
     for e in d.changed:
         console.print(escape(f"  ~ {e.person_id or unknown} {e.name}: " + "; ".join(change_text(d, _) for d in e.deltas)),
                       highlight=False)
+    for title, people in ((_("Newly missing (recognised, not on the list)"), d.newly_missing),
+                          (_("No longer missing"), d.no_longer_missing)):
+        if people:
+            console.print(escape(f"{title}: {len(people)}"), highlight=False)
+            for m in people:
+                console.print(escape(f"  ! {m.person_id} {m.name}"), highlight=False)
 
 
 def _entry_json(e: Any, row: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.round_summary import record_outcome_custody
 from kartoteka.services.runs import RunRef, get_run, resolve_run
-from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetReport, VetRow
+from kartoteka.services.vetting_model import OUTCOME_KINDS, MissingPerson, RunInfo, VetReport, VetRow
 
 COMPARED = ("match", "status", "flags", "warnings")   # warnings: custody (exchanged, released ...)
 
@@ -40,6 +40,9 @@ class RunDiff:
     removed: list[DiffEntry]
     changed: list[DiffEntry]
     unchanged: int
+    # the missing list (recognised, held, not on the list): who is newly on it, who no longer is
+    newly_missing: list[MissingPerson] = field(default_factory=list)
+    no_longer_missing: list[MissingPerson] = field(default_factory=list)
 
 
 def row_key(row: VetRow) -> str:
@@ -130,7 +133,9 @@ def diff_reports(a: VetReport, b: VetReport) -> RunDiff:
         changed.append(DiffEntry(key, new.person_id or old.person_id, new.name, old, new,
                                  [change_text(d) for d in deltas], deltas))
     changed.sort(key=lambda d: d.key)
-    return RunDiff(a.run, b.run, added, removed, changed, unchanged)
+    was, now = {m.internal_id for m in a.missing}, {m.internal_id for m in b.missing}
+    return RunDiff(a.run, b.run, added, removed, changed, unchanged,
+                   [m for m in b.missing if m.internal_id not in was], [m for m in a.missing if m.internal_id not in now])
 
 
 def _same_candidate(removed: list[DiffEntry], added: list[DiffEntry]) -> list[tuple[DiffEntry, DiffEntry]]:

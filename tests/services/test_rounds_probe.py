@@ -302,3 +302,23 @@ def test_a_viewer_learns_nothing_of_a_confidential_person_from_the_comparison(ro
         # the rest as the full comparison has it, one unchanged row fewer (P9's)
         assert seen.unchanged == full.unchanged - 1
         assert _names(full.added) <= _names(seen.added) and _names(full.removed) <= _names(seen.removed)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Newly missing (recognised, not on the list): 1"),
+                                             ("uk", "Нові відсутні (визнані, яких немає у списку): 1"),
+                                             ("ru", "Новые отсутствующие (признанные, которых нет в списке): 1")])
+def test_the_comparison_says_who_is_newly_left_off(rounds: Rounds, db: Db, lang: str, title: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """P7 (recognised) dropped in round 3 is newly on the missing list; the comparison says so, also for
+    a viewer (the missing list of each report as the reader may see it)."""
+    d = diff_runs(rounds.engine, run_a=rounds.r2.run.id, run_b=rounds.r3.run.id)
+    assert ([m.person_id for m in d.newly_missing], d.no_longer_missing) == (["P7"], [])
+    back = diff_runs(rounds.engine, run_a=rounds.r3.run.id, run_b=rounds.r2.run.id)
+    assert ([m.person_id for m in back.no_longer_missing], back.newly_missing) == (["P7"], [])
+    assert [m.person_id for m in view_diff(rounds.engine, Principal("v", "viewer"), run_a=rounds.r2.run.id,
+                                           run_b=rounds.r3.run.id).newly_missing] == ["P7"]
+    monkeypatch.setenv("KARTOTEKA_LANG", lang)
+    out = " ".join(run_cli(db, "diff", str(rounds.r2.run.id), str(rounds.r3.run.id)).split())
+    assert f"{title} ! P7 Шевченко Тарас Григорович" in out
+    data = json.loads(run_cli(db, "diff", str(rounds.r2.run.id), str(rounds.r3.run.id), "--json"))
+    assert data["newly_missing"] == [{"person_id": "P7", "name": "Шевченко Тарас Григорович"}]
