@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kartoteka.reports import write_report
     from kartoteka.reports.common import notice_text
     from kartoteka.services import vetting as svc
-    from kartoteka.services.rounds import change_text
+    from kartoteka.services.rounds import change_text, entry_text
     from kartoteka.services.vetting_model import VetReport
     from kartoteka.tabular.columns import parse_mapping
 else:
@@ -30,6 +30,7 @@ else:
     notice_text = lazy_callable("kartoteka.reports.common", "notice_text")
     svc = lazy_module("kartoteka.services.vetting")
     change_text = lazy_callable("kartoteka.services.rounds", "change_text")
+    entry_text = lazy_callable("kartoteka.services.rounds", "entry_text")
     VetReport = lazy_callable("kartoteka.services.vetting_model", "VetReport")
     parse_mapping = lazy_callable("kartoteka.tabular.columns", "parse_mapping")
 
@@ -206,10 +207,13 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
     if as_json:
         typer.echo(json.dumps({
             "a": d.a.id, "b": d.b.id, "unchanged": d.unchanged,
-            "added": [{"key": e.key, "person_id": e.person_id, "name": e.name} for e in d.added],
-            "removed": [{"key": e.key, "person_id": e.person_id, "name": e.name} for e in d.removed],
+            "added": [_entry_json(e, e.after) for e in d.added],
+            "removed": [_entry_json(e, e.before) for e in d.removed],
             "changed": [{"key": e.key, "person_id": e.person_id, "name": e.name, "changes": e.changes}
-                        for e in d.changed]}, ensure_ascii=False, indent=1))
+                        for e in d.changed],
+            "newly_missing": [{"person_id": m.person_id, "name": m.name} for m in d.newly_missing],
+            "no_longer_missing": [{"person_id": m.person_id, "name": m.name} for m in d.no_longer_missing]},
+            ensure_ascii=False, indent=1))
         return
     _ = cli_gettext()
     console.print(_("Run #%(a)s -> run #%(b)s: %(added)d added, %(removed)d removed, %(changed)d changed, "
@@ -219,10 +223,24 @@ def diff(ctx: typer.Context, run_a: Annotated[str, typer.Argument(help="The earl
     unknown = "(" + _("unknown") + ")"
     for sign, entries in (("+", d.added), ("-", d.removed)):
         for e in entries:
-            console.print(escape(f"  {sign} {e.person_id or unknown} {e.name}"), highlight=False)
+            what = entry_text(e, _)
+            console.print(escape(f"  {sign} {e.person_id or unknown} {e.name}" + (f": {what}" if what else "")),
+                          highlight=False)
     for e in d.changed:
         console.print(escape(f"  ~ {e.person_id or unknown} {e.name}: " + "; ".join(change_text(d, _) for d in e.deltas)),
                       highlight=False)
+    for title, people in ((_("Newly missing (recognised, not on the list)"), d.newly_missing),
+                          (_("No longer missing"), d.no_longer_missing)):
+        if people:
+            console.print(escape(f"{title}: {len(people)}"), highlight=False)
+            for m in people:
+                console.print(escape(f"  ! {m.person_id} {m.name}"), highlight=False)
+
+
+def _entry_json(e: Any, row: Any) -> dict[str, Any]:
+    """An added or removed person for tools: with the row's match result, status and flags."""
+    return {"key": e.key, "person_id": e.person_id, "name": e.name, "match": row.match if row else "",
+            "status": row.status if row else "", "flags": list(row.flags) if row else []}
 
 
 def review(ctx: typer.Context, run: Annotated[str, typer.Argument(help="Run id, 'latest' or a label")],

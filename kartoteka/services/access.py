@@ -287,6 +287,7 @@ def view_diff(engine: Engine, principal: Principal, *, run_a: RunRef, run_b: Run
         diff = diff_runs(engine, run_a=run_a, run_b=run_b)
         shown = {row.internal_id for e in (*diff.added, *diff.removed, *diff.changed) for row in (e.before, e.after)
                  if row is not None and row.internal_id is not None}
+        shown |= {m.internal_id for m in (*diff.newly_missing, *diff.no_longer_missing)}
         _log_confidential_ids(engine, principal, shown, via=f"diff of runs {diff.a.id} and {diff.b.id}")
         return diff
     return diff_reports(redact_report(engine, principal, get_run(engine, run=run_a)),

@@ -16,7 +16,7 @@ from kartoteka.services.evidence import event_date, insert_event
 from kartoteka.services.persons import resolve_person_id
 from kartoteka.services.round_summary import record_outcome_custody
 from kartoteka.services.runs import RunRef, get_run, resolve_run
-from kartoteka.services.vetting_model import OUTCOME_KINDS, RunInfo, VetReport, VetRow
+from kartoteka.services.vetting_model import OUTCOME_KINDS, MissingPerson, RunInfo, VetReport, VetRow
 
 COMPARED = ("match", "status", "flags", "warnings")   # warnings: custody (exchanged, released ...)
 
@@ -40,6 +40,9 @@ class RunDiff:
     removed: list[DiffEntry]
     changed: list[DiffEntry]
     unchanged: int
+    # the missing list (recognised, held, not on the list): who is newly on it, who no longer is
+    newly_missing: list[MissingPerson] = field(default_factory=list)
+    no_longer_missing: list[MissingPerson] = field(default_factory=list)
 
 
 def row_key(row: VetRow) -> str:
@@ -85,6 +88,23 @@ def change_text(delta: tuple[str, str, str], gettext: Callable[[str], str] | Non
     return f"{gettext(COLUMN_WORDS[column])}: {words(before)} -> {words(after)}"
 
 
+def entry_text(entry: DiffEntry, gettext: Callable[[str], str]) -> str:
+    """What an added or removed person is in the reader's language: the row's status (its candidate's,
+    "needs review" first, for a row in review) and its flags: a flagged person slipped into a later
+    round must read as one, not as a bare name."""
+    from kartoteka.reports.common import MATCH_LABELS, STATUS_LABELS   # (the reports' words)
+
+    row = entry.after if entry.after is not None else entry.before
+    if row is None:
+        return ""
+    words = [gettext(MATCH_LABELS["review"])] if row.match == "review" else []
+    if row.status:
+        words.append(gettext(STATUS_LABELS.get(row.status, row.status)))
+    if row.flags:
+        words.append(f"{gettext(COLUMN_WORDS['flags'])}: " + ", ".join(gettext(f) for f in row.flags))
+    return "; ".join(words)
+
+
 def diff_runs(engine: Engine, *, run_a: RunRef, run_b: RunRef) -> RunDiff:
     """Persons added to, removed from and changed between list A (earlier) and list B (later)."""
     return diff_reports(get_run(engine, run=run_a), get_run(engine, run=run_b))
@@ -102,8 +122,44 @@ def diff_reports(a: VetReport, b: VetReport) -> RunDiff:
         if deltas:
             changed.append(DiffEntry(k, new.person_id or old.person_id, new.name, old, new,
                                      [change_text(d) for d in deltas], deltas))
+    unchanged = len(ka.keys() & kb.keys()) - len(changed)
+    for old_entry, new_entry in _same_candidate(removed, added):
+        assert old_entry.before is not None and new_entry.after is not None
+        old, new = old_entry.before, new_entry.after
+        deltas = [(c, _value(old, c), _value(new, c)) for c in COMPARED if _value(old, c) != _value(new, c)]
+        removed.remove(old_entry)
+        added.remove(new_entry)
+        key = old_entry.key if old.match == "match" else new_entry.key
+        changed.append(DiffEntry(key, new.person_id or old.person_id, new.name, old, new,
+                                 [change_text(d) for d in deltas], deltas))
     changed.sort(key=lambda d: d.key)
-    return RunDiff(a.run, b.run, added, removed, changed, len(ka.keys() & kb.keys()) - len(changed))
+    was, now = {m.internal_id for m in a.missing}, {m.internal_id for m in b.missing}
+    return RunDiff(a.run, b.run, added, removed, changed, unchanged,
+                   [m for m in b.missing if m.internal_id not in was], [m for m in a.missing if m.internal_id not in now])
+
+
+def _same_candidate(removed: list[DiffEntry], added: list[DiffEntry]) -> list[tuple[DiffEntry, DiffEntry]]:
+    """A removed and an added row about the same registry person, one matched to them and the other
+    in review with them as its candidate (a re-spelling the matcher is less sure of, or a reviewer's
+    "same" on one round only): one person whose match result changed, not one removed and one added.
+    Only when the person has one such row on each side."""
+    def by_person(entries: list[DiffEntry], side: str) -> dict[int, list[DiffEntry]]:
+        out: dict[int, list[DiffEntry]] = {}
+        for e in entries:
+            row = e.before if side == "before" else e.after
+            if row is not None and row.internal_id is not None and row.match in ("match", "review"):
+                out.setdefault(row.internal_id, []).append(e)
+        return out
+
+    gone, came = by_person(removed, "before"), by_person(added, "after")
+    pairs = []
+    for pid, olds in gone.items():
+        news = came.get(pid, [])
+        if len(olds) == 1 and len(news) == 1:
+            old, new = olds[0].before, news[0].after
+            if old is not None and new is not None and "match" in (old.match, new.match):
+                pairs.append((olds[0], news[0]))
+    return pairs
 
 
 def record_outcome(engine: Engine, *, person: str | int, kind: str, date: str, actor: str,

@@ -27,6 +27,7 @@ from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, query_key
 from kartoteka.services.assessments import recognised_person_ids, statuses_under
 from kartoteka.services.custody import check_party
 from kartoteka.services.matching import list_matcher
+from kartoteka.services.respelled import carry_respelled
 from kartoteka.services.rounds import diff_runs, record_outcome
 from kartoteka.services.reviews import record_review
 from kartoteka.services.runs import RunRef, get_run, list_runs, load_missing, person_labels
@@ -190,6 +191,7 @@ def vet_list(engine: Engine, *, path: Path, definition_id: str, actor: str, roun
     # the report's objects hold no cycles; with a million-person matcher in memory, each full collection
     # walks tens of millions of objects, tripling the time
     with paused(), engine.begin() as conn:
+        results = carry_respelled(conn, queries, results)
         rows = build_rows(conn, listing.entries, results, definition_id, definitions=wanted, held_by=held_by,
                           claim=claim_header(listing.entries[0].raw))
         timings["rows"] = time.perf_counter() - t_vet

@@ -143,4 +143,5 @@ def diff_page(request: Request, engine: EngineDep, principal: PagePrincipal,
         return render(request, "error.html", {"status": 404, "message": error_text(request, exc)[0], "errors": []},
                       status_code=404)
     gettext = request_gettext(request)
-    return render(request, "vetting_diff.html", {"d": diff, "change": lambda delta: rounds.change_text(delta, gettext)})
+    return render(request, "vetting_diff.html", {"d": diff, "change": lambda delta: rounds.change_text(delta, gettext),
+                                           "entry": lambda e: rounds.entry_text(e, gettext)})
