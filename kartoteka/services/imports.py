@@ -63,10 +63,18 @@ class _DryRun(Exception):
 def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
     for options in REQUIRED[kind]:
         if not any(o in fields for o in options):
-            want = " or ".join(f"'{o}'" for o in options)
-            raise InvalidInput.of(N_("%(file)s: row 1: missing required column %(want)s (found: %(found)s); "
-                                     "name it with --map"), file=table.path.name, want=want,
-                                  found=", ".join(table.headers) or Message(N_("no columns")))
+            want = Message(N_("'%(first)s' or '%(second)s'"), first=options[0], second=options[1]) \
+                if len(options) == 2 else f"'{options[0]}'"
+            found = ", ".join(table.headers) or Message(N_("no columns"))
+            if table.other_sheets:   # the data is often on a later sheet, after an instructions page
+                raise InvalidInput.of(N_("%(file)s: row %(row)d of the first sheet: missing required column "
+                                         "%(want)s (found: %(found)s); an import reads only the first sheet: move "
+                                         "the sheet holding the rows (%(sheets)s) to the front, or name the column "
+                                         "with --map"), file=table.path.name, row=table.header_row, want=want,
+                                      found=found, sheets=", ".join(table.other_sheets))
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: missing required column %(want)s (found: %(found)s); "
+                                     "name it with --map"), file=table.path.name, row=table.header_row, want=want,
+                                  found=found)
 
 
 def _chunks(it: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:

@@ -9,6 +9,7 @@ the name.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
@@ -597,11 +598,14 @@ def open_pdf(path: Path) -> RawTable:
     from pypdf import PdfReader
 
     check_file(path, current_limits())
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its English warnings ("EOF marker not found") on stderr
     try:
         reader = PdfReader(str(path))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
-    except Exception as exc:  # pypdf raises several types for a broken file
-        raise InvalidInput.of(N_("%(file)s: not a readable PDF (%(error)s)"), file=path.name, error=str(exc)) from None
+    except Exception:  # pypdf raises several types, in its words, for a broken file
+        raise InvalidInput.of(N_("%(file)s: not a readable PDF (%(error)s)"), file=path.name, error=Message(N_(
+            "the file is damaged (cut short when it was copied or downloaded?) or is not a PDF; open it and save "
+            "it again"))) from None
     if not _LETTER.search(text):
         raise InvalidInput.of(N_("%(file)s: the PDF has no text layer (a scan?); run OCR first or paste the names"),
                               file=path.name)

@@ -321,6 +321,9 @@ def _lines(text: str) -> Iterator[str]:
     return (m.group() for m in _LINE.finditer(text))
 
 
+_TOO_LONG = "field larger than field limit"   # the csv module's words for a cell over csv.field_size_limit
+
+
 def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
     delimiter = _sniff_delimiter(text)
@@ -337,6 +340,11 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
         if not head:
             raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name) from None
     except csv.Error as exc:
+        if _TOO_LONG in str(exc):   # a cell of a row read with the header's (the first 20): not the header's fault
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: a cell is over the limit of %(limit)s characters "
+                                     "(KARTOTEKA_MAX_CELL_CHARS); shorten it, or check that its quotes are "
+                                     "closed"), file=path.name, row=len(head) + 1,
+                                  limit=f"{limits.cell_chars:,}") from None
         raise InvalidInput.of(N_("%(file)s: row %(row)d: unreadable header (%(error)s; a cell may be over the "
                                  "limit of %(limit)s characters, KARTOTEKA_MAX_CELL_CHARS)"),
                               file=path.name, row=len(head) + 1, error=str(exc),
@@ -362,8 +370,10 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                 return
             except csv.Error as exc:
                 table.problems.append(RowError(path.name, row_no, "*", Message(
-                    N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, KARTOTEKA_MAX_CELL_CHARS)"),
-                    error=str(exc), limit=f"{limits.cell_chars:,}")))
+                    N_("a cell is over the limit of %(limit)s characters (KARTOTEKA_MAX_CELL_CHARS); shorten it, or "
+                       "check that its quotes are closed"), limit=f"{limits.cell_chars:,}") if _TOO_LONG in str(exc)
+                    else Message(N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, "
+                                    "KARTOTEKA_MAX_CELL_CHARS)"), error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
             if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells) \
                     or header_again(table, row_no, cells, head[at:at + used]) or total_row(table, row_no, cells):

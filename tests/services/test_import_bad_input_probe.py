@@ -1,0 +1,134 @@
+"""Files a new user really brings, as a probe found them: each is refused with a message in the reader's
+language that names the file, the row and the column, no Python words, a non-zero exit, and nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from kartoteka.db.tables import assessments, audit_log, cases, name_keys, persons
+from kartoteka.errors import InvalidInput
+from kartoteka.services.ftm_import import import_ftm
+from kartoteka.services.imports import import_file
+from kartoteka.tabular.documents import open_pdf
+from kartoteka.tabular.reader import open_table
+from tests.cli.runner import run_cli
+from tests.conftest import Db
+
+PERSONS = "id;ФИО;Дата рождения;Пол\nN1;Иванова Мария Петровна;05.06.1990;ж\nN2;Петров Иван Сергеевич;1985;м\n"
+PYTHON_WORDS = ("Traceback", "Error:", "zip file", "field larger", "codec", "workbook", "Stream has ended")
+
+
+def _counts(db: Db) -> tuple[int, ...]:
+    with db.engine.connect() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()
+                     for t in (persons, cases, assessments, audit_log, name_keys))
+
+
+def _seeded(db: Db, tmp_path: Path) -> tuple[int, ...]:
+    run_cli(db, "init")
+    seed = tmp_path / "seed.csv"
+    seed.write_text("id;ПІБ\nS1;Шевченко Олена Петрівна\n", "utf-8")
+    run_cli(db, "import", "persons", str(seed))
+    return _counts(db)
+
+
+def _refused(db: Db, lang: str, *args: str) -> str:
+    out = run_cli(db, "--lang", lang, *args, code=1)
+    assert not any(w in out for w in PYTHON_WORDS), out
+    return out
+
+
+def test_a_column_mapped_twice_is_refused_not_half_read(db: Db, tmp_path: Path) -> None:
+    """``--map ФИО=name --map Пол=name`` imported the gender column as the names (ж, м); a header given two fields
+    kept the last one silently."""
+    before = _seeded(db, tmp_path)
+    sheet = tmp_path / "persons.csv"
+    sheet.write_bytes(PERSONS.encode("cp1251"))
+    out = _refused(db, "ru", "import", "persons", str(sheet), "--map", "ФИО=name", "--map", "Пол=name")
+    assert "persons.csv" in out and "«name»" in out and "«ФИО»" in out and "«Пол»" in out and "двум столбцам" in out
+    out = _refused(db, "uk", "import", "persons", str(sheet), "--map", "ФИО=name", "--map", "ФИО=surname")
+    assert "ФИО=name" in out and "ФИО=surname" in out and "двічі" in out
+    assert _counts(db) == before
+
+
+def test_an_ftm_file_that_is_not_utf8_names_its_line(db: Db, tmp_path: Path) -> None:
+    """A cp1251 or UTF-16 file (or any other file) given to ``import ftm`` ended in a UnicodeDecodeError traceback."""
+    before = _seeded(db, tmp_path)
+    good = '{"id": "e1", "schema": "Person", "properties": {"name": ["Коваль Іван"]}}\n'
+    cp1251 = tmp_path / "entities.jsonl"
+    cp1251.write_bytes(good.encode("utf-8") + good.replace("e1", "e2").encode("cp1251"))
+    with pytest.raises(InvalidInput, match="entities.jsonl: line 2 is not UTF-8 text"):
+        import_ftm(db.engine, path=cp1251, organisation="Org", actor="t")
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_text(good, "utf-16")
+    out = _refused(db, "uk", "import", "ftm", str(utf16), "--source", "Org")
+    assert "utf16.jsonl: рядок 1 — не текст UTF-8" in out
+    bom = tmp_path / "bom.jsonl"   # saved by Notepad: a BOM before the first line is read, not refused
+    bom.write_text(good, "utf-8-sig")
+    assert import_ftm(db.engine, path=bom, organisation="Org", actor="t", dry_run=True).entities == 1
+    assert _counts(db) == before
+
+
+def test_a_damaged_workbook_is_named_in_the_readers_words(db: Db, tmp_path: Path) -> None:
+    """A workbook cut short in a download said "XLSX workbook (File is not a zip file)" in a Russian message."""
+    before = _seeded(db, tmp_path)
+    wb = Workbook()
+    wb.active.append(["ПІБ"])
+    wb.active.append(["Коваль Іван"])
+    whole = tmp_path / "whole.xlsx"
+    wb.save(whole)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[:400])
+    for kind in ("persons", "registry"):
+        out = _refused(db, "ru", "import", kind, str(cut))
+        assert "cut.xlsx: не удаётся прочитать как книгу XLSX (файл повреждён" in out
+    assert _counts(db) == before
+
+
+def test_a_huge_cell_under_the_header_names_its_row_not_the_header(tmp_path: Path) -> None:
+    """A 3 MB cell in row 2 was "row 2: unreadable header (field larger than field limit (200000) ...)"."""
+    big = tmp_path / "big.csv"
+    big.write_text("id;ПІБ\nN1;" + "А" * 3_000_000 + "\n", "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        open_table(big)
+    text = str(caught.value)
+    assert text.startswith("big.csv: row 2: a cell is over the limit of 20,000 characters")
+    assert "header" not in text and "field larger" not in text
+    later = tmp_path / "later.csv"   # further down than the rows read with the header: that row's problem
+    later.write_text("id;ПІБ\n" + "".join(f"N{i};Особа{i} Тест\n" for i in range(30)) + "N99;" + "Б" * 300_000 + "\n",
+                     "utf-8")
+    table = open_table(later)
+    list(table.rows)
+    assert [(p.row, str(p.reason)[:40]) for p in table.problems] == [(32, "a cell is over the limit of 20,000 chara")]
+
+
+def test_the_data_on_a_later_sheet_is_said_not_missing_columns(db: Db, tmp_path: Path) -> None:
+    """An instructions page first and the rows on "Дані": the message said a column was missing, in English
+    words ("'name' or 'surname'"), and nothing of the sheet that holds the rows."""
+    before = _seeded(db, tmp_path)
+    wb = Workbook()
+    wb.active.title = "Інструкція"
+    wb.active["A1"] = "Заповніть другий аркуш"
+    data = wb.create_sheet("Дані")
+    data.append(["id", "ПІБ"])
+    data.append(["N1", "Коваль Іван"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    with pytest.raises(InvalidInput, match="missing required column 'name' or 'surname'"):
+        import_file(db.engine, "persons", path, actor="t")
+    out = _refused(db, "uk", "import", "persons", str(path))
+    assert "two.xlsx: рядок 1 першого аркуша" in out and "«name» або «surname»" in out and "(Дані)" in out
+    assert " or " not in out
+    assert _counts(db) == before
+
+
+def test_a_damaged_pdf_is_said_in_the_readers_words(tmp_path: Path) -> None:
+    """A PDF cut short, given to ``vet``, was "не вдається прочитати PDF (Stream has ended unexpectedly)"."""
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + b"\x00\x17" * 200)
+    with pytest.raises(InvalidInput, match="list.pdf: not a readable PDF \\(the file is damaged"):
+        open_pdf(pdf)
