@@ -67,7 +67,23 @@ def found_fields(kind: str, headers: list[str], mapping: dict[str, str] | None) 
 
 
 def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
-    """``{field: header}`` as ``found_fields`` finds them; a missing required column is an error."""
+    """``{field: header}`` as ``found_fields`` finds them; a missing required column is an error, and so is a
+    ``--map`` pair that names a column the file lacks or an unknown field (``found_fields`` passes over them)."""
+    known = load_custody_vocabulary().import_columns[kind]
+    given: dict[str, str] = {}
+    for header, fld in (mapping or {}).items():
+        if fld in given:   # one field, two columns: one of them would be dropped without a word
+            raise InvalidInput.of(N_("%(file)s: the mapping gives field '%(field)s' to two columns, '%(first)s' and "
+                                     "'%(second)s'; a field reads one column, so keep one"), file=filename,
+                                  field=fld, first=given[fld], second=header)
+        given[fld] = header
+        if header not in headers:
+            raise InvalidInput.of(N_("%(file)s: the mapping names column '%(header)s', which the file does not have "
+                                     "(its columns: %(columns)s)"), file=filename, header=header,
+                                  columns=", ".join(headers))
+        if fld not in known:
+            raise InvalidInput.of(N_("%(file)s: '%(field)s' is not a %(kind)s field (known: %(known)s)"),
+                                  file=filename, field=fld, kind=kind, known=", ".join(known))
     fields = found_fields(kind, headers, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:

@@ -132,3 +132,18 @@ def test_a_damaged_pdf_is_said_in_the_readers_words(tmp_path: Path) -> None:
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + b"\x00\x17" * 200)
     with pytest.raises(InvalidInput, match="list.pdf: not a readable PDF \\(the file is damaged"):
         open_pdf(pdf)
+
+
+def test_a_custody_mapping_typo_is_refused_not_passed_over(db: Db, tmp_path: Path) -> None:
+    """``import custody --map`` passed over a field it did not know, a column the file lacks and a field given
+    twice: the column the user named was then silently not read."""
+    before = _seeded(db, tmp_path)
+    sheet = tmp_path / "custody.csv"
+    sheet.write_text("person_id;held_by;Місце;since\nS1;RU;СІЗО-1;2020\n", "utf-8")
+    out = _refused(db, "uk", "import", "custody", str(sheet), "--map", "Місце=plce")
+    assert "custody.csv: «plce» — не поле custody" in out
+    out = _refused(db, "ru", "import", "custody", str(sheet), "--map", "Место=place")
+    assert "custody.csv: соответствие называет столбец «Место», которого в файле нет" in out
+    out = _refused(db, "uk", "import", "custody", str(sheet), "--map", "Місце=place", "--map", "since=place")
+    assert "поле «place» двом стовпцям, «Місце» і «since»" in out
+    assert _counts(db) == before
