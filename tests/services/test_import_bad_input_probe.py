@@ -147,3 +147,25 @@ def test_a_custody_mapping_typo_is_refused_not_passed_over(db: Db, tmp_path: Pat
     out = _refused(db, "uk", "import", "custody", str(sheet), "--map", "Місце=place", "--map", "since=place")
     assert "поле «place» двом стовпцям, «Місце» і «since»" in out
     assert _counts(db) == before
+
+
+def test_a_sensitivity_written_in_ukrainian_or_russian_is_read(db: Db, tmp_path: Path) -> None:
+    """"конфиденциально" was refused (the levels were only public/internal/confidential), and a "Чутливість"
+    column was not read at all: a registry row marked confidential became an internal record."""
+    _seeded(db, tmp_path)
+    ru = tmp_path / "ru.csv"
+    ru.write_text("id;ФИО;Чувствительность\nN1;Иванова Мария;конфиденциально\nN2;Петров Иван;ДСП\n"
+                  "N3;Сидоров Пётр;публичный\n", "utf-8")
+    run_cli(db, "--lang", "ru", "import", "persons", str(ru))
+    uk = tmp_path / "uk.csv"
+    uk.write_text("ПІБ;Чутливість\nКоваль Іван Петрович;конфіденційно\n", "utf-8")
+    out = run_cli(db, "--lang", "uk", "import", "registry", str(uk))
+    assert "Чутливість -> рівень доступу (sensitivity)" in out
+    with db.engine.connect() as conn:
+        got = dict(conn.execute(select(persons.c.ext_id, persons.c.sensitivity)).all())
+    assert (got["N1"], got["N2"], got["N3"]) == ("confidential", "internal", "public")
+    assert sorted(got.values()).count("confidential") == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id;ПІБ;Чутливість\nN4;Бойко Петро;таємно\n", "utf-8")
+    out = _refused(db, "uk", "import", "persons", str(bad))
+    assert "bad.csv: рядок 2, стовпець «Чутливість»: «таємно»" in out
