@@ -283,20 +283,21 @@ def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, st
     return text, used
 
 
-def unique_headers(name: str, headers: list[str], limits: Limits) -> list[str]:
-    """Headers as read, empty ones named by position; a header that appears twice is an error."""
+def unique_headers(name: str, headers: list[str], limits: Limits, row: int = 1) -> list[str]:
+    """Headers as read, empty ones named by position; a header that appears twice is an error, named with the
+    ``row`` the header is in (below a title, a date)."""
     check_shape(name, 0, len(headers), limits)
     out: list[str] = []
     for i, h in enumerate(headers):
         problem = cell_problem(h, limits)
         if problem:
-            raise InvalidInput.of(N_("%(file)s: row 1, column %(column)d: the header %(problem)s"),
-                                  file=name, column=i + 1, problem=problem)
+            raise InvalidInput.of(N_("%(file)s: row %(row)d, column %(column)d: the header %(problem)s"),
+                                  file=name, row=row, column=i + 1, problem=problem)
         label = h or f"column {i + 1}"   # a header name, as stored: not translated
         if label in out:
-            raise InvalidInput.of(N_("%(file)s: row 1: the header '%(header)s' appears twice (columns %(first)d "
-                                     "and %(second)d); rename one so that no column is silently dropped"),
-                                  file=name, header=label, first=out.index(label) + 1, second=i + 1)
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: the header '%(header)s' appears twice (columns "
+                                     "%(first)d and %(second)d); rename one so that no column is silently dropped"),
+                                  file=name, row=row, header=label, first=out.index(label) + 1, second=i + 1)
         out.append(label)
     return out
 
@@ -353,7 +354,7 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     first, used = header_block(head, at)
     while first and not first[-1].strip():
         first.pop()
-    headers = unique_headers(path.name, [h.strip() for h in first], limits)
+    headers = unique_headers(path.name, [h.strip() for h in first], limits, at + 1)
     lines = text.count("\n")
     check_shape(path.name, lines, len(headers), limits)
     table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines, header_row=at + 1,
@@ -527,7 +528,7 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
             raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
         sheets = [first_sheet]
     main = sheets[0]
-    headers = unique_headers(path.name, main.headers, limits)
+    headers = unique_headers(path.name, main.headers, limits, main.at + 1)
     table = RawTable(path, "xlsx", headers, iter(()), "", "",
                      sum(max(s.declared_rows - s.used - s.at, 0) for s in sheets), header_row=main.at + 1,
                      header_rows=main.used)
@@ -544,7 +545,7 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
 
     def sheet_rows(k: int, sheet: _Sheet, offset: int, count: list[int],
                    end: list[int]) -> Iterator[tuple[int, dict[str, str]]]:
-        own = unique_headers(path.name, sheet.headers, limits) if k else headers
+        own = unique_headers(path.name, sheet.headers, limits, sheet.at + 1) if k else headers
         rename = _same_columns(headers, own)
         name = f"{path.name} › {sheet.title}" if table.sheets else path.name
         hidden = hiddens[k]

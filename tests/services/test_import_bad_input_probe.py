@@ -169,3 +169,19 @@ def test_a_sensitivity_written_in_ukrainian_or_russian_is_read(db: Db, tmp_path:
     bad.write_text("id;ПІБ;Чутливість\nN4;Бойко Петро;таємно\n", "utf-8")
     out = _refused(db, "uk", "import", "persons", str(bad))
     assert "bad.csv: рядок 2, стовпець «Чутливість»: «таємно»" in out
+
+
+def test_a_header_twice_under_a_title_names_the_header_row(tmp_path: Path) -> None:
+    """A header below a title line said "row 1: the header 'ПІБ' appears twice" though row 1 is the title."""
+    sheet = tmp_path / "titled.csv"
+    sheet.write_text("Список на 01.11.2026\n\nid;ПІБ;ПІБ;Дата народження\nN1;Шевченко Олена;x;1990\n", "utf-8")
+    with pytest.raises(InvalidInput, match="titled.csv: row 3: the header 'ПІБ' appears twice"):
+        open_table(sheet)
+    wb = Workbook()
+    wb.active["A1"] = "Список"
+    wb.active.append(["id", "ПІБ", "Дата народження", "ПІБ"])
+    wb.active.append(["N1", "Коваль Іван", "1990", "x"])
+    book = tmp_path / "titled.xlsx"
+    wb.save(book)
+    with pytest.raises(InvalidInput, match="titled.xlsx: row 2: the header 'ПІБ' appears twice .columns 2 and 4"):
+        open_table(book)
