@@ -269,10 +269,20 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
     raise InvalidInput.of(N_("%(file)s: unknown format '%(format)s'"), file=path.name, format=kind)
 
 
+_NOT_TEXT = ((b"PK\x03\x04", N_("an Excel workbook or a Word document (.xlsx, .docx)")),
+             (b"%PDF", N_("a PDF document")),
+             (b"\xd0\xcf\x11\xe0", N_("an old Excel or Word file (.xls, .doc)")))
+
+
 def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, str]:
     """The file's text and encoding: the named encoding strictly, else the detected one."""
     check_file(path, limits)
     data = path.read_bytes()
+    for magic, what in _NOT_TEXT:   # a workbook or a PDF renamed .csv: not an encoding to guess
+        if data.startswith(magic):
+            raise InvalidInput.of(N_("%(file)s: not a text file: it begins as %(what)s does; give the file its real "
+                                     "extension, or save it as CSV (UTF-8) from the program that made it"),
+                                  file=path.name, what=Message(what))
     if encoding:
         text, used = decode_strict(data, encoding, name=path.name), encoding
     else:

@@ -185,3 +185,27 @@ def test_a_header_twice_under_a_title_names_the_header_row(tmp_path: Path) -> No
     wb.save(book)
     with pytest.raises(InvalidInput, match="titled.xlsx: row 2: the header 'ПІБ' appears twice .columns 2 and 4"):
         open_table(book)
+
+
+def test_a_workbook_or_pdf_renamed_csv_is_named_not_guessed_an_encoding(db: Db, tmp_path: Path) -> None:
+    """An .xlsx, an old .xls or a PDF saved under a .csv name was "incorrect cp1251 encoding at row 1, byte 94 ...;
+    name the encoding with --encoding": advice that cannot help."""
+    before = _seeded(db, tmp_path)
+    wb = Workbook()
+    wb.active.append(["ПІБ"])
+    wb.save(tmp_path / "book.xlsx")
+    renamed = tmp_path / "list.csv"
+    renamed.write_bytes((tmp_path / "book.xlsx").read_bytes())
+    with pytest.raises(InvalidInput, match="list.csv: not a text file: it begins as an Excel workbook"):
+        open_table(renamed)
+    out = _refused(db, "ru", "import", "persons", str(renamed))
+    assert "это не текстовый файл" in out and "книга Excel" in out and "--encoding" not in out
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
+    out = _refused(db, "uk", "vet", str(old), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
+    assert "старий файл Excel чи Word (.xls, .doc)" in out
+    pdf = tmp_path / "pdf.csv"
+    pdf.write_bytes(b"%PDF-1.4\n" + bytes(range(256)))
+    with pytest.raises(InvalidInput, match="pdf.csv: not a text file: it begins as a PDF document does"):
+        open_table(pdf)
+    assert _counts(db) == before
