@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from kartoteka.catalogs import definition_ids
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
@@ -177,6 +178,16 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
             report.categories += 1
 
 
+def _recognition_column(raw: dict[str, str], fields: dict[str, str]) -> str:
+    """The column of the cell ``svc.recognition_values`` refused, in the order it checks them: an empty
+    organisation, statement or date, an unknown definition, else a date that is not one."""
+    culprit = next((f for f in ("organisation", "statement", "stated_on") if not _cell(raw, fields, f)), None)
+    if culprit is None:
+        definition = _cell(raw, fields, "definition")
+        culprit = "definition" if definition and definition not in definition_ids() else "stated_on"
+    return fields.get(culprit, culprit)
+
+
 def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                         mapping: dict[str, str] | None = None, dry_run: bool = False,
                         skip_hidden: bool = False) -> CustodyImport:
@@ -204,7 +215,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                         stated_on=_cell(raw, fields, "stated_on"), definition_id=_cell(raw, fields, "definition"),
                         note=_cell(raw, fields, "note"))
                 except InvalidInput as exc:
-                    errors.add(row_no, fields["organisation"], reason_of(exc))
+                    errors.add(row_no, _recognition_column(raw, fields), reason_of(exc))
                     continue
                 key = (known[ext], values["organisation"], values["statement"])
                 if key in seen:

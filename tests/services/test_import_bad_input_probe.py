@@ -209,3 +209,17 @@ def test_a_workbook_or_pdf_renamed_csv_is_named_not_guessed_an_encoding(db: Db, 
     with pytest.raises(InvalidInput, match="pdf.csv: not a text file: it begins as a PDF document does"):
         open_table(pdf)
     assert _counts(db) == before
+
+
+def test_a_recognition_problem_names_its_own_column(db: Db, tmp_path: Path) -> None:
+    """Every refused recognition cell was named as the "organisation" column: a bad date, an unknown definition,
+    an empty statement."""
+    before = _seeded(db, tmp_path)
+    sheet = tmp_path / "rec.csv"
+    sheet.write_text("person_id;Організація;Заява;Дата;definition\nS1;Org;https://x;31.02.2020;\n"
+                     "S1;Org;https://y;2020;nodef\nS1;Org;;2020;\n", "utf-8")
+    out = _refused(db, "uk", "import", "recognitions", str(sheet))
+    assert "rec.csv: рядок 2, стовпець «Дата»: дата заяви" in out
+    assert "rec.csv: рядок 3, стовпець «definition»: невідоме визначення «nodef»" in out
+    assert "rec.csv: рядок 4, стовпець «Заява»" in out
+    assert _counts(db) == before
