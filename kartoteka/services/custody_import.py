@@ -7,6 +7,7 @@ so re-importing a file is harmless. Recognitions need a reviewer or an administr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,28 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
     return report
 
 
+def _custody_column(raw: dict[str, str], fields: dict[str, str], maps: dict[str, dict[str, str]]) -> str:
+    """The column of the cell a custody row was refused for, each tried in the order ``_custody_row`` checks
+    them (the state's spelling, the party, the state, the dates): a bad date is not the custody column's."""
+    state = next(iter(load_custody_vocabulary().states))
+
+    def cell(name: str) -> str:
+        return _cell(raw, fields, name)
+
+    trials: list[tuple[str, Callable[[], object]]] = [
+        ("custody", lambda: vm.controlled("custody", cell("custody"), maps["custody"])),
+        ("held_by", lambda: svc.check_party(cell("held_by"))),
+        ("custody", lambda: svc.check_state(vm.controlled("custody", cell("custody"), maps["custody"]))),
+        ("since", lambda: svc.custody_values(held_by="RU", state=state, since=cell("since"))),
+        ("confirmed_on", lambda: svc.custody_values(held_by="RU", state=state, confirmed_on=cell("confirmed_on")))]
+    for name, trial in trials:
+        try:
+            trial()
+        except InvalidInput:
+            return fields.get(name, name)
+    return fields["custody"]
+
+
 def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dict[str, str],
                  known: dict[str, int], current: dict[int, svc.CustodyRecord],
                  cats: dict[int, svc.CategoryRecord], actor: str, report: CustodyImport,
@@ -153,7 +176,7 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
             place=_cell(raw, fields, "place"), since=_cell(raw, fields, "since"),
             confirmed_on=_cell(raw, fields, "confirmed_on"), note=_cell(raw, fields, "note"))
     except InvalidInput as exc:
-        errors.add(row_no, fields["custody"], reason_of(exc))
+        errors.add(row_no, _custody_column(raw, fields, maps), reason_of(exc))
         return
     try:   # a category spelling is reported against its own column (mapping step: value_mappings)
         category = vm.controlled("category", _cell(raw, fields, "category"), maps["category"])

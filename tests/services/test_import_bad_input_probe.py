@@ -223,3 +223,18 @@ def test_a_recognition_problem_names_its_own_column(db: Db, tmp_path: Path) -> N
     assert "rec.csv: рядок 3, стовпець «definition»: невідоме визначення «nodef»" in out
     assert "rec.csv: рядок 4, стовпець «Заява»" in out
     assert _counts(db) == before
+
+
+def test_a_custody_problem_names_its_own_column(db: Db, tmp_path: Path) -> None:
+    """A bad date in "since" or "confirmed on", or an unknown party, was named as the custody column."""
+    before = _seeded(db, tmp_path)
+    sheet = tmp_path / "custody.csv"
+    sheet.write_text("person_id;Хто утримує;Стан;Місце;З якого часу;Підтверджено\n"
+                     "S1;RU;pretrial;СІЗО-1;31.02.2020;\nS1;ZZZZ;pretrial;СІЗО-2;2020;\n"
+                     "S1;RU;released;;2020;1985-13-01\nS1;RU;СІЗО;;2020;\n", "utf-8")
+    out = _refused(db, "uk", "import", "custody", str(sheet))
+    assert "custody.csv: рядок 2, стовпець «З якого часу»:" in out
+    assert "custody.csv: рядок 3, стовпець «Хто утримує»: «ZZZZ»" in out
+    assert "custody.csv: рядок 4, стовпець «Підтверджено»:" in out
+    assert "custody.csv: рядок 5, стовпець «Стан»: 'СІЗО'" in out
+    assert _counts(db) == before
