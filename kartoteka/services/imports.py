@@ -278,13 +278,15 @@ class _Writer:
         if self.stating:
             self.case_claims.append((case_id, values["ext_id"], values))
 
-    def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
-        """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
+    def claim(self, key: str, row: int, column: str, errors: ErrorCollector,
+              repeated: Callable[[int], str] | None = None) -> bool:
+        """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it: the error
+        ``repeated(first row)`` says, else the key as an id."""
         if not key:
             return True
         if key in self.seen:
-            errors.add(row, column, Message(N_("id '%(id)s' appears again (first at row %(first)d)"),
-                                            id=key, first=self.seen[key]))
+            errors.add(row, column, repeated(self.seen[key]) if repeated else Message(
+                N_("id '%(id)s' appears again (first at row %(first)d)"), id=key, first=self.seen[key]))
             return False
         self.seen[key] = row
         return True
@@ -591,7 +593,11 @@ class _AssessmentWriter(_Writer):
                 errors.add(row_no, fields["person_id"], Message(NOT_IN_REGISTRY, person=person_ext))
                 continue
             key = f"{person_ext}|{values['definition_id']}|{values['origin']}"
-            if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:
+            if not self.claim(key, row_no, fields["definition"], errors, lambda first: Message(N_(
+                    "a second decision on person '%(person)s' under '%(definition)s' by '%(organisation)s' (the "
+                    "first is in row %(first)d); keep one of the rows"), person=person_ext,
+                    definition=values["definition_id"], organisation=values["origin"], first=first)) \
+                    or errors.errors:
                 continue
             # another organisation's decision (origin), recorded by the importing user, whatever names the
             # file gives; never a decision of this organisation, which takes two people (issue 10)

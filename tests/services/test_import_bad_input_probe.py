@@ -238,3 +238,18 @@ def test_a_custody_problem_names_its_own_column(db: Db, tmp_path: Path) -> None:
     assert "custody.csv: рядок 4, стовпець «Підтверджено»:" in out
     assert "custody.csv: рядок 5, стовпець «Стан»: 'СІЗО'" in out
     assert _counts(db) == before
+
+
+def test_a_second_decision_in_an_assessments_file_is_said_in_words(db: Db, tmp_path: Path) -> None:
+    """Two rows deciding one person under one definition for one organisation were "id 'P1|guidelines-2013|Org'
+    appears again": a key made for the program, not words."""
+    before = _seeded(db, tmp_path)
+    sheet = tmp_path / "decisions.csv"
+    sheet.write_text("person_id,definition,decision,decided_on,organisation,statement\n"
+                     "S1,guidelines-2013,recognised,2025-01-01,OrgZ,https://x\n"
+                     "S1,guidelines-2013,not_recognised,2025-02-01,OrgZ,https://y\n", "utf-8")
+    out = _refused(db, "ru", "import", "assessments", str(sheet))
+    assert ("decisions.csv: строка 3, столбец «definition»: второе решение по персоне «S1» по определению "
+            "«guidelines-2013» от «OrgZ» (первое — в строке 2)") in out
+    assert "|" not in out
+    assert _counts(db) == before
