@@ -731,13 +731,25 @@ def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]
         obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant,
                          object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
-        return None, Message(N_("not valid JSON: %(error)s at character %(position)d"), error=exc.msg,
+        return None, Message(N_("not valid JSON: %(error)s at character %(position)d"),
+                             error=Message(_JSON_WORDS[exc.msg]) if exc.msg in _JSON_WORDS else exc.msg,
                              position=exc.pos + 1)
     except (ValueError, RecursionError) as exc:
         return None, reason_of(exc)
     if not isinstance(obj, dict):
         return None, Message(N_("each line must be a JSON object"))
     return obj, ""
+
+
+# the json module's words for a broken line, said in the reader's language
+_JSON_WORDS = {
+    "Expecting value": N_("a value is missing"), "Expecting ',' delimiter": N_("a comma is missing"),
+    "Expecting ':' delimiter": N_("a colon is missing"),
+    "Expecting property name enclosed in double quotes": N_("a field name in double quotes is missing"),
+    "Unterminated string starting at": N_("the quotes of a text are not closed; the text starts"),
+    "Invalid control character at": N_("a line break or a tab inside quotes"),
+    "Extra data": N_("more text after the object"), "Invalid \\escape": N_("a backslash that escapes nothing"),
+}
 
 
 def _json_value(v: Any, limits: Limits) -> tuple[str, str]:

@@ -253,3 +253,16 @@ def test_a_second_decision_in_an_assessments_file_is_said_in_words(db: Db, tmp_p
             "«guidelines-2013» от «OrgZ» (первое — в строке 2)") in out
     assert "|" not in out
     assert _counts(db) == before
+
+
+def test_a_broken_json_line_is_said_in_the_readers_words(db: Db, tmp_path: Path) -> None:
+    """A JSON Lines file with a line cut in the middle said "некоректний JSON: Unterminated string starting at"."""
+    before = _seeded(db, tmp_path)
+    lines = tmp_path / "persons.jsonl"
+    lines.write_text('{"id": "N1", "name": "Шевченко Олена"}\n{"id": "N2", "name": "Коваль\n'
+                     '{"id": "N3" "name": "Бойко Петро"}\n', "utf-8")
+    out = _refused(db, "uk", "import", "persons", str(lines))
+    assert "persons.jsonl: рядок 2, стовпець «*»: некоректний JSON: лапки тексту не закрито" in out
+    assert "persons.jsonl: рядок 3, стовпець «*»: некоректний JSON: бракує коми на символі 13" in out
+    assert "Unterminated" not in out and "Expecting" not in out
+    assert _counts(db) == before
