@@ -508,9 +508,13 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
     check_zip(path, limits, kind="XLSX workbook")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
+    except Exception as exc:  # openpyxl raises many types, in its words, for a broken file
+        error = Message(N_("a ZIP archive, not an Excel workbook: perhaps a Word document or another file renamed "
+                           ".xlsx; open it in Excel and save it as .xlsx")) if isinstance(exc, KeyError) \
+            else Message(N_("the file is damaged (cut short when it was copied or downloaded?) or is another kind "
+                            "of file with this name; open it in Excel or Word and save it again"))
         raise InvalidInput.of(N_("%(file)s: not a readable XLSX workbook (%(error)s)"),
-                              file=path.name, error=f"{type(exc).__name__}: {exc}") from None
+                              file=path.name, error=error) from None
     if not wb.worksheets:
         raise InvalidInput.of(N_("%(file)s: the workbook has no sheets"), file=path.name)
     ws = wb.worksheets[0]

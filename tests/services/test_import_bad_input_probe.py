@@ -266,3 +266,19 @@ def test_a_broken_json_line_is_said_in_the_readers_words(db: Db, tmp_path: Path)
     assert "persons.jsonl: рядок 3, стовпець «*»: некоректний JSON: бракує коми на символі 13" in out
     assert "Unterminated" not in out and "Expecting" not in out
     assert _counts(db) == before
+
+
+def test_a_zip_that_is_not_a_workbook_is_said_in_the_readers_words(db: Db, tmp_path: Path) -> None:
+    """A ZIP archive renamed .xlsx said "(KeyError: \"There is no item named '[Content_Types].xml' ...\")"."""
+    import zipfile
+
+    before = _seeded(db, tmp_path)
+    book = tmp_path / "list.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("a.txt", "ПІБ\nКоваль Іван\n")
+    out = _refused(db, "uk", "import", "persons", str(book))
+    assert "list.xlsx: не вдається прочитати книгу XLSX (це архів ZIP, а не книга Excel" in out
+    assert "KeyError" not in out and "Content_Types" not in out
+    out = _refused(db, "ru", "vet", str(book), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
+    assert "это архив ZIP, а не книга Excel" in out
+    assert _counts(db) == before
