@@ -61,6 +61,9 @@ class _DryRun(Exception):
 
 
 def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
+    if not table.headers and table.problems:   # no line read (JSON Lines): its lines' problems, not a column
+        raise InvalidInput(Message(N_("%(file)s: no line of the file could be read as a JSON object"),
+                                   file=table.path.name), table.problems)
     for options in REQUIRED[kind]:
         if not any(o in fields for o in options):
             want = Message(N_("'%(first)s' or '%(second)s'"), first=options[0], second=options[1]) \

@@ -536,9 +536,13 @@ def open_docx(path: Path) -> RawTable:
     check_zip(path, current_limits(), kind="DOCX document")   # a compressed bomb is refused unopened
     try:
         doc = Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a broken file
+    except Exception as exc:  # python-docx raises several types, in its words, for a broken file
+        error = Message(N_("a ZIP archive, not a Word document: perhaps an Excel workbook or another file renamed "
+                           ".docx; open it in Word and save it as .docx")) if isinstance(exc, KeyError) \
+            else Message(N_("the file is damaged (cut short when it was copied or downloaded?) or is another kind "
+                            "of file with this name; open it in Excel or Word and save it again"))
         raise InvalidInput.of(N_("%(file)s: not a readable DOCX document (%(error)s)"), file=path.name,
-                              error=str(exc)) from None
+                              error=error) from None
     numbers = word_numbers(doc)
     grids = [g for g in (_docx_rows(t, numbers) for t in doc.tables) if g]
     # a title in a table of its own above the list ("Список осіб, що підлягають обміну"): the list is the first

@@ -670,6 +670,8 @@ def _guarded(path: Path, it: Iterator[tuple[object, ...]]) -> Iterator[tuple[obj
 
 def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
+    if not text.strip():
+        raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name)
     headers: list[str] = []
     parsed: list[tuple[int, dict[str, str]]] = []
     problems: list[RowError] = []

@@ -282,3 +282,25 @@ def test_a_zip_that_is_not_a_workbook_is_said_in_the_readers_words(db: Db, tmp_p
     out = _refused(db, "ru", "vet", str(book), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
     assert "это архив ZIP, а не книга Excel" in out
     assert _counts(db) == before
+
+
+def test_an_empty_or_unreadable_json_lines_file_says_so(db: Db, tmp_path: Path) -> None:
+    """An empty .jsonl, or one whose every line is broken, said a required column was missing ("found: no
+    columns"); a ZIP renamed .docx said python-docx's "There is no item named '[Content_Types].xml'"."""
+    import zipfile
+
+    before = _seeded(db, tmp_path)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", "utf-8")
+    assert "empty.jsonl: файл пуст" in _refused(db, "ru", "import", "persons", str(empty))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{bad\n{"id": "N1", "name": "Коваль\n', "utf-8")
+    out = _refused(db, "uk", "import", "persons", str(broken))
+    assert "broken.jsonl: жоден рядок файлу не вдалося прочитати як обʼєкт JSON" in out
+    assert "broken.jsonl: рядок 2, стовпець «*»: некоректний JSON: лапки тексту не закрито" in out
+    docx = tmp_path / "list.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("a.txt", "Коваль Іван")
+    out = _refused(db, "uk", "vet", str(docx), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
+    assert "list.docx: не вдається прочитати документ DOCX (це архів ZIP, а не документ Word" in out
+    assert _counts(db) == before
