@@ -304,3 +304,13 @@ def test_an_empty_or_unreadable_json_lines_file_says_so(db: Db, tmp_path: Path) 
     out = _refused(db, "uk", "vet", str(docx), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
     assert "list.docx: не вдається прочитати документ DOCX (це архів ZIP, а не документ Word" in out
     assert _counts(db) == before
+
+
+def test_vetting_a_json_lines_list_whose_every_line_is_broken_lists_its_lines(db: Db, tmp_path: Path) -> None:
+    """``vet`` of a .jsonl whose lines are all broken said "no name column found among ;" (an empty list)."""
+    _seeded(db, tmp_path)
+    broken = tmp_path / "list.jsonl"
+    broken.write_text('{bad\n{"name": "Коваль\n', "utf-8")
+    out = _refused(db, "ru", "vet", str(broken), "-d", "guidelines-2013", "--out", str(tmp_path / "r.csv"))
+    assert "list.jsonl: ни одну строку файла не удалось прочитать как объект JSON" in out
+    assert "list.jsonl: строка 2, столбец «*»: некорректный JSON: кавычки текста не закрыты" in out
