@@ -45,7 +45,21 @@ def parse_gender(text: str) -> Gender:
     return _GENDERS[key]
 
 
+# a sensitivity as documentation staff write it in Ukrainian or Russian (a column filled by hand)
+_SENSITIVITY_WORDS = {
+    **dict.fromkeys(("публічний", "публічна", "публічно", "публичный", "публичная", "публично"), Sensitivity.PUBLIC),
+    **dict.fromkeys(("внутрішній", "внутрішня", "внутрішнє", "внутренний", "внутренняя", "внутреннее",
+                     "для службового користування", "для служебного пользования", "дск", "дсп"),
+                    Sensitivity.INTERNAL),
+    **dict.fromkeys(("конфіденційний", "конфіденційна", "конфіденційно", "конфиденциальный", "конфиденциальная",
+                     "конфиденциально"), Sensitivity.CONFIDENTIAL),
+}
+
+
 def parse_sensitivity(text: str) -> Sensitivity:
+    key = text.strip().lower().rstrip(".")
+    if key in _SENSITIVITY_WORDS:
+        return _SENSITIVITY_WORDS[key]
     try:
         return Sensitivity(text.strip().lower())
     except ValueError:

@@ -7,12 +7,14 @@ so re-importing a file is harmless. Recognitions need a reviewer or an administr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from kartoteka.catalogs import definition_ids
 from kartoteka.catalogs.custody import load_custody_vocabulary
 from kartoteka.db import audit
 from kartoteka.db.tables import person_categories, persons, recognitions
@@ -67,7 +69,23 @@ def found_fields(kind: str, headers: list[str], mapping: dict[str, str] | None) 
 
 
 def map_fields(kind: str, headers: list[str], mapping: dict[str, str] | None, filename: str) -> dict[str, str]:
-    """``{field: header}`` as ``found_fields`` finds them; a missing required column is an error."""
+    """``{field: header}`` as ``found_fields`` finds them; a missing required column is an error, and so is a
+    ``--map`` pair that names a column the file lacks or an unknown field (``found_fields`` passes over them)."""
+    known = load_custody_vocabulary().import_columns[kind]
+    given: dict[str, str] = {}
+    for header, fld in (mapping or {}).items():
+        if fld in given:   # one field, two columns: one of them would be dropped without a word
+            raise InvalidInput.of(N_("%(file)s: the mapping gives field '%(field)s' to two columns, '%(first)s' and "
+                                     "'%(second)s'; a field reads one column, so keep one"), file=filename,
+                                  field=fld, first=given[fld], second=header)
+        given[fld] = header
+        if header not in headers:
+            raise InvalidInput.of(N_("%(file)s: the mapping names column '%(header)s', which the file does not have "
+                                     "(its columns: %(columns)s)"), file=filename, header=header,
+                                  columns=", ".join(headers))
+        if fld not in known:
+            raise InvalidInput.of(N_("%(file)s: '%(field)s' is not a %(kind)s field (known: %(known)s)"),
+                                  file=filename, field=fld, kind=kind, known=", ".join(known))
     fields = found_fields(kind, headers, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:
@@ -120,6 +138,28 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
     return report
 
 
+def _custody_column(raw: dict[str, str], fields: dict[str, str], maps: dict[str, dict[str, str]]) -> str:
+    """The column of the cell a custody row was refused for, each tried in the order ``_custody_row`` checks
+    them (the state's spelling, the party, the state, the dates): a bad date is not the custody column's."""
+    state = next(iter(load_custody_vocabulary().states))
+
+    def cell(name: str) -> str:
+        return _cell(raw, fields, name)
+
+    trials: list[tuple[str, Callable[[], object]]] = [
+        ("custody", lambda: vm.controlled("custody", cell("custody"), maps["custody"])),
+        ("held_by", lambda: svc.check_party(cell("held_by"))),
+        ("custody", lambda: svc.check_state(vm.controlled("custody", cell("custody"), maps["custody"]))),
+        ("since", lambda: svc.custody_values(held_by="RU", state=state, since=cell("since"))),
+        ("confirmed_on", lambda: svc.custody_values(held_by="RU", state=state, confirmed_on=cell("confirmed_on")))]
+    for name, trial in trials:
+        try:
+            trial()
+        except InvalidInput:
+            return fields.get(name, name)
+    return fields["custody"]
+
+
 def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dict[str, str],
                  known: dict[str, int], current: dict[int, svc.CustodyRecord],
                  cats: dict[int, svc.CategoryRecord], actor: str, report: CustodyImport,
@@ -136,7 +176,7 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
             place=_cell(raw, fields, "place"), since=_cell(raw, fields, "since"),
             confirmed_on=_cell(raw, fields, "confirmed_on"), note=_cell(raw, fields, "note"))
     except InvalidInput as exc:
-        errors.add(row_no, fields["custody"], reason_of(exc))
+        errors.add(row_no, _custody_column(raw, fields, maps), reason_of(exc))
         return
     try:   # a category spelling is reported against its own column (mapping step: value_mappings)
         category = vm.controlled("category", _cell(raw, fields, "category"), maps["category"])
@@ -159,6 +199,16 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
                 "person_id": pid, "category": checked[0], "definition_id": checked[1],
                 "source_id": svc.source_id(conn, _cell(raw, fields, "source"), actor), "note": ""}, actor=actor)
             report.categories += 1
+
+
+def _recognition_column(raw: dict[str, str], fields: dict[str, str]) -> str:
+    """The column of the cell ``svc.recognition_values`` refused, in the order it checks them: an empty
+    organisation, statement or date, an unknown definition, else a date that is not one."""
+    culprit = next((f for f in ("organisation", "statement", "stated_on") if not _cell(raw, fields, f)), None)
+    if culprit is None:
+        definition = _cell(raw, fields, "definition")
+        culprit = "definition" if definition and definition not in definition_ids() else "stated_on"
+    return fields.get(culprit, culprit)
 
 
 def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
@@ -188,7 +238,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
                         stated_on=_cell(raw, fields, "stated_on"), definition_id=_cell(raw, fields, "definition"),
                         note=_cell(raw, fields, "note"))
                 except InvalidInput as exc:
-                    errors.add(row_no, fields["organisation"], reason_of(exc))
+                    errors.add(row_no, _recognition_column(raw, fields), reason_of(exc))
                     continue
                 key = (known[ext], values["organisation"], values["statement"])
                 if key in seen:

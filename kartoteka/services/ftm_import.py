@@ -74,8 +74,14 @@ class FtmImportReport:
 def read_entities(path: Path) -> list[dict[str, Any]]:
     """The entities of a JSON Lines file; a bad line is an error naming the line."""
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for no, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for no, raw in enumerate(fh, 1):
+            try:   # a BOM before the first line is no part of the JSON
+                line = raw.decode("utf-8-sig" if no == 1 else "utf-8")
+            except UnicodeDecodeError:   # cp1251, UTF-16, a PDF or a workbook renamed .jsonl
+                raise InvalidInput.of(N_("%(file)s: line %(line)d is not UTF-8 text: a FollowTheMoney file is JSON "
+                                         "Lines in UTF-8 (is it another kind of file, or saved in another "
+                                         "encoding?)"), file=path.name, line=no) from None
             if not line.strip():
                 continue
             try:

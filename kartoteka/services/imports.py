@@ -61,12 +61,23 @@ class _DryRun(Exception):
 
 
 def _check_columns(kind: str, table: RawTable, fields: dict[str, str]) -> None:
+    if not table.headers and table.problems:   # no line read (JSON Lines): its lines' problems, not a column
+        raise InvalidInput(Message(N_("%(file)s: no line of the file could be read as a JSON object"),
+                                   file=table.path.name), table.problems)
     for options in REQUIRED[kind]:
         if not any(o in fields for o in options):
-            want = " or ".join(f"'{o}'" for o in options)
-            raise InvalidInput.of(N_("%(file)s: row 1: missing required column %(want)s (found: %(found)s); "
-                                     "name it with --map"), file=table.path.name, want=want,
-                                  found=", ".join(table.headers) or Message(N_("no columns")))
+            want = Message(N_("'%(first)s' or '%(second)s'"), first=options[0], second=options[1]) \
+                if len(options) == 2 else f"'{options[0]}'"
+            found = ", ".join(table.headers) or Message(N_("no columns"))
+            if table.other_sheets:   # the data is often on a later sheet, after an instructions page
+                raise InvalidInput.of(N_("%(file)s: row %(row)d of the first sheet: missing required column "
+                                         "%(want)s (found: %(found)s); an import reads only the first sheet: move "
+                                         "the sheet holding the rows (%(sheets)s) to the front, or name the column "
+                                         "with --map"), file=table.path.name, row=table.header_row, want=want,
+                                      found=found, sheets=", ".join(table.other_sheets))
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: missing required column %(want)s (found: %(found)s); "
+                                     "name it with --map"), file=table.path.name, row=table.header_row, want=want,
+                                  found=found)
 
 
 def _chunks(it: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:
@@ -270,13 +281,15 @@ class _Writer:
         if self.stating:
             self.case_claims.append((case_id, values["ext_id"], values))
 
-    def claim(self, key: str, row: int, column: str, errors: ErrorCollector) -> bool:
-        """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it."""
+    def claim(self, key: str, row: int, column: str, errors: ErrorCollector,
+              repeated: Callable[[int], str] | None = None) -> bool:
+        """Note that ``key`` was used at ``row``; False (and an error) when an earlier row used it: the error
+        ``repeated(first row)`` says, else the key as an id."""
         if not key:
             return True
         if key in self.seen:
-            errors.add(row, column, Message(N_("id '%(id)s' appears again (first at row %(first)d)"),
-                                            id=key, first=self.seen[key]))
+            errors.add(row, column, repeated(self.seen[key]) if repeated else Message(
+                N_("id '%(id)s' appears again (first at row %(first)d)"), id=key, first=self.seen[key]))
             return False
         self.seen[key] = row
         return True
@@ -583,7 +596,11 @@ class _AssessmentWriter(_Writer):
                 errors.add(row_no, fields["person_id"], Message(NOT_IN_REGISTRY, person=person_ext))
                 continue
             key = f"{person_ext}|{values['definition_id']}|{values['origin']}"
-            if not self.claim(key, row_no, fields["definition"], errors) or errors.errors:
+            if not self.claim(key, row_no, fields["definition"], errors, lambda first: Message(N_(
+                    "a second decision on person '%(person)s' under '%(definition)s' by '%(organisation)s' (the "
+                    "first is in row %(first)d); keep one of the rows"), person=person_ext,
+                    definition=values["definition_id"], organisation=values["origin"], first=first)) \
+                    or errors.errors:
                 continue
             # another organisation's decision (origin), recorded by the importing user, whatever names the
             # file gives; never a decision of this organisation, which takes two people (issue 10)

@@ -260,6 +260,9 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         both = next((h for h in table.headers if _name_and_birth(h)), None)
         if both is not None:   # "ПІБ, рік народження": the name and the birth date in one column
             fields["name"] = both
+        elif not table.headers and table.problems:   # no line read (JSON Lines): its lines' problems
+            raise InvalidInput(Message(N_("%(file)s: no line of the file could be read as a JSON object"),
+                                       file=table.path.name), table.problems)
         elif len(table.headers) != 1:
             raise InvalidInput.of(N_("%(file)s: no name column found among %(headers)s; name it with "
                                      "--map 'HEADER=name' (or surname/given_name/patronymic)"),

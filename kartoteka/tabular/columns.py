@@ -44,7 +44,12 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
         if "=" not in pair:
             raise InvalidInput.of(N_("column mapping '%(pair)s' must look like HEADER=field"), pair=pair)
         header, fld = pair.split("=", 1)
-        out[header.strip()] = fld.strip()
+        header, fld = header.strip(), fld.strip()
+        if header in out and out[header] != fld:   # a typo would silently keep only the last
+            raise InvalidInput.of(N_("column '%(header)s' is mapped twice (--map %(header)s=%(first)s and "
+                                     "--map %(header)s=%(second)s); keep one"), header=header, first=out[header],
+                                  second=fld)
+        out[header] = fld
     return out
 
 
@@ -65,6 +70,10 @@ def map_columns(kind: str, headers: list[str], explicit: dict[str, str] | None =
         if fld not in aliases:
             raise InvalidInput.of(N_("%(file)s: '%(field)s' is not a %(kind)s field (known: %(known)s)"), file=filename,
                                   field=fld, kind=kind, known=", ".join(aliases))
+        if fld in fields:   # one field, two columns: one of them would be dropped without a word
+            raise InvalidInput.of(N_("%(file)s: the mapping gives field '%(field)s' to two columns, '%(first)s' and "
+                                     "'%(second)s'; a field reads one column, so keep one"), file=filename,
+                                  field=fld, first=fields[fld], second=header)
         fields[fld] = header
     taken = set(fields.values())
     lookup = {normalise_header(a): f for f, names in aliases.items() for a in [f, *names]}

@@ -9,6 +9,7 @@ the name.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
@@ -535,9 +536,13 @@ def open_docx(path: Path) -> RawTable:
     check_zip(path, current_limits(), kind="DOCX document")   # a compressed bomb is refused unopened
     try:
         doc = Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a broken file
+    except Exception as exc:  # python-docx raises several types, in its words, for a broken file
+        error = Message(N_("a ZIP archive, not a Word document: perhaps an Excel workbook or another file renamed "
+                           ".docx; open it in Word and save it as .docx")) if isinstance(exc, KeyError) \
+            else Message(N_("the file is damaged (cut short when it was copied or downloaded?) or is another kind "
+                            "of file with this name; open it in Excel or Word and save it again"))
         raise InvalidInput.of(N_("%(file)s: not a readable DOCX document (%(error)s)"), file=path.name,
-                              error=str(exc)) from None
+                              error=error) from None
     numbers = word_numbers(doc)
     grids = [g for g in (_docx_rows(t, numbers) for t in doc.tables) if g]
     # a title in a table of its own above the list ("Список осіб, що підлягають обміну"): the list is the first
@@ -597,11 +602,14 @@ def open_pdf(path: Path) -> RawTable:
     from pypdf import PdfReader
 
     check_file(path, current_limits())
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its English warnings ("EOF marker not found") on stderr
     try:
         reader = PdfReader(str(path))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
-    except Exception as exc:  # pypdf raises several types for a broken file
-        raise InvalidInput.of(N_("%(file)s: not a readable PDF (%(error)s)"), file=path.name, error=str(exc)) from None
+    except Exception:  # pypdf raises several types, in its words, for a broken file
+        raise InvalidInput.of(N_("%(file)s: not a readable PDF (%(error)s)"), file=path.name, error=Message(N_(
+            "the file is damaged (cut short when it was copied or downloaded?) or is not a PDF; open it and save "
+            "it again"))) from None
     if not _LETTER.search(text):
         raise InvalidInput.of(N_("%(file)s: the PDF has no text layer (a scan?); run OCR first or paste the names"),
                               file=path.name)

@@ -16,6 +16,9 @@ from pathlib import Path
 from kartoteka.errors import InvalidInput, Message, N_
 
 _MB = 1024 * 1024
+# the documents check_zip opens, named in the reader's language
+_KINDS = {"XLSX workbook": N_("XLSX workbook"), "DOCX document": N_("DOCX document"),
+          "DOCX or XLSX document": N_("DOCX or XLSX document")}
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SURROGATE = re.compile("[\ud800-\udfff]")   # an unpaired surrogate: text broken on decoding
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -59,8 +62,12 @@ def check_zip(path: Path, limits: Limits, *, kind: str = "DOCX or XLSX document"
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        # zipfile's words ("File is not a zip file") mean nothing to the reader: what the file is, in theirs
+        error = Message(N_("the file is damaged (cut short when it was copied or downloaded?) or is another kind "
+                           "of file with this name; open it in Excel or Word and save it again")) \
+            if isinstance(exc, zipfile.BadZipFile) else str(exc)
         raise InvalidInput.of(N_("%(file)s: not a readable %(kind)s (%(error)s)"),
-                              file=path.name, kind=kind, error=str(exc)) from None
+                              file=path.name, kind=Message(_KINDS.get(kind, kind)), error=error) from None
     total = sum(i.file_size for i in infos)
     if total > limits.unzipped_bytes:
         biggest = max(infos, key=lambda i: i.file_size)

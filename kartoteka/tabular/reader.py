@@ -269,10 +269,20 @@ def open_table(path: Path, fmt: str | None = None, *, encoding: str | None = Non
     raise InvalidInput.of(N_("%(file)s: unknown format '%(format)s'"), file=path.name, format=kind)
 
 
+_NOT_TEXT = ((b"PK\x03\x04", N_("an Excel workbook or a Word document (.xlsx, .docx)")),
+             (b"%PDF", N_("a PDF document")),
+             (b"\xd0\xcf\x11\xe0", N_("an old Excel or Word file (.xls, .doc)")))
+
+
 def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, str]:
     """The file's text and encoding: the named encoding strictly, else the detected one."""
     check_file(path, limits)
     data = path.read_bytes()
+    for magic, what in _NOT_TEXT:   # a workbook or a PDF renamed .csv: not an encoding to guess
+        if data.startswith(magic):
+            raise InvalidInput.of(N_("%(file)s: not a text file: it begins as %(what)s does; give the file its real "
+                                     "extension, or save it as CSV (UTF-8) from the program that made it"),
+                                  file=path.name, what=Message(what))
     if encoding:
         text, used = decode_strict(data, encoding, name=path.name), encoding
     else:
@@ -283,20 +293,21 @@ def read_text(path: Path, encoding: str | None, limits: Limits) -> tuple[str, st
     return text, used
 
 
-def unique_headers(name: str, headers: list[str], limits: Limits) -> list[str]:
-    """Headers as read, empty ones named by position; a header that appears twice is an error."""
+def unique_headers(name: str, headers: list[str], limits: Limits, row: int = 1) -> list[str]:
+    """Headers as read, empty ones named by position; a header that appears twice is an error, named with the
+    ``row`` the header is in (below a title, a date)."""
     check_shape(name, 0, len(headers), limits)
     out: list[str] = []
     for i, h in enumerate(headers):
         problem = cell_problem(h, limits)
         if problem:
-            raise InvalidInput.of(N_("%(file)s: row 1, column %(column)d: the header %(problem)s"),
-                                  file=name, column=i + 1, problem=problem)
+            raise InvalidInput.of(N_("%(file)s: row %(row)d, column %(column)d: the header %(problem)s"),
+                                  file=name, row=row, column=i + 1, problem=problem)
         label = h or f"column {i + 1}"   # a header name, as stored: not translated
         if label in out:
-            raise InvalidInput.of(N_("%(file)s: row 1: the header '%(header)s' appears twice (columns %(first)d "
-                                     "and %(second)d); rename one so that no column is silently dropped"),
-                                  file=name, header=label, first=out.index(label) + 1, second=i + 1)
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: the header '%(header)s' appears twice (columns "
+                                     "%(first)d and %(second)d); rename one so that no column is silently dropped"),
+                                  file=name, row=row, header=label, first=out.index(label) + 1, second=i + 1)
         out.append(label)
     return out
 
@@ -321,6 +332,9 @@ def _lines(text: str) -> Iterator[str]:
     return (m.group() for m in _LINE.finditer(text))
 
 
+_TOO_LONG = "field larger than field limit"   # the csv module's words for a cell over csv.field_size_limit
+
+
 def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
     delimiter = _sniff_delimiter(text)
@@ -337,6 +351,11 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
         if not head:
             raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name) from None
     except csv.Error as exc:
+        if _TOO_LONG in str(exc):   # a cell of a row read with the header's (the first 20): not the header's fault
+            raise InvalidInput.of(N_("%(file)s: row %(row)d: a cell is over the limit of %(limit)s characters "
+                                     "(KARTOTEKA_MAX_CELL_CHARS); shorten it, or check that its quotes are "
+                                     "closed"), file=path.name, row=len(head) + 1,
+                                  limit=f"{limits.cell_chars:,}") from None
         raise InvalidInput.of(N_("%(file)s: row %(row)d: unreadable header (%(error)s; a cell may be over the "
                                  "limit of %(limit)s characters, KARTOTEKA_MAX_CELL_CHARS)"),
                               file=path.name, row=len(head) + 1, error=str(exc),
@@ -345,7 +364,7 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     first, used = header_block(head, at)
     while first and not first[-1].strip():
         first.pop()
-    headers = unique_headers(path.name, [h.strip() for h in first], limits)
+    headers = unique_headers(path.name, [h.strip() for h in first], limits, at + 1)
     lines = text.count("\n")
     check_shape(path.name, lines, len(headers), limits)
     table = RawTable(path, "csv", headers, iter(()), encoding, delimiter, lines, header_row=at + 1,
@@ -362,8 +381,10 @@ def _open_csv(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
                 return
             except csv.Error as exc:
                 table.problems.append(RowError(path.name, row_no, "*", Message(
-                    N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, KARTOTEKA_MAX_CELL_CHARS)"),
-                    error=str(exc), limit=f"{limits.cell_chars:,}")))
+                    N_("a cell is over the limit of %(limit)s characters (KARTOTEKA_MAX_CELL_CHARS); shorten it, or "
+                       "check that its quotes are closed"), limit=f"{limits.cell_chars:,}") if _TOO_LONG in str(exc)
+                    else Message(N_("unreadable CSV (%(error)s; the limit is %(limit)s characters a cell, "
+                                    "KARTOTEKA_MAX_CELL_CHARS)"), error=str(exc), limit=f"{limits.cell_chars:,}")))
                 continue
             if not any(c.strip() for c in cells) or lone_caption(table, row_no, cells) \
                     or header_again(table, row_no, cells, head[at:at + used]) or total_row(table, row_no, cells):
@@ -487,9 +508,13 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
     check_zip(path, limits, kind="XLSX workbook")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
+    except Exception as exc:  # openpyxl raises many types, in its words, for a broken file
+        error = Message(N_("a ZIP archive, not an Excel workbook: perhaps a Word document or another file renamed "
+                           ".xlsx; open it in Excel and save it as .xlsx")) if isinstance(exc, KeyError) \
+            else Message(N_("the file is damaged (cut short when it was copied or downloaded?) or is another kind "
+                            "of file with this name; open it in Excel or Word and save it again"))
         raise InvalidInput.of(N_("%(file)s: not a readable XLSX workbook (%(error)s)"),
-                              file=path.name, error=f"{type(exc).__name__}: {exc}") from None
+                              file=path.name, error=error) from None
     if not wb.worksheets:
         raise InvalidInput.of(N_("%(file)s: the workbook has no sheets"), file=path.name)
     ws = wb.worksheets[0]
@@ -517,7 +542,7 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
             raise InvalidInput.of(N_("%(file)s: the first sheet is empty"), file=path.name)
         sheets = [first_sheet]
     main = sheets[0]
-    headers = unique_headers(path.name, main.headers, limits)
+    headers = unique_headers(path.name, main.headers, limits, main.at + 1)
     table = RawTable(path, "xlsx", headers, iter(()), "", "",
                      sum(max(s.declared_rows - s.used - s.at, 0) for s in sheets), header_row=main.at + 1,
                      header_rows=main.used)
@@ -534,7 +559,7 @@ def _open_xlsx(path: Path, limits: Limits, *, all_sheets: bool = False, skip_hid
 
     def sheet_rows(k: int, sheet: _Sheet, offset: int, count: list[int],
                    end: list[int]) -> Iterator[tuple[int, dict[str, str]]]:
-        own = unique_headers(path.name, sheet.headers, limits) if k else headers
+        own = unique_headers(path.name, sheet.headers, limits, sheet.at + 1) if k else headers
         rename = _same_columns(headers, own)
         name = f"{path.name} › {sheet.title}" if table.sheets else path.name
         hidden = hiddens[k]
@@ -645,6 +670,8 @@ def _guarded(path: Path, it: Iterator[tuple[object, ...]]) -> Iterator[tuple[obj
 
 def _open_jsonl(path: Path, decoded: tuple[str, str], limits: Limits) -> RawTable:
     text, encoding = decoded
+    if not text.strip():
+        raise InvalidInput.of(N_("%(file)s: the file is empty"), file=path.name)
     headers: list[str] = []
     parsed: list[tuple[int, dict[str, str]]] = []
     problems: list[RowError] = []
@@ -710,13 +737,25 @@ def _json_object(line: str, limits: Limits) -> tuple[dict[str, Any] | None, str]
         obj = json.loads(line, parse_int=number, parse_float=number, parse_constant=bad_constant,
                          object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
-        return None, Message(N_("not valid JSON: %(error)s at character %(position)d"), error=exc.msg,
+        return None, Message(N_("not valid JSON: %(error)s at character %(position)d"),
+                             error=Message(_JSON_WORDS[exc.msg]) if exc.msg in _JSON_WORDS else exc.msg,
                              position=exc.pos + 1)
     except (ValueError, RecursionError) as exc:
         return None, reason_of(exc)
     if not isinstance(obj, dict):
         return None, Message(N_("each line must be a JSON object"))
     return obj, ""
+
+
+# the json module's words for a broken line, said in the reader's language
+_JSON_WORDS = {
+    "Expecting value": N_("a value is missing"), "Expecting ',' delimiter": N_("a comma is missing"),
+    "Expecting ':' delimiter": N_("a colon is missing"),
+    "Expecting property name enclosed in double quotes": N_("a field name in double quotes is missing"),
+    "Unterminated string starting at": N_("the quotes of a text are not closed; the text starts"),
+    "Invalid control character at": N_("a line break or a tab inside quotes"),
+    "Extra data": N_("more text after the object"), "Invalid \\escape": N_("a backslash that escapes nothing"),
+}
 
 
 def _json_value(v: Any, limits: Limits) -> tuple[str, str]:
