@@ -157,7 +157,8 @@ def _sort_cache(conn: Connection, building: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -SORT_CACHE_KIB)}")
+        if before is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,

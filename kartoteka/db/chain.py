@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ARRAY, Connection, Engine, Integer, any_, bindparam, event, insert, select, update
@@ -142,8 +143,9 @@ def _keys_state(conn: Connection) -> _KeysState:
     return state
 
 
-def _persons(rows: Iterable[Mapping[str, Any]]) -> set[int]:
-    return {int(r["entity_id"]) for r in rows if r.get("entity_type") == "person" and r.get("action") not in NO_CHANGE}
+def _persons(entries: Iterable[tuple[Any, Any, Any]]) -> set[int]:
+    """The persons that entries given as (entity type, entity id, action) change."""
+    return {int(i) for kind, i, action in entries if kind == "person" and action not in NO_CHANGE}
 
 
 def _move_mark(conn: Connection, before: int, to: int) -> None:
@@ -192,7 +194,7 @@ def append_entries(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
     if not state.dirty:
         state.fresh = len(pending)
     pending.extend(ids)
-    state.dirty |= _persons(entries)
+    state.dirty |= _persons((e["entity_type"], e["entity_id"], e["action"]) for e in entries)
     if not state.dirty:
         state.fresh = len(pending)
 
@@ -312,6 +314,7 @@ def _chain_pending(conn: Connection) -> None:
 
 
 CHAINED = (*FIELDS[1:], "seq", "prev_hash", "hash")   # chain_rows' columns
+_KIND_ID_ACTION = itemgetter(CHAINED.index("entity_type"), CHAINED.index("entity_id"), CHAINED.index("action"))
 
 
 def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
@@ -345,7 +348,7 @@ def chain_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[tupl
             values["changed_seq"] = changed
         conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
         state = _keys_state(conn)
-        written = {int(r[3]) for r in out if r[2] == "person" and r[4] not in NO_CHANGE}   # (as _persons)
+        written = _persons(map(_KIND_ID_ACTION, out))
         if not state.dirty and not written and changed is not None:
             _move_mark(conn, before, changed)   # no person changed: the keys stay as current as they were
         elif not state.dirty:

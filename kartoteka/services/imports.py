@@ -364,10 +364,10 @@ class _PersonWriter(_Writer):
             fresh = self.claim(key, row_no, fields["id"], errors)
             if person is None or not fresh:
                 continue
-            old = self.existing.get(person.row[0])
+            old = self.existing.get(person.ext_id)
             if old is None:
                 new.append((person, keys))
-            elif old[1] == person.row[7]:
+            elif old[1] == person.row_hash:
                 self.report.unchanged += 1
             else:
                 self._update(old[0], person.values, person.names, row_no)

@@ -97,8 +97,7 @@ def _insert(conn: Connection, recs: Iterable[PersonRecord]) -> None:
             _write_keys(conn, rows)
             rows = []
     _write_keys(conn, rows)
-    variants = token_variants(surnames)
-    _add_variants(conn, {(v, k) for v, k in variants if len(v) <= MAX_VARIANT and len(k) <= MAX_VARIANT})
+    _add_variants(conn, storable(token_variants(surnames)))
 
 
 def _write_keys(conn: Connection, rows: list[tuple[int, int]]) -> None:

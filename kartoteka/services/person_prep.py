@@ -45,6 +45,10 @@ class PersonRow(NamedTuple):
         return [dict(zip(NAME_COLUMNS, n)) for n in self.name_rows]
 
     @property
+    def gender(self) -> str | None:
+        return cast(str | None, self.row[1])
+
+    @property
     def ext_id(self) -> str:
         return cast(str, self.row[0])
 
@@ -72,7 +76,7 @@ class PreparedChunk:
 
 def person_record(person_id: int, person: PersonRow) -> PersonRecord:
     """The matcher's record of a person row as it is written (no read back)."""
-    return PersonRecord(person_id, person.row[0], person.row[1], _birth(person.row[2]),
+    return PersonRecord(person_id, person.ext_id, person.gender, _birth(person.birth_date),
                         [_split_if_needed(full, surname, given, patronymic) + (kind,)
                          for kind, full, surname, given, patronymic, _, _ in person.name_rows])
 
@@ -107,7 +111,7 @@ def prepare_chunk(chunk: Chunk, known: frozenset[str], *, fields: dict[str, str]
     keys: list[tuple[int, ...] | None] = []
     surnames: set[Token] = set()
     for _, _, person in rows:
-        if person is None or person.row[7] in known:
+        if person is None or person.row_hash in known:
             keys.append(None)
             continue
         mine, tokens = record_blocks(person_record(0, person))
