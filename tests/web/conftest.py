@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,18 @@ def csrf(html: str) -> str:
     m = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert m, "page has no CSRF token"
     return m.group(1)
+
+
+def finished_run(c: TestClient, job: str) -> int:
+    """The run a vetting job (its page ``job``) made, once the job page redirects to it; every page before
+    that is the job's own, which refreshes itself."""
+    for _ in range(300):
+        r = c.get(job, follow_redirects=False)
+        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
+            return int(r.headers["location"].rsplit("/", 1)[1])
+        assert r.status_code == 200 and 'http-equiv="refresh"' in r.text, r.text
+        time.sleep(0.1)
+    raise AssertionError("vetting did not finish")
 
 
 def write_registry(engine_db: Db, tmp: Path) -> None:

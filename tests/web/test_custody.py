@@ -13,7 +13,7 @@ from kartoteka.db.tables import users
 from kartoteka.services.custody import record_custody, set_category
 from kartoteka.services.registry_import import SheetOptions
 from kartoteka.services.vetting import vet_list
-from tests.web.conftest import Web, csrf
+from tests.web.conftest import Web, csrf, finished_run
 
 
 def test_person_page_shows_custody_and_editors_record_it(web: Web) -> None:
@@ -88,7 +88,6 @@ def test_only_reviewers_import_decisions(web: Web) -> None:
 
 
 def test_vetting_form_takes_held_by_and_more_definitions(web: Web) -> None:
-    import time
 
     from kartoteka.services.runs import get_run
 
@@ -99,13 +98,7 @@ def test_vetting_form_takes_held_by_and_more_definitions(web: Web) -> None:
     r = c.post("/vetting", data={"definition_id": "guidelines-2013", "held_by": "ru", "also": ["amnesty-poc"],
                                  "round": "R5", "side": "UA", "csrf_token": csrf(page)},
                files={"file": ("l.csv", "name\nИванов Иван Иванович\n".encode(), "text/csv")}, follow_redirects=False)
-    job = r.headers["location"]
-    for _ in range(300):
-        r = c.get(job, follow_redirects=False)
-        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
-            break
-        time.sleep(0.1)
-    run_id = int(r.headers["location"].rsplit("/", 1)[1])
+    run_id = finished_run(c, r.headers["location"])
     run = get_run(web.db.engine, run=run_id).run
     assert run.held_by == "RU" and run.definitions == ["guidelines-2013", "amnesty-poc"]
     assert "no_decided:amnesty-poc" in run.notices

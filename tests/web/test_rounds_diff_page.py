@@ -3,11 +3,10 @@ reader's language, as the reader may see them (services/rounds.py entry_text).""
 
 from __future__ import annotations
 
-import time
 
 from starlette.testclient import TestClient
 
-from tests.web.conftest import Web, csrf
+from tests.web.conftest import Web, csrf, finished_run
 from tests.web.test_vetting import LIST, _vet
 
 
@@ -15,13 +14,7 @@ def _vet_text(c: TestClient, text: str, label: str) -> int:
     r = c.post("/vetting", data={"definition_id": "guidelines-2013", "label": label, "round": "R2",
                                  "csrf_token": csrf(c.get("/vetting").text)},
                files={"file": ("list.csv", text.encode(), "text/csv")}, follow_redirects=False)
-    job = r.headers["location"]
-    for _ in range(300):
-        r = c.get(job, follow_redirects=False)
-        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
-            return int(r.headers["location"].rsplit("/", 1)[1])
-        time.sleep(0.1)
-    raise AssertionError("vetting did not finish")
+    return finished_run(c, r.headers["location"])
 
 
 def test_the_removed_persons_status_in_the_readers_language(web: Web) -> None:

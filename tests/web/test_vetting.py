@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 
 from starlette.testclient import TestClient
 
-from tests.web.conftest import Web, csrf
+from tests.web.conftest import Web, csrf, finished_run
 
 LIST = ("№,ФИО,Дата рождения\n1,Иванов Иван Иванович,01.05.1980\n2,Секретная Мария Петровна,03.02.1990\n"
         "3,Нетакой Никто,1999\n4,Oleksandr Kovalenko,1975\n")
@@ -19,14 +18,7 @@ def _vet(c: TestClient, label: str) -> int:
                                  "csrf_token": csrf(page)},
                files={"file": ("list.csv", LIST.encode(), "text/csv")}, follow_redirects=False)
     assert r.status_code == 303 and "/vetting/jobs/" in r.headers["location"]
-    job = r.headers["location"]
-    for _ in range(300):
-        r = c.get(job, follow_redirects=False)
-        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
-            return int(r.headers["location"].rsplit("/", 1)[1])
-        assert r.status_code == 200 and 'http-equiv="refresh"' in r.text, r.text
-        time.sleep(0.1)
-    raise AssertionError("vetting did not finish")
+    return finished_run(c, r.headers["location"])
 
 
 def test_upload_report_review_download_and_diff(web: Web) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 
 from starlette.testclient import TestClient
 
 from kartoteka.services.imports import import_file
-from tests.web.conftest import Web, csrf
+from tests.web.conftest import Web, csrf, finished_run
 
 
 def _vet_pasted(c: TestClient, text: str) -> int:
@@ -16,13 +15,7 @@ def _vet_pasted(c: TestClient, text: str) -> int:
     r = c.post("/vetting", data={"definition_id": "guidelines-2013", "pasted": text, "csrf_token": csrf(page)},
                follow_redirects=False)
     assert r.status_code == 303, r.text
-    job = r.headers["location"]
-    for _ in range(300):
-        r = c.get(job, follow_redirects=False)
-        if r.status_code == 303 and "/vetting/runs/" in r.headers["location"]:
-            return int(r.headers["location"].rsplit("/", 1)[1])
-        time.sleep(0.1)
-    raise AssertionError("vetting did not finish")
+    return finished_run(c, r.headers["location"])
 
 
 def test_paste_box_and_picking_the_second_candidate(web: Web) -> None:
