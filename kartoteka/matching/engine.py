@@ -38,6 +38,7 @@ from kartoteka.names.parse import split_name
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
+QUERY_MEMOS = 64   # queries kept by written name (Matcher._query)
 R = TypeVar("R")
 FORKED_BUILD = 20_000   # persons from which the index is built by every core (Matcher._build_forked)
 BUILD_CHUNK = 2_000     # persons per piece of that work
@@ -110,6 +111,9 @@ class Matcher:
     # match_many's processes (services/matching.py list_matcher sets it for a long list); a class default
     # too, for the stored matchers, which do not run this __init__
     processes = 1
+    # the last QUERY_MEMOS queries by (written name, gender), whose memos a query of the same name shares
+    # (_query); made on first use (the stored matchers do not run this __init__)
+    _queries: dict[tuple[str, str | None], Query] | None = None
 
     def __init__(self, records: Iterable[PersonRecord], *, settings: MatchSettings = DEFAULT,
                  judgements: dict[str, list[Judgement]] | None = None):
@@ -222,12 +226,25 @@ class Matcher:
         return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:
+        """The query of a written name; a name asked again with the same gender (namesakes, rows sorted by
+        name) shares the last one's memos (Query.born)."""
+        memos = self._queries
+        if memos is None:
+            memos = self._queries = {}
+        key = (name, gender)
+        kept = memos.get(key)
+        if kept is not None:
+            return kept.born(birth)
         units = query_units(name)
         pop = population()
         real = frozenset(u.text for u in units if len(u.covers) == 1 and not u.initial
                          and (pop.is_real(u.keys) or u.keys & self.index.surname_keys))
-        return Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims,
-                     real_surnames=real)
+        query = Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims,
+                      real_surnames=real)
+        if len(memos) >= QUERY_MEMOS:
+            del memos[next(iter(memos))]   # the oldest
+        memos[key] = query
+        return query
 
     def birth_of(self, row: int) -> PartialDate | None:
         """The row's birth date (a stored matcher may know it before it reads the person's names)."""
@@ -256,7 +273,7 @@ class Matcher:
         for near in (False, True):
             rows: set[int] = set()
             for query in queries:
-                rows |= self.index.candidates(query.units, near=near)
+                rows |= self._candidates(query, near)
             new = rows - seen
             seen |= new
             todo: list[int] = list(new)
@@ -281,6 +298,16 @@ class Matcher:
             self._add_kin(queries, best)
         out = sorted(best.items(), key=lambda x: (-x[1].score, self.ids[x[0]]))
         return out, skipped, birth is not None, queries
+
+    def _candidates(self, query: Query, near: bool) -> set[int]:
+        """The rows sharing a block with the query (the in-memory index cannot change: kept per written
+        name, for its namesakes' queries; a stored index reads them as it reads them)."""
+        if type(self.index) is not CandidateIndex:
+            return self.index.candidates(query.units, near=near)
+        found = query.found.get(near)
+        if found is None:
+            found = query.found[near] = self.index.candidates(query.units, near=near)
+        return found
 
     def _add_kin(self, queries: list[Query], best: dict[int, Scored]) -> None:
         """Persons whose given name, patronymic and full birth date agree, whatever the surname."""

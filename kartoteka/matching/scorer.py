@@ -8,6 +8,7 @@ contradictions cap it (see MatchSettings).
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from itertools import product
@@ -57,6 +58,21 @@ class Query:
     # positions of words a patronymic particle follows (Rüstem in "Rüstem oğlu", Nodaris in "Nodaris dze"):
     # the father's name, never the person's given name
     fathers: frozenset[int] = field(init=False)
+
+    # per written name: the candidates its units find in an index that cannot change (Matcher._rank), by
+    # whether surnames about an edit away were looked up too
+    found: dict[bool, set[int]] = field(default_factory=dict)
+
+    def born(self, birth: PartialDate | None) -> Query:
+        """This query with another birth date, sharing its memos: none of them depends on the date but
+        ``scored``, whose keys hold the date kind and whose results score_candidate dates again. Namesakes
+        written alike (a third of a million persons' names repeat an earlier one) prepare, look up and
+        align their name once."""
+        if birth is self.birth:
+            return self
+        other = copy.copy(self)
+        other.birth = birth
+        return other
 
     def __post_init__(self) -> None:
         self.singles = [(u.covers[0], u, patronymic_gender(u)) for u in self.units if len(u.covers) == 1]
@@ -377,7 +393,7 @@ def score_candidate(q: Query, cand: Candidate, s: MatchSettings) -> Scored | Non
         done = q.scored[key]
     except KeyError:
         done = q.scored[key] = _score(q, cand, kind, s)
-    if done is None or done.registry_birth is cand.birth:
+    if done is None or (done.registry_birth is cand.birth and done.list_birth is q.birth):
         return done
     return Scored(done.score, done.name, done.name_score, done.parts, done.caps, kind, q.birth, cand.birth)
 

@@ -304,7 +304,7 @@ def _all_pairs(engine: Engine, settings: MatchSettings, progress: Progress | Non
 def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) -> list[DuplicatePair]:
     """Every person's name matched against the others, by every core (kartoteka/forked.py); a pair is
     kept once, as the first of its two persons (in id order) found it."""
-    from kartoteka.forked import fork_workers
+    from kartoteka.forked import fork_workers, in_order
 
     skip = settings.cap_date < settings.review_threshold   # other birth dates could never make a pair
 
@@ -320,8 +320,16 @@ def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) 
                  if matcher.ids[row] != pid and sc.score >= settings.review_threshold)])
         return out
 
-    per_person = matcher.shared(found, matcher.ids, processes=fork_workers(len(matcher.ids)), progress=progress,
-                                chunk=max(20, min(500, len(matcher.ids) // 64)))
+    def written(pid: int) -> tuple[str, str]:
+        cand = matcher.record(pid)
+        return (cand.names[0].full if cand.names else "", cand.gender or "")
+
+    # persons written alike one after another: a name's query, candidates and alignments are then made once
+    # for all its namesakes (Matcher._query); the results go back to the persons' order
+    ids = matcher.ids
+    order = sorted(range(len(ids)), key=lambda i: written(ids[i]))
+    per_person = in_order(order, matcher.shared(found, [ids[i] for i in order], processes=fork_workers(len(ids)),
+                                                progress=progress, chunk=max(20, min(500, len(ids) // 64))))
     seen: set[tuple[int, int]] = set()
     pairs: list[DuplicatePair] = []
     for pid, others in zip(matcher.ids, per_person):

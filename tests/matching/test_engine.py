@@ -211,3 +211,22 @@ def test_the_registry_is_read_and_built_with_the_collector_paused_on_a_closed_co
     assert building == [(False, 0)]   # still paused; the read connection is back in the pool before the build
     assert collections == []   # the records were frozen before the collector was on again: nothing to walk
     assert sorted(m.ext_ids) == ["A1", "A2"]
+
+
+def test_a_name_asked_again_with_other_dates_scores_as_a_fresh_matcher_does() -> None:
+    """Queries of one written name share their memos (Matcher._query): asked with one date and then with
+    others, each answer (scores, dates in the explanation, the namesakes' order) is the one a matcher that
+    never saw the name gives."""
+    shared = Matcher(REGISTRY)
+    asks = [("Иванов Сергей Петрович", "1985-01-01", "m"), ("Иванов Сергей Петрович", "1990-05-05", "m"),
+            ("Иванов Сергей Петрович", None, "m"), ("Иванов Сергей Петрович", "1990", None),
+            ("Иванов Сергей Петрович", "1985", "m"), ("Иванов Сергей Петрович", "1985-01", "m"),
+            ("Иванов Сергей Петрович", "1985-01-01", "f")]
+    for name, born, gender in asks:
+        q = NameQuery(name, parse_partial_date(born) if born else None, Gender(gender) if gender else None)
+        fresh = Matcher(REGISTRY).score_all(q)
+        again = shared.score_all(q)
+        assert [(r, s.score, s.date, s.list_birth, s.registry_birth, s.reasons) for r, s in again] == \
+            [(r, s.score, s.date, s.list_birth, s.registry_birth, s.reasons) for r, s in fresh]
+        assert again and all(s.list_birth == q.birth_date for _r, s in again)
+    assert len(shared._queries or {}) == 3   # one query per (written name, gender), kept and shared
