@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine, select
 
@@ -37,8 +37,12 @@ from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
 
 Progress = Callable[[int, int], None]
+if TYPE_CHECKING:   # numpy is loaded when an index is built, not at import (CLI start)
+    import numpy as np
+
 T = TypeVar("T")
 QUERY_MEMOS = 64   # queries kept by written name (Matcher._query)
+YEARS_AT_ONCE = 16   # fewer candidates are dated one by one (_years_apart)
 R = TypeVar("R")
 FORKED_BUILD = 20_000   # persons from which the index is built by every core (Matcher._build_forked)
 BUILD_CHUNK = 2_000     # persons per piece of that work
@@ -114,6 +118,7 @@ class Matcher:
     # the last QUERY_MEMOS queries by (written name, gender), whose memos a query of the same name shares
     # (_query); made on first use (the stored matchers do not run this __init__)
     _queries: dict[tuple[str, str | None], Query] | None = None
+    _years: np.ndarray | None = None   # each row's birth year, 0 for none (build_lazy; _years_apart)
 
     def __init__(self, records: Iterable[PersonRecord], *, settings: MatchSettings = DEFAULT,
                  judgements: dict[str, list[Judgement]] | None = None):
@@ -280,7 +285,9 @@ class Matcher:
             if skip_other_dates and birth:   # (a stored matcher need not read a namesake born in another year)
                 todo = []
                 birth_of = self.birth_of
-                for row in new:
+                far, near_year = self._years_apart(new, birth)
+                skipped += far
+                for row in near_year:
                     other = birth_of(row)
                     if other and date_kind(birth, other) == "conflict":
                         skipped.append(row)
@@ -298,6 +305,20 @@ class Matcher:
             self._add_kin(queries, best)
         out = sorted(best.items(), key=lambda x: (-x[1].score, self.ids[x[0]]))
         return out, skipped, birth is not None, queries
+
+    def _years_apart(self, rows: set[int], birth: PartialDate) -> tuple[list[int], Collection[int]]:
+        """(the rows born more than a year from ``birth``: date_kind says "conflict" whatever their days,
+        the other rows). Read at once from the birth years (``build_lazy``): at a million persons a common
+        name's block holds about a hundred namesakes, nearly all of them born in other years."""
+        years = self._years
+        if years is None or len(rows) < YEARS_AT_ONCE:
+            return [], rows
+        import numpy as np
+
+        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        theirs = years[at]
+        far = (theirs != 0) & (np.abs(theirs - birth.year) > 1)
+        return at[far].tolist(), at[~far].tolist()
 
     def _candidates(self, query: Query, near: bool) -> set[int]:
         """The rows sharing a block with the query (the in-memory index cannot change: kept per written
@@ -406,6 +427,11 @@ class Matcher:
         it is built once, not in each copy."""
         self._kin = self._kin or KinIndex(self.candidates_)
         self._given_class_counts()
+        if self._years is None and type(self.index) is CandidateIndex:   # (rows of a stored matcher are ids)
+            import numpy as np
+
+            self._years = np.fromiter((c.birth.year if c.birth is not None else 0 for c in self.candidates_),
+                                      dtype=np.int32, count=len(self.candidates_))
 
     def _given_class_counts(self) -> dict[int, int]:
         """Persons per given-name class (of their first name), counted once."""

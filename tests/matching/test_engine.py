@@ -230,3 +230,21 @@ def test_a_name_asked_again_with_other_dates_scores_as_a_fresh_matcher_does() ->
             [(r, s.score, s.date, s.list_birth, s.registry_birth, s.reasons) for r, s in fresh]
         assert again and all(s.list_birth == q.birth_date for _r, s in again)
     assert len(shared._queries or {}) == 3   # one query per (written name, gender), kept and shared
+
+
+def test_namesakes_born_years_apart_are_skipped_as_one_by_one() -> None:
+    """A long list of namesakes is dated at once from the birth years (Matcher._years_apart): the same
+    namesakes are skipped, and the same scored, as dating them one by one (date_kind) does, for full,
+    partial and missing dates, a day apart across a new year, and day and month swapped."""
+    borns = [None, "1984", "1985", "1986", "1983", "1985-01", "1985-12", "1984-12-31", "1986-01-01", "1985-01-01",
+             "1985-02-01", "1987-01-01", "1990", "1970-05-05", "1985-01-02", "1984-12-30", "1986-01-02", "2001"]
+    reg = [rec(100 + i, "m", b, "Тимошенко", "Павел", "Игоревич") for i, b in enumerate(borns * 2)]
+    at_once, one_by_one = Matcher(reg), Matcher(reg)
+    at_once.build_lazy()
+    assert at_once._years is not None and one_by_one._years is None
+    for born in ["1985-01-01", "1985", "1984-12-31", "1986-01-01", "1990-06-06", "1970-05-05", "1985-02-01"]:
+        q = NameQuery("Тимошенко Павел Игоревич", parse_partial_date(born), Gender("m"))
+        a, skipped_a, _, _ = at_once._rank(q, skip_other_dates=True)
+        b, skipped_b, _, _ = one_by_one._rank(q, skip_other_dates=True)
+        assert sorted(skipped_a) == sorted(skipped_b) and skipped_a   # some namesakes skipped each time
+        assert [(r, s.score, s.reasons) for r, s in a] == [(r, s.score, s.reasons) for r, s in b]
