@@ -20,7 +20,7 @@ from kartoteka.errors import N_, InvalidInput, Message
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
-from kartoteka.tabular.list_lines import not_a_row, word_date
+from kartoteka.tabular.list_lines import not_a_row, numbered_title, word_date
 from kartoteka.tabular.reader import (
     HEAD_ROWS, RawTable, guess_format, header_block, header_index, open_table, total_row,
 )
@@ -577,6 +577,9 @@ def open_docx(path: Path) -> RawTable:
                 continue                    # the header repeated inside the table (on every page)
             if len(set(filled)) == 1 and (len(filled) > 1 or not_a_row(filled[0], lone_cell=True)):
                 table.skipped.append((row_no, filled[0][:200]))   # merged across: a section title, a total
+                continue
+            if title := numbered_title(list(dict.fromkeys(filled))):   # "1 | Крым": a title, numbered
+                table.skipped.append((row_no, title[:200]))
                 continue
             if total_row(table, row_no, list(dict.fromkeys(filled))):   # "Разом: | 3"
                 continue
