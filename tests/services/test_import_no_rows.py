@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from kartoteka.db.tables import audit_log, imports, persons
@@ -19,6 +18,7 @@ from kartoteka.services.imports import import_file
 from kartoteka.web.i18n import translations
 from tests.cli.runner import run_cli
 from tests.conftest import Db
+from tests.tabular.test_list_sheets import _book
 
 
 def _counts(db: Db) -> tuple[int, ...]:
@@ -59,13 +59,8 @@ def test_a_csv_with_only_its_header_is_refused_and_nothing_is_written(db: Db, tm
 
 def test_a_sheet_with_a_title_a_header_and_a_total_only_is_refused_in_the_users_language(db: Db, tmp_path: Path) -> None:
     before = _seeded(db, tmp_path)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    for row in (["Перелік утримуваних осіб станом на 01.11.2026"], [], ["№ з/п", "ПІБ", "Дата народження", "Стаття"],
-                ["Всього: 0 осіб"]):
-        ws.append(row)
-    wb.save(tmp_path / "перелік.xlsx")
+    _book(tmp_path / "перелік.xlsx", {"Аркуш1": [["Перелік утримуваних осіб станом на 01.11.2026"], [],
+                                                 ["№ з/п", "ПІБ", "Дата народження", "Стаття"], ["Всього: 0 осіб"]]})
     message = _refused(lambda: import_file(db.engine, "registry", tmp_path / "перелік.xlsx", actor="t"))
     assert "перелік.xlsx" in message and "(row 3)" in message
     uk = translate(message, translations("uk").gettext)
@@ -79,15 +74,8 @@ def test_a_sheet_with_a_title_a_header_and_a_total_only_is_refused_in_the_users_
 
 def test_rows_on_a_later_sheet_are_named(db: Db, tmp_path: Path) -> None:
     before = _seeded(db, tmp_path)
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    first.title = "Шаблон"
-    first.append(["ФИО", "Дата рождения"])
-    later = wb.create_sheet("Список")
-    later.append(["ФИО", "Дата рождения"])
-    later.append(["Коваленко Петр Андреевич", "12.03.1985"])
-    wb.save(tmp_path / "list.xlsx")
+    _book(tmp_path / "list.xlsx", {"Шаблон": [["ФИО", "Дата рождения"]],
+                                   "Список": [["ФИО", "Дата рождения"], ["Коваленко Петр Андреевич", "12.03.1985"]]})
     message = _refused(lambda: import_file(db.engine, "persons", tmp_path / "list.xlsx", actor="t"))
     assert message.startswith("list.xlsx: the first sheet has a header (row 1)") and "Список" in message
     assert "переместите лист со строками, Список," in translate(message, translations("ru").gettext)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from kartoteka.db.tables import person_names
@@ -19,6 +18,7 @@ from kartoteka.services.lists import ListInput, read_list
 from kartoteka.tabular.documents import open_list
 from kartoteka.tabular.list_lines import numbered_title
 from tests.conftest import Db
+from tests.tabular.test_list_sheets import _book
 
 
 def _people(listing: ListInput) -> list[tuple[str, str]]:
@@ -40,12 +40,7 @@ SHEET: list[list[object]] = [
 
 
 def test_numbered_titles_in_a_sheet_are_sections_and_their_numbers_stay_with_their_persons(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    for row in SHEET:
-        ws.append(row)
-    wb.save(tmp_path / "список.xlsx")
+    _book(tmp_path / "список.xlsx", {"Лист1": SHEET})
     listing = read_list(open_list(tmp_path / "список.xlsx"))
     assert _not_persons(listing) == ["Крим", "Херсонська обл.", "Запорізька область",
                                      "Цивільні"]
