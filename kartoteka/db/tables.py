@@ -259,6 +259,7 @@ match_decisions = Table(
     Column("algorithm_version", String(20), nullable=False),
     Column("score", Float, nullable=True),
     Column("run_id", Integer, nullable=True),
+    Index("ix_match_decisions_person_id", "person_id"),   # a person's judgements (services/respelled.py)
 )
 
 vetting_runs = Table(

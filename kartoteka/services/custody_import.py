@@ -21,7 +21,7 @@ from kartoteka.db.tables import person_categories, persons, recognitions
 from kartoteka.errors import N_, ErrorCollector, InvalidInput, Message, RowError, reason_of
 from kartoteka.services import custody as svc
 from kartoteka.services import value_mappings as vm
-from kartoteka.services.import_report import hidden_warnings
+from kartoteka.services.import_report import hidden_warnings, require_rows
 from kartoteka.tabular.cells import unneutralise
 from kartoteka.tabular.columns import normalise_header
 from kartoteka.tabular.reader import open_table
@@ -120,6 +120,7 @@ def import_custody(engine: Engine, path: Path, *, actor: str, mapping: dict[str,
             for v in ("custody", "category")}
     table = open_table(path, skip_hidden=skip_hidden)
     fields = map_fields("custody", table.headers, mapping, path.name)
+    require_rows(table)
     report, errors = CustodyImport("custody", dry_run=dry_run), ErrorCollector(path.name)
     try:
         with engine.begin() as conn:
@@ -219,6 +220,7 @@ def import_recognitions(engine: Engine, path: Path, *, actor: str, role: str,
     svc.check_recognition_role(role)
     table = open_table(path, skip_hidden=skip_hidden)
     fields = map_fields("recognitions", table.headers, mapping, path.name)
+    require_rows(table)
     report, errors = CustodyImport("recognitions", dry_run=dry_run), ErrorCollector(path.name)
     try:
         with engine.begin() as conn:

@@ -3,10 +3,11 @@ run shows the same report, so a user sees each diff, rename and open decision be
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from kartoteka.errors import Message, N_
+from kartoteka.errors import InvalidInput, Message, N_
 from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.reader import RawTable
 
@@ -84,6 +85,26 @@ def reading_notes(table: RawTable) -> list[str]:
     if len(table.skipped) > 50:
         notes.append(Message(N_("and %(n)d more caption or signature rows"), n=len(table.skipped) - 50))
     return notes
+
+
+def require_rows(table: RawTable) -> None:
+    """Refuse a file whose header has no row of data under it (a template saved before it was filled in, the rows
+    on another sheet), before anything is written: an import of it would "succeed" with 0 rows and be registered.
+    Its first row is read to know; ``table.rows`` yields it again. A file whose rows were all left out as asked
+    (hidden rows, ``skip_hidden``) or could not be read (its problems are the answer) is not refused here."""
+    first = next(table.rows, None)
+    if first is not None:
+        table.rows = itertools.chain([first], table.rows)
+        return
+    if table.hidden_skipped or table.problems:
+        return
+    if table.other_sheets:   # an import reads only the first sheet; the rows are often on a later one
+        raise InvalidInput.of(N_("%(file)s: the first sheet has a header (row %(row)d) but no rows of data under it, "
+                                 "and an import reads only the first sheet; nothing was imported (move the sheet "
+                                 "holding the rows, %(sheets)s, to the front)"),
+                              file=table.path.name, row=table.header_row, sheets=", ".join(table.other_sheets))
+    raise InvalidInput.of(N_("%(file)s: the file has a header (row %(row)d) but no rows of data under it; nothing "
+                             "was imported"), file=table.path.name, row=table.header_row)
 
 
 def row_note(row: int, text: str) -> str:

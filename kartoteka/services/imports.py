@@ -33,7 +33,8 @@ from kartoteka.errors import Conflict, ErrorCollector, InvalidInput, Message, N_
 from kartoteka.services import rows as rowparse
 from kartoteka.services.charges import parsed_charge_rows, store_charges, undecided_message
 from kartoteka.services.declassify import lowers
-from kartoteka.services.import_report import ImportReport, Rename, hidden_warnings, reading_notes, row_note
+from kartoteka.services.import_report import (ImportReport, Rename, hidden_warnings, reading_notes, require_rows,
+                                             row_note)
 from kartoteka.services.import_statements import CaseClaim, Claim, record_case_claims, record_claims
 from kartoteka.services.registry_import import (SheetOptions, import_sheet, import_transaction, kept_sensitivity,
                                                 numbered_rows, renames, write_rejected)
@@ -116,6 +117,7 @@ def _import_file(engine: Engine, kind: str, path: Path, *, actor: str, mapping: 
     table = open_table(path, skip_hidden=options.skip_hidden)   # hidden rows: named in the report, or left out
     fields = map_columns(kind, table.headers, mapping, filename=path.name)
     _check_columns(kind, table, fields)
+    require_rows(table)   # a header alone: refused, not a successful import of 0 rows
     explicit = set((mapping or {}).values())
     # 1, 2, 3 ... under an id header are row numbers: those persons are matched by name instead
     numbered = kind == "persons" and "id" in fields and "id" not in explicit and numbered_rows(path, fields["id"])

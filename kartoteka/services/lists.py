@@ -20,7 +20,8 @@ from kartoteka.tabular.field_labels import FIELD_LABELS
 from kartoteka.tabular.limits import current_limits, name_problem
 from kartoteka.tabular.list_lines import section_name, section_title, stated_total
 from kartoteka.tabular.reader import RawTable, SheetPart
-from kartoteka.tabular.slashed import SLASHED as _SLASHED, SlashedOrder, bare_birth, slashed_order
+from kartoteka.tabular.slashed import SLASHED as _SLASHED, SlashedOrder, bare_birth, full_year, marked_year, \
+    slashed_order
 from kartoteka.tabular.vocab import parse_loose_date
 
 NAME_PARTS = ("surname", "given_name", "patronymic")
@@ -96,11 +97,15 @@ def total_checks(table: RawTable, rows: list[int]) -> list[str]:
 
 
 def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
-    """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" (a two-digit year, which an
-    annex often has) as the last year of that ending not in the future: 1985, 2003. The words that mark a
-    birth date ("12.05.1980 р.н.", "д.р. 12.05.1980", "1980 г.р.") and the midnight a spreadsheet or 1C export
-    writes after a date ("12.05.1980 0:00:00") are not part of it. With ``month_first`` a slashed date is read
-    MM/DD/YYYY (a list whose dates show that order: :func:`slashed_order`). Raises ValueError."""
+    """A list's birth date: as :func:`parse_loose_date` reads it, and "12.03.85" or "85 г.р." (a two-digit year,
+    which an annex often has) as the last year of that ending not in the future (slashed.full_year): 1985, 2003.
+    The words that mark a birth date ("12.05.1980 р.н.", "д.р. 12.05.1980", "1980 г.р.") and the midnight a
+    spreadsheet or 1C export writes after a date ("12.05.1980 0:00:00") are not part of it. With ``month_first``
+    a slashed date is read MM/DD/YYYY (a list whose dates show that order: :func:`slashed_order`). Raises
+    ValueError."""
+    year = marked_year(text)   # "85 г.р.": a two-digit year of birth, 1985
+    if year is not None:
+        return year
     bare = bare_birth(text)
     if bare and bare != text.strip() and re.search(r"\d", bare):
         try:
@@ -112,10 +117,7 @@ def parse_birth(text: str, *, month_first: bool = False) -> PartialDate:
     m = _SHORT_YEAR.match(text.strip())
     if m is None:
         return parse_loose_date(text)
-    year = 2000 + int(m.group(4))
-    if year > date.today().year:
-        year -= 100
-    return parse_loose_date(f"{m.group(1)}.{m.group(3)}.{year}")
+    return parse_loose_date(f"{m.group(1)}.{m.group(3)}.{full_year(int(m.group(4)))}")
 
 
 _SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
@@ -318,7 +320,7 @@ def read_list(table: RawTable, mapping: dict[str, str] | None = None) -> ListInp
         elif birth_text:
             try:
                 birth = parse_birth(birth_text, month_first=order.month_first)
-                if _SHORT_YEAR.match(bare_birth(birth_text)):
+                if _SHORT_YEAR.match(bare_birth(birth_text)) or marked_year(birth_text):
                     notes.append(Message(N_("birth date '%(value)s' has a two-digit year, read as %(date)s"),
                                          value=birth_text, date=birth.iso()))
                     out.problems.append(in_sheet(table, row_no, Message(_ROW, row=row_no, problem=notes[-1])))

@@ -13,7 +13,7 @@ from kartoteka.domain.person import parse_gender, parse_sensitivity, script_of
 from kartoteka.errors import ErrorCollector, Message, N_, reason_of
 from kartoteka.names.parse import NameParts, guess_language, split_name
 from kartoteka.tabular.cells import unneutralise
-from kartoteka.tabular.slashed import SlashedOrder, read_date
+from kartoteka.tabular.slashed import SlashedOrder, read_birth, read_date
 from kartoteka.tabular.vocab import normalise_status, parse_loose_date, status_values
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -62,6 +62,8 @@ class RowReader:
         if not value:
             return None
         try:
+            if fld == "birth_date":   # "85 г.р.", "1985 р.н.": with the words that mark a birth date
+                return read_birth(value, (self.orders or {}).get(fld)).iso()
             if self.orders:
                 return read_date(value, self.orders.get(fld)).iso()
             return parse_loose_date(value).iso()

@@ -20,7 +20,7 @@ from kartoteka.errors import N_, InvalidInput, Message
 from kartoteka.tabular.columns import map_columns
 from kartoteka.tabular.encoding import detect
 from kartoteka.tabular.limits import check_file, check_zip, current_limits
-from kartoteka.tabular.list_lines import not_a_row, word_date
+from kartoteka.tabular.list_lines import not_a_row, numbered_title, word_date
 from kartoteka.tabular.reader import (
     HEAD_ROWS, RawTable, guess_format, header_block, header_index, open_table, total_row,
 )
@@ -32,7 +32,9 @@ _DELIMITERS = (";", ",", "\t", "|")
 
 _NUMBER = re.compile(r"^\s*(?:№\s*)?(\d{1,6})(?:[.)]\s*|\s+)(?=\S)")
 _DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.\d{2}"
-                   r"|(?:0?[1-9]|1[0-2])[./](?:19|20)\d{2})(?![\d.])")   # the last: a month and year, "03.1980"
+                   r"|(?:0?[1-9]|1[0-2])[./](?:19|20)\d{2}"     # a month and year, "03.1980"
+                   r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"           # "15 03 1985"
+                   r"|\d{2}\s*(?:г\.?\s*р|р\.?\s*н)\.?(?!\w))(?![\d.])")   # "85 г.р.": a two-digit year of birth
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _AFTER = re.compile(r"^\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года рождения|року народження|года|року|г\.|р\.|y\.?o\.?b\.?)",
                     re.IGNORECASE)
@@ -577,6 +579,9 @@ def open_docx(path: Path) -> RawTable:
                 continue                    # the header repeated inside the table (on every page)
             if len(set(filled)) == 1 and (len(filled) > 1 or not_a_row(filled[0], lone_cell=True)):
                 table.skipped.append((row_no, filled[0][:200]))   # merged across: a section title, a total
+                continue
+            if title := numbered_title(list(dict.fromkeys(filled))):   # "1 | Крым": a title, numbered
+                table.skipped.append((row_no, title[:200]))
                 continue
             if total_row(table, row_no, list(dict.fromkeys(filled))):   # "Разом: | 3"
                 continue

@@ -155,6 +155,19 @@ def section_title(line: str) -> bool:
     return text.endswith(":") and len(words) <= 3 and not any(c.isdigit() for c in text)
 
 
+_ROW_NUMBER = re.compile(r"\s*(?:\d{1,5}|[IVXLCivxlc]{1,7})[.)]?\s*")
+
+
+def numbered_title(filled: list[str]) -> str:
+    """The title of a sheet or table row numbered as the list numbers its persons, whose only name-like cell is a
+    section title: "1 | Крым", "2 | Херсонська обл.", "II | Цивільні" (a row number, then a place, a region or
+    section words: :func:`section_title`); '' for any other row ("1 | Иванов" is a person, a surname alone).
+    ``filled``: the row's filled cells, in order."""
+    if len(filled) == 2 and _ROW_NUMBER.fullmatch(filled[0]) and section_title(filled[1]):
+        return filled[1].strip()
+    return ""
+
+
 def _place_key(text: str) -> str:
     """A place's text as compared: lower-cased, ё as е, one apostrophe, a hyphen as a space ("Кабардино-Балкария")."""
     low = text.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")

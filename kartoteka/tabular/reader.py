@@ -23,7 +23,7 @@ from kartoteka.errors import InvalidInput, Message, N_, RowError, reason_of
 from kartoteka.tabular.columns import column_aliases, header_forms, normalise_header
 from kartoteka.tabular.encoding import decode_strict, detect
 from kartoteka.tabular.hidden import hidden_in
-from kartoteka.tabular.list_lines import not_a_row, stated_total
+from kartoteka.tabular.list_lines import not_a_row, numbered_title, stated_total
 from kartoteka.tabular.limits import Limits, broken_text, cell_problem, check_file, check_shape, check_zip, current_limits, \
     json_depth
 
@@ -73,15 +73,17 @@ class RawTable:
 
 def lone_caption(table: RawTable, row_no: int, cells: list[str]) -> bool:
     """A sheet row whose only filled cell is a caption, a note or a signature line ("Составил: ____
-    И. И. Иванов", "Всего: 42") is not a list row; it is noted in ``table.skipped``, not imported."""
-    lone = ""
-    for cell in cells:   # every row passes here: stop at its second filled cell
+    И. И. Иванов", "Всего: 42"), or a section title beside a row number ("1 | Крым", "2 | Херсонська обл.":
+    list_lines.numbered_title), is not a list row; it is noted in ``table.skipped``, not imported."""
+    filled: list[str] = []
+    for cell in cells:   # every row passes here: stop at its third filled cell
         if cell.strip():
-            if lone:
+            if len(filled) == 2:
                 return False
-            lone = cell
-    if lone and not_a_row(lone, lone_cell=True):
-        table.skipped.append((row_no, lone.strip()[:200]))
+            filled.append(cell)
+    lone = filled[0].strip() if len(filled) == 1 and not_a_row(filled[0], lone_cell=True) else numbered_title(filled)
+    if lone:
+        table.skipped.append((row_no, lone[:200]))
         return True
     return False
 

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from kartoteka.domain.dates import PartialDate
 from kartoteka.errors import N_, Message
@@ -36,6 +37,28 @@ def bare_birth(text: str) -> str:
     "15.03.1985"."""
     bare = _BIRTH_AFTER.sub("", _BIRTH_BEFORE.sub("", _AGE.sub("", text.strip())))
     return _SPACED.sub(r"\1.\2.\3", bare)
+
+
+def full_year(two_digits: int, *, today: date | None = None) -> int:
+    """The year a two-digit year of birth stands for ("85" in "12.03.85", "85 г.р."). Everyone on a list or in the
+    registry is alive today, so born within the last hundred years: of 19yy and 20yy, the later one that is not in
+    the future. In 2026, 00 to 26 are 2000 to 2026 (a child, a young soldier) and 27 to 99 are 1927 to 1999. Only a
+    person of 100 or more is read wrong ("26 г.р." born in 1926 is read 2026); reading "26" as 1926 would read wrong
+    every child born this year, who may be on a list of deported children."""
+    year = 2000 + two_digits
+    return year - 100 if year > (today or date.today()).year else year
+
+
+_MARKED_YEAR = re.compile(r"^(?:(?:г\.?\s*р|р\.?\s*н)\.?\s*:?\s*(\d{2})|(\d{2})\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|года\s+рождения"
+                          r"|року\s+народження))$", re.IGNORECASE)
+
+
+def marked_year(text: str) -> PartialDate | None:
+    """A two-digit year with the words that mark a year of birth: "85 г.р.", "85 р.н.", "85г.р.", "р.н. 85", "85
+    года рождения" is 1985 (:func:`full_year`). None for anything else: "85" alone (a year? an age?), "85 г." (a
+    year, of what?), "85 лет" are not read."""
+    m = _MARKED_YEAR.match(text.strip())
+    return PartialDate(full_year(int(m.group(1) or m.group(2)))) if m else None
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,22 @@ def read_date(text: str, order: SlashedOrder | None) -> PartialDate:
     if month_first:
         return parse_loose_date(f"{m.group(2)}/{m.group(1)}/{m.group(3)}")
     return parse_loose_date(text)
+
+
+def read_birth(text: str, order: SlashedOrder | None) -> PartialDate:
+    """A birth date cell of an import: "85 г.р." (:func:`marked_year`), or the date without the words that mark it
+    ("1985 р.н.", "12.05.1980 г.р.", :func:`bare_birth`) as :func:`read_date` reads it; what cannot be read is
+    said with the text as written. Raises ValueError."""
+    year = marked_year(text)
+    if year is not None:
+        return year
+    bare = bare_birth(text)
+    if bare and bare != text.strip():
+        try:
+            return read_date(bare, order)
+        except ValueError:
+            pass   # said with the text as written
+    return read_date(text, order)
 
 
 def column_orders(fields: dict[str, str], date_fields: tuple[str, ...],

@@ -86,6 +86,11 @@ _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 _SLASHED = re.compile(r"^(\d{1,2})[/\-](\d{1,2})[/\-](\d{4})$")
 _YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/\-](\d{4})$")
+# "15 03 1985" (a birth column typed with spaces, a date read from a form): day, month, year, as the dotted form; and
+# "1985 03 15", year first as ISO. parse_partial_date reads a year and a space as the year alone ("1985 г.",
+# "2022-03-12 00:00:00"), so these are looked for first: "1985 03 15" was read as 1985 without a word.
+_SPACED_DMY = re.compile(r"^(\d{1,2})\s+(\d{1,2})\s+(\d{4})$")
+_SPACED_YMD = re.compile(r"^(\d{4})\s+(\d{1,2})\s+(\d{1,2})$")
 
 
 @lru_cache(maxsize=65536)   # a registry repeats dates; PartialDate is immutable (errors are not cached)
@@ -97,6 +102,15 @@ def parse_loose_date(text: str) -> PartialDate:
     month first so: tabular/slashed.py ``read_date``). Raises ValueError.
     """
     value = _YEAR_WORDS.sub("", text.strip()).strip().rstrip(",")
+    if m := _SPACED_DMY.match(value) or _SPACED_YMD.match(value):
+        day, month, year = m.groups() if m.re is _SPACED_DMY else reversed(m.groups())
+        try:
+            return parse_partial_date(f"{day}.{month}.{year}")
+        except ValueError as exc:   # "31 02 1985": said with the text as written, not as the dotted form
+            reason = reason_of(exc)
+            if isinstance(reason, Message) and "text" in reason.values:
+                raise ValueError(Message(reason.msgid, **{**reason.values, "text": text.strip()})) from None
+            raise
     try:
         return parse_partial_date(value)
     except ValueError as exc:

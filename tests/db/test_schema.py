@@ -158,3 +158,29 @@ def test_duplicate_reasons_and_the_name_keys_recompute_both_ways(db: Db, tmp_pat
     assert [h.ext_id for h in search_persons(db.engine, text="Мамедов Рустем")][:2] in (["P1", "P2"], ["P2", "P1"])
     assert check_name_index(db.engine).ok
     assert current_revision(db.engine) == head_revision()
+
+
+def test_match_decisions_are_found_by_person_through_an_index_both_ways(db: Db) -> None:
+    """Migration 0033: match_decisions.person_id has an index (a person's judgements were read by a scan of every
+    decision); down to 0032 it is gone, up again it is back, and the database uses it for a person's decisions."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from kartoteka.db.schema import alembic_config, upgrade_schema
+
+    def indexed() -> list[list[str | None]]:
+        return [i["column_names"] for i in inspect(db.engine).get_indexes("match_decisions")]
+
+    assert ["person_id"] in indexed()
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0032")
+    assert ["person_id"] not in indexed() and ["query_key"] in indexed()
+    upgrade_schema(db.engine)
+    assert ["person_id"] in indexed() and current_revision(db.engine) == head_revision()
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            plan = " ".join(str(r[-1]) for r in conn.execute(text(
+                "EXPLAIN QUERY PLAN SELECT * FROM match_decisions WHERE person_id = 1")))
+        assert "ix_match_decisions_person_id" in plan, plan

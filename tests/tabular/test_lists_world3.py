@@ -586,7 +586,8 @@ def test_birth_dates_as_lists_write_them(text: str, iso: str) -> None:
     assert parse_birth(text).iso() == iso
 
 
-@pytest.mark.parametrize("text", ["15 03 1985", "(38)", "13-1985", "31-02-85", "85 г.р."])
+# ("15 03 1985" and "85 г.р." are read now: tests/tabular/test_birth_forms.py)
+@pytest.mark.parametrize("text", ["(38)", "13-1985", "31-02-85", "85", "85 г."])
 def test_what_stays_no_birth_date(text: str) -> None:
     from kartoteka.services.lists import parse_birth
 
