@@ -247,7 +247,7 @@ class Matcher:
         query = Query(name, units, sum(1 for u in units if len(u.covers) == 1), birth, gender, self._sims,
                       real_surnames=real)
         if len(memos) >= QUERY_MEMOS:
-            del memos[next(iter(memos))]   # the oldest
+            memos.clear()   # (names asked again come one after another: rows and persons sorted by name)
         memos[key] = query
         return query
 

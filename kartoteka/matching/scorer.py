@@ -8,7 +8,6 @@ contradictions cap it (see MatchSettings).
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from itertools import product
@@ -70,7 +69,8 @@ class Query:
         align their name once."""
         if birth is self.birth:
             return self
-        other = copy.copy(self)
+        other = object.__new__(Query)
+        other.__dict__.update(self.__dict__)   # (the fields and memos as they are: not copy.copy's generic path)
         other.birth = birth
         return other
 
