@@ -79,6 +79,31 @@ class Query:
         self.patronymic_like = any(pg is not None for _i, _u, pg in self.singles)
         after = particles()[1]
         self.fathers = frozenset(i - 1 for i, u, _pg in self.singles if i > 0 and u.text.casefold() in after)
+        self._roles: dict[tuple[str, bool], tuple[tuple[Token, ...], frozenset[Token]]] = {}
+
+    def role_units(self, role: str, compound: bool) -> tuple[tuple[Token, ...], frozenset[Token]]:
+        """(the units that may fill ``role`` against a registry part of one word or, ``compound``, of
+        several, in their order; those of them that may only where they share a key with the part), made
+        once per query."""
+        found = self._roles.get((role, compound))
+        if found is None:
+            units: list[Token] = []
+            joined: set[Token] = set()
+            after = particles()[1]
+            for unit in self.units:
+                several = len(unit.covers) > 1
+                if role == "given" and several and (not compound or self.patronymic_like and any(
+                        patronymic_gender(p) for p in unit.parts)):
+                    # two list words as one given name only against several registry ones (Эмир Усеин);
+                    # "Иван Иванович" is a given name and a patronymic, not two given names
+                    continue
+                if role == "given" and not several and unit.covers[0] in self.fathers:
+                    continue   # the father's name before оглы / dze
+                if role == "patronymic" and several and not compound and unit.parts[-1].text.casefold() not in after:
+                    joined.add(unit)
+                units.append(unit)
+            found = self._roles[(role, compound)] = (tuple(units), frozenset(joined))
+        return found
 
 
 @dataclass(slots=True)
@@ -165,17 +190,12 @@ def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[T
     opts = q.options.get(okey)
     if opts is None:
         sims = q.sims
+        compare = _COMPARE[role]
+        compound = bool(part.parts)
         found = []
-        for unit in q.units:
-            if role == "given" and len(unit.covers) > 1 and (not part.parts or q.patronymic_like and any(
-                    patronymic_gender(p) for p in unit.parts)):
-                # two list words as one given name only against several registry ones (Эмир Усеин);
-                # "Иван Иванович" is a given name and a patronymic, not two given names
-                continue
-            if role == "given" and len(unit.covers) == 1 and unit.covers[0] in q.fathers:
-                continue   # the father's name before оглы / dze
-            if role == "patronymic" and len(unit.covers) > 1 and not part.parts and \
-                    unit.parts[-1].text.casefold() not in particles()[1] and not unit.keys & part.keys:
+        units, joined = q.role_units(role, compound)
+        for unit in units:
+            if unit in joined and not unit.keys & part.keys:
                 continue  # two words as one patronymic: Саид Салимович, Ахмед оглы; Абдул-Керимович
                 # is one (the registry's Абдулкеримович)
             key = (role, unit.text, unit.initial, part)
@@ -183,7 +203,7 @@ def options(q: Query, role: str, part: Token, s: MatchSettings) -> tuple[tuple[T
             if sim is None:
                 if len(sims) >= SIMS_MAX:
                     sims.clear()
-                sim = sims[key] = _COMPARE[role](unit, part, s)
+                sim = sims[key] = compare(unit, part, s)
             if sim.score > 0 or sim.conflict:
                 found.append((unit, sim))
         opts = q.options[okey] = tuple(found)
