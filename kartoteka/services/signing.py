@@ -171,13 +171,25 @@ def _payload(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def is_private_key(path: Path) -> bool:
+    """Whether ``path`` holds a private signing key (ours or any other Kartoteka key file)."""
+    if not path.is_file() or path.stat().st_size > 64 * 1024:
+        return False
+    head = path.read_bytes()
+    return b'"private_key"' in head and KEY_FORMAT.encode() in head
+
+
 def sign_files(files: list[Path], *, key: Path, out: Path, base: Path | None = None) -> Path:
-    """Write the signature of ``files`` to ``out``; names are relative to ``base`` (default: each file's folder)."""
+    """Write the signature of ``files`` to ``out``; names are relative to ``base`` (default: each file's folder).
+    A private key among them is refused: signing it would release it with the files."""
     signer, private = load_private(key)
     entries = []
     for f in files:
         if not f.is_file():
             raise InvalidInput.of(N_("%(file)s is not a file"), file=str(f))
+        if f.resolve() == key.resolve() or is_private_key(f):
+            raise InvalidInput.of(N_("%(file)s is a private signing key: it is never signed or released with "
+                                     "what is signed (keep the key outside the folder)"), file=str(f))
         name = f.relative_to(base).as_posix() if base else f.name
         entries.append({"name": name, "sha256": sha256_file(f), "bytes": f.stat().st_size})
     raw_public = private.public_key().public_bytes_raw()

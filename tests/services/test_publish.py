@@ -26,3 +26,26 @@ def test_only_public_records_and_whitelisted_fields(db: Db, tmp_path: Path) -> N
     assert set(cases[0]) == set(wl["cases"]) | {"charges"}
     text = (tmp_path / "pub" / "persons.jsonl").read_text(encoding="utf-8")
     assert "sensitivity" not in text and "Секретная" not in text
+
+
+def test_an_earlier_publications_recognitions_do_not_stay_and_a_foreign_file_is_refused(db: Db, tmp_path: Path) -> None:
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+    from kartoteka.services import signing
+
+    write_registry(db, tmp_path)
+    out = tmp_path / "pub"
+    out.mkdir()
+    (out / "recognitions.jsonl").write_text('{"person_ext_id": "P-NOW-CONFIDENTIAL"}\n', "utf-8")
+    (out / "SIGNATURE.json").write_text("{}", "utf-8")
+    publish(db.engine, out=out)                       # without --recognitions: the earlier file must not stay
+    assert sorted(p.name for p in out.iterdir()) == ["cases.jsonl", "persons.jsonl", "sources.jsonl"]
+    key = tmp_path / "org.key"
+    signing.create_key(path=key, signer="Org A")
+    (out / "org.key").write_bytes(key.read_bytes())   # the key copied into the folder would be signed and released
+    (out / "org.key").chmod(0o600)
+    before = (out / "persons.jsonl").read_bytes()
+    with pytest.raises(InvalidInput, match="org.key, which publish did not write"):
+        publish(db.engine, out=out)
+    assert (out / "persons.jsonl").read_bytes() == before

@@ -47,3 +47,18 @@ def test_a_signature_for_another_file_fails(tmp_path: Path) -> None:
     with pytest.raises(signing.VerificationFailed, match="list.csv has been changed"):
         signing.verify(other, sig)                             # the signature signs one file: compared with it
     assert signing.verify(f, sig).files == ["list.csv"]
+
+
+def test_a_private_key_is_never_signed_with_the_files(tmp_path: Path) -> None:
+    f, _ = _signed(tmp_path)
+    key = tmp_path / "k.key"
+    with pytest.raises(InvalidInput, match="is a private signing key"):
+        signing.sign_files([f, key], key=key, out=tmp_path / "both.sig")     # the key itself
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "list.csv").write_bytes(f.read_bytes())
+    other = folder / "other.key"                                              # another key file inside the folder
+    signing.create_key(path=other, signer="Org B")
+    with pytest.raises(InvalidInput, match="other.key is a private signing key"):
+        signing.sign_directory(folder, key=key)
+    assert not (folder / signing.DIR_SIGNATURE).exists()
