@@ -148,22 +148,39 @@ def load_private(path: Path) -> tuple[str, Ed25519PrivateKey]:
     data = _read_json(path, "signing key")
     if "private_key" not in data:
         raise InvalidInput.of(N_("%(file)s is not a private signing key"), file=str(path))
-    return str(data["signer"]), Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["private_key"]))
+    try:
+        return str(data.get("signer", "")), Ed25519PrivateKey.from_private_bytes(
+            base64.b64decode(str(data["private_key"]), validate=True))
+    except ValueError:
+        raise InvalidInput(Message(_NOT_OURS["signing key"], file=str(path))) from None
 
 
 def load_public(path: Path) -> PublicKey:
     data = _read_json(path, "public key")
-    if "public_key" not in data:
+    raw = _raw_key(data.get("public_key"))
+    if raw is None:
         raise InvalidInput.of(N_("%(file)s is not a public key"), file=str(path))
-    return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
+    return PublicKey(str(data.get("signer", "")), raw)
+
+
+def _raw_key(text: object) -> bytes | None:
+    """An Ed25519 public key written in base64 (32 bytes), or None for anything else."""
+    try:
+        raw = base64.b64decode(str(text), validate=True) if isinstance(text, str) else b""
+    except ValueError:
+        return None
+    return raw if len(raw) == 32 else None
 
 
 def parse_public(content: bytes) -> PublicKey:
     """A public key file's contents (an upload)."""
     try:
         data = json.loads(content.decode("utf-8"))
-        return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
-    except (ValueError, KeyError, AttributeError, UnicodeDecodeError):
+        raw = _raw_key(data["public_key"])
+        if raw is None:
+            raise ValueError(raw)
+        return PublicKey(str(data.get("signer", "")), raw)
+    except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError):
         raise InvalidInput.of(N_("the public key file is not a Kartoteka public key (KEY.pub)")) from None
 
 
@@ -220,6 +237,16 @@ def _by_content(entries: dict[str, dict[str, Any]], target: Path) -> dict[str, A
     return next(iter(entries.values())) if len(entries) == 1 else None
 
 
+def _entries(files: object) -> dict[str, dict[str, Any]] | None:
+    """The signed files by name, or None when the list is not the one ``sign_files`` writes."""
+    if not isinstance(files, list) or not all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                              and isinstance(e.get("sha256"), str)
+                                              and not Path(e["name"]).is_absolute() and ".." not in Path(e["name"]).parts
+                                              for e in files):
+        return None
+    return {str(e["name"]): e for e in files}
+
+
 def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None) -> Verified:
     """Check ``target`` (a file, or a signed directory) against ``signature``.
 
@@ -229,19 +256,24 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
     if data.get("format") != FORMAT:
         raise InvalidInput(Message(_NOT_OURS["signature file"], file=str(signature)))
     body = {k: v for k, v in data.items() if k != "signature"}
-    raw_public = base64.b64decode(str(data["public_key"]))
+    raw_public = _raw_key(data.get("public_key"))
+    entries = _entries(data.get("files"))
+    if raw_public is None or entries is None or not isinstance(data.get("signature"), str):
+        raise VerificationFailed(Message(N_("the signature in %(file)s does not match its contents: the signature "
+                                            "file was altered"), file=signature.name),
+                                 reason="altered", file=signature.name)
     if public_key is not None and public_key.raw != raw_public:
         raise VerificationFailed(Message(
             N_("%(file)s was made with key %(key)s, not with the published key %(published)s of %(signer)s"),
             file=signature.name, key=fingerprint(raw_public), published=public_key.fingerprint,
             signer=public_key.signer), reason="other_key", file=signature.name)
     try:
-        Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"])), _payload(body))
+        Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"]), validate=True),
+                                                              _payload(body))
     except (InvalidSignature, ValueError):
         raise VerificationFailed(Message(N_("the signature in %(file)s does not match its contents: the signature "
                                             "file was altered"), file=signature.name),
                                  reason="altered", file=signature.name) from None
-    entries = {str(e["name"]): e for e in data["files"]}
     if target.is_dir():
         checks = [(target / name, e) for name, e in entries.items()]
         extra = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
@@ -267,7 +299,7 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
                                                 "signed %(signed)s…)"), file=str(entry["name"]), now=digest[:16],
                                              signed=str(entry["sha256"])[:16]),
                                      reason="changed", file=str(entry["name"]))
-    return Verified(str(data["signer"]), fingerprint(raw_public), str(data["signed_at"]),
+    return Verified(str(data.get("signer", "")), fingerprint(raw_public), str(data.get("signed_at", "")),
                     [str(e["name"]) for _, e in checks], public_key is not None)
 
 

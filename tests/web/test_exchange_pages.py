@@ -112,3 +112,26 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
     p1 = reviewer.get("/persons/P1", headers={"accept-language": "en"}).text
     assert "1981-06-02" in p1 and "organisations disagree" in p1
     assert "Same person: merge into" not in p1 and "/merges/" in p1          # settled; the merge can be undone
+
+
+def test_verify_page_names_a_malformed_signature_or_key_instead_of_failing(web: Web, tmp_path: Path) -> None:
+    import json
+
+    key = tmp_path / "org.key"
+    signing.create_key(path=key, signer="Org A")
+    f = tmp_path / "list.csv"
+    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
+    good = json.loads(signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig").read_text("utf-8"))
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    broken = [{**good, "public_key": "!!not base64"}, {k: v for k, v in good.items() if k != "public_key"},
+              {k: v for k, v in good.items() if k != "signature"}, {**good, "files": "list.csv"},
+              {**good, "files": [{"name": "../../etc/passwd", "sha256": "0" * 64, "bytes": 1}]}]
+    for sig in broken:   # each was a traceback (binascii.Error, KeyError) and a 500 before
+        r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "ru"}, files={
+            "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", json.dumps(sig).encode())})
+        assert r.status_code == 422 and "Файл подписи upload.sig изменён." in r.text, sig
+    r = c.post("/verify", data={"csrf_token": token}, files={
+        "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", json.dumps(good).encode()),
+        "public_key": ("org.key.pub", b'{"public_key": "%%%"}')})   # read as an empty key before
+    assert r.status_code in (400, 422) and "not a Kartoteka public key" in r.text
