@@ -217,13 +217,16 @@ class _Importer:
         self.report.statements, self.report.replaced = len(self.pending), len(self.replaced)
 
     def free_ext(self, ext: str) -> str:
-        ext = ext if ext not in self.taken else f"{self.org}:{ext}"
+        """A free record id (120 characters at most, checked as stored: two long ids alike in their first 120
+        characters are two records)."""
+        ext = ext[:120] if ext[:120] not in self.taken else f"{self.org}:{ext}"[:120]
         n = 2
         base = ext
         while ext in self.taken:
-            ext, n = f"{base}~{n}", n + 1
+            suffix = f"~{n}"
+            ext, n = base[:120 - len(suffix)] + suffix, n + 1
         self.taken.add(ext)
-        return ext[:120]
+        return ext
 
     def person(self, e: dict[str, Any], matcher: Matcher) -> int | None:
         names = _name_rows(e)
@@ -255,12 +258,15 @@ class _Importer:
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
         result = matcher.match(q) if len(matcher.candidates_) else MatchResult(None, None, 0.0, "no_match",
                                                                                "empty registry")
-        if result.decision == "match" and result.person_id is not None and self._may_hold(result.person_id):
-            st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
-                            batch=self.import_id)
-            self.report.merged += 1
-            return result.person_id
-        if result.decision != "review" and birth:
+        if result.decision == "match" and result.person_id is not None:
+            if self._may_hold(result.person_id):
+                st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
+                                batch=self.import_id)
+                self.report.merged += 1
+                return result.person_id
+            result.explanation = ("the file is more closely held than the registry person, so it is not merged; "
+                                  + result.explanation)
+        elif result.decision == "no_match" and birth:
             other = matcher.match(NameQuery(primary))
             if other.decision in ("match", "review") and other.person_id is not None:
                 result = other
@@ -320,6 +326,9 @@ class _Importer:
                for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
         if new:
             self.conn.execute(insert(citations), new)
+            audit.write_audit(self.conn, [audit.event_row(
+                entity=c["entity_type"], entity_id=c["entity_id"], action="cite", actor=self.actor, field="source",
+                after=sid, batch=self.import_id) for c in new])
 
     def recognition(self, e: dict[str, Any], person_id: int) -> None:
         if ("recognition", e["id"][:400]) in self.origins:

@@ -298,3 +298,42 @@ def test_an_internal_file_never_merges_into_a_public_person(db: Db, tmp_path: Pa
     assert "Тестова" in published and "Внутрішній" not in published and "Внутрішнє село" not in published
     held = next(r.new_person for r in report.review)
     assert get_person(db.engine, held).person["sensitivity"] == "internal"
+
+
+def test_long_ids_alike_in_their_stored_length_are_two_records(db: Db, tmp_path: Path) -> None:
+    """Two persons whose ids share their first 120 characters were both stored under that prefix: the unique
+    ext_id failed with a traceback (sqlite3.IntegrityError) and nothing was imported."""
+    stem = "z-person-" + "x" * 130
+    path = tmp_path / "long.json"
+    path.write_text("\n".join(json.dumps({"id": stem + tail, "schema": "Person", "properties": {"name": [name]}},
+                                         ensure_ascii=False)
+                              for tail, name in (("A", "Длиннов Первый"), ("B", "Длиннов Второй"))) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org Z", actor="t")
+    assert report.created == 2
+    again = import_ftm(db.engine, path=path, organisation="Org Z", actor="t")   # found again by their statements
+    assert (again.created, again.statements) == (0, 0)
+
+
+def test_the_import_audits_its_citations_and_says_why_a_match_is_held(db: Db, tmp_path: Path) -> None:
+    """A citation the import wrote had no audit entry (a source cited by hand logs 'cite'); and a person held
+    for review because the file is more closely held than the matched public person was explained as 'the
+    birth dates differ' when they were the same."""
+    from kartoteka.db.tables import audit_log, citations, imports
+
+    _registry(db, tmp_path)                                  # P1 public, born 1984-02-11
+    path = tmp_path / "b.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "b-person-1", "schema": "Person", "properties": {"name": ["Тестова Олена Ігорівна"],
+                                                                "birthDate": ["1984-02-11"]}},
+        {"id": "b-doc-1", "schema": "Document", "properties": {"title": ["Звіт"], "sourceUrl": ["https://x.test/1"]}},
+        {"id": "b-dd-1", "schema": "Documentation", "properties": {"document": ["b-doc-1"], "entity": ["b-person-1"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org B", actor="t")
+    assert [r.existing for r in report.review] == ["P1"]
+    assert "birth dates differ" not in report.review[0].reason and "more closely held" in report.review[0].reason
+    with db.engine.connect() as conn:
+        batch = conn.execute(select(imports.c.id).where(imports.c.kind == "ftm")).scalar_one()
+        cited = conn.execute(select(citations.c.entity_type, citations.c.entity_id)).all()
+        logged = conn.execute(select(audit_log.c.entity_type, audit_log.c.entity_id).where(
+            audit_log.c.batch == batch, audit_log.c.action == "cite")).all()
+    assert len(cited) == 1 and sorted(logged) == sorted(cited)
