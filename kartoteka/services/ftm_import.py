@@ -341,6 +341,12 @@ class _Importer:
         if stated_on is None:
             self.report.skipped += 1
             return
+        # the same recognition under another id (a file exported before its ids were made of its contents)
+        if self.conn.execute(select(recognitions.c.id).where(
+                recognitions.c.person_id == person_id, recognitions.c.organisation == authority[:300],
+                recognitions.c.statement == statement, recognitions.c.stated_on == stated_on,
+                recognitions.c.deleted_at.is_(None))).first() is not None:
+            return
         rid = audit.create_record(self.conn, recognitions, "recognition", {
             "person_id": person_id, "organisation": authority[:300], "statement": statement, "stated_on": stated_on,
             "definition_id": definition if definition in definition_ids() else "",

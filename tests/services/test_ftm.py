@@ -337,3 +337,54 @@ def test_the_import_audits_its_citations_and_says_why_a_match_is_held(db: Db, tm
         logged = conn.execute(select(audit_log.c.entity_type, audit_log.c.entity_id).where(
             audit_log.c.batch == batch, audit_log.c.action == "cite")).all()
     assert len(cited) == 1 and sorted(logged) == sorted(cited)
+
+
+def _hidden_first(engine: Any, tmp: Path, *, hidden: bool) -> None:
+    """P1 public with a public source and recognition; with ``hidden``, a confidential person's source and
+    recognition are recorded first, taking the first database ids."""
+    from kartoteka.services.custody import add_recognition
+    from kartoteka.services.evidence import add_source, cite
+
+    class _Db:   # what _registry needs of the fixture
+        def __init__(self, engine: Any) -> None:
+            self.engine = engine
+
+    _registry(_Db(engine), tmp)                                # type: ignore[arg-type]
+    people = {ext: get_person(engine, ext).person["id"] for ext in ("P1", "P3")}
+    order = (("P3", "confidential", "https://example.org/hidden"),) if hidden else ()
+    for ext, level, url in (*order, ("P1", "public", "https://example.org/open")):
+        sid = add_source(engine, actor="t", media_dir=tmp / "media", url=url, title="Статья", sensitivity=level)
+        cite(engine, actor="t", source_id=sid, entity_type="person", entity_id=people[ext])
+        add_recognition(engine, person=ext, organisation="Memorial", statement=url, stated_on="2024-03-01",
+                        actor="t", role="reviewer")
+
+
+def test_ftm_ids_say_nothing_of_the_records_left_out(tmp_path: Path) -> None:
+    """Leak: a Document's id was its database id and a Sanction's its recognition's ('kartoteka-source-2',
+    'kartoteka-recognition-r2'), so a public file showed that records hidden from it came before. Now the
+    export of a registry with hidden records is the export of one in which they never existed."""
+    files = []
+    for hidden in (True, False):
+        folder = tmp_path / f"hidden-{hidden}"
+        folder.mkdir()
+        engine = _sqlite(folder / "k.db")
+        _hidden_first(engine, folder, hidden=hidden)
+        export_ftm(engine, out=folder / "out.ftm.json")
+        files.append((folder / "out.ftm.json").read_text("utf-8"))
+    assert '"Document"' in files[0] and '"Sanction"' in files[0] and "hidden" not in files[0]
+    assert files[0] == files[1]
+    ids = [e["id"] for e in map(json.loads, files[0].splitlines())]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_recognition_under_a_new_id_is_not_recorded_twice(db: Db, tmp_path: Path) -> None:
+    """A partner's file exported before the ids were content keys, then after: the same recognition once."""
+    path = tmp_path / "r.json"
+    rec = {"entity": ["w-person-1"], "authority": ["Memorial"], "listingDate": ["2024-03-01"],
+           "reason": ["https://example.org/r"]}
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "w-person-1", "schema": "Person", "properties": {"name": ["Признанов Пётр"]}},
+        {"id": "w-recognition-r7", "schema": "Sanction", "properties": rec},
+        {"id": "w-recognition-0f3a9c", "schema": "Sanction", "properties": rec},
+    ]) + "\n", "utf-8")
+    assert import_ftm(db.engine, path=path, organisation="Org W", actor="t").recognitions == 1
