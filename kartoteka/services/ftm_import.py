@@ -32,7 +32,7 @@ from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.domain.person import script_of
-from kartoteka.errors import N_, InvalidInput
+from kartoteka.errors import N_, InvalidInput, Message
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
@@ -68,6 +68,7 @@ class FtmImportReport:
     statements: int = 0
     replaced: int = 0     # the organisation's own earlier values it now states differently
     skipped: int = 0
+    notes: list[Message] = field(default_factory=list)   # what was left out or left empty, by line and entity
     review: list[ReviewPair] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)   # where candidates came from: "index" or "registry"
 
@@ -93,7 +94,7 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                     or not isinstance(e.get("properties", {}), dict):
                 raise InvalidInput.of(N_("%(file)s: line %(line)d is not a FollowTheMoney entity (id, schema, properties)"),
                                       file=path.name, line=no)
-            out.append(e)
+            out.append({**e, "line": no})
     return out
 
 
@@ -101,7 +102,8 @@ def aggregate(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fragments of one entity (FtM streams may repeat an id with more properties) as one entity."""
     merged: dict[str, dict[str, Any]] = {}
     for e in entities:
-        into = merged.setdefault(e["id"], {"id": e["id"], "schema": e["schema"], "properties": {}})
+        into = merged.setdefault(e["id"], {"id": e["id"], "schema": e["schema"], "properties": {},
+                                           "line": e.get("line", 0)})
         for prop, values in (e.get("properties") or {}).items():
             have = into["properties"].setdefault(prop, [])
             have.extend(v for v in (values if isinstance(values, list) else [values]) if v not in have)
@@ -141,6 +143,23 @@ def origin_key(eid: str, kind: str) -> str:
     return unquote(eid.split(marker, 1)[1]) if marker in eid else eid
 
 
+NOT_READ = N_("line %(line)d: %(schema)s %(id)s left out: Kartoteka reads Person, CourtCase, CourtCaseParty, "
+              "Document, Documentation and Sanction")
+NO_NAME = N_("line %(line)d: %(schema)s %(id)s left out: it has no name")
+NO_PARTY = N_("line %(line)d: %(schema)s %(id)s left out: no CourtCaseParty links it to a person of the file")
+NO_DATE = N_("line %(line)d: %(schema)s %(id)s left out: it has no listingDate or startDate")
+NO_TARGET = N_("line %(line)d: %(schema)s %(id)s left out: it names no person or case of the file")
+NOT_CITED = N_("line %(line)d: %(schema)s %(id)s left out: no Documentation links it to a person or case of the file")
+BAD_DATE = N_("line %(line)d: %(schema)s %(id)s: %(prop)s '%(value)s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); "
+              "left empty")
+
+
+def note(report: FtmImportReport, e: dict[str, Any], msgid: str, **values: object) -> None:
+    """Say what was left out of an entity, naming its line in the file and its id."""
+    report.notes.append(Message(msgid, line=int(e.get("line", 0)), schema=str(e["schema"]), id=str(e["id"])[:80],
+                                **values))
+
+
 def _date(text: str) -> str | None:
     if not text:
         return None
@@ -168,6 +187,18 @@ def _name_rows(e: dict[str, Any]) -> list[dict[str, str]]:
             rows.append({"kind": k, "full": full[:400], "surname": surname[:200], "given_name": given[:200],
                          "patronymic": patronymic[:200], "script": script_of(full), "lang": guess_language(full)})
     return rows
+
+
+def read_date(report: FtmImportReport, e: dict[str, Any], *props: str) -> str | None:
+    """The first of ``props`` that has a value, as a partial date; a value that is no date is noted."""
+    for prop in props:
+        text = _first(e, prop)
+        if text:
+            found = _date(text)
+            if found is None:
+                note(report, e, BAD_DATE, prop=prop, value=text[:40])
+            return found
+    return None
 
 
 class _Importer:
@@ -245,8 +276,9 @@ class _Importer:
         names = _name_rows(e)
         if not names:
             self.report.skipped += 1
+            note(self.report, e, NO_NAME)
             return None
-        birth = _date(_first(e, "birthDate"))
+        birth = read_date(self.report, e, "birthDate")
         values = {"gender": _GENDER.get(_first(e, "gender")), "birth_date": birth,
                   "birth_precision": None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)],
                   "citizenship": ";".join(dict.fromkeys(
@@ -310,7 +342,8 @@ class _Importer:
         values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
                   "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber")[:200],
                   "articles_text": _first(e, "summary"), "court": _first(e, "court"),
-                  "detained_on": _date(_first(party, "startDate") or _first(e, "fileDate")), "verdict_on": _date(_first(e, "closeDate")),
+                  "detained_on": read_date(self.report, party, "startDate") or read_date(self.report, e, "fileDate"),
+                  "verdict_on": read_date(self.report, e, "closeDate"),
                   "sentence": _first(party, "description"), "facility": _first(party, "summary"),
                   "status": _first(e, "status")[:60], "sensitivity": self.sensitivity}
         values["row_hash"] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
@@ -328,7 +361,7 @@ class _Importer:
         if sid is None:
             sid = audit.create_record(self.conn, sources, "source", {
                 "url": _url(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
-                "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
+                "accessed_on": read_date(self.report, e, "retrievedAt"), "sensitivity": self.sensitivity, "file_path": "",
                 "sha256": ""}, actor=self.actor, batch=self.import_id)
             self.report.sources += 1
             self.claim("source", sid, "record", e["id"], e["id"])
@@ -346,13 +379,15 @@ class _Importer:
     def recognition(self, e: dict[str, Any], person_id: int) -> None:
         if ("recognition", e["id"][:400]) in self.origins:
             return
-        stated_on = _date(_first(e, "listingDate") or _first(e, "startDate"))
+        stated_on = read_date(self.report, e, "listingDate", "startDate")
         authority = _first(e, "authority")
         authority = self.org if authority in ("", OWN) else authority
         definition = _first(e, "programId")
         statement = _url(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
         if stated_on is None:
             self.report.skipped += 1
+            if not (_first(e, "listingDate") or _first(e, "startDate")):
+                note(self.report, e, NO_DATE)
             return
         # the same recognition under another id (a file exported before its ids were made of its contents)
         if self.conn.execute(select(recognitions.c.id).where(
@@ -389,6 +424,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
             by_schema[e["schema"]].append(e)
         else:
             report.skipped += 1
+            note(report, e, NOT_READ)
     # the registry as it was before this file: a read connection of its own (the stored index) or the
     # registry in memory, whichever is faster for this many persons (services/matching.py)
     with list_matcher(engine, len(by_schema["Person"]), on_path=report.paths.append) as matcher:
@@ -397,6 +433,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
                  dry_run=dry_run)
         except _DryRun:
             pass
+    report.notes.sort(key=lambda m: int(str(m.values["line"])))
     return report
 
 
@@ -417,6 +454,7 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
             party = parties.get(e["id"])
             if party is None:
                 report.skipped += 1
+                note(report, e, NO_PARTY)
                 continue
             case_ids[e["id"]] = imp.case(e, person_ids[_first(party, "party")], party)
         imp.write_new_cases()
@@ -426,12 +464,18 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
         for d in by_schema["Documentation"]:
             if _first(d, "entity") in targets:
                 cited.setdefault(_first(d, "document"), []).append(targets[_first(d, "entity")])
+            else:
+                note(report, d, NO_TARGET)
         for e in by_schema["Document"]:
             if e["id"] in cited:
                 imp.source(e, cited[e["id"]])
+            else:
+                note(report, e, NOT_CITED)
         for e in by_schema["Sanction"]:
             if _first(e, "entity") in person_ids:
                 imp.recognition(e, person_ids[_first(e, "entity")])
+            else:
+                note(report, e, NO_TARGET)
         imp.flush()
         conn.execute(insert(imports), [{"id": imp.import_id, "kind": "ftm", "filename": path.name,
                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "at": imp.at,

@@ -414,3 +414,40 @@ def test_a_source_address_that_is_not_http_is_left_out(db: Db, tmp_path: Path) -
         recognised = conn.execute(select(recognitions.c.statement)).scalars().all()
     assert urls == {"Один": "https://example.org/ok", "Два": ""}
     assert recognised == ["Заявление"] and said and all("javascript" not in v for v in said)
+
+
+def test_what_is_left_out_is_named_by_line_and_entity_in_each_language(db: Db, tmp_path: Path) -> None:
+    """An entity left out (no name, no date, an unknown schema, nothing linking it) or a value left empty (a
+    date that is none) was only counted as 'skipped': the report now names each, by line and id."""
+    from kartoteka.web.i18n import translations
+
+    path = tmp_path / "notes.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "n-person-1", "schema": "Person", "properties": {"name": ["Датов Дат"], "birthDate": ["1984-13-45"]}},
+        {"id": "n-person-2", "schema": "Person", "properties": {"alias": []}},
+        {"id": "n-company-1", "schema": "Company", "properties": {"name": ["ООО Тест"]}},
+        {"id": "n-case-1", "schema": "CourtCase", "properties": {"name": ["Дело"]}},
+        {"id": "n-rec-1", "schema": "Sanction", "properties": {"entity": ["n-person-1"]}},
+        {"id": "n-rec-2", "schema": "Sanction", "properties": {"entity": ["nobody"], "listingDate": ["2024"]}},
+        {"id": "n-doc-1", "schema": "Document", "properties": {"title": ["Ничей"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org N", actor="t", dry_run=True)
+    assert [str(n) for n in report.notes] == [
+        "line 1: Person n-person-1: birthDate '1984-13-45' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); left empty",
+        "line 2: Person n-person-2 left out: it has no name",
+        "line 3: Company n-company-1 left out: Kartoteka reads Person, CourtCase, CourtCaseParty, Document, "
+        "Documentation and Sanction",
+        "line 4: CourtCase n-case-1 left out: no CourtCaseParty links it to a person of the file",
+        "line 5: Sanction n-rec-1 left out: it has no listingDate or startDate",
+        "line 6: Sanction n-rec-2 left out: it names no person or case of the file",
+        "line 7: Document n-doc-1 left out: no Documentation links it to a person or case of the file"]
+    assert report.notes[1].translated(translations("uk").gettext) == "рядок 2: Person n-person-2 пропущено: у нього немає імені"
+    assert report.notes[0].translated(translations("ru").gettext).startswith("строка 1: Person n-person-1: birthDate")
+    assert get_person_or_none(db, "n-person-1") is None                 # a dry run writes nothing
+
+
+def get_person_or_none(db: Db, ext: str) -> Any:
+    from kartoteka.db.tables import persons
+
+    with db.engine.connect() as conn:
+        return conn.execute(select(persons.c.id).where(persons.c.ext_id == ext)).first()
