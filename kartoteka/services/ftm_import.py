@@ -368,13 +368,13 @@ class _Importer:
         else:   # known from an earlier file: only new citations
             have = {(r.entity_type, r.entity_id) for r in self.conn.execute(
                 select(citations.c.entity_type, citations.c.entity_id).where(citations.c.source_id == sid))}
-        new = [{"source_id": sid, "entity_type": kind, "entity_id": target, "note": f"{self.org}: {e['id']}"}
-               for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
-        if new:
-            self.conn.execute(insert(citations), new)
+        pairs = [(kind, target) for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
+        if pairs:
+            self.conn.execute(insert(citations), [{"source_id": sid, "entity_type": kind, "entity_id": target,
+                                                   "note": f"{self.org}: {e['id']}"} for kind, target in pairs])
             audit.write_audit(self.conn, [audit.event_row(
-                entity=c["entity_type"], entity_id=c["entity_id"], action="cite", actor=self.actor, field="source",
-                after=sid, batch=self.import_id) for c in new])
+                entity=kind, entity_id=target, action="cite", actor=self.actor, field="source", after=sid,
+                batch=self.import_id) for kind, target in pairs])
 
     def recognition(self, e: dict[str, Any], person_id: int) -> None:
         if ("recognition", e["id"][:400]) in self.origins:
