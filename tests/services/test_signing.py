@@ -62,3 +62,15 @@ def test_a_private_key_is_never_signed_with_the_files(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="other.key is a private signing key"):
         signing.sign_directory(folder, key=key)
     assert not (folder / signing.DIR_SIGNATURE).exists()
+
+
+def test_key_files_written_in_a_checkout_are_ignored_by_git() -> None:
+    """`kartoteka init` writes kartoteka.db.key beside ./kartoteka.db and `keys create --key org.key` writes into
+    the current folder: in a checkout, `git add .` took both private keys (only *.db was ignored)."""
+    import fnmatch
+
+    patterns = [line.strip() for line in (Path(__file__).parents[2] / ".gitignore").read_text("utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    for name in ("kartoteka.db.key", "org.key"):
+        assert any(fnmatch.fnmatch(name, p) for p in patterns), name
+    assert not any(fnmatch.fnmatch("org.key.pub", p) for p in patterns)   # the public key may be shared
