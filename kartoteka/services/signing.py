@@ -309,7 +309,8 @@ def verify_bytes(content: bytes, name: str, signature: bytes, *,
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / (Path(name).name or "file")
+        base = Path(name.replace("\\", "/")).name
+        target = Path(tmp) / (base if base not in ("", ".", "..") else "file")
         target.write_bytes(content)
         sig = Path(tmp) / "upload.sig"
         sig.write_bytes(signature)

@@ -135,3 +135,18 @@ def test_verify_page_names_a_malformed_signature_or_key_instead_of_failing(web: 
         "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", json.dumps(good).encode()),
         "public_key": ("org.key.pub", b'{"public_key": "%%%"}')})   # read as an empty key before
     assert r.status_code in (400, 422) and "not a Kartoteka public key" in r.text
+
+
+def test_verify_page_takes_an_upload_named_dot_dot(web: Web, tmp_path: Path) -> None:
+    """An upload named '..' was written to the temporary folder's parent path (IsADirectoryError, a 500)."""
+    key = tmp_path / "org.key"
+    signing.create_key(path=key, signer="Org A")
+    f = tmp_path / "list.csv"
+    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
+    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    for name in ("..", "..\\..\\list.csv"):
+        r = c.post("/verify", data={"csrf_token": token}, files={
+            "file": (name, f.read_bytes()), "signature": ("list.csv.sig", sig.read_bytes())})
+        assert r.status_code == 200 and "Verified" in r.text, name
