@@ -177,6 +177,8 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
 def export_ftm(engine: Engine, *, out: Path, audience: str = "public", namespace: str = "kartoteka",
                organisation: str = "", with_recognitions: bool = True) -> FtmReport:
     """Write the FtM entities the audience may see to ``out`` (JSON Lines, owner-readable only)."""
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput.of(N_("cannot write %(file)s: give a file in a folder that exists"), file=str(out))
     counts = {"Person": 0, "CourtCase": 0, "Document": 0, "Sanction": 0}
     lines = []
     with engine.connect() as conn:

@@ -76,6 +76,8 @@ class FtmImportReport:
 def read_entities(path: Path) -> list[dict[str, Any]]:
     """The entities of a JSON Lines file; a bad line is an error naming the line."""
     out = []
+    if not path.is_file():
+        raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
     with path.open("rb") as fh:
         for no, raw in enumerate(fh, 1):
             try:   # a BOM before the first line is no part of the JSON

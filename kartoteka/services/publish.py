@@ -55,6 +55,9 @@ def prepare_folder(out: Path) -> None:
     """Make ``out`` ready for a publication: created if needed; a file publish did not write is refused (a
     signed folder signs and releases everything in it: a private key, an internal export); an earlier
     publication's optional files are removed, so its recognitions of persons no longer public do not stay."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput.of(N_("cannot publish into %(folder)s: it is a file; give a folder, new or an earlier "
+                                 "publication's"), folder=str(out))
     private_dir(out)
     for entry in sorted(out.iterdir()):
         if entry.name not in WRITTEN + OPTIONAL or not entry.is_file():

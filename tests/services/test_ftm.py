@@ -451,3 +451,14 @@ def get_person_or_none(db: Db, ext: str) -> Any:
 
     with db.engine.connect() as conn:
         return conn.execute(select(persons.c.id).where(persons.c.ext_id == ext)).first()
+
+
+def test_a_missing_file_or_a_folder_is_named_not_a_traceback(db: Db, tmp_path: Path) -> None:
+    """`import ftm nonexist.json` ended in FileNotFoundError, a folder in IsADirectoryError."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+
+    for path in (tmp_path / "nonexist.json", tmp_path):
+        with pytest.raises(InvalidInput, match="no such file"):
+            import_ftm(db.engine, path=path, organisation="Org X", actor="t")

@@ -49,3 +49,20 @@ def test_an_earlier_publications_recognitions_do_not_stay_and_a_foreign_file_is_
     with pytest.raises(InvalidInput, match="org.key, which publish did not write"):
         publish(db.engine, out=out)
     assert (out / "persons.jsonl").read_bytes() == before
+
+
+def test_an_output_that_cannot_be_written_is_named(db: Db, tmp_path: Path) -> None:
+    """`publish --out FILE`, `export ftm --out /nonexistent/x.json` or `--out FOLDER` ended in tracebacks."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+    from kartoteka.services.ftm_export import export_ftm
+
+    (tmp_path / "afile").write_text("x", "utf-8")
+    with pytest.raises(InvalidInput, match="cannot publish into"):
+        publish(db.engine, out=tmp_path / "afile")
+    publish(db.engine, out=tmp_path / "new" / "pub")                 # a new folder is made, with its parents
+    assert (tmp_path / "new" / "pub" / "persons.jsonl").is_file()
+    for out in (tmp_path / "no" / "x.ftm.json", tmp_path):
+        with pytest.raises(InvalidInput, match="cannot write"):
+            export_ftm(db.engine, out=out)
