@@ -163,7 +163,8 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
     if with_recognitions:
         ext = {p.id: p.ext_id for p in people.values()}
         seen: set[str] = set()
-        for rec in public_recognitions(conn, person_ids=set(pid), organisation=organisation):
+        for rec in public_recognitions(conn, person_ids=set(pid), organisation=organisation,
+                                       with_reasoning=audience == "internal"):
             key = content_key(ext[rec.person_id], rec.organisation, rec.definition_id, rec.date, rec.statement)
             if key in seen:   # the same recognition recorded twice says it once
                 continue

@@ -66,3 +66,30 @@ def test_an_output_that_cannot_be_written_is_named(db: Db, tmp_path: Path) -> No
     for out in (tmp_path / "no" / "x.ftm.json", tmp_path):
         with pytest.raises(InvalidInput, match="cannot write"):
             export_ftm(db.engine, out=out)
+
+
+def test_an_own_decisions_written_reasoning_is_not_published(db: Db, tmp_path: Path) -> None:
+    """Leak: `publish --recognitions` and the public FtM export wrote an own decided assessment's rationale (the
+    assessors' reasoning, a column data/publish.yaml does not list) as the recognition's statement."""
+    from kartoteka.db import audit
+    from kartoteka.db.tables import assessments
+    from kartoteka.services.ftm_export import export_ftm
+    from kartoteka.services.persons import resolve_person_id
+    from kartoteka.services.recognitions import write_recognitions
+
+    write_registry(db, tmp_path)
+    with db.engine.begin() as conn:
+        pid = resolve_person_id(conn, "P1")
+        for rationale, definition in (("Источник в СИЗО сообщил: INTERNAL-REASONING", "guidelines-2013"),
+                                      ("https://example.org/statement/9", "pace-1900-2012")):
+            audit.create_record(conn, assessments, "assessment", {
+                "person_id": pid, "definition_id": definition, "definition_version": "1", "state": "decided",
+                "decision": "recognised", "decided_on": "2024-03-01", "rationale": rationale}, actor="t")
+    publish(db.engine, out=tmp_path / "pub")
+    assert write_recognitions(db.engine, out=tmp_path / "pub") == 2
+    export_ftm(db.engine, out=tmp_path / "public.ftm.json")
+    export_ftm(db.engine, out=tmp_path / "internal.ftm.json", audience="internal")
+    for public in (tmp_path / "pub" / "recognitions.jsonl", tmp_path / "public.ftm.json"):
+        text = public.read_text("utf-8")
+        assert "INTERNAL-REASONING" not in text and "https://example.org/statement/9" in text, public
+    assert "INTERNAL-REASONING" in (tmp_path / "internal.ftm.json").read_text("utf-8")   # partners get it
