@@ -62,6 +62,10 @@ _NOT_OURS = {"signing key": N_("%(file)s is not a Kartoteka signing key"),
              "signature file": N_("%(file)s is not a Kartoteka signature file")}
 
 
+PRIVATE_GIVEN = N_("this is the private signing key, not the public one (KEY.pub): it was not kept; if it was given "
+                   "to another organisation's server or sent to anyone, make a new key and publish its fingerprint")
+
+
 @dataclass(frozen=True)
 class PublicKey:
     signer: str
@@ -157,6 +161,8 @@ def load_private(path: Path) -> tuple[str, Ed25519PrivateKey]:
 
 def load_public(path: Path) -> PublicKey:
     data = _read_json(path, "public key")
+    if "private_key" in data:
+        raise InvalidInput.of(PRIVATE_GIVEN)
     raw = _raw_key(data.get("public_key"))
     if raw is None:
         raise InvalidInput.of(N_("%(file)s is not a public key"), file=str(path))
@@ -174,13 +180,17 @@ def _raw_key(text: object) -> bytes | None:
 
 def parse_public(content: bytes) -> PublicKey:
     """A public key file's contents (an upload)."""
+    private = False
     try:
         data = json.loads(content.decode("utf-8"))
-        raw = _raw_key(data["public_key"])
+        private = isinstance(data, dict) and "private_key" in data
+        raw = None if private else _raw_key(data["public_key"])
         if raw is None:
             raise ValueError(raw)
         return PublicKey(str(data.get("signer", "")), raw)
     except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError):
+        if private:
+            raise InvalidInput.of(PRIVATE_GIVEN) from None
         raise InvalidInput.of(N_("the public key file is not a Kartoteka public key (KEY.pub)")) from None
 
 

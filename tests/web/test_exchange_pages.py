@@ -150,3 +150,26 @@ def test_verify_page_takes_an_upload_named_dot_dot(web: Web, tmp_path: Path) -> 
         r = c.post("/verify", data={"csrf_token": token}, files={
             "file": (name, f.read_bytes()), "signature": ("list.csv.sig", sig.read_bytes())})
         assert r.status_code == 200 and "Verified" in r.text, name
+
+
+def test_a_private_key_given_as_the_public_one_is_named_and_not_echoed(web: Web, tmp_path: Path) -> None:
+    """The open /verify page (and `verify --public-key`) said only 'not a public key' when someone gave the
+    private key, which then has to be replaced: the page now says so, in the reader's language."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+
+    key = tmp_path / "org.key"
+    signing.create_key(path=key, signer="Org A")
+    f = tmp_path / "list.csv"
+    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
+    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "uk"}, files={
+        "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", sig.read_bytes()),
+        "public_key": ("org.key", key.read_bytes())})
+    secret = signing.json.loads(key.read_text("utf-8"))["private_key"]
+    assert r.status_code in (400, 422) and "це закритий ключ підпису" in r.text and secret not in r.text
+    with pytest.raises(InvalidInput, match="this is the private signing key"):
+        signing.load_public(key)
