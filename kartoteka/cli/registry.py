@@ -223,7 +223,7 @@ def add_source_cmd(ctx: typer.Context,
                    accessed: Annotated[str, typer.Option(help="Date accessed")] = "",
                    sensitivity: Annotated[str, typer.Option()] = "internal",
                    cite: Annotated[list[str] | None, typer.Option(
-                       help="Cite it for a record: person:ID, case:ID (or its number) (repeatable)")] = None) -> None:
+                       help="Cite it for a record: person:ID, case:ID (repeatable)")] = None) -> None:
     """Register a source (URL or stored file) and optionally cite it for persons or cases."""
     from kartoteka.services import evidence
 
