@@ -139,7 +139,7 @@ def import_ftm_cmd(ctx: typer.Context, file: Path,
         table = Table(_("new person"), _("may be"), _("score"), _("why"),
                       title=_("To review (then `kartoteka merge KEEP OTHER`)"))
         for p in r.review:
-            table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.reason[:120])
+            table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.why(_)[:120])
         console.print(table)
 
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,23 @@ SCHEMATA = ("Person", "CourtCase", "CourtCaseParty", "Document", "Documentation"
 _GENDER = {v: k for k, v in GENDERS.items()}
 
 
+HELD = N_("the file is more closely held than the registry person, so it is not merged")
+OTHER_DATES = N_("the names match but the birth dates differ")
+
+
 @dataclass
 class ReviewPair:
     new_person: str       # ext id of the person created from the file
     existing: str         # ext id of the registry person it may be
     score: float
-    reason: str
+    reason: str           # in English
+    because: str = ""     # why it is held for review, when not for the score alone (HELD, OTHER_DATES)
+    match: MatchResult | None = None
+
+    def why(self, gettext: Callable[[str], str]) -> str:
+        """The reason in the language of ``gettext``."""
+        head = gettext(self.because) + "; " if self.because else ""
+        return head + (self.match.explain(gettext) if self.match is not None else self.reason)
 
 
 @dataclass
@@ -301,7 +313,7 @@ class _Importer:
 
     def _match(self, e: dict[str, Any], names: list[dict[str, str]], birth: str | None, matcher: Matcher,
                values: dict[str, Any]) -> int:
-        primary = names[0]["full"]
+        primary, because = names[0]["full"], ""
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
         result = matcher.match(q) if len(matcher.candidates_) else MatchResult(None, None, 0.0, "no_match",
                                                                                "empty registry")
@@ -311,19 +323,18 @@ class _Importer:
                                 batch=self.import_id)
                 self.report.merged += 1
                 return result.person_id
-            result.explanation = ("the file is more closely held than the registry person, so it is not merged; "
-                                  + result.explanation)
+            because = HELD
         elif result.decision == "no_match" and birth:
             other = matcher.match(NameQuery(primary))
             if other.decision in ("match", "review") and other.person_id is not None:
-                result = other
-                result.explanation = "the names match but the birth dates differ; " + other.explanation
+                result, because = other, OTHER_DATES
         ext = self.free_ext(origin_key(e["id"], "person"))
         pid = self.person_ids.take(1)[0]   # written with the others in write_new_persons
         self.new_persons.append((pid, {**values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, names))
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
-            self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
+            reason = f"{because}; {result.explanation}" if because else result.explanation
+            self.report.review.append(ReviewPair(ext, result.ext_id, result.score, reason, because, result))
             self.claim("person", pid, "possibly_same", f"{result.ext_id} ({result.score:.2f})", e["id"])
         return pid
 
