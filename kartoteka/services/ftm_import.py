@@ -31,10 +31,11 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
-from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import script_of
 from kartoteka.errors import N_, InvalidInput, Message
-from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
+from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, PersonRecord
+from kartoteka.matching.explain import render_all
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
 from kartoteka.services.charges import store_charges
@@ -51,6 +52,7 @@ _GENDER = {v: k for k, v in GENDERS.items()}
 
 HELD = N_("the file is more closely held than the registry person, so it is not merged")
 OTHER_DATES = N_("the names match but the birth dates differ")
+SAME_FILE = N_("both are in this file")
 
 
 @dataclass
@@ -174,6 +176,10 @@ def note(report: FtmImportReport, e: dict[str, Any], msgid: str, **values: objec
                                 **values))
 
 
+def _partial(iso: str | None) -> PartialDate | None:
+    return parse_partial_date(iso) if iso else None
+
+
 def _date(text: str) -> str | None:
     if not text:
         return None
@@ -231,6 +237,7 @@ class _Importer:
         self.replaced: list[int] = []
         self.person_ids, self.case_ids = IdAllocator(conn, persons), IdAllocator(conn, cases)
         self.new_persons: list[tuple[int, dict[str, Any], list[dict[str, str]]]] = []
+        self.entity_of: dict[int, str] = {}   # a new person's entity id in the file
         self.new_cases: list[tuple[int, dict[str, Any]]] = []
 
     def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
@@ -251,6 +258,29 @@ class _Importer:
             "at": self.at, "actor": self.actor, "entity_type": entity, "entity_id": i, "action": "create",
             "field": None, "before": None, "after": json.dumps(v, ensure_ascii=False, default=str),
             "batch": self.import_id} for i, v in rows])
+
+    def pair_within_file(self) -> None:
+        """New persons of this file that may be one person (written in two scripts, say): the registry's matcher
+        saw neither, so each is listed for review against the file's earlier one, as against a registry person."""
+        if len(self.new_persons) < 2:
+            return
+        matcher = Matcher([PersonRecord(pid, v["ext_id"], v["gender"], _partial(v["birth_date"]),
+                                        [(n["full"], n["surname"], n["given_name"], n["patronymic"], n["kind"])
+                                         for n in names]) for pid, v, names in self.new_persons])
+        paired = {p.new_person for p in self.report.review}
+        for pid, v, names in self.new_persons:
+            if v["ext_id"] in paired:
+                continue
+            scored = matcher.score_all(NameQuery(names[0]["full"], _partial(v["birth_date"])), skip_other_dates=True)
+            best = next(((row, sc) for row, sc in scored if matcher.ids[row] < pid), None)
+            if best is None or best[1].score < matcher.settings.review_threshold:
+                continue
+            row, sc = best
+            found = MatchResult(matcher.ids[row], matcher.ext_ids[row], sc.score, "review",
+                                render_all(sc.reason_items), [], sc.reason_items)
+            self.report.review.append(ReviewPair(v["ext_id"], matcher.ext_ids[row], sc.score,
+                                                 f"{SAME_FILE}; {found.explanation}", SAME_FILE, found))
+            self.claim("person", pid, "possibly_same", f"{matcher.ext_ids[row]} ({sc.score:.2f})", self.entity_of[pid])
 
     def write_new_persons(self) -> None:
         """The new persons and their names in bulk; each audit entry holds the names too."""
@@ -331,6 +361,7 @@ class _Importer:
         ext = self.free_ext(origin_key(e["id"], "person"))
         pid = self.person_ids.take(1)[0]   # written with the others in write_new_persons
         self.new_persons.append((pid, {**values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, names))
+        self.entity_of[pid] = e["id"]
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
             reason = f"{because}; {result.explanation}" if because else result.explanation
@@ -459,6 +490,7 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
             pid = imp.person(e, matcher)
             if pid is not None:
                 person_ids[e["id"]] = pid
+        imp.pair_within_file()
         imp.write_new_persons()
         refresh_persons(conn, set(person_ids.values()))   # the name index, in this transaction
         parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}

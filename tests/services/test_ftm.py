@@ -462,3 +462,22 @@ def test_a_missing_file_or_a_folder_is_named_not_a_traceback(db: Db, tmp_path: P
     for path in (tmp_path / "nonexist.json", tmp_path):
         with pytest.raises(InvalidInput, match="no such file"):
             import_ftm(db.engine, path=path, organisation="Org X", actor="t")
+
+
+def test_one_person_written_twice_in_a_file_is_listed_for_review(db: Db, tmp_path: Path) -> None:
+    """A file holding one person in Cyrillic and in Latin made two new persons with nothing linking them (the
+    matcher saw the registry as it was before the file)."""
+    path = tmp_path / "twice.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "t-person-1", "schema": "Person", "properties": {"name": ["Шевченко Тарас Григорович"],
+                                                                "birthDate": ["1979"]}},
+        {"id": "t-person-2", "schema": "Person", "properties": {"name": ["Коваленко Оксана"], "birthDate": ["1990"]}},
+        {"id": "t-person-3", "schema": "Person", "properties": {"name": ["Shevchenko Taras Hryhorovych"],
+                                                                "birthDate": ["1979-05"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org T", actor="t")
+    assert report.created == 3
+    assert [(r.new_person, r.existing) for r in report.review] == [("3", "1")]
+    assert report.review[0].because == "both are in this file" and report.review[0].score >= 0.7
+    claims = {c.prop: c for c in person_claims(db.engine, person="3")}
+    assert claims["possibly_same"].values[0].value.startswith("1 (")
