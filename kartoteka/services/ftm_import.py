@@ -170,6 +170,21 @@ BAD_DATE = N_("line %(line)d: %(schema)s %(id)s: %(prop)s '%(value)s' is not a d
               "left empty")
 
 
+NOT_HELD = N_("line %(line)d: %(schema)s %(id)s left out: a party of the file's cases only as '%(role)s', "
+             "not as a defendant")
+# CourtCaseParty roles that make the party the person held in the case (lower case; no role at all counts too):
+# another organisation's court data also names judges, prosecutors, lawyers and witnesses as parties
+DEFENDANT_ROLES = frozenset({"", "defendant", "accused", "suspect", "convict", "convicted", "detainee", "prisoner",
+                             "обвиняемый", "обвиняемая", "подсудимый", "подсудимая", "подозреваемый", "подозреваемая",
+                             "осуждённый", "осужденный", "осуждённая", "осужденная", "обвинувачений", "обвинувачена",
+                             "підсудний", "підсудна", "підозрюваний", "підозрювана", "засуджений", "засуджена"})
+
+
+def is_defendant(party: dict[str, Any]) -> bool:
+    roles = [r.casefold() for r in _p(party, "role")]
+    return not roles or any(r in DEFENDANT_ROLES for r in roles)
+
+
 def note(report: FtmImportReport, e: dict[str, Any], msgid: str, **values: object) -> None:
     """Say what was left out of an entity, naming its line in the file and its id."""
     report.notes.append(Message(msgid, line=int(e.get("line", 0)), schema=str(e["schema"]), id=str(e["id"])[:80],
@@ -486,14 +501,21 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
     with engine.begin() as conn:
         imp = _Importer(conn, organisation=report.organisation, actor=actor, sensitivity=sensitivity, report=report)
         person_ids: dict[str, int] = {}
+        defendants = {_first(p, "party") for p in by_schema["CourtCaseParty"] if is_defendant(p)}
+        others = {_first(p, "party"): _first(p, "role") for p in by_schema["CourtCaseParty"] if not is_defendant(p)}
         for e in by_schema["Person"]:
+            if e["id"] in others and e["id"] not in defendants:   # a judge, a prosecutor, a lawyer ...
+                report.skipped += 1
+                note(report, e, NOT_HELD, role=others[e["id"]][:40])
+                continue
             pid = imp.person(e, matcher)
             if pid is not None:
                 person_ids[e["id"]] = pid
         imp.pair_within_file()
         imp.write_new_persons()
         refresh_persons(conn, set(person_ids.values()))   # the name index, in this transaction
-        parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}
+        parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"]
+                   if _first(p, "party") in person_ids and is_defendant(p)}
         case_ids: dict[str, int] = {}
         for e in by_schema["CourtCase"]:
             party = parties.get(e["id"])

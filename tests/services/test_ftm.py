@@ -481,3 +481,24 @@ def test_one_person_written_twice_in_a_file_is_listed_for_review(db: Db, tmp_pat
     assert report.review[0].because == "both are in this file" and report.review[0].score >= 0.7
     claims = {c.prop: c for c in person_claims(db.engine, person="3")}
     assert claims["possibly_same"].values[0].value.startswith("1 (")
+
+
+def test_a_judge_named_as_a_party_is_neither_a_person_nor_the_defendant(db: Db, tmp_path: Path) -> None:
+    """Court data names judges and prosecutors as CourtCaseParty too: the judge became a registry person, and
+    when the judge's party came after the defendant's the case was attached to the judge."""
+    path = tmp_path / "court.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "j-person-1", "schema": "Person", "properties": {"name": ["Подсудимов Игорь"]}},
+        {"id": "j-person-2", "schema": "Person", "properties": {"name": ["Судейкин Виктор"]}},
+        {"id": "j-case-1", "schema": "CourtCase", "properties": {"name": ["Дело"], "summary": ["ст. 280.3 УК РФ"]}},
+        {"id": "j-party-1", "schema": "CourtCaseParty", "properties": {"party": ["j-person-1"], "case": ["j-case-1"],
+                                                                       "role": ["defendant"]}},
+        {"id": "j-party-2", "schema": "CourtCaseParty", "properties": {"party": ["j-person-2"], "case": ["j-case-1"],
+                                                                       "role": ["judge"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org J", actor="t")
+    assert (report.created, report.cases) == (1, 1)
+    assert get_person(db.engine, "1").cases[0]["articles_text"] == "ст. 280.3 УК РФ"
+    assert get_person_or_none(db, "2") is None
+    assert [str(n) for n in report.notes] == [
+        "line 2: Person j-person-2 left out: a party of the file's cases only as 'judge', not as a defendant"]
