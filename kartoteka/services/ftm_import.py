@@ -44,6 +44,7 @@ from kartoteka.services.evidence import check_source_url
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.recognitions import OWN
+from kartoteka.tabular.limits import check_file, current_limits, json_depth
 
 MAX_TEXT = 4000
 SCHEMATA = ("Person", "CourtCase", "CourtCaseParty", "Document", "Documentation", "Sanction")
@@ -92,6 +93,8 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
     out = []
     if not path.is_file():
         raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
+    limits = current_limits()
+    check_file(path, limits)   # KARTOTEKA_MAX_FILE_MB, as for every other import
     with path.open("rb") as fh:
         for no, raw in enumerate(fh, 1):
             try:   # a BOM before the first line is no part of the JSON
@@ -102,6 +105,11 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                                          "encoding?)"), file=path.name, line=no) from None
             if not line.strip():
                 continue
+            depth = json_depth(line)   # json.loads recurses: a line of 100,000 '[' ended in a RecursionError
+            if depth > limits.json_depth:
+                raise InvalidInput.of(N_("%(file)s: line %(line)d: %(reason)s"), file=path.name, line=no, reason=Message(
+                    N_("nested %(depth)d levels deep, over the limit of %(limit)d (KARTOTEKA_MAX_JSON_DEPTH)"),
+                    depth=depth, limit=limits.json_depth))
             try:
                 e = json.loads(line)
             except ValueError:

@@ -502,3 +502,28 @@ def test_a_judge_named_as_a_party_is_neither_a_person_nor_the_defendant(db: Db, 
     assert get_person_or_none(db, "2") is None
     assert [str(n) for n in report.notes] == [
         "line 2: Person j-person-2 left out: a party of the file's cases only as 'judge', not as a defendant"]
+
+
+def test_a_hostile_file_is_refused_by_the_import_limits(db: Db, tmp_path: Path, monkeypatch: Any) -> None:
+    """A line nested 100,000 deep ended in a RecursionError (a traceback), and the file size limit every other
+    import keeps (KARTOTEKA_MAX_FILE_MB) did not hold for FtM."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+    from kartoteka.settings import get_settings
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(InvalidInput, match="line 1: nested 100000 levels deep"):
+        import_ftm(db.engine, path=deep, organisation="Org H", actor="t")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"id": "h-1", "schema": "Person", "properties": {"name": ["Большов Борис"]}}) + "\n"
+                   + " " * (1024 * 1024) + "\n", "utf-8")
+    monkeypatch.setenv("KARTOTEKA_MAX_FILE_MB", "1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InvalidInput, match="over the limit of 1 MB"):
+            import_ftm(db.engine, path=big, organisation="Org H", actor="t")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
