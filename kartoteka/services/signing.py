@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kartoteka.errors import InvalidInput, KartotekaError, Message, N_
+from kartoteka.tabular.limits import json_depth
 
 FORMAT = "kartoteka-signature/1"
 KEY_FORMAT = "kartoteka-key/1"
@@ -133,9 +134,17 @@ def create_key(*, path: Path, signer: str, force: bool = False) -> PublicKey:
     return pub
 
 
+def _loads(text: str) -> Any:
+    """JSON of a key or signature file, which is never deeply nested (json.loads recurses: a file of 100,000
+    '[' would end in a RecursionError, on the open /verify page too)."""
+    if json_depth(text) > 8:
+        raise ValueError("nested too deep")
+    return json.loads(text)
+
+
 def _read_json(path: Path, what: str) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = _loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise InvalidInput(Message(_ABSENT[what], file=str(path))) from None
     except (ValueError, UnicodeDecodeError):
@@ -182,7 +191,7 @@ def parse_public(content: bytes) -> PublicKey:
     """A public key file's contents (an upload)."""
     private = False
     try:
-        data = json.loads(content.decode("utf-8"))
+        data = _loads(content.decode("utf-8"))
         private = isinstance(data, dict) and "private_key" in data
         raw = None if private else _raw_key(data["public_key"])
         if raw is None:

@@ -173,3 +173,15 @@ def test_a_private_key_given_as_the_public_one_is_named_and_not_echoed(web: Web,
     assert r.status_code in (400, 422) and "це закритий ключ підпису" in r.text and secret not in r.text
     with pytest.raises(InvalidInput, match="this is the private signing key"):
         signing.load_public(key)
+
+
+def test_verify_page_refuses_a_deeply_nested_signature_or_key(web: Web, tmp_path: Path) -> None:
+    """A signature or key upload of 100,000 '[' ended in a RecursionError: a 500 on a page open to anyone."""
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = c.post("/verify", data={"csrf_token": token}, files={"file": ("list.csv", b"id\n"), "signature": ("x.sig", deep)})
+    assert r.status_code in (400, 422) and "not a Kartoteka signature file" in r.text
+    r = c.post("/verify", data={"csrf_token": token}, files={"file": ("list.csv", b"id\n"), "signature": ("x.sig", b"{}"),
+                                                          "public_key": ("k.pub", deep)})
+    assert r.status_code in (400, 422) and "not a Kartoteka public key" in r.text
