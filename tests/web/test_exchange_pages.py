@@ -10,12 +10,17 @@ from kartoteka.services.statements import add_statement
 from tests.web.conftest import Web, csrf
 
 
-def test_verify_page_accepts_the_signed_file_and_names_a_changed_one(web: Web, tmp_path: Path) -> None:
+def _signed_list(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The private key, a signed list and its signature."""
     key = tmp_path / "org.key"
     signing.create_key(path=key, signer="Org A")
     f = tmp_path / "list.csv"
     f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
-    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    return key, f, signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+
+
+def test_verify_page_accepts_the_signed_file_and_names_a_changed_one(web: Web, tmp_path: Path) -> None:
+    key, f, sig = _signed_list(tmp_path)
     c = web.client(None)                                   # no account needed: a recipient checks the list
     token = csrf(c.get("/verify").text)
 
@@ -117,11 +122,8 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
 def test_verify_page_names_a_malformed_signature_or_key_instead_of_failing(web: Web, tmp_path: Path) -> None:
     import json
 
-    key = tmp_path / "org.key"
-    signing.create_key(path=key, signer="Org A")
-    f = tmp_path / "list.csv"
-    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
-    good = json.loads(signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig").read_text("utf-8"))
+    key, f, sig = _signed_list(tmp_path)
+    good = json.loads(sig.read_text("utf-8"))
     c = web.client(None)
     token = csrf(c.get("/verify").text)
     broken = [{**good, "public_key": "!!not base64"}, {k: v for k, v in good.items() if k != "public_key"},
@@ -139,11 +141,7 @@ def test_verify_page_names_a_malformed_signature_or_key_instead_of_failing(web: 
 
 def test_verify_page_takes_an_upload_named_dot_dot(web: Web, tmp_path: Path) -> None:
     """An upload named '..' was written to the temporary folder's parent path (IsADirectoryError, a 500)."""
-    key = tmp_path / "org.key"
-    signing.create_key(path=key, signer="Org A")
-    f = tmp_path / "list.csv"
-    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
-    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    key, f, sig = _signed_list(tmp_path)
     c = web.client(None)
     token = csrf(c.get("/verify").text)
     for name in ("..", "..\\..\\list.csv"):
@@ -159,11 +157,7 @@ def test_a_private_key_given_as_the_public_one_is_named_and_not_echoed(web: Web,
 
     from kartoteka.errors import InvalidInput
 
-    key = tmp_path / "org.key"
-    signing.create_key(path=key, signer="Org A")
-    f = tmp_path / "list.csv"
-    f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
-    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    key, f, sig = _signed_list(tmp_path)
     c = web.client(None)
     token = csrf(c.get("/verify").text)
     r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "uk"}, files={
