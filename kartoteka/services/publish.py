@@ -60,7 +60,7 @@ def prepare_folder(out: Path) -> None:
                                  "publication's"), folder=str(out))
     private_dir(out)
     for entry in sorted(out.iterdir()):
-        if entry.name not in WRITTEN + OPTIONAL or not entry.is_file():
+        if entry.name not in WRITTEN + OPTIONAL or not entry.is_file() or entry.is_symlink():   # written through
             raise InvalidInput.of(N_("%(folder)s holds %(file)s, which publish did not write: publish into an empty "
                                      "folder or an earlier publication's, so that nothing else is released (and "
                                      "signed) with it"), folder=str(out), file=entry.name)

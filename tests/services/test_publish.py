@@ -93,3 +93,21 @@ def test_an_own_decisions_written_reasoning_is_not_published(db: Db, tmp_path: P
         text = public.read_text("utf-8")
         assert "INTERNAL-REASONING" not in text and "https://example.org/statement/9" in text, public
     assert "INTERNAL-REASONING" in (tmp_path / "internal.ftm.json").read_text("utf-8")   # partners get it
+
+
+def test_a_link_in_the_folder_is_not_written_through(db: Db, tmp_path: Path) -> None:
+    """persons.jsonl as a symbolic link to another file: publish wrote the public records into that file (and
+    made it 0600), wherever it was."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+
+    write_registry(db, tmp_path)
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("kept", "utf-8")
+    out = tmp_path / "pub"
+    out.mkdir()
+    (out / "persons.jsonl").symlink_to(target)
+    with pytest.raises(InvalidInput, match="persons.jsonl, which publish did not write"):
+        publish(db.engine, out=out)
+    assert target.read_text("utf-8") == "kept"
