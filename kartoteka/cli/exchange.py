@@ -129,11 +129,17 @@ def import_ftm_cmd(ctx: typer.Context, file: Path,
         "file": file.name, "org": r.organisation, "entities": r.entities, "created": r.created, "merged": r.merged,
         "cases": r.cases, "sources": r.sources, "recognitions": r.recognitions, "statements": r.statements,
         "replaced": r.replaced, "skipped": r.skipped}, highlight=False)
+    if r.notes:
+        console.print(_("Left out or left empty:"), highlight=False)
+        for n in r.notes[:200]:
+            console.print("  " + escape(n.translated(_)), highlight=False)
+        if len(r.notes) > 200:
+            console.print("  " + _("... and %(n)d more") % {"n": len(r.notes) - 200}, highlight=False)
     if r.review:
         table = Table(_("new person"), _("may be"), _("score"), _("why"),
                       title=_("To review (then `kartoteka merge KEEP OTHER`)"))
         for p in r.review:
-            table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.reason[:120])
+            table.add_row(p.new_person, p.existing, f"{p.score:.2f}", p.why(_)[:120])
         console.print(table)
 
 

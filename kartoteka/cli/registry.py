@@ -15,7 +15,6 @@ from kartoteka.cli.common import console, state, user_errors
 from kartoteka.cli.progress import progress_bar
 from kartoteka.cli.imports import import_app
 from kartoteka.cli.language import cli_gettext
-from kartoteka.errors import InvalidInput, N_
 from kartoteka.cli.lazy import lazy_callable, lazy_module
 
 if TYPE_CHECKING:
@@ -227,22 +226,18 @@ def add_source_cmd(ctx: typer.Context,
                        help="Cite it for a record: person:ID, case:ID (repeatable)")] = None) -> None:
     """Register a source (URL or stored file) and optionally cite it for persons or cases."""
     from kartoteka.services import evidence
-    from kartoteka.services.persons import resolve_person_id
 
     st = state(ctx)
     with user_errors():
         engine = st.engine()
+        targets = []   # every target found before the source is registered: a bad one leaves nothing behind
+        with engine.connect() as conn:
+            for target in cite or []:
+                kind, _colon, ref = target.partition(":")
+                targets.append((kind, evidence.cite_target(conn, entity_type=kind, ref=ref)))
         sid = evidence.add_source(engine, actor=st.actor, media_dir=st.settings.media_dir, url=url, file=file,
                                   title=title, publisher=publisher, accessed_on=accessed, sensitivity=sensitivity)
-        for target in cite or []:
-            kind, _colon, ref = target.partition(":")
-            if kind == "person":
-                with engine.connect() as conn:
-                    entity_id = resolve_person_id(conn, ref)
-            elif ref.isdigit():
-                entity_id = int(ref)
-            else:
-                raise InvalidInput.of(N_("--cite %(target)s: use person:ID or %(kind)s:NUMBER"), target=target, kind=kind)
+        for kind, entity_id in targets:
             evidence.cite(engine, actor=st.actor, source_id=sid, entity_type=kind, entity_id=entity_id)
     _ = cli_gettext()
     console.print(_("Source #%(id)s registered") % {"id": sid}, highlight=False)

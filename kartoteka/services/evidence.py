@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.db import audit
-from kartoteka.db.tables import cases, citations, sources, status_events
+from kartoteka.db.tables import assessment_findings, assessments, cases, citations, persons, sources, status_events
 from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import parse_sensitivity
 from kartoteka.errors import N_, InvalidInput, Message, NotFound, no_record, reason_of
@@ -59,11 +59,42 @@ def add_source(engine: Engine, *, actor: str, media_dir: Path, url: str = "", fi
         return audit.create_record(conn, sources, "source", values, actor=actor)
 
 
-def cite(engine: Engine, *, actor: str, source_id: int, entity_type: str, entity_id: int, note: str = "") -> None:
+CITED_TABLES = {"person": persons, "case": cases, "status_event": status_events, "assessment": assessments,
+                "finding": assessment_findings}
+
+
+def cite_target(conn: Connection, *, entity_type: str, ref: str) -> int:
+    """The record a citation names: a person or case by its id (``P0000003``, ``C1``) or number, another kind by
+    number; it must exist (a citation of an absent number would cite whatever record later takes it, and
+    publish the source with it)."""
+    _check_kind(entity_type)
+    if entity_type == "person":
+        return resolve_person_id(conn, ref)
+    if entity_type == "case":
+        found = conn.execute(select(cases.c.id).where(cases.c.ext_id == ref, cases.c.deleted_at.is_(None))).scalar()
+        if found is not None:
+            return int(found)
+    if ref.isdigit() and _exists(conn, entity_type, int(ref)):
+        return int(ref)
+    raise no_record(entity_type, ref)
+
+
+def _check_kind(entity_type: str) -> None:
     if entity_type not in CITABLE:
         raise InvalidInput.of(N_("cannot cite a source for '%(entity)s' (use %(kinds)s)"), entity=entity_type,
                               kinds=", ".join(CITABLE))
+
+
+def _exists(conn: Connection, entity_type: str, entity_id: int) -> bool:
+    table = CITED_TABLES[entity_type]
+    return conn.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
+
+
+def cite(engine: Engine, *, actor: str, source_id: int, entity_type: str, entity_id: int, note: str = "") -> None:
+    _check_kind(entity_type)
     with engine.begin() as conn:
+        if not _exists(conn, entity_type, entity_id):
+            raise no_record(entity_type, entity_id)
         if conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None:
             raise no_record("source", source_id)
         conn.execute(insert(citations).values(source_id=source_id, entity_type=entity_type,

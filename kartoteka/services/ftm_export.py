@@ -20,6 +20,7 @@ mapped field. Confidential records are never exported.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -63,6 +64,12 @@ def namespace_of(organisation: str) -> str:
 def entity_id(namespace: str, kind: str, key: str) -> str:
     """``ns-kind-key``; a key with other characters is percent-encoded, so it reads back exactly."""
     return f"{namespace}-{kind}-{key if _SAFE.fullmatch(key) else quote(key, safe='')}"
+
+
+def content_key(*values: str | None) -> str:
+    """A record's key made of what the file shows of it (a source, a recognition): stable while it stays the
+    same, and unlike a database id it says nothing of the records left out (the id counter's gaps)."""
+    return hashlib.sha1(json.dumps([v or "" for v in values], ensure_ascii=False).encode()).hexdigest()[:20]
 
 
 def _entity(eid: str, schema: str, props: dict[str, list[str] | str | None]) -> Entity:
@@ -135,22 +142,34 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
             cid.get(r.entity_id) if r.entity_type == "case" else None
         if target:
             cited.setdefault(r.source_id, []).append(target)
+    documents: dict[str, tuple[Entity, list[str]]] = {}   # sources alike in all the file shows are one Document
     for s in conn.execute(select(sources).where(sources.c.sensitivity.in_(allowed), sources.c.deleted_at.is_(None))
                           .order_by(sources.c.id)):
         if s.id not in cited:
             continue
-        n_sources += 1
-        doc = entity_id(namespace, "source", str(s.id))
         v = {k: getattr(s, k) if k in sf else None for k in sources.c.keys()}
-        title = v["title"] or v["url"] or f"Source {s.id}"
-        yield _entity(doc, "Document", {"title": title, "fileName": title, "sourceUrl": v["url"],
-                                        "publisher": v["publisher"], "retrievedAt": v["accessed_on"]})
-        for target in dict.fromkeys(cited[s.id]):
-            yield _entity(entity_id(namespace, "doc", f"{s.id}.{target}"), "Documentation",
+        title = v["title"] or v["url"] or "Source"
+        doc = entity_id(namespace, "source", content_key(title, v["url"], v["sha256"], v["publisher"],
+                                                         v["accessed_on"]))
+        entity = _entity(doc, "Document", {"title": title, "fileName": title, "sourceUrl": v["url"],
+                                           "publisher": v["publisher"], "retrievedAt": v["accessed_on"]})
+        documents.setdefault(doc, (entity, []))[1].extend(cited[s.id])
+    for doc, (entity, targets) in documents.items():
+        n_sources += 1
+        yield entity
+        for target in dict.fromkeys(targets):
+            yield _entity(entity_id(namespace, "doc", content_key(doc, target)), "Documentation",
                           {"document": doc, "entity": target})
     if with_recognitions:
-        for rec in public_recognitions(conn, person_ids=set(pid), organisation=organisation):
-            yield _entity(entity_id(namespace, "recognition", rec.key), "Sanction", {
+        ext = {p.id: p.ext_id for p in people.values()}
+        seen: set[str] = set()
+        for rec in public_recognitions(conn, person_ids=set(pid), organisation=organisation,
+                                       with_reasoning=audience == "internal"):
+            key = content_key(ext[rec.person_id], rec.organisation, rec.definition_id, rec.date, rec.statement)
+            if key in seen:   # the same recognition recorded twice says it once
+                continue
+            seen.add(key)
+            yield _entity(entity_id(namespace, "recognition", key), "Sanction", {
                 "entity": pid[rec.person_id], "program": rec.definition_title, "programId": rec.definition_id,
                 "authority": rec.organisation, "listingDate": rec.date, "startDate": rec.date,
                 "reason": rec.statement, "sourceUrl": rec.url})
@@ -159,6 +178,8 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
 def export_ftm(engine: Engine, *, out: Path, audience: str = "public", namespace: str = "kartoteka",
                organisation: str = "", with_recognitions: bool = True) -> FtmReport:
     """Write the FtM entities the audience may see to ``out`` (JSON Lines, owner-readable only)."""
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput.of(N_("cannot write %(file)s: give a file in a folder that exists"), file=str(out))
     counts = {"Person": 0, "CourtCase": 0, "Document": 0, "Sanction": 0}
     lines = []
     with engine.connect() as conn:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,21 +31,29 @@ from kartoteka.db.bulk import bulk_insert
 from kartoteka.services.name_index import refresh_persons
 from kartoteka.db.ids import IdAllocator
 from kartoteka.db.tables import cases, citations, imports, person_names, persons, recognitions, sources, statements
-from kartoteka.domain.dates import parse_partial_date
+from kartoteka.domain.dates import PartialDate, parse_partial_date
 from kartoteka.domain.person import script_of
-from kartoteka.errors import N_, InvalidInput
-from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
+from kartoteka.errors import N_, InvalidInput, Message
+from kartoteka.matching.engine import Matcher, MatchResult, NameQuery, PersonRecord
+from kartoteka.matching.explain import render_all
 from kartoteka.names.parse import guess_language, split_name
 from kartoteka.services import statements as st
 from kartoteka.services.charges import store_charges
 from kartoteka.services.declassify import lowers
+from kartoteka.services.evidence import check_source_url
 from kartoteka.services.ftm_export import GENDERS
 from kartoteka.services.matching import list_matcher
 from kartoteka.services.recognitions import OWN
+from kartoteka.tabular.limits import check_file, current_limits, json_depth
 
 MAX_TEXT = 4000
 SCHEMATA = ("Person", "CourtCase", "CourtCaseParty", "Document", "Documentation", "Sanction")
 _GENDER = {v: k for k, v in GENDERS.items()}
+
+
+HELD = N_("the file is more closely held than the registry person, so it is not merged")
+OTHER_DATES = N_("the names match but the birth dates differ")
+SAME_FILE = N_("both are in this file")
 
 
 @dataclass
@@ -52,7 +61,14 @@ class ReviewPair:
     new_person: str       # ext id of the person created from the file
     existing: str         # ext id of the registry person it may be
     score: float
-    reason: str
+    reason: str           # in English
+    because: str = ""     # why it is held for review, when not for the score alone (HELD, OTHER_DATES)
+    match: MatchResult | None = None
+
+    def why(self, gettext: Callable[[str], str]) -> str:
+        """The reason in the language of ``gettext``."""
+        head = gettext(self.because) + "; " if self.because else ""
+        return head + (self.match.explain(gettext) if self.match is not None else self.reason)
 
 
 @dataclass
@@ -67,6 +83,7 @@ class FtmImportReport:
     statements: int = 0
     replaced: int = 0     # the organisation's own earlier values it now states differently
     skipped: int = 0
+    notes: list[Message] = field(default_factory=list)   # what was left out or left empty, by line and entity
     review: list[ReviewPair] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)   # where candidates came from: "index" or "registry"
 
@@ -74,6 +91,10 @@ class FtmImportReport:
 def read_entities(path: Path) -> list[dict[str, Any]]:
     """The entities of a JSON Lines file; a bad line is an error naming the line."""
     out = []
+    if not path.is_file():
+        raise InvalidInput.of(N_("%(file)s: no such file"), file=str(path))
+    limits = current_limits()
+    check_file(path, limits)   # KARTOTEKA_MAX_FILE_MB, as for every other import
     with path.open("rb") as fh:
         for no, raw in enumerate(fh, 1):
             try:   # a BOM before the first line is no part of the JSON
@@ -84,6 +105,11 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                                          "encoding?)"), file=path.name, line=no) from None
             if not line.strip():
                 continue
+            depth = json_depth(line)   # json.loads recurses: a line of 100,000 '[' ended in a RecursionError
+            if depth > limits.json_depth:
+                raise InvalidInput.of(N_("%(file)s: line %(line)d: %(reason)s"), file=path.name, line=no, reason=Message(
+                    N_("nested %(depth)d levels deep, over the limit of %(limit)d (KARTOTEKA_MAX_JSON_DEPTH)"),
+                    depth=depth, limit=limits.json_depth))
             try:
                 e = json.loads(line)
             except ValueError:
@@ -92,7 +118,7 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                     or not isinstance(e.get("properties", {}), dict):
                 raise InvalidInput.of(N_("%(file)s: line %(line)d is not a FollowTheMoney entity (id, schema, properties)"),
                                       file=path.name, line=no)
-            out.append(e)
+            out.append({**e, "line": no})
     return out
 
 
@@ -100,7 +126,8 @@ def aggregate(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fragments of one entity (FtM streams may repeat an id with more properties) as one entity."""
     merged: dict[str, dict[str, Any]] = {}
     for e in entities:
-        into = merged.setdefault(e["id"], {"id": e["id"], "schema": e["schema"], "properties": {}})
+        into = merged.setdefault(e["id"], {"id": e["id"], "schema": e["schema"], "properties": {},
+                                           "line": e.get("line", 0)})
         for prop, values in (e.get("properties") or {}).items():
             have = into["properties"].setdefault(prop, [])
             have.extend(v for v in (values if isinstance(values, list) else [values]) if v not in have)
@@ -122,10 +149,58 @@ def _first(e: dict[str, Any], prop: str) -> str:
     return values[0] if values else ""
 
 
+def _url(e: dict[str, Any], prop: str) -> str:
+    """The first web address of a property, by the rule of a source added by hand (http or https): another
+    organisation's ``javascript:`` or ``data:`` address would be a link on the person page and in what
+    ``publish`` writes. Anything else is left out, as other odd values are."""
+    for value in _p(e, prop):
+        try:
+            return check_source_url(value)
+        except InvalidInput:
+            continue
+    return ""
+
+
 def origin_key(eid: str, kind: str) -> str:
     """The organisation's own id of a record: the part after ``-person-`` in ``ns-person-P1``."""
     marker = f"-{kind}-"
     return unquote(eid.split(marker, 1)[1]) if marker in eid else eid
+
+
+NOT_READ = N_("line %(line)d: %(schema)s %(id)s left out: Kartoteka reads Person, CourtCase, CourtCaseParty, "
+              "Document, Documentation and Sanction")
+NO_NAME = N_("line %(line)d: %(schema)s %(id)s left out: it has no name")
+NO_PARTY = N_("line %(line)d: %(schema)s %(id)s left out: no CourtCaseParty links it to a person of the file")
+NO_DATE = N_("line %(line)d: %(schema)s %(id)s left out: it has no listingDate or startDate")
+NO_TARGET = N_("line %(line)d: %(schema)s %(id)s left out: it names no person or case of the file")
+NOT_CITED = N_("line %(line)d: %(schema)s %(id)s left out: no Documentation links it to a person or case of the file")
+BAD_DATE = N_("line %(line)d: %(schema)s %(id)s: %(prop)s '%(value)s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); "
+              "left empty")
+
+
+NOT_HELD = N_("line %(line)d: %(schema)s %(id)s left out: a party of the file's cases only as '%(role)s', "
+             "not as a defendant")
+# CourtCaseParty roles that make the party the person held in the case (lower case; no role at all counts too):
+# another organisation's court data also names judges, prosecutors, lawyers and witnesses as parties
+DEFENDANT_ROLES = frozenset({"", "defendant", "accused", "suspect", "convict", "convicted", "detainee", "prisoner",
+                             "обвиняемый", "обвиняемая", "подсудимый", "подсудимая", "подозреваемый", "подозреваемая",
+                             "осуждённый", "осужденный", "осуждённая", "осужденная", "обвинувачений", "обвинувачена",
+                             "підсудний", "підсудна", "підозрюваний", "підозрювана", "засуджений", "засуджена"})
+
+
+def is_defendant(party: dict[str, Any]) -> bool:
+    roles = [r.casefold() for r in _p(party, "role")]
+    return not roles or any(r in DEFENDANT_ROLES for r in roles)
+
+
+def note(report: FtmImportReport, e: dict[str, Any], msgid: str, **values: object) -> None:
+    """Say what was left out of an entity, naming its line in the file and its id."""
+    report.notes.append(Message(msgid, line=int(e.get("line", 0)), schema=str(e["schema"]), id=str(e["id"])[:80],
+                                **values))
+
+
+def _partial(iso: str | None) -> PartialDate | None:
+    return parse_partial_date(iso) if iso else None
 
 
 def _date(text: str) -> str | None:
@@ -157,6 +232,18 @@ def _name_rows(e: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def read_date(report: FtmImportReport, e: dict[str, Any], *props: str) -> str | None:
+    """The first of ``props`` that has a value, as a partial date; a value that is no date is noted."""
+    for prop in props:
+        text = _first(e, prop)
+        if text:
+            found = _date(text)
+            if found is None:
+                note(report, e, BAD_DATE, prop=prop, value=text[:40])
+            return found
+    return None
+
+
 class _Importer:
     def __init__(self, conn: Connection, *, organisation: str, actor: str, sensitivity: str, report: FtmImportReport):
         self.conn, self.org, self.actor, self.sensitivity, self.report = conn, organisation, actor, sensitivity, report
@@ -173,6 +260,7 @@ class _Importer:
         self.replaced: list[int] = []
         self.person_ids, self.case_ids = IdAllocator(conn, persons), IdAllocator(conn, cases)
         self.new_persons: list[tuple[int, dict[str, Any], list[dict[str, str]]]] = []
+        self.entity_of: dict[int, str] = {}   # a new person's entity id in the file
         self.new_cases: list[tuple[int, dict[str, Any]]] = []
 
     def claim(self, entity_type: str, entity_id: int, prop: str, value: str | None, origin: str) -> None:
@@ -193,6 +281,29 @@ class _Importer:
             "at": self.at, "actor": self.actor, "entity_type": entity, "entity_id": i, "action": "create",
             "field": None, "before": None, "after": json.dumps(v, ensure_ascii=False, default=str),
             "batch": self.import_id} for i, v in rows])
+
+    def pair_within_file(self) -> None:
+        """New persons of this file that may be one person (written in two scripts, say): the registry's matcher
+        saw neither, so each is listed for review against the file's earlier one, as against a registry person."""
+        if len(self.new_persons) < 2:
+            return
+        matcher = Matcher([PersonRecord(pid, v["ext_id"], v["gender"], _partial(v["birth_date"]),
+                                        [(n["full"], n["surname"], n["given_name"], n["patronymic"], n["kind"])
+                                         for n in names]) for pid, v, names in self.new_persons])
+        paired = {p.new_person for p in self.report.review}
+        for pid, v, names in self.new_persons:
+            if v["ext_id"] in paired:
+                continue
+            scored = matcher.score_all(NameQuery(names[0]["full"], _partial(v["birth_date"])), skip_other_dates=True)
+            best = next(((row, sc) for row, sc in scored if matcher.ids[row] < pid), None)
+            if best is None or best[1].score < matcher.settings.review_threshold:
+                continue
+            row, sc = best
+            found = MatchResult(matcher.ids[row], matcher.ext_ids[row], sc.score, "review",
+                                render_all(sc.reason_items), [], sc.reason_items)
+            self.report.review.append(ReviewPair(v["ext_id"], matcher.ext_ids[row], sc.score,
+                                                 f"{SAME_FILE}; {found.explanation}", SAME_FILE, found))
+            self.claim("person", pid, "possibly_same", f"{matcher.ext_ids[row]} ({sc.score:.2f})", self.entity_of[pid])
 
     def write_new_persons(self) -> None:
         """The new persons and their names in bulk; each audit entry holds the names too."""
@@ -217,20 +328,24 @@ class _Importer:
         self.report.statements, self.report.replaced = len(self.pending), len(self.replaced)
 
     def free_ext(self, ext: str) -> str:
-        ext = ext if ext not in self.taken else f"{self.org}:{ext}"
+        """A free record id (120 characters at most, checked as stored: two long ids alike in their first 120
+        characters are two records)."""
+        ext = ext[:120] if ext[:120] not in self.taken else f"{self.org}:{ext}"[:120]
         n = 2
         base = ext
         while ext in self.taken:
-            ext, n = f"{base}~{n}", n + 1
+            suffix = f"~{n}"
+            ext, n = base[:120 - len(suffix)] + suffix, n + 1
         self.taken.add(ext)
-        return ext[:120]
+        return ext
 
     def person(self, e: dict[str, Any], matcher: Matcher) -> int | None:
         names = _name_rows(e)
         if not names:
             self.report.skipped += 1
+            note(self.report, e, NO_NAME)
             return None
-        birth = _date(_first(e, "birthDate"))
+        birth = read_date(self.report, e, "birthDate")
         values = {"gender": _GENDER.get(_first(e, "gender")), "birth_date": birth,
                   "birth_precision": None if birth is None else {4: "year", 7: "month", 10: "day"}[len(birth)],
                   "citizenship": ";".join(dict.fromkeys(
@@ -251,26 +366,29 @@ class _Importer:
 
     def _match(self, e: dict[str, Any], names: list[dict[str, str]], birth: str | None, matcher: Matcher,
                values: dict[str, Any]) -> int:
-        primary = names[0]["full"]
+        primary, because = names[0]["full"], ""
         q = NameQuery(primary, parse_partial_date(birth) if birth else None)
         result = matcher.match(q) if len(matcher.candidates_) else MatchResult(None, None, 0.0, "no_match",
                                                                                "empty registry")
-        if result.decision == "match" and result.person_id is not None and self._may_hold(result.person_id):
-            st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
-                            batch=self.import_id)
-            self.report.merged += 1
-            return result.person_id
-        if result.decision != "review" and birth:
+        if result.decision == "match" and result.person_id is not None:
+            if self._may_hold(result.person_id):
+                st.merge_values(self.conn, person_id=result.person_id, values=values, names=names, actor=self.actor,
+                                batch=self.import_id)
+                self.report.merged += 1
+                return result.person_id
+            because = HELD
+        elif result.decision == "no_match" and birth:
             other = matcher.match(NameQuery(primary))
             if other.decision in ("match", "review") and other.person_id is not None:
-                result = other
-                result.explanation = "the names match but the birth dates differ; " + other.explanation
+                result, because = other, OTHER_DATES
         ext = self.free_ext(origin_key(e["id"], "person"))
         pid = self.person_ids.take(1)[0]   # written with the others in write_new_persons
         self.new_persons.append((pid, {**values, "ext_id": ext, "sensitivity": self.sensitivity, "notes": ""}, names))
+        self.entity_of[pid] = e["id"]
         self.report.created += 1
         if result.person_id is not None and result.decision in ("match", "review") and result.ext_id:
-            self.report.review.append(ReviewPair(ext, result.ext_id, result.score, result.explanation))
+            reason = f"{because}; {result.explanation}" if because else result.explanation
+            self.report.review.append(ReviewPair(ext, result.ext_id, result.score, reason, because, result))
             self.claim("person", pid, "possibly_same", f"{result.ext_id} ({result.score:.2f})", e["id"])
         return pid
 
@@ -291,7 +409,8 @@ class _Importer:
         values: dict[str, Any] = {"ext_id": self.free_ext(origin_key(e["id"], "case")), "person_id": person_id,
                   "jurisdiction": _first(e, "country").upper()[:8], "case_number": _first(e, "caseNumber")[:200],
                   "articles_text": _first(e, "summary"), "court": _first(e, "court"),
-                  "detained_on": _date(_first(party, "startDate") or _first(e, "fileDate")), "verdict_on": _date(_first(e, "closeDate")),
+                  "detained_on": read_date(self.report, party, "startDate") or read_date(self.report, e, "fileDate"),
+                  "verdict_on": read_date(self.report, e, "closeDate"),
                   "sentence": _first(party, "description"), "facility": _first(party, "summary"),
                   "status": _first(e, "status")[:60], "sensitivity": self.sensitivity}
         values["row_hash"] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
@@ -308,29 +427,40 @@ class _Importer:
         have: set[tuple[str, int]] = set()
         if sid is None:
             sid = audit.create_record(self.conn, sources, "source", {
-                "url": _first(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
-                "accessed_on": _date(_first(e, "retrievedAt")), "sensitivity": self.sensitivity, "file_path": "",
+                "url": _url(e, "sourceUrl"), "title": _first(e, "title"), "publisher": _first(e, "publisher")[:300],
+                "accessed_on": read_date(self.report, e, "retrievedAt"), "sensitivity": self.sensitivity, "file_path": "",
                 "sha256": ""}, actor=self.actor, batch=self.import_id)
             self.report.sources += 1
             self.claim("source", sid, "record", e["id"], e["id"])
         else:   # known from an earlier file: only new citations
             have = {(r.entity_type, r.entity_id) for r in self.conn.execute(
                 select(citations.c.entity_type, citations.c.entity_id).where(citations.c.source_id == sid))}
-        new = [{"source_id": sid, "entity_type": kind, "entity_id": target, "note": f"{self.org}: {e['id']}"}
-               for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
-        if new:
-            self.conn.execute(insert(citations), new)
+        pairs = [(kind, target) for kind, target in dict.fromkeys(cited) if (kind, target) not in have]
+        if pairs:
+            self.conn.execute(insert(citations), [{"source_id": sid, "entity_type": kind, "entity_id": target,
+                                                   "note": f"{self.org}: {e['id']}"} for kind, target in pairs])
+            audit.write_audit(self.conn, [audit.event_row(
+                entity=kind, entity_id=target, action="cite", actor=self.actor, field="source", after=sid,
+                batch=self.import_id) for kind, target in pairs])
 
     def recognition(self, e: dict[str, Any], person_id: int) -> None:
         if ("recognition", e["id"][:400]) in self.origins:
             return
-        stated_on = _date(_first(e, "listingDate") or _first(e, "startDate"))
+        stated_on = read_date(self.report, e, "listingDate", "startDate")
         authority = _first(e, "authority")
         authority = self.org if authority in ("", OWN) else authority
         definition = _first(e, "programId")
-        statement = _first(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
+        statement = _url(e, "sourceUrl") or _first(e, "reason") or f"{authority}: {_first(e, 'program')}"
         if stated_on is None:
             self.report.skipped += 1
+            if not (_first(e, "listingDate") or _first(e, "startDate")):
+                note(self.report, e, NO_DATE)
+            return
+        # the same recognition under another id (a file exported before its ids were made of its contents)
+        if self.conn.execute(select(recognitions.c.id).where(
+                recognitions.c.person_id == person_id, recognitions.c.organisation == authority[:300],
+                recognitions.c.statement == statement, recognitions.c.stated_on == stated_on,
+                recognitions.c.deleted_at.is_(None))).first() is not None:
             return
         rid = audit.create_record(self.conn, recognitions, "recognition", {
             "person_id": person_id, "organisation": authority[:300], "statement": statement, "stated_on": stated_on,
@@ -361,6 +491,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
             by_schema[e["schema"]].append(e)
         else:
             report.skipped += 1
+            note(report, e, NOT_READ)
     # the registry as it was before this file: a read connection of its own (the stored index) or the
     # registry in memory, whichever is faster for this many persons (services/matching.py)
     with list_matcher(engine, len(by_schema["Person"]), on_path=report.paths.append) as matcher:
@@ -369,6 +500,7 @@ def import_ftm(engine: Engine, *, path: Path, organisation: str, actor: str, sen
                  dry_run=dry_run)
         except _DryRun:
             pass
+    report.notes.sort(key=lambda m: int(str(m.values["line"])))
     return report
 
 
@@ -377,18 +509,27 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
     with engine.begin() as conn:
         imp = _Importer(conn, organisation=report.organisation, actor=actor, sensitivity=sensitivity, report=report)
         person_ids: dict[str, int] = {}
+        defendants = {_first(p, "party") for p in by_schema["CourtCaseParty"] if is_defendant(p)}
+        others = {_first(p, "party"): _first(p, "role") for p in by_schema["CourtCaseParty"] if not is_defendant(p)}
         for e in by_schema["Person"]:
+            if e["id"] in others and e["id"] not in defendants:   # a judge, a prosecutor, a lawyer ...
+                report.skipped += 1
+                note(report, e, NOT_HELD, role=others[e["id"]][:40])
+                continue
             pid = imp.person(e, matcher)
             if pid is not None:
                 person_ids[e["id"]] = pid
+        imp.pair_within_file()
         imp.write_new_persons()
         refresh_persons(conn, set(person_ids.values()))   # the name index, in this transaction
-        parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"] if _first(p, "party") in person_ids}
+        parties = {_first(p, "case"): p for p in by_schema["CourtCaseParty"]
+                   if _first(p, "party") in person_ids and is_defendant(p)}
         case_ids: dict[str, int] = {}
         for e in by_schema["CourtCase"]:
             party = parties.get(e["id"])
             if party is None:
                 report.skipped += 1
+                note(report, e, NO_PARTY)
                 continue
             case_ids[e["id"]] = imp.case(e, person_ids[_first(party, "party")], party)
         imp.write_new_cases()
@@ -398,12 +539,18 @@ def _run(engine: Engine, by_schema: dict[str, list[dict[str, Any]]], matcher: Ma
         for d in by_schema["Documentation"]:
             if _first(d, "entity") in targets:
                 cited.setdefault(_first(d, "document"), []).append(targets[_first(d, "entity")])
+            else:
+                note(report, d, NO_TARGET)
         for e in by_schema["Document"]:
             if e["id"] in cited:
                 imp.source(e, cited[e["id"]])
+            else:
+                note(report, e, NOT_CITED)
         for e in by_schema["Sanction"]:
             if _first(e, "entity") in person_ids:
                 imp.recognition(e, person_ids[_first(e, "entity")])
+            else:
+                note(report, e, NO_TARGET)
         imp.flush()
         conn.execute(insert(imports), [{"id": imp.import_id, "kind": "ftm", "filename": path.name,
                                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "at": imp.at,

@@ -16,8 +16,11 @@ from sqlalchemy import Engine, select
 from kartoteka.db.tables import cases, charges, citations, person_names, persons, sources
 from kartoteka.errors import N_, InvalidInput
 from kartoteka.services.files import private_dir, private_file
+from kartoteka.services.signing import DIR_SIGNATURE
 
 RECORD_TYPES = ("persons", "names", "cases", "charges", "sources")
+WRITTEN = ("persons.jsonl", "cases.jsonl", "sources.jsonl")
+OPTIONAL = ("recognitions.jsonl", DIR_SIGNATURE)   # written by publish --recognitions and --sign, or not at all
 
 
 @dataclass
@@ -48,10 +51,28 @@ def _pick(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     return {f: row.get(f) for f in fields}
 
 
-def publish(engine: Engine, *, out: Path) -> PublishReport:
-    """Write persons.jsonl, cases.jsonl and sources.jsonl under ``out`` (created if needed)."""
-    wl = whitelist()
+def prepare_folder(out: Path) -> None:
+    """Make ``out`` ready for a publication: created if needed; a file publish did not write is refused (a
+    signed folder signs and releases everything in it: a private key, an internal export); an earlier
+    publication's optional files are removed, so its recognitions of persons no longer public do not stay."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput.of(N_("cannot publish into %(folder)s: it is a file; give a folder, new or an earlier "
+                                 "publication's"), folder=str(out))
     private_dir(out)
+    for entry in sorted(out.iterdir()):
+        if entry.name not in WRITTEN + OPTIONAL or not entry.is_file() or entry.is_symlink():   # written through
+            raise InvalidInput.of(N_("%(folder)s holds %(file)s, which publish did not write: publish into an empty "
+                                     "folder or an earlier publication's, so that nothing else is released (and "
+                                     "signed) with it"), folder=str(out), file=entry.name)
+    for name in OPTIONAL:
+        (out / name).unlink(missing_ok=True)
+
+
+def publish(engine: Engine, *, out: Path) -> PublishReport:
+    """Write persons.jsonl, cases.jsonl and sources.jsonl under ``out`` (created if needed; see
+    ``prepare_folder``)."""
+    wl = whitelist()
+    prepare_folder(out)
     with engine.connect() as conn:
         people = [dict(r) for r in conn.execute(select(persons).where(
             persons.c.sensitivity == "public", persons.c.deleted_at.is_(None)).order_by(persons.c.ext_id)).mappings()]

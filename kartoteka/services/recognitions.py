@@ -35,8 +35,18 @@ class PublicRecognition:
         return self.statement if self.statement.startswith(("http://", "https://")) else ""
 
 
-def public_recognitions(conn: Connection, *, person_ids: set[int], organisation: str = "") -> list[PublicRecognition]:
-    """Recognitions of ``person_ids`` (already filtered to what the audience may see), oldest first."""
+def published_statement(rationale: str) -> str:
+    """What a public file says of this registry's own decision: its rationale when that is the address of the
+    published statement; reasoning written as text is the assessors' own and stays inside (it is no column
+    data/publish.yaml lists)."""
+    text = rationale.strip()
+    return text if text.startswith(("http://", "https://")) and not any(c.isspace() for c in text) else ""
+
+
+def public_recognitions(conn: Connection, *, person_ids: set[int], organisation: str = "",
+                        with_reasoning: bool = False) -> list[PublicRecognition]:
+    """Recognitions of ``person_ids`` (already filtered to what the audience may see), oldest first; an own
+    decision's rationale only as ``published_statement`` allows, unless ``with_reasoning`` (partners)."""
     titles = {d.id: d.title for d in load_definitions().values()}
     out: list[PublicRecognition] = []
     for a in conn.execute(select(assessments).where(
@@ -45,7 +55,7 @@ def public_recognitions(conn: Connection, *, person_ids: set[int], organisation:
         if a.person_id in person_ids:
             out.append(PublicRecognition(f"a{a.id}", a.person_id, organisation or OWN, a.definition_id,
                                          titles.get(a.definition_id, a.definition_id), a.decided_on or "",
-                                         a.rationale))
+                                         a.rationale if with_reasoning else published_statement(a.rationale)))
     for r in conn.execute(select(recognitions).where(recognitions.c.deleted_at.is_(None))
                           .order_by(recognitions.c.id)):
         if r.person_id in person_ids:

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kartoteka.errors import InvalidInput, KartotekaError, Message, N_
+from kartoteka.tabular.limits import json_depth
 
 FORMAT = "kartoteka-signature/1"
 KEY_FORMAT = "kartoteka-key/1"
@@ -60,6 +61,10 @@ _ABSENT = {"signing key": N_("signing key %(file)s does not exist"),
 _NOT_OURS = {"signing key": N_("%(file)s is not a Kartoteka signing key"),
              "public key": N_("%(file)s is not a Kartoteka public key"),
              "signature file": N_("%(file)s is not a Kartoteka signature file")}
+
+
+PRIVATE_GIVEN = N_("this is the private signing key, not the public one (KEY.pub): it was not kept; if it was given "
+                   "to another organisation's server or sent to anyone, make a new key and publish its fingerprint")
 
 
 @dataclass(frozen=True)
@@ -129,9 +134,17 @@ def create_key(*, path: Path, signer: str, force: bool = False) -> PublicKey:
     return pub
 
 
+def _loads(text: str) -> Any:
+    """JSON of a key or signature file, which is never deeply nested (json.loads recurses: a file of 100,000
+    '[' would end in a RecursionError, on the open /verify page too)."""
+    if json_depth(text) > 8:
+        raise ValueError("nested too deep")
+    return json.loads(text)
+
+
 def _read_json(path: Path, what: str) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = _loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise InvalidInput(Message(_ABSENT[what], file=str(path))) from None
     except (ValueError, UnicodeDecodeError):
@@ -148,22 +161,45 @@ def load_private(path: Path) -> tuple[str, Ed25519PrivateKey]:
     data = _read_json(path, "signing key")
     if "private_key" not in data:
         raise InvalidInput.of(N_("%(file)s is not a private signing key"), file=str(path))
-    return str(data["signer"]), Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["private_key"]))
+    try:
+        return str(data.get("signer", "")), Ed25519PrivateKey.from_private_bytes(
+            base64.b64decode(str(data["private_key"]), validate=True))
+    except ValueError:
+        raise InvalidInput(Message(_NOT_OURS["signing key"], file=str(path))) from None
 
 
 def load_public(path: Path) -> PublicKey:
     data = _read_json(path, "public key")
-    if "public_key" not in data:
+    if "private_key" in data:
+        raise InvalidInput.of(PRIVATE_GIVEN)
+    raw = _raw_key(data.get("public_key"))
+    if raw is None:
         raise InvalidInput.of(N_("%(file)s is not a public key"), file=str(path))
-    return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
+    return PublicKey(str(data.get("signer", "")), raw)
+
+
+def _raw_key(text: object) -> bytes | None:
+    """An Ed25519 public key written in base64 (32 bytes), or None for anything else."""
+    try:
+        raw = base64.b64decode(str(text), validate=True) if isinstance(text, str) else b""
+    except ValueError:
+        return None
+    return raw if len(raw) == 32 else None
 
 
 def parse_public(content: bytes) -> PublicKey:
     """A public key file's contents (an upload)."""
+    private = False
     try:
-        data = json.loads(content.decode("utf-8"))
-        return PublicKey(str(data.get("signer", "")), base64.b64decode(data["public_key"]))
-    except (ValueError, KeyError, AttributeError, UnicodeDecodeError):
+        data = _loads(content.decode("utf-8"))
+        private = isinstance(data, dict) and "private_key" in data
+        raw = None if private else _raw_key(data["public_key"])
+        if raw is None:
+            raise ValueError(raw)
+        return PublicKey(str(data.get("signer", "")), raw)
+    except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError):
+        if private:
+            raise InvalidInput.of(PRIVATE_GIVEN) from None
         raise InvalidInput.of(N_("the public key file is not a Kartoteka public key (KEY.pub)")) from None
 
 
@@ -171,13 +207,25 @@ def _payload(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def is_private_key(path: Path) -> bool:
+    """Whether ``path`` holds a private signing key (ours or any other Kartoteka key file)."""
+    if not path.is_file() or path.stat().st_size > 64 * 1024:
+        return False
+    head = path.read_bytes()
+    return b'"private_key"' in head and KEY_FORMAT.encode() in head
+
+
 def sign_files(files: list[Path], *, key: Path, out: Path, base: Path | None = None) -> Path:
-    """Write the signature of ``files`` to ``out``; names are relative to ``base`` (default: each file's folder)."""
+    """Write the signature of ``files`` to ``out``; names are relative to ``base`` (default: each file's folder).
+    A private key among them is refused: signing it would release it with the files."""
     signer, private = load_private(key)
     entries = []
     for f in files:
         if not f.is_file():
             raise InvalidInput.of(N_("%(file)s is not a file"), file=str(f))
+        if f.resolve() == key.resolve() or is_private_key(f):
+            raise InvalidInput.of(N_("%(file)s is a private signing key: it is never signed or released with "
+                                     "what is signed (keep the key outside the folder)"), file=str(f))
         name = f.relative_to(base).as_posix() if base else f.name
         entries.append({"name": name, "sha256": sha256_file(f), "bytes": f.stat().st_size})
     raw_public = private.public_key().public_bytes_raw()
@@ -208,6 +256,16 @@ def _by_content(entries: dict[str, dict[str, Any]], target: Path) -> dict[str, A
     return next(iter(entries.values())) if len(entries) == 1 else None
 
 
+def _entries(files: object) -> dict[str, dict[str, Any]] | None:
+    """The signed files by name, or None when the list is not the one ``sign_files`` writes."""
+    if not isinstance(files, list) or not all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                              and isinstance(e.get("sha256"), str)
+                                              and not Path(e["name"]).is_absolute() and ".." not in Path(e["name"]).parts
+                                              for e in files):
+        return None
+    return {str(e["name"]): e for e in files}
+
+
 def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None) -> Verified:
     """Check ``target`` (a file, or a signed directory) against ``signature``.
 
@@ -217,19 +275,24 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
     if data.get("format") != FORMAT:
         raise InvalidInput(Message(_NOT_OURS["signature file"], file=str(signature)))
     body = {k: v for k, v in data.items() if k != "signature"}
-    raw_public = base64.b64decode(str(data["public_key"]))
+    raw_public = _raw_key(data.get("public_key"))
+    entries = _entries(data.get("files"))
+    if raw_public is None or entries is None or not isinstance(data.get("signature"), str):
+        raise VerificationFailed(Message(N_("the signature in %(file)s does not match its contents: the signature "
+                                            "file was altered"), file=signature.name),
+                                 reason="altered", file=signature.name)
     if public_key is not None and public_key.raw != raw_public:
         raise VerificationFailed(Message(
             N_("%(file)s was made with key %(key)s, not with the published key %(published)s of %(signer)s"),
             file=signature.name, key=fingerprint(raw_public), published=public_key.fingerprint,
             signer=public_key.signer), reason="other_key", file=signature.name)
     try:
-        Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"])), _payload(body))
+        Ed25519PublicKey.from_public_bytes(raw_public).verify(base64.b64decode(str(data["signature"]), validate=True),
+                                                              _payload(body))
     except (InvalidSignature, ValueError):
         raise VerificationFailed(Message(N_("the signature in %(file)s does not match its contents: the signature "
                                             "file was altered"), file=signature.name),
                                  reason="altered", file=signature.name) from None
-    entries = {str(e["name"]): e for e in data["files"]}
     if target.is_dir():
         checks = [(target / name, e) for name, e in entries.items()]
         extra = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
@@ -255,7 +318,7 @@ def verify(target: Path, signature: Path, *, public_key: PublicKey | None = None
                                                 "signed %(signed)s…)"), file=str(entry["name"]), now=digest[:16],
                                              signed=str(entry["sha256"])[:16]),
                                      reason="changed", file=str(entry["name"]))
-    return Verified(str(data["signer"]), fingerprint(raw_public), str(data["signed_at"]),
+    return Verified(str(data.get("signer", "")), fingerprint(raw_public), str(data.get("signed_at", "")),
                     [str(e["name"]) for _, e in checks], public_key is not None)
 
 
@@ -265,7 +328,8 @@ def verify_bytes(content: bytes, name: str, signature: bytes, *,
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / (Path(name).name or "file")
+        base = Path(name.replace("\\", "/")).name
+        target = Path(tmp) / (base if base not in ("", ".", "..") else "file")
         target.write_bytes(content)
         sig = Path(tmp) / "upload.sig"
         sig.write_bytes(signature)

@@ -36,3 +36,22 @@ def test_verify_and_ftm_messages_follow_kartoteka_lang(db: Db, tmp_path: Path, m
     export.write_bytes(bytes(data))
     monkeypatch.setenv("KARTOTEKA_LANG", "xx")   # unknown: English, with the detailed reason
     assert "list.ftm.json has been changed since it was signed" in run_cli(db, "verify", str(export), code=2)
+
+
+def test_import_ftm_says_what_it_left_out_and_why_a_person_is_held_in_the_language(
+        db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review table's 'why' was the matcher's English text in a Ukrainian CLI, with the reason a match was
+    held ('the names match but the birth dates differ') in English too."""
+    import json
+
+    _registry(db, tmp_path)                                  # P2 Примеров Пётр Сергеевич, born 1975
+    path = tmp_path / "b.ftm.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "b-person-8", "schema": "Person", "properties": {"name": ["Примеров Пётр Сергеевич"],
+                                                                "birthDate": ["1976-03-03"]}},
+        {"id": "b-person-9", "schema": "Person", "properties": {"birthDate": ["1976"]}},
+    ]) + "\n", "utf-8")
+    monkeypatch.setenv("KARTOTEKA_LANG", "uk")
+    out = "".join(run_cli(db, "import", "ftm", str(path), "--source", "Org B", "--dry-run").replace("│", "").split())
+    assert "іменазбігаються,аледатинародженнярізні" in out and "birthdatesdiffer" not in out   # a table's cells wrap
+    assert "рядок2:Personb-person-9пропущено:уньогонемаєімені" in out

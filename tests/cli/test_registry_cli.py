@@ -62,3 +62,30 @@ def test_backup_and_restore_commands(db: Db, tmp_path: Path) -> None:
     _run(db, "import", "persons", str(src))
     assert "persons 1" in _run(db, "restore", "--yes", str(tmp_path / "snap"))
     assert "1 new" in _run(db, "import", "persons", str(src))
+
+
+def test_add_source_cites_cases_by_id_and_registers_nothing_when_a_target_is_wrong(db: Db, tmp_path: Path) -> None:
+    """`add source --cite person:P1 --cite case:C1` registered the source and its person citation, then failed
+    on 'case:C1' (only a database number was read); `case:999` cited a case that did not exist, so the source
+    would be cited (and published) with whichever case later took number 999."""
+    from sqlalchemy import func, select
+
+    from kartoteka.db.tables import citations, sources
+
+    persons = tmp_path / "p.csv"
+    persons.write_text("id,surname,given_name,sensitivity\nP1,Цитатов,Иван,public\n", "utf-8")
+    cases = tmp_path / "c.csv"
+    cases.write_text("case_id,person_id,jurisdiction,articles,sensitivity\nC1,P1,RU,ст. 280.3 УК РФ,public\n", "utf-8")
+    run_cli(db, "import", "persons", str(persons))
+    run_cli(db, "import", "cases", str(cases))
+
+    def counts() -> tuple[int, int]:
+        with db.engine.connect() as conn:
+            return (conn.execute(select(func.count()).select_from(sources)).scalar_one(),
+                    conn.execute(select(func.count()).select_from(citations)).scalar_one())
+
+    for bad in ("case:999", "case:C9", "person:P9", "planet:1"):
+        run_cli(db, "add", "source", "--url", "https://example.org/a", "--cite", "person:P1", "--cite", bad, code=1)
+        assert counts() == (0, 0), bad
+    run_cli(db, "add", "source", "--url", "https://example.org/a", "--cite", "person:P1", "--cite", "case:C1")
+    assert counts() == (1, 2)

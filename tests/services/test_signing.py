@@ -47,3 +47,30 @@ def test_a_signature_for_another_file_fails(tmp_path: Path) -> None:
     with pytest.raises(signing.VerificationFailed, match="list.csv has been changed"):
         signing.verify(other, sig)                             # the signature signs one file: compared with it
     assert signing.verify(f, sig).files == ["list.csv"]
+
+
+def test_a_private_key_is_never_signed_with_the_files(tmp_path: Path) -> None:
+    f, _ = _signed(tmp_path)
+    key = tmp_path / "k.key"
+    with pytest.raises(InvalidInput, match="is a private signing key"):
+        signing.sign_files([f, key], key=key, out=tmp_path / "both.sig")     # the key itself
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "list.csv").write_bytes(f.read_bytes())
+    other = folder / "other.key"                                              # another key file inside the folder
+    signing.create_key(path=other, signer="Org B")
+    with pytest.raises(InvalidInput, match="other.key is a private signing key"):
+        signing.sign_directory(folder, key=key)
+    assert not (folder / signing.DIR_SIGNATURE).exists()
+
+
+def test_key_files_written_in_a_checkout_are_ignored_by_git() -> None:
+    """`kartoteka init` writes kartoteka.db.key beside ./kartoteka.db and `keys create --key org.key` writes into
+    the current folder: in a checkout, `git add .` took both private keys (only *.db was ignored)."""
+    import fnmatch
+
+    patterns = [line.strip() for line in (Path(__file__).parents[2] / ".gitignore").read_text("utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    for name in ("kartoteka.db.key", "org.key"):
+        assert any(fnmatch.fnmatch(name, p) for p in patterns), name
+    assert not any(fnmatch.fnmatch("org.key.pub", p) for p in patterns)   # the public key may be shared

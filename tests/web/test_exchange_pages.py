@@ -10,12 +10,17 @@ from kartoteka.services.statements import add_statement
 from tests.web.conftest import Web, csrf
 
 
-def test_verify_page_accepts_the_signed_file_and_names_a_changed_one(web: Web, tmp_path: Path) -> None:
+def _signed_list(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The private key, a signed list and its signature."""
     key = tmp_path / "org.key"
     signing.create_key(path=key, signer="Org A")
     f = tmp_path / "list.csv"
     f.write_text("id,name\n1,Тестов Тест\n", "utf-8")
-    sig = signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+    return key, f, signing.sign_files([f], key=key, out=tmp_path / "list.csv.sig")
+
+
+def test_verify_page_accepts_the_signed_file_and_names_a_changed_one(web: Web, tmp_path: Path) -> None:
+    key, f, sig = _signed_list(tmp_path)
     c = web.client(None)                                   # no account needed: a recipient checks the list
     token = csrf(c.get("/verify").text)
 
@@ -112,3 +117,65 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
     p1 = reviewer.get("/persons/P1", headers={"accept-language": "en"}).text
     assert "1981-06-02" in p1 and "organisations disagree" in p1
     assert "Same person: merge into" not in p1 and "/merges/" in p1          # settled; the merge can be undone
+
+
+def test_verify_page_names_a_malformed_signature_or_key_instead_of_failing(web: Web, tmp_path: Path) -> None:
+    import json
+
+    key, f, sig = _signed_list(tmp_path)
+    good = json.loads(sig.read_text("utf-8"))
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    broken = [{**good, "public_key": "!!not base64"}, {k: v for k, v in good.items() if k != "public_key"},
+              {k: v for k, v in good.items() if k != "signature"}, {**good, "files": "list.csv"},
+              {**good, "files": [{"name": "../../etc/passwd", "sha256": "0" * 64, "bytes": 1}]}]
+    for sig in broken:   # each was a traceback (binascii.Error, KeyError) and a 500 before
+        r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "ru"}, files={
+            "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", json.dumps(sig).encode())})
+        assert r.status_code == 422 and "Файл подписи upload.sig изменён." in r.text, sig
+    r = c.post("/verify", data={"csrf_token": token}, files={
+        "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", json.dumps(good).encode()),
+        "public_key": ("org.key.pub", b'{"public_key": "%%%"}')})   # read as an empty key before
+    assert r.status_code in (400, 422) and "not a Kartoteka public key" in r.text
+
+
+def test_verify_page_takes_an_upload_named_dot_dot(web: Web, tmp_path: Path) -> None:
+    """An upload named '..' was written to the temporary folder's parent path (IsADirectoryError, a 500)."""
+    key, f, sig = _signed_list(tmp_path)
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    for name in ("..", "..\\..\\list.csv"):
+        r = c.post("/verify", data={"csrf_token": token}, files={
+            "file": (name, f.read_bytes()), "signature": ("list.csv.sig", sig.read_bytes())})
+        assert r.status_code == 200 and "Verified" in r.text, name
+
+
+def test_a_private_key_given_as_the_public_one_is_named_and_not_echoed(web: Web, tmp_path: Path) -> None:
+    """The open /verify page (and `verify --public-key`) said only 'not a public key' when someone gave the
+    private key, which then has to be replaced: the page now says so, in the reader's language."""
+    import pytest
+
+    from kartoteka.errors import InvalidInput
+
+    key, f, sig = _signed_list(tmp_path)
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    r = c.post("/verify", data={"csrf_token": token}, headers={"accept-language": "uk"}, files={
+        "file": ("list.csv", f.read_bytes()), "signature": ("list.csv.sig", sig.read_bytes()),
+        "public_key": ("org.key", key.read_bytes())})
+    secret = signing.json.loads(key.read_text("utf-8"))["private_key"]
+    assert r.status_code in (400, 422) and "це закритий ключ підпису" in r.text and secret not in r.text
+    with pytest.raises(InvalidInput, match="this is the private signing key"):
+        signing.load_public(key)
+
+
+def test_verify_page_refuses_a_deeply_nested_signature_or_key(web: Web, tmp_path: Path) -> None:
+    """A signature or key upload of 100,000 '[' ended in a RecursionError: a 500 on a page open to anyone."""
+    c = web.client(None)
+    token = csrf(c.get("/verify").text)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = c.post("/verify", data={"csrf_token": token}, files={"file": ("list.csv", b"id\n"), "signature": ("x.sig", deep)})
+    assert r.status_code in (400, 422) and "not a Kartoteka signature file" in r.text
+    r = c.post("/verify", data={"csrf_token": token}, files={"file": ("list.csv", b"id\n"), "signature": ("x.sig", b"{}"),
+                                                          "public_key": ("k.pub", deep)})
+    assert r.status_code in (400, 422) and "not a Kartoteka public key" in r.text
