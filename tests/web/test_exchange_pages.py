@@ -101,7 +101,7 @@ def test_a_reviewer_merges_an_import_review_pair_from_the_person_page(web: Web, 
 
     other = _sqlite(tmp_path / "org-b.db")
     _registry(Db("", other, "sqlite"), tmp_path, "id,name,birth_date,sensitivity\nB1,Иванов Иван Иванович,1981-06-02,"
-              "public\n", "case_id,person_id\n")
+              "public\n", None)
     export_ftm(other, out=tmp_path / "b.json")
     report = import_ftm(web.db.engine, path=tmp_path / "b.json", organisation="Org B", actor="t")
     assert [(p.new_person, p.existing) for p in report.review] == [("B1", "P1")]   # other birth date: review
