@@ -245,10 +245,10 @@ DUPLICATE_COLUMNS = ["id", "other_id", "score", "explanation"]
 def write_duplicates(pairs: list[DuplicatePair], out: Path, *, gettext: Gettext | None = None) -> int:
     """The pairs as CSV (UTF-8): id, other_id, score, explanation (in the language of ``gettext``, English
     without one); spreadsheet formulas neutralised."""
-    from kartoteka.services.files import private_file
+    from kartoteka.services.files import output_file, private_file
     from kartoteka.tabular.cells import neutralise
 
-    private_file(out)
+    private_file(output_file(out))
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(DUPLICATE_COLUMNS)
