@@ -162,12 +162,15 @@ def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv", gett
                   ) -> None:
     """One output row per list row: id, person_id, score, decision, explanation (CSV or JSON); the
     explanations in the language of ``gettext`` (English without one), the columns' names as they are."""
+    from kartoteka.services.files import output_file, private_file
+
+    if fmt not in ("csv", "json"):
+        raise InvalidInput.of(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt)
+    private_file(output_file(out))
     records = [m.record(gettext) for m in matches]
     if fmt == "json":
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         return
-    if fmt != "csv":
-        raise InvalidInput.of(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt)
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, OUT_COLUMNS)
         writer.writeheader()
