@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, select
 
@@ -21,6 +22,7 @@ from kartoteka.db import audit
 from kartoteka.db.tables import custody, person_categories, persons, recognitions, sources
 from kartoteka.domain.dates import parse_partial_date
 from kartoteka.errors import N_, Forbidden, InvalidInput, Message, reason_of
+from kartoteka.services.evidence import check_source_url
 from kartoteka.services.persons import resolve_person_id
 
 CHUNK = 5000
@@ -132,15 +134,31 @@ def check_category(category: str, definition_id: str) -> tuple[str, str]:
     return value, definition_id
 
 
-def source_id(conn: Connection, url: str, actor: str) -> int | None:
-    """The source with this URL or document reference, registered on first use; None for none."""
+_LEVELS = ("public", "internal", "confidential")
+
+
+def source_id(conn: Connection, url: str, actor: str, *, person_id: int | None = None) -> int | None:
+    """The source with this URL or document reference, registered on first use; None for none. An
+    address is http:// or https:// only (the rule of a source added by hand). A source cited for a
+    person is held at least as closely as the person: a confidential person's source is confidential."""
     ref = url.strip()
     if not ref:
         return None
-    found = conn.execute(select(sources.c.id).where(sources.c.url == ref, sources.c.deleted_at.is_(None))).scalar()
+    if urlsplit(ref).scheme:
+        ref = check_source_url(ref)
+    level = "internal"
+    if person_id is not None:
+        held = conn.execute(select(persons.c.sensitivity).where(persons.c.id == person_id)).scalar()
+        if held in _LEVELS and _LEVELS.index(held) > _LEVELS.index(level):
+            level = str(held)
+    allowed = _LEVELS[_LEVELS.index(level):]
+    found = conn.execute(select(sources.c.id).where(sources.c.url == ref, sources.c.deleted_at.is_(None),
+                                                    sources.c.sensitivity.in_(allowed))
+                         .order_by(sources.c.id)).scalar()
     if found is not None:
         return int(found)
-    return audit.create_record(conn, sources, "source", {"url": ref, "title": ""}, actor=actor)
+    return audit.create_record(conn, sources, "source", {"url": ref, "title": "", "sensitivity": level},
+                               actor=actor)
 
 
 def custody_values(*, held_by: str, state: str, place: str = "", since: str = "", confirmed_on: str = "",
@@ -152,8 +170,8 @@ def custody_values(*, held_by: str, state: str, place: str = "", since: str = ""
 
 def insert_custody(conn: Connection, *, person_id: int, values: dict[str, Any], actor: str, source: str = "",
                    confirmed_source: str = "", batch: str | None = None) -> int:
-    row = dict(values, person_id=person_id, source_id=source_id(conn, source, actor),
-               confirmed_source_id=source_id(conn, confirmed_source, actor))
+    row = dict(values, person_id=person_id, source_id=source_id(conn, source, actor, person_id=person_id),
+               confirmed_source_id=source_id(conn, confirmed_source, actor, person_id=person_id))
     return audit.create_record(conn, custody, "custody", row, actor=actor, batch=batch)
 
 
@@ -176,7 +194,7 @@ def set_category(engine: Engine, *, person: str | int, category: str, actor: str
         pid = resolve_person_id(conn, person)
         return audit.create_record(conn, person_categories, "person_category", {
             "person_id": pid, "category": value, "definition_id": definition,
-            "source_id": source_id(conn, source, actor), "note": note.strip()}, actor=actor)
+            "source_id": source_id(conn, source, actor, person_id=pid), "note": note.strip()}, actor=actor)
 
 
 def check_recognition_role(role: str) -> None:

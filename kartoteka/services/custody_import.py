@@ -198,7 +198,7 @@ def _custody_row(conn: Connection, row_no: int, raw: dict[str, str], fields: dic
         if old is None or (old.category, old.definition_id) != checked:
             audit.create_record(conn, person_categories, "person_category", {
                 "person_id": pid, "category": checked[0], "definition_id": checked[1],
-                "source_id": svc.source_id(conn, _cell(raw, fields, "source"), actor), "note": ""}, actor=actor)
+                "source_id": svc.source_id(conn, _cell(raw, fields, "source"), actor, person_id=pid), "note": ""}, actor=actor)
             report.categories += 1
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from kartoteka.db.tables import cases, person_names, persons
 from kartoteka.errors import N_, InvalidInput
 from kartoteka.tabular.cells import neutralise
-from kartoteka.services.files import private_file
+from kartoteka.services.files import output_file, private_file
 
 PERSON_FIELDS = ["id", "name", "surname", "given_name", "patronymic", "aliases", "birth_date", "gender",
                  "citizenship", "region", "sensitivity"]
@@ -85,7 +85,7 @@ def write_table(path: Path, fields: list[str], rows: Iterator[dict[str, str]], f
     """Write rows as CSV (UTF-8), XLSX or JSON Lines; spreadsheet formulas are neutralised."""
     n = 0
     if fmt in FORMATS:
-        private_file(path)
+        private_file(output_file(path))
     if fmt == "csv":
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fields)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kartoteka.errors import N_, InvalidInput
 from kartoteka.settings import Settings
 
 FILE_MODE = 0o600
@@ -31,6 +32,14 @@ def private_file(path: Path) -> Path:
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
     path.chmod(FILE_MODE)
+    return path
+
+
+def output_file(path: Path) -> Path:
+    """``path`` checked as a file to write that the user named (``--out``): a folder in its place or a
+    missing folder is a clear error naming the path, not a traceback. Creates nothing."""
+    if path.is_dir() or not path.parent.is_dir():
+        raise InvalidInput.of(N_("cannot write %(file)s: give a file in a folder that exists"), file=str(path))
     return path
 
 

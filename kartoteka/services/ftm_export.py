@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, select
 
 from kartoteka.db.tables import cases, citations, person_names, persons, sources
 from kartoteka.errors import N_, InvalidInput
+from kartoteka.services.files import output_file
 from kartoteka.services.publish import whitelist
 from kartoteka.services.recognitions import public_recognitions
 from kartoteka.services.signing import write_private
@@ -178,8 +179,7 @@ def iter_entities(conn: Connection, *, audience: str = "public", namespace: str 
 def export_ftm(engine: Engine, *, out: Path, audience: str = "public", namespace: str = "kartoteka",
                organisation: str = "", with_recognitions: bool = True) -> FtmReport:
     """Write the FtM entities the audience may see to ``out`` (JSON Lines, owner-readable only)."""
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidInput.of(N_("cannot write %(file)s: give a file in a folder that exists"), file=str(out))
+    output_file(out)
     counts = {"Person": 0, "CourtCase": 0, "Document": 0, "Sanction": 0}
     lines = []
     with engine.connect() as conn:

@@ -162,12 +162,15 @@ def write_matches(matches: list[ListMatch], out: Path, *, fmt: str = "csv", gett
                   ) -> None:
     """One output row per list row: id, person_id, score, decision, explanation (CSV or JSON); the
     explanations in the language of ``gettext`` (English without one), the columns' names as they are."""
+    from kartoteka.services.files import output_file, private_file
+
+    if fmt not in ("csv", "json"):
+        raise InvalidInput.of(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt)
+    private_file(output_file(out))
     records = [m.record(gettext) for m in matches]
     if fmt == "json":
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         return
-    if fmt != "csv":
-        raise InvalidInput.of(N_("unknown format '%(fmt)s' (use csv or json)"), fmt=fmt)
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, OUT_COLUMNS)
         writer.writeheader()
@@ -245,10 +248,10 @@ DUPLICATE_COLUMNS = ["id", "other_id", "score", "explanation"]
 def write_duplicates(pairs: list[DuplicatePair], out: Path, *, gettext: Gettext | None = None) -> int:
     """The pairs as CSV (UTF-8): id, other_id, score, explanation (in the language of ``gettext``, English
     without one); spreadsheet formulas neutralised."""
-    from kartoteka.services.files import private_file
+    from kartoteka.services.files import output_file, private_file
     from kartoteka.tabular.cells import neutralise
 
-    private_file(out)
+    private_file(output_file(out))
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(DUPLICATE_COLUMNS)

@@ -122,6 +122,9 @@ def create_key(*, path: Path, signer: str, force: bool = False) -> PublicKey:
         raise InvalidInput.of(N_("a signing key needs the signer's name (the organisation)"))
     if path.exists() and not force:
         raise InvalidInput.of(N_("%(file)s exists; refusing to replace a signing key (use --force)"), file=str(path))
+    if public_key_path(path).exists() and not force:   # others may already check signatures with it
+        raise InvalidInput.of(N_("%(file)s exists; refusing to replace a public key others may check signatures "
+                                 "with (use --force)"), file=str(public_key_path(path)))
     private = Ed25519PrivateKey.generate()
     raw_private = private.private_bytes_raw()
     raw_public = private.public_key().public_bytes_raw()

@@ -151,3 +151,29 @@ def test_api_vets_with_held_by_and_downloads_in_a_language(web: Web) -> None:
     assert "уже обменян" in html and 'lang="ru"' in html
     rows = c.get(f"/api/vetting/runs/{run['id']}").json()["rows"]
     assert rows[0]["context"]["warnings"] == ["already_exchanged", "no_assessment"]
+
+
+def test_a_source_given_for_a_confidential_person_is_held_as_closely(web: Web) -> None:
+    """A source named in the custody form for a confidential person is confidential (it was made
+    'internal'); a viewer sees nothing of it, and the form refuses an address that is not http(s)."""
+    from sqlalchemy import select
+
+    from kartoteka.db.tables import sources
+
+    url = "https://example.org/synthetic-confidential-proof"
+    c = web.client("admin")
+    page = c.get("/persons/P3/custody")
+    r = c.post("/persons/P3/custody", data={"held_by": "RU", "state": "pretrial", "source": url,
+                                            "csrf_token": csrf(page.text)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with web.db.engine.connect() as conn:
+        held = conn.execute(select(sources.c.id, sources.c.sensitivity).where(sources.c.url == url)).one()
+    assert held.sensitivity == "confidential"
+    viewer = web.client("viewer")
+    for path in ("/persons/P3", "/persons/P3/custody", "/api/persons/P3/custody", f"/sources/{held.id}/edit",
+                 "/search/export.csv?q=Секретная"):
+        assert "synthetic-confidential-proof" not in viewer.get(path).text, path
+    bad = c.post("/persons/P1/custody", data={"held_by": "RU", "state": "pretrial", "source": "javascript:alert(1)",
+                                              "csrf_token": csrf(page.text)})
+    assert bad.status_code == 422 and "http://" in bad.text
+    assert 'href="javascript:' not in c.get("/persons/P1").text
