@@ -36,14 +36,14 @@ from kartoteka.matching.written import split_written
 from kartoteka.names.keys import tokens
 from kartoteka.names.parse import split_name
 
-Progress = Callable[[int, int], None]
 if TYPE_CHECKING:   # numpy is loaded when an index is built, not at import (CLI start)
     import numpy as np
 
+Progress = Callable[[int, int], None]
 T = TypeVar("T")
-QUERY_MEMOS = 64   # queries kept by written name (Matcher._query)
-YEARS_AT_ONCE = 16   # fewer candidates are dated one by one (_years_apart)
 R = TypeVar("R")
+QUERY_MEMOS = 64     # queries kept by written name (Matcher._query)
+YEARS_AT_ONCE = 16   # fewer candidates are dated one by one (_years_apart)
 FORKED_BUILD = 20_000   # persons from which the index is built by every core (Matcher._build_forked)
 BUILD_CHUNK = 2_000     # persons per piece of that work
 
@@ -320,10 +320,16 @@ class Matcher:
         far = (theirs != 0) & (np.abs(theirs - birth.year) > 1)
         return at[far].tolist(), at[~far].tolist()
 
+    @property
+    def _in_memory(self) -> bool:
+        """Whether the index is the in-memory one, built once and never changed, whose rows are positions
+        in ``candidates_`` (a stored matcher's index reads the database, and its rows are person ids)."""
+        return type(self.index) is CandidateIndex
+
     def _candidates(self, query: Query, near: bool) -> set[int]:
         """The rows sharing a block with the query (the in-memory index cannot change: kept per written
         name, for its namesakes' queries; a stored index reads them as it reads them)."""
-        if type(self.index) is not CandidateIndex:
+        if not self._in_memory:
             return self.index.candidates(query.units, near=near)
         found = query.found.get(near)
         if found is None:
@@ -427,7 +433,7 @@ class Matcher:
         it is built once, not in each copy."""
         self._kin = self._kin or KinIndex(self.candidates_)
         self._given_class_counts()
-        if self._years is None and type(self.index) is CandidateIndex:   # (rows of a stored matcher are ids)
+        if self._years is None and self._in_memory:
             import numpy as np
 
             self._years = np.fromiter((c.birth.year if c.birth is not None else 0 for c in self.candidates_),

@@ -134,9 +134,6 @@ def check_category(category: str, definition_id: str) -> tuple[str, str]:
     return value, definition_id
 
 
-_LEVELS = ("public", "internal", "confidential")
-
-
 def source_id(conn: Connection, url: str, actor: str, *, person_id: int | None = None) -> int | None:
     """The source with this URL or document reference, registered on first use; None for none. An
     address is http:// or https:// only (the rule of a source added by hand). A source cited for a
@@ -146,12 +143,14 @@ def source_id(conn: Connection, url: str, actor: str, *, person_id: int | None =
         return None
     if urlsplit(ref).scheme:
         ref = check_source_url(ref)
+    from kartoteka.services.access import SENSITIVITIES   # (access reaches this module through its imports)
+
     level = "internal"
     if person_id is not None:
         held = conn.execute(select(persons.c.sensitivity).where(persons.c.id == person_id)).scalar()
-        if held in _LEVELS and _LEVELS.index(held) > _LEVELS.index(level):
+        if held in SENSITIVITIES and SENSITIVITIES.index(held) > SENSITIVITIES.index(level):
             level = str(held)
-    allowed = _LEVELS[_LEVELS.index(level):]
+    allowed = SENSITIVITIES[SENSITIVITIES.index(level):]
     found = conn.execute(select(sources.c.id).where(sources.c.url == ref, sources.c.deleted_at.is_(None),
                                                     sources.c.sensitivity.in_(allowed))
                          .order_by(sources.c.id)).scalar()
