@@ -95,6 +95,22 @@ def driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[
         cursor.close()
 
 
+def mark(conn: Connection) -> str:
+    """The driver's placeholder: ``?`` (sqlite3) or ``%s`` (psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def in_values(conn: Connection, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`` IN (?, ?, ...)`` over ``values`` in the driver's SQL, with its parameters; on PostgreSQL
+    `` = ANY(%s)`` with the values as one array. The statement's text is then the same whatever their
+    number: psycopg converted a 2,000-placeholder statement anew each time (5 ms of CPU: a fifth of a
+    stored-index ``match`` at a million persons), and the server parses one parameter, not 2,000.
+    ``values`` must not be empty (neither form has a meaning then)."""
+    if conn.dialect.name == "postgresql":
+        return " = ANY(%s)", [list(values)]
+    return f" IN ({', '.join([mark(conn)] * len(values))})", list(values)
+
+
 def driver_iter(conn: Connection, sql: str, params: Sequence[Any] = (), *, size: int = 20_000) -> Iterator[Any]:
     """As ``driver_rows``, read ``size`` rows at a time (a whole registry: not all of its rows at once)."""
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

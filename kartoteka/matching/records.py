@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from sqlalchemy import Connection, select
 
-from kartoteka.db.bulk import driver_rows
+from kartoteka.db.bulk import driver_rows, in_values, mark
 from kartoteka.db.tables import person_names, persons
 from kartoteka.matching.engine import PersonRecord, _birth, _split_if_needed
 
@@ -38,13 +38,12 @@ def load_records(conn: Connection, ids: Iterable[int] | None, *,
 
 def _load_chunk(conn: Connection, chunk: list[int], sensitivities: Collection[str] | None,
                 recs: dict[int, PersonRecord]) -> None:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * len(chunk))
+    clause, params = in_values(conn, chunk)
     shown = sorted(sensitivities) if sensitivities is not None else []
-    where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if sensitivities is not None else ""
+    where = f" AND sensitivity IN ({', '.join([mark(conn)] * len(shown))})" if sensitivities is not None else ""
     for pid, ext, gender, birth in driver_rows(
-            conn, f"SELECT id, ext_id, gender, birth_date FROM persons WHERE deleted_at IS NULL AND id IN ({marks})"
-            f"{where} ORDER BY id", (*chunk, *shown)):
+            conn, f"SELECT id, ext_id, gender, birth_date FROM persons WHERE deleted_at IS NULL AND id{clause}"
+            f"{where} ORDER BY id", (*params, *shown)):
         recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
     for pid, name in name_rows(conn, chunk):
         if pid in recs:
@@ -54,10 +53,10 @@ def _load_chunk(conn: Connection, chunk: list[int], sensitivities: Collection[st
 def name_rows(conn: Connection, chunk: list[int]) -> list[tuple[int, tuple[str, str, str, str, str]]]:
     """The names of these persons (a chunk of ids) in the order Matcher.from_engine reads them: (person id,
     (full, surname, given name, patronymic, kind)), split where the parts were not stored."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    clause, params = in_values(conn, chunk)
     return [(pid, _split_if_needed(full, s, g, p) + (kind or "",)) for pid, full, s, g, p, kind in driver_rows(
         conn, f'SELECT person_id, "full", surname, given_name, patronymic, kind FROM person_names '
-        f"WHERE person_id IN ({', '.join([mark] * len(chunk))}) ORDER BY id", chunk)]
+        f"WHERE person_id{clause} ORDER BY id", params)]
 
 
 def chunks(ids: Iterable[int] | None) -> Iterator[list[int] | None]:

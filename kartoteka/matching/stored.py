@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, func, select
 
-from kartoteka.db.bulk import driver_rows
+from kartoteka.db.bulk import driver_rows, in_values, mark
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
@@ -83,29 +83,33 @@ class _Judgements(dict[str, list[Judgement]]):
 def _restriction(conn: Connection, sensitivities: list[str] | None) -> tuple[str, str, list[object]]:
     """(placeholder, join, its parameters): name_keys (aliased ``nk``) restricted to the persons of these
     sensitivities (no join when None), in the driver's parameter style."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    m = mark(conn)
     if sensitivities is None:
-        return mark, "", []
-    return mark, " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join(
-        [mark] * len(sensitivities)), list(sensitivities)
+        return m, "", []
+    return m, " JOIN persons p ON p.id = nk.person_id AND p.sensitivity IN (%s)" % ", ".join(
+        [m] * len(sensitivities)), list(sensitivities)
 
 
 def _in_query(conn: Connection, sql: str, values: Sequence[object],
               sensitivities: list[str] | None) -> list[Any]:
     """Rows of ``sql`` over name_keys (aliased ``nk``), where ``{join}`` becomes the restriction to these
-    sensitivities (nothing when None) and ``{values}`` the placeholders of ``values``: plain driver SQL,
+    sensitivities (nothing when None) and ``{values}`` `` IN (...)`` of ``values`` (db/bulk.py in_values): plain driver SQL,
     as a search runs thousands of these and building each statement cost more than running it."""
-    mark, join, params = _restriction(conn, sensitivities)
-    text = sql.format(join=join, values=", ".join([mark] * len(values)))
-    return driver_rows(conn, text, params + list(values))
+    _mark, join, params = _restriction(conn, sensitivities)
+    clause, values_params = in_values(conn, values)
+    return driver_rows(conn, sql.format(join=join, values=clause), params + values_params)
 
 
 def _exist_query(conn: Connection, keys: Sequence[int], sensitivities: list[str] | None) -> list[Any]:
     """The ``keys`` some row of name_keys (of a person of these sensitivities) has: one EXISTS per key,
     which stops at its first row (a DISTINCT over ``IN`` read every row of a key: a common surname's
-    thousands at a million persons, 2 ms a search's key on PostgreSQL)."""
-    mark, join, restricted = _restriction(conn, sensitivities)
-    one = f'SELECT {mark} WHERE EXISTS (SELECT 1 FROM name_keys nk{join} WHERE nk."key" = {mark})'
+    thousands at a million persons, 2 ms a search's key on PostgreSQL). On PostgreSQL the keys come as
+    one array (db/bulk.py in_values: one statement text whatever their number)."""
+    m, join, restricted = _restriction(conn, sensitivities)
+    if conn.dialect.name == "postgresql":
+        return driver_rows(conn, f'SELECT k FROM unnest({m}::bigint[]) AS k WHERE EXISTS '
+                                 f'(SELECT 1 FROM name_keys nk{join} WHERE nk."key" = k)', [list(keys), *restricted])
+    one = f'SELECT {m} WHERE EXISTS (SELECT 1 FROM name_keys nk{join} WHERE nk."key" = {m})'
     params: list[object] = []
     for key in keys:
         params += [key, *restricted, key]
@@ -121,7 +125,7 @@ class _GivenCounts(dict[int, int]):
 
     def get(self, c: int, default: int | None = 0) -> int:  # type: ignore[override]
         if not dict.__contains__(self, c):
-            self[c] = int(_in_query(self._conn, 'SELECT count(*) FROM name_keys nk{join} WHERE nk."key" IN ({values})',
+            self[c] = int(_in_query(self._conn, 'SELECT count(*) FROM name_keys nk{join} WHERE nk."key"{values}',
                                     [stable_hash(("given", "c%d" % c))], self._sensitivities)[0][0])
         return dict.__getitem__(self, c)
 
@@ -141,7 +145,7 @@ class StoredIndex(CandidateIndex):
             part = items[i:i + 500]
             for v in part:
                 self._near[v] = set()
-            for v, k in _in_query(self.conn, "SELECT variant, \"key\" FROM surname_variants WHERE variant IN ({values})",
+            for v, k in _in_query(self.conn, "SELECT variant, \"key\" FROM surname_variants WHERE variant{values}",
                                   part, None):
                 self._near[v].add(k)
         return {v: self._near[v] for v in variants if self._near[v]}
@@ -163,7 +167,7 @@ class StoredIndex(CandidateIndex):
         items = sorted(hashes)
         for i in range(0, len(items), 500):
             for key, pid in _in_query(self.conn, 'SELECT nk."key", nk.person_id FROM name_keys nk{join} '
-                                                 'WHERE nk."key" IN ({values}) ORDER BY nk."key", nk.person_id',
+                                                 'WHERE nk."key"{values} ORDER BY nk."key", nk.person_id',
                                       items[i:i + 500], self.sensitivities):
                 ids = out[key]
                 if len(ids) < limit:
@@ -263,14 +267,14 @@ class StoredMatcher(Matcher):
         (Matcher._rank), so only the others are loaded (ListMatcher)."""
         new = ids - self._probed - self._tried   # (sets: a dict's keys would be walked whole each time)
         self._probed.update(new)
-        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         shown = self.sensitivities or []
-        where = f" AND sensitivity IN ({', '.join([mark] * len(shown))})" if self.sensitivities is not None else ""
+        where = f" AND sensitivity IN ({', '.join([mark(self.conn)] * len(shown))})" \
+            if self.sensitivities is not None else ""
         for part in chunks(new):
             assert part is not None
+            clause, params = in_values(self.conn, part)
             for pid, birth in driver_rows(self.conn, f"SELECT id, birth_date FROM persons WHERE deleted_at IS NULL "
-                                                     f"AND id IN ({', '.join([mark] * len(part))}){where}",
-                                          (*part, *shown)):
+                                                     f"AND id{clause}{where}", (*params, *shown)):
                 self._births[pid] = _birth(birth)
             self._live.update(pid for pid in part if pid in self._births)
             self._tried.update(pid for pid in part if pid not in self._births)   # gone or not shown: so for _load
@@ -321,12 +325,11 @@ class StoredMatcher(Matcher):
                 out.add(pid)
         todo.sort()
         trim = "trim" if self.conn.dialect.name == "sqlite" else "btrim"   # (characters, not bytes, on both)
-        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         for i in range(0, len(todo), 500):
-            part = todo[i:i + 500]
-            out.update(pid for (pid,) in self.conn.exec_driver_sql(
-                f"SELECT DISTINCT person_id FROM person_names WHERE (given_name IS NULL OR {trim}(given_name, "
-                f"{mark}) = '') AND person_id IN ({', '.join([mark] * len(part))})", (_whitespace(), *part)))
+            clause, params = in_values(self.conn, todo[i:i + 500])
+            out.update(pid for (pid,) in driver_rows(
+                self.conn, f"SELECT DISTINCT person_id FROM person_names WHERE (given_name IS NULL OR "
+                f"{trim}(given_name, {mark(self.conn)}) = '') AND person_id{clause}", (_whitespace(), *params)))
         return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:

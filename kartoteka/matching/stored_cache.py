@@ -30,7 +30,7 @@ from typing import Generic, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 
-from kartoteka.db.bulk import driver_rows
+from kartoteka.db.bulk import driver_rows, in_values, mark
 from kartoteka.matching.compare import Sim
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Matcher, PersonRecord, _birth
@@ -121,10 +121,6 @@ class SearchCache:
         return sims
 
 
-def _mark(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def _changed(conn: Connection, e: Epoch | None, head: int) -> set[int] | None:
     """Persons audited after the epoch's position up to ``head`` (one query, which also checks the
     chain's hash at the epoch's position); None when the cache must start afresh."""
@@ -133,8 +129,8 @@ def _changed(conn: Connection, e: Epoch | None, head: int) -> set[int] | None:
     persons: set[int] = set()
     seen = None
     for seq, chain_hash, etype, eid in conn.exec_driver_sql(
-            f"SELECT seq, hash, entity_type, entity_id FROM audit_log WHERE seq >= {_mark(conn)} "
-            f"AND seq <= {_mark(conn)}", (e.head, head)):
+            f"SELECT seq, hash, entity_type, entity_id FROM audit_log WHERE seq >= {mark(conn)} "
+            f"AND seq <= {mark(conn)}", (e.head, head)):
         if seq == e.head:
             seen = chain_hash
         elif etype == "person":
@@ -170,10 +166,10 @@ def read_persons(conn: Connection, ids: Iterable[int]) -> dict[int, Person]:
     sens: dict[int, str] = {}
     for chunk in chunks(ids):
         assert chunk is not None
-        marks = ", ".join([_mark(conn)] * len(chunk))
+        clause, params = in_values(conn, chunk)
         for pid, ext, gender, birth, sensitivity in driver_rows(
                 conn, f"SELECT id, ext_id, gender, birth_date, sensitivity FROM persons WHERE deleted_at IS NULL "
-                f"AND id IN ({marks}) ORDER BY id", chunk):
+                f"AND id{clause} ORDER BY id", params):
             recs[pid] = PersonRecord(pid, ext, gender, _birth(birth), [])
             sens[pid] = sensitivity
         for pid, name in name_rows(conn, chunk):

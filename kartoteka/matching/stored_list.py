@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy import Connection
 
+from kartoteka.db.bulk import driver_rows, in_values
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
 from kartoteka.matching.engine import Judgement, MatchResult, NameQuery, query_key
@@ -117,7 +118,7 @@ class ListIndex(StoredIndex):
             self.blocks[h] = []
         for i in range(0, len(items), BATCH):
             for key, pid in _in_query(self.conn, 'SELECT nk."key", nk.person_id FROM name_keys nk{join} '
-                                                 'WHERE nk."key" IN ({values}) ORDER BY nk."key", nk.person_id',
+                                                 'WHERE nk."key"{values} ORDER BY nk."key", nk.person_id',
                                       items[i:i + BATCH], self.sensitivities):
                 ids = self.blocks[key]
                 if len(ids) < BLOCK_LIMIT:
@@ -175,12 +176,11 @@ class ListMatcher(StoredMatcher):
         todo = sorted({k for k in keys if not dict.__contains__(self.judgements, k)})
         for k in todo:
             dict.__setitem__(self.judgements, k, [])
-        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         for i in range(0, len(todo), BATCH):
-            part = todo[i:i + BATCH]
-            for key, pid, judgement, actor, at in self.conn.exec_driver_sql(
-                    "SELECT query_key, person_id, judgement, actor, at FROM match_decisions WHERE other_person_id "
-                    "IS NULL AND query_key IN (%s) ORDER BY id" % ", ".join([mark] * len(part)), tuple(part)):
+            clause, params = in_values(self.conn, todo[i:i + BATCH])
+            for key, pid, judgement, actor, at in driver_rows(
+                    self.conn, "SELECT query_key, person_id, judgement, actor, at FROM match_decisions WHERE "
+                    f"other_person_id IS NULL AND query_key{clause} ORDER BY id", params):
                 dict.__getitem__(self.judgements, key).append(Judgement(person_id=pid, judgement=judgement,
                                                                         actor=actor, at=str(at)[:19]))
 

@@ -334,3 +334,27 @@ def test_indexes_are_built_with_a_small_cache_that_is_then_set_back(db: Db) -> N
         assert names >= {"ix_name_keys_key", "ix_name_keys_person"}
         assert seen == [-bulk.SORT_CACHE_KIB] * len(orig) and before != -bulk.SORT_CACHE_KIB
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+def test_in_values_finds_the_rows_of_many_values_with_one_statement_text(db: Db) -> None:
+    """A chunk of 2,001 keys, ids or texts finds exactly its rows; on PostgreSQL the statement is the same
+    text with one parameter whatever the number of values (psycopg converts a new text every time)."""
+    keys = [(i % 700, (-1) ** i * (i * 7_919_000_000_001 % 2**62)) for i in range(2_001)]
+    with db.engine.begin() as conn:
+        conn.execute(name_keys.insert(), [{"person_id": p, "key": k} for p, k in keys])
+        wanted = [k for _, k in keys[::2]] + [123]   # 123: a key nobody has
+        clause, params = bulk.in_values(conn, wanted)
+        found = bulk.driver_rows(conn, f'SELECT "key", person_id FROM name_keys WHERE "key"{clause}', params)
+        assert sorted(found) == sorted((k, p) for p, k in keys[::2])
+        short_clause, short_params = bulk.in_values(conn, [keys[0][1]])
+        assert bulk.driver_rows(conn, f'SELECT person_id FROM name_keys WHERE "key"{short_clause}',
+                                short_params) == [(keys[0][0],)]
+        texts = ["Иванов", "O'Neil", 'say "hi"', "back\\slash", "a,b", "{x}", ""]
+        clause, params = bulk.in_values(conn, texts)
+        row = bulk.driver_rows(conn, f"SELECT count(*) FROM (SELECT 'O''Neil' AS t UNION ALL SELECT 'back\\slash' "
+                                     f"UNION ALL SELECT 'zz') q WHERE t{clause}", params)
+        assert row == [(2,)]
+    if db.backend == "postgresql":
+        assert (clause, len(params)) == (" = ANY(%s)", 1) and short_clause == clause
+    else:
+        assert clause == " IN (" + ", ".join(["?"] * len(texts)) + ")" and len(params) == len(texts)
