@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, func, select
 
-from kartoteka.db.bulk import driver_rows, in_values, mark
+from kartoteka.db.bulk import driver_rows, in_values, int_array, mark
 from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.dates import PartialDate
 from kartoteka.matching.config import DEFAULT, MatchSettings
@@ -108,7 +108,7 @@ def _exist_query(conn: Connection, keys: Sequence[int], sensitivities: list[str]
     m, join, restricted = _restriction(conn, sensitivities)
     if conn.dialect.name == "postgresql":
         return driver_rows(conn, f'SELECT k FROM unnest({m}::bigint[]) AS k WHERE EXISTS '
-                                 f'(SELECT 1 FROM name_keys nk{join} WHERE nk."key" = k)', [list(keys), *restricted])
+                                 f'(SELECT 1 FROM name_keys nk{join} WHERE nk."key" = k)', [int_array(keys), *restricted])
     one = f'SELECT {m} WHERE EXISTS (SELECT 1 FROM name_keys nk{join} WHERE nk."key" = {m})'
     params: list[object] = []
     for key in keys:

@@ -355,6 +355,6 @@ def test_in_values_finds_the_rows_of_many_values_with_one_statement_text(db: Db)
                                      f"UNION ALL SELECT 'zz') q WHERE t{clause}", params)
         assert row == [(2,)]
     if db.backend == "postgresql":
-        assert (clause, len(params)) == (" = ANY(%s)", 1) and short_clause == clause
+        assert (clause, len(params)) == (" = ANY(%s)", 1) and short_clause == " = ANY(%s::bigint[])"
     else:
         assert clause == " IN (" + ", ".join(["?"] * len(texts)) + ")" and len(params) == len(texts)
