@@ -16,7 +16,7 @@ from itertools import repeat
 from operator import add, itemgetter
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Float, Index, Integer, String, Table, insert
+from sqlalchemy import BigInteger, Boolean, Connection, DateTime, Engine, Float, Index, Integer, String, Table, insert
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -131,6 +131,15 @@ def driver_iter(conn: Connection, sql: str, params: Sequence[Any] = (), *, size:
 
 
 DEFER_ROWS = 50_000   # a bulk load of this many rows or more may build a table's indexes after its rows
+
+
+def vacuum_analyze(engine: Engine, tables: str) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) these tables (a comma-separated list) after a bulk write, outside any
+    transaction (services/imports.py analyze_after: why); nothing elsewhere."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {tables}")
 
 
 @contextmanager

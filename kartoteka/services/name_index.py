@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from kartoteka.db.bulk import bulk_insert, column_types, copy_rows, indexes_after
+from kartoteka.db.bulk import bulk_insert, column_types, copy_rows, indexes_after, vacuum_analyze
 from kartoteka.db.chain import keys_refreshed
 from kartoteka.db.tables import audit_head, audit_log, name_keys, name_keys_state, surname_variants
 from kartoteka.matching.engine import PersonRecord
@@ -242,7 +242,9 @@ def rebuild_name_index(engine: Engine) -> int:
     with engine.begin() as conn:
         head = _head(conn)
         conn.execute(update(name_keys_state).where(name_keys_state.c.id == 1).values(seq=head))
-        return _rebuild(conn)
+        n = _rebuild(conn)
+    vacuum_analyze(engine, "name_keys, surname_variants")   # as after a large import (services/imports.py)
+    return n
 
 
 @dataclass

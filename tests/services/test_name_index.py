@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from kartoteka.db import audit
 from kartoteka.db.tables import name_keys, persons
@@ -168,6 +168,9 @@ def test_check_finds_a_wrong_key_and_rebuild_fixes_it(db: Db, tmp_path: Path) ->
     assert not found.ok and found.wrong == [_pid(db, "C-1")]
     assert rebuild_name_index(db.engine) == 1
     assert check_name_index(db.engine).ok
+    if db.backend == "postgresql":   # vacuumed after, as a large import is: the stored index's reads stay in it
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT relallvisible FROM pg_class WHERE relname = 'name_keys'")).scalar() > 0
 
 
 def _current(db: Db) -> bool:
