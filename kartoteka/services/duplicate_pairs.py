@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
 from kartoteka.collector import relaxed
-from kartoteka.db.bulk import driver_rows, insert_rows
+from kartoteka.db.bulk import driver_rows, insert_rows, vacuum_analyze
 from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decisions, persons
 from kartoteka.domain.person import Gender
 from kartoteka.matching.config import ALGORITHM, VERSION, MatchSettings
@@ -173,6 +173,10 @@ def run_scan(engine: Engine, settings: MatchSettings, scan: Callable[[Progress],
         _insert(conn, pairs)
         conn.execute(update(duplicate_state).where(duplicate_state.c.id == 1).values(
             seq=head, settings=settings_key(settings), beat=None, error=None))
+    # PostgreSQL: the pairs replaced leave as many dead rows, which nothing else clears when autovacuum is
+    # off (every full scan grew the table and its index by the registry's pairs), and readers would set
+    # the new rows' hint bits
+    vacuum_analyze(engine, "duplicate_pairs")
     return pairs
 
 
