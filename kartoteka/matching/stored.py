@@ -13,9 +13,7 @@ so it answers as ``Matcher.from_engine`` of a registry without the other persons
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Collection, Sequence
-from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
@@ -200,10 +198,11 @@ class StoredKin(KinIndex):
         return self.index.persons(query_kin(q.birth, q.units), KIN_LIMIT)
 
 
-@lru_cache(maxsize=1)
-def _whitespace() -> str:
-    """Every character str.strip() removes: a stored given name of only these is no given name."""
-    return "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+# Every character str.strip() removes (str.isspace): a stored given name of only these is no given name.
+# Written out: computing it walks every code point, 63 ms of a cold `kartoteka search` of one word
+# (tests/matching/test_stored.py computes it and compares).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 class StoredMatcher(Matcher):
@@ -329,7 +328,7 @@ class StoredMatcher(Matcher):
             clause, params = in_values(self.conn, todo[i:i + 500])
             out.update(pid for (pid,) in driver_rows(
                 self.conn, f"SELECT DISTINCT person_id FROM person_names WHERE (given_name IS NULL OR "
-                f"{trim}(given_name, {mark(self.conn)}) = '') AND person_id{clause}", (_whitespace(), *params)))
+                f"{trim}(given_name, {mark(self.conn)}) = '') AND person_id{clause}", (WHITESPACE, *params)))
         return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:

@@ -6,7 +6,8 @@ machine idled while the other half queued. Here every worker gets its own socket
 (SO_REUSEPORT) and the kernel spreads new connections evenly between them (20/30 at worst in the
 same test). The parent binds the sockets, starts the workers, restarts a worker that dies (but
 stops when one fails at startup or they keep dying), and stops them all on SIGINT or SIGTERM
-(uvicorn lets requests in flight finish).
+(uvicorn lets requests in flight finish). Every serving process collects garbage as a long-lived
+server should (kartoteka/collector.py ``serve_mode``): no full collection stalls its requests.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from kartoteka.collector import serve_mode
 from kartoteka.errors import N_, InvalidInput
 
-FACTORY = "kartoteka.web.app:app_from_env"   # each worker builds the app from the KARTOTEKA_* environment
+FACTORY = "kartoteka.web.server:worker_app"   # each worker builds the app from the KARTOTEKA_* environment
 STARTUP_GRACE = 10.0      # a worker that fails (exit status > 0) this soon after starting: give up
 MAX_RESTARTS = 10         # more restarts than this within a minute: give up
 _spawn = multiprocessing.get_context("spawn")
@@ -44,7 +46,18 @@ def check_port(host: str, port: int) -> None:
     listen(host, port, reuse_port=False).close()
 
 
+def worker_app() -> FastAPI:
+    """A worker's application (``FACTORY``): built from the environment, then what it loaded is kept out
+    of the collector's walks (``serve_mode``)."""
+    from kartoteka.web.app import app_from_env
+
+    app = app_from_env()
+    serve_mode()
+    return app
+
+
 def run_single(app: FastAPI, host: str, port: int) -> None:
+    serve_mode()
     uvicorn.Server(_config(app)).run(sockets=[listen(host, port, reuse_port=False)])
 
 

@@ -99,3 +99,12 @@ def test_the_surnames_a_matcher_knows_are_those_of_its_persons(db: Db, tmp_path:
         restricted, everyone = StoredMatcher(conn, sensitivities=SHOWN), StoredMatcher(conn)
         assert restricted.index.existing(rare | common | absent) == common
         assert everyone.index.existing(rare | common | absent) == rare | common
+
+
+def test_the_whitespace_a_bare_given_name_may_hold_is_every_character_strip_removes() -> None:
+    import sys
+
+    from kartoteka.matching.stored import WHITESPACE
+
+    assert WHITESPACE == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert ("\u3000" + WHITESPACE).strip() == ""

@@ -124,3 +124,27 @@ def test_one_process_serves_and_stops_on_sigterm(database: Path, tmp_path: Path)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_worker_builds_its_app_in_serve_mode(database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    """The workers' factory keeps what the app loaded out of the collector's walks (kartoteka/collector.py)."""
+    import gc
+
+    from kartoteka import collector
+    from kartoteka.web import server
+
+    monkeypatch.setenv("KARTOTEKA_DB", str(database))
+    monkeypatch.setenv("KARTOTEKA_MEDIA_DIR", str(tmp_path / "media"))
+    assert server.FACTORY == "kartoteka.web.server:worker_app"
+    assert collector._full is None
+    umask = os.umask(0o022)   # the factory sets the process's (app_from_env): put back below
+    os.umask(umask)
+    try:
+        app = server.worker_app()
+        assert app.title == "Kartoteka"
+        assert collector._full is not None and gc.get_freeze_count() > 0
+        assert collector._freeze_survivors in gc.callbacks
+    finally:
+        collector.leave_serve_mode()
+        os.umask(umask)
