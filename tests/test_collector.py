@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -86,38 +89,42 @@ def _tracked(obj: object) -> bool:
     return any(o is obj for g in range(3) for o in gc.get_objects(generation=g))
 
 
+def _cycle() -> tuple[_Node, weakref.ref[_Node]]:
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    return a, weakref.ref(a)
+
+
 @pytest.fixture
-def serving() -> object:
-    collector.serve_mode(full_every=3600)
+def serving() -> Iterator[None]:
+    collector.serve_mode(freeze_every=3600, full_every=3600)   # no periodic work during the test
     yield
     collector.leave_serve_mode()
 
 
-def test_what_a_server_process_loaded_and_what_outlives_a_young_collection_leaves_the_generations(
-        serving: object) -> None:
+def test_what_a_server_process_loaded_is_kept_and_settle_keeps_what_survives_it(serving: None) -> None:
     assert gc.get_freeze_count() > 0   # the process's modules, loaded before serving
     kept = [_Node() for _ in range(3)]
-    assert _tracked(kept[0])           # new objects are young
-    gc.collect(1)                      # what survives a young collection is kept at once
+    gc.collect(1)
+    assert _tracked(kept[0])           # a young collection alone keeps nothing
+    dropped, gone = _cycle()
+    del dropped                        # garbage, but a cycle: only a collection frees it
+    assert gone() is not None
+    assert collector.settle() >= 2
+    assert gone() is None              # the cycles made meanwhile were collected, not kept
     assert not _tracked(kept[0]) and not _tracked(kept)
-    young = _Node()
-    gc.collect(0)                      # the youngest collection alone leaves it where it is
-    assert _tracked(young)
 
 
 def test_kept_objects_are_still_freed_by_reference_counting_and_their_cycles_by_collect_all(
-        serving: object) -> None:
-    import weakref
-
+        serving: None) -> None:
     plain = _Node()
-    a, b = _Node(), _Node()
-    a.other, b.other = b, a            # a reference cycle
-    gone_plain, gone_cycle = weakref.ref(plain), weakref.ref(a)
-    gc.collect(1)
-    assert not _tracked(a) and not _tracked(plain)
+    gone_plain = weakref.ref(plain)
+    cycle, gone_cycle = _cycle()
+    collector.settle()
+    assert not _tracked(cycle) and not _tracked(plain)
     del plain
     assert gone_plain() is None        # freed at once, kept or not
-    del a, b
+    del cycle
     gc.collect()                       # a full collection does not walk kept objects: the cycle stays
     assert gone_cycle() is not None
     assert collector.collect_all() >= 2
@@ -125,33 +132,92 @@ def test_kept_objects_are_still_freed_by_reference_counting_and_their_cycles_by_
     assert gc.get_freeze_count() > 0   # what survived is kept again
 
 
-def test_serve_mode_runs_collect_all_periodically_and_leaving_it_restores_the_default() -> None:
-    import threading
-    import weakref
+def _wait(check: Callable[[], bool]) -> bool:
+    for _ in range(200):
+        if check():
+            return True
+        threading.Event().wait(0.02)
+    return False
 
-    collector.serve_mode(full_every=0.05)
+
+def test_serve_mode_settles_and_collects_all_periodically_and_leaving_it_restores_the_default() -> None:
+    collector.serve_mode(freeze_every=0.05, full_every=0.3)
     try:
-        collector.serve_mode(full_every=3600)   # a second call changes nothing
-        a, b = _Node(), _Node()
-        a.other, b.other = b, a
-        gone = weakref.ref(a)
-        gc.collect(1)
-        del a, b
-        for _ in range(100):                    # the thread's next full collection finds the cycle
-            if gone() is None:
-                break
-            threading.Event().wait(0.05)
-        assert gone() is None
+        collector.serve_mode()                  # a second call changes nothing
+        assert collector.FREEZE_EVERY < collector.FULL_EVERY
+        fresh = _Node()
+        assert _wait(lambda: not _tracked(fresh))   # kept by the thread's next settle
+        held = [_cycle()[0]]
+        gone = weakref.ref(held[0])
+        assert _wait(lambda: not _tracked(held[0]))
+        held.clear()                            # a cycle among kept objects: the full collection finds it
+        assert _wait(lambda: gone() is None)
         assert [t for t in threading.enumerate() if t.name == "kartoteka-collector"]
     finally:
         collector.leave_serve_mode()
     assert gc.get_freeze_count() == 0
-    assert collector._freeze_survivors not in gc.callbacks
-    for _ in range(100):
-        if not [t for t in threading.enumerate() if t.name == "kartoteka-collector"]:
-            break
-        threading.Event().wait(0.02)
     assert not [t for t in threading.enumerate() if t.name == "kartoteka-collector"]
     kept = _Node()
     gc.collect(1)
+    collector.leave_serve_mode()                # leaving twice changes nothing
     assert _tracked(kept)                       # nothing is kept any more
+
+
+def test_settle_waits_for_the_computations_running_so_that_their_state_is_collected_not_kept(
+        serving: None) -> None:
+    started, finish = threading.Event(), threading.Event()
+    gone: list[weakref.ref[_Node]] = []
+
+    def search() -> None:
+        with collector.computing():
+            state, ref = _cycle()   # a search's state: cycles that die when it ends
+            gone.append(ref)
+            started.set()
+            finish.wait(10)
+            del state
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    assert started.wait(10)
+    threading.Timer(0.2, finish.set).start()
+    collector.settle(wait=10)           # returns once the search has ended, not after 10 s
+    worker.join()
+    assert gone[0]() is None            # collected by that settle: it ran after the search
+    assert collector._computing == 0
+
+
+def test_settle_does_not_wait_longer_than_asked_and_then_keeps_what_runs(serving: None) -> None:
+    import time
+
+    started, finish = threading.Event(), threading.Event()
+    gone: list[weakref.ref[_Node]] = []
+
+    def search() -> None:
+        with collector.computing():
+            state, ref = _cycle()
+            gone.append(ref)
+            started.set()
+            finish.wait(10)
+            del state
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    assert started.wait(10)
+    t = time.monotonic()
+    collector.settle(wait=0.1)
+    assert 0.09 <= time.monotonic() - t < 5
+    finish.set()
+    worker.join()
+    gc.collect()
+    assert gone[0]() is not None        # kept while it ran: its cycle waits for collect_all
+    collector.collect_all()
+    assert gone[0]() is None
+
+
+def test_a_web_search_runs_as_a_computation() -> None:
+    import asyncio
+
+    from kartoteka.web.cpu import on_cpu_threads
+
+    seen = asyncio.run(on_cpu_threads(lambda: collector._computing, threads=1))
+    assert seen == 1 and collector._computing == 0

@@ -24,6 +24,8 @@ from typing import TypeVar
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
 
+from kartoteka.collector import computing
+
 T = TypeVar("T")
 CPU_THREADS = {"sqlite": 1}   # by database; others: DEFAULT_THREADS
 DEFAULT_THREADS = 2
@@ -38,10 +40,15 @@ def threads_for(engine: Engine) -> int:
 
 async def on_cpu_threads(work: Callable[[], T], *, threads: int = DEFAULT_THREADS) -> T:
     """``work()`` on one of this event loop's ``threads`` threads (``threads_for`` the engine it reads;
-    waiting for one to be free)."""
+    waiting for one to be free), as a ``computing`` block: a serving process does not keep its state
+    (kartoteka/collector.py)."""
     loop = asyncio.get_running_loop()
     limiters = _LIMITERS.setdefault(loop, {})
     limiter = limiters.get(threads)
     if limiter is None:
         limiter = limiters[threads] = CapacityLimiter(threads)
-    return await to_thread.run_sync(work, limiter=limiter)
+    def computed() -> T:
+        with computing():
+            return work()
+
+    return await to_thread.run_sync(computed, limiter=limiter)

@@ -144,7 +144,7 @@ def test_a_worker_builds_its_app_in_serve_mode(database: Path, tmp_path: Path, m
         app = server.worker_app()
         assert app.title == "Kartoteka"
         assert collector._full is not None and gc.get_freeze_count() > 0
-        assert collector._freeze_survivors in gc.callbacks
+        assert collector._thread is not None and collector._thread.is_alive()
     finally:
         collector.leave_serve_mode()
         os.umask(umask)
