@@ -97,6 +97,7 @@ def computing() -> Iterator[None]:
             if _computing == 0:
                 _quiet.notify_all()
 
+
 _full: threading.Event | None = None   # set to stop the thread of periodic collections
 _thread: threading.Thread | None = None
 
