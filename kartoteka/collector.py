@@ -114,8 +114,9 @@ def settle(wait: float = 0.0) -> int:
 
 
 def collect_all(wait: float = 0.0) -> int:
-    """One full collection of everything, kept objects included (the cycles among them); what survives is
-    kept again (``settle``, with its ``wait``). The number of unreachable objects found."""
+    """One full collection of everything, kept objects included (the cycles among them), after waiting up to
+    ``wait`` seconds for no ``computing`` block to run; what survives is kept again. The number of
+    unreachable objects found."""
     with _quiet:
         _quiet.wait_for(lambda: _computing == 0, timeout=wait)
         gc.unfreeze()
