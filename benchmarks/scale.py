@@ -480,12 +480,13 @@ def row_web_p95(b: Bench, backend: str) -> None:
         secs = time.perf_counter() - t
         p95 = report(f"search ({b.n:,} persons)", lat, err, secs)
         p50 = statistics.median(lat)
+        rss, _cpu = tree_usage(proc.pid)   # the server's processes after the load (a worker that kept garbage grows)
     emit(b, "web-p95", backend,
          f"GET /api/persons search p95 {p95:.0f} ms (p50 {p50:.0f} ms, {len(lat) / secs:.0f} req/s, errors {err}), "
-         f"{b.clients} clients, {workers} workers, {b.requests} requests",
+         f"{b.clients} clients, {workers} workers, {b.requests} requests; the server's RSS after it {rss:.0f} MB",
          f"GET /api/me p95 {me:.0f} ms in the same run (errors {err_me}); 3x = {3 * me:.0f} ms",
          "100k 430 ms, 1M 1,536 ms", "p95 <= 3x /api/me p95", p95 <= 3 * me and err == 0, l0,
-         {"p95_ms": p95, "p50_ms": p50, "me_p95_ms": me, "errors": err, "rps": len(lat) / secs})
+         {"p95_ms": p95, "p50_ms": p50, "me_p95_ms": me, "errors": err, "rps": len(lat) / secs, "rss_mb": rss})
 
 
 def f1(truth: list[dict[str, str]], out: Path) -> tuple[float, float, float]:

@@ -25,3 +25,5 @@ def test_scale_prints_every_row(tmp_path: Path) -> None:
     results = [json.loads(ln) for ln in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert sorted(r["row"] for r in results) == sorted(ROWS)
     assert all(r["met"] in (True, False) for r in results)
+    web = next(r for r in results if r["row"] == "web-p95")
+    assert web["rss_mb"] > 20 and "the server's RSS after it" in web["figure"]   # a worker that keeps garbage grows
