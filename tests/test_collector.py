@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 
@@ -163,32 +164,9 @@ def test_serve_mode_settles_and_collects_all_periodically_and_leaving_it_restore
     assert _tracked(kept)                       # nothing is kept any more
 
 
-def test_settle_waits_for_the_computations_running_so_that_their_state_is_collected_not_kept(
-        serving: None) -> None:
-    started, finish = threading.Event(), threading.Event()
-    gone: list[weakref.ref[_Node]] = []
-
-    def search() -> None:
-        with collector.computing():
-            state, ref = _cycle()   # a search's state: cycles that die when it ends
-            gone.append(ref)
-            started.set()
-            finish.wait(10)
-            del state
-
-    worker = threading.Thread(target=search)
-    worker.start()
-    assert started.wait(10)
-    threading.Timer(0.2, finish.set).start()
-    collector.settle(wait=10)           # returns once the search has ended, not after 10 s
-    worker.join()
-    assert gone[0]() is None            # collected by that settle: it ran after the search
-    assert collector._computing == 0
-
-
-def test_settle_does_not_wait_longer_than_asked_and_then_keeps_what_runs(serving: None) -> None:
-    import time
-
+def _running_search() -> tuple[threading.Thread, threading.Event, weakref.ref[_Node]]:
+    """A thread inside ``computing`` holding a search's state (a cycle that dies when it ends), started and
+    waiting for the event to end; the weak reference tells whether that state is gone."""
     started, finish = threading.Event(), threading.Event()
     gone: list[weakref.ref[_Node]] = []
 
@@ -203,15 +181,30 @@ def test_settle_does_not_wait_longer_than_asked_and_then_keeps_what_runs(serving
     worker = threading.Thread(target=search)
     worker.start()
     assert started.wait(10)
+    return worker, finish, gone[0]
+
+
+def test_settle_waits_for_the_computations_running_so_that_their_state_is_collected_not_kept(
+        serving: None) -> None:
+    worker, finish, gone = _running_search()
+    threading.Timer(0.2, finish.set).start()
+    collector.settle(wait=10)           # returns once the search has ended, not after 10 s
+    worker.join()
+    assert gone() is None               # collected by that settle: it ran after the search
+    assert collector._computing == 0
+
+
+def test_settle_does_not_wait_longer_than_asked_and_then_keeps_what_runs(serving: None) -> None:
+    worker, finish, gone = _running_search()
     t = time.monotonic()
     collector.settle(wait=0.1)
     assert 0.09 <= time.monotonic() - t < 5
     finish.set()
     worker.join()
     gc.collect()
-    assert gone[0]() is not None        # kept while it ran: its cycle waits for collect_all
+    assert gone() is not None           # kept while it ran: its cycle waits for collect_all
     collector.collect_all()
-    assert gone[0]() is None
+    assert gone() is None
 
 
 def test_a_web_search_runs_as_a_computation() -> None:

@@ -47,6 +47,7 @@ async def on_cpu_threads(work: Callable[[], T], *, threads: int = DEFAULT_THREAD
     limiter = limiters.get(threads)
     if limiter is None:
         limiter = limiters[threads] = CapacityLimiter(threads)
+
     def computed() -> T:
         with computing():
             return work()
