@@ -157,7 +157,8 @@ def indexes_after(conn: Connection, tables: Sequence[Table], *, rows: int | None
     Everything happens in the caller's transaction: the indexes are dropped now and created again when
     the block ends normally; on an exception they are not, and the rollback brings them back (schema
     changes are transactional on both databases). Only plain indexes are dropped; a unique one stays,
-    since a constraint must hold while the rows go in. On SQLite readers keep seeing the committed schema
+    since a constraint must hold while the rows go in, and a partial one (``info["partial"]``) too, as
+    tables.py does not repeat its predicate. On SQLite readers keep seeing the committed schema
     meanwhile; on PostgreSQL dropping an index locks its table against every reader until the load
     commits, which only a registry with nothing in it yet can afford (a search waits for the load, and
     then finds what it brought)."""
@@ -165,7 +166,8 @@ def indexes_after(conn: Connection, tables: Sequence[Table], *, rows: int | None
     large = rows is not None and rows >= DEFER_ROWS
     if large and rows is not None and (conn.dialect.name == "sqlite" and rows > existing
                                        or conn.dialect.name == "postgresql" and first_load and existing == 0):
-        dropped = [ix for t in tables for ix in sorted(t.indexes, key=lambda ix: str(ix.name)) if not ix.unique]
+        dropped = [ix for t in tables for ix in sorted(t.indexes, key=lambda ix: str(ix.name))
+                   if not ix.unique and not ix.info.get("partial")]   # (made again from tables.py: no predicate)
     for ix in dropped:
         ix.drop(conn)
     yield bool(dropped)

@@ -205,6 +205,14 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
+def no_given_name(dialect: str) -> str:
+    """SQL true for a stored name whose given name is empty or whitespace (as ``prepare_part`` reads it): the
+    predicate of the partial index ix_person_names_no_given, written as migration 0034 wrote it (SQLite and
+    PostgreSQL use a partial index only for a query that repeats its predicate). Trimmed by characters, not
+    bytes, on both."""
+    return f"{'trim' if dialect == 'sqlite' else 'btrim'}(given_name, '{WHITESPACE}') = ''"
+
+
 class StoredMatcher(Matcher):
     """A Matcher over one connection's view of the stored index; rows are person ids. With
     ``sensitivities``, the matcher of only the persons of those sensitivities."""
@@ -323,12 +331,15 @@ class StoredMatcher(Matcher):
             elif any(n.given is None for n in cand.names):
                 out.add(pid)
         todo.sort()
-        trim = "trim" if self.conn.dialect.name == "sqlite" else "btrim"   # (characters, not bytes, on both)
+        dialect = self.conn.dialect.name
+        # through the partial index of such names (migration 0034): probing the index of every name cost a
+        # read of each candidate's names, 15 of a one-word search's 32 ms at a million persons
+        indexed = " INDEXED BY ix_person_names_no_given" if dialect == "sqlite" else ""
         for i in range(0, len(todo), 500):
             clause, params = in_values(self.conn, todo[i:i + 500])
             out.update(pid for (pid,) in driver_rows(
-                self.conn, f"SELECT DISTINCT person_id FROM person_names WHERE (given_name IS NULL OR "
-                f"{trim}(given_name, {mark(self.conn)}) = '') AND person_id{clause}", (WHITESPACE, *params)))
+                self.conn, f"SELECT DISTINCT person_id FROM person_names{indexed} WHERE {no_given_name(dialect)} "
+                f"AND person_id{clause}", params))
         return out
 
     def _query(self, name: str, birth: PartialDate | None, gender: str | None) -> Query:

@@ -1,3 +1,4 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -44,6 +45,31 @@ def test_one_assessment_in_progress_is_a_partial_unique_index(db: Db) -> None:
     with db.engine.connect() as conn:
         ddl = conn.execute(text(sql)).scalar_one()
     assert "UNIQUE" in ddl.upper() and "WHERE" in ddl.upper() and "deleted_at IS NULL" in ddl
+
+
+def test_names_without_a_given_name_have_a_partial_index_that_the_matcher_s_query_uses(db: Db) -> None:
+    """Migration 0034's index holds only the names whose given name is empty or whitespace; the query of
+    StoredMatcher.bare_rows repeats its predicate (matching/stored.py no_given_name), so the database may use it
+    (on SQLite it must: the query names the index, and SQLite refuses a named index it cannot use)."""
+    from sqlalchemy import text
+
+    from kartoteka.matching.stored import no_given_name
+
+    sql = ("SELECT sql FROM sqlite_master WHERE name = 'ix_person_names_no_given'" if db.backend == "sqlite" else
+           "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_person_names_no_given'")
+    with db.engine.connect() as conn:
+        ddl = conn.execute(text(sql)).scalar_one()
+        assert "WHERE" in ddl.upper() and "trim(" in ddl and "\u3000" in ddl and "UNIQUE" not in ddl.upper()
+        if db.backend == "sqlite":
+            assert ddl.endswith(f"WHERE {no_given_name('sqlite')}")
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN SELECT DISTINCT person_id FROM person_names INDEXED BY ix_person_names_no_given "
+                f"WHERE {no_given_name('sqlite')} AND person_id IN (1, 2, 3)"))
+            assert "ix_person_names_no_given" in plan
+            # the predicate written differently: the index cannot serve it, and SQLite says so
+            with pytest.raises(Exception, match="no query solution"):
+                conn.exec_driver_sql("SELECT person_id FROM person_names INDEXED BY ix_person_names_no_given "
+                                     "WHERE trim(given_name) = '' AND person_id IN (1, 2, 3)").all()
 
 
 def test_importing_the_tables_loads_no_sql_dialect() -> None:
