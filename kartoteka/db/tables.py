@@ -100,7 +100,7 @@ cases = Table(
     Column("verdict_on", String(10)),
     Column("sentence", Text, nullable=False, default=""),
     Column("facility", Text, nullable=False, default=""),
-    Column("status", String(60), nullable=False, default=""),
+    Column("status", String(60), nullable=False, default="", index=True),   # (0035: the search form's choices)
     Column("sensitivity", String(12), nullable=False, default="internal"),
     Column("row_hash", String(64)),
     Column("organisations", Text, nullable=False, default="", server_default=""),  # designated orgs (0013)

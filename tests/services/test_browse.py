@@ -147,3 +147,89 @@ def test_the_rows_flags_are_the_visible_cases_flags(db: Db, tmp_path: Path) -> N
     assert "war_crime" in seen["editor"]["F1"]
     assert "violence" not in seen["viewer"]["F4"] and "violence" in seen["editor"]["F4"]     # K5 is confidential
     assert seen["viewer"]["F3"] and seen["viewer"]["F2"]   # an unreadable charge; a Ukrainian court in absentia
+
+
+CHOICE_PERSONS = """id,name,birth_date,sensitivity
+A,Андреев Антон Андреевич,1980,public
+B,Борисов Богдан Борисович,1981,public
+C,Сергеева Светлана Сергеевна,1982,confidential
+"""
+CHOICE_CASES = """case_id,person_id,jurisdiction,articles,status,sensitivity
+A1,A,RU,ст. 280.3 УК РФ,convicted,public
+A2,A,UA,ст. 111 КК України,released,public
+A3,A,RU,ст. 207.3 УК РФ,,confidential
+B1,B,BY,ст. 361 УК РБ,exchanged,public
+C1,C,BY,ст. 342 УК РБ,detained,internal
+"""
+
+
+def _reference_choices(db: Db, who: Principal) -> dict[str, list[str]]:
+    """The search form's choices read the plain way (every case with its person; the code before 0035)."""
+    from sqlalchemy import select
+
+    from kartoteka.db.tables import cases, charges, persons
+    from kartoteka.services.access import visible_clause
+
+    shown = cases.join(persons, persons.c.id == cases.c.person_id)
+    ok = (cases.c.deleted_at.is_(None), persons.c.deleted_at.is_(None),
+          visible_clause(who, cases.c.sensitivity), visible_clause(who, persons.c.sensitivity))
+    with db.engine.connect() as conn:
+        st = conn.execute(select(cases.c.status).distinct().select_from(shown).where(cases.c.status != "", *ok)
+                          .order_by(cases.c.status))
+        codes = conn.execute(select(charges.c.code).distinct().select_from(
+            shown.join(charges, charges.c.case_id == cases.c.id)).where(*ok).order_by(charges.c.code))
+        return {"status": [r[0] for r in st], "code": [r[0] for r in codes]}
+
+
+def test_the_search_forms_choices_are_those_of_shown_cases_read_through_indexes(db: Db, tmp_path: Path) -> None:
+    """Each value a live case that the reader may see (of a live person they may see) has, and no other: a value
+    only a deleted case, a deleted person or a hidden record has is not offered (the same as reading every
+    case), found one index seek at a time."""
+    from sqlalchemy import func, update
+
+    from kartoteka.db.tables import cases, persons
+    from kartoteka.services.browse import filter_choices
+    from kartoteka.services.imports import import_file
+
+    for kind, text in (("persons", CHOICE_PERSONS), ("cases", CHOICE_CASES)):
+        (tmp_path / f"{kind}.csv").write_text(text, "utf-8")
+        import_file(db.engine, kind, tmp_path / f"{kind}.csv", actor="t")
+    with db.engine.begin() as conn:
+        conn.execute(update(cases).where(cases.c.ext_id == "A2").values(deleted_at=func.now()))
+        conn.execute(update(persons).where(persons.c.ext_id == "B").values(deleted_at=func.now()))
+    admin = Principal("a", "admin")
+    assert filter_choices(db.engine, VIEWER) == {"status": ["convicted"], "code": ["RU"]}
+    assert filter_choices(db.engine, admin) == {"status": ["convicted", "detained"], "code": ["BY", "RU"]}
+    for who in (VIEWER, EDITOR, admin):
+        assert filter_choices(db.engine, who) == _reference_choices(db, who)
+    with db.engine.begin() as conn:   # the deleted case back: its status and code are offered again
+        conn.execute(update(cases).where(cases.c.ext_id == "A2").values(deleted_at=None))
+    assert filter_choices(db.engine, VIEWER) == {"status": ["convicted", "released"], "code": ["RU", "UA"]}
+    assert filter_choices(db.engine, VIEWER) == _reference_choices(db, VIEWER)
+
+
+def test_the_search_forms_choices_read_no_table_whole(db: Db) -> None:
+    """On SQLite, every statement filter_choices runs searches an index (no SCAN of cases or charges): the page
+    asks on every load, and reading every case took 13 s at a million persons."""
+    import re
+
+    import pytest
+
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's query plans (PostgreSQL's planner chooses by its statistics)")
+    from sqlalchemy import select
+
+    from kartoteka.db.tables import cases, charges
+    from kartoteka.services import browse
+
+    statements = [browse._STATUS_SHOWN, browse._CODE_SHOWN]
+    for column in (cases.c.status, charges.c.code):
+        statements.append(select(column).where(column > "x").order_by(column).limit(1))
+        statements.append(select(column).order_by(column).limit(1))
+    with db.engine.connect() as conn:
+        for stmt in statements:
+            sql = str(stmt.params(value="RU", visible=["public"]).compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = " | ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            # a SCAN only in an index's order, for the first value (LIMIT 1 stops it at the first row)
+            assert not re.search(r"SCAN (cases|charges)(?! USING COVERING INDEX)", plan), (sql, plan)
+            assert "USING" in plan and ("SCAN" not in plan or "LIMIT 1" in sql), (sql, plan)
