@@ -366,10 +366,17 @@ class ChainState:
     entry_id: int | None = None
     seq: int | None = None
     spooled: int = 0           # readers' entries still in the SQLite spool (db/spool.py), not chained yet
+    walked_at: float | None = None   # time.time() of the whole walk this state builds on (the audit page's)
 
 
-def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
-    """Walk the chain in ``seq`` order and report the first entry that was changed, removed or inserted."""
+def verify_chain(conn: Connection, *, batch_size: int = 5000, since: tuple[int, str] | None = None) -> ChainState:
+    """Walk the chain in ``seq`` order and report the first entry that was changed, removed or inserted.
+
+    With ``since`` ((seq, hash) of an entry a walk found intact before), only the entries after it are walked,
+    once that entry is read again and found unchanged with that hash. Anything amiss there: the whole chain is
+    walked to name what; when it holds together, it was written anew (its hashes made again) from that entry
+    or an earlier one, which no walk from the start can tell, and that is what is said. An entry before it
+    changed alone is found by the next whole walk (services/auditlog.py runs one in the background)."""
     unchained = conn.execute(select(audit_log.c.id).where(audit_log.c.seq.is_(None))
                              .order_by(audit_log.c.id).limit(1)).scalar()
     head = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
@@ -380,6 +387,18 @@ def verify_chain(conn: Connection, *, batch_size: int = 5000) -> ChainState:
                                                   id=unchained), unchained)
     query = select(audit_log).order_by(audit_log.c.seq)
     after, last_id = 0, 0
+    if since is not None and since[0] > 0:
+        known = [dict(r) for r in conn.execute(select(audit_log).where(audit_log.c.seq == since[0])).mappings()]
+        if len(known) != 1 or known[0]["hash"] != since[1] or entry_hash(known[0]["prev_hash"], known[0]) != since[1]:
+            whole = verify_chain(conn, batch_size=batch_size)
+            if not whole.ok:
+                return whole
+            # a chain that holds together again: written anew, its hashes made again, from that entry or before
+            return ChainState(False, whole.entries, whole.head_hash, Message(N_(
+                "the entry at seq %(seq)s is not the one checked before: the chain was written again from it or "
+                "an earlier entry"), seq=since[0]), known[0]["id"] if known else None, since[0])
+        prev, expected, last_seq, last_id = since[1], since[0] + 1, since[0], known[0]["id"]
+        before_prev, after = (known[0]["prev_hash"], 0), since[0]
     while True:
         rows = conn.execute(query.where(audit_log.c.seq > after).limit(batch_size)).mappings().all()
         if not rows:

@@ -3,6 +3,7 @@ chain; entries for acts that change no record (exports, downloads, backups)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -48,13 +49,14 @@ VERIFY_WAIT = 30.0   # seconds `audit verify` waits for a long write to end befo
 PAGE_WAIT = 0.2      # the audit page's wait: entries still spooled are shown as waiting
 
 
-def verify_audit(engine: Engine, *, wait: float = VERIFY_WAIT) -> ChainState:
+def verify_audit(engine: Engine, *, wait: float = VERIFY_WAIT, since: tuple[int, str] | None = None) -> ChainState:
     """Check the audit log's hash chain in one consistent snapshot (db/chain.py), after moving readers'
-    spooled entries (db/spool.py) into it (waiting up to ``wait`` seconds for a long write to end)."""
+    spooled entries (db/spool.py) into it (waiting up to ``wait`` seconds for a long write to end); with
+    ``since``, only the entries after that one (``verify_chain``)."""
     drain_spool(engine, wait=wait)
     opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**opts) as conn, conn.begin():
-        state = verify_chain(conn)
+        state = verify_chain(conn, since=since)
     return replace(state, spooled=pending(engine))   # a long write still held the lock: counted, not lost
 
 
@@ -62,17 +64,78 @@ _CHAIN_CACHE: dict[str, tuple[float, tuple[int, str], ChainState]] = {}
 CHAIN_CACHE_SECONDS = 60.0
 
 
+@dataclass
+class _Walked:
+    """The last whole walk of a database's chain in this process: where it ended (and where the entries walked
+    since end), when it ran, whether one runs now, and what it found wrong (None: nothing)."""
+    seq: int
+    hash: str
+    at: float                      # time.time() of the last whole walk
+    running: bool = False
+    broken: ChainState | None = None
+
+
+_WALKED: dict[str, _Walked] = {}
+_WALK_LOCK = threading.Lock()
+WALK_EVERY = 600.0   # seconds: the audit page walks the whole chain again (in the background) when older
+
+
 def chain_state(engine: Engine) -> ChainState:
-    """The chain's state for the audit page: verified again when the head moves or after a minute."""
+    """The chain's state for the audit page, checked again when the head moves or after a minute. The whole
+    chain is walked on the first look (in this process), then in the background when that walk is older than
+    WALK_EVERY; the page walks only the entries written since (2.1 million entries at a million persons took
+    107 s to walk). The state says when the whole chain was last walked (``walked_at``)."""
     with engine.connect() as conn:
         head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).first()
     key, mark = str(engine.url), (int(head.seq), str(head.hash)) if head else (0, "")
     cached = _CHAIN_CACHE.get(key)
-    if cached and cached[1] == mark and cached[0] > time.monotonic():
+    walked = _WALKED.get(key)
+    if cached and cached[1] == mark and cached[0] > time.monotonic() and not (walked and walked.broken):
         return cached[2]
-    state = verify_audit(engine, wait=PAGE_WAIT)   # a page never waits for a long import: spooled entries are counted
+    if walked is None:
+        state = _walk(engine, key)   # a page never waits for a long import: spooled entries are counted
+    else:
+        if walked.broken is not None:
+            state = walked.broken   # what the last whole walk found, until the next one
+        else:
+            state = verify_audit(engine, wait=PAGE_WAIT, since=(walked.seq, walked.hash))
+            if state.ok:
+                walked.seq, walked.hash = state.entries, state.head_hash
+            state = replace(state, walked_at=walked.at)
+        if time.time() - walked.at > WALK_EVERY:
+            _walk_later(engine, key)
     _CHAIN_CACHE[key] = (time.monotonic() + CHAIN_CACHE_SECONDS, mark, state)
     return state
+
+
+def _walk(engine: Engine, key: str) -> ChainState:
+    """The whole chain walked now; what it found kept for the next pages."""
+    at = time.time()
+    state = replace(verify_audit(engine, wait=PAGE_WAIT), walked_at=at)
+    with _WALK_LOCK:
+        walked = _WALKED.setdefault(key, _Walked(state.entries, state.head_hash, at))
+        walked.seq, walked.hash, walked.at = state.entries, state.head_hash, at
+        walked.broken = None if state.ok else state
+    return state
+
+
+def _walk_later(engine: Engine, key: str) -> None:
+    """A whole walk in a background thread (one at a time per database); its finding shows on the next page."""
+    with _WALK_LOCK:
+        walked = _WALKED.get(key)
+        if walked is None or walked.running:
+            return
+        walked.running = True
+
+    def run() -> None:
+        try:
+            _walk(engine, key)
+        finally:
+            with _WALK_LOCK:
+                if (w := _WALKED.get(key)) is not None:
+                    w.running = False
+
+    threading.Thread(target=run, name="audit-chain-walk", daemon=True).start()
 
 
 def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,

@@ -275,3 +275,56 @@ def test_the_canonical_form_written_item_by_item_is_the_encoders_byte_for_byte()
         fields = [at, *(value() for _ in range(8))]
         seq = rnd.randint(1, 10**9)
         assert _canonical(seq, fields) == _canonical_slow(seq, fields)
+
+
+def _rewrite_from(db: Db, seq: int, actor: str) -> None:
+    """A forger with the database: entry ``seq`` changed and every hash from it on made again, the head too."""
+    with db.engine.begin() as conn:
+        rows = [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()]
+        prev = rows[seq - 2]["hash"] if seq > 1 else "0" * 64
+        for r in rows[seq - 1:]:
+            if r["seq"] == seq:
+                r["actor"] = actor
+            r["prev_hash"], r["hash"] = prev, entry_hash(prev, r)
+            conn.execute(update(audit_log).where(audit_log.c.id == r["id"]).values(
+                actor=r["actor"], prev_hash=r["prev_hash"], hash=r["hash"]))
+            prev = r["hash"]
+        conn.execute(update(audit_head).values(hash=prev))
+
+
+def test_a_walk_since_an_entry_checks_the_entries_after_it_and_that_entry(db: Db) -> None:
+    """``since``: the entries after a checked one are walked; a change after it is named as by a whole walk;
+    a chain rewritten from an earlier entry (its hashes made again) changes that entry's hash and is named by
+    the whole walk it falls back to. An earlier entry changed alone is left to the next whole walk."""
+    from kartoteka.db.chain import verify_chain
+
+    _write(db, 4)
+    first = verify_audit(db.engine)
+    since = (first.entries, first.head_hash)
+    _write(db, 3)
+    whole = verify_audit(db.engine)
+    part = verify_audit(db.engine, since=since)
+    assert part.ok and (part.entries, part.head_hash) == (whole.entries, whole.head_hash) == (7, whole.head_hash)
+    ids = _ids(db)
+    with db.engine.begin() as conn:   # an entry after the checked one
+        conn.execute(update(audit_log).where(audit_log.c.id == ids[5]).values(actor="mallory"))
+    assert (verify_audit(db.engine, since=since).entry_id, verify_audit(db.engine).entry_id) == (ids[5], ids[5])
+    with db.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.id == ids[5]).values(actor="anna"))
+        conn.execute(update(audit_log).where(audit_log.c.id == ids[1]).values(actor="mallory"))   # before it
+    assert verify_audit(db.engine, since=since).ok                       # (the next whole walk finds it)
+    assert verify_audit(db.engine).entry_id == ids[1]
+    with db.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.id == ids[1]).values(actor="anna"))
+    with db.engine.begin() as conn:   # removed after the checked entry: named as the whole walk names it
+        row = conn.execute(select(audit_log).where(audit_log.c.id == ids[5])).mappings().one()
+        conn.execute(delete(audit_log).where(audit_log.c.id == ids[5]))
+    with db.engine.connect() as conn:
+        assert verify_chain(conn, since=since) == verify_chain(conn) and not verify_chain(conn).ok
+    with db.engine.begin() as conn:
+        conn.execute(insert(audit_log).values(**row))
+    assert verify_audit(db.engine, since=since).ok
+    _rewrite_from(db, 2, "mallory")
+    assert verify_audit(db.engine).ok                                      # the whole walk cannot tell
+    state = verify_audit(db.engine, since=since)
+    assert not state.ok and state.seq == 4 and state.entry_id == ids[3] and "written again" in state.problem

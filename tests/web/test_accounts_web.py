@@ -10,7 +10,7 @@ import pyotp
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from kartoteka.db.tables import audit_log
+from kartoteka.db.tables import audit_head, audit_log
 from kartoteka.services import auditlog, totp
 from kartoteka.services.users import get_user
 from kartoteka.settings import DEFAULT_SECRET
@@ -116,18 +116,78 @@ def test_the_last_admin_cannot_be_disabled_and_usernames_refuse_bidi(web: Web) -
     assert r.status_code == 422
 
 
+def _walked_long_ago(web: Web) -> None:
+    """The page's last whole walk of the chain made older than WALK_EVERY, its minute's cache dropped."""
+    walked = auditlog._WALKED[str(web.db.engine.url)]
+    walked.at -= auditlog.WALK_EVERY + 1
+    auditlog._CHAIN_CACHE.clear()
+
+
+def _walk_done(web: Web) -> None:
+    import time
+
+    walked = auditlog._WALKED[str(web.db.engine.url)]
+    end = time.monotonic() + 30
+    while walked.running and time.monotonic() < end:
+        time.sleep(0.02)
+    assert not walked.running
+    auditlog._CHAIN_CACHE.clear()
+
+
 def test_audit_page_shows_the_chain_state(web: Web) -> None:
+    """The first look walks the whole chain; later ones walk the entries written since, and the whole chain again
+    in the background once that walk is older than WALK_EVERY: a change to an old entry shows after it."""
+    auditlog._WALKED.clear()
+    auditlog._CHAIN_CACHE.clear()
     admin = web.client("admin")
-    assert "hash chain is intact" in admin.get("/audit").text
+    page = admin.get("/audit").text
+    assert "hash chain is intact" in page and "whole chain was last walked at" in page
     with web.db.engine.begin() as conn:
-        first = conn.execute(select(audit_log.c.id).order_by(audit_log.c.id).limit(1)).scalar_one()
+        first, actor = conn.execute(select(audit_log.c.id, audit_log.c.actor).order_by(audit_log.c.id).limit(1)).one()
         conn.execute(update(audit_log).where(audit_log.c.id == first).values(actor="mallory"))
-    auditlog._CHAIN_CACHE.clear()   # the page walks the chain again at most once a minute
+    auditlog._CHAIN_CACHE.clear()   # the page checks the chain again at most once a minute
+    assert "hash chain is intact" in admin.get("/audit").text   # (walked before: left to the next whole walk)
+    _walked_long_ago(web)
+    admin.get("/audit")              # starts the whole walk in the background
+    _walk_done(web)
     page = admin.get("/audit").text
     assert "tampered" in page and f"#{first}" in page and "was changed after it was written" in page
     admin.post("/language", data={"lang": "uk", "csrf_token": csrf(page)})
     page = admin.get("/audit").text   # what is wrong, in the reader's language too
     assert f"запис №{first}" in page and "змінено після того" in page and "was changed" not in page
+    with web.db.engine.begin() as conn:   # put back: the next whole walk finds the chain intact again
+        conn.execute(update(audit_log).where(audit_log.c.id == first).values(actor=actor))
+    assert "змінено після того" in admin.get("/audit").text
+    _walked_long_ago(web)
+    admin.get("/audit")
+    _walk_done(web)
+    page = admin.get("/audit").text
+    assert "Увесь ланцюжок востаннє перевірено" in page and "змінено після того" not in page
+
+
+def test_audit_page_names_a_chain_written_again_at_once(web: Web) -> None:
+    """A forger who changes an old entry and makes every later hash again leaves a chain that holds together: no
+    walk from the start can tell. The entry the page's last walk ended at now has another hash: said at once."""
+    from kartoteka.db.chain import entry_hash
+
+    auditlog._WALKED.clear()
+    auditlog._CHAIN_CACHE.clear()
+    admin = web.client("admin")
+    assert "hash chain is intact" in admin.get("/audit").text
+    with web.db.engine.begin() as conn:
+        rows = [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()]
+        prev = "0" * 64
+        for r in rows:
+            if r["seq"] == 1:
+                r["actor"] = "mallory"
+            r["prev_hash"], r["hash"] = prev, entry_hash(prev, r)
+            conn.execute(update(audit_log).where(audit_log.c.id == r["id"]).values(
+                actor=r["actor"], prev_hash=r["prev_hash"], hash=r["hash"]))
+            prev = r["hash"]
+        conn.execute(update(audit_head).values(hash=prev))
+    auditlog._CHAIN_CACHE.clear()
+    page = admin.get("/audit").text
+    assert "tampered" in page and "written again" in page, page
 
 
 def test_report_downloads_are_audited_in_every_format(web: Web) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -89,6 +91,9 @@ def audit_page(request: Request, engine: EngineDep, principal: PagePrincipal,
     rows = list_audit(engine, principal, AuditQuery(entity_type, eid, actor, action, before_id, 200))
     from kartoteka.db.spool import pending
 
-    return render(request, "audit.html", {"rows": rows, "chain": chain_state(engine), "spooled": pending(engine),
+    chain = chain_state(engine)
+    walked = dt.datetime.fromtimestamp(chain.walked_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") \
+        if chain.walked_at is not None else ""
+    return render(request, "audit.html", {"rows": rows, "chain": chain, "spooled": pending(engine), "walked": walked,
                                           "q": {"entity_type": entity_type, "entity_id": entity_id,
                                                 "actor": actor, "action": action}})
