@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kartoteka.services.access import Principal
 from kartoteka.services.browse import PersonFilters, search
 from tests.conftest import Db
@@ -213,8 +215,6 @@ def test_the_search_forms_choices_read_no_table_whole(db: Db) -> None:
     asks on every load, and reading every case took 13 s at a million persons."""
     import re
 
-    import pytest
-
     if db.backend != "sqlite":
         pytest.skip("SQLite's query plans (PostgreSQL's planner chooses by its statistics)")
     from sqlalchemy import select
@@ -239,8 +239,6 @@ def test_a_status_filter_among_a_search_s_candidates_reads_their_cases_not_the_s
     """SQLite, without statistics, took ``status = ?`` on ix_cases_status (0035) for a narrow read and read every
     convicted case for the 40 candidates of a name search (1M web search p95 600 -> 2,500 ms); the filter names
     the column so that it cannot (``_Unindexed``), and the candidates' cases come through ix_cases_person_id."""
-    import pytest
-
     if db.backend != "sqlite":
         pytest.skip("SQLite's query plans (PostgreSQL's planner chooses by its statistics)")
     from kartoteka.services import browse
