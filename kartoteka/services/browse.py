@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Engine, Integer, Select, String, bindparam, func, or_, select, tuple_
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, Select, bindparam, func, or_, select, tuple_
 
 from kartoteka.catalogs.loader import article_index
 from kartoteka.db.tables import cases, charges, person_names, persons
 from kartoteka.db.engine import ids_param
+from kartoteka.db.unindexed import Unindexed
 from kartoteka.services.access import Principal, visible_param, visible_values
 from kartoteka.services.matching import search_on, search_persons
 from kartoteka.services.name_index import Head, synced_head
@@ -91,25 +89,6 @@ def flag_articles(tag: str) -> list[tuple[str, str]] | None:
     return found or None
 
 
-class _Unindexed(FunctionElement[str]):
-    """A column as it is, written so that SQLite does not read it through its index (``+column``): without
-    statistics, SQLite takes an equality on an indexed column for a narrow one, and read ix_cases_status (the
-    search form's choices, 0035) for a status filter among a search's candidates: every convicted case, 76% of
-    them, instead of the candidates' own (1M web search p95 600 -> 2,500 ms). Elsewhere the column itself."""
-    inherit_cache = True
-    type = String()
-
-
-@compiles(_Unindexed)
-def _unindexed(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return str(compiler.process(list(element.clauses)[0], **kw))
-
-
-@compiles(_Unindexed, "sqlite")
-def _unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return "+" + str(compiler.process(list(element.clauses)[0], **kw))
-
-
 @lru_cache(maxsize=256)
 def _filtered(among_candidates: bool, region: bool, status: bool, facility: bool, code: bool, article: bool,
               flag: str) -> Select[Any]:
@@ -126,8 +105,8 @@ def _filtered(among_candidates: bool, region: bool, status: bool, facility: bool
         case_q = select(cases.c.person_id).where(cases.c.deleted_at.is_(None), visible_param(cases.c.sensitivity))
         if among_candidates:
             case_q = case_q.where(cases.c.person_id.in_(ids_param()))
-        if status:   # (not through ix_cases_status: a common status holds most cases; see _Unindexed)
-            case_q = case_q.where(_Unindexed(cases.c.status) == bindparam("status"))
+        if status:   # (not through ix_cases_status: a common status holds most cases; db/unindexed.py)
+            case_q = case_q.where(Unindexed(cases.c.status) == bindparam("status"))
         if facility:
             case_q = case_q.where(_contains(cases.c.facility, "facility"))
         if code or article or articles:

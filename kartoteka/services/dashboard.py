@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, distinct, func, select
 
 from kartoteka.db.tables import cases, charges, persons
+from kartoteka.db.unindexed import Unindexed
 from kartoteka.services.access import Principal, visible_clause, visible_sensitivities
 from kartoteka.services.generation import GenerationCache
 
@@ -43,13 +44,14 @@ def _compute(engine: Engine, principal: Principal) -> Dashboard:
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(persons).where(live, p_ok)).scalar_one()
         n = func.count(distinct(cases.c.person_id))
-        status = conn.execute(select(cases.c.status, n).select_from(joined).where(*case_ok)
-                              .group_by(cases.c.status).order_by(n.desc()))
+        # grouped by a plain scan on SQLite, not in an index's order (a look-up per row: db/unindexed.py)
+        st, code, article = Unindexed(cases.c.status), Unindexed(charges.c.code), Unindexed(charges.c.article)
+        status = conn.execute(select(st, n).select_from(joined).where(*case_ok).group_by(st).order_by(n.desc()))
         by_status = [(s or "—", int(c)) for s, c in status]
         label = charges.c.code + " " + charges.c.article
-        art = conn.execute(select(charges.c.code, charges.c.article, n)
+        art = conn.execute(select(code, article, n)
                            .select_from(joined.join(charges, charges.c.case_id == cases.c.id)).where(*case_ok)
-                           .group_by(charges.c.code, charges.c.article).order_by(n.desc(), label).limit(TOP))
+                           .group_by(code, article).order_by(n.desc(), label).limit(TOP))
         by_article = [(f"{code} {article}", int(c)) for code, article, c in art]
         pn = func.count(persons.c.id)
         reg = conn.execute(select(persons.c.region, pn).where(live, p_ok, persons.c.region != "")
@@ -57,8 +59,8 @@ def _compute(engine: Engine, principal: Principal) -> Dashboard:
         by_region = [(r, int(c)) for r, c in reg]
         year = func.substr(cases.c.detained_on, 1, 4)
         over: dict[str, dict[str, int]] = {}
-        for y, s, c in conn.execute(select(year, cases.c.status, n).select_from(joined)
+        for y, s, c in conn.execute(select(year, st, n).select_from(joined)
                                     .where(*case_ok, cases.c.detained_on.is_not(None))
-                                    .group_by(year, cases.c.status).order_by(year)):
+                                    .group_by(year, st).order_by(year)):
             over.setdefault(str(y), {})[s or "—"] = int(c)
     return Dashboard(int(total), by_status, by_article, by_region, over)

@@ -238,7 +238,7 @@ def test_the_search_forms_choices_read_no_table_whole(db: Db) -> None:
 def test_a_status_filter_among_a_search_s_candidates_reads_their_cases_not_the_status_index(db: Db) -> None:
     """SQLite, without statistics, took ``status = ?`` on ix_cases_status (0035) for a narrow read and read every
     convicted case for the 40 candidates of a name search (1M web search p95 600 -> 2,500 ms); the filter names
-    the column so that it cannot (``_Unindexed``), and the candidates' cases come through ix_cases_person_id."""
+    the column so that it cannot (``db/unindexed.py``), and the candidates' cases come through ix_cases_person_id."""
     if db.backend != "sqlite":
         pytest.skip("SQLite's query plans (PostgreSQL's planner chooses by its statistics)")
     from kartoteka.services import browse
