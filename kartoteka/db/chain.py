@@ -367,6 +367,7 @@ class ChainState:
     seq: int | None = None
     spooled: int = 0           # readers' entries still in the SQLite spool (db/spool.py), not chained yet
     walked_at: float | None = None   # time.time() of the whole walk this state builds on (the audit page's)
+    walking: bool = False      # the audit page's first whole walk runs in the background: nothing checked yet
 
 
 def verify_chain(conn: Connection, *, batch_size: int = 5000, since: tuple[int, str] | None = None) -> ChainState:

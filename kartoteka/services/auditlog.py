@@ -76,15 +76,18 @@ class _Walked:
 
 
 _WALKED: dict[str, _Walked] = {}
+_FIRST: set[str] = set()   # the databases whose first whole walk runs in the background now
 _WALK_LOCK = threading.Lock()
 WALK_EVERY = 600.0   # seconds: the audit page walks the whole chain again (in the background) when older
+WALK_NOW_MAX = 200_000   # entries: a longer chain's first walk runs in the background (2.1 million: 38 s)
 
 
 def chain_state(engine: Engine) -> ChainState:
     """The chain's state for the audit page, checked again when the head moves or after a minute. The whole
-    chain is walked on the first look (in this process), then in the background when that walk is older than
+    chain is walked on the first look (in this process; in the background for a chain longer than WALK_NOW_MAX
+    entries, and the state says so: ``walking``), then in the background when that walk is older than
     WALK_EVERY; the page walks only the entries written since (2.1 million entries at a million persons took
-    107 s to walk). The state says when the whole chain was last walked (``walked_at``)."""
+    38-107 s to walk). The state says when the whole chain was last walked (``walked_at``)."""
     with engine.connect() as conn:
         head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).first()
     key, mark = str(engine.url), (int(head.seq), str(head.hash)) if head else (0, "")
@@ -92,6 +95,9 @@ def chain_state(engine: Engine) -> ChainState:
     walked = _WALKED.get(key)
     if cached and cached[1] == mark and cached[0] > time.monotonic() and not (walked and walked.broken):
         return cached[2]
+    if walked is None and mark[0] > WALK_NOW_MAX:
+        _first_walk_later(engine, key)
+        return ChainState(True, mark[0], mark[1], walking=True)   # (not kept: the next load looks again)
     if walked is None:
         state = _walk(engine, key)   # a page never waits for a long import: spooled entries are counted
     else:
@@ -117,6 +123,24 @@ def _walk(engine: Engine, key: str) -> ChainState:
         walked.seq, walked.hash, walked.at = state.entries, state.head_hash, at
         walked.broken = None if state.ok else state
     return state
+
+
+def _first_walk_later(engine: Engine, key: str) -> None:
+    """The first whole walk of a long chain in a background thread (one at a time per database): the page that
+    asked says it runs, and a later one shows what it found."""
+    with _WALK_LOCK:
+        if key in _FIRST:
+            return
+        _FIRST.add(key)
+
+    def run() -> None:
+        try:
+            _walk(engine, key)
+        finally:
+            with _WALK_LOCK:
+                _FIRST.discard(key)
+
+    threading.Thread(target=run, name="audit-chain-first-walk", daemon=True).start()
 
 
 def _walk_later(engine: Engine, key: str) -> None:
