@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from kartoteka.catalogs import Article, Organisation, article_index, code_kind, load_screening_rules
 from kartoteka.catalogs.models import CourtCaveat, ScreeningRules, Violence
@@ -199,8 +199,10 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
     by_person: dict[int, dict[int, _Case]] = {}
     citizenship: dict[int, set[str]] = {}
     wanted = set(ids)
-    # Many ids: one scan filtered here is faster than binding thousands of parameters.
-    chunks: list[list[int] | None] = [None] if len(ids) > BULK else list(_chunks(ids))
+    # Many ids, a good share of the registry: one scan filtered here is faster than binding thousands of
+    # parameters. A small share of a large registry is read by its ids (the 5,000 persons of a flag search at a
+    # million persons: 6.4 s reading all 2.4 million cases and charges).
+    chunks: list[list[int] | None] = [None] if _most_of_the_registry(conn, len(ids)) else list(_chunks(ids))
     for chunk in chunks:
         params = {} if chunk is None else {"ids": chunk}
         for pid, cit in conn.execute(_PEOPLE_ALL if chunk is None else _PEOPLE, params):
@@ -208,6 +210,18 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
                 citizenship[pid] = citizenship_of(cit)
         add_case_rows(by_person, conn.execute(_CASES_ALL if chunk is None else CASES_OF_PERSONS, params), wanted)
     return by_person, citizenship
+
+
+def _most_of_the_registry(conn: Connection, n: int) -> bool:
+    """Whether ``n`` persons are more than BULK and at least a tenth of the registry (its highest id: read from
+    the primary key at once, and never below the number of persons)."""
+    if n <= BULK:
+        return False
+    highest = conn.execute(select(func.max(persons.c.id))).scalar() or 0
+    return n * SCAN_SHARE >= highest
+
+
+SCAN_SHARE = 10   # scan every case for a tenth of the registry's persons or more
 
 
 CaseRow = tuple[int, int, str | None, str | None, str | None, str | None, str | None, str | None, str | None,

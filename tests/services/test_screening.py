@@ -240,3 +240,38 @@ def test_violence_details_translate(db: Db, tmp_path: Path) -> None:
     for lang, word in (("uk", "насильство"), ("ru", "насилие")):
         text = flag_reason(violent[0], translations(lang).gettext)
         assert word in text and "violence inherent" not in text and "violence possible" not in text, text
+
+
+def test_many_persons_of_a_larger_registry_are_read_by_id_and_flagged_the_same(db: Db, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than BULK persons that are a tenth of the registry or more: every case is scanned once; fewer: their
+    cases are read by their ids (5,000 persons of a flag search at a million persons read all 2.4 million cases
+    and charges: 6.4 s). The flags are the same either way."""
+    from sqlalchemy import event
+
+    from kartoteka.services import screening
+    from tests.web.conftest import write_registry
+
+    write_registry(db, tmp_path)
+    with db.engine.connect() as conn:
+        ids = list(conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars())
+    monkeypatch.setattr(screening, "BULK", 1)
+    reads: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "FROM cases" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        with db.engine.connect() as conn:
+            some = flags_for_persons(conn, ids[1:3])          # 2 of 4: half the registry, scanned whole
+            scanned = [s for s in reads if "cases.person_id IN" not in s]
+            monkeypatch.setattr(screening, "SCAN_SHARE", 1)   # as if the registry were 20 times larger
+            reads.clear()
+            by_id = flags_for_persons(conn, ids[1:3])
+            chunked = list(reads)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert scanned and all("cases.person_id IN" in s for s in chunked) and chunked
+    assert some == by_id and any(some.values())
