@@ -67,16 +67,15 @@ CHAIN_CACHE_SECONDS = 60.0
 @dataclass
 class _Walked:
     """The last whole walk of a database's chain in this process: where it ended (and where the entries walked
-    since end), when it ran, whether one runs now, and what it found wrong (None: nothing)."""
+    since end), when it ran, and what it found wrong (None: nothing)."""
     seq: int
     hash: str
     at: float                      # time.time() of the last whole walk
-    running: bool = False
     broken: ChainState | None = None
 
 
 _WALKED: dict[str, _Walked] = {}
-_FIRST: set[str] = set()   # the databases whose first whole walk runs in the background now
+_RUNNING: set[str] = set()   # the databases whose whole walk runs in the background now
 _WALK_LOCK = threading.Lock()
 WALK_EVERY = 600.0   # seconds: the audit page walks the whole chain again (in the background) when older
 WALK_NOW_MAX = 200_000   # entries: a longer chain's first walk runs in the background (2.1 million: 38 s)
@@ -96,7 +95,7 @@ def chain_state(engine: Engine) -> ChainState:
     if cached and cached[1] == mark and cached[0] > time.monotonic() and not (walked and walked.broken):
         return cached[2]
     if walked is None and mark[0] > WALK_NOW_MAX:
-        _first_walk_later(engine, key)
+        _walk_later(engine, key)
         return ChainState(True, mark[0], mark[1], walking=True)   # (not kept: the next load looks again)
     if walked is None:
         state = _walk(engine, key)   # a page never waits for a long import: spooled entries are counted
@@ -125,39 +124,20 @@ def _walk(engine: Engine, key: str) -> ChainState:
     return state
 
 
-def _first_walk_later(engine: Engine, key: str) -> None:
-    """The first whole walk of a long chain in a background thread (one at a time per database): the page that
-    asked says it runs, and a later one shows what it found."""
-    with _WALK_LOCK:
-        if key in _FIRST:
-            return
-        _FIRST.add(key)
-
-    def run() -> None:
-        try:
-            _walk(engine, key)
-        finally:
-            with _WALK_LOCK:
-                _FIRST.discard(key)
-
-    threading.Thread(target=run, name="audit-chain-first-walk", daemon=True).start()
-
-
 def _walk_later(engine: Engine, key: str) -> None:
-    """A whole walk in a background thread (one at a time per database); its finding shows on the next page."""
+    """A whole walk in a background thread (one at a time per database): a long chain's first, or one older than
+    WALK_EVERY; its finding shows on the next page."""
     with _WALK_LOCK:
-        walked = _WALKED.get(key)
-        if walked is None or walked.running:
+        if key in _RUNNING:
             return
-        walked.running = True
+        _RUNNING.add(key)
 
     def run() -> None:
         try:
             _walk(engine, key)
         finally:
             with _WALK_LOCK:
-                if (w := _WALKED.get(key)) is not None:
-                    w.running = False
+                _RUNNING.discard(key)
 
     threading.Thread(target=run, name="audit-chain-walk", daemon=True).start()
 

@@ -45,13 +45,14 @@ def _compute(engine: Engine, principal: Principal) -> Dashboard:
         total = conn.execute(select(func.count()).select_from(persons).where(live, p_ok)).scalar_one()
         n = func.count(distinct(cases.c.person_id))
         # grouped by a plain scan on SQLite, not in an index's order (a look-up per row: db/unindexed.py)
-        st, code, article = Unindexed(cases.c.status), Unindexed(charges.c.code), Unindexed(charges.c.article)
+        st = Unindexed(cases.c.status)
+        code_col, article_col = Unindexed(charges.c.code), Unindexed(charges.c.article)
         status = conn.execute(select(st, n).select_from(joined).where(*case_ok).group_by(st).order_by(n.desc()))
         by_status = [(s or "—", int(c)) for s, c in status]
         label = charges.c.code + " " + charges.c.article
-        art = conn.execute(select(code, article, n)
+        art = conn.execute(select(code_col, article_col, n)
                            .select_from(joined.join(charges, charges.c.case_id == cases.c.id)).where(*case_ok)
-                           .group_by(code, article).order_by(n.desc(), label).limit(TOP))
+                           .group_by(code_col, article_col).order_by(n.desc(), label).limit(TOP))
         by_article = [(f"{code} {article}", int(c)) for code, article, c in art]
         pn = func.count(persons.c.id)
         reg = conn.execute(select(persons.c.region, pn).where(live, p_ok, persons.c.region != "")
