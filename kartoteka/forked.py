@@ -207,9 +207,11 @@ def _collect(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], bounds:
             with lock:
                 results[c] = value
             report()
-        while receiver.is_alive():
+        while True:   # the last report comes after the receiver's last result (it may end before we look)
             receiver.join(0.2)
             report()
+            if not receiver.is_alive():
+                break
     finally:   # on an error here (or Ctrl-C) the workers stop at once, and the receiver with their pipes
         if receiver.is_alive():
             _stop(children)

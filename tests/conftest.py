@@ -90,6 +90,7 @@ def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterat
         url = f"sqlite:///{path}"
         engine = make_engine(url)
         yield Db(url, engine, "sqlite")
+        _no_walks_left()
         engine.dispose()
         return
     databases: PgDatabases = request.getfixturevalue("pg_databases")
@@ -99,8 +100,16 @@ def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterat
     try:
         yield Db(url, engine, "postgresql")
     finally:
+        _no_walks_left()
         engine.dispose()
         databases.give_back(name)
+
+
+def _no_walks_left() -> None:
+    """The audit page's background walk of the chain (services/auditlog.py) ended before its database goes."""
+    from kartoteka.services import auditlog
+
+    assert auditlog.wait_for_walks(60), "an audit chain walk still runs after its test"
 
 
 # The files that take longest start first, longest first (worker seconds in a whole run on 2 cores:

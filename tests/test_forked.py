@@ -147,6 +147,16 @@ def test_first_runs_here_while_the_workers_already_take_chunks() -> None:
     assert inline == [1, 2] and order == ["first", "work", "work"]
 
 
+def test_progress_ends_at_the_total_when_the_workers_did_every_chunk() -> None:
+    """The receiving thread may take the last result and end before this process looks again (here: while
+    ``first()`` runs, the forked copy does every chunk): the last report still says that all items are done."""
+    seen: list[tuple[int, int]] = []
+    out = fork_map(lambda c: list(c), list(range(50)), processes=2, chunk=10,
+                   progress=lambda d, n: seen.append((d, n)), first=lambda: time.sleep(0.5))
+    assert out == list(range(50))
+    assert seen and seen[-1] == (50, 50)
+
+
 @pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
 def test_a_workers_result_pipe_holds_several_chunks() -> None:
     import fcntl

@@ -3,6 +3,7 @@ chain; entries for acts that change no record (exports, downloads, backups)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -15,6 +16,8 @@ from kartoteka.db.chain import ChainState, verify_chain
 from kartoteka.db.spool import pending
 from kartoteka.db.tables import audit_head, audit_log
 from kartoteka.services.access import Principal, require
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class _Walked:
 _WALKED: dict[str, _Walked] = {}
 _RUNNING: set[str] = set()   # the databases whose whole walk runs in the background now
 _WALK_LOCK = threading.Lock()
+_DONE = threading.Condition(_WALK_LOCK)   # notified when a background walk ends
 WALK_EVERY = 600.0   # seconds: the audit page walks the whole chain again (in the background) when older
 WALK_NOW_MAX = 200_000   # entries: a longer chain's first walk runs in the background (2.1 million: 38 s)
 
@@ -135,11 +139,21 @@ def _walk_later(engine: Engine, key: str) -> None:
     def run() -> None:
         try:
             _walk(engine, key)
+        except Exception:   # noqa: BLE001 - the database went away (a restart, a dropped connection): walked later
+            _log.warning("the audit chain's background walk of %s failed; the next page tries again",
+                         engine.url.render_as_string(hide_password=True), exc_info=True)
         finally:
             with _WALK_LOCK:
                 _RUNNING.discard(key)
+                _DONE.notify_all()
 
     threading.Thread(target=run, name="audit-chain-walk", daemon=True).start()
+
+
+def wait_for_walks(timeout: float = 60.0) -> bool:
+    """Wait until no background walk runs (before a database is closed or dropped); False on time-out."""
+    with _WALK_LOCK:
+        return _DONE.wait_for(lambda: not _RUNNING, timeout)
 
 
 def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,

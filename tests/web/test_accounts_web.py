@@ -185,6 +185,33 @@ def test_a_long_chain_s_first_walk_runs_in_the_background(web: Web, monkeypatch:
     assert "проверяется в фоне" in admin.get("/audit").text
 
 
+def test_a_background_walk_that_fails_is_logged_and_tried_again(web: Web, monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """The database goes away under a background walk (a restart, a dropped connection): the walk is logged, the
+    page says nothing it did not check, and the next load starts a walk again."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(auditlog, "WALK_NOW_MAX", 0)
+    auditlog._WALKED.clear()
+    auditlog._CHAIN_CACHE.clear()
+
+    def gone(*_a: object, **_k: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(auditlog, "verify_audit", gone)
+    admin = web.client("admin")
+    with caplog.at_level("WARNING", logger="kartoteka.services.auditlog"):
+        assert "being checked in the background" in admin.get("/audit").text
+        assert auditlog.wait_for_walks(30)
+    assert "background walk" in caplog.text and "server closed the connection" in caplog.text
+    assert str(web.db.engine.url) not in auditlog._WALKED
+    monkeypatch.undo()
+    monkeypatch.setattr(auditlog, "WALK_NOW_MAX", 0)
+    assert "being checked in the background" in admin.get("/audit").text   # tried again
+    assert auditlog.wait_for_walks(30)
+    assert "hash chain is intact" in admin.get("/audit").text
+
+
 def test_audit_page_names_a_chain_written_again_at_once(web: Web) -> None:
     """A forger who changes an old entry and makes every later hash again leaves a chain that holds together: no
     walk from the start can tell. The entry the page's last walk ended at now has another hash: said at once."""
