@@ -106,10 +106,11 @@ def fresh_db(request: pytest.FixtureRequest, path: Path, backend: str) -> Iterat
 
 
 def _no_walks_left() -> None:
-    """The audit page's background walk of the chain (services/auditlog.py) ended before its database goes."""
-    from kartoteka.services import auditlog
+    """The pages' background work (services/background.py: the audit chain's walk, the dashboard's figures)
+    ended before its database goes."""
+    from kartoteka.services import background
 
-    assert auditlog.wait_for_walks(60), "an audit chain walk still runs after its test"
+    assert background.wait_idle(60), "background work still runs after its test"
 
 
 # The files that take longest start first, longest first (worker seconds in a whole run on 2 cores:

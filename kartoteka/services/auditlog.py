@@ -3,7 +3,6 @@ chain; entries for acts that change no record (exports, downloads, backups)."""
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -15,9 +14,8 @@ from kartoteka.db.audit import drain_spool, event_row, log_reads
 from kartoteka.db.chain import ChainState, verify_chain
 from kartoteka.db.spool import pending
 from kartoteka.db.tables import audit_head, audit_log
+from kartoteka.services import background
 from kartoteka.services.access import Principal, require
-
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,9 +76,7 @@ class _Walked:
 
 
 _WALKED: dict[str, _Walked] = {}
-_RUNNING: set[str] = set()   # the databases whose whole walk runs in the background now
 _WALK_LOCK = threading.Lock()
-_DONE = threading.Condition(_WALK_LOCK)   # notified when a background walk ends
 WALK_EVERY = 600.0   # seconds: the audit page walks the whole chain again (in the background) when older
 WALK_NOW_MAX = 200_000   # entries: a longer chain's first walk runs in the background (2.1 million: 38 s)
 
@@ -131,29 +127,13 @@ def _walk(engine: Engine, key: str) -> ChainState:
 def _walk_later(engine: Engine, key: str) -> None:
     """A whole walk in a background thread (one at a time per database): a long chain's first, or one older than
     WALK_EVERY; its finding shows on the next page."""
-    with _WALK_LOCK:
-        if key in _RUNNING:
-            return
-        _RUNNING.add(key)
-
-    def run() -> None:
-        try:
-            _walk(engine, key)
-        except Exception:   # noqa: BLE001 - the database went away (a restart, a dropped connection): walked later
-            _log.warning("the audit chain's background walk of %s failed; the next page tries again",
-                         engine.url.render_as_string(hide_password=True), exc_info=True)
-        finally:
-            with _WALK_LOCK:
-                _RUNNING.discard(key)
-                _DONE.notify_all()
-
-    threading.Thread(target=run, name="audit-chain-walk", daemon=True).start()
+    background.start_once(("audit-walk", key), lambda: _walk(engine, key),
+                          what=f"the audit chain's walk of {engine.url.render_as_string(hide_password=True)}")
 
 
-def wait_for_walks(timeout: float = 60.0) -> bool:
-    """Wait until no background walk runs (before a database is closed or dropped); False on time-out."""
-    with _WALK_LOCK:
-        return _DONE.wait_for(lambda: not _RUNNING, timeout)
+def walking(engine: Engine) -> bool:
+    """A whole walk of this database's chain runs in the background now."""
+    return background.running(("audit-walk", str(engine.url)))
 
 
 def record_event(engine: Engine, *, actor: str, action: str, entity: str, entity_id: int = 0,

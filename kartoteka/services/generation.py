@@ -8,12 +8,15 @@ the newest of each moves whenever a cached result could be stale. Audit entries 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, func, select
 
 from kartoteka.db.tables import audit_head, match_decisions
+from kartoteka.services import background
 
 T = TypeVar("T")
 
@@ -29,6 +32,16 @@ def registry_generation(engine: Engine) -> tuple[int | None, int | None]:
         return audit, decision
 
 
+@dataclass(frozen=True)
+class Kept(Generic[T]):
+    """A value as ``GenerationCache.get_or_refresh`` gives it: ``current`` when it was computed for the registry
+    as it is now, else the last one computed (at ``at``, a time.time()) while the current one is computed in the
+    background; ``value`` None when none was computed yet and it is being computed."""
+    value: T | None
+    at: float
+    current: bool
+
+
 class GenerationCache(Generic[T]):
     """Values per (database, key), rebuilt when the registry generation moves (with
     ``judgements=False``, only when a record changes: for values that reviewers' judgements do not
@@ -37,6 +50,7 @@ class GenerationCache(Generic[T]):
     def __init__(self, maxsize: int = 64, *, judgements: bool = True) -> None:
         self._lock = threading.Lock()
         self._values: dict[tuple[str, Hashable], tuple[tuple[int | None, int | None], T]] = {}
+        self._at: dict[tuple[str, Hashable], float] = {}   # when each value was computed (get_or_refresh)
         self.maxsize = maxsize
         self.judgements = judgements
 
@@ -57,6 +71,37 @@ class GenerationCache(Generic[T]):
             if cached is None or cached[0] != generation:
                 if len(self._values) >= self.maxsize:
                     self._values.clear()
+                    self._at.clear()
                 cached = (generation, build())
                 self._values[slot] = cached
+                self._at[slot] = time.time()
             return cached[1]
+
+    def get_or_refresh(self, engine: Engine, key: Hashable, build: Callable[[], T], *, wait: bool) -> Kept[T]:
+        """The current value, or, when the registry changed since the last one was computed, that last one while
+        a background thread computes the current one (one at a time per value): for figures that take seconds
+        at a million persons and may be a moment old if they say so. With none kept yet: computed now when
+        ``wait``, else in the background too (``value`` None)."""
+        generation = self._generation(engine)
+        slot = (engine.url.render_as_string(hide_password=False), key)
+        with self._lock:
+            cached, at = self._values.get(slot), self._at.get(slot, 0.0)
+        if cached is not None and cached[0] == generation:
+            return Kept(cached[1], at, True)
+        if cached is None and wait:
+            value = self.get(engine, key, build)
+            return Kept(value, self._at.get(slot, time.time()), True)
+
+        def refresh() -> None:
+            seen = self._generation(engine)   # before the build: a change meanwhile leaves it stale again
+            value = build()
+            with self._lock:
+                if len(self._values) >= self.maxsize and slot not in self._values:
+                    self._values.clear()
+                    self._at.clear()
+                self._values[slot] = (seen, value)
+                self._at[slot] = time.time()
+
+        background.start_once(("generation-cache", id(self), slot), refresh,
+                              what=f"computing {key!r} for {engine.url.render_as_string(hide_password=True)}")
+        return Kept(cached[1] if cached is not None else None, at, False)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from kartoteka.db.tables import audit_head, audit_log
-from kartoteka.services import auditlog, totp
+from kartoteka.services import auditlog, background, totp
 from kartoteka.services.users import get_user
 from kartoteka.settings import DEFAULT_SECRET
 from tests.web.conftest import PASSWORD, Web, csrf
@@ -125,11 +125,7 @@ def _walked_long_ago(web: Web) -> None:
 
 
 def _walk_done(web: Web) -> None:
-    key = str(web.db.engine.url)
-    end = time.monotonic() + 30
-    while key in auditlog._RUNNING and time.monotonic() < end:
-        time.sleep(0.02)
-    assert key not in auditlog._RUNNING
+    assert background.wait_idle(30) and not auditlog.walking(web.db.engine)
     auditlog._CHAIN_CACHE.clear()
 
 
@@ -173,10 +169,7 @@ def test_a_long_chain_s_first_walk_runs_in_the_background(web: Web, monkeypatch:
     admin = web.client("admin")
     page = admin.get("/audit").text
     assert "being checked in the background" in page and "intact" not in page and "tampered" not in page
-    key = str(web.db.engine.url)
-    end = time.monotonic() + 30
-    while (key in auditlog._RUNNING or key not in auditlog._WALKED) and time.monotonic() < end:
-        time.sleep(0.02)
+    assert background.wait_idle(30) and str(web.db.engine.url) in auditlog._WALKED
     page = admin.get("/audit").text
     assert "hash chain is intact" in page and "being checked" not in page
     admin.post("/language", data={"lang": "ru", "csrf_token": csrf(page)})
@@ -200,15 +193,15 @@ def test_a_background_walk_that_fails_is_logged_and_tried_again(web: Web, monkey
 
     monkeypatch.setattr(auditlog, "verify_audit", gone)
     admin = web.client("admin")
-    with caplog.at_level("WARNING", logger="kartoteka.services.auditlog"):
+    with caplog.at_level("WARNING", logger="kartoteka.services.background"):
         assert "being checked in the background" in admin.get("/audit").text
-        assert auditlog.wait_for_walks(30)
-    assert "background walk" in caplog.text and "server closed the connection" in caplog.text
+        assert background.wait_idle(30)
+    assert "audit chain's walk" in caplog.text and "server closed the connection" in caplog.text
     assert str(web.db.engine.url) not in auditlog._WALKED
     monkeypatch.undo()
     monkeypatch.setattr(auditlog, "WALK_NOW_MAX", 0)
     assert "being checked in the background" in admin.get("/audit").text   # tried again
-    assert auditlog.wait_for_walks(30)
+    assert background.wait_idle(30)
     assert "hash chain is intact" in admin.get("/audit").text
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+import pytest
 from fastapi.routing import APIRoute
 
 from kartoteka.services.users import get_user
@@ -164,6 +168,44 @@ def test_users_page_adds_and_disables(web: Web) -> None:
 def test_dashboard_draws_svg_charts(web: Web) -> None:
     html = web.client("admin").get("/").text
     assert html.count("<svg") == 4 and "280.3" in html
+
+
+def test_the_dashboard_says_when_its_figures_are_being_computed(web: Web, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a change the page shows the last figures and says when they were computed, in the reader's language;
+    a large registry's first look says its figures are being computed (services/dashboard.py)."""
+    from kartoteka.services import background, dashboard as board
+    from kartoteka.services.access import Principal
+    from kartoteka.services.person_create import NewPerson, create_person
+
+    admin = web.client("admin")
+    assert "figures-state" not in admin.get("/").text
+    go = threading.Event()
+    compute = board._compute
+    monkeypatch.setattr(board, "_compute", lambda e, p: go.wait(30) and compute(e, p))
+    create_person(web.db.engine, Principal("admin", "admin"), NewPerson("Ганна Йосипівна Кравець-Мельник"),
+                  media_dir=tmp_path / "media")
+    page = admin.get("/").text
+    assert "being computed again" in page and "UTC" in page and page.count("<svg") == 4   # the last figures
+    admin.post("/language", data={"lang": "uk", "csrf_token": csrf(page)})
+    assert "обчислюють знову" in admin.get("/").text
+    admin.post("/language", data={"lang": "ru", "csrf_token": csrf(page)})
+    assert "вычисляют заново" in admin.get("/").text
+    go.set()
+    assert background.wait_idle(30)
+    admin.get("/")   # (the language, a change to the account, came after that computation began: once more)
+    assert background.wait_idle(30)
+    assert "figures-state" not in admin.get("/").text
+    board._CACHE._values.clear()
+    monkeypatch.setattr(board, "NOW_MAX", 0)
+    go.clear()
+    page = admin.get("/").text
+    assert "большого реестра сейчас вычисляются" in page and "<svg" not in page
+    assert admin.get("/api/dashboard").json()["computing"] is True
+    go.set()
+    assert background.wait_idle(30)
+    figures = admin.get("/api/dashboard").json()
+    assert figures["current"] is True and figures["total"] == 5 and figures["as_of"].endswith("Z")
 
 
 def test_plain_http_away_from_localhost_asks_for_https(web: Web) -> None:
