@@ -74,7 +74,7 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, proc
     process needs, done meanwhile."""
     n = len(items)
     chunk = max(chunk, -(-n // _MAX_CHUNKS))
-    bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
+    bounds = chunks(n, chunk, processes)
     if processes <= 1 or len(bounds) < 2:
         if first:
             first()
@@ -105,6 +105,23 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, proc
         for pid, conn in children.items():
             conn.close()
             os.waitpid(pid, 0)
+
+
+def chunks(n: int, chunk: int, processes: int) -> list[tuple[int, int]]:
+    """The bounds of the chunks of ``n`` items: ``chunk`` items each, then, for the last ``processes`` chunks'
+    worth, smaller ones (down to a quarter of ``chunk``), so that the processes end together. With chunks of
+    one size, the last one, taken by one process while the others had nothing left, kept a core idle for half a
+    chunk's time on average (500 rows of a list at a million persons: about a second)."""
+    if processes <= 1:
+        return [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
+    out: list[tuple[int, int]] = []
+    tail, least, i = processes * chunk, max(1, chunk // 4), 0
+    while i < n:
+        left = n - i
+        size = chunk if left > tail else max(least, -(-left // (2 * processes)))
+        out.append((i, min(i + size, n)))
+        i += size
+    return out if len(out) <= _MAX_CHUNKS else chunks(n, chunk, 1)
 
 
 def _widen(pipe: Connection) -> None:

@@ -147,6 +147,22 @@ def test_first_runs_here_while_the_workers_already_take_chunks() -> None:
     assert inline == [1, 2] and order == ["first", "work", "work"]
 
 
+@pytest.mark.parametrize(("n", "chunk", "processes"), [(10_000, 500, 2), (2_345, 7, 3), (999, 1000, 2), (1, 5, 4),
+                                                       (100_000, 250, 4), (0, 10, 2)])
+def test_chunks_cover_the_items_and_shrink_at_the_end(n: int, chunk: int, processes: int) -> None:
+    """Consecutive chunks from 0 to n; full-sized ones first, the last ``processes`` chunks' worth smaller (a quarter
+    of ``chunk`` at least, but for the very last), so that no process ends a full chunk alone."""
+    bounds = forked.chunks(n, chunk, processes)
+    assert [lo for lo, _ in bounds] == [0, *[hi for _, hi in bounds[:-1]]][:len(bounds)]
+    assert (bounds[-1][1] if bounds else 0) == n
+    sizes = [hi - lo for lo, hi in bounds]
+    assert sizes[:-1] == sorted(sizes[:-1], reverse=True)
+    assert all(s <= chunk for s in sizes) and all(s >= chunk // 4 for s in sizes[:-1])
+    if n >= 4 * processes * chunk:
+        assert sizes[0] == chunk and max(sizes[-processes:]) <= chunk // 2
+    assert forked.chunks(n, chunk, 1) == [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
+
+
 def test_progress_ends_at_the_total_when_the_workers_did_every_chunk() -> None:
     """The receiving thread may take the last result and end before this process looks again (here: while
     ``first()`` runs, the forked copy does every chunk): the last report still says that all items are done."""
