@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 POOL_ROWS = 2000   # a shorter list is matched inline (starting the pool costs about a second of CPU)
 CHUNK = 500        # rows per task of a spawned pool
-FORK_CHUNK = 500   # rows per chunk of the forked copies (250 at 1M: more CPU, 39-42 s against 36-37 s, as more
-                   # surnames are split between the processes, which then both load their persons)
+FORK_CHUNK = 2000  # rows per chunk of the forked copies, the last ones smaller (forked.chunks). Fewer, longer
+                   # chunks split fewer surnames between the processes, which then both load their persons: at
+                   # 1M, 10,000 rows took 36.3-38.0 s of CPU and 19.2-20.0 s with 2,000 against 37.1-39.8 s and
+                   # 19.6-21.0 s with 500 (and 250: 39-42 s of CPU)
 Progress = Callable[[int, int], None]
 
 
