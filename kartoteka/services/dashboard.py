@@ -18,7 +18,7 @@ from sqlalchemy import Engine, distinct, func, select
 from kartoteka.db.tables import cases, charges, persons
 from kartoteka.db.unindexed import Unindexed
 from kartoteka.services.access import Principal, visible_clause, visible_sensitivities
-from kartoteka.services.generation import GenerationCache
+from kartoteka.services.generation import GenerationCache, registry_size
 
 TOP = 12
 NOW_MAX = 300_000   # persons (the highest id): a larger registry's first figures are computed in the background
@@ -44,7 +44,7 @@ def dashboard(engine: Engine, principal: Principal) -> Dashboard:
     """The figures for what ``principal`` may see, computed once per registry state and sensitivity set; after a
     change, the last ones (``current`` False, ``as_of`` says when) while the current ones are computed."""
     kept = _CACHE.get_or_refresh(engine, visible_sensitivities(principal), lambda: _compute(engine, principal),
-                                 wait=_small(engine))
+                                 wait=lambda: _small(engine))
     if kept.value is None:
         return Dashboard(0, [], [], [], current=False, computing=True)
     at = dt.datetime.fromtimestamp(kept.at, dt.timezone.utc).replace(microsecond=0)
@@ -54,7 +54,7 @@ def dashboard(engine: Engine, principal: Principal) -> Dashboard:
 def _small(engine: Engine) -> bool:
     """The registry's first figures are computed while the page waits (up to NOW_MAX persons: under a second)."""
     with engine.connect() as conn:
-        return int(conn.execute(select(func.max(persons.c.id))).scalar() or 0) <= NOW_MAX
+        return registry_size(conn) <= NOW_MAX
 
 
 def _compute(engine: Engine, principal: Principal) -> Dashboard:

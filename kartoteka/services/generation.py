@@ -13,9 +13,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
-from kartoteka.db.tables import audit_head, match_decisions
+from kartoteka.db.tables import audit_head, match_decisions, persons
 from kartoteka.services import background
 
 T = TypeVar("T")
@@ -30,6 +30,12 @@ def registry_generation(engine: Engine) -> tuple[int | None, int | None]:
     with engine.connect() as conn:
         audit, decision = conn.execute(_GENERATION).one()
         return audit, decision
+
+
+def registry_size(conn: Connection) -> int:
+    """The registry's size, at least: the highest person id (one index look-up; a count would scan the table,
+    and no person's id is above it)."""
+    return int(conn.execute(select(func.max(persons.c.id))).scalar() or 0)
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ class GenerationCache(Generic[T]):
 
     def __init__(self, maxsize: int = 64, *, judgements: bool = True) -> None:
         self._lock = threading.Lock()
-        self._values: dict[tuple[str, Hashable], tuple[tuple[int | None, int | None], T]] = {}
-        self._at: dict[tuple[str, Hashable], float] = {}   # when each value was computed (get_or_refresh)
+        # (database, key) -> (the generation it was computed for, the value, when: time.time())
+        self._values: dict[tuple[str, Hashable], tuple[tuple[int | None, int | None], T, float]] = {}
         self.maxsize = maxsize
         self.judgements = judgements
 
@@ -64,44 +70,47 @@ class GenerationCache(Generic[T]):
         return cached[1] if cached is not None and cached[0] == self._generation(engine) else None
 
     def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
+        return self._current(engine, key, build)[1]
+
+    def _current(self, engine: Engine, key: Hashable, build: Callable[[], T]
+                 ) -> tuple[tuple[int | None, int | None], T, float]:
         generation = self._generation(engine)
         slot = (engine.url.render_as_string(hide_password=False), key)
         with self._lock:   # one build at a time: fifty requests must not load the registry fifty times
             cached = self._values.get(slot)
             if cached is None or cached[0] != generation:
-                if len(self._values) >= self.maxsize:
-                    self._values.clear()
-                    self._at.clear()
-                cached = (generation, build())
-                self._values[slot] = cached
-                self._at[slot] = time.time()
-            return cached[1]
+                cached = (generation, build(), time.time())
+                self._keep(slot, cached)
+            return cached
 
-    def get_or_refresh(self, engine: Engine, key: Hashable, build: Callable[[], T], *, wait: bool) -> Kept[T]:
+    def _keep(self, slot: tuple[str, Hashable], kept: tuple[tuple[int | None, int | None], T, float]) -> None:
+        """(Under the lock.)"""
+        if len(self._values) >= self.maxsize and slot not in self._values:
+            self._values.clear()
+        self._values[slot] = kept
+
+    def get_or_refresh(self, engine: Engine, key: Hashable, build: Callable[[], T], *,
+                       wait: Callable[[], bool]) -> Kept[T]:
         """The current value, or, when the registry changed since the last one was computed, that last one while
         a background thread computes the current one (one at a time per value): for figures that take seconds
         at a million persons and may be a moment old if they say so. With none kept yet: computed now when
-        ``wait``, else in the background too (``value`` None)."""
+        ``wait()``, else in the background too (``value`` None)."""
         generation = self._generation(engine)
         slot = (engine.url.render_as_string(hide_password=False), key)
         with self._lock:
-            cached, at = self._values.get(slot), self._at.get(slot, 0.0)
+            cached = self._values.get(slot)
         if cached is not None and cached[0] == generation:
-            return Kept(cached[1], at, True)
-        if cached is None and wait:
-            value = self.get(engine, key, build)
-            return Kept(value, self._at.get(slot, time.time()), True)
+            return Kept(cached[1], cached[2], True)
+        if cached is None and wait():
+            _, value, at = self._current(engine, key, build)
+            return Kept(value, at, True)
 
         def refresh() -> None:
             seen = self._generation(engine)   # before the build: a change meanwhile leaves it stale again
             value = build()
             with self._lock:
-                if len(self._values) >= self.maxsize and slot not in self._values:
-                    self._values.clear()
-                    self._at.clear()
-                self._values[slot] = (seen, value)
-                self._at[slot] = time.time()
+                self._keep(slot, (seen, value, time.time()))
 
         background.start_once(("generation-cache", id(self), slot), refresh,
                               what=f"computing {key!r} for {engine.url.render_as_string(hide_password=True)}")
-        return Kept(cached[1] if cached is not None else None, at, False)
+        return Kept(None, 0.0, False) if cached is None else Kept(cached[1], cached[2], False)

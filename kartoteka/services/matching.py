@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from kartoteka.collector import relaxed
 from kartoteka.db import audit
@@ -19,7 +19,7 @@ from kartoteka.db.tables import match_decisions, persons
 from kartoteka.domain.person import Gender
 from kartoteka.errors import N_, InvalidInput, no_record, translate
 from kartoteka.matching.config import DEFAULT, MatchSettings
-from kartoteka.services.generation import registry_generation
+from kartoteka.services.generation import registry_generation, registry_size
 from kartoteka.matching.engine import Matcher, MatchResult, NameQuery
 from kartoteka.matching.engine import query_key as _query_key
 from kartoteka.matching.explain import Gettext, dumps, loads, render_each
@@ -107,8 +107,8 @@ def candidates_path(engine: Engine, rows: int) -> str:
     into memory once), whichever the cost model says is faster; a short list always takes the index."""
     if rows <= ALWAYS_STORED:
         return "index"
-    with engine.connect() as conn:   # the highest id: one index look-up (a count would scan the table)
-        size = conn.execute(select(func.max(persons.c.id))).scalar() or 0
+    with engine.connect() as conn:
+        size = registry_size(conn)
     from kartoteka.forked import fork_workers
     from kartoteka.services.match_pool import forks_for, pool_size
 

@@ -15,13 +15,14 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from kartoteka.catalogs import Article, Organisation, article_index, code_kind, load_screening_rules
 from kartoteka.catalogs.models import CourtCaveat, ScreeningRules, Violence
 from kartoteka.charges.organisations import find_organisations
 from kartoteka.db.engine import ids_param
 from kartoteka.db.tables import cases, charges, person_names, persons
+from kartoteka.services.generation import registry_size
 from kartoteka.services.persons import resolve_person_id
 
 CHUNK = 5000
@@ -215,10 +216,7 @@ def _load_cases(conn: Connection, ids: list[int]) -> tuple[dict[int, dict[int, _
 def _most_of_the_registry(conn: Connection, n: int) -> bool:
     """Whether ``n`` persons are more than BULK and at least a tenth of the registry (its highest id: read from
     the primary key at once, and never below the number of persons)."""
-    if n <= BULK:
-        return False
-    highest = conn.execute(select(func.max(persons.c.id))).scalar() or 0
-    return n * SCAN_SHARE >= highest
+    return n > BULK and n * SCAN_SHARE >= registry_size(conn)
 
 
 SCAN_SHARE = 10   # scan every case for a tenth of the registry's persons or more
