@@ -45,6 +45,9 @@ class Query:
     # per query: options per (role, registry part), alignments per shape (see align)
     options: dict[tuple[str, Token], tuple[tuple[Token, Sim], ...]] = field(default_factory=dict)
     aligned: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
+    # per query: the alignment per shape of a registry name whose patronymic agrees with no list word, whatever
+    # that patronymic is (align: only an explanation names it)
+    shapes: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
     # per query: score_candidate's result per (gender, patronymic, date kind, names) of a candidate; namesakes
     # written alike (the same tokens) and dated alike relative to the query score alike
     scored: dict[tuple[object, ...], Scored | None] = field(default_factory=dict)
@@ -230,26 +233,57 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
     try:
         return q.aligned[akey]
     except KeyError:
-        choices: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
-        best = q.aligned[akey] = _best_alignment(q, name, choices, s)
+        pass
+    if isinstance(named, Token):
+        # A patronymic that agrees with no list word changes neither the best assignment nor its score, only
+        # the words of its cap ("patronymic X differs from Y"): at a million persons a common name's block
+        # holds hundreds of patronymics, each aligned in full before. Aligned once per shape, then renamed.
+        shape = (id(sur), id(given), name.given is None)
+        try:
+            base = q.shapes[shape]
+        except KeyError:
+            base = q.shapes[shape] = _best_alignment(q, name, [list(sur), [None, *given], [None]], s)
+        best = q.aligned[akey] = _renamed(base, named.text)
         return best
+    choices: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
+    best = q.aligned[akey] = _best_alignment(q, name, choices, s)
+    return best
+
+
+def _renamed(al: _Alignment | None, registry: str) -> _Alignment | None:
+    """``al`` with the registry's patronymic its caps name replaced by ``registry`` (see align)."""
+    if al is None or not any(why[0] == PATRONYMIC_DIFFERS_FROM for _cap, why in al.caps):
+        return al
+    caps = [(cap, (why[0], tuple((k, registry if k == "registry" else v) for k, v in why[1])))
+            if why[0] == PATRONYMIC_DIFFERS_FROM else (cap, why) for cap, why in al.caps]
+    return _Alignment(al.score, caps, al.parts, al.gender, al.compared_patronymic, al.needs)
+
+
+_Combo = tuple[tuple[Token, Sim] | None, ...]   # a part (list token, similarity) or None per role
 
 
 def _best_alignment(q: Query, name: PreparedName, options: list[list[tuple[Token, Sim] | None]],
                     s: MatchSettings) -> _Alignment | None:
-    best: tuple[float, tuple[tuple[Token, Sim] | None, ...], set[int]] | None = None
+    valid: list[tuple[_Combo, set[int]]] = []
+    combo: _Combo
     for combo in product(options[0], options[1], options[2]):
         used: list[int] = []
         for item in combo:
             if item is not None:
                 used.extend(item[0].covers)
         taken = set(used)
-        if len(used) != len(taken):
-            continue
-        score = _capped(q, name, combo, taken, s, None)   # the score alone: explained for the best only
-        if best is None or score > best[0]:
-            best = (score, combo, taken)
-    return _evaluate(q, name, best[1], best[2], s) if best is not None else None
+        if len(used) == len(taken):
+            valid.append((combo, taken))
+    if not valid:
+        return None
+    best = valid[0]
+    if len(valid) > 1:   # (one assignment alone needs no score to be chosen)
+        top = -math.inf
+        for combo, taken in valid:   # (the first best, as the alignments come)
+            score = _capped(q, name, combo, taken, s, None)   # the score alone: explained for the best only
+            if score > top:
+                top, best = score, (combo, taken)
+    return _evaluate(q, name, best[0], best[1], s)
 
 
 def _evaluate(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None, ...], taken: set[int],
@@ -304,17 +338,18 @@ def _capped(q: Query, name: PreparedName, parts: tuple[tuple[Token, Sim] | None,
         low = min(low, s.cap_given_differs)
         if caps is not None:
             caps.append((s.cap_given_differs, reason(N_("given name differs"))))
-    if pat is None and name.patronymic is not None:
-        spare = [u for i, u, pg in q.singles if i not in taken and pg is not None]
-        if spare:
+    if pat is None and name.patronymic is not None and q.patronymic_like:
+        spare = next((u for i, u, pg in q.singles if pg is not None and i not in taken), None)
+        if spare is not None:
             low = min(low, s.cap_patronymic)
             if caps is not None:
                 caps.append((s.cap_patronymic, reason(PATRONYMIC_DIFFERS_FROM,
-                                                      word=spare[0].text, registry=name.patronymic.text)))
+                                                      word=spare.text, registry=name.patronymic.text)))
     extra = q.n_tokens - used
     if extra > 0:
-        leftover = [pg for i, _u, pg in q.singles if i not in taken]
-        unmatched_pat = name.patronymic is None and extra == 1 and bool(leftover) and leftover[0] is not None
+        # a list word left over that reads as a patronymic, where the registry name has none, costs nothing
+        unmatched_pat = name.patronymic is None and extra == 1 and \
+            next((pg for i, _u, pg in q.singles if i not in taken), None) is not None
         if not unmatched_pat:
             score *= s.extra_token_factor ** extra
     return min(score, low)

@@ -125,6 +125,44 @@ def test_one_word_aligns_as_with_every_part_compared(text: str) -> None:
     assert aligned or text in ("Иван", "Петрович")
 
 
+@pytest.mark.parametrize("text", ["Мельник Иван Иванович", "Мельник Иван Петрович", "Melnyk Ivan Sergeevich",
+                                  "Мельник И. Олегович"])
+def test_names_whose_patronymic_agrees_with_no_list_word_share_one_alignment(text: str, monkeypatch) -> None:
+    """A registry patronymic that agrees with no list word is aligned once per shape and then only named in
+    the cap: every name still gets what aligning it alone, in full, gives (its own patronymic in the words)."""
+    from kartoteka.matching.config import DEFAULT as s
+
+    m = Matcher(registry())
+    q = m.prepare(NameQuery(text))
+    calls = []
+    real = scorer._best_alignment
+    monkeypatch.setattr(scorer, "_best_alignment", lambda *a: calls.append(1) or real(*a))
+    names = [name for cand in m.candidates_ for name in cand.complete_names()]
+    shared = 0
+    shapes, patronymics = set(), set()
+    for name in names:
+        before = len(calls)
+        got = scorer.align(q, name, s)
+        alone = m.prepare(NameQuery(text + " "))   # another query: nothing aligned yet
+        sur = scorer.options(alone, "surname", name.surname, s) if name.surname is not None else ()
+        if not sur:
+            assert got is None
+            continue
+        given = scorer.options(alone, "given", name.given, s) if name.given is not None else ()
+        pat = scorer.options(alone, "patronymic", name.patronymic, s) if name.patronymic is not None else ()
+        expected = real(alone, name, [list(sur), [None, *given], [None, *pat]], s)
+        assert (got.score, got.caps, got.parts.keys(), got.gender, got.compared_patronymic, got.needs) == (
+            expected.score, expected.caps, expected.parts.keys(), expected.gender, expected.compared_patronymic,
+            expected.needs), name
+        if not pat and name.patronymic is not None:
+            shared += 1
+            shapes.add((name.surname, name.given))
+            patronymics.add((name.surname, name.given, name.patronymic))
+            calls[before:] = ["shared"] * (len(calls) - before)
+    assert shared >= 4
+    assert calls.count("shared") <= len(shapes) < len(patronymics)
+
+
 @pytest.mark.parametrize("text", ["Мельник Иван Петрович", "Melnyk Ivan Sergeevich", "Иван Мельник Петрович", "Мельникова Мария",
                                   "Kovalenko Mariia Petrivna", "Мельник Олексій Іванович"])
 def test_the_best_alignment_is_the_first_best_of_every_alignment_explained(text: str) -> None:
