@@ -46,8 +46,8 @@ class Query:
     options: dict[tuple[str, Token], tuple[tuple[Token, Sim], ...]] = field(default_factory=dict)
     aligned: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
     # per query: the alignment per shape of a registry name whose patronymic agrees with no list word, whatever
-    # that patronymic is (align: only an explanation names it)
-    shapes: dict[tuple[object, ...], _Alignment | None] = field(default_factory=dict)
+    # that patronymic is, with where its caps name it (align: only an explanation names it)
+    shapes: dict[tuple[object, ...], tuple[_Alignment | None, int]] = field(default_factory=dict)
     # per query: score_candidate's result per (gender, patronymic, date kind, names) of a candidate; namesakes
     # written alike (the same tokens) and dated alike relative to the query score alike
     scored: dict[tuple[object, ...], Scored | None] = field(default_factory=dict)
@@ -240,22 +240,24 @@ def align(q: Query, name: PreparedName, s: MatchSettings) -> _Alignment | None:
         # holds hundreds of patronymics, each aligned in full before. Aligned once per shape, then renamed.
         shape = (id(sur), id(given), name.given is None)
         try:
-            base = q.shapes[shape]
+            base, at = q.shapes[shape]
         except KeyError:
-            base = q.shapes[shape] = _best_alignment(q, name, [list(sur), [None, *given], [None]], s)
-        best = q.aligned[akey] = _renamed(base, named.text)
+            base = _best_alignment(q, name, [list(sur), [None, *given], [None]], s)
+            at = next((i for i, (_cap, why) in enumerate(base.caps) if why[0] == PATRONYMIC_DIFFERS_FROM), -1) \
+                if base is not None else -1
+            q.shapes[shape] = (base, at)
+        best = q.aligned[akey] = _renamed(base, at, named.text) if base is not None and at >= 0 else base
         return best
     choices: list[list[tuple[Token, Sim] | None]] = [list(sur), [None, *given], [None, *pat]]
     best = q.aligned[akey] = _best_alignment(q, name, choices, s)
     return best
 
 
-def _renamed(al: _Alignment | None, registry: str) -> _Alignment | None:
-    """``al`` with the registry's patronymic its caps name replaced by ``registry`` (see align)."""
-    if al is None or not any(why[0] == PATRONYMIC_DIFFERS_FROM for _cap, why in al.caps):
-        return al
-    caps = [(cap, (why[0], tuple((k, registry if k == "registry" else v) for k, v in why[1])))
-            if why[0] == PATRONYMIC_DIFFERS_FROM else (cap, why) for cap, why in al.caps]
+def _renamed(al: _Alignment, at: int, registry: str) -> _Alignment:
+    """``al`` with the registry's patronymic that its cap ``at`` names replaced by ``registry`` (see align)."""
+    caps = list(al.caps)
+    cap, (msgid, values) = caps[at]
+    caps[at] = (cap, (msgid, tuple((k, registry if k == "registry" else v) for k, v in values)))
     return _Alignment(al.score, caps, al.parts, al.gender, al.compared_patronymic, al.needs)
 
 
