@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, insert, or_, select, update
 
-from kartoteka.collector import relaxed
+from kartoteka.collector import paused, relaxed
 from kartoteka.db.bulk import driver_rows, insert_rows, vacuum_analyze
 from kartoteka.db.tables import duplicate_pairs, duplicate_state, match_decisions, persons
 from kartoteka.domain.person import Gender
@@ -232,7 +232,9 @@ def _current(engine: Engine, settings: MatchSettings, read: Callable[[Connection
             if not changed:
                 return read(conn), "cached"
         sync_name_index(engine)
-        with engine.connect() as conn:
+        # the caller may still hold the pairs read before (186,000 at a million persons): each full collection
+        # walked them, a third of the rescoring (100 collections, 0.3-0.5 s of 1.2-1.5 s after one edit)
+        with engine.connect() as conn, relaxed():
             new = _rescore(conn, settings, changed)
         with engine.begin() as conn:
             moved = conn.execute(update(duplicate_state).where(
@@ -265,7 +267,7 @@ def _read(conn: Connection, sql: str = _ALL) -> list[DuplicatePair]:
     """Every stored pair, best first (score, then the ids), read through the driver's cursor in the rank
     index's order: 186,000 pairs at a million persons took 1.2-1.6 s through SQLAlchemy's rows, 0.40 s so
     on SQLite (the same as reading them in the table's order, without the 0.09 s of sorting them here)."""
-    with relaxed():   # (hundreds of thousands of objects that live on)
+    with paused():   # (hundreds of thousands of objects that live on and hold no cycles)
         return _pairs(driver_rows(conn, sql))
 
 
