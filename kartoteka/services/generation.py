@@ -64,9 +64,13 @@ class GenerationCache(Generic[T]):
         audit, decision = registry_generation(engine)
         return audit, decision if self.judgements else None
 
+    @staticmethod
+    def _slot(engine: Engine, key: Hashable) -> tuple[str, Hashable]:
+        return engine.url.render_as_string(hide_password=False), key
+
     def peek(self, engine: Engine, key: Hashable) -> T | None:
         """The value if it is current, without building it (None otherwise)."""
-        cached = self._values.get((engine.url.render_as_string(hide_password=False), key))
+        cached = self._values.get(self._slot(engine, key))
         return cached[1] if cached is not None and cached[0] == self._generation(engine) else None
 
     def get(self, engine: Engine, key: Hashable, build: Callable[[], T]) -> T:
@@ -75,7 +79,7 @@ class GenerationCache(Generic[T]):
     def _current(self, engine: Engine, key: Hashable, build: Callable[[], T]
                  ) -> tuple[tuple[int | None, int | None], T, float]:
         generation = self._generation(engine)
-        slot = (engine.url.render_as_string(hide_password=False), key)
+        slot = self._slot(engine, key)
         with self._lock:   # one build at a time: fifty requests must not load the registry fifty times
             cached = self._values.get(slot)
             if cached is None or cached[0] != generation:
@@ -96,7 +100,7 @@ class GenerationCache(Generic[T]):
         at a million persons and may be a moment old if they say so. With none kept yet: computed now when
         ``wait()``, else in the background too (``value`` None)."""
         generation = self._generation(engine)
-        slot = (engine.url.render_as_string(hide_password=False), key)
+        slot = self._slot(engine, key)
         with self._lock:
             cached = self._values.get(slot)
         if cached is not None and cached[0] == generation:
