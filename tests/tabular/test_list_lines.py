@@ -82,3 +82,25 @@ def test_docx_numbering_column_gives_row_ids_and_section_rows_are_skipped(tmp_pa
     entries = read_list(open_list(path)).entries
     assert [(e.id, e.name, e.birth.iso() if e.birth else "") for e in entries] == [
         ("7", "Гончаренко Ярина Богданівна", "1994-06-05"), ("9", "Мельничук Тарас", "1988-03")]
+
+
+def test_a_month_word_is_found_in_any_case_where_the_words_alone_find_it() -> None:
+    """The pattern rules out places where no month word begins; it finds what the words alone find, in every
+    case (a capital, an upper-case word, a Kelvin sign or a long s that folds to a month's first letter)."""
+    import re
+
+    from kartoteka.tabular.list_lines import word_date
+    from kartoteka.tabular.vocab import month_words
+
+    names = "|".join(sorted((re.escape(w) for w in month_words()), key=len, reverse=True))
+    words_alone = re.compile(rf"(?<!\w)((?:\d{{1,2}}\s+)?(?:{names})\.?(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}})(?!\d)",
+                             re.IGNORECASE)
+    lines = [f"{n}. Іваненко Олег, {n % 28 + 1} {form}{dot} {day}{1890 + n % 140} р.н., {tail}"
+             for n, w in enumerate(sorted(month_words()))
+             for form in (w, w.upper(), w.capitalize(), w.swapcase()) for dot in ("", ".")
+             for day, tail in (("", "Київ"), (f"{n % 9 + 1}, ", "—" * 50))]
+    lines += ["\u212aarch 1985", "\u017fept 1990", "ſeptember 1990", " " * 5_000 + "March 1985", "(" * 3_000,
+              "12 березня1985", "Берёзов Март 1985", "12 марта 19851", "x12 марта 1985"]
+    found = [m.group(1) if (m := word_date(line)) else None for line in lines]
+    assert found == [m.group(1) if (m := words_alone.search(line)) else None for line in lines]
+    assert sum(f is not None for f in found) >= 8 * len(month_words())   # most forms are found at all
